@@ -1,0 +1,58 @@
+// Pure access decisions: no I/O, so the whole policy is unit-tested in memory.
+// Callers load the facts (a member's status, roles, permissions) and ask these functions.
+import type { Permission } from "./permissions.js";
+
+/** What a route requires of its caller (rule 1: every route declares one). */
+export type Access =
+  | { kind: "public" }
+  | { kind: "session" }
+  | { kind: "member" }
+  | { kind: "permission"; permission: Permission };
+
+/** The caller's standing in the company a request names. */
+export type Membership = {
+  memberId: string;
+  status: "active" | "deactivated";
+  roleKeys: readonly string[];
+  permissions: readonly string[];
+};
+
+export type Decision =
+  | { allowed: true }
+  | { allowed: false; code: "unauthenticated" | "not_found" | "forbidden" };
+
+/**
+ * Decides a request. A caller who is not an active member of the named company gets not_found,
+ * exactly as if the company did not exist (rule 3); an active member without the permission
+ * gets forbidden.
+ */
+export function decide(access: Access, hasSession: boolean, membership: Membership | null): Decision {
+  if (access.kind === "public") return { allowed: true };
+  if (!hasSession) return { allowed: false, code: "unauthenticated" };
+  if (access.kind === "session") return { allowed: true };
+  if (!membership || membership.status !== "active") return { allowed: false, code: "not_found" };
+  if (access.kind === "member") return { allowed: true };
+  return membership.permissions.includes(access.permission)
+    ? { allowed: true }
+    : { allowed: false, code: "forbidden" };
+}
+
+/** The union of the permissions of several roles (a member's roles add up). */
+export function unionOfPermissions(roles: readonly { permissions: readonly string[] }[]): string[] {
+  const all = new Set<string>();
+  for (const role of roles) for (const permission of role.permissions) all.add(permission);
+  return [...all].sort();
+}
+
+/**
+ * Rule 6: may an actor grant (or act on someone holding) these permissions?
+ * A member holding the Admin role may; anyone else only within their own permissions.
+ */
+export function mayGrant(
+  actor: { roleKeys: readonly string[]; permissions: readonly string[] },
+  wanted: readonly string[],
+): boolean {
+  if (actor.roleKeys.includes("admin")) return true;
+  const own = new Set(actor.permissions);
+  return wanted.every((permission) => own.has(permission));
+}

@@ -1,0 +1,173 @@
+// buildApp(deps): assembles the plugins and feature routes into one Fastify instance.
+// No I/O of its own beyond what the dependencies passed in do.
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import cookie from "@fastify/cookie";
+import rateLimit from "@fastify/rate-limit";
+import fastifyStatic from "@fastify/static";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, { type FastifyRequest } from "fastify";
+import type { Redis } from "ioredis";
+import { guardPlugin } from "./access/guard.js";
+import type { Access } from "./access/policy.js";
+import { recordAudit } from "./audit/writer.js";
+import { authRoutes } from "./auth/routes.js";
+import type { AuthDeps } from "./auth/service.js";
+import type { SessionPolicy } from "./auth/sessions.js";
+import { type Clock, systemClock } from "./clock.js";
+import { companyRoutes } from "./companies/routes.js";
+import type { Config } from "./config.js";
+import type { Database } from "./db/connect.js";
+import { AppError } from "./errors.js";
+import { errorsPlugin } from "./http/errors-plugin.js";
+import { healthRoutes } from "./http/health.js";
+import { loggerOptions } from "./http/logging.js";
+import { ErrorBody } from "./http/schemas.js";
+import { securityPlugin } from "./http/security-plugin.js";
+import { validatorCompiler } from "./http/validation.js";
+import { MeBody, meRoutes } from "./me/routes.js";
+import { memoryThrottleStore, redisThrottleStore, type ThrottleStore } from "./ratelimit/throttle-store.js";
+
+export type AppDeps = {
+  database: Database;
+  config: Config;
+  clock?: Clock;
+  redis?: Redis | null;
+  throttle?: ThrottleStore;
+  /** Where the built web app lives; served when it exists. */
+  webDistDir?: string;
+  /** Overrides for tests that exercise limits without sending hundreds of requests. */
+  limits?: { loginPerMinute?: number };
+};
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+export const DEFAULT_WEB_DIST = path.join(ROOT, "web", "dist");
+
+export function sessionCookieName(config: Config): string {
+  // __Host- binds the cookie to this exact origin over HTTPS (no Domain, Path=/, Secure).
+  return config.isProduction ? "__Host-portal_session" : "portal_session";
+}
+
+export async function buildApp(deps: AppDeps) {
+  const { database, config } = deps;
+  const clock = deps.clock ?? systemClock;
+  const sessionPolicy: SessionPolicy = {
+    idleMs: config.sessionIdleMinutes * 60_000,
+    absoluteMs: config.sessionAbsoluteHours * 3_600_000,
+  };
+  const throttle = deps.throttle ?? (deps.redis ? redisThrottleStore(deps.redis) : memoryThrottleStore());
+  const cookieSettings = { name: sessionCookieName(config), secure: config.isProduction };
+  let shuttingDown = false;
+
+  const app = Fastify({
+    logger: loggerOptions(config),
+    bodyLimit: 1_048_576,
+    trustProxy: config.trustProxy,
+    genReqId: () => crypto.randomUUID(),
+    forceCloseConnections: "idle",
+    routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  // JSON is the only body we accept; dropping the text/plain parser makes anything else a 415.
+  app.removeContentTypeParser(["text/plain"]);
+  app.addSchema(ErrorBody);
+  app.addSchema(MeBody);
+  app.addHook("onClose", async () => {
+    shuttingDown = true;
+  });
+
+  await app.register(errorsPlugin);
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: { title: "Multi-operator portal API", version: "0.1.0" },
+      components: {
+        securitySchemes: { session: { type: "apiKey", in: "cookie", name: cookieSettings.name } },
+      },
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: "/api/docs" });
+  await app.register(cookie);
+  await app.register(securityPlugin, {
+    publicOrigin: config.publicOrigin,
+    isProduction: config.isProduction,
+  });
+  await app.register(rateLimit, {
+    global: false,
+    ...(deps.redis ? { redis: deps.redis, nameSpace: "portal:rl:" } : {}),
+    errorResponseBuilder: () => new AppError("rate_limited"),
+    onExceeded: (request: FastifyRequest) => {
+      void recordAudit(database.db, {
+        action: "security.rate_limited",
+        outcome: "denied",
+        details: { route: request.routeOptions.url ?? request.url.split("?")[0] },
+        meta: request.meta,
+        at: clock.now(),
+      }).catch(() => {});
+    },
+  });
+  await app.register(guardPlugin, {
+    database,
+    clock,
+    sessionPolicy,
+    cookieName: cookieSettings.name,
+    onDenied: async (request: FastifyRequest, code: string, access: Access) => {
+      if (!request.auth) return; // anonymous probes are answered, not logged one by one
+      const cid = (request.params as { cid?: string }).cid;
+      await recordAudit(database.db, {
+        action: "access.denied",
+        outcome: "denied",
+        companyId: request.auth.membership?.companyId ?? null,
+        actor: { accountId: request.auth.accountId, email: request.auth.email },
+        details: {
+          route: `${request.method} ${request.routeOptions.url}`,
+          reason: code,
+          requiredPermission: access.kind === "permission" ? access.permission : null,
+          companyParam: typeof cid === "string" ? cid.slice(0, 40) : null,
+        },
+        meta: request.meta,
+        at: clock.now(),
+      });
+    },
+  });
+
+  const auth: AuthDeps = { db: database.db, clock, throttle, sessionPolicy };
+
+  await app.register(healthRoutes, { database, isShuttingDown: () => shuttingDown });
+  await app.register(authRoutes, {
+    database,
+    auth,
+    cookie: cookieSettings,
+    loginRateLimit: { max: deps.limits?.loginPerMinute ?? 30, timeWindow: 60_000 },
+  });
+  await app.register(meRoutes, { database, clock, sessionPolicy });
+  await app.register(companyRoutes, { database });
+
+  app.get("/api/openapi.json", { config: { access: { kind: "public" } }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
+
+  const webDist = deps.webDistDir ?? DEFAULT_WEB_DIST;
+  const hasWeb = fs.existsSync(path.join(webDist, "index.html"));
+  if (hasWeb) {
+    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false, maxAge: "1h" });
+  }
+  app.setNotFoundHandler(async (request, reply) => {
+    const wantsPage = request.method === "GET" && !request.url.startsWith("/api") && hasWeb;
+    if (wantsPage) {
+      // The single-page app owns every other path; it is never cached so a deploy shows at once.
+      return reply.header("cache-control", "no-store").sendFile("index.html");
+    }
+    throw new AppError("not_found");
+  });
+
+  return app;
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>;

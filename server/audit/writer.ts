@@ -1,0 +1,62 @@
+// The one audit writer (rule 11): every service records its events through recordAudit,
+// inside the transaction of the change it records. Secrets are stripped before anything is stored.
+import type { Kysely, Transaction } from "kysely";
+import type { DB } from "../db/schema.js";
+
+export type AuditOutcome = "success" | "denied" | "failure";
+
+/** Who acted and from where; built once per request by requestMeta(). */
+export type RequestMeta = {
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+};
+
+export type AuditEvent = {
+  action: string;
+  outcome: AuditOutcome;
+  companyId?: string | null;
+  actor?: { accountId: string; email: string } | null;
+  target?: { type: string; id: string } | null;
+  details?: Record<string, unknown>;
+  meta: RequestMeta;
+  at: Date;
+};
+
+// Keys that could carry a secret never reach the audit log, at any depth.
+const SECRET_KEY = /pass(word)?|token|secret|code|cookie|session_?id|hash/i;
+const MAX_TEXT = 500;
+
+export function scrubDetails(value: unknown, depth = 0): unknown {
+  if (depth > 5) return "[truncated]";
+  if (typeof value === "string") return value.length > MAX_TEXT ? `${value.slice(0, MAX_TEXT)}…` : value;
+  if (Array.isArray(value)) return value.slice(0, 100).map((item) => scrubDetails(item, depth + 1));
+  if (value && typeof value === "object") {
+    const clean: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) {
+      clean[key] = SECRET_KEY.test(key) ? "[redacted]" : scrubDetails(inner, depth + 1);
+    }
+    return clean;
+  }
+  return value;
+}
+
+export async function recordAudit(db: Kysely<DB> | Transaction<DB>, event: AuditEvent): Promise<void> {
+  await db
+    .insertInto("audit_events")
+    .values({
+      occurred_at: event.at,
+      company_id: event.companyId ?? null,
+      actor_account_id: event.actor?.accountId ?? null,
+      actor_email: event.actor?.email ?? null,
+      action: event.action,
+      outcome: event.outcome,
+      target_type: event.target?.type ?? null,
+      target_id: event.target?.id ?? null,
+      details: JSON.stringify(scrubDetails(event.details ?? {})),
+      ip: event.meta.ip,
+      user_agent: event.meta.userAgent?.slice(0, MAX_TEXT) ?? null,
+      request_id: event.meta.requestId,
+    })
+    .execute();
+}

@@ -1,0 +1,43 @@
+// Creating an account with a password: the one place that applies the email canonicalizer and
+// the password policy before anything is stored.
+import type { Transaction } from "kysely";
+import type { DB } from "../db/schema.js";
+import { AppError } from "../errors.js";
+import { canonicalizeEmail } from "../identity/email.js";
+import { checkPassword } from "../identity/password-policy.js";
+import { hashPassword } from "./passwords.js";
+
+export const PRODUCT_WORDS = ["portal", "merchant", "antom", "alipay"];
+
+export async function createAccount(
+  trx: Transaction<DB>,
+  input: { email: string; name: string; password: string; now: Date },
+): Promise<{ id: string; email: string }> {
+  const canonical = canonicalizeEmail(input.email);
+  if (!canonical.ok) throw new AppError("validation_failed", canonical.reason, { field: "email" });
+  const verdict = checkPassword(input.password, { email: canonical.email, extraWords: PRODUCT_WORDS });
+  if (!verdict.ok) throw new AppError("password_rejected", verdict.message, { reason: verdict.code });
+  const name = input.name.trim();
+  if (name.length === 0 || name.length > 200 || /[\r\n\u0000-\u001f]/.test(name)) {
+    throw new AppError("validation_failed", "Name must be 1 to 200 characters on one line.", {
+      field: "name",
+    });
+  }
+  const existing = await trx
+    .selectFrom("accounts")
+    .select("id")
+    .where("email", "=", canonical.email)
+    .executeTakeFirst();
+  if (existing) throw new AppError("conflict", "An account with this email already exists.");
+  return trx
+    .insertInto("accounts")
+    .values({
+      email: canonical.email,
+      name,
+      password_hash: await hashPassword(input.password),
+      created_at: input.now,
+      password_changed_at: input.now,
+    })
+    .returning(["id", "email"])
+    .executeTakeFirstOrThrow();
+}

@@ -1,0 +1,147 @@
+// Server-side sessions (rule 16) and the per-request context: one query loads the session,
+// the account and the caller's standing in the company the request names.
+import { type Kysely, sql, type Transaction } from "kysely";
+import type { DB } from "../db/schema.js";
+import { hashSecretToken, newSecretToken } from "./tokens.js";
+
+export type SessionPolicy = { idleMs: number; absoluteMs: number };
+
+export type RequestContext = {
+  sessionId: string;
+  accountId: string;
+  email: string;
+  name: string;
+  createdAt: Date;
+  stepUpUntil: Date | null;
+  /** Present when the request names a company and the account has a membership there. */
+  membership: {
+    memberId: string;
+    companyId: string;
+    status: "active" | "deactivated";
+    roleKeys: string[];
+    permissions: string[];
+  } | null;
+};
+
+// Writes that only refresh "last seen" happen at most this often per session or member.
+const TOUCH_INTERVAL_MS = 60_000;
+
+export async function createSession(
+  db: Kysely<DB> | Transaction<DB>,
+  input: { accountId: string; ip: string | null; userAgent: string | null; now: Date; policy: SessionPolicy },
+): Promise<{ token: string; sessionId: string; expiresAt: Date }> {
+  const token = newSecretToken();
+  const expiresAt = new Date(input.now.getTime() + input.policy.absoluteMs);
+  const row = await db
+    .insertInto("sessions")
+    .values({
+      token_hash: hashSecretToken(token),
+      account_id: input.accountId,
+      created_at: input.now,
+      last_seen_at: input.now,
+      expires_at: expiresAt,
+      ip: input.ip,
+      user_agent: input.userAgent?.slice(0, 300) ?? null,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return { token, sessionId: row.id, expiresAt };
+}
+
+type ContextRow = {
+  session_id: string;
+  account_id: string;
+  email: string;
+  name: string;
+  created_at: Date;
+  last_seen_at: Date;
+  expires_at: Date;
+  step_up_until: Date | null;
+  member_id: string | null;
+  member_status: "active" | "deactivated" | null;
+  member_last_active_at: Date | null;
+  role_keys: string[] | null;
+  permissions: string[] | null;
+};
+
+/**
+ * Resolves a session token to its context in one round trip. Expired or idle sessions are
+ * deleted and resolve to null, so a stale cookie is as good as none.
+ */
+export async function loadRequestContext(
+  db: Kysely<DB>,
+  token: string,
+  companyId: string | null,
+  now: Date,
+  policy: SessionPolicy,
+): Promise<RequestContext | null> {
+  const tokenHash = hashSecretToken(token);
+  const result = await sql<ContextRow>`
+    SELECT s.id AS session_id, s.account_id, a.email, a.name, s.created_at, s.last_seen_at,
+           s.expires_at, s.step_up_until,
+           m.id AS member_id, m.status AS member_status, m.last_active_at AS member_last_active_at,
+           (SELECT array_agg(r.key) FROM member_roles mr JOIN roles r ON r.id = mr.role_id
+             WHERE mr.member_id = m.id AND r.key IS NOT NULL) AS role_keys,
+           (SELECT array_agg(DISTINCT rp.permission) FROM member_roles mr
+             JOIN role_permissions rp ON rp.role_id = mr.role_id WHERE mr.member_id = m.id) AS permissions
+      FROM sessions s
+      JOIN accounts a ON a.id = s.account_id
+      LEFT JOIN members m ON m.account_id = s.account_id AND m.company_id = ${companyId}::uuid
+     WHERE s.token_hash = ${tokenHash}`.execute(db);
+  const row = result.rows[0];
+  if (!row) return null;
+
+  const idleDeadline = row.last_seen_at.getTime() + policy.idleMs;
+  if (row.expires_at.getTime() <= now.getTime() || idleDeadline <= now.getTime()) {
+    await db.deleteFrom("sessions").where("id", "=", row.session_id).execute();
+    return null;
+  }
+  if (now.getTime() - row.last_seen_at.getTime() > TOUCH_INTERVAL_MS) {
+    await db.updateTable("sessions").set({ last_seen_at: now }).where("id", "=", row.session_id).execute();
+  }
+  if (
+    row.member_id &&
+    row.member_status === "active" &&
+    (!row.member_last_active_at || now.getTime() - row.member_last_active_at.getTime() > TOUCH_INTERVAL_MS)
+  ) {
+    await db.updateTable("members").set({ last_active_at: now }).where("id", "=", row.member_id).execute();
+  }
+
+  return {
+    sessionId: row.session_id,
+    accountId: row.account_id,
+    email: row.email,
+    name: row.name,
+    createdAt: row.created_at,
+    stepUpUntil: row.step_up_until,
+    membership:
+      row.member_id && row.member_status && companyId
+        ? {
+            memberId: row.member_id,
+            companyId,
+            status: row.member_status,
+            roleKeys: row.role_keys ?? [],
+            permissions: row.member_status === "active" ? (row.permissions ?? []).sort() : [],
+          }
+        : null,
+  };
+}
+
+export async function deleteSession(db: Kysely<DB> | Transaction<DB>, sessionId: string): Promise<void> {
+  await db.deleteFrom("sessions").where("id", "=", sessionId).execute();
+}
+
+export async function deleteSessionByToken(db: Kysely<DB>, token: string): Promise<void> {
+  await db.deleteFrom("sessions").where("token_hash", "=", hashSecretToken(token)).execute();
+}
+
+export async function listSessions(db: Kysely<DB>, accountId: string, now: Date, policy: SessionPolicy) {
+  return db
+    .selectFrom("sessions")
+    .select(["id", "created_at", "last_seen_at", "expires_at", "ip", "user_agent"])
+    .where("account_id", "=", accountId)
+    .where("expires_at", ">", now)
+    .where("last_seen_at", ">", new Date(now.getTime() - policy.idleMs))
+    .orderBy("last_seen_at", "desc")
+    .execute();
+}

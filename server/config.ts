@@ -1,0 +1,113 @@
+// Typed configuration, read from the environment once at start.
+// Every bad value is reported together, with the variable's name and what it expects.
+import path from "node:path";
+
+export type Config = {
+  nodeEnv: "production" | "development" | "test";
+  isProduction: boolean;
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  smtpUrl: string | undefined;
+  publicUrl: string;
+  publicOrigin: string;
+  logLevel: string;
+  trustProxy: boolean | string;
+  seedDemo: boolean;
+  sessionIdleMinutes: number;
+  sessionAbsoluteHours: number;
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join("\n  - ")}`);
+  }
+}
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+
+  const nodeEnvRaw = env.NODE_ENV ?? "development";
+  if (!["production", "development", "test"].includes(nodeEnvRaw)) {
+    problems.push(`NODE_ENV must be production, development or test (got "${nodeEnvRaw}")`);
+  }
+  const nodeEnv = (
+    ["production", "test"].includes(nodeEnvRaw) ? nodeEnvRaw : "development"
+  ) as Config["nodeEnv"];
+  const isProduction = nodeEnv === "production";
+
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === "") return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  };
+
+  const url = (name: string, protocols: string[]): string | undefined => {
+    const raw = env[name];
+    if (raw === undefined || raw === "") return undefined;
+    try {
+      const parsed = new URL(raw);
+      if (!protocols.includes(parsed.protocol)) {
+        problems.push(`${name} must start with ${protocols.map((p) => `${p}//`).join(" or ")}`);
+      }
+    } catch {
+      problems.push(`${name} is not a valid URL`);
+    }
+    return raw;
+  };
+
+  const port = integer("PORT", 3000, 0, 65535);
+  const host = env.HOST || "0.0.0.0";
+  const databaseUrl = url("DATABASE_URL", ["postgres:", "postgresql:"]);
+  const redisUrl = url("REDIS_URL", ["redis:", "rediss:"]);
+  const smtpUrl = url("SMTP_URL", ["smtp:", "smtps:"]);
+  const publicUrlRaw = url("PUBLIC_URL", ["http:", "https:"]) ?? `http://localhost:${port}`;
+  let publicOrigin = "http://localhost";
+  try {
+    publicOrigin = new URL(publicUrlRaw).origin;
+  } catch {
+    // already reported above
+  }
+  if (isProduction && !env.DATABASE_URL) problems.push("DATABASE_URL is required when NODE_ENV=production");
+  if (isProduction && !env.PUBLIC_URL) problems.push("PUBLIC_URL is required when NODE_ENV=production");
+
+  const logLevel = env.LOG_LEVEL || (nodeEnv === "test" ? "silent" : "info");
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}`);
+
+  const trustProxyRaw = env.TRUST_PROXY ?? "";
+  const trustProxy =
+    trustProxyRaw === "" || trustProxyRaw === "false"
+      ? false
+      : trustProxyRaw === "true"
+        ? true
+        : trustProxyRaw;
+
+  const config: Config = {
+    nodeEnv,
+    isProduction,
+    port,
+    host,
+    dataDir: path.resolve(env.DATA_DIR || "./data"),
+    databaseUrl,
+    redisUrl,
+    smtpUrl,
+    publicUrl: publicUrlRaw.replace(/\/+$/, ""),
+    publicOrigin,
+    logLevel,
+    trustProxy,
+    seedDemo: !isProduction && env.SEED_DEMO !== "false",
+    sessionIdleMinutes: integer("SESSION_IDLE_MINUTES", 60, 1, 60),
+    sessionAbsoluteHours: integer("SESSION_ABSOLUTE_HOURS", 12, 1, 12),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,94 @@
+// Opens the database: PostgreSQL through `pg` when a URL is given, embedded PGlite otherwise.
+// Both sit behind the same Kysely instance and run the same SQL.
+import fs from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import { Kysely, PostgresDialect, sql } from "kysely";
+import pg from "pg";
+import { PgliteDialect } from "./pglite-dialect.js";
+import type { DB } from "./schema.js";
+
+export type DatabaseKind = "pglite" | "postgres";
+
+export type Database = {
+  db: Kysely<DB>;
+  kind: DatabaseKind;
+  /**
+   * Runs fn on one dedicated session, with exec() for multi-statement SQL scripts
+   * (migrations only, never user input); exec resolves to the rows of the last statement.
+   */
+  withScriptSession<T>(
+    fn: (exec: (script: string) => Promise<Record<string, unknown>[]>) => Promise<T>,
+  ): Promise<T>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+};
+
+// COUNT(*) and other int8 values fit comfortably in a double here; parse them as numbers on both drivers.
+pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
+
+export async function openDatabase(options: {
+  url?: string;
+  dataDir?: string;
+  poolSize?: number;
+}): Promise<Database> {
+  if (options.url) return openPostgres(options.url, options.poolSize ?? 10);
+  return openPglite(options.dataDir ?? "memory://");
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000 });
+  // A pooled client that errors while idle (e.g. the server restarted) must not crash the process.
+  pool.on("error", () => {});
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    kind: "postgres",
+    async withScriptSession(fn) {
+      const client = await pool.connect();
+      try {
+        return await fn(async (script) => {
+          const result = (await client.query(script)) as unknown as pg.QueryResult | pg.QueryResult[];
+          const last = Array.isArray(result) ? result[result.length - 1] : result;
+          return (last?.rows ?? []) as Record<string, unknown>[];
+        });
+      } finally {
+        client.release();
+      }
+    },
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  if (!dataDir.startsWith("memory://")) fs.mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create(dataDir, {
+    extensions: { pg_trgm },
+    parsers: { 20: (value: string) => Number.parseInt(value, 10) },
+  });
+  const db = new Kysely<DB>({ dialect: new PgliteDialect(client) });
+  return {
+    db,
+    kind: "pglite",
+    async withScriptSession(fn) {
+      // Through Kysely's connection lock, so no request runs in the middle of a migration.
+      return db.connection().execute(() =>
+        fn(async (script) => {
+          const results = await client.exec(script);
+          return (results[results.length - 1]?.rows ?? []) as Record<string, unknown>[];
+        }),
+      );
+    },
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}

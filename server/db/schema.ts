@@ -1,0 +1,114 @@
+// The Kysely table types, mirroring migrations/*.sql by hand.
+// A test compares these column names with the live schema, so the two cannot drift apart.
+import type { ColumnType, Generated, Selectable } from "kysely";
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export type PermissionsTable = { key: string };
+
+export type CompaniesTable = {
+  id: Generated<string>;
+  name: string;
+  legal_name: string;
+  registration_number: Generated<string>;
+  country: Generated<string>;
+  address: Generated<string>;
+  merchant_id: string;
+  merchant_status: Generated<"active" | "suspended" | "closed">;
+  settlement_currency: Generated<string>;
+  contact_email: Generated<string>;
+  created_at: DefaultTimestamp;
+};
+
+export type AccountsTable = {
+  id: Generated<string>;
+  email: string;
+  name: string;
+  password_hash: string;
+  alternate_email: string | null;
+  created_at: DefaultTimestamp;
+  password_changed_at: DefaultTimestamp;
+};
+
+export type MemberStatus = "active" | "deactivated";
+
+export type MembersTable = {
+  id: Generated<string>;
+  company_id: string;
+  account_id: string;
+  status: Generated<MemberStatus>;
+  joined_at: DefaultTimestamp;
+  invited_by: string | null;
+  last_active_at: Timestamp | null;
+  deactivated_at: Timestamp | null;
+  version: Generated<number>;
+};
+
+export type RolesTable = {
+  id: Generated<string>;
+  company_id: string;
+  key: string | null;
+  name: string;
+  description: Generated<string>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+};
+
+export type RolePermissionsTable = { role_id: string; permission: string };
+
+export type MemberRolesTable = { company_id: string; member_id: string; role_id: string };
+
+export type SessionsTable = {
+  id: Generated<string>;
+  token_hash: string;
+  account_id: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+  ip: string | null;
+  user_agent: string | null;
+  step_up_until: Timestamp | null;
+};
+
+export type LoginThrottleTable = {
+  email: string;
+  consecutive_failures: number;
+  locked_until: Timestamp | null;
+  updated_at: Timestamp;
+};
+
+export type AuditEventsTable = {
+  id: Generated<string>;
+  occurred_at: Timestamp;
+  company_id: string | null;
+  actor_account_id: string | null;
+  actor_email: string | null;
+  action: string;
+  outcome: "success" | "denied" | "failure";
+  target_type: string | null;
+  target_id: string | null;
+  details: ColumnType<Record<string, unknown>, string, string>;
+  ip: string | null;
+  user_agent: string | null;
+  request_id: string | null;
+};
+
+export type SchemaMigrationsTable = { version: number; name: string; applied_at: DefaultTimestamp };
+
+export type DB = {
+  permissions: PermissionsTable;
+  companies: CompaniesTable;
+  accounts: AccountsTable;
+  members: MembersTable;
+  roles: RolesTable;
+  role_permissions: RolePermissionsTable;
+  member_roles: MemberRolesTable;
+  sessions: SessionsTable;
+  login_throttle: LoginThrottleTable;
+  audit_events: AuditEventsTable;
+  schema_migrations: SchemaMigrationsTable;
+};
+
+export type Account = Selectable<AccountsTable>;
+export type Member = Selectable<MembersTable>;

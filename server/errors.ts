@@ -1,0 +1,41 @@
+// The one catalogue of API error codes and the AppError every service throws.
+// Routes never build error bodies themselves; the error handler in http/errors-plugin.ts does.
+
+export const ERROR_CODES = {
+  validation_failed: { status: 400, message: "The request is not valid." },
+  bad_request: { status: 400, message: "The request could not be understood." },
+  invalid_json: { status: 400, message: "The request body is not valid JSON." },
+  password_rejected: { status: 400, message: "The password does not meet the password policy." },
+  unauthenticated: { status: 401, message: "You need to log in." },
+  invalid_credentials: { status: 401, message: "Invalid email or password." },
+  forbidden: { status: 403, message: "You do not have the permission this needs." },
+  csrf_rejected: { status: 403, message: "Cross-site requests are not allowed." },
+  account_deactivated: { status: 403, message: "This account has no active membership left." },
+  self_modification: { status: 403, message: "You cannot change your own roles or deactivate yourself." },
+  grant_exceeds_own: { status: 403, message: "You can only grant permissions you hold yourself." },
+  step_up_required: { status: 403, message: "Verify your email before this action." },
+  not_found: { status: 404, message: "Not found." },
+  method_not_allowed: { status: 405, message: "Method not allowed." },
+  conflict: { status: 409, message: "The resource changed; reload and try again." },
+  last_admin: { status: 409, message: "The company must keep at least one active Admin." },
+  payload_too_large: { status: 413, message: "The request body is too large." },
+  unsupported_media_type: { status: 415, message: "State-changing requests must send application/json." },
+  rate_limited: { status: 429, message: "Too many requests; try again later." },
+  internal_error: { status: 500, message: "Something went wrong on our side." },
+  service_unavailable: { status: 503, message: "The service is temporarily unavailable." },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+    readonly details?: Record<string, unknown>,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message ?? ERROR_CODES[code].message);
+    this.status = ERROR_CODES[code].status;
+  }
+}

@@ -1,0 +1,55 @@
+// The one error handler: every failure leaves as {"error":{"code","message"}} with the right
+// status, and nothing internal (stack, SQL, token) ever reaches the client.
+import type { FastifyError, FastifyInstance } from "fastify";
+import fp from "fastify-plugin";
+import { AppError, ERROR_CODES, type ErrorCode } from "../errors.js";
+
+function send(reply: import("fastify").FastifyReply, code: ErrorCode, message?: string, details?: unknown) {
+  const body: { error: { code: string; message: string; details?: unknown } } = {
+    error: { code, message: message ?? ERROR_CODES[code].message },
+  };
+  if (details !== undefined) body.error.details = details;
+  return reply.status(ERROR_CODES[code].status).type("application/json; charset=utf-8").send(body);
+}
+
+export const errorsPlugin = fp(async (app: FastifyInstance) => {
+  app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+    if (error instanceof AppError) {
+      if (error.headers) reply.headers(error.headers);
+      return send(reply, error.code, error.message, error.details);
+    }
+    if (error.validation) {
+      const first = error.validation[0];
+      const where = error.validationContext ?? "request";
+      const field = first?.instancePath ? `${where}${first.instancePath.replaceAll("/", ".")}` : where;
+      const message = first ? `${field} ${first.message ?? "is invalid"}` : "The request is not valid.";
+      return send(reply, "validation_failed", message, {
+        field,
+        ...(first?.params && "additionalProperty" in first.params
+          ? { unknownField: (first.params as { additionalProperty: string }).additionalProperty }
+          : {}),
+      });
+    }
+    switch (error.code) {
+      case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+      case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":
+        return send(reply, "unsupported_media_type");
+      case "FST_ERR_CTP_BODY_TOO_LARGE":
+        return send(reply, "payload_too_large");
+      case "FST_ERR_CTP_EMPTY_JSON_BODY":
+        return send(reply, "invalid_json", "The request body is empty; send a JSON object.");
+      case "FST_ERR_CTP_INVALID_JSON_BODY":
+        return send(reply, "invalid_json");
+    }
+    if (error.statusCode === 400 && error instanceof SyntaxError) return send(reply, "invalid_json");
+    if (error.statusCode === 429) return send(reply, "rate_limited");
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      // Any other client error Fastify raises (bad URL encoding, bad header): a 4xx, never a 500.
+      return reply
+        .status(error.statusCode)
+        .send({ error: { code: "bad_request", message: "The request could not be understood." } });
+    }
+    request.log.error({ err: error }, "unhandled error");
+    return send(reply, "internal_error");
+  });
+});

@@ -1,0 +1,38 @@
+// pino settings: JSON lines, secrets redacted, and tokens cut out of logged URLs.
+// JSON encoding escapes CR/LF, so a name with a newline can never forge a log line.
+import type { FastifyRequest } from "fastify";
+import type { Config } from "../config.js";
+
+// Paths whose last segment is a secret (invitation and reset tokens arrive in later issues).
+const TOKEN_IN_PATH = /^(\/api\/invitations\/)[^/?]+/;
+
+export function redactUrl(url: string): string {
+  const [pathPart = "", query] = url.split("?", 2);
+  const cleanPath = pathPart.replace(TOKEN_IN_PATH, "$1[redacted]");
+  return query === undefined ? cleanPath : `${cleanPath}?[query]`;
+}
+
+export function loggerOptions(config: Config) {
+  if (config.logLevel === "silent") return false;
+  return {
+    level: config.logLevel,
+    redact: {
+      paths: [
+        "req.headers.cookie",
+        "req.headers.authorization",
+        'res.headers["set-cookie"]',
+        "*.password",
+        "*.newPassword",
+        "*.currentPassword",
+        "*.token",
+        "*.code",
+      ],
+      censor: "[redacted]",
+    },
+    serializers: {
+      req(request: FastifyRequest) {
+        return { method: request.method, url: redactUrl(request.url), ip: request.ip };
+      },
+    },
+  };
+}

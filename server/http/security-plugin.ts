@@ -1,0 +1,73 @@
+// Request-level protections that apply to every route: security headers, no caching of API
+// answers, CSRF refusal of cross-site or non-JSON state changes (rule 13), and the request's meta.
+import helmet from "@fastify/helmet";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import fp from "fastify-plugin";
+import type { RequestMeta } from "../audit/writer.js";
+import { AppError } from "../errors.js";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    meta: RequestMeta;
+  }
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+export function requestMeta(request: FastifyRequest): RequestMeta {
+  const userAgent = request.headers["user-agent"];
+  return {
+    ip: request.ip ?? null,
+    userAgent: typeof userAgent === "string" ? userAgent.slice(0, 300) : null,
+    requestId: String(request.id),
+  };
+}
+
+/** Rejects state changes that a browser sent on behalf of another site. */
+export function checkCsrf(request: FastifyRequest, publicOrigin: string): void {
+  if (SAFE_METHODS.has(request.method)) return;
+  const fetchSite = request.headers["sec-fetch-site"];
+  if (fetchSite === "cross-site") throw new AppError("csrf_rejected");
+  const origin = request.headers.origin;
+  if (origin !== undefined) {
+    const ownOrigin = `${request.protocol}://${request.host}`;
+    if (origin !== publicOrigin && origin !== ownOrigin) throw new AppError("csrf_rejected");
+  }
+  const contentType = request.headers["content-type"];
+  const hasBody =
+    request.headers["transfer-encoding"] !== undefined || Number(request.headers["content-length"] ?? 0) > 0;
+  if ((contentType !== undefined || hasBody) && !/^application\/json\s*(;|$)/i.test(contentType ?? "")) {
+    throw new AppError("unsupported_media_type");
+  }
+}
+
+export const securityPlugin = fp(
+  async (app: FastifyInstance, options: { publicOrigin: string; isProduction: boolean }) => {
+    await app.register(helmet, {
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          // Ant Design injects its CSS-in-JS styles at run time.
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", "data:"],
+          scriptSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          frameAncestors: ["'none'"],
+          formAction: ["'self'"],
+          upgradeInsecureRequests: options.isProduction ? [] : null,
+        },
+      },
+      strictTransportSecurity: options.isProduction,
+      referrerPolicy: { policy: "same-origin" },
+    });
+
+    app.addHook("onRequest", async (request, reply) => {
+      request.meta = requestMeta(request);
+      reply.header("x-request-id", String(request.id));
+      if (request.url.startsWith("/api/")) {
+        reply.header("cache-control", "no-store");
+        checkCsrf(request, options.publicOrigin);
+      }
+    });
+  },
+);

@@ -1,0 +1,25 @@
+// Request validation: bodies are checked strictly (no coercion, no unknown fields, no defaults
+// sneaking in), while path and query strings coerce scalars but never turn a repeated parameter into one.
+import { Ajv } from "ajv";
+import formatsPlugin from "ajv-formats";
+import type { FastifySchemaCompiler } from "fastify";
+
+function makeAjv(coerce: boolean) {
+  const ajv = new Ajv({
+    coerceTypes: coerce,
+    removeAdditional: false,
+    useDefaults: true,
+    allErrors: false,
+    strict: false,
+  });
+  (formatsPlugin as unknown as { default: (ajv: Ajv) => void }).default(ajv);
+  return ajv;
+}
+
+const strictAjv = makeAjv(false);
+const coercingAjv = makeAjv(true);
+
+export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
+  const ajv = httpPart === "body" ? strictAjv : coercingAjv;
+  return ajv.compile(schema as object) as ReturnType<FastifySchemaCompiler<unknown>>;
+};

@@ -1,0 +1,73 @@
+// Process entry: configuration → database (migrated) → demo data → app → listen,
+// and a graceful stop on SIGTERM/SIGINT that drains in-flight requests first.
+import { Redis } from "ioredis";
+import { buildApp } from "./app.js";
+import { systemClock } from "./clock.js";
+import { ConfigError, loadConfig } from "./config.js";
+import { openDatabase } from "./db/connect.js";
+import { lockDataDir } from "./db/data-dir-lock.js";
+import { migrate } from "./db/migrate.js";
+import { seedDemoIfEmpty } from "./demo/seed.js";
+
+async function main() {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+
+  const unlock = config.databaseUrl ? () => {} : lockDataDir(config.dataDir, "the portal server");
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  await migrate(database);
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true })
+    : null;
+  redis?.on("error", () => {});
+
+  const app = await buildApp({ database, config, clock: systemClock, redis });
+
+  if (config.seedDemo) {
+    const demo = await seedDemoIfEmpty(database.db, systemClock.now());
+    if (demo) {
+      const lines = demo.map((c) => `  ${c.roleKey.padEnd(15)} ${c.email.padEnd(38)} ${c.password}`);
+      console.log(
+        [
+          "",
+          "Demo company created. These passwords are shown once and stored only as hashes:",
+          ...lines,
+          `Log in at ${config.publicUrl} as the admin above.`,
+          "",
+        ].join("\n"),
+      );
+    }
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, "shutting down: draining requests");
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    await app.close();
+    await database.close();
+    redis?.disconnect();
+    unlock();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+
+  const address = await app.listen({ port: config.port, host: config.host });
+  console.log(`Portal listening on ${address} (public URL ${config.publicUrl}, database ${database.kind})`);
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,51 @@
+// Reads of the caller's own account: profile and memberships with their roles and permissions.
+import { type Kysely, sql } from "kysely";
+import type { DB } from "../db/schema.js";
+
+export type MembershipView = {
+  companyId: string;
+  companyName: string;
+  memberId: string;
+  status: "active" | "deactivated";
+  roles: { id: string; key: string | null; name: string }[];
+  permissions: string[];
+};
+
+type MembershipRow = {
+  company_id: string;
+  company_name: string;
+  member_id: string;
+  status: "active" | "deactivated";
+  roles: { id: string; key: string | null; name: string }[] | null;
+  permissions: string[] | null;
+};
+
+export async function findAccountProfile(db: Kysely<DB>, accountId: string) {
+  return db
+    .selectFrom("accounts")
+    .select(["id", "email", "name", "alternate_email"])
+    .where("id", "=", accountId)
+    .executeTakeFirst();
+}
+
+/** Every membership of an account; a deactivated one opens nothing, so it lists no permission. */
+export async function listMemberships(db: Kysely<DB>, accountId: string): Promise<MembershipView[]> {
+  const result = await sql<MembershipRow>`
+    SELECT m.company_id, c.name AS company_name, m.id AS member_id, m.status,
+           (SELECT json_agg(json_build_object('id', r.id, 'key', r.key, 'name', r.name) ORDER BY r.key NULLS LAST, r.name)
+              FROM member_roles mr JOIN roles r ON r.id = mr.role_id WHERE mr.member_id = m.id) AS roles,
+           (SELECT array_agg(DISTINCT rp.permission ORDER BY rp.permission)
+              FROM member_roles mr JOIN role_permissions rp ON rp.role_id = mr.role_id
+             WHERE mr.member_id = m.id) AS permissions
+      FROM members m JOIN companies c ON c.id = m.company_id
+     WHERE m.account_id = ${accountId}
+     ORDER BY c.name, m.company_id`.execute(db);
+  return result.rows.map((row) => ({
+    companyId: row.company_id,
+    companyName: row.company_name,
+    memberId: row.member_id,
+    status: row.status,
+    roles: row.roles ?? [],
+    permissions: row.status === "active" ? (row.permissions ?? []) : [],
+  }));
+}

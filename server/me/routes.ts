@@ -1,0 +1,138 @@
+// HTTP routes for the caller's own account: who am I, and my sessions.
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "@sinclair/typebox";
+import { recordAudit } from "../audit/writer.js";
+import { listSessions, type SessionPolicy } from "../auth/sessions.js";
+import type { Clock } from "../clock.js";
+import type { Database } from "../db/connect.js";
+import { AppError } from "../errors.js";
+import { errorResponses, RoleRef, Uuid } from "../http/schemas.js";
+import { findAccountProfile, listMemberships } from "./queries.js";
+
+export const MeBody = Type.Object(
+  {
+    account: Type.Object({
+      id: Uuid,
+      email: Type.String(),
+      name: Type.String(),
+      alternateEmail: Type.Union([Type.String(), Type.Null()]),
+    }),
+    memberships: Type.Array(
+      Type.Object({
+        companyId: Uuid,
+        companyName: Type.String(),
+        memberId: Uuid,
+        status: Type.Union([Type.Literal("active"), Type.Literal("deactivated")]),
+        roles: Type.Array(RoleRef),
+        permissions: Type.Array(Type.String()),
+      }),
+    ),
+  },
+  { $id: "Me" },
+);
+
+const SessionItem = Type.Object({
+  id: Uuid,
+  current: Type.Boolean(),
+  createdAt: Type.String({ format: "date-time" }),
+  lastSeenAt: Type.String({ format: "date-time" }),
+  expiresAt: Type.String({ format: "date-time" }),
+  ip: Type.Union([Type.String(), Type.Null()]),
+  device: Type.Union([Type.String(), Type.Null()]),
+});
+
+export async function buildMeBody(db: Database["db"], accountId: string) {
+  const account = await findAccountProfile(db, accountId);
+  if (!account) throw new AppError("unauthenticated");
+  return {
+    account: {
+      id: account.id,
+      email: account.email,
+      name: account.name,
+      alternateEmail: account.alternate_email,
+    },
+    memberships: await listMemberships(db, accountId),
+  };
+}
+
+export const meRoutes: FastifyPluginAsyncTypebox<{
+  database: Database;
+  clock: Clock;
+  sessionPolicy: SessionPolicy;
+}> = async (app, { database, clock, sessionPolicy }) => {
+  const { db } = database;
+
+  app.get(
+    "/api/me",
+    {
+      config: { access: { kind: "session" } },
+      schema: {
+        summary: "The logged-in account and its memberships",
+        tags: ["me"],
+        response: { 200: Type.Ref("Me"), ...errorResponses(401) },
+      },
+    },
+    async (request) => buildMeBody(db, request.auth!.accountId),
+  );
+
+  app.get(
+    "/api/me/sessions",
+    {
+      config: { access: { kind: "session" } },
+      schema: {
+        summary: "The caller's own sessions",
+        tags: ["me"],
+        response: { 200: Type.Object({ items: Type.Array(SessionItem) }), ...errorResponses(401) },
+      },
+    },
+    async (request) => {
+      const rows = await listSessions(db, request.auth!.accountId, clock.now(), sessionPolicy);
+      return {
+        items: rows.map((row) => ({
+          id: row.id,
+          current: row.id === request.auth!.sessionId,
+          createdAt: row.created_at.toISOString(),
+          lastSeenAt: row.last_seen_at.toISOString(),
+          expiresAt: row.expires_at.toISOString(),
+          ip: row.ip,
+          device: row.user_agent,
+        })),
+      };
+    },
+  );
+
+  app.delete(
+    "/api/me/sessions/:sessionId",
+    {
+      config: { access: { kind: "session" } },
+      schema: {
+        summary: "End one of the caller's own sessions",
+        tags: ["me"],
+        params: Type.Object({ sessionId: Uuid }, { additionalProperties: false }),
+        response: { 204: Type.Null(), ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      const auth = request.auth!;
+      const deleted = await db.transaction().execute(async (trx) => {
+        const result = await trx
+          .deleteFrom("sessions")
+          .where("id", "=", request.params.sessionId)
+          .where("account_id", "=", auth.accountId)
+          .executeTakeFirst();
+        if (Number(result.numDeletedRows) === 0) return false;
+        await recordAudit(trx, {
+          action: "session.ended",
+          outcome: "success",
+          actor: { accountId: auth.accountId, email: auth.email },
+          target: { type: "session", id: request.params.sessionId },
+          meta: request.meta,
+          at: clock.now(),
+        });
+        return true;
+      });
+      if (!deleted) throw new AppError("not_found");
+      return reply.status(204).send(null);
+    },
+  );
+};
