@@ -39,6 +39,8 @@ export type AppDeps = {
   throttle?: ThrottleStore;
   /** Where the built web app lives; served when it exists. */
   webDistDir?: string;
+  /** Where log lines go (tests capture them); stdout by default. */
+  logStream?: NodeJS.WritableStream;
   /** Overrides for tests that exercise limits without sending hundreds of requests. */
   limits?: { loginPerMinute?: number };
 };
@@ -63,7 +65,7 @@ export async function buildApp(deps: AppDeps) {
   let shuttingDown = false;
 
   const app = Fastify({
-    logger: loggerOptions(config),
+    logger: loggerOptions(config, deps.logStream),
     bodyLimit: 1_048_576,
     trustProxy: config.trustProxy,
     genReqId: () => crypto.randomUUID(),

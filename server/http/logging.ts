@@ -12,10 +12,11 @@ export function redactUrl(url: string): string {
   return query === undefined ? cleanPath : `${cleanPath}?[query]`;
 }
 
-export function loggerOptions(config: Config) {
-  if (config.logLevel === "silent") return false;
+export function loggerOptions(config: Config, stream?: NodeJS.WritableStream) {
+  if (config.logLevel === "silent" && !stream) return false;
   return {
-    level: config.logLevel,
+    level: stream && config.logLevel === "silent" ? "info" : config.logLevel,
+    ...(stream ? { stream } : {}),
     redact: {
       paths: [
         "req.headers.cookie",
