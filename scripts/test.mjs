@@ -29,7 +29,12 @@ if (process.env.TEST_DATABASE_URL) {
   leftOut.push("PostgreSQL runs of the integration suites: TEST_DATABASE_URL is not set (they ran on PGlite only)");
 }
 
+if (!process.env.REDIS_URL) {
+  leftOut.push("Redis-shared rate-limit tests: REDIS_URL is not set (limits were tested in memory)");
+}
+
 if (isCi) {
+  if (!process.env.REDIS_URL) problems.push("CI=true but REDIS_URL is not set");
   if (!hasChromium) problems.push("CI=true but Chromium is missing");
   if (!process.env.TEST_DATABASE_URL) problems.push("CI=true but TEST_DATABASE_URL is not set");
 }

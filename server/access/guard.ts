@@ -15,7 +15,13 @@ declare module "fastify" {
   interface FastifyRequest {
     auth: RequestContext | null;
   }
+  interface FastifyInstance {
+    /** Every API route with the access it declared: the source of the permission matrix test. */
+    accessTable: DeclaredRoute[];
+  }
 }
+
+export type DeclaredRoute = { method: string; url: string; access: Access };
 
 // Routes added by libraries, not by us, that are public by nature.
 const LIBRARY_ROUTE_PREFIXES = ["/api/docs"];
@@ -38,6 +44,8 @@ export function routeAccess(request: FastifyRequest): Access | undefined {
 
 export const guardPlugin = fp(async (app: FastifyInstance, options: GuardOptions) => {
   app.decorateRequest("auth", null);
+  const accessTable: DeclaredRoute[] = [];
+  app.decorate("accessTable", accessTable);
 
   app.addHook("onRoute", (route) => {
     const url = route.url ?? route.path;
@@ -47,6 +55,9 @@ export const guardPlugin = fp(async (app: FastifyInstance, options: GuardOptions
       throw new UndeclaredAccessError(
         `Route ${String(route.method)} ${url} declares no access (config.access): every API route must (rule 1)`,
       );
+    }
+    for (const method of [route.method].flat()) {
+      if (method !== "HEAD") accessTable.push({ method: String(method), url, access });
     }
   });
 

@@ -1,0 +1,100 @@
+// Generated from table.ts: one test per route × caller, on every test database.
+// Also fails when the app has a route the table does not list (rule 1, SPEC §3).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testDatabaseKinds } from "../support/databases.js";
+import { createHarness, type Harness } from "../support/harness.js";
+import { ACTORS, type Actor, expectedStatus, ROWS, SPEC_ROLE_PERMISSIONS } from "./table.js";
+
+describe.each(testDatabaseKinds)("permission matrix on %s", (kind) => {
+  let h: Harness;
+  let companyId: string;
+  const emails = {} as Record<Exclude<Actor, "anonymous">, string>;
+
+  beforeAll(async () => {
+    h = await createHarness(kind);
+    const company = await h.company("Matrix Co");
+    companyId = company.id;
+    emails.admin = company.admin.email;
+    for (const role of ["finance", "operations", "developer", "data_analytics"] as const) {
+      emails[role] = (await h.member(company, [role])).email;
+    }
+    // A custom role made straight in the database (the roles API arrives with its own issue).
+    const custom = await h.db
+      .insertInto("roles")
+      .values({ company_id: company.id, key: null, name: "Matrix custom" })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await h.db
+      .insertInto("role_permissions")
+      .values(SPEC_ROLE_PERMISSIONS.custom.map((permission) => ({ role_id: custom.id, permission })))
+      .execute();
+    const customMember = await h.member(company, []);
+    await h.db
+      .insertInto("member_roles")
+      .values({ company_id: company.id, member_id: customMember.memberId, role_id: custom.id })
+      .execute();
+    emails.custom = customMember.email;
+    // A deactivated member who still has another company, so they can still log in.
+    const deactivated = await h.member(company, ["admin"]);
+    const elsewhere = await h.company("Elsewhere Co");
+    await h.db
+      .insertInto("members")
+      .values({ company_id: elsewhere.id, account_id: deactivated.id })
+      .execute();
+    emails.deactivated = deactivated.email;
+    const cookieBeforeDeactivation = await h.login(deactivated.email);
+    await h.db
+      .updateTable("members")
+      .set({ status: "deactivated", deactivated_at: h.clock.now() })
+      .where("id", "=", deactivated.memberId)
+      .execute();
+    await h.inject(cookieBeforeDeactivation, { method: "POST", url: "/api/auth/logout", payload: {} });
+    emails.non_member = (await h.company("Stranger Co")).admin.email;
+  });
+  afterAll(() => h?.close());
+
+  it("lists every API route of the app, and nothing else", () => {
+    const appRoutes = h.app.accessTable.map((r) => `${r.method} ${r.url}`).sort();
+    const tableRoutes = ROWS.map((r) => `${r.method} ${r.route}`).sort();
+    expect(tableRoutes).toEqual(appRoutes);
+  });
+
+  it("restates each route's declared requirement", () => {
+    for (const row of ROWS) {
+      const declared = h.app.accessTable.find((r) => r.method === row.method && r.url === row.route)?.access;
+      const restated = declared?.kind === "permission" ? declared.permission : declared?.kind;
+      expect(restated, `${row.method} ${row.route}`).toBe(row.requires);
+    }
+  });
+
+  for (const row of ROWS) {
+    describe(`${row.method} ${row.route}`, () => {
+      for (const actor of ACTORS) {
+        const expected = expectedStatus(row, actor);
+        it(`${actor} → ${expected}`, async () => {
+          const cookie = actor === "anonymous" ? null : await h.login(emails[actor]);
+          const other = actor === "anonymous" ? null : await h.login(emails[actor]);
+          const otherSessionId = other
+            ? ((await h.inject(other, { url: "/api/me/sessions" })).json().items as { id: string; current: boolean }[]).find(
+                (s) => s.current,
+              )!.id
+            : "00000000-0000-4000-8000-000000000000";
+          const request = row.request?.({ companyId, otherSessionId }) ?? {
+            url: row.route.replace(":cid", companyId),
+          };
+          const response = await h.inject(cookie, {
+            method: row.method,
+            url: request.url,
+            ...(request.payload !== undefined
+              ? { payload: request.payload }
+              : row.method === "GET"
+                ? {}
+                : { payload: {} }),
+          });
+          expect(response.statusCode, response.body).toBe(expected);
+          if (expected >= 400) expect(response.json().error.code).toMatch(/^[a-z_]+$/);
+        });
+      }
+    });
+  }
+});

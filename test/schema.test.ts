@@ -1,0 +1,135 @@
+// The database schema keeps its promises: the Kysely types match the live tables, the permission
+// table matches the catalogue, and invariants hold in SQL itself (rule 11's append-only audit log,
+// one membership per account and company, a role never crossing companies).
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PERMISSION_KEYS } from "../server/access/permissions.js";
+import { recordAudit } from "../server/audit/writer.js";
+import { testDatabaseKinds } from "./support/databases.js";
+import { createHarness, type Harness } from "./support/harness.js";
+
+// Columns as server/db/schema.ts declares them; a migration that changes one must change both.
+const EXPECTED_COLUMNS: Record<string, string[]> = {
+  accounts: ["alternate_email", "created_at", "email", "id", "name", "password_changed_at", "password_hash"],
+  audit_events: [
+    "action",
+    "actor_account_id",
+    "actor_email",
+    "company_id",
+    "details",
+    "id",
+    "ip",
+    "occurred_at",
+    "outcome",
+    "request_id",
+    "target_id",
+    "target_type",
+    "user_agent",
+  ],
+  companies: [
+    "address",
+    "contact_email",
+    "country",
+    "created_at",
+    "id",
+    "legal_name",
+    "merchant_id",
+    "merchant_status",
+    "name",
+    "registration_number",
+    "settlement_currency",
+  ],
+  login_throttle: ["consecutive_failures", "email", "locked_until", "updated_at"],
+  member_roles: ["company_id", "member_id", "role_id"],
+  members: [
+    "account_id",
+    "company_id",
+    "deactivated_at",
+    "id",
+    "invited_by",
+    "joined_at",
+    "last_active_at",
+    "status",
+    "version",
+  ],
+  permissions: ["key"],
+  role_permissions: ["permission", "role_id"],
+  roles: ["company_id", "created_at", "description", "id", "key", "name", "updated_at"],
+  schema_migrations: ["applied_at", "name", "version"],
+  sessions: ["account_id", "created_at", "expires_at", "id", "ip", "last_seen_at", "step_up_until", "token_hash", "user_agent"],
+};
+
+describe.each(testDatabaseKinds)("database schema on %s", (kind) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness(kind);
+  });
+  afterAll(() => h.close());
+
+  it("has exactly the tables and columns the Kysely types declare", async () => {
+    const rows = await sql<{ table_name: string; column_name: string }>`
+      SELECT table_name, column_name FROM information_schema.columns
+       WHERE table_schema = 'public' ORDER BY table_name, column_name`.execute(h.db);
+    const live: Record<string, string[]> = {};
+    for (const row of rows.rows) (live[row.table_name] ??= []).push(row.column_name);
+    expect(live).toEqual(EXPECTED_COLUMNS);
+  });
+
+  it("holds exactly the permission catalogue", async () => {
+    const rows = await h.db.selectFrom("permissions").select("key").orderBy("key").execute();
+    expect(rows.map((r) => r.key)).toEqual([...PERMISSION_KEYS].sort());
+  });
+
+  it("rule 11: refuses to update, delete or truncate audit events", async () => {
+    await recordAudit(h.db, {
+      action: "test.event",
+      outcome: "success",
+      meta: { ip: null, userAgent: null, requestId: null },
+      at: h.clock.now(),
+    });
+    await expect(h.db.updateTable("audit_events").set({ action: "test.changed" }).execute()).rejects.toThrow(/append-only/);
+    await expect(h.db.deleteFrom("audit_events").execute()).rejects.toThrow(/append-only/);
+    await expect(sql`TRUNCATE audit_events`.execute(h.db)).rejects.toThrow(/append-only/);
+    const count = await h.db.selectFrom("audit_events").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBeGreaterThan(0);
+  });
+
+  it("rule 11: strips secrets from audit details before storing them", async () => {
+    await recordAudit(h.db, {
+      action: "test.secret",
+      outcome: "success",
+      details: { password: "hunter2 hunter2", nested: { token: "abc", sessionId: "s" }, email: "a@example.com" },
+      meta: { ip: null, userAgent: null, requestId: null },
+      at: h.clock.now(),
+    });
+    const row = await h.db.selectFrom("audit_events").select("details").where("action", "=", "test.secret").executeTakeFirstOrThrow();
+    expect(JSON.stringify(row.details)).not.toMatch(/hunter2|abc/);
+    expect(row.details).toMatchObject({ email: "a@example.com", password: "[redacted]" });
+  });
+
+  it("allows one membership per account and company", async () => {
+    const company = await h.company("Unique Co");
+    await expect(
+      h.db.insertInto("members").values({ company_id: company.id, account_id: company.admin.id }).execute(),
+    ).rejects.toThrow();
+  });
+
+  it("never lets a role of one company be given to a member of another", async () => {
+    const a = await h.company("Role A");
+    const b = await h.company("Role B");
+    await expect(
+      h.db
+        .insertInto("member_roles")
+        .values({ company_id: a.id, member_id: a.admin.memberId, role_id: b.roleIds.finance })
+        .execute(),
+    ).rejects.toThrow();
+  });
+
+  it("keeps canonical emails unique and lower-case", async () => {
+    await h.account("unique.person@example.com");
+    await expect(h.account("unique.person@example.com")).rejects.toThrow();
+    await expect(
+      h.db.insertInto("accounts").values({ email: "Upper@Example.com", name: "x", password_hash: "x" }).execute(),
+    ).rejects.toThrow();
+  });
+});
