@@ -7,7 +7,7 @@ import { migrate } from "../../server/db/migrate.js";
 
 export type TestDatabaseKind = "pglite" | "postgres";
 
-export type TestDatabase = Database & { dispose(): Promise<void> };
+export type TestDatabase = Database & { dispose(): Promise<void>; url?: string };
 
 export const testDatabaseKinds: TestDatabaseKind[] = process.env.TEST_DATABASE_URL ? ["pglite", "postgres"] : ["pglite"];
 
@@ -33,8 +33,10 @@ export async function openTestDatabase(kind: TestDatabaseKind): Promise<TestData
   await admin.end();
   const database = await openDatabase({ url: withDatabaseName(adminUrl, name), poolSize: 20 });
   await migrate(database);
+  const url = withDatabaseName(adminUrl, name);
   return {
     ...database,
+    url,
     async dispose() {
       await database.close();
       const cleanup = new pg.Client({ connectionString: adminUrl });

@@ -1,0 +1,128 @@
+// The admin command: `npm run admin -- create-company --name … --admin-email … --admin-password …`.
+// It opens the same database the server uses (PGlite under DATA_DIR, or DATABASE_URL) and migrates it.
+import { parseArgs } from "node:util";
+import { createAccount } from "../auth/accounts.js";
+import { systemClock } from "../clock.js";
+import { createCompany } from "../companies/service.js";
+import { ConfigError, loadConfig } from "../config.js";
+import { openDatabase } from "../db/connect.js";
+import { lockDataDir } from "../db/data-dir-lock.js";
+import { migrate } from "../db/migrate.js";
+import { AppError } from "../errors.js";
+import { canonicalizeEmail } from "../identity/email.js";
+
+const USAGE = `Usage:
+  npm run admin -- create-company --name NAME --admin-email EMAIL --admin-password PASSWORD [--admin-name NAME]
+      [--legal-name NAME] [--country CC] [--currency USD]
+
+  Creates a company, its five predefined roles and its first active Admin.
+  On the embedded database (no DATABASE_URL) stop the server first: PGlite admits one process.
+  Inviting the first Admin by email (without --admin-password) arrives with invitations.`;
+
+export async function runAdmin(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; out: string }> {
+  const [command, ...rest] = argv;
+  if (command !== "create-company") return { code: 2, out: USAGE };
+  let values: Record<string, string | undefined>;
+  try {
+    values = parseArgs({
+      args: rest,
+      options: {
+        name: { type: "string" },
+        "admin-email": { type: "string" },
+        "admin-password": { type: "string" },
+        "admin-name": { type: "string" },
+        "legal-name": { type: "string" },
+        country: { type: "string" },
+        currency: { type: "string" },
+      },
+      strict: true,
+    }).values as Record<string, string | undefined>;
+  } catch (error) {
+    return { code: 2, out: `${(error as Error).message}\n\n${USAGE}` };
+  }
+  const name = values.name?.trim();
+  const adminEmail = values["admin-email"];
+  const adminPassword = values["admin-password"];
+  if (!name || !adminEmail) return { code: 2, out: `--name and --admin-email are required.\n\n${USAGE}` };
+  if (!adminPassword) {
+    return { code: 2, out: `--admin-password is required until invitations exist.\n\n${USAGE}` };
+  }
+  const canonical = canonicalizeEmail(adminEmail);
+  if (!canonical.ok) return { code: 2, out: `--admin-email: ${canonical.reason}` };
+  const currency = (values.currency ?? "USD").toUpperCase();
+  if (!/^[A-Z]{3}$/.test(currency)) return { code: 2, out: "--currency must be a three-letter ISO code such as USD." };
+
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return { code: 2, out: error.message };
+    throw error;
+  }
+  let unlock = () => {};
+  if (!config.databaseUrl) {
+    try {
+      unlock = lockDataDir(config.dataDir, "the admin command");
+    } catch (error) {
+      return { code: 1, out: (error as Error).message };
+    }
+  }
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await migrate(database);
+    const now = systemClock.now();
+    const existing = await database.db
+      .selectFrom("accounts")
+      .select("id")
+      .where("email", "=", canonical.email)
+      .executeTakeFirst();
+    if (existing) {
+      return { code: 1, out: `An account for ${canonical.email} already exists; its password is not changed here.` };
+    }
+    const account = await database.db.transaction().execute((trx) =>
+      createAccount(trx, {
+        email: canonical.email,
+        name: values["admin-name"]?.trim() || canonical.email.split("@")[0]!,
+        password: adminPassword,
+        now,
+      }),
+    );
+    const company = await createCompany(database.db, {
+      company: {
+        name,
+        legalName: values["legal-name"]?.trim() || name,
+        country: values.country?.toUpperCase() ?? "",
+        settlementCurrency: currency,
+        contactEmail: canonical.email,
+      },
+      firstAdminAccountId: account.id,
+      actor: null,
+      meta: { ip: null, userAgent: "admin-cli", requestId: null },
+      now,
+    });
+    return {
+      code: 0,
+      out: `Created company "${name}" (${company.companyId}) with ${canonical.email} as its Admin.`,
+    };
+  } catch (error) {
+    if (error instanceof AppError) return { code: 1, out: error.message };
+    throw error;
+  } finally {
+    await database.close();
+    unlock();
+  }
+}
+
+// Run only when executed as the command, not when imported by tests.
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\/server\//, "/server/"))) {
+  runAdmin(process.argv.slice(2)).then(
+    ({ code, out }) => {
+      (code === 0 ? console.log : console.error)(out);
+      process.exit(code);
+    },
+    (error) => {
+      console.error(error instanceof Error ? error.message : error);
+      process.exit(1);
+    },
+  );
+}
