@@ -13,10 +13,16 @@ const problems = [];
 
 const chromium = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 const hasChromium = existsSync(chromium);
-if (!hasChromium) leftOut.push(`browser tests (e2e): no Chromium at ${chromium}; install it with apt-get install -y chromium`);
+if (!hasChromium)
+  leftOut.push(
+    `browser tests (e2e): no Chromium at ${chromium}; install it with apt-get install -y chromium`,
+  );
 
 if (process.env.TEST_DATABASE_URL) {
-  const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL, connectionTimeoutMillis: 3000 });
+  const client = new pg.Client({
+    connectionString: process.env.TEST_DATABASE_URL,
+    connectionTimeoutMillis: 3000,
+  });
   try {
     await client.connect();
     await client.query("select 1");
@@ -26,7 +32,9 @@ if (process.env.TEST_DATABASE_URL) {
     await client.end().catch(() => {});
   }
 } else {
-  leftOut.push("PostgreSQL runs of the integration suites: TEST_DATABASE_URL is not set (they ran on PGlite only)");
+  leftOut.push(
+    "PostgreSQL runs of the integration suites: TEST_DATABASE_URL is not set (they ran on PGlite only)",
+  );
 }
 
 if (!process.env.REDIS_URL) {

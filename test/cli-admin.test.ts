@@ -4,9 +4,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { verifyPassword } from "../server/auth/passwords.js";
 import { runAdmin } from "../server/cli/admin.js";
 import { openDatabase } from "../server/db/connect.js";
-import { verifyPassword } from "../server/auth/passwords.js";
 import { testDatabaseKinds } from "./support/databases.js";
 
 const PASSWORD = "a long and unusual passphrase 77";
@@ -22,7 +22,11 @@ function tempDataDir(): string {
 }
 
 async function checkCreated(database: Awaited<ReturnType<typeof openDatabase>>, email: string) {
-  const account = await database.db.selectFrom("accounts").selectAll().where("email", "=", email).executeTakeFirstOrThrow();
+  const account = await database.db
+    .selectFrom("accounts")
+    .selectAll()
+    .where("email", "=", email)
+    .executeTakeFirstOrThrow();
   expect(await verifyPassword(account.password_hash, PASSWORD)).toBe(true);
   const membership = await database.db
     .selectFrom("members")
@@ -33,14 +37,28 @@ async function checkCreated(database: Awaited<ReturnType<typeof openDatabase>>, 
     .execute();
   expect(membership).toEqual([{ status: "active", key: "admin" }]);
   const roles = await database.db.selectFrom("roles").select("key").execute();
-  expect(roles.map((r) => r.key).sort()).toEqual(["admin", "data_analytics", "developer", "finance", "operations"]);
+  expect(roles.map((r) => r.key).sort()).toEqual([
+    "admin",
+    "data_analytics",
+    "developer",
+    "finance",
+    "operations",
+  ]);
 }
 
 describe("admin CLI create-company", () => {
   it("creates a company and its first Admin on PGlite, with the email canonicalized", async () => {
     const dataDir = tempDataDir();
     const result = await runAdmin(
-      ["create-company", "--name", "Cli Co", "--admin-email", " Boss@CLI.example ", "--admin-password", PASSWORD],
+      [
+        "create-company",
+        "--name",
+        "Cli Co",
+        "--admin-email",
+        " Boss@CLI.example ",
+        "--admin-password",
+        PASSWORD,
+      ],
       { DATA_DIR: dataDir, NODE_ENV: "test" },
     );
     expect(result).toMatchObject({ code: 0 });
@@ -61,7 +79,15 @@ describe("admin CLI create-company", () => {
       const url = database.url;
       expect(url).toBeDefined();
       const result = await runAdmin(
-        ["create-company", "--name", "Pg Co", "--admin-email", "pg.boss@cli.example", "--admin-password", PASSWORD],
+        [
+          "create-company",
+          "--name",
+          "Pg Co",
+          "--admin-email",
+          "pg.boss@cli.example",
+          "--admin-password",
+          PASSWORD,
+        ],
         { DATABASE_URL: url!, NODE_ENV: "test" },
       );
       expect(result).toMatchObject({ code: 0 });
@@ -73,10 +99,16 @@ describe("admin CLI create-company", () => {
 
   it("refuses a weak password, a bad email, missing arguments and unknown flags", async () => {
     const env = { DATA_DIR: tempDataDir(), NODE_ENV: "test" };
-    const weak = await runAdmin(["create-company", "--name", "W", "--admin-email", "w@cli.example", "--admin-password", "short"], env);
+    const weak = await runAdmin(
+      ["create-company", "--name", "W", "--admin-email", "w@cli.example", "--admin-password", "short"],
+      env,
+    );
     expect(weak.code).toBe(1);
     expect(weak.out).toMatch(/at least 12 characters/);
-    const badEmail = await runAdmin(["create-company", "--name", "W", "--admin-email", "not-an-email", "--admin-password", PASSWORD], env);
+    const badEmail = await runAdmin(
+      ["create-company", "--name", "W", "--admin-email", "not-an-email", "--admin-password", PASSWORD],
+      env,
+    );
     expect(badEmail.code).toBe(2);
     expect((await runAdmin(["create-company", "--name", "W"], env)).code).toBe(2);
     expect((await runAdmin(["create-company", "--nme", "W"], env)).code).toBe(2);
@@ -85,9 +117,20 @@ describe("admin CLI create-company", () => {
 
   it("refuses an existing account instead of changing its password", async () => {
     const env = { DATA_DIR: tempDataDir(), NODE_ENV: "test" };
-    const args = ["create-company", "--name", "Once", "--admin-email", "once@cli.example", "--admin-password", PASSWORD];
+    const args = [
+      "create-company",
+      "--name",
+      "Once",
+      "--admin-email",
+      "once@cli.example",
+      "--admin-password",
+      PASSWORD,
+    ];
     expect((await runAdmin(args, env)).code).toBe(0);
-    const again = await runAdmin([...args.slice(0, 5), "--admin-password", "another long passphrase 88"], env);
+    const again = await runAdmin(
+      [...args.slice(0, 5), "--admin-password", "another long passphrase 88"],
+      env,
+    );
     expect(again.code).toBe(1);
     expect(again.out).toMatch(/already exists/);
   });

@@ -25,7 +25,10 @@ describe.each(testDatabaseKinds)("rule 2: permissions are checked per request on
     for (const cookie of [first, second]) {
       const response = await h.inject(cookie, { url: `/api/companies/${company.id}` });
       expect(response.statusCode).toBe(403);
-      expect(response.json().error).toMatchObject({ code: "forbidden", details: { permission: "company.view" } });
+      expect(response.json().error).toMatchObject({
+        code: "forbidden",
+        details: { permission: "company.view" },
+      });
     }
     const me = await h.inject(first, { url: "/api/me" });
     expect(me.json().memberships[0].permissions).toEqual(["transactions.view"]);

@@ -69,7 +69,11 @@ describe.each(testDatabaseKinds)("rule 3: tenant isolation on %s", (kind) => {
     expect(company.admin.memberId).toMatch(uuidV4);
     expect(company.roleIds.admin).toMatch(uuidV4);
     await h.login(company.admin.email);
-    const session = await h.db.selectFrom("sessions").select("id").where("account_id", "=", company.admin.id).executeTakeFirstOrThrow();
+    const session = await h.db
+      .selectFrom("sessions")
+      .select("id")
+      .where("account_id", "=", company.admin.id)
+      .executeTakeFirstOrThrow();
     expect(session.id).toMatch(uuidV4);
   });
 

@@ -45,7 +45,9 @@ describe.each(testDatabaseKinds)("rule 10: login failures look alike on %s", (ki
     });
     for (const response of [wrongPassword, unknownEmail, invalidEmail]) {
       expect(response.statusCode).toBe(401);
-      expect(response.json()).toEqual({ error: { code: "invalid_credentials", message: "Invalid email or password." } });
+      expect(response.json()).toEqual({
+        error: { code: "invalid_credentials", message: "Invalid email or password." },
+      });
       expect(response.headers["set-cookie"]).toBeUndefined();
     }
   });
@@ -96,7 +98,11 @@ describe.each(testDatabaseKinds)("rule 10: login is rate limited on %s", (kind) 
       expect(statuses).toEqual([401, 401, 401, 429, 429]);
       expect(last!.json().error.code).toBe("rate_limited");
       expect(Number(last!.headers["retry-after"])).toBeGreaterThan(0);
-      const hits = await h.db.selectFrom("audit_events").select("id").where("action", "=", "security.rate_limited").execute();
+      const hits = await h.db
+        .selectFrom("audit_events")
+        .select("id")
+        .where("action", "=", "security.rate_limited")
+        .execute();
       expect(hits.length).toBeGreaterThanOrEqual(1);
     } finally {
       await h.close();
@@ -105,35 +111,44 @@ describe.each(testDatabaseKinds)("rule 10: login is rate limited on %s", (kind) 
 });
 
 const redisUrl = process.env.REDIS_URL;
-describe.runIf(redisUrl !== undefined)("rule 10: rate limits are shared across instances through Redis", () => {
-  it("counts requests to two instances against one limit", async () => {
-    const h = await createHarness(testDatabaseKinds.includes("postgres") ? "postgres" : "pglite");
-    const redis = new Redis(redisUrl!);
-    const namespace = `portal:rl:`;
-    const keys = await redis.keys(`${namespace}*`);
-    if (keys.length > 0) await redis.del(...keys);
-    const config = loadConfig({ NODE_ENV: "test", PUBLIC_URL: "http://portal.test" });
-    const make = () =>
-      buildApp({ database: h.database, config, redis, webDistDir: "/nonexistent", limits: { loginPerMinute: 4 } });
-    const one = await make();
-    const two = await make();
-    try {
-      const post = (app: typeof one, i: number) =>
-        app.inject({
-          method: "POST",
-          url: "/api/auth/login",
-          remoteAddress: "203.0.113.77",
-          payload: { email: `shared${i}@example.com`, password: "whatever password" },
+describe.runIf(redisUrl !== undefined)(
+  "rule 10: rate limits are shared across instances through Redis",
+  () => {
+    it("counts requests to two instances against one limit", async () => {
+      const h = await createHarness(testDatabaseKinds.includes("postgres") ? "postgres" : "pglite");
+      const redis = new Redis(redisUrl!);
+      const namespace = `portal:rl:`;
+      const keys = await redis.keys(`${namespace}*`);
+      if (keys.length > 0) await redis.del(...keys);
+      const config = loadConfig({ NODE_ENV: "test", PUBLIC_URL: "http://portal.test" });
+      const make = () =>
+        buildApp({
+          database: h.database,
+          config,
+          redis,
+          webDistDir: "/nonexistent",
+          limits: { loginPerMinute: 4 },
         });
-      const statuses = [];
-      for (let i = 0; i < 6; i += 1) statuses.push((await post(i % 2 === 0 ? one : two, i)).statusCode);
-      expect(statuses.slice(0, 4)).toEqual([401, 401, 401, 401]);
-      expect(statuses.slice(4)).toEqual([429, 429]);
-    } finally {
-      await one.close();
-      await two.close();
-      redis.disconnect();
-      await h.close();
-    }
-  });
-});
+      const one = await make();
+      const two = await make();
+      try {
+        const post = (app: typeof one, i: number) =>
+          app.inject({
+            method: "POST",
+            url: "/api/auth/login",
+            remoteAddress: "203.0.113.77",
+            payload: { email: `shared${i}@example.com`, password: "whatever password" },
+          });
+        const statuses = [];
+        for (let i = 0; i < 6; i += 1) statuses.push((await post(i % 2 === 0 ? one : two, i)).statusCode);
+        expect(statuses.slice(0, 4)).toEqual([401, 401, 401, 401]);
+        expect(statuses.slice(4)).toEqual([429, 429]);
+      } finally {
+        await one.close();
+        await two.close();
+        redis.disconnect();
+        await h.close();
+      }
+    });
+  },
+);

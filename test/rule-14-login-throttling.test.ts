@@ -44,14 +44,19 @@ describe.each(testDatabaseKinds)("rule 14: login lockout per email on %s", (kind
     h.clock.advance(61_000);
     expect((await attempt(email, TEST_PASSWORD, "198.51.100.202")).statusCode).toBe(200);
 
-    const audit = await h.db.selectFrom("audit_events").select("action").where("action", "=", "auth.login_locked").execute();
+    const audit = await h.db
+      .selectFrom("audit_events")
+      .select("action")
+      .where("action", "=", "auth.login_locked")
+      .execute();
     expect(audit.length).toBeGreaterThanOrEqual(1);
   });
 
   it("counts an email without an account exactly alike, so a lock reveals nothing", async () => {
     const email = "no-such-person@example.com";
     const statuses: number[] = [];
-    for (let i = 0; i < 11; i += 1) statuses.push((await attempt(email, "wrong password!!", `192.0.2.${i}`)).statusCode);
+    for (let i = 0; i < 11; i += 1)
+      statuses.push((await attempt(email, "wrong password!!", `192.0.2.${i}`)).statusCode);
     expect(statuses).toEqual([...Array(10).fill(401), 429]);
   });
 
@@ -82,7 +87,11 @@ describe.each(testDatabaseKinds)("rule 14: login lockout per email on %s", (kind
 
   it("stores passwords only as argon2id hashes", async () => {
     const company = await h.company("Hash Co");
-    const row = await h.db.selectFrom("accounts").select("password_hash").where("id", "=", company.admin.id).executeTakeFirstOrThrow();
+    const row = await h.db
+      .selectFrom("accounts")
+      .select("password_hash")
+      .where("id", "=", company.admin.id)
+      .executeTakeFirstOrThrow();
     expect(row.password_hash.startsWith("$argon2id$")).toBe(true);
     expect(row.password_hash).not.toContain(TEST_PASSWORD);
   });

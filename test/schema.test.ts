@@ -56,7 +56,17 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
   role_permissions: ["permission", "role_id"],
   roles: ["company_id", "created_at", "description", "id", "key", "name", "updated_at"],
   schema_migrations: ["applied_at", "name", "version"],
-  sessions: ["account_id", "created_at", "expires_at", "id", "ip", "last_seen_at", "step_up_until", "token_hash", "user_agent"],
+  sessions: [
+    "account_id",
+    "created_at",
+    "expires_at",
+    "id",
+    "ip",
+    "last_seen_at",
+    "step_up_until",
+    "token_hash",
+    "user_agent",
+  ],
 };
 
 describe.each(testDatabaseKinds)("database schema on %s", (kind) => {
@@ -71,7 +81,9 @@ describe.each(testDatabaseKinds)("database schema on %s", (kind) => {
       SELECT table_name, column_name FROM information_schema.columns
        WHERE table_schema = 'public' ORDER BY table_name, column_name`.execute(h.db);
     const live: Record<string, string[]> = {};
-    for (const row of rows.rows) (live[row.table_name] ??= []).push(row.column_name);
+    for (const row of rows.rows) {
+      live[row.table_name] = [...(live[row.table_name] ?? []), row.column_name];
+    }
     expect(live).toEqual(EXPECTED_COLUMNS);
   });
 
@@ -87,10 +99,15 @@ describe.each(testDatabaseKinds)("database schema on %s", (kind) => {
       meta: { ip: null, userAgent: null, requestId: null },
       at: h.clock.now(),
     });
-    await expect(h.db.updateTable("audit_events").set({ action: "test.changed" }).execute()).rejects.toThrow(/append-only/);
+    await expect(h.db.updateTable("audit_events").set({ action: "test.changed" }).execute()).rejects.toThrow(
+      /append-only/,
+    );
     await expect(h.db.deleteFrom("audit_events").execute()).rejects.toThrow(/append-only/);
     await expect(sql`TRUNCATE audit_events`.execute(h.db)).rejects.toThrow(/append-only/);
-    const count = await h.db.selectFrom("audit_events").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const count = await h.db
+      .selectFrom("audit_events")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBeGreaterThan(0);
   });
 
@@ -98,11 +115,19 @@ describe.each(testDatabaseKinds)("database schema on %s", (kind) => {
     await recordAudit(h.db, {
       action: "test.secret",
       outcome: "success",
-      details: { password: "hunter2 hunter2", nested: { token: "abc", sessionId: "s" }, email: "a@example.com" },
+      details: {
+        password: "hunter2 hunter2",
+        nested: { token: "abc", sessionId: "s" },
+        email: "a@example.com",
+      },
       meta: { ip: null, userAgent: null, requestId: null },
       at: h.clock.now(),
     });
-    const row = await h.db.selectFrom("audit_events").select("details").where("action", "=", "test.secret").executeTakeFirstOrThrow();
+    const row = await h.db
+      .selectFrom("audit_events")
+      .select("details")
+      .where("action", "=", "test.secret")
+      .executeTakeFirstOrThrow();
     expect(JSON.stringify(row.details)).not.toMatch(/hunter2|abc/);
     expect(row.details).toMatchObject({ email: "a@example.com", password: "[redacted]" });
   });
@@ -129,7 +154,10 @@ describe.each(testDatabaseKinds)("database schema on %s", (kind) => {
     await h.account("unique.person@example.com");
     await expect(h.account("unique.person@example.com")).rejects.toThrow();
     await expect(
-      h.db.insertInto("accounts").values({ email: "Upper@Example.com", name: "x", password_hash: "x" }).execute(),
+      h.db
+        .insertInto("accounts")
+        .values({ email: "Upper@Example.com", name: "x", password_hash: "x" })
+        .execute(),
     ).rejects.toThrow();
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHarness, type Harness } from "./support/harness.js";
 import { testDatabaseKinds } from "./support/databases.js";
+import { createHarness, type Harness } from "./support/harness.js";
 
 describe.each(testDatabaseKinds)("smoke on %s", (kind) => {
   let h: Harness;

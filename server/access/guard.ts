@@ -38,6 +38,12 @@ export type GuardOptions = {
   onDenied?: (request: FastifyRequest, code: string, access: Access) => Promise<void>;
 };
 
+/** The caller of a route that required a session; the guard has already refused anyone else. */
+export function callerOf(request: FastifyRequest): RequestContext {
+  if (!request.auth) throw new AppError("unauthenticated");
+  return request.auth;
+}
+
 export function routeAccess(request: FastifyRequest): Access | undefined {
   return request.routeOptions.config?.access;
 }

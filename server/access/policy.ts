@@ -30,7 +30,7 @@ export function decide(access: Access, hasSession: boolean, membership: Membersh
   if (access.kind === "public") return { allowed: true };
   if (!hasSession) return { allowed: false, code: "unauthenticated" };
   if (access.kind === "session") return { allowed: true };
-  if (!membership || membership.status !== "active") return { allowed: false, code: "not_found" };
+  if (membership?.status !== "active") return { allowed: false, code: "not_found" };
   if (access.kind === "member") return { allowed: true };
   return membership.permissions.includes(access.permission)
     ? { allowed: true }

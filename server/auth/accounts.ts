@@ -18,7 +18,7 @@ export async function createAccount(
   const verdict = checkPassword(input.password, { email: canonical.email, extraWords: PRODUCT_WORDS });
   if (!verdict.ok) throw new AppError("password_rejected", verdict.message, { reason: verdict.code });
   const name = input.name.trim();
-  if (name.length === 0 || name.length > 200 || /[\r\n\u0000-\u001f]/.test(name)) {
+  if (name.length === 0 || name.length > 200 || /\p{Cc}/u.test(name)) {
     throw new AppError("validation_failed", "Name must be 1 to 200 characters on one line.", {
       field: "name",
     });

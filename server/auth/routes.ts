@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import type { FastifyReply } from "fastify";
+import { callerOf } from "../access/guard.js";
 import type { Database } from "../db/connect.js";
 import { errorResponses } from "../http/schemas.js";
 import { buildMeBody } from "../me/routes.js";
@@ -71,7 +72,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request, reply) => {
-      const caller = request.auth!;
+      const caller = callerOf(request);
       await logout(
         auth,
         caller.sessionId,

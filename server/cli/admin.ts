@@ -19,7 +19,10 @@ const USAGE = `Usage:
   On the embedded database (no DATABASE_URL) stop the server first: PGlite admits one process.
   Inviting the first Admin by email (without --admin-password) arrives with invitations.`;
 
-export async function runAdmin(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; out: string }> {
+export async function runAdmin(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ code: number; out: string }> {
   const [command, ...rest] = argv;
   if (command !== "create-company") return { code: 2, out: USAGE };
   let values: Record<string, string | undefined>;
@@ -50,7 +53,8 @@ export async function runAdmin(argv: string[], env: NodeJS.ProcessEnv = process.
   const canonical = canonicalizeEmail(adminEmail);
   if (!canonical.ok) return { code: 2, out: `--admin-email: ${canonical.reason}` };
   const currency = (values.currency ?? "USD").toUpperCase();
-  if (!/^[A-Z]{3}$/.test(currency)) return { code: 2, out: "--currency must be a three-letter ISO code such as USD." };
+  if (!/^[A-Z]{3}$/.test(currency))
+    return { code: 2, out: "--currency must be a three-letter ISO code such as USD." };
 
   let config: ReturnType<typeof loadConfig>;
   try {
@@ -77,12 +81,15 @@ export async function runAdmin(argv: string[], env: NodeJS.ProcessEnv = process.
       .where("email", "=", canonical.email)
       .executeTakeFirst();
     if (existing) {
-      return { code: 1, out: `An account for ${canonical.email} already exists; its password is not changed here.` };
+      return {
+        code: 1,
+        out: `An account for ${canonical.email} already exists; its password is not changed here.`,
+      };
     }
     const account = await database.db.transaction().execute((trx) =>
       createAccount(trx, {
         email: canonical.email,
-        name: values["admin-name"]?.trim() || canonical.email.split("@")[0]!,
+        name: values["admin-name"]?.trim() || canonical.email.slice(0, canonical.email.indexOf("@")),
         password: adminPassword,
         now,
       }),

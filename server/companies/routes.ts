@@ -1,6 +1,7 @@
 // HTTP routes for companies: the caller's companies, company info, merchant account info.
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
+import { callerOf } from "../access/guard.js";
 import type { Database } from "../db/connect.js";
 import { AppError } from "../errors.js";
 import { CompanyParams, errorResponses, RoleRef, Uuid } from "../http/schemas.js";
@@ -45,7 +46,7 @@ export const companyRoutes: FastifyPluginAsyncTypebox<{ database: Database }> = 
       },
     },
     async (request) => {
-      const memberships = await listMemberships(db, request.auth!.accountId);
+      const memberships = await listMemberships(db, callerOf(request).accountId);
       return {
         items: memberships
           .filter((m) => m.status === "active")

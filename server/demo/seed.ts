@@ -47,7 +47,8 @@ export async function seedDemoIfEmpty(
       credentials.push({ roleKey: role.key, email, password, name: person.name });
     }
   });
-  const admin = accounts.find((a) => a.roleKey === "admin")!;
+  const admin = accounts.find((a) => a.roleKey === "admin");
+  if (!admin) throw new Error("the demo needs an Admin");
   const company = await createCompany(db, {
     company: {
       name: DEMO_COMPANY_NAME,

@@ -1,6 +1,7 @@
 // HTTP routes for the caller's own account: who am I, and my sessions.
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
+import { callerOf } from "../access/guard.js";
 import { recordAudit } from "../audit/writer.js";
 import { listSessions, type SessionPolicy } from "../auth/sessions.js";
 import type { Clock } from "../clock.js";
@@ -72,7 +73,7 @@ export const meRoutes: FastifyPluginAsyncTypebox<{
         response: { 200: Type.Ref("Me"), ...errorResponses(401) },
       },
     },
-    async (request) => buildMeBody(db, request.auth!.accountId),
+    async (request) => buildMeBody(db, callerOf(request).accountId),
   );
 
   app.get(
@@ -86,11 +87,11 @@ export const meRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request) => {
-      const rows = await listSessions(db, request.auth!.accountId, clock.now(), sessionPolicy);
+      const rows = await listSessions(db, callerOf(request).accountId, clock.now(), sessionPolicy);
       return {
         items: rows.map((row) => ({
           id: row.id,
-          current: row.id === request.auth!.sessionId,
+          current: row.id === callerOf(request).sessionId,
           createdAt: row.created_at.toISOString(),
           lastSeenAt: row.last_seen_at.toISOString(),
           expiresAt: row.expires_at.toISOString(),
@@ -113,7 +114,7 @@ export const meRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request, reply) => {
-      const auth = request.auth!;
+      const auth = callerOf(request);
       const deleted = await db.transaction().execute(async (trx) => {
         const result = await trx
           .deleteFrom("sessions")

@@ -75,9 +75,12 @@ describe.each(testDatabaseKinds)("permission matrix on %s", (kind) => {
           const cookie = actor === "anonymous" ? null : await h.login(emails[actor]);
           const other = actor === "anonymous" ? null : await h.login(emails[actor]);
           const otherSessionId = other
-            ? ((await h.inject(other, { url: "/api/me/sessions" })).json().items as { id: string; current: boolean }[]).find(
-                (s) => s.current,
-              )!.id
+            ? (
+                (await h.inject(other, { url: "/api/me/sessions" })).json().items as {
+                  id: string;
+                  current: boolean;
+                }[]
+              ).find((s) => s.current)!.id
             : "00000000-0000-4000-8000-000000000000";
           const request = row.request?.({ companyId, otherSessionId }) ?? {
             url: row.route.replace(":cid", companyId),

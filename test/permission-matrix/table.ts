@@ -17,7 +17,10 @@ export const ACTORS = [
 export type Actor = (typeof ACTORS)[number];
 
 /** SPEC §1, column by column. */
-export const SPEC_ROLE_PERMISSIONS: Record<Exclude<Actor, "anonymous" | "non_member" | "deactivated">, string[]> = {
+export const SPEC_ROLE_PERMISSIONS: Record<
+  Exclude<Actor, "anonymous" | "non_member" | "deactivated">,
+  string[]
+> = {
   admin: [
     "account.view",
     "company.view",
@@ -64,7 +67,10 @@ export const ROWS: Row[] = [
     requires: "public",
     ok: 401,
     // Public: reachable by anyone; wrong credentials give the same 401 to every caller.
-    request: () => ({ url: "/api/auth/login", payload: { email: "nobody@example.com", password: "not the password" } }),
+    request: () => ({
+      url: "/api/auth/login",
+      payload: { email: "nobody@example.com", password: "not the password" },
+    }),
   },
   { method: "POST", route: "/api/auth/logout", requires: "session", ok: 204, consumesSession: true },
   { method: "GET", route: "/api/me", requires: "session", ok: 200 },

@@ -9,7 +9,9 @@ export type TestDatabaseKind = "pglite" | "postgres";
 
 export type TestDatabase = Database & { dispose(): Promise<void>; url?: string };
 
-export const testDatabaseKinds: TestDatabaseKind[] = process.env.TEST_DATABASE_URL ? ["pglite", "postgres"] : ["pglite"];
+export const testDatabaseKinds: TestDatabaseKind[] = process.env.TEST_DATABASE_URL
+  ? ["pglite", "postgres"]
+  : ["pglite"];
 
 function withDatabaseName(url: string, name: string): string {
   const parsed = new URL(url);

@@ -1,7 +1,7 @@
 // An app on a fresh database with a movable clock, plus the fixtures integration tests share:
 // companies, accounts with roles, logging in, and reading cookies off responses.
 import type { LightMyRequestResponse } from "fastify";
-import { type PredefinedRoleKey, PREDEFINED_ROLES } from "../../server/access/permissions.js";
+import { PREDEFINED_ROLES, type PredefinedRoleKey } from "../../server/access/permissions.js";
 import { type App, buildApp, sessionCookieName } from "../../server/app.js";
 import { createAccount } from "../../server/auth/accounts.js";
 import { manualClock } from "../../server/clock.js";
@@ -59,7 +59,9 @@ export async function createHarness(
       const address = email ?? `person${counter}.${Date.now().toString(36)}@example.com`;
       return database.db
         .transaction()
-        .execute((trx) => createAccount(trx, { email: address, name, password: TEST_PASSWORD, now: clock.now() }));
+        .execute((trx) =>
+          createAccount(trx, { email: address, name, password: TEST_PASSWORD, now: clock.now() }),
+        );
     },
 
     /** A company with a first Admin; returns ids and the admin's account. */
@@ -72,29 +74,39 @@ export async function createHarness(
         meta: { ip: null, userAgent: null, requestId: null },
         now: clock.now(),
       });
-      return { id: company.companyId, roleIds: company.roleIds, admin: { ...admin, memberId: company.adminMemberId! } };
+      return {
+        id: company.companyId,
+        roleIds: company.roleIds,
+        admin: { ...admin, memberId: company.adminMemberId! },
+      };
     },
 
     /** Adds a new account to a company with the given predefined roles. */
-    async member(company: { id: string; roleIds: Record<PredefinedRoleKey, string> }, roles: PredefinedRoleKey[]) {
+    async member(
+      company: { id: string; roleIds: Record<PredefinedRoleKey, string> },
+      roles: PredefinedRoleKey[],
+    ) {
       const account = await harness.account(undefined, `Member ${roles.join("+")}`);
-      const memberId = await database.db
-        .transaction()
-        .execute((trx) =>
-          addMember(trx, {
-            companyId: company.id,
-            accountId: account.id,
-            roleIds: roles.map((key) => company.roleIds[key]),
-            invitedBy: null,
-            now: clock.now(),
-          }),
-        );
+      const memberId = await database.db.transaction().execute((trx) =>
+        addMember(trx, {
+          companyId: company.id,
+          accountId: account.id,
+          roleIds: roles.map((key) => company.roleIds[key]),
+          invitedBy: null,
+          now: clock.now(),
+        }),
+      );
       return { ...account, memberId };
     },
 
     async login(email: string, password = TEST_PASSWORD): Promise<string> {
-      const response = await app.inject({ method: "POST", url: "/api/auth/login", payload: { email, password } });
-      if (response.statusCode !== 200) throw new Error(`login failed: ${response.statusCode} ${response.body}`);
+      const response = await app.inject({
+        method: "POST",
+        url: "/api/auth/login",
+        payload: { email, password },
+      });
+      if (response.statusCode !== 200)
+        throw new Error(`login failed: ${response.statusCode} ${response.body}`);
       return harness.sessionCookie(response)!;
     },
 

@@ -1,0 +1,91 @@
+// Browser test: the printed demo admin logs in through the login page, sees the shell with the
+// menu their permissions open, opens company info, and logs out; a Developer sees only their entry.
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, startPortal } from "./support/portal.js";
+
+type Portal = Awaited<ReturnType<typeof startPortal>>;
+
+async function logIn(page: Page, portal: Portal, email: string, password: string) {
+  await page.goto(`${portal.url}/login`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Log in", exact: true }).click();
+}
+
+async function menuLabels(page: Page): Promise<string[]> {
+  const items = page.getByRole("menuitem");
+  await items.first().waitFor();
+  return (await items.allInnerTexts()).map((text) => text.trim()).filter(Boolean);
+}
+
+describe("logging in and out in Chromium", () => {
+  let portal: Portal;
+  let browser: Browser;
+  beforeAll(async () => {
+    portal = await startPortal();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await portal?.close();
+  });
+
+  it("the demo admin logs in, sees the admin menu and company info, and logs out", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const admin = portal.credentials("admin");
+    await logIn(page, portal, admin.email, admin.password);
+
+    await page.waitForURL(/\/c\/[0-9a-f-]{36}/);
+    await expect
+      .poll(() => menuLabels(page))
+      .toEqual([
+        "Home",
+        "Transactions",
+        "Settlements",
+        "Account",
+        "Member list",
+        "Roles",
+        "Audit log",
+        "Company info",
+        "Account info",
+      ]);
+    await page.getByRole("menuitem", { name: "Company info" }).click();
+    await expect.poll(() => page.getByText("Demo Merchant Limited").count()).toBeGreaterThan(0);
+    expect(await page.getByRole("menuitem", { name: "Developer Center" }).count()).toBe(0);
+    expect(await page.getByRole("menuitem", { name: "Insights" }).count()).toBe(0);
+
+    // The session cookie is HttpOnly: page scripts cannot read it.
+    expect(await page.evaluate(() => document.cookie)).not.toContain("portal_session");
+
+    await page.getByText(admin.name).click();
+    await page.getByText("Log out").click();
+    await page.waitForURL(/\/login/);
+    const me = await page.evaluate(async () => (await fetch("/api/me")).status);
+    expect(me).toBe(401);
+    await context.close();
+  });
+
+  it("a wrong password shows an error and stays on the login page", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await logIn(page, portal, portal.credentials("admin").email, "definitely not the password");
+    await expect.poll(() => page.getByRole("alert").innerText()).toMatch(/Invalid email or password/);
+    expect(page.url()).toMatch(/\/login/);
+    await context.close();
+  });
+
+  it("a Developer sees only Home and Developer Center, and is refused the admin pages", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const developer = portal.credentials("developer");
+    await logIn(page, portal, developer.email, developer.password);
+    await page.waitForURL(/\/c\/[0-9a-f-]{36}/);
+    await expect.poll(() => menuLabels(page)).toEqual(["Home", "Developer Center"]);
+    const companyPath = new URL(page.url()).pathname.split("/").slice(0, 3).join("/");
+    await page.goto(`${portal.url}${companyPath}/account/company-info`);
+    await expect.poll(() => page.getByText("You do not have access to this page").count()).toBeGreaterThan(0);
+    await context.close();
+  });
+});

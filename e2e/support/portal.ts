@@ -1,0 +1,53 @@
+// A real portal for browser tests: the app on an ephemeral port over a fresh database with the
+// demo company seeded (passwords known to the test), plus headless Debian Chromium via Playwright.
+import { type Browser, chromium } from "playwright-core";
+import { buildApp } from "../../server/app.js";
+import { loadConfig } from "../../server/config.js";
+import { type DemoCredentials, seedDemoIfEmpty } from "../../server/demo/seed.js";
+import { openTestDatabase, type TestDatabaseKind } from "../../test/support/databases.js";
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+
+export async function startPortal(kind: TestDatabaseKind = "pglite") {
+  const database = await openTestDatabase(kind);
+  let n = 0;
+  const demo = (await seedDemoIfEmpty(
+    database.db,
+    new Date(),
+    () => `e2e demo passphrase number ${++n}`,
+  )) as DemoCredentials[];
+  const config = loadConfig({ NODE_ENV: "test", PUBLIC_URL: "http://127.0.0.1" });
+  const app = await buildApp({ database, config });
+  const address = await app.listen({ port: 0, host: "127.0.0.1" });
+  return {
+    url: address,
+    demo,
+    credentials(roleKey: DemoCredentials["roleKey"]) {
+      const found = demo.find((c) => c.roleKey === roleKey);
+      if (!found) throw new Error(`no demo member for ${roleKey}`);
+      return found;
+    },
+    database,
+    async close() {
+      await app.close();
+      await database.dispose();
+    },
+  };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--disable-dev-shm-usage",
+    ],
+  });
+}

@@ -1,0 +1,99 @@
+// The application: data cache, router, and the route table built from navigation.ts.
+// Every section route is wrapped in the permission guard of its navigation entry.
+import { QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { App as AntApp } from "antd";
+import type { ComponentType } from "react";
+import { BrowserRouter, Route, Routes } from "react-router-dom";
+import { isApiError } from "./api/client";
+import { queryKeys } from "./api/queries";
+import { PermissionGate } from "./components/PermissionGate";
+import { PortalLayout } from "./components/PortalLayout";
+import { type NavigationEntry, type NavigationKey, navigationEntries } from "./navigation";
+import { AccountInfoPage } from "./pages/AccountInfoPage";
+import { AuditLogPage } from "./pages/AuditLogPage";
+import { CompanyInfoPage } from "./pages/CompanyInfoPage";
+import { CompanyRedirectPage } from "./pages/CompanyRedirectPage";
+import { DeveloperCenterPage } from "./pages/DeveloperCenterPage";
+import { HomePage } from "./pages/HomePage";
+import { InsightsPage } from "./pages/InsightsPage";
+import { LoginPage } from "./pages/LoginPage";
+import { MemberListPage } from "./pages/MemberListPage";
+import { NotFoundPage } from "./pages/NotFoundPage";
+import { RolesPage } from "./pages/RolesPage";
+import { SettlementsPage } from "./pages/SettlementsPage";
+import { TransactionsPage } from "./pages/TransactionsPage";
+
+const pageByKey: Record<NavigationKey, ComponentType> = {
+  home: HomePage,
+  transactions: TransactionsPage,
+  settlements: SettlementsPage,
+  "developer-center": DeveloperCenterPage,
+  insights: InsightsPage,
+  "member-list": MemberListPage,
+  roles: RolesPage,
+  "audit-log": AuditLogPage,
+  "company-info": CompanyInfoPage,
+  "account-info": AccountInfoPage,
+};
+
+function createQueryClient(): QueryClient {
+  const queryClient: QueryClient = new QueryClient({
+    queryCache: new QueryCache({
+      onError: (error, query) => {
+        if (!isApiError(error) || query.queryKey[0] === queryKeys.me[0]) return;
+        // An expired session: reloading `me` gets the 401 that sends the layout to /login.
+        if (error.status === 401) void queryClient.resetQueries({ queryKey: queryKeys.me });
+        // Roles changed since `me` was loaded: refresh the menu and the guards.
+        if (error.status === 403 && error.code === "forbidden") {
+          void queryClient.invalidateQueries({ queryKey: queryKeys.me });
+        }
+      },
+    }),
+    defaultOptions: {
+      queries: {
+        staleTime: 10_000,
+        // A 4xx answer will not change on retry; network and server failures may.
+        retry: (failureCount, error) =>
+          failureCount < 2 && !(isApiError(error) && error.status >= 400 && error.status < 500),
+      },
+    },
+  });
+  return queryClient;
+}
+
+const queryClient = createQueryClient();
+
+function GuardedPage({ entry }: { entry: NavigationEntry }) {
+  const Page = pageByKey[entry.key];
+  return (
+    <PermissionGate entry={entry}>
+      <Page />
+    </PermissionGate>
+  );
+}
+
+export function App() {
+  return (
+    <AntApp>
+      <QueryClientProvider client={queryClient}>
+        <BrowserRouter>
+          <Routes>
+            <Route path="/login" element={<LoginPage />} />
+            <Route path="/" element={<CompanyRedirectPage />} />
+            <Route path="/c/:companyId" element={<PortalLayout />}>
+              {navigationEntries.map((entry) =>
+                entry.path === "" ? (
+                  <Route key={entry.key} index element={<GuardedPage entry={entry} />} />
+                ) : (
+                  <Route key={entry.key} path={entry.path} element={<GuardedPage entry={entry} />} />
+                ),
+              )}
+              <Route path="*" element={<NotFoundPage />} />
+            </Route>
+            <Route path="*" element={<NotFoundPage />} />
+          </Routes>
+        </BrowserRouter>
+      </QueryClientProvider>
+    </AntApp>
+  );
+}

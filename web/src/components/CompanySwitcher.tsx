@@ -1,0 +1,54 @@
+// The top bar's company switcher: lists the account's memberships and moves to the same
+// section in the chosen company when its roles open it, else to that company's home.
+import { Flex, Select, Typography } from "antd";
+import { useLocation, useNavigate } from "react-router-dom";
+import type { Membership } from "../api/types";
+import { companyPath, findEntryByPath, isEntryAllowed, pathInCompany } from "../navigation";
+
+const switcherId = "company-switcher";
+
+export function CompanySwitcher({
+  memberships,
+  companyId,
+}: {
+  memberships: readonly Membership[];
+  companyId: string | undefined;
+}) {
+  const navigate = useNavigate();
+  const location = useLocation();
+
+  const onChange = (nextCompanyId: string) => {
+    const next = memberships.find((membership) => membership.companyId === nextCompanyId);
+    const entry =
+      companyId === undefined ? undefined : findEntryByPath(pathInCompany(location.pathname, companyId));
+    const isSectionOpen =
+      next !== undefined && entry !== undefined && isEntryAllowed(entry, next.permissions);
+    // Only the section carries over: a deeper path names things of the previous company.
+    navigate(companyPath(nextCompanyId, isSectionOpen ? entry.path : ""));
+  };
+
+  // A <label> rather than aria-label: antd copies aria-label onto both its wrapper and its input.
+  return (
+    <Flex align="center" gap="small">
+      <Typography.Text type="secondary">
+        <label htmlFor={switcherId}>Company</label>
+      </Typography.Text>
+      <Select
+        id={switcherId}
+        placeholder="Select a company"
+        value={companyId}
+        onChange={onChange}
+        style={{ minWidth: 240 }}
+        popupMatchSelectWidth={false}
+        options={memberships.map((membership) => ({
+          value: membership.companyId,
+          label:
+            membership.status === "active"
+              ? membership.companyName
+              : `${membership.companyName} (deactivated)`,
+          disabled: membership.status !== "active",
+        }))}
+      />
+    </Flex>
+  );
+}

@@ -1,0 +1,35 @@
+// The top bar's profile menu: who is logged in, and `Log out`.
+import { Button, Dropdown, Flex, type MenuProps, Typography } from "antd";
+import type { Account } from "../api/types";
+import { useSignOut } from "./useSignOut";
+
+export function ProfileMenu({ account }: { account: Account }) {
+  const { signOut, isSigningOut } = useSignOut();
+
+  const items: MenuProps["items"] = [
+    {
+      key: "identity",
+      disabled: true,
+      label: (
+        <Flex vertical>
+          <Typography.Text strong>{account.name}</Typography.Text>
+          <Typography.Text type="secondary">{account.email}</Typography.Text>
+        </Flex>
+      ),
+    },
+    { type: "divider" },
+    { key: "logout", label: "Log out" },
+  ];
+
+  const onClick: MenuProps["onClick"] = ({ key }) => {
+    if (key === "logout") signOut();
+  };
+
+  return (
+    <Dropdown menu={{ items, onClick }} trigger={["click"]} placement="bottomRight">
+      <Button type="text" disabled={isSigningOut}>
+        {account.name || account.email}
+      </Button>
+    </Dropdown>
+  );
+}

@@ -1,0 +1,117 @@
+// The portal's sections: menu label, path inside a company, and the permission that opens it.
+// The left menu, the routes and the route guard are all built from this one table.
+import type { PermissionKey } from "./api/types";
+
+export type NavigationKey =
+  | "home"
+  | "transactions"
+  | "settlements"
+  | "developer-center"
+  | "insights"
+  | "member-list"
+  | "roles"
+  | "audit-log"
+  | "company-info"
+  | "account-info";
+
+export type NavigationGroup = "account";
+
+export interface NavigationEntry {
+  key: NavigationKey;
+  label: string;
+  /** Relative to `/c/:companyId`; `""` is the company's home. */
+  path: string;
+  /** `null`: open to every active member of the company. */
+  permission: PermissionKey | null;
+  group: NavigationGroup | null;
+}
+
+export const navigationGroups: Record<NavigationGroup, { label: string }> = {
+  account: { label: "Account" },
+};
+
+export const navigationEntries: readonly NavigationEntry[] = [
+  { key: "home", label: "Home", path: "", permission: null, group: null },
+  {
+    key: "transactions",
+    label: "Transactions",
+    path: "transactions",
+    permission: "transactions.view",
+    group: null,
+  },
+  {
+    key: "settlements",
+    label: "Settlements",
+    path: "settlements",
+    permission: "settlements.view",
+    group: null,
+  },
+  {
+    key: "developer-center",
+    label: "Developer Center",
+    path: "developer-center",
+    permission: "developer_center.view",
+    group: null,
+  },
+  { key: "insights", label: "Insights", path: "insights", permission: "insights.view", group: null },
+  {
+    key: "member-list",
+    label: "Member list",
+    path: "account/members",
+    permission: "members.view",
+    group: "account",
+  },
+  { key: "roles", label: "Roles", path: "account/roles", permission: "roles.manage", group: "account" },
+  {
+    key: "audit-log",
+    label: "Audit log",
+    path: "account/audit-log",
+    permission: "audit.view",
+    group: "account",
+  },
+  {
+    key: "company-info",
+    label: "Company info",
+    path: "account/company-info",
+    permission: "company.view",
+    group: "account",
+  },
+  {
+    key: "account-info",
+    label: "Account info",
+    path: "account/account-info",
+    permission: "account.view",
+    group: "account",
+  },
+];
+
+export function isEntryAllowed(entry: NavigationEntry, permissions: readonly string[]): boolean {
+  return entry.permission === null || permissions.includes(entry.permission);
+}
+
+export function allowedEntries(permissions: readonly string[]): NavigationEntry[] {
+  return navigationEntries.filter((entry) => isEntryAllowed(entry, permissions));
+}
+
+export function companyPath(companyId: string, path = ""): string {
+  const base = `/c/${encodeURIComponent(companyId)}`;
+  return path === "" ? base : `${base}/${path}`;
+}
+
+/** The entry a path inside a company belongs to (its own page or a page beneath it). */
+export function findEntryByPath(pathInCompany: string): NavigationEntry | undefined {
+  const path = pathInCompany.replace(/^\/+|\/+$/g, "");
+  let best: NavigationEntry | undefined;
+  for (const entry of navigationEntries) {
+    const isMatch = entry.path === path || (entry.path !== "" && path.startsWith(`${entry.path}/`));
+    if (isMatch && (best === undefined || entry.path.length > best.path.length)) best = entry;
+  }
+  return best;
+}
+
+/** The part of a location's pathname below `/c/:companyId`, without slashes around it. */
+export function pathInCompany(pathname: string, companyId: string): string {
+  const base = companyPath(companyId);
+  const rest = pathname === base || pathname.startsWith(`${base}/`) ? pathname.slice(base.length) : "";
+  return rest.replace(/^\/+|\/+$/g, "");
+}

@@ -1,0 +1,84 @@
+// `/login`: email and password; on success into the portal (back to the page that asked
+// for a login, else the first company).
+import { Alert, Button, Card, Flex, Form, Input, Typography, theme } from "antd";
+import { useLocation, useNavigate } from "react-router-dom";
+import { isApiError } from "../api/client";
+import { useLogin } from "../api/queries";
+import type { LoginRequest } from "../api/types";
+
+function loginErrorMessage(error: unknown): { message: string; description?: string } {
+  if (!isApiError(error)) return { message: "Something went wrong. Try again." };
+  if (error.status === 429) {
+    const minutes =
+      error.retryAfterSeconds === null ? null : Math.max(1, Math.ceil(error.retryAfterSeconds / 60));
+    return {
+      message: "Too many attempts, try again later",
+      ...(minutes === null ? {} : { description: `You can try again in about ${minutes} minute(s).` }),
+    };
+  }
+  if (error.status === 401) return { message: error.message || "Invalid email or password" };
+  return { message: error.message };
+}
+
+/** The in-app path a redirect to /login came from; anything else is ignored. */
+function returnPath(state: unknown): string {
+  const from = (state as { from?: { pathname?: unknown; search?: unknown } } | null)?.from;
+  const pathname = typeof from?.pathname === "string" ? from.pathname : "";
+  const search = typeof from?.search === "string" ? from.search : "";
+  return pathname.startsWith("/") && !pathname.startsWith("//") && pathname !== "/login"
+    ? pathname + search
+    : "/";
+}
+
+export function LoginPage() {
+  const login = useLogin();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const { token } = theme.useToken();
+
+  const onFinish = (values: LoginRequest) => {
+    login.mutate(values, { onSuccess: () => navigate(returnPath(location.state), { replace: true }) });
+  };
+  const failure = login.isError ? loginErrorMessage(login.error) : null;
+
+  return (
+    <Flex align="center" justify="center" style={{ minHeight: "100vh", background: token.colorBgLayout }}>
+      <Card style={{ width: 400, maxWidth: "100%" }}>
+        <Typography.Title level={2} style={{ marginTop: 0 }}>
+          Merchant Portal
+        </Typography.Title>
+        <Typography.Paragraph type="secondary">Log in to manage your company.</Typography.Paragraph>
+        {failure && (
+          <Alert
+            type="error"
+            showIcon
+            message={failure.message}
+            description={failure.description}
+            style={{ marginBottom: 16 }}
+          />
+        )}
+        <Form<LoginRequest> name="login" layout="vertical" requiredMark={false} onFinish={onFinish}>
+          <Form.Item
+            label="Email"
+            name="email"
+            rules={[{ required: true, whitespace: true, message: "Enter your email" }]}
+          >
+            <Input inputMode="email" autoComplete="username" spellCheck={false} autoFocus />
+          </Form.Item>
+          <Form.Item
+            label="Password"
+            name="password"
+            rules={[{ required: true, message: "Enter your password" }]}
+          >
+            <Input.Password autoComplete="current-password" />
+          </Form.Item>
+          {/* While loading, antd adds a "loading" icon to the button's content; the explicit
+              label keeps its accessible name exactly "Log in". */}
+          <Button type="primary" htmlType="submit" block loading={login.isPending} aria-label="Log in">
+            Log in
+          </Button>
+        </Form>
+      </Card>
+    </Flex>
+  );
+}
