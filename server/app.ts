@@ -28,6 +28,7 @@ import { loggerOptions } from "./http/logging.js";
 import { ErrorBody } from "./http/schemas.js";
 import { securityPlugin } from "./http/security-plugin.js";
 import { validatorCompiler } from "./http/validation.js";
+import { devOutboxRoutes } from "./mail/routes.js";
 import { MeBody, meRoutes } from "./me/routes.js";
 import { memoryThrottleStore, redisThrottleStore, type ThrottleStore } from "./ratelimit/throttle-store.js";
 
@@ -150,6 +151,7 @@ export async function buildApp(deps: AppDeps) {
   });
   await app.register(meRoutes, { database, clock, sessionPolicy });
   await app.register(companyRoutes, { database });
+  if (!config.isProduction) await app.register(devOutboxRoutes, { database });
 
   app.get("/api/openapi.json", { config: { access: { kind: "public" } }, schema: { hide: true } }, async () =>
     app.swagger(),

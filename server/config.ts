@@ -11,6 +11,7 @@ export type Config = {
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
   smtpUrl: string | undefined;
+  mailFrom: string;
   publicUrl: string;
   publicOrigin: string;
   logLevel: string;
@@ -79,6 +80,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (isProduction && !env.DATABASE_URL) problems.push("DATABASE_URL is required when NODE_ENV=production");
   if (isProduction && !env.PUBLIC_URL) problems.push("PUBLIC_URL is required when NODE_ENV=production");
+  if (isProduction && !env.SMTP_URL) problems.push("SMTP_URL is required when NODE_ENV=production (mail must leave the building)");
+  const mailFrom = env.MAIL_FROM || "Merchant Portal <no-reply@portal.invalid>";
+  if (/[\r\n]/.test(mailFrom)) problems.push("MAIL_FROM must be one line");
 
   const logLevel = env.LOG_LEVEL || (nodeEnv === "test" ? "silent" : "info");
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}`);
@@ -100,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl,
     redisUrl,
     smtpUrl,
+    mailFrom,
     publicUrl: publicUrlRaw.replace(/\/+$/, ""),
     publicOrigin,
     logLevel,

@@ -8,6 +8,8 @@ import { openDatabase } from "./db/connect.js";
 import { lockDataDir } from "./db/data-dir-lock.js";
 import { migrate } from "./db/migrate.js";
 import { seedDemoIfEmpty } from "./demo/seed.js";
+import { MailDispatcher } from "./mail/dispatcher.js";
+import { embeddedTransport, smtpTransport } from "./mail/transport.js";
 
 async function main() {
   let config: ReturnType<typeof loadConfig>;
@@ -30,6 +32,13 @@ async function main() {
   redis?.on("error", () => {});
 
   const app = await buildApp({ database, config, clock: systemClock, redis });
+  const transport = config.smtpUrl ? smtpTransport(config.smtpUrl, config.mailFrom) : embeddedTransport();
+  const dispatcher = new MailDispatcher({
+    db: database.db,
+    transport,
+    clock: systemClock,
+    onError: (error) => app.log.warn({ err: { message: (error as Error)?.message } }, "mail delivery failed; will retry"),
+  });
 
   if (config.seedDemo) {
     const demo = await seedDemoIfEmpty(database.db, systemClock.now());
@@ -55,6 +64,8 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
     await app.close();
+    await dispatcher.stop();
+    transport.close();
     await database.close();
     redis?.disconnect();
     unlock();
@@ -64,6 +75,7 @@ async function main() {
   process.on("SIGINT", () => void stop("SIGINT"));
 
   const address = await app.listen({ port: config.port, host: config.host });
+  dispatcher.start();
   console.log(`Portal listening on ${address} (public URL ${config.publicUrl}, database ${database.kind})`);
 }
 

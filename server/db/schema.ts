@@ -94,6 +94,24 @@ export type AuditEventsTable = {
   request_id: string | null;
 };
 
+export type MailOutboxTable = {
+  id: Generated<string>;
+  seq: ColumnType<number, never, never>;
+  created_at: Timestamp;
+  kind: string;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  is_sensitive: Generated<boolean>;
+  status: Generated<"pending" | "sent" | "failed">;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  locked_until: Timestamp | null;
+  last_error: string | null;
+  sent_at: Timestamp | null;
+};
+
 export type SchemaMigrationsTable = { version: number; name: string; applied_at: DefaultTimestamp };
 
 export type DB = {
@@ -107,6 +125,7 @@ export type DB = {
   sessions: SessionsTable;
   login_throttle: LoginThrottleTable;
   audit_events: AuditEventsTable;
+  mail_outbox: MailOutboxTable;
   schema_migrations: SchemaMigrationsTable;
 };
 

@@ -86,6 +86,8 @@ export const ROWS: Row[] = [
   { method: "GET", route: "/api/companies/:cid", requires: "company.view", ok: 200 },
   { method: "GET", route: "/api/companies/:cid/account", requires: "account.view", ok: 200 },
   { method: "GET", route: "/api/openapi.json", requires: "public", ok: 200 },
+  // Development mailbox: present outside production only (the matrix runs with NODE_ENV=test).
+  { method: "GET", route: "/api/dev/outbox", requires: "public", ok: 200 },
 ];
 
 /** The status a cell must get: derived from the row's requirement and SPEC's role table. */

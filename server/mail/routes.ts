@@ -1,0 +1,54 @@
+// GET /api/dev/outbox: the embedded mailbox, newest first. Registered only outside production,
+// so in production the path does not exist (404).
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "@sinclair/typebox";
+import type { Database } from "../db/connect.js";
+
+const OutboxItem = Type.Object({
+  id: Type.String(),
+  to: Type.String(),
+  subject: Type.String(),
+  text: Type.String(),
+  html: Type.String(),
+  status: Type.String(),
+  createdAt: Type.String({ format: "date-time" }),
+});
+
+export const devOutboxRoutes: FastifyPluginAsyncTypebox<{ database: Database }> = async (app, { database }) => {
+  app.get(
+    "/api/dev/outbox",
+    {
+      // Development only: the embedded mailbox stands in for a real inbox.
+      config: { access: { kind: "public" } },
+      schema: {
+        summary: "Development mailbox (absent in production)",
+        tags: ["dev"],
+        querystring: Type.Object(
+          { to: Type.Optional(Type.String({ maxLength: 320 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ items: Type.Array(OutboxItem) }) },
+      },
+    },
+    async (request) => {
+      let query = database.db
+        .selectFrom("mail_outbox")
+        .select(["id", "to_address", "subject", "text_body", "html_body", "status", "created_at"])
+        .orderBy("seq", "desc")
+        .limit(request.query.limit ?? 50);
+      if (request.query.to) query = query.where("to_address", "=", request.query.to.trim().toLowerCase());
+      const rows = await query.execute();
+      return {
+        items: rows.map((row) => ({
+          id: row.id,
+          to: row.to_address,
+          subject: row.subject,
+          text: row.text_body,
+          html: row.html_body,
+          status: row.status,
+          createdAt: row.created_at.toISOString(),
+        })),
+      };
+    },
+  );
+};
