@@ -1,0 +1,203 @@
+// Rule 12: mail goes through a transactional outbox. The mail is committed with the change that
+// causes it (or not at all), a dispatcher delivers it with retries, and a mail server that is
+// down loses nothing. Delivery here is to a real SMTP server on loopback.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { backoffMs, MAX_ATTEMPTS, MailDispatcher } from "../server/mail/dispatcher.js";
+import { enqueueMail } from "../server/mail/outbox.js";
+import { escapeHtml, renderMail } from "../server/mail/templates.js";
+import { smtpTransport } from "../server/mail/transport.js";
+import { testDatabaseKinds } from "./support/databases.js";
+import { createHarness, type Harness } from "./support/harness.js";
+import { startSmtpSink } from "./support/smtp-sink.js";
+
+describe("rule 12: mail templates", () => {
+  it("escapes user-supplied names in HTML and keeps CR/LF out of the subject", () => {
+    const name = '<script>alert("x")</script>\r\nBcc: victim@example.com';
+    const mail = renderMail(`Welcome ${name}`, [
+      { text: `Hello ${name}`, html: `Hello ${escapeHtml(name)}` },
+    ]);
+    expect(mail.subject).not.toMatch(/[\r\n]/);
+    expect(mail.html).not.toContain("<script>");
+    expect(mail.html).toContain("&lt;script&gt;");
+  });
+
+  it("backs off longer after each failure, with a cap", () => {
+    expect(backoffMs(1)).toBe(5_000);
+    expect(backoffMs(2)).toBe(10_000);
+    expect(backoffMs(4)).toBe(40_000);
+    expect(backoffMs(50)).toBe(30 * 60_000);
+  });
+});
+
+describe.each(testDatabaseKinds)("rule 12: transactional outbox on %s", (kind) => {
+  let h: Harness;
+  let sink: Awaited<ReturnType<typeof startSmtpSink>>;
+  beforeAll(async () => {
+    h = await createHarness(kind);
+    sink = await startSmtpSink();
+  });
+  afterAll(async () => {
+    await sink.stop();
+    await h.close();
+  });
+
+  const message = (to: string, subject: string, isSensitive = false) => ({
+    kind: "test_mail",
+    to,
+    mail: renderMail(subject, [{ text: `Body of ${subject}, code 123456` }]),
+    isSensitive,
+  });
+
+  const rowsFor = (to: string) =>
+    h.db.selectFrom("mail_outbox").selectAll().where("to_address", "=", to).execute();
+
+  it("commits the mail with the change, or not at all when the change rolls back", async () => {
+    await expect(
+      h.db.transaction().execute(async (trx) => {
+        await enqueueMail(trx, message("rolled.back@example.com", "Rolled back"), h.clock.now());
+        throw new Error("the change failed");
+      }),
+    ).rejects.toThrow("the change failed");
+    expect(await rowsFor("rolled.back@example.com")).toHaveLength(0);
+
+    await h.db
+      .transaction()
+      .execute((trx) => enqueueMail(trx, message("Committed@Example.com ", "Committed"), h.clock.now()));
+    const rows = await rowsFor("committed@example.com");
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.status).toBe("pending");
+  });
+
+  it("delivers through SMTP, and wipes the body of a sensitive mail once the server has it", async () => {
+    await enqueueMail(h.db, message("deliver.me@example.com", "Your code", true), h.clock.now());
+    const dispatcher = new MailDispatcher({
+      db: h.db,
+      transport: smtpTransport(sink.url, "Portal <no-reply@portal.test>"),
+      clock: h.clock,
+    });
+    const result = await dispatcher.runOnce();
+    expect(result.sent).toBeGreaterThanOrEqual(1);
+    const delivered = sink.received.find((m) => m.to.includes("deliver.me@example.com"));
+    expect(delivered?.raw).toContain("Subject: Your code");
+    expect(delivered?.raw).toContain("123456");
+    const [row] = await rowsFor("deliver.me@example.com");
+    expect(row?.status).toBe("sent");
+    expect(row?.text_body).not.toContain("123456");
+    expect(row?.html_body).not.toContain("123456");
+  });
+
+  it("loses nothing while the mail server is down, and delivers once it is back", async () => {
+    await sink.stop();
+    await enqueueMail(h.db, message("while.down@example.com", "Sent while down"), h.clock.now());
+    const dispatcher = new MailDispatcher({
+      db: h.db,
+      transport: smtpTransport(sink.url, "Portal <no-reply@portal.test>"),
+      clock: h.clock,
+    });
+
+    const first = await dispatcher.runOnce();
+    expect(first.failed).toBeGreaterThanOrEqual(1);
+    let [row] = await rowsFor("while.down@example.com");
+    expect(row).toMatchObject({ status: "pending", attempts: 1 });
+    expect(row?.last_error).toBeTruthy();
+    expect(row!.next_attempt_at.getTime()).toBe(h.clock.now().getTime() + backoffMs(1));
+
+    // Not yet due: the backoff holds it back.
+    expect((await dispatcher.runOnce()).sent).toBe(0);
+
+    await sink.restart();
+    h.clock.advance(backoffMs(1) + 1);
+    const retried = await dispatcher.runOnce();
+    expect(retried.sent).toBeGreaterThanOrEqual(1);
+    [row] = await rowsFor("while.down@example.com");
+    expect(row).toMatchObject({ status: "sent", attempts: 2 });
+    expect(sink.received.filter((m) => m.to.includes("while.down@example.com"))).toHaveLength(1);
+  });
+
+  it("gives up after the last attempt and records the failure", async () => {
+    await enqueueMail(h.db, message("never.works@example.com", "Never works"), h.clock.now());
+    const failing = {
+      isExternal: true,
+      close() {},
+      async send() {
+        throw new Error("550 mailbox unavailable");
+      },
+    };
+    const dispatcher = new MailDispatcher({ db: h.db, transport: failing, clock: h.clock });
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
+      await dispatcher.runOnce();
+      h.clock.advance(backoffMs(attempt) + 1);
+    }
+    const [row] = await rowsFor("never.works@example.com");
+    expect(row).toMatchObject({ status: "failed", attempts: MAX_ATTEMPTS });
+    expect(row?.last_error).toContain("550");
+  });
+
+  it("sends each message exactly once when several dispatchers run at the same time", async () => {
+    const count = 40;
+    for (let i = 0; i < count; i += 1)
+      await enqueueMail(h.db, message(`burst${i}@example.com`, `Burst ${i}`), h.clock.now());
+    const deliveries = new Map<string, number>();
+    const recording = {
+      isExternal: false,
+      close() {},
+      async send(mail: { to: string }) {
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        deliveries.set(mail.to, (deliveries.get(mail.to) ?? 0) + 1);
+      },
+    };
+    const dispatchers = [1, 2, 3].map(
+      () => new MailDispatcher({ db: h.db, transport: recording, clock: h.clock, batchSize: 7 }),
+    );
+    for (let round = 0; round < 10; round += 1) await Promise.all(dispatchers.map((d) => d.runOnce()));
+    const burst = [...deliveries.entries()].filter(([to]) => to.startsWith("burst"));
+    expect(burst).toHaveLength(count);
+    expect(burst.every(([, n]) => n === 1)).toBe(true);
+  });
+
+  it("refuses a header-injecting subject at the database itself", async () => {
+    await expect(
+      h.db
+        .insertInto("mail_outbox")
+        .values({
+          created_at: h.clock.now(),
+          kind: "raw",
+          to_address: "x@example.com",
+          subject: "Hi\r\nBcc: victim@example.com",
+          text_body: "",
+          html_body: "",
+          next_attempt_at: h.clock.now(),
+        })
+        .execute(),
+    ).rejects.toThrow();
+  });
+
+  it("shows the embedded mailbox newest first at /api/dev/outbox outside production", async () => {
+    await enqueueMail(h.db, message("mailbox@example.com", "First"), h.clock.now());
+    await enqueueMail(h.db, message("mailbox@example.com", "Second"), h.clock.now());
+    const response = await h.inject(null, { url: "/api/dev/outbox?to=mailbox@example.com" });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().items.map((i: { subject: string }) => i.subject)).toEqual(["Second", "First"]);
+  });
+});
+
+describe("rule 12: the embedded mailbox does not exist in production", () => {
+  it("answers 404 at /api/dev/outbox when NODE_ENV=production", async () => {
+    const h = await createHarness("pglite", {
+      env: {
+        NODE_ENV: "production",
+        DATABASE_URL: "postgres://unused.invalid/portal",
+        SMTP_URL: "smtp://127.0.0.1:2525",
+        PUBLIC_URL: "https://portal.test",
+      },
+    });
+    try {
+      const response = await h.inject(null, { url: "/api/dev/outbox" });
+      expect(response.statusCode).toBe(404);
+      expect(response.json().error.code).toBe("not_found");
+      expect(h.app.accessTable.some((r) => r.url === "/api/dev/outbox")).toBe(false);
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -1,0 +1,50 @@
+// A real SMTP server on loopback for mail tests: records what it receives, can be stopped and
+// started again on the same port to play a mail server outage.
+import type { AddressInfo } from "node:net";
+import { SMTPServer } from "smtp-server";
+
+export type ReceivedMail = { to: string[]; raw: string };
+
+export async function startSmtpSink(port = 0) {
+  const received: ReceivedMail[] = [];
+  let server: SMTPServer | null = null;
+  let boundPort = port;
+
+  const listen = async () => {
+    server = new SMTPServer({
+      disabledCommands: ["STARTTLS", "AUTH"],
+      logger: false,
+      onData(stream, session, callback) {
+        const chunks: Buffer[] = [];
+        stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+        stream.on("end", () => {
+          received.push({
+            to: session.envelope.rcptTo.map((r) => r.address),
+            raw: Buffer.concat(chunks).toString("utf8"),
+          });
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve, reject) => {
+      server?.once("error", reject);
+      server?.listen(boundPort, "127.0.0.1", () => resolve());
+    });
+    boundPort = (server as unknown as { server: { address(): AddressInfo } }).server.address().port;
+  };
+
+  await listen();
+  return {
+    received,
+    get url() {
+      return `smtp://127.0.0.1:${boundPort}`;
+    },
+    async stop() {
+      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      server = null;
+    },
+    async restart() {
+      await listen();
+    },
+  };
+}
