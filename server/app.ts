@@ -80,8 +80,12 @@ export async function buildApp(deps: AppDeps) {
   app.removeContentTypeParser(["text/plain"]);
   app.addSchema(ErrorBody);
   app.addSchema(MeBody);
-  app.addHook("onClose", async () => {
+  app.addHook("preClose", async () => {
     shuttingDown = true;
+  });
+  // While draining, answers close their connection, so keep-alive clients cannot hold the stop.
+  app.addHook("onSend", async (_request, reply) => {
+    if (shuttingDown) reply.header("connection", "close");
   });
 
   await app.register(errorsPlugin);

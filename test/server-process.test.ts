@@ -1,0 +1,96 @@
+// The real process: started as `npm start` starts it (tsx, PGlite under DATA_DIR), it prints the
+// demo credentials once, serves /readyz, lets the printed admin log in, and on SIGTERM drains
+// in-flight requests and exits 0, releasing its data directory.
+import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+const root = path.resolve(import.meta.dirname, "..");
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-process-"));
+afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+function startServer(port: number): { child: ChildProcess; output: () => string } {
+  let output = "";
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "server/main.ts")], {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_ENV: "development",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATA_DIR: dataDir,
+      LOG_LEVEL: "warn",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.on("data", (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on("data", (chunk) => {
+    output += chunk;
+  });
+  return { child, output: () => output };
+}
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error("timed out");
+}
+
+const exited = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+
+describe("the server process", () => {
+  it("prints the demo admin once, lets it log in, and stops cleanly on SIGTERM", async () => {
+    const port = 39_000 + Math.floor(Math.random() * 1000);
+    const base = `http://127.0.0.1:${port}`;
+    const server = startServer(port);
+    await waitFor(async () => (await fetch(`${base}/readyz`)).status === 200, 60_000);
+
+    const line = server
+      .output()
+      .split("\n")
+      .find((l) => l.includes("admin@demo-merchant.example"));
+    expect(line).toBeDefined();
+    const password = line!.trim().split(/\s+/).at(-1)!;
+    expect(password.length).toBeGreaterThanOrEqual(12);
+
+    const login = await fetch(`${base}/api/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "admin@demo-merchant.example", password }),
+    });
+    expect(login.status).toBe(200);
+    const me = await login.json();
+    expect(me.memberships[0]).toMatchObject({ companyName: "Demo Merchant Ltd", status: "active" });
+
+    // A request still running when SIGTERM arrives is answered before the process exits.
+    const inFlight = fetch(`${base}/api/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "admin@demo-merchant.example", password: "wrong password, slow hash" }),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const exit = exited(server.child);
+    server.child.kill("SIGTERM");
+    expect((await inFlight).status).toBe(401);
+    expect(await exit, server.output().slice(-2000)).toBe(0);
+    expect(fs.existsSync(path.join(dataDir, "portal.lock"))).toBe(false);
+    // The password is never written into the log lines, only the one-time console notice.
+    expect(server.output().split(password).length - 1).toBe(1);
+
+    // A second start keeps the data and does not seed (or print passwords) again.
+    const again = startServer(port);
+    await waitFor(async () => (await fetch(`${base}/readyz`)).status === 200, 60_000);
+    expect(again.output()).not.toContain("Demo company created");
+    const secondExit = exited(again.child);
+    again.child.kill("SIGTERM");
+    expect(await secondExit).toBe(0);
+  });
+});
