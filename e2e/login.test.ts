@@ -71,7 +71,7 @@ describe("logging in and out in Chromium", () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await logIn(page, portal, portal.credentials("admin").email, "definitely not the password");
-    await expect.poll(() => page.getByRole("alert").innerText()).toMatch(/Invalid email or password/);
+    await expect.poll(() => page.getByRole("alert").textContent()).toMatch(/Invalid email or password/);
     expect(page.url()).toMatch(/\/login/);
     await context.close();
   });

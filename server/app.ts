@@ -9,7 +9,7 @@ import fastifyStatic from "@fastify/static";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import Fastify, { type FastifyRequest } from "fastify";
+import Fastify, { type FastifyReply, type FastifyRequest } from "fastify";
 import type { Redis } from "ioredis";
 import { guardPlugin } from "./access/guard.js";
 import type { Access } from "./access/policy.js";
@@ -21,16 +21,21 @@ import { type Clock, systemClock } from "./clock.js";
 import { companyRoutes } from "./companies/routes.js";
 import type { Config } from "./config.js";
 import type { Database } from "./db/connect.js";
-import { AppError } from "./errors.js";
+import { AppError, ERROR_CODES } from "./errors.js";
 import { errorsPlugin } from "./http/errors-plugin.js";
 import { healthRoutes } from "./http/health.js";
 import { loggerOptions } from "./http/logging.js";
+import { noReferrerOnTokenPages } from "./http/referrer-policy.js";
 import { ErrorBody } from "./http/schemas.js";
 import { securityPlugin } from "./http/security-plugin.js";
 import { validatorCompiler } from "./http/validation.js";
 import { devOutboxRoutes } from "./mail/routes.js";
 import { MeBody, meRoutes } from "./me/routes.js";
+import { passwordRoutes } from "./passwords/routes.js";
+import { portalRoutes } from "./portal/routes.js";
 import { memoryThrottleStore, redisThrottleStore, type ThrottleStore } from "./ratelimit/throttle-store.js";
+import { roleRoutes } from "./roles/routes.js";
+import { verificationRoutes } from "./verification/routes.js";
 
 export type AppDeps = {
   database: Database;
@@ -43,7 +48,7 @@ export type AppDeps = {
   /** Where log lines go (tests capture them); stdout by default. */
   logStream?: NodeJS.WritableStream;
   /** Overrides for tests that exercise limits without sending hundreds of requests. */
-  limits?: { loginPerMinute?: number };
+  limits?: { loginPerMinute?: number; passwordResetPerMinute?: number };
 };
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -73,6 +78,26 @@ export async function buildApp(deps: AppDeps) {
     forceCloseConnections: "idle",
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
     ajv: { customOptions: { removeAdditional: false } },
+    // Errors the router raises before any hook runs (a bad percent-encoding, an overlong
+    // parameter) still leave in the error model, with the API's headers and without the path.
+    frameworkErrors: (error, request, rawReply) => {
+      const tooLong = error.code === "FST_ERR_MAX_PARAM_LENGTH";
+      const reply = rawReply as unknown as FastifyReply;
+      reply
+        .headers({
+          "cache-control": "no-store",
+          "x-request-id": String(request.id),
+          "x-content-type-options": "nosniff",
+          "referrer-policy": "same-origin",
+          "content-security-policy": "default-src 'self'; frame-ancestors 'none'",
+        })
+        .status(tooLong ? 404 : 400)
+        .send({
+          error: tooLong
+            ? { code: "not_found", message: ERROR_CODES.not_found.message }
+            : { code: "bad_request", message: ERROR_CODES.bad_request.message },
+        });
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -87,6 +112,7 @@ export async function buildApp(deps: AppDeps) {
   app.addHook("onSend", async (_request, reply) => {
     if (shuttingDown) reply.header("connection", "close");
   });
+  app.addHook("onSend", noReferrerOnTokenPages);
 
   await app.register(errorsPlugin);
   await app.register(swagger, {
@@ -154,8 +180,18 @@ export async function buildApp(deps: AppDeps) {
     loginRateLimit: { max: deps.limits?.loginPerMinute ?? 30, timeWindow: 60_000 },
   });
   await app.register(meRoutes, { database, clock, sessionPolicy });
+  await app.register(passwordRoutes, {
+    passwords: { auth, publicUrl: config.publicUrl },
+    cookie: cookieSettings,
+    resetRateLimit: { max: deps.limits?.passwordResetPerMinute ?? 10, timeWindow: 60_000 },
+  });
   await app.register(companyRoutes, { database });
-  if (!config.isProduction) await app.register(devOutboxRoutes, { database });
+  await app.register(portalRoutes, { database, clock });
+  await app.register(roleRoutes, { database, clock });
+  await app.register(verificationRoutes, { database, clock, cookie: cookieSettings });
+  // The development mailbox exists only when mail stays in the building: not in production, and
+  // not when an SMTP server is configured (a forgotten NODE_ENV must not expose real mail).
+  if (!config.isProduction && !config.smtpUrl) await app.register(devOutboxRoutes, { database });
 
   app.get("/api/openapi.json", { config: { access: { kind: "public" } }, schema: { hide: true } }, async () =>
     app.swagger(),

@@ -17,6 +17,7 @@ export type Config = {
   logLevel: string;
   trustProxy: boolean | string;
   seedDemo: boolean;
+  demoTransactions: number;
   sessionIdleMinutes: number;
   sessionAbsoluteHours: number;
 };
@@ -80,7 +81,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (isProduction && !env.DATABASE_URL) problems.push("DATABASE_URL is required when NODE_ENV=production");
   if (isProduction && !env.PUBLIC_URL) problems.push("PUBLIC_URL is required when NODE_ENV=production");
-  if (isProduction && !env.SMTP_URL) problems.push("SMTP_URL is required when NODE_ENV=production (mail must leave the building)");
+  if (isProduction && !env.SMTP_URL)
+    problems.push("SMTP_URL is required when NODE_ENV=production (mail must leave the building)");
   const mailFrom = env.MAIL_FROM || "Merchant Portal <no-reply@portal.invalid>";
   if (/[\r\n]/.test(mailFrom)) problems.push("MAIL_FROM must be one line");
 
@@ -110,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel,
     trustProxy,
     seedDemo: !isProduction && env.SEED_DEMO !== "false",
+    demoTransactions: integer("DEMO_TRANSACTIONS", 2_000, 0, 5_000_000),
     sessionIdleMinutes: integer("SESSION_IDLE_MINUTES", 60, 1, 60),
     sessionAbsoluteHours: integer("SESSION_ABSOLUTE_HOURS", 12, 1, 12),
   };

@@ -37,11 +37,12 @@ async function main() {
     db: database.db,
     transport,
     clock: systemClock,
-    onError: (error) => app.log.warn({ err: { message: (error as Error)?.message } }, "mail delivery failed; will retry"),
+    onError: (error) =>
+      app.log.warn({ err: { message: (error as Error)?.message } }, "mail delivery failed; will retry"),
   });
 
   if (config.seedDemo) {
-    const demo = await seedDemoIfEmpty(database.db, systemClock.now());
+    const demo = await seedDemoIfEmpty(database.db, systemClock.now(), undefined, config.demoTransactions);
     if (demo) {
       const lines = demo.map((c) => `  ${c.roleKey.padEnd(15)} ${c.email.padEnd(38)} ${c.password}`);
       console.log(

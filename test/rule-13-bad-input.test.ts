@@ -5,26 +5,18 @@ import fc from "fast-check";
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSession } from "../server/auth/sessions.js";
+import { ROWS } from "./permission-matrix/table.js";
 import { testDatabaseKinds } from "./support/databases.js";
 import { createHarness, type Harness } from "./support/harness.js";
 
-type Method = "GET" | "POST" | "DELETE";
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 type RouteSpec = { method: Method; url: string };
 
-// Every route the app serves under /api (HEAD twins and the Swagger UI library routes aside).
-// A test below compares this list with app.printRoutes(), so a new route forces an update here,
-// and with it the property test that fuzzes every route.
-const API_ROUTES: RouteSpec[] = [
-  { method: "POST", url: "/api/auth/login" },
-  { method: "POST", url: "/api/auth/logout" },
-  { method: "GET", url: "/api/companies" },
-  { method: "GET", url: "/api/companies/:cid" },
-  { method: "GET", url: "/api/companies/:cid/account" },
-  { method: "GET", url: "/api/me" },
-  { method: "GET", url: "/api/me/sessions" },
-  { method: "DELETE", url: "/api/me/sessions/:sessionId" },
-  { method: "GET", url: "/api/openapi.json" },
-];
+// Every route the app serves under /api outside production (HEAD twins and the Swagger UI library
+// routes aside). A test below compares this list with app.printRoutes() and the guard's accessTable,
+// so a new route forces an update here, and with it the property test that fuzzes every route.
+// The permission matrix's table is the one list of API routes; the fuzzing below covers each.
+const API_ROUTES: RouteSpec[] = ROWS.map((row) => ({ method: row.method, url: row.route }));
 const OTHER_ROUTES: RouteSpec[] = [
   { method: "GET", url: "/healthz" },
   { method: "GET", url: "/readyz" },
@@ -45,7 +37,8 @@ type RequestCase = {
 const SESSION_POLICY = { idleMs: 60 * 60_000, absoluteMs: 12 * 3_600_000 };
 const SNAKE_CASE = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/;
 // Stack frames, file positions, dependency paths and SQL: nothing internal may reach a client.
-const INTERNALS = /\n\s*at |\bat \S+ \(|node_modules|\.[cm]?[jt]s:\d+|\bSELECT\s|\bINSERT\s|\bUPDATE\s|syntax error|relation "|violates|FST_ERR/;
+const INTERNALS =
+  /\n\s*at |\bat \S+ \(|node_modules|\.[cm]?[jt]s:\d+|\bSELECT\s|\bINSERT\s|\bUPDATE\s|syntax error|relation "|violates|FST_ERR/;
 const STACK_OR_DEPENDENCY = /\n\s*at |\bat \S+ \(|node_modules/;
 
 /** Reads `method path` pairs out of the tree app.printRoutes({ commonPrefix: false }) draws. */
@@ -79,7 +72,9 @@ function expectErrorBody(response: LightMyRequestResponse, expectedCode?: string
   expect(typeof message, response.body).toBe("string");
   expect((message as string).length, response.body).toBeGreaterThan(0);
   if (details !== undefined) {
-    expect(details !== null && typeof details === "object" && !Array.isArray(details), response.body).toBe(true);
+    expect(details !== null && typeof details === "object" && !Array.isArray(details), response.body).toBe(
+      true,
+    );
   }
   expect(response.body).not.toMatch(INTERNALS);
 }
@@ -97,6 +92,7 @@ const HOSTILE_TEXT = [
   "<script>alert(1)</script>",
   "' OR 1=1 --",
   "'; DROP TABLE accounts; --",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, meant literally
   "${7*7}{{7*7}}",
   "../../../../etc/passwd",
   "\u0000",
@@ -137,8 +133,11 @@ const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
 const FIELD_NAMES = [
   "email",
   "password",
-  "name",
+  "currentPassword",
+  "newPassword",
+  "token",
   "code",
+  "name",
   "roles",
   "__proto__",
   "constructor",
@@ -170,7 +169,7 @@ const RAW_BODIES = [
   '{"constructor":{"prototype":{"isAdmin":true}}}',
   '{"email":"a@example.com","email":"b@example.com","password":"x"}',
   "[".repeat(5000) + "]".repeat(5000),
-  '{"a":'.repeat(3000) + "1" + "}".repeat(3000),
+  `${'{"a":'.repeat(3000)}1${"}".repeat(3000)}`,
   "\ufeff{}",
   "{}\u0000",
 ];
@@ -205,7 +204,20 @@ const origin = fc.oneof(
   { arbitrary: fc.constantFrom(undefined, "http://portal.test"), weight: 6 },
   { arbitrary: fc.constantFrom("https://evil.example", "null"), weight: 1 },
 );
-const QUERY_KEYS = ["email", "role", "status", "limit", "cursor", "cid", "sessionId", "__proto__", "constructor", "a[b]", "a[]"];
+const QUERY_KEYS = [
+  "to",
+  "email",
+  "role",
+  "status",
+  "limit",
+  "cursor",
+  "cid",
+  "sessionId",
+  "__proto__",
+  "constructor",
+  "a[b]",
+  "a[]",
+];
 const queryString = fc
   .array(fc.tuple(fc.oneof(fc.constantFrom(...QUERY_KEYS), hostileString), hostileString), { maxLength: 6 })
   .map((pairs) =>
@@ -269,7 +281,10 @@ describe.each(testDatabaseKinds)("rule 13: bad input never yields a 500 (%s)", (
       ["single quotes", "{'email':'a@example.com'}"],
       ["a bare word", "hello"],
       ["a __proto__ key", '{"email":"a@example.com","password":"x","__proto__":{"isAdmin":true}}'],
-      ["a constructor.prototype key", '{"email":"a@example.com","password":"x","constructor":{"prototype":{"isAdmin":true}}}'],
+      [
+        "a constructor.prototype key",
+        '{"email":"a@example.com","password":"x","constructor":{"prototype":{"isAdmin":true}}}',
+      ],
     ])("login with %s → 400 invalid_json", async (_label, payload) => {
       const response = await login(payload);
       expect(response.statusCode).toBe(400);
@@ -278,7 +293,10 @@ describe.each(testDatabaseKinds)("rule 13: bad input never yields a 500 (%s)", (
     });
 
     it("a deeply nested body → 400, not a stack overflow", async () => {
-      for (const payload of ["[".repeat(100_000) + "]".repeat(100_000), '{"a":'.repeat(50_000) + "1" + "}".repeat(50_000)]) {
+      for (const payload of [
+        "[".repeat(100_000) + "]".repeat(100_000),
+        `${'{"a":'.repeat(50_000)}1${"}".repeat(50_000)}`,
+      ]) {
         const response = await login(payload);
         expect(response.statusCode).toBe(400);
         expectErrorBody(response);
@@ -333,11 +351,14 @@ describe.each(testDatabaseKinds)("rule 13: bad input never yields a 500 (%s)", (
       expectErrorBody(bare, "validation_failed");
     });
 
-    it.each(["null", "[]", '"a@example.com"', "42"])("a JSON body that is not an object (%s) → 400", async (payload) => {
-      const response = await login(payload);
-      expect(response.statusCode).toBe(400);
-      expectErrorBody(response, "validation_failed");
-    });
+    it.each(["null", "[]", '"a@example.com"', "42"])(
+      "a JSON body that is not an object (%s) → 400",
+      async (payload) => {
+        const response = await login(payload);
+        expect(response.statusCode).toBe(400);
+        expectErrorBody(response, "validation_failed");
+      },
+    );
   });
 
   describe("text the database cannot store", () => {
@@ -353,7 +374,9 @@ describe.each(testDatabaseKinds)("rule 13: bad input never yields a 500 (%s)", (
     });
 
     it("login with a password holding a NUL character → 401 invalid_credentials", async () => {
-      const response = await login(JSON.stringify({ email: "nobody@example.com", password: "pass\u0000word" }));
+      const response = await login(
+        JSON.stringify({ email: "nobody@example.com", password: "pass\u0000word" }),
+      );
       expect(response.statusCode).toBe(401);
       expectErrorBody(response, "invalid_credentials");
     });
@@ -381,7 +404,10 @@ describe.each(testDatabaseKinds)("rule 13: bad input never yields a 500 (%s)", (
       ["text/plain", '{"email":"a@example.com","password":"x"}'],
       ["text/plain; charset=utf-8", '{"email":"a@example.com","password":"x"}'],
       ["application/x-www-form-urlencoded", "email=a%40example.com&password=x"],
-      ["multipart/form-data; boundary=xyz", "--xyz\r\nContent-Disposition: form-data; name=email\r\n\r\na\r\n--xyz--"],
+      [
+        "multipart/form-data; boundary=xyz",
+        "--xyz\r\nContent-Disposition: form-data; name=email\r\n\r\na\r\n--xyz--",
+      ],
       ["application/xml", "<login/>"],
     ])("login sent as %s → 415 unsupported_media_type", async (type, payload) => {
       const response = await h.app.inject({
@@ -456,7 +482,10 @@ describe.each(testDatabaseKinds)("rule 13: bad input never yields a 500 (%s)", (
     });
 
     it("anonymous → 401 unauthenticated", async () => {
-      const response = await h.inject(null, { method: "DELETE", url: `/api/me/sessions/${outsiderSessionId}` });
+      const response = await h.inject(null, {
+        method: "DELETE",
+        url: `/api/me/sessions/${outsiderSessionId}`,
+      });
       expect(response.statusCode).toBe(401);
       expectErrorBody(response, "unauthenticated");
       await expectSessionWorks(outsiderToken);
@@ -501,6 +530,38 @@ describe.each(testDatabaseKinds)("rule 13: bad input never yields a 500 (%s)", (
     });
   });
 
+  describe("query strings (GET /api/dev/outbox, the route with a query schema)", () => {
+    it.each([
+      ["a duplicated string parameter", "to=a%40example.com&to=b%40example.com", "querystring.to"],
+      ["a duplicated number parameter", "limit=1&limit=2", "querystring.limit"],
+      ["a number that is not one", "limit=abc", "querystring.limit"],
+      ["a number out of range", "limit=0", "querystring.limit"],
+      ["a number out of range (high)", "limit=101", "querystring.limit"],
+      ["an overlong string", `to=${"a".repeat(400)}`, "querystring.to"],
+    ])("%s → 400 validation_failed naming the parameter", async (_label, query, field) => {
+      const response = await h.inject(null, { url: `/api/dev/outbox?${query}` });
+      expect(response.statusCode).toBe(400);
+      expectErrorBody(response, "validation_failed");
+      expect(response.json().error.details.field).toBe(field);
+    });
+
+    it.each(["x=1", "to[]=a", "to[a]=b", "__proto__=1", "constructor=1"])(
+      "an unknown parameter (%s) → 400 with details.unknownField",
+      async (query) => {
+        const response = await h.inject(null, { url: `/api/dev/outbox?${query}` });
+        expect(response.statusCode).toBe(400);
+        expectErrorBody(response, "validation_failed");
+        expect(response.json().error.details.unknownField).toBe(query.split("=")[0]);
+      },
+    );
+
+    it("well-formed parameters are accepted", async () => {
+      const response = await h.inject(null, { url: "/api/dev/outbox?limit=5&to=a%40example.com" });
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toEqual({ items: [] });
+    });
+  });
+
   describe("CSRF: cross-site state changes are refused and change nothing", () => {
     it.each([
       ["Origin: https://evil.example", { origin: "https://evil.example" }],
@@ -509,7 +570,10 @@ describe.each(testDatabaseKinds)("rule 13: bad input never yields a 500 (%s)", (
       ["Origin on another port", { origin: "http://portal.test:8080" }],
       ["Origin that only starts like ours", { origin: "http://portal.test.evil.example" }],
       ["Sec-Fetch-Site: cross-site", { "sec-fetch-site": "cross-site" }],
-      ["Sec-Fetch-Site: cross-site with our own Origin", { "sec-fetch-site": "cross-site", origin: "http://portal.test" }],
+      [
+        "Sec-Fetch-Site: cross-site with our own Origin",
+        { "sec-fetch-site": "cross-site", origin: "http://portal.test" },
+      ],
     ])("logout with %s → 403 csrf_rejected, and the session still works", async (_label, headers) => {
       const { token, sessionId } = await freshAdminSession();
       const response = await h.inject(token, { method: "POST", url: "/api/auth/logout", headers });
@@ -618,14 +682,21 @@ describe.each(testDatabaseKinds)("rule 13: bad input never yields a 500 (%s)", (
   });
 
   describe("the route list", () => {
-    it("matches what the app serves under /api (update API_ROUTES when a route is added)", () => {
+    const expected = API_ROUTES.map((r) => `${r.method} ${r.url}`).sort();
+
+    it("matches what the app serves under /api (add a row to the permission matrix table for a new route)", () => {
       const served = routesFromPrintout(h.app.printRoutes({ commonPrefix: false }))
         .filter((route) => {
           const [method, path] = route.split(" ") as [string, string];
           return method !== "HEAD" && path.startsWith("/api") && !path.startsWith(LIBRARY_ROUTE_PREFIX);
         })
         .sort();
-      expect(served).toEqual(API_ROUTES.map((r) => `${r.method} ${r.url}`).sort());
+      expect(served).toEqual(expected);
+    });
+
+    it("matches the guard's table of declared routes", () => {
+      const declared = h.app.accessTable.map((route) => `${route.method} ${route.url}`).sort();
+      expect(declared).toEqual(expected);
     });
   });
 
@@ -692,7 +763,18 @@ describe.each(testDatabaseKinds)("rule 13: bad input never yields a 500 (%s)", (
       },
     );
 
-    const RAW_PATH_FRAGMENTS = ["%", "%zz", "%E0%A4%A", "%C0%AF", "%00", "%2F", "..", "%2e%2e", "%FF", "a".repeat(201)];
+    const RAW_PATH_FRAGMENTS = [
+      "%",
+      "%zz",
+      "%E0%A4%A",
+      "%C0%AF",
+      "%00",
+      "%2F",
+      "..",
+      "%2e%2e",
+      "%FF",
+      "a".repeat(201),
+    ];
     const rawSegment = fc
       .array(
         fc.oneof(
@@ -703,20 +785,21 @@ describe.each(testDatabaseKinds)("rule 13: bad input never yields a 500 (%s)", (
       )
       .map((parts) => parts.join(""));
 
-    it.each(
-      ALL_ROUTES.filter((r) => r.url.includes(":")).map((r) => [`${r.method} ${r.url}`, r] as const),
-    )("%s: raw, malformed or overlong path parameters answer a 4xx in the error model", async (_name, route) => {
-      await fc.assert(
-        fc.asyncProperty(fc.boolean(), rawSegment, async (asAdmin, segment) => {
-          const response = await h.app.inject({
-            method: route.method,
-            url: fillPath(route.url, [segment, segment]),
-            headers: asAdmin ? { cookie: `${h.cookieName}=${adminCookie}` } : {},
-          });
-          expectNeverAServerError(response);
-        }),
-        { numRuns: 100 },
-      );
-    });
+    it.each(ALL_ROUTES.filter((r) => r.url.includes(":")).map((r) => [`${r.method} ${r.url}`, r] as const))(
+      "%s: raw, malformed or overlong path parameters answer a 4xx in the error model",
+      async (_name, route) => {
+        await fc.assert(
+          fc.asyncProperty(fc.boolean(), rawSegment, async (asAdmin, segment) => {
+            const response = await h.app.inject({
+              method: route.method,
+              url: fillPath(route.url, [segment, segment]),
+              headers: asAdmin ? { cookie: `${h.cookieName}=${adminCookie}` } : {},
+            });
+            expectNeverAServerError(response);
+          }),
+          { numRuns: 100 },
+        );
+      },
+    );
   });
 });

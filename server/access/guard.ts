@@ -11,6 +11,8 @@ import { type Access, decide } from "./policy.js";
 declare module "fastify" {
   interface FastifyContextConfig {
     access?: Access;
+    /** The route needs a session verified by email in the last 10 minutes (rule 7). */
+    stepUp?: boolean;
   }
   interface FastifyRequest {
     auth: RequestContext | null;
@@ -21,7 +23,7 @@ declare module "fastify" {
   }
 }
 
-export type DeclaredRoute = { method: string; url: string; access: Access };
+export type DeclaredRoute = { method: string; url: string; access: Access; stepUp: boolean };
 
 // Routes added by libraries, not by us, that are public by nature.
 const LIBRARY_ROUTE_PREFIXES = ["/api/docs"];
@@ -48,6 +50,19 @@ export function routeAccess(request: FastifyRequest): Access | undefined {
   return request.routeOptions.config?.access;
 }
 
+/**
+ * Rule 7: has the caller's session passed an email verification that is still fresh? The elevation
+ * lives on the session row, so another session of the same account is not elevated.
+ */
+export function isSteppedUp(auth: RequestContext | null, now: Date): boolean {
+  return auth?.stepUpUntil != null && auth.stepUpUntil.getTime() > now.getTime();
+}
+
+/** The step-up guard for code outside a route's `config.stepUp` (which the hook below enforces). */
+export function requireStepUp(auth: RequestContext | null, now: Date): void {
+  if (!isSteppedUp(auth, now)) throw new AppError("step_up_required");
+}
+
 export const guardPlugin = fp(async (app: FastifyInstance, options: GuardOptions) => {
   app.decorateRequest("auth", null);
   const accessTable: DeclaredRoute[] = [];
@@ -56,14 +71,21 @@ export const guardPlugin = fp(async (app: FastifyInstance, options: GuardOptions
   app.addHook("onRoute", (route) => {
     const url = route.url ?? route.path;
     if (!url.startsWith("/api") || LIBRARY_ROUTE_PREFIXES.some((prefix) => url.startsWith(prefix))) return;
-    const access = (route.config as { access?: Access } | undefined)?.access;
+    const config = route.config as { access?: Access; stepUp?: boolean } | undefined;
+    const access = config?.access;
     if (!access) {
       throw new UndeclaredAccessError(
         `Route ${String(route.method)} ${url} declares no access (config.access): every API route must (rule 1)`,
       );
     }
+    const stepUp = config?.stepUp === true;
+    if (stepUp && access.kind === "public") {
+      throw new UndeclaredAccessError(
+        `Route ${String(route.method)} ${url} cannot require step-up and be public`,
+      );
+    }
     for (const method of [route.method].flat()) {
-      if (method !== "HEAD") accessTable.push({ method: String(method), url, access });
+      if (method !== "HEAD") accessTable.push({ method: String(method), url, access, stepUp });
     }
   });
 
@@ -107,6 +129,11 @@ export const guardPlugin = fp(async (app: FastifyInstance, options: GuardOptions
         });
       }
       throw new AppError(decision.code);
+    }
+    // Routes opt in with `config: { access, stepUp: true }`; checked once access is granted.
+    if (request.routeOptions.config?.stepUp && !isSteppedUp(request.auth, options.clock.now())) {
+      await options.onDenied?.(request, "step_up_required", access);
+      throw new AppError("step_up_required");
     }
   });
 });

@@ -26,10 +26,15 @@ export type AuditEvent = {
 // Keys that could carry a secret never reach the audit log, at any depth.
 const SECRET_KEY = /pass(word)?|token|secret|code|cookie|session_?id|hash/i;
 const MAX_TEXT = 500;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 export function scrubDetails(value: unknown, depth = 0): unknown {
   if (depth > 5) return "[truncated]";
-  if (typeof value === "string") return value.length > MAX_TEXT ? `${value.slice(0, MAX_TEXT)}…` : value;
+  if (typeof value === "string") {
+    // jsonb refuses NUL and broken surrogates; neither may cost us the audit event.
+    const clean = value.replace(LONE_SURROGATE, "\uFFFD").replaceAll("\u0000", "\uFFFD");
+    return clean.length > MAX_TEXT ? `${clean.slice(0, MAX_TEXT)}…` : clean;
+  }
   if (Array.isArray(value)) return value.slice(0, 100).map((item) => scrubDetails(item, depth + 1));
   if (value && typeof value === "object") {
     const clean: Record<string, unknown> = {};

@@ -1,11 +1,14 @@
 // Logging in and out (rules 9, 10, 14, 16): one answer for every wrong email or password,
 // a per-email lock after 10 consecutive failures, growing per-IP delays, sessions rotated at login.
+import { createHash } from "node:crypto";
 import type { Kysely } from "kysely";
 import { type RequestMeta, recordAudit } from "../audit/writer.js";
 import type { Clock } from "../clock.js";
 import type { DB } from "../db/schema.js";
 import { AppError } from "../errors.js";
 import { canonicalizeEmail } from "../identity/email.js";
+import { enqueueMail } from "../mail/outbox.js";
+import { loginLockedMail } from "../passwords/mails.js";
 import type { ThrottleStore } from "../ratelimit/throttle-store.js";
 import { verifyPassword } from "./passwords.js";
 import { createSession, deleteSession, type SessionPolicy } from "./sessions.js";
@@ -29,7 +32,7 @@ export function ipDelayMs(failures: number): number {
   return Math.min(1000 * 2 ** (failures - IP_FREE_FAILURES), IP_MAX_DELAY_MS);
 }
 
-function rateLimited(retryAfterMs: number): AppError {
+export function rateLimited(retryAfterMs: number): AppError {
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
   return new AppError(
     "rate_limited",
@@ -45,8 +48,11 @@ export async function login(
 ): Promise<{ token: string; accountId: string; expiresAt: Date }> {
   const now = deps.clock.now();
   const canonical = canonicalizeEmail(input.email);
-  // Unparseable addresses are throttled under their trimmed, lower-cased text, so they cost the same.
-  const throttleEmail = canonical.ok ? canonical.email : input.email.trim().toLowerCase().slice(0, 320);
+  // Unparseable addresses are throttled under a digest of what was typed, so they cost the same and
+  // raw input (NUL bytes, broken surrogates) never reaches a database value.
+  const throttleEmail = canonical.ok
+    ? canonical.email
+    : `invalid:${createHash("sha256").update(input.email.trim().toLowerCase(), "utf8").digest("hex")}`;
   const ipKey = `login-ip:${input.meta.ip ?? "unknown"}`;
 
   const ipState = await deps.throttle.get(ipKey, now.getTime());
@@ -64,12 +70,8 @@ export async function login(
     }
   }
 
-  const lock = await deps.db
-    .selectFrom("login_throttle")
-    .select(["locked_until"])
-    .where("email", "=", throttleEmail)
-    .executeTakeFirst();
-  if (lock?.locked_until && lock.locked_until.getTime() > now.getTime()) {
+  const lockedUntil = await findLoginLock(deps.db, throttleEmail, now);
+  if (lockedUntil) {
     await recordAudit(deps.db, {
       action: "auth.login_rate_limited",
       outcome: "denied",
@@ -77,7 +79,7 @@ export async function login(
       meta: input.meta,
       at: now,
     });
-    throw rateLimited(lock.locked_until.getTime() - now.getTime());
+    throw rateLimited(lockedUntil.getTime() - now.getTime());
   }
 
   const account = canonical.ok
@@ -127,7 +129,7 @@ export async function login(
       action: "auth.login_succeeded",
       outcome: "success",
       actor: { accountId: account.id, email: account.email },
-      target: { type: "session", id: session.sessionId },
+      target: { type: "account", id: account.id },
       meta: input.meta,
       at: now,
     });
@@ -135,15 +137,31 @@ export async function login(
   });
 }
 
-async function recordLoginFailure(
+/** Until when logins for this canonical email are refused, or null when they are not. */
+export async function findLoginLock(db: Kysely<DB>, email: string, now: Date): Promise<Date | null> {
+  const lock = await db
+    .selectFrom("login_throttle")
+    .select(["locked_until"])
+    .where("email", "=", email)
+    .executeTakeFirst();
+  return lock?.locked_until && lock.locked_until.getTime() > now.getTime() ? lock.locked_until : null;
+}
+
+/**
+ * Counts one wrong password for an email (and its IP). Also used by the password change, whose
+ * wrong "current password" is a guess like any other; it then names its own audit action and actor,
+ * and passes no IP key: a session holder can only guess their own password, which the email lock caps.
+ */
+export async function recordLoginFailure(
   deps: AuthDeps,
   email: string,
   accountId: string | null,
-  ipKey: string,
+  ipKey: string | null,
   meta: RequestMeta,
   now: Date,
+  source: { failedAction?: string; actor?: { accountId: string; email: string } } = {},
 ): Promise<void> {
-  await deps.throttle.hit(ipKey, now.getTime(), IP_WINDOW_MS);
+  if (ipKey) await deps.throttle.hit(ipKey, now.getTime(), IP_WINDOW_MS);
   await deps.db.transaction().execute(async (trx) => {
     const row = await trx
       .insertInto("login_throttle")
@@ -166,14 +184,23 @@ async function recordLoginFailure(
         .execute();
     }
     await recordAudit(trx, {
-      action: locked ? "auth.login_locked" : "auth.login_failed",
+      action: locked ? "auth.login_locked" : (source.failedAction ?? "auth.login_failed"),
       outcome: "failure",
+      actor: source.actor ?? null,
       details: { email, accountExists: accountId !== null, consecutiveFailures: row.consecutive_failures },
       target: accountId ? { type: "account", id: accountId } : null,
       meta,
       at: now,
     });
-    // The lock notice to an existing owner goes out by email once the mail outbox exists (issue 3).
+    // Rule 14: an existing owner learns of the lock. `email` is the canonical address the account was
+    // found by, i.e. its stored one; an email without an account gets no mail, so the lock reveals nothing.
+    if (locked && accountId !== null) {
+      await enqueueMail(
+        trx,
+        { kind: "login_locked", to: email, mail: loginLockedMail(LOGIN_LOCK_MS), isSensitive: false },
+        now,
+      );
+    }
   });
 }
 
@@ -189,7 +216,7 @@ export async function logout(
       action: "auth.logout",
       outcome: "success",
       actor,
-      target: { type: "session", id: sessionId },
+      target: { type: "account", id: actor.accountId },
       meta,
       at: deps.clock.now(),
     });

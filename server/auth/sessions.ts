@@ -135,6 +135,33 @@ export async function deleteSessionByToken(db: Kysely<DB>, token: string): Promi
   await db.deleteFrom("sessions").where("token_hash", "=", hashSecretToken(token)).execute();
 }
 
+/** Gives a session a fresh token (fixation defence after a privilege change); null if it is gone. */
+export async function rotateSessionToken(
+  db: Kysely<DB> | Transaction<DB>,
+  sessionId: string,
+): Promise<{ token: string; expiresAt: Date } | null> {
+  const token = newSecretToken();
+  const row = await db
+    .updateTable("sessions")
+    .set({ token_hash: hashSecretToken(token) })
+    .where("id", "=", sessionId)
+    .returning("expires_at")
+    .executeTakeFirst();
+  return row ? { token, expiresAt: row.expires_at } : null;
+}
+
+/** Ends every session of an account except `keepSessionId` (all of them when it is null); returns how many. */
+export async function deleteAccountSessions(
+  db: Kysely<DB> | Transaction<DB>,
+  accountId: string,
+  keepSessionId: string | null,
+): Promise<number> {
+  let query = db.deleteFrom("sessions").where("account_id", "=", accountId);
+  if (keepSessionId) query = query.where("id", "<>", keepSessionId);
+  const result = await query.executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 export async function listSessions(db: Kysely<DB>, accountId: string, now: Date, policy: SessionPolicy) {
   return db
     .selectFrom("sessions")

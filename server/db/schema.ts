@@ -112,6 +112,94 @@ export type MailOutboxTable = {
   sent_at: Timestamp | null;
 };
 
+export type PasswordResetTokensTable = {
+  id: Generated<string>;
+  account_id: string;
+  token_hash: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  voided_at: Timestamp | null;
+};
+
+export type VerificationPurpose = "step_up" | "alternate_email";
+
+export type VerificationChallengesTable = {
+  id: string;
+  account_id: string;
+  session_id: string | null;
+  purpose: VerificationPurpose;
+  target_email: string;
+  code_hash: string;
+  attempts: Generated<number>;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  consumed_at: Timestamp | null;
+  voided_at: Timestamp | null;
+  locked_at: Timestamp | null;
+};
+
+export type VerificationThrottleTable = {
+  account_id: string;
+  consecutive_failures: Generated<number>;
+  locked_until: Timestamp | null;
+  updated_at: Timestamp;
+};
+
+export type SettlementBatchesTable = {
+  company_id: string;
+  id: Generated<string>;
+  reference: string;
+  period_start: Timestamp;
+  period_end: Timestamp;
+  settled_at: Timestamp | null;
+  currency: string;
+  transaction_count: number;
+  gross_minor: number;
+  fees_minor: number;
+  refunds_minor: number;
+  net_minor: number;
+  status: "pending" | "paid";
+};
+
+export type TransactionsTable = {
+  company_id: string;
+  id: Generated<string>;
+  occurred_at: Timestamp;
+  merchant_reference: string;
+  amount_minor: number;
+  currency: string;
+  payment_method: string;
+  status: "succeeded" | "failed" | "refunded" | "pending";
+  error_code: string | null;
+  settlement_batch_id: string | null;
+};
+
+export type DeveloperCredentialsTable = {
+  company_id: string;
+  client_id: string;
+  environment: Generated<string>;
+};
+
+export type DeveloperApiKeysTable = {
+  company_id: string;
+  id: Generated<string>;
+  label: string;
+  prefix: string;
+  last_four: string;
+  created_at: Timestamp;
+  status: "active" | "revoked";
+};
+
+export type DeveloperWebhooksTable = {
+  company_id: string;
+  id: Generated<string>;
+  url: string;
+  events: string[];
+  status: "enabled" | "disabled";
+  created_at: Timestamp;
+};
+
 export type SchemaMigrationsTable = { version: number; name: string; applied_at: DefaultTimestamp };
 
 export type DB = {
@@ -126,6 +214,14 @@ export type DB = {
   login_throttle: LoginThrottleTable;
   audit_events: AuditEventsTable;
   mail_outbox: MailOutboxTable;
+  settlement_batches: SettlementBatchesTable;
+  transactions: TransactionsTable;
+  developer_credentials: DeveloperCredentialsTable;
+  developer_api_keys: DeveloperApiKeysTable;
+  developer_webhooks: DeveloperWebhooksTable;
+  password_reset_tokens: PasswordResetTokensTable;
+  verification_challenges: VerificationChallengesTable;
+  verification_throttle: VerificationThrottleTable;
   schema_migrations: SchemaMigrationsTable;
 };
 

@@ -6,6 +6,7 @@ import { PREDEFINED_ROLES, type PredefinedRoleKey } from "../access/permissions.
 import { createAccount } from "../auth/accounts.js";
 import { addMember, createCompany } from "../companies/service.js";
 import type { DB } from "../db/schema.js";
+import { generatePortalData } from "../portal/demo-data.js";
 
 export const DEMO_COMPANY_NAME = "Demo Merchant Ltd";
 const DEMO_DOMAIN = "demo-merchant.example";
@@ -30,6 +31,7 @@ export async function seedDemoIfEmpty(
   db: Kysely<DB>,
   now: Date,
   makePassword: () => string = generatePassword,
+  transactions = 2_000,
 ): Promise<DemoCredentials[] | null> {
   const anyCompany = await db.selectFrom("companies").select("id").limit(1).executeTakeFirst();
   if (anyCompany) return null;
@@ -76,5 +78,6 @@ export async function seedDemoIfEmpty(
       });
     }
   });
+  await generatePortalData(db, { companyId: company.companyId, transactions, now, currency: "USD" });
   return credentials;
 }

@@ -6,6 +6,17 @@ import type { Config } from "../config.js";
 // Paths whose last segment is a secret (invitation and reset tokens arrive in later issues).
 const TOKEN_IN_PATH = /^(\/api\/invitations\/)[^/?]+/;
 
+// Fields that hold a secret wherever they appear in a logged object, up to three levels deep.
+const SECRET_FIELDS = [
+  "password",
+  "newPassword",
+  "currentPassword",
+  "token",
+  "code",
+  "cookie",
+  "authorization",
+];
+
 export function redactUrl(url: string): string {
   const [pathPart = "", query] = url.split("?", 2);
   const cleanPath = pathPart.replace(TOKEN_IN_PATH, "$1[redacted]");
@@ -22,11 +33,9 @@ export function loggerOptions(config: Config, stream?: NodeJS.WritableStream) {
         "req.headers.cookie",
         "req.headers.authorization",
         'res.headers["set-cookie"]',
-        "*.password",
-        "*.newPassword",
-        "*.currentPassword",
-        "*.token",
-        "*.code",
+        ...SECRET_FIELDS,
+        ...SECRET_FIELDS.map((field) => `*.${field}`),
+        ...SECRET_FIELDS.map((field) => `*.*.${field}`),
       ],
       censor: "[redacted]",
     },

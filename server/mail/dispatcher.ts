@@ -13,7 +13,15 @@ export function backoffMs(failures: number): number {
   return Math.min(5_000 * 2 ** Math.max(0, failures - 1), 30 * 60_000);
 }
 
-type Claimed = { id: string; to_address: string; subject: string; text_body: string; html_body: string; is_sensitive: boolean; attempts: number };
+type Claimed = {
+  id: string;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  is_sensitive: boolean;
+  attempts: number;
+};
 
 export type DispatcherOptions = {
   db: Kysely<DB>;
@@ -63,7 +71,9 @@ export class MailDispatcher {
             sent_at: clock.now(),
             locked_until: null,
             last_error: null,
-            ...(wipe ? { text_body: "[delivered; body removed]", html_body: "[delivered; body removed]" } : {}),
+            ...(wipe
+              ? { text_body: "[delivered; body removed]", html_body: "[delivered; body removed]" }
+              : {}),
           })
           .where("id", "=", message.id)
           .execute();

@@ -13,7 +13,11 @@ export type OutgoingMail = {
   isSensitive: boolean;
 };
 
-export async function enqueueMail(db: Kysely<DB> | Transaction<DB>, message: OutgoingMail, now: Date): Promise<string> {
+export async function enqueueMail(
+  db: Kysely<DB> | Transaction<DB>,
+  message: OutgoingMail,
+  now: Date,
+): Promise<string> {
   const to = canonicalizeEmail(message.to);
   if (!to.ok) throw new Error(`refusing to mail an invalid address: ${to.reason}`);
   const row = await db

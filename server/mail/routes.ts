@@ -3,6 +3,8 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import type { Database } from "../db/connect.js";
+import { AppError } from "../errors.js";
+import { canonicalizeEmail } from "../identity/email.js";
 
 const OutboxItem = Type.Object({
   id: Type.String(),
@@ -14,7 +16,10 @@ const OutboxItem = Type.Object({
   createdAt: Type.String({ format: "date-time" }),
 });
 
-export const devOutboxRoutes: FastifyPluginAsyncTypebox<{ database: Database }> = async (app, { database }) => {
+export const devOutboxRoutes: FastifyPluginAsyncTypebox<{ database: Database }> = async (
+  app,
+  { database },
+) => {
   app.get(
     "/api/dev/outbox",
     {
@@ -24,7 +29,10 @@ export const devOutboxRoutes: FastifyPluginAsyncTypebox<{ database: Database }> 
         summary: "Development mailbox (absent in production)",
         tags: ["dev"],
         querystring: Type.Object(
-          { to: Type.Optional(Type.String({ maxLength: 320 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) },
+          {
+            to: Type.Optional(Type.String({ maxLength: 320 })),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+          },
           { additionalProperties: false },
         ),
         response: { 200: Type.Object({ items: Type.Array(OutboxItem) }) },
@@ -36,7 +44,11 @@ export const devOutboxRoutes: FastifyPluginAsyncTypebox<{ database: Database }> 
         .select(["id", "to_address", "subject", "text_body", "html_body", "status", "created_at"])
         .orderBy("seq", "desc")
         .limit(request.query.limit ?? 50);
-      if (request.query.to) query = query.where("to_address", "=", request.query.to.trim().toLowerCase());
+      if (request.query.to) {
+        const to = canonicalizeEmail(request.query.to);
+        if (!to.ok) throw new AppError("validation_failed", to.reason, { field: "to" });
+        query = query.where("to_address", "=", to.email);
+      }
       const rows = await query.execute();
       return {
         items: rows.map((row) => ({

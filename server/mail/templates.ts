@@ -14,7 +14,10 @@ export function escapeHtml(value: string): string {
 
 /** One line, no control characters: safe for a header and for a line of text. */
 export function oneLine(value: string, max = 200): string {
-  return value.replace(/\p{Cc}+/gu, " ").trim().slice(0, max);
+  return value
+    .replace(/\p{Cc}+/gu, " ")
+    .trim()
+    .slice(0, max);
 }
 
 function layout(title: string, paragraphs: string[]): string {
@@ -33,7 +36,10 @@ export function renderMail(subject: string, lines: { text: string; html?: string
   return {
     subject: cleanSubject,
     text: `${lines.map((l) => l.text).join("\n\n")}\n`,
-    html: layout(cleanSubject, lines.map((l) => l.html ?? escapeHtml(l.text))),
+    html: layout(
+      cleanSubject,
+      lines.map((l) => l.html ?? escapeHtml(l.text)),
+    ),
   };
 }
 

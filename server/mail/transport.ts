@@ -16,7 +16,13 @@ export function smtpTransport(url: string, from: string): MailTransport {
   return {
     isExternal: true,
     async send(mail) {
-      await transporter.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
+      await transporter.sendMail({
+        from,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+      });
     },
     close() {
       transporter.close();
@@ -24,7 +30,9 @@ export function smtpTransport(url: string, from: string): MailTransport {
   };
 }
 
-export function embeddedTransport(print: (line: string) => void = (line) => console.log(line)): MailTransport {
+export function embeddedTransport(
+  print: (line: string) => void = (line) => console.log(line),
+): MailTransport {
   return {
     isExternal: false,
     async send(mail) {

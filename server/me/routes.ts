@@ -126,7 +126,8 @@ export const meRoutes: FastifyPluginAsyncTypebox<{
           action: "session.ended",
           outcome: "success",
           actor: { accountId: auth.accountId, email: auth.email },
-          target: { type: "session", id: request.params.sessionId },
+          // The audit log never holds a session id (rule 11); the account is the target.
+          target: { type: "account", id: auth.accountId },
           meta: request.meta,
           at: clock.now(),
         });

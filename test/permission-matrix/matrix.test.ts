@@ -8,6 +8,7 @@ import { ACTORS, type Actor, expectedStatus, ROWS, SPEC_ROLE_PERMISSIONS } from 
 describe.each(testDatabaseKinds)("permission matrix on %s", (kind) => {
   let h: Harness;
   let companyId: string;
+  let customRoleId: string;
   const emails = {} as Record<Exclude<Actor, "anonymous">, string>;
 
   beforeAll(async () => {
@@ -34,6 +35,7 @@ describe.each(testDatabaseKinds)("permission matrix on %s", (kind) => {
       .values({ company_id: company.id, member_id: customMember.memberId, role_id: custom.id })
       .execute();
     emails.custom = customMember.email;
+    customRoleId = custom.id;
     // A deactivated member who still has another company, so they can still log in.
     const deactivated = await h.member(company, ["admin"]);
     const elsewhere = await h.company("Elsewhere Co");
@@ -59,13 +61,38 @@ describe.each(testDatabaseKinds)("permission matrix on %s", (kind) => {
     expect(tableRoutes).toEqual(appRoutes);
   });
 
-  it("restates each route's declared requirement", () => {
+  it("restates each route's declared requirement and step-up", () => {
     for (const row of ROWS) {
-      const declared = h.app.accessTable.find((r) => r.method === row.method && r.url === row.route)?.access;
-      const restated = declared?.kind === "permission" ? declared.permission : declared?.kind;
+      const declared = h.app.accessTable.find((r) => r.method === row.method && r.url === row.route);
+      const restated =
+        declared?.access.kind === "permission" ? declared.access.permission : declared?.access.kind;
       expect(restated, `${row.method} ${row.route}`).toBe(row.requires);
+      expect(declared?.stepUp ?? false, `${row.method} ${row.route} step-up`).toBe(row.stepUp ?? false);
     }
   });
+
+  // Rule 7: a caller whom the permission layer lets through still needs a fresh verification.
+  for (const row of ROWS.filter((r) => r.stepUp)) {
+    it(`${row.method} ${row.route} without a fresh email verification → 403 step_up_required`, async () => {
+      const actor = ACTORS.find((a) => a !== "anonymous" && expectedStatus(row, a) === row.ok);
+      expect(actor, "some actor may use the route").toBeDefined();
+      const cookie = await h.login(emails[actor as Exclude<Actor, "anonymous">]);
+      const request = row.request?.({
+        companyId,
+        otherSessionId: "00000000-0000-4000-8000-000000000000",
+        customRoleId,
+      }) ?? {
+        url: row.route.replace(":cid", companyId),
+      };
+      const response = await h.inject(cookie, {
+        method: row.method,
+        url: request.url,
+        payload: request.payload ?? {},
+      });
+      expect(response.statusCode, response.body).toBe(403);
+      expect(response.json().error.code).toBe("step_up_required");
+    });
+  }
 
   for (const row of ROWS) {
     describe(`${row.method} ${row.route}`, () => {
@@ -73,6 +100,8 @@ describe.each(testDatabaseKinds)("permission matrix on %s", (kind) => {
         const expected = expectedStatus(row, actor);
         it(`${actor} → ${expected}`, async () => {
           const cookie = actor === "anonymous" ? null : await h.login(emails[actor]);
+          // Step-up routes are checked past the verification; the line above tests without it.
+          if (cookie && row.stepUp) await h.elevate(cookie);
           const other = actor === "anonymous" ? null : await h.login(emails[actor]);
           const otherSessionId = other
             ? (
@@ -82,7 +111,7 @@ describe.each(testDatabaseKinds)("permission matrix on %s", (kind) => {
                 }[]
               ).find((s) => s.current)!.id
             : "00000000-0000-4000-8000-000000000000";
-          const request = row.request?.({ companyId, otherSessionId }) ?? {
+          const request = row.request?.({ companyId, otherSessionId, customRoleId }) ?? {
             url: row.route.replace(":cid", companyId),
           };
           const response = await h.inject(cookie, {

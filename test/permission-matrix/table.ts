@@ -42,7 +42,7 @@ export const SPEC_ROLE_PERMISSIONS: Record<
 };
 
 /** What the request of one cell looks like, given the actor's context. */
-export type CellContext = { companyId: string; otherSessionId: string };
+export type CellContext = { companyId: string; otherSessionId: string; customRoleId: string };
 export type CellRequest = { url: string; payload?: unknown };
 
 export type Row = {
@@ -58,6 +58,11 @@ export type Row = {
   override?: Partial<Record<Actor, number>>;
   /** The call ends the caller's session, so each cell gets a fresh one. */
   consumesSession?: boolean;
+  /**
+   * The route also needs a session verified by email in the last 10 minutes (rule 7). Cells then
+   * run with a verified session; a separate test shows an unverified one gets step_up_required.
+   */
+  stepUp?: boolean;
 };
 
 export const ROWS: Row[] = [
@@ -73,8 +78,42 @@ export const ROWS: Row[] = [
     }),
   },
   { method: "POST", route: "/api/auth/logout", requires: "session", ok: 204, consumesSession: true },
+  {
+    method: "POST",
+    route: "/api/auth/password-reset",
+    requires: "public",
+    ok: 202,
+    // Public and always 202 with the same body, whether or not the email has an account.
+    request: () => ({ url: "/api/auth/password-reset", payload: { email: "nobody@example.com" } }),
+  },
+  {
+    method: "POST",
+    route: "/api/auth/password-reset/confirm",
+    requires: "public",
+    ok: 400,
+    // Public: a well-formed token that was never issued is reset_token_invalid for every caller.
+    request: () => ({
+      url: "/api/auth/password-reset/confirm",
+      payload: { token: "A".repeat(43), password: "a perfectly long new password 7" },
+    }),
+  },
   { method: "GET", route: "/api/me", requires: "session", ok: 200 },
   { method: "GET", route: "/api/me/sessions", requires: "session", ok: 200 },
+  {
+    method: "POST",
+    route: "/api/me/password",
+    requires: "session",
+    ok: 400,
+    // Any session may call it; a wrong current password is current_password_incorrect (400) for
+    // everyone, so no cell changes a password the other cells log in with.
+    request: () => ({
+      url: "/api/me/password",
+      payload: {
+        currentPassword: "not the current password",
+        newPassword: "a perfectly long new password 7",
+      },
+    }),
+  },
   {
     method: "DELETE",
     route: "/api/me/sessions/:sessionId",
@@ -85,7 +124,95 @@ export const ROWS: Row[] = [
   { method: "GET", route: "/api/companies", requires: "session", ok: 200 },
   { method: "GET", route: "/api/companies/:cid", requires: "company.view", ok: 200 },
   { method: "GET", route: "/api/companies/:cid/account", requires: "account.view", ok: 200 },
+  { method: "GET", route: "/api/companies/:cid/transactions", requires: "transactions.view", ok: 200 },
+  {
+    method: "GET",
+    route: "/api/companies/:cid/transactions/export",
+    requires: "transactions.download",
+    ok: 200,
+  },
+  { method: "GET", route: "/api/companies/:cid/settlements", requires: "settlements.view", ok: 200 },
+  {
+    method: "GET",
+    route: "/api/companies/:cid/settlements/export",
+    requires: "settlements.download",
+    ok: 200,
+  },
+  {
+    method: "GET",
+    route: "/api/companies/:cid/developer-center",
+    requires: "developer_center.view",
+    ok: 200,
+  },
+  { method: "GET", route: "/api/companies/:cid/insights", requires: "insights.view", ok: 200 },
+  { method: "GET", route: "/api/permissions", requires: "session", ok: 200 },
+  { method: "GET", route: "/api/companies/:cid/roles", requires: "member", ok: 200 },
+  {
+    method: "POST",
+    route: "/api/companies/:cid/roles",
+    requires: "roles.manage",
+    stepUp: true,
+    ok: 201,
+    request: (c) => ({
+      url: `/api/companies/${c.companyId}/roles`,
+      payload: { name: "Matrix made role", permissions: ["transactions.view"] },
+    }),
+  },
+  {
+    method: "PATCH",
+    route: "/api/companies/:cid/roles/:roleId",
+    requires: "roles.manage",
+    stepUp: true,
+    ok: 200,
+    request: (c) => ({
+      url: `/api/companies/${c.companyId}/roles/${c.customRoleId}`,
+      payload: { description: "Changed by the matrix" },
+    }),
+  },
+  {
+    method: "DELETE",
+    route: "/api/companies/:cid/roles/:roleId",
+    requires: "roles.manage",
+    stepUp: true,
+    // The matrix's custom role is held by the custom actor, so whoever may delete it is told
+    // role_in_use (409); everyone else is refused before that.
+    ok: 409,
+    request: (c) => ({ url: `/api/companies/${c.companyId}/roles/${c.customRoleId}` }),
+  },
   { method: "GET", route: "/api/openapi.json", requires: "public", ok: 200 },
+  // Rule 7. Any session may ask for a code; each cell asks once, for its own account.
+  { method: "POST", route: "/api/verification/step-up", requires: "session", ok: 201 },
+  {
+    method: "POST",
+    route: "/api/verification/step-up/:challengeId/verify",
+    requires: "session",
+    // Open to every session, but a challenge that is not the caller's own is not_found for all.
+    ok: 404,
+    request: () => ({
+      url: "/api/verification/step-up/00000000-0000-4000-8000-000000000701/verify",
+      payload: { code: "000000" },
+    }),
+  },
+  {
+    method: "POST",
+    route: "/api/me/alternate-email",
+    requires: "session",
+    stepUp: true,
+    // Any verified session may ask to change its own alternate email: the code goes to the new address.
+    ok: 201,
+    request: () => ({ url: "/api/me/alternate-email", payload: { email: "matrix.alternate@example.com" } }),
+  },
+  {
+    method: "POST",
+    route: "/api/me/alternate-email/verify",
+    requires: "session",
+    // As for the step-up verify: a challenge that is not the caller's own is not_found for all.
+    ok: 404,
+    request: () => ({
+      url: "/api/me/alternate-email/verify",
+      payload: { challengeId: "00000000-0000-4000-8000-000000000702", code: "000000" },
+    }),
+  },
   // Development mailbox: present outside production only (the matrix runs with NODE_ENV=test).
   { method: "GET", route: "/api/dev/outbox", requires: "public", ok: 200 },
 ];

@@ -4,6 +4,7 @@ import type { LightMyRequestResponse } from "fastify";
 import { PREDEFINED_ROLES, type PredefinedRoleKey } from "../../server/access/permissions.js";
 import { type App, buildApp, sessionCookieName } from "../../server/app.js";
 import { createAccount } from "../../server/auth/accounts.js";
+import { hashSecretToken } from "../../server/auth/tokens.js";
 import { manualClock } from "../../server/clock.js";
 import { addMember, createCompany } from "../../server/companies/service.js";
 import { loadConfig } from "../../server/config.js";
@@ -18,7 +19,7 @@ export async function createHarness(
   kind: TestDatabaseKind,
   options: {
     env?: Record<string, string>;
-    limits?: { loginPerMinute?: number };
+    limits?: { loginPerMinute?: number; passwordResetPerMinute?: number };
     logStream?: NodeJS.WritableStream;
   } = {},
 ) {
@@ -33,7 +34,7 @@ export async function createHarness(
     throttle,
     webDistDir: "/nonexistent",
     ...(options.logStream ? { logStream: options.logStream } : {}),
-    limits: { loginPerMinute: 10_000, ...options.limits },
+    limits: { loginPerMinute: 10_000, passwordResetPerMinute: 10_000, ...options.limits },
   });
   await app.ready();
   const cookieName = sessionCookieName(config);
@@ -97,6 +98,43 @@ export async function createHarness(
         }),
       );
       return { ...account, memberId };
+    },
+
+    /**
+     * Marks a session as having passed an email verification just now (rule 7), for tests of
+     * what step-up guards. The verification flow itself is tested in rule-07-step-up.test.ts.
+     */
+    async elevate(cookie: string): Promise<void> {
+      await database.db
+        .updateTable("sessions")
+        .set({ step_up_until: new Date(clock.now().getTime() + 10 * 60_000) })
+        .where("token_hash", "=", hashSecretToken(cookie))
+        .execute();
+    },
+
+    /** Passes a real email verification: asks for a code, reads it from the outbox, verifies. */
+    async stepUpByEmail(cookie: string): Promise<string> {
+      const issued = await harness.inject(cookie, {
+        method: "POST",
+        url: "/api/verification/step-up",
+        payload: {},
+      });
+      if (issued.statusCode !== 201) throw new Error(`step-up failed: ${issued.statusCode} ${issued.body}`);
+      const mail = await database.db
+        .selectFrom("mail_outbox")
+        .select("text_body")
+        .orderBy("seq", "desc")
+        .limit(1)
+        .executeTakeFirstOrThrow();
+      const code = /\b(\d{6})\b/.exec(mail.text_body)?.[1];
+      const verified = await harness.inject(cookie, {
+        method: "POST",
+        url: `/api/verification/step-up/${issued.json().challengeId}/verify`,
+        payload: { code },
+      });
+      if (verified.statusCode !== 200)
+        throw new Error(`verify failed: ${verified.statusCode} ${verified.body}`);
+      return harness.sessionCookie(verified) ?? cookie;
     },
 
     async login(email: string, password = TEST_PASSWORD): Promise<string> {

@@ -1,0 +1,16 @@
+// Pages and endpoints that carry a one-time secret send `Referrer-Policy: no-referrer` (SECURITY 19, 37),
+// so the URL of such a page never travels to another site; everything else keeps helmet's `same-origin`.
+import type { FastifyReply, FastifyRequest } from "fastify";
+
+/** Path prefixes that get no-referrer: the reset page (token in its fragment) and the reset API. */
+export const NO_REFERRER_PATH_PREFIXES = ["/reset-password", "/api/auth/password-reset"];
+
+export function sendsNoReferrer(url: string): boolean {
+  const path = url.split(/[?#]/, 1)[0] ?? "";
+  return NO_REFERRER_PATH_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+}
+
+/** An onSend hook: runs for every answer, errors and the SPA fallback included. */
+export async function noReferrerOnTokenPages(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  if (sendsNoReferrer(request.url)) reply.header("referrer-policy", "no-referrer");
+}

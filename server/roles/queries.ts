@@ -1,0 +1,70 @@
+// SQL for roles: a company's roles with their permissions and member counts, and the writes.
+import { type Kysely, sql, type Transaction } from "kysely";
+import type { DB } from "../db/schema.js";
+
+export type RoleRow = {
+  id: string;
+  key: string | null;
+  name: string;
+  description: string;
+  permissions: string[];
+  member_count: number;
+  updated_at: Date;
+};
+
+export async function listRoles(
+  db: Kysely<DB> | Transaction<DB>,
+  companyId: string,
+  roleId?: string,
+): Promise<RoleRow[]> {
+  const result = await sql<RoleRow>`
+    SELECT r.id, r.key, r.name, r.description, r.updated_at,
+           coalesce((SELECT array_agg(rp.permission ORDER BY rp.permission) FROM role_permissions rp WHERE rp.role_id = r.id),
+                    '{}') AS permissions,
+           (SELECT count(*)::int FROM member_roles mr JOIN members m ON m.id = mr.member_id
+             WHERE mr.role_id = r.id AND m.status = 'active') AS member_count
+      FROM roles r
+     WHERE r.company_id = ${companyId} ${roleId ? sql`AND r.id = ${roleId}` : sql``}
+     ORDER BY r.key IS NULL, array_position(ARRAY['admin','finance','operations','developer','data_analytics'], r.key),
+              lower(r.name)`.execute(db);
+  return result.rows;
+}
+
+/** Locks the company row so role limits and checks hold against concurrent writers. */
+export async function lockCompany(trx: Transaction<DB>, companyId: string): Promise<void> {
+  await sql`SELECT id FROM companies WHERE id = ${companyId} FOR UPDATE`.execute(trx);
+}
+
+export async function countCustomRoles(trx: Transaction<DB>, companyId: string): Promise<number> {
+  const row = await trx
+    .selectFrom("roles")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("company_id", "=", companyId)
+    .where("key", "is", null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function isRoleAssigned(trx: Transaction<DB>, roleId: string): Promise<boolean> {
+  const row = await trx
+    .selectFrom("member_roles")
+    .select("role_id")
+    .where("role_id", "=", roleId)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function replacePermissions(
+  trx: Transaction<DB>,
+  roleId: string,
+  permissions: readonly string[],
+) {
+  await trx.deleteFrom("role_permissions").where("role_id", "=", roleId).execute();
+  if (permissions.length > 0) {
+    await trx
+      .insertInto("role_permissions")
+      .values(permissions.map((permission) => ({ role_id: roleId, permission })))
+      .execute();
+  }
+}

@@ -1,0 +1,195 @@
+// Custom roles: create, change, delete (SPEC §3 roles, rules 6 and 7). Predefined roles never
+// change; names are unique per company regardless of case; nobody without Admin composes a role
+// with a permission they do not hold; every change is audited with its before and after.
+import type { Kysely, Transaction } from "kysely";
+import { mayGrant } from "../access/policy.js";
+import { type RequestMeta, recordAudit } from "../audit/writer.js";
+import type { DB } from "../db/schema.js";
+import { AppError } from "../errors.js";
+import {
+  countCustomRoles,
+  isRoleAssigned,
+  listRoles,
+  lockCompany,
+  type RoleRow,
+  replacePermissions,
+} from "./queries.js";
+
+export const MAX_CUSTOM_ROLES = 50;
+
+export type RoleActor = {
+  accountId: string;
+  email: string;
+  roleKeys: readonly string[];
+  permissions: readonly string[];
+};
+
+type Context = { db: Kysely<DB>; companyId: string; actor: RoleActor; meta: RequestMeta; now: Date };
+
+/** Optional checks that later capabilities plug in (e.g. pending invitations holding a role). */
+export type RoleUsageCheck = (trx: Transaction<DB>, roleId: string) => Promise<boolean>;
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: string })?.code === "23505";
+}
+
+async function audit(
+  ctx: Context,
+  db: Kysely<DB> | Transaction<DB>,
+  action: string,
+  outcome: "success" | "denied",
+  target: string | null,
+  details: Record<string, unknown>,
+) {
+  await recordAudit(db, {
+    action,
+    outcome,
+    companyId: ctx.companyId,
+    actor: { accountId: ctx.actor.accountId, email: ctx.actor.email },
+    target: target ? { type: "role", id: target } : null,
+    details,
+    meta: ctx.meta,
+    at: ctx.now,
+  });
+}
+
+async function refuseBeyondOwn(
+  ctx: Context,
+  action: string,
+  roleId: string | null,
+  wanted: readonly string[],
+) {
+  if (mayGrant(ctx.actor, wanted)) return;
+  const beyond = wanted.filter((p) => !ctx.actor.permissions.includes(p));
+  await audit(ctx, ctx.db, action, "denied", roleId, {
+    reason: "grant_exceeds_own",
+    permissionsBeyondOwn: beyond,
+  });
+  throw new AppError("grant_exceeds_own", undefined, { permissions: beyond });
+}
+
+async function findEditableRole(trx: Transaction<DB>, companyId: string, roleId: string): Promise<RoleRow> {
+  const [role] = await listRoles(trx, companyId, roleId);
+  if (!role) throw new AppError("not_found");
+  if (role.key !== null) throw new AppError("predefined_role");
+  return role;
+}
+
+export async function createRole(
+  ctx: Context,
+  input: { name: string; description: string; permissions: string[] },
+): Promise<RoleRow> {
+  const permissions = [...new Set(input.permissions)].sort();
+  await refuseBeyondOwn(ctx, "role.create_refused", null, permissions);
+  try {
+    return await ctx.db.transaction().execute(async (trx) => {
+      await lockCompany(trx, ctx.companyId);
+      if ((await countCustomRoles(trx, ctx.companyId)) >= MAX_CUSTOM_ROLES)
+        throw new AppError("role_limit_reached");
+      const role = await trx
+        .insertInto("roles")
+        .values({
+          company_id: ctx.companyId,
+          key: null,
+          name: input.name,
+          description: input.description,
+          created_at: ctx.now,
+          updated_at: ctx.now,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await replacePermissions(trx, role.id, permissions);
+      await audit(ctx, trx, "role.created", "success", role.id, { name: input.name, after: permissions });
+      const [created] = await listRoles(trx, ctx.companyId, role.id);
+      return created as RoleRow;
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new AppError("role_name_taken");
+    throw error;
+  }
+}
+
+export async function updateRole(
+  ctx: Context,
+  roleId: string,
+  input: { name?: string; description?: string; permissions?: string[] },
+): Promise<RoleRow> {
+  try {
+    return await ctx.db.transaction().execute(async (trx) => {
+      await lockCompany(trx, ctx.companyId);
+      const before = await findEditableRole(trx, ctx.companyId, roleId);
+      const permissions = input.permissions ? [...new Set(input.permissions)].sort() : before.permissions;
+      // Editing is granting: both what the role holds now and what it will hold must be the actor's own.
+      if (!mayGrant(ctx.actor, [...before.permissions, ...permissions])) {
+        const beyond = [...new Set([...before.permissions, ...permissions])].filter(
+          (p) => !ctx.actor.permissions.includes(p),
+        );
+        throw new AppError("grant_exceeds_own", undefined, { permissions: beyond });
+      }
+      await trx
+        .updateTable("roles")
+        .set({
+          ...(input.name !== undefined ? { name: input.name } : {}),
+          ...(input.description !== undefined ? { description: input.description } : {}),
+          updated_at: ctx.now,
+        })
+        .where("id", "=", roleId)
+        .where("company_id", "=", ctx.companyId)
+        .execute();
+      if (input.permissions) await replacePermissions(trx, roleId, permissions);
+      await audit(ctx, trx, "role.updated", "success", roleId, {
+        before: { name: before.name, description: before.description, permissions: before.permissions },
+        after: {
+          name: input.name ?? before.name,
+          description: input.description ?? before.description,
+          permissions,
+        },
+      });
+      const [after] = await listRoles(trx, ctx.companyId, roleId);
+      return after as RoleRow;
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new AppError("role_name_taken");
+    if (error instanceof AppError && error.code === "grant_exceeds_own") {
+      await audit(ctx, ctx.db, "role.update_refused", "denied", roleId, {
+        reason: "grant_exceeds_own",
+        ...error.details,
+      });
+    }
+    throw error;
+  }
+}
+
+export async function deleteRole(
+  ctx: Context,
+  roleId: string,
+  usageChecks: RoleUsageCheck[] = [],
+): Promise<void> {
+  try {
+    await ctx.db.transaction().execute(async (trx) => {
+      await lockCompany(trx, ctx.companyId);
+      const role = await findEditableRole(trx, ctx.companyId, roleId);
+      if (!mayGrant(ctx.actor, role.permissions)) {
+        throw new AppError("grant_exceeds_own", undefined, {
+          permissions: role.permissions.filter((p) => !ctx.actor.permissions.includes(p)),
+        });
+      }
+      if (await isRoleAssigned(trx, roleId)) throw new AppError("role_in_use");
+      for (const check of usageChecks) if (await check(trx, roleId)) throw new AppError("role_in_use");
+      await trx
+        .deleteFrom("roles")
+        .where("id", "=", roleId)
+        .where("company_id", "=", ctx.companyId)
+        .execute();
+      await audit(ctx, trx, "role.deleted", "success", roleId, { name: role.name, before: role.permissions });
+    });
+  } catch (error) {
+    if (
+      error instanceof AppError &&
+      ["grant_exceeds_own", "role_in_use", "predefined_role"].includes(error.code)
+    ) {
+      await audit(ctx, ctx.db, "role.delete_refused", "denied", roleId, { reason: error.code });
+    }
+    throw error;
+  }
+}

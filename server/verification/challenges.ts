@@ -1,0 +1,338 @@
+// The life of one verification challenge (rule 7), whatever it is for: sending a code within the
+// limits, and judging a submitted code under row locks, with audit events and mail in one transaction.
+import { randomUUID } from "node:crypto";
+import type { Kysely, Transaction } from "kysely";
+import { type RequestMeta, recordAudit } from "../audit/writer.js";
+import type { Clock } from "../clock.js";
+import type { DB, VerificationPurpose } from "../db/schema.js";
+import { AppError } from "../errors.js";
+import { maskEmail } from "../identity/email.js";
+import { enqueueMail } from "../mail/outbox.js";
+import type { RenderedMail } from "../mail/templates.js";
+import {
+  ACCOUNT_FAILURE_LIMIT,
+  ACCOUNT_LOCK_MS,
+  CODE_TTL_MS,
+  hashVerificationCode,
+  type IssueRefusalReason,
+  isCorrectCode,
+  issueRefusal,
+  MAX_WRONG_TRIES,
+  newVerificationCode,
+  nextIssueAllowedAt,
+} from "./codes.js";
+import {
+  findChallengeForUpdate,
+  insertChallenge,
+  lastIssuedAt,
+  lockThrottle,
+  markChallengeConsumed,
+  pruneOldChallenges,
+  recentIssueTimes,
+  recordWrongTry,
+  saveThrottle,
+  voidOpenChallenges,
+} from "./queries.js";
+
+export type VerificationDeps = { db: Kysely<DB>; clock: Clock };
+
+/** The logged-in caller; a challenge belongs to this account and this session only. */
+export type Caller = { accountId: string; email: string; sessionId: string };
+
+export type IssuedChallenge = {
+  challengeId: string;
+  sentTo: string;
+  expiresAt: Date;
+  resendAvailableAt: Date;
+};
+
+export type Trx = Transaction<DB>;
+export type Challenge = NonNullable<Awaited<ReturnType<typeof findChallengeForUpdate>>>;
+
+// Audit actions per purpose. The success of an alternate-email challenge is the change it makes.
+const ACTIONS: Record<
+  VerificationPurpose,
+  Record<"sent" | "refused" | "failed" | "locked" | "verified", string>
+> = {
+  step_up: {
+    sent: "step_up.code_sent",
+    refused: "step_up.code_refused",
+    failed: "step_up.failed",
+    locked: "step_up.locked",
+    verified: "step_up.verified",
+  },
+  alternate_email: {
+    sent: "alternate_email.code_sent",
+    refused: "alternate_email.code_refused",
+    failed: "alternate_email.failed",
+    locked: "alternate_email.locked",
+    verified: "alternate_email.changed",
+  },
+};
+
+const REFUSAL_MESSAGES: Record<IssueRefusalReason, string> = {
+  cooldown: "A code was sent less than a minute ago; wait before asking for another.",
+  hourly_cap: "Too many codes were sent in the last hour; try again later.",
+  account_locked: "Too many wrong codes: verification is paused for this account; try again later.",
+};
+
+const CHALLENGE_LOCKED_MESSAGE = "Too many wrong codes for this challenge; request a new code.";
+
+function retryAfter(
+  code: "rate_limited" | "too_many_attempts",
+  message: string,
+  ms: number,
+  reason: string,
+): AppError {
+  const seconds = Math.max(1, Math.ceil(ms / 1000));
+  return new AppError(
+    code,
+    message,
+    { reason, retryAfterSeconds: seconds },
+    { "retry-after": String(seconds) },
+  );
+}
+
+function actorOf(caller: Caller) {
+  return { accountId: caller.accountId, email: caller.email };
+}
+
+// ---- sending a code -------------------------------------------------------------------------
+
+export type IssueInput = {
+  caller: Caller;
+  purpose: VerificationPurpose;
+  targetEmail: string;
+  render: (code: string) => RenderedMail;
+  meta: RequestMeta;
+  now: Date;
+};
+
+/** Sends a new code unless a limit refuses it; a new code voids the open one of the same purpose. */
+export async function issueChallenge(deps: VerificationDeps, input: IssueInput): Promise<IssuedChallenge> {
+  const { caller, purpose, now } = input;
+  const outcome = await deps.db.transaction().execute(async (trx) => {
+    const throttle = await lockThrottle(trx, caller.accountId, now);
+    const recent = await recentIssueTimes(trx, caller.accountId, now);
+    const history = {
+      lockedUntil: throttle.lockedUntil,
+      lastSamePurposeAt: await lastIssuedAt(trx, caller.accountId, purpose),
+      recentNewestFirst: recent,
+    };
+    const refusal = issueRefusal(history, now);
+    if (refusal) {
+      await recordAudit(trx, {
+        action: ACTIONS[purpose].refused,
+        outcome: "denied",
+        actor: actorOf(caller),
+        details: { reason: refusal.reason, retryAfterSeconds: Math.ceil(refusal.retryAfterMs / 1000) },
+        meta: input.meta,
+        at: now,
+      });
+      return { issued: false as const, refusal };
+    }
+
+    const voided = await voidOpenChallenges(trx, caller.accountId, purpose, now);
+    const challengeId = randomUUID();
+    const code = newVerificationCode();
+    const expiresAt = new Date(now.getTime() + CODE_TTL_MS);
+    await insertChallenge(trx, {
+      id: challengeId,
+      accountId: caller.accountId,
+      sessionId: caller.sessionId,
+      purpose,
+      targetEmail: input.targetEmail,
+      codeHash: hashVerificationCode(challengeId, code),
+      createdAt: now,
+      expiresAt,
+    });
+    await enqueueMail(
+      trx,
+      { kind: `${purpose}_code`, to: input.targetEmail, mail: input.render(code), isSensitive: true },
+      now,
+    );
+    await recordAudit(trx, {
+      action: ACTIONS[purpose].sent,
+      outcome: "success",
+      actor: actorOf(caller),
+      target: { type: "verification_challenge", id: challengeId },
+      details: {
+        sentTo: input.targetEmail,
+        expiresAt: expiresAt.toISOString(),
+        replacedOpenChallenge: voided > 0,
+      },
+      meta: input.meta,
+      at: now,
+    });
+    await pruneOldChallenges(trx, caller.accountId, now);
+    const next = nextIssueAllowedAt({
+      lockedUntil: null,
+      lastSamePurposeAt: now,
+      recentNewestFirst: [now, ...recent],
+    });
+    return {
+      issued: true as const,
+      challenge: { challengeId, sentTo: maskEmail(input.targetEmail), expiresAt, resendAvailableAt: next.at },
+    };
+  });
+  if (!outcome.issued) {
+    throw retryAfter(
+      "rate_limited",
+      REFUSAL_MESSAGES[outcome.refusal.reason],
+      outcome.refusal.retryAfterMs,
+      outcome.refusal.reason,
+    );
+  }
+  return outcome.challenge;
+}
+
+// ---- verifying a code -----------------------------------------------------------------------
+
+type VerifyOutcome<T> =
+  | { kind: "verified"; result: T }
+  | { kind: "not_found" }
+  | { kind: "ended"; message: string; reason: string }
+  | { kind: "challenge_locked" }
+  | { kind: "account_locked"; retryAfterMs: number }
+  | { kind: "wrong"; attemptsLeft: number };
+
+export type VerifyInput<T> = {
+  caller: Caller;
+  purpose: VerificationPurpose;
+  challengeId: string;
+  code: string;
+  meta: RequestMeta;
+  now: Date;
+  /** The purpose's effect, in the same transaction as consuming the code. */
+  onVerified: (trx: Trx, challenge: Challenge) => Promise<T>;
+};
+
+/** Why a challenge can no longer be verified, or null while it is open and unexpired. */
+function endedReason(challenge: Challenge, now: Date): { reason: string; message: string } | "locked" | null {
+  if (challenge.consumed_at)
+    return { reason: "used", message: "This code was already used; request a new one." };
+  if (challenge.voided_at) {
+    return {
+      reason: "replaced",
+      message: "A newer code replaced this one; use the newest code or request another.",
+    };
+  }
+  if (challenge.locked_at) return "locked";
+  if (challenge.expires_at.getTime() <= now.getTime()) {
+    return { reason: "expired", message: "This code has expired; request a new one." };
+  }
+  return null;
+}
+
+/**
+ * Checks a code against a challenge of the caller's own session. The account's throttle row and the
+ * challenge row are locked first, so concurrent verifies are judged one after another: one right
+ * code succeeds once, and wrong tries never exceed MAX_WRONG_TRIES.
+ */
+export async function verifyChallenge<T>(deps: VerificationDeps, input: VerifyInput<T>): Promise<T> {
+  const { caller, purpose, now } = input;
+  const audit = (
+    trx: Trx,
+    action: string,
+    outcome: "success" | "denied" | "failure",
+    details: Record<string, unknown>,
+  ) =>
+    recordAudit(trx, {
+      action,
+      outcome,
+      actor: actorOf(caller),
+      target: { type: "verification_challenge", id: input.challengeId },
+      details,
+      meta: input.meta,
+      at: now,
+    });
+
+  const outcome = await deps.db.transaction().execute(async (trx): Promise<VerifyOutcome<T>> => {
+    const throttle = await lockThrottle(trx, caller.accountId, now);
+    const challenge = await findChallengeForUpdate(trx, input.challengeId);
+    const isOwn =
+      challenge?.account_id === caller.accountId &&
+      challenge.session_id === caller.sessionId &&
+      challenge.purpose === purpose;
+    if (!challenge || !isOwn) {
+      await audit(trx, ACTIONS[purpose].failed, "denied", { reason: "unknown_challenge" });
+      return { kind: "not_found" };
+    }
+    if (throttle.lockedUntil && throttle.lockedUntil.getTime() > now.getTime()) {
+      await audit(trx, ACTIONS[purpose].failed, "denied", { reason: "account_locked" });
+      return { kind: "account_locked", retryAfterMs: throttle.lockedUntil.getTime() - now.getTime() };
+    }
+    const ended = endedReason(challenge, now);
+    if (ended === "locked") {
+      await audit(trx, ACTIONS[purpose].failed, "failure", { reason: "challenge_locked" });
+      return { kind: "challenge_locked" };
+    }
+    if (ended) {
+      await audit(trx, ACTIONS[purpose].failed, "failure", { reason: ended.reason });
+      return { kind: "ended", ...ended };
+    }
+
+    if (isCorrectCode(challenge.id, input.code, challenge.code_hash)) {
+      await markChallengeConsumed(trx, challenge.id, now);
+      await saveThrottle(trx, caller.accountId, { consecutiveFailures: 0, lockedUntil: null }, now);
+      const result = await input.onVerified(trx, challenge);
+      await audit(trx, ACTIONS[purpose].verified, "success", { purpose, sentTo: challenge.target_email });
+      return { kind: "verified", result };
+    }
+
+    // A wrong code: counted on the challenge and on the account, whatever code came before.
+    const attempts = await recordWrongTry(trx, challenge.id, MAX_WRONG_TRIES, now);
+    const failures = throttle.consecutiveFailures + 1;
+    const isAccountLocked = failures >= ACCOUNT_FAILURE_LIMIT;
+    const lockedUntil = isAccountLocked ? new Date(now.getTime() + ACCOUNT_LOCK_MS) : null;
+    // The count restarts with the lock, so the lock is temporary, never permanent.
+    await saveThrottle(
+      trx,
+      caller.accountId,
+      { consecutiveFailures: isAccountLocked ? 0 : failures, lockedUntil },
+      now,
+    );
+    const attemptsLeft = MAX_WRONG_TRIES - attempts;
+    if (isAccountLocked) {
+      await audit(trx, ACTIONS[purpose].locked, "failure", {
+        scope: "account",
+        consecutiveFailures: failures,
+        lockedUntil: lockedUntil?.toISOString(),
+      });
+      return { kind: "account_locked", retryAfterMs: ACCOUNT_LOCK_MS };
+    }
+    if (attemptsLeft === 0) {
+      await audit(trx, ACTIONS[purpose].locked, "failure", {
+        scope: "challenge",
+        consecutiveFailures: failures,
+      });
+      return { kind: "challenge_locked" };
+    }
+    await audit(trx, ACTIONS[purpose].failed, "failure", {
+      reason: "wrong_code",
+      attemptsLeft,
+      consecutiveFailures: failures,
+    });
+    return { kind: "wrong", attemptsLeft };
+  });
+
+  switch (outcome.kind) {
+    case "verified":
+      return outcome.result;
+    case "not_found":
+      throw new AppError("not_found", "No such verification challenge for this session.");
+    case "ended":
+      throw new AppError("challenge_expired", outcome.message, { reason: outcome.reason });
+    case "challenge_locked":
+      throw new AppError("too_many_attempts", CHALLENGE_LOCKED_MESSAGE, { reason: "challenge_locked" });
+    case "account_locked":
+      throw retryAfter(
+        "too_many_attempts",
+        REFUSAL_MESSAGES.account_locked,
+        outcome.retryAfterMs,
+        "account_locked",
+      );
+    case "wrong":
+      throw new AppError("invalid_code", undefined, { attemptsLeft: outcome.attemptsLeft });
+  }
+}

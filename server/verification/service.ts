@@ -1,0 +1,120 @@
+// Step-up verification (rule 7) and the alternate email its codes go to: one function per use case,
+// each built on the challenge life cycle in challenges.ts (one transaction, audit and mail inside).
+import type { RequestMeta } from "../audit/writer.js";
+import { rotateSessionToken } from "../auth/sessions.js";
+import { AppError } from "../errors.js";
+import { canonicalizeEmail, maskEmail } from "../identity/email.js";
+import { enqueueMail } from "../mail/outbox.js";
+import {
+  type Caller,
+  type IssuedChallenge,
+  issueChallenge,
+  type VerificationDeps,
+  verifyChallenge,
+} from "./challenges.js";
+import { ELEVATION_MS } from "./codes.js";
+import { alternateEmailChangedMail, alternateEmailCodeMail, stepUpCodeMail } from "./mails.js";
+import { findAccountAddresses, setAlternateEmail, setStepUpUntil } from "./queries.js";
+
+export type { Caller, IssuedChallenge, VerificationDeps };
+
+async function loadAccount(deps: VerificationDeps, accountId: string) {
+  const account = await findAccountAddresses(deps.db, accountId);
+  if (!account) throw new AppError("unauthenticated");
+  return account;
+}
+
+/** Mails a step-up code to the stored alternate email, else the primary one; never to a given address. */
+export async function requestStepUpCode(deps: VerificationDeps, caller: Caller, meta: RequestMeta) {
+  const account = await loadAccount(deps, caller.accountId);
+  return issueChallenge(deps, {
+    caller,
+    purpose: "step_up",
+    targetEmail: account.alternate_email ?? account.email,
+    render: (code) => stepUpCodeMail({ name: account.name, code }),
+    meta,
+    now: deps.clock.now(),
+  });
+}
+
+/** Verifies a step-up code: the session is elevated for ELEVATION_MS and gets a new token (rule 16). */
+export async function verifyStepUpCode(
+  deps: VerificationDeps,
+  caller: Caller,
+  input: { challengeId: string; code: string; meta: RequestMeta },
+): Promise<{ verifiedUntil: Date; session: { token: string; expiresAt: Date } }> {
+  const now = deps.clock.now();
+  return verifyChallenge(deps, {
+    caller,
+    purpose: "step_up",
+    ...input,
+    now,
+    onVerified: async (trx) => {
+      const verifiedUntil = new Date(now.getTime() + ELEVATION_MS);
+      await setStepUpUntil(trx, caller.sessionId, verifiedUntil);
+      const session = await rotateSessionToken(trx, caller.sessionId);
+      if (!session) throw new AppError("unauthenticated");
+      return { verifiedUntil, session };
+    },
+  });
+}
+
+/** Mails a code to a new alternate email; the address is set only once that code comes back. */
+export async function requestAlternateEmailCode(
+  deps: VerificationDeps,
+  caller: Caller,
+  input: { email: string; meta: RequestMeta },
+) {
+  const canonical = canonicalizeEmail(input.email);
+  if (!canonical.ok) throw new AppError("validation_failed", canonical.reason, { field: "email" });
+  const account = await loadAccount(deps, caller.accountId);
+  if (canonical.email === account.email) {
+    throw new AppError("validation_failed", "This is your primary email; choose a different address.", {
+      field: "email",
+    });
+  }
+  return issueChallenge(deps, {
+    caller,
+    purpose: "alternate_email",
+    targetEmail: canonical.email,
+    render: (code) => alternateEmailCodeMail({ name: account.name, code }),
+    meta: input.meta,
+    now: deps.clock.now(),
+  });
+}
+
+/** Verifies the code sent to a new alternate email, stores it, and tells the account's addresses. */
+export async function verifyAlternateEmailCode(
+  deps: VerificationDeps,
+  caller: Caller,
+  input: { challengeId: string; code: string; meta: RequestMeta },
+): Promise<{ alternateEmail: string }> {
+  const now = deps.clock.now();
+  return verifyChallenge(deps, {
+    caller,
+    purpose: "alternate_email",
+    ...input,
+    now,
+    onVerified: async (trx, challenge) => {
+      const account = await findAccountAddresses(trx, caller.accountId);
+      if (!account) throw new AppError("unauthenticated");
+      await setAlternateEmail(trx, caller.accountId, challenge.target_email);
+      const notice = alternateEmailChangedMail({
+        name: account.name,
+        maskedAddress: maskEmail(challenge.target_email),
+        at: now,
+      });
+      // The primary address and the replaced alternate one both learn of the change (SECURITY 3).
+      const recipients = new Set([account.email, account.alternate_email ?? account.email]);
+      recipients.delete(challenge.target_email);
+      for (const to of recipients) {
+        await enqueueMail(
+          trx,
+          { kind: "alternate_email_changed", to, mail: notice, isSensitive: false },
+          now,
+        );
+      }
+      return { alternateEmail: challenge.target_email };
+    },
+  });
+}
