@@ -119,7 +119,10 @@ describe.runIf(redisUrl !== undefined)(
       const redis = new Redis(redisUrl!);
       // A client address of this run only, so counters left by earlier runs cannot interfere.
       const ip = `198.18.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
-      const keys = [...(await redis.keys(`portal:rl:*${ip}*`)), ...(await redis.keys(`portal:throttle:*${ip}*`))];
+      const keys = [
+        ...(await redis.keys(`portal:rl:*${ip}*`)),
+        ...(await redis.keys(`portal:throttle:*${ip}*`)),
+      ];
       if (keys.length > 0) await redis.del(...keys);
       const config = loadConfig({ NODE_ENV: "test", PUBLIC_URL: "http://portal.test" });
       const make = () =>
