@@ -5,30 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../server/config.js";
 import { testDatabaseKinds } from "./support/databases.js";
 import { createHarness, type Harness, TEST_PASSWORD } from "./support/harness.js";
+import { routesFromPrintout } from "./support/routes.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LIBRARY_ROUTE_PREFIX = "/api/docs";
 // Served but deliberately left out of the document it serves.
 const HIDDEN_FROM_OPENAPI = new Set(["GET /api/openapi.json"]);
-
-/** Reads `method path` pairs out of the tree app.printRoutes({ commonPrefix: false }) draws. */
-function routesFromPrintout(printout: string): string[] {
-  const routes: string[] = [];
-  const ancestors: string[] = [];
-  for (const line of printout.split("\n")) {
-    const match = /^((?:│ {3}| {4})*)[├└]── (.*?)(?: \(([^)]*)\))?$/.exec(line);
-    if (!match) continue;
-    const depth = (match[1] ?? "").length / 4;
-    ancestors.length = depth;
-    const segment = match[2] ?? "";
-    const fullPath = ancestors.join("") + segment;
-    ancestors.push(segment);
-    for (const method of (match[3] ?? "").split(",").map((m) => m.trim())) {
-      if (method) routes.push(`${method} ${fullPath}`);
-    }
-  }
-  return routes;
-}
 
 function expectSecurityHeaders(response: LightMyRequestResponse, label: string) {
   expect(response.headers["x-content-type-options"], label).toBe("nosniff");

@@ -8,6 +8,7 @@ import { createSession } from "../server/auth/sessions.js";
 import { ROWS } from "./permission-matrix/table.js";
 import { testDatabaseKinds } from "./support/databases.js";
 import { createHarness, type Harness } from "./support/harness.js";
+import { routesFromPrintout } from "./support/routes.js";
 
 type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 type RouteSpec = { method: Method; url: string };
@@ -40,25 +41,6 @@ const SNAKE_CASE = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/;
 const INTERNALS =
   /\n\s*at |\bat \S+ \(|node_modules|\.[cm]?[jt]s:\d+|\bSELECT\s|\bINSERT\s|\bUPDATE\s|syntax error|relation "|violates|FST_ERR/;
 const STACK_OR_DEPENDENCY = /\n\s*at |\bat \S+ \(|node_modules/;
-
-/** Reads `method path` pairs out of the tree app.printRoutes({ commonPrefix: false }) draws. */
-function routesFromPrintout(printout: string): string[] {
-  const routes: string[] = [];
-  const ancestors: string[] = [];
-  for (const line of printout.split("\n")) {
-    const match = /^((?:│ {3}| {4})*)[├└]── (.*?)(?: \(([^)]*)\))?$/.exec(line);
-    if (!match) continue;
-    const depth = (match[1] ?? "").length / 4;
-    ancestors.length = depth;
-    const segment = match[2] ?? "";
-    const fullPath = ancestors.join("") + segment;
-    ancestors.push(segment);
-    for (const method of (match[3] ?? "").split(",").map((m) => m.trim())) {
-      if (method) routes.push(`${method} ${fullPath}`);
-    }
-  }
-  return routes;
-}
 
 /** Asserts the one error model: exactly {error:{code,message}} plus optional details, nothing internal. */
 function expectErrorBody(response: LightMyRequestResponse, expectedCode?: string) {
