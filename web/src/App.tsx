@@ -1,24 +1,29 @@
-// The application: data cache, router, and the route table built from navigation.ts.
-// Every section route is wrapped in the permission guard of its navigation entry.
+// The application: data cache, step-up verification, router, and the route table built from
+// navigation.ts. Every section route is wrapped in the permission guard of its navigation entry.
 import { QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { App as AntApp } from "antd";
 import type { ComponentType } from "react";
 import { BrowserRouter, Route, Routes } from "react-router-dom";
 import { isApiError } from "./api/client";
 import { queryKeys } from "./api/queries";
+import { CompanyScope } from "./components/CompanyScope";
 import { PermissionGate } from "./components/PermissionGate";
 import { PortalLayout } from "./components/PortalLayout";
+import { StepUpProvider } from "./components/StepUpProvider";
 import { type NavigationEntry, type NavigationKey, navigationEntries } from "./navigation";
 import { AccountInfoPage } from "./pages/AccountInfoPage";
 import { AuditLogPage } from "./pages/AuditLogPage";
 import { CompanyInfoPage } from "./pages/CompanyInfoPage";
 import { CompanyRedirectPage } from "./pages/CompanyRedirectPage";
 import { DeveloperCenterPage } from "./pages/DeveloperCenterPage";
+import { ForgotPasswordPage } from "./pages/ForgotPasswordPage";
 import { HomePage } from "./pages/HomePage";
 import { InsightsPage } from "./pages/InsightsPage";
 import { LoginPage } from "./pages/LoginPage";
 import { MemberListPage } from "./pages/MemberListPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
+import { ProfilePage } from "./pages/ProfilePage";
+import { ResetPasswordPage } from "./pages/ResetPasswordPage";
 import { RolesPage } from "./pages/RolesPage";
 import { SettlementsPage } from "./pages/SettlementsPage";
 import { TransactionsPage } from "./pages/TransactionsPage";
@@ -76,23 +81,30 @@ export function App() {
   return (
     <AntApp>
       <QueryClientProvider client={queryClient}>
-        <BrowserRouter>
-          <Routes>
-            <Route path="/login" element={<LoginPage />} />
-            <Route path="/" element={<CompanyRedirectPage />} />
-            <Route path="/c/:companyId" element={<PortalLayout />}>
-              {navigationEntries.map((entry) =>
-                entry.path === "" ? (
-                  <Route key={entry.key} index element={<GuardedPage entry={entry} />} />
-                ) : (
-                  <Route key={entry.key} path={entry.path} element={<GuardedPage entry={entry} />} />
-                ),
-              )}
+        <StepUpProvider>
+          <BrowserRouter>
+            <Routes>
+              <Route path="/login" element={<LoginPage />} />
+              <Route path="/forgot-password" element={<ForgotPasswordPage />} />
+              <Route path="/reset-password" element={<ResetPasswordPage />} />
+              <Route path="/" element={<CompanyRedirectPage />} />
+              <Route element={<PortalLayout />}>
+                <Route path="/profile" element={<ProfilePage />} />
+                <Route path="/c/:companyId" element={<CompanyScope />}>
+                  {navigationEntries.map((entry) =>
+                    entry.path === "" ? (
+                      <Route key={entry.key} index element={<GuardedPage entry={entry} />} />
+                    ) : (
+                      <Route key={entry.key} path={entry.path} element={<GuardedPage entry={entry} />} />
+                    ),
+                  )}
+                  <Route path="*" element={<NotFoundPage />} />
+                </Route>
+              </Route>
               <Route path="*" element={<NotFoundPage />} />
-            </Route>
-            <Route path="*" element={<NotFoundPage />} />
-          </Routes>
-        </BrowserRouter>
+            </Routes>
+          </BrowserRouter>
+        </StepUpProvider>
       </QueryClientProvider>
     </AntApp>
   );

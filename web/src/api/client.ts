@@ -1,5 +1,5 @@
-// The one fetch wrapper of the web client: same-origin cookies, JSON in and out,
-// and every non-2xx answer turned into an ApiError carrying the server's code and message.
+// The one fetch wrapper of the web client: same-origin cookies, JSON in and out, every non-2xx
+// answer turned into an ApiError, and a `step_up_required` answer retried once the user verified.
 import type { ApiErrorBody } from "./types";
 
 type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -8,7 +8,7 @@ export class ApiError extends Error {
   override readonly name = "ApiError";
   readonly status: number;
   readonly code: string;
-  /** Fields of the error object besides `code` and `message`, e.g. `attemptsLeft`. */
+  /** The error's `details` (and any other fields besides `code` and `message`), e.g. `attemptsLeft`. */
   readonly details: Record<string, unknown>;
   /** From the `Retry-After` header of a 429, in seconds. */
   readonly retryAfterSeconds: number | null;
@@ -65,8 +65,11 @@ async function toApiError(response: Response): Promise<ApiError> {
   const body = await readJson(response);
   const retryAfter = parseRetryAfter(response.headers.get("Retry-After"));
   if (isErrorBody(body)) {
-    const { code, message, ...details } = body.error;
-    return new ApiError(response.status, code, message, details, retryAfter);
+    // The server nests extra fields under `details` ({code, message, details: {attemptsLeft}});
+    // fields beside `code` are accepted too, so both shapes of SPEC §3 read the same.
+    const { code, message, details, ...besides } = body.error;
+    const nested = typeof details === "object" && details !== null && !Array.isArray(details) ? details : {};
+    return new ApiError(response.status, code, message, { ...besides, ...nested }, retryAfter);
   }
   return new ApiError(
     response.status,
@@ -79,6 +82,51 @@ async function toApiError(response: Response): Promise<ApiError> {
 
 interface RequestOptions {
   signal?: AbortSignal | undefined;
+  /** Answer `step_up_required` with the error instead of asking for verification. */
+  skipStepUp?: boolean;
+}
+
+/**
+ * Asks the user to pass email verification after `error` (a `403 step_up_required`): resolves
+ * `true` once verified (the session cookie is then rotated and fresh), `false` if the user gave up.
+ */
+export type StepUpHandler = (error: ApiError) => Promise<boolean>;
+
+let stepUpHandler: StepUpHandler | null = null;
+
+/** Installed by the StepUpProvider; without one, `step_up_required` reaches the caller as is. */
+export function setStepUpHandler(handler: StepUpHandler | null): void {
+  stepUpHandler = handler;
+}
+
+export function isStepUpRequired(error: unknown): error is ApiError {
+  return isApiError(error) && error.status === 403 && error.code === "step_up_required";
+}
+
+/** The handler's answer, unless the caller stops waiting first (an unmounted query). */
+function waitForStepUp(handler: StepUpHandler, error: ApiError, signal: AbortSignal | undefined) {
+  if (signal === undefined) return handler(error);
+  signal.throwIfAborted();
+  return new Promise<boolean>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    handler(error)
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+async function send(path: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(path, init);
+  } catch (cause) {
+    if (cause instanceof DOMException && cause.name === "AbortError") throw cause;
+    throw new ApiError(
+      0,
+      "network_error",
+      "The server could not be reached. Check your connection and try again.",
+    );
+  }
 }
 
 async function request<T>(method: Method, path: string, body: unknown, options: RequestOptions): Promise<T> {
@@ -90,19 +138,17 @@ async function request<T>(method: Method, path: string, body: unknown, options: 
     init.body = JSON.stringify(body ?? {});
   }
 
-  let response: Response;
-  try {
-    response = await fetch(path, init);
-  } catch (cause) {
-    if (cause instanceof DOMException && cause.name === "AbortError") throw cause;
-    throw new ApiError(
-      0,
-      "network_error",
-      "The server could not be reached. Check your connection and try again.",
-    );
+  let response = await send(path, init);
+  if (!response.ok) {
+    const error = await toApiError(response);
+    const handler = stepUpHandler;
+    if (!isStepUpRequired(error) || options.skipStepUp || handler === null) throw error;
+    // Cancelling the verification fails the call with the server's own answer.
+    if (!(await waitForStepUp(handler, error, options.signal))) throw error;
+    // Retried once: a second `step_up_required` goes to the caller rather than around in a loop.
+    response = await send(path, init);
+    if (!response.ok) throw await toApiError(response);
   }
-
-  if (!response.ok) throw await toApiError(response);
   return (await readJson(response)) as T;
 }
 

@@ -84,11 +84,86 @@ export interface MerchantAccount {
   contactEmail: string;
 }
 
-/** The body of every error response. Codes may carry extra fields, e.g. `attemptsLeft`. */
+/** The body of every error response. Codes may carry details, e.g. `{ attemptsLeft: 4 }`. */
 export interface ApiErrorBody {
   error: {
     code: string;
     message: string;
-    [detail: string]: unknown;
+    details?: Record<string, unknown>;
+    [field: string]: unknown;
   };
+}
+
+/**
+ * A code mailed for verification: `201` of `POST /api/verification/step-up` (to the account's
+ * alternate email, else its primary one) and of `POST /api/me/alternate-email` (to the new address).
+ */
+export interface EmailCodeChallenge {
+  challengeId: string;
+  /** The address the code went to, masked by the server (e.g. `j***@example.com`). */
+  sentTo: string;
+  /** ISO 8601; the code stops working then. */
+  expiresAt: string;
+  /** ISO 8601; a new code may not be requested earlier. */
+  resendAvailableAt: string;
+}
+
+/** `POST /api/verification/step-up/{challengeId}/verify`. */
+export interface StepUpVerifyRequest {
+  code: string;
+}
+
+/** `200` of `POST /api/verification/step-up/{challengeId}/verify`: the session passed step-up until then. */
+export interface StepUpVerification {
+  verifiedUntil: string;
+}
+
+/** `POST /api/me/alternate-email` (needs step-up). */
+export interface AlternateEmailRequest {
+  email: string;
+}
+
+/** `POST /api/me/alternate-email/verify`. */
+export interface AlternateEmailConfirmRequest {
+  challengeId: string;
+  code: string;
+}
+
+/** `200` of `POST /api/me/alternate-email/verify`. */
+export interface AlternateEmailConfirmation {
+  alternateEmail: string;
+}
+
+/** `POST /api/me/password` → `204`. */
+export interface PasswordChangeRequest {
+  currentPassword: string;
+  newPassword: string;
+}
+
+/** An item of `GET /api/me/sessions`: one of the caller's own sessions. */
+export interface OwnSession {
+  id: string;
+  /** The session this request was made with. */
+  current: boolean;
+  createdAt: string;
+  lastSeenAt: string;
+  expiresAt: string;
+  ip: string | null;
+  /** The browser's user agent as it logged in. */
+  device: string | null;
+}
+
+export interface OwnSessionList {
+  items: OwnSession[];
+}
+
+/** `POST /api/auth/password-reset` → always `202`. */
+export interface PasswordResetRequest {
+  email: string;
+}
+
+/** `POST /api/auth/password-reset/confirm` → `204`. */
+export interface PasswordResetConfirmRequest {
+  token: string;
+  password: string;
 }

@@ -2,9 +2,13 @@
 import { Typography } from "antd";
 import { useEffect } from "react";
 
-export function PageTitle({ children }: { children: string }) {
+export function useDocumentTitle(title: string): void {
   useEffect(() => {
-    document.title = `${children} · Merchant Portal`;
-  }, [children]);
+    document.title = `${title} · Merchant Portal`;
+  }, [title]);
+}
+
+export function PageTitle({ children }: { children: string }) {
+  useDocumentTitle(children);
   return <Typography.Title level={2}>{children}</Typography.Title>;
 }

@@ -1,46 +1,24 @@
-// The logged-in shell of `/c/:companyId/...`: left menu, top bar (company switcher, profile),
-// and the page, which sees the membership of the company named by the URL.
+// The logged-in shell of `/c/:companyId/...` and `/profile`: left menu, top bar (company switcher,
+// profile), and the page, which reads the signed-in account through usePortalMe().
 import { Button, Flex, Layout, Result, theme } from "antd";
-import { Link, Navigate, Outlet, useLocation, useParams } from "react-router-dom";
+import { Link, Navigate, Outlet, useLocation, useMatch, useOutletContext } from "react-router-dom";
 import { isApiError } from "../api/client";
 import { useMe } from "../api/queries";
-import type { Account, Membership } from "../api/types";
+import type { Me } from "../api/types";
 import { findEntryByPath, pathInCompany } from "../navigation";
 import { CompanySwitcher } from "./CompanySwitcher";
-import { CurrentMembershipProvider } from "./CurrentMembership";
 import { FullPageSpinner } from "./FullPageSpinner";
 import { PortalMenu } from "./PortalMenu";
 import { ProfileMenu } from "./ProfileMenu";
 
-function CompanyBody({ account, membership }: { account: Account; membership: Membership | undefined }) {
-  if (membership === undefined) {
-    return (
-      <Result
-        status="404"
-        title="Company not found"
-        subTitle="This company does not exist or you are not a member of it."
-        extra={<Link to="/">Go to your company</Link>}
-      />
-    );
-  }
-  if (membership.status !== "active") {
-    return (
-      <Result
-        status="403"
-        title="Your membership is deactivated"
-        subTitle="You can no longer open this company. Ask one of its admins to reactivate you."
-      />
-    );
-  }
-  return (
-    <CurrentMembershipProvider value={{ account, membership }}>
-      <Outlet />
-    </CurrentMembershipProvider>
-  );
+/** The signed-in account and its memberships, for the pages inside the portal layout. */
+export function usePortalMe(): Me {
+  return useOutletContext<Me>();
 }
 
 export function PortalLayout() {
-  const { companyId = "" } = useParams();
+  // The layout also frames pages outside any company (`/profile`): there it has no company id.
+  const companyId = useMatch("/c/:companyId/*")?.params.companyId;
   const location = useLocation();
   const me = useMe();
   const { token } = theme.useToken();
@@ -61,9 +39,11 @@ export function PortalLayout() {
   }
 
   const { account, memberships } = me.data;
-  const membership = memberships.find((candidate) => candidate.companyId === companyId);
+  const membership =
+    companyId === undefined ? undefined : memberships.find((candidate) => candidate.companyId === companyId);
   const isActiveMember = membership?.status === "active";
-  const selectedKey = findEntryByPath(pathInCompany(location.pathname, companyId))?.key;
+  const selectedKey =
+    companyId === undefined ? undefined : findEntryByPath(pathInCompany(location.pathname, companyId))?.key;
 
   return (
     <Layout style={{ minHeight: "100vh" }}>
@@ -71,7 +51,7 @@ export function PortalLayout() {
         <div style={{ padding: "20px 24px", fontWeight: 600, fontSize: token.fontSizeLG }}>
           Merchant Portal
         </div>
-        {isActiveMember && (
+        {companyId !== undefined && isActiveMember && (
           <nav aria-label="Portal sections">
             <PortalMenu
               companyId={companyId}
@@ -79,6 +59,11 @@ export function PortalLayout() {
               selectedKey={selectedKey}
             />
           </nav>
+        )}
+        {companyId === undefined && (
+          <div style={{ paddingInline: 24 }}>
+            <Link to="/">Back to the portal</Link>
+          </div>
         )}
       </Layout.Sider>
       <Layout>
@@ -103,7 +88,7 @@ export function PortalLayout() {
               minHeight: 360,
             }}
           >
-            <CompanyBody account={account} membership={membership} />
+            <Outlet context={me.data} />
           </main>
         </Layout.Content>
       </Layout>

@@ -1,10 +1,12 @@
-// The top bar's profile menu: who is logged in, and `Log out`.
+// The top bar's profile menu: who is logged in, their `Profile`, and `Log out`.
 import { Button, Dropdown, Flex, type MenuProps, Typography } from "antd";
+import { useNavigate } from "react-router-dom";
 import type { Account } from "../api/types";
 import { useSignOut } from "./useSignOut";
 
 export function ProfileMenu({ account }: { account: Account }) {
   const { signOut, isSigningOut } = useSignOut();
+  const navigate = useNavigate();
 
   const items: MenuProps["items"] = [
     {
@@ -18,10 +20,12 @@ export function ProfileMenu({ account }: { account: Account }) {
       ),
     },
     { type: "divider" },
+    { key: "profile", label: "Profile" },
     { key: "logout", label: "Log out" },
   ];
 
   const onClick: MenuProps["onClick"] = ({ key }) => {
+    if (key === "profile") navigate("/profile");
     if (key === "logout") signOut();
   };
 

@@ -1,10 +1,11 @@
 // `/login`: email and password; on success into the portal (back to the page that asked
-// for a login, else the first company).
-import { Alert, Button, Card, Flex, Form, Input, Typography, theme } from "antd";
-import { useLocation, useNavigate } from "react-router-dom";
+// for a login, else the first company). `Forgot password?` leads to the reset request.
+import { Alert, Button, Flex, Form, Input, Typography } from "antd";
+import { Link, useLocation, useNavigate } from "react-router-dom";
 import { isApiError } from "../api/client";
 import { useLogin } from "../api/queries";
 import type { LoginRequest } from "../api/types";
+import { PublicCard } from "../components/PublicCard";
 
 function loginErrorMessage(error: unknown): { message: string; description?: string } {
   if (!isApiError(error)) return { message: "Something went wrong. Try again." };
@@ -34,7 +35,6 @@ export function LoginPage() {
   const login = useLogin();
   const navigate = useNavigate();
   const location = useLocation();
-  const { token } = theme.useToken();
 
   const onFinish = (values: LoginRequest) => {
     login.mutate(values, { onSuccess: () => navigate(returnPath(location.state), { replace: true }) });
@@ -42,43 +42,41 @@ export function LoginPage() {
   const failure = login.isError ? loginErrorMessage(login.error) : null;
 
   return (
-    <Flex align="center" justify="center" style={{ minHeight: "100vh", background: token.colorBgLayout }}>
-      <Card style={{ width: 400, maxWidth: "100%" }}>
-        <Typography.Title level={2} style={{ marginTop: 0 }}>
-          Merchant Portal
-        </Typography.Title>
-        <Typography.Paragraph type="secondary">Log in to manage your company.</Typography.Paragraph>
-        {failure && (
-          <Alert
-            type="error"
-            showIcon
-            message={failure.message}
-            description={failure.description}
-            style={{ marginBottom: 16 }}
-          />
-        )}
-        <Form<LoginRequest> name="login" layout="vertical" requiredMark={false} onFinish={onFinish}>
-          <Form.Item
-            label="Email"
-            name="email"
-            rules={[{ required: true, whitespace: true, message: "Enter your email" }]}
-          >
-            <Input inputMode="email" autoComplete="username" spellCheck={false} autoFocus />
-          </Form.Item>
-          <Form.Item
-            label="Password"
-            name="password"
-            rules={[{ required: true, message: "Enter your password" }]}
-          >
-            <Input.Password autoComplete="current-password" />
-          </Form.Item>
-          {/* While loading, antd adds a "loading" icon to the button's content; the explicit
-              label keeps its accessible name exactly "Log in". */}
-          <Button type="primary" htmlType="submit" block loading={login.isPending} aria-label="Log in">
-            Log in
-          </Button>
-        </Form>
-      </Card>
-    </Flex>
+    <PublicCard>
+      <Typography.Paragraph type="secondary">Log in to manage your company.</Typography.Paragraph>
+      {failure && (
+        <Alert
+          type="error"
+          showIcon
+          message={failure.message}
+          description={failure.description}
+          style={{ marginBottom: 16 }}
+        />
+      )}
+      <Form<LoginRequest> name="login" layout="vertical" requiredMark={false} onFinish={onFinish}>
+        <Form.Item
+          label="Email"
+          name="email"
+          rules={[{ required: true, whitespace: true, message: "Enter your email" }]}
+        >
+          <Input inputMode="email" autoComplete="username" spellCheck={false} autoFocus />
+        </Form.Item>
+        <Form.Item
+          label="Password"
+          name="password"
+          rules={[{ required: true, message: "Enter your password" }]}
+        >
+          <Input.Password autoComplete="current-password" />
+        </Form.Item>
+        <Flex justify="flex-end" style={{ marginTop: -8, marginBottom: 16 }}>
+          <Link to="/forgot-password">Forgot password?</Link>
+        </Flex>
+        {/* While loading, antd adds a "loading" icon to the button's content; the explicit
+            label keeps its accessible name exactly "Log in". */}
+        <Button type="primary" htmlType="submit" block loading={login.isPending} aria-label="Log in">
+          Log in
+        </Button>
+      </Form>
+    </PublicCard>
   );
 }

@@ -1,0 +1,44 @@
+// `/profile`: the signed-in account (name and email, read-only), its alternate email,
+// its password, and its sessions.
+import { Descriptions } from "antd";
+import { AlternateEmailForm } from "../components/AlternateEmailForm";
+import { ChangePasswordForm } from "../components/ChangePasswordForm";
+import { OwnSessionsTable } from "../components/OwnSessionsTable";
+import { PageTitle } from "../components/PageTitle";
+import { usePortalMe } from "../components/PortalLayout";
+import { ProfileSection } from "../components/ProfileSection";
+
+export function ProfilePage() {
+  const { account } = usePortalMe();
+
+  return (
+    <>
+      <PageTitle>Profile</PageTitle>
+      <ProfileSection title="Account">
+        <Descriptions
+          bordered
+          column={1}
+          style={{ maxWidth: 640 }}
+          items={[
+            { key: "name", label: "Name", children: account.name },
+            { key: "email", label: "Email", children: account.email },
+            {
+              key: "alternateEmail",
+              label: "Alternate email",
+              children: account.alternateEmail ?? "Not set",
+            },
+          ]}
+        />
+      </ProfileSection>
+      <ProfileSection title="Alternate email">
+        <AlternateEmailForm />
+      </ProfileSection>
+      <ProfileSection title="Password">
+        <ChangePasswordForm email={account.email} />
+      </ProfileSection>
+      <ProfileSection title="Sessions">
+        <OwnSessionsTable />
+      </ProfileSection>
+    </>
+  );
+}

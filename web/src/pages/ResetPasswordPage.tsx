@@ -1,0 +1,116 @@
+// `/reset-password#token=…` (public): sets a new password with the token of the emailed link. The
+// token rides in the fragment, which no request or Referer carries, and leaves the address bar at once.
+import { Alert, Button, Form, Typography } from "antd";
+import { type ReactNode, useEffectEvent, useLayoutEffect, useState } from "react";
+import { Link } from "react-router-dom";
+import { isApiError } from "../api/client";
+import { useConfirmPasswordReset } from "../api/queries";
+import { describeError } from "../components/errorMessages";
+import { NewPasswordFields } from "../components/NewPasswordFields";
+import { useDocumentTitle } from "../components/PageTitle";
+import { PublicCard } from "../components/PublicCard";
+
+interface ResetForm {
+  password: string;
+  confirmPassword: string;
+}
+
+function readResetToken(): string | null {
+  const token = new URLSearchParams(window.location.hash.slice(1)).get("token");
+  return token === null || token === "" ? null : token;
+}
+
+function InvalidLink() {
+  return (
+    <>
+      <Alert type="error" showIcon message="This reset link is invalid or has expired." />
+      <Typography.Paragraph style={{ marginTop: 16 }}>
+        <Link to="/forgot-password">Request a new reset link</Link>
+      </Typography.Paragraph>
+    </>
+  );
+}
+
+/** Replaced, not pushed: the history entry keeps no token for Back or a synced browser history. */
+function removeFragmentFromAddressBar(): void {
+  if (window.location.hash === "") return;
+  window.history.replaceState(window.history.state, "", window.location.pathname + window.location.search);
+}
+
+export function ResetPasswordPage() {
+  // Read during the first render; the fragment leaves the address bar right after it.
+  const [token, setToken] = useState(readResetToken);
+  const confirmReset = useConfirmPasswordReset();
+  useDocumentTitle("Set a new password");
+
+  // A link opened again in this tab changes only the fragment: no reload, so it is picked up here
+  // and the page starts over with it.
+  const takeTokenFromAddressBar = useEffectEvent(() => {
+    const fresh = readResetToken();
+    if (fresh !== null) {
+      setToken(fresh);
+      if (!confirmReset.isIdle) confirmReset.reset();
+    }
+    removeFragmentFromAddressBar();
+  });
+
+  useLayoutEffect(() => {
+    takeTokenFromAddressBar();
+    const onHashChange = () => takeTokenFromAddressBar();
+    window.addEventListener("hashchange", onHashChange);
+    return () => window.removeEventListener("hashchange", onHashChange);
+  }, []);
+
+  const error = confirmReset.error;
+  const isLinkDead = token === null || (isApiError(error) && error.code === "reset_token_invalid");
+
+  let body: ReactNode;
+  if (confirmReset.isSuccess) {
+    body = (
+      <>
+        <Alert type="success" showIcon message="Password updated. Log in with your new password." />
+        <Typography.Paragraph style={{ marginTop: 16 }}>
+          <Link to="/login">Log in</Link>
+        </Typography.Paragraph>
+      </>
+    );
+  } else if (isLinkDead) {
+    body = <InvalidLink />;
+  } else {
+    body = (
+      <>
+        {confirmReset.isError && (
+          <Alert type="error" showIcon message={describeError(error)} style={{ marginBottom: 16 }} />
+        )}
+        <Form<ResetForm>
+          name="reset-password"
+          layout="vertical"
+          requiredMark={false}
+          onFinish={({ password }) => confirmReset.mutate({ token, password })}
+        >
+          <NewPasswordFields name="password" confirmName="confirmPassword" />
+          <Form.Item>
+            <Button
+              type="primary"
+              htmlType="submit"
+              block
+              loading={confirmReset.isPending}
+              aria-label="Set new password"
+            >
+              Set new password
+            </Button>
+          </Form.Item>
+        </Form>
+      </>
+    );
+  }
+
+  return (
+    <PublicCard>
+      <Typography.Title level={3} style={{ marginTop: 0 }}>
+        Set a new password
+      </Typography.Title>
+      {body}
+    </PublicCard>
+  );
+}
