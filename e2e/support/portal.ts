@@ -28,6 +28,14 @@ export async function startPortal(kind: TestDatabaseKind = "pglite") {
       return found;
     },
     database,
+    /** The newest mail to an address in the development mailbox (the embedded outbox). */
+    async latestMail(to: string): Promise<{ subject: string; text: string }> {
+      const response = await fetch(`${address}/api/dev/outbox?to=${encodeURIComponent(to)}&limit=1`);
+      const body = (await response.json()) as { items: { subject: string; text: string }[] };
+      const mail = body.items[0];
+      if (!mail) throw new Error(`no mail to ${to}`);
+      return mail;
+    },
     async close() {
       await app.close();
       await database.dispose();

@@ -1,0 +1,100 @@
+// Browser test for rule 7 and the profile: setting an alternate email is a guarded action, so the
+// Email Verification window opens by itself; the code is read from the development mailbox, the
+// action completes, and a second code confirms the new address. Then a password reset end to end.
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, startPortal } from "./support/portal.js";
+
+type Portal = Awaited<ReturnType<typeof startPortal>>;
+
+const codeIn = (text: string) => /\b(\d{6})\b/.exec(text)?.[1] ?? "";
+
+async function logIn(page: Page, portal: Portal, email: string, password: string) {
+  await page.goto(`${portal.url}/login`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Log in", exact: true }).click();
+  await page.waitForURL(/\/c\/[0-9a-f-]{36}/);
+}
+
+describe("Email Verification in Chromium", () => {
+  let portal: Portal;
+  let browser: Browser;
+  beforeAll(async () => {
+    portal = await startPortal();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await portal?.close();
+  });
+
+  it("opens on a guarded action, takes the mailed code, and completes the action", async () => {
+    const page = await (await browser.newContext()).newPage();
+    const finance = portal.credentials("finance");
+    await logIn(page, portal, finance.email, finance.password);
+
+    await page.goto(`${portal.url}/profile`);
+    await page.getByLabel("Alternate email").fill("fiona.backup@example.com");
+    await page.getByRole("button", { name: "Send code" }).click();
+
+    const dialog = page.getByRole("dialog", { name: "Email Verification" });
+    await dialog.waitFor();
+    // No alternate email yet, so the step-up code goes to the primary address, shown masked.
+    await expect.poll(() => dialog.textContent()).toMatch(/f\*\*\*e@demo-merchant\.example/);
+    const wrong = await dialog.getByLabel("Verification code");
+    await wrong.fill("000000");
+    await dialog.getByRole("button", { name: "Verify" }).click();
+    await expect.poll(() => dialog.textContent()).toMatch(/Wrong code\. 4 attempts left\./);
+
+    const stepUpMail = await portal.latestMail(finance.email);
+    await dialog.getByLabel("Verification code").fill(codeIn(stepUpMail.text));
+    await dialog.getByRole("button", { name: "Verify" }).click();
+    await dialog.waitFor({ state: "hidden" });
+
+    // The original request was retried: a code went to the new address.
+    const confirmField = page.getByLabel("Code sent to the new address");
+    await confirmField.waitFor();
+    const confirmMail = await portal.latestMail("fiona.backup@example.com");
+    await confirmField.fill(codeIn(confirmMail.text));
+    await page.getByRole("button", { name: "Confirm alternate email" }).click();
+    await expect.poll(() => page.getByText("Alternate email saved").count()).toBeGreaterThan(0);
+
+    const me = await page.evaluate(
+      async () => (await (await fetch("/api/me")).json()).account.alternateEmail,
+    );
+    expect(me).toBe("fiona.backup@example.com");
+    await page.context().close();
+  });
+
+  it("resets a forgotten password through the mailed link and logs in with the new one", async () => {
+    const page = await (await browser.newContext()).newPage();
+    const operations = portal.credentials("operations");
+    await page.goto(`${portal.url}/login`);
+    await page.getByRole("link", { name: "Forgot password?" }).click();
+    await page.getByLabel("Email").fill(operations.email);
+    await page.getByRole("button", { name: "Send reset link" }).click();
+    await expect
+      .poll(() => page.getByText(/If an account exists for that address/).count())
+      .toBeGreaterThan(0);
+
+    const mail = await portal.latestMail(operations.email);
+    const link = /https?:\/\/\S+\/reset-password#token=[A-Za-z0-9_-]+/.exec(mail.text)?.[0];
+    expect(link).toBeDefined();
+    // The link is built from PUBLIC_URL; open the same path and fragment on the test server.
+    const url = new URL(link!);
+    await page.goto(`${portal.url}${url.pathname}${url.hash}`);
+    // The token leaves the address bar at once.
+    await expect.poll(() => page.url()).not.toContain("token=");
+    const newPassword = "a brand new passphrase, kept safe";
+    await page.getByLabel("New password", { exact: true }).fill(newPassword);
+    await page.getByLabel("Confirm new password").fill(newPassword);
+    await page.getByRole("button", { name: "Set new password" }).click();
+    await expect
+      .poll(() => page.getByText("Password updated. Log in with your new password.").count())
+      .toBeGreaterThan(0);
+
+    await logIn(page, portal, operations.email, newPassword);
+    await page.context().close();
+  });
+});
