@@ -13,6 +13,7 @@ import Fastify, { type FastifyReply, type FastifyRequest } from "fastify";
 import type { Redis } from "ioredis";
 import { guardPlugin } from "./access/guard.js";
 import type { Access } from "./access/policy.js";
+import { auditRoutes } from "./audit/routes.js";
 import { recordAudit } from "./audit/writer.js";
 import { authRoutes } from "./auth/routes.js";
 import type { AuthDeps } from "./auth/service.js";
@@ -28,9 +29,12 @@ import { loggerOptions } from "./http/logging.js";
 import { noReferrerOnTokenPages } from "./http/referrer-policy.js";
 import { ErrorBody } from "./http/schemas.js";
 import { securityPlugin } from "./http/security-plugin.js";
-import { validatorCompiler } from "./http/validation.js";
+import { buildStrictValidator, validatorCompiler } from "./http/validation.js";
+import { isRoleOfferedByPendingInvitation } from "./invitations/queries.js";
+import { INVITATION_LINK_REQUESTS_PER_IP_PER_MINUTE, invitationRoutes } from "./invitations/routes.js";
 import { devOutboxRoutes } from "./mail/routes.js";
 import { MeBody, meRoutes } from "./me/routes.js";
+import { memberRoutes } from "./members/routes.js";
 import { passwordRoutes } from "./passwords/routes.js";
 import { portalRoutes } from "./portal/routes.js";
 import { memoryThrottleStore, redisThrottleStore, type ThrottleStore } from "./ratelimit/throttle-store.js";
@@ -48,7 +52,7 @@ export type AppDeps = {
   /** Where log lines go (tests capture them); stdout by default. */
   logStream?: NodeJS.WritableStream;
   /** Overrides for tests that exercise limits without sending hundreds of requests. */
-  limits?: { loginPerMinute?: number; passwordResetPerMinute?: number };
+  limits?: { loginPerMinute?: number; passwordResetPerMinute?: number; invitationLinkPerMinute?: number };
 };
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -77,7 +81,9 @@ export async function buildApp(deps: AppDeps) {
     genReqId: () => crypto.randomUUID(),
     forceCloseConnections: "idle",
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
-    ajv: { customOptions: { removeAdditional: false } },
+    // Our validators everywhere, also in plugins that register named schemas (Fastify would
+    // otherwise rebuild its default, type-coercing validator there).
+    schemaController: { compilersFactory: { buildValidator: buildStrictValidator } },
     // Errors the router raises before any hook runs (a bad percent-encoding, an overlong
     // parameter) still leave in the error model, with the API's headers and without the path.
     frameworkErrors: (error, request, rawReply) => {
@@ -187,7 +193,17 @@ export async function buildApp(deps: AppDeps) {
   });
   await app.register(companyRoutes, { database });
   await app.register(portalRoutes, { database, clock });
-  await app.register(roleRoutes, { database, clock });
+  await app.register(memberRoutes, { database, clock });
+  await app.register(auditRoutes, { database, clock });
+  await app.register(roleRoutes, { database, clock, usageChecks: [isRoleOfferedByPendingInvitation] });
+  await app.register(invitationRoutes, {
+    invitations: { auth, publicUrl: config.publicUrl, ttlHours: config.invitationTtlHours },
+    cookie: cookieSettings,
+    linkRateLimit: {
+      max: deps.limits?.invitationLinkPerMinute ?? INVITATION_LINK_REQUESTS_PER_IP_PER_MINUTE,
+      timeWindow: 60_000,
+    },
+  });
   await app.register(verificationRoutes, { database, clock, cookie: cookieSettings });
   // The development mailbox exists only when mail stays in the building: not in production, and
   // not when an SMTP server is configured (a forgotten NODE_ENV must not expose real mail).

@@ -20,6 +20,8 @@ export type Config = {
   demoTransactions: number;
   sessionIdleMinutes: number;
   sessionAbsoluteHours: number;
+  /** How long an invitation link works after it is (re)sent (rule 8: 7 days by default). */
+  invitationTtlHours: number;
 };
 
 export class ConfigError extends Error {
@@ -115,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoTransactions: integer("DEMO_TRANSACTIONS", 2_000, 0, 5_000_000),
     sessionIdleMinutes: integer("SESSION_IDLE_MINUTES", 60, 1, 60),
     sessionAbsoluteHours: integer("SESSION_ABSOLUTE_HOURS", 12, 1, 12),
+    invitationTtlHours: integer("INVITATION_TTL_HOURS", 168, 1, 720),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -9,6 +9,7 @@ export const ERROR_CODES = {
   invalid_code: { status: 400, message: "The verification code is not correct." },
   current_password_incorrect: { status: 400, message: "The current password is not correct." },
   reset_token_invalid: { status: 400, message: "This reset link is invalid or has expired." },
+  terms_not_accepted: { status: 400, message: "Accept the terms before sending the invitation." },
   unauthenticated: { status: 401, message: "You need to log in." },
   invalid_credentials: { status: 401, message: "Invalid email or password." },
   forbidden: { status: 403, message: "You do not have the permission this needs." },
@@ -25,11 +26,39 @@ export const ERROR_CODES = {
   role_in_use: { status: 409, message: "The role is still assigned to members or pending invitations." },
   role_limit_reached: { status: 409, message: "The company has reached its limit of custom roles." },
   last_admin: { status: 409, message: "The company must keep at least one active Admin." },
+  already_member: { status: 409, message: "This email is already an active member of the company." },
+  member_deactivated: {
+    status: 409,
+    message: "This email belongs to a deactivated member; reactivate them instead.",
+  },
+  invitation_pending: {
+    status: 409,
+    message: "This email already has a pending invitation; resend it instead.",
+  },
+  invitation_not_pending: {
+    status: 409,
+    message: "This invitation is no longer pending; send a new one if needed.",
+  },
+  invitation_limit_reached: {
+    status: 409,
+    message: "The company has reached its limit of pending invitations; revoke some first.",
+  },
+  email_mismatch: {
+    status: 409,
+    message: "This invitation is for another email address; log in as that address to accept it.",
+  },
+  invitation_expired: { status: 410, message: "This invitation has expired; ask for a new one." },
+  invitation_revoked: { status: 410, message: "This invitation is no longer valid; ask for a new one." },
+  invitation_used: { status: 410, message: "This invitation has already been accepted." },
   challenge_expired: { status: 410, message: "This verification code has expired; request a new one." },
   payload_too_large: { status: 413, message: "The request body is too large." },
   unsupported_media_type: { status: 415, message: "State-changing requests must send application/json." },
   rate_limited: { status: 429, message: "Too many requests; try again later." },
   too_many_attempts: { status: 429, message: "Too many wrong codes; request a new one." },
+  invitation_rate_limited: {
+    status: 429,
+    message: "The company has sent too many invitations in the last hour; try again later.",
+  },
   internal_error: { status: 500, message: "Something went wrong on our side." },
   service_unavailable: { status: 503, message: "The service is temporarily unavailable." },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -8,6 +8,7 @@ import { openDatabase } from "./db/connect.js";
 import { lockDataDir } from "./db/data-dir-lock.js";
 import { migrate } from "./db/migrate.js";
 import { seedDemoIfEmpty } from "./demo/seed.js";
+import { expireOverdueInvitations } from "./invitations/service.js";
 import { MailDispatcher } from "./mail/dispatcher.js";
 import { embeddedTransport, smtpTransport } from "./mail/transport.js";
 
@@ -58,12 +59,14 @@ async function main() {
   }
 
   let stopping = false;
+  let sweep: NodeJS.Timeout | undefined;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     app.log.info({ signal }, "shutting down: draining requests");
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
+    clearInterval(sweep);
     await app.close();
     await dispatcher.stop();
     transport.close();
@@ -77,6 +80,13 @@ async function main() {
 
   const address = await app.listen({ port: config.port, host: config.host });
   dispatcher.start();
+  // Overdue invitations are expired when seen; this sweep also expires (and audits) the unseen.
+  sweep = setInterval(() => {
+    expireOverdueInvitations(database.db, systemClock.now()).catch((error) =>
+      app.log.warn({ err: { message: (error as Error)?.message } }, "invitation expiry sweep failed"),
+    );
+  }, 5 * 60_000);
+  sweep.unref();
   console.log(`Portal listening on ${address} (public URL ${config.publicUrl}, database ${database.kind})`);
 }
 

@@ -1,6 +1,7 @@
 // The database schema keeps its promises: the Kysely types match the live tables, the permission
 // table matches the catalogue, and invariants hold in SQL itself (rule 11's append-only audit log,
 // one membership per account and company, a role never crossing companies).
+import { createHash } from "node:crypto";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PERMISSION_KEYS } from "../server/access/permissions.js";
@@ -42,12 +43,29 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
   developer_api_keys: ["company_id", "created_at", "id", "label", "last_four", "prefix", "status"],
   developer_credentials: ["client_id", "company_id", "environment"],
   developer_webhooks: ["company_id", "created_at", "events", "id", "status", "url"],
+  invitation_roles: ["company_id", "invitation_id", "role_id"],
+  invitations: [
+    "closed_at",
+    "closed_roles",
+    "company_id",
+    "created_at",
+    "email",
+    "expires_at",
+    "id",
+    "invited_by",
+    "last_sent_at",
+    "status",
+    "token_hash",
+  ],
   login_throttle: ["consecutive_failures", "email", "locked_until", "updated_at"],
+  member_counts: ["active", "company_id", "deactivated"],
+  member_role_counts: ["active", "company_id", "deactivated", "role_id"],
   member_roles: ["company_id", "member_id", "role_id"],
   members: [
     "account_id",
     "company_id",
     "deactivated_at",
+    "email",
     "id",
     "invited_by",
     "joined_at",
@@ -219,6 +237,89 @@ describe.each(testDatabaseKinds)("database schema on %s", (kind) => {
         .values({ company_id: a.id, member_id: a.admin.memberId, role_id: b.roleIds.finance })
         .execute(),
     ).rejects.toThrow();
+  });
+
+  describe("invitations (rule 8)", () => {
+    const invitation = (companyId: string, email: string, label: string) => ({
+      company_id: companyId,
+      email,
+      token_hash: createHash("sha256").update(label).digest("hex"),
+      created_at: h.clock.now(),
+      last_sent_at: h.clock.now(),
+      expires_at: new Date(h.clock.now().getTime() + 86_400_000),
+    });
+
+    it("allows one pending invitation per company and email, any number of closed ones", async () => {
+      const company = await h.company("Invite Unique Co");
+      const first = await h.db
+        .insertInto("invitations")
+        .values(invitation(company.id, "once@example.com", "a"))
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await expect(
+        h.db
+          .insertInto("invitations")
+          .values(invitation(company.id, "once@example.com", "b"))
+          .execute(),
+      ).rejects.toThrow();
+      await h.db
+        .updateTable("invitations")
+        .set({ status: "revoked", closed_at: h.clock.now(), closed_roles: "[]" })
+        .where("id", "=", first.id)
+        .execute();
+      await h.db
+        .insertInto("invitations")
+        .values(invitation(company.id, "once@example.com", "c"))
+        .execute();
+    });
+
+    it("refuses an unknown status, a non-canonical email and a closed invitation without its closing", async () => {
+      const company = await h.company("Invite Check Co");
+      await expect(
+        h.db
+          .insertInto("invitations")
+          .values({ ...invitation(company.id, "x@example.com", "d"), status: "lost" as "expired" })
+          .execute(),
+      ).rejects.toThrow();
+      await expect(
+        h.db
+          .insertInto("invitations")
+          .values(invitation(company.id, "Upper@Example.com", "e"))
+          .execute(),
+      ).rejects.toThrow();
+      await expect(
+        h.db
+          .insertInto("invitations")
+          .values({ ...invitation(company.id, "y@example.com", "f"), status: "accepted" })
+          .execute(),
+      ).rejects.toThrow();
+    });
+
+    it("never offers a role of another company, and keeps an offered role from being deleted", async () => {
+      const a = await h.company("Invite Role A");
+      const b = await h.company("Invite Role B");
+      const row = await h.db
+        .insertInto("invitations")
+        .values(invitation(a.id, "offered@example.com", "g"))
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await expect(
+        h.db
+          .insertInto("invitation_roles")
+          .values({ company_id: a.id, invitation_id: row.id, role_id: b.roleIds.finance })
+          .execute(),
+      ).rejects.toThrow();
+      const custom = await h.db
+        .insertInto("roles")
+        .values({ company_id: a.id, key: null, name: "Offered" })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await h.db
+        .insertInto("invitation_roles")
+        .values({ company_id: a.id, invitation_id: row.id, role_id: custom.id })
+        .execute();
+      await expect(h.db.deleteFrom("roles").where("id", "=", custom.id).execute()).rejects.toThrow();
+    });
   });
 
   it("keeps canonical emails unique and lower-case", async () => {

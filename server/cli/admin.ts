@@ -1,4 +1,4 @@
-// The admin command: `npm run admin -- create-company --name … --admin-email … --admin-password …`.
+// The admin command: `npm run admin -- create-company --name … --admin-email … [--admin-password …]`.
 // It opens the same database the server uses (PGlite under DATA_DIR, or DATABASE_URL) and migrates it.
 import { parseArgs } from "node:util";
 import { createAccount } from "../auth/accounts.js";
@@ -10,14 +10,18 @@ import { lockDataDir } from "../db/data-dir-lock.js";
 import { migrate } from "../db/migrate.js";
 import { AppError } from "../errors.js";
 import { canonicalizeEmail } from "../identity/email.js";
+import { inviteMember } from "../invitations/service.js";
+import { memoryThrottleStore } from "../ratelimit/throttle-store.js";
 
 const USAGE = `Usage:
-  npm run admin -- create-company --name NAME --admin-email EMAIL --admin-password PASSWORD [--admin-name NAME]
-      [--legal-name NAME] [--country CC] [--currency USD]
+  npm run admin -- create-company --name NAME --admin-email EMAIL
+      [--admin-password PASSWORD [--admin-name NAME]] [--legal-name NAME] [--country CC] [--currency USD]
 
-  Creates a company, its five predefined roles and its first active Admin.
-  On the embedded database (no DATABASE_URL) stop the server first: PGlite admits one process.
-  Inviting the first Admin by email (without --admin-password) arrives with invitations.`;
+  Creates a company and its five predefined roles, then its first Admin:
+  - without --admin-password, invites EMAIL as Admin: the invitation mail is queued (the server sends
+    it) and the single-use link is printed here too; the person chooses their name and password;
+  - with --admin-password, creates the account and its active Admin membership at once.
+  On the embedded database (no DATABASE_URL) stop the server first: PGlite admits one process.`;
 
 export async function runAdmin(
   argv: string[],
@@ -47,8 +51,11 @@ export async function runAdmin(
   const adminEmail = values["admin-email"];
   const adminPassword = values["admin-password"];
   if (!name || !adminEmail) return { code: 2, out: `--name and --admin-email are required.\n\n${USAGE}` };
-  if (!adminPassword) {
-    return { code: 2, out: `--admin-password is required until invitations exist.\n\n${USAGE}` };
+  if (!adminPassword && values["admin-name"] !== undefined) {
+    return {
+      code: 2,
+      out: `--admin-name needs --admin-password: an invited Admin chooses their own name.\n\n${USAGE}`,
+    };
   }
   const canonical = canonicalizeEmail(adminEmail);
   if (!canonical.ok) return { code: 2, out: `--admin-email: ${canonical.reason}` };
@@ -75,6 +82,55 @@ export async function runAdmin(
   try {
     await migrate(database);
     const now = systemClock.now();
+    const meta = { ip: null, userAgent: "admin-cli", requestId: null };
+    const company = {
+      name,
+      legalName: values["legal-name"]?.trim() || name,
+      country: values.country?.toUpperCase() ?? "",
+      settlementCurrency: currency,
+      contactEmail: canonical.email,
+    };
+    if (!adminPassword) {
+      const created = await createCompany(database.db, {
+        company,
+        firstAdminAccountId: null,
+        actor: null,
+        meta,
+        now,
+      });
+      // The system invites (no inviter): acceptance needs no re-check of anyone's rights.
+      const { invitation, acceptUrl } = await inviteMember(
+        {
+          auth: {
+            db: database.db,
+            clock: systemClock,
+            throttle: memoryThrottleStore(),
+            sessionPolicy: {
+              idleMs: config.sessionIdleMinutes * 60_000,
+              absoluteMs: config.sessionAbsoluteHours * 3_600_000,
+            },
+          },
+          publicUrl: config.publicUrl,
+          ttlHours: config.invitationTtlHours,
+        },
+        {
+          companyId: created.companyId,
+          actor: null,
+          email: canonical.email,
+          roleIds: [created.roleIds.admin],
+          acceptTerms: true,
+          meta,
+        },
+      );
+      return {
+        code: 0,
+        out: [
+          `Created company "${name}" (${created.companyId}) and invited ${canonical.email} as its Admin.`,
+          `The invitation mail is queued; the server sends it. The link works once, until ${invitation.expires_at.toISOString()}:`,
+          `  ${acceptUrl}`,
+        ].join("\n"),
+      };
+    }
     const existing = await database.db
       .selectFrom("accounts")
       .select("id")
@@ -94,22 +150,16 @@ export async function runAdmin(
         now,
       }),
     );
-    const company = await createCompany(database.db, {
-      company: {
-        name,
-        legalName: values["legal-name"]?.trim() || name,
-        country: values.country?.toUpperCase() ?? "",
-        settlementCurrency: currency,
-        contactEmail: canonical.email,
-      },
+    const created = await createCompany(database.db, {
+      company,
       firstAdminAccountId: account.id,
       actor: null,
-      meta: { ip: null, userAgent: "admin-cli", requestId: null },
+      meta,
       now,
     });
     return {
       code: 0,
-      out: `Created company "${name}" (${company.companyId}) with ${canonical.email} as its Admin.`,
+      out: `Created company "${name}" (${created.companyId}) with ${canonical.email} as its Admin.`,
     };
   } catch (error) {
     if (error instanceof AppError) return { code: 1, out: error.message };

@@ -32,7 +32,10 @@ export async function createPredefinedRoles(
   return ids;
 }
 
-/** Makes an account an active member of a company with the given predefined roles. */
+/**
+ * Makes an account an active member of a company with the given roles: the one way memberships are
+ * created. The member's email copy and the member list's counters follow by trigger (migration 006).
+ */
 export async function addMember(
   trx: Transaction<DB>,
   input: { companyId: string; accountId: string; roleIds: string[]; invitedBy: string | null; now: Date },

@@ -2,6 +2,7 @@
 // Both sit behind the same Kysely instance and run the same SQL.
 import fs from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
+import { btree_gin } from "@electric-sql/pglite/contrib/btree_gin";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
@@ -68,7 +69,8 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
 async function openPglite(dataDir: string): Promise<Database> {
   if (!dataDir.startsWith("memory://")) fs.mkdirSync(dataDir, { recursive: true });
   const client = await PGlite.create(dataDir, {
-    extensions: { pg_trgm },
+    // pg_trgm and btree_gin back the member search index (migration 006).
+    extensions: { pg_trgm, btree_gin },
     parsers: { 20: (value: string) => Number.parseInt(value, 10) },
   });
   const db = new Kysely<DB>({ dialect: new PgliteDialect(client) });

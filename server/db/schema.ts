@@ -43,6 +43,22 @@ export type MembersTable = {
   last_active_at: Timestamp | null;
   deactivated_at: Timestamp | null;
   version: Generated<number>;
+  /** The account's canonical email, copied and kept in step by triggers (migration 006). */
+  email: Generated<string>;
+};
+
+/** Totals of the member list, kept by triggers in the transaction of each change (migration 006). */
+export type MemberCountsTable = {
+  company_id: string;
+  active: Generated<number>;
+  deactivated: Generated<number>;
+};
+
+export type MemberRoleCountsTable = {
+  company_id: string;
+  role_id: string;
+  active: Generated<number>;
+  deactivated: Generated<number>;
 };
 
 export type RolesTable = {
@@ -200,6 +216,27 @@ export type DeveloperWebhooksTable = {
   created_at: Timestamp;
 };
 
+export type InvitationStatus = "pending" | "accepted" | "revoked" | "expired";
+
+/** A role as an invitation offered it when it left 'pending'. */
+export type InvitationRoleSnapshot = { id: string; key: string | null; name: string };
+
+export type InvitationsTable = {
+  id: Generated<string>;
+  company_id: string;
+  email: string;
+  token_hash: string;
+  status: Generated<InvitationStatus>;
+  invited_by: string | null;
+  created_at: Timestamp;
+  last_sent_at: Timestamp;
+  expires_at: Timestamp;
+  closed_at: Timestamp | null;
+  closed_roles: ColumnType<InvitationRoleSnapshot[] | null, string | null, string | null>;
+};
+
+export type InvitationRolesTable = { company_id: string; invitation_id: string; role_id: string };
+
 export type SchemaMigrationsTable = { version: number; name: string; applied_at: DefaultTimestamp };
 
 export type DB = {
@@ -210,6 +247,8 @@ export type DB = {
   roles: RolesTable;
   role_permissions: RolePermissionsTable;
   member_roles: MemberRolesTable;
+  member_counts: MemberCountsTable;
+  member_role_counts: MemberRoleCountsTable;
   sessions: SessionsTable;
   login_throttle: LoginThrottleTable;
   audit_events: AuditEventsTable;
@@ -222,6 +261,8 @@ export type DB = {
   password_reset_tokens: PasswordResetTokensTable;
   verification_challenges: VerificationChallengesTable;
   verification_throttle: VerificationThrottleTable;
+  invitations: InvitationsTable;
+  invitation_roles: InvitationRolesTable;
   schema_migrations: SchemaMigrationsTable;
 };
 

@@ -44,6 +44,31 @@ export function decodeCursor(cursor: string | undefined, arity: number): string[
   });
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function invalidCursor(): AppError {
+  return new AppError("validation_failed", "The cursor is not valid; start again from the first page.", {
+    field: "cursor",
+  });
+}
+
+/** A cursor of (time, id): the keyset of every newest-first list. */
+export function decodeTimeIdCursor(cursor: string | undefined): [Date, string] | null {
+  const values = decodeCursor(cursor, 2);
+  if (values === null) return null;
+  const [at = "", id = ""] = values;
+  const time = new Date(at);
+  if (Number.isNaN(time.getTime()) || !UUID.test(id)) throw invalidCursor();
+  return [time, id];
+}
+
+/** A cursor holding one row id. */
+export function decodeIdCursor(cursor: string | undefined): string | null {
+  const id = decodeCursor(cursor, 1)?.[0] ?? null;
+  if (id !== null && !UUID.test(id)) throw invalidCursor();
+  return id;
+}
+
 /** Splits a fetched page of limit+1 rows into the page and the cursor of the next one. */
 export function pageOf<R>(rows: R[], limit: number, keyOf: (row: R) => string[]) {
   const hasMore = rows.length > limit;

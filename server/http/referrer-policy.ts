@@ -2,8 +2,16 @@
 // so the URL of such a page never travels to another site; everything else keeps helmet's `same-origin`.
 import type { FastifyReply, FastifyRequest } from "fastify";
 
-/** Path prefixes that get no-referrer: the reset page (token in its fragment) and the reset API. */
-export const NO_REFERRER_PATH_PREFIXES = ["/reset-password", "/api/auth/password-reset"];
+/**
+ * Path prefixes that get no-referrer: the reset and invitation pages (token in their fragment), the
+ * reset API, and the invitation API (the public link endpoints carry the token in their path).
+ */
+export const NO_REFERRER_PATH_PREFIXES = [
+  "/reset-password",
+  "/api/auth/password-reset",
+  "/invitations",
+  "/api/invitations",
+];
 
 export function sendsNoReferrer(url: string): boolean {
   const path = url.split(/[?#]/, 1)[0] ?? "";

@@ -2,7 +2,7 @@
 // sneaking in), while path and query strings coerce scalars but never turn a repeated parameter into one.
 import { Ajv } from "ajv";
 import formatsPlugin from "ajv-formats";
-import type { FastifySchemaCompiler } from "fastify";
+import type { FastifySchemaCompiler, FastifyServerOptions } from "fastify";
 
 function makeAjv(coerce: boolean) {
   const ajv = new Ajv({
@@ -23,3 +23,15 @@ export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, http
   const ajv = httpPart === "body" ? strictAjv : coercingAjv;
   return ajv.compile(schema as object) as ReturnType<FastifySchemaCompiler<unknown>>;
 };
+
+type CompilersFactory = NonNullable<
+  NonNullable<FastifyServerOptions["schemaController"]>["compilersFactory"]
+>;
+
+/**
+ * For Fastify's schemaController: every plugin context gets these validators, including plugins
+ * that register named schemas (there Fastify would otherwise build its default, coercing one).
+ */
+export const buildStrictValidator = (() => validatorCompiler) as unknown as NonNullable<
+  CompilersFactory["buildValidator"]
+>;

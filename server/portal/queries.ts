@@ -37,7 +37,7 @@ const TRANSACTION_COLUMNS = [
 export function listTransactions(
   db: Kysely<DB>,
   filter: TransactionFilter,
-  after: [string, string] | null,
+  after: [Date | string, string] | null,
   limit: number,
 ) {
   let query = filteredTransactions(db, filter).select(TRANSACTION_COLUMNS);
@@ -79,7 +79,7 @@ const SETTLEMENT_COLUMNS = [
 export function listSettlements(
   db: Kysely<DB>,
   filter: { companyId: string; status?: string },
-  after: [string, string] | null,
+  after: [Date | string, string] | null,
   limit: number,
 ) {
   let query = db

@@ -1,6 +1,5 @@
 // HTTP routes for the portal sections each role opens: transactions and settlements (with CSV
 // downloads), the Developer Center and Insights. Handlers translate HTTP; queries.ts holds the SQL.
-import { Readable } from "node:stream";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { type Static, Type } from "@sinclair/typebox";
 import type { Kysely } from "kysely";
@@ -10,9 +9,9 @@ import type { Clock } from "../clock.js";
 import type { Database } from "../db/connect.js";
 import type { DB } from "../db/schema.js";
 import { AppError } from "../errors.js";
-import { Collection, DEFAULT_LIMIT, decodeCursor, PageQuery, pageOf } from "../http/pagination.js";
+import { Collection, DEFAULT_LIMIT, decodeTimeIdCursor, PageQuery, pageOf } from "../http/pagination.js";
 import { CompanyParams, errorResponses, Uuid } from "../http/schemas.js";
-import { csvRow } from "./csv.js";
+import { csvStream } from "./csv.js";
 import { PAYMENT_METHODS } from "./demo-data.js";
 import { formatMinor } from "./money.js";
 import {
@@ -168,27 +167,6 @@ function settlementView(row: SettlementRow) {
 const rate = (part: number, whole: number) =>
   whole === 0 ? null : Math.round((part / whole) * 10_000) / 10_000;
 
-/** Streams every page of a keyset query as CSV, one batch in memory at a time. */
-function csvStream<R>(
-  header: string[],
-  fetchPage: (after: [string, string] | null) => Promise<R[]>,
-  keyOf: (row: R) => [string, string],
-  toCells: (row: R) => (string | number | null)[],
-): Readable {
-  async function* rows() {
-    yield csvRow(header);
-    let after: [string, string] | null = null;
-    for (;;) {
-      const page = await fetchPage(after);
-      if (page.length === 0) return;
-      yield page.map((row) => csvRow(toCells(row))).join("");
-      if (page.length < EXPORT_BATCH) return;
-      after = keyOf(page[page.length - 1] as R);
-    }
-  }
-  return Readable.from(rows());
-}
-
 function transactionFilter(
   companyId: string,
   query: Static<typeof TransactionExportQuery>,
@@ -247,7 +225,7 @@ export const portalRoutes: FastifyPluginAsyncTypebox<{ database: Database; clock
     },
     async (request) => {
       const limit = request.query.limit ?? DEFAULT_LIMIT;
-      const after = decodeCursor(request.query.cursor, 2) as [string, string] | null;
+      const after = decodeTimeIdCursor(request.query.cursor);
       const filter = transactionFilter(request.params.cid, request.query);
       const [rows, total] = await Promise.all([
         listTransactions(db, filter, after, limit + 1),
@@ -297,6 +275,7 @@ export const portalRoutes: FastifyPluginAsyncTypebox<{ database: Database; clock
           "error_code",
           "settlement_batch_id",
         ],
+        EXPORT_BATCH,
         (after) => listTransactions(db, filter, after, EXPORT_BATCH),
         (row) => [row.occurred_at.toISOString(), row.id],
         (row) => {
@@ -335,7 +314,7 @@ export const portalRoutes: FastifyPluginAsyncTypebox<{ database: Database; clock
     },
     async (request) => {
       const limit = request.query.limit ?? DEFAULT_LIMIT;
-      const after = decodeCursor(request.query.cursor, 2) as [string, string] | null;
+      const after = decodeTimeIdCursor(request.query.cursor);
       const filter = { companyId: request.params.cid, status: request.query.status };
       const [rows, total] = await Promise.all([
         listSettlements(db, filter, after, limit + 1),
@@ -379,6 +358,7 @@ export const portalRoutes: FastifyPluginAsyncTypebox<{ database: Database; clock
           "net_amount",
           "status",
         ],
+        EXPORT_BATCH,
         (after) => listSettlements(db, filter, after, EXPORT_BATCH),
         (row) => [row.period_start.toISOString(), row.id],
         (row) => {

@@ -1,6 +1,7 @@
 // Generated from table.ts: one test per route × caller, on every test database.
 // Also fails when the app has a route the table does not list (rule 1, SPEC §3).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashSecretToken } from "../../server/auth/tokens.js";
 import { testDatabaseKinds } from "../support/databases.js";
 import { createHarness, type Harness } from "../support/harness.js";
 import { ACTORS, type Actor, expectedStatus, ROWS, SPEC_ROLE_PERMISSIONS } from "./table.js";
@@ -9,6 +10,9 @@ describe.each(testDatabaseKinds)("permission matrix on %s", (kind) => {
   let h: Harness;
   let companyId: string;
   let customRoleId: string;
+  let customMemberId: string;
+  let deactivatedMemberId: string;
+  const invitations = { toResend: "", toRevoke: "" };
   const emails = {} as Record<Exclude<Actor, "anonymous">, string>;
 
   beforeAll(async () => {
@@ -36,6 +40,7 @@ describe.each(testDatabaseKinds)("permission matrix on %s", (kind) => {
       .execute();
     emails.custom = customMember.email;
     customRoleId = custom.id;
+    customMemberId = customMember.memberId;
     // A deactivated member who still has another company, so they can still log in.
     const deactivated = await h.member(company, ["admin"]);
     const elsewhere = await h.company("Elsewhere Co");
@@ -44,6 +49,7 @@ describe.each(testDatabaseKinds)("permission matrix on %s", (kind) => {
       .values({ company_id: elsewhere.id, account_id: deactivated.id })
       .execute();
     emails.deactivated = deactivated.email;
+    deactivatedMemberId = deactivated.memberId;
     const cookieBeforeDeactivation = await h.login(deactivated.email);
     await h.db
       .updateTable("members")
@@ -52,6 +58,37 @@ describe.each(testDatabaseKinds)("permission matrix on %s", (kind) => {
       .execute();
     await h.inject(cookieBeforeDeactivation, { method: "POST", url: "/api/auth/logout", payload: {} });
     emails.non_member = (await h.company("Stranger Co")).admin.email;
+    // Two pending invitations, sent an hour ago so a resend is past its cooldown.
+    const hourAgo = new Date(h.clock.now().getTime() - 3_600_000);
+    for (const purpose of ["toResend", "toRevoke"] as const) {
+      const invitation = await h.db
+        .insertInto("invitations")
+        .values({
+          company_id: company.id,
+          email: `matrix.${purpose.toLowerCase()}@example.com`,
+          token_hash: hashSecretToken(`matrix ${purpose}`),
+          invited_by: company.admin.id,
+          created_at: hourAgo,
+          last_sent_at: hourAgo,
+          expires_at: new Date(hourAgo.getTime() + 7 * 86_400_000),
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await h.db
+        .insertInto("invitation_roles")
+        .values({ company_id: company.id, invitation_id: invitation.id, role_id: company.roleIds.operations })
+        .execute();
+      invitations[purpose] = invitation.id;
+    }
+  });
+  const cellContext = (otherSessionId: string) => ({
+    companyId,
+    otherSessionId,
+    customRoleId,
+    invitationToResend: invitations.toResend,
+    invitationToRevoke: invitations.toRevoke,
+    customMemberId,
+    deactivatedMemberId,
   });
   afterAll(() => h?.close());
 
@@ -77,11 +114,7 @@ describe.each(testDatabaseKinds)("permission matrix on %s", (kind) => {
       const actor = ACTORS.find((a) => a !== "anonymous" && expectedStatus(row, a) === row.ok);
       expect(actor, "some actor may use the route").toBeDefined();
       const cookie = await h.login(emails[actor as Exclude<Actor, "anonymous">]);
-      const request = row.request?.({
-        companyId,
-        otherSessionId: "00000000-0000-4000-8000-000000000000",
-        customRoleId,
-      }) ?? {
+      const request = row.request?.(cellContext("00000000-0000-4000-8000-000000000000")) ?? {
         url: row.route.replace(":cid", companyId),
       };
       const response = await h.inject(cookie, {
@@ -111,7 +144,7 @@ describe.each(testDatabaseKinds)("permission matrix on %s", (kind) => {
                 }[]
               ).find((s) => s.current)!.id
             : "00000000-0000-4000-8000-000000000000";
-          const request = row.request?.({ companyId, otherSessionId, customRoleId }) ?? {
+          const request = row.request?.(cellContext(otherSessionId)) ?? {
             url: row.route.replace(":cid", companyId),
           };
           const response = await h.inject(cookie, {

@@ -42,7 +42,18 @@ export const SPEC_ROLE_PERMISSIONS: Record<
 };
 
 /** What the request of one cell looks like, given the actor's context. */
-export type CellContext = { companyId: string; otherSessionId: string; customRoleId: string };
+export type CellContext = {
+  companyId: string;
+  otherSessionId: string;
+  customRoleId: string;
+  /** Pending invitations of the company, sent an hour ago (past the resend cooldown). */
+  invitationToResend: string;
+  invitationToRevoke: string;
+  /** The custom actor's membership (active, holding only the custom role, version 1). */
+  customMemberId: string;
+  /** The deactivated actor's membership in the matrix company. */
+  deactivatedMemberId: string;
+};
 export type CellRequest = { url: string; payload?: unknown };
 
 export type Row = {
@@ -213,6 +224,99 @@ export const ROWS: Row[] = [
       payload: { challengeId: "00000000-0000-4000-8000-000000000702", code: "000000" },
     }),
   },
+  // Rule 8. Only Admin holds members.invite among the matrix's actors (the custom role does not).
+  {
+    method: "POST",
+    route: "/api/companies/:cid/invitations",
+    requires: "members.invite",
+    stepUp: true,
+    // One cell per database gets through (admin), so one fixed address never meets itself pending.
+    ok: 201,
+    request: (c) => ({
+      url: `/api/companies/${c.companyId}/invitations`,
+      payload: { email: "matrix.invitee@example.com", roleIds: [c.customRoleId], acceptTerms: true },
+    }),
+  },
+  { method: "GET", route: "/api/companies/:cid/invitations", requires: "members.invite", ok: 200 },
+  {
+    method: "POST",
+    route: "/api/companies/:cid/invitations/:invitationId/resend",
+    requires: "members.invite",
+    stepUp: true,
+    ok: 200,
+    request: (c) => ({ url: `/api/companies/${c.companyId}/invitations/${c.invitationToResend}/resend` }),
+  },
+  {
+    method: "DELETE",
+    route: "/api/companies/:cid/invitations/:invitationId",
+    requires: "members.invite",
+    ok: 204,
+    request: (c) => ({ url: `/api/companies/${c.companyId}/invitations/${c.invitationToRevoke}` }),
+  },
+  {
+    method: "GET",
+    route: "/api/invitations/:token",
+    requires: "public",
+    // Public: a well-formed token that was never issued is invitation_revoked (410) for every caller.
+    ok: 410,
+    request: () => ({ url: `/api/invitations/${"A".repeat(43)}` }),
+  },
+  {
+    method: "POST",
+    route: "/api/invitations/:token/accept",
+    requires: "public",
+    // As above: a session changes nothing about a link that does not exist.
+    ok: 410,
+    request: () => ({ url: `/api/invitations/${"A".repeat(43)}/accept`, payload: {} }),
+  },
+  { method: "GET", route: "/api/companies/:cid/members", requires: "members.view", ok: 200 },
+  {
+    method: "GET",
+    route: "/api/companies/:cid/members/:memberId",
+    requires: "members.view",
+    ok: 200,
+    request: (c) => ({ url: `/api/companies/${c.companyId}/members/${c.customMemberId}` }),
+  },
+  {
+    method: "PUT",
+    route: "/api/companies/:cid/members/:memberId/roles",
+    requires: "members.edit_roles",
+    stepUp: true,
+    // The custom actor is given the role they already hold, at the version they have: whoever may
+    // change roles gets 200 and nothing changes, so no other cell is affected.
+    ok: 200,
+    request: (c) => ({
+      url: `/api/companies/${c.companyId}/members/${c.customMemberId}/roles`,
+      payload: { roleIds: [c.customRoleId], version: 1 },
+    }),
+  },
+  {
+    method: "POST",
+    route: "/api/companies/:cid/members/:memberId/deactivate",
+    requires: "members.deactivate",
+    stepUp: true,
+    // The deactivated actor's membership: whoever may deactivate is told it already is (409
+    // conflict); everyone else is refused before that.
+    ok: 409,
+    request: (c) => ({
+      url: `/api/companies/${c.companyId}/members/${c.deactivatedMemberId}/deactivate`,
+      payload: {},
+    }),
+  },
+  {
+    method: "POST",
+    route: "/api/companies/:cid/members/:memberId/reactivate",
+    requires: "members.deactivate",
+    stepUp: true,
+    // The custom actor is active: whoever may reactivate is told so (409 conflict).
+    ok: 409,
+    request: (c) => ({
+      url: `/api/companies/${c.companyId}/members/${c.customMemberId}/reactivate`,
+      payload: {},
+    }),
+  },
+  { method: "GET", route: "/api/companies/:cid/audit-events", requires: "audit.view", ok: 200 },
+  { method: "GET", route: "/api/companies/:cid/audit-events/export", requires: "audit.view", ok: 200 },
   // Development mailbox: present outside production only (the matrix runs with NODE_ENV=test).
   { method: "GET", route: "/api/dev/outbox", requires: "public", ok: 200 },
 ];

@@ -19,7 +19,7 @@ export async function createHarness(
   kind: TestDatabaseKind,
   options: {
     env?: Record<string, string>;
-    limits?: { loginPerMinute?: number; passwordResetPerMinute?: number };
+    limits?: { loginPerMinute?: number; passwordResetPerMinute?: number; invitationLinkPerMinute?: number };
     logStream?: NodeJS.WritableStream;
   } = {},
 ) {
@@ -34,7 +34,12 @@ export async function createHarness(
     throttle,
     webDistDir: "/nonexistent",
     ...(options.logStream ? { logStream: options.logStream } : {}),
-    limits: { loginPerMinute: 10_000, passwordResetPerMinute: 10_000, ...options.limits },
+    limits: {
+      loginPerMinute: 10_000,
+      passwordResetPerMinute: 10_000,
+      invitationLinkPerMinute: 10_000,
+      ...options.limits,
+    },
   });
   await app.ready();
   const cookieName = sessionCookieName(config);

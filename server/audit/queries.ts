@@ -1,0 +1,69 @@
+// SQL for reading a company's audit log, newest first, by keyset over
+// audit_events_company_time_idx (company_id, occurred_at DESC, id DESC). Reads only: the log is
+// append-only, and nothing here (or anywhere) updates or deletes an event.
+import { type Kysely, type RawBuilder, sql } from "kysely";
+import type { DB } from "../db/schema.js";
+
+export type AuditFilter = {
+  companyId: string;
+  /** An exact action (`member.deactivated`) or a category (`member`: every `member.*`). */
+  action?: { exact: string } | { category: string };
+  actor?: { accountId: string } | { email: string };
+  from?: Date;
+  to?: Date;
+  outcome?: "success" | "denied" | "failure";
+};
+
+export type AuditEventRow = {
+  id: string;
+  occurred_at: Date;
+  action: string;
+  outcome: "success" | "denied" | "failure";
+  actor_account_id: string | null;
+  actor_email: string | null;
+  target_type: string | null;
+  target_id: string | null;
+  details: Record<string, unknown>;
+  ip: string | null;
+  user_agent: string | null;
+  request_id: string | null;
+};
+
+function matching(filter: AuditFilter): RawBuilder<unknown> {
+  const { action, actor } = filter;
+  return sql`company_id = ${filter.companyId}
+    ${action && "exact" in action ? sql`AND action = ${action.exact}` : sql``}
+    ${action && "category" in action ? sql`AND split_part(action, '.', 1) = ${action.category}` : sql``}
+    ${actor && "accountId" in actor ? sql`AND actor_account_id = ${actor.accountId}` : sql``}
+    ${actor && "email" in actor ? sql`AND actor_email = ${actor.email}` : sql``}
+    ${filter.from ? sql`AND occurred_at >= ${filter.from}` : sql``}
+    ${filter.to ? sql`AND occurred_at < ${filter.to}` : sql``}
+    ${filter.outcome ? sql`AND outcome = ${filter.outcome}` : sql``}`;
+}
+
+/** Events after the cursor (occurred_at, id), newest first. */
+export async function listAuditEvents(
+  db: Kysely<DB>,
+  filter: AuditFilter,
+  after: [Date, string] | null,
+  limit: number,
+): Promise<AuditEventRow[]> {
+  const result = await sql<AuditEventRow>`
+    SELECT id, occurred_at, action, outcome, actor_account_id, actor_email, target_type, target_id,
+           details, ip, user_agent, request_id
+      FROM audit_events
+     WHERE ${matching(filter)}
+       ${after ? sql`AND (occurred_at, id) < (${after[0]}, ${after[1]}::uuid)` : sql``}
+     ORDER BY occurred_at DESC, id DESC
+     LIMIT ${limit}`.execute(db);
+  return result.rows;
+}
+
+/** Counts matching events up to cap + 1; beyond the cap the total is not exact. */
+export async function countAuditEvents(db: Kysely<DB>, filter: AuditFilter, cap: number): Promise<number> {
+  const result = await sql<{ n: number }>`
+    SELECT count(*)::int AS n FROM (SELECT 1 FROM audit_events WHERE ${matching(filter)} LIMIT ${cap + 1}) capped`.execute(
+    db,
+  );
+  return result.rows[0]?.n ?? 0;
+}

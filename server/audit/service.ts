@@ -1,0 +1,157 @@
+// Reading a company's audit log (rule 11, SECURITY 57): filters, keyset pages newest first, and
+// the streamed CSV export, itself recorded. writer.ts stays the only code that writes events.
+import type { Readable } from "node:stream";
+import type { Kysely } from "kysely";
+import type { DB } from "../db/schema.js";
+import { AppError } from "../errors.js";
+import { DEFAULT_LIMIT, decodeTimeIdCursor, pageOf } from "../http/pagination.js";
+import { canonicalizeEmail } from "../identity/email.js";
+import { csvStream } from "../portal/csv.js";
+import { type AuditEventRow, type AuditFilter, countAuditEvents, listAuditEvents } from "./queries.js";
+import { type RequestMeta, recordAudit } from "./writer.js";
+
+/** Totals are counted up to this many events, then reported as not exact. */
+export const AUDIT_COUNT_CAP = 1_000;
+const EXPORT_BATCH = 1_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export type AuditQuery = {
+  action?: string;
+  actor?: string;
+  from?: string;
+  to?: string;
+  outcome?: "success" | "denied" | "failure";
+};
+
+export type AuditEventView = {
+  id: string;
+  occurredAt: string;
+  action: string;
+  outcome: "success" | "denied" | "failure";
+  actor: { accountId: string; email: string | null } | null;
+  target: { type: string; id: string } | null;
+  details: Record<string, unknown>;
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+};
+
+export function auditEventView(row: AuditEventRow): AuditEventView {
+  return {
+    id: row.id,
+    occurredAt: new Date(row.occurred_at).toISOString(),
+    action: row.action,
+    outcome: row.outcome,
+    actor: row.actor_account_id ? { accountId: row.actor_account_id, email: row.actor_email } : null,
+    target: row.target_type && row.target_id ? { type: row.target_type, id: row.target_id } : null,
+    details: row.details,
+    ip: row.ip,
+    userAgent: row.user_agent,
+    requestId: row.request_id,
+  };
+}
+
+function invalid(field: string, message: string): AppError {
+  return new AppError("validation_failed", message, { field: `querystring.${field}` });
+}
+
+/** Turns the query string into a filter: `actor` is an account id or an email, `action` exact or a category. */
+export function auditFilter(companyId: string, query: AuditQuery): AuditFilter {
+  const filter: AuditFilter = { companyId, outcome: query.outcome };
+  if (query.action !== undefined) {
+    filter.action = query.action.includes(".") ? { exact: query.action } : { category: query.action };
+  }
+  if (query.actor !== undefined) {
+    if (UUID.test(query.actor)) {
+      filter.actor = { accountId: query.actor.toLowerCase() };
+    } else {
+      const email = canonicalizeEmail(query.actor);
+      if (!email.ok) throw invalid("actor", "`actor` must be an account id or an email address.");
+      filter.actor = { email: email.email };
+    }
+  }
+  if (query.from !== undefined) filter.from = new Date(query.from);
+  if (query.to !== undefined) filter.to = new Date(query.to);
+  if (filter.from && filter.to && filter.from >= filter.to)
+    throw invalid("from", "`from` must be before `to`.");
+  return filter;
+}
+
+const keyOf = (row: AuditEventRow): [string, string] => [new Date(row.occurred_at).toISOString(), row.id];
+
+export async function listAuditPage(
+  db: Kysely<DB>,
+  companyId: string,
+  query: AuditQuery & { limit?: number; cursor?: string },
+) {
+  const limit = query.limit ?? DEFAULT_LIMIT;
+  const filter = auditFilter(companyId, query);
+  const after = decodeTimeIdCursor(query.cursor);
+  const [rows, counted] = await Promise.all([
+    listAuditEvents(db, filter, after, limit + 1),
+    countAuditEvents(db, filter, AUDIT_COUNT_CAP),
+  ]);
+  const page = pageOf(rows, limit, keyOf);
+  return {
+    items: page.items.map(auditEventView),
+    total: Math.min(counted, AUDIT_COUNT_CAP),
+    totalExact: counted <= AUDIT_COUNT_CAP,
+    nextCursor: page.nextCursor,
+  };
+}
+
+export const AUDIT_CSV_HEADER = [
+  "id",
+  "occurred_at",
+  "action",
+  "outcome",
+  "actor_account_id",
+  "actor_email",
+  "target_type",
+  "target_id",
+  "details",
+  "ip",
+  "user_agent",
+  "request_id",
+];
+
+/** Records the export (who took a copy of the log, with which filters), then streams it. */
+export async function exportAuditEvents(
+  db: Kysely<DB>,
+  companyId: string,
+  query: AuditQuery,
+  actor: { accountId: string; email: string },
+  meta: RequestMeta,
+  now: Date,
+): Promise<Readable> {
+  const filter = auditFilter(companyId, query);
+  await recordAudit(db, {
+    action: "audit.exported",
+    outcome: "success",
+    companyId,
+    actor,
+    details: { filters: query },
+    meta,
+    at: now,
+  });
+  return csvStream(
+    AUDIT_CSV_HEADER,
+    EXPORT_BATCH,
+    (after) => listAuditEvents(db, filter, after ? [new Date(after[0]), after[1]] : null, EXPORT_BATCH),
+    keyOf,
+    (row) => [
+      row.id,
+      new Date(row.occurred_at).toISOString(),
+      row.action,
+      row.outcome,
+      row.actor_account_id,
+      row.actor_email,
+      row.target_type,
+      row.target_id,
+      JSON.stringify(row.details),
+      row.ip,
+      row.user_agent,
+      row.request_id,
+    ],
+  );
+}

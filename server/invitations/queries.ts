@@ -1,0 +1,294 @@
+// SQL for invitations: finding one by its token's hash or id, the counts behind the limits, the list,
+// and the one statement that moves an invitation out of 'pending' (conditional, so only one caller wins).
+import { type Kysely, sql, type Transaction } from "kysely";
+import type { DB, InvitationRoleSnapshot, InvitationStatus } from "../db/schema.js";
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+export type OfferedRole = { id: string; key: string | null; name: string; permissions: string[] };
+
+export type InvitationRow = {
+  id: string;
+  company_id: string;
+  company_name: string;
+  email: string;
+  status: InvitationStatus;
+  invited_by: string | null;
+  inviter_name: string | null;
+  inviter_email: string | null;
+  created_at: Date;
+  last_sent_at: Date;
+  expires_at: Date;
+  /** Pending: the roles offered now; closed: what it offered when it closed. */
+  roles: InvitationRoleSnapshot[];
+  /** The keyset of the list's order, at full precision. */
+  cursor_created_at: string;
+};
+
+const ROLE_ORDER = sql`r.key IS NULL, array_position(ARRAY['admin','finance','operations','developer','data_analytics'], r.key), lower(r.name)`;
+
+const INVITATION_COLUMNS = sql`
+  i.id, i.company_id, c.name AS company_name, i.email, i.status, i.invited_by,
+  a.name AS inviter_name, a.email AS inviter_email, i.created_at, i.last_sent_at, i.expires_at,
+  to_char(i.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_created_at,
+  CASE WHEN i.status = 'pending' THEN
+    (SELECT coalesce(jsonb_agg(jsonb_build_object('id', r.id, 'key', r.key, 'name', r.name) ORDER BY ${ROLE_ORDER}), '[]'::jsonb)
+       FROM invitation_roles ir JOIN roles r ON r.id = ir.role_id WHERE ir.invitation_id = i.id)
+  ELSE i.closed_roles END AS roles`;
+
+const INVITATION_SOURCE = sql`
+  invitations i JOIN companies c ON c.id = i.company_id LEFT JOIN accounts a ON a.id = i.invited_by`;
+
+export async function findInvitationByTokenHash(db: Executor, tokenHash: string) {
+  const result = await sql<InvitationRow>`
+    SELECT ${INVITATION_COLUMNS} FROM ${INVITATION_SOURCE} WHERE i.token_hash = ${tokenHash}`.execute(db);
+  return result.rows[0];
+}
+
+/** One invitation of a company; with `lock`, its row is held until the transaction ends. */
+export async function findInvitation(
+  db: Executor,
+  companyId: string,
+  invitationId: string,
+  lock = false,
+): Promise<InvitationRow | undefined> {
+  if (lock) {
+    await sql`SELECT id FROM invitations WHERE id = ${invitationId} AND company_id = ${companyId} FOR UPDATE`.execute(
+      db,
+    );
+  }
+  const result = await sql<InvitationRow>`
+    SELECT ${INVITATION_COLUMNS} FROM ${INVITATION_SOURCE}
+     WHERE i.id = ${invitationId} AND i.company_id = ${companyId}`.execute(db);
+  return result.rows[0];
+}
+
+/** The roles a pending invitation offers, with their permissions as they are now. */
+export async function findOfferedRoles(db: Executor, invitationId: string): Promise<OfferedRole[]> {
+  const result = await sql<OfferedRole>`
+    SELECT r.id, r.key, r.name,
+           coalesce((SELECT array_agg(rp.permission ORDER BY rp.permission) FROM role_permissions rp
+                      WHERE rp.role_id = r.id), '{}')::text[] AS permissions
+      FROM invitation_roles ir JOIN roles r ON r.id = ir.role_id
+     WHERE ir.invitation_id = ${invitationId}
+     ORDER BY ${ROLE_ORDER}`.execute(db);
+  return result.rows;
+}
+
+export async function findAccountByEmail(db: Executor, email: string) {
+  return db
+    .selectFrom("accounts")
+    .select(["id", "email", "name", "password_hash"])
+    .where("email", "=", email)
+    .executeTakeFirst();
+}
+
+export type MemberStanding = {
+  memberId: string;
+  status: "active" | "deactivated";
+  roleKeys: string[];
+  permissions: string[];
+};
+
+/** An account's membership in a company with its roles' keys and permissions, read now. */
+export async function findMemberStanding(
+  db: Executor,
+  companyId: string,
+  accountId: string,
+): Promise<MemberStanding | undefined> {
+  const result = await sql<MemberStanding>`
+    SELECT m.id AS "memberId", m.status,
+           coalesce((SELECT array_agg(r.key) FROM member_roles mr JOIN roles r ON r.id = mr.role_id
+                      WHERE mr.member_id = m.id AND r.key IS NOT NULL), '{}')::text[] AS "roleKeys",
+           coalesce((SELECT array_agg(DISTINCT rp.permission) FROM member_roles mr
+                       JOIN role_permissions rp ON rp.role_id = mr.role_id WHERE mr.member_id = m.id),
+                    '{}')::text[] AS permissions
+      FROM members m
+     WHERE m.company_id = ${companyId} AND m.account_id = ${accountId}`.execute(db);
+  return result.rows[0];
+}
+
+/** Pending invitations of a company that still work (overdue ones are about to be marked expired). */
+export async function countLivePendingInvitations(
+  trx: Transaction<DB>,
+  companyId: string,
+  now: Date,
+): Promise<number> {
+  const row = await trx
+    .selectFrom("invitations")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("company_id", "=", companyId)
+    .where("status", "=", "pending")
+    .where("expires_at", ">", now)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Invitations a company created since `since`, and the oldest of them (when the window frees up). */
+export async function countInvitationsCreatedSince(trx: Transaction<DB>, companyId: string, since: Date) {
+  const row = await trx
+    .selectFrom("invitations")
+    .select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.min("created_at").as("oldest")])
+    .where("company_id", "=", companyId)
+    .where("created_at", ">", since)
+    .executeTakeFirstOrThrow();
+  return { count: Number(row.n), oldest: row.oldest ? new Date(row.oldest as Date) : null };
+}
+
+export async function insertInvitation(
+  trx: Transaction<DB>,
+  input: {
+    companyId: string;
+    email: string;
+    tokenHash: string;
+    invitedBy: string | null;
+    roleIds: readonly string[];
+    now: Date;
+    expiresAt: Date;
+  },
+): Promise<string> {
+  const row = await trx
+    .insertInto("invitations")
+    .values({
+      company_id: input.companyId,
+      email: input.email,
+      token_hash: input.tokenHash,
+      invited_by: input.invitedBy,
+      created_at: input.now,
+      last_sent_at: input.now,
+      expires_at: input.expiresAt,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await trx
+    .insertInto("invitation_roles")
+    .values(
+      input.roleIds.map((roleId) => ({
+        company_id: input.companyId,
+        invitation_id: row.id,
+        role_id: roleId,
+      })),
+    )
+    .execute();
+  return row.id;
+}
+
+/** A resend: a new token (the old link dies), a new lifetime, and the resender as the inviter. */
+export async function reissueInvitation(
+  trx: Transaction<DB>,
+  input: { invitationId: string; tokenHash: string; invitedBy: string; now: Date; expiresAt: Date },
+): Promise<void> {
+  await trx
+    .updateTable("invitations")
+    .set({
+      token_hash: input.tokenHash,
+      invited_by: input.invitedBy,
+      last_sent_at: input.now,
+      expires_at: input.expiresAt,
+    })
+    .where("id", "=", input.invitationId)
+    .where("status", "=", "pending")
+    .execute();
+}
+
+export type ClosedInvitation = {
+  id: string;
+  company_id: string;
+  email: string;
+  invited_by: string | null;
+  /** The roles it offered: what an acceptance grants. */
+  role_ids: string[];
+};
+
+/**
+ * Moves pending invitations to a final status in one statement: a conditional UPDATE … WHERE
+ * status = 'pending', so of concurrent callers exactly one gets a given invitation back. Their
+ * roles move into closed_roles and their invitation_roles rows are released.
+ * `expiry`: "overdue" closes only those past expires_at (the expiry sweep), "valid" only those not.
+ */
+export async function closePendingInvitations(
+  trx: Transaction<DB>,
+  input: {
+    status: Exclude<InvitationStatus, "pending">;
+    now: Date;
+    expiry: "overdue" | "valid" | "any";
+    invitationId?: string;
+    companyId?: string;
+    email?: string;
+  },
+): Promise<ClosedInvitation[]> {
+  const conditions = [sql`i.status = 'pending'`];
+  if (input.expiry === "overdue") conditions.push(sql`i.expires_at <= ${input.now}`);
+  if (input.expiry === "valid") conditions.push(sql`i.expires_at > ${input.now}`);
+  if (input.invitationId) conditions.push(sql`i.id = ${input.invitationId}`);
+  if (input.companyId) conditions.push(sql`i.company_id = ${input.companyId}`);
+  if (input.email) conditions.push(sql`i.email = ${input.email}`);
+  const result = await sql<ClosedInvitation>`
+    WITH closed AS (
+      UPDATE invitations i
+         SET status = ${input.status}, closed_at = ${input.now},
+             closed_roles = (SELECT coalesce(jsonb_agg(jsonb_build_object('id', r.id, 'key', r.key, 'name', r.name)
+                                                       ORDER BY ${ROLE_ORDER}), '[]'::jsonb)
+                               FROM invitation_roles ir JOIN roles r ON r.id = ir.role_id
+                              WHERE ir.invitation_id = i.id)
+       WHERE ${sql.join(conditions, sql` AND `)}
+      RETURNING i.id, i.company_id, i.email, i.invited_by
+    ), released AS (
+      DELETE FROM invitation_roles ir USING closed WHERE ir.invitation_id = closed.id
+      RETURNING ir.invitation_id, ir.role_id
+    )
+    SELECT closed.id, closed.company_id, closed.email, closed.invited_by,
+           coalesce((SELECT array_agg(released.role_id) FROM released WHERE released.invitation_id = closed.id),
+                    '{}')::text[] AS role_ids
+      FROM closed`.execute(trx);
+  return result.rows;
+}
+
+/** A page of a company's invitations, newest first, after the keyset `after` when given. */
+export async function listInvitations(
+  db: Executor,
+  input: {
+    companyId: string;
+    status: InvitationStatus | undefined;
+    limit: number;
+    after: { createdAt: string; id: string } | null;
+  },
+): Promise<InvitationRow[]> {
+  const result = await sql<InvitationRow>`
+    SELECT ${INVITATION_COLUMNS} FROM ${INVITATION_SOURCE}
+     WHERE i.company_id = ${input.companyId}
+       ${input.status ? sql`AND i.status = ${input.status}` : sql``}
+       ${input.after ? sql`AND (i.created_at, i.id) < (${input.after.createdAt}::timestamptz, ${input.after.id}::uuid)` : sql``}
+     ORDER BY i.created_at DESC, i.id DESC
+     LIMIT ${input.limit}`.execute(db);
+  return result.rows;
+}
+
+/** Counts a company's invitations up to `cap` + 1, so a total never costs a scan of a large history. */
+export async function countInvitations(
+  db: Executor,
+  companyId: string,
+  status: InvitationStatus | undefined,
+  cap: number,
+): Promise<number> {
+  const result = await sql<{ n: number }>`
+    SELECT count(*)::int AS n FROM (
+      SELECT 1 FROM invitations WHERE company_id = ${companyId}
+        ${status ? sql`AND status = ${status}` : sql``}
+      LIMIT ${cap + 1}) capped`.execute(db);
+  return Number(result.rows[0]?.n ?? 0);
+}
+
+/** The role usage check for roles/service.ts: a pending invitation offers this role (rows exist only then). */
+export async function isRoleOfferedByPendingInvitation(
+  trx: Transaction<DB>,
+  roleId: string,
+): Promise<boolean> {
+  const row = await trx
+    .selectFrom("invitation_roles")
+    .select("role_id")
+    .where("role_id", "=", roleId)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -1,0 +1,268 @@
+// HTTP routes of invitations (SPEC §3, rule 8): the company's invitations behind members.invite (sending
+// and resending also behind a fresh email verification), and the public link endpoints, rate limited per IP.
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "@sinclair/typebox";
+import type { FastifyRequest } from "fastify";
+import { callerOf } from "../access/guard.js";
+import { type SessionCookie, setSessionCookie } from "../auth/routes.js";
+import { AppError } from "../errors.js";
+import { Collection, PageQuery } from "../http/pagination.js";
+import { CompanyParams, errorResponses, RoleRef, Uuid } from "../http/schemas.js";
+import { buildMeBody } from "../me/routes.js";
+import { acceptInvitation, viewInvitation } from "./acceptance.js";
+import type { InvitationRow } from "./queries.js";
+import {
+  type InvitationDeps,
+  type InvitingMember,
+  inviteMember,
+  listCompanyInvitations,
+  resendInvitation,
+  revokeInvitation,
+} from "./service.js";
+
+/** Per client IP and route: the link endpoints are public, so floods are refused cheaply. */
+export const INVITATION_LINK_REQUESTS_PER_IP_PER_MINUTE = 30;
+
+const DateTime = Type.String({ format: "date-time" });
+const Status = Type.Union([
+  Type.Literal("pending"),
+  Type.Literal("accepted"),
+  Type.Literal("revoked"),
+  Type.Literal("expired"),
+]);
+
+const Invitation = Type.Object(
+  {
+    id: Uuid,
+    email: Type.String(),
+    roles: Type.Array(RoleRef),
+    status: Status,
+    expiresAt: DateTime,
+    invitedBy: Type.Union([
+      Type.Object({ accountId: Uuid, name: Type.String(), email: Type.String() }),
+      Type.Null(),
+    ]),
+    createdAt: DateTime,
+    lastSentAt: DateTime,
+  },
+  { $id: "Invitation" },
+);
+
+const InviteBody = Type.Object(
+  {
+    email: Type.String({ minLength: 1, maxLength: 320 }),
+    roleIds: Type.Array(Uuid, { minItems: 1, maxItems: 20, uniqueItems: true }),
+    // Optional in the schema so that a missing box answers terms_not_accepted, like an unticked one.
+    acceptTerms: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+const ListQuery = Type.Object(
+  { status: Type.Optional(Status), ...PageQuery },
+  { additionalProperties: false },
+);
+const InvitationParams = Type.Object({ cid: Uuid, invitationId: Uuid }, { additionalProperties: false });
+// Any text up to the router's limit: a malformed token is answered like an unknown one (410), not a 400.
+const TokenParams = Type.Object(
+  { token: Type.String({ minLength: 1, maxLength: 200 }) },
+  { additionalProperties: false },
+);
+const AcceptBody = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    // No minLength: the password policy answers "too short" with its reason.
+    password: Type.Optional(Type.String({ maxLength: 1024 })),
+  },
+  { additionalProperties: false },
+);
+
+const PublicInvitation = Type.Object({
+  companyName: Type.String(),
+  email: Type.String(),
+  roles: Type.Array(RoleRef),
+  invitedBy: Type.Union([Type.Object({ name: Type.String(), email: Type.String() }), Type.Null()]),
+  expiresAt: DateTime,
+  accountExists: Type.Boolean(),
+});
+
+/** The API's view of an invitation: never its token or the token's hash (SECURITY 28, 29). */
+export function invitationBody(row: InvitationRow) {
+  return {
+    id: row.id,
+    email: row.email,
+    roles: row.roles.map((role) => ({ id: role.id, key: role.key, name: role.name })),
+    status: row.status,
+    expiresAt: row.expires_at.toISOString(),
+    invitedBy:
+      row.invited_by && row.inviter_name !== null && row.inviter_email !== null
+        ? { accountId: row.invited_by, name: row.inviter_name, email: row.inviter_email }
+        : null,
+    createdAt: row.created_at.toISOString(),
+    lastSentAt: row.last_sent_at.toISOString(),
+  };
+}
+
+function invitingMember(request: FastifyRequest): InvitingMember {
+  const caller = callerOf(request);
+  if (!caller.membership) throw new AppError("not_found");
+  return {
+    accountId: caller.accountId,
+    email: caller.email,
+    name: caller.name,
+    roleKeys: caller.membership.roleKeys,
+    permissions: caller.membership.permissions,
+  };
+}
+
+export const invitationRoutes: FastifyPluginAsyncTypebox<{
+  invitations: InvitationDeps;
+  cookie: SessionCookie;
+  linkRateLimit: { max: number; timeWindow: number };
+}> = async (app, { invitations, cookie, linkRateLimit }) => {
+  app.addSchema(Invitation);
+  const { db } = invitations.auth;
+
+  app.post(
+    "/api/companies/:cid/invitations",
+    {
+      config: { access: { kind: "permission", permission: "members.invite" }, stepUp: true },
+      schema: {
+        summary: "Invite a person by email with one or more roles; mails a single-use link",
+        tags: ["invitations"],
+        params: CompanyParams,
+        body: InviteBody,
+        response: { 201: Type.Ref("Invitation"), ...errorResponses(400, 401, 403, 404, 409, 415, 429) },
+      },
+    },
+    async (request, reply) => {
+      const { invitation } = await inviteMember(invitations, {
+        companyId: request.params.cid,
+        actor: invitingMember(request),
+        email: request.body.email,
+        roleIds: request.body.roleIds,
+        acceptTerms: request.body.acceptTerms,
+        meta: request.meta,
+      });
+      return reply.status(201).send(invitationBody(invitation));
+    },
+  );
+
+  app.get(
+    "/api/companies/:cid/invitations",
+    {
+      config: { access: { kind: "permission", permission: "members.invite" } },
+      schema: {
+        summary: "The company's invitations, newest first, optionally by status",
+        tags: ["invitations"],
+        params: CompanyParams,
+        querystring: ListQuery,
+        response: { 200: Collection(Type.Ref("Invitation")), ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const page = await listCompanyInvitations(invitations, {
+        companyId: request.params.cid,
+        status: request.query.status,
+        limit: request.query.limit,
+        cursor: request.query.cursor,
+        meta: request.meta,
+      });
+      return { ...page, items: page.items.map(invitationBody) };
+    },
+  );
+
+  app.post(
+    "/api/companies/:cid/invitations/:invitationId/resend",
+    {
+      config: { access: { kind: "permission", permission: "members.invite" }, stepUp: true },
+      schema: {
+        summary: "Mail a new link for a pending invitation; the previous link stops working",
+        tags: ["invitations"],
+        params: InvitationParams,
+        response: { 200: Type.Ref("Invitation"), ...errorResponses(400, 401, 403, 404, 409, 415, 429) },
+      },
+    },
+    async (request) =>
+      invitationBody(
+        await resendInvitation(invitations, {
+          companyId: request.params.cid,
+          invitationId: request.params.invitationId,
+          actor: invitingMember(request),
+          meta: request.meta,
+        }),
+      ),
+  );
+
+  app.delete(
+    "/api/companies/:cid/invitations/:invitationId",
+    {
+      config: { access: { kind: "permission", permission: "members.invite" } },
+      schema: {
+        summary: "Revoke a pending invitation; its link stops working",
+        tags: ["invitations"],
+        params: InvitationParams,
+        response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      await revokeInvitation(invitations, {
+        companyId: request.params.cid,
+        invitationId: request.params.invitationId,
+        actor: invitingMember(request),
+        meta: request.meta,
+      });
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    "/api/invitations/:token",
+    {
+      config: { access: { kind: "public" }, rateLimit: linkRateLimit },
+      schema: {
+        summary: "What an invitation link offers, for the accept page",
+        description:
+          "410 invitation_expired, invitation_used or invitation_revoked; an unknown token is invitation_revoked.",
+        tags: ["invitations"],
+        params: TokenParams,
+        response: { 200: PublicInvitation, ...errorResponses(400, 410, 429) },
+      },
+    },
+    async (request) => {
+      const view = await viewInvitation(invitations, { token: request.params.token, meta: request.meta });
+      return { ...view, expiresAt: view.expiresAt.toISOString() };
+    },
+  );
+
+  app.post(
+    "/api/invitations/:token/accept",
+    {
+      config: { access: { kind: "public" }, rateLimit: linkRateLimit },
+      schema: {
+        summary: "Accept an invitation and log in",
+        description:
+          "As the logged-in invited account (body {}), as its existing account with {password}, or as a new " +
+          "person with {name, password}. Another logged-in account gets 409 email_mismatch.",
+        tags: ["invitations"],
+        params: TokenParams,
+        body: AcceptBody,
+        response: {
+          200: Type.Object({ companyId: Uuid, me: Type.Ref("Me") }),
+          ...errorResponses(400, 401, 409, 410, 415, 429),
+        },
+      },
+    },
+    async (request, reply) => {
+      const auth = request.auth;
+      const accepted = await acceptInvitation(invitations, {
+        token: request.params.token,
+        name: request.body.name,
+        password: request.body.password,
+        caller: auth ? { accountId: auth.accountId, email: auth.email, sessionId: auth.sessionId } : null,
+        meta: request.meta,
+      });
+      setSessionCookie(reply, cookie, accepted.session.token, accepted.session.expiresAt);
+      return { companyId: accepted.companyId, me: await buildMeBody(db, accepted.accountId) };
+    },
+  );
+};

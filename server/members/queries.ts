@@ -1,0 +1,236 @@
+// SQL for the member list and member changes. Every query is scoped by company_id first; lists
+// walk (company_id, email) by keyset, totals come from the trigger-kept counters of migration 006.
+import { type Kysely, type RawBuilder, sql, type Transaction } from "kysely";
+import type { DB, MemberStatus } from "../db/schema.js";
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+export type RoleRefRow = { id: string; key: string | null; name: string };
+
+export type MemberRow = {
+  id: string;
+  account_id: string;
+  email: string;
+  name: string;
+  status: MemberStatus;
+  joined_at: Date;
+  last_active_at: Date | null;
+  version: number;
+  roles: RoleRefRow[];
+};
+
+export type MemberFilter = {
+  companyId: string;
+  /** A LIKE pattern over the canonical email, already escaped (see likePattern). */
+  emailPattern?: string;
+  roleId?: string;
+  status?: MemberStatus;
+};
+
+/**
+ * How to fetch a page. `walk` reads the (company_id, email) index in order and stops after one
+ * page: best when matches are dense. `collect` gathers every match first (through the trigram
+ * or role index) and sorts them: best when they are few, which the caller knows from the totals.
+ */
+export type ListPlan = "walk" | "collect";
+
+/** Escapes LIKE's wildcards so `_`, `%` and `\` in a search match themselves. */
+export function likePattern(term: string, match: "prefix" | "substring"): string {
+  const escaped = term.replace(/[\\%_]/g, (c) => `\\${c}`);
+  return match === "prefix" ? `${escaped}%` : `%${escaped}%`;
+}
+
+function matching(filter: MemberFilter): RawBuilder<unknown> {
+  return sql`m.company_id = ${filter.companyId}
+    ${filter.status ? sql`AND m.status = ${filter.status}` : sql``}
+    ${filter.emailPattern !== undefined ? sql`AND m.email LIKE ${filter.emailPattern}` : sql``}
+    ${
+      filter.roleId
+        ? sql`AND EXISTS (SELECT 1 FROM member_roles mr WHERE mr.member_id = m.id AND mr.role_id = ${filter.roleId})`
+        : sql``
+    }`;
+}
+
+// A member's roles in the order of the roles list: predefined first, then custom by name.
+const ROLES_OF_MEMBER = sql`coalesce((
+  SELECT json_agg(json_build_object('id', r.id, 'key', r.key, 'name', r.name)
+                  ORDER BY r.key IS NULL, array_position(ARRAY['admin','finance','operations','developer','data_analytics'], r.key), lower(r.name))
+    FROM member_roles mr JOIN roles r ON r.id = mr.role_id WHERE mr.member_id = p.id), '[]'::json)`;
+
+const MEMBER_COLUMNS = sql`m.id, m.account_id, m.email, m.status, m.joined_at, m.last_active_at, m.version`;
+
+/** One page of members in email order (emails are unique per company, so the order is total). */
+export async function listMembers(
+  db: Executor,
+  filter: MemberFilter,
+  afterMemberId: string | null,
+  limit: number,
+  plan: ListPlan,
+): Promise<MemberRow[]> {
+  // The cursor names the last member seen; its email (never changing) is where the next page starts.
+  const after =
+    afterMemberId === null
+      ? sql``
+      : sql`AND m.email > (SELECT c.email FROM members c WHERE c.company_id = ${filter.companyId} AND c.id = ${afterMemberId})`;
+  // MATERIALIZED keeps the planner from turning a small, sorted set back into an ordered walk.
+  const page =
+    plan === "walk"
+      ? sql`SELECT ${MEMBER_COLUMNS} FROM members m WHERE ${matching(filter)} ${after} ORDER BY m.email LIMIT ${limit}`
+      : sql`WITH hits AS MATERIALIZED (SELECT ${MEMBER_COLUMNS} FROM members m WHERE ${matching(filter)})
+            SELECT * FROM hits m WHERE true ${after} ORDER BY m.email LIMIT ${limit}`;
+  const result = await sql<MemberRow>`
+    WITH page AS (${page})
+    SELECT p.*, a.name, ${ROLES_OF_MEMBER} AS roles
+      FROM page p JOIN accounts a ON a.id = p.account_id
+     ORDER BY p.email`.execute(db);
+  return result.rows;
+}
+
+/** Counts matches up to cap + 1, so a broad search never scans the whole company. */
+export async function countMatchingMembers(db: Executor, filter: MemberFilter, cap: number): Promise<number> {
+  const result = await sql<{ n: number }>`
+    SELECT count(*)::int AS n FROM (SELECT 1 FROM members m WHERE ${matching(filter)} LIMIT ${cap + 1}) capped`.execute(
+    db,
+  );
+  return result.rows[0]?.n ?? 0;
+}
+
+/** The exact number of members (of a role, of a status) from the counters: no scan. */
+export async function countFromCounters(
+  db: Executor,
+  companyId: string,
+  roleId: string | undefined,
+  status: MemberStatus | undefined,
+): Promise<number> {
+  const columns =
+    status === "active"
+      ? sql`active`
+      : status === "deactivated"
+        ? sql`deactivated`
+        : sql`active + deactivated`;
+  const result = roleId
+    ? await sql<{ n: number }>`SELECT ${columns} AS n FROM member_role_counts
+                                 WHERE company_id = ${companyId} AND role_id = ${roleId}`.execute(db)
+    : await sql<{
+        n: number;
+      }>`SELECT ${columns} AS n FROM member_counts WHERE company_id = ${companyId}`.execute(db);
+  return Number(result.rows[0]?.n ?? 0);
+}
+
+/** One member of a company, with roles; locked for the rest of the transaction when asked. */
+export async function findMember(
+  db: Executor,
+  companyId: string,
+  memberId: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<MemberRow | undefined> {
+  const result = await sql<MemberRow>`
+    WITH page AS (
+      SELECT ${MEMBER_COLUMNS} FROM members m WHERE m.company_id = ${companyId} AND m.id = ${memberId}
+      ${options.forUpdate ? sql`FOR UPDATE` : sql``})
+    SELECT p.*, a.name, ${ROLES_OF_MEMBER} AS roles FROM page p JOIN accounts a ON a.id = p.account_id`.execute(
+    db,
+  );
+  return result.rows[0];
+}
+
+export type CompanyRole = { id: string; key: string | null; name: string; permissions: string[] };
+
+/** The company's roles among the given ids (ids of other companies simply do not come back). */
+export async function findCompanyRoles(
+  db: Executor,
+  companyId: string,
+  roleIds: readonly string[],
+): Promise<CompanyRole[]> {
+  if (roleIds.length === 0) return [];
+  const result = await sql<CompanyRole>`
+    SELECT r.id, r.key, r.name,
+           coalesce((SELECT array_agg(rp.permission ORDER BY rp.permission) FROM role_permissions rp
+                      WHERE rp.role_id = r.id), '{}') AS permissions
+      FROM roles r
+     WHERE r.company_id = ${companyId} AND r.id IN (${sql.join(roleIds)})`.execute(db);
+  return result.rows;
+}
+
+/** A role of the company by id or by predefined key. */
+export async function findRoleByIdOrKey(
+  db: Executor,
+  companyId: string,
+  role: { id: string } | { key: string },
+): Promise<string | undefined> {
+  let query = db.selectFrom("roles").select("id").where("company_id", "=", companyId);
+  query = "id" in role ? query.where("id", "=", role.id) : query.where("key", "=", role.key);
+  return (await query.executeTakeFirst())?.id;
+}
+
+/** A member's standing now: status, predefined role keys and the union of permissions. */
+export async function findStanding(
+  db: Executor,
+  companyId: string,
+  memberId: string,
+): Promise<{ status: MemberStatus; roleKeys: string[]; permissions: string[] } | undefined> {
+  const result = await sql<{ status: MemberStatus; role_keys: string[]; permissions: string[] }>`
+    SELECT m.status,
+           coalesce((SELECT array_agg(r.key) FROM member_roles mr JOIN roles r ON r.id = mr.role_id
+                      WHERE mr.member_id = m.id AND r.key IS NOT NULL), '{}') AS role_keys,
+           coalesce((SELECT array_agg(DISTINCT rp.permission ORDER BY rp.permission) FROM member_roles mr
+                      JOIN role_permissions rp ON rp.role_id = mr.role_id WHERE mr.member_id = m.id), '{}') AS permissions
+      FROM members m WHERE m.company_id = ${companyId} AND m.id = ${memberId}`.execute(db);
+  const row = result.rows[0];
+  return row ? { status: row.status, roleKeys: row.role_keys, permissions: row.permissions } : undefined;
+}
+
+/** Active members holding the company's Admin role, other than one. */
+export async function countOtherActiveAdmins(
+  trx: Transaction<DB>,
+  companyId: string,
+  exceptMemberId: string,
+): Promise<number> {
+  const result = await sql<{ n: number }>`
+    SELECT count(*)::int AS n
+      FROM member_roles mr
+      JOIN roles r ON r.id = mr.role_id AND r.key = 'admin'
+      JOIN members m ON m.id = mr.member_id
+     WHERE mr.company_id = ${companyId} AND m.status = 'active' AND m.id <> ${exceptMemberId}`.execute(trx);
+  return result.rows[0]?.n ?? 0;
+}
+
+export async function replaceMemberRoles(
+  trx: Transaction<DB>,
+  companyId: string,
+  memberId: string,
+  roleIds: readonly string[],
+): Promise<void> {
+  await trx.deleteFrom("member_roles").where("member_id", "=", memberId).execute();
+  await trx
+    .insertInto("member_roles")
+    .values(roleIds.map((roleId) => ({ company_id: companyId, member_id: memberId, role_id: roleId })))
+    .execute();
+}
+
+/** Bumps the member's version (optimistic concurrency) along with any other change. */
+export async function updateMember(
+  trx: Transaction<DB>,
+  memberId: string,
+  change: { status?: MemberStatus; deactivatedAt?: Date | null } = {},
+): Promise<void> {
+  await trx
+    .updateTable("members")
+    .set((eb) => ({
+      version: eb("version", "+", 1),
+      ...(change.status !== undefined ? { status: change.status } : {}),
+      ...(change.deactivatedAt !== undefined ? { deactivated_at: change.deactivatedAt } : {}),
+    }))
+    .where("id", "=", memberId)
+    .execute();
+}
+
+export async function countActiveMemberships(trx: Transaction<DB>, accountId: string): Promise<number> {
+  const row = await trx
+    .selectFrom("members")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("account_id", "=", accountId)
+    .where("status", "=", "active")
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -1,0 +1,160 @@
+// HTTP routes for the member list and member changes (SPEC §3). Changes need their permission and a
+// fresh email verification (rule 7); the rules themselves live in service.ts.
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "@sinclair/typebox";
+import type { FastifyRequest } from "fastify";
+import { callerOf } from "../access/guard.js";
+import { PREDEFINED_ROLES } from "../access/permissions.js";
+import type { Clock } from "../clock.js";
+import type { Database } from "../db/connect.js";
+import { AppError } from "../errors.js";
+import { Collection, PageQuery } from "../http/pagination.js";
+import { CompanyParams, errorResponses, RoleRef, Uuid } from "../http/schemas.js";
+import {
+  changeMemberRoles,
+  deactivateMember,
+  getMember,
+  listMemberPage,
+  type MemberContext,
+  reactivateMember,
+} from "./service.js";
+
+const MemberStatus = Type.Union([Type.Literal("active"), Type.Literal("deactivated")]);
+
+const Member = Type.Object(
+  {
+    id: Uuid,
+    accountId: Uuid,
+    email: Type.String(),
+    name: Type.String(),
+    roles: Type.Array(RoleRef),
+    status: MemberStatus,
+    joinedAt: Type.String({ format: "date-time" }),
+    lastActiveAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
+    /** Send it back with a change; a member changed since answers 409 conflict. */
+    version: Type.Integer(),
+  },
+  { $id: "Member" },
+);
+
+const MemberQuery = Type.Object(
+  {
+    // Case-insensitive substring of the email; under three characters, its beginning.
+    email: Type.Optional(Type.String({ maxLength: 254, pattern: "^[^\\u0000-\\u001f\\u007f]*$" })),
+    // A role id of this company, or a predefined role's key.
+    role: Type.Optional(Type.Union([Uuid, ...PREDEFINED_ROLES.map((role) => Type.Literal(role.key))])),
+    status: Type.Optional(MemberStatus),
+    ...PageQuery,
+  },
+  { additionalProperties: false },
+);
+
+const MemberParams = Type.Object({ cid: Uuid, memberId: Uuid }, { additionalProperties: false });
+const Version = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
+
+export const memberRoutes: FastifyPluginAsyncTypebox<{ database: Database; clock: Clock }> = async (
+  app,
+  { database, clock },
+) => {
+  const { db } = database;
+  app.addSchema(Member);
+  // A scope that adds a schema gets Fastify's default (coercing) validator rebuilt for it; keep the
+  // app's strict one, so a body's "1" is not taken for 1 (rule 13).
+
+  const context = (request: FastifyRequest, companyId: string): MemberContext => {
+    const caller = callerOf(request);
+    if (!caller.membership) throw new AppError("not_found");
+    return {
+      db,
+      companyId,
+      actor: { accountId: caller.accountId, email: caller.email, memberId: caller.membership.memberId },
+      meta: request.meta,
+      now: clock.now(),
+    };
+  };
+
+  app.get(
+    "/api/companies/:cid/members",
+    {
+      config: { access: { kind: "permission", permission: "members.view" } },
+      schema: {
+        summary: "The member list: search by email, filter by role and status, in email order",
+        tags: ["members"],
+        params: CompanyParams,
+        querystring: MemberQuery,
+        response: { 200: Collection(Type.Ref("Member")), ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => listMemberPage(db, request.params.cid, request.query),
+  );
+
+  app.get(
+    "/api/companies/:cid/members/:memberId",
+    {
+      config: { access: { kind: "permission", permission: "members.view" } },
+      schema: {
+        summary: "One member",
+        tags: ["members"],
+        params: MemberParams,
+        response: { 200: Type.Ref("Member"), ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => getMember(db, request.params.cid, request.params.memberId),
+  );
+
+  app.put(
+    "/api/companies/:cid/members/:memberId/roles",
+    {
+      config: { access: { kind: "permission", permission: "members.edit_roles" }, stepUp: true },
+      schema: {
+        summary: "Replace a member's roles (rules 4-6; 409 conflict on a stale version)",
+        tags: ["members"],
+        params: MemberParams,
+        body: Type.Object(
+          {
+            roleIds: Type.Array(Uuid, { minItems: 1, maxItems: 10, uniqueItems: true }),
+            version: Version,
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Ref("Member"), ...errorResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) =>
+      changeMemberRoles(context(request, request.params.cid), request.params.memberId, request.body),
+  );
+
+  const StatusChange = Type.Object({ version: Type.Optional(Version) }, { additionalProperties: false });
+
+  app.post(
+    "/api/companies/:cid/members/:memberId/deactivate",
+    {
+      config: { access: { kind: "permission", permission: "members.deactivate" }, stepUp: true },
+      schema: {
+        summary: "Deactivate a member: their access to the company ends on their next request",
+        tags: ["members"],
+        params: MemberParams,
+        body: StatusChange,
+        response: { 200: Type.Ref("Member"), ...errorResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) =>
+      deactivateMember(context(request, request.params.cid), request.params.memberId, request.body),
+  );
+
+  app.post(
+    "/api/companies/:cid/members/:memberId/reactivate",
+    {
+      config: { access: { kind: "permission", permission: "members.deactivate" }, stepUp: true },
+      schema: {
+        summary: "Reactivate a member with the roles they held",
+        tags: ["members"],
+        params: MemberParams,
+        body: StatusChange,
+        response: { 200: Type.Ref("Member"), ...errorResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) =>
+      reactivateMember(context(request, request.params.cid), request.params.memberId, request.body),
+  );
+};

@@ -1,0 +1,345 @@
+// The member list and the three member changes: roles, deactivation, reactivation (rules 2, 4, 5,
+// 6, 9, 11). Each change is one transaction under the company lock, re-reads the actor's own
+// standing there, keeps at least one active Admin, and records its audit event; refusals are
+// recorded on their own, outside the transaction that failed.
+import type { Kysely, Transaction } from "kysely";
+import { mayGrant } from "../access/policy.js";
+import { type RequestMeta, recordAudit } from "../audit/writer.js";
+import { deleteAccountSessions } from "../auth/sessions.js";
+import type { DB, MemberStatus } from "../db/schema.js";
+import { AppError, type ErrorCode } from "../errors.js";
+import { DEFAULT_LIMIT, decodeIdCursor, pageOf } from "../http/pagination.js";
+import { lockCompany } from "../roles/queries.js";
+import {
+  countActiveMemberships,
+  countFromCounters,
+  countMatchingMembers,
+  countOtherActiveAdmins,
+  findCompanyRoles,
+  findMember,
+  findRoleByIdOrKey,
+  findStanding,
+  type ListPlan,
+  likePattern,
+  listMembers,
+  type MemberFilter,
+  type MemberRow,
+  replaceMemberRoles,
+  updateMember,
+} from "./queries.js";
+
+/** A substring search counts at most this many matches (SPEC §3), then says totalExact:false. */
+export const SEARCH_COUNT_CAP = 1_000;
+/** Shorter search terms match the start of the email: trigrams need three characters. */
+export const SUBSTRING_MIN_LENGTH = 3;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export type MemberView = {
+  id: string;
+  accountId: string;
+  email: string;
+  name: string;
+  roles: { id: string; key: string | null; name: string }[];
+  status: MemberStatus;
+  joinedAt: string;
+  lastActiveAt: string | null;
+  version: number;
+};
+
+export function memberView(row: MemberRow): MemberView {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    email: row.email,
+    name: row.name,
+    roles: row.roles,
+    status: row.status,
+    joinedAt: new Date(row.joined_at).toISOString(),
+    lastActiveAt: row.last_active_at ? new Date(row.last_active_at).toISOString() : null,
+    version: row.version,
+  };
+}
+
+export type MemberListQuery = {
+  email?: string;
+  role?: string;
+  status?: MemberStatus;
+  limit?: number;
+  cursor?: string;
+};
+
+export async function listMemberPage(db: Kysely<DB>, companyId: string, query: MemberListQuery) {
+  const limit = query.limit ?? DEFAULT_LIMIT;
+  const afterMemberId = decodeIdCursor(query.cursor);
+  const term = query.email?.trim().toLowerCase() ?? "";
+  const filter: MemberFilter = {
+    companyId,
+    status: query.status,
+    roleId: query.role === undefined ? undefined : await resolveRoleFilter(db, companyId, query.role),
+    emailPattern:
+      term === ""
+        ? undefined
+        : likePattern(term, term.length < SUBSTRING_MIN_LENGTH ? "prefix" : "substring"),
+  };
+
+  let total: number;
+  let totalExact = true;
+  if (filter.emailPattern === undefined) {
+    total = await countFromCounters(db, companyId, filter.roleId, filter.status);
+  } else {
+    const counted = await countMatchingMembers(db, filter, SEARCH_COUNT_CAP);
+    total = Math.min(counted, SEARCH_COUNT_CAP);
+    totalExact = counted <= SEARCH_COUNT_CAP;
+  }
+  // A search or role with few matches is cheaper gathered and sorted than walked in email order.
+  const isNarrow = (filter.emailPattern !== undefined || filter.roleId !== undefined) && totalExact;
+  const plan: ListPlan = isNarrow && total <= SEARCH_COUNT_CAP ? "collect" : "walk";
+  const rows = await listMembers(db, filter, afterMemberId, limit + 1, plan);
+  const page = pageOf(rows, limit, (row) => [row.id]);
+  return { items: page.items.map(memberView), total, totalExact, nextCursor: page.nextCursor };
+}
+
+async function resolveRoleFilter(db: Kysely<DB>, companyId: string, role: string): Promise<string> {
+  const id = await findRoleByIdOrKey(db, companyId, UUID.test(role) ? { id: role } : { key: role });
+  if (!id) {
+    throw new AppError("validation_failed", "No such role in this company.", { field: "querystring.role" });
+  }
+  return id;
+}
+
+export async function getMember(db: Kysely<DB>, companyId: string, memberId: string): Promise<MemberView> {
+  const row = await findMember(db, companyId, memberId);
+  if (!row) throw new AppError("not_found");
+  return memberView(row);
+}
+
+// ---- changes ---------------------------------------------------------------------------------
+
+export type MemberActor = { accountId: string; email: string; memberId: string };
+
+export type MemberContext = {
+  db: Kysely<DB>;
+  companyId: string;
+  actor: MemberActor;
+  meta: RequestMeta;
+  now: Date;
+};
+
+type Standing = { status: MemberStatus; roleKeys: string[]; permissions: string[] };
+
+// Refusals that reach the audit log as denied attempts (rule 11).
+const RECORDED_REFUSALS = new Set<ErrorCode>([
+  "self_modification",
+  "last_admin",
+  "grant_exceeds_own",
+  "conflict",
+  "forbidden",
+  "not_found",
+  "validation_failed",
+]);
+
+async function audit(
+  ctx: MemberContext,
+  db: Kysely<DB> | Transaction<DB>,
+  action: string,
+  outcome: "success" | "denied",
+  memberId: string,
+  details: Record<string, unknown>,
+) {
+  await recordAudit(db, {
+    action,
+    outcome,
+    companyId: ctx.companyId,
+    actor: { accountId: ctx.actor.accountId, email: ctx.actor.email },
+    target: { type: "member", id: memberId },
+    details,
+    meta: ctx.meta,
+    at: ctx.now,
+  });
+}
+
+/** What a refusal's audit event keeps: the reason and small facts, never the member's whole state. */
+function refusalDetails(error: AppError, extra: Record<string, unknown>): Record<string, unknown> {
+  const details: Record<string, unknown> = { reason: error.code, ...extra };
+  if (error.code === "grant_exceeds_own") details.permissionsBeyondOwn = error.details?.permissions;
+  if (error.code === "conflict") {
+    details.currentVersion = (error.details?.current as MemberView | undefined)?.version ?? null;
+  }
+  return details;
+}
+
+/**
+ * Runs one member change: refuses self-modification, then under the company lock re-reads the actor
+ * (the guard's view is from the start of the request; a demotion committed since counts), loads and
+ * locks the target, applies rule 6 to the target's current permissions and compares versions.
+ */
+async function changeMember(
+  ctx: MemberContext,
+  memberId: string,
+  spec: {
+    permission: "members.edit_roles" | "members.deactivate";
+    refusedAction: string;
+    refusalFacts: Record<string, unknown>;
+    version: number | undefined;
+    apply: (trx: Transaction<DB>, target: MemberRow, actor: Standing) => Promise<boolean>;
+  },
+): Promise<MemberView> {
+  try {
+    if (memberId === ctx.actor.memberId) throw new AppError("self_modification");
+    return await ctx.db.transaction().execute(async (trx) => {
+      await lockCompany(trx, ctx.companyId);
+      const actor = await findStanding(trx, ctx.companyId, ctx.actor.memberId);
+      if (actor?.status !== "active") throw new AppError("not_found");
+      if (!actor.permissions.includes(spec.permission)) {
+        throw new AppError("forbidden", `You need the ${spec.permission} permission for this.`, {
+          permission: spec.permission,
+        });
+      }
+      const target = await findMember(trx, ctx.companyId, memberId, { forUpdate: true });
+      if (!target) throw new AppError("not_found");
+      const targetStanding = (await findStanding(trx, ctx.companyId, memberId)) as Standing;
+      refuseBeyondOwn(actor, targetStanding.permissions);
+      if (spec.version !== undefined && spec.version !== target.version) {
+        throw new AppError("conflict", undefined, { current: memberView(target) });
+      }
+      const changed = await spec.apply(trx, target, actor);
+      if (!changed) return memberView(target);
+      return memberView((await findMember(trx, ctx.companyId, memberId)) as MemberRow);
+    });
+  } catch (error) {
+    if (error instanceof AppError && RECORDED_REFUSALS.has(error.code)) {
+      await audit(
+        ctx,
+        ctx.db,
+        spec.refusedAction,
+        "denied",
+        memberId,
+        refusalDetails(error, spec.refusalFacts),
+      );
+    }
+    throw error;
+  }
+}
+
+/** Rule 6: without Admin, an actor grants and acts on nothing beyond their own permissions. */
+function refuseBeyondOwn(actor: Standing, permissions: readonly string[]): void {
+  if (mayGrant(actor, permissions)) return;
+  throw new AppError("grant_exceeds_own", undefined, {
+    permissions: [...new Set(permissions)].filter((p) => !actor.permissions.includes(p)).sort(),
+  });
+}
+
+/** Rule 4: would the company keep an active Admin if this member stopped being one? */
+async function refuseLastAdmin(trx: Transaction<DB>, companyId: string, target: MemberRow): Promise<void> {
+  const isActiveAdmin = target.status === "active" && target.roles.some((role) => role.key === "admin");
+  if (isActiveAdmin && (await countOtherActiveAdmins(trx, companyId, target.id)) === 0) {
+    throw new AppError("last_admin");
+  }
+}
+
+function conflictingState(target: MemberRow, message: string): AppError {
+  return new AppError("conflict", message, { current: memberView(target) });
+}
+
+export async function changeMemberRoles(
+  ctx: MemberContext,
+  memberId: string,
+  input: { roleIds: string[]; version: number },
+): Promise<MemberView> {
+  const roleIds = [...new Set(input.roleIds)];
+  return changeMember(ctx, memberId, {
+    permission: "members.edit_roles",
+    refusedAction: "member.roles_change_refused",
+    refusalFacts: { requestedRoleIds: roleIds, sentVersion: input.version },
+    version: input.version,
+    apply: async (trx, target, actor) => {
+      const roles = await findCompanyRoles(trx, ctx.companyId, roleIds);
+      if (roles.length !== roleIds.length) {
+        const known = new Set(roles.map((role) => role.id));
+        throw new AppError("validation_failed", "Unknown role for this company.", {
+          field: "body.roleIds",
+          unknownRoleIds: roleIds.filter((id) => !known.has(id)),
+        });
+      }
+      refuseBeyondOwn(
+        actor,
+        roles.flatMap((role) => role.permissions),
+      );
+      const before = target.roles.map((role) => role.id).sort();
+      if (before.length === roleIds.length && [...roleIds].sort().every((id, i) => id === before[i])) {
+        return false; // the same roles: nothing changes, nothing to record
+      }
+      if (!roles.some((role) => role.key === "admin")) await refuseLastAdmin(trx, ctx.companyId, target);
+      await replaceMemberRoles(trx, ctx.companyId, memberId, roleIds);
+      await updateMember(trx, memberId);
+      await audit(ctx, trx, "member.roles_changed", "success", memberId, {
+        accountId: target.account_id,
+        email: target.email,
+        before: { roles: target.roles },
+        after: { roles: roles.map((role) => ({ id: role.id, key: role.key, name: role.name })) },
+      });
+      return true;
+    },
+  });
+}
+
+export async function deactivateMember(
+  ctx: MemberContext,
+  memberId: string,
+  input: { version?: number },
+): Promise<MemberView> {
+  return changeMember(ctx, memberId, {
+    permission: "members.deactivate",
+    refusedAction: "member.deactivate_refused",
+    refusalFacts: { sentVersion: input.version ?? null },
+    version: input.version,
+    apply: async (trx, target) => {
+      if (target.status === "deactivated")
+        throw conflictingState(target, "The member is already deactivated.");
+      await refuseLastAdmin(trx, ctx.companyId, target);
+      await updateMember(trx, memberId, { status: "deactivated", deactivatedAt: ctx.now });
+      // Rule 9: the company is gone from the member's sessions at once (the guard reads the status
+      // per request); with no active membership left anywhere, the sessions go too.
+      const isLoggedOutEverywhere = (await countActiveMemberships(trx, target.account_id)) === 0;
+      const sessionsEnded = isLoggedOutEverywhere
+        ? await deleteAccountSessions(trx, target.account_id, null)
+        : 0;
+      await audit(ctx, trx, "member.deactivated", "success", memberId, {
+        accountId: target.account_id,
+        email: target.email,
+        before: { status: "active" },
+        after: { status: "deactivated" },
+        roles: target.roles,
+        sessionsEnded,
+      });
+      return true;
+    },
+  });
+}
+
+export async function reactivateMember(
+  ctx: MemberContext,
+  memberId: string,
+  input: { version?: number },
+): Promise<MemberView> {
+  return changeMember(ctx, memberId, {
+    permission: "members.deactivate",
+    refusedAction: "member.reactivate_refused",
+    refusalFacts: { sentVersion: input.version ?? null },
+    version: input.version,
+    apply: async (trx, target) => {
+      if (target.status === "active") throw conflictingState(target, "The member is already active.");
+      // The member comes back with the roles they held (rule 9); rule 6 was applied to those above.
+      await updateMember(trx, memberId, { status: "active", deactivatedAt: null });
+      await audit(ctx, trx, "member.reactivated", "success", memberId, {
+        accountId: target.account_id,
+        email: target.email,
+        before: { status: "deactivated" },
+        after: { status: "active" },
+        roles: target.roles,
+      });
+      return true;
+    },
+  });
+}

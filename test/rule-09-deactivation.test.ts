@@ -1,0 +1,199 @@
+// Rule 9 through the API (rule-09-no-active-membership.test.ts covers login after a deactivation
+// written in SQL): a deactivation ends access to the company on the member's next request, in
+// every open session and on every instance; with no active membership left the account's sessions
+// are deleted and login answers account_deactivated; reactivation restores the same roles.
+// Also rule 2: a role change through the API applies on the member's next request.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../server/app.js";
+import { memoryThrottleStore } from "../server/ratelimit/throttle-store.js";
+import { testDatabaseKinds } from "./support/databases.js";
+import { createHarness, type Harness, TEST_PASSWORD } from "./support/harness.js";
+
+describe.each(testDatabaseKinds)("rule 9: deactivation through the API on %s", (kind) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness(kind);
+  });
+  afterAll(() => h?.close());
+
+  async function adminOf(company: Awaited<ReturnType<Harness["company"]>>) {
+    const cookie = await h.login(company.admin.email);
+    await h.elevate(cookie);
+    return cookie;
+  }
+  const post = (cookie: string, companyId: string, memberId: string, action: string) =>
+    h.inject(cookie, {
+      method: "POST",
+      url: `/api/companies/${companyId}/members/${memberId}/${action}`,
+      payload: {},
+    });
+
+  it("logs an account out everywhere when its only membership is deactivated, and refuses its login", async () => {
+    const company = await h.company("Only Co");
+    const admin = await adminOf(company);
+    const member = await h.member(company, ["finance"]);
+    const first = await h.login(member.email);
+    const second = await h.login(member.email);
+    expect((await h.inject(first, { url: `/api/companies/${company.id}/transactions` })).statusCode).toBe(
+      200,
+    );
+
+    const response = await post(admin, company.id, member.memberId, "deactivate");
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json()).toMatchObject({ status: "deactivated", roles: [{ key: "finance" }] });
+
+    for (const cookie of [first, second]) {
+      const next = await h.inject(cookie, { url: `/api/companies/${company.id}/transactions` });
+      expect(next.statusCode).toBe(401);
+      expect((await h.inject(cookie, { url: "/api/me" })).statusCode).toBe(401);
+    }
+    const sessions = await h.db
+      .selectFrom("sessions")
+      .select("id")
+      .where("account_id", "=", member.id)
+      .execute();
+    expect(sessions).toEqual([]);
+    const login = await h.inject(null, {
+      method: "POST",
+      url: "/api/auth/login",
+      payload: { email: member.email, password: TEST_PASSWORD },
+    });
+    expect(login.statusCode).toBe(403);
+    expect(login.json().error.code).toBe("account_deactivated");
+    const event = await h.db
+      .selectFrom("audit_events")
+      .select("details")
+      .where("action", "=", "member.deactivated")
+      .where("target_id", "=", member.memberId)
+      .executeTakeFirstOrThrow();
+    expect(event.details).toMatchObject({
+      before: { status: "active" },
+      after: { status: "deactivated" },
+      sessionsEnded: 2,
+    });
+  });
+
+  it("takes the company from the open sessions of a member active elsewhere, on every instance", async () => {
+    const company = await h.company("Leaving Co");
+    const elsewhere = await h.company("Staying Co");
+    const admin = await adminOf(company);
+    const member = await h.member(company, ["admin"]);
+    await h.db.insertInto("members").values({ company_id: elsewhere.id, account_id: member.id }).execute();
+    const cookie = await h.login(member.email);
+    await h.elevate(cookie);
+    // A second instance of the app on the same database, as behind a load balancer.
+    const other = await buildApp({
+      database: h.database,
+      config: h.config,
+      clock: h.clock,
+      throttle: memoryThrottleStore(),
+      webDistDir: "/nonexistent",
+    });
+    await other.ready();
+    try {
+      const onOther = () =>
+        other.inject({
+          url: `/api/companies/${company.id}`,
+          headers: { cookie: `${h.cookieName}=${cookie}` },
+        });
+      expect((await onOther()).statusCode).toBe(200);
+
+      expect((await post(admin, company.id, member.memberId, "deactivate")).statusCode).toBe(200);
+
+      const next = await h.inject(cookie, { url: `/api/companies/${company.id}` });
+      expect(next.statusCode).toBe(404);
+      expect(next.json().error.code).toBe("not_found");
+      expect((await onOther()).statusCode).toBe(404);
+      // Not even the member actions stay open, although the session passed a step-up.
+      const attempt = await post(cookie, company.id, company.admin.memberId, "deactivate");
+      expect(attempt.statusCode).toBe(404);
+      // The session itself lives on for the other company.
+      expect((await h.inject(cookie, { url: `/api/companies/${elsewhere.id}/roles` })).statusCode).toBe(200);
+      const companies = (await h.inject(cookie, { url: "/api/companies" })).json().items;
+      expect(companies.map((c: { id: string }) => c.id)).toEqual([elsewhere.id]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("reactivates a member with the same roles", async () => {
+    const company = await h.company("Return Co");
+    const admin = await adminOf(company);
+    const member = await h.member(company, ["finance", "developer"]);
+    expect((await post(admin, company.id, member.memberId, "deactivate")).statusCode).toBe(200);
+    const back = await post(admin, company.id, member.memberId, "reactivate");
+    expect(back.statusCode, back.body).toBe(200);
+    expect(back.json()).toMatchObject({
+      status: "active",
+      roles: [
+        { id: company.roleIds.finance, key: "finance" },
+        { id: company.roleIds.developer, key: "developer" },
+      ],
+    });
+    const cookie = await h.login(member.email);
+    const me = (await h.inject(cookie, { url: "/api/me" })).json();
+    expect(me.memberships[0]).toMatchObject({
+      status: "active",
+      permissions: expect.arrayContaining(["developer_center.view", "transactions.download"]),
+    });
+    expect(
+      (await h.inject(cookie, { url: `/api/companies/${company.id}/developer-center` })).statusCode,
+    ).toBe(200);
+    const events = await h.db
+      .selectFrom("audit_events")
+      .select(["action", "details"])
+      .where("target_id", "=", member.memberId)
+      .orderBy("occurred_at")
+      .execute();
+    expect(events.map((e) => e.action)).toEqual(["member.deactivated", "member.reactivated"]);
+    expect(events[1]?.details).toMatchObject({
+      before: { status: "deactivated" },
+      after: { status: "active" },
+    });
+  });
+
+  describe("rule 2: member changes through the API apply on the next request", () => {
+    it("a demoted Admin loses the member actions in every open session at once", async () => {
+      const company = await h.company("Stale Role Co");
+      const admin = await adminOf(company);
+      const demoted = await h.member(company, ["admin"]);
+      const target = await h.member(company, ["operations"]);
+      const first = await h.login(demoted.email);
+      const second = await h.login(demoted.email);
+      await h.elevate(second);
+      expect((await h.inject(first, { url: `/api/companies/${company.id}/members` })).statusCode).toBe(200);
+
+      const put = await h.inject(admin, {
+        method: "PUT",
+        url: `/api/companies/${company.id}/members/${demoted.memberId}/roles`,
+        payload: { roleIds: [company.roleIds.operations], version: 1 },
+      });
+      expect(put.statusCode, put.body).toBe(200);
+
+      expect((await h.inject(first, { url: `/api/companies/${company.id}/members` })).statusCode).toBe(403);
+      const attempt = await post(second, company.id, target.memberId, "deactivate");
+      expect(attempt.statusCode).toBe(403);
+      expect(attempt.json().error).toMatchObject({
+        code: "forbidden",
+        details: { permission: "members.deactivate" },
+      });
+      expect((await h.inject(second, { url: `/api/companies/${company.id}/transactions` })).statusCode).toBe(
+        200,
+      );
+    });
+
+    it("a promoted member gains the new role's access on the next request", async () => {
+      const company = await h.company("Promoted Co");
+      const admin = await adminOf(company);
+      const member = await h.member(company, ["operations"]);
+      const cookie = await h.login(member.email);
+      expect((await h.inject(cookie, { url: `/api/companies/${company.id}/insights` })).statusCode).toBe(403);
+      await h.inject(admin, {
+        method: "PUT",
+        url: `/api/companies/${company.id}/members/${member.memberId}/roles`,
+        payload: { roleIds: [company.roleIds.operations, company.roleIds.data_analytics], version: 1 },
+      });
+      expect((await h.inject(cookie, { url: `/api/companies/${company.id}/insights` })).statusCode).toBe(200);
+    });
+  });
+});
