@@ -11,6 +11,7 @@ import { PermissionGate } from "./components/PermissionGate";
 import { PortalLayout } from "./components/PortalLayout";
 import { StepUpProvider } from "./components/StepUpProvider";
 import { type NavigationEntry, type NavigationKey, navigationEntries } from "./navigation";
+import { AcceptInvitationPage } from "./pages/AcceptInvitationPage";
 import { AccountInfoPage } from "./pages/AccountInfoPage";
 import { AuditLogPage } from "./pages/AuditLogPage";
 import { CompanyInfoPage } from "./pages/CompanyInfoPage";
@@ -87,6 +88,7 @@ export function App() {
               <Route path="/login" element={<LoginPage />} />
               <Route path="/forgot-password" element={<ForgotPasswordPage />} />
               <Route path="/reset-password" element={<ResetPasswordPage />} />
+              <Route path="/invitations/accept" element={<AcceptInvitationPage />} />
               <Route path="/" element={<CompanyRedirectPage />} />
               <Route element={<PortalLayout />}>
                 <Route path="/profile" element={<ProfilePage />} />

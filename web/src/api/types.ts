@@ -1,5 +1,6 @@
 // Request and response shapes of the HTTP API (SPEC §3) used by the web client.
 // All API types live here so the file can be swapped for types generated from the server's OpenAPI.
+import type { components, paths } from "./schema";
 
 /** The permission catalogue (SPEC §1). */
 export type PermissionKey =
@@ -166,4 +167,179 @@ export interface PasswordResetRequest {
 export interface PasswordResetConfirmRequest {
   token: string;
   password: string;
+}
+
+// Portal sections and roles: derived from the generated OpenAPI types (schema.d.ts), so a changed
+// server field breaks the build here rather than at run time.
+
+type JsonBody<Response> = Response extends { content: { "application/json": infer Body } } ? Body : never;
+/** The JSON body of an operation's 200 (or 201) answer. */
+type OkBody<Operation> = Operation extends { responses: { 200: infer Response } }
+  ? JsonBody<Response>
+  : Operation extends { responses: { 201: infer Response } }
+    ? JsonBody<Response>
+    : never;
+type QueryOf<Operation> = Operation extends { parameters: { query?: infer Query } }
+  ? NonNullable<Query>
+  : never;
+type RequestOf<Operation> = Operation extends { requestBody: { content: { "application/json": infer Body } } }
+  ? Body
+  : never;
+
+type TransactionsOperation = paths["/api/companies/{cid}/transactions"]["get"];
+/** A page of `GET /api/companies/{cid}/transactions` (`transactions.view`). */
+export type TransactionPage = OkBody<TransactionsOperation>;
+export type Transaction = TransactionPage["items"][number];
+/** The filters shared by the list and `…/transactions/export` (ISO 8601 `from` inclusive, `to` exclusive). */
+export type TransactionFilters = QueryOf<paths["/api/companies/{cid}/transactions/export"]["get"]>;
+export type TransactionStatus = NonNullable<TransactionFilters["status"]>;
+export type PaymentMethod = NonNullable<TransactionFilters["paymentMethod"]>;
+
+/** A page of `GET /api/companies/{cid}/settlements` (`settlements.view`). */
+export type SettlementPage = OkBody<paths["/api/companies/{cid}/settlements"]["get"]>;
+export type Settlement = SettlementPage["items"][number];
+export type SettlementFilters = QueryOf<paths["/api/companies/{cid}/settlements/export"]["get"]>;
+export type SettlementStatus = NonNullable<SettlementFilters["status"]>;
+
+/** `GET /api/companies/{cid}/developer-center` (`developer_center.view`). */
+export type DeveloperCenter = OkBody<paths["/api/companies/{cid}/developer-center"]["get"]>;
+export type ApiKey = DeveloperCenter["apiKeys"][number];
+export type Webhook = DeveloperCenter["webhooks"][number];
+
+/** `GET /api/companies/{cid}/insights` (`insights.view`); rates are fractions (0.97), null without data. */
+export type Insights = OkBody<paths["/api/companies/{cid}/insights"]["get"]>;
+export type InsightsQuery = QueryOf<paths["/api/companies/{cid}/insights"]["get"]>;
+export type PaymentMethodPerformance = Insights["byPaymentMethod"][number];
+export type ErrorReportEntry = Insights["errors"][number];
+export type DailyVolume = Insights["daily"][number];
+
+/** An item of `GET /api/permissions`: the catalogue with the UI's labels and descriptions. */
+export type PermissionDescription = OkBody<paths["/api/permissions"]["get"]>["items"][number];
+export type PermissionCatalogue = OkBody<paths["/api/permissions"]["get"]>;
+
+/** A predefined or custom role of a company (`GET /api/companies/{cid}/roles`). */
+export type Role = components["schemas"]["Role"];
+export type RoleList = OkBody<paths["/api/companies/{cid}/roles"]["get"]>;
+/** `POST /api/companies/{cid}/roles` (`roles.manage` + step-up) → `201` Role. */
+export type RoleCreateRequest = RequestOf<paths["/api/companies/{cid}/roles"]["post"]>;
+/** `PATCH /api/companies/{cid}/roles/{roleId}` (`roles.manage` + step-up) → Role. */
+export type RoleUpdateRequest = RequestOf<paths["/api/companies/{cid}/roles/{roleId}"]["patch"]>;
+
+// Members, invitations and the audit log: written by hand after server/{members,invitations,audit}/
+// routes.ts until schema.d.ts is regenerated with those routes.
+
+/** A page of a keyset-paginated collection (SPEC §3); `totalExact: false` means "at least `total`". */
+export interface CollectionPage<Item> {
+  items: Item[];
+  total: number;
+  totalExact: boolean;
+  nextCursor: string | null;
+}
+
+/** An item of `GET /api/companies/{cid}/members` (`members.view`), also the answer of every member change. */
+export interface Member {
+  id: string;
+  accountId: string;
+  email: string;
+  name: string;
+  roles: RoleSummary[];
+  status: MembershipStatus;
+  joinedAt: string;
+  lastActiveAt: string | null;
+  /** Sent back with a change; a member changed since answers `409 conflict`. */
+  version: number;
+}
+
+export type MemberPage = CollectionPage<Member>;
+
+/** The member list's search: `email` a case-insensitive substring, `role` a role id or predefined key. */
+export interface MemberFilters {
+  email?: string;
+  role?: string;
+  status?: MembershipStatus;
+}
+
+/** `PUT /api/companies/{cid}/members/{memberId}/roles` (`members.edit_roles` + step-up) → Member. */
+export interface MemberRolesChangeRequest {
+  roleIds: string[];
+  version: number;
+}
+
+/** `POST …/members/{memberId}/deactivate` and `…/reactivate` (`members.deactivate` + step-up) → Member. */
+export interface MemberStatusChangeRequest {
+  version?: number;
+}
+
+export type InvitationStatus = "pending" | "accepted" | "revoked" | "expired";
+
+/** An invitation as the company sees it (`members.invite`); never its token. */
+export interface Invitation {
+  id: string;
+  email: string;
+  roles: RoleSummary[];
+  status: InvitationStatus;
+  expiresAt: string;
+  invitedBy: { accountId: string; name: string; email: string } | null;
+  createdAt: string;
+  lastSentAt: string;
+}
+
+export type InvitationPage = CollectionPage<Invitation>;
+
+/** `POST /api/companies/{cid}/invitations` (`members.invite` + step-up) → `201` Invitation. */
+export interface InvitationRequest {
+  email: string;
+  roleIds: string[];
+  acceptTerms: boolean;
+}
+
+/** `GET /api/invitations/{token}` (public): what the link offers. */
+export interface PublicInvitation {
+  companyName: string;
+  email: string;
+  roles: RoleSummary[];
+  invitedBy: { name: string; email: string } | null;
+  expiresAt: string;
+  /** An account exists for the invited email: it accepts with its session or password. */
+  accountExists: boolean;
+}
+
+/** `POST /api/invitations/{token}/accept`: `{name, password}` (new person), `{password}`, or `{}` (session). */
+export interface InvitationAcceptRequest {
+  name?: string;
+  password?: string;
+}
+
+/** `200` of `POST /api/invitations/{token}/accept`: the person is logged in (as `me`) and a member. */
+export interface InvitationAcceptance {
+  companyId: string;
+  me: Me;
+}
+
+export type AuditOutcome = "success" | "denied" | "failure";
+
+/** An item of `GET /api/companies/{cid}/audit-events` (`audit.view`), newest first. */
+export interface AuditEvent {
+  id: string;
+  occurredAt: string;
+  action: string;
+  outcome: AuditOutcome;
+  actor: { accountId: string; email: string | null } | null;
+  target: { type: string; id: string } | null;
+  details: Record<string, unknown>;
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+}
+
+export type AuditEventPage = CollectionPage<AuditEvent>;
+
+/** Filters of the audit log and its CSV export: `action` exact (`member.deactivated`) or a category
+ * (`member`), `actor` an account id or email, `from` inclusive and `to` exclusive (ISO 8601). */
+export interface AuditFilters {
+  action?: string;
+  actor?: string;
+  from?: string;
+  to?: string;
+  outcome?: AuditOutcome;
 }

@@ -13,14 +13,18 @@ function characterCount(value: string): number {
 export function NewPasswordFields({
   name = "newPassword",
   confirmName = "confirmPassword",
+  label = "New password",
+  confirmLabel = "Confirm new password",
 }: {
   name?: string;
   confirmName?: string;
+  label?: string;
+  confirmLabel?: string;
 }) {
   return (
     <>
       <Form.Item
-        label="New password"
+        label={label}
         name={name}
         extra={`At least ${MIN_LENGTH} characters. Avoid common passwords and your email address.`}
         rules={[
@@ -38,7 +42,7 @@ export function NewPasswordFields({
         <Input.Password autoComplete="new-password" />
       </Form.Item>
       <Form.Item
-        label="Confirm new password"
+        label={confirmLabel}
         name={confirmName}
         dependencies={[name]}
         rules={[

@@ -11,3 +11,19 @@ export function formatTime(iso: string): string {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : time.format(date);
 }
+
+const date = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
+// Settlement periods and Insights days are whole UTC days; shown in the reader's zone they would
+// slip to the previous or next day.
+const utcDate = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeZone: "UTC" });
+
+export function formatDate(iso: string): string {
+  const value = new Date(iso);
+  return Number.isNaN(value.getTime()) ? iso : date.format(value);
+}
+
+/** The calendar day of a UTC midnight (or any instant), as it reads in UTC. */
+export function formatUtcDate(iso: string): string {
+  const value = new Date(iso);
+  return Number.isNaN(value.getTime()) ? iso : utcDate.format(value);
+}

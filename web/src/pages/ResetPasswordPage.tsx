@@ -6,6 +6,7 @@ import { Link } from "react-router-dom";
 import { isApiError } from "../api/client";
 import { useConfirmPasswordReset } from "../api/queries";
 import { describeError } from "../components/errorMessages";
+import { readFragmentToken, removeFragmentFromAddressBar } from "../components/fragmentToken";
 import { NewPasswordFields } from "../components/NewPasswordFields";
 import { useDocumentTitle } from "../components/PageTitle";
 import { PublicCard } from "../components/PublicCard";
@@ -13,11 +14,6 @@ import { PublicCard } from "../components/PublicCard";
 interface ResetForm {
   password: string;
   confirmPassword: string;
-}
-
-function readResetToken(): string | null {
-  const token = new URLSearchParams(window.location.hash.slice(1)).get("token");
-  return token === null || token === "" ? null : token;
 }
 
 function InvalidLink() {
@@ -31,22 +27,16 @@ function InvalidLink() {
   );
 }
 
-/** Replaced, not pushed: the history entry keeps no token for Back or a synced browser history. */
-function removeFragmentFromAddressBar(): void {
-  if (window.location.hash === "") return;
-  window.history.replaceState(window.history.state, "", window.location.pathname + window.location.search);
-}
-
 export function ResetPasswordPage() {
   // Read during the first render; the fragment leaves the address bar right after it.
-  const [token, setToken] = useState(readResetToken);
+  const [token, setToken] = useState(readFragmentToken);
   const confirmReset = useConfirmPasswordReset();
   useDocumentTitle("Set a new password");
 
   // A link opened again in this tab changes only the fragment: no reload, so it is picked up here
   // and the page starts over with it.
   const takeTokenFromAddressBar = useEffectEvent(() => {
-    const fresh = readResetToken();
+    const fresh = readFragmentToken();
     if (fresh !== null) {
       setToken(fresh);
       if (!confirmReset.isIdle) confirmReset.reset();

@@ -1,7 +1,84 @@
-// Account > Roles (`roles.manage`): predefined and custom roles.
-// A placeholder until a later issue builds the section.
-import { SectionPlaceholder } from "../components/SectionPlaceholder";
+// Account > Roles (`roles.manage`): the five predefined roles and the company's custom roles;
+// `Create role`, and `Edit` / `Delete` of custom roles.
+import { Button, Flex, Typography } from "antd";
+import { useState } from "react";
+import { usePermissionCatalogue, useRoles } from "../api/queries";
+import type { Role } from "../api/types";
+import { useCurrentMembership } from "../components/CurrentMembership";
+import { PageTitle } from "../components/PageTitle";
+import { QueryErrorResult } from "../components/QueryErrorResult";
+import { DeleteRoleModal } from "../components/roles/DeleteRoleModal";
+import { RoleEditorDrawer, type RoleEditorTarget } from "../components/roles/RoleEditorDrawer";
+import { RolesTable } from "../components/roles/RolesTable";
+import { useCan } from "../components/useCan";
+
+/** A window on screen (`open`) or playing its closing animation; `key` makes each opening fresh. */
+interface Opened<T> {
+  target: T;
+  open: boolean;
+  key: number;
+}
 
 export function RolesPage() {
-  return <SectionPlaceholder title="Roles" />;
+  const { membership } = useCurrentMembership();
+  const companyId = membership.companyId;
+  const canManage = useCan("roles.manage");
+  const roles = useRoles(companyId);
+  const catalogue = usePermissionCatalogue();
+  const [editor, setEditor] = useState<Opened<RoleEditorTarget> | null>(null);
+  const [deletion, setDeletion] = useState<Opened<Role> | null>(null);
+
+  const labelOf = (key: string) =>
+    catalogue.data?.items.find((permission) => permission.key === key)?.label ?? key;
+  const openEditor = (target: RoleEditorTarget) => setEditor({ target, open: true, key: Date.now() });
+
+  return (
+    <>
+      <Flex justify="space-between" align="center" gap="middle" wrap>
+        <PageTitle>Roles</PageTitle>
+        {canManage && (
+          <Button type="primary" onClick={() => openEditor(null)}>
+            Create role
+          </Button>
+        )}
+      </Flex>
+      <Typography.Paragraph type="secondary">
+        A member may hold several roles and gets every permission of each. Predefined roles cannot be changed;
+        custom roles are composed from the same permissions.
+      </Typography.Paragraph>
+      {roles.isError ? (
+        <QueryErrorResult error={roles.error} onRetry={() => roles.refetch()} />
+      ) : (
+        <RolesTable
+          roles={roles.data?.items}
+          catalogue={catalogue.data?.items}
+          isLoading={roles.isPending}
+          onEdit={openEditor}
+          onDelete={(role) => setDeletion({ target: role, open: true, key: Date.now() })}
+        />
+      )}
+      {editor !== null && (
+        <RoleEditorDrawer
+          key={editor.key}
+          companyId={companyId}
+          role={editor.target}
+          catalogue={catalogue.data?.items}
+          open={editor.open}
+          onClose={() => setEditor({ ...editor, open: false })}
+          afterClose={() => setEditor(null)}
+        />
+      )}
+      {deletion !== null && (
+        <DeleteRoleModal
+          key={deletion.key}
+          companyId={companyId}
+          role={deletion.target}
+          open={deletion.open}
+          onClose={() => setDeletion({ ...deletion, open: false })}
+          afterClose={() => setDeletion(null)}
+          labelOf={labelOf}
+        />
+      )}
+    </>
+  );
 }

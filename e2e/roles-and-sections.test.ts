@@ -1,0 +1,135 @@
+// Browser tests for the sections each role opens: every predefined role logs in and sees exactly
+// the menu entries its permissions open, and Finance downloads a transactions CSV whose rows are
+// the ones the API lists for the same filter.
+import fs from "node:fs";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PredefinedRoleKey } from "../server/access/permissions.js";
+import { launchBrowser, startPortal } from "./support/portal.js";
+
+type Portal = Awaited<ReturnType<typeof startPortal>>;
+
+// SPEC §1, read as menus: what each predefined role must see, in order.
+const MENUS: Record<PredefinedRoleKey, string[]> = {
+  admin: [
+    "Home",
+    "Transactions",
+    "Settlements",
+    "Account",
+    "Member list",
+    "Roles",
+    "Audit log",
+    "Company info",
+    "Account info",
+  ],
+  finance: ["Home", "Transactions", "Settlements"],
+  operations: ["Home", "Transactions"],
+  developer: ["Home", "Developer Center"],
+  data_analytics: ["Home", "Insights"],
+};
+
+async function logIn(page: Page, portal: Portal, role: PredefinedRoleKey) {
+  const person = portal.credentials(role);
+  await page.goto(`${portal.url}/login`);
+  await page.getByLabel("Email").fill(person.email);
+  await page.getByLabel("Password").fill(person.password);
+  await page.getByRole("button", { name: "Log in", exact: true }).click();
+  await page.waitForURL(/\/c\/[0-9a-f-]{36}/);
+}
+
+async function menuLabels(page: Page): Promise<string[]> {
+  const items = page.getByRole("menuitem");
+  await items.first().waitFor();
+  return (await items.allTextContents()).map((text) => text.trim()).filter(Boolean);
+}
+
+describe("roles open their sections in Chromium", () => {
+  let portal: Portal;
+  let browser: Browser;
+  beforeAll(async () => {
+    portal = await startPortal();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await portal?.close();
+  });
+
+  for (const role of Object.keys(MENUS) as PredefinedRoleKey[]) {
+    it(`${role} sees exactly ${MENUS[role].join(", ")}`, async () => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await logIn(page, portal, role);
+      await expect.poll(() => menuLabels(page)).toEqual(MENUS[role]);
+      // Each visible section opens with its content, not an access error.
+      for (const entry of MENUS[role].filter((e) => !["Home", "Account"].includes(e))) {
+        await page.getByRole("menuitem", { name: entry }).click();
+        await expect
+          .poll(() => page.getByRole("heading", { name: entry }).count(), { message: entry })
+          .toBeGreaterThan(0);
+        expect(await page.getByText("You do not have access to this page").count(), entry).toBe(0);
+      }
+      await context.close();
+    });
+  }
+
+  it("Finance downloads the failed transactions as a CSV with the rows the API lists", async () => {
+    const context = await browser.newContext({ acceptDownloads: true });
+    const page = await context.newPage();
+    await logIn(page, portal, "finance");
+    await page.getByRole("menuitem", { name: "Transactions" }).click();
+    await page.getByLabel("Status").click();
+    await page.locator('.ant-select-item-option[title="Failed"]').click();
+    const download = page.getByRole("link", { name: "Download" });
+    await expect.poll(() => download.getAttribute("href")).toContain("status=failed");
+
+    const [file] = await Promise.all([page.waitForEvent("download"), download.click()]);
+    expect(file.suggestedFilename()).toMatch(/^transactions-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = fs.readFileSync((await file.path()) as string, "utf8");
+    const lines = csv.trimEnd().split("\r\n");
+    expect(lines[0]).toBe(
+      "id,occurred_at,merchant_reference,amount,currency,payment_method,status,error_code,settlement_batch_id",
+    );
+
+    const listed = await page.evaluate(
+      async (href) => {
+        const url = new URL(href, window.location.origin);
+        const ids: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const query: URLSearchParams = new URLSearchParams({
+            status: "failed",
+            limit: "100",
+            ...(cursor ? { cursor } : {}),
+          });
+          const body: { items: { id: string }[]; nextCursor: string | null } = await (
+            await fetch(`${url.pathname.replace(/\/export$/, "")}?${query}`)
+          ).json();
+          ids.push(...body.items.map((t: { id: string }) => t.id));
+          cursor = body.nextCursor;
+        } while (cursor);
+        return ids;
+      },
+      (await download.getAttribute("href")) as string,
+    );
+    const rows = lines.slice(1).map((line) => line.split(","));
+    expect(rows.map((r) => r[0])).toEqual(listed);
+    expect(rows.every((r) => r[6] === "failed" && (r[7] ?? "").length > 0)).toBe(true);
+    await context.close();
+  });
+
+  it("Operations sees transactions but no Download, and the export is refused anyway", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await logIn(page, portal, "operations");
+    await page.getByRole("menuitem", { name: "Transactions" }).click();
+    await expect.poll(() => page.getByRole("heading", { name: "Transactions" }).count()).toBeGreaterThan(0);
+    expect(await page.getByRole("link", { name: "Download" }).count()).toBe(0);
+    const status = await page.evaluate(async () => {
+      const companyId = window.location.pathname.split("/")[2];
+      return (await fetch(`/api/companies/${companyId}/transactions/export`)).status;
+    });
+    expect(status).toBe(403);
+    await context.close();
+  });
+});

@@ -1,0 +1,53 @@
+// TanStack Query hooks of the member list and the three member changes (roles, deactivation,
+// reactivation). Each change needs a fresh Email Verification, which the API client asks for by itself.
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { apiClient, apiPath } from "./client";
+import { type PageRequest, queryKeys, queryString } from "./queries";
+import type { Member, MemberFilters, MemberPage, MemberRolesChangeRequest } from "./types";
+
+export const memberQueryKeys = {
+  members: (companyId: string) => ["companies", companyId, "members"] as const,
+};
+
+export function useMembers(companyId: string, filters: MemberFilters, page: PageRequest) {
+  return useQuery({
+    queryKey: [...memberQueryKeys.members(companyId), filters, page],
+    queryFn: ({ signal }) =>
+      apiClient.get<MemberPage>(
+        apiPath("companies", companyId, "members") + queryString({ ...filters, ...page }),
+        { signal },
+      ),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** After any change, or a refusal that says the list was stale: the list and the roles' member counts. */
+function useRefreshMembers(companyId: string) {
+  const queryClient = useQueryClient();
+  return () => {
+    void queryClient.invalidateQueries({ queryKey: memberQueryKeys.members(companyId) });
+    void queryClient.invalidateQueries({ queryKey: queryKeys.roles(companyId) });
+  };
+}
+
+export function useChangeMemberRoles(companyId: string) {
+  const refresh = useRefreshMembers(companyId);
+  return useMutation({
+    mutationFn: ({ memberId, request }: { memberId: string; request: MemberRolesChangeRequest }) =>
+      apiClient.put<Member>(apiPath("companies", companyId, "members", memberId, "roles"), request),
+    onSettled: refresh,
+  });
+}
+
+export type MemberStatusChange = "deactivate" | "reactivate";
+
+export function useChangeMemberStatus(companyId: string) {
+  const refresh = useRefreshMembers(companyId);
+  return useMutation({
+    mutationFn: ({ member, change }: { member: Member; change: MemberStatusChange }) =>
+      apiClient.post<Member>(apiPath("companies", companyId, "members", member.id, change), {
+        version: member.version,
+      }),
+    onSettled: refresh,
+  });
+}

@@ -1,0 +1,46 @@
+// Below a cursor-paged table: the total ("1,000+" when the server stopped counting), with
+// `Previous page` / `Next page` only when there is more than one page.
+import { Typography } from "antd";
+import { CursorPager } from "./CursorPager";
+import type { CursorPages } from "./useCursorPages";
+
+const count = new Intl.NumberFormat();
+
+export function PagedListFooter({
+  pages,
+  pageSize,
+  data,
+  isLoading,
+  noun,
+}: {
+  pages: CursorPages;
+  pageSize: number;
+  data: { items: unknown[]; total: number; totalExact: boolean; nextCursor: string | null } | undefined;
+  isLoading: boolean;
+  /** What is counted, plural: "members". */
+  noun: string;
+}) {
+  if (data === undefined) return null;
+  if (pages.pageIndex === 0 && data.nextCursor === null) {
+    const total = data.totalExact ? count.format(data.total) : `${count.format(data.total)}+`;
+    return (
+      <Typography.Paragraph type="secondary" aria-live="polite" style={{ marginTop: 16 }}>
+        Total: {total} {noun}
+      </Typography.Paragraph>
+    );
+  }
+  return (
+    <CursorPager
+      pageIndex={pages.pageIndex}
+      pageSize={pageSize}
+      itemCount={data.items.length}
+      total={data.total}
+      isTotalExact={data.totalExact}
+      nextCursor={data.nextCursor}
+      isLoading={isLoading}
+      noun={noun}
+      onPrevious={pages.goToPrevious}
+      onNext={pages.goToNext}
+    />
+  );
+}

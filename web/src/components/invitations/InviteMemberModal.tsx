@@ -1,0 +1,248 @@
+// `Invite new member` (user guide §2): step 1 takes the email address and the role(s), each role's
+// permissions shown on the right; step 2 confirms them with the terms box, then `Send Invitation`
+// (the Email Verification window opens by itself when the session needs it).
+import { Alert, App, Button, Checkbox, Descriptions, Flex, Form, Input, Modal, Skeleton, Steps } from "antd";
+import { useState } from "react";
+import { isApiError } from "../../api/client";
+import { useInviteMember, useResendInvitation } from "../../api/invitationQueries";
+import { usePermissionCatalogue, useRoles } from "../../api/queries";
+import {
+  PermissionLabelList,
+  permissionLabels,
+  permissionsOfRoles,
+  RolePicker,
+  RoleTags,
+} from "../members/RolePicker";
+import { QueryErrorResult } from "../QueryErrorResult";
+import { describeInvitationError } from "./describeInvitationError";
+
+export const TERMS_LABEL = "I confirm this person may access the company's data under the merchant terms";
+
+interface InvitationDraft {
+  email: string;
+  roleIds: string[];
+}
+
+function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: () => void }) {
+  const { message } = App.useApp();
+  const roles = useRoles(companyId);
+  const catalogue = usePermissionCatalogue();
+  const invite = useInviteMember(companyId);
+  const resend = useResendInvitation(companyId);
+  const [form] = Form.useForm<InvitationDraft>();
+  const [step, setStep] = useState(0);
+  const [draft, setDraft] = useState<InvitationDraft | null>(null);
+  const [isTermsAccepted, setIsTermsAccepted] = useState(false);
+  const [failure, setFailure] = useState<{ message: string; pendingInvitationId: string | null } | null>(
+    null,
+  );
+
+  if (roles.isError || catalogue.isError) {
+    return (
+      <QueryErrorResult
+        error={roles.error ?? catalogue.error}
+        onRetry={() => {
+          void roles.refetch();
+          void catalogue.refetch();
+        }}
+      />
+    );
+  }
+  if (roles.isPending || catalogue.isPending) return <Skeleton active />;
+  const allRoles = roles.data.items;
+
+  const next = async () => {
+    try {
+      const values = await form.validateFields();
+      setDraft({ email: values.email.trim(), roleIds: values.roleIds });
+      setFailure(null);
+      setStep(1);
+    } catch {
+      // The form shows what is missing.
+    }
+  };
+
+  const send = () => {
+    if (draft === null || !isTermsAccepted) return;
+    setFailure(null);
+    invite.mutate(
+      { email: draft.email, roleIds: draft.roleIds, acceptTerms: true },
+      {
+        onSuccess: () => {
+          void message.success("The invitation was sent successfully");
+          onDone();
+        },
+        onError: (error) => {
+          const pendingId =
+            isApiError(error) &&
+            error.code === "invitation_pending" &&
+            typeof error.details.invitationId === "string"
+              ? error.details.invitationId
+              : null;
+          setFailure({ message: describeInvitationError(error), pendingInvitationId: pendingId });
+        },
+      },
+    );
+  };
+
+  const resendPending = (invitationId: string) => {
+    resend.mutate(invitationId, {
+      onSuccess: () => {
+        void message.success("Invitation resent");
+        onDone();
+      },
+      onError: (error) => setFailure({ message: describeInvitationError(error), pendingInvitationId: null }),
+    });
+  };
+
+  const chosenRoles = allRoles.filter((role) => draft?.roleIds.includes(role.id));
+
+  return (
+    <>
+      <Steps
+        size="small"
+        current={step}
+        items={[{ title: "Email and roles" }, { title: "Confirm and send" }]}
+        style={{ marginBottom: 24 }}
+      />
+      {/* Kept mounted on step 2, so Back returns to what was typed. */}
+      <Form<InvitationDraft>
+        form={form}
+        name="invite-member"
+        layout="vertical"
+        requiredMark={false}
+        initialValues={{ email: "", roleIds: [] }}
+        onFinish={() => void next()}
+        style={{ display: step === 0 ? undefined : "none" }}
+      >
+        <Form.Item
+          label="Email address"
+          name="email"
+          rules={[
+            { required: true, whitespace: true, message: "Enter the email address of the person to invite" },
+            { pattern: /^\s*[^\s@]+@[^\s@]+\s*$/, message: "Enter a valid email address" },
+          ]}
+        >
+          <Input inputMode="email" autoComplete="off" spellCheck={false} maxLength={320} autoFocus />
+        </Form.Item>
+        <Form.Item
+          label="Role"
+          name="roleIds"
+          extra="A member may hold several roles; their permissions add up."
+          rules={[{ required: true, type: "array", min: 1, message: "Select at least one role" }]}
+        >
+          <RolePicker roles={allRoles} catalogue={catalogue.data.items} />
+        </Form.Item>
+      </Form>
+      {step === 1 && draft !== null && (
+        <>
+          <Descriptions
+            bordered
+            column={1}
+            size="small"
+            items={[
+              { key: "email", label: "Email address", children: draft.email },
+              { key: "roles", label: "Roles", children: <RoleTags roles={chosenRoles} /> },
+              {
+                key: "permissions",
+                label: "Permissions",
+                children: (
+                  <PermissionLabelList
+                    labels={permissionLabels(
+                      permissionsOfRoles(draft.roleIds, allRoles),
+                      catalogue.data.items,
+                    )}
+                  />
+                ),
+              },
+            ]}
+          />
+          <Checkbox
+            checked={isTermsAccepted}
+            onChange={(event) => setIsTermsAccepted(event.target.checked)}
+            style={{ marginTop: 16 }}
+          >
+            {TERMS_LABEL}
+          </Checkbox>
+        </>
+      )}
+      {failure !== null && (
+        <Alert
+          type="error"
+          showIcon
+          role="alert"
+          message={failure.message}
+          style={{ marginTop: 16 }}
+          action={
+            failure.pendingInvitationId !== null && (
+              <Button
+                size="small"
+                loading={resend.isPending}
+                onClick={() => failure.pendingInvitationId && resendPending(failure.pendingInvitationId)}
+              >
+                Resend it
+              </Button>
+            )
+          }
+        />
+      )}
+      <Flex justify="flex-end" gap="small" style={{ marginTop: 24 }}>
+        {step === 0 ? (
+          <>
+            <Button onClick={onDone}>Cancel</Button>
+            <Button type="primary" onClick={() => void next()}>
+              Next
+            </Button>
+          </>
+        ) : (
+          <>
+            <Button
+              onClick={() => {
+                // What is confirmed may change: the box is ticked again for the new choice.
+                setIsTermsAccepted(false);
+                setStep(0);
+              }}
+              disabled={invite.isPending}
+            >
+              Back
+            </Button>
+            <Button
+              type="primary"
+              onClick={send}
+              disabled={!isTermsAccepted}
+              loading={invite.isPending}
+              aria-label="Send Invitation"
+            >
+              Send Invitation
+            </Button>
+          </>
+        )}
+      </Flex>
+    </>
+  );
+}
+
+export function InviteMemberModal({
+  companyId,
+  open,
+  onClose,
+}: {
+  companyId: string;
+  open: boolean;
+  onClose: () => void;
+}) {
+  return (
+    <Modal
+      title="Invite new member"
+      open={open}
+      onCancel={onClose}
+      footer={null}
+      width={760}
+      destroyOnHidden
+      maskClosable={false}
+    >
+      {/* Gone as the window starts closing, so its rows never double the invitation list's. */}
+      {open && <InviteMemberSteps companyId={companyId} onDone={onClose} />}
+    </Modal>
+  );
+}

@@ -1,0 +1,186 @@
+// `Change Role` (user guide §4): step 1 selects the new role(s) with their permissions beside them,
+// step 2 confirms the member's information; `Confirm` saves (after Email Verification if needed).
+import { Alert, App, Button, Descriptions, Flex, Modal, Skeleton, Steps, Typography } from "antd";
+import { useState } from "react";
+import { isApiError } from "../../api/client";
+import { useChangeMemberRoles } from "../../api/memberQueries";
+import { usePermissionCatalogue, useRoles } from "../../api/queries";
+import type { Member } from "../../api/types";
+import { QueryErrorResult } from "../QueryErrorResult";
+import { describeMemberChangeError } from "./describeMemberChangeError";
+import {
+  PermissionLabelList,
+  permissionLabels,
+  permissionsOfRoles,
+  RolePicker,
+  RoleTags,
+} from "./RolePicker";
+
+function isSameSet(left: readonly string[], right: readonly string[]): boolean {
+  return left.length === right.length && left.every((id) => right.includes(id));
+}
+
+function ChangeRoleSteps({
+  companyId,
+  member,
+  onDone,
+}: {
+  companyId: string;
+  member: Member;
+  onDone: () => void;
+}) {
+  const { message } = App.useApp();
+  const roles = useRoles(companyId);
+  const catalogue = usePermissionCatalogue();
+  const changeRoles = useChangeMemberRoles(companyId);
+  const currentRoleIds = member.roles.map((role) => role.id);
+  const [step, setStep] = useState(0);
+  const [roleIds, setRoleIds] = useState<string[]>(currentRoleIds);
+  const [hint, setHint] = useState<string | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+
+  if (roles.isError || catalogue.isError) {
+    const error = roles.error ?? catalogue.error;
+    return (
+      <QueryErrorResult
+        error={error}
+        onRetry={() => {
+          void roles.refetch();
+          void catalogue.refetch();
+        }}
+      />
+    );
+  }
+  if (roles.isPending || catalogue.isPending) return <Skeleton active />;
+
+  const allRoles = roles.data.items;
+  const newRoles = allRoles.filter((role) => roleIds.includes(role.id));
+
+  const next = () => {
+    if (roleIds.length === 0) return setHint("Select at least one role.");
+    if (isSameSet(roleIds, currentRoleIds)) return setHint("Select roles different from the current ones.");
+    setHint(null);
+    setFailure(null);
+    setStep(1);
+  };
+
+  const confirm = () => {
+    setFailure(null);
+    changeRoles.mutate(
+      { memberId: member.id, request: { roleIds, version: member.version } },
+      {
+        onSuccess: () => {
+          void message.success("Your edit is saved successfully");
+          onDone();
+        },
+        onError: (error) => {
+          setFailure(describeMemberChangeError(error));
+          // The member changed meanwhile: the list reloads (onSettled), and this window follows it.
+          if (isApiError(error) && error.code === "conflict") setStep(0);
+        },
+      },
+    );
+  };
+
+  return (
+    <>
+      <Steps
+        size="small"
+        current={step}
+        items={[{ title: "Select a new role" }, { title: "Confirm the member's information" }]}
+        style={{ marginBottom: 24 }}
+      />
+      {step === 0 ? (
+        <>
+          <Typography.Paragraph>
+            Select a new role for <Typography.Text strong>{member.email}</Typography.Text>. A member may hold
+            several roles; their permissions add up.
+          </Typography.Paragraph>
+          <RolePicker
+            roles={allRoles}
+            catalogue={catalogue.data.items}
+            value={roleIds}
+            onChange={(next) => {
+              setRoleIds(next);
+              setHint(null);
+            }}
+          />
+          {hint !== null && (
+            <Alert type="warning" showIcon message={hint} style={{ marginTop: 16 }} role="alert" />
+          )}
+        </>
+      ) : (
+        <Descriptions
+          bordered
+          column={1}
+          size="small"
+          items={[
+            { key: "email", label: "Email", children: member.email },
+            { key: "name", label: "Name", children: member.name },
+            { key: "current", label: "Current roles", children: <RoleTags roles={member.roles} /> },
+            { key: "new", label: "New roles", children: <RoleTags roles={newRoles} /> },
+            {
+              key: "permissions",
+              label: "New permissions",
+              children: (
+                <PermissionLabelList
+                  labels={permissionLabels(permissionsOfRoles(roleIds, allRoles), catalogue.data.items)}
+                />
+              ),
+            },
+          ]}
+        />
+      )}
+      {failure !== null && (
+        <Alert type="error" showIcon message={failure} style={{ marginTop: 16 }} role="alert" />
+      )}
+      <Flex justify="flex-end" gap="small" style={{ marginTop: 24 }}>
+        {step === 0 ? (
+          <>
+            <Button onClick={onDone}>Cancel</Button>
+            <Button type="primary" onClick={next}>
+              Next
+            </Button>
+          </>
+        ) : (
+          <>
+            <Button onClick={() => setStep(0)} disabled={changeRoles.isPending}>
+              Back
+            </Button>
+            <Button type="primary" onClick={confirm} loading={changeRoles.isPending} aria-label="Confirm">
+              Confirm
+            </Button>
+          </>
+        )}
+      </Flex>
+    </>
+  );
+}
+
+/** Open while `member` is set; `member` should be the list's current copy, so its version stays fresh. */
+export function ChangeRoleModal({
+  companyId,
+  member,
+  onClose,
+}: {
+  companyId: string;
+  member: Member | null;
+  onClose: () => void;
+}) {
+  return (
+    <Modal
+      title="Change Role"
+      open={member !== null}
+      onCancel={onClose}
+      footer={null}
+      width={760}
+      destroyOnHidden
+      maskClosable={false}
+    >
+      {/* Gone as the window starts closing, so its rows never double the member list's. */}
+      {member !== null && (
+        <ChangeRoleSteps key={member.id} companyId={companyId} member={member} onDone={onClose} />
+      )}
+    </Modal>
+  );
+}

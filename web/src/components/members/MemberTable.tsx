@@ -1,0 +1,109 @@
+// The member list's table: email, name, roles, status, last activity, and the row actions the
+// current member may use (`Change Role`, `Deactivate` / `Reactivate`), never on their own row.
+import { Button, Space, Table, type TableColumnsType, Tag, Typography } from "antd";
+import type { Member } from "../../api/types";
+import { formatDateTime } from "../formatDateTime";
+import { RoleTags } from "./RolePicker";
+
+export interface MemberActions {
+  canEditRoles: boolean;
+  canDeactivate: boolean;
+  onChangeRole: (member: Member) => void;
+  onDeactivate: (member: Member) => void;
+  onReactivate: (member: Member) => void;
+  /** The member being reactivated, if any. */
+  reactivatingId: string | null;
+}
+
+export function MemberTable({
+  members,
+  isLoading,
+  ownAccountId,
+  actions,
+}: {
+  members: readonly Member[] | undefined;
+  isLoading: boolean;
+  ownAccountId: string;
+  actions: MemberActions;
+}) {
+  const hasActions = actions.canEditRoles || actions.canDeactivate;
+
+  const columns: TableColumnsType<Member> = [
+    {
+      key: "email",
+      title: "Email",
+      render: (_, member) => (
+        <>
+          <Typography.Text>{member.email}</Typography.Text>
+          {member.accountId === ownAccountId && (
+            <Tag color="blue" style={{ marginInlineStart: 8 }}>
+              You
+            </Tag>
+          )}
+        </>
+      ),
+    },
+    { key: "name", title: "Name", render: (_, member) => member.name },
+    { key: "roles", title: "Roles", render: (_, member) => <RoleTags roles={member.roles} /> },
+    {
+      key: "status",
+      title: "Status",
+      render: (_, member) =>
+        member.status === "active" ? <Tag color="green">Active</Tag> : <Tag>Deactivated</Tag>,
+    },
+    {
+      key: "lastActiveAt",
+      title: "Last active",
+      render: (_, member) => (member.lastActiveAt === null ? "Never" : formatDateTime(member.lastActiveAt)),
+    },
+  ];
+
+  if (hasActions) {
+    columns.push({
+      key: "actions",
+      title: <span className="visually-hidden">Actions</span>,
+      align: "right",
+      render: (_, member) => {
+        if (member.accountId === ownAccountId) return null;
+        const isActive = member.status === "active";
+        return (
+          <Space size="small">
+            {actions.canEditRoles && (
+              <Button size="small" onClick={() => actions.onChangeRole(member)}>
+                Change Role
+              </Button>
+            )}
+            {actions.canDeactivate && isActive && (
+              <Button size="small" danger onClick={() => actions.onDeactivate(member)}>
+                Deactivate
+              </Button>
+            )}
+            {actions.canDeactivate && !isActive && (
+              <Button
+                size="small"
+                onClick={() => actions.onReactivate(member)}
+                loading={actions.reactivatingId === member.id}
+                aria-label="Reactivate"
+              >
+                Reactivate
+              </Button>
+            )}
+          </Space>
+        );
+      },
+    });
+  }
+
+  return (
+    <Table<Member>
+      rowKey="id"
+      size="middle"
+      columns={columns}
+      dataSource={members}
+      loading={isLoading}
+      pagination={false}
+      scroll={{ x: true }}
+      locale={{ emptyText: "No members match this search." }}
+    />
+  );
+}

@@ -1,0 +1,17 @@
+// A settlement batch's status as a coloured tag, and the statuses the list can be filtered by.
+import { Tag } from "antd";
+import type { SettlementStatus } from "../../api/types";
+
+export const settlementStatusLabels: Record<SettlementStatus, string> = {
+  pending: "Pending",
+  paid: "Paid",
+};
+
+export function SettlementStatusTag({ status }: { status: string }) {
+  const known = status in settlementStatusLabels ? (status as SettlementStatus) : null;
+  return (
+    <Tag color={known === "paid" ? "green" : known === "pending" ? "blue" : "default"}>
+      {known === null ? status : settlementStatusLabels[known]}
+    </Tag>
+  );
+}
