@@ -31,7 +31,9 @@ export function buildWebIfStale() {
       "--logLevel",
       "warn",
     ],
-    { cwd: root, stdio: "inherit" },
+    // Always a production build: under a test runner NODE_ENV=test would make React and Ant Design
+    // hand out fixed element ids, so two open dialogs would share one accessible name.
+    { cwd: root, stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } },
   );
   if (build.status !== 0) throw new Error(`web build failed with exit code ${build.status}`);
 }

@@ -1,8 +1,9 @@
 // Account > Member list (`members.view`): search by `Member Email` / `Member Role`, `Invite new member`,
 // and per member `Change Role`, `Deactivate` / `Reactivate` (user guide §2-5); pending invitations below.
+import { useQueryClient } from "@tanstack/react-query";
 import { App, Button, Flex } from "antd";
 import { useState } from "react";
-import { useChangeMemberStatus, useMembers } from "../api/memberQueries";
+import { memberQueryKeys, useChangeMemberStatus, useMembers } from "../api/memberQueries";
 import { useRoles } from "../api/queries";
 import type { Member, MemberFilters } from "../api/types";
 import { useCurrentMembership } from "../components/CurrentMembership";
@@ -29,6 +30,7 @@ export function MemberListPage() {
   const canEditRoles = useCan("members.edit_roles");
   const canDeactivate = useCan("members.deactivate");
 
+  const queryClient = useQueryClient();
   const [filters, setFilters] = useState<MemberFilters>({});
   const filterKey = JSON.stringify(filters);
   const pages = useCursorPages(filterKey, PAGE_SIZE);
@@ -48,7 +50,8 @@ export function MemberListPage() {
       : (members.data?.items.find((member) => member.id === id) ?? (picked?.id === id ? picked : null));
 
   const search = (next: MemberFilters) => {
-    // The same search again is a reload: the user expects what is there now.
+    // A search always shows what is there now: earlier results of any filter count as stale.
+    void queryClient.invalidateQueries({ queryKey: memberQueryKeys.members(companyId), refetchType: "none" });
     if (JSON.stringify(next) === filterKey) void members.refetch();
     else setFilters(next);
   };

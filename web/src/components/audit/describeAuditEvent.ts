@@ -31,6 +31,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Ids say little at a glance; the expanded row shows them. */
 function isIdentifier(value: unknown): boolean {
+  if (Array.isArray(value)) return value.length > 0 && value.every(isIdentifier);
   return typeof value === "string" && UUID.test(value);
 }
 

@@ -1,0 +1,153 @@
+// Browser test that follows the user guide word for word: §2 invite a new member (with the Email
+// Verification window), the invitee accepts in a second browser and lands in the portal with the
+// right menu; §3 search by Member Email and by Member Role; §4 change a member's role;
+// §5 deactivate a member. Each notice the guide promises is checked.
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, startPortal } from "./support/portal.js";
+
+type Portal = Awaited<ReturnType<typeof startPortal>>;
+
+const codeIn = (text: string) => /\b(\d{6})\b/.exec(text)?.[1] ?? "";
+
+async function notice(page: Page, text: string | RegExp) {
+  await expect
+    .poll(() => page.getByText(text).count(), { message: String(text), timeout: 10_000 })
+    .toBeGreaterThan(0);
+}
+
+async function memberRows(page: Page): Promise<string[]> {
+  await page.locator(".ant-table-tbody").first().waitFor();
+  return page
+    .locator(".ant-table-tbody")
+    .first()
+    .locator("tr.ant-table-row td:first-child")
+    .allTextContents();
+}
+
+describe("the user guide's member management, in Chromium", () => {
+  let portal: Portal;
+  let browser: Browser;
+  let adminContext: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    portal = await startPortal();
+    browser = await launchBrowser();
+    adminContext = await browser.newContext();
+    page = await adminContext.newPage();
+    const admin = portal.credentials("admin");
+    await page.goto(`${portal.url}/login`);
+    await page.getByLabel("Email").fill(admin.email);
+    await page.getByLabel("Password").fill(admin.password);
+    await page.getByRole("button", { name: "Log in", exact: true }).click();
+    await page.waitForURL(/\/c\/[0-9a-f-]{36}/);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await portal?.close();
+  });
+
+  it("§2 invites a new member, and the invitee accepts in another browser", async () => {
+    // Step 1: Go to Account > Member list, and click Invite new member.
+    await page.getByRole("menuitem", { name: "Member list" }).click();
+    await page.getByRole("button", { name: "Invite new member" }).click();
+    const invite = page.getByRole("dialog", { name: "Invite new member" });
+    // Step 2: enter an email address, assign a role (its permissions show on the right side).
+    await invite.getByLabel("Email address").fill("new.colleague@example.com");
+    await invite.getByRole("checkbox", { name: "Finance" }).check();
+    await expect.poll(() => invite.getByText("Download transactions").count()).toBeGreaterThan(0);
+    await invite.getByRole("button", { name: "Next" }).click();
+    // Step 3: confirm email, role and permissions, check the terms box, click Send Invitation.
+    await expect.poll(() => invite.getByText("new.colleague@example.com").count()).toBeGreaterThan(0);
+    const send = invite.getByRole("button", { name: "Send Invitation" });
+    expect(await send.isDisabled()).toBe(true);
+    await invite.getByRole("checkbox", { name: /I confirm/ }).check();
+    await send.click();
+    // Step 4: the Email Verification window asks for the code sent to the inbox.
+    const verification = page.getByRole("dialog", { name: "Email Verification" });
+    await verification.waitFor();
+    const code = codeIn((await portal.latestMail(portal.credentials("admin").email)).text);
+    await verification.getByLabel("Verification code").fill(code);
+    await verification.getByRole("button", { name: "Verify" }).click();
+    await notice(page, /sent successfully/);
+
+    // The invitee opens the link from the mail in a browser of their own.
+    const mail = await portal.latestMail("new.colleague@example.com");
+    expect(mail.text).toContain("Demo Merchant Ltd");
+    const link = new URL(
+      /https?:\/\/\S+\/invitations\/accept#token=[A-Za-z0-9_-]+/.exec(mail.text)?.[0] ?? "",
+    );
+    const invitee = await (await browser.newContext()).newPage();
+    await invitee.goto(`${portal.url}${link.pathname}${link.hash}`);
+    await expect.poll(() => invitee.url()).not.toContain("token=");
+    await invitee.getByLabel("Name").fill("Nora Newcomer");
+    await invitee.getByLabel("Password", { exact: true }).fill("a long and private passphrase");
+    await invitee.getByLabel("Confirm password").fill("a long and private passphrase");
+    await invitee.getByRole("button", { name: "Accept invitation" }).click();
+    await invitee.waitForURL(/\/c\/[0-9a-f-]{36}/);
+    const menu = invitee.getByRole("menuitem");
+    await menu.first().waitFor();
+    await expect
+      .poll(async () => (await menu.allTextContents()).map((t) => t.trim()).filter(Boolean))
+      .toEqual(["Home", "Transactions", "Settlements"]);
+    await invitee.context().close();
+  });
+
+  it("§3 searches by Member Email, and by Member Role", async () => {
+    await page.getByRole("menuitem", { name: "Member list" }).click();
+    await page.getByLabel("Member Email").fill("operations@");
+    await page.getByRole("button", { name: "Search" }).click();
+    await expect.poll(() => memberRows(page)).toEqual(["operations@demo-merchant.example"]);
+
+    await page.getByLabel("Member Email").fill("");
+    await page.getByLabel("Member Role").click();
+    await page.getByTitle("Developer").click();
+    await page.getByRole("button", { name: "Search" }).click();
+    await expect.poll(() => memberRows(page)).toEqual(["developer@demo-merchant.example"]);
+
+    await page.getByLabel("Member Role").click();
+    await page.getByTitle("All roles").click();
+    await page.getByRole("button", { name: "Search" }).click();
+    await expect.poll(async () => (await memberRows(page)).length).toBe(6);
+  });
+
+  it("§4 changes a member's role: Change Role, select, Next, Confirm, saved successfully", async () => {
+    const row = page.getByRole("row", { name: /operations@demo-merchant\.example/ });
+    await row.getByRole("button", { name: "Change Role" }).click();
+    const dialog = page.getByRole("dialog", { name: "Change Role" });
+    await dialog.getByRole("checkbox", { name: "Operations" }).uncheck();
+    await dialog.getByRole("checkbox", { name: "Finance" }).check();
+    await dialog.getByRole("button", { name: "Next" }).click();
+    await expect.poll(() => dialog.getByText("operations@demo-merchant.example").count()).toBeGreaterThan(0);
+    await dialog.getByRole("button", { name: "Confirm" }).click();
+    await notice(page, /saved successfully/);
+    await expect.poll(() => row.textContent()).toContain("Finance");
+  });
+
+  it("§5 deactivates a member: Deactivate, confirm, has been deactivated", async () => {
+    const row = page.getByRole("row", { name: /developer@demo-merchant\.example/ });
+    await row.getByRole("button", { name: "Deactivate" }).click();
+    const dialog = page.getByRole("dialog", { name: "Deactivate member" });
+    await expect.poll(() => dialog.textContent()).toMatch(/won't be able to log in/);
+    await dialog.getByRole("button", { name: "Deactivate" }).click();
+    await notice(page, "developer@demo-merchant.example has been deactivated");
+    await expect.poll(() => row.getByRole("button", { name: "Reactivate" }).count()).toBe(1);
+
+    // The deactivated member cannot log in any more (their only membership).
+    const developer = portal.credentials("developer");
+    const status = await page.evaluate(
+      async ({ email, password }) =>
+        (
+          await fetch("/api/auth/login", {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ email, password }),
+            credentials: "omit",
+          })
+        ).status,
+      { email: developer.email, password: developer.password },
+    );
+    expect(status).toBe(403);
+  });
+});
