@@ -1,6 +1,8 @@
-// Test projects: `unit` (pure code and HTTP integration on every configured database) and
-// `e2e` (Chromium through Playwright against a real server). scripts/test.mjs picks which run.
-import { defineConfig } from "vitest/config";
+// Test projects: `unit` (pure code and HTTP integration on every configured database, the attack
+// suite in test/security included), `e2e` (Chromium through Playwright against a real server) and
+// `faults` (real server processes: several instances, SMTP and PostgreSQL outages, SIGKILL, SIGTERM),
+// which runs alone after the others. scripts/test.mjs picks which run.
+import { configDefaults, defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
@@ -10,10 +12,12 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["server/**/*.test.ts", "test/**/*.test.ts"],
+          exclude: [...configDefaults.exclude, "test/faults/**"],
           environment: "node",
           testTimeout: 60_000,
           hookTimeout: 120_000,
           pool: "forks",
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -25,6 +29,21 @@ export default defineConfig({
           hookTimeout: 240_000,
           globalSetup: ["./e2e/support/global-setup.ts"],
           fileParallelism: false,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        test: {
+          // Processes are killed, databases restarted and limits shared on loopback: one file at a
+          // time, and only once the other projects are done, so nothing else feels the faults.
+          name: "faults",
+          include: ["test/faults/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          pool: "forks",
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

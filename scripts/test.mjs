@@ -3,7 +3,7 @@
 // On PGlite always; on PostgreSQL when TEST_DATABASE_URL is set; in Chromium when it is installed.
 // Under CI=true a missing database or browser is a failure, never a silent skip.
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import pg from "pg";
 
 const isCi = process.env.CI === "true";
@@ -41,7 +41,24 @@ if (!process.env.REDIS_URL) {
   leftOut.push("Redis-shared rate-limit tests: REDIS_URL is not set (limits were tested in memory)");
 }
 
+// The faults project starts real server processes against PostgreSQL and Redis, and a throwaway
+// PostgreSQL cluster of its own (initdb, pg_ctl) that it stops and restarts.
+const postgresBinaries = existsSync("/usr/lib/postgresql")
+  ? readdirSync("/usr/lib/postgresql").some((version) =>
+      existsSync(`/usr/lib/postgresql/${version}/bin/initdb`),
+    )
+  : false;
+const canRunFaults = Boolean(process.env.TEST_DATABASE_URL && process.env.REDIS_URL && postgresBinaries);
+if (!canRunFaults) {
+  leftOut.push(
+    "fault and several-instance tests (faults): they need TEST_DATABASE_URL, REDIS_URL and PostgreSQL's " +
+      "server binaries (initdb, pg_ctl) under /usr/lib/postgresql",
+  );
+}
+
 if (isCi) {
+  if (!postgresBinaries)
+    problems.push("CI=true but PostgreSQL's initdb is missing under /usr/lib/postgresql");
   if (!process.env.REDIS_URL) problems.push("CI=true but REDIS_URL is not set");
   if (!hasChromium) problems.push("CI=true but Chromium is missing");
   if (!process.env.TEST_DATABASE_URL) problems.push("CI=true but TEST_DATABASE_URL is not set");
@@ -51,7 +68,13 @@ if (problems.length > 0) {
   process.exit(1);
 }
 
-const projects = ["--project", "unit", ...(hasChromium ? ["--project", "e2e"] : [])];
+// faults runs after unit and e2e (its Vitest project has a later sequence.groupOrder), one file at a time.
+const projects = [
+  "--project",
+  "unit",
+  ...(hasChromium ? ["--project", "e2e"] : []),
+  ...(canRunFaults ? ["--project", "faults"] : []),
+];
 if (leftOut.length > 0) {
   console.log("npm test will leave out:");
   for (const line of leftOut) console.log(`  - ${line}`);

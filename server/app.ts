@@ -9,7 +9,7 @@ import fastifyStatic from "@fastify/static";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import Fastify, { type FastifyReply, type FastifyRequest } from "fastify";
+import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Redis } from "ioredis";
 import { guardPlugin } from "./access/guard.js";
 import type { Access } from "./access/policy.js";
@@ -18,6 +18,7 @@ import { recordAudit } from "./audit/writer.js";
 import { authRoutes } from "./auth/routes.js";
 import type { AuthDeps } from "./auth/service.js";
 import type { SessionPolicy } from "./auth/sessions.js";
+import { hashSecretToken } from "./auth/tokens.js";
 import { type Clock, systemClock } from "./clock.js";
 import { companyRoutes } from "./companies/routes.js";
 import type { Config } from "./config.js";
@@ -26,6 +27,7 @@ import { AppError, ERROR_CODES } from "./errors.js";
 import { errorsPlugin } from "./http/errors-plugin.js";
 import { healthRoutes } from "./http/health.js";
 import { loggerOptions } from "./http/logging.js";
+import { METRICS_PATH, metricsPlugin } from "./http/metrics.js";
 import { noReferrerOnTokenPages } from "./http/referrer-policy.js";
 import { ErrorBody } from "./http/schemas.js";
 import { securityPlugin } from "./http/security-plugin.js";
@@ -121,6 +123,10 @@ export async function buildApp(deps: AppDeps) {
   app.addHook("onSend", noReferrerOnTokenPages);
 
   await app.register(errorsPlugin);
+  // Before every route, so its latency hook sees them all; absent (404) unless configured.
+  if (config.metricsEnabled) {
+    await app.register(metricsPlugin, { database, clock, token: config.metricsToken });
+  }
   await app.register(swagger, {
     openapi: {
       openapi: "3.1.0",
@@ -176,6 +182,62 @@ export async function buildApp(deps: AppDeps) {
     },
   });
 
+  // Refusals made before any service sees the request reach the audit log too (rule 11, SECURITY 54):
+  // a cross-site state change carrying someone's session (CSRF), and a logged-in caller's state change
+  // whose body the schema refused (mass assignment of status/roles/companyId, type confusion).
+  // Anonymous probes are answered, not logged one by one, as in the guard.
+  app.addHook("onError", async (request, _reply, error) => {
+    // checkCsrf refuses a cross-site Origin, and a form or text body (what a cross-site form can send).
+    const isCsrf =
+      error instanceof AppError &&
+      (error.code === "csrf_rejected" || error.code === "unsupported_media_type");
+    const { validation, validationContext } = error as FastifyError;
+    const isRefusedBody = validation !== undefined && validationContext === "body";
+    if (!isCsrf && !isRefusedBody) return;
+    try {
+      const actor = request.auth ?? (isCsrf ? await sessionHolder(request) : null);
+      if (!actor) return;
+      const first = validation?.[0];
+      const unknownField =
+        first?.params && "additionalProperty" in first.params ? first.params.additionalProperty : undefined;
+      const cid = (request.params as { cid?: unknown } | undefined)?.cid;
+      await recordAudit(database.db, {
+        action: isCsrf ? "security.csrf_rejected" : "security.input_rejected",
+        outcome: "denied",
+        companyId: request.auth?.membership?.companyId ?? null,
+        actor: { accountId: actor.accountId, email: actor.email },
+        details: {
+          route: `${request.method} ${request.routeOptions.url ?? request.url.split("?")[0]}`,
+          ...(isCsrf
+            ? {
+                reason: (error as AppError).code,
+                origin: request.headers.origin ?? null,
+                fetchSite: request.headers["sec-fetch-site"] ?? null,
+                companyParam: typeof cid === "string" ? cid.slice(0, 40) : null,
+              }
+            : { field: `body${first?.instancePath.replaceAll("/", ".") ?? ""}`, unknownField }),
+        },
+        meta: request.meta,
+        at: clock.now(),
+      });
+    } catch (auditError) {
+      request.log.warn({ err: { message: (auditError as Error)?.message } }, "could not record a refusal");
+    }
+  });
+  /** Who holds the session cookie a refused request carried (the guard had not run yet). */
+  async function sessionHolder(request: FastifyRequest) {
+    const token = request.cookies[cookieSettings.name];
+    if (!token) return null;
+    return database.db
+      .selectFrom("sessions")
+      .innerJoin("accounts", "accounts.id", "sessions.account_id")
+      .select(["accounts.id as accountId", "accounts.email as email"])
+      .where("sessions.token_hash", "=", hashSecretToken(token))
+      .where("sessions.expires_at", ">", clock.now())
+      .executeTakeFirst()
+      .then((row) => row ?? null);
+  }
+
   const auth: AuthDeps = { db: database.db, clock, throttle, sessionPolicy };
 
   await app.register(healthRoutes, { database, isShuttingDown: () => shuttingDown });
@@ -219,7 +281,11 @@ export async function buildApp(deps: AppDeps) {
     await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false, maxAge: "1h" });
   }
   app.setNotFoundHandler(async (request, reply) => {
-    const wantsPage = request.method === "GET" && !request.url.startsWith("/api") && hasWeb;
+    const wantsPage =
+      request.method === "GET" &&
+      !request.url.startsWith("/api") &&
+      !request.url.startsWith(METRICS_PATH) &&
+      hasWeb;
     if (wantsPage) {
       // The single-page app owns every other path; it is never cached so a deploy shows at once.
       return reply.header("cache-control", "no-store").sendFile("index.html");

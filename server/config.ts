@@ -1,5 +1,6 @@
 // Typed configuration, read from the environment once at start.
 // Every bad value is reported together, with the variable's name and what it expects.
+import { isIP } from "node:net";
 import path from "node:path";
 
 export type Config = {
@@ -22,6 +23,10 @@ export type Config = {
   sessionAbsoluteHours: number;
   /** How long an invitation link works after it is (re)sent (rule 8: 7 days by default). */
   invitationTtlHours: number;
+  /** GET /metrics (Prometheus) exists only when this is true. */
+  metricsEnabled: boolean;
+  /** When set, /metrics answers only to `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
 };
 
 export class ConfigError extends Error {
@@ -98,6 +103,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : trustProxyRaw === "true"
         ? true
         : trustProxyRaw;
+  // Named ranges as proxy-addr knows them, else each entry an IP address or CIDR: a typo must not
+  // silently trust (or fail to trust) the load balancer.
+  const PROXY_RANGES = ["loopback", "linklocal", "uniquelocal"];
+  if (typeof trustProxy === "string") {
+    for (const entry of trustProxy.split(",").map((part) => part.trim())) {
+      const [address = "", bits, extra] = entry.split("/");
+      const isCidr =
+        isIP(address) !== 0 && extra === undefined && (bits === undefined || /^\d{1,3}$/.test(bits));
+      if (!PROXY_RANGES.includes(entry) && !isCidr) {
+        problems.push(
+          `TRUST_PROXY must be true, false or a comma-separated list of proxy addresses or CIDRs (got "${entry}")`,
+        );
+      }
+    }
+  }
+
+  const metricsRaw = env.METRICS_ENABLED ?? "";
+  if (!["", "true", "false"].includes(metricsRaw)) {
+    problems.push(`METRICS_ENABLED must be true or false (got "${metricsRaw}")`);
+  }
+  const metricsToken = env.METRICS_TOKEN || undefined;
+  if (metricsToken !== undefined && !/^[\x21-\x7e]{24,200}$/.test(metricsToken)) {
+    problems.push("METRICS_TOKEN must be 24 to 200 printable characters without spaces");
+  }
 
   const config: Config = {
     nodeEnv,
@@ -118,6 +147,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionIdleMinutes: integer("SESSION_IDLE_MINUTES", 60, 1, 60),
     sessionAbsoluteHours: integer("SESSION_ABSOLUTE_HOURS", 12, 1, 12),
     invitationTtlHours: integer("INVITATION_TTL_HOURS", 168, 1, 720),
+    metricsEnabled: metricsRaw === "true",
+    metricsToken,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

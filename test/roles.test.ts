@@ -72,7 +72,14 @@ describe.each(testDatabaseKinds)("custom roles on %s", (kind) => {
       .where("target_id", "=", role.id)
       .orderBy("occurred_at")
       .execute();
-    expect(events.map((e) => e.action)).toEqual(["role.created", "role.updated", "role.deleted"]);
+    // The PATCH of the deleted role is refused and recorded, like any role id not of this company.
+    expect(events.map((e) => e.action)).toEqual([
+      "role.created",
+      "role.updated",
+      "role.deleted",
+      "role.update_refused",
+    ]);
+    expect(events[3]?.details).toMatchObject({ reason: "not_found" });
     expect(events[1]?.details).toMatchObject({
       before: { permissions: ["settlements.view", "transactions.view"] },
       after: { permissions: ["transactions.view"] },

@@ -1,11 +1,14 @@
 // Rule 13: bad input never yields a 500. Malformed JSON, wrong types, unknown fields, oversized or
 // non-JSON bodies and cross-site state changes each get a 4xx in the one error model; then a property
-// test throws random bodies, query strings and path parameters at every route of the app.
+// test throws random bodies, query strings and path parameters at every route of the app, and checks
+// that no 4xx among them changed a business table (test/security/support/state.ts).
 import fc from "fast-check";
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSession } from "../server/auth/sessions.js";
+import { hashSecretToken } from "../server/auth/tokens.js";
 import { ROWS } from "./permission-matrix/table.js";
+import { changedTables, type StateSnapshot, snapshotState } from "./security/support/state.js";
 import { testDatabaseKinds } from "./support/databases.js";
 import { createHarness, type Harness } from "./support/harness.js";
 import { routesFromPrintout } from "./support/routes.js";
@@ -712,10 +715,21 @@ describe.each(testDatabaseKinds)("rule 13: bad input never yields a 500 (%s)", (
         ip: fc.ipV4(),
       });
 
+    /** Sessions made for single cases, as made; each is ended once its case is checked. */
+    const madeSessions: { id: string; token_hash: string; step_up_until: null }[] = [];
+
     async function send(route: RouteSpec, input: RequestCase) {
       const isStateChange = route.method !== "GET";
       // State changes get a session of their own (a fuzzed logout may succeed); reads share one.
-      const token = input.asAdmin ? (isStateChange ? (await freshAdminSession()).token : adminCookie) : null;
+      const fresh = input.asAdmin && isStateChange ? await freshAdminSession() : null;
+      if (fresh) {
+        madeSessions.push({
+          id: fresh.sessionId,
+          token_hash: hashSecretToken(fresh.token),
+          step_up_until: null,
+        });
+      }
+      const token = input.asAdmin ? (fresh?.token ?? adminCookie) : null;
       const headers: Record<string, string> = {};
       if (input.contentType !== undefined) headers["content-type"] = input.contentType;
       if (input.origin !== undefined) headers.origin = input.origin;
@@ -730,12 +744,38 @@ describe.each(testDatabaseKinds)("rule 13: bad input never yields a 500 (%s)", (
     }
 
     it.each(ALL_ROUTES.map((r) => [`${r.method} ${r.url}`, r] as const))(
-      "%s: random bodies, query strings and path parameters never yield a 500",
+      "%s: random bodies, query strings and path parameters never yield a 500, nor change state on a 4xx",
       async (_name, route) => {
+        // The business tables' checksums (test/security/support/state.ts) before a request, kept while
+        // nothing changes them; a 4xx must leave every one as it was.
+        let baseline: StateSnapshot | null = null;
         await fc.assert(
           fc.asyncProperty(requestCase(), async (input) => {
+            // Reused only once a case has shown it unchanged (so a failure, and fast-check's shrinking
+            // after it, always compare against a fresh snapshot).
+            const before: StateSnapshot = baseline ?? (await snapshotState(h.db));
+            baseline = null;
             const response = await send(route, input);
             expectNeverAServerError(response);
+            // The case's own session is setup, not an effect of the request: a refused request must leave
+            // it as made (not ended, rotated or verified); it is ended before the tables are compared.
+            const made = madeSessions.splice(0);
+            const madeIds = made.map((session) => session.id);
+            const afterwards =
+              made.length === 0
+                ? []
+                : await h.db
+                    .selectFrom("sessions")
+                    .select(["id", "token_hash", "step_up_until"])
+                    .where("id", "in", madeIds)
+                    .execute();
+            if (made.length > 0) await h.db.deleteFrom("sessions").where("id", "in", madeIds).execute();
+            if (response.statusCode >= 400) {
+              const detail = `${response.statusCode} ${response.body.slice(0, 200)}`;
+              expect(afterwards, `a refused request changed its own session: ${detail}`).toEqual(made);
+              expect(changedTables(before, await snapshotState(h.db)), detail).toEqual([]);
+              baseline = before;
+            }
           }),
           { numRuns: 150 },
         );

@@ -96,15 +96,28 @@ export async function loadRequestContext(
     await db.deleteFrom("sessions").where("id", "=", row.session_id).execute();
     return null;
   }
-  if (now.getTime() - row.last_seen_at.getTime() > TOUCH_INTERVAL_MS) {
-    await db.updateTable("sessions").set({ last_seen_at: now }).where("id", "=", row.session_id).execute();
+  // The touches are conditional: when many requests of one session arrive together, the first
+  // writes and the others, re-checking the row once its lock is free, write nothing.
+  const touchBefore = new Date(now.getTime() - TOUCH_INTERVAL_MS);
+  if (row.last_seen_at.getTime() < touchBefore.getTime()) {
+    await db
+      .updateTable("sessions")
+      .set({ last_seen_at: now })
+      .where("id", "=", row.session_id)
+      .where("last_seen_at", "<", touchBefore)
+      .execute();
   }
   if (
     row.member_id &&
     row.member_status === "active" &&
     (!row.member_last_active_at || now.getTime() - row.member_last_active_at.getTime() > TOUCH_INTERVAL_MS)
   ) {
-    await db.updateTable("members").set({ last_active_at: now }).where("id", "=", row.member_id).execute();
+    await db
+      .updateTable("members")
+      .set({ last_active_at: now })
+      .where("id", "=", row.member_id)
+      .where((eb) => eb.or([eb("last_active_at", "is", null), eb("last_active_at", "<", touchBefore)]))
+      .execute();
   }
 
   return {

@@ -37,10 +37,58 @@ export async function openDatabase(options: {
   return openPglite(options.dataDir ?? "memory://");
 }
 
+// Parameterised queries run as named prepared statements: PostgreSQL parses and plans each
+// statement once per connection instead of on every request, which is most of what a short
+// query costs (the per-request session query plans in ~1 ms and executes in ~0.1 ms). One name
+// per distinct SQL text, shared by all connections; bounded, and bulk statements stay unnamed.
+const PREPARED_MAX_STATEMENTS = 2_000;
+const PREPARED_MAX_PARAMETERS = 200;
+const statementNames = new Map<string, string>();
+
+function statementName(text: string): string | undefined {
+  let name = statementNames.get(text);
+  if (name === undefined && statementNames.size < PREPARED_MAX_STATEMENTS) {
+    // A LIKE's best plan depends on its pattern (a trigram index for a rare term, the email order
+    // for a common one): planned on every execution, never from a generic plan.
+    name = /\bLIKE\b/i.test(text) ? "" : `portal_${statementNames.size + 1}`;
+    statementNames.set(text, name);
+  }
+  return name || undefined;
+}
+
+type CorkableStream = { cork(): void; uncork(): void };
+
+class PreparingClient extends pg.Client {
+  // biome-ignore lint/suspicious/noExplicitAny: pg's query() has a dozen overloads; this only forwards them.
+  override query(config: any, values?: any, callback?: any): any {
+    // pg writes Bind, Describe, Execute and Sync one by one: corked, they leave in one system call.
+    const stream = (this as unknown as { connection?: { stream?: CorkableStream } }).connection?.stream;
+    stream?.cork();
+    try {
+      if (typeof config === "string" && Array.isArray(values) && values.length <= PREPARED_MAX_PARAMETERS) {
+        const name = statementName(config);
+        if (name) return super.query({ name, text: config, values }, callback);
+      }
+      return super.query(config, values, callback);
+    } finally {
+      stream?.uncork();
+    }
+  }
+}
+
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    connectionTimeoutMillis: 5_000,
+    Client: PreparingClient,
+  });
   // A pooled client that errors while idle (e.g. the server restarted) must not crash the process.
   pool.on("error", () => {});
+  // A client checked out of the pool has no error listener: a connection that dies between two queries
+  // of a transaction (PostgreSQL restarting) would crash the process with an unhandled 'error'. The
+  // query in flight, or the next one, still fails (503), and the pool drops the client on release.
+  pool.on("connect", (client) => client.on("error", () => {}));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

@@ -12,6 +12,27 @@ function send(reply: import("fastify").FastifyReply, code: ErrorCode, message?: 
   return reply.status(ERROR_CODES[code].status).type("application/json; charset=utf-8").send(body);
 }
 
+// Errors that mean the database is out of reach (down, restarting, connections cut), not that the
+// request was wrong: pg's network errors, admin/crash shutdown, "cannot connect now", class 08.
+const DATABASE_UNAVAILABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "57P01",
+  "57P02",
+  "57P03",
+]);
+const DATABASE_UNAVAILABLE_MESSAGE =
+  /Connection terminated|timeout exceeded when trying to connect|not queryable/i;
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === "string" && (DATABASE_UNAVAILABLE_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code)))
+    return true;
+  return typeof message === "string" && DATABASE_UNAVAILABLE_MESSAGE.test(message);
+}
+
 export const errorsPlugin = fp(async (app: FastifyInstance) => {
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
     if (error instanceof AppError) {
@@ -48,6 +69,11 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
       return reply
         .status(error.statusCode)
         .send({ error: { code: "bad_request", message: "The request could not be understood." } });
+    }
+    if (isDatabaseUnavailable(error)) {
+      // An outage, not a bug: the client may retry shortly, and the pool reconnects by itself.
+      request.log.warn({ err: { message: error.message } }, "database unavailable");
+      return send(reply.header("retry-after", "5"), "service_unavailable");
     }
     request.log.error({ err: error }, "unhandled error");
     return send(reply, "internal_error");

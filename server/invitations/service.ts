@@ -126,7 +126,8 @@ async function throwAfterAudit(
   meta: RequestMeta,
   extra: Record<string, unknown> = {},
 ): Promise<never> {
-  if (error instanceof AppError && error.code !== "not_found") {
+  // not_found is recorded too: an invitation id of another company is a cross-tenant probe (SECURITY 54).
+  if (error instanceof AppError) {
     await recordAudit(db, {
       action: event.action,
       outcome: "denied",

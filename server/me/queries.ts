@@ -20,32 +20,51 @@ type MembershipRow = {
   permissions: string[] | null;
 };
 
-export async function findAccountProfile(db: Kysely<DB>, accountId: string) {
-  return db
-    .selectFrom("accounts")
-    .select(["id", "email", "name", "alternate_email"])
-    .where("id", "=", accountId)
-    .executeTakeFirst();
-}
-
-/** Every membership of an account; a deactivated one opens nothing, so it lists no permission. */
-export async function listMemberships(db: Kysely<DB>, accountId: string): Promise<MembershipView[]> {
-  const result = await sql<MembershipRow>`
-    SELECT m.company_id, c.name AS company_name, m.id AS member_id, m.status,
+// One row per membership of the account whose id is `accountId`, roles and permissions folded in.
+const MEMBERSHIP_COLUMNS = sql`m.company_id, c.name AS company_name, m.id AS member_id, m.status,
            (SELECT json_agg(json_build_object('id', r.id, 'key', r.key, 'name', r.name) ORDER BY r.key NULLS LAST, r.name)
               FROM member_roles mr JOIN roles r ON r.id = mr.role_id WHERE mr.member_id = m.id) AS roles,
            (SELECT array_agg(DISTINCT rp.permission ORDER BY rp.permission)
               FROM member_roles mr JOIN role_permissions rp ON rp.role_id = mr.role_id
-             WHERE mr.member_id = m.id) AS permissions
-      FROM members m JOIN companies c ON c.id = m.company_id
-     WHERE m.account_id = ${accountId}
-     ORDER BY c.name, m.company_id`.execute(db);
-  return result.rows.map((row) => ({
+             WHERE mr.member_id = m.id) AS permissions`;
+
+function membershipView(row: MembershipRow): MembershipView {
+  return {
     companyId: row.company_id,
     companyName: row.company_name,
     memberId: row.member_id,
     status: row.status,
     roles: row.roles ?? [],
     permissions: row.status === "active" ? (row.permissions ?? []) : [],
-  }));
+  };
+}
+
+/** Every membership of an account; a deactivated one opens nothing, so it lists no permission. */
+export async function listMemberships(db: Kysely<DB>, accountId: string): Promise<MembershipView[]> {
+  const result = await sql<MembershipRow>`
+    SELECT ${MEMBERSHIP_COLUMNS}
+      FROM members m JOIN companies c ON c.id = m.company_id
+     WHERE m.account_id = ${accountId}
+     ORDER BY c.name, m.company_id`.execute(db);
+  return result.rows.map(membershipView);
+}
+
+/** The profile and every membership in one round trip: the body of GET /api/me. */
+export async function findAccountWithMemberships(db: Kysely<DB>, accountId: string) {
+  const result = await sql<{
+    id: string;
+    email: string;
+    name: string;
+    alternate_email: string | null;
+    memberships: MembershipRow[] | null;
+  }>`
+    SELECT a.id, a.email, a.name, a.alternate_email,
+           (SELECT json_agg(x ORDER BY x.company_name, x.company_id)
+              FROM (SELECT ${MEMBERSHIP_COLUMNS}
+                      FROM members m JOIN companies c ON c.id = m.company_id
+                     WHERE m.account_id = a.id) x) AS memberships
+      FROM accounts a
+     WHERE a.id = ${accountId}`.execute(db);
+  const row = result.rows[0];
+  return row ? { ...row, memberships: (row.memberships ?? []).map(membershipView) } : undefined;
 }

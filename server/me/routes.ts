@@ -8,7 +8,7 @@ import type { Clock } from "../clock.js";
 import type { Database } from "../db/connect.js";
 import { AppError } from "../errors.js";
 import { errorResponses, RoleRef, Uuid } from "../http/schemas.js";
-import { findAccountProfile, listMemberships } from "./queries.js";
+import { findAccountWithMemberships } from "./queries.js";
 
 export const MeBody = Type.Object(
   {
@@ -43,7 +43,7 @@ const SessionItem = Type.Object({
 });
 
 export async function buildMeBody(db: Database["db"], accountId: string) {
-  const account = await findAccountProfile(db, accountId);
+  const account = await findAccountWithMemberships(db, accountId);
   if (!account) throw new AppError("unauthenticated");
   return {
     account: {
@@ -52,7 +52,7 @@ export async function buildMeBody(db: Database["db"], accountId: string) {
       name: account.name,
       alternateEmail: account.alternate_email,
     },
-    memberships: await listMemberships(db, accountId),
+    memberships: account.memberships,
   };
 }
 

@@ -37,5 +37,6 @@ export function csvStream<R>(
       after = keyOf(page[page.length - 1] as R);
     }
   }
-  return Readable.from(rows());
+  // At most two batches wait for the socket: backpressure, not buffering, sets the pace.
+  return Readable.from(rows(), { highWaterMark: 2 });
 }

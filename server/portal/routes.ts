@@ -25,7 +25,8 @@ import {
   type TransactionFilter,
 } from "./queries.js";
 
-const EXPORT_BATCH = 5_000;
+// Small batches keep an export of a million rows within a few MB of buffers, not a hundred.
+const EXPORT_BATCH = 1_000;
 const DateTime = Type.String({ format: "date-time", maxLength: 40 });
 const TransactionStatus = Type.Union(
   ["succeeded", "failed", "refunded", "pending"].map((s) => Type.Literal(s)),

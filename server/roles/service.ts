@@ -150,9 +150,13 @@ export async function updateRole(
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw new AppError("role_name_taken");
-    if (error instanceof AppError && error.code === "grant_exceeds_own") {
+    // not_found too: a role id of another company is a cross-tenant probe (SECURITY 54).
+    if (
+      error instanceof AppError &&
+      ["grant_exceeds_own", "predefined_role", "not_found"].includes(error.code)
+    ) {
       await audit(ctx, ctx.db, "role.update_refused", "denied", roleId, {
-        reason: "grant_exceeds_own",
+        reason: error.code,
         ...error.details,
       });
     }
@@ -186,7 +190,7 @@ export async function deleteRole(
   } catch (error) {
     if (
       error instanceof AppError &&
-      ["grant_exceeds_own", "role_in_use", "predefined_role"].includes(error.code)
+      ["grant_exceeds_own", "role_in_use", "predefined_role", "not_found"].includes(error.code)
     ) {
       await audit(ctx, ctx.db, "role.delete_refused", "denied", roleId, { reason: error.code });
     }

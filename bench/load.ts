@@ -1,0 +1,127 @@
+// Drives one server with autocannon: a warm-up, then several measured runs, each run's latencies
+// recorded per request kind (reads and writes apart), and the median over the runs.
+import autocannon, { type Client, type Request } from "autocannon";
+
+export type LoadPlan = { connections: number; warmupSeconds: number; runs: number; runSeconds: number };
+
+export type KindStats = { count: number; rps: number; p50: number; p99: number };
+
+export type RunStats = {
+  rps: number;
+  p50: number;
+  p99: number;
+  count: number;
+  /** Responses whose status was not the one the scenario expects, plus socket errors and timeouts. */
+  unexpected: number;
+  kinds: Record<string, KindStats>;
+};
+
+export type Measurement = {
+  runs: RunStats[];
+  rps: number;
+  p50: number;
+  p99: number;
+  kinds: Record<string, KindStats>;
+  unexpected: number;
+  /** (max - min) / median of the runs' req/s. */
+  spread: number;
+};
+
+export type LoadRequest = Request & { kind?: string; expectStatus?: number };
+
+export function percentile(sorted: Float64Array | number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return sorted[Math.max(0, index)] as number;
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+async function runOnce(
+  url: string,
+  requests: LoadRequest[],
+  connections: number,
+  seconds: number,
+): Promise<RunStats> {
+  const latencies = new Map<string, number[]>();
+  let unexpected = 0;
+  const instance = autocannon({ url, connections, duration: seconds, requests, timeout: 10 });
+  instance.on("response", (client: Client, status: number, _bytes: number, responseTime: number) => {
+    const request = client.requestIterator.currentRequest as LoadRequest;
+    const kind = request.kind ?? "all";
+    if (status !== (request.expectStatus ?? 200)) unexpected += 1;
+    let list = latencies.get(kind);
+    if (!list) {
+      list = [];
+      latencies.set(kind, list);
+    }
+    list.push(responseTime);
+  });
+  const result = await instance;
+  const elapsed = result.duration || seconds;
+  const kinds: Record<string, KindStats> = {};
+  const all: number[] = [];
+  for (const [kind, list] of latencies) {
+    const sorted = Float64Array.from(list).sort();
+    kinds[kind] = {
+      count: list.length,
+      rps: list.length / elapsed,
+      p50: percentile(sorted, 50),
+      p99: percentile(sorted, 99),
+    };
+    for (const value of list) all.push(value);
+  }
+  const sorted = Float64Array.from(all).sort();
+  return {
+    rps: all.length / elapsed,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    count: all.length,
+    unexpected: unexpected + result.errors + result.timeouts,
+    kinds,
+  };
+}
+
+/** Warm-up (discarded), then plan.runs measured runs; every figure is the median over the runs. */
+export async function measure(
+  url: string,
+  requests: LoadRequest[],
+  plan: LoadPlan,
+  onRun?: (run: RunStats, index: number) => void,
+): Promise<Measurement> {
+  if (plan.warmupSeconds > 0) await runOnce(url, requests, plan.connections, plan.warmupSeconds);
+  const runs: RunStats[] = [];
+  for (let i = 0; i < plan.runs; i += 1) {
+    const run = await runOnce(url, requests, plan.connections, plan.runSeconds);
+    runs.push(run);
+    onRun?.(run, i);
+  }
+  const kinds: Record<string, KindStats> = {};
+  for (const kind of Object.keys(runs[0]?.kinds ?? {})) {
+    const of = (pick: (k: KindStats) => number) =>
+      median(runs.map((r) => (r.kinds[kind] ? pick(r.kinds[kind]) : 0)));
+    kinds[kind] = {
+      count: of((k) => k.count),
+      rps: of((k) => k.rps),
+      p50: of((k) => k.p50),
+      p99: of((k) => k.p99),
+    };
+  }
+  const rates = runs.map((r) => r.rps);
+  const mid = median(rates);
+  return {
+    runs,
+    rps: mid,
+    p50: median(runs.map((r) => r.p50)),
+    p99: median(runs.map((r) => r.p99)),
+    kinds,
+    unexpected: runs.reduce((sum, r) => sum + r.unexpected, 0),
+    spread: mid > 0 ? (Math.max(...rates) - Math.min(...rates)) / mid : 0,
+  };
+}

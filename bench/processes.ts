@@ -1,0 +1,109 @@
+// The servers under test run as child processes, so their CPU is theirs and not the load
+// generator's. Every child started here is stopped on exit, on Ctrl-C and on errors.
+import { type ChildProcess, spawn } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+export type Child = {
+  name: string;
+  process: ChildProcess;
+  /** Everything it printed so far (stdout and stderr). */
+  output: () => string;
+  stop: () => Promise<void>;
+};
+
+const running = new Set<Child>();
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals) {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    // Each child leads its own process group (detached), so `npm start`'s grandchildren go too.
+    process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+process.on("exit", () => {
+  for (const child of running) killGroup(child.process, "SIGKILL");
+});
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    for (const child of running) killGroup(child.process, "SIGKILL");
+    process.exit(130);
+  });
+}
+
+/** Starts a command in its own process group; resolves once `isReady` says so (bounded by timeoutMs). */
+export async function startChild(
+  name: string,
+  command: string,
+  args: string[],
+  options: {
+    env: NodeJS.ProcessEnv;
+    isReady: (output: string) => boolean | Promise<boolean>;
+    timeoutMs: number;
+  },
+): Promise<Child> {
+  const proc = spawn(command, args, { cwd: ROOT, env: options.env, detached: true, stdio: "pipe" });
+  let output = "";
+  proc.stdout?.on("data", (chunk) => {
+    output += chunk;
+  });
+  proc.stderr?.on("data", (chunk) => {
+    output += chunk;
+  });
+  const child: Child = {
+    name,
+    process: proc,
+    output: () => output,
+    stop: async () => {
+      running.delete(child);
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
+      killGroup(proc, "SIGTERM");
+      const timer = setTimeout(() => killGroup(proc, "SIGKILL"), 5_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+  running.add(child);
+  const deadline = Date.now() + options.timeoutMs;
+  for (;;) {
+    if (proc.exitCode !== null) {
+      running.delete(child);
+      throw new Error(`${name} exited with ${proc.exitCode} before it was ready:\n${output.slice(-2000)}`);
+    }
+    if (await options.isReady(output)) return child;
+    if (Date.now() > deadline) {
+      await child.stop();
+      throw new Error(`${name} was not ready after ${options.timeoutMs} ms:\n${output.slice(-2000)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** True once GET url answers 200. */
+export async function answers200(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
+    await response.arrayBuffer();
+    return response.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+/** Resident set size of a process in bytes (Linux), or 0 when it cannot be read. */
+export async function residentBytes(pid: number): Promise<number> {
+  const fs = await import("node:fs/promises");
+  try {
+    const status = await fs.readFile(`/proc/${pid}/status`, "utf8");
+    const kb = /VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1];
+    return kb ? Number(kb) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}

@@ -1,0 +1,120 @@
+// The bench's output: one table (printed, written to bench/results/latest.json, and copied into
+// README.md between the bench markers), the machine it ran on, and the targets checked against it.
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { ROOT } from "./processes.js";
+
+export type Row = {
+  id: string;
+  scenario: string;
+  rps: number | null;
+  p50: number | null;
+  p99: number | null;
+  /** Free text for figures that are not req/s (rows/s, seconds, MB). */
+  note: string;
+  /** (max - min) / median req/s over the measured runs. */
+  spread?: number;
+  unexpected?: number;
+};
+
+export type Target = { id: string; description: string; actual: number; limit: number; pass: boolean };
+
+export type Report = {
+  startedAt: string;
+  durationSeconds: number;
+  mode: "full" | "quick";
+  plan: { connections: number; warmupSeconds: number; runs: number; runSeconds: number };
+  machine: Record<string, string>;
+  seed: { reused: boolean; seconds: number; seededAt: string };
+  rows: Row[];
+  targets: Target[];
+  warnings: string[];
+};
+
+export function machineInfo(databaseUrl: string): Record<string, string> {
+  const cpuModel = /model name\s*:\s*(.+)/.exec(fs.readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? "unknown";
+  let postgres = "unknown";
+  try {
+    postgres = execFileSync("psql", [databaseUrl, "-Atc", "SHOW server_version"], {
+      encoding: "utf8",
+    }).trim();
+  } catch {
+    // psql missing: leave it unknown
+  }
+  return {
+    cpus: String(os.availableParallelism()),
+    cpuModel: cpuModel.trim(),
+    memory: `${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+    node: process.version,
+    postgres,
+    os: `${os.type()} ${os.release()}`,
+  };
+}
+
+const fixed = (value: number | null, digits: number) => (value === null ? "" : value.toFixed(digits));
+
+/** The table as Markdown: req/s, p50, p99, and the ratios to B1 and to P1 of the same run. */
+export function table(report: Report): string {
+  const b1 = report.rows.find((r) => r.id === "B1")?.rps ?? null;
+  const p1 = report.rows.find((r) => r.id === "P1")?.rps ?? null;
+  const lines = [
+    "| | scenario | req/s | p50 ms | p99 ms | × B1 | × P1 | notes |",
+    "|---|---|---:|---:|---:|---:|---:|---|",
+  ];
+  for (const row of report.rows) {
+    const ratio = (base: number | null) => (row.rps !== null && base ? (row.rps / base).toFixed(2) : "");
+    lines.push(
+      `| ${row.id} | ${row.scenario} | ${row.rps === null ? "" : Math.round(row.rps)} | ${fixed(row.p50, 1)} | ${fixed(row.p99, 1)} | ${ratio(b1)} | ${ratio(p1)} | ${row.note} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+export function targetLines(report: Report): string {
+  return report.targets
+    .map(
+      (t) =>
+        `- ${t.pass ? "pass" : "**FAIL**"} ${t.id}: ${t.description} (${t.actual.toFixed(2)} vs ${t.limit.toFixed(2)})`,
+    )
+    .join("\n");
+}
+
+export function machineLine(report: Report): string {
+  const m = report.machine;
+  return `${m.cpus} CPUs (${m.cpuModel}), ${m.memory} RAM, Node ${m.node}, PostgreSQL ${m.postgres}, ${m.os}`;
+}
+
+export function writeResults(report: Report, file: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const temporary = `${file}.tmp`;
+  fs.writeFileSync(temporary, `${JSON.stringify(report, null, 2)}\n`);
+  fs.renameSync(temporary, file);
+}
+
+const START = "<!-- bench:start -->";
+const END = "<!-- bench:end -->";
+
+/** Rewrites README.md's block between the bench markers from a results file; nothing else. */
+export function updateReadme(report: Report, readme = path.join(ROOT, "README.md")): boolean {
+  const text = fs.readFileSync(readme, "utf8");
+  const start = text.indexOf(START);
+  const end = text.indexOf(END);
+  if (start === -1 || end === -1 || end < start) return false;
+  const block = [
+    START,
+    `Last full run: ${report.startedAt.slice(0, 16).replace("T", " ")} UTC, ${report.durationSeconds} s in all, on ${machineLine(report)}.`,
+    `autocannon, ${report.plan.connections} connections, ${report.plan.warmupSeconds} s warm-up, median of ${report.plan.runs} runs of ${report.plan.runSeconds} s; server, database and load generator on this one machine. Written by \`npm run bench\` from \`bench/results/latest.json\`.`,
+    "",
+    table(report),
+    "",
+    "Targets (`npm run bench -- --check`):",
+    "",
+    targetLines(report),
+    ...(report.warnings.length > 0 ? ["", "Warnings:", "", ...report.warnings.map((w) => `- ${w}`)] : []),
+    END,
+  ].join("\n");
+  fs.writeFileSync(readme, text.slice(0, start) + block + text.slice(end + END.length));
+  return true;
+}

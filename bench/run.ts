@@ -1,0 +1,403 @@
+// `npm run bench [-- --check] [-- --quick] [-- --reseed]`: seeds (or reuses) the bench database,
+// starts the portal, the baselines and the better-auth peer as child processes, drives each with
+// autocannon and reports one table. --check exits non-zero when a target of issue #7 is missed.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { type LoadPlan, type Measurement, measure } from "./load.js";
+import { ensurePeerSeeded, signInToPeer } from "./peer-better-auth.js";
+import { answers200, type Child, ROOT, startChild } from "./processes.js";
+import {
+  machineInfo,
+  machineLine,
+  type Report,
+  type Row,
+  type Target,
+  table,
+  targetLines,
+  updateReadme,
+  writeResults,
+} from "./report.js";
+import {
+  coldStart,
+  demoAdminCredentials,
+  elevateSession,
+  exportOnce,
+  loadFixtures,
+  memberPages,
+  mixedRequests,
+  newDataDir,
+  portalLogin,
+  portalSessions,
+  searchRequests,
+} from "./scenarios.js";
+import { ensureSeeded } from "./seed.js";
+
+const args = new Set(process.argv.slice(2));
+const isQuick = args.has("--quick");
+const isCheck = args.has("--check");
+const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/portal_bench";
+const PLAN: LoadPlan = isQuick
+  ? { connections: 50, warmupSeconds: 1, runs: 2, runSeconds: 3 }
+  : { connections: 50, warmupSeconds: 3, runs: 3, runSeconds: 10 };
+const EXPORT_RUNS = 2;
+const COLD_STARTS = isQuick ? 2 : 3;
+const log = (line: string) => console.log(line);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject()));
+    });
+  });
+}
+
+function tsxChild(name: string, script: string, args: string[], env: NodeJS.ProcessEnv, url: string) {
+  return startChild(name, process.execPath, ["--import", "tsx", script, ...args], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", ...env },
+    isReady: () => answers200(url),
+    timeoutMs: 120_000,
+  });
+}
+
+async function main() {
+  const startedAt = new Date();
+  const machine = machineInfo(DATABASE_URL);
+  log(
+    `machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memory}, Node ${machine.node}, PostgreSQL ${machine.postgres}`,
+  );
+  log(`data set: ${DATABASE_URL.replace(/\/\/[^@]*@/, "//")}`);
+  const seed = await ensureSeeded(DATABASE_URL, { reseed: args.has("--reseed"), log });
+  log(
+    seed.reused
+      ? `reusing the data set seeded ${seed.seededAt} (took ${seed.seconds} s)`
+      : `seeded in ${seed.seconds} s`,
+  );
+  await ensurePeerSeeded(DATABASE_URL, log);
+  const fixtures = await loadFixtures(DATABASE_URL, 3_000);
+
+  const children: Child[] = [];
+  const rows: Row[] = [];
+  const warnings: string[] = [];
+  const results: Record<string, Measurement> = {};
+  const record = (id: string, scenario: string, m: Measurement, note = "") => {
+    results[id] = m;
+    rows.push({
+      id,
+      scenario,
+      rps: m.rps,
+      p50: m.p50,
+      p99: m.p99,
+      note,
+      spread: m.spread,
+      unexpected: m.unexpected,
+    });
+    log(
+      `${id.padEnd(3)} ${scenario.padEnd(48)} ${Math.round(m.rps).toString().padStart(6)} req/s  p50 ${m.p50.toFixed(1)} ms  p99 ${m.p99.toFixed(1)} ms  runs ${m.runs.map((r) => Math.round(r.rps)).join("/")}${m.unexpected ? `  UNEXPECTED ${m.unexpected}` : ""}`,
+    );
+    if (m.spread > 0.1)
+      warnings.push(`${id}: measured runs differ by ${(m.spread * 100).toFixed(0)}% (> 10%)`);
+  };
+  const run = (url: string, requests: Parameters<typeof measure>[1]) => measure(url, requests, PLAN);
+
+  try {
+    const [b0Port, b1Port, peerPort, portalPort, coldPort] = (await Promise.all(
+      [1, 2, 3, 4, 5].map(() => freePort()),
+    )) as [number, number, number, number, number];
+    const b0Url = `http://127.0.0.1:${b0Port}`;
+    const b1Url = `http://127.0.0.1:${b1Port}`;
+    const peerUrl = `http://127.0.0.1:${peerPort}`;
+    const portalUrl = `http://127.0.0.1:${portalPort}`;
+    log("starting the servers");
+    children.push(await tsxChild("B0", "bench/baselines.ts", ["b0", String(b0Port)], {}, b0Url));
+    children.push(
+      await tsxChild("B1", "bench/baselines.ts", ["b1", String(b1Port), DATABASE_URL], {}, b1Url),
+    );
+    children.push(
+      await tsxChild(
+        "better-auth",
+        "bench/peer-better-auth.ts",
+        [String(peerPort), DATABASE_URL],
+        {},
+        `${peerUrl}/api/auth/ok`,
+      ),
+    );
+    const portal = await tsxChild(
+      "portal",
+      "server/main.ts",
+      [],
+      {
+        PORT: String(portalPort),
+        HOST: "127.0.0.1",
+        DATABASE_URL,
+        PUBLIC_URL: portalUrl,
+        // Mail is not measured: a closed local port (the outbox keeps what it cannot send).
+        SMTP_URL: `smtp://127.0.0.1:${coldPort}`,
+        LOG_LEVEL: "warn",
+        SEED_DEMO: "false",
+      },
+      `${portalUrl}/readyz`,
+    );
+    children.push(portal);
+
+    const sessions = await portalSessions(portalUrl);
+    const peerCookie = await signInToPeer(peerUrl);
+    const cid = fixtures.companyId;
+    const pages = await memberPages(portalUrl, cid, sessions.admin, 5);
+    const admin = { cookie: sessions.admin };
+
+    record("B0", "bare Fastify, constant JSON", await run(b0Url, [{ method: "GET", path: "/" }]));
+    record(
+      "B1",
+      "bare Fastify, SELECT 1 through a pg pool",
+      await run(b1Url, [{ method: "GET", path: "/" }]),
+    );
+    record(
+      "P1",
+      "better-auth: list members of the 100k org (limit 20)",
+      await run(peerUrl, [
+        {
+          method: "GET",
+          path: `/api/auth/organization/list-members?organizationId=${cid}&limit=20`,
+          headers: { cookie: peerCookie },
+        },
+      ]),
+    );
+    record(
+      "P2",
+      "better-auth: get-session",
+      await run(peerUrl, [{ method: "GET", path: "/api/auth/get-session", headers: { cookie: peerCookie } }]),
+    );
+    record(
+      "S1",
+      "GET /api/me (session + permissions)",
+      await run(portalUrl, [{ method: "GET", path: "/api/me", headers: admin }]),
+    );
+    record(
+      "S2",
+      "refused: a Developer asks for the member list (403)",
+      await run(portalUrl, [
+        {
+          method: "GET",
+          path: `/api/companies/${cid}/members`,
+          headers: { cookie: sessions.developer },
+          expectStatus: 403,
+        },
+      ]),
+      "audited",
+    );
+    record(
+      "S3",
+      "member list, page of 20, 100k-member company",
+      await run(
+        portalUrl,
+        pages.map((p) => ({ method: "GET", path: p, headers: admin })),
+      ),
+      "first 5 pages, keyset",
+    );
+    record(
+      "S4",
+      "email substring search, 100k-member company",
+      await run(portalUrl, searchRequests(cid, sessions.admin)),
+      "8 terms, rare to common",
+    );
+    await elevateSession(DATABASE_URL, sessions.admin);
+    const mixed = await run(portalUrl, mixedRequests(pages, sessions.admin, fixtures));
+    record(
+      "S5",
+      "S3 with 5% role changes",
+      mixed,
+      `reads ${Math.round(mixed.kinds.read?.rps ?? 0)}/s p99 ${(mixed.kinds.read?.p99 ?? 0).toFixed(1)} ms; writes ${Math.round(mixed.kinds.write?.rps ?? 0)}/s p50 ${(mixed.kinds.write?.p50 ?? 0).toFixed(1)} ms p99 ${(mixed.kinds.write?.p99 ?? 0).toFixed(1)} ms`,
+    );
+
+    const exports = [];
+    for (let i = 0; i < EXPORT_RUNS; i += 1) {
+      exports.push(await exportOnce(portalUrl, cid, sessions.finance, portal.process.pid!));
+    }
+    const exportRate = [...exports].sort((a, b) => a.rowsPerSecond - b.rowsPerSecond)[
+      Math.floor(exports.length / 2)
+    ]!;
+    const rssGrowth = Math.max(...exports.map((e) => e.rssGrowthBytes));
+    rows.push({
+      id: "S6",
+      scenario: "transaction CSV export, 1,000,000 rows",
+      rps: null,
+      p50: null,
+      p99: null,
+      note: `${Math.round(exportRate.rowsPerSecond).toLocaleString("en-US")} rows/s (${exportRate.rows.toLocaleString("en-US")} rows in ${exportRate.seconds.toFixed(1)} s); peak RSS growth ${(rssGrowth / 2 ** 20).toFixed(0)} MB`,
+    });
+    log(
+      `S6  export: ${exports.map((e) => `${e.rows} rows in ${e.seconds.toFixed(1)} s, RSS +${(e.rssGrowthBytes / 2 ** 20).toFixed(0)} MB`).join("; ")}`,
+    );
+
+    for (const child of children.splice(0)) await child.stop();
+
+    // S7: the web app is built first; the target counts from `npm start` to /readyz after that build.
+    spawnSync(
+      process.execPath,
+      ["-e", "import('./scripts/build-web.mjs').then((m) => m.buildWebIfStale())"],
+      {
+        cwd: ROOT,
+        stdio: "inherit",
+      },
+    );
+    // First start on an empty data directory (PGlite's initdb, migrations, the demo company), then
+    // cold restarts of the process on that directory: the S7 target.
+    const dataDir = newDataDir();
+    const coldSeconds: number[] = [];
+    let firstStartSeconds = 0;
+    let pgliteS3: Measurement | null = null;
+    try {
+      const first = await coldStart(coldPort, dataDir);
+      firstStartSeconds = first.seconds;
+      const demo = demoAdminCredentials(first.output());
+      await first.stop();
+      for (let i = 0; i < COLD_STARTS; i += 1) {
+        const cold = await coldStart(coldPort, dataDir);
+        coldSeconds.push(cold.seconds);
+        try {
+          if (i === COLD_STARTS - 1) {
+            const login = await portalLogin(cold.baseUrl, demo.email, demo.password);
+            const demoCompany = login.body.memberships[0]!.companyId;
+            pgliteS3 = await run(cold.baseUrl, [
+              {
+                method: "GET",
+                path: `/api/companies/${demoCompany}/members?limit=20`,
+                headers: { cookie: login.cookie },
+              },
+            ]);
+          }
+        } finally {
+          await cold.stop();
+        }
+      }
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+    const coldMedian = [...coldSeconds].sort((a, b) => a - b)[Math.floor(coldSeconds.length / 2)]!;
+    log(
+      `S7  first start on an empty data dir ${firstStartSeconds.toFixed(2)} s; cold restarts ${coldSeconds.map((s) => s.toFixed(2)).join(" / ")} s`,
+    );
+    if (pgliteS3) {
+      record(
+        "S7",
+        "npm start on PGlite: cold start, then S3 there",
+        pgliteS3,
+        `cold start to /readyz ${coldMedian.toFixed(2)} s (median of ${coldSeconds.length}); first start on an empty data dir ${firstStartSeconds.toFixed(2)} s (initdb, migrations, demo company); S3 on the 5-member demo company`,
+      );
+    }
+
+    const rps = (id: string) => results[id]?.rps ?? 0;
+    const p99 = (id: string) => results[id]?.p99 ?? Number.POSITIVE_INFINITY;
+    const targets: Target[] = [
+      {
+        id: "S1",
+        description: "req/s ≥ 0.6 × B1",
+        actual: rps("S1"),
+        limit: 0.6 * rps("B1"),
+        pass: rps("S1") >= 0.6 * rps("B1"),
+      },
+      { id: "S1", description: "p99 ≤ 5 ms", actual: p99("S1"), limit: 5, pass: p99("S1") <= 5 },
+      {
+        id: "S2",
+        description: "req/s ≥ S1",
+        actual: rps("S2"),
+        limit: rps("S1"),
+        pass: rps("S2") >= rps("S1"),
+      },
+      {
+        id: "S3",
+        description: "req/s ≥ 0.25 × B1",
+        actual: rps("S3"),
+        limit: 0.25 * rps("B1"),
+        pass: rps("S3") >= 0.25 * rps("B1"),
+      },
+      { id: "S3", description: "p99 ≤ 20 ms", actual: p99("S3"), limit: 20, pass: p99("S3") <= 20 },
+      { id: "S4", description: "p99 ≤ 20 ms", actual: p99("S4"), limit: 20, pass: p99("S4") <= 20 },
+      {
+        id: "S5",
+        description: "read req/s ≥ 0.8 × S3",
+        actual: mixed.kinds.read?.rps ?? 0,
+        limit: 0.8 * rps("S3"),
+        pass: (mixed.kinds.read?.rps ?? 0) >= 0.8 * rps("S3"),
+      },
+      {
+        id: "S5",
+        description: "write p99 ≤ 30 ms",
+        actual: mixed.kinds.write?.p99 ?? Number.POSITIVE_INFINITY,
+        limit: 30,
+        pass: (mixed.kinds.write?.p99 ?? Number.POSITIVE_INFINITY) <= 30,
+      },
+      {
+        id: "S6",
+        description: "rows/s ≥ 100,000",
+        actual: exportRate.rowsPerSecond,
+        limit: 100_000,
+        pass: exportRate.rowsPerSecond >= 100_000 && exportRate.rows === 1_000_000,
+      },
+      {
+        id: "S6",
+        description: "peak RSS growth < 100 MB",
+        actual: rssGrowth / 2 ** 20,
+        limit: 100,
+        pass: rssGrowth < 100 * 2 ** 20,
+      },
+      {
+        id: "S7",
+        description: "cold start (restart on PGlite) ≤ 3 s",
+        actual: coldMedian,
+        limit: 3,
+        pass: coldMedian <= 3,
+      },
+    ];
+    // A scenario that answered other than expected (errors, timeouts, wrong statuses) measured nothing.
+    for (const [id, m] of Object.entries(results)) {
+      const total = m.runs.reduce((sum, r) => sum + r.count, 0);
+      const share = total === 0 ? 1 : m.unexpected / total;
+      if (share > 0.001) {
+        targets.push({
+          id,
+          description: "answers as expected (≤ 0.1% otherwise)",
+          actual: share,
+          limit: 0.001,
+          pass: false,
+        });
+      }
+    }
+
+    const report: Report = {
+      startedAt: startedAt.toISOString(),
+      durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
+      mode: isQuick ? "quick" : "full",
+      plan: PLAN,
+      machine,
+      seed,
+      rows,
+      targets,
+      warnings,
+    };
+    const file = path.join(ROOT, "bench", "results", isQuick ? "quick.json" : "latest.json");
+    writeResults(report, file);
+    console.log(`\n${machineLine(report)}\n\n${table(report)}\n\n${targetLines(report)}`);
+    for (const warning of warnings) console.log(`warning: ${warning}`);
+    if (!isQuick)
+      log(updateReadme(report) ? "README.md updated" : "README.md has no bench markers; left alone");
+    log(`results: ${path.relative(ROOT, file)} (${report.durationSeconds} s in all)`);
+    if (isCheck && targets.some((t) => !t.pass)) {
+      console.error(`bench --check: ${targets.filter((t) => !t.pass).length} target(s) missed`);
+      process.exitCode = 1;
+    }
+  } finally {
+    for (const child of children) await child.stop();
+  }
+}
+
+main()
+  .then(() => process.exit())
+  .catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
