@@ -116,8 +116,9 @@ describe("the user guide's member management, in Chromium", () => {
     const row = page.getByRole("row", { name: /operations@demo-merchant\.example/ });
     await row.getByRole("button", { name: "Change Role" }).click();
     const dialog = page.getByRole("dialog", { name: "Change Role" });
-    await dialog.getByRole("checkbox", { name: "Operations" }).uncheck();
+    // Add the new role first: a member always keeps at least one, so the last one cannot be unticked.
     await dialog.getByRole("checkbox", { name: "Finance" }).check();
+    await dialog.getByRole("checkbox", { name: "Operations" }).uncheck();
     await dialog.getByRole("button", { name: "Next" }).click();
     await expect.poll(() => dialog.getByText("operations@demo-merchant.example").count()).toBeGreaterThan(0);
     await dialog.getByRole("button", { name: "Confirm" }).click();
