@@ -2,22 +2,10 @@
 // menu their permissions open, opens company info, and logs out; a Developer sees only their entry.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { logIn, menuLabels } from "./support/pages.js";
 import { launchBrowser, startPortal } from "./support/portal.js";
 
 type Portal = Awaited<ReturnType<typeof startPortal>>;
-
-async function logIn(page: Page, portal: Portal, email: string, password: string) {
-  await page.goto(`${portal.url}/login`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Log in", exact: true }).click();
-}
-
-async function menuLabels(page: Page): Promise<string[]> {
-  const items = page.getByRole("menuitem");
-  await items.first().waitFor();
-  return (await items.allInnerTexts()).map((text) => text.trim()).filter(Boolean);
-}
 
 describe("logging in and out in Chromium", () => {
   let portal: Portal;
@@ -35,7 +23,7 @@ describe("logging in and out in Chromium", () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     const admin = portal.credentials("admin");
-    await logIn(page, portal, admin.email, admin.password);
+    await logIn(page, portal.url, admin.email, admin.password, false);
 
     await page.waitForURL(/\/c\/[0-9a-f-]{36}/);
     await expect
@@ -70,7 +58,7 @@ describe("logging in and out in Chromium", () => {
   it("a wrong password shows an error and stays on the login page", async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await logIn(page, portal, portal.credentials("admin").email, "definitely not the password");
+    await logIn(page, portal.url, portal.credentials("admin").email, "definitely not the password", false);
     await expect.poll(() => page.getByRole("alert").textContent()).toMatch(/Invalid email or password/);
     expect(page.url()).toMatch(/\/login/);
     await context.close();
@@ -80,7 +68,7 @@ describe("logging in and out in Chromium", () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     const developer = portal.credentials("developer");
-    await logIn(page, portal, developer.email, developer.password);
+    await logIn(page, portal.url, developer.email, developer.password, false);
     await page.waitForURL(/\/c\/[0-9a-f-]{36}/);
     await expect.poll(() => menuLabels(page)).toEqual(["Home", "Developer Center"]);
     const companyPath = new URL(page.url()).pathname.split("/").slice(0, 3).join("/");

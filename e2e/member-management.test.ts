@@ -4,11 +4,10 @@
 // §5 deactivate a member. Each notice the guide promises is checked.
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { codeIn } from "./support/pages.js";
 import { launchBrowser, startPortal } from "./support/portal.js";
 
 type Portal = Awaited<ReturnType<typeof startPortal>>;
-
-const codeIn = (text: string) => /\b(\d{6})\b/.exec(text)?.[1] ?? "";
 
 async function notice(page: Page, text: string | RegExp) {
   await expect
@@ -116,9 +115,15 @@ describe("the user guide's member management, in Chromium", () => {
     const row = page.getByRole("row", { name: /operations@demo-merchant\.example/ });
     await row.getByRole("button", { name: "Change Role" }).click();
     const dialog = page.getByRole("dialog", { name: "Change Role" });
+    const operations = dialog.getByRole("checkbox", { name: "Operations" });
+    const finance = dialog.getByRole("checkbox", { name: "Finance" });
+    // The window starts from the member's current roles; wait for them before changing anything.
+    await expect.poll(() => operations.isChecked(), { timeout: 10_000 }).toBe(true);
     // Add the new role first: a member always keeps at least one, so the last one cannot be unticked.
-    await dialog.getByRole("checkbox", { name: "Finance" }).check();
-    await dialog.getByRole("checkbox", { name: "Operations" }).uncheck();
+    await finance.click();
+    await expect.poll(() => finance.isChecked()).toBe(true);
+    await operations.click();
+    await expect.poll(() => operations.isChecked()).toBe(false);
     await dialog.getByRole("button", { name: "Next" }).click();
     await expect.poll(() => dialog.getByText("operations@demo-merchant.example").count()).toBeGreaterThan(0);
     await dialog.getByRole("button", { name: "Confirm" }).click();

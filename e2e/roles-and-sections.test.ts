@@ -5,6 +5,7 @@ import fs from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PredefinedRoleKey } from "../server/access/permissions.js";
+import { logIn, menuLabels } from "./support/pages.js";
 import { launchBrowser, startPortal } from "./support/portal.js";
 
 type Portal = Awaited<ReturnType<typeof startPortal>>;
@@ -28,21 +29,6 @@ const MENUS: Record<PredefinedRoleKey, string[]> = {
   data_analytics: ["Home", "Insights"],
 };
 
-async function logIn(page: Page, portal: Portal, role: PredefinedRoleKey) {
-  const person = portal.credentials(role);
-  await page.goto(`${portal.url}/login`);
-  await page.getByLabel("Email").fill(person.email);
-  await page.getByLabel("Password").fill(person.password);
-  await page.getByRole("button", { name: "Log in", exact: true }).click();
-  await page.waitForURL(/\/c\/[0-9a-f-]{36}/);
-}
-
-async function menuLabels(page: Page): Promise<string[]> {
-  const items = page.getByRole("menuitem");
-  await items.first().waitFor();
-  return (await items.allTextContents()).map((text) => text.trim()).filter(Boolean);
-}
-
 describe("roles open their sections in Chromium", () => {
   let portal: Portal;
   let browser: Browser;
@@ -59,7 +45,7 @@ describe("roles open their sections in Chromium", () => {
     it(`${role} sees exactly ${MENUS[role].join(", ")}`, async () => {
       const context = await browser.newContext();
       const page = await context.newPage();
-      await logIn(page, portal, role);
+      await logIn(page, portal.url, portal.credentials(role).email, portal.credentials(role).password);
       await expect.poll(() => menuLabels(page)).toEqual(MENUS[role]);
       // Each visible section opens with its content, not an access error.
       for (const entry of MENUS[role].filter((e) => !["Home", "Account"].includes(e))) {
@@ -76,7 +62,12 @@ describe("roles open their sections in Chromium", () => {
   it("Finance downloads the failed transactions as a CSV with the rows the API lists", async () => {
     const context = await browser.newContext({ acceptDownloads: true });
     const page = await context.newPage();
-    await logIn(page, portal, "finance");
+    await logIn(
+      page,
+      portal.url,
+      portal.credentials("finance").email,
+      portal.credentials("finance").password,
+    );
     await page.getByRole("menuitem", { name: "Transactions" }).click();
     await page.getByLabel("Status").click();
     await page.locator('.ant-select-item-option[title="Failed"]').click();
@@ -121,7 +112,12 @@ describe("roles open their sections in Chromium", () => {
   it("Operations sees transactions but no Download, and the export is refused anyway", async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await logIn(page, portal, "operations");
+    await logIn(
+      page,
+      portal.url,
+      portal.credentials("operations").email,
+      portal.credentials("operations").password,
+    );
     await page.getByRole("menuitem", { name: "Transactions" }).click();
     await expect.poll(() => page.getByRole("heading", { name: "Transactions" }).count()).toBeGreaterThan(0);
     expect(await page.getByRole("link", { name: "Download" }).count()).toBe(0);

@@ -3,19 +3,10 @@
 // action completes, and a second code confirms the new address. Then a password reset end to end.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { codeIn, logIn } from "./support/pages.js";
 import { launchBrowser, startPortal } from "./support/portal.js";
 
 type Portal = Awaited<ReturnType<typeof startPortal>>;
-
-const codeIn = (text: string) => /\b(\d{6})\b/.exec(text)?.[1] ?? "";
-
-async function logIn(page: Page, portal: Portal, email: string, password: string) {
-  await page.goto(`${portal.url}/login`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Log in", exact: true }).click();
-  await page.waitForURL(/\/c\/[0-9a-f-]{36}/);
-}
 
 describe("Email Verification in Chromium", () => {
   let portal: Portal;
@@ -32,7 +23,7 @@ describe("Email Verification in Chromium", () => {
   it("opens on a guarded action, takes the mailed code, and completes the action", async () => {
     const page = await (await browser.newContext()).newPage();
     const finance = portal.credentials("finance");
-    await logIn(page, portal, finance.email, finance.password);
+    await logIn(page, portal.url, finance.email, finance.password);
 
     await page.goto(`${portal.url}/profile`);
     await page.getByLabel("Alternate email").fill("fiona.backup@example.com");
@@ -94,7 +85,7 @@ describe("Email Verification in Chromium", () => {
       .poll(() => page.getByText("Password updated. Log in with your new password.").count())
       .toBeGreaterThan(0);
 
-    await logIn(page, portal, operations.email, newPassword);
+    await logIn(page, portal.url, operations.email, newPassword);
     await page.context().close();
   });
 });
