@@ -31,7 +31,7 @@ import { METRICS_PATH, metricsPlugin } from "./http/metrics.js";
 import { noReferrerOnTokenPages } from "./http/referrer-policy.js";
 import { ErrorBody } from "./http/schemas.js";
 import { securityPlugin } from "./http/security-plugin.js";
-import { buildStrictValidator, validatorCompiler } from "./http/validation.js";
+import { buildStrictValidator } from "./http/validation.js";
 import { isRoleOfferedByPendingInvitation } from "./invitations/queries.js";
 import { INVITATION_LINK_REQUESTS_PER_IP_PER_MINUTE, invitationRoutes } from "./invitations/routes.js";
 import { devOutboxRoutes } from "./mail/routes.js";
@@ -108,7 +108,6 @@ export async function buildApp(deps: AppDeps) {
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  app.setValidatorCompiler(validatorCompiler);
   // JSON is the only body we accept; dropping the text/plain parser makes anything else a 415.
   app.removeContentTypeParser(["text/plain"]);
   app.addSchema(ErrorBody);
