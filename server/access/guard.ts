@@ -13,6 +13,8 @@ declare module "fastify" {
     access?: Access;
     /** The route needs a session verified by email in the last 10 minutes (rule 7). */
     stepUp?: boolean;
+    /** The guard's query also loads every membership of the caller (GET /api/me: one round trip). */
+    withMemberships?: boolean;
   }
   interface FastifyRequest {
     auth: RequestContext | null;
@@ -104,6 +106,7 @@ export const guardPlugin = fp(async (app: FastifyInstance, options: GuardOptions
         companyId,
         options.clock.now(),
         options.sessionPolicy,
+        { withMemberships: request.routeOptions.config?.withMemberships === true },
       );
     } else if (token) {
       // Public routes may still want to know who is calling (e.g. login rotating an old session).

@@ -2,6 +2,12 @@
 // the account and the caller's standing in the company the request names.
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { DB } from "../db/schema.js";
+import {
+  MEMBERSHIPS_OF_ACCOUNT,
+  type MembershipRow,
+  type MembershipView,
+  membershipView,
+} from "../me/queries.js";
 import { hashSecretToken, newSecretToken } from "./tokens.js";
 
 export type SessionPolicy = { idleMs: number; absoluteMs: number };
@@ -11,8 +17,11 @@ export type RequestContext = {
   accountId: string;
   email: string;
   name: string;
+  alternateEmail: string | null;
   createdAt: Date;
   stepUpUntil: Date | null;
+  /** Every membership of the account, when the route asked for them (GET /api/me). */
+  memberships?: MembershipView[];
   /** Present when the request names a company and the account has a membership there. */
   membership: {
     memberId: string;
@@ -53,6 +62,7 @@ type ContextRow = {
   account_id: string;
   email: string;
   name: string;
+  alternate_email: string | null;
   created_at: Date;
   last_seen_at: Date;
   expires_at: Date;
@@ -62,11 +72,13 @@ type ContextRow = {
   member_last_active_at: Date | null;
   role_keys: string[] | null;
   permissions: string[] | null;
+  memberships?: MembershipRow[] | null;
 };
 
 /**
- * Resolves a session token to its context in one round trip. Expired or idle sessions are
- * deleted and resolve to null, so a stale cookie is as good as none.
+ * Resolves a session token to its context in one round trip, with every membership of the account
+ * when `withMemberships` (so GET /api/me answers from this query alone). Expired or idle sessions
+ * are deleted and resolve to null, so a stale cookie is as good as none.
  */
 export async function loadRequestContext(
   db: Kysely<DB>,
@@ -74,11 +86,13 @@ export async function loadRequestContext(
   companyId: string | null,
   now: Date,
   policy: SessionPolicy,
+  options: { withMemberships?: boolean } = {},
 ): Promise<RequestContext | null> {
   const tokenHash = hashSecretToken(token);
   const result = await sql<ContextRow>`
-    SELECT s.id AS session_id, s.account_id, a.email, a.name, s.created_at, s.last_seen_at,
+    SELECT s.id AS session_id, s.account_id, a.email, a.name, a.alternate_email, s.created_at, s.last_seen_at,
            s.expires_at, s.step_up_until,
+           ${options.withMemberships ? sql`${MEMBERSHIPS_OF_ACCOUNT} AS memberships,` : sql``}
            m.id AS member_id, m.status AS member_status, m.last_active_at AS member_last_active_at,
            (SELECT array_agg(r.key) FROM member_roles mr JOIN roles r ON r.id = mr.role_id
              WHERE mr.member_id = m.id AND r.key IS NOT NULL) AS role_keys,
@@ -125,8 +139,10 @@ export async function loadRequestContext(
     accountId: row.account_id,
     email: row.email,
     name: row.name,
+    alternateEmail: row.alternate_email,
     createdAt: row.created_at,
     stepUpUntil: row.step_up_until,
+    ...(options.withMemberships ? { memberships: (row.memberships ?? []).map(membershipView) } : {}),
     membership:
       row.member_id && row.member_status && companyId
         ? {

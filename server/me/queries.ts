@@ -11,7 +11,7 @@ export type MembershipView = {
   permissions: string[];
 };
 
-type MembershipRow = {
+export type MembershipRow = {
   company_id: string;
   company_name: string;
   member_id: string;
@@ -28,7 +28,7 @@ const MEMBERSHIP_COLUMNS = sql`m.company_id, c.name AS company_name, m.id AS mem
               FROM member_roles mr JOIN role_permissions rp ON rp.role_id = mr.role_id
              WHERE mr.member_id = m.id) AS permissions`;
 
-function membershipView(row: MembershipRow): MembershipView {
+export function membershipView(row: MembershipRow): MembershipView {
   return {
     companyId: row.company_id,
     companyName: row.company_name,
@@ -49,6 +49,12 @@ export async function listMemberships(db: Kysely<DB>, accountId: string): Promis
   return result.rows.map(membershipView);
 }
 
+/** A JSON array of every membership of the account `a` in scope, for a column of a larger query. */
+export const MEMBERSHIPS_OF_ACCOUNT = sql`(SELECT json_agg(x ORDER BY x.company_name, x.company_id)
+              FROM (SELECT ${MEMBERSHIP_COLUMNS}
+                      FROM members m JOIN companies c ON c.id = m.company_id
+                     WHERE m.account_id = a.id) x)`;
+
 /** The profile and every membership in one round trip: the body of GET /api/me. */
 export async function findAccountWithMemberships(db: Kysely<DB>, accountId: string) {
   const result = await sql<{
@@ -58,11 +64,7 @@ export async function findAccountWithMemberships(db: Kysely<DB>, accountId: stri
     alternate_email: string | null;
     memberships: MembershipRow[] | null;
   }>`
-    SELECT a.id, a.email, a.name, a.alternate_email,
-           (SELECT json_agg(x ORDER BY x.company_name, x.company_id)
-              FROM (SELECT ${MEMBERSHIP_COLUMNS}
-                      FROM members m JOIN companies c ON c.id = m.company_id
-                     WHERE m.account_id = a.id) x) AS memberships
+    SELECT a.id, a.email, a.name, a.alternate_email, ${MEMBERSHIPS_OF_ACCOUNT} AS memberships
       FROM accounts a
      WHERE a.id = ${accountId}`.execute(db);
   const row = result.rows[0];

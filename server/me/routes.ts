@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { callerOf } from "../access/guard.js";
 import { recordAudit } from "../audit/writer.js";
-import { listSessions, type SessionPolicy } from "../auth/sessions.js";
+import { listSessions, type RequestContext, type SessionPolicy } from "../auth/sessions.js";
 import type { Clock } from "../clock.js";
 import type { Database } from "../db/connect.js";
 import { AppError } from "../errors.js";
@@ -42,6 +42,15 @@ const SessionItem = Type.Object({
   device: Type.Union([Type.String(), Type.Null()]),
 });
 
+/** The body of GET /api/me from a context the guard loaded with its memberships: no query of its own. */
+function meBodyOf(auth: RequestContext) {
+  if (!auth.memberships) throw new Error("GET /api/me needs config.withMemberships");
+  return {
+    account: { id: auth.accountId, email: auth.email, name: auth.name, alternateEmail: auth.alternateEmail },
+    memberships: auth.memberships,
+  };
+}
+
 export async function buildMeBody(db: Database["db"], accountId: string) {
   const account = await findAccountWithMemberships(db, accountId);
   if (!account) throw new AppError("unauthenticated");
@@ -66,14 +75,14 @@ export const meRoutes: FastifyPluginAsyncTypebox<{
   app.get(
     "/api/me",
     {
-      config: { access: { kind: "session" } },
+      config: { access: { kind: "session" }, withMemberships: true },
       schema: {
         summary: "The logged-in account and its memberships",
         tags: ["me"],
         response: { 200: Type.Ref("Me"), ...errorResponses(401) },
       },
     },
-    async (request) => buildMeBody(db, callerOf(request).accountId),
+    async (request) => meBodyOf(callerOf(request)),
   );
 
   app.get(
