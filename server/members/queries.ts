@@ -66,7 +66,9 @@ export async function listMembers(
   afterMemberId: string | null,
   limit: number,
   plan: ListPlan,
-): Promise<MemberRow[]> {
+  /** A scalar subquery answered in the same round trip, on every row (e.g. the total). */
+  extra: RawBuilder<number> = sql`NULL::int`,
+): Promise<(MemberRow & { extra: number | null })[]> {
   // The cursor names the last member seen; its email (never changing) is where the next page starts.
   const after =
     afterMemberId === null
@@ -78,9 +80,9 @@ export async function listMembers(
       ? sql`SELECT ${MEMBER_COLUMNS} FROM members m WHERE ${matching(filter)} ${after} ORDER BY m.email LIMIT ${limit}`
       : sql`WITH hits AS MATERIALIZED (SELECT ${MEMBER_COLUMNS} FROM members m WHERE ${matching(filter)})
             SELECT * FROM hits m WHERE true ${after} ORDER BY m.email LIMIT ${limit}`;
-  const result = await sql<MemberRow>`
+  const result = await sql<MemberRow & { extra: number | null }>`
     WITH page AS (${page})
-    SELECT p.*, a.name, ${ROLES_OF_MEMBER} AS roles
+    SELECT p.*, a.name, ${ROLES_OF_MEMBER} AS roles, (${extra}) AS extra
       FROM page p JOIN accounts a ON a.id = p.account_id
      ORDER BY p.email`.execute(db);
   return result.rows;
@@ -95,6 +97,23 @@ export async function countMatchingMembers(db: Executor, filter: MemberFilter, c
   return result.rows[0]?.n ?? 0;
 }
 
+/** The exact number of members (of a role, of a status) from the counters, as a scalar subquery. */
+export function counterTotal(
+  companyId: string,
+  roleId: string | undefined,
+  status: MemberStatus | undefined,
+): RawBuilder<number> {
+  const columns =
+    status === "active"
+      ? sql`active`
+      : status === "deactivated"
+        ? sql`deactivated`
+        : sql`active + deactivated`;
+  return roleId
+    ? sql<number>`SELECT ${columns} FROM member_role_counts WHERE company_id = ${companyId} AND role_id = ${roleId}`
+    : sql<number>`SELECT ${columns} FROM member_counts WHERE company_id = ${companyId}`;
+}
+
 /** The exact number of members (of a role, of a status) from the counters: no scan. */
 export async function countFromCounters(
   db: Executor,
@@ -102,18 +121,9 @@ export async function countFromCounters(
   roleId: string | undefined,
   status: MemberStatus | undefined,
 ): Promise<number> {
-  const columns =
-    status === "active"
-      ? sql`active`
-      : status === "deactivated"
-        ? sql`deactivated`
-        : sql`active + deactivated`;
-  const result = roleId
-    ? await sql<{ n: number }>`SELECT ${columns} AS n FROM member_role_counts
-                                 WHERE company_id = ${companyId} AND role_id = ${roleId}`.execute(db)
-    : await sql<{
-        n: number;
-      }>`SELECT ${columns} AS n FROM member_counts WHERE company_id = ${companyId}`.execute(db);
+  const result = await sql<{
+    n: number | null;
+  }>`SELECT (${counterTotal(companyId, roleId, status)}) AS n`.execute(db);
   return Number(result.rows[0]?.n ?? 0);
 }
 

@@ -12,6 +12,7 @@ import { DEFAULT_LIMIT, decodeIdCursor, pageOf } from "../http/pagination.js";
 import { lockCompany } from "../roles/queries.js";
 import {
   countActiveMemberships,
+  counterTotal,
   countFromCounters,
   countMatchingMembers,
   countOtherActiveAdmins,
@@ -83,6 +84,23 @@ export async function listMemberPage(db: Kysely<DB>, companyId: string, query: M
         : likePattern(term, term.length < SUBSTRING_MIN_LENGTH ? "prefix" : "substring"),
   };
 
+  // The plain list (no search, no role): one walk in email order, its total read in the same round
+  // trip from the counters; a page past the end has no row to carry it, so it is asked apart.
+  if (filter.emailPattern === undefined && filter.roleId === undefined) {
+    const rows = await listMembers(
+      db,
+      filter,
+      afterMemberId,
+      limit + 1,
+      "walk",
+      counterTotal(companyId, undefined, filter.status),
+    );
+    const total = rows[0]
+      ? Number(rows[0].extra ?? 0)
+      : await countFromCounters(db, companyId, undefined, filter.status);
+    const page = pageOf(rows, limit, (row) => [row.id]);
+    return { items: page.items.map(memberView), total, totalExact: true, nextCursor: page.nextCursor };
+  }
   let total: number;
   let totalExact = true;
   if (filter.emailPattern === undefined) {
