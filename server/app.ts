@@ -28,7 +28,6 @@ import { errorsPlugin } from "./http/errors-plugin.js";
 import { healthRoutes } from "./http/health.js";
 import { loggerOptions } from "./http/logging.js";
 import { METRICS_PATH, metricsPlugin } from "./http/metrics.js";
-import { noReferrerOnTokenPages } from "./http/referrer-policy.js";
 import { ErrorBody } from "./http/schemas.js";
 import { securityPlugin } from "./http/security-plugin.js";
 import { buildStrictValidator } from "./http/validation.js";
@@ -116,10 +115,10 @@ export async function buildApp(deps: AppDeps) {
     shuttingDown = true;
   });
   // While draining, answers close their connection, so keep-alive clients cannot hold the stop.
-  app.addHook("onSend", async (_request, reply) => {
+  app.addHook("onSend", (_request, reply, payload, done) => {
     if (shuttingDown) reply.header("connection", "close");
+    done(null, payload);
   });
-  app.addHook("onSend", noReferrerOnTokenPages);
 
   await app.register(errorsPlugin);
   // Before every route, so its latency hook sees them all; absent (404) unless configured.

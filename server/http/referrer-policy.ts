@@ -1,7 +1,6 @@
 // Pages and endpoints that carry a one-time secret send `Referrer-Policy: no-referrer` (SECURITY 19, 37),
 // so the URL of such a page never travels to another site; everything else keeps helmet's `same-origin`.
-import type { FastifyReply, FastifyRequest } from "fastify";
-
+// The security plugin sets it when a request arrives, so errors and the SPA fallback carry it too.
 /**
  * Path prefixes that get no-referrer: the reset and invitation pages (token in their fragment), the
  * reset API, and the invitation API (the public link endpoints carry the token in their path).
@@ -16,9 +15,4 @@ export const NO_REFERRER_PATH_PREFIXES = [
 export function sendsNoReferrer(url: string): boolean {
   const path = url.split(/[?#]/, 1)[0] ?? "";
   return NO_REFERRER_PATH_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
-}
-
-/** An onSend hook: runs for every answer, errors and the SPA fallback included. */
-export async function noReferrerOnTokenPages(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-  if (sendsNoReferrer(request.url)) reply.header("referrer-policy", "no-referrer");
 }

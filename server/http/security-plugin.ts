@@ -1,10 +1,12 @@
 // Request-level protections that apply to every route: security headers, no caching of API
 // answers, CSRF refusal of cross-site or non-JSON state changes (rule 13), and the request's meta.
-import helmet from "@fastify/helmet";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
+import helmet, { type HelmetOptions } from "helmet";
 import type { RequestMeta } from "../audit/writer.js";
 import { AppError } from "../errors.js";
+import { sendsNoReferrer } from "./referrer-policy.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -41,9 +43,31 @@ export function checkCsrf(request: FastifyRequest, publicOrigin: string): void {
   }
 }
 
+/**
+ * Helmet's headers for our options, computed once: they do not depend on the request, and helmet
+ * would otherwise rebuild them (CSP directives included) on every request.
+ */
+export function staticHelmetHeaders(options: HelmetOptions): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const response = {
+    setHeader(name: string, value: string | number) {
+      headers[name.toLowerCase()] = String(value);
+    },
+    removeHeader(name: string) {
+      delete headers[name.toLowerCase()];
+    },
+  };
+  let failure: unknown;
+  helmet(options)({} as IncomingMessage, response as unknown as ServerResponse, (error?: unknown) => {
+    failure = error;
+  });
+  if (failure) throw failure;
+  return headers;
+}
+
 export const securityPlugin = fp(
   async (app: FastifyInstance, options: { publicOrigin: string; isProduction: boolean }) => {
-    await app.register(helmet, {
+    const securityHeaders = staticHelmetHeaders({
       contentSecurityPolicy: {
         directives: {
           defaultSrc: ["'self'"],
@@ -62,6 +86,8 @@ export const securityPlugin = fp(
     });
 
     app.addHook("onRequest", async (request, reply) => {
+      reply.headers(securityHeaders);
+      if (sendsNoReferrer(request.url)) reply.header("referrer-policy", "no-referrer");
       request.meta = requestMeta(request);
       reply.header("x-request-id", String(request.id));
       if (request.url.startsWith("/api/")) {
