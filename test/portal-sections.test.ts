@@ -1,5 +1,6 @@
 // The portal sections the roles open: transactions and settlements with filters, keyset paging
 // and streamed CSV downloads, the Developer Center with masked keys, and Insights computed in SQL.
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generatePortalData } from "../server/portal/demo-data.js";
 import { testDatabaseKinds } from "./support/databases.js";
@@ -61,6 +62,34 @@ describe.each(testDatabaseKinds)("portal sections on %s", (kind) => {
     expect(seen).toHaveLength(ROWS);
     expect(new Set(seen).size).toBe(ROWS);
     expect([...times].sort((a, b) => b - a)).toEqual(times);
+  });
+
+  it("keeps every transaction sharing a millisecond, in pages and in the export", async () => {
+    // Times arrive with microseconds; a cursor holds a JavaScript date (milliseconds). Migration 008
+    // keeps the sorted time columns in milliseconds, so the (time, id) keyset never skips a tie.
+    const tied = await h.company("Same Millisecond Co");
+    for (const micros of ["401", "402", "403"]) {
+      await sql`INSERT INTO transactions (company_id, occurred_at, merchant_reference, amount_minor, currency,
+                                          payment_method, status)
+                VALUES (${tied.id}, ${`2026-03-01T10:00:00.123${micros}Z`}::timestamptz, ${`TIE-${micros}`},
+                        100, 'USD', 'card', 'succeeded')`.execute(h.db);
+    }
+    const cookie = await h.login(tied.admin.email);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const response = await h.inject(cookie, {
+        url: `/api/companies/${tied.id}/transactions?limit=1${cursor ? `&cursor=${cursor}` : ""}`,
+      });
+      expect(response.statusCode, response.body).toBe(200);
+      seen.push(...response.json().items.map((t: { merchantReference: string }) => t.merchantReference));
+      cursor = response.json().nextCursor;
+    } while (cursor);
+    expect(seen.sort()).toEqual(["TIE-401", "TIE-402", "TIE-403"]);
+    const tiedFinance = await h.login((await h.member(tied, ["finance"])).email);
+    const csv = await h.inject(tiedFinance, { url: `/api/companies/${tied.id}/transactions/export` });
+    expect(csv.statusCode).toBe(200);
+    expect(csv.body.match(/TIE-\d+/g)?.sort()).toEqual(["TIE-401", "TIE-402", "TIE-403"]);
   });
 
   it("filters by status, payment method and time", async () => {
@@ -129,6 +158,7 @@ describe.each(testDatabaseKinds)("portal sections on %s", (kind) => {
       .selectFrom("audit_events")
       .select("action")
       .where("action", "=", "transactions.exported")
+      .where("company_id", "=", company.id)
       .execute();
     expect(audit).toHaveLength(1);
   });
