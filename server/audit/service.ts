@@ -6,7 +6,7 @@ import type { DB } from "../db/schema.js";
 import { AppError } from "../errors.js";
 import { DEFAULT_LIMIT, decodeTimeIdCursor, pageOf } from "../http/pagination.js";
 import { canonicalizeEmail } from "../identity/email.js";
-import { csvStream } from "../portal/csv.js";
+import { csvRow, csvStream } from "../portal/csv.js";
 import { type AuditEventRow, type AuditFilter, countAuditEvents, listAuditEvents } from "./queries.js";
 import { type RequestMeta, recordAudit } from "./writer.js";
 
@@ -139,19 +139,20 @@ export async function exportAuditEvents(
     EXPORT_BATCH,
     (after) => listAuditEvents(db, filter, after ? [new Date(after[0]), after[1]] : null, EXPORT_BATCH),
     keyOf,
-    (row) => [
-      row.id,
-      new Date(row.occurred_at).toISOString(),
-      row.action,
-      row.outcome,
-      row.actor_account_id,
-      row.actor_email,
-      row.target_type,
-      row.target_id,
-      JSON.stringify(row.details),
-      row.ip,
-      row.user_agent,
-      row.request_id,
-    ],
+    (row) =>
+      csvRow([
+        row.id,
+        new Date(row.occurred_at).toISOString(),
+        row.action,
+        row.outcome,
+        row.actor_account_id,
+        row.actor_email,
+        row.target_type,
+        row.target_id,
+        JSON.stringify(row.details),
+        row.ip,
+        row.user_agent,
+        row.request_id,
+      ]),
   );
 }

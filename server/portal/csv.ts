@@ -3,6 +3,8 @@
 import { Readable } from "node:stream";
 
 const FORMULA_START = /^[=+\-@\t\r]/;
+// Rows per chunk written to the response (a few KB to a few tens of KB of text).
+const CHUNK_ROWS = 100;
 
 export function csvCell(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return "";
@@ -17,26 +19,34 @@ export function csvRow(values: (string | number | null | undefined)[]): string {
 
 /**
  * Streams every page of a keyset query as CSV, one batch in memory at a time. fetchPage reads up
- * to batchSize rows after the key of the last row streamed (null for the first page).
+ * to batchSize rows after the key of the last row streamed (null for the first page); toLine
+ * writes a row's line, CRLF included (csvRow, or a line the query built).
  */
 export function csvStream<R>(
   header: string[],
   batchSize: number,
   fetchPage: (after: [string, string] | null) => Promise<R[]>,
   keyOf: (row: R) => [string, string],
-  toCells: (row: R) => (string | number | null)[],
+  toLine: (row: R) => string,
 ): Readable {
-  async function* rows() {
+  async function* chunks() {
     yield csvRow(header);
     let after: [string, string] | null = null;
     for (;;) {
       const page = await fetchPage(after);
       if (page.length === 0) return;
-      yield page.map((row) => csvRow(toCells(row))).join("");
+      // Chunks stay well under V8's large-object size (~128 KB): a whole batch as one string would
+      // be allocated straight into the old generation.
+      for (let start = 0; start < page.length; start += CHUNK_ROWS) {
+        let chunk = "";
+        const end = Math.min(page.length, start + CHUNK_ROWS);
+        for (let i = start; i < end; i += 1) chunk += toLine(page[i] as R);
+        yield chunk;
+      }
       if (page.length < batchSize) return;
       after = keyOf(page[page.length - 1] as R);
     }
   }
-  // At most two batches wait for the socket: backpressure, not buffering, sets the pace.
-  return Readable.from(rows(), { highWaterMark: 2 });
+  // At most a few chunks wait for the socket: backpressure, not buffering, sets the pace.
+  return Readable.from(chunks(), { highWaterMark: 4 });
 }

@@ -11,7 +11,7 @@ import type { DB } from "../db/schema.js";
 import { AppError } from "../errors.js";
 import { Collection, DEFAULT_LIMIT, decodeTimeIdCursor, PageQuery, pageOf } from "../http/pagination.js";
 import { CompanyParams, errorResponses, Uuid } from "../http/schemas.js";
-import { csvStream } from "./csv.js";
+import { csvRow, csvStream } from "./csv.js";
 import { PAYMENT_METHODS } from "./demo-data.js";
 import { formatMinor } from "./money.js";
 import {
@@ -25,7 +25,7 @@ import {
   type TransactionFilter,
 } from "./queries.js";
 
-// Small batches keep an export of a million rows within a few MB of buffers, not a hundred.
+// Rows per query of an export: a batch is a few hundred KB of text, streamed in smaller chunks.
 const EXPORT_BATCH = 1_000;
 const DateTime = Type.String({ format: "date-time", maxLength: 40 });
 const TransactionStatus = Type.Union(
@@ -281,7 +281,7 @@ export const portalRoutes: FastifyPluginAsyncTypebox<{ database: Database; clock
         (row) => [row.occurred_at.toISOString(), row.id],
         (row) => {
           const view = transactionView(row);
-          return [
+          return csvRow([
             view.id,
             view.occurredAt,
             view.merchantReference,
@@ -291,7 +291,7 @@ export const portalRoutes: FastifyPluginAsyncTypebox<{ database: Database; clock
             view.status,
             view.errorCode,
             view.settlementBatchId,
-          ];
+          ]);
         },
       );
       return reply
@@ -364,7 +364,7 @@ export const portalRoutes: FastifyPluginAsyncTypebox<{ database: Database; clock
         (row) => [row.period_start.toISOString(), row.id],
         (row) => {
           const v = settlementView(row);
-          return [
+          return csvRow([
             v.id,
             v.reference,
             v.periodStart,
@@ -377,7 +377,7 @@ export const portalRoutes: FastifyPluginAsyncTypebox<{ database: Database; clock
             v.refunds,
             v.netAmount,
             v.status,
-          ];
+          ]);
         },
       );
       return reply
