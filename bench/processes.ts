@@ -1,6 +1,7 @@
 // The servers under test run as child processes, so their CPU is theirs and not the load
 // generator's. Every child started here is stopped on exit, on Ctrl-C and on errors.
 import { type ChildProcess, spawn } from "node:child_process";
+import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -106,4 +107,49 @@ export async function residentBytes(pid: number): Promise<number> {
   } catch {
     return 0;
   }
+}
+
+/** A TCP port nothing listens on right now (the OS picks it). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject()));
+    });
+  });
+}
+
+/** A TypeScript entry point run by Node through tsx, in production mode, ready once `url` answers 200. */
+export function tsxChild(name: string, script: string, args: string[], env: NodeJS.ProcessEnv, url: string) {
+  return startChild(name, process.execPath, ["--import", "tsx", script, ...args], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", ...env },
+    isReady: () => answers200(url),
+    timeoutMs: 120_000,
+  });
+}
+
+/**
+ * The portal on PostgreSQL as the bench measures it: production mode, warnings only, no demo data,
+ * and mail pointed at a closed local port (the outbox keeps what it cannot send).
+ */
+export async function startPortal(databaseUrl: string): Promise<Child & { baseUrl: string }> {
+  const [port, closedPort] = await Promise.all([freePort(), freePort()]);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const child = await tsxChild(
+    "portal",
+    "server/main.ts",
+    [],
+    {
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATABASE_URL: databaseUrl,
+      PUBLIC_URL: baseUrl,
+      SMTP_URL: `smtp://127.0.0.1:${closedPort}`,
+      LOG_LEVEL: "warn",
+      SEED_DEMO: "false",
+    },
+    `${baseUrl}/readyz`,
+  );
+  return Object.assign(child, { baseUrl });
 }

@@ -1,13 +1,13 @@
 // `npm run bench [-- --check] [-- --quick] [-- --reseed]`: seeds (or reuses) the bench database,
 // starts the portal, the baselines and the better-auth peer as child processes, drives each with
 // autocannon and reports one table. --check exits non-zero when a target of issue #7 is missed.
+// `npm run bench -- --soak [--soak-minutes N]` runs only the soak of bench/soak.ts instead.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { type LoadPlan, type Measurement, measure } from "./load.js";
 import { ensurePeerSeeded, signInToPeer } from "./peer-better-auth.js";
-import { answers200, type Child, ROOT, startChild } from "./processes.js";
+import { type Child, freePort, ROOT, tsxChild } from "./processes.js";
 import {
   machineInfo,
   machineLine,
@@ -33,6 +33,7 @@ import {
   searchRequests,
 } from "./scenarios.js";
 import { ensureSeeded } from "./seed.js";
+import { runSoak, soakMinutes } from "./soak.js";
 
 const args = new Set(process.argv.slice(2));
 const isQuick = args.has("--quick");
@@ -45,25 +46,17 @@ const EXPORT_RUNS = 2;
 const COLD_STARTS = isQuick ? 2 : 3;
 const log = (line: string) => console.log(line);
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject()));
-    });
-  });
-}
-
-function tsxChild(name: string, script: string, args: string[], env: NodeJS.ProcessEnv, url: string) {
-  return startChild(name, process.execPath, ["--import", "tsx", script, ...args], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", ...env },
-    isReady: () => answers200(url),
-    timeoutMs: 120_000,
-  });
-}
-
 async function main() {
+  if (args.has("--soak")) {
+    const soak = await runSoak({
+      databaseUrl: DATABASE_URL,
+      minutes: soakMinutes(process.argv.slice(2)),
+      reseed: args.has("--reseed"),
+      log,
+    });
+    if (!soak.pass) process.exitCode = 1;
+    return;
+  }
   const startedAt = new Date();
   const machine = machineInfo(DATABASE_URL);
   log(
