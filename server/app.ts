@@ -14,7 +14,7 @@ import type { Redis } from "ioredis";
 import { guardPlugin } from "./access/guard.js";
 import type { Access } from "./access/policy.js";
 import { auditRoutes } from "./audit/routes.js";
-import { recordAudit } from "./audit/writer.js";
+import { auditGroupWriter } from "./audit/writer.js";
 import { authRoutes } from "./auth/routes.js";
 import type { AuthDeps } from "./auth/service.js";
 import type { SessionPolicy } from "./auth/sessions.js";
@@ -74,6 +74,8 @@ export async function buildApp(deps: AppDeps) {
   const throttle = deps.throttle ?? (deps.redis ? redisThrottleStore(deps.redis) : memoryThrottleStore());
   const cookieSettings = { name: sessionCookieName(config), secure: config.isProduction };
   let shuttingDown = false;
+  // Refusals are recorded outside any transaction, many at once under attack: as group commits.
+  const recordRefusal = auditGroupWriter(database.db);
 
   const app = Fastify({
     logger: loggerOptions(config, deps.logStream),
@@ -146,7 +148,7 @@ export async function buildApp(deps: AppDeps) {
     ...(deps.redis ? { redis: deps.redis, nameSpace: "portal:rl:" } : {}),
     errorResponseBuilder: () => new AppError("rate_limited"),
     onExceeded: (request: FastifyRequest) => {
-      void recordAudit(database.db, {
+      void recordRefusal({
         action: "security.rate_limited",
         outcome: "denied",
         details: { route: request.routeOptions.url ?? request.url.split("?")[0] },
@@ -163,7 +165,7 @@ export async function buildApp(deps: AppDeps) {
     onDenied: async (request: FastifyRequest, code: string, access: Access) => {
       if (!request.auth) return; // anonymous probes are answered, not logged one by one
       const cid = (request.params as { cid?: string }).cid;
-      await recordAudit(database.db, {
+      await recordRefusal({
         action: "access.denied",
         outcome: "denied",
         companyId: request.auth.membership?.companyId ?? null,
@@ -199,7 +201,7 @@ export async function buildApp(deps: AppDeps) {
       const unknownField =
         first?.params && "additionalProperty" in first.params ? first.params.additionalProperty : undefined;
       const cid = (request.params as { cid?: unknown } | undefined)?.cid;
-      await recordAudit(database.db, {
+      await recordRefusal({
         action: isCsrf ? "security.csrf_rejected" : "security.input_rejected",
         outcome: "denied",
         companyId: request.auth?.membership?.companyId ?? null,

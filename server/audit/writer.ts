@@ -46,22 +46,73 @@ export function scrubDetails(value: unknown, depth = 0): unknown {
   return value;
 }
 
+function auditRow(event: AuditEvent) {
+  return {
+    occurred_at: event.at,
+    company_id: event.companyId ?? null,
+    actor_account_id: event.actor?.accountId ?? null,
+    actor_email: event.actor?.email ?? null,
+    action: event.action,
+    outcome: event.outcome,
+    target_type: event.target?.type ?? null,
+    target_id: event.target?.id ?? null,
+    details: JSON.stringify(scrubDetails(event.details ?? {})),
+    ip: event.meta.ip,
+    user_agent: event.meta.userAgent?.slice(0, MAX_TEXT) ?? null,
+    request_id: event.meta.requestId,
+  };
+}
+
 export async function recordAudit(db: Kysely<DB> | Transaction<DB>, event: AuditEvent): Promise<void> {
-  await db
-    .insertInto("audit_events")
-    .values({
-      occurred_at: event.at,
-      company_id: event.companyId ?? null,
-      actor_account_id: event.actor?.accountId ?? null,
-      actor_email: event.actor?.email ?? null,
-      action: event.action,
-      outcome: event.outcome,
-      target_type: event.target?.type ?? null,
-      target_id: event.target?.id ?? null,
-      details: JSON.stringify(scrubDetails(event.details ?? {})),
-      ip: event.meta.ip,
-      user_agent: event.meta.userAgent?.slice(0, MAX_TEXT) ?? null,
-      request_id: event.meta.requestId,
-    })
-    .execute();
+  await db.insertInto("audit_events").values(auditRow(event)).execute();
+}
+
+export type AuditGroupWriter = (event: AuditEvent) => Promise<void>;
+
+/**
+ * Records events that stand alone, outside any change's transaction (refusals: a guard's 403, a
+ * CSRF or rate-limit refusal), as a group commit: the events that arrive while one INSERT is in
+ * flight leave together in the next. Each caller's promise settles once its own row is committed,
+ * so no answer leaves before its record exists; a group that fails is retried one event at a time,
+ * so one bad event cannot cost the others theirs.
+ */
+export function auditGroupWriter(db: Kysely<DB>, maxGroup = 100): AuditGroupWriter {
+  type Pending = { row: ReturnType<typeof auditRow>; resolve: () => void; reject: (error: unknown) => void };
+  let queue: Pending[] = [];
+  let writing = false;
+
+  async function insert(group: Pending[]) {
+    try {
+      await db
+        .insertInto("audit_events")
+        .values(group.map((pending) => pending.row))
+        .execute();
+      for (const pending of group) pending.resolve();
+    } catch (error) {
+      if (group.length === 1) {
+        group[0]?.reject(error);
+        return;
+      }
+      for (const pending of group) await insert([pending]);
+    }
+  }
+
+  async function drain() {
+    while (queue.length > 0) {
+      const group = queue.slice(0, maxGroup);
+      queue = queue.slice(maxGroup);
+      await insert(group);
+    }
+    writing = false;
+  }
+
+  return (event) =>
+    new Promise<void>((resolve, reject) => {
+      queue.push({ row: auditRow(event), resolve, reject });
+      if (!writing) {
+        writing = true;
+        // The requests answered in this turn of the event loop join the first group.
+        setImmediate(() => void drain());
+      }
+    });
 }
