@@ -138,6 +138,18 @@ describe.each(testDatabaseKinds)("custom roles on %s", (kind) => {
     expect(response.json().error.code).toBe("role_in_use");
     const listed = (await roles(admin)).json().items.find((r: { id: string }) => r.id === role.id);
     expect(listed.memberCount).toBe(1);
+    // The count is of active members: a deactivated holder no longer counts, a reactivated one again.
+    const countAfter = async (status: "deactivated" | "active") => {
+      const deactivatedAt = status === "deactivated" ? h.clock.now() : null;
+      await h.db
+        .updateTable("members")
+        .set({ status, deactivated_at: deactivatedAt })
+        .where("id", "=", member.memberId)
+        .execute();
+      return (await roles(admin)).json().items.find((r: { id: string }) => r.id === role.id).memberCount;
+    };
+    expect(await countAfter("deactivated")).toBe(0);
+    expect(await countAfter("active")).toBe(1);
   });
 
   it(`allows at most ${MAX_CUSTOM_ROLES} custom roles per company`, async () => {

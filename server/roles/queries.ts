@@ -1,4 +1,5 @@
-// SQL for roles: a company's roles with their permissions and member counts, and the writes.
+// SQL for roles: a company's roles with their permissions and member counts (from the counters of
+// migration 006, not a scan of the role's members), and the writes.
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { DB } from "../db/schema.js";
 
@@ -21,8 +22,8 @@ export async function listRoles(
     SELECT r.id, r.key, r.name, r.description, r.updated_at,
            coalesce((SELECT array_agg(rp.permission ORDER BY rp.permission) FROM role_permissions rp WHERE rp.role_id = r.id),
                     '{}') AS permissions,
-           (SELECT count(*)::int FROM member_roles mr JOIN members m ON m.id = mr.member_id
-             WHERE mr.role_id = r.id AND m.status = 'active') AS member_count
+           coalesce((SELECT c.active FROM member_role_counts c
+                      WHERE c.company_id = r.company_id AND c.role_id = r.id), 0) AS member_count
       FROM roles r
      WHERE r.company_id = ${companyId} ${roleId ? sql`AND r.id = ${roleId}` : sql``}
      ORDER BY r.key IS NULL, array_position(ARRAY['admin','finance','operations','developer','data_analytics'], r.key),
