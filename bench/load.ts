@@ -35,6 +35,21 @@ export function percentile(sorted: Float64Array | number[], p: number): number {
   return sorted[Math.max(0, index)] as number;
 }
 
+/** Count, rate and percentiles of each request kind's latencies over `elapsed` seconds. */
+export function kindStats(latencies: Map<string, number[]>, elapsed: number): Record<string, KindStats> {
+  const kinds: Record<string, KindStats> = {};
+  for (const [kind, list] of latencies) {
+    const sorted = Float64Array.from(list).sort();
+    kinds[kind] = {
+      count: list.length,
+      rps: list.length / elapsed,
+      p50: percentile(sorted, 50),
+      p99: percentile(sorted, 99),
+    };
+  }
+  return kinds;
+}
+
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -65,18 +80,8 @@ async function runOnce(
   });
   const result = await instance;
   const elapsed = result.duration || seconds;
-  const kinds: Record<string, KindStats> = {};
-  const all: number[] = [];
-  for (const [kind, list] of latencies) {
-    const sorted = Float64Array.from(list).sort();
-    kinds[kind] = {
-      count: list.length,
-      rps: list.length / elapsed,
-      p50: percentile(sorted, 50),
-      p99: percentile(sorted, 99),
-    };
-    for (const value of list) all.push(value);
-  }
+  const kinds = kindStats(latencies, elapsed);
+  const all = [...latencies.values()].flat();
   const sorted = Float64Array.from(all).sort();
   return {
     rps: all.length / elapsed,

@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import autocannon, { type Client } from "autocannon";
-import { type LoadRequest, median, percentile } from "./load.js";
+import { type KindStats, kindStats, type LoadRequest, median } from "./load.js";
 import { ROOT, residentBytes, startPortal } from "./processes.js";
 import { machineInfo, type Target } from "./report.js";
 import {
@@ -72,7 +72,7 @@ export type SoakReport = {
   requests: number;
   rps: number;
   statuses: Record<string, number>;
-  kinds: Record<string, { count: number; rps: number; p50: number; p99: number }>;
+  kinds: Record<string, KindStats>;
   serverErrors: number;
   socketErrors: number;
   timeouts: number;
@@ -259,16 +259,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     if (Date.now() - windowStart.at >= SAMPLE_SECONDS * 500) await sample();
     const elapsed = result.duration || runSeconds;
 
-    const kinds: SoakReport["kinds"] = {};
-    for (const [kind, list] of latencies) {
-      const sorted = Float64Array.from(list).sort();
-      kinds[kind] = {
-        count: list.length,
-        rps: list.length / elapsed,
-        p50: percentile(sorted, 50),
-        p99: percentile(sorted, 99),
-      };
-    }
+    const kinds: SoakReport["kinds"] = kindStats(latencies, elapsed);
     const memory = memoryVerdict(samples, runSeconds);
     const unexpectedShare = responses === 0 ? 1 : unexpected / responses;
     const targets: Target[] = [
