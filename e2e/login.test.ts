@@ -1,6 +1,6 @@
 // Browser test: the printed demo admin logs in through the login page, sees the shell with the
 // menu their permissions open, opens company info, and logs out; a Developer sees only their entry.
-import type { Browser, } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { logIn, menuLabels } from "./support/pages.js";
 import { launchBrowser, startPortal } from "./support/portal.js";

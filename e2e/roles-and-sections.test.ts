@@ -2,7 +2,7 @@
 // the menu entries its permissions open, and Finance downloads a transactions CSV whose rows are
 // the ones the API lists for the same filter.
 import fs from "node:fs";
-import type { Browser, } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PredefinedRoleKey } from "../server/access/permissions.js";
 import { logIn, menuLabels } from "./support/pages.js";

@@ -1,7 +1,7 @@
 // Browser test for rule 7 and the profile: setting an alternate email is a guarded action, so the
 // Email Verification window opens by itself; the code is read from the development mailbox, the
 // action completes, and a second code confirms the new address. Then a password reset end to end.
-import type { Browser, } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { codeIn, logIn } from "./support/pages.js";
 import { launchBrowser, startPortal } from "./support/portal.js";
