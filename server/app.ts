@@ -42,6 +42,13 @@ import { memoryThrottleStore, redisThrottleStore, type ThrottleStore } from "./r
 import { roleRoutes } from "./roles/routes.js";
 import { verificationRoutes } from "./verification/routes.js";
 
+declare module "fastify" {
+  interface FastifyRequest {
+    /** The audit record of a refusal made in a synchronous hook, settled before the answer leaves. */
+    pendingRefusal?: Promise<void>;
+  }
+}
+
 export type AppDeps = {
   database: Database;
   config: Config;
@@ -117,9 +124,13 @@ export async function buildApp(deps: AppDeps) {
     shuttingDown = true;
   });
   // While draining, answers close their connection, so keep-alive clients cannot hold the stop.
-  app.addHook("onSend", (_request, reply, payload, done) => {
+  // A refusal recorded from a synchronous hook (the rate limiter's) is waited for here: no answer
+  // leaves before its audit record exists.
+  app.addHook("onSend", (request, reply, payload, done) => {
     if (shuttingDown) reply.header("connection", "close");
-    done(null, payload);
+    const pending = request.pendingRefusal;
+    if (pending) void pending.then(() => done(null, payload));
+    else done(null, payload);
   });
 
   await app.register(errorsPlugin);
@@ -148,13 +159,19 @@ export async function buildApp(deps: AppDeps) {
     ...(deps.redis ? { redis: deps.redis, nameSpace: "portal:rl:" } : {}),
     errorResponseBuilder: () => new AppError("rate_limited"),
     onExceeded: (request: FastifyRequest) => {
-      void recordRefusal({
+      // A flood's 429s are answered even when the database cannot take their records.
+      request.pendingRefusal = recordRefusal({
         action: "security.rate_limited",
         outcome: "denied",
         details: { route: request.routeOptions.url ?? request.url.split("?")[0] },
         meta: request.meta,
         at: clock.now(),
-      }).catch(() => {});
+      }).catch((error) => {
+        request.log.warn(
+          { err: { message: (error as Error)?.message } },
+          "could not record a rate-limit refusal",
+        );
+      });
     },
   });
   await app.register(guardPlugin, {
