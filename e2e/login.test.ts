@@ -1,29 +1,17 @@
 // Browser test: the printed demo admin logs in through the login page, sees the shell with the
 // menu their permissions open, opens company info, and logs out; a Developer sees only their entry.
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { logIn, menuLabels } from "./support/pages.js";
-import { launchBrowser, startPortal } from "./support/portal.js";
-
-type Portal = Awaited<ReturnType<typeof startPortal>>;
+import { usePortalAndBrowser } from "./support/portal.js";
 
 describe("logging in and out in Chromium", () => {
-  let portal: Portal;
-  let browser: Browser;
-  beforeAll(async () => {
-    portal = await startPortal();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await portal?.close();
-  });
+  const held = usePortalAndBrowser();
 
   it("the demo admin logs in, sees the admin menu and company info, and logs out", async () => {
-    const context = await browser.newContext();
+    const context = await held.browser.newContext();
     const page = await context.newPage();
-    const admin = portal.credentials("admin");
-    await logIn(page, portal.url, admin.email, admin.password, false);
+    const admin = held.portal.credentials("admin");
+    await logIn(page, held.portal.url, admin.email, admin.password, false);
 
     await page.waitForURL(/\/c\/[0-9a-f-]{36}/);
     await expect
@@ -56,23 +44,29 @@ describe("logging in and out in Chromium", () => {
   });
 
   it("a wrong password shows an error and stays on the login page", async () => {
-    const context = await browser.newContext();
+    const context = await held.browser.newContext();
     const page = await context.newPage();
-    await logIn(page, portal.url, portal.credentials("admin").email, "definitely not the password", false);
+    await logIn(
+      page,
+      held.portal.url,
+      held.portal.credentials("admin").email,
+      "definitely not the password",
+      false,
+    );
     await expect.poll(() => page.getByRole("alert").textContent()).toMatch(/Invalid email or password/);
     expect(page.url()).toMatch(/\/login/);
     await context.close();
   });
 
   it("a Developer sees only Home and Developer Center, and is refused the admin pages", async () => {
-    const context = await browser.newContext();
+    const context = await held.browser.newContext();
     const page = await context.newPage();
-    const developer = portal.credentials("developer");
-    await logIn(page, portal.url, developer.email, developer.password, false);
+    const developer = held.portal.credentials("developer");
+    await logIn(page, held.portal.url, developer.email, developer.password, false);
     await page.waitForURL(/\/c\/[0-9a-f-]{36}/);
     await expect.poll(() => menuLabels(page)).toEqual(["Home", "Developer Center"]);
     const companyPath = new URL(page.url()).pathname.split("/").slice(0, 3).join("/");
-    await page.goto(`${portal.url}${companyPath}/account/company-info`);
+    await page.goto(`${held.portal.url}${companyPath}/account/company-info`);
     await expect.poll(() => page.getByText("You do not have access to this page").count()).toBeGreaterThan(0);
     await context.close();
   });

@@ -2,13 +2,10 @@
 // the menu entries its permissions open, and Finance downloads a transactions CSV whose rows are
 // the ones the API lists for the same filter.
 import fs from "node:fs";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { PredefinedRoleKey } from "../server/access/permissions.js";
 import { logIn, menuLabels } from "./support/pages.js";
-import { launchBrowser, startPortal } from "./support/portal.js";
-
-type Portal = Awaited<ReturnType<typeof startPortal>>;
+import { usePortalAndBrowser } from "./support/portal.js";
 
 // SPEC §1, read as menus: what each predefined role must see, in order.
 const MENUS: Record<PredefinedRoleKey, string[]> = {
@@ -30,22 +27,18 @@ const MENUS: Record<PredefinedRoleKey, string[]> = {
 };
 
 describe("roles open their sections in Chromium", () => {
-  let portal: Portal;
-  let browser: Browser;
-  beforeAll(async () => {
-    portal = await startPortal();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await portal?.close();
-  });
+  const held = usePortalAndBrowser();
 
   for (const role of Object.keys(MENUS) as PredefinedRoleKey[]) {
     it(`${role} sees exactly ${MENUS[role].join(", ")}`, async () => {
-      const context = await browser.newContext();
+      const context = await held.browser.newContext();
       const page = await context.newPage();
-      await logIn(page, portal.url, portal.credentials(role).email, portal.credentials(role).password);
+      await logIn(
+        page,
+        held.portal.url,
+        held.portal.credentials(role).email,
+        held.portal.credentials(role).password,
+      );
       await expect.poll(() => menuLabels(page)).toEqual(MENUS[role]);
       // Each visible section opens with its content, not an access error.
       for (const entry of MENUS[role].filter((e) => !["Home", "Account"].includes(e))) {
@@ -60,13 +53,13 @@ describe("roles open their sections in Chromium", () => {
   }
 
   it("Finance downloads the failed transactions as a CSV with the rows the API lists", async () => {
-    const context = await browser.newContext({ acceptDownloads: true });
+    const context = await held.browser.newContext({ acceptDownloads: true });
     const page = await context.newPage();
     await logIn(
       page,
-      portal.url,
-      portal.credentials("finance").email,
-      portal.credentials("finance").password,
+      held.portal.url,
+      held.portal.credentials("finance").email,
+      held.portal.credentials("finance").password,
     );
     await page.getByRole("menuitem", { name: "Transactions" }).click();
     await page.getByLabel("Status").click();
@@ -110,13 +103,13 @@ describe("roles open their sections in Chromium", () => {
   });
 
   it("Operations sees transactions but no Download, and the export is refused anyway", async () => {
-    const context = await browser.newContext();
+    const context = await held.browser.newContext();
     const page = await context.newPage();
     await logIn(
       page,
-      portal.url,
-      portal.credentials("operations").email,
-      portal.credentials("operations").password,
+      held.portal.url,
+      held.portal.credentials("operations").email,
+      held.portal.credentials("operations").password,
     );
     await page.getByRole("menuitem", { name: "Transactions" }).click();
     await expect.poll(() => page.getByRole("heading", { name: "Transactions" }).count()).toBeGreaterThan(0);

@@ -1,31 +1,19 @@
 // Browser test for rule 7 and the profile: setting an alternate email is a guarded action, so the
 // Email Verification window opens by itself; the code is read from the development mailbox, the
 // action completes, and a second code confirms the new address. Then a password reset end to end.
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { codeIn, logIn } from "./support/pages.js";
-import { launchBrowser, startPortal } from "./support/portal.js";
-
-type Portal = Awaited<ReturnType<typeof startPortal>>;
+import { usePortalAndBrowser } from "./support/portal.js";
 
 describe("Email Verification in Chromium", () => {
-  let portal: Portal;
-  let browser: Browser;
-  beforeAll(async () => {
-    portal = await startPortal();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await portal?.close();
-  });
+  const held = usePortalAndBrowser();
 
   it("opens on a guarded action, takes the mailed code, and completes the action", async () => {
-    const page = await (await browser.newContext()).newPage();
-    const finance = portal.credentials("finance");
-    await logIn(page, portal.url, finance.email, finance.password);
+    const page = await (await held.browser.newContext()).newPage();
+    const finance = held.portal.credentials("finance");
+    await logIn(page, held.portal.url, finance.email, finance.password);
 
-    await page.goto(`${portal.url}/profile`);
+    await page.goto(`${held.portal.url}/profile`);
     await page.getByLabel("Alternate email").fill("fiona.backup@example.com");
     await page.getByRole("button", { name: "Send code" }).click();
 
@@ -38,7 +26,7 @@ describe("Email Verification in Chromium", () => {
     await dialog.getByRole("button", { name: "Verify" }).click();
     await expect.poll(() => dialog.textContent()).toMatch(/Wrong code\. 4 attempts left\./);
 
-    const stepUpMail = await portal.latestMail(finance.email);
+    const stepUpMail = await held.portal.latestMail(finance.email);
     await dialog.getByLabel("Verification code").fill(codeIn(stepUpMail.text));
     await dialog.getByRole("button", { name: "Verify" }).click();
     await dialog.waitFor({ state: "hidden" });
@@ -46,7 +34,7 @@ describe("Email Verification in Chromium", () => {
     // The original request was retried: a code went to the new address.
     const confirmField = page.getByLabel("Code sent to the new address");
     await confirmField.waitFor();
-    const confirmMail = await portal.latestMail("fiona.backup@example.com");
+    const confirmMail = await held.portal.latestMail("fiona.backup@example.com");
     await confirmField.fill(codeIn(confirmMail.text));
     await page.getByRole("button", { name: "Confirm alternate email" }).click();
     await expect.poll(() => page.getByText("Alternate email saved").count()).toBeGreaterThan(0);
@@ -59,9 +47,9 @@ describe("Email Verification in Chromium", () => {
   });
 
   it("resets a forgotten password through the mailed link and logs in with the new one", async () => {
-    const page = await (await browser.newContext()).newPage();
-    const operations = portal.credentials("operations");
-    await page.goto(`${portal.url}/login`);
+    const page = await (await held.browser.newContext()).newPage();
+    const operations = held.portal.credentials("operations");
+    await page.goto(`${held.portal.url}/login`);
     await page.getByRole("link", { name: "Forgot password?" }).click();
     await page.getByLabel("Email").fill(operations.email);
     await page.getByRole("button", { name: "Send reset link" }).click();
@@ -69,12 +57,12 @@ describe("Email Verification in Chromium", () => {
       .poll(() => page.getByText(/If an account exists for that address/).count())
       .toBeGreaterThan(0);
 
-    const mail = await portal.latestMail(operations.email);
+    const mail = await held.portal.latestMail(operations.email);
     const link = /https?:\/\/\S+\/reset-password#token=[A-Za-z0-9_-]+/.exec(mail.text)?.[0];
     expect(link).toBeDefined();
     // The link is built from PUBLIC_URL; open the same path and fragment on the test server.
     const url = new URL(link!);
-    await page.goto(`${portal.url}${url.pathname}${url.hash}`);
+    await page.goto(`${held.portal.url}${url.pathname}${url.hash}`);
     // The token leaves the address bar at once.
     await expect.poll(() => page.url()).not.toContain("token=");
     const newPassword = "a brand new passphrase, kept safe";
@@ -85,7 +73,7 @@ describe("Email Verification in Chromium", () => {
       .poll(() => page.getByText("Password updated. Log in with your new password.").count())
       .toBeGreaterThan(0);
 
-    await logIn(page, portal.url, operations.email, newPassword);
+    await logIn(page, held.portal.url, operations.email, newPassword);
     await page.context().close();
   });
 });

@@ -1,6 +1,7 @@
 // A real portal for browser tests: the app on an ephemeral port over a fresh database with the
 // demo company seeded (passwords known to the test), plus headless Debian Chromium via Playwright.
 import { type Browser, chromium } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 import { buildApp } from "../../server/app.js";
 import { loadConfig } from "../../server/config.js";
 import { type DemoCredentials, seedDemoIfEmpty } from "../../server/demo/seed.js";
@@ -58,4 +59,20 @@ export async function launchBrowser(): Promise<Browser> {
       "--disable-dev-shm-usage",
     ],
   });
+}
+
+export type Portal = Awaited<ReturnType<typeof startPortal>>;
+
+/** A portal and a Chromium for the tests of one describe block: started before them, closed after. */
+export function usePortalAndBrowser(): { readonly portal: Portal; readonly browser: Browser } {
+  const held = {} as { portal: Portal; browser: Browser };
+  beforeAll(async () => {
+    held.portal = await startPortal();
+    held.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await held.browser?.close();
+    await held.portal?.close();
+  });
+  return held;
 }
