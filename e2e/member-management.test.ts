@@ -2,12 +2,10 @@
 // Verification window), the invitee accepts in a second browser and lands in the portal with the
 // right menu; §3 search by Member Email and by Member Role; §4 change a member's role;
 // §5 deactivate a member. Each notice the guide promises is checked.
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { codeIn } from "./support/pages.js";
-import { launchBrowser, startPortal } from "./support/portal.js";
-
-type Portal = Awaited<ReturnType<typeof startPortal>>;
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { codeIn, logIn } from "./support/pages.js";
+import { usePortalAndBrowser } from "./support/portal.js";
 
 async function notice(page: Page, text: string | RegExp) {
   await expect
@@ -25,26 +23,13 @@ async function memberRows(page: Page): Promise<string[]> {
 }
 
 describe("the user guide's member management, in Chromium", () => {
-  let portal: Portal;
-  let browser: Browser;
-  let adminContext: BrowserContext;
+  const held = usePortalAndBrowser();
   let page: Page;
 
   beforeAll(async () => {
-    portal = await startPortal();
-    browser = await launchBrowser();
-    adminContext = await browser.newContext();
-    page = await adminContext.newPage();
-    const admin = portal.credentials("admin");
-    await page.goto(`${portal.url}/login`);
-    await page.getByLabel("Email").fill(admin.email);
-    await page.getByLabel("Password").fill(admin.password);
-    await page.getByRole("button", { name: "Log in", exact: true }).click();
-    await page.waitForURL(/\/c\/[0-9a-f-]{36}/);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await portal?.close();
+    page = await (await held.browser.newContext()).newPage();
+    const admin = held.portal.credentials("admin");
+    await logIn(page, held.portal.url, admin.email, admin.password);
   });
 
   it("§2 invites a new member, and the invitee accepts in another browser", async () => {
@@ -66,19 +51,19 @@ describe("the user guide's member management, in Chromium", () => {
     // Step 4: the Email Verification window asks for the code sent to the inbox.
     const verification = page.getByRole("dialog", { name: "Email Verification" });
     await verification.waitFor();
-    const code = codeIn((await portal.latestMail(portal.credentials("admin").email)).text);
+    const code = codeIn((await held.portal.latestMail(held.portal.credentials("admin").email)).text);
     await verification.getByLabel("Verification code").fill(code);
     await verification.getByRole("button", { name: "Verify" }).click();
     await notice(page, /sent successfully/);
 
     // The invitee opens the link from the mail in a browser of their own.
-    const mail = await portal.latestMail("new.colleague@example.com");
+    const mail = await held.portal.latestMail("new.colleague@example.com");
     expect(mail.text).toContain("Demo Merchant Ltd");
     const link = new URL(
       /https?:\/\/\S+\/invitations\/accept#token=[A-Za-z0-9_-]+/.exec(mail.text)?.[0] ?? "",
     );
-    const invitee = await (await browser.newContext()).newPage();
-    await invitee.goto(`${portal.url}${link.pathname}${link.hash}`);
+    const invitee = await (await held.browser.newContext()).newPage();
+    await invitee.goto(`${held.portal.url}${link.pathname}${link.hash}`);
     await expect.poll(() => invitee.url()).not.toContain("token=");
     await invitee.getByLabel("Name").fill("Nora Newcomer");
     await invitee.getByLabel("Password", { exact: true }).fill("a long and private passphrase");
@@ -141,7 +126,7 @@ describe("the user guide's member management, in Chromium", () => {
     await expect.poll(() => row.getByRole("button", { name: "Reactivate" }).count()).toBe(1);
 
     // The deactivated member cannot log in any more (their only membership).
-    const developer = portal.credentials("developer");
+    const developer = held.portal.credentials("developer");
     const status = await page.evaluate(
       async ({ email, password }) =>
         (
