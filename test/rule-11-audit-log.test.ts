@@ -4,6 +4,7 @@
 // changes it, and no event ever holds a password, code, token or session id.
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { predefinedRole } from "../server/access/permissions.js";
 import { hashSecretToken } from "../server/auth/tokens.js";
 import { testDatabaseKinds } from "./support/databases.js";
 import { createHarness, type Harness, TEST_PASSWORD } from "./support/harness.js";
@@ -133,18 +134,7 @@ describe.each(testDatabaseKinds)("rule 11: the audit log of member management on
       url: `/api/companies/${company.id}/roles`,
       payload: {
         name: "Delegate",
-        permissions: [
-          "account.view",
-          "company.view",
-          "transactions.view",
-          "settlements.view",
-          "members.view",
-          "members.invite",
-          "members.edit_roles",
-          "members.deactivate",
-          "roles.manage",
-          "audit.view",
-        ],
+        permissions: predefinedRole("admin").permissions,
       },
     });
     await h.db

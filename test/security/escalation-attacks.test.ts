@@ -2,6 +2,7 @@
 // through an invitation, a role change or a custom role, mass assignment of status/roles/companyId,
 // and racing to remove the last Admin, against a real server over HTTP on every configured database.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { predefinedRole } from "../../server/access/permissions.js";
 import { testDatabaseKinds } from "../support/databases.js";
 import { expectAudited, expectRefused, expectUnchanged } from "./support/expect.js";
 import {
@@ -12,18 +13,7 @@ import {
   uniqueEmail,
 } from "./support/live-server.js";
 
-const ADMIN_PERMISSIONS = [
-  "account.view",
-  "company.view",
-  "transactions.view",
-  "settlements.view",
-  "members.view",
-  "members.invite",
-  "members.edit_roles",
-  "members.deactivate",
-  "roles.manage",
-  "audit.view",
-];
+const ADMIN_PERMISSIONS = [...predefinedRole("admin").permissions];
 
 describe.each(testDatabaseKinds)("privilege escalation (%s)", (kind) => {
   let s: LiveServer;
