@@ -78,7 +78,7 @@ export type AuditGroupWriter = (event: AuditEvent) => Promise<void>;
  */
 export function auditGroupWriter(db: Kysely<DB>, maxGroup = 100): AuditGroupWriter {
   type Pending = { row: ReturnType<typeof auditRow>; resolve: () => void; reject: (error: unknown) => void };
-  let queue: Pending[] = [];
+  const queue: Pending[] = [];
   let writing = false;
 
   async function insert(group: Pending[]) {
@@ -98,11 +98,7 @@ export function auditGroupWriter(db: Kysely<DB>, maxGroup = 100): AuditGroupWrit
   }
 
   async function drain() {
-    while (queue.length > 0) {
-      const group = queue.slice(0, maxGroup);
-      queue = queue.slice(maxGroup);
-      await insert(group);
-    }
+    while (queue.length > 0) await insert(queue.splice(0, maxGroup));
     writing = false;
   }
 
