@@ -145,6 +145,7 @@ export async function startPortal(databaseUrl: string): Promise<Child & { baseUr
       HOST: "127.0.0.1",
       DATABASE_URL: databaseUrl,
       PUBLIC_URL: baseUrl,
+      // Mail is not measured: a closed local port (the outbox keeps what it cannot send).
       SMTP_URL: `smtp://127.0.0.1:${closedPort}`,
       LOG_LEVEL: "warn",
       SEED_DEMO: "false",

@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { type LoadPlan, type Measurement, measure } from "./load.js";
 import { ensurePeerSeeded, signInToPeer } from "./peer-better-auth.js";
-import { type Child, freePort, ROOT, tsxChild } from "./processes.js";
+import { type Child, freePort, ROOT, startPortal, tsxChild } from "./processes.js";
 import {
   machineInfo,
   machineLine,
@@ -97,13 +97,15 @@ async function main() {
   const run = (url: string, requests: Parameters<typeof measure>[1]) => measure(url, requests, PLAN);
 
   try {
-    const [b0Port, b1Port, peerPort, portalPort, coldPort] = (await Promise.all(
-      [1, 2, 3, 4, 5].map(() => freePort()),
-    )) as [number, number, number, number, number];
+    const [b0Port, b1Port, peerPort, coldPort] = (await Promise.all([1, 2, 3, 4].map(() => freePort()))) as [
+      number,
+      number,
+      number,
+      number,
+    ];
     const b0Url = `http://127.0.0.1:${b0Port}`;
     const b1Url = `http://127.0.0.1:${b1Port}`;
     const peerUrl = `http://127.0.0.1:${peerPort}`;
-    const portalUrl = `http://127.0.0.1:${portalPort}`;
     log("starting the servers");
     children.push(await tsxChild("B0", "bench/baselines.ts", ["b0", String(b0Port)], {}, b0Url));
     children.push(
@@ -118,22 +120,8 @@ async function main() {
         `${peerUrl}/api/auth/ok`,
       ),
     );
-    const portal = await tsxChild(
-      "portal",
-      "server/main.ts",
-      [],
-      {
-        PORT: String(portalPort),
-        HOST: "127.0.0.1",
-        DATABASE_URL,
-        PUBLIC_URL: portalUrl,
-        // Mail is not measured: a closed local port (the outbox keeps what it cannot send).
-        SMTP_URL: `smtp://127.0.0.1:${coldPort}`,
-        LOG_LEVEL: "warn",
-        SEED_DEMO: "false",
-      },
-      `${portalUrl}/readyz`,
-    );
+    const portal = await startPortal(DATABASE_URL);
+    const portalUrl = portal.baseUrl;
     children.push(portal);
 
     const sessions = await portalSessions(portalUrl);
