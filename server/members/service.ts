@@ -84,10 +84,13 @@ export async function listMemberPage(db: Kysely<DB>, companyId: string, query: M
         : likePattern(term, term.length < SUBSTRING_MIN_LENGTH ? "prefix" : "substring"),
   };
 
-  // The plain list (no search, no role): one walk in email order, its total read in the same round
-  // trip from the counters; a page past the end has no row to carry it, so it is asked apart.
+  let total: number;
+  let totalExact = true;
+  let rows: MemberRow[];
   if (filter.emailPattern === undefined && filter.roleId === undefined) {
-    const rows = await listMembers(
+    // The plain list: one walk in email order, its total read from the counters in the same round
+    // trip; a page past the end has no row to carry it, so it is asked apart.
+    const walked = await listMembers(
       db,
       filter,
       afterMemberId,
@@ -95,25 +98,22 @@ export async function listMemberPage(db: Kysely<DB>, companyId: string, query: M
       "walk",
       counterTotal(companyId, undefined, filter.status),
     );
-    const total = rows[0]
-      ? Number(rows[0].extra ?? 0)
+    total = walked[0]
+      ? Number(walked[0].extra ?? 0)
       : await countFromCounters(db, companyId, undefined, filter.status);
-    const page = pageOf(rows, limit, (row) => [row.id]);
-    return { items: page.items.map(memberView), total, totalExact: true, nextCursor: page.nextCursor };
-  }
-  let total: number;
-  let totalExact = true;
-  if (filter.emailPattern === undefined) {
-    total = await countFromCounters(db, companyId, filter.roleId, filter.status);
+    rows = walked;
   } else {
-    const counted = await countMatchingMembers(db, filter, SEARCH_COUNT_CAP);
-    total = Math.min(counted, SEARCH_COUNT_CAP);
-    totalExact = counted <= SEARCH_COUNT_CAP;
+    if (filter.emailPattern === undefined) {
+      total = await countFromCounters(db, companyId, filter.roleId, filter.status);
+    } else {
+      const counted = await countMatchingMembers(db, filter, SEARCH_COUNT_CAP);
+      total = Math.min(counted, SEARCH_COUNT_CAP);
+      totalExact = counted <= SEARCH_COUNT_CAP;
+    }
+    // A search or role with few matches is cheaper gathered and sorted than walked in email order.
+    const plan: ListPlan = totalExact && total <= SEARCH_COUNT_CAP ? "collect" : "walk";
+    rows = await listMembers(db, filter, afterMemberId, limit + 1, plan);
   }
-  // A search or role with few matches is cheaper gathered and sorted than walked in email order.
-  const isNarrow = (filter.emailPattern !== undefined || filter.roleId !== undefined) && totalExact;
-  const plan: ListPlan = isNarrow && total <= SEARCH_COUNT_CAP ? "collect" : "walk";
-  const rows = await listMembers(db, filter, afterMemberId, limit + 1, plan);
   const page = pageOf(rows, limit, (row) => [row.id]);
   return { items: page.items.map(memberView), total, totalExact, nextCursor: page.nextCursor };
 }
