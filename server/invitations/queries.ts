@@ -2,6 +2,7 @@
 // and the one statement that moves an invitation out of 'pending' (conditional, so only one caller wins).
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { DB, InvitationRoleSnapshot, InvitationStatus } from "../db/schema.js";
+import { ROLE_ORDER } from "../roles/queries.js";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -24,8 +25,6 @@ export type InvitationRow = {
   /** The keyset of the list's order, at full precision. */
   cursor_created_at: string;
 };
-
-const ROLE_ORDER = sql`r.key IS NULL, array_position(ARRAY['admin','finance','operations','developer','data_analytics'], r.key), lower(r.name)`;
 
 const INVITATION_COLUMNS = sql`
   i.id, i.company_id, c.name AS company_name, i.email, i.status, i.invited_by,

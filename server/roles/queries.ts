@@ -3,6 +3,9 @@
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { DB } from "../db/schema.js";
 
+/** The order roles are listed in everywhere: predefined in the guide's order, then custom by name (alias r). */
+export const ROLE_ORDER = sql`r.key IS NULL, array_position(ARRAY['admin','finance','operations','developer','data_analytics'], r.key), lower(r.name)`;
+
 export type RoleRow = {
   id: string;
   key: string | null;
@@ -26,8 +29,7 @@ export async function listRoles(
                       WHERE c.company_id = r.company_id AND c.role_id = r.id), 0) AS member_count
       FROM roles r
      WHERE r.company_id = ${companyId} ${roleId ? sql`AND r.id = ${roleId}` : sql``}
-     ORDER BY r.key IS NULL, array_position(ARRAY['admin','finance','operations','developer','data_analytics'], r.key),
-              lower(r.name)`.execute(db);
+     ORDER BY ${ROLE_ORDER}`.execute(db);
   return result.rows;
 }
 
