@@ -1,6 +1,6 @@
 // The one audit writer (rule 11): every service records its events through recordAudit,
 // inside the transaction of the change it records. Secrets are stripped before anything is stored.
-import type { Kysely, Transaction } from "kysely";
+import type { Kysely, QueryCreator, Transaction } from "kysely";
 import type { DB } from "../db/schema.js";
 
 export type AuditOutcome = "success" | "denied" | "failure";
@@ -63,8 +63,13 @@ function auditRow(event: AuditEvent) {
   };
 }
 
+/** The INSERT of one event, for a statement that makes a change and records it together. */
+export function auditInsert(db: Kysely<DB> | Transaction<DB> | QueryCreator<DB>, event: AuditEvent) {
+  return db.insertInto("audit_events").values(auditRow(event));
+}
+
 export async function recordAudit(db: Kysely<DB> | Transaction<DB>, event: AuditEvent): Promise<void> {
-  await db.insertInto("audit_events").values(auditRow(event)).execute();
+  await auditInsert(db, event).execute();
 }
 
 export type AuditGroupWriter = (event: AuditEvent) => Promise<void>;

@@ -1,7 +1,9 @@
 // SQL for the member list and member changes. Every query is scoped by company_id first; lists
 // walk (company_id, email) by keyset, totals come from the trigger-kept counters of migration 006.
 import { type Kysely, type RawBuilder, sql, type Transaction } from "kysely";
+import { type AuditEvent, auditInsert } from "../audit/writer.js";
 import type { DB, MemberStatus } from "../db/schema.js";
+import { ROLE_ORDER } from "../roles/queries.js";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -53,8 +55,7 @@ function matching(filter: MemberFilter): RawBuilder<unknown> {
 
 // A member's roles in the order of the roles list: predefined first, then custom by name.
 const ROLES_OF_MEMBER = sql`coalesce((
-  SELECT json_agg(json_build_object('id', r.id, 'key', r.key, 'name', r.name)
-                  ORDER BY r.key IS NULL, array_position(ARRAY['admin','finance','operations','developer','data_analytics'], r.key), lower(r.name))
+  SELECT json_agg(json_build_object('id', r.id, 'key', r.key, 'name', r.name) ORDER BY ${ROLE_ORDER})
     FROM member_roles mr JOIN roles r ON r.id = mr.role_id WHERE mr.member_id = p.id), '[]'::json)`;
 
 const MEMBER_COLUMNS = sql`m.id, m.account_id, m.email, m.status, m.joined_at, m.last_active_at, m.version`;
@@ -146,20 +147,84 @@ export async function findMember(
 
 export type CompanyRole = { id: string; key: string | null; name: string; permissions: string[] };
 
-/** The company's roles among the given ids (ids of other companies simply do not come back). */
-export async function findCompanyRoles(
-  db: Executor,
+export type Standing = { status: MemberStatus; roleKeys: string[]; permissions: string[] };
+
+// A member's standing (the alias's status, predefined role keys, union of permissions) as JSON.
+function standingOf(member: RawBuilder<unknown>): RawBuilder<Standing> {
+  return sql<Standing>`json_build_object(
+    'status', ${member}.status,
+    'roleKeys', coalesce((SELECT array_agg(r.key) FROM member_roles mr JOIN roles r ON r.id = mr.role_id
+                           WHERE mr.member_id = ${member}.id AND r.key IS NOT NULL), '{}'),
+    'permissions', coalesce((SELECT array_agg(DISTINCT rp.permission ORDER BY rp.permission) FROM member_roles mr
+                              JOIN role_permissions rp ON rp.role_id = mr.role_id WHERE mr.member_id = ${member}.id), '{}'))`;
+}
+
+/** What a member change decides on; read in one statement (see loadChange). */
+export type ChangeState = {
+  actor: Standing | null;
+  target: (MemberRow & { standing: Standing }) | null;
+  /** The requested roles that belong to the company (ids of other companies do not come back). */
+  roles: CompanyRole[];
+  /** Other active Admins, counted only when the target is an active Admin itself (rule 4). */
+  otherActiveAdmins: number | null;
+};
+
+/**
+ * Everything a member change decides on, in one round trip: the actor's standing, the target
+ * (locked for the rest of the transaction) with its standing, the requested roles of the company
+ * and, when the target is an active Admin, how many other active Admins there are. Run under the
+ * company lock, in a statement that starts after the lock is held, so changes committed before see.
+ */
+export async function loadChange(
+  trx: Transaction<DB>,
   companyId: string,
+  actorMemberId: string,
+  targetMemberId: string,
   roleIds: readonly string[],
-): Promise<CompanyRole[]> {
-  if (roleIds.length === 0) return [];
-  const result = await sql<CompanyRole>`
-    SELECT r.id, r.key, r.name,
-           coalesce((SELECT array_agg(rp.permission ORDER BY rp.permission) FROM role_permissions rp
-                      WHERE rp.role_id = r.id), '{}') AS permissions
-      FROM roles r
-     WHERE r.company_id = ${companyId} AND r.id IN (${sql.join(roleIds)})`.execute(db);
-  return result.rows;
+): Promise<ChangeState> {
+  const result = await sql<
+    {
+      actor: Standing | null;
+      id: string | null;
+      standing: Standing | null;
+      requested_roles: CompanyRole[];
+      other_active_admins: number | null;
+    } & Omit<MemberRow, "id">
+  >`
+    WITH page AS (
+      SELECT ${MEMBER_COLUMNS} FROM members m WHERE m.company_id = ${companyId} AND m.id = ${targetMemberId}
+      FOR UPDATE)
+    SELECT p.*, a.name, ${ROLES_OF_MEMBER} AS roles,
+           CASE WHEN p.id IS NOT NULL THEN ${standingOf(sql`p`)} END AS standing,
+           (SELECT ${standingOf(sql`am`)} FROM members am
+             WHERE am.company_id = ${companyId} AND am.id = ${actorMemberId}) AS actor,
+           ${
+             roleIds.length === 0
+               ? sql`'[]'::json`
+               : sql`coalesce((SELECT json_agg(json_build_object('id', r.id, 'key', r.key, 'name', r.name,
+                        'permissions', coalesce((SELECT array_agg(rp.permission ORDER BY rp.permission)
+                                                   FROM role_permissions rp WHERE rp.role_id = r.id), '{}')))
+                        FROM roles r WHERE r.company_id = ${companyId} AND r.id IN (${sql.join(roleIds)})), '[]'::json)`
+           } AS requested_roles,
+           CASE WHEN p.status = 'active' AND EXISTS (
+                  SELECT 1 FROM member_roles mr JOIN roles r ON r.id = mr.role_id AND r.key = 'admin'
+                   WHERE mr.member_id = p.id)
+                THEN (SELECT count(*)::int FROM member_roles mr
+                        JOIN roles r ON r.id = mr.role_id AND r.key = 'admin'
+                        JOIN members m ON m.id = mr.member_id
+                       WHERE mr.company_id = ${companyId} AND m.status = 'active' AND m.id <> p.id)
+           END AS other_active_admins
+      FROM (SELECT 1) one
+      LEFT JOIN page p ON true
+      LEFT JOIN accounts a ON a.id = p.account_id`.execute(trx);
+  const row = result.rows[0];
+  const { actor, standing, requested_roles, other_active_admins, ...member } = row ?? ({} as never);
+  return {
+    actor: actor ?? null,
+    target: member.id && standing ? { ...(member as MemberRow), standing } : null,
+    roles: requested_roles ?? [],
+    otherActiveAdmins: other_active_admins ?? null,
+  };
 }
 
 /** A role of the company by id or by predefined key. */
@@ -173,49 +238,50 @@ export async function findRoleByIdOrKey(
   return (await query.executeTakeFirst())?.id;
 }
 
-/** A member's standing now: status, predefined role keys and the union of permissions. */
-export async function findStanding(
-  db: Executor,
-  companyId: string,
-  memberId: string,
-): Promise<{ status: MemberStatus; roleKeys: string[]; permissions: string[] } | undefined> {
-  const result = await sql<{ status: MemberStatus; role_keys: string[]; permissions: string[] }>`
-    SELECT m.status,
-           coalesce((SELECT array_agg(r.key) FROM member_roles mr JOIN roles r ON r.id = mr.role_id
-                      WHERE mr.member_id = m.id AND r.key IS NOT NULL), '{}') AS role_keys,
-           coalesce((SELECT array_agg(DISTINCT rp.permission ORDER BY rp.permission) FROM member_roles mr
-                      JOIN role_permissions rp ON rp.role_id = mr.role_id WHERE mr.member_id = m.id), '{}') AS permissions
-      FROM members m WHERE m.company_id = ${companyId} AND m.id = ${memberId}`.execute(db);
-  const row = result.rows[0];
-  return row ? { status: row.status, roleKeys: row.role_keys, permissions: row.permissions } : undefined;
-}
-
-/** Active members holding the company's Admin role, other than one. */
-export async function countOtherActiveAdmins(
-  trx: Transaction<DB>,
-  companyId: string,
-  exceptMemberId: string,
-): Promise<number> {
-  const result = await sql<{ n: number }>`
-    SELECT count(*)::int AS n
-      FROM member_roles mr
-      JOIN roles r ON r.id = mr.role_id AND r.key = 'admin'
-      JOIN members m ON m.id = mr.member_id
-     WHERE mr.company_id = ${companyId} AND m.status = 'active' AND m.id <> ${exceptMemberId}`.execute(trx);
-  return result.rows[0]?.n ?? 0;
-}
-
-export async function replaceMemberRoles(
+/**
+ * Gives a member exactly these roles and records the change, in one statement: the roles no longer
+ * held go, the new ones come, the version moves on (optimistic concurrency) and the audit event is
+ * written, all or nothing. Answers the member as it now is (its roles read from the roles table:
+ * the statement's own member_roles changes are not visible to it).
+ */
+export async function writeMemberRoles(
   trx: Transaction<DB>,
   companyId: string,
   memberId: string,
   roleIds: readonly string[],
-): Promise<void> {
-  await trx.deleteFrom("member_roles").where("member_id", "=", memberId).execute();
-  await trx
-    .insertInto("member_roles")
-    .values(roleIds.map((roleId) => ({ company_id: companyId, member_id: memberId, role_id: roleId })))
-    .execute();
+  event: AuditEvent,
+): Promise<MemberRow> {
+  return trx
+    .with("recorded", (db) => auditInsert(db, event))
+    .with("removed", (db) =>
+      db.deleteFrom("member_roles").where("member_id", "=", memberId).where("role_id", "not in", roleIds),
+    )
+    .with("added", (db) =>
+      db
+        .insertInto("member_roles")
+        .values(roleIds.map((roleId) => ({ company_id: companyId, member_id: memberId, role_id: roleId })))
+        .onConflict((conflict) => conflict.doNothing()),
+    )
+    .updateTable("members")
+    .set((eb) => ({ version: eb("version", "+", 1) }))
+    .where("id", "=", memberId)
+    .returning([
+      "id",
+      "account_id",
+      "email",
+      "status",
+      "joined_at",
+      "last_active_at",
+      "version",
+      sql<string>`(SELECT a.name FROM accounts a WHERE a.id = members.account_id)`.as("name"),
+      sql<
+        RoleRefRow[]
+      >`(SELECT json_agg(json_build_object('id', r.id, 'key', r.key, 'name', r.name) ORDER BY ${ROLE_ORDER})
+                          FROM roles r WHERE r.company_id = ${companyId} AND r.id IN (${sql.join(roleIds)}))`.as(
+        "roles",
+      ),
+    ])
+    .executeTakeFirstOrThrow();
 }
 
 /** Bumps the member's version (optimistic concurrency) along with any other change. */

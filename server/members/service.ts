@@ -4,29 +4,29 @@
 // recorded on their own, outside the transaction that failed.
 import type { Kysely, Transaction } from "kysely";
 import { mayGrant } from "../access/policy.js";
-import { type RequestMeta, recordAudit } from "../audit/writer.js";
+import { type AuditEvent, type RequestMeta, recordAudit } from "../audit/writer.js";
 import { deleteAccountSessions } from "../auth/sessions.js";
 import type { DB, MemberStatus } from "../db/schema.js";
 import { AppError, type ErrorCode } from "../errors.js";
 import { DEFAULT_LIMIT, decodeIdCursor, pageOf } from "../http/pagination.js";
 import { lockCompany } from "../roles/queries.js";
 import {
+  type ChangeState,
   countActiveMemberships,
   counterTotal,
   countFromCounters,
   countMatchingMembers,
-  countOtherActiveAdmins,
-  findCompanyRoles,
   findMember,
   findRoleByIdOrKey,
-  findStanding,
   type ListPlan,
   likePattern,
   listMembers,
+  loadChange,
   type MemberFilter,
   type MemberRow,
-  replaceMemberRoles,
+  type Standing,
   updateMember,
+  writeMemberRoles,
 } from "./queries.js";
 
 /** A substring search counts at most this many matches (SPEC §3), then says totalExact:false. */
@@ -144,8 +144,6 @@ export type MemberContext = {
   now: Date;
 };
 
-type Standing = { status: MemberStatus; roleKeys: string[]; permissions: string[] };
-
 // Refusals that reach the audit log as denied attempts (rule 11).
 const RECORDED_REFUSALS = new Set<ErrorCode>([
   "self_modification",
@@ -157,15 +155,14 @@ const RECORDED_REFUSALS = new Set<ErrorCode>([
   "validation_failed",
 ]);
 
-async function audit(
+function auditEvent(
   ctx: MemberContext,
-  db: Kysely<DB> | Transaction<DB>,
   action: string,
   outcome: "success" | "denied",
   memberId: string,
   details: Record<string, unknown>,
-) {
-  await recordAudit(db, {
+): AuditEvent {
+  return {
     action,
     outcome,
     companyId: ctx.companyId,
@@ -174,7 +171,18 @@ async function audit(
     details,
     meta: ctx.meta,
     at: ctx.now,
-  });
+  };
+}
+
+async function audit(
+  ctx: MemberContext,
+  db: Kysely<DB> | Transaction<DB>,
+  action: string,
+  outcome: "success" | "denied",
+  memberId: string,
+  details: Record<string, unknown>,
+) {
+  await recordAudit(db, auditEvent(ctx, action, outcome, memberId, details));
 }
 
 /** What a refusal's audit event keeps: the reason and small facts, never the member's whole state. */
@@ -200,30 +208,37 @@ async function changeMember(
     refusedAction: string;
     refusalFacts: Record<string, unknown>;
     version: number | undefined;
-    apply: (trx: Transaction<DB>, target: MemberRow, actor: Standing) => Promise<boolean>;
+    /** Roles the change asks for, loaded with the rest of the state. */
+    roleIds?: readonly string[];
+    /** Makes the change; answers the member as it now is, or null when nothing changed. */
+    apply: (
+      trx: Transaction<DB>,
+      target: MemberRow,
+      actor: Standing,
+      state: ChangeState,
+    ) => Promise<MemberRow | null>;
   },
 ): Promise<MemberView> {
   try {
     if (memberId === ctx.actor.memberId) throw new AppError("self_modification");
     return await ctx.db.transaction().execute(async (trx) => {
       await lockCompany(trx, ctx.companyId);
-      const actor = await findStanding(trx, ctx.companyId, ctx.actor.memberId);
+      // A statement of its own after the lock: it sees every change committed before the lock was ours.
+      const state = await loadChange(trx, ctx.companyId, ctx.actor.memberId, memberId, spec.roleIds ?? []);
+      const actor = state.actor;
       if (actor?.status !== "active") throw new AppError("not_found");
       if (!actor.permissions.includes(spec.permission)) {
         throw new AppError("forbidden", `You need the ${spec.permission} permission for this.`, {
           permission: spec.permission,
         });
       }
-      const target = await findMember(trx, ctx.companyId, memberId, { forUpdate: true });
+      const target = state.target;
       if (!target) throw new AppError("not_found");
-      const targetStanding = (await findStanding(trx, ctx.companyId, memberId)) as Standing;
-      refuseBeyondOwn(actor, targetStanding.permissions);
+      refuseBeyondOwn(actor, target.standing.permissions);
       if (spec.version !== undefined && spec.version !== target.version) {
         throw new AppError("conflict", undefined, { current: memberView(target) });
       }
-      const changed = await spec.apply(trx, target, actor);
-      if (!changed) return memberView(target);
-      return memberView((await findMember(trx, ctx.companyId, memberId)) as MemberRow);
+      return memberView((await spec.apply(trx, target, actor, state)) ?? target);
     });
   } catch (error) {
     if (error instanceof AppError && RECORDED_REFUSALS.has(error.code)) {
@@ -249,11 +264,8 @@ function refuseBeyondOwn(actor: Standing, permissions: readonly string[]): void 
 }
 
 /** Rule 4: would the company keep an active Admin if this member stopped being one? */
-async function refuseLastAdmin(trx: Transaction<DB>, companyId: string, target: MemberRow): Promise<void> {
-  const isActiveAdmin = target.status === "active" && target.roles.some((role) => role.key === "admin");
-  if (isActiveAdmin && (await countOtherActiveAdmins(trx, companyId, target.id)) === 0) {
-    throw new AppError("last_admin");
-  }
+function refuseLastAdmin(state: ChangeState): void {
+  if (state.otherActiveAdmins === 0) throw new AppError("last_admin");
 }
 
 function conflictingState(target: MemberRow, message: string): AppError {
@@ -271,8 +283,9 @@ export async function changeMemberRoles(
     refusedAction: "member.roles_change_refused",
     refusalFacts: { requestedRoleIds: roleIds, sentVersion: input.version },
     version: input.version,
-    apply: async (trx, target, actor) => {
-      const roles = await findCompanyRoles(trx, ctx.companyId, roleIds);
+    roleIds,
+    apply: async (trx, target, actor, state) => {
+      const roles = state.roles;
       if (roles.length !== roleIds.length) {
         const known = new Set(roles.map((role) => role.id));
         throw new AppError("validation_failed", "Unknown role for this company.", {
@@ -286,18 +299,21 @@ export async function changeMemberRoles(
       );
       const before = target.roles.map((role) => role.id).sort();
       if (before.length === roleIds.length && [...roleIds].sort().every((id, i) => id === before[i])) {
-        return false; // the same roles: nothing changes, nothing to record
+        return null; // the same roles: nothing changes, nothing to record
       }
-      if (!roles.some((role) => role.key === "admin")) await refuseLastAdmin(trx, ctx.companyId, target);
-      await replaceMemberRoles(trx, ctx.companyId, memberId, roleIds);
-      await updateMember(trx, memberId);
-      await audit(ctx, trx, "member.roles_changed", "success", memberId, {
-        accountId: target.account_id,
-        email: target.email,
-        before: { roles: target.roles },
-        after: { roles: roles.map((role) => ({ id: role.id, key: role.key, name: role.name })) },
-      });
-      return true;
+      if (!roles.some((role) => role.key === "admin")) refuseLastAdmin(state);
+      return writeMemberRoles(
+        trx,
+        ctx.companyId,
+        memberId,
+        roleIds,
+        auditEvent(ctx, "member.roles_changed", "success", memberId, {
+          accountId: target.account_id,
+          email: target.email,
+          before: { roles: target.roles },
+          after: { roles: roles.map((role) => ({ id: role.id, key: role.key, name: role.name })) },
+        }),
+      );
     },
   });
 }
@@ -312,10 +328,10 @@ export async function deactivateMember(
     refusedAction: "member.deactivate_refused",
     refusalFacts: { sentVersion: input.version ?? null },
     version: input.version,
-    apply: async (trx, target) => {
+    apply: async (trx, target, _actor, state) => {
       if (target.status === "deactivated")
         throw conflictingState(target, "The member is already deactivated.");
-      await refuseLastAdmin(trx, ctx.companyId, target);
+      refuseLastAdmin(state);
       await updateMember(trx, memberId, { status: "deactivated", deactivatedAt: ctx.now });
       // Rule 9: the company is gone from the member's sessions at once (the guard reads the status
       // per request); with no active membership left anywhere, the sessions go too.
@@ -331,7 +347,7 @@ export async function deactivateMember(
         roles: target.roles,
         sessionsEnded,
       });
-      return true;
+      return (await findMember(trx, ctx.companyId, memberId)) as MemberRow;
     },
   });
 }
@@ -357,7 +373,7 @@ export async function reactivateMember(
         after: { status: "active" },
         roles: target.roles,
       });
-      return true;
+      return (await findMember(trx, ctx.companyId, memberId)) as MemberRow;
     },
   });
 }
