@@ -406,7 +406,7 @@ async function fill(client: pg.Client, passwordHash: string, log: (line: string)
        JOIN seed_members a ON a.company_id = c.id AND a.pos = 1;`,
   );
   await step(
-    "counters",
+    "counters and standings",
     `DELETE FROM member_counts; DELETE FROM member_role_counts;
      INSERT INTO member_counts (company_id, active, deactivated)
      SELECT company_id, count(*) FILTER (WHERE status = 'active'), count(*) FILTER (WHERE status = 'deactivated')
@@ -414,7 +414,9 @@ async function fill(client: pg.Client, passwordHash: string, log: (line: string)
      INSERT INTO member_role_counts (company_id, role_id, active, deactivated)
      SELECT mr.company_id, mr.role_id, count(*) FILTER (WHERE m.status = 'active'),
             count(*) FILTER (WHERE m.status = 'deactivated')
-       FROM member_roles mr JOIN members m ON m.id = mr.member_id GROUP BY mr.company_id, mr.role_id;`,
+       FROM member_roles mr JOIN members m ON m.id = mr.member_id GROUP BY mr.company_id, mr.role_id;
+     DELETE FROM member_standing;
+     SELECT refresh_member_standing(ARRAY(SELECT id FROM members));`,
   );
   await client.query("SET session_replication_role = origin");
   for (const index of indexes.rows) await step(`index ${index.indexname}`, index.indexdef);

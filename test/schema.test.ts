@@ -61,6 +61,7 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
   member_counts: ["active", "company_id", "deactivated"],
   member_role_counts: ["active", "company_id", "deactivated", "role_id"],
   member_roles: ["company_id", "member_id", "role_id"],
+  member_standing: ["member_id", "permissions", "role_ids", "role_keys"],
   members: [
     "account_id",
     "company_id",

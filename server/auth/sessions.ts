@@ -1,5 +1,6 @@
 // Server-side sessions (rule 16) and the per-request context: one query loads the session,
-// the account and the caller's standing in the company the request names.
+// the account and the caller's standing in the company the request names (member_standing,
+// which the database keeps in step with the member's roles: migration 009).
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { DB } from "../db/schema.js";
 import {
@@ -94,13 +95,11 @@ export async function loadRequestContext(
            s.expires_at, s.step_up_until,
            ${options.withMemberships ? sql`${MEMBERSHIPS_OF_ACCOUNT} AS memberships,` : sql``}
            m.id AS member_id, m.status AS member_status, m.last_active_at AS member_last_active_at,
-           (SELECT array_agg(r.key) FROM member_roles mr JOIN roles r ON r.id = mr.role_id
-             WHERE mr.member_id = m.id AND r.key IS NOT NULL) AS role_keys,
-           (SELECT array_agg(DISTINCT rp.permission) FROM member_roles mr
-             JOIN role_permissions rp ON rp.role_id = mr.role_id WHERE mr.member_id = m.id) AS permissions
+           ms.role_keys, ms.permissions
       FROM sessions s
       JOIN accounts a ON a.id = s.account_id
       LEFT JOIN members m ON m.account_id = s.account_id AND m.company_id = ${companyId}::uuid
+      LEFT JOIN member_standing ms ON ms.member_id = m.id
      WHERE s.token_hash = ${tokenHash}`.execute(db);
   const row = result.rows[0];
   if (!row) return null;
@@ -150,7 +149,7 @@ export async function loadRequestContext(
             companyId,
             status: row.member_status,
             roleKeys: row.role_keys ?? [],
-            permissions: row.member_status === "active" ? (row.permissions ?? []).sort() : [],
+            permissions: row.member_status === "active" ? (row.permissions ?? []) : [],
           }
         : null,
   };

@@ -75,6 +75,14 @@ export type RolePermissionsTable = { role_id: string; permission: string };
 
 export type MemberRolesTable = { company_id: string; member_id: string; role_id: string };
 
+/** Kept by the database's triggers (migration 009); the application only reads it. */
+export type MemberStandingTable = {
+  member_id: string;
+  role_ids: string[];
+  role_keys: string[];
+  permissions: string[];
+};
+
 export type SessionsTable = {
   id: Generated<string>;
   token_hash: string;
@@ -247,6 +255,7 @@ export type DB = {
   roles: RolesTable;
   role_permissions: RolePermissionsTable;
   member_roles: MemberRolesTable;
+  member_standing: MemberStandingTable;
   member_counts: MemberCountsTable;
   member_role_counts: MemberRoleCountsTable;
   sessions: SessionsTable;

@@ -23,10 +23,10 @@ export type MembershipRow = {
 // One row per membership of the account whose id is `accountId`, roles and permissions folded in.
 const MEMBERSHIP_COLUMNS = sql`m.company_id, c.name AS company_name, m.id AS member_id, m.status,
            (SELECT json_agg(json_build_object('id', r.id, 'key', r.key, 'name', r.name) ORDER BY r.key NULLS LAST, r.name)
-              FROM member_roles mr JOIN roles r ON r.id = mr.role_id WHERE mr.member_id = m.id) AS roles,
-           (SELECT array_agg(DISTINCT rp.permission ORDER BY rp.permission)
-              FROM member_roles mr JOIN role_permissions rp ON rp.role_id = mr.role_id
-             WHERE mr.member_id = m.id) AS permissions`;
+              FROM roles r WHERE r.id = ANY (ms.role_ids)) AS roles,
+           ms.permissions`;
+const MEMBERSHIP_SOURCE = sql`members m JOIN companies c ON c.id = m.company_id
+      LEFT JOIN member_standing ms ON ms.member_id = m.id`;
 
 export function membershipView(row: MembershipRow): MembershipView {
   return {
@@ -43,7 +43,7 @@ export function membershipView(row: MembershipRow): MembershipView {
 export async function listMemberships(db: Kysely<DB>, accountId: string): Promise<MembershipView[]> {
   const result = await sql<MembershipRow>`
     SELECT ${MEMBERSHIP_COLUMNS}
-      FROM members m JOIN companies c ON c.id = m.company_id
+      FROM ${MEMBERSHIP_SOURCE}
      WHERE m.account_id = ${accountId}
      ORDER BY c.name, m.company_id`.execute(db);
   return result.rows.map(membershipView);
@@ -52,7 +52,7 @@ export async function listMemberships(db: Kysely<DB>, accountId: string): Promis
 /** A JSON array of every membership of the account `a` in scope, for a column of a larger query. */
 export const MEMBERSHIPS_OF_ACCOUNT = sql`(SELECT json_agg(x ORDER BY x.company_name, x.company_id)
               FROM (SELECT ${MEMBERSHIP_COLUMNS}
-                      FROM members m JOIN companies c ON c.id = m.company_id
+                      FROM ${MEMBERSHIP_SOURCE}
                      WHERE m.account_id = a.id) x)`;
 
 /** The profile and every membership in one round trip: the body of GET /api/me. */

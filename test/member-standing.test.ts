@@ -1,0 +1,224 @@
+// member_standing (migration 009), which the per-request guard reads instead of aggregating a
+// member's roles, always equals what member_roles and role_permissions say: after any sequence of
+// role assignments, role permission edits, additions and removals of members, and (on PostgreSQL)
+// when members join with a role while its permissions are being edited.
+import fc from "fast-check";
+import { type Kysely, sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PERMISSION_KEYS } from "../server/access/permissions.js";
+import { addMember } from "../server/companies/service.js";
+import type { DB } from "../server/db/schema.js";
+import { testDatabaseKinds } from "./support/databases.js";
+import { createHarness, type Harness } from "./support/harness.js";
+
+type Standing = { member_id: string; role_ids: string[]; role_keys: string[]; permissions: string[] };
+
+/** The standing of every member of a company, as kept and as recomputed from the source tables. */
+async function keptAndRecomputed(db: Kysely<DB>, companyId: string) {
+  const kept = await sql<Standing>`
+    SELECT s.member_id, s.role_ids::text[] AS role_ids, s.role_keys, s.permissions
+      FROM member_standing s JOIN members m ON m.id = s.member_id
+     WHERE m.company_id = ${companyId} AND cardinality(s.role_ids) > 0
+     ORDER BY s.member_id`.execute(db);
+  const recomputed = await sql<Standing>`
+    SELECT m.id AS member_id,
+           array_agg(DISTINCT mr.role_id ORDER BY mr.role_id)::text[] AS role_ids,
+           coalesce(array_agg(DISTINCT r.key ORDER BY r.key) FILTER (WHERE r.key IS NOT NULL), '{}') AS role_keys,
+           coalesce((SELECT array_agg(DISTINCT rp.permission ORDER BY rp.permission) FROM member_roles x
+                      JOIN role_permissions rp ON rp.role_id = x.role_id WHERE x.member_id = m.id), '{}') AS permissions
+      FROM members m JOIN member_roles mr ON mr.member_id = m.id JOIN roles r ON r.id = mr.role_id
+     WHERE m.company_id = ${companyId}
+     GROUP BY m.id ORDER BY m.id`.execute(db);
+  return { kept: kept.rows, recomputed: recomputed.rows };
+}
+
+async function customRole(db: Kysely<DB>, companyId: string, name: string, permissions: string[]) {
+  const role = await db
+    .insertInto("roles")
+    .values({ company_id: companyId, key: null, name })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await setPermissions(db, role.id, permissions);
+  return role.id;
+}
+
+async function setPermissions(db: Kysely<DB>, roleId: string, permissions: readonly string[]) {
+  await db.transaction().execute(async (trx) => {
+    // As the roles service does (under the company lock): edits of one role do not interleave.
+    await sql`SELECT id FROM roles WHERE id = ${roleId} FOR UPDATE`.execute(trx);
+    await trx.deleteFrom("role_permissions").where("role_id", "=", roleId).execute();
+    if (permissions.length > 0) {
+      await trx
+        .insertInto("role_permissions")
+        .values(permissions.map((permission) => ({ role_id: roleId, permission })))
+        .execute();
+    }
+  });
+}
+
+async function setRoles(db: Kysely<DB>, companyId: string, memberId: string, roleIds: readonly string[]) {
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom("member_roles").where("member_id", "=", memberId).execute();
+    if (roleIds.length > 0) {
+      await trx
+        .insertInto("member_roles")
+        .values(roleIds.map((roleId) => ({ company_id: companyId, member_id: memberId, role_id: roleId })))
+        .execute();
+    }
+  });
+}
+
+describe.each(testDatabaseKinds)("member standing on %s", (kind) => {
+  let h: Harness;
+  // The company and custom role the race tests (PostgreSQL) share.
+  const race: { company?: Awaited<ReturnType<Harness["company"]>>; role?: string } = {};
+  beforeAll(async () => {
+    h = await createHarness(kind);
+    race.company = await h.company("Standing Race Co");
+    race.role = await customRole(h.db, race.company.id, "Racer", ["members.view"]);
+  });
+  afterAll(() => h?.close());
+
+  it("equals the member's roles and their permissions after any sequence of changes", async () => {
+    const company = await h.company("Standing Co");
+    const members = await Promise.all([1, 2, 3, 4].map(() => h.member(company, ["developer"])));
+    const roles = [
+      company.roleIds.admin,
+      company.roleIds.finance,
+      company.roleIds.data_analytics,
+      await customRole(h.db, company.id, "Reviewer", ["members.view"]),
+      await customRole(h.db, company.id, "Payouts", ["settlements.view", "transactions.view"]),
+    ];
+    const customRoles = roles.slice(3);
+    const memberIndex = fc.integer({ min: 0, max: members.length - 1 });
+    const operation = fc.oneof(
+      fc.record({
+        kind: fc.constant("assign" as const),
+        member: memberIndex,
+        roles: fc.subarray(roles, { minLength: 1 }),
+      }),
+      fc.record({
+        kind: fc.constant("edit" as const),
+        role: fc.constantFrom(...customRoles),
+        permissions: fc.subarray([...PERMISSION_KEYS]),
+      }),
+      fc.record({ kind: fc.constant("replace" as const), member: memberIndex }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(operation, { minLength: 1, maxLength: 6 }), async (operations) => {
+        for (const op of operations) {
+          if (op.kind === "assign") await setRoles(h.db, company.id, members[op.member]!.memberId, op.roles);
+          if (op.kind === "edit") await setPermissions(h.db, op.role, op.permissions);
+          if (op.kind === "replace") {
+            // A member leaves (its roles go first, by the members trigger) and someone new comes.
+            await h.db.deleteFrom("members").where("id", "=", members[op.member]!.memberId).execute();
+            members[op.member] = await h.member(company, ["operations"]);
+          }
+        }
+        const { kept, recomputed } = await keptAndRecomputed(h.db, company.id);
+        expect(kept).toEqual(recomputed);
+      }),
+      { numRuns: 30 },
+    );
+    const orphans = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM member_standing s
+       WHERE NOT EXISTS (SELECT 1 FROM members m WHERE m.id = s.member_id)`.execute(h.db);
+    expect(orphans.rows[0]?.n).toBe(0);
+  });
+
+  it("gives the guard a role's new permissions on the holder's next request", async () => {
+    const company = await h.company("Standing Guard Co");
+    const role = await customRole(h.db, company.id, "Viewer", []);
+    const holder = await h.member(company, ["developer"]);
+    await setRoles(h.db, company.id, holder.memberId, [role]);
+    const cookie = await h.login(holder.email);
+    const members = `/api/companies/${company.id}/members`;
+    expect((await h.inject(cookie, { url: members })).statusCode).toBe(403);
+    await setPermissions(h.db, role, ["members.view"]);
+    expect((await h.inject(cookie, { url: members })).statusCode).toBe(200);
+    await setPermissions(h.db, role, []);
+    expect((await h.inject(cookie, { url: members })).statusCode).toBe(403);
+  });
+
+  describe.runIf(kind === "postgres")("when a member joins with a role while its permissions change", () => {
+    const company = () => race.company!;
+    const role = () => race.role!;
+
+    /**
+     * Edits the role's permissions with no lock of its own (the roles service also holds the company
+     * lock, which alone would keep joins out: this checks the triggers' own locking); commits when
+     * `until` settles. Edits that may overlap lock the role first, or their inserts would collide.
+     */
+    const edit = (permissions: string[], until: Promise<unknown> = Promise.resolve(), lockRole = false) =>
+      h.db.transaction().execute(async (trx) => {
+        if (lockRole) await sql`SELECT id FROM roles WHERE id = ${role()} FOR UPDATE`.execute(trx);
+        await trx.deleteFrom("role_permissions").where("role_id", "=", role()).execute();
+        if (permissions.length > 0) {
+          await trx
+            .insertInto("role_permissions")
+            .values(permissions.map((permission) => ({ role_id: role(), permission })))
+            .execute();
+        }
+        await until;
+      });
+
+    /** Adds a member with the role as an accepted invitation does (no company lock); commits when `until` settles. */
+    const join = async (until: Promise<unknown> = Promise.resolve()) => {
+      const account = await h.account();
+      await h.db.transaction().execute(async (trx) => {
+        await addMember(trx, {
+          companyId: company().id,
+          accountId: account.id,
+          roleIds: [role(), company().roleIds.developer],
+          invitedBy: null,
+          now: h.clock.now(),
+        });
+        await until;
+      });
+    };
+
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+    it("the edit first: the join waits for it and takes the new permissions", async () => {
+      let release = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const editing = edit(["audit.view"], held);
+      await pause(100);
+      const joining = join();
+      await pause(200);
+      release();
+      await Promise.all([editing, joining]);
+      const { kept, recomputed } = await keptAndRecomputed(h.db, company().id);
+      expect(kept).toEqual(recomputed);
+    });
+
+    it("the join first: the edit waits for it and reaches the new member too", async () => {
+      let release = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const joining = join(held);
+      await pause(100);
+      const editing = edit(["transactions.view"]);
+      await pause(200);
+      release();
+      await Promise.all([editing, joining]);
+      const { kept, recomputed } = await keptAndRecomputed(h.db, company().id);
+      expect(kept).toEqual(recomputed);
+    });
+
+    it("stays exact through bursts of joins and edits", async () => {
+      const permissionSets = [["members.view"], ["audit.view", "members.view"], ["transactions.view"], []];
+      for (let round = 0; round < 3; round += 1) {
+        await Promise.all([
+          ...Array.from({ length: 8 }, () => join()),
+          ...permissionSets.map((permissions) => edit(permissions, undefined, true)),
+        ]);
+        const { kept, recomputed } = await keptAndRecomputed(h.db, company().id);
+        expect(kept).toEqual(recomputed);
+      }
+    });
+  });
+});
