@@ -86,6 +86,33 @@ describe.each(testDatabaseKinds)("custom roles on %s", (kind) => {
     });
   });
 
+  it("names a member's roles in the member list as they are now, whoever changed them", async () => {
+    const role = (
+      await roles(admin, "POST", "", { name: "Chargebacks", permissions: ["transactions.view"] })
+    ).json();
+    const member = await h.member(company, ["finance"]);
+    await h.db
+      .insertInto("member_roles")
+      .values({ company_id: company.id, member_id: member.memberId, role_id: role.id })
+      .execute();
+    const rolesInList = async () => {
+      const response = await h.inject(admin, {
+        url: `/api/companies/${company.id}/members?email=${encodeURIComponent(member.email)}`,
+      });
+      return response.json().items[0].roles.map((r: { name: string }) => r.name);
+    };
+    expect(await rolesInList()).toEqual(["Finance", "Chargebacks"]);
+    expect((await roles(admin, "PATCH", `/${role.id}`, { name: "Disputes" })).statusCode).toBe(200);
+    expect(await rolesInList()).toEqual(["Finance", "Disputes"]);
+    // A change made elsewhere (another instance, an operator) reaches this instance's list too.
+    await h.db
+      .updateTable("roles")
+      .set({ name: "Chargebacks & Disputes" })
+      .where("id", "=", role.id)
+      .execute();
+    expect(await rolesInList()).toEqual(["Finance", "Chargebacks & Disputes"]);
+  });
+
   it("refuses to change or delete a predefined role (409 predefined_role)", async () => {
     for (const [method, payload] of [
       ["PATCH", { name: "Super Admin" }],

@@ -38,6 +38,7 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
     "merchant_status",
     "name",
     "registration_number",
+    "roles_version",
     "settlement_currency",
   ],
   developer_api_keys: ["company_id", "created_at", "id", "label", "last_four", "prefix", "status"],

@@ -19,6 +19,8 @@ export type CompaniesTable = {
   settlement_currency: Generated<string>;
   contact_email: Generated<string>;
   created_at: DefaultTimestamp;
+  /** Moved on by a trigger at every change of the company's roles (migration 010). */
+  roles_version: Generated<number>;
 };
 
 export type AccountsTable = {

@@ -3,6 +3,7 @@
 import { type Kysely, type RawBuilder, sql, type Transaction } from "kysely";
 import { type AuditEvent, auditInsert } from "../audit/writer.js";
 import type { DB, MemberStatus } from "../db/schema.js";
+import { nameRoles } from "../roles/catalog.js";
 import { ROLE_ORDER } from "../roles/queries.js";
 
 type Executor = Kysely<DB> | Transaction<DB>;
@@ -81,12 +82,29 @@ export async function listMembers(
       ? sql`SELECT ${MEMBER_COLUMNS} FROM members m WHERE ${matching(filter)} ${after} ORDER BY m.email LIMIT ${limit}`
       : sql`WITH hits AS MATERIALIZED (SELECT ${MEMBER_COLUMNS} FROM members m WHERE ${matching(filter)})
             SELECT * FROM hits m WHERE true ${after} ORDER BY m.email LIMIT ${limit}`;
-  const result = await sql<MemberRow & { extra: number | null }>`
+  // Each member's role ids (member_standing), named from the server's copy of the company's roles
+  // as they stood at the page's roles_version: cheaper than building the names row by row.
+  const result = await sql<
+    Omit<MemberRow, "roles"> & { extra: number | null; role_ids: string[] | null; roles_version: string }
+  >`
     WITH page AS (${page})
-    SELECT p.*, a.name, ${ROLES_OF_MEMBER} AS roles, (${extra}) AS extra
-      FROM page p JOIN accounts a ON a.id = p.account_id
+    SELECT p.*, a.name, ms.role_ids, (${extra}) AS extra,
+           (SELECT c.roles_version FROM companies c WHERE c.id = ${filter.companyId}) AS roles_version
+      FROM page p JOIN accounts a ON a.id = p.account_id LEFT JOIN member_standing ms ON ms.member_id = p.id
      ORDER BY p.email`.execute(db);
-  return result.rows;
+  const rows = result.rows;
+  const first = rows[0];
+  if (!first) return [];
+  const roles = await nameRoles(
+    db,
+    filter.companyId,
+    Number(first.roles_version),
+    rows.map((row) => row.role_ids ?? []),
+  );
+  return rows.map(({ role_ids: _ids, roles_version: _version, ...row }, i) => ({
+    ...row,
+    roles: roles[i] ?? [],
+  }));
 }
 
 /** Counts matches up to cap + 1, so a broad search never scans the whole company. */

@@ -1,0 +1,56 @@
+// The server's copy of each company's roles (id, key, name in ROLE_ORDER), for naming the roles of
+// a member list page from the ids the page carries. Exact, not a guess: every page is read with
+// the company's roles_version (migration 010) and the copy is reloaded whenever its own version
+// differs, in one statement that reads the roles and the version together. One copy per database
+// handle, bounded; every instance of the portal keeps its own.
+import { type Kysely, sql } from "kysely";
+import type { DB } from "../db/schema.js";
+import { ROLE_ORDER } from "./queries.js";
+
+export type RoleRef = { id: string; key: string | null; name: string };
+
+type Entry = { version: number; refs: RoleRef[]; byId: Map<string, RoleRef> };
+
+const MAX_COMPANIES = 1_000;
+const copies = new WeakMap<Kysely<DB>, Map<string, Entry>>();
+
+async function load(db: Kysely<DB>, companyId: string): Promise<Entry> {
+  const result = await sql<{ version: string | number; refs: RoleRef[] | null }>`
+    SELECT c.roles_version AS version,
+           (SELECT json_agg(json_build_object('id', r.id, 'key', r.key, 'name', r.name) ORDER BY ${ROLE_ORDER})
+              FROM roles r WHERE r.company_id = c.id) AS refs
+      FROM companies c WHERE c.id = ${companyId}`.execute(db);
+  const row = result.rows[0];
+  const refs = row?.refs ?? [];
+  return { version: Number(row?.version ?? -1), refs, byId: new Map(refs.map((ref) => [ref.id, ref])) };
+}
+
+/**
+ * Names the given role ids (each list in ROLE_ORDER) as the company's roles stood at `version`.
+ * Reloads the copy when it holds another version, or when an id is unknown to it.
+ */
+export async function nameRoles(
+  db: Kysely<DB>,
+  companyId: string,
+  version: number,
+  roleIdLists: readonly (readonly string[])[],
+): Promise<RoleRef[][]> {
+  let companies = copies.get(db);
+  if (!companies) {
+    companies = new Map();
+    copies.set(db, companies);
+  }
+  let entry = companies.get(companyId);
+  const isUnknown = (ids: readonly string[]) => ids.some((id) => !entry?.byId.has(id));
+  if (!entry || entry.version !== version || roleIdLists.some(isUnknown)) {
+    entry = await load(db, companyId);
+    if (companies.size >= MAX_COMPANIES) companies.delete(companies.keys().next().value as string);
+    companies.delete(companyId);
+    companies.set(companyId, entry);
+  }
+  const known = entry;
+  return roleIdLists.map((ids) => {
+    const held = new Set(ids);
+    return known.refs.filter((ref) => held.has(ref.id));
+  });
+}
