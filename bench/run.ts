@@ -185,6 +185,13 @@ async function main() {
       await run(portalUrl, searchRequests(cid, sessions.admin)),
       "8 terms, rare to common",
     );
+    // Not a target: the same searches one at a time (-c 1), what a single admin typing waits for.
+    record(
+      "S4c1",
+      "the same searches, one at a time (-c 1)",
+      await measure(portalUrl, searchRequests(cid, sessions.admin), { ...PLAN, connections: 1 }),
+      "latency without queueing; not a target",
+    );
     await elevateSession(DATABASE_URL, sessions.admin);
     const mixed = await run(portalUrl, mixedRequests(pages, sessions.admin, fixtures));
     record(
