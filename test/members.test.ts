@@ -5,7 +5,8 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addMember } from "../server/companies/service.js";
-import { SEARCH_COUNT_CAP } from "../server/members/service.js";
+import { estimateMatchingMembers, likePattern } from "../server/members/queries.js";
+import { SEARCH_COLLECT_MAX_ESTIMATE, SEARCH_COUNT_CAP } from "../server/members/service.js";
 import { testDatabaseKinds } from "./support/databases.js";
 import { createHarness, type Harness } from "./support/harness.js";
 
@@ -380,6 +381,57 @@ describe.each(testDatabaseKinds)("member list on %s", (kind) => {
       expect(prefix).toMatchObject({ total: SEARCH_COUNT_CAP, totalExact: false });
       expect(prefix.items).toHaveLength(100);
     });
+  });
+
+  it(`pages a search matching more than ${SEARCH_COLLECT_MAX_ESTIMATE} members in email order, as one matching fewer`, async () => {
+    // Past the estimate the page walks the email order; below it, every match is gathered and
+    // sorted. Both must give the same pages.
+    const co = await h.company("Huge Co");
+    const cookie = await h.login(co.admin.email);
+    const many = SEARCH_COLLECT_MAX_ESTIMATE * 1.5;
+    const tag = co.id.slice(0, 8);
+    await sql`
+      INSERT INTO accounts (email, name, password_hash)
+      SELECT 'huge' || i || (CASE WHEN i % 100 = 7 THEN '.rare' ELSE '' END) || '.' || ${tag} || '@example.net',
+             'Huge ' || i, 'not-a-hash'
+        FROM generate_series(1, ${many}::int) i`.execute(h.db);
+    await sql`
+      INSERT INTO members (company_id, account_id)
+      SELECT ${co.id}::uuid, id FROM accounts WHERE email LIKE ${`huge%.${tag}@example.net`}`.execute(h.db);
+    await sql`ANALYZE members`.execute(h.db);
+    const emails = (
+      await sql<{
+        email: string;
+      }>`SELECT email FROM members WHERE company_id = ${co.id} AND email LIKE 'huge%'
+                                    ORDER BY email`.execute(h.db)
+    ).rows.map((row) => row.email);
+
+    type Page = { items: Item[]; total: number; totalExact: boolean; nextCursor: string | null };
+    const pages = async (term: string) => {
+      const seen: string[] = [];
+      let first: Page | undefined;
+      let cursor: string | null = null;
+      for (let i = 0; i < 3; i += 1) {
+        const body: Page = (
+          await list(`?email=${term}&limit=50${cursor ? `&cursor=${cursor}` : ""}`, cookie, co.id)
+        ).json();
+        first ??= body;
+        seen.push(...body.items.map((m) => m.email));
+        cursor = body.nextCursor;
+      }
+      return { seen, total: first?.total, totalExact: first?.totalExact };
+    };
+    const estimate = (term: string) =>
+      estimateMatchingMembers(h.db, { companyId: co.id, emailPattern: likePattern(term, "substring") });
+    expect(await estimate("huge")).toBeGreaterThan(SEARCH_COLLECT_MAX_ESTIMATE);
+    expect(await pages("huge")).toEqual({
+      seen: emails.slice(0, 150),
+      total: SEARCH_COUNT_CAP,
+      totalExact: false,
+    });
+    expect(await estimate(".rare")).toBeLessThanOrEqual(SEARCH_COLLECT_MAX_ESTIMATE);
+    const rare = emails.filter((e) => e.includes(".rare"));
+    expect(await pages(".rare")).toEqual({ seen: rare, total: rare.length, totalExact: true });
   });
 
   describe("optimistic concurrency", () => {

@@ -70,22 +70,30 @@ export async function listMembers(
   plan: ListPlan,
   /** A scalar subquery answered in the same round trip, on every row (e.g. the total). */
   extra: RawBuilder<number> = sql`NULL::int`,
-): Promise<(MemberRow & { extra: number | null })[]> {
+): Promise<(MemberRow & { extra: number | null; matches: number | null })[]> {
   // The cursor names the last member seen; its email (never changing) is where the next page starts.
   const after =
     afterMemberId === null
       ? sql``
       : sql`AND m.email > (SELECT c.email FROM members c WHERE c.company_id = ${filter.companyId} AND c.id = ${afterMemberId})`;
   // MATERIALIZED keeps the planner from turning a small, sorted set back into an ordered walk.
+  // Having gathered every match, a collect also says how many there are (`matches`).
   const page =
     plan === "walk"
-      ? sql`SELECT ${MEMBER_COLUMNS} FROM members m WHERE ${matching(filter)} ${after} ORDER BY m.email LIMIT ${limit}`
+      ? sql`SELECT ${MEMBER_COLUMNS}, NULL::int AS matches
+              FROM members m WHERE ${matching(filter)} ${after} ORDER BY m.email LIMIT ${limit}`
       : sql`WITH hits AS MATERIALIZED (SELECT ${MEMBER_COLUMNS} FROM members m WHERE ${matching(filter)})
-            SELECT * FROM hits m WHERE true ${after} ORDER BY m.email LIMIT ${limit}`;
+            SELECT *, (SELECT count(*) FROM hits)::int AS matches
+              FROM hits m WHERE true ${after} ORDER BY m.email LIMIT ${limit}`;
   // Each member's role ids (member_standing), named from the server's copy of the company's roles
   // as they stood at the page's roles_version: cheaper than building the names row by row.
   const result = await sql<
-    Omit<MemberRow, "roles"> & { extra: number | null; role_ids: string[] | null; roles_version: string }
+    Omit<MemberRow, "roles"> & {
+      extra: number | null;
+      matches: number | null;
+      role_ids: string[] | null;
+      roles_version: string;
+    }
   >`
     WITH page AS (${page})
     SELECT p.*, a.name, ms.role_ids, (${extra}) AS extra,
@@ -114,6 +122,18 @@ export async function countMatchingMembers(db: Executor, filter: MemberFilter, c
     db,
   );
   return result.rows[0]?.n ?? 0;
+}
+
+/**
+ * PostgreSQL's estimate of how many members match (the planner's row estimate, no execution): used
+ * only to choose how to fetch a page when there are more matches than the count goes to.
+ */
+export async function estimateMatchingMembers(db: Executor, filter: MemberFilter): Promise<number> {
+  const result = await sql<{ "QUERY PLAN": [{ Plan: { "Plan Rows": number } }] }>`
+    EXPLAIN (FORMAT JSON) SELECT 1 FROM members m WHERE ${matching(filter)}`.execute(db);
+  const plan = result.rows[0]?.["QUERY PLAN"];
+  const parsed = typeof plan === "string" ? JSON.parse(plan) : plan;
+  return Number(parsed?.[0]?.Plan?.["Plan Rows"] ?? Number.POSITIVE_INFINITY);
 }
 
 /** The exact number of members (of a role, of a status) from the counters, as a scalar subquery. */

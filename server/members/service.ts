@@ -16,9 +16,9 @@ import {
   counterTotal,
   countFromCounters,
   countMatchingMembers,
+  estimateMatchingMembers,
   findMember,
   findRoleByIdOrKey,
-  type ListPlan,
   likePattern,
   listMembers,
   loadChange,
@@ -31,6 +31,8 @@ import {
 
 /** A substring search counts at most this many matches (SPEC §3), then says totalExact:false. */
 export const SEARCH_COUNT_CAP = 1_000;
+/** A search the planner estimates to match at most this many members is gathered, not walked. */
+export const SEARCH_COLLECT_MAX_ESTIMATE = 10_000;
 /** Shorter search terms match the start of the email: trigrams need three characters. */
 export const SUBSTRING_MIN_LENGTH = 3;
 
@@ -102,17 +104,33 @@ export async function listMemberPage(db: Kysely<DB>, companyId: string, query: M
       ? Number(walked[0].extra ?? 0)
       : await countFromCounters(db, companyId, undefined, filter.status);
     rows = walked;
+  } else if (filter.emailPattern === undefined) {
+    // A role: the total from the counters; few holders are cheaper gathered and sorted than walked.
+    total = await countFromCounters(db, companyId, filter.roleId, filter.status);
+    rows = await listMembers(
+      db,
+      filter,
+      afterMemberId,
+      limit + 1,
+      total <= SEARCH_COUNT_CAP ? "collect" : "walk",
+    );
+  } else if ((await estimateMatchingMembers(db, filter)) <= SEARCH_COLLECT_MAX_ESTIMATE) {
+    // A search the planner expects to match a few thousand members at most: every match gathered
+    // through the trigram index, sorted, and counted in the same query. Walking the email order
+    // instead can read tens of thousands of rows before the first match (a first name clusters).
+    const collected = await listMembers(db, filter, afterMemberId, limit + 1, "collect");
+    // A page past the end has no row to carry the count, so it is asked apart.
+    const matches = collected[0]?.matches ?? (await countMatchingMembers(db, filter, SEARCH_COUNT_CAP));
+    rows = collected;
+    total = Math.min(matches, SEARCH_COUNT_CAP);
+    totalExact = matches <= SEARCH_COUNT_CAP;
   } else {
-    if (filter.emailPattern === undefined) {
-      total = await countFromCounters(db, companyId, filter.roleId, filter.status);
-    } else {
-      const counted = await countMatchingMembers(db, filter, SEARCH_COUNT_CAP);
-      total = Math.min(counted, SEARCH_COUNT_CAP);
-      totalExact = counted <= SEARCH_COUNT_CAP;
-    }
-    // A search or role with few matches is cheaper gathered and sorted than walked in email order.
-    const plan: ListPlan = totalExact && total <= SEARCH_COUNT_CAP ? "collect" : "walk";
-    rows = await listMembers(db, filter, afterMemberId, limit + 1, plan);
+    // A search matching much of the company: the email order finds a page at once, and the count
+    // stops at its cap.
+    const counted = await countMatchingMembers(db, filter, SEARCH_COUNT_CAP);
+    total = Math.min(counted, SEARCH_COUNT_CAP);
+    totalExact = counted <= SEARCH_COUNT_CAP;
+    rows = await listMembers(db, filter, afterMemberId, limit + 1, "walk");
   }
   const page = pageOf(rows, limit, (row) => [row.id]);
   return { items: page.items.map(memberView), total, totalExact, nextCursor: page.nextCursor };
