@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PERMISSION_KEYS } from "../server/access/permissions.js";
 import { addMember } from "../server/companies/service.js";
 import type { DB } from "../server/db/schema.js";
+import { replacePermissions } from "../server/roles/queries.js";
 import { testDatabaseKinds } from "./support/databases.js";
 import { createHarness, type Harness } from "./support/harness.js";
 
@@ -46,13 +47,7 @@ async function setPermissions(db: Kysely<DB>, roleId: string, permissions: reado
   await db.transaction().execute(async (trx) => {
     // As the roles service does (under the company lock): edits of one role do not interleave.
     await sql`SELECT id FROM roles WHERE id = ${roleId} FOR UPDATE`.execute(trx);
-    await trx.deleteFrom("role_permissions").where("role_id", "=", roleId).execute();
-    if (permissions.length > 0) {
-      await trx
-        .insertInto("role_permissions")
-        .values(permissions.map((permission) => ({ role_id: roleId, permission })))
-        .execute();
-    }
+    await replacePermissions(trx, roleId, permissions);
   });
 }
 
@@ -152,13 +147,7 @@ describe.each(testDatabaseKinds)("member standing on %s", (kind) => {
     const edit = (permissions: string[], until: Promise<unknown> = Promise.resolve(), lockRole = false) =>
       h.db.transaction().execute(async (trx) => {
         if (lockRole) await sql`SELECT id FROM roles WHERE id = ${role()} FOR UPDATE`.execute(trx);
-        await trx.deleteFrom("role_permissions").where("role_id", "=", role()).execute();
-        if (permissions.length > 0) {
-          await trx
-            .insertInto("role_permissions")
-            .values(permissions.map((permission) => ({ role_id: role(), permission })))
-            .execute();
-        }
+        await replacePermissions(trx, role(), permissions);
         await until;
       });
 
@@ -177,36 +166,41 @@ describe.each(testDatabaseKinds)("member standing on %s", (kind) => {
       });
     };
 
-    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-    it("the edit first: the join waits for it and takes the new permissions", async () => {
+    /**
+     * Starts `first` and holds its transaction open, starts `second` meanwhile, then lets `first`
+     * commit; both must end with every standing exact.
+     */
+    async function interleave(
+      first: (until: Promise<unknown>) => Promise<unknown>,
+      second: () => Promise<unknown>,
+    ) {
+      const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
       let release = () => {};
       const held = new Promise<void>((resolve) => {
         release = resolve;
       });
-      const editing = edit(["audit.view"], held);
+      const firstDone = first(held);
       await pause(100);
-      const joining = join();
+      const secondDone = second();
       await pause(200);
       release();
-      await Promise.all([editing, joining]);
+      await Promise.all([firstDone, secondDone]);
       const { kept, recomputed } = await keptAndRecomputed(h.db, company().id);
       expect(kept).toEqual(recomputed);
+    }
+
+    it("the edit first: the join waits for it and takes the new permissions", async () => {
+      await interleave(
+        (until) => edit(["audit.view"], until),
+        () => join(),
+      );
     });
 
     it("the join first: the edit waits for it and reaches the new member too", async () => {
-      let release = () => {};
-      const held = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      const joining = join(held);
-      await pause(100);
-      const editing = edit(["transactions.view"]);
-      await pause(200);
-      release();
-      await Promise.all([editing, joining]);
-      const { kept, recomputed } = await keptAndRecomputed(h.db, company().id);
-      expect(kept).toEqual(recomputed);
+      await interleave(
+        (until) => join(until),
+        () => edit(["transactions.view"]),
+      );
     });
 
     it("stays exact through bursts of joins and edits", async () => {
