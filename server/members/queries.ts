@@ -187,14 +187,12 @@ export type CompanyRole = { id: string; key: string | null; name: string; permis
 
 export type Standing = { status: MemberStatus; roleKeys: string[]; permissions: string[] };
 
-// A member's standing (the alias's status, predefined role keys, union of permissions) as JSON.
+// A member's standing as JSON: the member's status and what member_standing (migration 009) keeps.
 function standingOf(member: RawBuilder<unknown>): RawBuilder<Standing> {
-  return sql<Standing>`json_build_object(
-    'status', ${member}.status,
-    'roleKeys', coalesce((SELECT array_agg(r.key) FROM member_roles mr JOIN roles r ON r.id = mr.role_id
-                           WHERE mr.member_id = ${member}.id AND r.key IS NOT NULL), '{}'),
-    'permissions', coalesce((SELECT array_agg(DISTINCT rp.permission ORDER BY rp.permission) FROM member_roles mr
-                              JOIN role_permissions rp ON rp.role_id = mr.role_id WHERE mr.member_id = ${member}.id), '{}'))`;
+  return sql<Standing>`(SELECT json_build_object('status', ${member}.status,
+                                 'roleKeys', coalesce(ms.role_keys, '{}'),
+                                 'permissions', coalesce(ms.permissions, '{}'))
+                          FROM (SELECT 1) one LEFT JOIN member_standing ms ON ms.member_id = ${member}.id)`;
 }
 
 /** What a member change decides on; read in one statement (see loadChange). */
