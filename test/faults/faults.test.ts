@@ -168,6 +168,9 @@ describe.runIf(onPostgres)("faults on real server processes", () => {
         // Load: workers toggle the target's roles (read the version, then change with it) until stopped.
         const outcomes: string[] = [];
         let changes = 0;
+        // Changes answered 503: the database may have committed one just before the connection
+        // went (the acknowledgement of a COMMIT can be lost), so each is a change that may exist.
+        let unknownOutcomes = 0;
         let running = true;
         const roleSets = [[company.roleIds.finance], [company.roleIds.operations]];
         const worker = async (index: number) => {
@@ -193,6 +196,7 @@ describe.runIf(onPostgres)("faults on real server processes", () => {
               outcomes.push(`${changed.status} ${changed.body?.error?.code ?? ""}`.trim());
               // A change to the roles the member already holds answers 200 and changes nothing.
               if (changed.status === 200 && changed.body.version > member.body.version) changes += 1;
+              if (changed.status === 503) unknownOutcomes += 1;
             } catch (error) {
               outcomes.push(`network ${(error as Error).message}`);
             }
@@ -262,8 +266,9 @@ describe.runIf(onPostgres)("faults on real server processes", () => {
           expect(["200", "409 conflict", "503 service_unavailable", "read 503"]).toContain(outcome);
         expect(outcomes.some((o) => o.includes("503"))).toBe(true);
 
-        // No partial state: every change bumped the version and left exactly one audit event, and the
-        // roles are those the last event says.
+        // No partial state: every committed change bumped the version and left exactly one audit
+        // event, and the roles are those the last event says. Every 200 is among them; a 503 may be
+        // too (its COMMIT can have landed just before the connection went), but nothing else.
         const row = await own.db
           .selectFrom("members")
           .select("version")
@@ -277,7 +282,8 @@ describe.runIf(onPostgres)("faults on real server processes", () => {
           .orderBy("occurred_at", "desc")
           .execute();
         expect(row.version - 1).toBe(events.length);
-        expect(events.length).toBe(changes);
+        expect(events.length).toBeGreaterThanOrEqual(changes);
+        expect(events.length).toBeLessThanOrEqual(changes + unknownOutcomes);
         const roles = await own.db
           .selectFrom("member_roles")
           .select("role_id")
