@@ -166,17 +166,15 @@ export async function countFromCounters(
   return Number(result.rows[0]?.n ?? 0);
 }
 
-/** One member of a company, with roles; locked for the rest of the transaction when asked. */
+/** One member of a company, with roles (a change locks it through loadChange). */
 export async function findMember(
   db: Executor,
   companyId: string,
   memberId: string,
-  options: { forUpdate?: boolean } = {},
 ): Promise<MemberRow | undefined> {
   const result = await sql<MemberRow>`
     WITH page AS (
-      SELECT ${MEMBER_COLUMNS} FROM members m WHERE m.company_id = ${companyId} AND m.id = ${memberId}
-      ${options.forUpdate ? sql`FOR UPDATE` : sql``})
+      SELECT ${MEMBER_COLUMNS} FROM members m WHERE m.company_id = ${companyId} AND m.id = ${memberId})
     SELECT p.*, a.name, ${ROLES_OF_MEMBER} AS roles FROM page p JOIN accounts a ON a.id = p.account_id`.execute(
     db,
   );
