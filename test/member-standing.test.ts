@@ -65,12 +65,8 @@ async function setRoles(db: Kysely<DB>, companyId: string, memberId: string, rol
 
 describe.each(testDatabaseKinds)("member standing on %s", (kind) => {
   let h: Harness;
-  // The company and custom role the race tests (PostgreSQL) share.
-  const race: { company?: Awaited<ReturnType<Harness["company"]>>; role?: string } = {};
   beforeAll(async () => {
     h = await createHarness(kind);
-    race.company = await h.company("Standing Race Co");
-    race.role = await customRole(h.db, race.company.id, "Racer", ["members.view"]);
   });
   afterAll(() => h?.close());
 
@@ -134,8 +130,21 @@ describe.each(testDatabaseKinds)("member standing on %s", (kind) => {
     await setPermissions(h.db, role, []);
     expect((await h.inject(cookie, { url: members })).statusCode).toBe(403);
   });
+});
 
-  describe.runIf(kind === "postgres")("when a member joins with a role while its permissions change", () => {
+// Races need connections of their own: PostgreSQL only (PGlite runs one statement at a time).
+describe.runIf(testDatabaseKinds.includes("postgres"))(
+  "member standing on postgres, when a member joins with a role while its permissions change",
+  () => {
+    let h: Harness;
+    // The company and custom role the race tests share.
+    const race: { company?: Awaited<ReturnType<Harness["company"]>>; role?: string } = {};
+    beforeAll(async () => {
+      h = await createHarness("postgres");
+      race.company = await h.company("Standing Race Co");
+      race.role = await customRole(h.db, race.company.id, "Racer", ["members.view"]);
+    });
+    afterAll(() => h?.close());
     const company = () => race.company!;
     const role = () => race.role!;
 
@@ -214,5 +223,5 @@ describe.each(testDatabaseKinds)("member standing on %s", (kind) => {
         expect(kept).toEqual(recomputed);
       }
     });
-  });
-});
+  },
+);
