@@ -149,7 +149,7 @@ export async function loadRequestContext(
             companyId,
             status: row.member_status,
             roleKeys: row.role_keys ?? [],
-            permissions: row.member_status === "active" ? (row.permissions ?? []) : [],
+            permissions: row.member_status === "active" ? (row.permissions ?? []).sort() : [],
           }
         : null,
   };
