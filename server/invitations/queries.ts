@@ -2,7 +2,7 @@
 // and the one statement that moves an invitation out of 'pending' (conditional, so only one caller wins).
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { DB, InvitationRoleSnapshot, InvitationStatus } from "../db/schema.js";
-import { ROLE_ORDER } from "../roles/queries.js";
+import { PERMISSIONS_OF_ROLE, ROLE_ORDER } from "../roles/queries.js";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -66,8 +66,7 @@ export async function findInvitation(
 export async function findOfferedRoles(db: Executor, invitationId: string): Promise<OfferedRole[]> {
   const result = await sql<OfferedRole>`
     SELECT r.id, r.key, r.name,
-           coalesce((SELECT array_agg(rp.permission ORDER BY rp.permission) FROM role_permissions rp
-                      WHERE rp.role_id = r.id), '{}')::text[] AS permissions
+           ${PERMISSIONS_OF_ROLE}::text[] AS permissions
       FROM invitation_roles ir JOIN roles r ON r.id = ir.role_id
      WHERE ir.invitation_id = ${invitationId}
      ORDER BY ${ROLE_ORDER}`.execute(db);

@@ -4,7 +4,7 @@ import { type Kysely, type RawBuilder, sql, type Transaction } from "kysely";
 import { type AuditEvent, auditInsert } from "../audit/writer.js";
 import type { DB, MemberStatus } from "../db/schema.js";
 import { nameRoles } from "../roles/catalog.js";
-import { ROLE_ORDER } from "../roles/queries.js";
+import { PERMISSIONS_OF_ROLE, ROLE_REFS_JSON } from "../roles/queries.js";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -56,8 +56,7 @@ function matching(filter: MemberFilter): RawBuilder<unknown> {
 
 // A member's roles in the order of the roles list: predefined first, then custom by name.
 const ROLES_OF_MEMBER = sql`coalesce((
-  SELECT json_agg(json_build_object('id', r.id, 'key', r.key, 'name', r.name) ORDER BY ${ROLE_ORDER})
-    FROM member_roles mr JOIN roles r ON r.id = mr.role_id WHERE mr.member_id = p.id), '[]'::json)`;
+  SELECT ${ROLE_REFS_JSON} FROM member_roles mr JOIN roles r ON r.id = mr.role_id WHERE mr.member_id = p.id), '[]'::json)`;
 
 const MEMBER_COLUMNS = sql`m.id, m.account_id, m.email, m.status, m.joined_at, m.last_active_at, m.version`;
 
@@ -236,8 +235,7 @@ export async function loadChange(
              roleIds.length === 0
                ? sql`'[]'::json`
                : sql`coalesce((SELECT json_agg(json_build_object('id', r.id, 'key', r.key, 'name', r.name,
-                        'permissions', coalesce((SELECT array_agg(rp.permission ORDER BY rp.permission)
-                                                   FROM role_permissions rp WHERE rp.role_id = r.id), '{}')))
+                                                                  'permissions', ${PERMISSIONS_OF_ROLE}))
                         FROM roles r WHERE r.company_id = ${companyId} AND r.id IN (${sql.join(roleIds)})), '[]'::json)`
            } AS requested_roles,
            CASE WHEN p.status = 'active' AND EXISTS (
@@ -310,8 +308,7 @@ export async function writeMemberRoles(
       sql<string>`(SELECT a.name FROM accounts a WHERE a.id = members.account_id)`.as("name"),
       sql<
         RoleRefRow[]
-      >`(SELECT json_agg(json_build_object('id', r.id, 'key', r.key, 'name', r.name) ORDER BY ${ROLE_ORDER})
-                          FROM roles r WHERE r.company_id = ${companyId} AND r.id IN (${sql.join(roleIds)}))`.as(
+      >`(SELECT ${ROLE_REFS_JSON} FROM roles r WHERE r.company_id = ${companyId} AND r.id IN (${sql.join(roleIds)}))`.as(
         "roles",
       ),
     ])

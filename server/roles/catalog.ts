@@ -5,7 +5,7 @@
 // handle, bounded; every instance of the portal keeps its own.
 import { type Kysely, sql } from "kysely";
 import type { DB } from "../db/schema.js";
-import { ROLE_ORDER } from "./queries.js";
+import { ROLE_REFS_JSON } from "./queries.js";
 
 export type RoleRef = { id: string; key: string | null; name: string };
 
@@ -17,8 +17,7 @@ const copies = new WeakMap<Kysely<DB>, Map<string, Entry>>();
 async function load(db: Kysely<DB>, companyId: string): Promise<Entry> {
   const result = await sql<{ version: string | number; refs: RoleRef[] | null }>`
     SELECT c.roles_version AS version,
-           (SELECT json_agg(json_build_object('id', r.id, 'key', r.key, 'name', r.name) ORDER BY ${ROLE_ORDER})
-              FROM roles r WHERE r.company_id = c.id) AS refs
+           (SELECT ${ROLE_REFS_JSON} FROM roles r WHERE r.company_id = c.id) AS refs
       FROM companies c WHERE c.id = ${companyId}`.execute(db);
   const row = result.rows[0];
   const refs = row?.refs ?? [];

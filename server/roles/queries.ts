@@ -6,6 +6,15 @@ import type { DB } from "../db/schema.js";
 /** The order roles are listed in everywhere: predefined in the guide's order, then custom by name (alias r). */
 export const ROLE_ORDER = sql`r.key IS NULL, array_position(ARRAY['admin','finance','operations','developer','data_analytics'], r.key), lower(r.name)`;
 
+/** The permissions of role r, sorted ('{}' when none). */
+export const PERMISSIONS_OF_ROLE = sql<
+  string[]
+>`coalesce((SELECT array_agg(rp.permission ORDER BY rp.permission)
+                                                     FROM role_permissions rp WHERE rp.role_id = r.id), '{}')`;
+
+/** The roles r in scope as a JSON array of {id, key, name} in ROLE_ORDER (null when none). */
+export const ROLE_REFS_JSON = sql`json_agg(json_build_object('id', r.id, 'key', r.key, 'name', r.name) ORDER BY ${ROLE_ORDER})`;
+
 export type RoleRow = {
   id: string;
   key: string | null;
@@ -23,8 +32,7 @@ export async function listRoles(
 ): Promise<RoleRow[]> {
   const result = await sql<RoleRow>`
     SELECT r.id, r.key, r.name, r.description, r.updated_at,
-           coalesce((SELECT array_agg(rp.permission ORDER BY rp.permission) FROM role_permissions rp WHERE rp.role_id = r.id),
-                    '{}') AS permissions,
+           ${PERMISSIONS_OF_ROLE} AS permissions,
            coalesce((SELECT c.active FROM member_role_counts c
                       WHERE c.company_id = r.company_id AND c.role_id = r.id), 0) AS member_count
       FROM roles r
