@@ -415,8 +415,19 @@ async function fill(client: pg.Client, passwordHash: string, log: (line: string)
      SELECT mr.company_id, mr.role_id, count(*) FILTER (WHERE m.status = 'active'),
             count(*) FILTER (WHERE m.status = 'deactivated')
        FROM member_roles mr JOIN members m ON m.id = mr.member_id GROUP BY mr.company_id, mr.role_id;
+     -- What refresh_member_standing (migration 009) computes, as one set-based statement: the
+     -- function's per-member subqueries would each scan member_roles while its indexes are dropped.
      DELETE FROM member_standing;
-     SELECT refresh_member_standing(ARRAY(SELECT id FROM members));`,
+     INSERT INTO member_standing (member_id, role_ids, role_keys, permissions)
+     SELECT m.id, coalesce(r.role_ids, '{}'), coalesce(r.role_keys, '{}'), coalesce(p.permissions, '{}')
+       FROM members m
+       LEFT JOIN (SELECT mr.member_id, array_agg(mr.role_id ORDER BY mr.role_id) AS role_ids,
+                         coalesce(array_agg(ro.key ORDER BY ro.key) FILTER (WHERE ro.key IS NOT NULL), '{}') AS role_keys
+                    FROM member_roles mr JOIN roles ro ON ro.id = mr.role_id GROUP BY mr.member_id) r
+              ON r.member_id = m.id
+       LEFT JOIN (SELECT mr.member_id, array_agg(DISTINCT rp.permission ORDER BY rp.permission) AS permissions
+                    FROM member_roles mr JOIN role_permissions rp ON rp.role_id = mr.role_id GROUP BY mr.member_id) p
+              ON p.member_id = m.id;`,
   );
   await client.query("SET session_replication_role = origin");
   for (const index of indexes.rows) await step(`index ${index.indexname}`, index.indexdef);

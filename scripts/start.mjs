@@ -1,20 +1,17 @@
 #!/usr/bin/env node
-// `npm start`: builds the web app when its sources are newer than the last build, then runs the
-// server (TypeScript through tsx), passing SIGTERM/SIGINT on so it can drain and stop cleanly.
-import { spawn } from "node:child_process";
-import path from "node:path";
-import { buildWebIfStale, root } from "./build-web.mjs";
+// `npm start`: builds the web app and the server bundle when their sources are newer than the
+// last build, then runs the server in this process (plain JavaScript, no TypeScript loader), which
+// handles SIGTERM/SIGINT itself: it drains in-flight requests and stops cleanly.
+import { pathToFileURL } from "node:url";
+import { buildServerIfStale, serverBundle } from "./build-server.mjs";
+import { buildWebIfStale } from "./build-web.mjs";
 
 try {
   buildWebIfStale();
+  buildServerIfStale();
 } catch (error) {
   console.error(error.message);
   process.exit(1);
 }
 
-const server = spawn(process.execPath, ["--import", "tsx", path.join(root, "server/main.ts")], {
-  cwd: root,
-  stdio: "inherit",
-});
-for (const signal of ["SIGTERM", "SIGINT"]) process.on(signal, () => server.kill(signal));
-server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+await import(pathToFileURL(serverBundle).href);

@@ -2,7 +2,6 @@
 // No I/O of its own beyond what the dependencies passed in do.
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import cookie from "@fastify/cookie";
 import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
@@ -37,6 +36,7 @@ import { devOutboxRoutes } from "./mail/routes.js";
 import { MeBody, meRoutes } from "./me/routes.js";
 import { memberRoutes } from "./members/routes.js";
 import { passwordRoutes } from "./passwords/routes.js";
+import { PROJECT_ROOT } from "./paths.js";
 import { portalRoutes } from "./portal/routes.js";
 import { memoryThrottleStore, redisThrottleStore, type ThrottleStore } from "./ratelimit/throttle-store.js";
 import { roleRoutes } from "./roles/routes.js";
@@ -63,8 +63,7 @@ export type AppDeps = {
   limits?: { loginPerMinute?: number; passwordResetPerMinute?: number; invitationLinkPerMinute?: number };
 };
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-export const DEFAULT_WEB_DIST = path.join(ROOT, "web", "dist");
+export const DEFAULT_WEB_DIST = path.join(PROJECT_ROOT, "web", "dist");
 
 export function sessionCookieName(config: Config): string {
   // __Host- binds the cookie to this exact origin over HTTPS (no Domain, Path=/, Secure).

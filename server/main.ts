@@ -1,7 +1,6 @@
 // Process entry: configuration → database (migrated) → demo data → app → listen,
 // and a graceful stop on SIGTERM/SIGINT that drains in-flight requests first.
 import v8 from "node:v8";
-import { Redis } from "ioredis";
 import { buildApp } from "./app.js";
 import { systemClock } from "./clock.js";
 import { ConfigError, loadConfig } from "./config.js";
@@ -34,8 +33,12 @@ async function main() {
   const unlock = config.databaseUrl ? () => {} : lockDataDir(config.dataDir, "the portal server");
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   await migrate(database);
+  // ioredis is loaded only when Redis is configured.
   const redis = config.redisUrl
-    ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true })
+    ? new (await import("ioredis")).Redis(config.redisUrl, {
+        maxRetriesPerRequest: 2,
+        enableOfflineQueue: true,
+      })
     : null;
   redis?.on("error", () => {});
 

@@ -1,19 +1,23 @@
-// The real process: started as `npm start` starts it (tsx, PGlite under DATA_DIR), it prints the
+// The real process: started as `npm start` starts it (the server bundle, PGlite under DATA_DIR), it prints the
 // demo credentials once, serves /readyz, lets the printed admin log in, and on SIGTERM drains
 // in-flight requests and exits 0, releasing its data directory.
 import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// @ts-expect-error: a plain .mjs script without type declarations
+import { buildServerIfStale, serverBundle } from "../scripts/build-server.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-process-"));
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+// What `npm start` runs: so the bundle's paths (migrations, web app) are what is tested here.
+beforeAll(() => buildServerIfStale(), 60_000);
 
 function startServer(port: number): { child: ChildProcess; output: () => string } {
   let output = "";
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "server/main.ts")], {
+  const child = spawn(process.execPath, [serverBundle], {
     cwd: root,
     env: {
       ...process.env,

@@ -5,7 +5,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { btree_gin } from "@electric-sql/pglite/contrib/btree_gin";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { Kysely, PostgresDialect, sql } from "kysely";
-import pg from "pg";
+import type pg from "pg";
 import { PgliteDialect } from "./pglite-dialect.js";
 import type { DB } from "./schema.js";
 
@@ -24,9 +24,6 @@ export type Database = {
   ping(): Promise<void>;
   close(): Promise<void>;
 };
-
-// COUNT(*) and other int8 values fit comfortably in a double here; parse them as numbers on both drivers.
-pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
 
 export async function openDatabase(options: {
   url?: string;
@@ -58,30 +55,39 @@ function statementName(text: string): string | undefined {
 
 type CorkableStream = { cork(): void; uncork(): void };
 
-class PreparingClient extends pg.Client {
-  // biome-ignore lint/suspicious/noExplicitAny: pg's query() has a dozen overloads; this only forwards them.
-  override query(config: any, values?: any, callback?: any): any {
-    // pg writes Bind, Describe, Execute and Sync one by one: corked, they leave in one system call.
-    const stream = (this as unknown as { connection?: { stream?: CorkableStream } }).connection?.stream;
-    stream?.cork();
-    try {
-      if (typeof config === "string" && Array.isArray(values) && values.length <= PREPARED_MAX_PARAMETERS) {
-        const name = statementName(config);
-        if (name) return super.query({ name, text: config, values }, callback);
+type Pg = typeof pg;
+
+/** pg's Client with named prepared statements and corked writes (pg is loaded only when used). */
+function preparingClient(pg: Pg) {
+  return class PreparingClient extends pg.Client {
+    // biome-ignore lint/suspicious/noExplicitAny: pg's query() has a dozen overloads; this only forwards them.
+    override query(config: any, values?: any, callback?: any): any {
+      // pg writes Bind, Describe, Execute and Sync one by one: corked, they leave in one system call.
+      const stream = (this as unknown as { connection?: { stream?: CorkableStream } }).connection?.stream;
+      stream?.cork();
+      try {
+        if (typeof config === "string" && Array.isArray(values) && values.length <= PREPARED_MAX_PARAMETERS) {
+          const name = statementName(config);
+          if (name) return super.query({ name, text: config, values }, callback);
+        }
+        return super.query(config, values, callback);
+      } finally {
+        stream?.uncork();
       }
-      return super.query(config, values, callback);
-    } finally {
-      stream?.uncork();
     }
-  }
+  };
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  // Loaded here, not at start-up: the embedded default never needs it.
+  const { default: pg } = await import("pg");
+  // COUNT(*) and other int8 values fit comfortably in a double here; parse them as numbers on both drivers.
+  pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
     connectionTimeoutMillis: 5_000,
-    Client: PreparingClient,
+    Client: preparingClient(pg),
   });
   // A pooled client that errors while idle (e.g. the server restarted) must not crash the process.
   pool.on("error", () => {});

@@ -2,10 +2,10 @@
 // An advisory lock makes instances that start together apply each migration exactly once.
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { PROJECT_ROOT } from "../paths.js";
 import type { Database } from "./connect.js";
 
-const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "migrations");
+const MIGRATIONS_DIR = path.join(PROJECT_ROOT, "server", "db", "migrations");
 const MIGRATION_LOCK_KEY = 727_072_001;
 
 export type Migration = { version: number; name: string; script: string };

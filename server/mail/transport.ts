@@ -1,6 +1,5 @@
 // Where mail goes: an SMTP server through nodemailer when SMTP_URL is set, otherwise the embedded
 // mailbox (development only), where delivering means printing it and keeping it readable.
-import nodemailer from "nodemailer";
 
 export type MailEnvelope = { to: string; subject: string; text: string; html: string };
 
@@ -12,11 +11,13 @@ export interface MailTransport {
 }
 
 export function smtpTransport(url: string, from: string): MailTransport {
-  const transporter = nodemailer.createTransport(url);
+  // nodemailer is loaded only when SMTP is configured: the embedded mailbox never needs it.
+  const transporter = import("nodemailer").then(({ default: nodemailer }) => nodemailer.createTransport(url));
+  transporter.catch(() => {}); // reported by the first send instead
   return {
     isExternal: true,
     async send(mail) {
-      await transporter.sendMail({
+      await (await transporter).sendMail({
         from,
         to: mail.to,
         subject: mail.subject,
@@ -25,7 +26,7 @@ export function smtpTransport(url: string, from: string): MailTransport {
       });
     },
     close() {
-      transporter.close();
+      void transporter.then((opened) => opened.close()).catch(() => {});
     },
   };
 }

@@ -1,0 +1,37 @@
+// Bundles the server's TypeScript into build/server.mjs when its sources are newer than the last
+// bundle, so `npm start` runs plain JavaScript: no TypeScript loader on the start-up path.
+// Packages stay in node_modules (external); migrations and web/dist are read from the project.
+import fs from "node:fs";
+import path from "node:path";
+import { buildSync } from "esbuild";
+import { newestMtime, root } from "./build-web.mjs";
+
+export const serverBundle = path.join(root, "build", "server.mjs");
+
+export function buildServerIfStale() {
+  const sources = ["server", "package-lock.json", "tsconfig.json", "scripts/build-server.mjs"].map((p) =>
+    path.join(root, p),
+  );
+  const builtAt = newestMtime(serverBundle);
+  if (builtAt !== 0 && Math.max(...sources.map(newestMtime)) <= builtAt) return;
+  fs.mkdirSync(path.join(root, "build"), { recursive: true });
+  // Built beside and renamed into place, so a start racing this build never runs half a file.
+  const staging = fs.mkdtempSync(path.join(root, "build", ".server-"));
+  try {
+    buildSync({
+      entryPoints: [path.join(root, "server", "main.ts")],
+      outfile: path.join(staging, "server.mjs"),
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      target: "node20",
+      packages: "external",
+      sourcemap: "linked",
+      logLevel: "warning",
+    });
+    fs.renameSync(path.join(staging, "server.mjs.map"), `${serverBundle}.map`);
+    fs.renameSync(path.join(staging, "server.mjs"), serverBundle);
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
+}
