@@ -2,6 +2,7 @@
 // and streamed CSV downloads, the Developer Center with masked keys, and Insights computed in SQL.
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { csvRow } from "../server/portal/csv.js";
 import { generatePortalData } from "../server/portal/demo-data.js";
 import { testDatabaseKinds } from "./support/databases.js";
 import { createHarness, type Harness } from "./support/harness.js";
@@ -161,6 +162,33 @@ describe.each(testDatabaseKinds)("portal sections on %s", (kind) => {
       .where("company_id", "=", company.id)
       .execute();
     expect(audit).toHaveLength(1);
+  });
+
+  it("exports exactly the rows the list shows, written as csvRow writes them", async () => {
+    const listed: Record<string, string | null>[] = [];
+    let cursor: string | null = null;
+    do {
+      const body: { items: Record<string, string | null>[]; nextCursor: string | null } = (
+        await get(finance, `/transactions?limit=100${cursor ? `&cursor=${cursor}` : ""}`)
+      ).json();
+      listed.push(...body.items);
+      cursor = body.nextCursor;
+    } while (cursor);
+    const expected = listed.map((item) =>
+      csvRow([
+        item.id,
+        item.occurredAt,
+        item.merchantReference,
+        item.amount,
+        item.currency,
+        item.paymentMethod,
+        item.status,
+        item.errorCode,
+        item.settlementBatchId,
+      ]),
+    );
+    const exported = (await get(finance, "/transactions/export")).body;
+    expect(exported.slice(exported.indexOf("\r\n") + 2)).toBe(expected.join(""));
   });
 
   it("lists settlement batches whose counts add up to the settled transactions, and exports them", async () => {

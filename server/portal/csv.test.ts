@@ -1,7 +1,7 @@
 // Rule 17 for CSV cells: spreadsheet formulas are neutralised and quoting round-trips.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { csvCell, csvRow } from "./csv.js";
+import { csvCell, csvRow, csvStream } from "./csv.js";
 
 /** A minimal RFC 4180 reader for one row, enough to check what csvRow writes. */
 function parseRow(line: string): string[] {
@@ -59,5 +59,88 @@ describe("rule 17: CSV exports escape spreadsheet formulas", () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("csvStream", () => {
+  /** A keyset source of `total` numbered rows; records each call and how far the reader had read. */
+  function source(total: number, batch: number) {
+    const calls: { after: number | null; linesReadBefore: number }[] = [];
+    let linesRead = 0;
+    const fetchPage = async (after: [string, string] | null) => {
+      const from = after === null ? 0 : Number(after[1]) + 1;
+      calls.push({ after: after === null ? null : Number(after[1]), linesReadBefore: linesRead });
+      return Array.from({ length: Math.max(0, Math.min(batch, total - from)) }, (_, i) => from + i);
+    };
+    const read = async (stream: NodeJS.ReadableStream, stopAfterChunks = Infinity) => {
+      let text = "";
+      let chunks = 0;
+      for await (const chunk of stream) {
+        text += chunk;
+        linesRead = text.split("\r\n").length - 1;
+        chunks += 1;
+        if (chunks >= stopAfterChunks) break;
+      }
+      return text;
+    };
+    return { calls, fetchPage, read };
+  }
+
+  it("streams every row once, in order, asking for each batch after the last key streamed", async () => {
+    const rows = source(2_345, 1_000);
+    const stream = csvStream(
+      ["n"],
+      1_000,
+      rows.fetchPage,
+      (n) => ["t", String(n)],
+      (n) => `${n}\r\n`,
+    );
+    const lines = (await rows.read(stream)).trimEnd().split("\r\n");
+    expect(lines).toEqual(["n", ...Array.from({ length: 2_345 }, (_, i) => String(i))]);
+    expect(rows.calls.map((call) => call.after)).toEqual([null, 999, 1_999]);
+  });
+
+  it("reads one batch ahead of what it writes, never more", async () => {
+    const rows = source(5_000, 1_000);
+    const stream = csvStream(
+      ["n"],
+      1_000,
+      rows.fetchPage,
+      (n) => ["t", String(n)],
+      (n) => `${n}\r\n`,
+    );
+    await rows.read(stream);
+    // Batch k + 1 is asked for once batch k has arrived, before its rows are written out.
+    for (const [k, call] of rows.calls.entries()) {
+      expect(call.linesReadBefore).toBeLessThanOrEqual(Math.max(0, (k - 1) * 1_000 + 1));
+    }
+    expect(rows.calls).toHaveLength(6); // the sixth finds nothing after a full fifth batch
+  });
+
+  it("stops reading when the client goes away, and drops its read-ahead without an unhandled failure", async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      let calls = 0;
+      const stream = csvStream(
+        ["n"],
+        1_000,
+        async () => {
+          calls += 1;
+          // The read-ahead fails after the client has gone (a connection lost meanwhile).
+          if (calls > 1) await new Promise((_, reject) => setTimeout(() => reject(new Error("lost")), 20));
+          return Array.from({ length: 1_000 }, (_, i) => i);
+        },
+        (n) => ["t", String(n)],
+        (n) => `${n}\r\n`,
+      );
+      for await (const _chunk of stream) break; // the header, then the client leaves
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      expect(calls).toBe(2);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
   });
 });

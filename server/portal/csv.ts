@@ -18,7 +18,7 @@ export function csvRow(values: (string | number | null | undefined)[]): string {
 }
 
 /**
- * Streams every page of a keyset query as CSV, one batch in memory at a time. fetchPage reads up
+ * Streams every page of a keyset query as CSV, reading one batch ahead. fetchPage reads up
  * to batchSize rows after the key of the last row streamed (null for the first page); toLine
  * writes a row's line, CRLF included (csvRow, or a line the query built).
  */
@@ -31,10 +31,15 @@ export function csvStream<R>(
 ): Readable {
   async function* chunks() {
     yield csvRow(header);
-    let after: [string, string] | null = null;
-    for (;;) {
-      const page = await fetchPage(after);
-      if (page.length === 0) return;
+    let next: Promise<R[]> | null = fetchPage(null);
+    while (next) {
+      const page: R[] = await next;
+      // The next batch is asked for before this one is written out, so the database reads it
+      // while this process formats and sends: two batches in memory at most, never more.
+      next = page.length === batchSize ? fetchPage(keyOf(page[page.length - 1] as R)) : null;
+      // A client that goes away stops this generator: the prefetched batch is then dropped, and
+      // its failure (if any) is not left unhandled.
+      next?.catch(() => {});
       // Chunks stay well under V8's large-object size (~128 KB): a whole batch as one string would
       // be allocated straight into the old generation.
       for (let start = 0; start < page.length; start += CHUNK_ROWS) {
@@ -43,8 +48,6 @@ export function csvStream<R>(
         for (let i = start; i < end; i += 1) chunk += toLine(page[i] as R);
         yield chunk;
       }
-      if (page.length < batchSize) return;
-      after = keyOf(page[page.length - 1] as R);
     }
   }
   // At most a few chunks wait for the socket: backpressure, not buffering, sets the pace.

@@ -49,6 +49,30 @@ export function listTransactions(
   return query.orderBy("occurred_at", "desc").orderBy("id", "desc").limit(limit).execute();
 }
 
+// The export reads each time as text the database wrote: parsing a million timestamps into Dates
+// and formatting them back was a fifth of the export's CPU. It is what Date#toISOString writes,
+// and, since times are stored in milliseconds (migration 008), also an exact keyset key.
+const ISO_MILLISECONDS = sql.raw(`'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`);
+
+/** One batch of the CSV export, after the (time, id) key of the last row written. */
+export function exportTransactions(
+  db: Kysely<DB>,
+  filter: TransactionFilter,
+  after: [string, string] | null,
+  limit: number,
+) {
+  let query = filteredTransactions(db, filter).select([
+    ...TRANSACTION_COLUMNS.filter((column) => column !== "occurred_at"),
+    sql<string>`to_char(occurred_at AT TIME ZONE 'UTC', ${ISO_MILLISECONDS})`.as("occurred_at_iso"),
+  ]);
+  if (after) {
+    query = query.where((eb) =>
+      eb(eb.refTuple("occurred_at", "id"), "<", eb.tuple(sql<Date>`${after[0]}::timestamptz`, after[1])),
+    );
+  }
+  return query.orderBy("occurred_at", "desc").orderBy("id", "desc").limit(limit).execute();
+}
+
 /** Counts matching rows up to COUNT_CAP + 1; beyond the cap the total is not exact. */
 export async function countTransactions(db: Kysely<DB>, filter: TransactionFilter): Promise<number> {
   const capped = filteredTransactions(db, filter)

@@ -19,6 +19,7 @@ import {
   countSettlements,
   countTransactions,
   developerCenter,
+  exportTransactions,
   insights,
   listSettlements,
   listTransactions,
@@ -277,22 +278,20 @@ export const portalRoutes: FastifyPluginAsyncTypebox<{ database: Database; clock
           "settlement_batch_id",
         ],
         EXPORT_BATCH,
-        (after) => listTransactions(db, filter, after, EXPORT_BATCH),
-        (row) => [row.occurred_at.toISOString(), row.id],
-        (row) => {
-          const view = transactionView(row);
-          return csvRow([
-            view.id,
-            view.occurredAt,
-            view.merchantReference,
-            view.amount,
-            view.currency,
-            view.paymentMethod,
-            view.status,
-            view.errorCode,
-            view.settlementBatchId,
-          ]);
-        },
+        (after) => exportTransactions(db, filter, after, EXPORT_BATCH),
+        (row) => [row.occurred_at_iso, row.id],
+        (row) =>
+          csvRow([
+            row.id,
+            row.occurred_at_iso,
+            row.merchant_reference,
+            formatMinor(Number(row.amount_minor), row.currency),
+            row.currency,
+            row.payment_method,
+            row.status,
+            row.error_code,
+            row.settlement_batch_id,
+          ]),
       );
       return reply
         .type("text/csv; charset=utf-8")
