@@ -4,6 +4,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+// @ts-expect-error: a plain ES module script shared with `npm start`
+import { buildServerIfStale, serverBundle } from "../scripts/build-server.mjs";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -136,11 +138,13 @@ export function tsxChild(name: string, script: string, args: string[], env: Node
 export async function startPortal(databaseUrl: string): Promise<Child & { baseUrl: string }> {
   const [port, closedPort] = await Promise.all([freePort(), freePort()]);
   const baseUrl = `http://127.0.0.1:${port}`;
-  const child = await tsxChild(
-    "portal",
-    "server/main.ts",
-    [],
-    {
+  // What `npm start` runs in production: the server bundle (built here if its sources changed).
+  buildServerIfStale();
+  const child = await startChild("portal", process.execPath, [serverBundle], {
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: "production",
       PORT: String(port),
       HOST: "127.0.0.1",
       DATABASE_URL: databaseUrl,
@@ -150,7 +154,8 @@ export async function startPortal(databaseUrl: string): Promise<Child & { baseUr
       LOG_LEVEL: "warn",
       SEED_DEMO: "false",
     },
-    `${baseUrl}/readyz`,
-  );
+    isReady: () => answers200(`${baseUrl}/readyz`),
+    timeoutMs: 120_000,
+  });
   return Object.assign(child, { baseUrl });
 }
