@@ -29,6 +29,7 @@ import { loggerOptions } from "./http/logging.js";
 import { METRICS_PATH, metricsPlugin } from "./http/metrics.js";
 import { ErrorBody } from "./http/schemas.js";
 import { securityPlugin } from "./http/security-plugin.js";
+import { buildSharedSerializer } from "./http/serialization.js";
 import { buildStrictValidator } from "./http/validation.js";
 import { isRoleOfferedByPendingInvitation } from "./invitations/queries.js";
 import { INVITATION_LINK_REQUESTS_PER_IP_PER_MINUTE, invitationRoutes } from "./invitations/routes.js";
@@ -92,7 +93,9 @@ export async function buildApp(deps: AppDeps) {
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
     // Our validators everywhere, also in plugins that register named schemas (Fastify would
     // otherwise rebuild its default, type-coercing validator there).
-    schemaController: { compilersFactory: { buildValidator: buildStrictValidator } },
+    schemaController: {
+      compilersFactory: { buildValidator: buildStrictValidator, buildSerializer: buildSharedSerializer },
+    },
     // Errors the router raises before any hook runs (a bad percent-encoding, an overlong
     // parameter) still leave in the error model, with the API's headers and without the path.
     frameworkErrors: (error, request, rawReply) => {
