@@ -50,6 +50,24 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number) {
 const exited = (child: ChildProcess) =>
   new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
 
+describe("the server bundle npm start runs", () => {
+  it("is rebuilt when a server source is newer than it, and only then", () => {
+    buildServerIfStale();
+    const builtAt = fs.statSync(serverBundle).mtimeMs;
+    buildServerIfStale();
+    expect(fs.statSync(serverBundle).mtimeMs).toBe(builtAt);
+    const source = path.join(root, "server", "clock.ts");
+    const original = fs.statSync(source);
+    try {
+      fs.utimesSync(source, original.atime, new Date(builtAt + 2_000));
+      buildServerIfStale();
+      expect(fs.statSync(serverBundle).mtimeMs).toBeGreaterThan(builtAt);
+    } finally {
+      fs.utimesSync(source, original.atime, original.mtime);
+    }
+  }, 60_000);
+});
+
 describe("the server process", () => {
   it("prints the demo admin once, lets it log in, and stops cleanly on SIGTERM", async () => {
     const port = 39_000 + Math.floor(Math.random() * 1000);
