@@ -5,6 +5,7 @@
 // Also rule 2: a role change through the API applies on the member's next request.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../server/app.js";
+import { countActiveMemberships, lockAccount, updateMember } from "../server/members/queries.js";
 import { memoryThrottleStore } from "../server/ratelimit/throttle-store.js";
 import { testDatabaseKinds } from "./support/databases.js";
 import { createHarness, type Harness, TEST_PASSWORD } from "./support/harness.js";
@@ -197,3 +198,62 @@ describe.each(testDatabaseKinds)("rule 9: deactivation through the API on %s", (
     });
   });
 });
+
+describe.runIf(testDatabaseKinds.includes("postgres"))(
+  "rule 9 on postgres: an account's last two memberships deactivated at the same moment",
+  () => {
+    let h: Harness;
+    beforeAll(async () => {
+      h = await createHarness("postgres");
+    });
+    afterAll(() => h?.close());
+
+    it("logs the account out, though each deactivation alone still saw the other membership active", async () => {
+      const a = await h.company("Race A");
+      const b = await h.company("Race B");
+      const member = await h.member(a, ["finance"]);
+      const inB = await h.db
+        .insertInto("members")
+        .values({ company_id: b.id, account_id: member.id })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      const session = await h.login(member.email);
+      const admin = await h.login(a.admin.email);
+      await h.elevate(admin);
+
+      // Company B's deactivation, as the service runs it, held open after it counted A as active.
+      let release = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let counted = -1;
+      const deactivationInB = h.db.transaction().execute(async (trx) => {
+        await updateMember(trx, inB.id, { status: "deactivated", deactivatedAt: h.clock.now() });
+        await lockAccount(trx, member.id);
+        counted = await countActiveMemberships(trx, member.id);
+        await held;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(counted).toBe(1);
+      // Company A's deactivation through the API meanwhile: it must wait for B's and count again.
+      const deactivationInA = h.inject(admin, {
+        method: "POST",
+        url: `/api/companies/${a.id}/members/${member.memberId}/deactivate`,
+        payload: {},
+      });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      release();
+      await deactivationInB;
+      const response = await deactivationInA;
+      expect(response.statusCode, response.body).toBe(200);
+
+      const sessions = await h.db
+        .selectFrom("sessions")
+        .select("id")
+        .where("account_id", "=", member.id)
+        .execute();
+      expect(sessions).toEqual([]);
+      expect((await h.inject(session, { url: "/api/me" })).statusCode).toBe(401);
+    });
+  },
+);

@@ -332,6 +332,16 @@ export async function updateMember(
     .execute();
 }
 
+/**
+ * Serialises the deactivations of one account's memberships, whichever companies they are in:
+ * the second waits here for the first to commit, and its count (a later statement) then sees the
+ * first's deactivation. NO KEY UPDATE leaves the key-share locks of logins (sessions' foreign
+ * key) free.
+ */
+export async function lockAccount(trx: Transaction<DB>, accountId: string): Promise<void> {
+  await sql`SELECT 1 FROM accounts WHERE id = ${accountId} FOR NO KEY UPDATE`.execute(trx);
+}
+
 export async function countActiveMemberships(trx: Transaction<DB>, accountId: string): Promise<number> {
   const row = await trx
     .selectFrom("members")

@@ -22,6 +22,7 @@ import {
   likePattern,
   listMembers,
   loadChange,
+  lockAccount,
   type MemberFilter,
   type MemberRow,
   type Standing,
@@ -352,7 +353,10 @@ export async function deactivateMember(
       refuseLastAdmin(state);
       await updateMember(trx, memberId, { status: "deactivated", deactivatedAt: ctx.now });
       // Rule 9: the company is gone from the member's sessions at once (the guard reads the status
-      // per request); with no active membership left anywhere, the sessions go too.
+      // per request); with no active membership left anywhere, the sessions go too. Under the
+      // account's lock: two companies deactivating the same account at once would otherwise each
+      // count the other's membership as active, and neither would end the sessions.
+      await lockAccount(trx, target.account_id);
       const isLoggedOutEverywhere = (await countActiveMemberships(trx, target.account_id)) === 0;
       const sessionsEnded = isLoggedOutEverywhere
         ? await deleteAccountSessions(trx, target.account_id, null)
