@@ -59,6 +59,18 @@ describe.each(testDatabaseKinds)("member list on %s", (kind) => {
     return { ...account, memberId };
   }
 
+  it("names a member's roles in one order everywhere: the member, the member list and /api/me", async () => {
+    const member = await h.member(company, ["data_analytics", "developer", "finance"]);
+    const expected = ["finance", "developer", "data_analytics"]; // SPEC's table order, not the alphabet
+    const keys = (roles: { key: string }[]) => roles.map((role) => role.key);
+    const one = await h.inject(admin, { url: `/api/companies/${company.id}/members/${member.memberId}` });
+    expect(keys(one.json().roles)).toEqual(expected);
+    const listed = (await list(`?email=${encodeURIComponent(member.email)}`)).json().items;
+    expect(keys(listed[0].roles)).toEqual(expected);
+    const me = (await h.inject(await h.login(member.email), { url: "/api/me" })).json();
+    expect(keys(me.memberships[0].roles)).toEqual(expected);
+  });
+
   /** Every item of a listing, following nextCursor page by page. */
   async function everyPage(query: string, limit: number) {
     const seen: Item[] = [];

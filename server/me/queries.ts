@@ -1,6 +1,7 @@
 // Reads of the caller's own account: profile and memberships with their roles and permissions.
 import { type Kysely, sql } from "kysely";
 import type { DB } from "../db/schema.js";
+import { ROLE_REFS_JSON } from "../roles/queries.js";
 
 export type MembershipView = {
   companyId: string;
@@ -22,8 +23,7 @@ export type MembershipRow = {
 
 // One row per membership of the account whose id is `accountId`, roles and permissions folded in.
 const MEMBERSHIP_COLUMNS = sql`m.company_id, c.name AS company_name, m.id AS member_id, m.status,
-           (SELECT json_agg(json_build_object('id', r.id, 'key', r.key, 'name', r.name) ORDER BY r.key NULLS LAST, r.name)
-              FROM roles r WHERE r.id = ANY (ms.role_ids)) AS roles,
+           (SELECT ${ROLE_REFS_JSON} FROM roles r WHERE r.id = ANY (ms.role_ids)) AS roles,
            ms.permissions`;
 const MEMBERSHIP_SOURCE = sql`members m JOIN companies c ON c.id = m.company_id
       LEFT JOIN member_standing ms ON ms.member_id = m.id`;
