@@ -10,6 +10,10 @@ import { memoryThrottleStore } from "../server/ratelimit/throttle-store.js";
 import { testDatabaseKinds } from "./support/databases.js";
 import { createHarness, type Harness, TEST_PASSWORD } from "./support/harness.js";
 
+/** The ids of the account's sessions still in the database. */
+const sessionsOf = (h: Harness, accountId: string) =>
+  h.db.selectFrom("sessions").select("id").where("account_id", "=", accountId).execute();
+
 describe.each(testDatabaseKinds)("rule 9: deactivation through the API on %s", (kind) => {
   let h: Harness;
   beforeAll(async () => {
@@ -48,12 +52,7 @@ describe.each(testDatabaseKinds)("rule 9: deactivation through the API on %s", (
       expect(next.statusCode).toBe(401);
       expect((await h.inject(cookie, { url: "/api/me" })).statusCode).toBe(401);
     }
-    const sessions = await h.db
-      .selectFrom("sessions")
-      .select("id")
-      .where("account_id", "=", member.id)
-      .execute();
-    expect(sessions).toEqual([]);
+    expect(await sessionsOf(h, member.id)).toEqual([]);
     const login = await h.inject(null, {
       method: "POST",
       url: "/api/auth/login",
@@ -247,12 +246,7 @@ describe.runIf(testDatabaseKinds.includes("postgres"))(
       const response = await deactivationInA;
       expect(response.statusCode, response.body).toBe(200);
 
-      const sessions = await h.db
-        .selectFrom("sessions")
-        .select("id")
-        .where("account_id", "=", member.id)
-        .execute();
-      expect(sessions).toEqual([]);
+      expect(await sessionsOf(h, member.id)).toEqual([]);
       expect((await h.inject(session, { url: "/api/me" })).statusCode).toBe(401);
     });
   },

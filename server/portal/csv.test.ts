@@ -83,33 +83,27 @@ describe("csvStream", () => {
       }
       return text;
     };
-    return { calls, fetchPage, read };
+    const stream = () =>
+      csvStream(
+        ["n"],
+        batch,
+        fetchPage,
+        (n) => ["t", String(n)],
+        (n) => `${n}\r\n`,
+      );
+    return { calls, stream, read };
   }
 
   it("streams every row once, in order, asking for each batch after the last key streamed", async () => {
     const rows = source(2_345, 1_000);
-    const stream = csvStream(
-      ["n"],
-      1_000,
-      rows.fetchPage,
-      (n) => ["t", String(n)],
-      (n) => `${n}\r\n`,
-    );
-    const lines = (await rows.read(stream)).trimEnd().split("\r\n");
+    const lines = (await rows.read(rows.stream())).trimEnd().split("\r\n");
     expect(lines).toEqual(["n", ...Array.from({ length: 2_345 }, (_, i) => String(i))]);
     expect(rows.calls.map((call) => call.after)).toEqual([null, 999, 1_999]);
   });
 
   it("reads one batch ahead of what it writes, never more", async () => {
     const rows = source(5_000, 1_000);
-    const stream = csvStream(
-      ["n"],
-      1_000,
-      rows.fetchPage,
-      (n) => ["t", String(n)],
-      (n) => `${n}\r\n`,
-    );
-    await rows.read(stream);
+    await rows.read(rows.stream());
     // Batch k + 1 is asked for once batch k has arrived, before its rows are written out.
     for (const [k, call] of rows.calls.entries()) {
       expect(call.linesReadBefore).toBeLessThanOrEqual(Math.max(0, (k - 1) * 1_000 + 1));
