@@ -3,6 +3,7 @@
 // in-flight requests and exits 0, releasing its data directory.
 import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -38,17 +39,50 @@ function startServer(port: number): { child: ChildProcess; output: () => string 
   return { child, output: () => output };
 }
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number) {
+/** Waits until `check` passes; fails at once, with what the server printed, if it exits first. */
+async function waitFor(
+  check: () => Promise<boolean>,
+  server: { child: ChildProcess; output: () => string },
+  timeoutMs: number,
+) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    if (server.child.exitCode !== null) {
+      throw new Error(
+        `the server exited (${server.child.exitCode}) before it was ready:\n${server.output()}`,
+      );
+    }
     if (await check().catch(() => false)) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error("timed out");
+  throw new Error(`the server was not ready after ${timeoutMs} ms:\n${server.output().slice(-3000)}`);
 }
 
-const exited = (child: ChildProcess) =>
-  new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+/** A port nothing listens on now (the system's choice), so parallel suites cannot collide. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** The exit code once the server exits; fails, with what it printed, if it has not within 30 s. */
+function exited(server: { child: ChildProcess; output: () => string }): Promise<number | null> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`the server did not exit within 30 s:\n${server.output().slice(-3000)}`)),
+      30_000,
+    );
+    server.child.once("exit", (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+}
 
 describe("the server bundle npm start runs", () => {
   it("is rebuilt when a server source is newer than it, and only then", () => {
@@ -70,10 +104,10 @@ describe("the server bundle npm start runs", () => {
 
 describe("the server process", () => {
   it("prints the demo admin once, lets it log in, and stops cleanly on SIGTERM", async () => {
-    const port = 39_000 + Math.floor(Math.random() * 1000);
+    const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const server = startServer(port);
-    await waitFor(async () => (await fetch(`${base}/readyz`)).status === 200, 60_000);
+    await waitFor(async () => (await fetch(`${base}/readyz`)).status === 200, server, 90_000);
 
     const line = server
       .output()
@@ -99,7 +133,7 @@ describe("the server process", () => {
       body: JSON.stringify({ email: "admin@demo-merchant.example", password: "wrong password, slow hash" }),
     });
     await new Promise((resolve) => setTimeout(resolve, 5));
-    const exit = exited(server.child);
+    const exit = exited(server);
     server.child.kill("SIGTERM");
     expect((await inFlight).status).toBe(401);
     expect(await exit, server.output().slice(-2000)).toBe(0);
@@ -109,10 +143,10 @@ describe("the server process", () => {
 
     // A second start keeps the data and does not seed (or print passwords) again.
     const again = startServer(port);
-    await waitFor(async () => (await fetch(`${base}/readyz`)).status === 200, 60_000);
+    await waitFor(async () => (await fetch(`${base}/readyz`)).status === 200, again, 90_000);
     expect(again.output()).not.toContain("Demo company created");
-    const secondExit = exited(again.child);
+    const secondExit = exited(again);
     again.child.kill("SIGTERM");
     expect(await secondExit).toBe(0);
-  });
+  }, 240_000);
 });
