@@ -3,12 +3,12 @@
 // in-flight requests and exits 0, releasing its data directory.
 import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // @ts-expect-error: a plain .mjs script without type declarations
 import { buildServerIfStale, serverBundle } from "../scripts/build-server.mjs";
+import { freePort } from "./faults/support/processes.js";
 
 const root = path.resolve(import.meta.dirname, "..");
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-process-"));
@@ -56,18 +56,6 @@ async function waitFor(
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`the server was not ready after ${timeoutMs} ms:\n${server.output().slice(-3000)}`);
-}
-
-/** A port nothing listens on now (the system's choice), so parallel suites cannot collide. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /** The exit code once the server exits; fails, with what it printed, if it has not within 30 s. */

@@ -1,4 +1,5 @@
-// Real server processes (`node --import tsx server/main.ts`, as in production) and a throwaway
+// Real server processes (`node --import tsx server/main.ts`: the code `npm start` bundles; the
+// bundle itself is started by test/server-process.test.ts) and a throwaway
 // PostgreSQL cluster that may be stopped and restarted without touching the machine's shared one.
 // Everything listens on 127.0.0.1; every process started here is stopped by stopAll().
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
