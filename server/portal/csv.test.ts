@@ -72,14 +72,11 @@ describe("csvStream", () => {
       calls.push({ after: after === null ? null : Number(after[1]), linesReadBefore: linesRead });
       return Array.from({ length: Math.max(0, Math.min(batch, total - from)) }, (_, i) => from + i);
     };
-    const read = async (stream: NodeJS.ReadableStream, stopAfterChunks = Infinity) => {
+    const read = async (stream: NodeJS.ReadableStream) => {
       let text = "";
-      let chunks = 0;
       for await (const chunk of stream) {
         text += chunk;
         linesRead = text.split("\r\n").length - 1;
-        chunks += 1;
-        if (chunks >= stopAfterChunks) break;
       }
       return text;
     };

@@ -34,19 +34,29 @@ const TRANSACTION_COLUMNS = [
   "settlement_batch_id",
 ] as const;
 
+/** Up to `limit` matching rows after the (time, id) key `after`, newest first; the caller selects. */
+function transactionPage(
+  db: Kysely<DB>,
+  filter: TransactionFilter,
+  after: [Date | string, string] | null,
+  limit: number,
+) {
+  let query = filteredTransactions(db, filter);
+  if (after) {
+    query = query.where((eb) =>
+      eb(eb.refTuple("occurred_at", "id"), "<", eb.tuple(new Date(after[0]), after[1])),
+    );
+  }
+  return query.orderBy("occurred_at", "desc").orderBy("id", "desc").limit(limit);
+}
+
 export function listTransactions(
   db: Kysely<DB>,
   filter: TransactionFilter,
   after: [Date | string, string] | null,
   limit: number,
 ) {
-  let query = filteredTransactions(db, filter).select(TRANSACTION_COLUMNS);
-  if (after) {
-    query = query.where((eb) =>
-      eb(eb.refTuple("occurred_at", "id"), "<", eb.tuple(new Date(after[0]), after[1])),
-    );
-  }
-  return query.orderBy("occurred_at", "desc").orderBy("id", "desc").limit(limit).execute();
+  return transactionPage(db, filter, after, limit).select(TRANSACTION_COLUMNS).execute();
 }
 
 // The export reads each time as text the database wrote: parsing a million timestamps into Dates
@@ -61,16 +71,12 @@ export function exportTransactions(
   after: [string, string] | null,
   limit: number,
 ) {
-  let query = filteredTransactions(db, filter).select([
-    ...TRANSACTION_COLUMNS.filter((column) => column !== "occurred_at"),
-    sql<string>`to_char(occurred_at AT TIME ZONE 'UTC', ${ISO_MILLISECONDS})`.as("occurred_at_iso"),
-  ]);
-  if (after) {
-    query = query.where((eb) =>
-      eb(eb.refTuple("occurred_at", "id"), "<", eb.tuple(sql<Date>`${after[0]}::timestamptz`, after[1])),
-    );
-  }
-  return query.orderBy("occurred_at", "desc").orderBy("id", "desc").limit(limit).execute();
+  return transactionPage(db, filter, after, limit)
+    .select([
+      ...TRANSACTION_COLUMNS.filter((column) => column !== "occurred_at"),
+      sql<string>`to_char(occurred_at AT TIME ZONE 'UTC', ${ISO_MILLISECONDS})`.as("occurred_at_iso"),
+    ])
+    .execute();
 }
 
 /** Counts matching rows up to COUNT_CAP + 1; beyond the cap the total is not exact. */
