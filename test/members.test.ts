@@ -71,6 +71,35 @@ describe.each(testDatabaseKinds)("member list on %s", (kind) => {
     expect(keys(me.memberships[0].roles)).toEqual(expected);
   });
 
+  it("writes joined and last-active times as UTC ISO text cut to the millisecond, in every member answer", async () => {
+    const co = await h.company("Times Co");
+    const cookie = await h.login(co.admin.email);
+    await h.elevate(cookie);
+    const member = await h.member(co, ["finance"]);
+    // Microseconds, an offset that is not UTC, and a last millisecond that must not round into a new year.
+    await sql`UPDATE members SET joined_at = '2026-03-04 07:06:07.891999+02',
+                                 last_active_at = '2025-12-31 23:59:59.9999+00'
+               WHERE id = ${member.memberId}`.execute(h.db);
+    const times = { joinedAt: "2026-03-04T05:06:07.891Z", lastActiveAt: "2025-12-31T23:59:59.999Z" };
+    const url = `/api/companies/${co.id}/members/${member.memberId}`;
+    expect((await h.inject(cookie, { url })).json()).toMatchObject(times);
+    const listed = await list(`?email=${encodeURIComponent(member.email)}`, cookie, co.id);
+    expect(listed.json().items).toMatchObject([times]);
+    const changed = await h.inject(cookie, {
+      method: "PUT",
+      url: `${url}/roles`,
+      payload: { roleIds: [co.roleIds.operations], version: 1 },
+    });
+    expect(changed.json()).toMatchObject({ ...times, roles: [{ key: "operations" }] });
+    const deactivated = await h.inject(cookie, { method: "POST", url: `${url}/deactivate`, payload: {} });
+    expect(deactivated.json()).toMatchObject({ ...times, status: "deactivated" });
+    // A member who never came back answers null, not a time.
+    const quiet = await h.member(co, ["operations"]);
+    await sql`UPDATE members SET last_active_at = NULL WHERE id = ${quiet.memberId}`.execute(h.db);
+    const plainList = (await list("?limit=100", cookie, co.id)).json().items as Item[];
+    expect(plainList.find((item) => item.id === quiet.memberId)?.lastActiveAt).toBeNull();
+  });
+
   /** Every item of a listing, following nextCursor page by page. */
   async function everyPage(query: string, limit: number) {
     const seen: Item[] = [];

@@ -59,8 +59,8 @@ export function memberView(row: MemberRow): MemberView {
     name: row.name,
     roles: row.roles,
     status: row.status,
-    joinedAt: new Date(row.joined_at).toISOString(),
-    lastActiveAt: row.last_active_at ? new Date(row.last_active_at).toISOString() : null,
+    joinedAt: row.joined_at,
+    lastActiveAt: row.last_active_at,
     version: row.version,
   };
 }

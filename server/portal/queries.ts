@@ -1,6 +1,7 @@
 // SQL for the portal sections. Every query is scoped by company_id first; lists walk the
 // (company_id, time DESC, id DESC) indexes by keyset, and counts stop at a cap instead of scanning.
 import { type Kysely, sql } from "kysely";
+import { isoTime } from "../db/iso-time.js";
 import type { DB } from "../db/schema.js";
 
 export const COUNT_CAP = 10_000;
@@ -59,10 +60,8 @@ export function listTransactions(
   return transactionPage(db, filter, after, limit).select(TRANSACTION_COLUMNS).execute();
 }
 
-// The export reads each time as text the database wrote: parsing a million timestamps into Dates
-// and formatting them back was a fifth of the export's CPU. It is what Date#toISOString writes,
-// and, since times are stored in milliseconds (migration 008), also an exact keyset key.
-const ISO_MILLISECONDS = sql.raw(`'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`);
+// The export reads each time as text the database wrote (isoTime): since times are stored in
+// milliseconds (migration 008), that text is also an exact keyset key.
 
 /** One batch of the CSV export, after the (time, id) key of the last row written. */
 export function exportTransactions(
@@ -74,7 +73,7 @@ export function exportTransactions(
   return transactionPage(db, filter, after, limit)
     .select([
       ...TRANSACTION_COLUMNS.filter((column) => column !== "occurred_at"),
-      sql<string>`to_char(occurred_at AT TIME ZONE 'UTC', ${ISO_MILLISECONDS})`.as("occurred_at_iso"),
+      isoTime(sql`occurred_at`).as("occurred_at_iso"),
     ])
     .execute();
 }
