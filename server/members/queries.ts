@@ -78,18 +78,25 @@ export async function listMembers(
     afterMemberId === null
       ? sql``
       : sql`AND m.email > (SELECT c.email FROM members c WHERE c.company_id = ${filter.companyId} AND c.id = ${afterMemberId})`;
-  // MATERIALIZED keeps the planner from turning a small, sorted set back into an ordered walk.
-  // Having gathered every match, a collect also says how many there are (`matches`). It gathers
-  // only ids and emails, and reads the page's own columns for the page alone: a broad search
-  // gathers thousands of matches (a third less database time than gathering whole rows).
+  // Which members make the page (`top`: ids in email order), then their columns for the page alone.
+  // - walk, unfiltered: the (company_id, email) index in order, one page long.
+  // - walk with a pattern: tests the pattern on each email it passes, possibly thousands; the
+  //   email indexes carry the id (migration 011), so that walk reads the index alone.
+  // - collect: every match gathered (ids and emails only: a broad search gathers thousands),
+  //   sorted, and counted (`matches`). MATERIALIZED keeps the planner from turning the small,
+  //   sorted set back into an ordered walk.
+  const top =
+    plan === "collect"
+      ? sql`WITH hits AS MATERIALIZED (SELECT m.id, m.email FROM members m WHERE ${matching(filter)})
+            SELECT m.id, (SELECT count(*) FROM hits)::int AS matches
+              FROM hits m WHERE true ${after} ORDER BY m.email LIMIT ${limit}`
+      : sql`SELECT m.id, NULL::int AS matches
+              FROM members m WHERE ${matching(filter)} ${after} ORDER BY m.email LIMIT ${limit}`;
   const page =
-    plan === "walk"
+    plan === "walk" && filter.emailPattern === undefined
       ? sql`SELECT ${MEMBER_COLUMNS}, NULL::int AS matches
               FROM members m WHERE ${matching(filter)} ${after} ORDER BY m.email LIMIT ${limit}`
-      : sql`WITH hits AS MATERIALIZED (SELECT m.id, m.email FROM members m WHERE ${matching(filter)}),
-                 top AS (SELECT m.id, (SELECT count(*) FROM hits)::int AS matches
-                           FROM hits m WHERE true ${after} ORDER BY m.email LIMIT ${limit})
-            SELECT ${MEMBER_COLUMNS}, top.matches FROM top JOIN members m ON m.id = top.id`;
+      : sql`WITH top AS (${top}) SELECT ${MEMBER_COLUMNS}, top.matches FROM top JOIN members m ON m.id = top.id`;
   // Each member's role ids (member_standing), named from the server's copy of the company's roles
   // as they stood at the page's roles_version: cheaper than building the names row by row.
   const result = await sql<
