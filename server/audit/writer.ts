@@ -1,6 +1,6 @@
 // The one audit writer (rule 11): every service records its events through recordAudit,
 // inside the transaction of the change it records. Secrets are stripped before anything is stored.
-import type { Kysely, QueryCreator, Transaction } from "kysely";
+import { type Kysely, type QueryCreator, type RawBuilder, sql, type Transaction } from "kysely";
 import type { DB } from "../db/schema.js";
 
 export type AuditOutcome = "success" | "denied" | "failure";
@@ -64,8 +64,18 @@ function auditRow(event: AuditEvent) {
 }
 
 /** The INSERT of one event, for a statement that makes a change and records it together. */
-export function auditInsert(db: Kysely<DB> | Transaction<DB> | QueryCreator<DB>, event: AuditEvent) {
+function auditInsert(db: Kysely<DB> | Transaction<DB> | QueryCreator<DB>, event: AuditEvent) {
   return db.insertInto("audit_events").values(auditRow(event));
+}
+
+/**
+ * The INSERT of one event that is made only when `condition` holds, for a statement whose change
+ * may not happen (a write on condition that nothing changed since it was decided).
+ */
+export function auditInsertWhen(event: AuditEvent, condition: RawBuilder<unknown>): RawBuilder<unknown> {
+  const row = auditRow(event);
+  return sql`INSERT INTO audit_events (${sql.join(Object.keys(row).map((column) => sql.ref(column)))})
+             SELECT ${sql.join(Object.values(row))} WHERE ${condition}`;
 }
 
 export async function recordAudit(db: Kysely<DB> | Transaction<DB>, event: AuditEvent): Promise<void> {

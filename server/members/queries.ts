@@ -1,7 +1,7 @@
 // SQL for the member list and member changes. Every query is scoped by company_id first; lists
 // walk (company_id, email) by keyset, totals come from the trigger-kept counters of migration 006.
 import { type Kysely, type RawBuilder, sql, type Transaction } from "kysely";
-import { type AuditEvent, auditInsert } from "../audit/writer.js";
+import { type AuditEvent, auditInsertWhen } from "../audit/writer.js";
 import { isoTime } from "../db/iso-time.js";
 import type { DB, MemberStatus } from "../db/schema.js";
 import { nameRoles } from "../roles/catalog.js";
@@ -212,6 +212,9 @@ export type ChangeState = {
   roles: CompanyRole[];
   /** Other active Admins, counted only when the target is an active Admin itself (rule 4). */
   otherActiveAdmins: number | null;
+  /** What a write made without the company lock checks is unchanged (see writeMemberRoles). */
+  actorVersion: number | null;
+  rolesVersion: number;
 };
 
 /**
@@ -221,11 +224,13 @@ export type ChangeState = {
  * company lock, in a statement that starts after the lock is held, so changes committed before see.
  */
 export async function loadChange(
-  trx: Transaction<DB>,
+  db: Executor,
   companyId: string,
   actorMemberId: string,
   targetMemberId: string,
   roleIds: readonly string[],
+  /** Lock the target for the rest of the transaction (under the company lock). */
+  lock = true,
 ): Promise<ChangeState> {
   const result = await sql<
     {
@@ -234,15 +239,20 @@ export async function loadChange(
       standing: Standing | null;
       requested_roles: CompanyRole[];
       other_active_admins: number | null;
+      actor_version: number | null;
+      roles_version: string | number;
     } & Omit<MemberRow, "id">
   >`
     WITH page AS (
       SELECT ${MEMBER_COLUMNS} FROM members m WHERE m.company_id = ${companyId} AND m.id = ${targetMemberId}
-      FOR UPDATE)
+      ${lock ? sql`FOR UPDATE` : sql``})
     SELECT p.*, a.name, ${ROLES_OF_MEMBER} AS roles,
            CASE WHEN p.id IS NOT NULL THEN ${standingOf(sql`p`)} END AS standing,
            (SELECT ${standingOf(sql`am`)} FROM members am
              WHERE am.company_id = ${companyId} AND am.id = ${actorMemberId}) AS actor,
+           (SELECT am.version FROM members am
+             WHERE am.company_id = ${companyId} AND am.id = ${actorMemberId}) AS actor_version,
+           (SELECT c.roles_version FROM companies c WHERE c.id = ${companyId}) AS roles_version,
            ${
              roleIds.length === 0
                ? sql`'[]'::json`
@@ -260,14 +270,17 @@ export async function loadChange(
            END AS other_active_admins
       FROM (SELECT 1) one
       LEFT JOIN page p ON true
-      LEFT JOIN accounts a ON a.id = p.account_id`.execute(trx);
+      LEFT JOIN accounts a ON a.id = p.account_id`.execute(db);
   const row = result.rows[0];
-  const { actor, standing, requested_roles, other_active_admins, ...member } = row ?? ({} as never);
+  const { actor, standing, requested_roles, other_active_admins, actor_version, roles_version, ...member } =
+    row ?? ({} as never);
   return {
     actor: actor ?? null,
     target: member.id && standing ? { ...(member as MemberRow), standing } : null,
     roles: requested_roles ?? [],
     otherActiveAdmins: other_active_admins ?? null,
+    actorVersion: actor_version ?? null,
+    rolesVersion: Number(roles_version ?? -1),
   };
 }
 
@@ -282,49 +295,63 @@ export async function findRoleByIdOrKey(
   return (await query.executeTakeFirst())?.id;
 }
 
+/** What a change was decided on, for a write that is made only if none of it has changed. */
+export type DecidedOn = {
+  actorMemberId: string;
+  actorVersion: number;
+  targetVersion: number;
+  rolesVersion: number;
+};
+
 /**
  * Gives a member exactly these roles and records the change, in one statement: the roles no longer
  * held go, the new ones come, the version moves on (optimistic concurrency) and the audit event is
  * written, all or nothing. Answers the member as it now is (its roles read from the roles table:
  * the statement's own member_roles changes are not visible to it).
+ *
+ * With `decidedOn`, outside the company lock, the statement first takes it and the rows the change
+ * was decided on (the company, the actor, the target, in the order every change locks them), each
+ * re-checked on its newest version once locked: the company's roles (roles_version), the actor
+ * (version, active) and the target (version). If any of them moved, nothing is written and the
+ * answer is undefined.
  */
 export async function writeMemberRoles(
-  trx: Transaction<DB>,
+  db: Executor,
   companyId: string,
   memberId: string,
   roleIds: readonly string[],
   event: AuditEvent,
-): Promise<MemberRow> {
-  return trx
-    .with("recorded", (db) => auditInsert(db, event))
-    .with("removed", (db) =>
-      db.deleteFrom("member_roles").where("member_id", "=", memberId).where("role_id", "not in", roleIds),
-    )
-    .with("added", (db) =>
-      db
-        .insertInto("member_roles")
-        .values(roleIds.map((roleId) => ({ company_id: companyId, member_id: memberId, role_id: roleId })))
-        .onConflict((conflict) => conflict.doNothing()),
-    )
-    .updateTable("members")
-    .set((eb) => ({ version: eb("version", "+", 1) }))
-    .where("id", "=", memberId)
-    .returning([
-      "id",
-      "account_id",
-      "email",
-      "status",
-      isoTime(sql`joined_at`).as("joined_at"),
-      isoTime(sql`last_active_at`).as("last_active_at"),
-      "version",
-      sql<string>`(SELECT a.name FROM accounts a WHERE a.id = members.account_id)`.as("name"),
-      sql<
-        RoleRefRow[]
-      >`(SELECT ${ROLE_REFS_JSON} FROM roles r WHERE r.company_id = ${companyId} AND r.id IN (${sql.join(roleIds)}))`.as(
-        "roles",
-      ),
-    ])
-    .executeTakeFirstOrThrow();
+  decidedOn?: DecidedOn,
+): Promise<MemberRow | undefined> {
+  const unchanged = decidedOn
+    ? sql`AND m.version = ${decidedOn.targetVersion} AND EXISTS (
+            SELECT 1 FROM members am
+             WHERE am.company_id = ${companyId} AND am.id = ${decidedOn.actorMemberId}
+               AND am.version = ${decidedOn.actorVersion} AND am.status = 'active'
+               AND EXISTS (SELECT 1 FROM companies c WHERE c.id = ${companyId}
+                              AND c.roles_version = ${decidedOn.rolesVersion} FOR UPDATE)
+               FOR SHARE)`
+    : sql``;
+  const result = await sql<MemberRow>`
+    WITH changed AS (
+      UPDATE members m SET version = m.version + 1
+       WHERE m.company_id = ${companyId} AND m.id = ${memberId} ${unchanged}
+      RETURNING m.id, m.account_id, m.email, m.status, ${isoTime(sql`m.joined_at`)} AS joined_at,
+                ${isoTime(sql`m.last_active_at`)} AS last_active_at, m.version),
+    removed AS (
+      DELETE FROM member_roles
+       WHERE member_id IN (SELECT id FROM changed) AND role_id NOT IN (${sql.join(roleIds)})),
+    added AS (
+      INSERT INTO member_roles (company_id, member_id, role_id)
+      SELECT ${companyId}, changed.id, wanted.role_id
+        FROM changed, (VALUES ${sql.join(roleIds.map((id) => sql`(${id}::uuid)`))}) AS wanted (role_id)
+      ON CONFLICT DO NOTHING),
+    recorded AS (${auditInsertWhen(event, sql`EXISTS (SELECT 1 FROM changed)`)})
+    SELECT changed.*, (SELECT a.name FROM accounts a WHERE a.id = changed.account_id) AS name,
+           (SELECT ${ROLE_REFS_JSON} FROM roles r
+             WHERE r.company_id = ${companyId} AND r.id IN (${sql.join(roleIds)})) AS roles
+      FROM changed`.execute(db);
+  return result.rows[0];
 }
 
 /** Bumps the member's version (optimistic concurrency) along with any other change. */

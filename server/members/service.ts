@@ -1,7 +1,8 @@
 // The member list and the three member changes: roles, deactivation, reactivation (rules 2, 4, 5,
 // 6, 9, 11). Each change is one transaction under the company lock, re-reads the actor's own
 // standing there, keeps at least one active Admin, and records its audit event; refusals are
-// recorded on their own, outside the transaction that failed.
+// recorded on their own, outside the transaction that failed. A roles change allowed as it stands
+// is first tried in one statement that takes the same locks only for itself (changeRolesUnlocked).
 import type { Kysely, Transaction } from "kysely";
 import { mayGrant } from "../access/policy.js";
 import { type AuditEvent, type RequestMeta, recordAudit } from "../audit/writer.js";
@@ -12,6 +13,7 @@ import { DEFAULT_LIMIT, decodeIdCursor, pageOf } from "../http/pagination.js";
 import { lockCompany } from "../roles/queries.js";
 import {
   type ChangeState,
+  type CompanyRole,
   countActiveMemberships,
   counterTotal,
   countFromCounters,
@@ -244,19 +246,7 @@ async function changeMember(
       await lockCompany(trx, ctx.companyId);
       // A statement of its own after the lock: it sees every change committed before the lock was ours.
       const state = await loadChange(trx, ctx.companyId, ctx.actor.memberId, memberId, spec.roleIds ?? []);
-      const actor = state.actor;
-      if (actor?.status !== "active") throw new AppError("not_found");
-      if (!actor.permissions.includes(spec.permission)) {
-        throw new AppError("forbidden", `You need the ${spec.permission} permission for this.`, {
-          permission: spec.permission,
-        });
-      }
-      const target = state.target;
-      if (!target) throw new AppError("not_found");
-      refuseBeyondOwn(actor, target.standing.permissions);
-      if (spec.version !== undefined && spec.version !== target.version) {
-        throw new AppError("conflict", undefined, { current: memberView(target) });
-      }
+      const { actor, target } = admitChange(state, spec.permission, spec.version);
       return memberView((await spec.apply(trx, target, actor, state)) ?? target);
     });
   } catch (error) {
@@ -272,6 +262,30 @@ async function changeMember(
     }
     throw error;
   }
+}
+
+/**
+ * The checks of every member change on the state it was read in: the actor is an active member
+ * with the permission, the target exists, is not beyond the actor's own permissions (rule 6) and
+ * is at the version the change was made on.
+ */
+function admitChange(
+  state: ChangeState,
+  permission: "members.edit_roles" | "members.deactivate",
+  version: number | undefined,
+): { actor: Standing; target: NonNullable<ChangeState["target"]> } {
+  const actor = state.actor;
+  if (actor?.status !== "active") throw new AppError("not_found");
+  if (!actor.permissions.includes(permission)) {
+    throw new AppError("forbidden", `You need the ${permission} permission for this.`, { permission });
+  }
+  const target = state.target;
+  if (!target) throw new AppError("not_found");
+  refuseBeyondOwn(actor, target.standing.permissions);
+  if (version !== undefined && version !== target.version) {
+    throw new AppError("conflict", undefined, { current: memberView(target) });
+  }
+  return { actor, target };
 }
 
 /** Rule 6: without Admin, an actor grants and acts on nothing beyond their own permissions. */
@@ -291,12 +305,49 @@ function conflictingState(target: MemberRow, message: string): AppError {
   return new AppError("conflict", message, { current: memberView(target) });
 }
 
+/**
+ * The roles a change gives the member, after the checks of a roles change: every id a role of the
+ * company, none beyond the actor's own permissions (rule 6), and at least one active Admin left
+ * (rule 4). Null when they are the roles the member already holds: nothing changes.
+ */
+function plannedRoles(state: ChangeState, actor: Standing, target: MemberRow, roleIds: readonly string[]) {
+  const roles = state.roles;
+  if (roles.length !== roleIds.length) {
+    const known = new Set(roles.map((role) => role.id));
+    throw new AppError("validation_failed", "Unknown role for this company.", {
+      field: "body.roleIds",
+      unknownRoleIds: roleIds.filter((id) => !known.has(id)),
+    });
+  }
+  refuseBeyondOwn(
+    actor,
+    roles.flatMap((role) => role.permissions),
+  );
+  const before = target.roles.map((role) => role.id).sort();
+  if (before.length === roleIds.length && [...roleIds].sort().every((id, i) => id === before[i])) {
+    return null;
+  }
+  if (!roles.some((role) => role.key === "admin")) refuseLastAdmin(state);
+  return roles;
+}
+
+function rolesChangedEvent(ctx: MemberContext, target: MemberRow, roles: CompanyRole[]): AuditEvent {
+  return auditEvent(ctx, "member.roles_changed", "success", target.id, {
+    accountId: target.account_id,
+    email: target.email,
+    before: { roles: target.roles },
+    after: { roles: roles.map((role) => ({ id: role.id, key: role.key, name: role.name })) },
+  });
+}
+
 export async function changeMemberRoles(
   ctx: MemberContext,
   memberId: string,
   input: { roleIds: string[]; version: number },
 ): Promise<MemberView> {
   const roleIds = [...new Set(input.roleIds)];
+  const changed = await changeRolesUnlocked(ctx, memberId, roleIds, input.version);
+  if (changed) return changed;
   return changeMember(ctx, memberId, {
     permission: "members.edit_roles",
     refusedAction: "member.roles_change_refused",
@@ -304,37 +355,63 @@ export async function changeMemberRoles(
     version: input.version,
     roleIds,
     apply: async (trx, target, actor, state) => {
-      const roles = state.roles;
-      if (roles.length !== roleIds.length) {
-        const known = new Set(roles.map((role) => role.id));
-        throw new AppError("validation_failed", "Unknown role for this company.", {
-          field: "body.roleIds",
-          unknownRoleIds: roleIds.filter((id) => !known.has(id)),
-        });
-      }
-      refuseBeyondOwn(
-        actor,
-        roles.flatMap((role) => role.permissions),
-      );
-      const before = target.roles.map((role) => role.id).sort();
-      if (before.length === roleIds.length && [...roleIds].sort().every((id, i) => id === before[i])) {
-        return null; // the same roles: nothing changes, nothing to record
-      }
-      if (!roles.some((role) => role.key === "admin")) refuseLastAdmin(state);
-      return writeMemberRoles(
-        trx,
-        ctx.companyId,
-        memberId,
-        roleIds,
-        auditEvent(ctx, "member.roles_changed", "success", memberId, {
-          accountId: target.account_id,
-          email: target.email,
-          before: { roles: target.roles },
-          after: { roles: roles.map((role) => ({ id: role.id, key: role.key, name: role.name })) },
-        }),
+      const roles = plannedRoles(state, actor, target, roleIds);
+      if (!roles) return null; // the same roles: nothing changes, nothing to record
+      return (
+        (await writeMemberRoles(
+          trx,
+          ctx.companyId,
+          memberId,
+          roleIds,
+          rolesChangedEvent(ctx, target, roles),
+        )) ?? null
       );
     },
   });
+}
+
+/**
+ * A roles change allowed as it stands, made in one statement without holding the company lock
+ * across round trips (admins' changes in a large company queued behind each other there). The state
+ * is read unlocked and judged by the same checks as the locked path; the write then happens only if
+ * the company's roles, the actor and the target are still as judged (writeMemberRoles re-checks
+ * them under their row locks). Anything else answers null, and the locked path decides, refuses
+ * and records as always: a refusal, the same roles again, a change that could leave the company
+ * without an active Admin (rule 4 counts under the company lock), or a state that moved meanwhile.
+ */
+async function changeRolesUnlocked(
+  ctx: MemberContext,
+  memberId: string,
+  roleIds: readonly string[],
+  version: number,
+): Promise<MemberView | null> {
+  if (memberId === ctx.actor.memberId) return null;
+  const state = await loadChange(ctx.db, ctx.companyId, ctx.actor.memberId, memberId, roleIds, false);
+  let admitted: ReturnType<typeof admitChange>;
+  let roles: CompanyRole[] | null;
+  try {
+    admitted = admitChange(state, "members.edit_roles", version);
+    roles = plannedRoles(state, admitted.actor, admitted.target, roleIds);
+  } catch (error) {
+    if (error instanceof AppError) return null; // the locked path refuses it again, and records it
+    throw error;
+  }
+  const mayCostAnAdmin = state.otherActiveAdmins !== null && !roles?.some((role) => role.key === "admin");
+  if (!roles || mayCostAnAdmin || state.actorVersion === null) return null;
+  const row = await writeMemberRoles(
+    ctx.db,
+    ctx.companyId,
+    memberId,
+    roleIds,
+    rolesChangedEvent(ctx, admitted.target, roles),
+    {
+      actorMemberId: ctx.actor.memberId,
+      actorVersion: state.actorVersion,
+      targetVersion: version,
+      rolesVersion: state.rolesVersion,
+    },
+  );
+  return row ? memberView(row) : null;
 }
 
 export async function deactivateMember(
