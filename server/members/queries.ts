@@ -128,11 +128,13 @@ export async function listMembers(
 
 /** Counts matches up to cap + 1, so a broad search never scans the whole company. */
 export async function countMatchingMembers(db: Executor, filter: MemberFilter, cap: number): Promise<number> {
-  const result = await sql<{ n: number }>`
-    SELECT count(*)::int AS n FROM (SELECT 1 FROM members m WHERE ${matching(filter)} LIMIT ${cap + 1}) capped`.execute(
-    db,
-  );
+  const result = await sql<{ n: number }>`SELECT (${cappedCount(filter, cap)}) AS n`.execute(db);
   return result.rows[0]?.n ?? 0;
+}
+
+/** The number of matches up to cap + 1, as a scalar subquery (e.g. a list's `extra`). */
+export function cappedCount(filter: MemberFilter, cap: number): RawBuilder<number> {
+  return sql<number>`SELECT count(*)::int FROM (SELECT 1 FROM members m WHERE ${matching(filter)} LIMIT ${cap + 1}) capped`;
 }
 
 /**

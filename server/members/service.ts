@@ -14,6 +14,7 @@ import { lockCompany } from "../roles/queries.js";
 import {
   type ChangeState,
   type CompanyRole,
+  cappedCount,
   countActiveMemberships,
   counterTotal,
   countFromCounters,
@@ -128,12 +129,22 @@ export async function listMemberPage(db: Kysely<DB>, companyId: string, query: M
     total = Math.min(matches, SEARCH_COUNT_CAP);
     totalExact = matches <= SEARCH_COUNT_CAP;
   } else {
-    // A search matching much of the company: the email order finds a page at once, and the count
-    // stops at its cap.
-    const counted = await countMatchingMembers(db, filter, SEARCH_COUNT_CAP);
+    // A search matching much of the company: the email order finds a page at once, and the count,
+    // in the same round trip, stops at its cap. A page past the end has no row to carry it.
+    const walked = await listMembers(
+      db,
+      filter,
+      afterMemberId,
+      limit + 1,
+      "walk",
+      cappedCount(filter, SEARCH_COUNT_CAP),
+    );
+    const counted = walked[0]
+      ? Number(walked[0].extra ?? 0)
+      : await countMatchingMembers(db, filter, SEARCH_COUNT_CAP);
+    rows = walked;
     total = Math.min(counted, SEARCH_COUNT_CAP);
     totalExact = counted <= SEARCH_COUNT_CAP;
-    rows = await listMembers(db, filter, afterMemberId, limit + 1, "walk");
   }
   const page = pageOf(rows, limit, (row) => [row.id]);
   return { items: page.items.map(memberView), total, totalExact, nextCursor: page.nextCursor };
