@@ -94,6 +94,17 @@ describe.each(testDatabaseKinds)("a roles change written without the company loc
         },
       ],
       [
+        "a role's permissions changed, its row untouched",
+        async (d) => {
+          await h.db
+            .deleteFrom("role_permissions")
+            .where("role_id", "=", co.roleIds.operations)
+            .where("permission", "=", "transactions.view")
+            .execute();
+          return d;
+        },
+      ],
+      [
         "the actor was deactivated",
         async () => {
           await updateMember(h.db as never, co.admin.memberId, {
