@@ -126,13 +126,7 @@ export async function listMembers(
   return rows.map((row, i) => Object.assign(row, { roles: roles[i] ?? [] }));
 }
 
-/** Counts matches up to cap + 1, so a broad search never scans the whole company. */
-export async function countMatchingMembers(db: Executor, filter: MemberFilter, cap: number): Promise<number> {
-  const result = await sql<{ n: number }>`SELECT (${cappedCount(filter, cap)}) AS n`.execute(db);
-  return result.rows[0]?.n ?? 0;
-}
-
-/** The number of matches up to cap + 1, as a scalar subquery (e.g. a list's `extra`). */
+/** The number of matches up to cap + 1 (a broad search never scans the whole company), as a scalar subquery. */
 export function cappedCount(filter: MemberFilter, cap: number): RawBuilder<number> {
   return sql<number>`SELECT count(*)::int FROM (SELECT 1 FROM members m WHERE ${matching(filter)} LIMIT ${cap + 1}) capped`;
 }
@@ -166,16 +160,9 @@ export function counterTotal(
     : sql<number>`SELECT ${columns} FROM member_counts WHERE company_id = ${companyId}`;
 }
 
-/** The exact number of members (of a role, of a status) from the counters: no scan. */
-export async function countFromCounters(
-  db: Executor,
-  companyId: string,
-  roleId: string | undefined,
-  status: MemberStatus | undefined,
-): Promise<number> {
-  const result = await sql<{
-    n: number | null;
-  }>`SELECT (${counterTotal(companyId, roleId, status)}) AS n`.execute(db);
+/** The value of a scalar subquery (a total: counterTotal, cappedCount), asked on its own. */
+export async function scalar(db: Executor, query: RawBuilder<number>): Promise<number> {
+  const result = await sql<{ n: number | null }>`SELECT (${query}) AS n`.execute(db);
   return Number(result.rows[0]?.n ?? 0);
 }
 
@@ -224,6 +211,8 @@ export type ChangeState = {
  * (locked for the rest of the transaction) with its standing, the requested roles of the company
  * and, when the target is an active Admin, how many other active Admins there are. Run under the
  * company lock, in a statement that starts after the lock is held, so changes committed before see.
+ * Read without the lock (`lock` false), it is only a proposal: writeMemberRoles with `decidedOn`
+ * checks the versions it carries again under the locks.
  */
 export async function loadChange(
   db: Executor,

@@ -3,7 +3,7 @@
 // standing there, keeps at least one active Admin, and records its audit event; refusals are
 // recorded on their own, outside the transaction that failed. A roles change allowed as it stands
 // is first tried in one statement that takes the same locks only for itself (changeRolesUnlocked).
-import type { Kysely, Transaction } from "kysely";
+import type { Kysely, RawBuilder, Transaction } from "kysely";
 import { mayGrant } from "../access/policy.js";
 import { type AuditEvent, type RequestMeta, recordAudit } from "../audit/writer.js";
 import { deleteAccountSessions } from "../auth/sessions.js";
@@ -17,8 +17,6 @@ import {
   cappedCount,
   countActiveMemberships,
   counterTotal,
-  countFromCounters,
-  countMatchingMembers,
   estimateMatchingMembers,
   findMember,
   findRoleByIdOrKey,
@@ -29,6 +27,7 @@ import {
   type MemberFilter,
   type MemberRow,
   type Standing,
+  scalar,
   updateMember,
   writeMemberRoles,
 } from "./queries.js";
@@ -94,23 +93,17 @@ export async function listMemberPage(db: Kysely<DB>, companyId: string, query: M
   let totalExact = true;
   let rows: MemberRow[];
   if (filter.emailPattern === undefined && filter.roleId === undefined) {
-    // The plain list: one walk in email order, its total read from the counters in the same round
-    // trip; a page past the end has no row to carry it, so it is asked apart.
-    const walked = await listMembers(
+    // The plain list: one walk in email order, its total read from the counters.
+    ({ rows, total } = await walkWithTotal(
       db,
       filter,
       afterMemberId,
       limit + 1,
-      "walk",
       counterTotal(companyId, undefined, filter.status),
-    );
-    total = walked[0]
-      ? Number(walked[0].extra ?? 0)
-      : await countFromCounters(db, companyId, undefined, filter.status);
-    rows = walked;
+    ));
   } else if (filter.emailPattern === undefined) {
     // A role: the total from the counters; few holders are cheaper gathered and sorted than walked.
-    total = await countFromCounters(db, companyId, filter.roleId, filter.status);
+    total = await scalar(db, counterTotal(companyId, filter.roleId, filter.status));
     rows = await listMembers(
       db,
       filter,
@@ -124,30 +117,43 @@ export async function listMemberPage(db: Kysely<DB>, companyId: string, query: M
     // instead can read tens of thousands of rows before the first match (a first name clusters).
     const collected = await listMembers(db, filter, afterMemberId, limit + 1, "collect");
     // A page past the end has no row to carry the count, so it is asked apart.
-    const matches = collected[0]?.matches ?? (await countMatchingMembers(db, filter, SEARCH_COUNT_CAP));
+    const matches = collected[0]?.matches ?? (await scalar(db, cappedCount(filter, SEARCH_COUNT_CAP)));
     rows = collected;
     total = Math.min(matches, SEARCH_COUNT_CAP);
     totalExact = matches <= SEARCH_COUNT_CAP;
   } else {
-    // A search matching much of the company: the email order finds a page at once, and the count,
-    // in the same round trip, stops at its cap. A page past the end has no row to carry it.
-    const walked = await listMembers(
+    // A search matching much of the company: the email order finds a page at once, and the count
+    // stops at its cap.
+    const walked = await walkWithTotal(
       db,
       filter,
       afterMemberId,
       limit + 1,
-      "walk",
       cappedCount(filter, SEARCH_COUNT_CAP),
     );
-    const counted = walked[0]
-      ? Number(walked[0].extra ?? 0)
-      : await countMatchingMembers(db, filter, SEARCH_COUNT_CAP);
-    rows = walked;
+    const counted = walked.total;
+    rows = walked.rows;
     total = Math.min(counted, SEARCH_COUNT_CAP);
     totalExact = counted <= SEARCH_COUNT_CAP;
   }
   const page = pageOf(rows, limit, (row) => [row.id]);
   return { items: page.items.map(memberView), total, totalExact, nextCursor: page.nextCursor };
+}
+
+/**
+ * One walk in email order with a total answered in the same round trip, on its rows; a page past
+ * the end has no row to carry it, so it is asked apart.
+ */
+async function walkWithTotal(
+  db: Kysely<DB>,
+  filter: MemberFilter,
+  afterMemberId: string | null,
+  limit: number,
+  totalQuery: RawBuilder<number>,
+): Promise<{ rows: MemberRow[]; total: number }> {
+  const rows = await listMembers(db, filter, afterMemberId, limit, "walk", totalQuery);
+  const first = rows[0];
+  return { rows, total: first ? Number(first.extra ?? 0) : await scalar(db, totalQuery) };
 }
 
 async function resolveRoleFilter(db: Kysely<DB>, companyId: string, role: string): Promise<string> {
