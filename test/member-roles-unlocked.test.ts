@@ -7,6 +7,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AuditEvent } from "../server/audit/writer.js";
 import { type DecidedOn, loadChange, updateMember, writeMemberRoles } from "../server/members/queries.js";
+import { changeMemberRoles } from "../server/members/service.js";
 import { lockCompany } from "../server/roles/queries.js";
 import { testDatabaseKinds } from "./support/databases.js";
 import { createHarness, type Harness } from "./support/harness.js";
@@ -79,6 +80,38 @@ describe.each(testDatabaseKinds)("a roles change written without the company loc
     expect(written).toMatchObject({ id: target.memberId, version: 2, roles: [{ key: "operations" }] });
     expect(await roleKeysOf(h, target.memberId)).toEqual(["operations"]);
     expect(await eventsOn(h, target.memberId)).toBe(1);
+  });
+
+  it("is how the service makes an allowed change: no transaction, no company lock held across round trips", async () => {
+    const co = await h.company("Service Co");
+    const target = await h.member(co, ["finance"]);
+    const lockedPathRan = new Error("the locked path ran");
+    // The service's database handle, on which opening a transaction (the locked path) throws.
+    const db = new Proxy(h.db, {
+      get(real, key) {
+        if (key === "transaction") return () => ({ execute: () => Promise.reject(lockedPathRan) });
+        const value = Reflect.get(real, key);
+        return typeof value === "function" ? value.bind(real) : value; // Kysely's private fields
+      },
+    });
+    const ctx = {
+      db,
+      companyId: co.id,
+      actor: { accountId: co.admin.id, email: co.admin.email, memberId: co.admin.memberId },
+      meta: { ip: null, userAgent: null, requestId: null },
+      now: h.clock.now(),
+    };
+    const changed = await changeMemberRoles(ctx, target.memberId, {
+      roleIds: [co.roleIds.operations],
+      version: 1,
+    });
+    expect(changed).toMatchObject({ version: 2, roles: [{ key: "operations" }] });
+    expect(await eventsOn(h, target.memberId)).toBe(1);
+    // Demoting an Admin could cost the company its last one: that takes the locked path.
+    const admin = await h.member(co, ["admin"]);
+    await expect(
+      changeMemberRoles(ctx, admin.memberId, { roleIds: [co.roleIds.finance], version: 1 }),
+    ).rejects.toBe(lockedPathRan);
   });
 
   it("writes and records nothing when the target, the actor, the actor's status or the company's roles moved", async () => {
