@@ -85,18 +85,21 @@ export async function listMembers(
   // - collect: every match gathered (ids and emails only: a broad search gathers thousands),
   //   sorted, and counted (`matches`). MATERIALIZED keeps the planner from turning the small,
   //   sorted set back into an ordered walk.
-  const top =
-    plan === "collect"
-      ? sql`WITH hits AS MATERIALIZED (SELECT m.id, m.email FROM members m WHERE ${matching(filter)})
-            SELECT m.id, (SELECT count(*) FROM hits)::int AS matches
-              FROM hits m WHERE true ${after} ORDER BY m.email LIMIT ${limit}`
-      : sql`SELECT m.id, NULL::int AS matches
-              FROM members m WHERE ${matching(filter)} ${after} ORDER BY m.email LIMIT ${limit}`;
-  const page =
-    plan === "walk" && filter.emailPattern === undefined
-      ? sql`SELECT ${MEMBER_COLUMNS}, NULL::int AS matches
-              FROM members m WHERE ${matching(filter)} ${after} ORDER BY m.email LIMIT ${limit}`
-      : sql`WITH top AS (${top}) SELECT ${MEMBER_COLUMNS}, top.matches FROM top JOIN members m ON m.id = top.id`;
+  const walk = (columns: RawBuilder<unknown>) =>
+    sql`SELECT ${columns}, NULL::int AS matches
+          FROM members m WHERE ${matching(filter)} ${after} ORDER BY m.email LIMIT ${limit}`;
+  let page: RawBuilder<unknown>;
+  if (plan === "walk" && filter.emailPattern === undefined) {
+    page = walk(MEMBER_COLUMNS);
+  } else {
+    const top =
+      plan === "collect"
+        ? sql`WITH hits AS MATERIALIZED (SELECT m.id, m.email FROM members m WHERE ${matching(filter)})
+              SELECT m.id, (SELECT count(*) FROM hits)::int AS matches
+                FROM hits m WHERE true ${after} ORDER BY m.email LIMIT ${limit}`
+        : walk(sql`m.id`);
+    page = sql`WITH top AS (${top}) SELECT ${MEMBER_COLUMNS}, top.matches FROM top JOIN members m ON m.id = top.id`;
+  }
   // Each member's role ids (member_standing), named from the server's copy of the company's roles
   // as they stood at the page's roles_version: cheaper than building the names row by row.
   const result = await sql<
