@@ -374,15 +374,16 @@ export async function changeMemberRoles(
     apply: async (trx, target, actor, state) => {
       const roles = plannedRoles(state, actor, target, roleIds);
       if (!roles) return null; // the same roles: nothing changes, nothing to record
-      return (
-        (await writeMemberRoles(
-          trx,
-          ctx.companyId,
-          memberId,
-          roleIds,
-          rolesChangedEvent(ctx, target, roles),
-        )) ?? null
+      const written = await writeMemberRoles(
+        trx,
+        ctx.companyId,
+        memberId,
+        roleIds,
+        rolesChangedEvent(ctx, target, roles),
       );
+      // Unconditional under the lock, on a target loadChange locked: a missing row is a fault, never "unchanged".
+      if (!written) throw new Error("The member's roles were not written under the company lock.");
+      return written;
     },
   });
 }
