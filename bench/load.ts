@@ -1,6 +1,7 @@
 // Drives one server with autocannon: a warm-up, then several measured runs, each run's latencies
 // recorded per request kind (reads and writes apart), and the median over the runs.
 import autocannon, { type Client, type Request } from "autocannon";
+import { type CpuCost, cpuPerRequest, sampleCpu } from "./cpu.js";
 
 export type LoadPlan = { connections: number; warmupSeconds: number; runs: number; runSeconds: number };
 
@@ -14,6 +15,8 @@ export type RunStats = {
   /** Responses whose status was not the one the scenario expects, plus socket errors and timeouts. */
   unexpected: number;
   kinds: Record<string, KindStats>;
+  /** CPU per request of the server and of PostgreSQL over this run (bench/cpu.ts). */
+  cpu: CpuCost | null;
 };
 
 export type Measurement = {
@@ -25,6 +28,8 @@ export type Measurement = {
   unexpected: number;
   /** (max - min) / median of the runs' req/s. */
   spread: number;
+  /** Median over the runs of each side's CPU per request. */
+  cpu: CpuCost | null;
 };
 
 export type LoadRequest = Request & { kind?: string; expectStatus?: number };
@@ -63,9 +68,11 @@ async function runOnce(
   requests: LoadRequest[],
   connections: number,
   seconds: number,
+  serverGroup?: number,
 ): Promise<RunStats> {
   const latencies = new Map<string, number[]>();
   let unexpected = 0;
+  const before = sampleCpu(serverGroup);
   const instance = autocannon({ url, connections, duration: seconds, requests, timeout: 10 });
   instance.on("response", (client: Client, status: number, _bytes: number, responseTime: number) => {
     const request = client.requestIterator.currentRequest as LoadRequest;
@@ -79,6 +86,7 @@ async function runOnce(
     list.push(responseTime);
   });
   const result = await instance;
+  const after = sampleCpu(serverGroup);
   const elapsed = result.duration || seconds;
   const kinds = kindStats(latencies, elapsed);
   const all = [...latencies.values()].flat();
@@ -90,22 +98,24 @@ async function runOnce(
     count: all.length,
     unexpected: unexpected + result.errors + result.timeouts,
     kinds,
+    cpu: cpuPerRequest(before, after, all.length),
   };
 }
 
-/** Warm-up (discarded), then plan.runs measured runs; every figure is the median over the runs. */
+/**
+ * Warm-up (discarded), then plan.runs measured runs; every figure is the median over the runs.
+ * `serverGroup`: the process group of the server under test, whose CPU per request is measured.
+ */
 export async function measure(
   url: string,
   requests: LoadRequest[],
   plan: LoadPlan,
-  onRun?: (run: RunStats, index: number) => void,
+  serverGroup?: number,
 ): Promise<Measurement> {
   if (plan.warmupSeconds > 0) await runOnce(url, requests, plan.connections, plan.warmupSeconds);
   const runs: RunStats[] = [];
   for (let i = 0; i < plan.runs; i += 1) {
-    const run = await runOnce(url, requests, plan.connections, plan.runSeconds);
-    runs.push(run);
-    onRun?.(run, i);
+    runs.push(await runOnce(url, requests, plan.connections, plan.runSeconds, serverGroup));
   }
   const kinds: Record<string, KindStats> = {};
   for (const kind of Object.keys(runs[0]?.kinds ?? {})) {
@@ -128,5 +138,11 @@ export async function measure(
     kinds,
     unexpected: runs.reduce((sum, r) => sum + r.unexpected, 0),
     spread: mid > 0 ? (Math.max(...rates) - Math.min(...rates)) / mid : 0,
+    cpu: runs.every((r) => r.cpu)
+      ? {
+          serverUs: median(runs.map((r) => r.cpu?.serverUs ?? 0)),
+          postgresUs: median(runs.map((r) => r.cpu?.postgresUs ?? 0)),
+        }
+      : null,
   };
 }

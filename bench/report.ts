@@ -4,6 +4,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import type { CpuCost } from "./cpu.js";
 import { ROOT } from "./processes.js";
 
 export type Row = {
@@ -17,6 +18,8 @@ export type Row = {
   /** (max - min) / median req/s over the measured runs. */
   spread?: number;
   unexpected?: number;
+  /** CPU per request of the server under test and of PostgreSQL (bench/cpu.ts). */
+  cpu?: CpuCost | null;
 };
 
 export type Target = { id: string; description: string; actual: number; limit: number; pass: boolean };
@@ -55,18 +58,26 @@ export function machineInfo(databaseUrl: string): Record<string, string> {
 
 const fixed = (value: number | null, digits: number) => (value === null ? "" : value.toFixed(digits));
 
-/** The table as Markdown: req/s, p50, p99, and the ratios to B1 and to P1 of the same run. */
+/** CPU per request as "server + PostgreSQL" microseconds ("" when not measured). */
+export function cpuText(cpu: CpuCost | null | undefined): string {
+  return cpu ? `${Math.round(cpu.serverUs)} + ${Math.round(cpu.postgresUs)}` : "";
+}
+
+/**
+ * The table as Markdown: req/s, p50, p99, the ratios to B1 and to P1 of the same run, and the CPU
+ * each request cost the server and PostgreSQL.
+ */
 export function table(report: Report): string {
   const b1 = report.rows.find((r) => r.id === "B1")?.rps ?? null;
   const p1 = report.rows.find((r) => r.id === "P1")?.rps ?? null;
   const lines = [
-    "| | scenario | req/s | p50 ms | p99 ms | × B1 | × P1 | notes |",
-    "|---|---|---:|---:|---:|---:|---:|---|",
+    "| | scenario | req/s | p50 ms | p99 ms | × B1 | × P1 | CPU µs/req (server + PostgreSQL) | notes |",
+    "|---|---|---:|---:|---:|---:|---:|---:|---|",
   ];
   for (const row of report.rows) {
     const ratio = (base: number | null) => (row.rps !== null && base ? (row.rps / base).toFixed(2) : "");
     lines.push(
-      `| ${row.id} | ${row.scenario} | ${row.rps === null ? "" : Math.round(row.rps)} | ${fixed(row.p50, 1)} | ${fixed(row.p99, 1)} | ${ratio(b1)} | ${ratio(p1)} | ${row.note} |`,
+      `| ${row.id} | ${row.scenario} | ${row.rps === null ? "" : Math.round(row.rps)} | ${fixed(row.p50, 1)} | ${fixed(row.p99, 1)} | ${ratio(b1)} | ${ratio(p1)} | ${cpuText(row.cpu)} | ${row.note} |`,
     );
   }
   return lines.join("\n");

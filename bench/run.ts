@@ -9,6 +9,7 @@ import { type LoadPlan, type Measurement, measure } from "./load.js";
 import { ensurePeerSeeded, signInToPeer } from "./peer-better-auth.js";
 import { type Child, freePort, ROOT, startPortal, tsxChild } from "./processes.js";
 import {
+  cpuText,
   machineInfo,
   machineLine,
   type Report,
@@ -87,14 +88,18 @@ async function main() {
       note,
       spread: m.spread,
       unexpected: m.unexpected,
+      cpu: m.cpu,
     });
     log(
-      `${id.padEnd(3)} ${scenario.padEnd(48)} ${Math.round(m.rps).toString().padStart(6)} req/s  p50 ${m.p50.toFixed(1)} ms  p99 ${m.p99.toFixed(1)} ms  runs ${m.runs.map((r) => Math.round(r.rps)).join("/")}${m.unexpected ? `  UNEXPECTED ${m.unexpected}` : ""}`,
+      `${id.padEnd(3)} ${scenario.padEnd(48)} ${Math.round(m.rps).toString().padStart(6)} req/s  p50 ${m.p50.toFixed(1)} ms  p99 ${m.p99.toFixed(1)} ms  runs ${m.runs.map((r) => Math.round(r.rps)).join("/")}${m.cpu ? `  cpu ${cpuText(m.cpu)} µs` : ""}${m.unexpected ? `  UNEXPECTED ${m.unexpected}` : ""}`,
     );
     if (m.spread > 0.1)
       warnings.push(`${id}: measured runs differ by ${(m.spread * 100).toFixed(0)}% (> 10%)`);
   };
-  const run = (url: string, requests: Parameters<typeof measure>[1]) => measure(url, requests, PLAN);
+  // A server under test: where to send the load, and the process group whose CPU it costs.
+  type Server = { url: string; child?: Child };
+  const run = (server: Server, requests: Parameters<typeof measure>[1], plan: LoadPlan = PLAN) =>
+    measure(server.url, requests, plan, server.child?.process.pid);
 
   try {
     const [b0Port, b1Port, peerPort, coldPort] = (await Promise.all([1, 2, 3, 4].map(() => freePort()))) as [
@@ -107,22 +112,29 @@ async function main() {
     const b1Url = `http://127.0.0.1:${b1Port}`;
     const peerUrl = `http://127.0.0.1:${peerPort}`;
     log("starting the servers");
-    children.push(await tsxChild("B0", "bench/baselines.ts", ["b0", String(b0Port)], {}, b0Url));
-    children.push(
-      await tsxChild("B1", "bench/baselines.ts", ["b1", String(b1Port), DATABASE_URL], {}, b1Url),
-    );
-    children.push(
-      await tsxChild(
+    const b0 = {
+      url: b0Url,
+      child: await tsxChild("B0", "bench/baselines.ts", ["b0", String(b0Port)], {}, b0Url),
+    };
+    const b1 = {
+      url: b1Url,
+      child: await tsxChild("B1", "bench/baselines.ts", ["b1", String(b1Port), DATABASE_URL], {}, b1Url),
+    };
+    const peer = {
+      url: peerUrl,
+      child: await tsxChild(
         "better-auth",
         "bench/peer-better-auth.ts",
         [String(peerPort), DATABASE_URL],
         {},
         `${peerUrl}/api/auth/ok`,
       ),
-    );
-    const portal = await startPortal(DATABASE_URL);
-    const portalUrl = portal.baseUrl;
-    children.push(portal);
+    };
+    children.push(b0.child, b1.child, peer.child);
+    const portalChild = await startPortal(DATABASE_URL);
+    children.push(portalChild);
+    const portalUrl = portalChild.baseUrl;
+    const portal = { url: portalUrl, child: portalChild };
 
     const sessions = await portalSessions(portalUrl);
     const peerCookie = await signInToPeer(peerUrl);
@@ -130,16 +142,12 @@ async function main() {
     const pages = await memberPages(portalUrl, cid, sessions.admin, 5);
     const admin = { cookie: sessions.admin };
 
-    record("B0", "bare Fastify, constant JSON", await run(b0Url, [{ method: "GET", path: "/" }]));
-    record(
-      "B1",
-      "bare Fastify, SELECT 1 through a pg pool",
-      await run(b1Url, [{ method: "GET", path: "/" }]),
-    );
+    record("B0", "bare Fastify, constant JSON", await run(b0, [{ method: "GET", path: "/" }]));
+    record("B1", "bare Fastify, SELECT 1 through a pg pool", await run(b1, [{ method: "GET", path: "/" }]));
     record(
       "P1",
       "better-auth: list members of the 100k org (limit 20)",
-      await run(peerUrl, [
+      await run(peer, [
         {
           method: "GET",
           path: `/api/auth/organization/list-members?organizationId=${cid}&limit=20`,
@@ -150,17 +158,17 @@ async function main() {
     record(
       "P2",
       "better-auth: get-session",
-      await run(peerUrl, [{ method: "GET", path: "/api/auth/get-session", headers: { cookie: peerCookie } }]),
+      await run(peer, [{ method: "GET", path: "/api/auth/get-session", headers: { cookie: peerCookie } }]),
     );
     record(
       "S1",
       "GET /api/me (session + permissions)",
-      await run(portalUrl, [{ method: "GET", path: "/api/me", headers: admin }]),
+      await run(portal, [{ method: "GET", path: "/api/me", headers: admin }]),
     );
     record(
       "S2",
       "refused: a Developer asks for the member list (403)",
-      await run(portalUrl, [
+      await run(portal, [
         {
           method: "GET",
           path: `/api/companies/${cid}/members`,
@@ -174,7 +182,7 @@ async function main() {
       "S3",
       "member list, page of 20, 100k-member company",
       await run(
-        portalUrl,
+        portal,
         pages.map((p) => ({ method: "GET", path: p, headers: admin })),
       ),
       "first 5 pages, keyset",
@@ -182,18 +190,18 @@ async function main() {
     record(
       "S4",
       "email substring search, 100k-member company",
-      await run(portalUrl, searchRequests(cid, sessions.admin)),
+      await run(portal, searchRequests(cid, sessions.admin)),
       "8 terms, rare to common",
     );
     // Not a target: the same searches one at a time (-c 1), what a single admin typing waits for.
     record(
       "S4c1",
       "the same searches, one at a time (-c 1)",
-      await measure(portalUrl, searchRequests(cid, sessions.admin), { ...PLAN, connections: 1 }),
+      await run(portal, searchRequests(cid, sessions.admin), { ...PLAN, connections: 1 }),
       "latency without queueing; not a target",
     );
     await elevateSession(DATABASE_URL, sessions.admin);
-    const mixed = await run(portalUrl, mixedRequests(pages, sessions.admin, fixtures));
+    const mixed = await run(portal, mixedRequests(pages, sessions.admin, fixtures));
     record(
       "S5",
       "S3 with 5% role changes",
@@ -203,7 +211,7 @@ async function main() {
 
     const exports = [];
     for (let i = 0; i < EXPORT_RUNS; i += 1) {
-      exports.push(await exportOnce(portalUrl, cid, sessions.finance, portal.process.pid!));
+      exports.push(await exportOnce(portalUrl, cid, sessions.finance, portalChild.process.pid!));
     }
     const exportRate = [...exports].sort((a, b) => a.rowsPerSecond - b.rowsPerSecond)[
       Math.floor(exports.length / 2)
@@ -250,7 +258,7 @@ async function main() {
           if (i === COLD_STARTS - 1) {
             const login = await portalLogin(cold.baseUrl, demo.email, demo.password);
             const demoCompany = login.body.memberships[0]!.companyId;
-            pgliteS3 = await run(cold.baseUrl, [
+            pgliteS3 = await run({ url: cold.baseUrl }, [
               {
                 method: "GET",
                 path: `/api/companies/${demoCompany}/members?limit=20`,
