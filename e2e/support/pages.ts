@@ -1,6 +1,7 @@
 // What the browser tests do again and again, written once: logging in through the login page,
-// reading the left menu, and finding a 6-digit code in a mail.
+// reading the left menu, finding a 6-digit code in a mail and passing the Email Verification window.
 import type { Page } from "playwright-core";
+import { expect } from "vitest";
 
 export const codeIn = (text: string) => /\b(\d{6})\b/.exec(text)?.[1] ?? "";
 
@@ -23,4 +24,40 @@ export async function menuLabels(page: Page): Promise<string[]> {
   const items = page.getByRole("menuitem");
   await items.first().waitFor();
   return (await items.allTextContents()).map((text) => text.trim()).filter(Boolean);
+}
+
+/**
+ * Passes the Email Verification window, open or about to open on `page`, with the code mailed to
+ * `email` (read through `latestMail`, the development mailbox); waits until the window is gone.
+ */
+export async function passEmailVerification(
+  page: Page,
+  latestMail: (to: string) => Promise<{ text: string }>,
+  email: string,
+) {
+  const verification = page.getByRole("dialog", { name: "Email Verification" });
+  await verification.waitFor();
+  // The window says where the code went once the server has mailed it: only then is it in the box.
+  await verification.getByText(/Enter the verification code sent to/).waitFor();
+  await verification.getByLabel("Verification code").fill(codeIn((await latestMail(email)).text));
+  await verification.getByRole("button", { name: "Verify" }).click();
+  await verification.waitFor({ state: "hidden" });
+}
+
+/**
+ * After a guarded action: waits until `isDone`, passing the Email Verification window on the way
+ * when it opens (a session that verified in the last 10 minutes is not asked again).
+ */
+export async function passEmailVerificationIfAsked(
+  page: Page,
+  latestMail: (to: string) => Promise<{ text: string }>,
+  email: string,
+  isDone: () => Promise<boolean>,
+) {
+  const verification = page.getByRole("dialog", { name: "Email Verification" });
+  await expect
+    .poll(async () => (await verification.isVisible()) || (await isDone()), { timeout: 15_000 })
+    .toBe(true);
+  if (await verification.isVisible()) await passEmailVerification(page, latestMail, email);
+  await expect.poll(isDone, { timeout: 15_000 }).toBe(true);
 }
