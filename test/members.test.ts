@@ -497,8 +497,9 @@ describe.each(testDatabaseKinds)("member list on %s", (kind) => {
         details: { current: { id: member.memberId, version: 2, roles: [{ key: "operations" }] } },
       });
 
-      // The same roles again change nothing and keep the version.
+      // The same roles again change nothing and keep the version, however their ids are spelled.
       expect((await put([co.roleIds.operations], 2)).json().version).toBe(2);
+      expect((await put([co.roleIds.operations.toUpperCase()], 2)).json().version).toBe(2);
 
       const deactivated = await h.inject(cookie, {
         method: "POST",

@@ -55,6 +55,35 @@ describe.each(testDatabaseKinds)("rule 5: no self-modification on %s", (kind) =>
     }
   });
 
+  it("refuses it when the caller spells their own member id in capitals", async () => {
+    // PostgreSQL reads a UUID in any case; the check must not be passed by a different spelling.
+    const company = await h.company("Shouting Co");
+    const second = await h.member(company, ["admin"]);
+    const cookie = await h.login(second.email);
+    await h.elevate(cookie);
+    const url = `/api/companies/${company.id.toUpperCase()}/members/${second.memberId.toUpperCase()}`;
+    const demoted = await h.inject(cookie, {
+      method: "PUT",
+      url: `${url}/roles`,
+      payload: { roleIds: [company.roleIds.finance.toUpperCase()], version: 1 },
+    });
+    expect(demoted.statusCode).toBe(403);
+    expect(demoted.json().error.code).toBe("self_modification");
+    const deactivated = await h.inject(cookie, { method: "POST", url: `${url}/deactivate`, payload: {} });
+    expect(deactivated.statusCode).toBe(403);
+    expect(deactivated.json().error.code).toBe("self_modification");
+    const after = await h.inject(cookie, { url: `/api/companies/${company.id}/members/${second.memberId}` });
+    expect(after.json()).toMatchObject({ status: "active", version: 1, roles: [{ key: "admin" }] });
+    // The refusals are recorded against the member's id as the database spells it.
+    const refusals = await h.db
+      .selectFrom("audit_events")
+      .select("target_id")
+      .where("actor_account_id", "=", second.id)
+      .where("outcome", "=", "denied")
+      .execute();
+    expect(refusals.map((event) => event.target_id)).toEqual([second.memberId, second.memberId]);
+  });
+
   it("answers self_modification to the only Admin too, before last_admin, and to stale or bad requests", async () => {
     const company = await h.company("Lonely Co");
     const cookie = await h.login(company.admin.email);

@@ -185,7 +185,7 @@ export async function inviteMember(
         .executeTakeFirst();
       if (!company) throw new AppError("not_found");
 
-      const wantedIds = [...new Set(input.roleIds)];
+      const wantedIds = [...new Set(input.roleIds.map((id) => id.toLowerCase()))];
       const offered = (await listRoles(trx, input.companyId)).filter((role) => wantedIds.includes(role.id));
       if (wantedIds.length === 0 || offered.length !== wantedIds.length) {
         const known = new Set(offered.map((role) => role.id));

@@ -67,6 +67,11 @@ export function memberView(row: MemberRow): MemberView {
   };
 }
 
+/** Two UUIDs are the same id whatever the case of their letters (rule 5 compares them). */
+function isSameId(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
 export type MemberListQuery = {
   email?: string;
   role?: string;
@@ -258,7 +263,7 @@ async function changeMember(
   },
 ): Promise<MemberView> {
   try {
-    if (memberId === ctx.actor.memberId) throw new AppError("self_modification");
+    if (isSameId(memberId, ctx.actor.memberId)) throw new AppError("self_modification");
     return await ctx.db.transaction().execute(async (trx) => {
       await lockCompany(trx, ctx.companyId);
       // A statement of its own after the lock: it sees every change committed before the lock was ours.
@@ -362,7 +367,8 @@ export async function changeMemberRoles(
   memberId: string,
   input: { roleIds: string[]; version: number },
 ): Promise<MemberView> {
-  const roleIds = [...new Set(input.roleIds)];
+  // Ids compared as text below (the same roles? the caller?): in PostgreSQL's spelling.
+  const roleIds = [...new Set(input.roleIds.map((id) => id.toLowerCase()))];
   const changed = await changeRolesUnlocked(ctx, memberId, roleIds, input.version);
   if (changed) return changed;
   return changeMember(ctx, memberId, {
@@ -403,7 +409,7 @@ async function changeRolesUnlocked(
   roleIds: readonly string[],
   version: number,
 ): Promise<MemberView | null> {
-  if (memberId === ctx.actor.memberId) return null;
+  if (isSameId(memberId, ctx.actor.memberId)) return null;
   const state = await loadChange(ctx.db, ctx.companyId, ctx.actor.memberId, memberId, roleIds, false);
   let admitted: ReturnType<typeof admitChange>;
   let roles: CompanyRole[] | null;
