@@ -547,6 +547,37 @@ describe.each(testDatabaseKinds)("rule 13: bad input never yields a 500 (%s)", (
     });
   });
 
+  describe("dates and times the server cannot read", () => {
+    let everything: string; // Admin and Data Analytics: audit log, transactions and Insights
+    beforeAll(async () => {
+      const member = await h.member(company, ["admin", "data_analytics"]);
+      everything = await h.login(member.email);
+    });
+
+    it.each([
+      ["audit-events", "from"],
+      ["audit-events", "to"],
+      ["audit-events/export", "from"],
+      ["insights", "from"],
+      ["insights", "to"],
+      ["transactions", "from"],
+    ])("a leap second in %s?%s= → 400 validation_failed, not a 500", async (route, field) => {
+      // The date-time format allows second 60, which JavaScript reads as Invalid Date.
+      const query = `${field}=${encodeURIComponent("2016-12-31T23:59:60Z")}`;
+      const response = await h.inject(everything, { url: `/api/companies/${company.id}/${route}?${query}` });
+      expect(response.statusCode).toBe(400);
+      expectErrorBody(response, "validation_failed");
+      expect(response.json().error.details.field).toBe(`querystring.${field}`);
+    });
+
+    it("an ordinary date and time is still accepted", async () => {
+      const response = await h.inject(adminCookie, {
+        url: `/api/companies/${company.id}/audit-events?from=${encodeURIComponent("2016-12-31T23:59:59Z")}`,
+      });
+      expect(response.statusCode).toBe(200);
+    });
+  });
+
   describe("CSRF: cross-site state changes are refused and change nothing", () => {
     it.each([
       ["Origin: https://evil.example", { origin: "https://evil.example" }],

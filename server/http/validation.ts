@@ -13,6 +13,13 @@ function makeAjv(coerce: boolean) {
     strict: false,
   });
   (formatsPlugin as unknown as { default: (ajv: Ajv) => void }).default(ajv);
+  // A date-time must also be one the server can use: ajv-formats accepts a leap second
+  // ("…T23:59:60Z"), which JavaScript cannot read (Invalid Date) and which then failed as a 500.
+  const dateTime = ajv.formats["date-time"] as { validate: (value: string) => boolean };
+  ajv.addFormat("date-time", {
+    type: "string",
+    validate: (value: string) => dateTime.validate(value) && !Number.isNaN(Date.parse(value)),
+  });
   return ajv;
 }
 
