@@ -66,11 +66,43 @@ describe.each(testDatabaseKinds)("rule 9: deactivation through the API on %s", (
       .where("action", "=", "member.deactivated")
       .where("target_id", "=", member.memberId)
       .executeTakeFirstOrThrow();
-    expect(event.details).toMatchObject({
-      before: { status: "active" },
-      after: { status: "deactivated" },
-      sessionsEnded: 2,
-    });
+    expect(event.details).toMatchObject({ before: { status: "active" }, after: { status: "deactivated" } });
+  });
+
+  it("records the same event whether or not the person is active in another company (rule 3)", async () => {
+    // A count of the sessions ended would tell this company about the person's other memberships.
+    const company = await h.company("Telling Co");
+    const elsewhere = await h.company("Other Employer Co");
+    const admin = await adminOf(company);
+    const only = await h.member(company, ["finance"]);
+    const twice = await h.member(company, ["finance"]);
+    await h.db.insertInto("members").values({ company_id: elsewhere.id, account_id: twice.id }).execute();
+    for (const person of [only, twice]) {
+      await h.login(person.email); // an open session, which ends only for `only`
+      const response = await h.inject(admin, {
+        method: "POST",
+        url: `/api/companies/${company.id}/members/${person.memberId}/deactivate`,
+        payload: {},
+      });
+      expect(response.statusCode).toBe(200);
+    }
+    expect(await sessionsOf(h, only.id)).toEqual([]);
+    expect(await sessionsOf(h, twice.id)).not.toEqual([]);
+    const events = await h.db
+      .selectFrom("audit_events")
+      .select(["target_id", "details"])
+      .where("action", "=", "member.deactivated")
+      .where("company_id", "=", company.id)
+      .execute();
+    const shape = (memberId: string) => {
+      const details = events.find((event) => event.target_id === memberId)?.details as Record<
+        string,
+        unknown
+      >;
+      const { accountId: _account, email: _email, ...rest } = details;
+      return rest;
+    };
+    expect(shape(only.memberId)).toEqual(shape(twice.memberId));
   });
 
   it("takes the company from the open sessions of a member active elsewhere, on every instance", async () => {

@@ -458,17 +458,17 @@ export async function deactivateMember(
       // account's lock: two companies deactivating the same account at once would otherwise each
       // count the other's membership as active, and neither would end the sessions.
       await lockAccount(trx, target.account_id);
-      const isLoggedOutEverywhere = (await countActiveMemberships(trx, target.account_id)) === 0;
-      const sessionsEnded = isLoggedOutEverywhere
-        ? await deleteAccountSessions(trx, target.account_id, null)
-        : 0;
+      if ((await countActiveMemberships(trx, target.account_id)) === 0) {
+        await deleteAccountSessions(trx, target.account_id, null);
+      }
+      // The company's event says nothing of the sessions ended: whether there were any would tell
+      // this company whether the person is an active member of another one (rule 3).
       await audit(ctx, trx, "member.deactivated", "success", memberId, {
         accountId: target.account_id,
         email: target.email,
         before: { status: "active" },
         after: { status: "deactivated" },
         roles: target.roles,
-        sessionsEnded,
       });
       return (await findMember(trx, ctx.companyId, memberId)) as MemberRow;
     },
