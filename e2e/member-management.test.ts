@@ -7,6 +7,7 @@
 // each test runs on its own too.
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
+import { holdAnswers } from "./support/held-answers.js";
 import { logIn, passEmailVerification, passEmailVerificationIfAsked } from "./support/pages.js";
 import { usePortalAndBrowser } from "./support/portal.js";
 
@@ -192,5 +193,29 @@ describe("the user guide's member management, in Chromium", () => {
     await expect.poll(() => statusOf(row)).toBe("Active");
     await expect.poll(() => row.getByRole("button", { name: "Deactivate" }).count()).toBe(1);
     expect(await logInStatus()).toBe(200);
+  });
+
+  it("keeps the Deactivate window open until the answer comes, so its notice always shows", async () => {
+    await openMemberList();
+    const email = "analytics@demo-merchant.example";
+    const row = memberRow(page, email);
+    const answers = await holdAnswers(page, "**/members/*/deactivate");
+    await row.getByRole("button", { name: "Deactivate" }).click();
+    const dialog = page.getByRole("dialog", { name: "Deactivate member" });
+    await dialog.getByRole("button", { name: "Deactivate" }).click();
+    await verifyIfAsked(async () => answers.heldUrls().length > 0);
+
+    // The server has deactivated the member; until the answer arrives, nothing dismisses the window.
+    const cancel = dialog.getByRole("button", { name: "Cancel" });
+    expect(await cancel.isDisabled()).toBe(true);
+    expect(await dialog.getByRole("button", { name: "Close" }).isDisabled()).toBe(true);
+    await cancel.click({ force: true });
+    await page.keyboard.press("Escape");
+    expect(await dialog.isVisible()).toBe(true);
+
+    await answers.release();
+    await notice(page, `${email} has been deactivated`);
+    await dialog.waitFor({ state: "hidden" });
+    await expect.poll(() => statusOf(row)).toBe("Deactivated");
   });
 });

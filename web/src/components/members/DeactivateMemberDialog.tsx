@@ -21,24 +21,26 @@ export function DeactivateMemberDialog({
   const [shown, setShown] = useState(member);
   if (member !== null && member !== shown) setShown(member);
 
+  const isDeactivating = changeStatus.isPending;
+
+  // Not while the request runs: its outcome is told here, and the admin should see it.
   const close = () => {
+    if (isDeactivating) return;
     setFailure(null);
-    changeStatus.reset();
     onClose();
   };
 
   const deactivate = () => {
     if (member === null) return;
     setFailure(null);
-    changeStatus.mutate(
-      { member, change: "deactivate" },
-      {
-        onSuccess: () => {
-          void message.success(`${member.email} has been deactivated`);
-          close();
-        },
-        onError: (error) => setFailure(describeMemberChangeError(error)),
+    // mutateAsync: the outcome of this very call, however the dialog and the page change meanwhile.
+    void changeStatus.mutateAsync({ member, change: "deactivate" }).then(
+      () => {
+        void message.success(`${member.email} has been deactivated`);
+        setFailure(null);
+        onClose();
       },
+      (error: unknown) => setFailure(describeMemberChangeError(error)),
     );
   };
 
@@ -47,9 +49,11 @@ export function DeactivateMemberDialog({
       title="Deactivate member"
       open={member !== null}
       onCancel={close}
+      closable={{ disabled: isDeactivating }}
+      keyboard={!isDeactivating}
       maskClosable={false}
       footer={[
-        <Button key="cancel" onClick={close}>
+        <Button key="cancel" onClick={close} disabled={isDeactivating}>
           Cancel
         </Button>,
         <Button
@@ -57,7 +61,7 @@ export function DeactivateMemberDialog({
           type="primary"
           danger
           onClick={deactivate}
-          loading={changeStatus.isPending}
+          loading={isDeactivating}
           aria-label="Deactivate"
         >
           Deactivate
