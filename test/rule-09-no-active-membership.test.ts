@@ -1,6 +1,7 @@
 // Rule 9 (login part): an account with no active membership left cannot log in at all:
 // 403 account_deactivated, and only after a correct password, so it reveals nothing to guessers.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { lockAccount } from "../server/members/queries.js";
 import { testDatabaseKinds } from "./support/databases.js";
 import { createHarness, type Harness, TEST_PASSWORD } from "./support/harness.js";
 
@@ -54,3 +55,59 @@ describe.each(testDatabaseKinds)("rule 9: deactivated members cannot log in on %
     expect(deactivated).toMatchObject({ status: "deactivated", permissions: [] });
   });
 });
+
+describe.runIf(testDatabaseKinds.includes("postgres"))(
+  "rule 9: a login racing the deactivation of the last membership, on postgres",
+  () => {
+    let h: Harness;
+    beforeAll(async () => {
+      h = await createHarness("postgres");
+    });
+    afterAll(() => h?.close());
+
+    it("waits for the deactivation in progress, then refuses: no session is left behind", async () => {
+      const company = await h.company("Racing Exit Co");
+      const member = await h.member(company, ["finance"]);
+      // A deactivation of the member's only membership, as the service makes it (account lock,
+      // status, sessions ended), held open while the login runs.
+      let release = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const deactivation = h.db.transaction().execute(async (trx) => {
+        await lockAccount(trx, member.id);
+        await trx
+          .updateTable("members")
+          .set({ status: "deactivated", deactivated_at: h.clock.now() })
+          .where("id", "=", member.memberId)
+          .execute();
+        await trx.deleteFrom("sessions").where("account_id", "=", member.id).execute();
+        await held;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      let settled = false;
+      const login = h
+        .inject(null, {
+          method: "POST",
+          url: "/api/auth/login",
+          payload: { email: member.email, password: TEST_PASSWORD },
+        })
+        .finally(() => {
+          settled = true;
+        });
+      await new Promise((resolve) => setTimeout(resolve, 1_500)); // argon2, then the account's lock
+      expect(settled).toBe(false);
+      release();
+      await deactivation;
+      const response = await login;
+      expect(response.statusCode).toBe(403);
+      expect(response.json().error.code).toBe("account_deactivated");
+      const sessions = await h.db
+        .selectFrom("sessions")
+        .select("id")
+        .where("account_id", "=", member.id)
+        .execute();
+      expect(sessions).toEqual([]);
+    });
+  },
+);

@@ -1,7 +1,7 @@
 // Logging in and out (rules 9, 10, 14, 16): one answer for every wrong email or password,
 // a per-email lock after 10 consecutive failures, growing per-IP delays, sessions rotated at login.
 import { createHash } from "node:crypto";
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { type RequestMeta, recordAudit } from "../audit/writer.js";
 import type { Clock } from "../clock.js";
 import type { DB } from "../db/schema.js";
@@ -96,29 +96,25 @@ export async function login(
     throw new AppError("invalid_credentials");
   }
 
-  const activeMemberships = await deps.db
-    .selectFrom("members")
-    .select((eb) => eb.fn.countAll<number>().as("count"))
-    .where("account_id", "=", account.id)
-    .where("status", "=", "active")
-    .executeTakeFirstOrThrow();
-  if (Number(activeMemberships.count) === 0) {
-    await recordAudit(deps.db, {
-      action: "auth.login_refused",
-      outcome: "denied",
-      actor: { accountId: account.id, email: account.email },
-      details: { reason: "account_deactivated" },
-      meta: input.meta,
-      at: now,
-    });
-    throw new AppError("account_deactivated");
-  }
+  const session = await deps.db.transaction().execute(async (trx) => {
+    // Rule 9: no session for an account without an active membership. Counted under a share lock
+    // of the account, which a deactivation holds (exclusively) while it ends the account's
+    // sessions: a deactivation that started first is seen here, one that starts later waits for
+    // this login and ends the session it made. Counted before the lock, the two could cross and
+    // leave a session behind.
+    await sql`SELECT 1 FROM accounts WHERE id = ${account.id} FOR SHARE`.execute(trx);
+    const active = await trx
+      .selectFrom("members")
+      .select((eb) => eb.fn.countAll<number>().as("count"))
+      .where("account_id", "=", account.id)
+      .where("status", "=", "active")
+      .executeTakeFirstOrThrow();
+    if (Number(active.count) === 0) return null;
 
-  return deps.db.transaction().execute(async (trx) => {
     await trx.deleteFrom("login_throttle").where("email", "=", throttleEmail).execute();
     // Session fixation: whatever session the browser held before is gone after login.
     if (input.previousSessionId) await deleteSession(trx, input.previousSessionId);
-    const session = await createSession(trx, {
+    const created = await createSession(trx, {
       accountId: account.id,
       ip: input.meta.ip,
       userAgent: input.meta.userAgent,
@@ -133,8 +129,20 @@ export async function login(
       meta: input.meta,
       at: now,
     });
-    return { token: session.token, accountId: account.id, expiresAt: session.expiresAt };
+    return { token: created.token, accountId: account.id, expiresAt: created.expiresAt };
   });
+  if (!session) {
+    await recordAudit(deps.db, {
+      action: "auth.login_refused",
+      outcome: "denied",
+      actor: { accountId: account.id, email: account.email },
+      details: { reason: "account_deactivated" },
+      meta: input.meta,
+      at: now,
+    });
+    throw new AppError("account_deactivated");
+  }
+  return session;
 }
 
 /** Until when logins for this canonical email are refused, or null when they are not. */
