@@ -211,11 +211,41 @@ describe("the user guide's member management, in Chromium", () => {
     expect(await dialog.getByRole("button", { name: "Close" }).isDisabled()).toBe(true);
     await cancel.click({ force: true });
     await page.keyboard.press("Escape");
+    // A window that may be dismissed is gone well within this time (its closing motion is 0.3 s).
+    await page.waitForTimeout(1000);
     expect(await dialog.isVisible()).toBe(true);
 
     await answers.release();
     await notice(page, `${email} has been deactivated`);
     await dialog.waitFor({ state: "hidden" });
     await expect.poll(() => statusOf(row)).toBe("Deactivated");
+  });
+
+  it("keeps the Change Role window open while it saves, so its notice always shows", async () => {
+    await openMemberList();
+    const row = memberRow(page, "finance@demo-merchant.example");
+    const answers = await holdAnswers(page, "**/members/*/roles");
+    await row.getByRole("button", { name: "Change Role" }).click();
+    const dialog = page.getByRole("dialog", { name: "Change Role" });
+    const finance = dialog.getByRole("checkbox", { name: "Finance" });
+    await expect.poll(() => finance.isChecked(), { timeout: 10_000 }).toBe(true);
+    await dialog.getByRole("checkbox", { name: "Data Analytics" }).click();
+    await dialog.getByRole("button", { name: "Next" }).click();
+    await dialog.getByRole("button", { name: "Confirm" }).click();
+    await verifyIfAsked(async () => answers.heldUrls().length > 0);
+
+    // The server has saved the change; until the answer arrives, nothing dismisses the window.
+    expect(await dialog.getByRole("button", { name: "Close" }).isDisabled()).toBe(true);
+    expect(await dialog.getByRole("button", { name: "Back" }).isDisabled()).toBe(true);
+    await page.keyboard.press("Escape");
+    await dialog.getByRole("button", { name: "Close" }).click({ force: true });
+    // A window that may be dismissed is gone well within this time (its closing motion is 0.3 s).
+    await page.waitForTimeout(1000);
+    expect(await dialog.isVisible()).toBe(true);
+
+    await answers.release();
+    await notice(page, "Your edit is saved successfully");
+    await dialog.waitFor({ state: "hidden" });
+    await expect.poll(() => rolesOf(row)).toEqual(["Finance", "Data Analytics"]);
   });
 });

@@ -23,16 +23,18 @@ function isSameSet(left: readonly string[], right: readonly string[]): boolean {
 function ChangeRoleSteps({
   companyId,
   member,
+  changeRoles,
   onDone,
 }: {
   companyId: string;
   member: Member;
+  /** Owned by the window, which stays open while it runs. */
+  changeRoles: ReturnType<typeof useChangeMemberRoles>;
   onDone: () => void;
 }) {
   const { message } = App.useApp();
   const roles = useRoles(companyId);
   const catalogue = usePermissionCatalogue();
-  const changeRoles = useChangeMemberRoles(companyId);
   const currentRoleIds = member.roles.map((role) => role.id);
   const [step, setStep] = useState(0);
   const [roleIds, setRoleIds] = useState<string[]>(currentRoleIds);
@@ -66,18 +68,16 @@ function ChangeRoleSteps({
 
   const confirm = () => {
     setFailure(null);
-    changeRoles.mutate(
-      { memberId: member.id, request: { roleIds, version: member.version } },
-      {
-        onSuccess: () => {
-          void message.success("Your edit is saved successfully");
-          onDone();
-        },
-        onError: (error) => {
-          setFailure(describeMemberChangeError(error));
-          // The member changed meanwhile: the list reloads (onSettled), and this window follows it.
-          if (isApiError(error) && error.code === "conflict") setStep(0);
-        },
+    // mutateAsync: the outcome of this very call, whatever happens to the window meanwhile.
+    void changeRoles.mutateAsync({ memberId: member.id, request: { roleIds, version: member.version } }).then(
+      () => {
+        void message.success("Your edit is saved successfully");
+        onDone();
+      },
+      (error: unknown) => {
+        setFailure(describeMemberChangeError(error));
+        // The member changed meanwhile: the list reloads (onSettled), and this window follows it.
+        if (isApiError(error) && error.code === "conflict") setStep(0);
       },
     );
   };
@@ -167,11 +167,20 @@ export function ChangeRoleModal({
   member: Member | null;
   onClose: () => void;
 }) {
+  const changeRoles = useChangeMemberRoles(companyId);
+  const isSaving = changeRoles.isPending;
+  // Not while saving: the outcome is told in this window, and the admin should see it.
+  const close = () => {
+    if (!isSaving) onClose();
+  };
+
   return (
     <Modal
       title="Change Role"
       open={member !== null}
-      onCancel={onClose}
+      onCancel={close}
+      closable={{ disabled: isSaving }}
+      keyboard={!isSaving}
       footer={null}
       width={760}
       destroyOnHidden
@@ -179,7 +188,13 @@ export function ChangeRoleModal({
     >
       {/* Gone as the window starts closing, so its rows never double the member list's. */}
       {member !== null && (
-        <ChangeRoleSteps key={member.id} companyId={companyId} member={member} onDone={onClose} />
+        <ChangeRoleSteps
+          key={member.id}
+          companyId={companyId}
+          member={member}
+          changeRoles={changeRoles}
+          onDone={onClose}
+        />
       )}
     </Modal>
   );
