@@ -131,7 +131,7 @@ export async function createHarness(
         .orderBy("seq", "desc")
         .limit(1)
         .executeTakeFirstOrThrow();
-      const code = /\b(\d{6})\b/.exec(mail.text_body)?.[1];
+      const code = /\bis (\d{6})\b/.exec(mail.text_body)?.[1];
       const verified = await harness.inject(cookie, {
         method: "POST",
         url: `/api/verification/step-up/${issued.json().challengeId}/verify`,

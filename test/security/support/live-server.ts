@@ -245,7 +245,7 @@ export async function startLiveServer(kind: TestDatabaseKind, options: ServerOpt
         .orderBy("seq", "desc")
         .limit(1)
         .executeTakeFirstOrThrow();
-      const code = /\b(\d{6})\b/.exec(mail.text_body)?.[1];
+      const code = /\bis (\d{6})\b/.exec(mail.text_body)?.[1];
       if (!code) throw new Error("no code in the mail");
       return { challengeId: issued.body.challengeId, code };
     },
