@@ -5,7 +5,7 @@
 // One admin session throughout: a code may be mailed to an account once a minute, so a test passes
 // the Email Verification window when it opens (the session is verified for 10 minutes after), and
 // each test runs on its own too.
-import type { Page } from "playwright-core";
+import type { Page, Request } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { holdAnswers } from "./support/held-answers.js";
 import { logIn, passEmailVerification, passEmailVerificationIfAsked } from "./support/pages.js";
@@ -247,5 +247,44 @@ describe("the user guide's member management, in Chromium", () => {
     await notice(page, "Your edit is saved successfully");
     await dialog.waitFor({ state: "hidden" });
     await expect.poll(() => rolesOf(row)).toEqual(["Finance", "Data Analytics"]);
+  });
+
+  it("reactivates two members at once: each row waits for its own answer and tells its own notice", async () => {
+    await openMemberList();
+    const emails = ["operations@demo-merchant.example", "developer@demo-merchant.example"];
+    for (const email of emails) {
+      await memberRow(page, email).getByRole("button", { name: "Deactivate" }).click();
+      const dialog = page.getByRole("dialog", { name: "Deactivate member" });
+      await dialog.getByRole("button", { name: "Deactivate" }).click();
+      await verifyIfAsked(() => hasNotice(page, `${email} has been deactivated`));
+      await dialog.waitFor({ state: "hidden" });
+    }
+    const [first, second] = emails.map((email) =>
+      memberRow(page, email).getByRole("button", { name: "Reactivate" }),
+    );
+    await expect.poll(async () => (await first!.count()) + (await second!.count())).toBe(2);
+
+    const sent: string[] = [];
+    const countReactivation = (request: Request) => {
+      if (request.method() === "POST" && request.url().endsWith("/reactivate")) sent.push(request.url());
+    };
+    page.on("request", countReactivation);
+    const answers = await holdAnswers(page, "**/members/*/reactivate");
+    await first!.click();
+    await expect.poll(() => answers.heldUrls().length).toBe(1);
+    await second!.click();
+    await expect.poll(() => answers.heldUrls().length).toBe(2);
+    // Each row waits for its own answer: the first one's button is still busy, and sends nothing.
+    expect(await first!.getAttribute("class")).toContain("ant-btn-loading");
+    expect(await second!.getAttribute("class")).toContain("ant-btn-loading");
+    await first!.click();
+
+    await answers.release();
+    page.off("request", countReactivation);
+    for (const email of emails) {
+      await notice(page, `${email} has been reactivated`);
+      await expect.poll(() => statusOf(memberRow(page, email))).toBe("Active");
+    }
+    expect(sent).toHaveLength(2);
   });
 });

@@ -1,6 +1,12 @@
 // TanStack Query hooks of the member list and the three member changes (roles, deactivation,
 // reactivation). Each change needs a fresh Email Verification, which the API client asks for by itself.
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import {
+  keepPreviousData,
+  useMutation,
+  useMutationState,
+  useQuery,
+  useQueryClient,
+} from "@tanstack/react-query";
 import { apiClient, apiPath } from "./client";
 import { type PageRequest, queryKeys, queryString } from "./queries";
 import type { Member, MemberFilters, MemberPage, MemberRolesChangeRequest } from "./types";
@@ -8,6 +14,8 @@ import type { Member, MemberFilters, MemberPage, MemberRolesChangeRequest } from
 export const memberQueryKeys = {
   members: (companyId: string) => ["companies", companyId, "members"] as const,
 };
+
+const memberStatusChangeKey = (companyId: string) => ["companies", companyId, "member-status"] as const;
 
 export function useMembers(companyId: string, filters: MemberFilters, page: PageRequest) {
   return useQuery({
@@ -41,13 +49,30 @@ export function useChangeMemberRoles(companyId: string) {
 
 export type MemberStatusChange = "deactivate" | "reactivate";
 
+export interface MemberStatusChangeRequest {
+  member: Member;
+  change: MemberStatusChange;
+}
+
 export function useChangeMemberStatus(companyId: string) {
   const refresh = useRefreshMembers(companyId);
   return useMutation({
-    mutationFn: ({ member, change }: { member: Member; change: MemberStatusChange }) =>
+    mutationKey: memberStatusChangeKey(companyId),
+    mutationFn: ({ member, change }: MemberStatusChangeRequest) =>
       apiClient.post<Member>(apiPath("companies", companyId, "members", member.id, change), {
         version: member.version,
       }),
     onSettled: refresh,
   });
+}
+
+/** The members whose reactivation is in flight, each until its own answer (several may run at once). */
+export function useReactivatingMemberIds(companyId: string): ReadonlySet<string> {
+  const requests = useMutationState({
+    filters: { mutationKey: memberStatusChangeKey(companyId), status: "pending" },
+    select: (mutation) => mutation.state.variables as MemberStatusChangeRequest,
+  });
+  return new Set(
+    requests.filter((request) => request.change === "reactivate").map((request) => request.member.id),
+  );
 }

@@ -3,7 +3,12 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { App, Button, Flex } from "antd";
 import { useState } from "react";
-import { memberQueryKeys, useChangeMemberStatus, useMembers } from "../api/memberQueries";
+import {
+  memberQueryKeys,
+  useChangeMemberStatus,
+  useMembers,
+  useReactivatingMemberIds,
+} from "../api/memberQueries";
 import { useRoles } from "../api/queries";
 import type { Member, MemberFilters } from "../api/types";
 import { useCurrentMembership } from "../components/CurrentMembership";
@@ -37,6 +42,7 @@ export function MemberListPage() {
   const members = useMembers(companyId, filters, pages.page);
   const roles = useRoles(companyId);
   const changeStatus = useChangeMemberStatus(companyId);
+  const reactivatingIds = useReactivatingMemberIds(companyId);
 
   const [isInviting, setIsInviting] = useState(false);
   // Ids, not copies: the windows read the member from the current page, so a reload (after a
@@ -57,12 +63,12 @@ export function MemberListPage() {
   };
 
   const reactivate = (member: Member) => {
-    changeStatus.mutate(
-      { member, change: "reactivate" },
-      {
-        onSuccess: () => void message.success(`${member.email} has been reactivated`),
-        onError: (error) => void message.error(describeMemberChangeError(error)),
-      },
+    if (reactivatingIds.has(member.id)) return;
+    // The promise of this very call: with mutate's callbacks, only the latest of two calls at once
+    // would tell its outcome.
+    void changeStatus.mutateAsync({ member, change: "reactivate" }).then(
+      () => void message.success(`${member.email} has been reactivated`),
+      (error: unknown) => void message.error(describeMemberChangeError(error)),
     );
   };
 
@@ -97,7 +103,7 @@ export function MemberListPage() {
                 setDeactivationId(member.id);
               },
               onReactivate: reactivate,
-              reactivatingId: changeStatus.isPending ? (changeStatus.variables?.member.id ?? null) : null,
+              reactivatingIds,
             }}
           />
           <PagedListFooter

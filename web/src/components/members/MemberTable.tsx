@@ -11,8 +11,8 @@ export interface MemberActions {
   onChangeRole: (member: Member) => void;
   onDeactivate: (member: Member) => void;
   onReactivate: (member: Member) => void;
-  /** The member being reactivated, if any. */
-  reactivatingId: string | null;
+  /** The members being reactivated. */
+  reactivatingIds: ReadonlySet<string>;
 }
 
 export function MemberTable({
@@ -82,7 +82,7 @@ export function MemberTable({
               <Button
                 size="small"
                 onClick={() => actions.onReactivate(member)}
-                loading={actions.reactivatingId === member.id}
+                loading={actions.reactivatingIds.has(member.id)}
                 aria-label="Reactivate"
               >
                 Reactivate
