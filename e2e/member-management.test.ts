@@ -287,4 +287,54 @@ describe("the user guide's member management, in Chromium", () => {
     }
     expect(sent).toHaveLength(2);
   });
+
+  it("after a conflict, shows the member as they are now, and the next Confirm saves", async () => {
+    await openMemberList();
+    const email = "finance@demo-merchant.example";
+    // A search the member will drop out of: the window cannot take their new version from the list.
+    await page.getByLabel("Member Role").click();
+    await page.getByTitle("Finance", { exact: true }).click();
+    await page.getByRole("button", { name: "Search" }).click();
+    await memberRow(page, email).getByRole("button", { name: "Change Role" }).click();
+    const dialog = page.getByRole("dialog", { name: "Change Role" });
+    await expect.poll(() => dialog.getByRole("checkbox", { name: "Finance" }).isChecked()).toBe(true);
+
+    // Meanwhile, in another tab, the member's Finance role is swapped for Developer.
+    const other = await page.context().newPage();
+    await other.goto(home);
+    await other.getByRole("menuitem", { name: "Member list" }).click();
+    await memberRow(other, email).getByRole("button", { name: "Change Role" }).click();
+    const otherDialog = other.getByRole("dialog", { name: "Change Role" });
+    const otherFinance = otherDialog.getByRole("checkbox", { name: "Finance" });
+    await expect.poll(() => otherFinance.isChecked()).toBe(true);
+    await otherFinance.click();
+    await otherDialog.getByRole("checkbox", { name: "Developer" }).click();
+    await otherDialog.getByRole("button", { name: "Next" }).click();
+    await otherDialog.getByRole("button", { name: "Confirm" }).click();
+    await passEmailVerificationIfAsked(other, latestMail, adminEmail(), () =>
+      hasNotice(other, "Your edit is saved successfully"),
+    );
+    await other.close();
+
+    // This tab adds Operations to the roles it saw: refused, as the member changed since.
+    await dialog.getByRole("checkbox", { name: "Operations" }).click();
+    await dialog.getByRole("button", { name: "Next" }).click();
+    await dialog.getByRole("button", { name: "Confirm" }).click();
+    const failure = dialog.getByRole("alert");
+    await verifyIfAsked(async () => (await failure.count()) > 0);
+    expect(await failure.textContent()).toBe("Someone else changed this member; reload and try again.");
+    // The window shows the roles the member holds now, beside the new ones...
+    const currentRoles = dialog.locator(".ant-descriptions-row", { hasText: "Current roles" });
+    await expect.poll(() => currentRoles.locator(".ant-tag").allTextContents()).toContain("Developer");
+    expect(await currentRoles.locator(".ant-tag").allTextContents()).not.toContain("Finance");
+    // ...and, reviewed, Confirm saves them on the member's current version.
+    await dialog.getByRole("button", { name: "Confirm" }).click();
+    await notice(page, "Your edit is saved successfully");
+    await dialog.waitFor({ state: "hidden" });
+    // Back in the Finance search once the list reloads.
+    await expect.poll(() => rolesOf(memberRow(page, email))).toEqual(expect.arrayContaining(["Operations"]));
+    const roles = await rolesOf(memberRow(page, email));
+    expect(roles).toContain("Finance");
+    expect(roles).not.toContain("Developer");
+  });
 });

@@ -45,15 +45,19 @@ export function MemberListPage() {
   const reactivatingIds = useReactivatingMemberIds(companyId);
 
   const [isInviting, setIsInviting] = useState(false);
-  // Ids, not copies: the windows read the member from the current page, so a reload (after a
-  // conflict) hands them its fresh version.
+  // Ids, not copies: the windows read the member from the current page, so a reload hands them its
+  // fresh version; `picked` keeps the member the window was opened on, or the newer copy a conflict
+  // told of, for when the page no longer shows them (or shows an older copy).
   const [roleChangeId, setRoleChangeId] = useState<string | null>(null);
   const [deactivationId, setDeactivationId] = useState<string | null>(null);
   const [picked, setPicked] = useState<Member | null>(null);
-  const current = (id: string | null): Member | null =>
-    id === null
-      ? null
-      : (members.data?.items.find((member) => member.id === id) ?? (picked?.id === id ? picked : null));
+  const current = (id: string | null): Member | null => {
+    if (id === null) return null;
+    const listed = members.data?.items.find((member) => member.id === id);
+    const known = picked?.id === id ? picked : undefined;
+    if (listed === undefined || known === undefined) return listed ?? known ?? null;
+    return known.version > listed.version ? known : listed;
+  };
 
   const search = (next: MemberFilters) => {
     // A search always shows what is there now: earlier results of any filter count as stale.
@@ -122,11 +126,13 @@ export function MemberListPage() {
       <ChangeRoleModal
         companyId={companyId}
         member={current(roleChangeId)}
+        onConflict={setPicked}
         onClose={() => setRoleChangeId(null)}
       />
       <DeactivateMemberDialog
         companyId={companyId}
         member={current(deactivationId)}
+        onConflict={setPicked}
         onClose={() => setDeactivationId(null)}
       />
     </>

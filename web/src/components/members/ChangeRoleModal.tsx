@@ -2,12 +2,11 @@
 // step 2 confirms the member's information; `Confirm` saves (after Email Verification if needed).
 import { Alert, App, Button, Descriptions, Flex, Modal, Skeleton, Steps, Typography } from "antd";
 import { useState } from "react";
-import { isApiError } from "../../api/client";
 import { useChangeMemberRoles } from "../../api/memberQueries";
 import { usePermissionCatalogue, useRoles } from "../../api/queries";
 import type { Member } from "../../api/types";
 import { QueryErrorResult } from "../QueryErrorResult";
-import { describeMemberChangeError } from "./describeMemberChangeError";
+import { currentMemberOfConflict, describeMemberChangeError } from "./describeMemberChangeError";
 import {
   PermissionLabelList,
   permissionLabels,
@@ -24,12 +23,14 @@ function ChangeRoleSteps({
   companyId,
   member,
   changeRoles,
+  onConflict,
   onDone,
 }: {
   companyId: string;
   member: Member;
   /** Owned by the window, which stays open while it runs. */
   changeRoles: ReturnType<typeof useChangeMemberRoles>;
+  onConflict: (current: Member) => void;
   onDone: () => void;
 }) {
   const { message } = App.useApp();
@@ -76,8 +77,11 @@ function ChangeRoleSteps({
       },
       (error: unknown) => {
         setFailure(describeMemberChangeError(error));
-        // The member changed meanwhile: the list reloads (onSettled), and this window follows it.
-        if (isApiError(error) && error.code === "conflict") setStep(0);
+        // The member changed meanwhile. The refusal carries them as they are now, also when the list
+        // no longer shows them: this step then shows their current roles beside the new ones, and the
+        // next Confirm is made on their current version.
+        const current = currentMemberOfConflict(error);
+        if (current !== null) onConflict(current);
       },
     );
   };
@@ -157,14 +161,19 @@ function ChangeRoleSteps({
   );
 }
 
-/** Open while `member` is set; `member` should be the list's current copy, so its version stays fresh. */
+/**
+ * Open while `member` is set; `member` should be the newest copy known (the list's, or the one a
+ * conflict told of through `onConflict`), so the change is made on its version.
+ */
 export function ChangeRoleModal({
   companyId,
   member,
+  onConflict,
   onClose,
 }: {
   companyId: string;
   member: Member | null;
+  onConflict: (current: Member) => void;
   onClose: () => void;
 }) {
   const changeRoles = useChangeMemberRoles(companyId);
@@ -193,6 +202,7 @@ export function ChangeRoleModal({
           companyId={companyId}
           member={member}
           changeRoles={changeRoles}
+          onConflict={onConflict}
           onDone={onClose}
         />
       )}

@@ -4,15 +4,18 @@ import { Alert, App, Button, Modal, Typography } from "antd";
 import { useState } from "react";
 import { useChangeMemberStatus } from "../../api/memberQueries";
 import type { Member } from "../../api/types";
-import { describeMemberChangeError } from "./describeMemberChangeError";
+import { currentMemberOfConflict, describeMemberChangeError } from "./describeMemberChangeError";
 
+/** Open while `member` is set; like the Change Role window, it acts on the newest copy it is given. */
 export function DeactivateMemberDialog({
   companyId,
   member,
+  onConflict,
   onClose,
 }: {
   companyId: string;
   member: Member | null;
+  onConflict: (current: Member) => void;
   onClose: () => void;
 }) {
   const { message } = App.useApp();
@@ -40,7 +43,11 @@ export function DeactivateMemberDialog({
         setFailure(null);
         onClose();
       },
-      (error: unknown) => setFailure(describeMemberChangeError(error)),
+      (error: unknown) => {
+        setFailure(describeMemberChangeError(error));
+        const current = currentMemberOfConflict(error);
+        if (current !== null) onConflict(current);
+      },
     );
   };
 

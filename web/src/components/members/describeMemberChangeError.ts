@@ -1,5 +1,7 @@
-// What a refused member change (roles, deactivation, reactivation) tells the user (SPEC rules 4-7).
+// What a refused member change (roles, deactivation, reactivation) tells the user (SPEC rules 4-7),
+// and the member as the server has it now when the refusal is a version conflict.
 import { isApiError } from "../../api/client";
+import type { Member } from "../../api/types";
 import { describeError } from "../errorMessages";
 
 export const STALE_MEMBER_MESSAGE = "Someone else changed this member; reload and try again.";
@@ -25,4 +27,17 @@ export function describeMemberChangeError(error: unknown): string {
     default:
       return describeError(error);
   }
+}
+
+/** The member as it is now, which a `conflict` refusal carries (`details.current`); else null. */
+export function currentMemberOfConflict(error: unknown): Member | null {
+  if (!isApiError(error) || error.code !== "conflict") return null;
+  const current = error.details.current;
+  const isMember =
+    typeof current === "object" &&
+    current !== null &&
+    typeof (current as Partial<Member>).id === "string" &&
+    typeof (current as Partial<Member>).version === "number" &&
+    Array.isArray((current as Partial<Member>).roles);
+  return isMember ? (current as Member) : null;
 }
