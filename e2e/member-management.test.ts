@@ -6,7 +6,7 @@
 // the Email Verification window when it opens (the session is verified for 10 minutes after), and
 // each test runs on its own too.
 import type { Page, Request } from "playwright-core";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { holdAnswers } from "./support/held-answers.js";
 import { logIn, passEmailVerification, passEmailVerificationIfAsked } from "./support/pages.js";
 import { usePortalAndBrowser } from "./support/portal.js";
@@ -62,6 +62,8 @@ describe("the user guide's member management, in Chromium", () => {
   }
 
   beforeAll(async () => {
+    // Most polls wait for the server and a re-render: on a slow machine that takes more than 1 s.
+    vi.setConfig({ expect: { poll: { timeout: 10_000 } } });
     page = await (await held.browser.newContext()).newPage();
     const admin = held.portal.credentials("admin");
     await logIn(page, held.portal.url, admin.email, admin.password);
