@@ -339,4 +339,24 @@ describe("the user guide's member management, in Chromium", () => {
     expect(roles).toContain("Finance");
     expect(roles).not.toContain("Developer");
   });
+
+  it("shows a member change in the Audit log at once, though the log was read a moment before", async () => {
+    await openMemberList();
+    const email = "developer@demo-merchant.example";
+    const newestEvent = page.locator(".ant-table-tbody tr.ant-table-row").first();
+    await memberRow(page, email).getByRole("button", { name: "Deactivate" }).click();
+    const dialog = page.getByRole("dialog", { name: "Deactivate member" });
+    await dialog.getByRole("button", { name: "Deactivate" }).click();
+    await verifyIfAsked(() => hasNotice(page, `${email} has been deactivated`));
+    await page.getByRole("menuitem", { name: "Audit log" }).click();
+    await expect.poll(() => newestEvent.textContent()).toContain("member.deactivated");
+
+    // Within the log's 10 seconds of freshness, the list's Reactivate must still show in it.
+    await page.getByRole("menuitem", { name: "Member list" }).click();
+    await memberRow(page, email).getByRole("button", { name: "Reactivate" }).click();
+    await notice(page, `${email} has been reactivated`);
+    await page.getByRole("menuitem", { name: "Audit log" }).click();
+    await expect.poll(() => newestEvent.textContent()).toContain("member.reactivated");
+    expect(await newestEvent.textContent()).toContain(email);
+  });
 });

@@ -7,6 +7,7 @@ import {
   useQuery,
   useQueryClient,
 } from "@tanstack/react-query";
+import { auditQueryKeys } from "./auditQueries";
 import { apiClient, apiPath } from "./client";
 import { type PageRequest, queryKeys, queryString } from "./queries";
 import type { Member, MemberFilters, MemberPage, MemberRolesChangeRequest } from "./types";
@@ -29,12 +30,16 @@ export function useMembers(companyId: string, filters: MemberFilters, page: Page
   });
 }
 
-/** After any change, or a refusal that says the list was stale: the list and the roles' member counts. */
+/**
+ * After any change, or a refusal that says the list was stale: the list, the roles' member counts,
+ * and the audit log, which has a new event either way (a change, or a recorded refusal).
+ */
 function useRefreshMembers(companyId: string) {
   const queryClient = useQueryClient();
   return () => {
     void queryClient.invalidateQueries({ queryKey: memberQueryKeys.members(companyId) });
     void queryClient.invalidateQueries({ queryKey: queryKeys.roles(companyId) });
+    void queryClient.invalidateQueries({ queryKey: auditQueryKeys.auditEvents(companyId) });
   };
 }
 
