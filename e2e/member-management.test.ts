@@ -1,7 +1,10 @@
 // Browser test that follows the user guide word for word: §2 invite a new member (with the Email
 // Verification window), the invitee accepts in a second browser and lands in the portal with the
 // right menu; §3 search by Member Email and by Member Role; §4 change a member's role;
-// §5 deactivate a member, and reactivate them. Each notice the guide promises is checked.
+// §5 deactivate a member, and reactivate them. Each notice the guide promises is checked. Then what
+// the guide leaves unsaid: with the server's answers held back, the windows stay open until their
+// notice and reactivations run side by side; a conflict shows the member as they are now; the
+// audit log follows the changes.
 // One admin session throughout: a code may be mailed to an account once a minute, so a test passes
 // the Email Verification window when it opens (the session is verified for 10 minutes after), and
 // each test runs on its own too.
@@ -39,7 +42,7 @@ function rolesOf(row: ReturnType<typeof memberRow>): Promise<string[]> {
   return row.locator("td").nth(2).locator(".ant-tag").allTextContents();
 }
 
-async function statusOf(row: ReturnType<typeof memberRow>): Promise<string | null> {
+function statusOf(row: ReturnType<typeof memberRow>): Promise<string | null> {
   return row.locator("td").nth(3).textContent();
 }
 
