@@ -1,7 +1,7 @@
 // CPU time per request of the server under test and of PostgreSQL, read from /proc around each
-// measured run. On this shared machine req/s moves with the host's speed from one minute to the
-// next; the CPU a request costs moves much less, so it shows where a scenario's time goes (the
-// server's JavaScript or the database) and how far it is from B1's. Linux only: null elsewhere.
+// measured run: where a scenario's time goes (the server's JavaScript or the database) and how far
+// it is from B1's in the same run. When this shared machine's host slows, a request takes more
+// CPU time as well, so it is no steadier than req/s. Linux only: null elsewhere.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 
