@@ -1,13 +1,14 @@
 // Logging in and out (rules 9, 10, 14, 16): one answer for every wrong email or password,
 // a per-email lock after 10 consecutive failures, growing per-IP delays, sessions rotated at login.
 import { createHash } from "node:crypto";
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import { type RequestMeta, recordAudit } from "../audit/writer.js";
 import type { Clock } from "../clock.js";
 import type { DB } from "../db/schema.js";
 import { AppError } from "../errors.js";
 import { canonicalizeEmail } from "../identity/email.js";
 import { enqueueMail } from "../mail/outbox.js";
+import { countActiveMemberships, shareLockAccount } from "../members/queries.js";
 import { loginLockedMail } from "../passwords/mails.js";
 import type { ThrottleStore } from "../ratelimit/throttle-store.js";
 import { verifyPassword } from "./passwords.js";
@@ -102,14 +103,8 @@ export async function login(
     // sessions: a deactivation that started first is seen here, one that starts later waits for
     // this login and ends the session it made. Counted before the lock, the two could cross and
     // leave a session behind.
-    await sql`SELECT 1 FROM accounts WHERE id = ${account.id} FOR SHARE`.execute(trx);
-    const active = await trx
-      .selectFrom("members")
-      .select((eb) => eb.fn.countAll<number>().as("count"))
-      .where("account_id", "=", account.id)
-      .where("status", "=", "active")
-      .executeTakeFirstOrThrow();
-    if (Number(active.count) === 0) return null;
+    await shareLockAccount(trx, account.id);
+    if ((await countActiveMemberships(trx, account.id)) === 0) return null;
 
     await trx.deleteFrom("login_throttle").where("email", "=", throttleEmail).execute();
     // Session fixation: whatever session the browser held before is gone after login.

@@ -375,6 +375,14 @@ export async function lockAccount(trx: Transaction<DB>, accountId: string): Prom
   await sql`SELECT 1 FROM accounts WHERE id = ${accountId} FOR NO KEY UPDATE`.execute(trx);
 }
 
+/**
+ * A share lock of the account, which conflicts with lockAccount's: a login counting the account's
+ * active memberships (rule 9) and a deactivation ending its sessions take turns.
+ */
+export async function shareLockAccount(trx: Transaction<DB>, accountId: string): Promise<void> {
+  await sql`SELECT 1 FROM accounts WHERE id = ${accountId} FOR SHARE`.execute(trx);
+}
+
 export async function countActiveMemberships(trx: Transaction<DB>, accountId: string): Promise<number> {
   const row = await trx
     .selectFrom("members")
