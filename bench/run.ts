@@ -1,6 +1,7 @@
 // `npm run bench [-- --check] [-- --quick] [-- --reseed]`: seeds (or reuses) the bench database,
 // starts the portal, the baselines and the better-auth peer as child processes, drives each with
-// autocannon and reports one table. --check exits non-zero when a target of issue #7 is missed.
+// autocannon and reports one table. --check exits non-zero when a target is missed: issue #7's,
+// and issue #5's search latency (S4c1).
 // `npm run bench -- --soak [--soak-minutes N]` runs only the soak of bench/soak.ts instead.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -193,12 +194,13 @@ async function main() {
       await run(portal, searchRequests(cid, sessions.admin)),
       "8 terms, rare to common",
     );
-    // Not a target: the same searches one at a time (-c 1), what a single admin typing waits for.
+    // Issue #5's target: the same searches one at a time (-c 1), what an admin typing waits for
+    // (S4 adds the wait behind 49 other requests on two shared cores: issue #7's throughput).
     record(
       "S4c1",
       "the same searches, one at a time (-c 1)",
       await run(portal, searchRequests(cid, sessions.admin), { ...PLAN, connections: 1 }),
-      "latency without queueing; not a target",
+      "a search's own latency, without queueing (issue #5)",
     );
     await elevateSession(DATABASE_URL, sessions.admin);
     const mixed = await run(portal, mixedRequests(pages, sessions.admin, fixtures));
@@ -313,6 +315,13 @@ async function main() {
       },
       { id: "S3", description: "p99 ≤ 20 ms", actual: p99("S3"), limit: 20, pass: p99("S3") <= 20 },
       { id: "S4", description: "p99 ≤ 20 ms", actual: p99("S4"), limit: 20, pass: p99("S4") <= 20 },
+      {
+        id: "S4c1",
+        description: "p99 < 20 ms (issue #5)",
+        actual: p99("S4c1"),
+        limit: 20,
+        pass: p99("S4c1") < 20,
+      },
       {
         id: "S5",
         description: "read req/s ≥ 0.8 × S3",
