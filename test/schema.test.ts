@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PERMISSION_KEYS } from "../server/access/permissions.js";
+import type { AuditAction } from "../server/audit/actions.js";
 import { recordAudit } from "../server/audit/writer.js";
 import { testDatabaseKinds } from "./support/databases.js";
 import { createHarness, type Harness } from "./support/harness.js";
@@ -195,7 +196,7 @@ describe.each(testDatabaseKinds)("database schema on %s", (kind) => {
 
   it("rule 11: refuses to update, delete or truncate audit events", async () => {
     await recordAudit(h.db, {
-      action: "test.event",
+      action: "test.event" as AuditAction,
       outcome: "success",
       meta: { ip: null, userAgent: null, requestId: null },
       at: h.clock.now(),
@@ -214,7 +215,7 @@ describe.each(testDatabaseKinds)("database schema on %s", (kind) => {
 
   it("rule 11: strips secrets from audit details before storing them", async () => {
     await recordAudit(h.db, {
-      action: "test.secret",
+      action: "test.secret" as AuditAction,
       outcome: "success",
       details: {
         password: "hunter2 hunter2",

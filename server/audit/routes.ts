@@ -7,6 +7,7 @@ import type { Clock } from "../clock.js";
 import type { Database } from "../db/connect.js";
 import { Collection, PageQuery } from "../http/pagination.js";
 import { CompanyParams, errorResponses, Uuid } from "../http/schemas.js";
+import { AUDIT_ACTION_FILTER_PATTERN } from "./actions.js";
 import { exportAuditEvents, listAuditPage } from "./service.js";
 
 const DateTime = Type.String({ format: "date-time", maxLength: 40 });
@@ -14,7 +15,7 @@ const Outcome = Type.Union([Type.Literal("success"), Type.Literal("denied"), Typ
 
 const AuditFilters = {
   // `member.deactivated` for one action, `member` for every member.* action.
-  action: Type.Optional(Type.String({ maxLength: 100, pattern: "^[a-z_]+(\\.[a-z_]+)?$" })),
+  action: Type.Optional(Type.String({ maxLength: 100, pattern: AUDIT_ACTION_FILTER_PATTERN })),
   // The acting account's id, or its email.
   actor: Type.Optional(
     Type.String({ minLength: 1, maxLength: 320, pattern: "^[^\\u0000-\\u001f\\u007f]*$" }),

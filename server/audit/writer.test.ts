@@ -3,6 +3,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDatabase, type TestDatabase, testDatabaseKinds } from "../../test/support/databases.js";
+import type { AuditAction } from "./actions.js";
 import { type AuditEvent, auditGroupWriter } from "./writer.js";
 
 const meta = { ip: "203.0.113.9", userAgent: "GroupTest/1.0", requestId: null };
@@ -56,11 +57,15 @@ describe.each(testDatabaseKinds)("rule 11: refusals recorded as group commits on
 
   it("keeps the good events of a group when one of them cannot be stored", async () => {
     const write = auditGroupWriter(database.db);
-    const bad: AuditEvent = { ...refusal(1), action: "probe.refused", companyId: "not-a-uuid" };
+    const bad: AuditEvent = {
+      ...refusal(1),
+      action: "probe.refused" as AuditAction,
+      companyId: "not-a-uuid",
+    };
     const results = await Promise.allSettled([
-      write({ ...refusal(2), action: "probe.kept" }),
+      write({ ...refusal(2), action: "probe.kept" as AuditAction }),
       write(bad),
-      write({ ...refusal(3), action: "probe.kept" }),
+      write({ ...refusal(3), action: "probe.kept" as AuditAction }),
     ]);
     expect(results.map((r) => (r.status === "rejected" ? String(r.reason) : r.status))).toEqual([
       "fulfilled",

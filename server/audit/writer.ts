@@ -2,6 +2,7 @@
 // inside the transaction of the change it records. Secrets are stripped before anything is stored.
 import { type Kysely, type QueryCreator, type RawBuilder, sql, type Transaction } from "kysely";
 import type { DB } from "../db/schema.js";
+import type { AuditAction } from "./actions.js";
 
 export type AuditOutcome = "success" | "denied" | "failure";
 
@@ -13,7 +14,7 @@ export type RequestMeta = {
 };
 
 export type AuditEvent = {
-  action: string;
+  action: AuditAction;
   outcome: AuditOutcome;
   companyId?: string | null;
   actor?: { accountId: string; email: string } | null;

@@ -2,6 +2,7 @@
 // a per-email lock after 10 consecutive failures, growing per-IP delays, sessions rotated at login.
 import { createHash } from "node:crypto";
 import type { Kysely } from "kysely";
+import type { AuditAction } from "../audit/actions.js";
 import { type RequestMeta, recordAudit } from "../audit/writer.js";
 import type { Clock } from "../clock.js";
 import type { DB } from "../db/schema.js";
@@ -162,7 +163,7 @@ export async function recordLoginFailure(
   ipKey: string | null,
   meta: RequestMeta,
   now: Date,
-  source: { failedAction?: string; actor?: { accountId: string; email: string } } = {},
+  source: { failedAction?: AuditAction; actor?: { accountId: string; email: string } } = {},
 ): Promise<void> {
   if (ipKey) await deps.throttle.hit(ipKey, now.getTime(), IP_WINDOW_MS);
   await deps.db.transaction().execute(async (trx) => {

@@ -2,6 +2,7 @@
 // Each use case is one transaction that checks the rules, changes the rows, queues the mail and writes the audit.
 import type { Kysely, Transaction } from "kysely";
 import { mayGrant, unionOfPermissions } from "../access/policy.js";
+import type { AuditAction } from "../audit/actions.js";
 import { type RequestMeta, recordAudit } from "../audit/writer.js";
 import type { AuthDeps } from "../auth/service.js";
 import { hashSecretToken, newSecretToken } from "../auth/tokens.js";
@@ -121,7 +122,12 @@ export async function expireOverdueInvitations(
 async function throwAfterAudit(
   db: Kysely<DB>,
   error: unknown,
-  event: { action: string; companyId: string; actor: InvitingMember | null; invitationId: string | null },
+  event: {
+    action: AuditAction;
+    companyId: string;
+    actor: InvitingMember | null;
+    invitationId: string | null;
+  },
   now: Date,
   meta: RequestMeta,
   extra: Record<string, unknown> = {},
@@ -164,7 +170,7 @@ export async function inviteMember(
   const now = clock.now();
   const canonical = canonicalizeEmail(input.email);
   const event = {
-    action: "invitation.create_refused",
+    action: "invitation.create_refused" as const,
     companyId: input.companyId,
     actor: input.actor,
     invitationId: null,
@@ -357,7 +363,7 @@ export async function resendInvitation(
   const { db, clock } = deps.auth;
   const now = clock.now();
   const event = {
-    action: "invitation.resend_refused",
+    action: "invitation.resend_refused" as const,
     companyId: input.companyId,
     actor: input.actor,
     invitationId: input.invitationId,
@@ -434,7 +440,7 @@ export async function revokeInvitation(
   const { db, clock } = deps.auth;
   const now = clock.now();
   const event = {
-    action: "invitation.revoke_refused",
+    action: "invitation.revoke_refused" as const,
     companyId: input.companyId,
     actor: input.actor,
     invitationId: input.invitationId,

@@ -5,6 +5,7 @@
 // is first tried in one statement that takes the same locks only for itself (changeRolesUnlocked).
 import type { Kysely, RawBuilder, Transaction } from "kysely";
 import { mayGrant } from "../access/policy.js";
+import type { AuditAction } from "../audit/actions.js";
 import { type AuditEvent, type RequestMeta, recordAudit } from "../audit/writer.js";
 import { deleteAccountSessions } from "../auth/sessions.js";
 import type { DB, MemberStatus } from "../db/schema.js";
@@ -200,7 +201,7 @@ const RECORDED_REFUSALS = new Set<ErrorCode>([
 
 function auditEvent(
   ctx: MemberContext,
-  action: string,
+  action: AuditAction,
   outcome: "success" | "denied",
   memberId: string,
   details: Record<string, unknown>,
@@ -220,7 +221,7 @@ function auditEvent(
 async function audit(
   ctx: MemberContext,
   db: Kysely<DB> | Transaction<DB>,
-  action: string,
+  action: AuditAction,
   outcome: "success" | "denied",
   memberId: string,
   details: Record<string, unknown>,
@@ -248,7 +249,7 @@ async function changeMember(
   memberId: string,
   spec: {
     permission: "members.edit_roles" | "members.deactivate";
-    refusedAction: string;
+    refusedAction: AuditAction;
     refusalFacts: Record<string, unknown>;
     version: number | undefined;
     /** Roles the change asks for, loaded with the rest of the state. */

@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { type Static, Type } from "@sinclair/typebox";
 import type { Kysely } from "kysely";
 import { callerOf } from "../access/guard.js";
+import type { AuditAction } from "../audit/actions.js";
 import { recordAudit } from "../audit/writer.js";
 import type { Clock } from "../clock.js";
 import type { Database } from "../db/connect.js";
@@ -188,7 +189,7 @@ function transactionFilter(
 async function recordExport(
   db: Kysely<DB>,
   request: Parameters<typeof callerOf>[0],
-  action: string,
+  action: AuditAction,
   companyId: string,
   filters: object,
   now: Date,

@@ -3,6 +3,7 @@
 // with a permission they do not hold; every change is audited with its before and after.
 import type { Kysely, Transaction } from "kysely";
 import { mayGrant } from "../access/policy.js";
+import type { AuditAction } from "../audit/actions.js";
 import { type RequestMeta, recordAudit } from "../audit/writer.js";
 import type { DB } from "../db/schema.js";
 import { AppError } from "../errors.js";
@@ -36,7 +37,7 @@ function isUniqueViolation(error: unknown): boolean {
 async function audit(
   ctx: Context,
   db: Kysely<DB> | Transaction<DB>,
-  action: string,
+  action: AuditAction,
   outcome: "success" | "denied",
   target: string | null,
   details: Record<string, unknown>,
@@ -55,7 +56,7 @@ async function audit(
 
 async function refuseBeyondOwn(
   ctx: Context,
-  action: string,
+  action: AuditAction,
   roleId: string | null,
   wanted: readonly string[],
 ) {

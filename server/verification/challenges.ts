@@ -2,6 +2,7 @@
 // limits, and judging a submitted code under row locks, with audit events and mail in one transaction.
 import { randomUUID } from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
+import type { AuditAction } from "../audit/actions.js";
 import { type RequestMeta, recordAudit } from "../audit/writer.js";
 import type { Clock } from "../clock.js";
 import type { DB, VerificationPurpose } from "../db/schema.js";
@@ -52,7 +53,7 @@ export type Challenge = NonNullable<Awaited<ReturnType<typeof findChallengeForUp
 // Audit actions per purpose. The success of an alternate-email challenge is the change it makes.
 const ACTIONS: Record<
   VerificationPurpose,
-  Record<"sent" | "refused" | "failed" | "locked" | "verified", string>
+  Record<"sent" | "refused" | "failed" | "locked" | "verified", AuditAction>
 > = {
   step_up: {
     sent: "step_up.code_sent",
@@ -233,7 +234,7 @@ export async function verifyChallenge<T>(deps: VerificationDeps, input: VerifyIn
   const { caller, purpose, now } = input;
   const audit = (
     trx: Trx,
-    action: string,
+    action: AuditAction,
     outcome: "success" | "denied" | "failure",
     details: Record<string, unknown>,
   ) =>
