@@ -353,6 +353,7 @@ describe("the user guide's member management, in Chromium", () => {
     await verifyIfAsked(() => hasNotice(page, `${email} has been deactivated`));
     await page.getByRole("menuitem", { name: "Audit log" }).click();
     await expect.poll(() => newestEvent.textContent()).toContain("member.deactivated");
+    expect(await newestEvent.textContent()).toContain("Member deactivated");
 
     // Within the log's 10 seconds of freshness, the list's Reactivate must still show in it.
     await page.getByRole("menuitem", { name: "Member list" }).click();

@@ -1,8 +1,10 @@
-// The audit log's table, newest first: time, action, outcome, actor, target, details as compact text
-// and IP; a row opens to show its full details, user agent and request id.
+// The audit log's table, newest first: time, action (its words and its name), outcome, actor,
+// target, details as compact text and IP; a row opens to show its full details, user agent and
+// request id.
 import { Descriptions, Table, type TableColumnsType, Tag, Typography } from "antd";
 import type { AuditEvent, AuditOutcome } from "../../api/types";
 import { formatDateTime } from "../formatDateTime";
+import { auditActionLabel } from "./auditActionLabels";
 import { describeAuditActor, describeAuditDetails, describeAuditTarget } from "./describeAuditEvent";
 
 const outcomeColors: Record<AuditOutcome, string> = { success: "green", denied: "orange", failure: "red" };
@@ -57,9 +59,13 @@ export function AuditEventTable({
       key: "action",
       title: "Action",
       render: (_, event) => (
-        <Typography.Text code style={{ whiteSpace: "nowrap" }}>
-          {event.action}
-        </Typography.Text>
+        <span style={{ whiteSpace: "nowrap" }}>
+          {auditActionLabel(event.action)}
+          <br />
+          <Typography.Text code type="secondary" style={{ fontSize: 12 }}>
+            {event.action}
+          </Typography.Text>
+        </span>
       ),
     },
     {

@@ -3,6 +3,7 @@
 import { AutoComplete, Button, DatePicker, Form, Input, Select } from "antd";
 import type { Dayjs } from "dayjs";
 import type { AuditFilters, AuditOutcome } from "../../api/types";
+import { auditActionLabel } from "./auditActionLabels";
 import { AUDIT_ACTION_CATEGORIES, AUDIT_ACTION_PATTERN, AUDIT_ACTIONS } from "./auditActions";
 
 const ALL = "all";
@@ -19,7 +20,13 @@ const actionOptions = [
     label: "Categories",
     options: AUDIT_ACTION_CATEGORIES.map((category) => ({ value: category, label: `${category} (all)` })),
   },
-  { label: "Actions", options: AUDIT_ACTIONS.map((action) => ({ value: action, label: action })) },
+  {
+    label: "Actions",
+    options: AUDIT_ACTIONS.map((action) => ({
+      value: action,
+      label: `${action}: ${auditActionLabel(action)}`,
+    })),
+  },
 ];
 
 function toFilters({ action, actor, outcome, dates }: FilterForm): AuditFilters {
