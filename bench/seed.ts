@@ -359,12 +359,14 @@ async function fill(client: pg.Client, passwordHash: string, log: (line: string)
      UNION ALL
      SELECT gen_random_uuid(), c.id, c.idx, 0, a.n, a.id, a.email
        FROM seed_companies c JOIN seed_accounts a ON a.n = 1 WHERE c.idx IN (2, 3);
-     INSERT INTO members (id, company_id, account_id, status, joined_at, last_active_at, deactivated_at, email)
+     INSERT INTO members (id, company_id, account_id, status, joined_at, deactivated_at, email)
      SELECT id, company_id, account_id,
             CASE WHEN pos > 20 AND n % 33 = 0 THEN 'deactivated' ELSE 'active' END,
-            now() - (n % 700) * interval '1 day', now() - (n % 90) * interval '1 day',
+            now() - (n % 700) * interval '1 day',
             CASE WHEN pos > 20 AND n % 33 = 0 THEN now() - interval '3 days' END, email
-       FROM seed_members;`,
+       FROM seed_members;
+     INSERT INTO member_activity (member_id, last_active_at)
+     SELECT id, now() - (n % 90) * interval '1 day' FROM seed_members;`,
   );
   await step(
     "member roles",

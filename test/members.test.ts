@@ -77,9 +77,12 @@ describe.each(testDatabaseKinds)("member list on %s", (kind) => {
     await h.elevate(cookie);
     const member = await h.member(co, ["finance"]);
     // Microseconds, an offset that is not UTC, and a last millisecond that must not round into a new year.
-    await sql`UPDATE members SET joined_at = '2026-03-04 07:06:07.891999+02',
-                                 last_active_at = '2025-12-31 23:59:59.9999+00'
-               WHERE id = ${member.memberId}`.execute(h.db);
+    await sql`UPDATE members SET joined_at = '2026-03-04 07:06:07.891999+02' WHERE id = ${member.memberId}`.execute(
+      h.db,
+    );
+    await sql`INSERT INTO member_activity (member_id, last_active_at)
+              VALUES (${member.memberId}, '2025-12-31 23:59:59.9999+00')
+              ON CONFLICT (member_id) DO UPDATE SET last_active_at = EXCLUDED.last_active_at`.execute(h.db);
     const times = { joinedAt: "2026-03-04T05:06:07.891Z", lastActiveAt: "2025-12-31T23:59:59.999Z" };
     const url = `/api/companies/${co.id}/members/${member.memberId}`;
     expect((await h.inject(cookie, { url })).json()).toMatchObject(times);
@@ -95,9 +98,38 @@ describe.each(testDatabaseKinds)("member list on %s", (kind) => {
     expect(deactivated.json()).toMatchObject({ ...times, status: "deactivated" });
     // A member who never came back answers null, not a time.
     const quiet = await h.member(co, ["operations"]);
-    await sql`UPDATE members SET last_active_at = NULL WHERE id = ${quiet.memberId}`.execute(h.db);
+    await sql`DELETE FROM member_activity WHERE member_id = ${quiet.memberId}`.execute(h.db);
     const plainList = (await list("?limit=100", cookie, co.id)).json().items as Item[];
     expect(plainList.find((item) => item.id === quiet.memberId)?.lastActiveAt).toBeNull();
+  });
+
+  it("records a member's activity without rewriting the member row that the list and search read", async () => {
+    const co = await h.company("Activity Co");
+    const member = await h.member(co, ["finance"]);
+    const cookie = await h.login(member.email);
+    const rowVersion = async () =>
+      (
+        await sql<{
+          xmin: string;
+        }>`SELECT xmin::text AS xmin FROM members WHERE id = ${member.memberId}`.execute(h.db)
+      ).rows[0]?.xmin;
+    const lastActiveAt = async () =>
+      (
+        await h.db
+          .selectFrom("member_activity")
+          .select("last_active_at")
+          .where("member_id", "=", member.memberId)
+          .executeTakeFirst()
+      )?.last_active_at;
+    const before = await rowVersion();
+    const section = `/api/companies/${co.id}/transactions?limit=1`;
+    for (let minute = 0; minute < 3; minute += 1) {
+      expect((await h.inject(cookie, { url: section })).statusCode).toBe(200);
+      expect(await lastActiveAt()).toEqual(h.clock.now());
+      h.clock.advance(61_000);
+    }
+    // Touched three times, a minute apart; the member row is the very row version it was.
+    expect(await rowVersion()).toBe(before);
   });
 
   /** Every item of a listing, following nextCursor page by page. */

@@ -94,12 +94,13 @@ export async function loadRequestContext(
     SELECT s.id AS session_id, s.account_id, a.email, a.name, a.alternate_email, s.created_at, s.last_seen_at,
            s.expires_at, s.step_up_until,
            ${options.withMemberships ? sql`${MEMBERSHIPS_OF_ACCOUNT} AS memberships,` : sql``}
-           m.id AS member_id, m.status AS member_status, m.last_active_at AS member_last_active_at,
+           m.id AS member_id, m.status AS member_status, ma.last_active_at AS member_last_active_at,
            ms.role_keys, ms.permissions
       FROM sessions s
       JOIN accounts a ON a.id = s.account_id
       LEFT JOIN members m ON m.account_id = s.account_id AND m.company_id = ${companyId}::uuid
       LEFT JOIN member_standing ms ON ms.member_id = m.id
+      LEFT JOIN member_activity ma ON ma.member_id = m.id
      WHERE s.token_hash = ${tokenHash}`.execute(db);
   const row = result.rows[0];
   if (!row) return null;
@@ -125,11 +126,16 @@ export async function loadRequestContext(
     row.member_status === "active" &&
     (!row.member_last_active_at || now.getTime() - row.member_last_active_at.getTime() > TOUCH_INTERVAL_MS)
   ) {
+    // Its own table (migration 014): the member row, which the list and search read, stays as it is.
     await db
-      .updateTable("members")
-      .set({ last_active_at: now })
-      .where("id", "=", row.member_id)
-      .where((eb) => eb.or([eb("last_active_at", "is", null), eb("last_active_at", "<", touchBefore)]))
+      .insertInto("member_activity")
+      .values({ member_id: row.member_id, last_active_at: now })
+      .onConflict((oc) =>
+        oc
+          .column("member_id")
+          .doUpdateSet({ last_active_at: now })
+          .where("member_activity.last_active_at", "<", touchBefore),
+      )
       .execute();
   }
 

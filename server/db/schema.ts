@@ -42,7 +42,6 @@ export type MembersTable = {
   status: Generated<MemberStatus>;
   joined_at: DefaultTimestamp;
   invited_by: string | null;
-  last_active_at: Timestamp | null;
   deactivated_at: Timestamp | null;
   version: Generated<number>;
   /** The account's canonical email, copied and kept in step by triggers (migration 006). */
@@ -78,6 +77,9 @@ export type RolePermissionsTable = { role_id: string; permission: string };
 export type MemberRolesTable = { company_id: string; member_id: string; role_id: string };
 
 /** Kept by the database's triggers (migration 009); the application only reads it. */
+/** When each member last used the portal, apart from the member row (migration 014). */
+export type MemberActivityTable = { member_id: string; last_active_at: Timestamp };
+
 export type MemberStandingTable = {
   member_id: string;
   role_ids: string[];
@@ -258,6 +260,7 @@ export type DB = {
   role_permissions: RolePermissionsTable;
   member_roles: MemberRolesTable;
   member_standing: MemberStandingTable;
+  member_activity: MemberActivityTable;
   member_counts: MemberCountsTable;
   member_role_counts: MemberRoleCountsTable;
   sessions: SessionsTable;

@@ -60,8 +60,11 @@ function matching(filter: MemberFilter): RawBuilder<unknown> {
 const ROLES_OF_MEMBER = sql`coalesce((
   SELECT ${ROLE_REFS_JSON} FROM member_roles mr JOIN roles r ON r.id = mr.role_id WHERE mr.member_id = p.id), '[]'::json)`;
 
+// When the member last used the portal, kept apart from the member row (migration 014).
+const LAST_ACTIVE_AT = sql`(SELECT ma.last_active_at FROM member_activity ma WHERE ma.member_id = m.id)`;
+
 const MEMBER_COLUMNS = sql`m.id, m.account_id, m.email, m.status, ${isoTime(sql`m.joined_at`)} AS joined_at,
-  ${isoTime(sql`m.last_active_at`)} AS last_active_at, m.version`;
+  ${isoTime(LAST_ACTIVE_AT)} AS last_active_at, m.version`;
 
 /** One page of members in email order (emails are unique per company, so the order is total). */
 export async function listMembers(
@@ -331,7 +334,7 @@ export async function writeMemberRoles(
       UPDATE members m SET version = m.version + 1
        WHERE m.company_id = ${companyId} AND m.id = ${memberId} ${unchanged}
       RETURNING m.id, m.account_id, m.email, m.status, ${isoTime(sql`m.joined_at`)} AS joined_at,
-                ${isoTime(sql`m.last_active_at`)} AS last_active_at, m.version),
+                ${isoTime(LAST_ACTIVE_AT)} AS last_active_at, m.version),
     removed AS (
       DELETE FROM member_roles
        WHERE member_id IN (SELECT id FROM changed) AND role_id NOT IN (${sql.join(roleIds)})),

@@ -7,7 +7,7 @@ import type { DB } from "../../../server/db/schema.js";
  * The columns that make up each table's state. Left out on purpose, because refusing a request
  * writes them: audit_events (refusals are recorded, append-only), login_throttle and
  * verification_throttle and a challenge's attempts/locked_at (counting failures is the protection),
- * the "last seen" touches (sessions.last_seen_at, members.last_active_at), and the lock notice mail
+ * the "last seen" touches (sessions.last_seen_at, member_activity), and the lock notice mail
  * (login_locked) that the tenth wrong password sends to an existing owner.
  */
 const TABLES: Record<string, string> = {
