@@ -1,6 +1,7 @@
 // Browser tests for the sections each role opens: every predefined role logs in and sees exactly
 // the menu entries its permissions open, and Finance downloads a transactions CSV whose rows are
-// the ones the API lists for the same filter.
+// the ones the API lists for the same filter, or, when the download is no longer allowed, gets a
+// message or the login page instead of a refusal saved as a file.
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { PredefinedRoleKey } from "../server/access/permissions.js";
@@ -25,6 +26,8 @@ const MENUS: Record<PredefinedRoleKey, string[]> = {
   developer: ["Home", "Developer Center"],
   data_analytics: ["Home", "Insights"],
 };
+
+const NOT_ALLOWED = "You can no longer download these records. Your roles in this company have changed.";
 
 describe("roles open their sections in Chromium", () => {
   const held = usePortalAndBrowser();
@@ -99,6 +102,60 @@ describe("roles open their sections in Chromium", () => {
     const rows = lines.slice(1).map((line) => line.split(","));
     expect(rows.map((r) => r[0])).toEqual(listed);
     expect(rows.every((r) => r[6] === "failed" && (r[7] ?? "").length > 0)).toBe(true);
+    await context.close();
+  });
+
+  it("Finance whose download was taken away after the page loaded gets a message, not a saved refusal", async () => {
+    const context = await held.browser.newContext({ acceptDownloads: true });
+    const page = await context.newPage();
+    const downloads: string[] = [];
+    page.on("download", (file) => downloads.push(file.suggestedFilename()));
+    await logIn(
+      page,
+      held.portal.url,
+      held.portal.credentials("finance").email,
+      held.portal.credentials("finance").password,
+    );
+    await page.getByRole("menuitem", { name: "Transactions" }).click();
+    const download = page.getByRole("link", { name: "Download" });
+    await download.waitFor();
+    // From now on /api/me says what the server would after an Admin took the permission away.
+    await page.route("**/api/me", async (route) => {
+      const response = await route.fetch();
+      const me = await response.json();
+      for (const membership of me.memberships) {
+        membership.permissions = membership.permissions.filter((p: string) => p !== "transactions.download");
+      }
+      await route.fulfill({ response, json: me });
+    });
+    await download.click();
+    await expect
+      .poll(() => page.getByText(NOT_ALLOWED).count(), { message: "the message" })
+      .toBeGreaterThan(0);
+    // The page now shows what the member may do: no Download; and no file was saved.
+    await expect.poll(() => download.count()).toBe(0);
+    expect(downloads).toEqual([]);
+    await context.close();
+  });
+
+  it("Finance whose session ended before Download lands on the login page, with no file saved", async () => {
+    const context = await held.browser.newContext({ acceptDownloads: true });
+    const page = await context.newPage();
+    const downloads: string[] = [];
+    page.on("download", (file) => downloads.push(file.suggestedFilename()));
+    await logIn(
+      page,
+      held.portal.url,
+      held.portal.credentials("finance").email,
+      held.portal.credentials("finance").password,
+    );
+    await page.getByRole("menuitem", { name: "Settlements" }).click();
+    const download = page.getByRole("link", { name: "Download" });
+    await download.waitFor();
+    await context.clearCookies();
+    await download.click();
+    await page.waitForURL(/\/login/);
+    expect(downloads).toEqual([]);
     await context.close();
   });
 

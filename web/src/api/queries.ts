@@ -1,6 +1,6 @@
 // TanStack Query hooks for the API calls of the portal shell, the profile, password reset and
 // email verification. Query keys live here so invalidation after a mutation names the same keys.
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiClient, apiPath } from "./client";
 import type {
   AlternateEmailConfirmation,
@@ -60,11 +60,14 @@ export interface PageRequest {
   limit: number;
 }
 
+/** `GET /api/me` as the cache holds it, for useMe and for reading it afresh (fetchQuery). */
+export const meQuery = queryOptions({
+  queryKey: queryKeys.me,
+  queryFn: ({ signal }) => apiClient.get<Me>(apiPath("me"), { signal }),
+});
+
 export function useMe() {
-  return useQuery({
-    queryKey: queryKeys.me,
-    queryFn: ({ signal }) => apiClient.get<Me>(apiPath("me"), { signal }),
-  });
+  return useQuery(meQuery);
 }
 
 export function useCompanyInfo(companyId: string) {

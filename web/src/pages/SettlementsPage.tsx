@@ -33,6 +33,7 @@ export function SettlementsPage() {
           <DownloadLink
             href={settlementsExportUrl(companyId, filters)}
             description="Download the settlement batches matching this filter as CSV"
+            permission="settlements.download"
           />
         )}
       </Flex>

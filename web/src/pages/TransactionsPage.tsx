@@ -33,6 +33,7 @@ export function TransactionsPage() {
           <DownloadLink
             href={transactionsExportUrl(companyId, filters)}
             description="Download the transactions matching these filters as CSV"
+            permission="transactions.download"
           />
         )}
       </Flex>
