@@ -105,20 +105,22 @@ describe("roles open their sections in Chromium", () => {
     await context.close();
   });
 
-  it("Finance whose download was taken away after the page loaded gets a message, not a saved refusal", async () => {
+  /** Finance on a section with its Download showing, and the names of the files the browser saves. */
+  async function financeWithDownload(section: "Transactions" | "Settlements") {
     const context = await held.browser.newContext({ acceptDownloads: true });
     const page = await context.newPage();
     const downloads: string[] = [];
     page.on("download", (file) => downloads.push(file.suggestedFilename()));
-    await logIn(
-      page,
-      held.portal.url,
-      held.portal.credentials("finance").email,
-      held.portal.credentials("finance").password,
-    );
-    await page.getByRole("menuitem", { name: "Transactions" }).click();
+    const { email, password } = held.portal.credentials("finance");
+    await logIn(page, held.portal.url, email, password);
+    await page.getByRole("menuitem", { name: section }).click();
     const download = page.getByRole("link", { name: "Download" });
     await download.waitFor();
+    return { context, page, download, downloads };
+  }
+
+  it("Finance whose download was taken away after the page loaded gets a message, not a saved refusal", async () => {
+    const { context, page, download, downloads } = await financeWithDownload("Transactions");
     // From now on /api/me says what the server would after an Admin took the permission away.
     await page.route("**/api/me", async (route) => {
       const response = await route.fetch();
@@ -139,19 +141,7 @@ describe("roles open their sections in Chromium", () => {
   });
 
   it("Finance whose session ended before Download lands on the login page, with no file saved", async () => {
-    const context = await held.browser.newContext({ acceptDownloads: true });
-    const page = await context.newPage();
-    const downloads: string[] = [];
-    page.on("download", (file) => downloads.push(file.suggestedFilename()));
-    await logIn(
-      page,
-      held.portal.url,
-      held.portal.credentials("finance").email,
-      held.portal.credentials("finance").password,
-    );
-    await page.getByRole("menuitem", { name: "Settlements" }).click();
-    const download = page.getByRole("link", { name: "Download" });
-    await download.waitFor();
+    const { context, page, download, downloads } = await financeWithDownload("Settlements");
     await context.clearCookies();
     await download.click();
     await page.waitForURL(/\/login/);
