@@ -1,5 +1,5 @@
 // The catalogue of audit actions (rule 11): every event the server records is named here, and the
-// writer takes no other name. The web's action filter mirrors this list (a test keeps them equal).
+// writer takes no other name. The web's audit log imports it for its action filter and its words.
 
 /** What an action's name starts with; the audit log's `action` filter accepts one to match all of it. */
 export const AUDIT_ACTION_CATEGORIES = [
