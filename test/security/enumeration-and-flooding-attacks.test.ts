@@ -47,7 +47,7 @@ function roundDeviations(groups: HttpResponse[][]): number[] {
   for (let round = 0; round < rounds; round += 1) {
     const times = groups.map((responses) => responses[round]!.ms);
     const mean = times.reduce((sum, ms) => sum + ms, 0) / times.length;
-    times.forEach((ms, group) => deviations[group]!.push(ms - mean));
+    for (const [group, ms] of times.entries()) deviations[group]!.push(ms - mean);
   }
   return deviations.map(median);
 }
