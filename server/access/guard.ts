@@ -96,12 +96,12 @@ export const guardPlugin = fp(async (app: FastifyInstance, options: GuardOptions
     if (!access) return;
     // Ids in the path in one spelling: PostgreSQL reads a UUID in any case, and a check that compares
     // them as text (rule 5: "is this member the caller?") must not be passed by upper-casing one.
-    const params = request.params as Record<string, unknown> | undefined;
-    for (const [name, value] of Object.entries(params ?? {})) {
-      if (typeof value === "string" && UUID.test(value) && params) params[name] = value.toLowerCase();
+    const params = (request.params ?? {}) as Record<string, unknown>;
+    for (const [name, value] of Object.entries(params)) {
+      if (typeof value === "string" && UUID.test(value)) params[name] = value.toLowerCase();
     }
     const token = request.cookies[options.cookieName];
-    const companyParam = params?.cid;
+    const companyParam = params.cid;
     const companyId = typeof companyParam === "string" && UUID.test(companyParam) ? companyParam : null;
 
     if (token && access.kind !== "public") {
