@@ -5,6 +5,9 @@
 import { pathToFileURL } from "node:url";
 import { buildServerIfStale, serverBundle } from "./build-server.mjs";
 import { buildWebIfStale } from "./build-web.mjs";
+import { assertSupportedNode } from "./supported-node.mjs";
+
+assertSupportedNode();
 
 try {
   buildWebIfStale();

@@ -5,6 +5,9 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import pg from "pg";
+import { assertSupportedNode } from "./supported-node.mjs";
+
+assertSupportedNode();
 
 const isCi = process.env.CI === "true";
 const extraArgs = process.argv.slice(2);
