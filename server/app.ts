@@ -27,6 +27,7 @@ import { errorsPlugin } from "./http/errors-plugin.js";
 import { healthRoutes } from "./http/health.js";
 import { loggerOptions } from "./http/logging.js";
 import { METRICS_PATH, metricsPlugin } from "./http/metrics.js";
+import { documentOperation, TAGS } from "./http/openapi.js";
 import { ErrorBody } from "./http/schemas.js";
 import { securityPlugin } from "./http/security-plugin.js";
 import { buildSharedSerializer } from "./http/serialization.js";
@@ -143,11 +144,28 @@ export async function buildApp(deps: AppDeps) {
   await app.register(swagger, {
     openapi: {
       openapi: "3.1.0",
-      info: { title: "Multi-operator portal API", version: "0.1.0" },
+      info: {
+        title: "Multi-operator portal API",
+        version: "0.1.0",
+        description:
+          'Member and role management of a payment merchant portal: members, roles, invitations, step-up verification, the audit log and the portal\'s sections. JSON under `/api`; errors are `{"error":{"code","message"}}`.',
+        contact: { name: "Portal operators", url: config.publicUrl },
+        license: { name: "Proprietary", identifier: "LicenseRef-Proprietary" },
+      },
+      servers: [{ url: config.publicUrl }],
+      tags: TAGS,
       components: {
-        securitySchemes: { session: { type: "apiKey", in: "cookie", name: cookieSettings.name } },
+        securitySchemes: {
+          session: {
+            type: "apiKey",
+            in: "cookie",
+            name: cookieSettings.name,
+            description: "The opaque session token set by logIn (HttpOnly, SameSite=Lax).",
+          },
+        },
       },
     },
+    transform: documentOperation,
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
   await app.register(swaggerUi, { routePrefix: "/api/docs" });

@@ -6,7 +6,7 @@ import { callerOf } from "../access/guard.js";
 import type { Clock } from "../clock.js";
 import type { Database } from "../db/connect.js";
 import { Collection, PageQuery } from "../http/pagination.js";
-import { CompanyParams, errorResponses, Uuid } from "../http/schemas.js";
+import { CompanyParams, CsvFile, errorResponses, Uuid } from "../http/schemas.js";
 import { AUDIT_ACTION_FILTER_PATTERN } from "./actions.js";
 import { exportAuditEvents, listAuditPage } from "./service.js";
 
@@ -77,7 +77,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ database: Database; clock:
         tags: ["audit"],
         params: CompanyParams,
         querystring: Type.Object(AuditFilters, { additionalProperties: false }),
-        response: { ...errorResponses(400, 401, 403, 404) },
+        response: { 200: CsvFile, ...errorResponses(400, 401, 403, 404) },
       },
     },
     async (request, reply) => {

@@ -1,4 +1,5 @@
 // Schemas shared by many routes: the error body, ids, and the reusable response pieces.
+import type { Readable } from "node:stream";
 import { type TSchema, Type } from "@sinclair/typebox";
 
 export const ErrorBody = Type.Object(
@@ -28,3 +29,9 @@ export const RoleRef = Type.Object({
   key: Type.Union([Type.String(), Type.Null()]),
   name: Type.String(),
 });
+
+/** A streamed CSV download's success answer, for the OpenAPI document (a stream is never serialized). */
+export const CsvFile = {
+  description: "A CSV file (RFC 4180), streamed",
+  content: { "text/csv": { schema: Type.Unsafe<Readable>({ type: "string" }) } },
+};

@@ -11,7 +11,7 @@ import type { Database } from "../db/connect.js";
 import type { DB } from "../db/schema.js";
 import { AppError } from "../errors.js";
 import { Collection, DEFAULT_LIMIT, decodeTimeIdCursor, PageQuery, pageOf } from "../http/pagination.js";
-import { CompanyParams, errorResponses, Uuid } from "../http/schemas.js";
+import { CompanyParams, CsvFile, errorResponses, Uuid } from "../http/schemas.js";
 import { csvRow, csvStream } from "./csv.js";
 import { PAYMENT_METHODS } from "./demo-data.js";
 import { formatMinor } from "./money.js";
@@ -253,7 +253,7 @@ export const portalRoutes: FastifyPluginAsyncTypebox<{ database: Database; clock
         tags: ["portal"],
         params: CompanyParams,
         querystring: TransactionExportQuery,
-        response: { ...errorResponses(400, 401, 403, 404) },
+        response: { 200: CsvFile, ...errorResponses(400, 401, 403, 404) },
       },
     },
     async (request, reply) => {
@@ -338,7 +338,7 @@ export const portalRoutes: FastifyPluginAsyncTypebox<{ database: Database; clock
           { status: Type.Optional(Type.Union([Type.Literal("pending"), Type.Literal("paid")])) },
           { additionalProperties: false },
         ),
-        response: { ...errorResponses(400, 401, 403, 404) },
+        response: { 200: CsvFile, ...errorResponses(400, 401, 403, 404) },
       },
     },
     async (request, reply) => {

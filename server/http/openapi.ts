@@ -1,0 +1,258 @@
+// The OpenAPI document's operation catalogue (SPEC §3): each route's stable operationId and its
+// description, and the document-wide parts (servers, tags, security schemes) client generators need.
+import type { FastifySchema, RouteOptions } from "fastify";
+import type { Access } from "../access/policy.js";
+
+type Operation = { operationId: string; description: string };
+
+/** Keyed by "METHOD /path" as Fastify registers the route (`:param`). */
+export const OPERATIONS: Record<string, Operation> = {
+  "POST /api/auth/login": {
+    operationId: "logIn",
+    description:
+      "Checks the email and password and sets the session cookie. Every wrong email or password gets the same `401 invalid_credentials`; repeated failures are throttled per IP and per device (`429 rate_limited` with `Retry-After`).",
+  },
+  "POST /api/auth/logout": {
+    operationId: "logOut",
+    description: "Ends the current session on the server and clears its cookie.",
+  },
+  "GET /api/me": {
+    operationId: "getMe",
+    description:
+      "The logged-in account (id, email, name, alternate email) and its memberships, each with its company, status, roles and the union of their permissions.",
+  },
+  "GET /api/me/sessions": {
+    operationId: "listOwnSessions",
+    description: "The caller's own live sessions with their device, IP address and last activity.",
+  },
+  "DELETE /api/me/sessions/:sessionId": {
+    operationId: "endOwnSession",
+    description: "Ends one of the caller's own sessions; another account's session id answers 404.",
+  },
+  "POST /api/auth/password-reset": {
+    operationId: "requestPasswordReset",
+    description:
+      "Mails a single-use reset link to the account this email belongs to. Always `202`, whether or not the account exists.",
+  },
+  "POST /api/auth/password-reset/confirm": {
+    operationId: "confirmPasswordReset",
+    description:
+      "Sets a new password with the token from a reset link. The token works once; every session of the account ends.",
+  },
+  "POST /api/me/password": {
+    operationId: "changeOwnPassword",
+    description:
+      "Changes the caller's password after checking the current one. The account's other sessions end and this one gets a new cookie.",
+  },
+  "GET /api/companies": {
+    operationId: "listOwnCompanies",
+    description:
+      "The companies the caller is an active member of, with the caller's roles and permissions in each.",
+  },
+  "GET /api/companies/:cid": {
+    operationId: "getCompany",
+    description: "The company's name, legal name, registration number, country and address.",
+  },
+  "GET /api/companies/:cid/account": {
+    operationId: "getMerchantAccount",
+    description:
+      "The company's merchant account: merchant id, status, settlement currency and contact email.",
+  },
+  "GET /api/companies/:cid/transactions": {
+    operationId: "listTransactions",
+    description:
+      "Transaction records, newest first, filtered by time range and status, one cursor page at a time.",
+  },
+  "GET /api/companies/:cid/transactions/export": {
+    operationId: "exportTransactions",
+    description:
+      "The filtered transaction records as a streamed CSV file; cells that a spreadsheet would read as a formula are escaped.",
+  },
+  "GET /api/companies/:cid/settlements": {
+    operationId: "listSettlements",
+    description:
+      "Settlement batches, newest first, filtered by time range and status, one cursor page at a time.",
+  },
+  "GET /api/companies/:cid/settlements/export": {
+    operationId: "exportSettlements",
+    description:
+      "The filtered settlement batches as a streamed CSV file; cells that a spreadsheet would read as a formula are escaped.",
+  },
+  "GET /api/companies/:cid/developer-center": {
+    operationId: "getDeveloperCenter",
+    description: "The company's client id, its API keys (masked) and its webhook endpoints.",
+  },
+  "GET /api/companies/:cid/insights": {
+    operationId: "getInsights",
+    description: "Payment success rate, performance per payment method, the error report and daily volume.",
+  },
+  "GET /api/companies/:cid/members": {
+    operationId: "listMembers",
+    description:
+      "The member list in email order: a case-insensitive email substring, a role (id or predefined key) and a status filter. Totals come from counters; a substring search counts up to 1,000 and then says `totalExact:false`.",
+  },
+  "GET /api/companies/:cid/members/:memberId": {
+    operationId: "getMember",
+    description: "One member of the company with their roles, status and version.",
+  },
+  "PUT /api/companies/:cid/members/:memberId/roles": {
+    operationId: "changeMemberRoles",
+    description:
+      "Replaces a member's roles. The company keeps an active Admin (`409 last_admin`), nobody changes their own roles (`403 self_modification`), and a caller without Admin grants only what they hold (`403 grant_exceeds_own`).",
+  },
+  "POST /api/companies/:cid/members/:memberId/deactivate": {
+    operationId: "deactivateMember",
+    description:
+      "Deactivates a member: their sessions lose access to the company on their next request. Never the last active Admin, never oneself.",
+  },
+  "POST /api/companies/:cid/members/:memberId/reactivate": {
+    operationId: "reactivateMember",
+    description: "Reactivates a deactivated member with the roles they held.",
+  },
+  "GET /api/companies/:cid/audit-events": {
+    operationId: "listAuditEvents",
+    description:
+      "The company's audit log, newest first, filtered by action, actor and time range. Events cannot be changed or deleted through any interface.",
+  },
+  "GET /api/companies/:cid/audit-events/export": {
+    operationId: "exportAuditEvents",
+    description: "The filtered audit log as a streamed CSV file, newest first; the export itself is audited.",
+  },
+  "GET /api/permissions": {
+    operationId: "listPermissions",
+    description: "The permission catalogue: every permission with its group, label and one-line description.",
+  },
+  "GET /api/companies/:cid/roles": {
+    operationId: "listRoles",
+    description:
+      "The company's predefined and custom roles with their permissions and how many members hold each.",
+  },
+  "POST /api/companies/:cid/roles": {
+    operationId: "createRole",
+    description:
+      "Creates a custom role. A name taken by another role of the company, or one that looks the same, gets `409 role_name_taken`; an unknown permission `400`.",
+  },
+  "PATCH /api/companies/:cid/roles/:roleId": {
+    operationId: "updateRole",
+    description:
+      "Changes a custom role's name, description or permissions; the change reaches every member holding it on their next request. Predefined roles: `409 predefined_role`.",
+  },
+  "DELETE /api/companies/:cid/roles/:roleId": {
+    operationId: "deleteRole",
+    description:
+      "Deletes a custom role that no member holds and no pending invitation offers (else `409 role_in_use`).",
+  },
+  "POST /api/companies/:cid/invitations": {
+    operationId: "inviteMember",
+    description:
+      "Invites a person by email with one or more roles and mails them a single-use link. The terms must be accepted; an active member, a deactivated member and a pending invitation each get their own `409`.",
+  },
+  "GET /api/companies/:cid/invitations": {
+    operationId: "listInvitations",
+    description: "The company's invitations, newest first, optionally of one status.",
+  },
+  "POST /api/companies/:cid/invitations/:invitationId/resend": {
+    operationId: "resendInvitation",
+    description: "Mails a new link for a pending invitation; the previous link stops working.",
+  },
+  "DELETE /api/companies/:cid/invitations/:invitationId": {
+    operationId: "revokeInvitation",
+    description: "Revokes a pending invitation; its link stops working.",
+  },
+  "GET /api/invitations/:token": {
+    operationId: "getInvitationByToken",
+    description:
+      "What an invitation link offers, for the accept page: company, email, roles, inviter and expiry. A used, revoked or expired link answers `410`.",
+  },
+  "POST /api/invitations/:token/accept": {
+    operationId: "acceptInvitation",
+    description:
+      "Accepts an invitation and logs the person in: a new person sets a name and password; an existing account must be logged in as, or give the password of, the invited email.",
+  },
+  "POST /api/verification/step-up": {
+    operationId: "startStepUp",
+    description:
+      "Starts an email verification for an elevation in one company: mails a 6-digit code to the account's alternate email (else its primary email). Answers where the code went (masked) and when a resend is possible.",
+  },
+  "POST /api/verification/step-up/:challengeId/verify": {
+    operationId: "verifyStepUp",
+    description:
+      "Checks a step-up code. The session is elevated for 10 minutes in the company where it was asked and gets a new token. At most 5 wrong tries per code.",
+  },
+  "POST /api/me/alternate-email": {
+    operationId: "startAlternateEmailChange",
+    description: "Mails a code to a new alternate email; the address is set once the code is confirmed.",
+  },
+  "POST /api/me/alternate-email/verify": {
+    operationId: "confirmAlternateEmailChange",
+    description:
+      "Confirms the code sent to the new alternate email and sets it as the account's alternate email.",
+  },
+  "GET /api/dev/outbox": {
+    operationId: "listDevelopmentOutbox",
+    description:
+      "The embedded development mailbox, newest first. Absent (404) in production, when an SMTP server is configured, and to peers that are not on loopback.",
+  },
+};
+
+export const TAGS = [
+  { name: "auth", description: "Logging in and out, and password resets." },
+  { name: "me", description: "The logged-in account: profile, password, alternate email and sessions." },
+  { name: "companies", description: "The caller's companies, company info and merchant account info." },
+  { name: "members", description: "The member list and member management." },
+  { name: "roles", description: "The permission catalogue, predefined roles and custom roles." },
+  { name: "invitations", description: "Inviting people and accepting invitations." },
+  { name: "verification", description: "Step-up email verification before sensitive changes." },
+  { name: "audit", description: "The company's audit log." },
+  {
+    name: "portal",
+    description: "The portal's sections: transactions, settlements, Developer Center and Insights.",
+  },
+  { name: "dev", description: "Development-only helpers, absent in production." },
+];
+
+/** "POST /api/companies/:cid/roles", the key of OPERATIONS. */
+export function operationKey(method: string, url: string): string {
+  return `${method.toUpperCase()} ${url}`;
+}
+
+/** Who may call an operation, in words, appended to its description so the two never disagree. */
+function accessSentence(access: Access | undefined, stepUp: boolean): string {
+  const who =
+    access?.kind === "public"
+      ? "Public: no session needed."
+      : access?.kind === "session"
+        ? "Needs a session."
+        : access?.kind === "member"
+          ? "Needs a session of an active member of the company."
+          : access?.kind === "permission"
+            ? `Needs the \`${access.permission}\` permission in the company.`
+            : "";
+  return stepUp
+    ? `${who} Needs a step-up verification in the last 10 minutes (\`403 step_up_required\`).`
+    : who;
+}
+
+/**
+ * @fastify/swagger's per-route transform: the catalogue's operationId and description, and the
+ * route's security requirement derived from its declared access (public routes state `[]`).
+ */
+export function documentOperation(input: { schema: FastifySchema; url: string; route: RouteOptions }): {
+  schema: FastifySchema;
+  url: string;
+} {
+  const { schema, route } = input;
+  const method = [route.method].flat()[0];
+  const operation = OPERATIONS[operationKey(String(method), route.url)];
+  const config = route.config as { access?: Access; stepUp?: boolean } | undefined;
+  if (!operation || schema.hide) return { schema, url: input.url };
+  return {
+    schema: {
+      ...schema,
+      operationId: operation.operationId,
+      description: `${operation.description}\n\n${accessSentence(config?.access, config?.stepUp === true)}`,
+      security: config?.access?.kind === "public" ? [] : [{ session: [] }],
+    } as FastifySchema,
+    url: input.url,
+  };
+}
