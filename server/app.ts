@@ -40,6 +40,7 @@ import { memberRoutes } from "./members/routes.js";
 import { passwordRoutes } from "./passwords/routes.js";
 import { PROJECT_ROOT } from "./paths.js";
 import { portalRoutes } from "./portal/routes.js";
+import { fallbackRateLimitStore, fallbackThrottleStore, RedisOutage } from "./ratelimit/redis-fallback.js";
 import { memoryThrottleStore, redisThrottleStore, type ThrottleStore } from "./ratelimit/throttle-store.js";
 import { roleRoutes } from "./roles/routes.js";
 import { verificationRoutes } from "./verification/routes.js";
@@ -79,7 +80,6 @@ export async function buildApp(deps: AppDeps) {
     idleMs: config.sessionIdleMinutes * 60_000,
     absoluteMs: config.sessionAbsoluteHours * 3_600_000,
   };
-  const throttle = deps.throttle ?? (deps.redis ? redisThrottleStore(deps.redis) : memoryThrottleStore());
   const cookieSettings = { name: sessionCookieName(config), secure: config.isProduction };
   let shuttingDown = false;
   // Refusals are recorded outside any transaction, many at once under attack: as group commits.
@@ -119,6 +119,13 @@ export async function buildApp(deps: AppDeps) {
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  const redisOutage = new RedisOutage(app.log);
+  const throttle =
+    deps.throttle ??
+    (deps.redis
+      ? fallbackThrottleStore(redisThrottleStore(deps.redis), memoryThrottleStore(), redisOutage)
+      : memoryThrottleStore());
+
   // JSON is the only body we accept; dropping the text/plain parser makes anything else a 415.
   app.removeContentTypeParser(["text/plain"]);
   app.addSchema(ErrorBody);
@@ -139,7 +146,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(errorsPlugin);
   // Before every route, so its latency hook sees them all; absent (404) unless configured.
   if (config.metricsEnabled) {
-    await app.register(metricsPlugin, { database, clock, token: config.metricsToken });
+    await app.register(metricsPlugin, { database, clock, token: config.metricsToken, redisOutage });
   }
   await app.register(swagger, {
     openapi: {
@@ -176,7 +183,8 @@ export async function buildApp(deps: AppDeps) {
   });
   await app.register(rateLimit, {
     global: false,
-    ...(deps.redis ? { redis: deps.redis, nameSpace: "portal:rl:" } : {}),
+    // Counted in Redis, shared by every instance; while Redis fails, in this instance's memory.
+    ...(deps.redis ? { store: fallbackRateLimitStore(deps.redis, "portal:rl:", redisOutage) } : {}),
     errorResponseBuilder: () => new AppError("rate_limited"),
     onExceeded: (request: FastifyRequest) => {
       // A flood's 429s are answered even when the database cannot take their records.
@@ -277,7 +285,11 @@ export async function buildApp(deps: AppDeps) {
 
   const auth: AuthDeps = { db: database.db, clock, throttle, sessionPolicy };
 
-  await app.register(healthRoutes, { database, isShuttingDown: () => shuttingDown });
+  await app.register(healthRoutes, {
+    database,
+    redis: deps.redis ?? null,
+    isShuttingDown: () => shuttingDown,
+  });
   await app.register(authRoutes, {
     database,
     auth,

@@ -11,6 +11,7 @@ import { seedDemoIfEmpty } from "./demo/seed.js";
 import { expireOverdueInvitations } from "./invitations/service.js";
 import { MailDispatcher } from "./mail/dispatcher.js";
 import { embeddedTransport, smtpTransport } from "./mail/transport.js";
+import { REDIS_CLIENT_OPTIONS } from "./ratelimit/redis-fallback.js";
 
 // V8 lets the old generation grow to about four times the live heap before a full collection. This
 // server's live heap is small (~35 MB) but some answers allocate fast (a CSV export of a million
@@ -35,12 +36,12 @@ async function main() {
   await migrate(database);
   // ioredis is loaded only when Redis is configured.
   const redis = config.redisUrl
-    ? new (await import("ioredis")).Redis(config.redisUrl, {
-        maxRetriesPerRequest: 2,
-        enableOfflineQueue: true,
-      })
+    ? new (await import("ioredis")).Redis(config.redisUrl, REDIS_CLIENT_OPTIONS)
     : null;
+  // Failures are logged by the limiters, once per outage (ioredis would emit one per reconnection).
   redis?.on("error", () => {});
+  // The first requests should find Redis connected, but a Redis that is down must not stop the start.
+  if (redis) await redisReadyOrTimeout(redis, 2_000);
 
   const app = await buildApp({ database, config, clock: systemClock, redis });
   const transport = config.smtpUrl ? smtpTransport(config.smtpUrl, config.mailFrom) : embeddedTransport();
@@ -98,6 +99,19 @@ async function main() {
   }, 5 * 60_000);
   sweep.unref();
   console.log(`Portal listening on ${address} (public URL ${config.publicUrl}, database ${database.kind})`);
+}
+
+async function redisReadyOrTimeout(redis: import("ioredis").Redis, timeoutMs: number): Promise<void> {
+  if (redis.status === "ready") return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(done, timeoutMs);
+    redis.once("ready", done);
+    function done() {
+      clearTimeout(timer);
+      redis.off("ready", done);
+      resolve();
+    }
+  });
 }
 
 main().catch((error) => {

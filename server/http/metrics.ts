@@ -1,5 +1,6 @@
 // Prometheus metrics at GET /metrics, written by hand in the text exposition format (0.0.4): request
-// latency by route and status class, login failures, and how far the mail outbox lags behind.
+// latency by route and status class, login failures, how far the mail outbox lags behind, and how
+// often the rate limits fell back to this instance's memory because Redis failed.
 // Registered only when METRICS_ENABLED=true; METRICS_TOKEN, when set, is required as a bearer token.
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance } from "fastify";
@@ -8,6 +9,7 @@ import { sql } from "kysely";
 import type { Clock } from "../clock.js";
 import type { Database } from "../db/connect.js";
 import { AppError } from "../errors.js";
+import type { RedisOutage } from "../ratelimit/redis-fallback.js";
 
 export const METRICS_PATH = "/metrics";
 
@@ -26,7 +28,12 @@ const LOGIN_FAILURE_REASONS: Record<number, string> = {
 
 type Histogram = { buckets: number[]; sum: number; count: number };
 
-export type MetricsOptions = { database: Database; clock: Clock; token: string | undefined };
+export type MetricsOptions = {
+  database: Database;
+  clock: Clock;
+  token: string | undefined;
+  redisOutage: RedisOutage;
+};
 
 /** A label value as Prometheus reads it: backslash, double quote and newline escaped. */
 export function labelValue(value: string): string {
@@ -127,13 +134,29 @@ export const metricsPlugin = fp(async (app: FastifyInstance, options: MetricsOpt
     return lines;
   }
 
+  function rateLimitFallbackLines(): string[] {
+    const lines = [
+      "# HELP portal_ratelimit_fallback_total Limit checks counted in this instance's memory because Redis failed, by limiter.",
+      "# TYPE portal_ratelimit_fallback_total counter",
+    ];
+    for (const [limiter, count] of options.redisOutage.fallbacks()) {
+      lines.push(`portal_ratelimit_fallback_total${labels({ limiter })} ${count}`);
+    }
+    return lines;
+  }
+
   app.get(METRICS_PATH, { schema: { hide: true } }, async (request, reply) => {
     if (options.token !== undefined && !hasToken(request.headers.authorization, options.token)) {
       throw new AppError("unauthenticated", "This endpoint needs the metrics bearer token.", undefined, {
         "www-authenticate": 'Bearer realm="metrics"',
       });
     }
-    const body = [...latencyLines(), ...loginLines(), ...(await outboxLines())].join("\n");
+    const body = [
+      ...latencyLines(),
+      ...loginLines(),
+      ...rateLimitFallbackLines(),
+      ...(await outboxLines()),
+    ].join("\n");
     return reply
       .header("cache-control", "no-store")
       .type("text/plain; version=0.0.4; charset=utf-8")
