@@ -75,7 +75,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
 
   const port = integer("PORT", 3000, 0, 65535);
-  const host = env.HOST || "0.0.0.0";
+  // Outside production the development mailbox (reset links, invitation tokens, codes) is served,
+  // so by default only this machine reaches the server; production listens on every interface.
+  const host = env.HOST || (isProduction ? "0.0.0.0" : "127.0.0.1");
   const databaseUrl = url("DATABASE_URL", ["postgres:", "postgresql:"]);
   const redisUrl = url("REDIS_URL", ["redis:", "rediss:"]);
   const smtpUrl = url("SMTP_URL", ["smtp:", "smtps:"]);

@@ -1,5 +1,6 @@
 // GET /api/dev/outbox: the embedded mailbox, newest first. Registered only outside production,
-// so in production the path does not exist (404).
+// so in production the path does not exist (404); elsewhere it exists for loopback peers only.
+import { BlockList, isIP } from "node:net";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import type { Database } from "../db/connect.js";
@@ -16,6 +17,16 @@ const OutboxItem = Type.Object({
   createdAt: Type.String({ format: "date-time" }),
 });
 
+// 127.0.0.0/8 and ::1; BlockList also matches the IPv4-mapped form (::ffff:127.0.0.1).
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet("127.0.0.0", 8, "ipv4");
+LOOPBACK.addAddress("::1", "ipv6");
+
+export function isLoopbackAddress(address: string | undefined): boolean {
+  const family = address ? isIP(address) : 0;
+  return family !== 0 && LOOPBACK.check(address as string, family === 4 ? "ipv4" : "ipv6");
+}
+
 export const devOutboxRoutes: FastifyPluginAsyncTypebox<{ database: Database }> = async (
   app,
   { database },
@@ -25,8 +36,14 @@ export const devOutboxRoutes: FastifyPluginAsyncTypebox<{ database: Database }> 
     {
       // Development only: the embedded mailbox stands in for a real inbox.
       config: { access: { kind: "public" } },
+      // The mailbox holds reset links and invitation tokens: another machine gets the 404 of an
+      // absent path, before its query is even read. The socket's peer, never request.ip, which
+      // X-Forwarded-For sets when TRUST_PROXY is on.
+      onRequest: async (request) => {
+        if (!isLoopbackAddress(request.raw.socket.remoteAddress)) throw new AppError("not_found");
+      },
       schema: {
-        summary: "Development mailbox (absent in production)",
+        summary: "Development mailbox (absent in production; answers loopback peers only)",
         tags: ["dev"],
         querystring: Type.Object(
           {

@@ -576,7 +576,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Development mailbox (absent in production)
+         * Development mailbox (absent in production; answers loopback peers only)
          * @description The embedded development mailbox, newest first. Absent (404) in production, when an SMTP server is configured, and to peers that are not on loopback.
          *
          *     Public: no session needed.
