@@ -43,7 +43,7 @@ function fallbackCounts(metrics: string): Record<string, number> {
   return counts;
 }
 
-describe.runIf(hasRedisServer()).each(testDatabaseKinds)(
+describe.each(testDatabaseKinds)(
   "Issue 17 item 4: Redis down means every login and reset answers 500 while /readyz says ready (%s)",
   (kind) => {
     let h: Harness;
@@ -172,38 +172,43 @@ describe.runIf(hasRedisServer()).each(testDatabaseKinds)(
       expect(everything).not.toContain(token);
     });
 
-    it("when Redis answers again the limits go back to it by themselves, and /readyz says ok", async () => {
-      await redisServer.start();
-      await waitFor(
-        "/readyz to say redis ok",
-        async () => {
-          const ready = await app.inject({ url: "/readyz" });
-          return ready.statusCode === 200 && ready.json().checks.redis === "ok";
-        },
-        15_000,
-      );
-      const before = fallbackCounts((await app.inject({ url: "/metrics" })).body);
+    it.runIf(hasRedisServer())(
+      "when Redis answers again the limits go back to it by themselves, and /readyz says ok",
+      async () => {
+        await redisServer.start();
+        await waitFor(
+          "/readyz to say redis ok",
+          async () => {
+            const ready = await app.inject({ url: "/readyz" });
+            return ready.statusCode === 200 && ready.json().checks.redis === "ok";
+          },
+          15_000,
+        );
+        const before = fallbackCounts((await app.inject({ url: "/metrics" })).body);
 
-      const address = "198.51.100.20";
-      const login = await post(
-        "/api/auth/login",
-        { email: "nobody@example.com", password: "wrong password" },
-        address,
-      );
-      expect(login.statusCode).toBe(401);
-      const reset = await post("/api/auth/password-reset", { email: "nobody@example.com" }, address);
-      expect(reset.statusCode).toBe(202);
+        const address = "198.51.100.20";
+        const login = await post(
+          "/api/auth/login",
+          { email: "nobody@example.com", password: "wrong password" },
+          address,
+        );
+        expect(login.statusCode).toBe(401);
+        const reset = await post("/api/auth/password-reset", { email: "nobody@example.com" }, address);
+        expect(reset.statusCode).toBe(202);
 
-      // Counted in Redis again: the plugin's counters and the per-IP throttle both hold the address.
-      const inspector = new Redis(redisServer.url);
-      try {
-        expect(await inspector.keys(`portal:rl:*${address}`)).toHaveLength(2);
-        expect(await inspector.keys(`portal:throttle:*${address}*`)).toHaveLength(1);
-      } finally {
-        inspector.disconnect();
-      }
-      expect(fallbackCounts((await app.inject({ url: "/metrics" })).body)).toEqual(before);
-      expect(log.lines.filter((line) => String(line.msg).startsWith("Redis answers again"))).toHaveLength(1);
-    });
+        // Counted in Redis again: the plugin's counters and the per-IP throttle both hold the address.
+        const inspector = new Redis(redisServer.url);
+        try {
+          expect(await inspector.keys(`portal:rl:*${address}`)).toHaveLength(2);
+          expect(await inspector.keys(`portal:throttle:*${address}*`)).toHaveLength(1);
+        } finally {
+          inspector.disconnect();
+        }
+        expect(fallbackCounts((await app.inject({ url: "/metrics" })).body)).toEqual(before);
+        expect(log.lines.filter((line) => String(line.msg).startsWith("Redis answers again"))).toHaveLength(
+          1,
+        );
+      },
+    );
   },
 );
