@@ -33,10 +33,6 @@ export class RedisOutage {
 
   constructor(private readonly log: Log) {}
 
-  get isOngoing(): boolean {
-    return this.#isOngoing;
-  }
-
   fallbacks(): ReadonlyMap<Limiter, number> {
     return this.#fallbacks;
   }
