@@ -5,6 +5,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import type { Database } from "../db/connect.js";
 import { AppError } from "../errors.js";
+import { errorResponses } from "../http/schemas.js";
 import { canonicalizeEmail } from "../identity/email.js";
 
 const OutboxItem = Type.Object({
@@ -52,7 +53,7 @@ export const devOutboxRoutes: FastifyPluginAsyncTypebox<{ database: Database }> 
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ items: Type.Array(OutboxItem) }) },
+        response: { 200: Type.Object({ items: Type.Array(OutboxItem) }), ...errorResponses(400, 404) },
       },
     },
     async (request) => {
