@@ -73,6 +73,10 @@ export function sessionCookieName(config: Config): string {
   return config.isProduction ? "__Host-portal_session" : "portal_session";
 }
 
+export function deviceCookieName(config: Config): string {
+  return config.isProduction ? "__Host-portal_device" : "portal_device";
+}
+
 export async function buildApp(deps: AppDeps) {
   const { database, config } = deps;
   const clock = deps.clock ?? systemClock;
@@ -81,6 +85,7 @@ export async function buildApp(deps: AppDeps) {
     absoluteMs: config.sessionAbsoluteHours * 3_600_000,
   };
   const cookieSettings = { name: sessionCookieName(config), secure: config.isProduction };
+  const deviceCookie = { name: deviceCookieName(config), secure: config.isProduction };
   let shuttingDown = false;
   // Refusals are recorded outside any transaction, many at once under attack: as group commits.
   const recordRefusal = auditGroupWriter(database.db);
@@ -292,14 +297,16 @@ export async function buildApp(deps: AppDeps) {
   });
   await app.register(authRoutes, {
     database,
-    auth,
+    auth: { ...auth, publicUrl: config.publicUrl },
     cookie: cookieSettings,
+    deviceCookie,
     loginRateLimit: { max: deps.limits?.loginPerMinute ?? 30, timeWindow: 60_000 },
   });
   await app.register(meRoutes, { database, clock, sessionPolicy });
   await app.register(passwordRoutes, {
     passwords: { auth, publicUrl: config.publicUrl },
     cookie: cookieSettings,
+    deviceCookie,
     resetRateLimit: { max: deps.limits?.passwordResetPerMinute ?? 10, timeWindow: 60_000 },
   });
   await app.register(companyRoutes, { database });
@@ -310,6 +317,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(invitationRoutes, {
     invitations: { auth, publicUrl: config.publicUrl, ttlHours: config.invitationTtlHours },
     cookie: cookieSettings,
+    deviceCookie,
     linkRateLimit: {
       max: deps.limits?.invitationLinkPerMinute ?? INVITATION_LINK_REQUESTS_PER_IP_PER_MINUTE,
       timeWindow: 60_000,

@@ -9,6 +9,7 @@ export const ERROR_CODES = {
   invalid_code: { status: 400, message: "The verification code is not correct." },
   current_password_incorrect: { status: 400, message: "The current password is not correct." },
   reset_token_invalid: { status: 400, message: "This reset link is invalid or has expired." },
+  unlock_link_invalid: { status: 400, message: "This unlock link is invalid, used or expired." },
   terms_not_accepted: { status: 400, message: "Accept the terms before sending the invitation." },
   unauthenticated: { status: 401, message: "You need to log in." },
   invalid_credentials: { status: 401, message: "Invalid email or password." },

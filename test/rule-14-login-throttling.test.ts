@@ -1,6 +1,7 @@
-// Rule 14 (login part): after 10 consecutive failures for one email, counted alike whether or not
-// an account exists, logins for it are refused with 429 for 30 minutes, never for ever; per IP,
-// failures past a free allowance bring growing delays. Passwords are stored as argon2id.
+// Rule 14 (login part): after 10 consecutive failures for one email from unknown devices, counted alike
+// whether or not an account exists, logins for it from unknown devices are refused with 429 for 30
+// minutes, never for ever; per IP, failures past a free allowance bring growing delays. Passwords are
+// stored as argon2id. Known devices count apart: rule-14-known-device-lockout.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IP_FREE_FAILURES, ipDelayMs } from "../server/auth/service.js";
 import { testDatabaseKinds } from "./support/databases.js";
@@ -16,7 +17,7 @@ describe("rule 14: per-IP login delays grow", () => {
   });
 });
 
-describe.each(testDatabaseKinds)("rule 14: login lockout per email on %s", (kind) => {
+describe.each(testDatabaseKinds)("rule 14: login lockout of an email's unknown devices on %s", (kind) => {
   let h: Harness;
   beforeAll(async () => {
     h = await createHarness(kind);
@@ -26,11 +27,11 @@ describe.each(testDatabaseKinds)("rule 14: login lockout per email on %s", (kind
   const attempt = (email: string, password: string, ip: string) =>
     h.app.inject({ method: "POST", url: "/api/auth/login", remoteAddress: ip, payload: { email, password } });
 
-  it("locks an existing account for 30 minutes after 10 failures, then lets it in again", async () => {
+  it("locks an existing account's unknown devices for 30 minutes after 10 failures, then lets them in again", async () => {
     const company = await h.company("Lockout Co");
     const email = company.admin.email;
     for (let i = 0; i < 10; i += 1) {
-      // A different IP each time, so only the per-email counter is at work.
+      // A different IP each time and no device cookie, so only the email's unknown-devices counter is at work.
       expect((await attempt(email, "wrong password!!", `198.51.100.${i}`)).statusCode).toBe(401);
     }
     const locked = await attempt(email, TEST_PASSWORD, "198.51.100.200");

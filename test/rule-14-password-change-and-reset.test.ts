@@ -317,7 +317,7 @@ describe.each(testDatabaseKinds)("rule 14: changing one's own password (%s)", (k
     expect(await h.login(known.email)).toBeDefined();
   });
 
-  it("counts wrong current passwords like failed logins: the tenth locks the account and mails its owner", async () => {
+  it("counts wrong current passwords like failed logins: the tenth locks that device's logins and mails the owner", async () => {
     const known = await h.member(company, ["operations"]);
     const cookie = await h.login(known.email);
     for (let i = 0; i < 10; i += 1) {

@@ -47,6 +47,8 @@ export const AUDIT_ACTIONS = [
   "auth.login_refused",
   "auth.login_locked",
   "auth.login_rate_limited",
+  "auth.login_unlocked",
+  "auth.unlock_link_failed",
   "auth.logout",
   "step_up.code_sent",
   "step_up.verified",

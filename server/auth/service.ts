@@ -1,22 +1,18 @@
-// Logging in and out (rules 9, 10, 14, 16): one answer for every wrong email or password,
-// a per-email lock after 10 consecutive failures, growing per-IP delays, sessions rotated at login.
+// Logging in and out (rules 9, 10, 14, 16): one answer for every wrong email or password, the
+// known-device lockout of lockout.ts, growing per-IP delays, sessions rotated at login.
 import { createHash } from "node:crypto";
 import type { Kysely } from "kysely";
-import type { AuditAction } from "../audit/actions.js";
 import { type RequestMeta, recordAudit } from "../audit/writer.js";
 import type { Clock } from "../clock.js";
 import type { DB } from "../db/schema.js";
 import { AppError } from "../errors.js";
 import { canonicalizeEmail } from "../identity/email.js";
-import { enqueueMail } from "../mail/outbox.js";
 import { countActiveMemberships, shareLockAccount } from "../members/queries.js";
-import { loginLockedMail } from "../passwords/mails.js";
 import type { ThrottleStore } from "../ratelimit/throttle-store.js";
+import { forgetLoginFailures, openLoginGate, recordLoginFailure, rememberDevice } from "./lockout.js";
 import { verifyPassword } from "./passwords.js";
 import { createSession, deleteSession, type SessionPolicy } from "./sessions.js";
 
-export const LOGIN_LOCK_AFTER_FAILURES = 10;
-export const LOGIN_LOCK_MS = 30 * 60_000;
 // Per IP: free tries, then a wait that doubles with each further failure, capped.
 export const IP_FREE_FAILURES = 10;
 export const IP_MAX_DELAY_MS = 15 * 60_000;
@@ -29,9 +25,27 @@ export type AuthDeps = {
   sessionPolicy: SessionPolicy;
 };
 
+/** Logging in may mail an unlock link, built from PUBLIC_URL (never the request's Host). */
+export type LoginDeps = AuthDeps & { publicUrl: string };
+
 export function ipDelayMs(failures: number): number {
   if (failures < IP_FREE_FAILURES) return 0;
   return Math.min(1000 * 2 ** (failures - IP_FREE_FAILURES), IP_MAX_DELAY_MS);
+}
+
+export function loginIpKey(meta: RequestMeta): string {
+  return `login-ip:${meta.ip ?? "unknown"}`;
+}
+
+/** How long this IP must still wait before its next password check (0: none). */
+export async function ipWaitMs(deps: AuthDeps, meta: RequestMeta, now: Date): Promise<number> {
+  const state = await deps.throttle.get(loginIpKey(meta), now.getTime());
+  return state ? state.lastAt + ipDelayMs(state.count) - now.getTime() : 0;
+}
+
+/** One more wrong password from this IP, whatever the email: it feeds the growing delays. */
+export async function countIpFailure(deps: AuthDeps, meta: RequestMeta, now: Date): Promise<void> {
+  await deps.throttle.hit(loginIpKey(meta), now.getTime(), IP_WINDOW_MS);
 }
 
 export function rateLimited(retryAfterMs: number): AppError {
@@ -45,9 +59,16 @@ export function rateLimited(retryAfterMs: number): AppError {
 }
 
 export async function login(
-  deps: AuthDeps,
-  input: { email: string; password: string; previousSessionId: string | null; meta: RequestMeta },
-): Promise<{ token: string; accountId: string; expiresAt: Date }> {
+  deps: LoginDeps,
+  input: {
+    email: string;
+    password: string;
+    previousSessionId: string | null;
+    /** The tokens of the request's known-device cookie. */
+    deviceTokens: readonly string[];
+    meta: RequestMeta;
+  },
+): Promise<{ token: string; accountId: string; expiresAt: Date; deviceTokens: string[] }> {
   const now = deps.clock.now();
   const canonical = canonicalizeEmail(input.email);
   // Unparseable addresses are throttled under a digest of what was typed, so they cost the same and
@@ -55,33 +76,32 @@ export async function login(
   const throttleEmail = canonical.ok
     ? canonical.email
     : `invalid:${createHash("sha256").update(input.email.trim().toLowerCase(), "utf8").digest("hex")}`;
-  const ipKey = `login-ip:${input.meta.ip ?? "unknown"}`;
 
-  const ipState = await deps.throttle.get(ipKey, now.getTime());
-  if (ipState) {
-    const wait = ipState.lastAt + ipDelayMs(ipState.count) - now.getTime();
-    if (wait > 0) {
-      await recordAudit(deps.db, {
-        action: "auth.login_rate_limited",
-        outcome: "denied",
-        details: { email: throttleEmail, scope: "ip" },
-        meta: input.meta,
-        at: now,
-      });
-      throw rateLimited(wait);
-    }
-  }
-
-  const lockedUntil = await findLoginLock(deps.db, throttleEmail, now);
-  if (lockedUntil) {
+  const ipWait = await ipWaitMs(deps, input.meta, now);
+  if (ipWait > 0) {
     await recordAudit(deps.db, {
       action: "auth.login_rate_limited",
       outcome: "denied",
-      details: { email: throttleEmail, scope: "email" },
+      details: { email: throttleEmail, scope: "ip" },
       meta: input.meta,
       at: now,
     });
-    throw rateLimited(lockedUntil.getTime() - now.getTime());
+    throw rateLimited(ipWait);
+  }
+
+  const gate = await openLoginGate(deps.db, { email: throttleEmail, deviceTokens: input.deviceTokens, now });
+  if (gate.lockedUntil) {
+    await recordAudit(deps.db, {
+      action: "auth.login_rate_limited",
+      outcome: "denied",
+      details: {
+        email: throttleEmail,
+        scope: gate.counter.kind === "known_device" ? "known_device" : "unknown_devices",
+      },
+      meta: input.meta,
+      at: now,
+    });
+    throw rateLimited(gate.lockedUntil.getTime() - now.getTime());
   }
 
   const account = canonical.ok
@@ -94,7 +114,15 @@ export async function login(
   const passwordMatches = await verifyPassword(account?.password_hash ?? null, input.password);
 
   if (!account || !passwordMatches) {
-    await recordLoginFailure(deps, throttleEmail, account?.id ?? null, ipKey, input.meta, now);
+    await countIpFailure(deps, input.meta, now);
+    await recordLoginFailure(deps, {
+      publicUrl: deps.publicUrl,
+      counter: gate.counter,
+      email: throttleEmail,
+      accountId: account?.id ?? null,
+      meta: input.meta,
+      now,
+    });
     throw new AppError("invalid_credentials");
   }
 
@@ -107,7 +135,12 @@ export async function login(
     await shareLockAccount(trx, account.id);
     if ((await countActiveMemberships(trx, account.id)) === 0) return null;
 
-    await trx.deleteFrom("login_throttle").where("email", "=", throttleEmail).execute();
+    await forgetLoginFailures(trx, gate.counter);
+    const deviceTokens = await rememberDevice(trx, {
+      accountId: account.id,
+      deviceTokens: input.deviceTokens,
+      now,
+    });
     // Session fixation: whatever session the browser held before is gone after login.
     if (input.previousSessionId) await deleteSession(trx, input.previousSessionId);
     const created = await createSession(trx, {
@@ -122,10 +155,11 @@ export async function login(
       outcome: "success",
       actor: { accountId: account.id, email: account.email },
       target: { type: "account", id: account.id },
+      details: { device: gate.counter.kind === "known_device" ? "known" : "unknown" },
       meta: input.meta,
       at: now,
     });
-    return { token: created.token, accountId: account.id, expiresAt: created.expiresAt };
+    return { token: created.token, accountId: account.id, expiresAt: created.expiresAt, deviceTokens };
   });
   if (!session) {
     await recordAudit(deps.db, {
@@ -139,73 +173,6 @@ export async function login(
     throw new AppError("account_deactivated");
   }
   return session;
-}
-
-/** Until when logins for this canonical email are refused, or null when they are not. */
-export async function findLoginLock(db: Kysely<DB>, email: string, now: Date): Promise<Date | null> {
-  const lock = await db
-    .selectFrom("login_throttle")
-    .select(["locked_until"])
-    .where("email", "=", email)
-    .executeTakeFirst();
-  return lock?.locked_until && lock.locked_until.getTime() > now.getTime() ? lock.locked_until : null;
-}
-
-/**
- * Counts one wrong password for an email (and its IP). Also used by the password change, whose
- * wrong "current password" is a guess like any other; it then names its own audit action and actor,
- * and passes no IP key: a session holder can only guess their own password, which the email lock caps.
- */
-export async function recordLoginFailure(
-  deps: AuthDeps,
-  email: string,
-  accountId: string | null,
-  ipKey: string | null,
-  meta: RequestMeta,
-  now: Date,
-  source: { failedAction?: AuditAction; actor?: { accountId: string; email: string } } = {},
-): Promise<void> {
-  if (ipKey) await deps.throttle.hit(ipKey, now.getTime(), IP_WINDOW_MS);
-  await deps.db.transaction().execute(async (trx) => {
-    const row = await trx
-      .insertInto("login_throttle")
-      .values({ email, consecutive_failures: 1, updated_at: now })
-      .onConflict((conflict) =>
-        conflict.column("email").doUpdateSet((eb) => ({
-          consecutive_failures: eb("login_throttle.consecutive_failures", "+", 1),
-          updated_at: now,
-        })),
-      )
-      .returning(["consecutive_failures"])
-      .executeTakeFirstOrThrow();
-    const locked = row.consecutive_failures >= LOGIN_LOCK_AFTER_FAILURES;
-    if (locked) {
-      // The counter restarts with the lock, so the lock is temporary, never permanent.
-      await trx
-        .updateTable("login_throttle")
-        .set({ consecutive_failures: 0, locked_until: new Date(now.getTime() + LOGIN_LOCK_MS) })
-        .where("email", "=", email)
-        .execute();
-    }
-    await recordAudit(trx, {
-      action: locked ? "auth.login_locked" : (source.failedAction ?? "auth.login_failed"),
-      outcome: "failure",
-      actor: source.actor ?? null,
-      details: { email, accountExists: accountId !== null, consecutiveFailures: row.consecutive_failures },
-      target: accountId ? { type: "account", id: accountId } : null,
-      meta,
-      at: now,
-    });
-    // Rule 14: an existing owner learns of the lock. `email` is the canonical address the account was
-    // found by, i.e. its stored one; an email without an account gets no mail, so the lock reveals nothing.
-    if (locked && accountId !== null) {
-      await enqueueMail(
-        trx,
-        { kind: "login_locked", to: email, mail: loginLockedMail(LOGIN_LOCK_MS), isSensitive: false },
-        now,
-      );
-    }
-  });
 }
 
 export async function logout(

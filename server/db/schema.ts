@@ -99,11 +99,33 @@ export type SessionsTable = {
   step_up_until: Timestamp | null;
 };
 
+/** Failures of all unknown devices of one canonical email (rule 14); known devices count on their own row. */
 export type LoginThrottleTable = {
   email: string;
   consecutive_failures: number;
   locked_until: Timestamp | null;
   updated_at: Timestamp;
+};
+
+export type KnownDevicesTable = {
+  id: Generated<string>;
+  account_id: string;
+  token_hash: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  last_login_at: Timestamp | null;
+  is_unlock_pass: Generated<boolean>;
+  consecutive_failures: Generated<number>;
+  locked_until: Timestamp | null;
+};
+
+export type LoginUnlockLinksTable = {
+  id: Generated<string>;
+  account_id: string;
+  token_hash: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
 };
 
 export type AuditEventsTable = {
@@ -265,6 +287,8 @@ export type DB = {
   member_role_counts: MemberRoleCountsTable;
   sessions: SessionsTable;
   login_throttle: LoginThrottleTable;
+  known_devices: KnownDevicesTable;
+  login_unlock_links: LoginUnlockLinksTable;
   audit_events: AuditEventsTable;
   mail_outbox: MailOutboxTable;
   settlement_batches: SettlementBatchesTable;

@@ -2,12 +2,14 @@
 // so the URL of such a page never travels to another site; everything else keeps helmet's `same-origin`.
 // The security plugin sets it when a request arrives, so errors and the SPA fallback carry it too.
 /**
- * Path prefixes that get no-referrer: the reset and invitation pages (token in their fragment), the
- * reset API, and the invitation API (the public link endpoints carry the token in their path).
+ * Path prefixes that get no-referrer: the reset, unlock and invitation pages (token in their fragment),
+ * the reset and unlock APIs, and the invitation API (the public link endpoints carry the token in their path).
  */
 export const NO_REFERRER_PATH_PREFIXES = [
   "/reset-password",
   "/api/auth/password-reset",
+  "/unlock-login",
+  "/api/auth/login-unlock",
   "/invitations",
   "/api/invitations",
 ];

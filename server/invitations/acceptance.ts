@@ -4,8 +4,15 @@ import type { Kysely, Transaction } from "kysely";
 import { mayGrant, unionOfPermissions } from "../access/policy.js";
 import { type RequestMeta, recordAudit } from "../audit/writer.js";
 import { createAccount } from "../auth/accounts.js";
+import {
+  type FailureCounter,
+  forgetLoginFailures,
+  openLoginGate,
+  recordLoginFailure,
+  rememberDevice,
+} from "../auth/lockout.js";
 import { verifyPassword } from "../auth/passwords.js";
-import { findLoginLock, ipDelayMs, rateLimited, recordLoginFailure } from "../auth/service.js";
+import { countIpFailure, ipWaitMs, rateLimited } from "../auth/service.js";
 import { createSession, deleteSession } from "../auth/sessions.js";
 import { hashSecretToken, looksLikeSecretToken } from "../auth/tokens.js";
 import { addMember } from "../companies/service.js";
@@ -146,10 +153,21 @@ export async function viewInvitation(deps: InvitationDeps, input: { token: unkno
 
 export type AcceptingCaller = { accountId: string; email: string; sessionId: string } | null;
 
-type Accepted = { accountId: string; companyId: string; session: { token: string; expiresAt: Date } };
+type Accepted = {
+  accountId: string;
+  companyId: string;
+  session: { token: string; expiresAt: Date };
+  /** The known-device cookie's tokens: accepting logs in, so the browser becomes a known device. */
+  deviceTokens: string[];
+};
 
-/** Who accepts: the caller's own account, the invited email's account, or a person to create. */
-type Acceptor = { kind: "existing"; accountId: string } | { kind: "new"; name: string; password: string };
+/**
+ * Who accepts: the caller's own account, the invited email's account (proven by its password, which
+ * ends the run of failures on `provenOn`), or a person to create.
+ */
+type Acceptor =
+  | { kind: "existing"; accountId: string; provenOn: FailureCounter | null }
+  | { kind: "new"; name: string; password: string };
 
 /**
  * Decides who accepts, before anything changes (SECURITY 30, 31). The invited email's own logged-in
@@ -164,11 +182,12 @@ async function resolveAcceptor(
     name: string | undefined;
     password: string | undefined;
     caller: AcceptingCaller;
+    deviceTokens: readonly string[];
     meta: RequestMeta;
   },
   now: Date,
 ): Promise<Acceptor> {
-  const { db, throttle } = deps.auth;
+  const { db } = deps.auth;
   const isOtherAccount = input.caller !== null && input.caller.email !== row.email;
   if (input.password === undefined) {
     if (input.name !== undefined) {
@@ -178,23 +197,28 @@ async function resolveAcceptor(
     }
     if (!input.caller) throw new AppError("unauthenticated", "Log in as the invited email to accept.");
     if (isOtherAccount) throw new AppError("email_mismatch");
-    return { kind: "existing", accountId: input.caller.accountId };
+    return { kind: "existing", accountId: input.caller.accountId, provenOn: null };
   }
   const existing = await findAccountByEmail(db, row.email);
   if (existing) {
-    const ipKey = `login-ip:${input.meta.ip ?? "unknown"}`;
-    const ipState = await throttle.get(ipKey, now.getTime());
-    const ipWait = ipState ? ipState.lastAt + ipDelayMs(ipState.count) - now.getTime() : 0;
+    const ipWait = await ipWaitMs(deps.auth, input.meta, now);
     if (ipWait > 0) throw rateLimited(ipWait);
-    const lockedUntil = await findLoginLock(db, existing.email, now);
-    if (lockedUntil) throw rateLimited(lockedUntil.getTime() - now.getTime());
+    const gate = await openLoginGate(db, { email: existing.email, deviceTokens: input.deviceTokens, now });
+    if (gate.lockedUntil) throw rateLimited(gate.lockedUntil.getTime() - now.getTime());
     if (!(await verifyPassword(existing.password_hash, input.password))) {
-      await recordLoginFailure(deps.auth, existing.email, existing.id, ipKey, input.meta, now, {
+      await countIpFailure(deps.auth, input.meta, now);
+      await recordLoginFailure(deps.auth, {
+        publicUrl: deps.publicUrl,
+        counter: gate.counter,
+        email: existing.email,
+        accountId: existing.id,
+        meta: input.meta,
+        now,
         failedAction: "invitation.accept_failed",
       });
       throw new AppError("invalid_credentials");
     }
-    return { kind: "existing", accountId: existing.id };
+    return { kind: "existing", accountId: existing.id, provenOn: gate.counter };
   }
   // Someone logged in as another account does not create the invited one on the side.
   if (isOtherAccount) throw new AppError("email_mismatch");
@@ -217,6 +241,8 @@ export async function acceptInvitation(
     name: string | undefined;
     password: string | undefined;
     caller: AcceptingCaller;
+    /** The tokens of the request's known-device cookie. */
+    deviceTokens: readonly string[];
     meta: RequestMeta;
   },
 ): Promise<Accepted> {
@@ -283,6 +309,9 @@ export async function acceptInvitation(
         invitedBy: row.invited_by,
         now,
       });
+      if (acceptor.kind === "existing" && acceptor.provenOn)
+        await forgetLoginFailures(trx, acceptor.provenOn);
+      const deviceTokens = await rememberDevice(trx, { accountId, deviceTokens: input.deviceTokens, now });
       // Joining is a privilege change: whatever session the browser held is replaced (SECURITY 12).
       if (input.caller) await deleteSession(trx, input.caller.sessionId);
       const session = await createSession(trx, {
@@ -314,6 +343,7 @@ export async function acceptInvitation(
           accountId,
           companyId: row.company_id,
           session: { token: session.token, expiresAt: session.expiresAt },
+          deviceTokens,
         },
       };
     });

@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import type { FastifyRequest } from "fastify";
 import { callerOf } from "../access/guard.js";
+import { type DeviceCookie, deviceTokensOf, setDeviceCookie } from "../auth/device-cookie.js";
 import { type SessionCookie, setSessionCookie } from "../auth/routes.js";
 import { AppError } from "../errors.js";
 import { Collection, PageQuery } from "../http/pagination.js";
@@ -117,8 +118,9 @@ function invitingMember(request: FastifyRequest): InvitingMember {
 export const invitationRoutes: FastifyPluginAsyncTypebox<{
   invitations: InvitationDeps;
   cookie: SessionCookie;
+  deviceCookie: DeviceCookie;
   linkRateLimit: { max: number; timeWindow: number };
-}> = async (app, { invitations, cookie, linkRateLimit }) => {
+}> = async (app, { invitations, cookie, deviceCookie, linkRateLimit }) => {
   app.addSchema(Invitation);
   const { db } = invitations.auth;
 
@@ -259,9 +261,11 @@ export const invitationRoutes: FastifyPluginAsyncTypebox<{
         name: request.body.name,
         password: request.body.password,
         caller: auth ? { accountId: auth.accountId, email: auth.email, sessionId: auth.sessionId } : null,
+        deviceTokens: deviceTokensOf(request, deviceCookie),
         meta: request.meta,
       });
       setSessionCookie(reply, cookie, accepted.session.token, accepted.session.expiresAt);
+      setDeviceCookie(reply, deviceCookie, accepted.deviceTokens);
       return { companyId: accepted.companyId, me: await buildMeBody(db, accepted.accountId) };
     },
   );

@@ -113,8 +113,3 @@ export async function setPasswordHash(
   const result = await query.executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
-
-/** Forgets the consecutive login failures (and any lock) of an email. */
-export async function clearLoginThrottle(db: Executor, email: string): Promise<void> {
-  await db.deleteFrom("login_throttle").where("email", "=", email).execute();
-}

@@ -3,6 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { callerOf } from "../access/guard.js";
+import { type DeviceCookie, deviceTokensOf } from "../auth/device-cookie.js";
 import { type SessionCookie, setSessionCookie } from "../auth/routes.js";
 import { errorResponses } from "../http/schemas.js";
 import { changePassword, confirmPasswordReset, type PasswordDeps, requestPasswordReset } from "./service.js";
@@ -31,8 +32,9 @@ export const RESET_REQUESTED_BODY = {
 export const passwordRoutes: FastifyPluginAsyncTypebox<{
   passwords: PasswordDeps;
   cookie: SessionCookie;
+  deviceCookie: DeviceCookie;
   resetRateLimit: { max: number; timeWindow: number };
-}> = async (app, { passwords, cookie, resetRateLimit }) => {
+}> = async (app, { passwords, cookie, deviceCookie, resetRateLimit }) => {
   app.post(
     "/api/auth/password-reset",
     {
@@ -90,6 +92,7 @@ export const passwordRoutes: FastifyPluginAsyncTypebox<{
         caller: { accountId: caller.accountId, email: caller.email, sessionId: caller.sessionId },
         currentPassword: request.body.currentPassword,
         newPassword: request.body.newPassword,
+        deviceTokens: deviceTokensOf(request, deviceCookie),
         meta: request.meta,
       });
       setSessionCookie(reply, cookie, session.token, session.expiresAt);

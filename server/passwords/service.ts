@@ -5,8 +5,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { RequestMeta } from "../audit/writer.js";
 import { recordAudit } from "../audit/writer.js";
 import { PRODUCT_WORDS } from "../auth/accounts.js";
+import { forgetLoginFailures, liftLoginLocks, openLoginGate, recordLoginFailure } from "../auth/lockout.js";
 import { hashPassword, verifyPassword } from "../auth/passwords.js";
-import { type AuthDeps, findLoginLock, rateLimited, recordLoginFailure } from "../auth/service.js";
+import { type AuthDeps, rateLimited } from "../auth/service.js";
 import { deleteAccountSessions, rotateSessionToken } from "../auth/sessions.js";
 import { hashSecretToken, looksLikeSecretToken, newSecretToken } from "../auth/tokens.js";
 import { AppError } from "../errors.js";
@@ -15,7 +16,6 @@ import { checkPassword } from "../identity/password-policy.js";
 import { enqueueMail } from "../mail/outbox.js";
 import { passwordChangedMail, passwordResetMail } from "./mails.js";
 import {
-  clearLoginThrottle,
   countResetTokensSince,
   findAccountCredentials,
   findOpenResetToken,
@@ -160,7 +160,7 @@ export async function confirmPasswordReset(
     await voidOpenResetTokens(trx, account.accountId, now);
     const sessionsEnded = await deleteAccountSessions(trx, account.accountId, null);
     // Whoever holds the mailbox is the owner: a login lock from someone else's guesses ends here.
-    await clearLoginThrottle(trx, account.email);
+    await liftLoginLocks(trx, { id: account.accountId, email: account.email });
     await recordAudit(trx, {
       action: "password.reset",
       outcome: "success",
@@ -193,7 +193,7 @@ export async function confirmPasswordReset(
 
 /**
  * Changes the caller's password, proven by the current one. A wrong current password counts as a
- * failed login for the account's email, so a stolen session cannot be used to guess it without limit.
+ * failed login from the request's device (known or not), so a stolen session cannot guess without limit.
  * Returns the caller's session's new token: it survives, rotated; every other session ends.
  */
 export async function changePassword(
@@ -202,6 +202,8 @@ export async function changePassword(
     caller: Actor & { sessionId: string };
     currentPassword: string;
     newPassword: string;
+    /** The tokens of the request's known-device cookie. */
+    deviceTokens: readonly string[];
     meta: RequestMeta;
   },
 ): Promise<{ token: string; expiresAt: Date }> {
@@ -211,7 +213,8 @@ export async function changePassword(
   const account = await findAccountCredentials(db, input.caller.accountId);
   if (!account) throw new AppError("unauthenticated");
 
-  const lockedUntil = await findLoginLock(db, account.email, now);
+  const gate = await openLoginGate(db, { email: account.email, deviceTokens: input.deviceTokens, now });
+  const { lockedUntil } = gate;
   if (lockedUntil) {
     await recordAudit(db, {
       action: "password.change_refused",
@@ -225,7 +228,13 @@ export async function changePassword(
     throw rateLimited(lockedUntil.getTime() - now.getTime());
   }
   if (!(await verifyPassword(account.password_hash, input.currentPassword))) {
-    await recordLoginFailure(deps.auth, account.email, account.id, null, input.meta, now, {
+    await recordLoginFailure(deps.auth, {
+      publicUrl: deps.publicUrl,
+      counter: gate.counter,
+      email: account.email,
+      accountId: account.id,
+      meta: input.meta,
+      now,
       failedAction: "password.change_refused",
       actor,
     });
@@ -252,7 +261,7 @@ export async function changePassword(
     const rotated = await rotateSessionToken(trx, input.caller.sessionId);
     if (!rotated) throw new AppError("unauthenticated");
     await voidOpenResetTokens(trx, account.id, now);
-    await clearLoginThrottle(trx, account.email);
+    await forgetLoginFailures(trx, gate.counter);
     await recordAudit(trx, {
       action: "password.changed",
       outcome: "success",

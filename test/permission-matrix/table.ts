@@ -108,6 +108,14 @@ export const ROWS: Row[] = [
       payload: { token: "A".repeat(43), password: "a perfectly long new password 7" },
     }),
   },
+  {
+    method: "POST",
+    route: "/api/auth/login-unlock",
+    requires: "public",
+    ok: 400,
+    // Public: a well-formed unlock token that was never mailed is unlock_link_invalid for every caller.
+    request: () => ({ url: "/api/auth/login-unlock", payload: { token: "A".repeat(43) } }),
+  },
   { method: "GET", route: "/api/me", requires: "session", ok: 200 },
   { method: "GET", route: "/api/me/sessions", requires: "session", ok: 200 },
   {
