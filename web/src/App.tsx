@@ -28,6 +28,7 @@ import { ResetPasswordPage } from "./pages/ResetPasswordPage";
 import { RolesPage } from "./pages/RolesPage";
 import { SettlementsPage } from "./pages/SettlementsPage";
 import { TransactionsPage } from "./pages/TransactionsPage";
+import { UnlockLoginPage } from "./pages/UnlockLoginPage";
 
 const pageByKey: Record<NavigationKey, ComponentType> = {
   home: HomePage,
@@ -88,6 +89,7 @@ export function App() {
               <Route path="/login" element={<LoginPage />} />
               <Route path="/forgot-password" element={<ForgotPasswordPage />} />
               <Route path="/reset-password" element={<ResetPasswordPage />} />
+              <Route path="/unlock-login" element={<UnlockLoginPage />} />
               <Route path="/invitations/accept" element={<AcceptInvitationPage />} />
               <Route path="/" element={<CompanyRedirectPage />} />
               <Route element={<PortalLayout />}>

@@ -12,6 +12,8 @@ import type {
   Insights,
   InsightsQuery,
   LoginRequest,
+  LoginUnlock,
+  LoginUnlockRequest,
   Me,
   MerchantAccount,
   OwnSessionList,
@@ -180,6 +182,14 @@ export function useRequestPasswordReset() {
   return useMutation({
     mutationFn: (request: PasswordResetRequest) =>
       apiClient.post<void>(apiPath("auth", "password-reset"), request),
+  });
+}
+
+/** Lets this browser log in once past a login lock, with the token of an emailed unlock link. */
+export function useUnlockLogin() {
+  return useMutation({
+    mutationFn: (request: LoginUnlockRequest) =>
+      apiClient.post<LoginUnlock>(apiPath("auth", "login-unlock"), request),
   });
 }
 

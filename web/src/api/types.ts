@@ -195,6 +195,11 @@ export type TransactionFilters = QueryOf<paths["/api/companies/{cid}/transaction
 export type TransactionStatus = NonNullable<TransactionFilters["status"]>;
 export type PaymentMethod = NonNullable<TransactionFilters["paymentMethod"]>;
 
+type LoginUnlockOperation = paths["/api/auth/login-unlock"]["post"];
+/** `POST /api/auth/login-unlock`: redeems an emailed unlock link for this browser. */
+export type LoginUnlockRequest = RequestOf<LoginUnlockOperation>;
+export type LoginUnlock = OkBody<LoginUnlockOperation>;
+
 /** A page of `GET /api/companies/{cid}/settlements` (`settlements.view`). */
 export type SettlementPage = OkBody<paths["/api/companies/{cid}/settlements"]["get"]>;
 export type Settlement = SettlementPage["items"][number];

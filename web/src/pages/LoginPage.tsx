@@ -1,5 +1,6 @@
 // `/login`: email and password; on success into the portal (back to the page that asked
 // for a login, else the first company). `Forgot password?` leads to the reset request.
+// The unlock page sends its person here with their email filled in.
 import { Alert, Button, Flex, Form, Input, Typography } from "antd";
 import { Link, useLocation, useNavigate } from "react-router-dom";
 import { isApiError } from "../api/client";
@@ -31,6 +32,12 @@ function returnPath(state: unknown): string {
     : "/";
 }
 
+/** The email a page that sent the person here (the unlock page) already knows. */
+function knownEmail(state: unknown): string | undefined {
+  const email = (state as { email?: unknown } | null)?.email;
+  return typeof email === "string" ? email : undefined;
+}
+
 export function LoginPage() {
   const login = useLogin();
   const navigate = useNavigate();
@@ -53,7 +60,13 @@ export function LoginPage() {
           style={{ marginBottom: 16 }}
         />
       )}
-      <Form<LoginRequest> name="login" layout="vertical" requiredMark={false} onFinish={onFinish}>
+      <Form<LoginRequest>
+        name="login"
+        layout="vertical"
+        requiredMark={false}
+        initialValues={{ email: knownEmail(location.state) }}
+        onFinish={onFinish}
+      >
         <Form.Item
           label="Email"
           name="email"

@@ -30,6 +30,8 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   "auth.login_refused": "Login refused: no active membership",
   "auth.login_locked": "Login locked after failures",
   "auth.login_rate_limited": "Login rate limited",
+  "auth.login_unlocked": "Login unlocked on a browser by the emailed link",
+  "auth.unlock_link_failed": "Login unlock link not valid",
   "auth.logout": "Logged out",
   "step_up.code_sent": "Verification code sent",
   "step_up.verified": "Email verification passed",
