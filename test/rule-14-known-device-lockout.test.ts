@@ -241,6 +241,14 @@ describe.each(testDatabaseKinds)("Issue 17 item 1: the known-device lockout (%s)
     expect(extra.json().error.code).toBe("validation_failed");
   });
 
+  it("serves the unlock page and API with Referrer-Policy: no-referrer", async () => {
+    const page = await h.app.inject({ method: "GET", url: "/unlock-login" });
+    const api = await h.app.inject({ method: "POST", url: "/api/auth/login-unlock", payload: {} });
+    for (const response of [page, api]) {
+      expect(response.headers["referrer-policy"], response.body).toBe("no-referrer");
+    }
+  });
+
   it("lets an existing account accept an invitation from its known device while its email is attacked", async () => {
     const company = await h.company("Inviting Co");
     // An account that already belongs to another company, and logged in from this browser before.

@@ -135,7 +135,7 @@ export async function recordLoginFailure(
       details: {
         email: input.email,
         accountExists: input.accountId !== null,
-        consecutiveFailures: isLocked ? LOGIN_LOCK_AFTER_FAILURES : failures,
+        consecutiveFailures: failures,
         device: counter.kind === "known_device" ? "known" : "unknown",
         ...(counter.kind === "known_device" ? { deviceId: counter.deviceId } : {}),
         ...(isLocked ? { lockedMinutes: LOGIN_LOCK_MS / 60_000, unlockLinkMailed: isOwnerMailed } : {}),

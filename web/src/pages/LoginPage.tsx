@@ -13,9 +13,13 @@ function loginErrorMessage(error: unknown): { message: string; description?: str
   if (error.status === 429) {
     const minutes =
       error.retryAfterSeconds === null ? null : Math.max(1, Math.ceil(error.retryAfterSeconds / 60));
+    // Said alike for every email: whether a mail went out depends on an account existing.
+    const unlockHint =
+      "If logins to your account were paused, we emailed you a link that lets this browser log in now.";
     return {
       message: "Too many attempts, try again later",
-      ...(minutes === null ? {} : { description: `You can try again in about ${minutes} minute(s).` }),
+      description:
+        minutes === null ? unlockHint : `You can try again in about ${minutes} minute(s). ${unlockHint}`,
     };
   }
   if (error.status === 401) return { message: error.message || "Invalid email or password" };
