@@ -1,5 +1,5 @@
-// SQL of the password flows: reset links (stored as hashes only), the account's password itself,
-// and the per-email login counter a successful reset or change clears.
+// SQL of the password flows: reset links (stored as hashes only) and the account's password itself.
+// The login failure counters a reset or change clears live in auth/lockout-queries.ts.
 import type { Kysely, Transaction } from "kysely";
 import type { DB } from "../db/schema.js";
 
