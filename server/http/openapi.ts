@@ -12,6 +12,11 @@ export const OPERATIONS: Record<string, Operation> = {
     description:
       "Checks the email and password and sets the session cookie. Every wrong email or password gets the same `401 invalid_credentials`; repeated failures are throttled per IP and per device (`429 rate_limited` with `Retry-After`).",
   },
+  "POST /api/auth/login-unlock": {
+    operationId: "redeemLoginUnlockLink",
+    description:
+      "Redeems the single-use link mailed to the owner of a locked account: the browser that sends it may log in once although its device, or the email's unknown devices, are locked. A used, expired or unknown link gets `400 unlock_link_invalid`.",
+  },
   "POST /api/auth/logout": {
     operationId: "logOut",
     description: "Ends the current session on the server and clears its cookie.",
