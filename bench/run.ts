@@ -202,7 +202,7 @@ async function main() {
       await run(portal, searchRequests(cid, sessions.admin), { ...PLAN, connections: 1 }),
       "a search's own latency, without queueing (issue #5)",
     );
-    await elevateSession(DATABASE_URL, sessions.admin);
+    await elevateSession(DATABASE_URL, sessions.admin, cid);
     const mixed = await run(portal, mixedRequests(pages, sessions.admin, fixtures));
     record(
       "S5",

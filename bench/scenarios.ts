@@ -79,17 +79,23 @@ export async function portalSessions(baseUrl: string): Promise<Sessions> {
 }
 
 /**
- * Marks the admin's bench session as having passed an email verification, as the step-up flow
- * would after the user typed the mailed code: the bench skips the mail round trip, not the check.
+ * Marks the admin's bench session as having passed an email verification in the company, as the
+ * step-up flow would after the user typed the mailed code: the bench skips the mail round trip, not
+ * the check. The elevation holds in that company only (rule 7).
  */
-export async function elevateSession(url: string, cookie: string): Promise<void> {
+export async function elevateSession(url: string, cookie: string, companyId: string): Promise<void> {
   const token = cookie.split("=").slice(1).join("=");
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     const result = await client.query(
-      "UPDATE sessions SET step_up_until = now() + interval '10 minutes' WHERE token_hash = $1",
-      [hashSecretToken(decodeURIComponent(token))],
+      `WITH elevated AS (
+         UPDATE sessions SET step_up_until = now() + interval '10 minutes'
+          WHERE token_hash = $1 RETURNING id, step_up_until)
+       INSERT INTO session_elevations (session_id, company_id, verified_until)
+       SELECT id, $2, step_up_until FROM elevated
+       ON CONFLICT (session_id, company_id) DO UPDATE SET verified_until = EXCLUDED.verified_until`,
+      [hashSecretToken(decodeURIComponent(token)), companyId],
     );
     if (result.rowCount !== 1) throw new Error("the bench session to elevate was not found");
   } finally {

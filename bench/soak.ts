@@ -176,7 +176,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const pid = portal.process.pid!;
     const sessions = await portalSessions(portal.baseUrl);
     const pages = await memberPages(portal.baseUrl, fixtures.companyId, sessions.admin, 5);
-    await elevateSession(databaseUrl, sessions.admin);
+    await elevateSession(databaseUrl, sessions.admin, fixtures.companyId);
     const requests = soakRequests(pages, sessions, fixtures);
 
     const statuses: Record<string, number> = {};
@@ -246,7 +246,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     };
     const sampler = setInterval(() => void sample(), SAMPLE_SECONDS * 1000);
     const elevator = setInterval(() => {
-      elevateSession(databaseUrl, sessions.admin).catch((error) => log(`re-elevating failed: ${error}`));
+      elevateSession(databaseUrl, sessions.admin, fixtures.companyId).catch((error) =>
+        log(`re-elevating failed: ${error}`),
+      );
     }, ELEVATE_EVERY_MS);
     let result: Awaited<typeof instance>;
     try {

@@ -201,7 +201,7 @@ describe.each(testDatabaseKinds)("custom roles on %s", (kind) => {
     const refused = await roles(fresh, "POST", "", { name: "Needs Step Up", permissions: ["audit.view"] });
     expect(refused.statusCode).toBe(403);
     expect(refused.json().error.code).toBe("step_up_required");
-    const elevated = await h.stepUpByEmail(fresh);
+    const elevated = await h.stepUpByEmail(fresh, company.id);
     expect(
       (await roles(elevated, "POST", "", { name: "Needs Step Up", permissions: ["audit.view"] })).statusCode,
     ).toBe(201);

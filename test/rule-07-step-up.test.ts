@@ -15,6 +15,8 @@ const STEP_UP = "/api/verification/step-up";
 const verifyUrl = (challengeId: string) => `${STEP_UP}/${challengeId}/verify`;
 const ALTERNATE = "/api/me/alternate-email";
 const UNKNOWN_CHALLENGE = "00000000-0000-4000-8000-00000000abcd";
+// "Resend code": a new code even while the pending one is valid (a reopened window reuses it).
+const RESEND = { resend: true };
 
 type Response = LightMyRequestResponse;
 
@@ -67,8 +69,8 @@ describe.each(testDatabaseKinds)("rule 7: step-up verification on %s", (kind) =>
     return match[1];
   }
 
-  async function startStepUp(cookie: string) {
-    const response = await post(cookie, STEP_UP, {});
+  async function startStepUp(cookie: string, body: object = {}) {
+    const response = await post(cookie, STEP_UP, body);
     expect(response.statusCode, response.body).toBe(201);
     return response.json() as {
       challengeId: string;
@@ -163,16 +165,16 @@ describe.each(testDatabaseKinds)("rule 7: step-up verification on %s", (kind) =>
       const first = await startStepUp(me.cookie);
       const firstCode = await codeMailedTo(me.email);
 
-      const tooSoon = await post(me.cookie, STEP_UP, {});
+      const tooSoon = await post(me.cookie, STEP_UP, RESEND);
       expectError(tooSoon, 429, "rate_limited");
       expect(tooSoon.headers["retry-after"]).toBe("60");
       expect(tooSoon.json().error.details).toMatchObject({ reason: "cooldown" });
       h.clock.advance(59 * SECOND);
-      const stillTooSoon = await post(me.cookie, STEP_UP, {});
+      const stillTooSoon = await post(me.cookie, STEP_UP, RESEND);
       expectError(stillTooSoon, 429, "rate_limited");
       expect(stillTooSoon.headers["retry-after"]).toBe("1");
       h.clock.advance(1 * SECOND);
-      const second = await startStepUp(me.cookie);
+      const second = await startStepUp(me.cookie, RESEND);
       const secondCode = await codeMailedTo(me.email);
 
       expect((await challengeRow(first.challengeId)).voided_at).not.toBeNull();
@@ -188,19 +190,19 @@ describe.each(testDatabaseKinds)("rule 7: step-up verification on %s", (kind) =>
       const start = h.clock.now().getTime();
       let last: { resendAvailableAt: string } | undefined;
       for (let i = 0; i < 10; i += 1) {
-        last = await startStepUp(me.cookie);
+        last = await startStepUp(me.cookie, RESEND);
         h.clock.advance(61 * SECOND);
       }
       // The 10th answer already says when the next code may go: when the first leaves the hour.
       expect(Date.parse(last!.resendAvailableAt)).toBe(start + 60 * MINUTE);
-      const eleventh = await post(me.cookie, STEP_UP, {});
+      const eleventh = await post(me.cookie, STEP_UP, RESEND);
       expectError(eleventh, 429, "rate_limited");
       expect(eleventh.json().error.details).toMatchObject({ reason: "hourly_cap" });
       expect(eleventh.headers["retry-after"]).toBe(String(3600 - 610));
       h.clock.advance((3600 - 610 - 1) * SECOND);
-      expectError(await post(me.cookie, STEP_UP, {}), 429, "rate_limited");
+      expectError(await post(me.cookie, STEP_UP, RESEND), 429, "rate_limited");
       h.clock.advance(1 * SECOND);
-      await startStepUp(me.cookie);
+      await startStepUp(me.cookie, RESEND);
       const refusals = await h.db
         .selectFrom("audit_events")
         .select("details")
@@ -212,7 +214,7 @@ describe.each(testDatabaseKinds)("rule 7: step-up verification on %s", (kind) =>
 
     it("sends exactly one code when requests race", async () => {
       const me = await person();
-      const responses = await Promise.all(Array.from({ length: 6 }, () => post(me.cookie, STEP_UP, {})));
+      const responses = await Promise.all(Array.from({ length: 6 }, () => post(me.cookie, STEP_UP, RESEND)));
       const statuses = responses.map((r) => r.statusCode).sort();
       expect(statuses).toEqual([201, 429, 429, 429, 429, 429]);
       const mails = await h.db
@@ -223,10 +225,12 @@ describe.each(testDatabaseKinds)("rule 7: step-up verification on %s", (kind) =>
       expect(mails.length).toBe(1);
     });
 
-    it("needs a session and takes only an empty JSON object", async () => {
+    it("needs a session and takes only an optional company id and resend flag", async () => {
       const me = await person();
       expectError(await post(null, STEP_UP, {}), 401, "unauthenticated");
       expectError(await post(me.cookie, STEP_UP, { purpose: "x" }), 400, "validation_failed");
+      expectError(await post(me.cookie, STEP_UP, { companyId: "x" }), 400, "validation_failed");
+      expectError(await post(me.cookie, STEP_UP, { resend: "yes" }), 400, "validation_failed");
       expectError(await post(me.cookie, STEP_UP, []), 400, "validation_failed");
     });
   });
@@ -318,7 +322,7 @@ describe.each(testDatabaseKinds)("rule 7: step-up verification on %s", (kind) =>
       expect(await failureCount(me.id)).toBe(3);
 
       h.clock.advance(61 * SECOND);
-      const second = await startStepUp(me.cookie);
+      const second = await startStepUp(me.cookie, RESEND);
       expect(await failureCount(me.id)).toBe(3);
       const secondCode = await codeMailedTo(me.email);
       for (let i = 1; i <= 2; i += 1) {
@@ -342,7 +346,7 @@ describe.each(testDatabaseKinds)("rule 7: step-up verification on %s", (kind) =>
       let lastCode = "";
       for (const [index, tries] of wrongTriesPerCode.entries()) {
         if (index > 0) h.clock.advance(6 * MINUTE + SECOND);
-        const { challengeId } = await startStepUp(me.cookie);
+        const { challengeId } = await startStepUp(me.cookie, RESEND);
         const code = await codeMailedTo(me.email);
         for (let i = 1; i <= tries; i += 1)
           last = await post(me.cookie, verifyUrl(challengeId), { code: wrong(code, i) });

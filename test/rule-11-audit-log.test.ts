@@ -316,7 +316,7 @@ describe.each(testDatabaseKinds)("rule 11: the audit log of member management on
       payload: { email: company.admin.email, password: "wrong password, but a secret" },
     });
     const first = await h.login(company.admin.email);
-    const verified = await h.stepUpByEmail(first);
+    const verified = await h.stepUpByEmail(first, company.id);
     const mails = await h.db.selectFrom("mail_outbox").select("text_body").execute();
     const codes = mails.flatMap((m) =>
       [...m.text_body.matchAll(/\b(\d{6})\b/g)].map((match) => match[1] as string),

@@ -145,6 +145,7 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
   role_permissions: ["permission", "role_id"],
   roles: ["company_id", "created_at", "description", "id", "key", "name", "updated_at"],
   schema_migrations: ["applied_at", "name", "version"],
+  session_elevations: ["company_id", "session_id", "verified_until"],
   sessions: [
     "account_id",
     "created_at",
@@ -160,6 +161,7 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
     "account_id",
     "attempts",
     "code_hash",
+    "company_id",
     "consumed_at",
     "created_at",
     "expires_at",

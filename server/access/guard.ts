@@ -54,10 +54,13 @@ export function routeAccess(request: FastifyRequest): Access | undefined {
 
 /**
  * Rule 7: has the caller's session passed an email verification that is still fresh? The elevation
- * lives on the session row, so another session of the same account is not elevated.
+ * lives on the session, so another session of the same account is not elevated; in a request that
+ * names a company it must have been asked in that company, so one step-up elevates no other company.
+ * A request naming none is an account-level change, which a step-up in any company allows (§6.2).
  */
 export function isSteppedUp(auth: RequestContext | null, now: Date): boolean {
-  return auth?.stepUpUntil != null && auth.stepUpUntil.getTime() > now.getTime();
+  const until = auth?.namedCompanyId ? auth.companyStepUpUntil : auth?.stepUpUntil;
+  return until != null && until.getTime() > now.getTime();
 }
 
 /** The step-up guard for code outside a route's `config.stepUp` (which the hook below enforces). */

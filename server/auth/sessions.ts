@@ -20,7 +20,12 @@ export type RequestContext = {
   name: string;
   alternateEmail: string | null;
   createdAt: Date;
+  /** The session's latest step-up in any company: enough for account-level changes (SPEC §6.2). */
   stepUpUntil: Date | null;
+  /** The company the request names (its path's `cid`), whether or not the account is a member. */
+  namedCompanyId: string | null;
+  /** The session's step-up in that company (rule 7); null when the request names none. */
+  companyStepUpUntil: Date | null;
   /** Every membership of the account, when the route asked for them (GET /api/me). */
   memberships?: MembershipView[];
   /** Present when the request names a company and the account has a membership there. */
@@ -68,6 +73,7 @@ type ContextRow = {
   last_seen_at: Date;
   expires_at: Date;
   step_up_until: Date | null;
+  company_step_up_until: Date | null;
   member_id: string | null;
   member_status: "active" | "deactivated" | null;
   member_last_active_at: Date | null;
@@ -92,12 +98,13 @@ export async function loadRequestContext(
   const tokenHash = hashSecretToken(token);
   const result = await sql<ContextRow>`
     SELECT s.id AS session_id, s.account_id, a.email, a.name, a.alternate_email, s.created_at, s.last_seen_at,
-           s.expires_at, s.step_up_until,
+           s.expires_at, s.step_up_until, se.verified_until AS company_step_up_until,
            ${options.withMemberships ? sql`${MEMBERSHIPS_OF_ACCOUNT} AS memberships,` : sql``}
            m.id AS member_id, m.status AS member_status, ma.last_active_at AS member_last_active_at,
            ms.role_keys, ms.permissions
       FROM sessions s
       JOIN accounts a ON a.id = s.account_id
+      LEFT JOIN session_elevations se ON se.session_id = s.id AND se.company_id = ${companyId}::uuid
       LEFT JOIN members m ON m.account_id = s.account_id AND m.company_id = ${companyId}::uuid
       LEFT JOIN member_standing ms ON ms.member_id = m.id
       LEFT JOIN member_activity ma ON ma.member_id = m.id
@@ -147,6 +154,8 @@ export async function loadRequestContext(
     alternateEmail: row.alternate_email,
     createdAt: row.created_at,
     stepUpUntil: row.step_up_until,
+    namedCompanyId: companyId,
+    companyStepUpUntil: companyId ? row.company_step_up_until : null,
     ...(options.withMemberships ? { memberships: (row.memberships ?? []).map(membershipView) } : {}),
     membership:
       row.member_id && row.member_status && companyId

@@ -99,6 +99,12 @@ export type SessionsTable = {
   step_up_until: Timestamp | null;
 };
 
+export type SessionElevationsTable = {
+  session_id: string;
+  company_id: string;
+  verified_until: Timestamp;
+};
+
 /** Failures of all unknown devices of one canonical email (rule 14); known devices count on their own row. */
 export type LoginThrottleTable = {
   email: string;
@@ -179,6 +185,7 @@ export type VerificationChallengesTable = {
   account_id: string;
   session_id: string | null;
   purpose: VerificationPurpose;
+  company_id: string | null;
   target_email: string;
   code_hash: string;
   attempts: Generated<number>;
@@ -286,6 +293,7 @@ export type DB = {
   member_counts: MemberCountsTable;
   member_role_counts: MemberRoleCountsTable;
   sessions: SessionsTable;
+  session_elevations: SessionElevationsTable;
   login_throttle: LoginThrottleTable;
   known_devices: KnownDevicesTable;
   login_unlock_links: LoginUnlockLinksTable;

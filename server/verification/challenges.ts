@@ -24,6 +24,7 @@ import {
 } from "./codes.js";
 import {
   findChallengeForUpdate,
+  findOpenChallengeForUpdate,
   insertChallenge,
   lastIssuedAt,
   lockThrottle,
@@ -32,6 +33,7 @@ import {
   recentIssueTimes,
   recordWrongTry,
   saveThrottle,
+  setChallengeCompany,
   voidOpenChallenges,
 } from "./queries.js";
 
@@ -43,6 +45,7 @@ export type Caller = { accountId: string; email: string; sessionId: string };
 export type IssuedChallenge = {
   challengeId: string;
   sentTo: string;
+  sentAt: Date;
   expiresAt: Date;
   resendAvailableAt: Date;
 };
@@ -104,12 +107,34 @@ export type IssueInput = {
   caller: Caller;
   purpose: VerificationPurpose;
   targetEmail: string;
+  /** The company a step-up code elevates once verified; null outside any company. */
+  companyId: string | null;
+  /**
+   * The window asking again (reopened, not "Resend code"): the caller's pending code to the same
+   * address is handed back, no mail sent, while it is valid and has tries left.
+   */
+  mayReusePending: boolean;
   render: (code: string) => RenderedMail;
   meta: RequestMeta;
   now: Date;
 };
 
-/** Sends a new code unless a limit refuses it; a new code voids the open one of the same purpose. */
+/** The caller's own pending challenge that the code they already got still verifies, if any. */
+async function reusableChallenge(trx: Trx, input: IssueInput) {
+  const pending = await findOpenChallengeForUpdate(trx, input.caller.accountId, input.purpose);
+  const isReusable =
+    pending !== undefined &&
+    pending.session_id === input.caller.sessionId &&
+    pending.target_email === input.targetEmail &&
+    pending.expires_at.getTime() > input.now.getTime();
+  return isReusable ? pending : null;
+}
+
+/**
+ * Sends a new code unless a limit refuses it; a new code voids the open one of the same purpose.
+ * With `mayReusePending`, the pending code is handed back instead, so reopening the window within
+ * the resend cooldown is not refused and the code already mailed keeps working.
+ */
 export async function issueChallenge(deps: VerificationDeps, input: IssueInput): Promise<IssuedChallenge> {
   const { caller, purpose, now } = input;
   const outcome = await deps.db.transaction().execute(async (trx) => {
@@ -120,6 +145,25 @@ export async function issueChallenge(deps: VerificationDeps, input: IssueInput):
       lastSamePurposeAt: await lastIssuedAt(trx, caller.accountId, purpose),
       recentNewestFirst: recent,
     };
+    const isAccountLocked = throttle.lockedUntil !== null && throttle.lockedUntil.getTime() > now.getTime();
+    const pending = input.mayReusePending && !isAccountLocked ? await reusableChallenge(trx, input) : null;
+    if (pending) {
+      // The latest window says which company the code elevates.
+      if (pending.company_id !== input.companyId) {
+        await setChallengeCompany(trx, pending.id, input.companyId);
+      }
+      const next = nextIssueAllowedAt(history).at;
+      return {
+        issued: true as const,
+        challenge: {
+          challengeId: pending.id,
+          sentTo: maskEmail(pending.target_email),
+          sentAt: pending.created_at,
+          expiresAt: pending.expires_at,
+          resendAvailableAt: new Date(Math.max(next.getTime(), now.getTime())),
+        },
+      };
+    }
     const refusal = issueRefusal(history, now);
     if (refusal) {
       await recordAudit(trx, {
@@ -142,6 +186,7 @@ export async function issueChallenge(deps: VerificationDeps, input: IssueInput):
       accountId: caller.accountId,
       sessionId: caller.sessionId,
       purpose,
+      companyId: input.companyId,
       targetEmail: input.targetEmail,
       codeHash: hashVerificationCode(challengeId, code),
       createdAt: now,
@@ -173,7 +218,13 @@ export async function issueChallenge(deps: VerificationDeps, input: IssueInput):
     });
     return {
       issued: true as const,
-      challenge: { challengeId, sentTo: maskEmail(input.targetEmail), expiresAt, resendAvailableAt: next.at },
+      challenge: {
+        challengeId,
+        sentTo: maskEmail(input.targetEmail),
+        sentAt: now,
+        expiresAt,
+        resendAvailableAt: next.at,
+      },
     };
   });
   if (!outcome.issued) {

@@ -94,6 +94,7 @@ export async function insertChallenge(
     accountId: string;
     sessionId: string;
     purpose: VerificationPurpose;
+    companyId: string | null;
     targetEmail: string;
     codeHash: string;
     createdAt: Date;
@@ -107,6 +108,7 @@ export async function insertChallenge(
       account_id: challenge.accountId,
       session_id: challenge.sessionId,
       purpose: challenge.purpose,
+      company_id: challenge.companyId,
       target_email: challenge.targetEmail,
       code_hash: challenge.codeHash,
       created_at: challenge.createdAt,
@@ -120,6 +122,29 @@ export async function pruneOldChallenges(trx: Trx, accountId: string, now: Date)
     .deleteFrom("verification_challenges")
     .where("account_id", "=", accountId)
     .where("created_at", "<", new Date(now.getTime() - CHALLENGE_RETENTION_MS))
+    .execute();
+}
+
+/** The account's open challenge of this purpose (at most one: migration 003), locked; expired or not. */
+export async function findOpenChallengeForUpdate(trx: Trx, accountId: string, purpose: VerificationPurpose) {
+  return trx
+    .selectFrom("verification_challenges")
+    .selectAll()
+    .where("account_id", "=", accountId)
+    .where("purpose", "=", purpose)
+    .where("consumed_at", "is", null)
+    .where("voided_at", "is", null)
+    .where("locked_at", "is", null)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+/** Points a pending step-up challenge at the company its window was opened for last. */
+export async function setChallengeCompany(trx: Trx, challengeId: string, companyId: string | null) {
+  await trx
+    .updateTable("verification_challenges")
+    .set({ company_id: companyId })
+    .where("id", "=", challengeId)
     .execute();
 }
 
@@ -172,6 +197,29 @@ export async function setAlternateEmail(trx: Trx, accountId: string, email: stri
   await trx.updateTable("accounts").set({ alternate_email: email }).where("id", "=", accountId).execute();
 }
 
-export async function setStepUpUntil(trx: Trx, sessionId: string, until: Date) {
+export async function isActiveMember(db: Kysely<DB>, accountId: string, companyId: string) {
+  const row = await db
+    .selectFrom("members")
+    .select("id")
+    .where("account_id", "=", accountId)
+    .where("company_id", "=", companyId)
+    .where("status", "=", "active")
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * Elevates the session until `until`: account-level changes in any case, and company actions in
+ * `companyId` only (rule 7), when the step-up was asked in a company.
+ */
+export async function elevateSession(trx: Trx, sessionId: string, companyId: string | null, until: Date) {
   await trx.updateTable("sessions").set({ step_up_until: until }).where("id", "=", sessionId).execute();
+  if (companyId === null) return;
+  await trx
+    .insertInto("session_elevations")
+    .values({ session_id: sessionId, company_id: companyId, verified_until: until })
+    .onConflict((conflict) =>
+      conflict.columns(["session_id", "company_id"]).doUpdateSet({ verified_until: until }),
+    )
+    .execute();
 }

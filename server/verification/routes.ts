@@ -22,7 +22,22 @@ export const VERIFICATION_REQUESTS_PER_IP_PER_MINUTE = 60;
 const Code = Type.String({ pattern: "^[0-9]{6}$", description: "The 6-digit code from the mail" });
 const DateTime = Type.String({ format: "date-time" });
 
-const EmptyBody = Type.Object({}, { additionalProperties: false });
+const StepUpBody = Type.Object(
+  {
+    companyId: Type.Optional({
+      ...Uuid,
+      description: "The company whose actions the step-up is for; without it, account-level changes only",
+    }),
+    resend: Type.Optional(
+      Type.Boolean({
+        description:
+          "true: mail a new code and void the pending one (the 60 s cooldown applies); otherwise a " +
+          "pending code of this session is returned again and no mail is sent",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
 const CodeBody = Type.Object({ code: Code }, { additionalProperties: false });
 const ChallengeParams = Type.Object({ challengeId: Uuid }, { additionalProperties: false });
 const AlternateEmailBody = Type.Object(
@@ -37,6 +52,7 @@ const AlternateEmailVerifyBody = Type.Object(
 const ChallengeSent = Type.Object({
   challengeId: Uuid,
   sentTo: Type.String({ description: "Where the code went, masked" }),
+  sentAt: { ...DateTime, description: "When the code was mailed" },
   expiresAt: DateTime,
   resendAvailableAt: DateTime,
 });
@@ -45,6 +61,7 @@ function challengeBody(challenge: IssuedChallenge) {
   return {
     challengeId: challenge.challengeId,
     sentTo: challenge.sentTo,
+    sentAt: challenge.sentAt.toISOString(),
     expiresAt: challenge.expiresAt.toISOString(),
     resendAvailableAt: challenge.resendAvailableAt.toISOString(),
   };
@@ -64,13 +81,20 @@ export const verificationRoutes: FastifyPluginAsyncTypebox<{
       config: { access: { kind: "session" }, rateLimit },
       schema: {
         summary: "Mail a step-up code to the account's alternate email (else its primary email)",
+        description:
+          "The code elevates the session in the named company only. While this session's last code " +
+          "is still valid it is returned again (no new mail) unless `resend` is true.",
         tags: ["verification"],
-        body: EmptyBody,
-        response: { 201: ChallengeSent, ...errorResponses(400, 401, 415, 429) },
+        body: StepUpBody,
+        response: { 201: ChallengeSent, ...errorResponses(400, 401, 404, 415, 429) },
       },
     },
     async (request, reply) => {
-      const challenge = await requestStepUpCode(deps, callerOf(request), request.meta);
+      const challenge = await requestStepUpCode(deps, callerOf(request), {
+        companyId: request.body.companyId?.toLowerCase() ?? null,
+        resend: request.body.resend === true,
+        meta: request.meta,
+      });
       return reply.status(201).send(challengeBody(challenge));
     },
   );

@@ -14,7 +14,7 @@ import {
 } from "./challenges.js";
 import { ELEVATION_MS } from "./codes.js";
 import { alternateEmailChangedMail, alternateEmailCodeMail, stepUpCodeMail } from "./mails.js";
-import { findAccountAddresses, setAlternateEmail, setStepUpUntil } from "./queries.js";
+import { elevateSession, findAccountAddresses, isActiveMember, setAlternateEmail } from "./queries.js";
 
 export type { Caller, IssuedChallenge, VerificationDeps };
 
@@ -24,20 +24,37 @@ async function loadAccount(deps: VerificationDeps, accountId: string) {
   return account;
 }
 
-/** Mails a step-up code to the stored alternate email, else the primary one; never to a given address. */
-export async function requestStepUpCode(deps: VerificationDeps, caller: Caller, meta: RequestMeta) {
+/**
+ * Mails a step-up code to the stored alternate email, else the primary one; never to a given address.
+ * The code elevates the session in `companyId` only (rule 7), or, without one, for account-level
+ * changes only. Unless `resend`, the caller's pending code is handed back rather than a new one sent.
+ */
+export async function requestStepUpCode(
+  deps: VerificationDeps,
+  caller: Caller,
+  input: { companyId: string | null; resend: boolean; meta: RequestMeta },
+) {
+  // Not an active member there: as if the company did not exist (rule 3).
+  if (input.companyId !== null && !(await isActiveMember(deps.db, caller.accountId, input.companyId))) {
+    throw new AppError("not_found");
+  }
   const account = await loadAccount(deps, caller.accountId);
   return issueChallenge(deps, {
     caller,
     purpose: "step_up",
     targetEmail: account.alternate_email ?? account.email,
+    companyId: input.companyId,
+    mayReusePending: !input.resend,
     render: (code) => stepUpCodeMail({ name: account.name, code }),
-    meta,
+    meta: input.meta,
     now: deps.clock.now(),
   });
 }
 
-/** Verifies a step-up code: the session is elevated for ELEVATION_MS and gets a new token (rule 16). */
+/**
+ * Verifies a step-up code: the session is elevated for ELEVATION_MS in the company the code was
+ * asked for (and for account-level changes) and gets a new token (rule 16).
+ */
 export async function verifyStepUpCode(
   deps: VerificationDeps,
   caller: Caller,
@@ -49,9 +66,9 @@ export async function verifyStepUpCode(
     purpose: "step_up",
     ...input,
     now,
-    onVerified: async (trx) => {
+    onVerified: async (trx, challenge) => {
       const verifiedUntil = new Date(now.getTime() + ELEVATION_MS);
-      await setStepUpUntil(trx, caller.sessionId, verifiedUntil);
+      await elevateSession(trx, caller.sessionId, challenge.company_id, verifiedUntil);
       const session = await rotateSessionToken(trx, caller.sessionId);
       if (!session) throw new AppError("unauthenticated");
       return { verifiedUntil, session };
@@ -77,6 +94,8 @@ export async function requestAlternateEmailCode(
     caller,
     purpose: "alternate_email",
     targetEmail: canonical.email,
+    companyId: null,
+    mayReusePending: false,
     render: (code) => alternateEmailCodeMail({ name: account.name, code }),
     meta: input.meta,
     now: deps.clock.now(),

@@ -247,7 +247,7 @@ describe.each(testDatabaseKinds)("sessions and step-up under attack (%s)", (kind
     await expectAudited(s, mark, "step_up.failed", 1, (e) => e.details.reason === "expired");
 
     // A verification made now opens guarded actions for 10 minutes, and not one minute more.
-    await s.stepUp(client);
+    await s.stepUp(client, company.id);
     const target = await s.member(company, ["operations"]);
     const roleChange = (roles: string[], version: number) =>
       client.put(`/api/companies/${company.id}/members/${target.memberId}/roles`, {
@@ -264,18 +264,20 @@ describe.each(testDatabaseKinds)("sessions and step-up under attack (%s)", (kind
   });
 
   const STEP_UP_ROWS = ROWS.filter((row) => row.stepUp);
+  // Account-level changes (the alternate email) take a step-up from any company (SPEC §6.2).
+  const COMPANY_STEP_UP_ROWS = STEP_UP_ROWS.filter((row) => row.route.includes(":cid"));
 
-  it(`step-up skipping: each of the ${STEP_UP_ROWS.length} guarded actions without a verification answers 403 step_up_required`, async () => {
-    const client = await s.login(company.admin.email);
+  /** What the step-up-guarded actions of the target company act on. */
+  async function guardedActionTargets(label: string) {
     const target = await s.member(company, ["operations"]);
-    const role = await s.customRole(company, "Skippable role", ["transactions.view"]);
+    const role = await s.customRole(company, `Skippable role ${label}`, ["transactions.view"]);
     const pending = await s.db
       .selectFrom("invitations")
       .select("id")
       .where("company_id", "=", company.id)
       .where("status", "=", "pending")
       .executeTakeFirst();
-    const context = {
+    return {
       companyId: company.id,
       otherSessionId: "00000000-0000-4000-8000-000000000000",
       customRoleId: role.id,
@@ -284,14 +286,27 @@ describe.each(testDatabaseKinds)("sessions and step-up under attack (%s)", (kind
       customMemberId: target.memberId,
       deactivatedMemberId: target.memberId,
     };
+  }
 
-    const mark = s.mark();
-    const before = await s.snapshot();
-    for (const row of STEP_UP_ROWS) {
+  /** Sends each step-up-guarded action of the target company; every one must answer step_up_required. */
+  async function expectEveryGuardedActionRefused(
+    client: Client,
+    context: Awaited<ReturnType<typeof guardedActionTargets>>,
+    rows = STEP_UP_ROWS,
+  ) {
+    for (const row of rows) {
       const request = row.request?.(context) ?? { url: row.route.replace(":cid", company.id) };
       const response = await client.request(row.method, request.url, { json: request.payload ?? {} });
       expectRefused(response, 403, "step_up_required");
     }
+  }
+
+  it(`step-up skipping: each of the ${STEP_UP_ROWS.length} guarded actions without a verification answers 403 step_up_required`, async () => {
+    const client = await s.login(company.admin.email);
+    const targets = await guardedActionTargets("skipping");
+    const mark = s.mark();
+    const before = await s.snapshot();
+    await expectEveryGuardedActionRefused(client, targets);
     // Out of order: verifying a challenge that was never issued does not elevate anything either.
     expectRefused(
       await client.post("/api/verification/step-up/00000000-0000-4000-8000-00000000abcd/verify", {
@@ -308,6 +323,33 @@ describe.each(testDatabaseKinds)("sessions and step-up under attack (%s)", (kind
       "access.denied",
       STEP_UP_ROWS.length,
       (e) => e.actor_account_id === company.admin.id && e.details.reason === "step_up_required",
+    );
+  });
+
+  it(`Issue 17 item 8: a step-up in another company of the account opens none of the ${COMPANY_STEP_UP_ROWS.length} guarded actions here`, async () => {
+    // Eve is Admin here and in a company of her own, where she passes a real email verification.
+    const eve = await s.member(company, ["admin"]);
+    const own = await s.company("Eve Own Co");
+    await s.member(own, ["admin"], eve);
+    const client = await s.login(eve.email);
+    await s.stepUp(client, own.id);
+    const ownRole = await client.post(`/api/companies/${own.id}/roles`, {
+      name: "Elevated there",
+      permissions: ["transactions.view"],
+    });
+    expect(ownRole.status, ownRole.text).toBe(201);
+
+    const targets = await guardedActionTargets("elsewhere");
+    const mark = s.mark();
+    const before = await s.snapshot();
+    await expectEveryGuardedActionRefused(client, targets, COMPANY_STEP_UP_ROWS);
+    await expectUnchanged(s, before);
+    await expectAudited(
+      s,
+      mark,
+      "access.denied",
+      COMPANY_STEP_UP_ROWS.length,
+      (e) => e.actor_account_id === eve.id && e.details.reason === "step_up_required",
     );
   });
 });

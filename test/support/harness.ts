@@ -4,12 +4,12 @@ import type { LightMyRequestResponse } from "fastify";
 import { PREDEFINED_ROLES, type PredefinedRoleKey } from "../../server/access/permissions.js";
 import { type App, buildApp, sessionCookieName } from "../../server/app.js";
 import { createAccount } from "../../server/auth/accounts.js";
-import { hashSecretToken } from "../../server/auth/tokens.js";
 import { manualClock } from "../../server/clock.js";
 import { addMember, createCompany } from "../../server/companies/service.js";
 import { loadConfig } from "../../server/config.js";
 import { memoryThrottleStore } from "../../server/ratelimit/throttle-store.js";
 import { openTestDatabase, type TestDatabase, type TestDatabaseKind } from "./databases.js";
+import { elevateSession } from "./elevation.js";
 
 export const TEST_PASSWORD = "correct horse battery staple 42";
 
@@ -106,23 +106,23 @@ export async function createHarness(
     },
 
     /**
-     * Marks a session as having passed an email verification just now (rule 7), for tests of
-     * what step-up guards. The verification flow itself is tested in rule-07-step-up.test.ts.
+     * Marks a session as having passed an email verification just now (rule 7) in every company of
+     * its account, or in `companyId` only, for tests of what step-up guards. The verification flow
+     * itself is tested in rule-07-step-up.test.ts.
      */
-    async elevate(cookie: string): Promise<void> {
-      await database.db
-        .updateTable("sessions")
-        .set({ step_up_until: new Date(clock.now().getTime() + 10 * 60_000) })
-        .where("token_hash", "=", hashSecretToken(cookie))
-        .execute();
+    async elevate(cookie: string, companyId?: string): Promise<void> {
+      await elevateSession(database.db, cookie, new Date(clock.now().getTime() + 10 * 60_000), companyId);
     },
 
-    /** Passes a real email verification: asks for a code, reads it from the outbox, verifies. */
-    async stepUpByEmail(cookie: string): Promise<string> {
+    /**
+     * Passes a real email verification in `companyId` (or, without one, for account-level changes):
+     * asks for a code, reads it from the outbox, verifies.
+     */
+    async stepUpByEmail(cookie: string, companyId?: string): Promise<string> {
       const issued = await harness.inject(cookie, {
         method: "POST",
         url: "/api/verification/step-up",
-        payload: {},
+        payload: companyId === undefined ? {} : { companyId },
       });
       if (issued.statusCode !== 201) throw new Error(`step-up failed: ${issued.statusCode} ${issued.body}`);
       const mail = await database.db

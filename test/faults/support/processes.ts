@@ -7,8 +7,8 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { hashSecretToken } from "../../../server/auth/tokens.js";
 import type { Database } from "../../../server/db/connect.js";
+import { elevateSession } from "../../support/elevation.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
 const started = new Set<ChildProcess>();
@@ -155,11 +155,7 @@ export class Session {
 
 /** Marks a session verified by email now, straight in the database (the flow is tested elsewhere). */
 export async function elevate(database: Database, session: Session): Promise<void> {
-  await database.db
-    .updateTable("sessions")
-    .set({ step_up_until: new Date(Date.now() + 10 * 60_000) })
-    .where("token_hash", "=", hashSecretToken(session.cookie!))
-    .execute();
+  await elevateSession(database.db, session.cookie!, new Date(Date.now() + 10 * 60_000));
 }
 
 // ---- a throwaway PostgreSQL cluster ------------------------------------------------------------

@@ -7,12 +7,12 @@ import type { PredefinedRoleKey } from "../../../server/access/permissions.js";
 import { type App, buildApp, sessionCookieName } from "../../../server/app.js";
 import { createAccount } from "../../../server/auth/accounts.js";
 import { createSession } from "../../../server/auth/sessions.js";
-import { hashSecretToken } from "../../../server/auth/tokens.js";
 import type { Clock } from "../../../server/clock.js";
 import { addMember, createCompany } from "../../../server/companies/service.js";
 import { loadConfig } from "../../../server/config.js";
 import { memoryThrottleStore } from "../../../server/ratelimit/throttle-store.js";
 import { openTestDatabase, type TestDatabase, type TestDatabaseKind } from "../../support/databases.js";
+import { elevateSession } from "../../support/elevation.js";
 import { TEST_PASSWORD } from "../../support/harness.js";
 import { type StateSnapshot, snapshotState } from "./state.js";
 
@@ -225,18 +225,18 @@ export async function startLiveServer(kind: TestDatabaseKind, options: ServerOpt
      * Marks a client's session as verified by email just now, for scenarios whose subject is not
      * step-up itself (those pass the real flow through stepUp below).
      */
-    async elevate(client: Client): Promise<void> {
+    /** Marks the client's session verified now, in every company of its account or in `companyId`. */
+    async elevate(client: Client, companyId?: string): Promise<void> {
       if (!client.cookie) throw new Error("no session");
-      await db
-        .updateTable("sessions")
-        .set({ step_up_until: new Date(clock.now().getTime() + 10 * 60_000) })
-        .where("token_hash", "=", hashSecretToken(client.cookie))
-        .execute();
+      await elevateSession(db, client.cookie, new Date(clock.now().getTime() + 10 * 60_000), companyId);
     },
 
-    /** Asks for a step-up code over HTTP and returns the challenge and the code read from the outbox. */
-    async requestCode(client: Client): Promise<{ challengeId: string; code: string }> {
-      const issued = await client.post("/api/verification/step-up", {});
+    /**
+     * Asks for a step-up code over HTTP, for `companyId` or account-level changes only, and returns
+     * the challenge and the code read from the outbox.
+     */
+    async requestCode(client: Client, companyId?: string): Promise<{ challengeId: string; code: string }> {
+      const issued = await client.post("/api/verification/step-up", companyId ? { companyId } : {});
       if (issued.status !== 201) throw new Error(`step-up failed: ${issued.status} ${issued.text}`);
       const mail = await db
         .selectFrom("mail_outbox")
@@ -251,8 +251,8 @@ export async function startLiveServer(kind: TestDatabaseKind, options: ServerOpt
     },
 
     /** Passes a real email verification over HTTP (the client's cookie is rotated). */
-    async stepUp(client: Client): Promise<void> {
-      const { challengeId, code } = await server.requestCode(client);
+    async stepUp(client: Client, companyId?: string): Promise<void> {
+      const { challengeId, code } = await server.requestCode(client, companyId);
       const verified = await client.post(`/api/verification/step-up/${challengeId}/verify`, { code });
       if (verified.status !== 200) throw new Error(`verify failed: ${verified.status} ${verified.text}`);
     },

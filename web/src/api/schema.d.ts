@@ -3200,6 +3200,11 @@ export interface operations {
                         expiresAt: string;
                         /** Format: date-time */
                         resendAvailableAt: string;
+                        /**
+                         * Format: date-time
+                         * @description When the code was mailed
+                         */
+                        sentAt: string;
                         /** @description Where the code went, masked */
                         sentTo: string;
                     };
@@ -3542,7 +3547,15 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description The company whose actions the step-up is for; without it, account-level changes only
+                     */
+                    companyId?: string;
+                    /** @description true: mail a new code and void the pending one (the 60 s cooldown applies); otherwise a pending code of this session is returned again and no mail is sent */
+                    resend?: boolean;
+                };
             };
         };
         responses: {
@@ -3559,6 +3572,11 @@ export interface operations {
                         expiresAt: string;
                         /** Format: date-time */
                         resendAvailableAt: string;
+                        /**
+                         * Format: date-time
+                         * @description When the code was mailed
+                         */
+                        sentAt: string;
                         /** @description Where the code went, masked */
                         sentTo: string;
                     };
@@ -3575,6 +3593,15 @@ export interface operations {
             };
             /** @description Default Response */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
