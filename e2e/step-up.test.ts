@@ -1,6 +1,7 @@
 // Browser test for rule 7 and the profile: setting an alternate email is a guarded action, so the
 // Email Verification window opens by itself; the code is read from the development mailbox, the
-// action completes, and a second code confirms the new address. Then a password reset end to end.
+// action completes, and a second code confirms the new address. A window cancelled and reopened keeps
+// the code already mailed (issue 17 item 11). Then a password reset end to end.
 import { describe, expect, it } from "vitest";
 import { codeIn, logIn } from "./support/pages.js";
 import { usePortalAndBrowser } from "./support/portal.js";
@@ -21,6 +22,8 @@ describe("Email Verification in Chromium", () => {
     await dialog.waitFor();
     // No alternate email yet, so the step-up code goes to the primary address, shown masked.
     await expect.poll(() => dialog.textContent()).toMatch(/f\*\*\*e@demo-merchant\.example/);
+    // Already on the profile, where the alternate email is set: the window does not send you there.
+    expect(await dialog.getByRole("button", { name: "Set an alternate email" }).count()).toBe(0);
     const wrong = await dialog.getByLabel("Verification code");
     await wrong.fill("000000");
     await dialog.getByRole("button", { name: "Verify" }).click();
@@ -43,6 +46,46 @@ describe("Email Verification in Chromium", () => {
       async () => (await (await fetch("/api/me")).json()).account.alternateEmail,
     );
     expect(me).toBe("fiona.backup@example.com");
+    await page.context().close();
+  });
+
+  it("Issue 17 item 11: cancelled and reopened, the window keeps the mailed code and says where it went", async () => {
+    const page = await (await held.browser.newContext()).newPage();
+    const admin = held.portal.credentials("admin");
+    await logIn(page, held.portal.url, admin.email, admin.password);
+    await page.getByRole("menuitem", { name: "Member list" }).click();
+    const row = page
+      .locator(".ant-table-tbody")
+      .first()
+      .locator("tr.ant-table-row", { hasText: "analytics@demo-merchant.example" });
+    await row.getByRole("button", { name: "Deactivate" }).click();
+    const confirm = page.getByRole("dialog", { name: "Deactivate member" });
+    await confirm.getByRole("button", { name: "Deactivate" }).click();
+
+    const verification = page.getByRole("dialog", { name: "Email Verification" });
+    const sentTo = /Enter the verification code sent to a\*\*\*n@demo-merchant\.example at \d{1,2}[:.]\d{2}/;
+    await expect.poll(() => verification.textContent()).toMatch(sentTo);
+    const firstMail = await held.portal.latestMail(admin.email);
+    // The admin has no alternate email: the window offers to set one.
+    expect(await verification.getByRole("button", { name: "Set an alternate email" }).count()).toBe(1);
+    await verification.getByRole("button", { name: "Cancel" }).click();
+    await verification.waitFor({ state: "hidden" });
+    await expect.poll(() => confirm.textContent()).toMatch(/Email verification is needed/);
+
+    // Reopened at once: no refusal, the same address, and no second mail.
+    await confirm.getByRole("button", { name: "Deactivate" }).click();
+    await verification.waitFor();
+    await expect.poll(() => verification.textContent()).toMatch(sentTo);
+    expect(await verification.textContent()).not.toMatch(/could not send|less than a minute|Too many/);
+    expect(await held.portal.latestMail(admin.email)).toEqual(firstMail);
+
+    // The first mail's code completes the action.
+    await verification.getByLabel("Verification code").fill(codeIn(firstMail.text));
+    await verification.getByRole("button", { name: "Verify" }).click();
+    await verification.waitFor({ state: "hidden" });
+    await expect
+      .poll(() => page.getByText("analytics@demo-merchant.example has been deactivated").count())
+      .toBeGreaterThan(0);
     await page.context().close();
   });
 

@@ -83,8 +83,9 @@ export function App() {
   return (
     <AntApp>
       <QueryClientProvider client={queryClient}>
-        <StepUpProvider>
-          <BrowserRouter>
+        <BrowserRouter>
+          {/* Inside the router: the Email Verification window links to the profile. */}
+          <StepUpProvider>
             <Routes>
               <Route path="/login" element={<LoginPage />} />
               <Route path="/forgot-password" element={<ForgotPasswordPage />} />
@@ -107,8 +108,8 @@ export function App() {
               </Route>
               <Route path="*" element={<NotFoundPage />} />
             </Routes>
-          </BrowserRouter>
-        </StepUpProvider>
+          </StepUpProvider>
+        </BrowserRouter>
       </QueryClientProvider>
     </AntApp>
   );

@@ -87,10 +87,12 @@ interface RequestOptions {
 }
 
 /**
- * Asks the user to pass email verification after `error` (a `403 step_up_required`): resolves
- * `true` once verified (the session cookie is then rotated and fresh), `false` if the user gave up.
+ * Asks the user to pass email verification after `error` (a `403 step_up_required`) for the company
+ * the refused call named (an elevation holds in that company only; null for account-level changes):
+ * resolves `true` once verified (the session cookie is then rotated and fresh), `false` if the user
+ * gave up.
  */
-export type StepUpHandler = (error: ApiError) => Promise<boolean>;
+export type StepUpHandler = (error: ApiError, companyId: string | null) => Promise<boolean>;
 
 let stepUpHandler: StepUpHandler | null = null;
 
@@ -103,14 +105,25 @@ export function isStepUpRequired(error: unknown): error is ApiError {
   return isApiError(error) && error.status === 403 && error.code === "step_up_required";
 }
 
+/** The company a call's path names (`/api/companies/{cid}/…`), or null. */
+export function companyOfPath(path: string): string | null {
+  const match = /^\/api\/companies\/([^/?#]+)/.exec(path);
+  return match?.[1] ? decodeURIComponent(match[1]) : null;
+}
+
 /** The handler's answer, unless the caller stops waiting first (an unmounted query). */
-function waitForStepUp(handler: StepUpHandler, error: ApiError, signal: AbortSignal | undefined) {
-  if (signal === undefined) return handler(error);
+function waitForStepUp(
+  handler: StepUpHandler,
+  error: ApiError,
+  companyId: string | null,
+  signal: AbortSignal | undefined,
+) {
+  if (signal === undefined) return handler(error, companyId);
   signal.throwIfAborted();
   return new Promise<boolean>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
     signal.addEventListener("abort", onAbort, { once: true });
-    handler(error)
+    handler(error, companyId)
       .then(resolve, reject)
       .finally(() => signal.removeEventListener("abort", onAbort));
   });
@@ -144,7 +157,7 @@ async function request<T>(method: Method, path: string, body: unknown, options: 
     const handler = stepUpHandler;
     if (!isStepUpRequired(error) || options.skipStepUp || handler === null) throw error;
     // Cancelling the verification fails the call with the server's own answer.
-    if (!(await waitForStepUp(handler, error, options.signal))) throw error;
+    if (!(await waitForStepUp(handler, error, companyOfPath(path), options.signal))) throw error;
     // Retried once: a second `step_up_required` goes to the caller rather than around in a loop.
     response = await send(path, init);
     if (!response.ok) throw await toApiError(response);

@@ -27,6 +27,7 @@ import type {
   RoleUpdateRequest,
   SettlementFilters,
   SettlementPage,
+  StepUpRequest,
   StepUpVerification,
   TransactionFilters,
   TransactionPage,
@@ -112,8 +113,8 @@ export function useLogout() {
 
 export function useStartStepUp() {
   return useMutation({
-    mutationFn: () =>
-      apiClient.post<EmailCodeChallenge>(apiPath("verification", "step-up"), {}, { skipStepUp: true }),
+    mutationFn: (request: StepUpRequest) =>
+      apiClient.post<EmailCodeChallenge>(apiPath("verification", "step-up"), request, { skipStepUp: true }),
   });
 }
 

@@ -97,17 +97,17 @@ export interface ApiErrorBody {
 
 /**
  * A code mailed for verification: `201` of `POST /api/verification/step-up` (to the account's
- * alternate email, else its primary one) and of `POST /api/me/alternate-email` (to the new address).
+ * alternate email, else its primary one) and of `POST /api/me/alternate-email` (to the new address):
+ * `sentTo` masked by the server (e.g. `j***n@example.com`), `sentAt`, `expiresAt` and
+ * `resendAvailableAt` as ISO 8601.
  */
-export interface EmailCodeChallenge {
-  challengeId: string;
-  /** The address the code went to, masked by the server (e.g. `j***@example.com`). */
-  sentTo: string;
-  /** ISO 8601; the code stops working then. */
-  expiresAt: string;
-  /** ISO 8601; a new code may not be requested earlier. */
-  resendAvailableAt: string;
-}
+export type EmailCodeChallenge = OkBody<paths["/api/verification/step-up"]["post"]>;
+
+/**
+ * `POST /api/verification/step-up`: `companyId` is the company whose action needs the step-up;
+ * without `resend`, a pending code of this session comes back instead of a new one.
+ */
+export type StepUpRequest = RequestOf<paths["/api/verification/step-up"]["post"]>;
 
 /** `POST /api/verification/step-up/{challengeId}/verify`. */
 export interface StepUpVerifyRequest {

@@ -1,13 +1,19 @@
-// The "Email Verification" window (SPEC rule 7): as it opens it has a code mailed to the account's
-// alternate email (else its primary one), then checks the code the user types and reports the outcome.
+// The "Email Verification" window (SPEC rule 7, §6.1): as it opens it has a code mailed to the
+// account's alternate email (else its primary one), or gets back the code already pending when it is
+// reopened; it says where and when the code went, checks the code typed and reports the outcome.
+import { useQuery } from "@tanstack/react-query";
 import { Alert, Button, Flex, Form, type InputRef, Modal, Typography } from "antd";
 import { useEffect, useEffectEvent, useId, useRef, useState } from "react";
+import { useLocation, useNavigate } from "react-router-dom";
 import { isApiError } from "../api/client";
-import { useStartStepUp, useVerifyStepUp } from "../api/queries";
+import { meQuery, useStartStepUp, useVerifyStepUp } from "../api/queries";
 import type { EmailCodeChallenge } from "../api/types";
 import { type CodeErrorDescription, describeCodeError, describeError } from "./errorMessages";
+import { formatTime } from "./formatDateTime";
 import { OneTimeCodeField } from "./OneTimeCodeField";
 import { formatCountdown, useSecondsUntil } from "./useSecondsUntil";
+
+const PROFILE_PATH = "/profile";
 
 interface CodeForm {
   code: string;
@@ -22,10 +28,13 @@ function retryDeadline(error: unknown): number | null {
 
 export function EmailVerificationModal({
   open,
+  companyId,
   onVerified,
   onCancel,
 }: {
   open: boolean;
+  /** The company whose action needs the verification; null for account-level changes. */
+  companyId: string | null;
   /** The session passed step-up (and the server rotated its cookie). */
   onVerified: () => void;
   onCancel: () => void;
@@ -40,16 +49,27 @@ export function EmailVerificationModal({
   const codeInput = useRef<InputRef>(null);
   const formId = useId();
   const countdownId = useId();
+  const navigate = useNavigate();
+  const { pathname } = useLocation();
+  const me = useQuery({ ...meQuery, enabled: open });
+  // Codes go to the login email when no alternate one is set; the profile is where to set one.
+  const offersAlternateEmail =
+    me.data !== undefined && me.data.account.alternateEmail === null && pathname !== PROFILE_PATH;
 
   // The code field is never disabled, so it can hold the focus while buttons disable or vanish
   // (focus on <body> would leave the window deaf to Escape and Enter).
   const focusCodeInput = () => codeInput.current?.focus();
 
-  const sendCode = () => {
+  /**
+   * Opening the window asks for the pending code back (a reopened window is not refused and the
+   * mailed code keeps working); "Resend code" asks for a new one, which voids the old.
+   */
+  const sendCode = (isResend: boolean) => {
     setFailure(null);
     form.resetFields();
     focusCodeInput();
-    startStepUp.mutate(undefined, {
+    const request = { ...(companyId !== null ? { companyId } : {}), ...(isResend ? { resend: true } : {}) };
+    startStepUp.mutate(request, {
       onSuccess: (next) => {
         setChallenge(next);
         setResendAt(Date.parse(next.resendAvailableAt));
@@ -72,7 +92,7 @@ export function EmailVerificationModal({
 
   const beginVerification = useEffectEvent(() => {
     clear();
-    sendCode();
+    sendCode(false);
   });
 
   // One code per opening, also when StrictMode runs the effect twice.
@@ -95,6 +115,12 @@ export function EmailVerificationModal({
   const isSending = startStepUp.isPending;
   const canResend = !isSending && secondsUntilResend === 0;
   const canVerify = challenge !== null && !isSending && !failure?.needsNewCode;
+  const resendCode = () => sendCode(true);
+
+  const setAlternateEmail = () => {
+    onCancel();
+    navigate(PROFILE_PATH);
+  };
 
   const verify = ({ code }: CodeForm) => {
     // Enter in the field submits even while the Verify button is disabled or busy.
@@ -149,7 +175,7 @@ export function EmailVerificationModal({
     >
       <Typography.Paragraph>
         {challenge !== null
-          ? `Enter the verification code sent to ${challenge.sentTo}`
+          ? `Enter the verification code sent to ${challenge.sentTo} at ${formatTime(challenge.sentAt)}.`
           : startStepUp.isError
             ? "We could not send a verification code."
             : "Sending a verification code to your email…"}
@@ -172,7 +198,7 @@ export function EmailVerificationModal({
           style={{ marginBottom: 16 }}
           action={
             failure.needsNewCode && (
-              <Button size="small" onClick={sendCode} disabled={!canResend}>
+              <Button size="small" onClick={resendCode} disabled={!canResend}>
                 Send a new code
               </Button>
             )
@@ -182,7 +208,7 @@ export function EmailVerificationModal({
       <Flex align="center" gap="small" wrap>
         <Typography.Text type="secondary">Did not get the code?</Typography.Text>
         <Button
-          onClick={sendCode}
+          onClick={resendCode}
           disabled={!canResend}
           loading={isSending}
           aria-label="Resend code"
@@ -196,6 +222,16 @@ export function EmailVerificationModal({
           </Typography.Text>
         )}
       </Flex>
+      {offersAlternateEmail && (
+        <Flex align="center" gap="small" wrap style={{ marginTop: 12 }}>
+          <Typography.Text type="secondary">
+            No alternate email is set, so codes go to the email you log in with.
+          </Typography.Text>
+          <Button type="link" onClick={setAlternateEmail} style={{ paddingInline: 0 }}>
+            Set an alternate email
+          </Button>
+        </Flex>
+      )}
     </Modal>
   );
 }

@@ -1,11 +1,13 @@
 // Connects the API client's step-up interceptor to the "Email Verification" window: a call answered
 // `403 step_up_required` waits here until the user verifies (the call is retried) or cancels (it fails).
+// The window asks for the company the refused call named: an elevation holds in that company only.
 import { type ReactNode, useCallback, useEffect, useRef, useState } from "react";
 import { setStepUpHandler } from "../api/client";
 import { EmailVerificationModal } from "./EmailVerificationModal";
 
 export function StepUpProvider({ children }: { children: ReactNode }) {
   const [isOpen, setIsOpen] = useState(false);
+  const [companyId, setCompanyId] = useState<string | null>(null);
   // Every call waiting for this verification; calls refused together share one window and one code.
   const waiting = useRef<Array<(isVerified: boolean) => void>>([]);
 
@@ -18,8 +20,10 @@ export function StepUpProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     setStepUpHandler(
-      () =>
+      (_error, refusedCompanyId) =>
         new Promise<boolean>((resolve) => {
+          // The first refused call names the company; calls joining an open window share its code.
+          if (waiting.current.length === 0) setCompanyId(refusedCompanyId);
           waiting.current.push(resolve);
           setIsOpen(true);
         }),
@@ -33,7 +37,12 @@ export function StepUpProvider({ children }: { children: ReactNode }) {
   return (
     <>
       {children}
-      <EmailVerificationModal open={isOpen} onVerified={() => settle(true)} onCancel={() => settle(false)} />
+      <EmailVerificationModal
+        open={isOpen}
+        companyId={companyId}
+        onVerified={() => settle(true)}
+        onCancel={() => settle(false)}
+      />
     </>
   );
 }
