@@ -308,12 +308,18 @@ describe.each(testDatabaseKinds)("flooding (%s)", (kind) => {
   it("flooding step-up codes: one code a minute (429 with Retry-After), one mail", async () => {
     const person = await s.member(company, ["admin"]);
     const client = await s.signIn(person);
-    await s.requestCode(client);
+    const { challengeId } = await s.requestCode(client, company.id);
     const mark = s.mark();
     const before = await s.snapshot();
-    const responses = await flood(5, () => client.post("/api/verification/step-up", {}));
+    const ask = { companyId: company.id, resend: true };
+    const responses = await flood(5, () => client.post("/api/verification/step-up", ask));
     for (const response of responses) expectRetryAfter(response);
     expect(Number(responses[0]!.headers.get("retry-after"))).toBeLessThanOrEqual(60);
+    // Reopening the window instead hands back the pending code: still no new mail.
+    const reopened = await flood(5, () =>
+      client.post("/api/verification/step-up", { companyId: company.id }),
+    );
+    for (const response of reopened) expect(response.body.challengeId).toBe(challengeId);
     await expectUnchanged(s, before);
     expect(await s.mailsTo(person.email, "step_up_code")).toHaveLength(1);
     await expectAudited(s, mark, "step_up.code_refused", 5, (e) => e.details.reason === "cooldown");
