@@ -821,7 +821,7 @@ export interface paths {
         put?: never;
         /**
          * Mail a step-up code to the account's alternate email (else its primary email)
-         * @description Starts an email verification for an elevation in one company: mails a 6-digit code to the account's alternate email (else its primary email). Answers where the code went (masked) and when a resend is possible.
+         * @description Starts an email verification for an elevation in one company: mails a 6-digit code to the account's alternate email (else its primary email). While this session's code is still pending it answers that challenge again and mails nothing, unless `resend` asks for a new code (not sooner than 60 s, at most 10 an hour). Answers where the code went (masked), when, and when a resend is possible.
          *
          *     Needs a session.
          */
