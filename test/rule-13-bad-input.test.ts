@@ -642,15 +642,36 @@ describe.each(testDatabaseKinds)("rule 13: bad input never yields a 500 (%s)", (
       expect((await h.inject(token, { url: "/api/me" })).statusCode).toBe(401);
     });
 
-    it("the request's own host origin is accepted", async () => {
-      const { token } = await freshAdminSession();
-      const response = await h.inject(token, {
-        method: "POST",
-        url: "/api/auth/logout",
-        headers: { host: "portal.internal:8080", origin: "http://portal.internal:8080" },
+    describe("Issue 17 item 6: CSRF accepts only PUBLIC_URL's origin", () => {
+      it.each([
+        ["the request's own Host", "portal.internal:8080", "http://portal.internal:8080"],
+        ["PUBLIC_URL's host with another scheme", "portal.test", "https://portal.test"],
+        ["PUBLIC_URL's host with a port", "portal.test:8080", "http://portal.test:8080"],
+      ])(
+        "an Origin equal to %s but not PUBLIC_URL's → 403 csrf_rejected, the session still works",
+        async (_case, host, origin) => {
+          const { token } = await freshAdminSession();
+          const response = await h.inject(token, {
+            method: "POST",
+            url: "/api/auth/logout",
+            headers: { host, origin },
+          });
+          expect(response.statusCode).toBe(403);
+          expectErrorBody(response, "csrf_rejected");
+          await expectSessionWorks(token);
+        },
+      );
+
+      it("PUBLIC_URL's origin passes whatever the Host header says", async () => {
+        const { token } = await freshAdminSession();
+        const response = await h.inject(token, {
+          method: "POST",
+          url: "/api/auth/logout",
+          headers: { host: "portal.internal:8080", origin: "http://portal.test" },
+        });
+        expect(response.statusCode).toBe(204);
+        expect((await h.inject(token, { url: "/api/me" })).statusCode).toBe(401);
       });
-      expect(response.statusCode).toBe(204);
-      expect((await h.inject(token, { url: "/api/me" })).statusCode).toBe(401);
     });
 
     it("a same-site (not cross-site) fetch with no Origin is accepted", async () => {

@@ -5,8 +5,10 @@ import react from "@vitejs/plugin-react";
 import { defineConfig, type ProxyOptions } from "vite";
 
 const apiTarget = "http://127.0.0.1:3000";
+// The origin the API accepts for state changes: its PUBLIC_URL (the server's default when unset).
+const apiPublicOrigin = new URL(process.env.PUBLIC_URL || "http://localhost:3000").origin;
 
-// The server refuses state changes whose Origin is not its own (CSRF). A request the
+// The server refuses state changes whose Origin is not its PUBLIC_URL's (CSRF). A request the
 // browser made same-origin to the dev server is same-origin to the API too, so its
 // Origin is rewritten to the API's; cross-site requests keep theirs and stay refused.
 const apiProxy: ProxyOptions = {
@@ -16,7 +18,7 @@ const apiProxy: ProxyOptions = {
     proxy.on("proxyReq", (proxyRequest, request) => {
       const origin = request.headers.origin;
       if (origin && URL.canParse(origin) && new URL(origin).host === request.headers.host) {
-        proxyRequest.setHeader("origin", apiTarget);
+        proxyRequest.setHeader("origin", apiPublicOrigin);
       }
     });
   },

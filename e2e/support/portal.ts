@@ -1,5 +1,6 @@
 // A real portal for browser tests: the app on an ephemeral port over a fresh database with the
 // demo company seeded (passwords known to the test), plus headless Debian Chromium via Playwright.
+import net from "node:net";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
 import { buildApp } from "../../server/app.js";
@@ -9,6 +10,18 @@ import { openTestDatabase, type TestDatabaseKind } from "../../test/support/data
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 
+/** A port the system has just handed out and released, for a server that must know its URL before listening. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
 export async function startPortal(kind: TestDatabaseKind = "pglite") {
   const database = await openTestDatabase(kind);
   let n = 0;
@@ -17,9 +30,11 @@ export async function startPortal(kind: TestDatabaseKind = "pglite") {
     new Date(),
     () => `e2e demo passphrase number ${++n}`,
   )) as DemoCredentials[];
-  const config = loadConfig({ NODE_ENV: "test", PUBLIC_URL: "http://127.0.0.1" });
+  // PUBLIC_URL is the origin the browser uses, port included: the only Origin the CSRF check accepts.
+  const port = await freePort();
+  const config = loadConfig({ NODE_ENV: "test", PUBLIC_URL: `http://127.0.0.1:${port}` });
   const app = await buildApp({ database, config });
-  const address = await app.listen({ port: 0, host: "127.0.0.1" });
+  const address = await app.listen({ port, host: "127.0.0.1" });
   return {
     url: address,
     demo,

@@ -30,11 +30,10 @@ export function checkCsrf(request: FastifyRequest, publicOrigin: string): void {
   if (SAFE_METHODS.has(request.method)) return;
   const fetchSite = request.headers["sec-fetch-site"];
   if (fetchSite === "cross-site") throw new AppError("csrf_rejected");
+  // Only PUBLIC_URL's origin: the Host header is the client's to choose, so an origin derived from
+  // it would let any page whose host name reaches this server pass as our own.
   const origin = request.headers.origin;
-  if (origin !== undefined) {
-    const ownOrigin = `${request.protocol}://${request.host}`;
-    if (origin !== publicOrigin && origin !== ownOrigin) throw new AppError("csrf_rejected");
-  }
+  if (origin !== undefined && origin !== publicOrigin) throw new AppError("csrf_rejected");
   const contentType = request.headers["content-type"];
   const hasBody =
     request.headers["transfer-encoding"] !== undefined || Number(request.headers["content-length"] ?? 0) > 0;
