@@ -25,7 +25,7 @@ import type { Database } from "./db/connect.js";
 import { AppError, ERROR_CODES } from "./errors.js";
 import { errorsPlugin } from "./http/errors-plugin.js";
 import { healthRoutes } from "./http/health.js";
-import { loggerOptions } from "./http/logging.js";
+import { loggerOptions, redactUrl } from "./http/logging.js";
 import { METRICS_PATH, metricsPlugin } from "./http/metrics.js";
 import { documentOperation, TAGS } from "./http/openapi.js";
 import { ErrorBody } from "./http/schemas.js";
@@ -257,7 +257,7 @@ export async function buildApp(deps: AppDeps) {
         companyId: request.auth?.membership?.companyId ?? null,
         actor: { accountId: actor.accountId, email: actor.email },
         details: {
-          route: `${request.method} ${request.routeOptions.url ?? request.url.split("?")[0]}`,
+          route: `${request.method} ${request.routeOptions.url ?? redactUrl(request.url)}`,
           ...(isCsrf
             ? {
                 reason: (error as AppError).code,

@@ -5,12 +5,15 @@ import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccount } from "../server/auth/accounts.js";
 import { addMember } from "../server/companies/service.js";
+import { inviteMember } from "../server/invitations/service.js";
+import { memoryThrottleStore } from "../server/ratelimit/throttle-store.js";
 import { testDatabaseKinds } from "./support/databases.js";
 import { createHarness, type Harness } from "./support/harness.js";
 
 const PASSWORD = "Quokka-Lantern-Distinct-7731!";
 const WRONG_PASSWORD = "Marmoset-Wrong-Secret-9915?";
 const BEARER = "bearer-secret-5f1d9a77c2";
+const SESSION_POLICY = { idleMs: 30 * 60_000, absoluteMs: 12 * 3_600_000 };
 const FORGED = '{"level":30,"msg":"forged line","forged":true}';
 
 function collectingStream() {
@@ -202,6 +205,112 @@ describe.each(testDatabaseKinds)(
           expect(written).not.toContain(secret);
         }
       });
+    });
+  },
+);
+
+describe.each(testDatabaseKinds)(
+  "Issue 17 item 7: an invitation token in the path is never logged, whatever its case, encoding or status (%s)",
+  (kind) => {
+    let h: Harness;
+    let log: ReturnType<typeof collectingStream>;
+    let token: string;
+    let adminCookie: string;
+    const statuses: number[] = [];
+
+    beforeAll(async () => {
+      log = collectingStream();
+      h = await createHarness(kind, { env: { LOG_LEVEL: "info" }, logStream: log.stream });
+      const company = await h.company("Redaction Co");
+      adminCookie = await h.login(company.admin.email);
+      const { acceptUrl } = await inviteMember(
+        {
+          auth: { db: h.db, clock: h.clock, throttle: memoryThrottleStore(), sessionPolicy: SESSION_POLICY },
+          publicUrl: h.config.publicUrl,
+          ttlHours: h.config.invitationTtlHours,
+        },
+        {
+          companyId: company.id,
+          actor: null,
+          email: "invited.redaction@example.com",
+          roleIds: [company.roleIds.finance],
+          acceptTerms: true,
+          meta: { ip: null, userAgent: null, requestId: null },
+        },
+      );
+      token = new URL(acceptUrl).hash.replace("#token=", "");
+      expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+      const slash = "%2F";
+      const paths = [
+        `/api/invitations/${token}`,
+        `/api/Invitations/${token}`,
+        `/API/INVITATIONS/${token}`,
+        `/api/invitations/${token}/accept`,
+        `/API/INVITATIONS/${token}/accept`,
+        `/api/invitations${slash}${token}`,
+        `/api/Invitations${slash}${token}${slash}accept`,
+        `/api%2Finvitations%2F${token}`,
+        `/api/invitations%252F${token}`,
+        `/api/%69nvitations/${token}`,
+        `//api//invitations//${token}`,
+        `/api/invitations/${token}?lang=en`,
+        `/invitations/${token}`,
+        `/api/invitations/${token}x`,
+        `/api/invitations/${token.slice(0, 20)}%ZZ${token.slice(20)}`,
+      ];
+      for (const path of paths) {
+        for (const method of ["GET", "POST"] as const) {
+          const response = await h.app.inject({
+            method,
+            url: path,
+            ...(method === "POST" ? { payload: { name: "x" } } : {}),
+          });
+          statuses.push(response.statusCode);
+        }
+      }
+      // A refused cross-site state change carrying a session is audited with its path.
+      const crossSite = await h.inject(adminCookie, {
+        method: "POST",
+        url: `/api/Invitations/${token}/accept`,
+        payload: {},
+        headers: { origin: "https://evil.example" },
+      });
+      expect(crossSite.statusCode).toBe(403);
+      await new Promise((resolve) => setImmediate(resolve));
+    });
+    afterAll(() => h.close());
+
+    it("the requests reached the log with several statuses, 404 among them (so the check is not vacuous)", () => {
+      expect(new Set(statuses).size).toBeGreaterThanOrEqual(3);
+      expect(statuses).toContain(404);
+      expect(statuses).toContain(200);
+      const urls = log
+        .text()
+        .split("\n")
+        .filter((line) => line.length > 0)
+        .map((line) => (JSON.parse(line) as { req?: { url?: string } }).req?.url)
+        .filter((url): url is string => url !== undefined);
+      expect(urls).toContain("/api/Invitations/[redacted]");
+      expect(urls).toContain("/API/INVITATIONS/[redacted]/accept");
+    });
+
+    it("no log line holds the token, nor any long piece of it", () => {
+      const text = log.text();
+      expect(text).not.toContain(token);
+      for (let start = 0; start + 12 <= token.length; start += 4) {
+        expect(text).not.toContain(token.slice(start, start + 12));
+      }
+    });
+
+    it("the audit record of the refused request holds no token either", async () => {
+      const events = await h.db
+        .selectFrom("audit_events")
+        .selectAll()
+        .where("action", "=", "security.csrf_rejected")
+        .execute();
+      expect(events.length).toBeGreaterThanOrEqual(1);
+      expect(JSON.stringify(events)).not.toContain(token.slice(0, 12));
     });
   },
 );
