@@ -25,6 +25,7 @@ import type { Database } from "./db/connect.js";
 import { AppError, ERROR_CODES } from "./errors.js";
 import { errorsPlugin } from "./http/errors-plugin.js";
 import { healthRoutes } from "./http/health.js";
+import { parseJsonBodiesWithoutDuplicateKeys } from "./http/json-body.js";
 import { loggerOptions, redactUrl } from "./http/logging.js";
 import { METRICS_PATH, metricsPlugin } from "./http/metrics.js";
 import { documentOperation, TAGS } from "./http/openapi.js";
@@ -133,6 +134,7 @@ export async function buildApp(deps: AppDeps) {
 
   // JSON is the only body we accept; dropping the text/plain parser makes anything else a 415.
   app.removeContentTypeParser(["text/plain"]);
+  parseJsonBodiesWithoutDuplicateKeys(app);
   app.addSchema(ErrorBody);
   app.addSchema(MeBody);
   app.addHook("preClose", async () => {

@@ -49,6 +49,9 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
         ...(first?.params && "additionalProperty" in first.params
           ? { unknownField: (first.params as { additionalProperty: string }).additionalProperty }
           : {}),
+        ...(first?.params && "duplicateKey" in first.params
+          ? { duplicateKey: (first.params as { duplicateKey: string }).duplicateKey }
+          : {}),
       });
     }
     switch (error.code) {
