@@ -4,6 +4,7 @@ import type { Transaction } from "kysely";
 import type { DB } from "../db/schema.js";
 import { AppError } from "../errors.js";
 import { canonicalizeEmail } from "../identity/email.js";
+import { PERSON_NAME, requireName } from "../identity/names.js";
 import { checkPassword } from "../identity/password-policy.js";
 import { hashPassword } from "./passwords.js";
 
@@ -17,12 +18,7 @@ export async function createAccount(
   if (!canonical.ok) throw new AppError("validation_failed", canonical.reason, { field: "email" });
   const verdict = checkPassword(input.password, { email: canonical.email, extraWords: PRODUCT_WORDS });
   if (!verdict.ok) throw new AppError("password_rejected", verdict.message, { reason: verdict.code });
-  const name = input.name.trim();
-  if (name.length === 0 || name.length > 200 || /\p{Cc}/u.test(name)) {
-    throw new AppError("validation_failed", "Name must be 1 to 200 characters on one line.", {
-      field: "name",
-    });
-  }
+  const name = requireName(input.name, PERSON_NAME);
   const existing = await trx
     .selectFrom("accounts")
     .select("id")

@@ -10,6 +10,7 @@ import { lockDataDir } from "../db/data-dir-lock.js";
 import { migrate } from "../db/migrate.js";
 import { AppError } from "../errors.js";
 import { canonicalizeEmail } from "../identity/email.js";
+import { COMPANY_LEGAL_NAME, COMPANY_NAME, checkName, PERSON_NAME } from "../identity/names.js";
 import { inviteMember } from "../invitations/service.js";
 import { memoryThrottleStore } from "../ratelimit/throttle-store.js";
 
@@ -56,6 +57,14 @@ export async function runAdmin(
       code: 2,
       out: `--admin-name needs --admin-password: an invited Admin chooses their own name.\n\n${USAGE}`,
     };
+  }
+  for (const [option, value, kind] of [
+    ["--name", name, COMPANY_NAME],
+    ["--legal-name", values["legal-name"], COMPANY_LEGAL_NAME],
+    ["--admin-name", values["admin-name"], PERSON_NAME],
+  ] as const) {
+    const verdict = value?.trim() ? checkName(value, kind) : null;
+    if (verdict && !verdict.ok) return { code: 2, out: `${option}: ${verdict.message}` };
   }
   const canonical = canonicalizeEmail(adminEmail);
   if (!canonical.ok) return { code: 2, out: `--admin-email: ${canonical.reason}` };

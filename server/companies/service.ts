@@ -5,6 +5,7 @@ import type { Kysely, Transaction } from "kysely";
 import { PREDEFINED_ROLES, type PredefinedRoleKey } from "../access/permissions.js";
 import { type RequestMeta, recordAudit } from "../audit/writer.js";
 import type { DB } from "../db/schema.js";
+import { COMPANY_LEGAL_NAME, COMPANY_NAME, requireName } from "../identity/names.js";
 import { insertCompany, type NewCompany } from "./queries.js";
 
 export function newMerchantId(): string {
@@ -75,9 +76,13 @@ export async function createCompany(
     now: Date;
   },
 ): Promise<{ companyId: string; roleIds: Record<PredefinedRoleKey, string>; adminMemberId: string | null }> {
+  const name = requireName(input.company.name, COMPANY_NAME);
+  const legalName = requireName(input.company.legalName, COMPANY_LEGAL_NAME);
   return db.transaction().execute(async (trx) => {
     const company = await insertCompany(trx, {
       ...input.company,
+      name,
+      legalName,
       merchantId: input.company.merchantId ?? newMerchantId(),
     });
     const roleIds = await createPredefinedRoles(trx, company.id);

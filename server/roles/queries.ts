@@ -46,6 +46,14 @@ export async function lockCompany(trx: Transaction<DB>, companyId: string): Prom
   await sql`SELECT id FROM companies WHERE id = ${companyId} FOR UPDATE`.execute(trx);
 }
 
+/** The names of a company's roles, predefined ones included. */
+export async function listRoleNames(
+  trx: Transaction<DB>,
+  companyId: string,
+): Promise<{ id: string; name: string }[]> {
+  return trx.selectFrom("roles").select(["id", "name"]).where("company_id", "=", companyId).execute();
+}
+
 export async function countCustomRoles(trx: Transaction<DB>, companyId: string): Promise<number> {
   const row = await trx
     .selectFrom("roles")

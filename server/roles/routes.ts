@@ -145,7 +145,7 @@ export const roleRoutes: FastifyPluginAsyncTypebox<{
     },
     async (request, reply) => {
       const role = await createRole(context(request, request.params.cid), {
-        name: request.body.name.trim(),
+        name: request.body.name,
         description: request.body.description?.trim() ?? "",
         permissions: request.body.permissions,
       });
@@ -174,7 +174,7 @@ export const roleRoutes: FastifyPluginAsyncTypebox<{
     },
     async (request) => {
       const role = await updateRole(context(request, request.params.cid), request.params.roleId, {
-        name: request.body.name?.trim(),
+        name: request.body.name,
         description: request.body.description?.trim(),
         permissions: request.body.permissions,
       });

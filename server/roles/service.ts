@@ -1,15 +1,18 @@
 // Custom roles: create, change, delete (SPEC §3 roles, rules 6 and 7). Predefined roles never
-// change; names are unique per company regardless of case; nobody without Admin composes a role
-// with a permission they do not hold; every change is audited with its before and after.
+// change; names are unique per company regardless of case and of lookalike characters; nobody
+// without Admin composes a role with a permission they do not hold; every change is audited with
+// its before and after.
 import type { Kysely, Transaction } from "kysely";
 import { mayGrant } from "../access/policy.js";
 import type { AuditAction } from "../audit/actions.js";
 import { type RequestMeta, recordAudit } from "../audit/writer.js";
 import type { DB } from "../db/schema.js";
 import { AppError } from "../errors.js";
+import { confusableKey, ROLE_NAME, requireName } from "../identity/names.js";
 import {
   countCustomRoles,
   isRoleAssigned,
+  listRoleNames,
   listRoles,
   lockCompany,
   type RoleRow,
@@ -76,10 +79,38 @@ async function findEditableRole(trx: Transaction<DB>, companyId: string, roleId:
   return role;
 }
 
+/**
+ * Refuses a name that reads like another role's of the company ("Аdmin" with a Cyrillic А beside
+ * Admin): pickers would show two identical names. Called under the company lock, which every
+ * writer of role names takes, so two lookalikes cannot be written at once.
+ */
+async function refuseLookalikeName(
+  trx: Transaction<DB>,
+  companyId: string,
+  name: string,
+  roleId: string | null,
+) {
+  const key = confusableKey(name);
+  const lookalike = (await listRoleNames(trx, companyId)).find(
+    (role) => role.id !== roleId && confusableKey(role.name) === key,
+  );
+  if (lookalike) {
+    throw new AppError(
+      "role_name_taken",
+      `This name reads like the role "${lookalike.name}"; choose another.`,
+      {
+        field: "name",
+        lookalikeOf: lookalike.name,
+      },
+    );
+  }
+}
+
 export async function createRole(
   ctx: Context,
   input: { name: string; description: string; permissions: string[] },
 ): Promise<RoleRow> {
+  const name = requireName(input.name, ROLE_NAME);
   const permissions = [...new Set(input.permissions)].sort();
   await refuseBeyondOwn(ctx, "role.create_refused", null, permissions);
   try {
@@ -87,12 +118,13 @@ export async function createRole(
       await lockCompany(trx, ctx.companyId);
       if ((await countCustomRoles(trx, ctx.companyId)) >= MAX_CUSTOM_ROLES)
         throw new AppError("role_limit_reached");
+      await refuseLookalikeName(trx, ctx.companyId, name, null);
       const role = await trx
         .insertInto("roles")
         .values({
           company_id: ctx.companyId,
           key: null,
-          name: input.name,
+          name,
           description: input.description,
           created_at: ctx.now,
           updated_at: ctx.now,
@@ -100,7 +132,7 @@ export async function createRole(
         .returning("id")
         .executeTakeFirstOrThrow();
       await replacePermissions(trx, role.id, permissions);
-      await audit(ctx, trx, "role.created", "success", role.id, { name: input.name, after: permissions });
+      await audit(ctx, trx, "role.created", "success", role.id, { name, after: permissions });
       const [created] = await listRoles(trx, ctx.companyId, role.id);
       return created as RoleRow;
     });
@@ -115,10 +147,12 @@ export async function updateRole(
   roleId: string,
   input: { name?: string; description?: string; permissions?: string[] },
 ): Promise<RoleRow> {
+  const name = input.name === undefined ? undefined : requireName(input.name, ROLE_NAME);
   try {
     return await ctx.db.transaction().execute(async (trx) => {
       await lockCompany(trx, ctx.companyId);
       const before = await findEditableRole(trx, ctx.companyId, roleId);
+      if (name !== undefined) await refuseLookalikeName(trx, ctx.companyId, name, roleId);
       const permissions = input.permissions ? [...new Set(input.permissions)].sort() : before.permissions;
       // Editing is granting: both what the role holds now and what it will hold must be the actor's own.
       if (!mayGrant(ctx.actor, [...before.permissions, ...permissions])) {
@@ -130,7 +164,7 @@ export async function updateRole(
       await trx
         .updateTable("roles")
         .set({
-          ...(input.name !== undefined ? { name: input.name } : {}),
+          ...(name !== undefined ? { name } : {}),
           ...(input.description !== undefined ? { description: input.description } : {}),
           updated_at: ctx.now,
         })
@@ -141,7 +175,7 @@ export async function updateRole(
       await audit(ctx, trx, "role.updated", "success", roleId, {
         before: { name: before.name, description: before.description, permissions: before.permissions },
         after: {
-          name: input.name ?? before.name,
+          name: name ?? before.name,
           description: input.description ?? before.description,
           permissions,
         },
