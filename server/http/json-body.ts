@@ -112,21 +112,30 @@ function countKeys(value: object): number {
   return count;
 }
 
-function countColons(text: string): number {
+function isJsonWhitespace(char: number): boolean {
+  return char === 0x20 || char === 0x0a || char === 0x0d || char === 0x09;
+}
+
+/** Colons whose previous character, whitespace aside, is a quote: each key has one. */
+function countColonsAfterQuotes(text: string): number {
   let count = 0;
-  for (let at = text.indexOf(":"); at !== -1; at = text.indexOf(":", at + 1)) count += 1;
+  for (let at = text.indexOf(":"); at !== -1; at = text.indexOf(":", at + 1)) {
+    let before = at - 1;
+    while (isJsonWhitespace(text.charCodeAt(before))) before -= 1;
+    if (text.charCodeAt(before) === QUOTE) count += 1;
+  }
   return count;
 }
 
 /**
- * Whether a JSON text may repeat a key, given what JSON.parse made of it. Every key is followed by
- * a colon, so a text holds at least as many colons as keys, and JSON.parse keeps one key per name:
- * when the colons are exactly as many as the keys kept, no key was repeated. Otherwise (a repeat,
- * or a colon inside a string) the scanner decides.
+ * Whether a JSON text may repeat a key, given what JSON.parse made of it. Every key is a string
+ * followed by a colon, so the text holds at least as many quote-colons as keys, and JSON.parse
+ * keeps one key per name: when the quote-colons are exactly as many as the keys kept, no key was
+ * repeated. Otherwise (a repeat, or `\":` inside a string) the scanner decides.
  */
 export function mayRepeatAKey(text: string, parsed: unknown): boolean {
   const keys = parsed !== null && typeof parsed === "object" ? countKeys(parsed) : 0;
-  return countColons(text) > keys;
+  return countColonsAfterQuotes(text) > keys;
 }
 
 type JsonParser = ReturnType<FastifyInstance["getDefaultJsonParser"]>;
