@@ -98,7 +98,9 @@ async function main() {
     );
   }, 5 * 60_000);
   sweep.unref();
-  console.log(`Portal listening on ${address} (public URL ${config.publicUrl}, database ${database.kind})`);
+  console.log(
+    `Portal listening on ${address}; open ${config.publicUrl} (PUBLIC_URL: the only origin allowed to change state), database ${database.kind}`,
+  );
 }
 
 async function redisReadyOrTimeout(redis: import("ioredis").Redis, timeoutMs: number): Promise<void> {
