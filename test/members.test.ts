@@ -572,7 +572,7 @@ describe.each(testDatabaseKinds)("member list on %s", (kind) => {
       ]);
     });
 
-    it("refuses bad bodies: unknown or foreign role ids, duplicates, too many, no version, stray fields", async () => {
+    it("refuses bad bodies: unknown or foreign role ids, duplicates, too many, a version of the wrong type, stray fields", async () => {
       const co = await h.company("Bodies Co");
       const other = await h.company("Other Bodies Co");
       const cookie = await h.login(co.admin.email);
@@ -588,8 +588,9 @@ describe.each(testDatabaseKinds)("member list on %s", (kind) => {
         { roleIds: [...ten, ...ten.map(() => crypto.randomUUID()), crypto.randomUUID()], version: 1 },
         { roleIds: ["admin"], version: 1 },
         { roleIds: `${co.roleIds.admin},${co.roleIds.finance}`, version: 1 },
-        { roleIds: [co.roleIds.admin] },
+        // Without a version the change applies to the current state (SPEC §3, issue 17 item 10).
         { roleIds: [co.roleIds.admin], version: "1" },
+        { roleIds: [co.roleIds.admin], version: 0 },
         { roleIds: [co.roleIds.admin], version: 1, status: "active" },
         { roleIds: [co.roleIds.admin], version: 1, companyId: other.id },
       ]) {

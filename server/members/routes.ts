@@ -2,12 +2,13 @@
 // fresh email verification (rule 7); the rules themselves live in service.ts.
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
-import type { FastifyRequest } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import { callerOf } from "../access/guard.js";
 import { PREDEFINED_ROLES } from "../access/permissions.js";
 import type { Clock } from "../clock.js";
 import type { Database } from "../db/connect.js";
 import { AppError } from "../errors.js";
+import { etagOf, requestedVersion } from "../http/etag.js";
 import { Collection, PageQuery } from "../http/pagination.js";
 import { CompanyParams, errorResponses, RoleRef, Uuid } from "../http/schemas.js";
 import {
@@ -16,6 +17,7 @@ import {
   getMember,
   listMemberPage,
   type MemberContext,
+  type MemberView,
   reactivateMember,
 } from "./service.js";
 
@@ -31,7 +33,7 @@ const Member = Type.Object(
     status: MemberStatus,
     joinedAt: Type.String({ format: "date-time" }),
     lastActiveAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
-    /** Send it back with a change; a member changed since answers 409 conflict. */
+    /** Also the member's ETag. Sent back with a change (optional), a member changed since answers 409 conflict. */
     version: Type.Integer(),
   },
   { $id: "Member" },
@@ -50,7 +52,20 @@ const MemberQuery = Type.Object(
 );
 
 const MemberParams = Type.Object({ cid: Uuid, memberId: Uuid }, { additionalProperties: false });
-const Version = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
+const Version = Type.Integer({
+  minimum: 1,
+  maximum: 2_147_483_647,
+  description: "Optional: the member's version the change was made on; a stale one answers 409 conflict.",
+});
+// Optimistic concurrency through HTTP: the member's ETag (GET sends it), the same as `version`.
+const IfMatch = Type.Object({
+  "if-match": Type.Optional(
+    Type.String({
+      maxLength: 100,
+      description: 'The member\'s ETag, e.g. "7"; a stale one answers 409 conflict.',
+    }),
+  ),
+});
 
 export const memberRoutes: FastifyPluginAsyncTypebox<{ database: Database; clock: Clock }> = async (
   app,
@@ -60,6 +75,11 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{ database: Database; clock
   app.addSchema(Member);
   // A scope that adds a schema gets Fastify's default (coercing) validator rebuilt for it; keep the
   // app's strict one, so a body's "1" is not taken for 1 (rule 13).
+
+  const withEtag = (reply: FastifyReply, member: MemberView) => {
+    reply.header("etag", etagOf(member.version));
+    return member;
+  };
 
   const context = (request: FastifyRequest, companyId: string): MemberContext => {
     const caller = callerOf(request);
@@ -99,7 +119,11 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{ database: Database; clock
         response: { 200: Type.Ref("Member"), ...errorResponses(400, 401, 403, 404) },
       },
     },
-    async (request) => getMember(db, request.params.cid, request.params.memberId),
+    async (request, reply) => {
+      const member = await getMember(db, request.params.cid, request.params.memberId);
+      reply.header("etag", etagOf(member.version));
+      return member;
+    },
   );
 
   app.put(
@@ -107,21 +131,28 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{ database: Database; clock
     {
       config: { access: { kind: "permission", permission: "members.edit_roles" }, stepUp: true },
       schema: {
-        summary: "Replace a member's roles (rules 4-6; 409 conflict on a stale version)",
+        summary: "Replace a member's roles (rules 4-6; 409 conflict on a stale version or If-Match)",
         tags: ["members"],
         params: MemberParams,
+        headers: IfMatch,
         body: Type.Object(
           {
             roleIds: Type.Array(Uuid, { minItems: 1, maxItems: 10, uniqueItems: true }),
-            version: Version,
+            version: Type.Optional(Version),
           },
           { additionalProperties: false },
         ),
         response: { 200: Type.Ref("Member"), ...errorResponses(400, 401, 403, 404, 409) },
       },
     },
-    async (request) =>
-      changeMemberRoles(context(request, request.params.cid), request.params.memberId, request.body),
+    async (request, reply) =>
+      withEtag(
+        reply,
+        await changeMemberRoles(context(request, request.params.cid), request.params.memberId, {
+          roleIds: request.body.roleIds,
+          version: requestedVersion(request.body.version, request.headers["if-match"]),
+        }),
+      ),
   );
 
   const StatusChange = Type.Object({ version: Type.Optional(Version) }, { additionalProperties: false });
@@ -134,12 +165,18 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{ database: Database; clock
         summary: "Deactivate a member: their access to the company ends on their next request",
         tags: ["members"],
         params: MemberParams,
+        headers: IfMatch,
         body: StatusChange,
         response: { 200: Type.Ref("Member"), ...errorResponses(400, 401, 403, 404, 409) },
       },
     },
-    async (request) =>
-      deactivateMember(context(request, request.params.cid), request.params.memberId, request.body),
+    async (request, reply) =>
+      withEtag(
+        reply,
+        await deactivateMember(context(request, request.params.cid), request.params.memberId, {
+          version: requestedVersion(request.body?.version, request.headers["if-match"]),
+        }),
+      ),
   );
 
   app.post(
@@ -150,11 +187,17 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{ database: Database; clock
         summary: "Reactivate a member with the roles they held",
         tags: ["members"],
         params: MemberParams,
+        headers: IfMatch,
         body: StatusChange,
         response: { 200: Type.Ref("Member"), ...errorResponses(400, 401, 403, 404, 409) },
       },
     },
-    async (request) =>
-      reactivateMember(context(request, request.params.cid), request.params.memberId, request.body),
+    async (request, reply) =>
+      withEtag(
+        reply,
+        await reactivateMember(context(request, request.params.cid), request.params.memberId, {
+          version: requestedVersion(request.body?.version, request.headers["if-match"]),
+        }),
+      ),
   );
 };

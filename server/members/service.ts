@@ -366,7 +366,7 @@ function rolesChangedEvent(ctx: MemberContext, target: MemberRow, roles: Company
 export async function changeMemberRoles(
   ctx: MemberContext,
   memberId: string,
-  input: { roleIds: string[]; version: number },
+  input: { roleIds: string[]; version?: number },
 ): Promise<MemberView> {
   // Ids compared as text below (the same roles? the caller?): in PostgreSQL's spelling.
   const roleIds = [...new Set(input.roleIds.map((id) => id.toLowerCase()))];
@@ -375,7 +375,7 @@ export async function changeMemberRoles(
   return changeMember(ctx, memberId, {
     permission: "members.edit_roles",
     refusedAction: "member.roles_change_refused",
-    refusalFacts: { requestedRoleIds: roleIds, sentVersion: input.version },
+    refusalFacts: { requestedRoleIds: roleIds, sentVersion: input.version ?? null },
     version: input.version,
     roleIds,
     apply: async (trx, target, actor, state) => {
@@ -408,7 +408,8 @@ async function changeRolesUnlocked(
   ctx: MemberContext,
   memberId: string,
   roleIds: readonly string[],
-  version: number,
+  /** The version the caller made the change on; without one, the version it is judged on here. */
+  version: number | undefined,
 ): Promise<MemberView | null> {
   if (isSameId(memberId, ctx.actor.memberId)) return null;
   const state = await loadChange(ctx.db, ctx.companyId, ctx.actor.memberId, memberId, roleIds, false);
@@ -432,7 +433,7 @@ async function changeRolesUnlocked(
     {
       actorMemberId: ctx.actor.memberId,
       actorVersion: state.actorVersion,
-      targetVersion: version,
+      targetVersion: admitted.target.version,
       rolesVersion: state.rolesVersion,
     },
   );

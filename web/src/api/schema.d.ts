@@ -433,7 +433,7 @@ export interface paths {
         };
         get?: never;
         /**
-         * Replace a member's roles (rules 4-6; 409 conflict on a stale version)
+         * Replace a member's roles (rules 4-6; 409 conflict on a stale version or If-Match)
          * @description Replaces a member's roles. The company keeps an active Admin (`409 last_admin`), nobody changes their own roles (`403 self_modification`), and a caller without Admin grants only what they hold (`403 grant_exceeds_own`).
          *
          *     Needs the `members.edit_roles` permission in the company. Needs a step-up verification in the last 10 minutes (`403 step_up_required`).
@@ -2163,7 +2163,10 @@ export interface operations {
     deactivateMember: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The member's ETag, e.g. "7"; a stale one answers 409 conflict. */
+                "if-match"?: string;
+            };
             path: {
                 cid: string;
                 memberId: string;
@@ -2173,6 +2176,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description Optional: the member's version the change was made on; a stale one answers 409 conflict. */
                     version?: number;
                 };
             };
@@ -2237,7 +2241,10 @@ export interface operations {
     reactivateMember: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The member's ETag, e.g. "7"; a stale one answers 409 conflict. */
+                "if-match"?: string;
+            };
             path: {
                 cid: string;
                 memberId: string;
@@ -2247,6 +2254,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description Optional: the member's version the change was made on; a stale one answers 409 conflict. */
                     version?: number;
                 };
             };
@@ -2311,7 +2319,10 @@ export interface operations {
     changeMemberRoles: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The member's ETag, e.g. "7"; a stale one answers 409 conflict. */
+                "if-match"?: string;
+            };
             path: {
                 cid: string;
                 memberId: string;
@@ -2322,7 +2333,8 @@ export interface operations {
             content: {
                 "application/json": {
                     roleIds: string[];
-                    version: number;
+                    /** @description Optional: the member's version the change was made on; a stale one answers 409 conflict. */
+                    version?: number;
                 };
             };
         };
