@@ -97,7 +97,12 @@ describe.each(testDatabaseKinds)("a roles change written without the company loc
     const ctx = {
       db,
       companyId: co.id,
-      actor: { accountId: co.admin.id, email: co.admin.email, memberId: co.admin.memberId },
+      actor: {
+        accountId: co.admin.id,
+        email: co.admin.email,
+        name: "Moved Co Admin",
+        memberId: co.admin.memberId,
+      },
       meta: { ip: null, userAgent: null, requestId: null },
       now: h.clock.now(),
     };

@@ -43,6 +43,17 @@ export function renderMail(subject: string, lines: { text: string; html?: string
   };
 }
 
+const READABLE_TIME = new Intl.DateTimeFormat("en-GB", {
+  dateStyle: "long",
+  timeStyle: "short",
+  timeZone: "UTC",
+});
+
+/** A moment as a reader says it: "2 March 2026 at 09:00 UTC". */
+export function readableTime(at: Date): string {
+  return `${READABLE_TIME.format(at)} UTC`;
+}
+
 /** A link in both parts; the URL is built by the caller from PUBLIC_URL, never from a request. */
 export function linkLine(label: string, url: string): { text: string; html: string } {
   return { text: `${label}: ${url}`, html: `<a href="${escapeHtml(url)}">${escapeHtml(label)}</a>` };

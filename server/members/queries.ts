@@ -4,6 +4,7 @@ import { type Kysely, type RawBuilder, sql, type Transaction } from "kysely";
 import { type AuditEvent, auditInsertWhen } from "../audit/writer.js";
 import { isoTime } from "../db/iso-time.js";
 import type { DB, MemberStatus } from "../db/schema.js";
+import { enqueueMailWhen, type OutgoingMail } from "../mail/outbox.js";
 import { nameRoles } from "../roles/catalog.js";
 import { PERMISSIONS_OF_ROLE, ROLE_REFS_JSON } from "../roles/queries.js";
 
@@ -210,6 +211,8 @@ export type ChangeState = {
   /** What a write made without the company lock checks is unchanged (see writeMemberRoles). */
   actorVersion: number | null;
   rolesVersion: number;
+  /** For the notice the member is mailed. */
+  companyName: string;
 };
 
 /**
@@ -238,6 +241,7 @@ export async function loadChange(
       other_active_admins: number | null;
       actor_version: number | null;
       roles_version: string | number;
+      company_name: string | null;
     } & Omit<MemberRow, "id">
   >`
     WITH page AS (
@@ -250,6 +254,7 @@ export async function loadChange(
            (SELECT am.version FROM members am
              WHERE am.company_id = ${companyId} AND am.id = ${actorMemberId}) AS actor_version,
            (SELECT c.roles_version FROM companies c WHERE c.id = ${companyId}) AS roles_version,
+           (SELECT c.name FROM companies c WHERE c.id = ${companyId}) AS company_name,
            ${
              roleIds.length === 0
                ? sql`'[]'::json`
@@ -269,8 +274,16 @@ export async function loadChange(
       LEFT JOIN page p ON true
       LEFT JOIN accounts a ON a.id = p.account_id`.execute(db);
   const row = result.rows[0];
-  const { actor, standing, requested_roles, other_active_admins, actor_version, roles_version, ...member } =
-    row ?? ({} as never);
+  const {
+    actor,
+    standing,
+    requested_roles,
+    other_active_admins,
+    actor_version,
+    roles_version,
+    company_name,
+    ...member
+  } = row ?? ({} as never);
   return {
     actor: actor ?? null,
     target: member.id && standing ? { ...(member as MemberRow), standing } : null,
@@ -278,6 +291,7 @@ export async function loadChange(
     otherActiveAdmins: other_active_admins ?? null,
     actorVersion: actor_version ?? null,
     rolesVersion: Number(roles_version ?? -1),
+    companyName: company_name ?? "",
   };
 }
 
@@ -303,7 +317,7 @@ export type DecidedOn = {
 /**
  * Gives a member exactly these roles and records the change, in one statement: the roles no longer
  * held go, the new ones come, the version moves on (optimistic concurrency) and the audit event is
- * written, all or nothing. Answers the member as it now is (its roles read from the roles table:
+ * written, and the member's notice queued (rule 12), all or nothing. Answers the member as it now is (its roles read from the roles table:
  * the statement's own member_roles changes are not visible to it).
  *
  * With `decidedOn`, outside the company lock, the statement first takes it and the rows the change
@@ -319,6 +333,7 @@ export async function writeMemberRoles(
   roleIds: readonly string[],
   event: AuditEvent,
   decidedOn?: DecidedOn,
+  notice?: { mail: OutgoingMail; now: Date },
 ): Promise<MemberRow | undefined> {
   const unchanged = decidedOn
     ? sql`AND m.version = ${decidedOn.targetVersion} AND EXISTS (
@@ -343,7 +358,8 @@ export async function writeMemberRoles(
       SELECT ${companyId}, changed.id, wanted.role_id
         FROM changed, (VALUES ${sql.join(roleIds.map((id) => sql`(${id}::uuid)`))}) AS wanted (role_id)
       ON CONFLICT DO NOTHING),
-    recorded AS (${auditInsertWhen(event, sql`EXISTS (SELECT 1 FROM changed)`)})
+    recorded AS (${auditInsertWhen(event, sql`EXISTS (SELECT 1 FROM changed)`)}),
+    mailed AS (${notice ? enqueueMailWhen(notice.mail, notice.now, sql`EXISTS (SELECT 1 FROM changed)`) : sql`SELECT 1`})
     SELECT changed.*, (SELECT a.name FROM accounts a WHERE a.id = changed.account_id) AS name,
            (SELECT ${ROLE_REFS_JSON} FROM roles r
              WHERE r.company_id = ${companyId} AND r.id IN (${sql.join(roleIds)})) AS roles

@@ -87,7 +87,12 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{ database: Database; clock
     return {
       db,
       companyId,
-      actor: { accountId: caller.accountId, email: caller.email, memberId: caller.membership.memberId },
+      actor: {
+        accountId: caller.accountId,
+        email: caller.email,
+        name: caller.name,
+        memberId: caller.membership.memberId,
+      },
       meta: request.meta,
       now: clock.now(),
     };

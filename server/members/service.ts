@@ -11,7 +11,9 @@ import { deleteAccountSessions } from "../auth/sessions.js";
 import type { DB, MemberStatus } from "../db/schema.js";
 import { AppError, type ErrorCode } from "../errors.js";
 import { DEFAULT_LIMIT, decodeIdCursor, pageOf } from "../http/pagination.js";
+import { enqueueMail, type OutgoingMail } from "../mail/outbox.js";
 import { lockCompany } from "../roles/queries.js";
+import { memberDeactivatedMail, memberReactivatedMail, rolesChangedMail } from "./mails.js";
 import {
   type ChangeState,
   type CompanyRole,
@@ -178,7 +180,7 @@ export async function getMember(db: Kysely<DB>, companyId: string, memberId: str
 
 // ---- changes ---------------------------------------------------------------------------------
 
-export type MemberActor = { accountId: string; email: string; memberId: string };
+export type MemberActor = { accountId: string; email: string; name: string; memberId: string };
 
 export type MemberContext = {
   db: Kysely<DB>;
@@ -363,6 +365,30 @@ function rolesChangedEvent(ctx: MemberContext, target: MemberRow, roles: Company
   });
 }
 
+/** The member's own notice of new roles, queued with the change (rule 12). */
+function rolesChangedNotice(
+  ctx: MemberContext,
+  target: MemberRow,
+  roles: CompanyRole[],
+  companyName: string,
+): { mail: OutgoingMail; now: Date } {
+  return {
+    mail: {
+      kind: "member_roles_changed",
+      to: target.email,
+      mail: rolesChangedMail({
+        name: target.name,
+        companyName,
+        roleNames: roles.map((role) => role.name),
+        changedBy: { name: ctx.actor.name, email: ctx.actor.email },
+        at: ctx.now,
+      }),
+      isSensitive: false,
+    },
+    now: ctx.now,
+  };
+}
+
 export async function changeMemberRoles(
   ctx: MemberContext,
   memberId: string,
@@ -387,6 +413,8 @@ export async function changeMemberRoles(
         memberId,
         roleIds,
         rolesChangedEvent(ctx, target, roles),
+        undefined,
+        rolesChangedNotice(ctx, target, roles, state.companyName),
       );
       // Unconditional under the lock, on a target loadChange locked: a missing row is a fault, never "unchanged".
       if (!written) throw new Error("The member's roles were not written under the company lock.");
@@ -436,6 +464,7 @@ async function changeRolesUnlocked(
       targetVersion: admitted.target.version,
       rolesVersion: state.rolesVersion,
     },
+    rolesChangedNotice(ctx, admitted.target, roles, state.companyName),
   );
   return row ? memberView(row) : null;
 }
@@ -472,6 +501,16 @@ export async function deactivateMember(
         after: { status: "deactivated" },
         roles: target.roles,
       });
+      await enqueueMail(
+        trx,
+        {
+          kind: "member_deactivated",
+          to: target.email,
+          mail: memberDeactivatedMail({ name: target.name, companyName: state.companyName, at: ctx.now }),
+          isSensitive: false,
+        },
+        ctx.now,
+      );
       return (await findMember(trx, ctx.companyId, memberId)) as MemberRow;
     },
   });
@@ -487,7 +526,7 @@ export async function reactivateMember(
     refusedAction: "member.reactivate_refused",
     refusalFacts: { sentVersion: input.version ?? null },
     version: input.version,
-    apply: async (trx, target) => {
+    apply: async (trx, target, _actor, state) => {
       if (target.status === "active") throw conflictingState(target, "The member is already active.");
       // The member comes back with the roles they held (rule 9); rule 6 was applied to those above.
       await updateMember(trx, memberId, { status: "active", deactivatedAt: null });
@@ -498,6 +537,21 @@ export async function reactivateMember(
         after: { status: "active" },
         roles: target.roles,
       });
+      await enqueueMail(
+        trx,
+        {
+          kind: "member_reactivated",
+          to: target.email,
+          mail: memberReactivatedMail({
+            name: target.name,
+            companyName: state.companyName,
+            roleNames: target.roles.map((role) => role.name),
+            at: ctx.now,
+          }),
+          isSensitive: false,
+        },
+        ctx.now,
+      );
       return (await findMember(trx, ctx.companyId, memberId)) as MemberRow;
     },
   });

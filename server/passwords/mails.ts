@@ -1,6 +1,6 @@
 // The texts of the password mails: the reset link, the "password changed" notice and the login-lock
 // notice with its unlock link (rule 14). Links are built by callers from PUBLIC_URL; names pass through oneLine and are escaped.
-import { linkLine, oneLine, type RenderedMail, renderMail } from "../mail/templates.js";
+import { linkLine, oneLine, type RenderedMail, readableTime, renderMail } from "../mail/templates.js";
 
 function greeting(name: string): { text: string } {
   const clean = oneLine(name, 100);
@@ -30,11 +30,11 @@ export function passwordChangedMail(input: {
   at: Date;
   loginUrl: string;
 }): RenderedMail {
-  const what = input.how === "reset" ? "reset with a link sent to this address" : "changed";
+  const what = input.how === "reset" ? "reset with a link sent to your primary email address" : "changed";
   return renderMail("Your Merchant Portal password was changed", [
     greeting(input.name),
     {
-      text: `The password of your Merchant Portal account was ${what} on ${input.at.toISOString()} (UTC). Your other sessions were signed out.`,
+      text: `The password of your Merchant Portal account was ${what} on ${readableTime(input.at)}. Your other sessions were signed out.`,
     },
     {
       text: 'If this was not you, choose a new password at once with "Forgot password" on the login page:',

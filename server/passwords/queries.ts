@@ -18,7 +18,7 @@ export async function lockAccountByEmail(trx: Transaction<DB>, email: string) {
 export async function findAccountCredentials(db: Executor, accountId: string) {
   return db
     .selectFrom("accounts")
-    .select(["id", "email", "name", "password_hash"])
+    .select(["id", "email", "alternate_email", "name", "password_hash"])
     .where("id", "=", accountId)
     .executeTakeFirst();
 }
@@ -73,7 +73,7 @@ export async function findOpenResetToken(db: Executor, tokenHash: string, now: D
   return db
     .selectFrom("password_reset_tokens as t")
     .innerJoin("accounts as a", "a.id", "t.account_id")
-    .select(["a.id as accountId", "a.email", "a.name"])
+    .select(["a.id as accountId", "a.email", "a.alternate_email", "a.name"])
     .where("t.token_hash", "=", tokenHash)
     .where("t.used_at", "is", null)
     .where("t.voided_at", "is", null)

@@ -2,6 +2,7 @@
 // each stores the new hash, ends the other sessions, writes the audit event and queues the notice mail.
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
+import type { Transaction } from "kysely";
 import type { RequestMeta } from "../audit/writer.js";
 import { recordAudit } from "../audit/writer.js";
 import { PRODUCT_WORDS } from "../auth/accounts.js";
@@ -10,6 +11,7 @@ import { hashPassword, verifyPassword } from "../auth/passwords.js";
 import { type AuthDeps, rateLimited } from "../auth/service.js";
 import { deleteAccountSessions, rotateSessionToken } from "../auth/sessions.js";
 import { hashSecretToken, looksLikeSecretToken, newSecretToken } from "../auth/tokens.js";
+import type { DB } from "../db/schema.js";
 import { AppError } from "../errors.js";
 import { canonicalizeEmail } from "../identity/email.js";
 import { checkPassword } from "../identity/password-policy.js";
@@ -48,6 +50,23 @@ const NO_ACCOUNT_ID = "00000000-0000-0000-0000-000000000000";
 export type PasswordDeps = { auth: AuthDeps; publicUrl: string };
 
 type Actor = { accountId: string; email: string };
+
+/**
+ * The notice of a new password, to the primary address and to the alternate one, where the
+ * account's verification codes go: whoever reads either learns of a change they did not make.
+ */
+async function mailPasswordChanged(
+  trx: Transaction<DB>,
+  deps: PasswordDeps,
+  account: { email: string; alternate_email: string | null; name: string },
+  how: "changed" | "reset",
+  now: Date,
+): Promise<void> {
+  const mail = passwordChangedMail({ name: account.name, how, at: now, loginUrl: `${deps.publicUrl}/login` });
+  for (const to of new Set([account.email, account.alternate_email ?? account.email])) {
+    await enqueueMail(trx, { kind: "password_changed", to, mail, isSensitive: false }, now);
+  }
+}
 
 function rejectPassword(password: string, email: string): void {
   const verdict = checkPassword(password, { email, extraWords: PRODUCT_WORDS });
@@ -170,21 +189,7 @@ export async function confirmPasswordReset(
       meta: input.meta,
       at: now,
     });
-    await enqueueMail(
-      trx,
-      {
-        kind: "password_changed",
-        to: account.email,
-        mail: passwordChangedMail({
-          name: account.name,
-          how: "reset",
-          at: now,
-          loginUrl: `${deps.publicUrl}/login`,
-        }),
-        isSensitive: false,
-      },
-      now,
-    );
+    await mailPasswordChanged(trx, deps, account, "reset", now);
     return true;
   });
   // Another confirm of the same link won the race between our check and our update.
@@ -271,21 +276,7 @@ export async function changePassword(
       meta: input.meta,
       at: now,
     });
-    await enqueueMail(
-      trx,
-      {
-        kind: "password_changed",
-        to: account.email,
-        mail: passwordChangedMail({
-          name: account.name,
-          how: "changed",
-          at: now,
-          loginUrl: `${deps.publicUrl}/login`,
-        }),
-        isSensitive: false,
-      },
-      now,
-    );
+    await mailPasswordChanged(trx, deps, account, "changed", now);
     return rotated;
   });
 }

@@ -1,6 +1,6 @@
 // The texts of the verification mails: a step-up code, a code proving a new alternate email, and
 // the notice that the alternate email changed (SECURITY 3). Codes appear only here, never in a subject.
-import { oneLine, type RenderedMail, renderMail } from "../mail/templates.js";
+import { oneLine, type RenderedMail, readableTime, renderMail } from "../mail/templates.js";
 import { CODE_TTL_MS } from "./codes.js";
 
 const VALID_MINUTES = Math.round(CODE_TTL_MS / 60_000);
@@ -46,7 +46,7 @@ export function alternateEmailChangedMail(input: {
     {
       text:
         `The alternate email of your Merchant Portal account was set to ${input.maskedAddress} on ` +
-        `${input.at.toISOString()} (UTC). Verification codes now go to that address.`,
+        `${readableTime(input.at)}. Verification codes now go to that address.`,
     },
     { text: "If this was not you, change your password at once and set your alternate email again." },
   ]);

@@ -123,9 +123,13 @@ export async function verifyAlternateEmailCode(
         maskedAddress: maskEmail(challenge.target_email),
         at: now,
       });
-      // The primary address and the replaced alternate one both learn of the change (SECURITY 3).
-      const recipients = new Set([account.email, account.alternate_email ?? account.email]);
-      recipients.delete(challenge.target_email);
+      // The primary address, the replaced alternate one and the new one all learn of the change
+      // (SECURITY 3): whoever reads any of them and did not make it can act.
+      const recipients = new Set([
+        account.email,
+        account.alternate_email ?? account.email,
+        challenge.target_email,
+      ]);
       for (const to of recipients) {
         await enqueueMail(
           trx,
