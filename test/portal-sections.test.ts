@@ -224,6 +224,13 @@ describe.each(testDatabaseKinds)("portal sections on %s", (kind) => {
     expect(body.webhooks[0].url).toMatch(/^https:\/\//);
   });
 
+  it("Issue 17 item 12: a sandbox Developer Center shows only test keys (sk_test_), never a live one", async () => {
+    const body = (await get(developer, "/developer-center")).json();
+    expect(body.environment).toBe("sandbox");
+    expect(body.apiKeys.length).toBeGreaterThan(0);
+    for (const key of body.apiKeys) expect(key.maskedKey).toMatch(/^sk_test_/);
+  });
+
   it("computes Insights that agree with the raw transactions", async () => {
     const to = h.clock.now().toISOString();
     const from = new Date(h.clock.now().getTime() - 90 * 24 * 3600_000 - 3600_000).toISOString();

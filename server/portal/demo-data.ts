@@ -84,8 +84,9 @@ export async function generatePortalData(
       .values([
         {
           company_id: input.companyId,
-          label: "Production server",
-          prefix: "sk_live",
+          // The demo company's credentials are a sandbox's: its keys are test keys, never live ones.
+          label: "Checkout server",
+          prefix: "sk_test",
           last_four: lastFour(),
           created_at: input.now,
           status: "active",
