@@ -119,7 +119,7 @@ describe("roles open their sections in Chromium", () => {
     return { context, page, download, downloads };
   }
 
-  it("Finance whose download was taken away after the page loaded gets a message, not a saved refusal", async () => {
+  it("Issue 17 item 12: Finance whose download was taken away after the page loaded gets a message, not a saved refusal", async () => {
     const { context, page, download, downloads } = await financeWithDownload("Transactions");
     // From now on /api/me says what the server would after an Admin took the permission away.
     await page.route("**/api/me", async (route) => {
@@ -140,7 +140,7 @@ describe("roles open their sections in Chromium", () => {
     await context.close();
   });
 
-  it("Finance whose session ended before Download lands on the login page, with no file saved", async () => {
+  it("Issue 17 item 12: Finance whose session ended before Download lands on the login page, with no file saved", async () => {
     const { context, page, download, downloads } = await financeWithDownload("Settlements");
     await context.clearCookies();
     await download.click();

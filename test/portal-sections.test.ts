@@ -224,6 +224,18 @@ describe.each(testDatabaseKinds)("portal sections on %s", (kind) => {
     expect(body.webhooks[0].url).toMatch(/^https:\/\//);
   });
 
+  it("Issue 17 item 12: a refused export answers a JSON error that is not an attachment", async () => {
+    for (const path of ["/transactions/export", "/settlements/export"]) {
+      const refused = await get(developer, path);
+      expect(refused.statusCode, path).toBe(403);
+      expect(refused.headers["content-type"]).toMatch(/^application\/json/);
+      expect(String(refused.headers["content-disposition"] ?? "")).not.toMatch(/attachment/i);
+      expect(refused.json().error.code).toBe("forbidden");
+    }
+    const allowed = await get(finance, "/transactions/export");
+    expect(allowed.headers["content-disposition"]).toMatch(/^attachment/);
+  });
+
   it("Issue 17 item 12: a sandbox Developer Center shows only test keys (sk_test_), never a live one", async () => {
     const body = (await get(developer, "/developer-center")).json();
     expect(body.environment).toBe("sandbox");

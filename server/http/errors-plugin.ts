@@ -9,6 +9,8 @@ function send(reply: import("fastify").FastifyReply, code: ErrorCode, message?: 
     error: { code, message: message ?? ERROR_CODES[code].message },
   };
   if (details !== undefined) body.error.details = details;
+  // A download that fails after naming its file would otherwise save this refusal as the file.
+  reply.removeHeader("content-disposition");
   return reply.status(ERROR_CODES[code].status).type("application/json; charset=utf-8").send(body);
 }
 
