@@ -19,6 +19,18 @@ export const AUDIT_ACTION_CATEGORIES = [
   "company",
 ] as const;
 
+/**
+ * The categories whose events concern a person's account itself (signing in, password, alternate
+ * email, sessions, verification), not a company: the person sees them on their profile.
+ */
+export const ACCOUNT_AUDIT_CATEGORIES = [
+  "auth",
+  "step_up",
+  "password",
+  "alternate_email",
+  "session",
+] as const satisfies readonly (typeof AUDIT_ACTION_CATEGORIES)[number][];
+
 export const AUDIT_ACTIONS = [
   "member.roles_changed",
   "member.roles_change_refused",

@@ -67,3 +67,55 @@ export async function countAuditEvents(db: Kysely<DB>, filter: AuditFilter, cap:
   );
   return result.rows[0]?.n ?? 0;
 }
+
+/** The account-level events whose actor or target is one account (see listAccountAuditEvents). */
+export type AccountAuditFilter = { accountId: string; categories: readonly string[] };
+
+function accountLevel(filter: AccountAuditFilter): RawBuilder<unknown> {
+  return sql`split_part(action, '.', 1) IN (${sql.join(filter.categories)})`;
+}
+
+/**
+ * One account's own events, newest first: those it made and those made on it (a failed login, a
+ * reset asked for it), each read through its index (actor_time, and account_target of migration
+ * 018) and merged; an event the account made on itself comes once.
+ */
+export async function listAccountAuditEvents(
+  db: Kysely<DB>,
+  filter: AccountAuditFilter,
+  after: [Date, string] | null,
+  limit: number,
+): Promise<Omit<AuditEventRow, "details">[]> {
+  const keyset = after ? sql`AND (occurred_at, id) < (${after[0]}, ${after[1]}::uuid)` : sql``;
+  const columns = sql`id, occurred_at, action, outcome, actor_account_id, actor_email, target_type, target_id,
+                      ip, user_agent, request_id`;
+  const result = await sql<Omit<AuditEventRow, "details">>`
+    SELECT * FROM (
+      (SELECT ${columns} FROM audit_events
+        WHERE actor_account_id = ${filter.accountId} AND ${accountLevel(filter)} ${keyset}
+        ORDER BY occurred_at DESC, id DESC LIMIT ${limit})
+      UNION
+      (SELECT ${columns} FROM audit_events
+        WHERE target_type = 'account' AND target_id = ${filter.accountId} AND ${accountLevel(filter)} ${keyset}
+        ORDER BY occurred_at DESC, id DESC LIMIT ${limit})
+    ) own
+    ORDER BY occurred_at DESC, id DESC
+    LIMIT ${limit}`.execute(db);
+  return result.rows;
+}
+
+/** Counts one account's own events up to cap + 1. */
+export async function countAccountAuditEvents(
+  db: Kysely<DB>,
+  filter: AccountAuditFilter,
+  cap: number,
+): Promise<number> {
+  const result = await sql<{ n: number }>`
+    SELECT count(*)::int AS n FROM (
+      SELECT 1 FROM audit_events
+       WHERE (actor_account_id = ${filter.accountId}
+              OR (target_type = 'account' AND target_id = ${filter.accountId}))
+         AND ${accountLevel(filter)}
+       LIMIT ${cap + 1}) capped`.execute(db);
+  return result.rows[0]?.n ?? 0;
+}

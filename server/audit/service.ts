@@ -7,7 +7,15 @@ import { AppError } from "../errors.js";
 import { DEFAULT_LIMIT, decodeTimeIdCursor, pageOf } from "../http/pagination.js";
 import { canonicalizeEmail } from "../identity/email.js";
 import { csvRow, csvStream } from "../portal/csv.js";
-import { type AuditEventRow, type AuditFilter, countAuditEvents, listAuditEvents } from "./queries.js";
+import { ACCOUNT_AUDIT_CATEGORIES } from "./actions.js";
+import {
+  type AuditEventRow,
+  type AuditFilter,
+  countAccountAuditEvents,
+  countAuditEvents,
+  listAccountAuditEvents,
+  listAuditEvents,
+} from "./queries.js";
 import { type RequestMeta, recordAudit } from "./writer.js";
 
 /** Totals are counted up to this many events, then reported as not exact. */
@@ -94,6 +102,50 @@ export async function listAuditPage(
   const page = pageOf(rows, limit, keyOf);
   return {
     items: page.items.map(auditEventView),
+    total: Math.min(counted, AUDIT_COUNT_CAP),
+    totalExact: counted <= AUDIT_COUNT_CAP,
+    nextCursor: page.nextCursor,
+  };
+}
+
+/** One of a person's own account events, as their profile shows it: no details, no other person. */
+export type AccountAuditEventView = {
+  id: string;
+  occurredAt: string;
+  action: string;
+  outcome: "success" | "denied" | "failure";
+  ip: string | null;
+  device: string | null;
+};
+
+/**
+ * The caller's own account-level events (ACCOUNT_AUDIT_CATEGORIES) that they made or that were
+ * made on their account, newest first. Company events never appear: their categories are others.
+ */
+export async function listAccountAuditPage(
+  db: Kysely<DB>,
+  accountId: string,
+  query: { limit?: number; cursor?: string },
+) {
+  const limit = query.limit ?? DEFAULT_LIMIT;
+  const filter = { accountId, categories: ACCOUNT_AUDIT_CATEGORIES };
+  const after = decodeTimeIdCursor(query.cursor);
+  const [rows, counted] = await Promise.all([
+    listAccountAuditEvents(db, filter, after, limit + 1),
+    countAccountAuditEvents(db, filter, AUDIT_COUNT_CAP),
+  ]);
+  const page = pageOf(rows, limit, (row) => [new Date(row.occurred_at).toISOString(), row.id]);
+  return {
+    items: page.items.map(
+      (row): AccountAuditEventView => ({
+        id: row.id,
+        occurredAt: new Date(row.occurred_at).toISOString(),
+        action: row.action,
+        outcome: row.outcome,
+        ip: row.ip,
+        device: row.user_agent,
+      }),
+    ),
     total: Math.min(counted, AUDIT_COUNT_CAP),
     totalExact: counted <= AUDIT_COUNT_CAP,
     nextCursor: page.nextCursor,

@@ -1,12 +1,14 @@
-// HTTP routes for the caller's own account: who am I, and my sessions.
+// HTTP routes for the caller's own account: who am I, my sessions, and my account's audit trail.
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { callerOf } from "../access/guard.js";
+import { listAccountAuditPage } from "../audit/service.js";
 import { recordAudit } from "../audit/writer.js";
 import { listSessions, type RequestContext, type SessionPolicy } from "../auth/sessions.js";
 import type { Clock } from "../clock.js";
 import type { Database } from "../db/connect.js";
 import { AppError } from "../errors.js";
+import { Collection, PageQuery } from "../http/pagination.js";
 import { errorResponses, RoleRef, Uuid } from "../http/schemas.js";
 import { findAccountWithMemberships } from "./queries.js";
 
@@ -38,6 +40,16 @@ const SessionItem = Type.Object({
   createdAt: Type.String({ format: "date-time" }),
   lastSeenAt: Type.String({ format: "date-time" }),
   expiresAt: Type.String({ format: "date-time" }),
+  ip: Type.Union([Type.String(), Type.Null()]),
+  device: Type.Union([Type.String(), Type.Null()]),
+});
+
+const AccountAuditEvent = Type.Object({
+  id: Uuid,
+  occurredAt: Type.String({ format: "date-time" }),
+  /** A name of the audit action catalogue (server/audit/actions.ts). */
+  action: Type.String(),
+  outcome: Type.Union([Type.Literal("success"), Type.Literal("denied"), Type.Literal("failure")]),
   ip: Type.Union([Type.String(), Type.Null()]),
   device: Type.Union([Type.String(), Type.Null()]),
 });
@@ -109,6 +121,21 @@ export const meRoutes: FastifyPluginAsyncTypebox<{
         })),
       };
     },
+  );
+
+  app.get(
+    "/api/me/audit-events",
+    {
+      config: { access: { kind: "session" } },
+      schema: {
+        summary:
+          "The caller's own account events (sign-ins, password, alternate email, sessions), newest first",
+        tags: ["me"],
+        querystring: Type.Object(PageQuery, { additionalProperties: false }),
+        response: { 200: Collection(AccountAuditEvent), ...errorResponses(400, 401) },
+      },
+    },
+    async (request) => listAccountAuditPage(db, callerOf(request).accountId, request.query),
   );
 
   app.delete(

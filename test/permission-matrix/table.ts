@@ -118,6 +118,7 @@ export const ROWS: Row[] = [
   },
   { method: "GET", route: "/api/me", requires: "session", ok: 200 },
   { method: "GET", route: "/api/me/sessions", requires: "session", ok: 200 },
+  { method: "GET", route: "/api/me/audit-events", requires: "session", ok: 200 },
   {
     method: "POST",
     route: "/api/me/password",
