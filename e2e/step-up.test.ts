@@ -1,7 +1,8 @@
 // Browser test for rule 7 and the profile: setting an alternate email is a guarded action, so the
 // Email Verification window opens by itself; the code is read from the development mailbox, the
 // action completes, and a second code confirms the new address. A window cancelled and reopened keeps
-// the code already mailed (issue 17 item 11). Then a password reset end to end.
+// the code already mailed (issue 17 item 11). Then a password reset end to end, and a password change
+// that the profile's Security section then lists.
 import { describe, expect, it } from "vitest";
 import { codeIn, logIn } from "./support/pages.js";
 import { usePortalAndBrowser } from "./support/portal.js";
@@ -117,6 +118,31 @@ describe("Email Verification in Chromium", () => {
       .toBeGreaterThan(0);
 
     await logIn(page, held.portal.url, operations.email, newPassword);
+    await page.context().close();
+  });
+
+  it("Issue 17 item 12: the profile's Security section lists the password change", async () => {
+    const page = await (await held.browser.newContext()).newPage();
+    const analyst = held.portal.credentials("data_analytics");
+    await logIn(page, held.portal.url, analyst.email, analyst.password);
+    await page.goto(`${held.portal.url}/profile`);
+    const newPassword = "another long passphrase, for the trail";
+    await page.getByLabel("Current password").fill(analyst.password);
+    await page.getByLabel("New password", { exact: true }).fill(newPassword);
+    await page.getByLabel("Confirm new password").fill(newPassword);
+    await page.getByRole("button", { name: "Change password" }).click();
+    await expect
+      .poll(() => page.getByText("Password changed; your other sessions were signed out.").count())
+      .toBeGreaterThan(0);
+
+    const security = page.getByRole("heading", { name: "Security" });
+    await security.waitFor();
+    const table = page.getByRole("table").last();
+    const changed = table.getByRole("row").filter({ hasText: "Password changed" });
+    await expect.poll(() => changed.count()).toBe(1);
+    // Time, the event in words, the IP and the device: the browser this test drives.
+    expect(await changed.textContent()).toMatch(/Chrome/);
+    expect(await table.getByRole("row").filter({ hasText: "Logged in" }).count()).toBeGreaterThan(0);
     await page.context().close();
   });
 });

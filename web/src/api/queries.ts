@@ -3,6 +3,7 @@
 import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiClient, apiPath } from "./client";
 import type {
+  AccountAuditEventPage,
   AlternateEmailConfirmation,
   AlternateEmailConfirmRequest,
   AlternateEmailRequest,
@@ -37,6 +38,7 @@ export const queryKeys = {
   me: ["me"] as const,
   // Not under "me": the query cache treats every "me…" key as the session probe.
   ownSessions: ["own-sessions"] as const,
+  ownAuditEvents: ["own-audit-events"] as const,
   companyInfo: (companyId: string) => ["companies", companyId, "info"] as const,
   merchantAccount: (companyId: string) => ["companies", companyId, "account"] as const,
   transactions: (companyId: string) => ["companies", companyId, "transactions"] as const,
@@ -156,8 +158,12 @@ export function useChangePassword() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (request: PasswordChangeRequest) => apiClient.post<void>(apiPath("me", "password"), request),
-    // The server ended the other sessions.
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.ownSessions }),
+    // The server ended the other sessions and recorded the change.
+    onSuccess: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: queryKeys.ownSessions }),
+        queryClient.invalidateQueries({ queryKey: queryKeys.ownAuditEvents }),
+      ]),
   });
 }
 
@@ -168,12 +174,28 @@ export function useOwnSessions() {
   });
 }
 
+/** The caller's own account events (Profile > Security), one page newest first. */
+export function useOwnAuditEvents(page: PageRequest) {
+  return useQuery({
+    queryKey: [...queryKeys.ownAuditEvents, page],
+    queryFn: ({ signal }) =>
+      apiClient.get<AccountAuditEventPage>(apiPath("me", "audit-events") + queryString({ ...page }), {
+        signal,
+      }),
+    placeholderData: keepPreviousData,
+  });
+}
+
 export function useEndSession() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (sessionId: string) => apiClient.delete<void>(apiPath("me", "sessions", sessionId)),
     // Also after a 404: the session was already gone, so the list is stale either way.
-    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.ownSessions }),
+    onSettled: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: queryKeys.ownSessions }),
+        queryClient.invalidateQueries({ queryKey: queryKeys.ownAuditEvents }),
+      ]),
   });
 }
 

@@ -158,6 +158,10 @@ export interface OwnSessionList {
   items: OwnSession[];
 }
 
+/** A page of `GET /api/me/audit-events`: the caller's own account events, newest first. */
+export type AccountAuditEventPage = OkBody<paths["/api/me/audit-events"]["get"]>;
+export type AccountAuditEvent = AccountAuditEventPage["items"][number];
+
 /** `POST /api/auth/password-reset` → always `202`. */
 export interface PasswordResetRequest {
   email: string;

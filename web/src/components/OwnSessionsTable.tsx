@@ -3,34 +3,10 @@
 import { App, Button, Table, type TableColumnsType, Tag, Tooltip } from "antd";
 import { useEndSession, useOwnSessions } from "../api/queries";
 import type { OwnSession } from "../api/types";
+import { describeDevice } from "./describeDevice";
 import { describeError } from "./errorMessages";
 import { formatDateTime } from "./formatDateTime";
 import { QueryErrorResult } from "./QueryErrorResult";
-
-const browsers: ReadonlyArray<[RegExp, string]> = [
-  [/Edg(e|A|iOS)?\//, "Edge"],
-  [/OPR\/|Opera/, "Opera"],
-  [/Firefox\/|FxiOS\//, "Firefox"],
-  [/Chrome\/|CriOS\/|Chromium\//, "Chrome"],
-  [/Safari\//, "Safari"],
-];
-const systems: ReadonlyArray<[RegExp, string]> = [
-  [/Windows/, "Windows"],
-  [/iPhone|iPad|iPod/, "iOS"],
-  [/Android/, "Android"],
-  [/Mac OS X|Macintosh/, "macOS"],
-  [/CrOS/, "ChromeOS"],
-  [/Linux/, "Linux"],
-];
-
-/** "Chrome on Windows" from a user agent; the raw string stays available as a tooltip. */
-function describeDevice(userAgent: string | null): string {
-  if (userAgent === null || userAgent.trim() === "") return "Unknown device";
-  const browser = browsers.find(([pattern]) => pattern.test(userAgent))?.[1];
-  const system = systems.find(([pattern]) => pattern.test(userAgent))?.[1];
-  if (browser && system) return `${browser} on ${system}`;
-  return browser ?? system ?? "Unknown device";
-}
 
 export function OwnSessionsTable() {
   const { message } = App.useApp();

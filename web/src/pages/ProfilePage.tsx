@@ -1,8 +1,9 @@
 // `/profile`: the signed-in account (name and email, read-only), its alternate email,
-// its password, and its sessions.
+// its password, its sessions, and its security events.
 import { Descriptions } from "antd";
 import { AlternateEmailForm } from "../components/AlternateEmailForm";
 import { ChangePasswordForm } from "../components/ChangePasswordForm";
+import { OwnSecurityEvents } from "../components/OwnSecurityEvents";
 import { OwnSessionsTable } from "../components/OwnSessionsTable";
 import { PageTitle } from "../components/PageTitle";
 import { usePortalMe } from "../components/PortalLayout";
@@ -38,6 +39,9 @@ export function ProfilePage() {
       </ProfileSection>
       <ProfileSection title="Sessions">
         <OwnSessionsTable />
+      </ProfileSection>
+      <ProfileSection title="Security">
+        <OwnSecurityEvents />
       </ProfileSection>
     </>
   );

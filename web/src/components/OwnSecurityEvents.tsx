@@ -1,0 +1,86 @@
+// Profile > Security: what happened to the account itself (sign-ins, failed logins, password,
+// alternate email, sessions ended), newest first, with when, from which IP and on which device.
+import { Table, type TableColumnsType, Tag, Tooltip } from "antd";
+import { useOwnAuditEvents } from "../api/queries";
+import type { AccountAuditEvent } from "../api/types";
+import { auditActionLabel } from "./audit/auditActionLabels";
+import { CursorPager } from "./CursorPager";
+import { describeDevice } from "./describeDevice";
+import { formatDateTime } from "./formatDateTime";
+import { QueryErrorResult } from "./QueryErrorResult";
+import { useCursorPages } from "./useCursorPages";
+
+const PAGE_SIZE = 20;
+
+const OUTCOME_TAGS: Record<AccountAuditEvent["outcome"], { color: string; text: string } | null> = {
+  success: null,
+  denied: { color: "orange", text: "Refused" },
+  failure: { color: "red", text: "Failed" },
+};
+
+const columns: TableColumnsType<AccountAuditEvent> = [
+  { key: "occurredAt", title: "Time", render: (_, event) => formatDateTime(event.occurredAt) },
+  {
+    key: "action",
+    title: "Event",
+    render: (_, event) => {
+      const tag = OUTCOME_TAGS[event.outcome];
+      return (
+        <>
+          {auditActionLabel(event.action)}
+          {tag && (
+            <Tag color={tag.color} style={{ marginInlineStart: 8 }}>
+              {tag.text}
+            </Tag>
+          )}
+        </>
+      );
+    },
+  },
+  { key: "ip", title: "IP address", render: (_, event) => event.ip ?? "Unknown" },
+  {
+    key: "device",
+    title: "Device",
+    render: (_, event) => (
+      <Tooltip title={event.device}>
+        <span>{describeDevice(event.device)}</span>
+      </Tooltip>
+    ),
+  },
+];
+
+export function OwnSecurityEvents() {
+  const pages = useCursorPages("own-audit-events", PAGE_SIZE);
+  const events = useOwnAuditEvents(pages.page);
+
+  if (events.isError) return <QueryErrorResult error={events.error} onRetry={() => events.refetch()} />;
+
+  return (
+    <>
+      <Table<AccountAuditEvent>
+        rowKey="id"
+        size="middle"
+        aria-label="Security events"
+        columns={columns}
+        dataSource={events.data?.items}
+        loading={events.isPending}
+        pagination={false}
+        scroll={{ x: true }}
+      />
+      {events.data && (
+        <CursorPager
+          pageIndex={pages.pageIndex}
+          pageSize={PAGE_SIZE}
+          itemCount={events.data.items.length}
+          total={events.data.total}
+          isTotalExact={events.data.totalExact}
+          nextCursor={events.data.nextCursor}
+          isLoading={events.isFetching}
+          noun="events"
+          onPrevious={pages.goToPrevious}
+          onNext={pages.goToNext}
+        />
+      )}
+    </>
+  );
+}
