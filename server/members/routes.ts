@@ -51,6 +51,12 @@ const MemberQuery = Type.Object(
   { additionalProperties: false },
 );
 
+// The member, with its version also as a strong ETag header for If-Match.
+const MemberWithEtag = {
+  ...Type.Ref("Member"),
+  headers: { ETag: { type: "string", description: 'The member\'s version as a strong ETag, e.g. "7".' } },
+};
+
 const MemberParams = Type.Object({ cid: Uuid, memberId: Uuid }, { additionalProperties: false });
 const Version = Type.Integer({
   minimum: 1,
@@ -121,7 +127,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{ database: Database; clock
         summary: "One member",
         tags: ["members"],
         params: MemberParams,
-        response: { 200: Type.Ref("Member"), ...errorResponses(400, 401, 403, 404) },
+        response: { 200: MemberWithEtag, ...errorResponses(400, 401, 403, 404) },
       },
     },
     async (request, reply) => {
@@ -147,7 +153,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{ database: Database; clock
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Ref("Member"), ...errorResponses(400, 401, 403, 404, 409) },
+        response: { 200: MemberWithEtag, ...errorResponses(400, 401, 403, 404, 409) },
       },
     },
     async (request, reply) =>
@@ -172,7 +178,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{ database: Database; clock
         params: MemberParams,
         headers: IfMatch,
         body: StatusChange,
-        response: { 200: Type.Ref("Member"), ...errorResponses(400, 401, 403, 404, 409) },
+        response: { 200: MemberWithEtag, ...errorResponses(400, 401, 403, 404, 409) },
       },
     },
     async (request, reply) =>
@@ -194,7 +200,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{ database: Database; clock
         params: MemberParams,
         headers: IfMatch,
         body: StatusChange,
-        response: { 200: Type.Ref("Member"), ...errorResponses(400, 401, 403, 404, 409) },
+        response: { 200: MemberWithEtag, ...errorResponses(400, 401, 403, 404, 409) },
       },
     },
     async (request, reply) =>

@@ -2187,6 +2187,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    /** @description The member's version as a strong ETag, e.g. "7". */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2256,6 +2258,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    /** @description The member's version as a strong ETag, e.g. "7". */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2334,6 +2338,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    /** @description The member's version as a strong ETag, e.g. "7". */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2413,6 +2419,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    /** @description The member's version as a strong ETag, e.g. "7". */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
