@@ -34,6 +34,11 @@ export const OPERATIONS: Record<string, Operation> = {
     operationId: "endOwnSession",
     description: "Ends one of the caller's own sessions; another account's session id answers 404.",
   },
+  "GET /api/me/audit-events": {
+    operationId: "listOwnAccountEvents",
+    description:
+      "The caller's own account events, newest first: sign-ins and failed sign-ins, password, alternate email, step-up and session events made by or on the account. Never another account's, never a company's member events.",
+  },
   "POST /api/auth/password-reset": {
     operationId: "requestPasswordReset",
     description:

@@ -729,62 +729,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's own account events (sign-ins, password, alternate email, sessions), newest first */
-        get: {
-            parameters: {
-                query?: {
-                    cursor?: string;
-                    limit?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                action: string;
-                                device: string | null;
-                                /** Format: uuid */
-                                id: string;
-                                ip: string | null;
-                                /** Format: date-time */
-                                occurredAt: string;
-                                outcome: "success" | "denied" | "failure";
-                            }[];
-                            nextCursor: string | null;
-                            total: number;
-                            totalExact: boolean;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-            };
-        };
+        /**
+         * The caller's own account events (sign-ins, password, alternate email, sessions), newest first
+         * @description The caller's own account events, newest first: sign-ins and failed sign-ins, password, alternate email, step-up and session events made by or on the account. Never another account's, never a company's member events.
+         *
+         *     Needs a session.
+         */
+        get: operations["listOwnAccountEvents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3424,6 +3375,61 @@ export interface operations {
             };
             /** @description Default Response */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listOwnAccountEvents: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            action: string;
+                            device: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            ip: string | null;
+                            /** Format: date-time */
+                            occurredAt: string;
+                            outcome: "success" | "denied" | "failure";
+                        }[];
+                        nextCursor: string | null;
+                        total: number;
+                        totalExact: boolean;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
