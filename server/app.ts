@@ -29,7 +29,7 @@ import { parseJsonBodiesWithoutDuplicateKeys } from "./http/json-body.js";
 import { loggerOptions, redactUrl } from "./http/logging.js";
 import { METRICS_PATH, metricsPlugin } from "./http/metrics.js";
 import { documentOperation, TAGS } from "./http/openapi.js";
-import { ErrorBody } from "./http/schemas.js";
+import { ErrorBody, PermissionKeySchema } from "./http/schemas.js";
 import { securityPlugin } from "./http/security-plugin.js";
 import { buildSharedSerializer } from "./http/serialization.js";
 import { buildStrictValidator } from "./http/validation.js";
@@ -136,6 +136,7 @@ export async function buildApp(deps: AppDeps) {
   app.removeContentTypeParser(["text/plain"]);
   parseJsonBodiesWithoutDuplicateKeys(app);
   app.addSchema(ErrorBody);
+  app.addSchema(PermissionKeySchema);
   app.addSchema(MeBody);
   app.addHook("preClose", async () => {
     shuttingDown = true;

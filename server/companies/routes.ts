@@ -4,7 +4,7 @@ import { Type } from "@sinclair/typebox";
 import { callerOf } from "../access/guard.js";
 import type { Database } from "../db/connect.js";
 import { AppError } from "../errors.js";
-import { CompanyParams, errorResponses, RoleRef, Uuid } from "../http/schemas.js";
+import { CompanyParams, errorResponses, PermissionKeyRef, RoleRef, Uuid } from "../http/schemas.js";
 import { listMemberships } from "../me/queries.js";
 import { findCompany, findMerchantAccount } from "./queries.js";
 
@@ -29,7 +29,7 @@ const CompanyItem = Type.Object({
   name: Type.String(),
   memberId: Uuid,
   roles: Type.Array(RoleRef),
-  permissions: Type.Array(Type.String()),
+  permissions: Type.Array(PermissionKeyRef),
 });
 
 export const companyRoutes: FastifyPluginAsyncTypebox<{ database: Database }> = async (app, { database }) => {

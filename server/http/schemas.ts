@@ -1,11 +1,28 @@
 // Schemas shared by many routes: the error body, ids, and the reusable response pieces.
 import type { Readable } from "node:stream";
-import { type TSchema, Type } from "@sinclair/typebox";
+import { type SchemaOptions, type TSchema, Type } from "@sinclair/typebox";
+import { PERMISSION_KEYS } from "../access/permissions.js";
+import { ERROR_CODES, type ErrorCode } from "../errors.js";
+
+/**
+ * One of `values`, as a JSON Schema `enum` of strings: the OpenAPI document and the web's generated
+ * types carry the literal union, and fast-json-stringify writes it as a plain string.
+ */
+export function StringEnum<const Value extends string>(values: readonly Value[], options?: SchemaOptions) {
+  return Type.Unsafe<Value>({ ...options, type: "string", enum: [...values] });
+}
+
+/** A permission key of the catalogue (SPEC §1), inline: request bodies are validated without shared schemas. */
+export const PermissionKey = StringEnum(PERMISSION_KEYS);
+
+/** The catalogue's keys as the shared `PermissionKey` schema, for responses. */
+export const PermissionKeySchema = StringEnum(PERMISSION_KEYS, { $id: "PermissionKey" });
+export const PermissionKeyRef = Type.Unsafe<(typeof PERMISSION_KEYS)[number]>(Type.Ref("PermissionKey"));
 
 export const ErrorBody = Type.Object(
   {
     error: Type.Object({
-      code: Type.String(),
+      code: StringEnum(Object.keys(ERROR_CODES) as ErrorCode[]),
       message: Type.String(),
       details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     }),

@@ -1,5 +1,6 @@
 // Reads of the caller's own account: profile and memberships with their roles and permissions.
 import { type Kysely, sql } from "kysely";
+import type { Permission } from "../access/permissions.js";
 import type { DB } from "../db/schema.js";
 import { ROLE_REFS_JSON } from "../roles/queries.js";
 
@@ -9,7 +10,7 @@ export type MembershipView = {
   memberId: string;
   status: "active" | "deactivated";
   roles: { id: string; key: string | null; name: string }[];
-  permissions: string[];
+  permissions: Permission[];
 };
 
 export type MembershipRow = {
@@ -18,7 +19,8 @@ export type MembershipRow = {
   member_id: string;
   status: "active" | "deactivated";
   roles: { id: string; key: string | null; name: string }[] | null;
-  permissions: string[] | null;
+  /** Keys of the permissions table, which a foreign key and a test hold to the catalogue. */
+  permissions: Permission[] | null;
 };
 
 // One row per membership of the account whose id is `accountId`, roles and permissions folded in.

@@ -9,7 +9,7 @@ import type { Clock } from "../clock.js";
 import type { Database } from "../db/connect.js";
 import { AppError } from "../errors.js";
 import { Collection, PageQuery } from "../http/pagination.js";
-import { errorResponses, RoleRef, Uuid } from "../http/schemas.js";
+import { errorResponses, PermissionKeyRef, RoleRef, Uuid } from "../http/schemas.js";
 import { findAccountWithMemberships } from "./queries.js";
 
 export const MeBody = Type.Object(
@@ -27,7 +27,7 @@ export const MeBody = Type.Object(
         memberId: Uuid,
         status: Type.Union([Type.Literal("active"), Type.Literal("deactivated")]),
         roles: Type.Array(RoleRef),
-        permissions: Type.Array(Type.String()),
+        permissions: Type.Array(PermissionKeyRef),
       }),
     ),
   },

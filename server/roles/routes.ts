@@ -8,12 +8,11 @@ import { PERMISSION_KEYS, PERMISSIONS } from "../access/permissions.js";
 import type { Clock } from "../clock.js";
 import type { Database } from "../db/connect.js";
 import { AppError } from "../errors.js";
-import { CompanyParams, errorResponses, Uuid } from "../http/schemas.js";
+import { CompanyParams, errorResponses, PermissionKey, PermissionKeyRef, Uuid } from "../http/schemas.js";
 import type { RoleRow } from "./queries.js";
 import { listRoles } from "./queries.js";
 import { createRole, deleteRole, type RoleUsageCheck, updateRole } from "./service.js";
 
-const PermissionKey = Type.Union(PERMISSION_KEYS.map((key) => Type.Literal(key)));
 // Names: one line, trimmed by the client; control characters and angle brackets are refused.
 const RoleName = Type.String({
   minLength: 1,
@@ -37,7 +36,7 @@ const Role = Type.Object(
     name: Type.String(),
     description: Type.String(),
     isPredefined: Type.Boolean(),
-    permissions: Type.Array(Type.String()),
+    permissions: Type.Array(PermissionKeyRef),
     memberCount: Type.Integer(),
     updatedAt: Type.String({ format: "date-time" }),
   },
@@ -45,7 +44,7 @@ const Role = Type.Object(
 );
 
 const Permission = Type.Object({
-  key: Type.String(),
+  key: PermissionKeyRef,
   group: Type.String(),
   label: Type.String(),
   description: Type.String(),

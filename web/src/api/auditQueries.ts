@@ -1,9 +1,9 @@
 // TanStack Query hooks of the audit log (`audit.view`): the filtered list, newest first, and the
 // address of its CSV export with the same filters.
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { apiClient, apiPath } from "./client";
-import { type PageRequest, queryString } from "./queries";
-import type { AuditEventPage, AuditFilters } from "./types";
+import { api, apiPath, dataOf, queryString } from "./client";
+import type { PageRequest } from "./queries";
+import type { AuditFilters } from "./types";
 
 export const auditQueryKeys = {
   auditEvents: (companyId: string) => ["companies", companyId, "audit-events"] as const,
@@ -13,9 +13,11 @@ export function useAuditEvents(companyId: string, filters: AuditFilters, page: P
   return useQuery({
     queryKey: [...auditQueryKeys.auditEvents(companyId), filters, page],
     queryFn: ({ signal }) =>
-      apiClient.get<AuditEventPage>(
-        apiPath("companies", companyId, "audit-events") + queryString({ ...filters, ...page }),
-        { signal },
+      dataOf(
+        api.GET("/api/companies/{cid}/audit-events", {
+          params: { path: { cid: companyId }, query: { ...filters, ...page } },
+          signal,
+        }),
       ),
     placeholderData: keepPreviousData,
   });

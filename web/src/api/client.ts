@@ -1,13 +1,17 @@
-// The one fetch wrapper of the web client: same-origin cookies, JSON in and out, every non-2xx
-// answer turned into an ApiError, and a `step_up_required` answer retried once the user verified.
-import type { ApiErrorBody } from "./types";
+// The one API client of the web app, typed by path from the generated schema (openapi-fetch):
+// same-origin cookies, JSON in and out, every non-2xx answer turned into an ApiError, and a
+// `step_up_required` answer retried once the user verified.
+import createClient from "openapi-fetch";
+import type { paths } from "./schema";
+import type { ApiErrorBody, ErrorCode } from "./types";
 
-type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+/** Failures that never reached the API (`network_error`) or came back without its error body. */
+type ClientErrorCode = "network_error" | "http_error";
 
 export class ApiError extends Error {
   override readonly name = "ApiError";
   readonly status: number;
-  readonly code: string;
+  readonly code: ErrorCode | ClientErrorCode;
   /** The error's `details` (and any other fields besides `code` and `message`), e.g. `attemptsLeft`. */
   readonly details: Record<string, unknown>;
   /** From the `Retry-After` header of a 429, in seconds. */
@@ -15,7 +19,7 @@ export class ApiError extends Error {
 
   constructor(
     status: number,
-    code: string,
+    code: ErrorCode | ClientErrorCode,
     message: string,
     details: Record<string, unknown> = {},
     retryAfterSeconds: number | null = null,
@@ -80,12 +84,6 @@ async function toApiError(response: Response): Promise<ApiError> {
   );
 }
 
-interface RequestOptions {
-  signal?: AbortSignal | undefined;
-  /** Answer `step_up_required` with the error instead of asking for verification. */
-  skipStepUp?: boolean;
-}
-
 /**
  * Asks the user to pass email verification after `error` (a `403 step_up_required`) for the company
  * the refused call named (an elevation holds in that company only; null for account-level changes):
@@ -116,9 +114,8 @@ function waitForStepUp(
   handler: StepUpHandler,
   error: ApiError,
   companyId: string | null,
-  signal: AbortSignal | undefined,
+  signal: AbortSignal,
 ) {
-  if (signal === undefined) return handler(error, companyId);
   signal.throwIfAborted();
   return new Promise<boolean>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
@@ -129,9 +126,9 @@ function waitForStepUp(
   });
 }
 
-async function send(path: string, init: RequestInit): Promise<Response> {
+async function send(request: Request): Promise<Response> {
   try {
-    return await fetch(path, init);
+    return await fetch(request);
   } catch (cause) {
     if (cause instanceof DOMException && cause.name === "AbortError") throw cause;
     throw new ApiError(
@@ -142,40 +139,72 @@ async function send(path: string, init: RequestInit): Promise<Response> {
   }
 }
 
-async function request<T>(method: Method, path: string, body: unknown, options: RequestOptions): Promise<T> {
-  const headers: Record<string, string> = { Accept: "application/json" };
-  const init: RequestInit = { method, headers, credentials: "same-origin", signal: options.signal ?? null };
-  // The server accepts state changes only as JSON, so they always carry a JSON body.
-  if (method !== "GET") {
-    headers["Content-Type"] = "application/json";
-    init.body = JSON.stringify(body ?? {});
-  }
-
-  let response = await send(path, init);
-  if (!response.ok) {
-    const error = await toApiError(response);
-    const handler = stepUpHandler;
-    if (!isStepUpRequired(error) || options.skipStepUp || handler === null) throw error;
-    // Cancelling the verification fails the call with the server's own answer.
-    if (!(await waitForStepUp(handler, error, companyOfPath(path), options.signal))) throw error;
-    // Retried once: a second `step_up_required` goes to the caller rather than around in a loop.
-    response = await send(path, init);
-    if (!response.ok) throw await toApiError(response);
-  }
-  return (await readJson(response)) as T;
+/** The server accepts state changes only as JSON, so a change without a body sends `{}`. */
+function withJsonBody(request: Request): Request {
+  if (request.method === "GET" || request.headers.has("Content-Type")) return request;
+  const headers = new Headers(request.headers);
+  headers.set("Content-Type", "application/json");
+  return new Request(request, { body: "{}", headers });
 }
 
-export const apiClient = {
-  get: <T>(path: string, options: RequestOptions = {}) => request<T>("GET", path, undefined, options),
-  post: <T>(path: string, body?: unknown, options: RequestOptions = {}) =>
-    request<T>("POST", path, body, options),
-  put: <T>(path: string, body?: unknown, options: RequestOptions = {}) =>
-    request<T>("PUT", path, body, options),
-  patch: <T>(path: string, body?: unknown, options: RequestOptions = {}) =>
-    request<T>("PATCH", path, body, options),
-  delete: <T>(path: string, body?: unknown, options: RequestOptions = {}) =>
-    request<T>("DELETE", path, body, options),
-};
+/** Every answer that is not a success leaves as an ApiError, after a step-up when the server asks for one. */
+function fetchAnswering({ skipStepUp }: { skipStepUp: boolean }) {
+  return async (input: Request): Promise<Response> => {
+    const request = withJsonBody(input);
+    // Kept unread for the retry: the first attempt consumes the request's body.
+    const retry = request.clone();
+    let response = await send(request);
+    if (response.ok) return response;
+    const error = await toApiError(response);
+    const handler = stepUpHandler;
+    if (!isStepUpRequired(error) || skipStepUp || handler === null) throw error;
+    // Cancelling the verification fails the call with the server's own answer.
+    const companyId = companyOfPath(new URL(request.url).pathname);
+    if (!(await waitForStepUp(handler, error, companyId, request.signal))) throw error;
+    // Retried once: a second `step_up_required` goes to the caller rather than around in a loop.
+    response = await send(retry);
+    if (!response.ok) throw await toApiError(response);
+    return response;
+  };
+}
+
+/** Calls that never ask for a step-up themselves (the verification's own): `api.POST(path, { ...noStepUp })`. */
+export const noStepUp = { fetch: fetchAnswering({ skipStepUp: true }) };
+
+/**
+ * The API, typed by path from the generated schema: `api.GET("/api/companies/{cid}/members", …)`.
+ * Same-origin cookies, JSON in and out; a failure rejects with an ApiError, so `data` is the answer.
+ */
+export const api = createClient<paths>({
+  credentials: "same-origin",
+  headers: { Accept: "application/json" },
+  fetch: fetchAnswering({ skipStepUp: false }),
+  querySerializer: (query) => queryString(query as Record<string, string | number | undefined>),
+});
+
+/** The body of a successful call of `api` (its failures were thrown as ApiError). */
+export async function dataOf<Data>(call: Promise<{ data?: Data; response: Response }>): Promise<Data> {
+  const { data, response } = await call;
+  if (data === undefined) {
+    throw new ApiError(response.status, "http_error", `The answer had no body (HTTP ${response.status}).`);
+  }
+  return data;
+}
+
+/** Waits for a call whose success has no body (`204`, `202`). */
+export async function noContent(call: Promise<unknown>): Promise<void> {
+  await call;
+}
+
+/** A query string from the set fields of `query` ("" when none), e.g. `?status=paid&limit=20`. */
+export function queryString(query: Record<string, string | number | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) {
+    if (value !== undefined && value !== "") search.set(name, String(value));
+  }
+  const text = search.toString();
+  return text === "" ? "" : `?${text}`;
+}
 
 /** Builds an API path, escaping each dynamic segment: `apiPath("companies", id, "account")`. */
 export function apiPath(...segments: string[]): string {

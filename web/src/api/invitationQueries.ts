@@ -1,17 +1,9 @@
 // TanStack Query hooks of invitations: the company's pending ones (send, resend, revoke; sending and
 // resending need a fresh Email Verification) and the public link (view, accept).
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { apiClient, apiPath } from "./client";
-import { type PageRequest, queryString } from "./queries";
-import type {
-  Invitation,
-  InvitationAcceptance,
-  InvitationAcceptRequest,
-  InvitationPage,
-  InvitationRequest,
-  InvitationStatus,
-  PublicInvitation,
-} from "./types";
+import { api, dataOf, noContent } from "./client";
+import type { PageRequest } from "./queries";
+import type { InvitationAcceptRequest, InvitationRequest, InvitationStatus } from "./types";
 
 export const invitationQueryKeys = {
   invitations: (companyId: string) => ["companies", companyId, "invitations"] as const,
@@ -23,9 +15,11 @@ export function useInvitations(companyId: string, status: InvitationStatus, page
   return useQuery({
     queryKey: [...invitationQueryKeys.invitations(companyId), status, page],
     queryFn: ({ signal }) =>
-      apiClient.get<InvitationPage>(
-        apiPath("companies", companyId, "invitations") + queryString({ status, ...page }),
-        { signal },
+      dataOf(
+        api.GET("/api/companies/{cid}/invitations", {
+          params: { path: { cid: companyId }, query: { status, ...page } },
+          signal,
+        }),
       ),
     placeholderData: keepPreviousData,
   });
@@ -40,7 +34,9 @@ export function useInviteMember(companyId: string) {
   const refresh = useRefreshInvitations(companyId);
   return useMutation({
     mutationFn: (request: InvitationRequest) =>
-      apiClient.post<Invitation>(apiPath("companies", companyId, "invitations"), request),
+      dataOf(
+        api.POST("/api/companies/{cid}/invitations", { params: { path: { cid: companyId } }, body: request }),
+      ),
     onSettled: refresh,
   });
 }
@@ -49,7 +45,11 @@ export function useResendInvitation(companyId: string) {
   const refresh = useRefreshInvitations(companyId);
   return useMutation({
     mutationFn: (invitationId: string) =>
-      apiClient.post<Invitation>(apiPath("companies", companyId, "invitations", invitationId, "resend")),
+      dataOf(
+        api.POST("/api/companies/{cid}/invitations/{invitationId}/resend", {
+          params: { path: { cid: companyId, invitationId } },
+        }),
+      ),
     onSettled: refresh,
   });
 }
@@ -58,7 +58,11 @@ export function useRevokeInvitation(companyId: string) {
   const refresh = useRefreshInvitations(companyId);
   return useMutation({
     mutationFn: (invitationId: string) =>
-      apiClient.delete<void>(apiPath("companies", companyId, "invitations", invitationId)),
+      noContent(
+        api.DELETE("/api/companies/{cid}/invitations/{invitationId}", {
+          params: { path: { cid: companyId, invitationId } },
+        }),
+      ),
     onSettled: refresh,
   });
 }
@@ -67,7 +71,8 @@ export function useRevokeInvitation(companyId: string) {
 export function useInvitationLink(token: string) {
   return useQuery({
     queryKey: invitationQueryKeys.invitationLink(token),
-    queryFn: ({ signal }) => apiClient.get<PublicInvitation>(apiPath("invitations", token), { signal }),
+    queryFn: ({ signal }) =>
+      dataOf(api.GET("/api/invitations/{token}", { params: { path: { token } }, signal })),
     // Each read counts against the link's per-IP limit; the page needs it once.
     staleTime: Number.POSITIVE_INFINITY,
     refetchOnWindowFocus: false,
@@ -77,6 +82,6 @@ export function useInvitationLink(token: string) {
 export function useAcceptInvitation(token: string) {
   return useMutation({
     mutationFn: (request: InvitationAcceptRequest) =>
-      apiClient.post<InvitationAcceptance>(apiPath("invitations", token, "accept"), request),
+      dataOf(api.POST("/api/invitations/{token}/accept", { params: { path: { token } }, body: request })),
   });
 }

@@ -8,9 +8,9 @@ import {
   useQueryClient,
 } from "@tanstack/react-query";
 import { auditQueryKeys } from "./auditQueries";
-import { apiClient, apiPath } from "./client";
-import { type PageRequest, queryKeys, queryString } from "./queries";
-import type { Member, MemberFilters, MemberPage, MemberRolesChangeRequest } from "./types";
+import { api, dataOf } from "./client";
+import { type PageRequest, queryKeys } from "./queries";
+import type { Member, MemberFilters, MemberRolesChangeRequest } from "./types";
 
 export const memberQueryKeys = {
   members: (companyId: string) => ["companies", companyId, "members"] as const,
@@ -22,9 +22,11 @@ export function useMembers(companyId: string, filters: MemberFilters, page: Page
   return useQuery({
     queryKey: [...memberQueryKeys.members(companyId), filters, page],
     queryFn: ({ signal }) =>
-      apiClient.get<MemberPage>(
-        apiPath("companies", companyId, "members") + queryString({ ...filters, ...page }),
-        { signal },
+      dataOf(
+        api.GET("/api/companies/{cid}/members", {
+          params: { path: { cid: companyId }, query: { ...filters, ...page } },
+          signal,
+        }),
       ),
     placeholderData: keepPreviousData,
   });
@@ -47,7 +49,12 @@ export function useChangeMemberRoles(companyId: string) {
   const refresh = useRefreshMembers(companyId);
   return useMutation({
     mutationFn: ({ memberId, request }: { memberId: string; request: MemberRolesChangeRequest }) =>
-      apiClient.put<Member>(apiPath("companies", companyId, "members", memberId, "roles"), request),
+      dataOf(
+        api.PUT("/api/companies/{cid}/members/{memberId}/roles", {
+          params: { path: { cid: companyId, memberId } },
+          body: request,
+        }),
+      ),
     onSettled: refresh,
   });
 }
@@ -64,9 +71,12 @@ export function useChangeMemberStatus(companyId: string) {
   return useMutation({
     mutationKey: memberStatusChangeKey(companyId),
     mutationFn: ({ member, change }: MemberStatusChangeRequest) =>
-      apiClient.post<Member>(apiPath("companies", companyId, "members", member.id, change), {
-        version: member.version,
-      }),
+      dataOf(
+        api.POST(`/api/companies/{cid}/members/{memberId}/${change}`, {
+          params: { path: { cid: companyId, memberId: member.id } },
+          body: { version: member.version },
+        }),
+      ),
     onSettled: refresh,
   });
 }

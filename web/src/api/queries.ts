@@ -1,37 +1,22 @@
 // TanStack Query hooks for the API calls of the portal shell, the profile, password reset and
 // email verification. Query keys live here so invalidation after a mutation names the same keys.
 import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { apiClient, apiPath } from "./client";
+import { api, apiPath, dataOf, noContent, noStepUp, queryString } from "./client";
 import type {
-  AccountAuditEventPage,
-  AlternateEmailConfirmation,
   AlternateEmailConfirmRequest,
   AlternateEmailRequest,
-  CompanyInfo,
-  DeveloperCenter,
-  EmailCodeChallenge,
-  Insights,
   InsightsQuery,
   LoginRequest,
-  LoginUnlock,
   LoginUnlockRequest,
   Me,
-  MerchantAccount,
-  OwnSessionList,
   PasswordChangeRequest,
   PasswordResetConfirmRequest,
   PasswordResetRequest,
-  PermissionCatalogue,
-  Role,
   RoleCreateRequest,
-  RoleList,
   RoleUpdateRequest,
   SettlementFilters,
-  SettlementPage,
   StepUpRequest,
-  StepUpVerification,
   TransactionFilters,
-  TransactionPage,
 } from "./types";
 
 export const queryKeys = {
@@ -49,16 +34,6 @@ export const queryKeys = {
   permissionCatalogue: ["permission-catalogue"] as const,
 };
 
-/** A query string from the set fields of `query` ("" when none), e.g. `?status=paid&limit=20`. */
-export function queryString(query: Record<string, string | number | undefined>): string {
-  const search = new URLSearchParams();
-  for (const [name, value] of Object.entries(query)) {
-    if (value !== undefined && value !== "") search.set(name, String(value));
-  }
-  const text = search.toString();
-  return text === "" ? "" : `?${text}`;
-}
-
 /** One page of a cursor-paginated collection: the cursor of the page (none for the first) and its size. */
 export interface PageRequest {
   cursor: string | undefined;
@@ -68,7 +43,7 @@ export interface PageRequest {
 /** `GET /api/me` as the cache holds it, for useMe and for reading it afresh (fetchQuery). */
 export const meQuery = queryOptions({
   queryKey: queryKeys.me,
-  queryFn: ({ signal }) => apiClient.get<Me>(apiPath("me"), { signal }),
+  queryFn: ({ signal }) => dataOf(api.GET("/api/me", { signal })),
 });
 
 export function useMe() {
@@ -78,7 +53,8 @@ export function useMe() {
 export function useCompanyInfo(companyId: string) {
   return useQuery({
     queryKey: queryKeys.companyInfo(companyId),
-    queryFn: ({ signal }) => apiClient.get<CompanyInfo>(apiPath("companies", companyId), { signal }),
+    queryFn: ({ signal }) =>
+      dataOf(api.GET("/api/companies/{cid}", { params: { path: { cid: companyId } }, signal })),
   });
 }
 
@@ -86,14 +62,14 @@ export function useMerchantAccount(companyId: string) {
   return useQuery({
     queryKey: queryKeys.merchantAccount(companyId),
     queryFn: ({ signal }) =>
-      apiClient.get<MerchantAccount>(apiPath("companies", companyId, "account"), { signal }),
+      dataOf(api.GET("/api/companies/{cid}/account", { params: { path: { cid: companyId } }, signal })),
   });
 }
 
 export function useLogin() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (credentials: LoginRequest) => apiClient.post<Me>(apiPath("auth", "login"), credentials),
+    mutationFn: (credentials: LoginRequest) => dataOf(api.POST("/api/auth/login", { body: credentials })),
     onSuccess: (me) => {
       // Nothing cached for a previous account may survive into this session.
       queryClient.clear();
@@ -105,7 +81,7 @@ export function useLogin() {
 export function useLogout() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: () => apiClient.post<void>(apiPath("auth", "logout")),
+    mutationFn: () => noContent(api.POST("/api/auth/logout")),
     // Whether or not the server still knew the session, nothing of it stays in the browser.
     onSettled: () => queryClient.clear(),
   });
@@ -116,17 +92,19 @@ export function useLogout() {
 export function useStartStepUp() {
   return useMutation({
     mutationFn: (request: StepUpRequest) =>
-      apiClient.post<EmailCodeChallenge>(apiPath("verification", "step-up"), request, { skipStepUp: true }),
+      dataOf(api.POST("/api/verification/step-up", { body: request, ...noStepUp })),
   });
 }
 
 export function useVerifyStepUp() {
   return useMutation({
     mutationFn: ({ challengeId, code }: { challengeId: string; code: string }) =>
-      apiClient.post<StepUpVerification>(
-        apiPath("verification", "step-up", challengeId, "verify"),
-        { code },
-        { skipStepUp: true },
+      dataOf(
+        api.POST("/api/verification/step-up/{challengeId}/verify", {
+          params: { path: { challengeId } },
+          body: { code },
+          ...noStepUp,
+        }),
       ),
   });
 }
@@ -136,7 +114,7 @@ export function useVerifyStepUp() {
 export function useStartAlternateEmail() {
   return useMutation({
     mutationFn: (request: AlternateEmailRequest) =>
-      apiClient.post<EmailCodeChallenge>(apiPath("me", "alternate-email"), request),
+      dataOf(api.POST("/api/me/alternate-email", { body: request })),
   });
 }
 
@@ -144,7 +122,7 @@ export function useConfirmAlternateEmail() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (request: AlternateEmailConfirmRequest) =>
-      apiClient.post<AlternateEmailConfirmation>(apiPath("me", "alternate-email", "verify"), request),
+      dataOf(api.POST("/api/me/alternate-email/verify", { body: request })),
     onSuccess: ({ alternateEmail }) => {
       queryClient.setQueryData<Me>(queryKeys.me, (me) =>
         me === undefined ? me : { ...me, account: { ...me.account, alternateEmail } },
@@ -157,7 +135,8 @@ export function useConfirmAlternateEmail() {
 export function useChangePassword() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (request: PasswordChangeRequest) => apiClient.post<void>(apiPath("me", "password"), request),
+    mutationFn: (request: PasswordChangeRequest) =>
+      noContent(api.POST("/api/me/password", { body: request })),
     // The server ended the other sessions and recorded the change.
     onSuccess: () =>
       Promise.all([
@@ -170,7 +149,7 @@ export function useChangePassword() {
 export function useOwnSessions() {
   return useQuery({
     queryKey: queryKeys.ownSessions,
-    queryFn: ({ signal }) => apiClient.get<OwnSessionList>(apiPath("me", "sessions"), { signal }),
+    queryFn: ({ signal }) => dataOf(api.GET("/api/me/sessions", { signal })),
   });
 }
 
@@ -178,10 +157,7 @@ export function useOwnSessions() {
 export function useOwnAuditEvents(page: PageRequest) {
   return useQuery({
     queryKey: [...queryKeys.ownAuditEvents, page],
-    queryFn: ({ signal }) =>
-      apiClient.get<AccountAuditEventPage>(apiPath("me", "audit-events") + queryString({ ...page }), {
-        signal,
-      }),
+    queryFn: ({ signal }) => dataOf(api.GET("/api/me/audit-events", { params: { query: page }, signal })),
     placeholderData: keepPreviousData,
   });
 }
@@ -189,7 +165,8 @@ export function useOwnAuditEvents(page: PageRequest) {
 export function useEndSession() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (sessionId: string) => apiClient.delete<void>(apiPath("me", "sessions", sessionId)),
+    mutationFn: (sessionId: string) =>
+      noContent(api.DELETE("/api/me/sessions/{sessionId}", { params: { path: { sessionId } } })),
     // Also after a 404: the session was already gone, so the list is stale either way.
     onSettled: () =>
       Promise.all([
@@ -204,7 +181,7 @@ export function useEndSession() {
 export function useRequestPasswordReset() {
   return useMutation({
     mutationFn: (request: PasswordResetRequest) =>
-      apiClient.post<void>(apiPath("auth", "password-reset"), request),
+      noContent(api.POST("/api/auth/password-reset", { body: request })),
   });
 }
 
@@ -212,14 +189,14 @@ export function useRequestPasswordReset() {
 export function useUnlockLogin() {
   return useMutation({
     mutationFn: (request: LoginUnlockRequest) =>
-      apiClient.post<LoginUnlock>(apiPath("auth", "login-unlock"), request),
+      dataOf(api.POST("/api/auth/login-unlock", { body: request })),
   });
 }
 
 export function useConfirmPasswordReset() {
   return useMutation({
     mutationFn: (request: PasswordResetConfirmRequest) =>
-      apiClient.post<void>(apiPath("auth", "password-reset", "confirm"), request),
+      noContent(api.POST("/api/auth/password-reset/confirm", { body: request })),
   });
 }
 
@@ -229,9 +206,11 @@ export function useTransactions(companyId: string, filters: TransactionFilters, 
   return useQuery({
     queryKey: [...queryKeys.transactions(companyId), filters, page],
     queryFn: ({ signal }) =>
-      apiClient.get<TransactionPage>(
-        apiPath("companies", companyId, "transactions") + queryString({ ...filters, ...page }),
-        { signal },
+      dataOf(
+        api.GET("/api/companies/{cid}/transactions", {
+          params: { path: { cid: companyId }, query: { ...filters, ...page } },
+          signal,
+        }),
       ),
     placeholderData: keepPreviousData,
   });
@@ -246,9 +225,11 @@ export function useSettlements(companyId: string, filters: SettlementFilters, pa
   return useQuery({
     queryKey: [...queryKeys.settlements(companyId), filters, page],
     queryFn: ({ signal }) =>
-      apiClient.get<SettlementPage>(
-        apiPath("companies", companyId, "settlements") + queryString({ ...filters, ...page }),
-        { signal },
+      dataOf(
+        api.GET("/api/companies/{cid}/settlements", {
+          params: { path: { cid: companyId }, query: { ...filters, ...page } },
+          signal,
+        }),
       ),
     placeholderData: keepPreviousData,
   });
@@ -263,7 +244,9 @@ export function useDeveloperCenter(companyId: string) {
   return useQuery({
     queryKey: queryKeys.developerCenter(companyId),
     queryFn: ({ signal }) =>
-      apiClient.get<DeveloperCenter>(apiPath("companies", companyId, "developer-center"), { signal }),
+      dataOf(
+        api.GET("/api/companies/{cid}/developer-center", { params: { path: { cid: companyId } }, signal }),
+      ),
   });
 }
 
@@ -271,7 +254,12 @@ export function useInsights(companyId: string, period: InsightsQuery) {
   return useQuery({
     queryKey: [...queryKeys.insights(companyId), period],
     queryFn: ({ signal }) =>
-      apiClient.get<Insights>(apiPath("companies", companyId, "insights") + queryString(period), { signal }),
+      dataOf(
+        api.GET("/api/companies/{cid}/insights", {
+          params: { path: { cid: companyId }, query: period },
+          signal,
+        }),
+      ),
     placeholderData: keepPreviousData,
   });
 }
@@ -282,7 +270,7 @@ export function useInsights(companyId: string, period: InsightsQuery) {
 export function usePermissionCatalogue() {
   return useQuery({
     queryKey: queryKeys.permissionCatalogue,
-    queryFn: ({ signal }) => apiClient.get<PermissionCatalogue>(apiPath("permissions"), { signal }),
+    queryFn: ({ signal }) => dataOf(api.GET("/api/permissions", { signal })),
     // Fixed by the server's release.
     staleTime: Number.POSITIVE_INFINITY,
   });
@@ -291,7 +279,8 @@ export function usePermissionCatalogue() {
 export function useRoles(companyId: string) {
   return useQuery({
     queryKey: queryKeys.roles(companyId),
-    queryFn: ({ signal }) => apiClient.get<RoleList>(apiPath("companies", companyId, "roles"), { signal }),
+    queryFn: ({ signal }) =>
+      dataOf(api.GET("/api/companies/{cid}/roles", { params: { path: { cid: companyId } }, signal })),
   });
 }
 
@@ -299,7 +288,7 @@ export function useCreateRole(companyId: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (request: RoleCreateRequest) =>
-      apiClient.post<Role>(apiPath("companies", companyId, "roles"), request),
+      dataOf(api.POST("/api/companies/{cid}/roles", { params: { path: { cid: companyId } }, body: request })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.roles(companyId) }),
   });
 }
@@ -308,7 +297,12 @@ export function useUpdateRole(companyId: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: ({ roleId, changes }: { roleId: string; changes: RoleUpdateRequest }) =>
-      apiClient.patch<Role>(apiPath("companies", companyId, "roles", roleId), changes),
+      dataOf(
+        api.PATCH("/api/companies/{cid}/roles/{roleId}", {
+          params: { path: { cid: companyId, roleId } },
+          body: changes,
+        }),
+      ),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: queryKeys.roles(companyId) });
       // The signed-in member may hold the role: their permissions (menu, buttons) change with it.
@@ -320,7 +314,10 @@ export function useUpdateRole(companyId: string) {
 export function useDeleteRole(companyId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (roleId: string) => apiClient.delete<void>(apiPath("companies", companyId, "roles", roleId)),
+    mutationFn: (roleId: string) =>
+      noContent(
+        api.DELETE("/api/companies/{cid}/roles/{roleId}", { params: { path: { cid: companyId, roleId } } }),
+      ),
     // Also after a refusal: a 404 or role_in_use means the list was stale.
     onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.roles(companyId) }),
   });

@@ -905,7 +905,8 @@ export interface components {
         };
         ErrorBody: {
             error: {
-                code: string;
+                /** @enum {string} */
+                code: "validation_failed" | "bad_request" | "invalid_json" | "password_rejected" | "invalid_code" | "current_password_incorrect" | "reset_token_invalid" | "unlock_link_invalid" | "terms_not_accepted" | "unauthenticated" | "invalid_credentials" | "forbidden" | "csrf_rejected" | "account_deactivated" | "self_modification" | "grant_exceeds_own" | "step_up_required" | "not_found" | "method_not_allowed" | "conflict" | "predefined_role" | "role_name_taken" | "role_in_use" | "role_limit_reached" | "last_admin" | "already_member" | "member_deactivated" | "invitation_pending" | "invitation_not_pending" | "invitation_limit_reached" | "email_mismatch" | "invitation_expired" | "invitation_revoked" | "invitation_used" | "challenge_expired" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "too_many_attempts" | "invitation_rate_limited" | "internal_error" | "service_unavailable";
                 details?: {
                     [key: string]: unknown;
                 };
@@ -950,7 +951,7 @@ export interface components {
                 companyName: string;
                 /** Format: uuid */
                 memberId: string;
-                permissions: string[];
+                permissions: components["schemas"]["PermissionKey"][];
                 roles: {
                     /** Format: uuid */
                     id: string;
@@ -979,6 +980,8 @@ export interface components {
             status: "active" | "deactivated";
             version: number;
         };
+        /** @enum {string} */
+        PermissionKey: "account.view" | "company.view" | "transactions.view" | "transactions.download" | "settlements.view" | "settlements.download" | "members.view" | "members.invite" | "members.edit_roles" | "members.deactivate" | "roles.manage" | "audit.view" | "developer_center.view" | "insights.view";
         Role: {
             description: string;
             /** Format: uuid */
@@ -987,7 +990,7 @@ export interface components {
             key: string | null;
             memberCount: number;
             name: string;
-            permissions: string[];
+            permissions: components["schemas"]["PermissionKey"][];
             /** Format: date-time */
             updatedAt: string;
         };
@@ -1285,7 +1288,7 @@ export interface operations {
                             /** Format: uuid */
                             memberId: string;
                             name: string;
-                            permissions: string[];
+                            permissions: components["schemas"]["PermissionKey"][];
                             roles: {
                                 /** Format: uuid */
                                 id: string;
@@ -3618,7 +3621,7 @@ export interface operations {
                         items: {
                             description: string;
                             group: string;
-                            key: string;
+                            key: components["schemas"]["PermissionKey"];
                             label: string;
                         }[];
                     };

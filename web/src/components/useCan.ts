@@ -16,7 +16,7 @@ export function useCan(permission: PermissionKey): boolean {
  * Whether the current member may put `permission` into a role (rule 6): a member holding Admin may
  * grant anything, anyone else only the permissions they hold themselves.
  */
-export function useMayGrant(): { isAdmin: boolean; mayGrant: (permission: string) => boolean } {
+export function useMayGrant(): { isAdmin: boolean; mayGrant: (permission: PermissionKey) => boolean } {
   const { membership } = useCurrentMembership();
   const isAdmin = membership.roles.some((role) => role.key === ADMIN_ROLE_KEY);
   const own = new Set(membership.permissions);

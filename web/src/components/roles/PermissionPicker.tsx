@@ -3,7 +3,7 @@
 // (rule 6) are disabled and say why.
 import { Checkbox, Flex, Tooltip, Typography } from "antd";
 import { useId } from "react";
-import type { PermissionDescription } from "../../api/types";
+import type { PermissionDescription, PermissionKey } from "../../api/types";
 
 export const GRANT_LIMIT_REASON = "You can only grant permissions you hold";
 
@@ -73,10 +73,10 @@ export function PermissionPicker({
   "aria-describedby": describedBy,
 }: {
   catalogue: readonly PermissionDescription[];
-  mayGrant: (permission: string) => boolean;
+  mayGrant: (permission: PermissionKey) => boolean;
   /** Set by the enclosing Form.Item. */
-  value?: string[];
-  onChange?: (permissions: string[]) => void;
+  value?: PermissionKey[];
+  onChange?: (permissions: PermissionKey[]) => void;
   /** The id of the heading that names the picker. */
   labelledBy: string;
   /** Set by the enclosing Form.Item: the field's id, and its error message's once one shows. */
@@ -85,7 +85,7 @@ export function PermissionPicker({
 }) {
   const reasonId = useId();
   const selected = new Set(value);
-  const toggle = (key: string, isChecked: boolean) => {
+  const toggle = (key: PermissionKey, isChecked: boolean) => {
     const next = new Set(selected);
     if (isChecked) next.add(key);
     else next.delete(key);

@@ -13,7 +13,7 @@ import { describeRoleError, type RoleErrorDescription } from "./roleErrors";
 interface RoleForm {
   name: string;
   description: string;
-  permissions: string[];
+  permissions: PermissionKey[];
 }
 
 /** The server refuses control characters and angle brackets in a role name. */
@@ -77,7 +77,7 @@ export function RoleEditorDrawer({
     const request = {
       name: values.name.trim(),
       description: (values.description ?? "").trim(),
-      permissions: values.permissions as PermissionKey[],
+      permissions: values.permissions,
     };
     if (isNew) {
       createRole.mutate(request, {
