@@ -1,10 +1,14 @@
-// One page of settlement batches: reference, period, settled at, count, gross, fees, refunds, net,
-// status. Periods are whole UTC days, `periodEnd` exclusive.
-import { Table, type TableColumnsType, Typography } from "antd";
-import type { Settlement } from "../../api/types";
+// The Settlements section as a record list (`settlements.view`): settlement batches filtered by
+// `Status` (pending or paid); each batch's reference, period, settled at, count, gross, fees,
+// refunds, net and status. Periods are whole UTC days, `periodEnd` exclusive.
+import { type TableColumnsType, Typography } from "antd";
+import { settlementsExportUrl, useSettlements } from "../../api/queries";
+import type { Settlement, SettlementFilters } from "../../api/types";
 import { formatDateTime, formatUtcDate } from "../formatDateTime";
 import { formatMoney } from "../formatMoney";
-import { SettlementStatusTag } from "./SettlementStatusTag";
+import { optionsOf } from "../records/RecordFilterBar";
+import type { RecordList } from "../records/RecordListPage";
+import { SettlementStatusTag, settlementStatusLabels } from "./SettlementStatusTag";
 
 const count = new Intl.NumberFormat();
 
@@ -55,23 +59,26 @@ const columns: TableColumnsType<Settlement> = [
   { key: "status", title: "Status", render: (_, batch) => <SettlementStatusTag status={batch.status} /> },
 ];
 
-export function SettlementsTable({
-  items,
-  isLoading,
-}: {
-  items: Settlement[] | undefined;
-  isLoading: boolean;
-}) {
-  return (
-    <Table<Settlement>
-      rowKey="id"
-      size="middle"
-      columns={columns}
-      dataSource={items}
-      loading={isLoading}
-      pagination={false}
-      scroll={{ x: true }}
-      locale={{ emptyText: "No settlement batches match this filter." }}
-    />
-  );
-}
+export const settlementList: RecordList<SettlementFilters, Settlement> = {
+  title: "Settlements",
+  noun: "settlement batches",
+  noFilters: {},
+  filterFields: [
+    {
+      kind: "select",
+      field: "status",
+      label: "Status",
+      placeholder: "All statuses",
+      options: optionsOf(settlementStatusLabels),
+      width: 160,
+    },
+  ],
+  columns,
+  emptyText: "No settlement batches match this filter.",
+  useRecords: useSettlements,
+  download: {
+    permission: "settlements.download",
+    description: "Download the settlement batches matching this filter as CSV",
+    url: settlementsExportUrl,
+  },
+};
