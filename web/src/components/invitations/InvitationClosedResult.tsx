@@ -2,11 +2,18 @@
 // a resend, or unknown: told alike), or already used.
 import { Result } from "antd";
 import { Link } from "react-router-dom";
+import type { ErrorCode } from "../../api/types";
 
-export type ClosedInvitationCode = "invitation_expired" | "invitation_revoked" | "invitation_used";
+const CLOSED_INVITATION_CODES = [
+  "invitation_expired",
+  "invitation_revoked",
+  "invitation_used",
+] as const satisfies readonly ErrorCode[];
+
+export type ClosedInvitationCode = (typeof CLOSED_INVITATION_CODES)[number];
 
 export function isClosedInvitationCode(code: string): code is ClosedInvitationCode {
-  return code === "invitation_expired" || code === "invitation_revoked" || code === "invitation_used";
+  return (CLOSED_INVITATION_CODES as readonly string[]).includes(code);
 }
 
 export function InvitationClosedResult({ code }: { code: ClosedInvitationCode | "missing_token" }) {
