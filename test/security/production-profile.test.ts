@@ -187,13 +187,21 @@ describe.each(testDatabaseKinds)("production profile (%s)", (kind) => {
   });
 });
 
-/** Sample lines of a Prometheus text exposition, by series name and labels. */
-function parsePrometheus(text: string): Map<string, number> {
+/** Sample lines of a Prometheus text exposition, by series name and labels (in any order). */
+function parsePrometheus(text: string): { get(series: string): number | undefined } {
   const samples = new Map<string, number>();
   for (const line of text.split("\n")) {
     if (line === "" || line.startsWith("#")) continue;
     const at = line.lastIndexOf(" ");
-    samples.set(line.slice(0, at), Number(line.slice(at + 1)));
+    samples.set(seriesKey(line.slice(0, at)), Number(line.slice(at + 1)));
   }
-  return samples;
+  return { get: (series) => samples.get(seriesKey(series)) };
+}
+
+/** A series as `name{label="value",...}` with its labels sorted, so that their order does not matter. */
+function seriesKey(series: string): string {
+  const open = series.indexOf("{");
+  if (open === -1) return series;
+  const pairs = series.slice(open + 1, -1).match(/\w+="(?:[^"\\]|\\.)*"/g) ?? [];
+  return `${series.slice(0, open)}{${pairs.sort().join(",")}}`;
 }
