@@ -1,7 +1,17 @@
-// Typed configuration, read from the environment once at start.
+// Typed configuration, read from the environment once at start: a TypeBox schema of the variables
+// (types, defaults, ranges, allowed values), then the rules that join several of them.
 // Every bad value is reported together, with the variable's name and what it expects.
 import { isIP } from "node:net";
 import path from "node:path";
+import {
+  FormatRegistry,
+  type Static,
+  type TLiteral,
+  type TSchema,
+  type TUnion,
+  Type,
+} from "@sinclair/typebox";
+import { Value } from "@sinclair/typebox/value";
 
 export type Config = {
   nodeEnv: "production" | "development" | "test";
@@ -35,123 +45,172 @@ export class ConfigError extends Error {
   }
 }
 
-const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+// Each variable's schema carries `expects`, the end of its message; `echo` adds the value given,
+// which no variable that may hold a secret (a URL's password, the metrics token) sets.
+type Message = { expects: string; echo?: boolean };
+
+function oneOf<const T extends readonly string[]>(
+  values: T,
+  message: Message,
+  fallback?: T[number],
+): TUnion<TLiteral<T[number]>[]> {
+  return Type.Union(
+    values.map((value) => Type.Literal(value)),
+    fallback === undefined ? message : { ...message, default: fallback },
+  );
+}
+
+function wholeNumber(fallback: number, minimum: number, maximum: number) {
+  return Type.Integer({
+    minimum,
+    maximum,
+    default: fallback,
+    expects: `must be a whole number from ${minimum} to ${maximum}`,
+    echo: true,
+  });
+}
+
+function url(protocols: string[]) {
+  const format = `url:${protocols.join(",")}`;
+  if (!FormatRegistry.Has(format)) {
+    FormatRegistry.Set(format, (value) => URL.canParse(value) && protocols.includes(new URL(value).protocol));
+  }
+  return Type.Optional(
+    Type.String({
+      format,
+      expects: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")}`,
+    }),
+  );
+}
+
+/** The environment the server reads; a variable set to the empty string counts as unset. */
+export const EnvironmentSchema = Type.Object({
+  NODE_ENV: oneOf(
+    ["production", "development", "test"],
+    { expects: "must be production, development or test", echo: true },
+    "development",
+  ),
+  PORT: wholeNumber(3000, 0, 65535),
+  HOST: Type.Optional(Type.String()),
+  DATA_DIR: Type.String({ default: "./data" }),
+  DATABASE_URL: url(["postgres:", "postgresql:"]),
+  REDIS_URL: url(["redis:", "rediss:"]),
+  SMTP_URL: url(["smtp:", "smtps:"]),
+  PUBLIC_URL: url(["http:", "https:"]),
+  MAIL_FROM: Type.String({
+    pattern: "^[^\\r\\n]*$",
+    default: "Merchant Portal <no-reply@portal.invalid>",
+    expects: "must be one line",
+  }),
+  LOG_LEVEL: Type.Optional(oneOf(LOG_LEVELS, { expects: `must be one of ${LOG_LEVELS.join(", ")}` })),
+  TRUST_PROXY: Type.Optional(Type.String()),
+  SEED_DEMO: oneOf(["true", "false"], { expects: "must be true or false", echo: true }, "true"),
+  DEMO_TRANSACTIONS: wholeNumber(2_000, 0, 5_000_000),
+  SESSION_IDLE_MINUTES: wholeNumber(60, 1, 60),
+  SESSION_ABSOLUTE_HOURS: wholeNumber(12, 1, 12),
+  INVITATION_TTL_HOURS: wholeNumber(168, 1, 720),
+  METRICS_ENABLED: oneOf(["true", "false"], { expects: "must be true or false", echo: true }, "false"),
+  METRICS_TOKEN: Type.Optional(
+    Type.String({
+      pattern: "^[\\x21-\\x7e]{24,200}$",
+      expects: "must be 24 to 200 printable characters without spaces",
+    }),
+  ),
+});
+
+type Environment = Static<typeof EnvironmentSchema>;
+type Variable = keyof Environment;
+
+const VARIABLES = Object.keys(EnvironmentSchema.properties) as Variable[];
+
+/** The schema's variables as given (empty ones left out), defaulted, and a problem per bad one. */
+function readEnvironment(env: NodeJS.ProcessEnv): { values: Environment; problems: string[] } {
+  const given: Partial<Record<Variable, string>> = {};
+  const values: Record<string, unknown> = {};
+  for (const name of VARIABLES) {
+    const raw = env[name];
+    if (raw === undefined || raw === "") continue;
+    given[name] = raw;
+    // Number() rather than TypeBox's conversion, which truncates "80.5" to 80.
+    values[name] = EnvironmentSchema.properties[name].type === "integer" ? Number(raw) : raw;
+  }
+  const defaulted = Value.Default(EnvironmentSchema, values) as Record<string, unknown>;
+  const problems: string[] = [];
+  const bad = new Set<Variable>();
+  for (const error of Value.Errors(EnvironmentSchema, defaulted)) {
+    const name = error.path.split("/")[1] as Variable;
+    if (bad.has(name)) continue;
+    bad.add(name);
+    const schema: TSchema & Partial<Message> = EnvironmentSchema.properties[name];
+    const expects = schema.expects ?? "is not valid";
+    problems.push(schema.echo ? `${name} ${expects} (got "${given[name]}")` : `${name} ${expects}`);
+  }
+  // A bad variable counts as unset, so that the rules below still see a whole configuration.
+  for (const name of bad) delete defaulted[name];
+  return { values: Value.Default(EnvironmentSchema, defaulted) as Environment, problems };
+}
+
+// Named ranges as proxy-addr knows them, else each entry an IP address or CIDR: a typo must not
+// silently trust (or fail to trust) the load balancer.
+const PROXY_RANGES = ["loopback", "linklocal", "uniquelocal"];
+
+function trustProxyProblems(list: string): string[] {
+  return list
+    .split(",")
+    .map((part) => part.trim())
+    .filter((entry) => {
+      const [address = "", bits, extra] = entry.split("/");
+      const isCidr =
+        isIP(address) !== 0 && extra === undefined && (bits === undefined || /^\d{1,3}$/.test(bits));
+      return !PROXY_RANGES.includes(entry) && !isCidr;
+    })
+    .map(
+      (entry) =>
+        `TRUST_PROXY must be true, false or a comma-separated list of proxy addresses or CIDRs (got "${entry}")`,
+    );
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const problems: string[] = [];
-
-  const nodeEnvRaw = env.NODE_ENV ?? "development";
-  if (!["production", "development", "test"].includes(nodeEnvRaw)) {
-    problems.push(`NODE_ENV must be production, development or test (got "${nodeEnvRaw}")`);
-  }
-  const nodeEnv = (
-    ["production", "test"].includes(nodeEnvRaw) ? nodeEnvRaw : "development"
-  ) as Config["nodeEnv"];
+  const { values, problems } = readEnvironment(env);
+  const nodeEnv = values.NODE_ENV;
   const isProduction = nodeEnv === "production";
 
-  const integer = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = env[name];
-    if (raw === undefined || raw === "") return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
-      return fallback;
-    }
-    return value;
-  };
-
-  const url = (name: string, protocols: string[]): string | undefined => {
-    const raw = env[name];
-    if (raw === undefined || raw === "") return undefined;
-    try {
-      const parsed = new URL(raw);
-      if (!protocols.includes(parsed.protocol)) {
-        problems.push(`${name} must start with ${protocols.map((p) => `${p}//`).join(" or ")}`);
-      }
-    } catch {
-      problems.push(`${name} is not a valid URL`);
-    }
-    return raw;
-  };
-
-  const port = integer("PORT", 3000, 0, 65535);
-  // Outside production the development mailbox (reset links, invitation tokens, codes) is served,
-  // so by default only this machine reaches the server; production listens on every interface.
-  const host = env.HOST || (isProduction ? "0.0.0.0" : "127.0.0.1");
-  const databaseUrl = url("DATABASE_URL", ["postgres:", "postgresql:"]);
-  const redisUrl = url("REDIS_URL", ["redis:", "rediss:"]);
-  const smtpUrl = url("SMTP_URL", ["smtp:", "smtps:"]);
-  const publicUrlRaw = url("PUBLIC_URL", ["http:", "https:"]) ?? `http://localhost:${port}`;
-  let publicOrigin = "http://localhost";
-  try {
-    publicOrigin = new URL(publicUrlRaw).origin;
-  } catch {
-    // already reported above
-  }
   if (isProduction && !env.DATABASE_URL) problems.push("DATABASE_URL is required when NODE_ENV=production");
   if (isProduction && !env.PUBLIC_URL) problems.push("PUBLIC_URL is required when NODE_ENV=production");
   if (isProduction && !env.SMTP_URL)
     problems.push("SMTP_URL is required when NODE_ENV=production (mail must leave the building)");
-  const mailFrom = env.MAIL_FROM || "Merchant Portal <no-reply@portal.invalid>";
-  if (/[\r\n]/.test(mailFrom)) problems.push("MAIL_FROM must be one line");
 
-  const logLevel = env.LOG_LEVEL || (nodeEnv === "test" ? "silent" : "info");
-  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}`);
+  const trustProxyRaw = values.TRUST_PROXY ?? "false";
+  const trustProxy = trustProxyRaw === "false" ? false : trustProxyRaw === "true" ? true : trustProxyRaw;
+  if (typeof trustProxy === "string") problems.push(...trustProxyProblems(trustProxy));
 
-  const trustProxyRaw = env.TRUST_PROXY ?? "";
-  const trustProxy =
-    trustProxyRaw === "" || trustProxyRaw === "false"
-      ? false
-      : trustProxyRaw === "true"
-        ? true
-        : trustProxyRaw;
-  // Named ranges as proxy-addr knows them, else each entry an IP address or CIDR: a typo must not
-  // silently trust (or fail to trust) the load balancer.
-  const PROXY_RANGES = ["loopback", "linklocal", "uniquelocal"];
-  if (typeof trustProxy === "string") {
-    for (const entry of trustProxy.split(",").map((part) => part.trim())) {
-      const [address = "", bits, extra] = entry.split("/");
-      const isCidr =
-        isIP(address) !== 0 && extra === undefined && (bits === undefined || /^\d{1,3}$/.test(bits));
-      if (!PROXY_RANGES.includes(entry) && !isCidr) {
-        problems.push(
-          `TRUST_PROXY must be true, false or a comma-separated list of proxy addresses or CIDRs (got "${entry}")`,
-        );
-      }
-    }
-  }
+  if (problems.length > 0) throw new ConfigError(problems);
 
-  const metricsRaw = env.METRICS_ENABLED ?? "";
-  if (!["", "true", "false"].includes(metricsRaw)) {
-    problems.push(`METRICS_ENABLED must be true or false (got "${metricsRaw}")`);
-  }
-  const metricsToken = env.METRICS_TOKEN || undefined;
-  if (metricsToken !== undefined && !/^[\x21-\x7e]{24,200}$/.test(metricsToken)) {
-    problems.push("METRICS_TOKEN must be 24 to 200 printable characters without spaces");
-  }
-
-  const config: Config = {
+  const publicUrl = values.PUBLIC_URL ?? `http://localhost:${values.PORT}`;
+  return {
     nodeEnv,
     isProduction,
-    port,
-    host,
-    dataDir: path.resolve(env.DATA_DIR || "./data"),
-    databaseUrl,
-    redisUrl,
-    smtpUrl,
-    mailFrom,
-    publicUrl: publicUrlRaw.replace(/\/+$/, ""),
-    publicOrigin,
-    logLevel,
+    port: values.PORT,
+    // Outside production the development mailbox (reset links, invitation tokens, codes) is served,
+    // so by default only this machine reaches the server; production listens on every interface.
+    host: values.HOST ?? (isProduction ? "0.0.0.0" : "127.0.0.1"),
+    dataDir: path.resolve(values.DATA_DIR),
+    databaseUrl: values.DATABASE_URL,
+    redisUrl: values.REDIS_URL,
+    smtpUrl: values.SMTP_URL,
+    mailFrom: values.MAIL_FROM,
+    publicUrl: publicUrl.replace(/\/+$/, ""),
+    publicOrigin: new URL(publicUrl).origin,
+    logLevel: values.LOG_LEVEL ?? (nodeEnv === "test" ? "silent" : "info"),
     trustProxy,
-    seedDemo: !isProduction && env.SEED_DEMO !== "false",
-    demoTransactions: integer("DEMO_TRANSACTIONS", 2_000, 0, 5_000_000),
-    sessionIdleMinutes: integer("SESSION_IDLE_MINUTES", 60, 1, 60),
-    sessionAbsoluteHours: integer("SESSION_ABSOLUTE_HOURS", 12, 1, 12),
-    invitationTtlHours: integer("INVITATION_TTL_HOURS", 168, 1, 720),
-    metricsEnabled: metricsRaw === "true",
-    metricsToken,
+    seedDemo: !isProduction && values.SEED_DEMO === "true",
+    demoTransactions: values.DEMO_TRANSACTIONS,
+    sessionIdleMinutes: values.SESSION_IDLE_MINUTES,
+    sessionAbsoluteHours: values.SESSION_ABSOLUTE_HOURS,
+    invitationTtlHours: values.INVITATION_TTL_HOURS,
+    metricsEnabled: values.METRICS_ENABLED === "true",
+    metricsToken: values.METRICS_TOKEN,
   };
-  if (problems.length > 0) throw new ConfigError(problems);
-  return config;
 }
