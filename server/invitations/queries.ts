@@ -1,8 +1,7 @@
 // SQL for invitations: finding one by its token's hash or id, the counts behind the limits, the list,
 // and the one statement that moves an invitation out of 'pending' (conditional, so only one caller wins).
 import { type Kysely, sql, type Transaction } from "kysely";
-import type { InvitationRoleSnapshot, InvitationStatus } from "../db/column-types.js";
-import type { DB } from "../db/schema.js";
+import type { DB, InvitationRoleSnapshot, InvitationStatus } from "../db/schema.js";
 import { PERMISSIONS_OF_ROLE, ROLE_ORDER } from "../roles/queries.js";
 
 type Executor = Kysely<DB> | Transaction<DB>;

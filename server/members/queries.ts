@@ -2,9 +2,8 @@
 // walk (company_id, email) by keyset, totals come from the trigger-kept counters of migration 006.
 import { type Kysely, type RawBuilder, sql, type Transaction } from "kysely";
 import { type AuditEvent, auditInsertWhen } from "../audit/writer.js";
-import type { MemberStatus } from "../db/column-types.js";
 import { isoTime } from "../db/iso-time.js";
-import type { DB } from "../db/schema.js";
+import type { DB, MemberStatus } from "../db/schema.js";
 import { enqueueMailWhen, type OutgoingMail } from "../mail/outbox.js";
 import { nameRoles } from "../roles/catalog.js";
 import { PERMISSIONS_OF_ROLE, ROLE_REFS_JSON } from "../roles/queries.js";

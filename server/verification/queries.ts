@@ -1,8 +1,7 @@
 // SQL of step-up verification: challenges, the per-account failure counter and lock, and the
 // account and session columns a verification changes. Rules and transactions live in service.ts.
 import { type Kysely, sql, type Transaction } from "kysely";
-import type { VerificationPurpose } from "../db/column-types.js";
-import type { DB } from "../db/schema.js";
+import type { DB, VerificationPurpose } from "../db/schema.js";
 import { CODES_PER_HOUR, HOUR_MS } from "./codes.js";
 
 type Trx = Transaction<DB>;
