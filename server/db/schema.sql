@@ -414,6 +414,25 @@ CREATE TABLE public.invitations (
 );
 
 --
+-- Name: known_devices; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.known_devices (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    account_id uuid NOT NULL,
+    token_hash text NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    last_login_at timestamp with time zone,
+    is_unlock_pass boolean DEFAULT false NOT NULL,
+    consecutive_failures integer DEFAULT 0 NOT NULL,
+    locked_until timestamp with time zone,
+    CONSTRAINT known_devices_check CHECK ((expires_at > created_at)),
+    CONSTRAINT known_devices_consecutive_failures_check CHECK ((consecutive_failures >= 0)),
+    CONSTRAINT known_devices_token_hash_check CHECK ((token_hash ~ '^[0-9a-f]{64}$'::text))
+);
+
+--
 -- Name: login_throttle; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -423,6 +442,21 @@ CREATE TABLE public.login_throttle (
     locked_until timestamp with time zone,
     updated_at timestamp with time zone NOT NULL,
     CONSTRAINT login_throttle_consecutive_failures_check CHECK ((consecutive_failures >= 0))
+);
+
+--
+-- Name: login_unlock_links; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.login_unlock_links (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    account_id uuid NOT NULL,
+    token_hash text NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    used_at timestamp with time zone,
+    CONSTRAINT login_unlock_links_check CHECK ((expires_at > created_at)),
+    CONSTRAINT login_unlock_links_token_hash_check CHECK ((token_hash ~ '^[0-9a-f]{64}$'::text))
 );
 
 --
@@ -604,6 +638,16 @@ CREATE TABLE public.schema_migrations (
 );
 
 --
+-- Name: session_elevations; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.session_elevations (
+    session_id uuid NOT NULL,
+    company_id uuid NOT NULL,
+    verified_until timestamp with time zone NOT NULL
+);
+
+--
 -- Name: sessions; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -686,11 +730,13 @@ CREATE TABLE public.verification_challenges (
     consumed_at timestamp with time zone,
     voided_at timestamp with time zone,
     locked_at timestamp with time zone,
+    company_id uuid,
     CONSTRAINT verification_challenges_attempts_check CHECK (((attempts >= 0) AND (attempts <= 5))),
     CONSTRAINT verification_challenges_check CHECK (((expires_at > created_at) AND (expires_at <= (created_at + '00:10:00'::interval)))),
     CONSTRAINT verification_challenges_check1 CHECK ((num_nonnulls(consumed_at, voided_at, locked_at) <= 1)),
     CONSTRAINT verification_challenges_check2 CHECK (((locked_at IS NOT NULL) = (attempts = 5))),
     CONSTRAINT verification_challenges_code_hash_check CHECK ((code_hash ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT verification_challenges_company_only_for_step_up CHECK (((company_id IS NULL) OR (purpose = 'step_up'::text))),
     CONSTRAINT verification_challenges_purpose_check CHECK ((purpose = ANY (ARRAY['step_up'::text, 'alternate_email'::text]))),
     CONSTRAINT verification_challenges_target_email_check CHECK (((target_email = lower(btrim(target_email))) AND (target_email !~ '[\r\n\s]'::text)))
 );
@@ -799,11 +845,39 @@ ALTER TABLE ONLY public.invitations
     ADD CONSTRAINT invitations_token_hash_key UNIQUE (token_hash);
 
 --
+-- Name: known_devices known_devices_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.known_devices
+    ADD CONSTRAINT known_devices_pkey PRIMARY KEY (id);
+
+--
+-- Name: known_devices known_devices_token_hash_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.known_devices
+    ADD CONSTRAINT known_devices_token_hash_key UNIQUE (token_hash);
+
+--
 -- Name: login_throttle login_throttle_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
 ALTER TABLE ONLY public.login_throttle
     ADD CONSTRAINT login_throttle_pkey PRIMARY KEY (email);
+
+--
+-- Name: login_unlock_links login_unlock_links_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.login_unlock_links
+    ADD CONSTRAINT login_unlock_links_pkey PRIMARY KEY (id);
+
+--
+-- Name: login_unlock_links login_unlock_links_token_hash_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.login_unlock_links
+    ADD CONSTRAINT login_unlock_links_token_hash_key UNIQUE (token_hash);
 
 --
 -- Name: mail_outbox mail_outbox_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -932,6 +1006,13 @@ ALTER TABLE ONLY public.schema_migrations
     ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (version);
 
 --
+-- Name: session_elevations session_elevations_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.session_elevations
+    ADD CONSTRAINT session_elevations_pkey PRIMARY KEY (session_id, company_id);
+
+--
 -- Name: sessions sessions_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -974,6 +1055,12 @@ ALTER TABLE ONLY public.verification_throttle
     ADD CONSTRAINT verification_throttle_pkey PRIMARY KEY (account_id);
 
 --
+-- Name: audit_events_account_target_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_events_account_target_idx ON public.audit_events USING btree (target_id, occurred_at DESC, id DESC) WHERE (target_type = 'account'::text);
+
+--
 -- Name: audit_events_actor_time_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -1008,6 +1095,18 @@ CREATE UNIQUE INDEX invitations_one_pending_idx ON public.invitations USING btre
 --
 
 CREATE INDEX invitations_pending_expiry_idx ON public.invitations USING btree (expires_at) WHERE (status = 'pending'::text);
+
+--
+-- Name: known_devices_account_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX known_devices_account_idx ON public.known_devices USING btree (account_id, expires_at);
+
+--
+-- Name: login_unlock_links_account_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX login_unlock_links_account_idx ON public.login_unlock_links USING btree (account_id, expires_at);
 
 --
 -- Name: mail_outbox_due_idx; Type: INDEX; Schema: public; Owner: -
@@ -1287,6 +1386,20 @@ ALTER TABLE ONLY public.invitations
     ADD CONSTRAINT invitations_invited_by_fkey FOREIGN KEY (invited_by) REFERENCES public.accounts(id) ON DELETE CASCADE;
 
 --
+-- Name: known_devices known_devices_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.known_devices
+    ADD CONSTRAINT known_devices_account_id_fkey FOREIGN KEY (account_id) REFERENCES public.accounts(id) ON DELETE CASCADE;
+
+--
+-- Name: login_unlock_links login_unlock_links_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.login_unlock_links
+    ADD CONSTRAINT login_unlock_links_account_id_fkey FOREIGN KEY (account_id) REFERENCES public.accounts(id) ON DELETE CASCADE;
+
+--
 -- Name: member_activity member_activity_member_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1378,6 +1491,20 @@ ALTER TABLE ONLY public.roles
     ADD CONSTRAINT roles_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies(id) ON DELETE CASCADE;
 
 --
+-- Name: session_elevations session_elevations_company_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.session_elevations
+    ADD CONSTRAINT session_elevations_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies(id) ON DELETE CASCADE;
+
+--
+-- Name: session_elevations session_elevations_session_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.session_elevations
+    ADD CONSTRAINT session_elevations_session_id_fkey FOREIGN KEY (session_id) REFERENCES public.sessions(id) ON DELETE CASCADE;
+
+--
 -- Name: sessions sessions_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1411,6 +1538,13 @@ ALTER TABLE ONLY public.transactions
 
 ALTER TABLE ONLY public.verification_challenges
     ADD CONSTRAINT verification_challenges_account_id_fkey FOREIGN KEY (account_id) REFERENCES public.accounts(id) ON DELETE CASCADE;
+
+--
+-- Name: verification_challenges verification_challenges_company_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.verification_challenges
+    ADD CONSTRAINT verification_challenges_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies(id) ON DELETE CASCADE;
 
 --
 -- Name: verification_challenges verification_challenges_session_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -

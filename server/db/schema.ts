@@ -101,11 +101,32 @@ export interface Invitations {
   token_hash: string;
 }
 
+export interface KnownDevices {
+  account_id: string;
+  consecutive_failures: Generated<number>;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  id: Generated<string>;
+  is_unlock_pass: Generated<boolean>;
+  last_login_at: Timestamp | null;
+  locked_until: Timestamp | null;
+  token_hash: string;
+}
+
 export interface LoginThrottle {
   consecutive_failures: Generated<number>;
   email: string;
   locked_until: Timestamp | null;
   updated_at: Timestamp;
+}
+
+export interface LoginUnlockLinks {
+  account_id: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  id: Generated<string>;
+  token_hash: string;
+  used_at: Timestamp | null;
 }
 
 export interface MailOutbox {
@@ -204,6 +225,12 @@ export interface SchemaMigrations {
   version: number;
 }
 
+export interface SessionElevations {
+  company_id: string;
+  session_id: string;
+  verified_until: Timestamp;
+}
+
 export interface Sessions {
   account_id: string;
   created_at: Timestamp;
@@ -249,6 +276,7 @@ export interface VerificationChallenges {
   account_id: string;
   attempts: Generated<number>;
   code_hash: string;
+  company_id: string | null;
   consumed_at: Timestamp | null;
   created_at: Timestamp;
   expires_at: Timestamp;
@@ -276,7 +304,9 @@ export interface DB {
   developer_webhooks: DeveloperWebhooks;
   invitation_roles: InvitationRoles;
   invitations: Invitations;
+  known_devices: KnownDevices;
   login_throttle: LoginThrottle;
+  login_unlock_links: LoginUnlockLinks;
   mail_outbox: MailOutbox;
   member_activity: MemberActivity;
   member_counts: MemberCounts;
@@ -289,6 +319,7 @@ export interface DB {
   role_permissions: RolePermissions;
   roles: Roles;
   schema_migrations: SchemaMigrations;
+  session_elevations: SessionElevations;
   sessions: Sessions;
   settlement_batches: SettlementBatches;
   transactions: Transactions;
