@@ -3,10 +3,12 @@
 // autocannon and reports one table. --check exits non-zero when a target is missed: issue #7's,
 // and issue #5's search latency (S4c1).
 // `npm run bench -- --soak [--soak-minutes N]` runs only the soak of bench/soak.ts instead.
+// `npm run bench -- --login-timing [--quick]` only times unknown-email against wrong-password logins.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { type LoadPlan, type Measurement, measure } from "./load.js";
+import { runLoginTiming } from "./login-timing.js";
 import { ensurePeerSeeded, signInToPeer } from "./peer-better-auth.js";
 import { type Child, freePort, ROOT, startPortal, tsxChild } from "./processes.js";
 import {
@@ -57,6 +59,10 @@ async function main() {
       log,
     });
     if (!soak.pass) process.exitCode = 1;
+    return;
+  }
+  if (args.has("--login-timing")) {
+    await runLoginTiming({ rounds: isQuick ? 40 : 200, log });
     return;
   }
   const startedAt = new Date();
