@@ -11,6 +11,7 @@ import { changeMemberRoles } from "../server/members/service.js";
 import { lockCompany } from "../server/roles/queries.js";
 import { testDatabaseKinds } from "./support/databases.js";
 import { createHarness, type Harness } from "./support/harness.js";
+import { holdTransaction } from "./support/held-transaction.js";
 
 type Company = Awaited<ReturnType<Harness["company"]>>;
 
@@ -190,11 +191,7 @@ describe.runIf(testDatabaseKinds.includes("postgres"))(
       const decided = await decidedOn(h, co, target.memberId);
 
       // Another Admin demotes the actor, as the locked path does, and holds the transaction open.
-      let release = () => {};
-      const held = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      const demotion = h.db.transaction().execute(async (trx) => {
+      const demotion = holdTransaction(h.db, async (trx) => {
         await lockCompany(trx, co.id);
         await writeMemberRoles(
           trx,
@@ -203,17 +200,12 @@ describe.runIf(testDatabaseKinds.includes("postgres"))(
           [co.roleIds.finance],
           event(h, co.admin.memberId),
         );
-        await held;
       });
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      let settled = false;
-      const write = writeOperations(h, co, target.memberId, decided).finally(() => {
-        settled = true;
-      });
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      expect(settled).toBe(false); // it waits for the company lock
-      release();
-      await demotion;
+      await demotion.reached;
+      const write = writeOperations(h, co, target.memberId, decided);
+      await demotion.blocks(write, "the unlocked write"); // it waits for the demotion to commit
+      demotion.release();
+      await demotion.done;
       // Its snapshot predates the demotion; the actor's row, re-checked once locked, does not.
       expect(await write).toBeUndefined();
       expect(await roleKeysOf(h, target.memberId)).toEqual(["finance"]);

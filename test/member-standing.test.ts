@@ -3,7 +3,7 @@
 // role assignments, role permission edits, additions and removals of members, and (on PostgreSQL)
 // when members join with a role while its permissions are being edited.
 import fc from "fast-check";
-import { type Kysely, sql } from "kysely";
+import { type Kysely, sql, type Transaction } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PERMISSION_KEYS } from "../server/access/permissions.js";
 import { addMember } from "../server/companies/service.js";
@@ -11,6 +11,7 @@ import type { DB } from "../server/db/schema.js";
 import { replacePermissions } from "../server/roles/queries.js";
 import { testDatabaseKinds } from "./support/databases.js";
 import { createHarness, type Harness } from "./support/harness.js";
+import { type HeldTransaction, holdTransaction } from "./support/held-transaction.js";
 
 type Standing = { member_id: string; role_ids: string[]; role_keys: string[]; permissions: string[] };
 
@@ -150,65 +151,58 @@ describe.runIf(testDatabaseKinds.includes("postgres"))(
 
     /**
      * Edits the role's permissions with no lock of its own (the roles service also holds the company
-     * lock, which alone would keep joins out: this checks the triggers' own locking); commits when
-     * `until` settles. Edits that may overlap lock the role first, or their inserts would collide.
+     * lock, which alone would keep joins out: this checks the triggers' own locking). Edits that may
+     * overlap lock the role first, or their inserts would collide.
      */
-    const edit = (permissions: string[], until: Promise<unknown> = Promise.resolve(), lockRole = false) =>
-      h.db.transaction().execute(async (trx) => {
-        if (lockRole) await sql`SELECT id FROM roles WHERE id = ${role()} FOR UPDATE`.execute(trx);
-        await replacePermissions(trx, role(), permissions);
-        await until;
-      });
+    const editIn = async (trx: Transaction<DB>, permissions: string[], lockRole = false) => {
+      if (lockRole) await sql`SELECT id FROM roles WHERE id = ${role()} FOR UPDATE`.execute(trx);
+      await replacePermissions(trx, role(), permissions);
+    };
+    const edit = (permissions: string[], lockRole = false) =>
+      h.db.transaction().execute((trx) => editIn(trx, permissions, lockRole));
 
-    /** Adds a member with the role as an accepted invitation does (no company lock); commits when `until` settles. */
-    const join = async (until: Promise<unknown> = Promise.resolve()) => {
-      const account = await h.account();
-      await h.db.transaction().execute(async (trx) => {
-        await addMember(trx, {
-          companyId: company().id,
-          accountId: account.id,
-          roleIds: [role(), company().roleIds.developer],
-          invitedBy: null,
-          now: h.clock.now(),
-        });
-        await until;
+    /** Adds a member with the role as an accepted invitation does (no company lock). */
+    const joinIn = (trx: Transaction<DB>, accountId: string) =>
+      addMember(trx, {
+        companyId: company().id,
+        accountId,
+        roleIds: [role(), company().roleIds.developer],
+        invitedBy: null,
+        now: h.clock.now(),
       });
+    const join = async () => {
+      const account = await h.account();
+      await h.db.transaction().execute((trx) => joinIn(trx, account.id));
     };
 
     /**
-     * Starts `first` and holds its transaction open, starts `second` meanwhile, then lets `first`
-     * commit; both must end with every standing exact.
+     * Holds `first`'s transaction open once its work is done, starts `second`, waits until `second`
+     * is blocked on `first`'s locks, then lets `first` commit; both must end with every standing exact.
      */
-    async function interleave(
-      first: (until: Promise<unknown>) => Promise<unknown>,
-      second: () => Promise<unknown>,
-    ) {
-      const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-      let release = () => {};
-      const held = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      const firstDone = first(held);
-      await pause(100);
+    async function interleave(first: HeldTransaction<unknown>, second: () => Promise<unknown>, what: string) {
+      await first.reached;
       const secondDone = second();
-      await pause(200);
-      release();
-      await Promise.all([firstDone, secondDone]);
+      await first.blocks(secondDone, what);
+      first.release();
+      await Promise.all([first.done, secondDone]);
       const { kept, recomputed } = await keptAndRecomputed(h.db, company().id);
       expect(kept).toEqual(recomputed);
     }
 
     it("the edit first: the join waits for it and takes the new permissions", async () => {
       await interleave(
-        (until) => edit(["audit.view"], until),
+        holdTransaction(h.db, (trx) => editIn(trx, ["audit.view"])),
         () => join(),
+        "the join",
       );
     });
 
     it("the join first: the edit waits for it and reaches the new member too", async () => {
+      const account = await h.account();
       await interleave(
-        (until) => join(until),
+        holdTransaction(h.db, (trx) => joinIn(trx, account.id)),
         () => edit(["transactions.view"]),
+        "the edit",
       );
     });
 
@@ -217,7 +211,7 @@ describe.runIf(testDatabaseKinds.includes("postgres"))(
       for (let round = 0; round < 3; round += 1) {
         await Promise.all([
           ...Array.from({ length: 8 }, () => join()),
-          ...permissionSets.map((permissions) => edit(permissions, undefined, true)),
+          ...permissionSets.map((permissions) => edit(permissions, true)),
         ]);
         const { kept, recomputed } = await keptAndRecomputed(h.db, company().id);
         expect(kept).toEqual(recomputed);

@@ -9,6 +9,7 @@ import { countActiveMemberships, lockAccount, updateMember } from "../server/mem
 import { memoryThrottleStore } from "../server/ratelimit/throttle-store.js";
 import { testDatabaseKinds } from "./support/databases.js";
 import { createHarness, type Harness, TEST_PASSWORD } from "./support/harness.js";
+import { holdTransaction } from "./support/held-transaction.js";
 
 /** The ids of the account's sessions still in the database. */
 const sessionsOf = (h: Harness, accountId: string) =>
@@ -253,28 +254,21 @@ describe.runIf(testDatabaseKinds.includes("postgres"))(
       await h.elevate(admin);
 
       // Company B's deactivation, as the service runs it, held open after it counted A as active.
-      let release = () => {};
-      const held = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      let counted = -1;
-      const deactivationInB = h.db.transaction().execute(async (trx) => {
+      const deactivationInB = holdTransaction(h.db, async (trx) => {
         await updateMember(trx, inB.id, { status: "deactivated", deactivatedAt: h.clock.now() });
         await lockAccount(trx, member.id);
-        counted = await countActiveMemberships(trx, member.id);
-        await held;
+        return countActiveMemberships(trx, member.id);
       });
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(counted).toBe(1);
+      expect(await deactivationInB.reached).toBe(1);
       // Company A's deactivation through the API meanwhile: it must wait for B's and count again.
       const deactivationInA = h.inject(admin, {
         method: "POST",
         url: `/api/companies/${a.id}/members/${member.memberId}/deactivate`,
         payload: {},
       });
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      release();
-      await deactivationInB;
+      await deactivationInB.blocks(deactivationInA, "company A's deactivation");
+      deactivationInB.release();
+      await deactivationInB.done;
       const response = await deactivationInA;
       expect(response.statusCode, response.body).toBe(200);
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lockAccount } from "../server/members/queries.js";
 import { testDatabaseKinds } from "./support/databases.js";
 import { createHarness, type Harness, TEST_PASSWORD } from "./support/harness.js";
+import { holdTransaction } from "./support/held-transaction.js";
 
 describe.each(testDatabaseKinds)("rule 9: deactivated members cannot log in on %s", (kind) => {
   let h: Harness;
@@ -70,11 +71,7 @@ describe.runIf(testDatabaseKinds.includes("postgres"))(
       const member = await h.member(company, ["finance"]);
       // A deactivation of the member's only membership, as the service makes it (account lock,
       // status, sessions ended), held open while the login runs.
-      let release = () => {};
-      const held = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      const deactivation = h.db.transaction().execute(async (trx) => {
+      const deactivation = holdTransaction(h.db, async (trx) => {
         await lockAccount(trx, member.id);
         await trx
           .updateTable("members")
@@ -82,23 +79,16 @@ describe.runIf(testDatabaseKinds.includes("postgres"))(
           .where("id", "=", member.memberId)
           .execute();
         await trx.deleteFrom("sessions").where("account_id", "=", member.id).execute();
-        await held;
       });
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      let settled = false;
-      const login = h
-        .inject(null, {
-          method: "POST",
-          url: "/api/auth/login",
-          payload: { email: member.email, password: TEST_PASSWORD },
-        })
-        .finally(() => {
-          settled = true;
-        });
-      await new Promise((resolve) => setTimeout(resolve, 1_500)); // argon2, then the account's lock
-      expect(settled).toBe(false);
-      release();
-      await deactivation;
+      await deactivation.reached;
+      const login = h.inject(null, {
+        method: "POST",
+        url: "/api/auth/login",
+        payload: { email: member.email, password: TEST_PASSWORD },
+      });
+      await deactivation.blocks(login, "the login");
+      deactivation.release();
+      await deactivation.done;
       const response = await login;
       expect(response.statusCode).toBe(403);
       expect(response.json().error.code).toBe("account_deactivated");
