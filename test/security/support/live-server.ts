@@ -14,6 +14,7 @@ import { memoryThrottleStore } from "../../../server/ratelimit/throttle-store.js
 import { openTestDatabase, type TestDatabase, type TestDatabaseKind } from "../../support/databases.js";
 import { elevateSession } from "../../support/elevation.js";
 import { TEST_PASSWORD } from "../../support/harness.js";
+import { statementLog } from "../../support/statement-log.js";
 import { type StateSnapshot, snapshotState } from "./state.js";
 
 export { TEST_PASSWORD };
@@ -38,7 +39,6 @@ export type HttpResponse = {
   text: string;
   // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field in the tests
   body: any;
-  ms: number;
 };
 
 export type RequestOptions = {
@@ -67,7 +67,6 @@ export class Client {
       body = options.raw;
     }
     if (this.cookie && headers.cookie === undefined) headers.cookie = `${this.cookieName}=${this.cookie}`;
-    const started = performance.now();
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
       headers,
@@ -75,7 +74,6 @@ export class Client {
       redirect: "manual",
     });
     const text = await response.text();
-    const ms = performance.now() - started;
     for (const line of response.headers.getSetCookie()) {
       const [pair = ""] = line.split(";");
       const [name, value = ""] = pair.split("=");
@@ -87,7 +85,7 @@ export class Client {
     } catch {
       parsed = null;
     }
-    return { status: response.status, headers: response.headers, text, body: parsed, ms };
+    return { status: response.status, headers: response.headers, text, body: parsed };
   }
 
   get(path: string, options?: RequestOptions) {
@@ -141,8 +139,10 @@ export async function startLiveServer(kind: TestDatabaseKind, options: ServerOpt
       callback();
     },
   });
+  // What the app sends to the database, for scenarios that compare two paths statement by statement.
+  const statements = statementLog();
   const app: App = await buildApp({
-    database,
+    database: { ...database, db: database.db.withPlugin(statements.plugin) },
     config,
     clock,
     webDistDir: "/nonexistent",
@@ -172,6 +172,7 @@ export async function startLiveServer(kind: TestDatabaseKind, options: ServerOpt
     clock,
     cookieName,
     logLines,
+    statements,
 
     async close() {
       await app.close();
