@@ -3,6 +3,7 @@
 // in-flight requests and exits 0, releasing its data directory.
 import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -26,7 +27,8 @@ function startServer(port: number): { child: ChildProcess; output: () => string 
       PORT: String(port),
       HOST: "127.0.0.1",
       DATA_DIR: dataDir,
-      LOG_LEVEL: "warn",
+      // Info: the request log tells the test when a request has arrived, and when draining began.
+      LOG_LEVEL: "info",
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -114,16 +116,38 @@ describe("the server process", () => {
     const me = await login.json();
     expect(me.memberships[0]).toMatchObject({ companyName: "Demo Merchant Ltd", status: "active" });
 
-    // A request still running when SIGTERM arrives is answered before the process exits.
-    const inFlight = fetch(`${base}/api/auth/login`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email: "admin@demo-merchant.example", password: "wrong password, slow hash" }),
+    // A request still running when SIGTERM arrives is answered before the process exits: its body's
+    // last byte is held back until the server has logged both its arrival and the start of draining.
+    const occurrences = (text: string) => server.output().split(text).length - 1;
+    const arrivalsBefore = occurrences('"msg":"incoming request"');
+    const body = JSON.stringify({
+      email: "admin@demo-merchant.example",
+      password: "wrong password, slow hash",
     });
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    let heldRequest: http.ClientRequest | undefined;
+    const inFlight = new Promise<number>((resolve, reject) => {
+      const request = http.request(
+        `${base}/api/auth/login`,
+        {
+          method: "POST",
+          agent: false,
+          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+        },
+        (response) => {
+          response.resume();
+          response.on("end", () => resolve(response.statusCode ?? 0));
+        },
+      );
+      request.on("error", reject);
+      request.write(body.slice(0, -1));
+      heldRequest = request;
+    });
+    await waitFor(async () => occurrences('"msg":"incoming request"') > arrivalsBefore, server, 30_000);
     const exit = exited(server);
     server.child.kill("SIGTERM");
-    expect((await inFlight).status).toBe(401);
+    await waitFor(async () => occurrences("shutting down: draining requests") === 1, server, 30_000);
+    heldRequest!.end(body.slice(-1));
+    expect(await inFlight).toBe(401);
     expect(await exit, server.output().slice(-2000)).toBe(0);
     expect(fs.existsSync(path.join(dataDir, "portal.lock"))).toBe(false);
     // The password is never written into the log lines, only the one-time console notice.
