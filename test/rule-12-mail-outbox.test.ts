@@ -138,12 +138,22 @@ describe.each(testDatabaseKinds)("rule 12: transactional outbox on %s", (kind) =
     for (let i = 0; i < count; i += 1)
       await enqueueMail(h.db, message(`burst${i}@example.com`, `Burst ${i}`), h.clock.now());
     const deliveries = new Map<string, number>();
+    // Each dispatcher sends its batch one mail at a time, so three sends in flight at once are one of
+    // each: the first sends wait for one another, and all three batches are claimed at the same time.
+    let sending = 0;
+    let allThreeSending = () => {};
+    const threeSending = new Promise<void>((resolve) => {
+      allThreeSending = resolve;
+    });
     const recording = {
       isExternal: false,
       close() {},
       async send(mail: { to: string }) {
-        await new Promise((resolve) => setTimeout(resolve, 2));
+        sending += 1;
+        if (sending === 3) allThreeSending();
+        await threeSending;
         deliveries.set(mail.to, (deliveries.get(mail.to) ?? 0) + 1);
+        sending -= 1;
       },
     };
     const dispatchers = [1, 2, 3].map(
