@@ -11,7 +11,7 @@
 import type { Page, Request } from "playwright-core";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { holdAnswers } from "./support/held-answers.js";
-import { logIn, passEmailVerification, passEmailVerificationIfAsked } from "./support/pages.js";
+import { isClosing, logIn, passEmailVerification, passEmailVerificationIfAsked } from "./support/pages.js";
 import { usePortalAndBrowser } from "./support/portal.js";
 
 /** Whether a notice (antd message) reads exactly `text`. */
@@ -216,9 +216,7 @@ describe("the user guide's member management, in Chromium", () => {
     expect(await dialog.getByRole("button", { name: "Close" }).isDisabled()).toBe(true);
     await cancel.click({ force: true });
     await page.keyboard.press("Escape");
-    // A window that may be dismissed is gone well within this time (its closing motion is 0.3 s).
-    await page.waitForTimeout(1000);
-    expect(await dialog.isVisible()).toBe(true);
+    expect(await isClosing(page, dialog)).toBe(false);
 
     await answers.release();
     await notice(page, `${email} has been deactivated`);
@@ -244,9 +242,7 @@ describe("the user guide's member management, in Chromium", () => {
     expect(await dialog.getByRole("button", { name: "Back" }).isDisabled()).toBe(true);
     await page.keyboard.press("Escape");
     await dialog.getByRole("button", { name: "Close" }).click({ force: true });
-    // A window that may be dismissed is gone well within this time (its closing motion is 0.3 s).
-    await page.waitForTimeout(1000);
-    expect(await dialog.isVisible()).toBe(true);
+    expect(await isClosing(page, dialog)).toBe(false);
 
     await answers.release();
     await notice(page, "Your edit is saved successfully");

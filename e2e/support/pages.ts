@@ -1,6 +1,6 @@
 // What the browser tests do again and again, written once: logging in through the login page,
 // reading the left menu, finding a 6-digit code in a mail and passing the Email Verification window.
-import type { Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { expect } from "vitest";
 
 /** The code a mail gives ("… is 123456"): a greeting naming a company of digits cannot be taken for it. */
@@ -61,4 +61,17 @@ export async function passEmailVerificationIfAsked(
     .toBe(true);
   if (await verification.isVisible()) await passEmailVerification(page, latestMail, email);
   await expect.poll(isDone, { timeout: 15_000 }).toBe(true);
+}
+
+/**
+ * Whether an Ant Design window has begun to close: its leave motion has started, or it is gone.
+ * Asked two frames after the dismissal, by when a closing window has rendered its first leave
+ * step, so no wait as long as the motion is needed.
+ */
+export async function isClosing(page: Page, dialog: Locator): Promise<boolean> {
+  await page.evaluate(
+    () => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))),
+  );
+  if (!(await dialog.isVisible())) return true;
+  return dialog.evaluate((element) => /-leave\b/.test(element.className));
 }
