@@ -1,6 +1,6 @@
 // Attack suite, probing and flooding (SECURITY §2 scenarios 16, 17): account enumeration on login,
-// password reset and invitation accept (status, body, and the cost: password hashing and statements), and floods answered 429 with
-// Retry-After, against a real server over HTTP on every configured database.
+// password reset and invitation accept (status, body, password hashing and statements), and floods
+// answered 429 with Retry-After, against a real server over HTTP on every configured database.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { passwordHashCount, passwordVerificationCount } from "../../server/auth/passwords.js";
 import { inviteMember, RESEND_COOLDOWN_MS } from "../../server/invitations/service.js";
@@ -25,9 +25,8 @@ type Probe = { response: HttpResponse; verifications: number; hashes: number; st
 /**
  * The answers to every probe look the same, and cost the same: one status and one body, as many
  * password verifications and hashes, and the same statements, except those `isExpectedDifference`
- * picks (the writes only a real account causes, which the caller never waits for differently). Counted, not
- * timed: a wall-clock comparison failed on busy machines however it was tuned; `npm run bench --
- * --login-timing` measures the time.
+ * picks (writes only a real account causes, which the caller does not wait for differently).
+ * Counted, not timed, so a busy machine cannot fail it; `npm run bench -- --login-timing` times logins.
  */
 function expectIndistinguishable(
   groups: Record<string, Probe[]>,
