@@ -47,16 +47,14 @@ export async function runLoginTiming(options: {
     const accounts: string[] = [];
     for (let i = 0; i < Math.ceil(rounds / FAILURES_PER_ACCOUNT); i += 1) {
       const email = `timing.${runId}.${i}@example.com`;
-      await database.db
-        .transaction()
-        .execute((trx) =>
-          createAccount(trx, {
-            email,
-            name: "Timing Person",
-            password: "the right password 42",
-            now: new Date(),
-          }),
-        );
+      await database.db.transaction().execute((trx) =>
+        createAccount(trx, {
+          email,
+          name: "Timing Person",
+          password: "the right password 42",
+          now: new Date(),
+        }),
+      );
       accounts.push(email);
     }
     let address = 0;
