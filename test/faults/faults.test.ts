@@ -203,7 +203,7 @@ describe.runIf(onPostgres)("faults on real server processes", () => {
           }
         };
         const load = Promise.all([0, 1, 2].map(worker));
-        await new Promise((resolve) => setTimeout(resolve, 700));
+        await waitFor("the load to change roles", async () => outcomes.includes("200"), 30_000);
 
         // A burst of new people accepting invitations: each hashes its password inside the transaction
         // that claims the link, so the server holds transactions idle between two queries. The database
@@ -248,7 +248,12 @@ describe.runIf(onPostgres)("faults on real server processes", () => {
         expect(Number(duringOutage.headers.get("retry-after"))).toBeGreaterThan(0);
         cluster.start();
         await waitFor("readiness to return", () => readiness(200), 30_000, { failFast: true });
-        await new Promise((resolve) => setTimeout(resolve, 700));
+        const answeredBeforeRecovery = outcomes.length;
+        await waitFor(
+          "the load to change roles again",
+          async () => outcomes.slice(answeredBeforeRecovery).includes("200"),
+          30_000,
+        );
         running = false;
         await load;
         const acceptOutcomes = await Promise.all(accepts);
