@@ -3,7 +3,7 @@
 // across instances through Redis when REDIS_URL is set.
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp } from "../server/app.js";
+import { buildApp, deviceCookieName } from "../server/app.js";
 import { passwordVerificationCount } from "../server/auth/passwords.js";
 import { loadConfig } from "../server/config.js";
 import { testDatabaseKinds } from "./support/databases.js";
@@ -68,13 +68,14 @@ describe.each(testDatabaseKinds)(
     }
 
     // A client address of its own for each request, so the per-IP delays never answer first.
-    const login = (email: string, password: string) =>
+    const login = (email: string, password: string, deviceCookie?: string) =>
       counted(() => {
         addressCounter += 1;
         return h.app.inject({
           method: "POST",
           url: "/api/auth/login",
           remoteAddress: `10.98.${Math.floor(addressCounter / 250)}.${addressCounter % 250}`,
+          headers: deviceCookie ? { cookie: `${deviceCookieName(h.config)}=${deviceCookie}` } : {},
           payload: { email, password },
         });
       });
@@ -131,6 +132,33 @@ describe.each(testDatabaseKinds)(
       expect(lockedKnown.response.statusCode).toBe(429);
       expect(lockedUnknown.response.statusCode).toBe(429);
       expect(lockedUnknown.verifications).toBe(lockedKnown.verifications);
+    });
+
+    it("login: from a known device, right or wrong password, and once that device is locked", async () => {
+      const known = await h.member(company, ["finance"]);
+      const first = await login(known.email, TEST_PASSWORD);
+      const device = first.response.cookies.find(
+        (c) => c.name === deviceCookieName(h.config) && c.value !== "",
+      );
+      expect(device, "a login leaves a known-device cookie").toBeDefined();
+      const cases = [
+        ["known device, wrong password", await login(known.email, "a wrong password 8", device!.value), 401],
+        ["known device, right password", await login(known.email, TEST_PASSWORD, device!.value), 200],
+      ] as const;
+      for (const [label, { response, verifications }, status] of cases) {
+        expect({ label, status: response.statusCode, verifications }).toEqual({
+          label,
+          status,
+          verifications: 1,
+        });
+      }
+      for (let i = 0; i < 10; i += 1) await login(known.email, `device guess ${i}`, device!.value);
+      const lockedDevice = await login(known.email, TEST_PASSWORD, device!.value);
+      const unknown = "nobody.device@example.com";
+      for (let i = 0; i < 10; i += 1) await login(unknown, `guess ${i}`);
+      const lockedUnknown = await login(unknown, TEST_PASSWORD);
+      expect([lockedDevice.response.statusCode, lockedUnknown.response.statusCode]).toEqual([429, 429]);
+      expect(lockedDevice.verifications).toBe(lockedUnknown.verifications);
     });
 
     it("invitation acceptance with an existing account's password, right or wrong", async () => {
