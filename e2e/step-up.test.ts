@@ -123,11 +123,11 @@ describe("Email Verification in Chromium", () => {
 
   it("Issue 17 item 12: the profile's Security section lists the password change", async () => {
     const page = await (await held.browser.newContext()).newPage();
-    const analyst = held.portal.credentials("data_analytics");
-    await logIn(page, held.portal.url, analyst.email, analyst.password);
+    const developer = held.portal.credentials("developer");
+    await logIn(page, held.portal.url, developer.email, developer.password);
     await page.goto(`${held.portal.url}/profile`);
     const newPassword = "another long passphrase, for the trail";
-    await page.getByLabel("Current password").fill(analyst.password);
+    await page.getByLabel("Current password").fill(developer.password);
     await page.getByLabel("New password", { exact: true }).fill(newPassword);
     await page.getByLabel("Confirm new password").fill(newPassword);
     await page.getByRole("button", { name: "Change password" }).click();

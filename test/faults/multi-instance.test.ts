@@ -88,7 +88,7 @@ describe.runIf(canRun)("several instances behind one PostgreSQL and Redis", () =
   it("a role change and a deactivation on one instance apply to the next request on the other", async () => {
     // Step-up through the real flow: the code is asked on A, mailed by whichever dispatcher, verified on B.
     const mailsBefore = sink.received.length;
-    const issued = await admin.request("POST", "/api/verification/step-up", {});
+    const issued = await admin.request("POST", "/api/verification/step-up", { companyId: company.id });
     expect(issued.status, issued.text).toBe(201);
     const code = await codeMailedTo(company.admin.email, mailsBefore);
     const onB = admin.on(b.url);
