@@ -6,6 +6,7 @@ import { loadRequestContext, type RequestContext, type SessionPolicy } from "../
 import type { Clock } from "../clock.js";
 import type { Database } from "../db/connect.js";
 import { AppError } from "../errors.js";
+import { isUuid } from "../ids.js";
 import { type Access, decide } from "./policy.js";
 
 declare module "fastify" {
@@ -29,7 +30,6 @@ export type DeclaredRoute = { method: string; url: string; access: Access; stepU
 
 // Routes added by libraries, not by us, that are public by nature.
 const LIBRARY_ROUTE_PREFIXES = ["/api/docs"];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class UndeclaredAccessError extends Error {}
 
@@ -101,11 +101,11 @@ export const guardPlugin = fp(async (app: FastifyInstance, options: GuardOptions
     // them as text (rule 5: "is this member the caller?") must not be passed by upper-casing one.
     const params = (request.params ?? {}) as Record<string, unknown>;
     for (const [name, value] of Object.entries(params)) {
-      if (typeof value === "string" && UUID.test(value)) params[name] = value.toLowerCase();
+      if (isUuid(value)) params[name] = value.toLowerCase();
     }
     const token = request.cookies[options.cookieName];
     const companyParam = params.cid;
-    const companyId = typeof companyParam === "string" && UUID.test(companyParam) ? companyParam : null;
+    const companyId = isUuid(companyParam) ? companyParam : null;
 
     if (token && access.kind !== "public") {
       request.auth = await loadRequestContext(

@@ -89,6 +89,9 @@ export function isPermission(value: string): value is Permission {
 
 export type PredefinedRoleKey = "admin" | "finance" | "operations" | "developer" | "data_analytics";
 
+/** The predefined role that may grant anything (rule 6) and of which one active holder must remain (rule 4). */
+export const ADMIN_ROLE_KEY = "admin" satisfies PredefinedRoleKey;
+
 export type PredefinedRole = {
   key: PredefinedRoleKey;
   name: string;
@@ -99,7 +102,7 @@ export type PredefinedRole = {
 // Descriptions are the user guide's own sentences.
 export const PREDEFINED_ROLES: readonly PredefinedRole[] = [
   {
-    key: "admin",
+    key: ADMIN_ROLE_KEY,
     name: "Admin",
     description:
       "This role can view account info, transaction records, and settlement records. They can view company info, invite new members, and edit member roles. It is suggested that this role is assigned to the company or team's person-in-charge.",
@@ -145,8 +148,6 @@ export const PREDEFINED_ROLES: readonly PredefinedRole[] = [
     permissions: ["insights.view"],
   },
 ];
-
-export const ADMIN_ROLE_KEY: PredefinedRoleKey = "admin";
 
 export function predefinedRole(key: PredefinedRoleKey): PredefinedRole {
   const role = PREDEFINED_ROLES.find((r) => r.key === key);

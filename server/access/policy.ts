@@ -1,6 +1,7 @@
 // Pure access decisions: no I/O, so the whole policy is unit-tested in memory.
 // Callers load the facts (a member's status, roles, permissions) and ask these functions.
-import type { Permission } from "./permissions.js";
+import { AppError } from "../errors.js";
+import { ADMIN_ROLE_KEY, type Permission } from "./permissions.js";
 
 /** What a route requires of its caller (rule 1: every route declares one). */
 export type Access =
@@ -44,15 +45,27 @@ export function unionOfPermissions(roles: readonly { permissions: readonly strin
   return [...all].sort();
 }
 
+/** Who grants: the role keys and the permissions (the union over the roles) of a member. */
+export type Grantor = { roleKeys: readonly string[]; permissions: readonly string[] };
+
 /**
- * Rule 6: may an actor grant (or act on someone holding) these permissions?
- * A member holding the Admin role may; anyone else only within their own permissions.
+ * Rule 6, the grant ceiling: the permissions among `wanted` that the actor may not grant (nor act
+ * on someone holding), each once and sorted. A member holding the Admin role may grant anything;
+ * anyone else only their own permissions.
  */
-export function mayGrant(
-  actor: { roleKeys: readonly string[]; permissions: readonly string[] },
-  wanted: readonly string[],
-): boolean {
-  if (actor.roleKeys.includes("admin")) return true;
+export function permissionsBeyondOwn(actor: Grantor, wanted: readonly string[]): string[] {
+  if (actor.roleKeys.includes(ADMIN_ROLE_KEY)) return [];
   const own = new Set(actor.permissions);
-  return wanted.every((permission) => own.has(permission));
+  return [...new Set(wanted)].filter((permission) => !own.has(permission)).sort();
+}
+
+/** Rule 6: may an actor grant (or act on someone holding) these permissions? */
+export function mayGrant(actor: Grantor, wanted: readonly string[]): boolean {
+  return permissionsBeyondOwn(actor, wanted).length === 0;
+}
+
+/** Rule 6 as a refusal: grant_exceeds_own, naming the permissions beyond the actor's own. */
+export function refuseGrantBeyondOwn(actor: Grantor, wanted: readonly string[]): void {
+  const beyond = permissionsBeyondOwn(actor, wanted);
+  if (beyond.length > 0) throw new AppError("grant_exceeds_own", undefined, { permissions: beyond });
 }

@@ -6,6 +6,7 @@ import type { DB } from "../db/schema.js";
 import { AppError } from "../errors.js";
 import { DEFAULT_LIMIT, decodeTimeIdCursor, pageOf } from "../http/pagination.js";
 import { canonicalizeEmail } from "../identity/email.js";
+import { isUuid } from "../ids.js";
 import { csvRow, csvStream } from "../portal/csv.js";
 import { ACCOUNT_AUDIT_CATEGORIES } from "./actions.js";
 import {
@@ -21,7 +22,6 @@ import { type RequestMeta, recordAudit } from "./writer.js";
 /** Totals are counted up to this many events, then reported as not exact. */
 export const AUDIT_COUNT_CAP = 1_000;
 const EXPORT_BATCH = 1_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type AuditQuery = {
   action?: string;
@@ -70,7 +70,7 @@ export function auditFilter(companyId: string, query: AuditQuery): AuditFilter {
     filter.action = query.action.includes(".") ? { exact: query.action } : { category: query.action };
   }
   if (query.actor !== undefined) {
-    if (UUID.test(query.actor)) {
+    if (isUuid(query.actor)) {
       filter.actor = { accountId: query.actor.toLowerCase() };
     } else {
       const email = canonicalizeEmail(query.actor);

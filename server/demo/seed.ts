@@ -2,7 +2,7 @@
 // role, with generated passwords that are printed once and stored only as argon2id hashes.
 import { randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
-import { PREDEFINED_ROLES, type PredefinedRoleKey } from "../access/permissions.js";
+import { ADMIN_ROLE_KEY, PREDEFINED_ROLES, type PredefinedRoleKey } from "../access/permissions.js";
 import { createAccount } from "../auth/accounts.js";
 import { addMember, createCompany } from "../companies/service.js";
 import type { DB } from "../db/schema.js";
@@ -49,7 +49,7 @@ export async function seedDemoIfEmpty(
       credentials.push({ roleKey: role.key, email, password, name: person.name });
     }
   });
-  const admin = accounts.find((a) => a.roleKey === "admin");
+  const admin = accounts.find((a) => a.roleKey === ADMIN_ROLE_KEY);
   if (!admin) throw new Error("the demo needs an Admin");
   const company = await createCompany(db, {
     company: {
@@ -68,7 +68,7 @@ export async function seedDemoIfEmpty(
   });
   await db.transaction().execute(async (trx) => {
     for (const account of accounts) {
-      if (account.roleKey === "admin") continue;
+      if (account.roleKey === ADMIN_ROLE_KEY) continue;
       await addMember(trx, {
         companyId: company.companyId,
         accountId: account.id,

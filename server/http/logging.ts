@@ -2,15 +2,14 @@
 // JSON encoding escapes CR/LF, so a name with a newline can never forge a log line.
 import type { FastifyRequest } from "fastify";
 import type { Config } from "../config.js";
+import { isUuid, UUID_PATTERN_SOURCE } from "../ids.js";
 
 // A secret travels in the path of /api/invitations/<token> (and …/<token>/accept). The client
 // chooses the spelling, and a request the router does not match (another case, an encoded slash)
 // is logged all the same, so the path is matched decoded and whatever its case.
-const SECRET_AFTER_SEGMENT =
-  /(\/invitations\/+)(?![0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:\/|$))[^/]+/gi;
+const SECRET_AFTER_SEGMENT = new RegExp(`(/invitations/+)(?!${UUID_PATTERN_SOURCE}(?:/|$))[^/]+`, "gi");
 // Our tokens are 43 base64url characters; a run that long is cut wherever it appears in a path.
 const TOKEN_LIKE_RUN = /[A-Za-z0-9_-]{32,}/g;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ASCII_ESCAPE = /%([0-7][0-9a-f])/gi;
 const HAS_ASCII_ESCAPE = /%[0-7][0-9a-f]/i;
 
@@ -43,7 +42,7 @@ export function redactUrl(url: string): string {
   const decoded = decodedPath(path);
   const redacted = decoded
     .replace(SECRET_AFTER_SEGMENT, "$1[redacted]")
-    .replace(TOKEN_LIKE_RUN, (run) => (UUID.test(run) ? run : "[redacted]"));
+    .replace(TOKEN_LIKE_RUN, (run) => (isUuid(run) ? run : "[redacted]"));
   // An ordinary path is logged as it came; one that held a secret, in its decoded and cut form.
   const cleanPath = redacted === decoded ? path : redacted;
   return queryAt === -1 ? cleanPath : `${cleanPath}?[query]`;

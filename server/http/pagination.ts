@@ -2,6 +2,7 @@
 // collection envelope {items,total,totalExact,nextCursor} of SPEC §3.
 import { type TSchema, Type } from "@sinclair/typebox";
 import { AppError } from "../errors.js";
+import { isUuid } from "../ids.js";
 
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
@@ -44,8 +45,6 @@ export function decodeCursor(cursor: string | undefined, arity: number): string[
   });
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function invalidCursor(): AppError {
   return new AppError("validation_failed", "The cursor is not valid; start again from the first page.", {
     field: "cursor",
@@ -58,14 +57,14 @@ export function decodeTimeIdCursor(cursor: string | undefined): [Date, string] |
   if (values === null) return null;
   const [at = "", id = ""] = values;
   const time = new Date(at);
-  if (Number.isNaN(time.getTime()) || !UUID.test(id)) throw invalidCursor();
+  if (Number.isNaN(time.getTime()) || !isUuid(id)) throw invalidCursor();
   return [time, id];
 }
 
 /** A cursor holding one row id. */
 export function decodeIdCursor(cursor: string | undefined): string | null {
   const id = decodeCursor(cursor, 1)?.[0] ?? null;
-  if (id !== null && !UUID.test(id)) throw invalidCursor();
+  if (id !== null && !isUuid(id)) throw invalidCursor();
   return id;
 }
 

@@ -16,6 +16,7 @@ import { countIpFailure, ipWaitMs, rateLimited } from "../auth/service.js";
 import { createSession, deleteSession } from "../auth/sessions.js";
 import { hashSecretToken, looksLikeSecretToken } from "../auth/tokens.js";
 import { addMember } from "../companies/service.js";
+import { isUniqueViolation } from "../db/error-kinds.js";
 import type { DB } from "../db/schema.js";
 import { AppError, type ErrorCode } from "../errors.js";
 import {
@@ -32,7 +33,6 @@ import {
   CLOSED_STATUS_ERRORS,
   expireOverdue,
   type InvitationDeps,
-  isUniqueViolation,
   type Outcome,
   roleNames,
 } from "./service.js";

@@ -1,15 +1,17 @@
 // Invitations as the company sees them (SPEC rule 8, SECURITY D 29-37): invite, list, resend, revoke, expire.
 // Each use case is one transaction that checks the rules, changes the rows, queues the mail and writes the audit.
 import type { Kysely, Transaction } from "kysely";
-import { mayGrant, unionOfPermissions } from "../access/policy.js";
+import { refuseGrantBeyondOwn, unionOfPermissions } from "../access/policy.js";
 import type { AuditAction } from "../audit/actions.js";
 import { type RequestMeta, recordAudit } from "../audit/writer.js";
 import type { AuthDeps } from "../auth/service.js";
 import { hashSecretToken, newSecretToken } from "../auth/tokens.js";
+import { isUniqueViolation } from "../db/error-kinds.js";
 import type { DB, InvitationStatus } from "../db/schema.js";
 import { AppError, type ErrorCode } from "../errors.js";
 import { DEFAULT_LIMIT, decodeCursor, pageOf } from "../http/pagination.js";
 import { canonicalizeEmail } from "../identity/email.js";
+import { isUuid } from "../ids.js";
 import { enqueueMail } from "../mail/outbox.js";
 import { listRoles, lockCompany } from "../roles/queries.js";
 import { INVITATION_PAGE_PATH, invitationMail } from "./mails.js";
@@ -40,7 +42,6 @@ export const INVITATION_TOTAL_CAP = 1_000;
 const HOUR_MS = 3_600_000;
 const SYSTEM_META: RequestMeta = { ip: null, userAgent: "system", requestId: null };
 const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-const CURSOR_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export type InvitationDeps = { auth: AuthDeps; publicUrl: string; ttlHours: number };
 
@@ -62,10 +63,6 @@ export const CLOSED_STATUS_ERRORS: Record<Exclude<InvitationStatus, "pending">, 
   expired: "invitation_expired",
 };
 
-export function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: string })?.code === "23505";
-}
-
 function acceptUrl(deps: InvitationDeps, token: string): string {
   // The fragment never reaches a server, a log or a Referer; the page reads it and posts it (SECURITY 37).
   return `${deps.publicUrl}${INVITATION_PAGE_PATH}#token=${token}`;
@@ -77,10 +74,6 @@ function expiryFrom(deps: InvitationDeps, now: Date): Date {
 
 function actorOf(member: InvitingMember | null) {
   return member ? { accountId: member.accountId, email: member.email } : null;
-}
-
-function beyondOwn(actor: InvitingMember, wanted: readonly string[]): string[] {
-  return wanted.filter((permission) => !actor.permissions.includes(permission));
 }
 
 export function roleNames(roles: readonly { id: string; name: string }[]) {
@@ -201,9 +194,7 @@ export async function inviteMember(
         });
       }
       const wanted = unionOfPermissions(offered);
-      if (input.actor && !mayGrant(input.actor, wanted)) {
-        throw new AppError("grant_exceeds_own", undefined, { permissions: beyondOwn(input.actor, wanted) });
-      }
+      if (input.actor) refuseGrantBeyondOwn(input.actor, wanted);
 
       const account = await findAccountByEmail(trx, email);
       const standing = account ? await findMemberStanding(trx, input.companyId, account.id) : undefined;
@@ -306,7 +297,7 @@ export async function listCompanyInvitations(
   const { db, clock } = deps.auth;
   // Microsecond-precision cursors (see queries.ts), so the time is checked as text, not as a Date.
   const after = decodeCursor(input.cursor, 2);
-  if (after && !(CURSOR_TIME.test(after[0] ?? "") && CURSOR_ID.test(after[1] ?? ""))) {
+  if (after && !(CURSOR_TIME.test(after[0] ?? "") && isUuid(after[1]))) {
     throw new AppError("validation_failed", "The cursor is not valid; start again from the first page.", {
       field: "cursor",
     });
@@ -348,10 +339,7 @@ async function lockPendingInvitation(
   if (row.status !== "pending") return { ok: false, code: "invitation_not_pending" };
   const offered = await findOfferedRoles(trx, row.id);
   // Rule 6: acting on an invitation is granting its roles again, so the same ceiling applies.
-  const wanted = unionOfPermissions(offered);
-  if (!mayGrant(input.actor, wanted)) {
-    throw new AppError("grant_exceeds_own", undefined, { permissions: beyondOwn(input.actor, wanted) });
-  }
+  refuseGrantBeyondOwn(input.actor, unionOfPermissions(offered));
   return { ok: true, value: { row, offered } };
 }
 

@@ -1,6 +1,7 @@
 // SQL for the member list and member changes. Every query is scoped by company_id first; lists
 // walk (company_id, email) by keyset, totals come from the trigger-kept counters of migration 006.
 import { type Kysely, type RawBuilder, sql, type Transaction } from "kysely";
+import { ADMIN_ROLE_KEY } from "../access/permissions.js";
 import { type AuditEvent, auditInsertWhen } from "../audit/writer.js";
 import { isoTime } from "../db/iso-time.js";
 import type { DB, MemberStatus } from "../db/schema.js";
@@ -263,10 +264,10 @@ export async function loadChange(
                         FROM roles r WHERE r.company_id = ${companyId} AND r.id IN (${sql.join(roleIds)})), '[]'::json)`
            } AS requested_roles,
            CASE WHEN p.status = 'active' AND EXISTS (
-                  SELECT 1 FROM member_roles mr JOIN roles r ON r.id = mr.role_id AND r.key = 'admin'
+                  SELECT 1 FROM member_roles mr JOIN roles r ON r.id = mr.role_id AND r.key = ${sql.lit(ADMIN_ROLE_KEY)}
                    WHERE mr.member_id = p.id)
                 THEN (SELECT count(*)::int FROM member_roles mr
-                        JOIN roles r ON r.id = mr.role_id AND r.key = 'admin'
+                        JOIN roles r ON r.id = mr.role_id AND r.key = ${sql.lit(ADMIN_ROLE_KEY)}
                         JOIN members m ON m.id = mr.member_id
                        WHERE mr.company_id = ${companyId} AND m.status = 'active' AND m.id <> p.id)
            END AS other_active_admins

@@ -4,13 +4,15 @@
 // recorded on their own, outside the transaction that failed. A roles change allowed as it stands
 // is first tried in one statement that takes the same locks only for itself (changeRolesUnlocked).
 import type { Kysely, RawBuilder, Transaction } from "kysely";
-import { mayGrant } from "../access/policy.js";
+import { ADMIN_ROLE_KEY } from "../access/permissions.js";
+import { refuseGrantBeyondOwn } from "../access/policy.js";
 import type { AuditAction } from "../audit/actions.js";
 import { type AuditEvent, type RequestMeta, recordAudit } from "../audit/writer.js";
 import { deleteAccountSessions } from "../auth/sessions.js";
 import type { DB, MemberStatus } from "../db/schema.js";
 import { AppError, type ErrorCode } from "../errors.js";
 import { DEFAULT_LIMIT, decodeIdCursor, pageOf } from "../http/pagination.js";
+import { isSameId, isUuid } from "../ids.js";
 import { enqueueMail, type OutgoingMail } from "../mail/outbox.js";
 import { lockCompany } from "../roles/queries.js";
 import { memberDeactivatedMail, memberReactivatedMail, rolesChangedMail } from "./mails.js";
@@ -42,8 +44,6 @@ export const SEARCH_COLLECT_MAX_ESTIMATE = 10_000;
 /** Shorter search terms match the start of the email: trigrams need three characters. */
 export const SUBSTRING_MIN_LENGTH = 3;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export type MemberView = {
   id: string;
   accountId: string;
@@ -68,11 +68,6 @@ export function memberView(row: MemberRow): MemberView {
     lastActiveAt: row.last_active_at,
     version: row.version,
   };
-}
-
-/** Two UUIDs are the same id whatever the case of their letters (rule 5 compares them). */
-function isSameId(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase();
 }
 
 export type MemberListQuery = {
@@ -165,7 +160,7 @@ async function walkWithTotal(
 }
 
 async function resolveRoleFilter(db: Kysely<DB>, companyId: string, role: string): Promise<string> {
-  const id = await findRoleByIdOrKey(db, companyId, UUID.test(role) ? { id: role } : { key: role });
+  const id = await findRoleByIdOrKey(db, companyId, isUuid(role) ? { id: role } : { key: role });
   if (!id) {
     throw new AppError("validation_failed", "No such role in this company.", { field: "querystring.role" });
   }
@@ -306,19 +301,11 @@ function admitChange(
   }
   const target = state.target;
   if (!target) throw new AppError("not_found");
-  refuseBeyondOwn(actor, target.standing.permissions);
+  refuseGrantBeyondOwn(actor, target.standing.permissions);
   if (version !== undefined && version !== target.version) {
     throw new AppError("conflict", undefined, { current: memberView(target) });
   }
   return { actor, target };
-}
-
-/** Rule 6: without Admin, an actor grants and acts on nothing beyond their own permissions. */
-function refuseBeyondOwn(actor: Standing, permissions: readonly string[]): void {
-  if (mayGrant(actor, permissions)) return;
-  throw new AppError("grant_exceeds_own", undefined, {
-    permissions: [...new Set(permissions)].filter((p) => !actor.permissions.includes(p)).sort(),
-  });
 }
 
 /** Rule 4: would the company keep an active Admin if this member stopped being one? */
@@ -344,7 +331,7 @@ function plannedRoles(state: ChangeState, actor: Standing, target: MemberRow, ro
       unknownRoleIds: roleIds.filter((id) => !known.has(id)),
     });
   }
-  refuseBeyondOwn(
+  refuseGrantBeyondOwn(
     actor,
     roles.flatMap((role) => role.permissions),
   );
@@ -352,7 +339,7 @@ function plannedRoles(state: ChangeState, actor: Standing, target: MemberRow, ro
   if (before.length === roleIds.length && [...roleIds].sort().every((id, i) => id === before[i])) {
     return null;
   }
-  if (!roles.some((role) => role.key === "admin")) refuseLastAdmin(state);
+  if (!roles.some((role) => role.key === ADMIN_ROLE_KEY)) refuseLastAdmin(state);
   return roles;
 }
 
@@ -450,7 +437,8 @@ async function changeRolesUnlocked(
     if (error instanceof AppError) return null; // the locked path refuses it again, and records it
     throw error;
   }
-  const mayCostAnAdmin = state.otherActiveAdmins !== null && !roles?.some((role) => role.key === "admin");
+  const mayCostAnAdmin =
+    state.otherActiveAdmins !== null && !roles?.some((role) => role.key === ADMIN_ROLE_KEY);
   if (!roles || mayCostAnAdmin || state.actorVersion === null) return null;
   const row = await writeMemberRoles(
     ctx.db,

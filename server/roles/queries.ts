@@ -1,10 +1,11 @@
 // SQL for roles: a company's roles with their permissions and member counts (from the counters of
 // migration 006, not a scan of the role's members), and the writes.
 import { type Kysely, sql, type Transaction } from "kysely";
+import { PREDEFINED_ROLES } from "../access/permissions.js";
 import type { DB } from "../db/schema.js";
 
 /** The order roles are listed in everywhere: predefined in the guide's order, then custom by name (alias r). */
-export const ROLE_ORDER = sql`r.key IS NULL, array_position(ARRAY['admin','finance','operations','developer','data_analytics'], r.key), lower(r.name)`;
+export const ROLE_ORDER = sql`r.key IS NULL, array_position(ARRAY[${sql.join(PREDEFINED_ROLES.map((role) => sql.lit(role.key)))}], r.key), lower(r.name)`;
 
 /** The permissions of role r, sorted ('{}' when none). */
 export const PERMISSIONS_OF_ROLE = sql<

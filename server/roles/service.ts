@@ -3,9 +3,10 @@
 // without Admin composes a role with a permission they do not hold; every change is audited with
 // its before and after.
 import type { Kysely, Transaction } from "kysely";
-import { mayGrant } from "../access/policy.js";
+import { permissionsBeyondOwn, refuseGrantBeyondOwn } from "../access/policy.js";
 import type { AuditAction } from "../audit/actions.js";
 import { type RequestMeta, recordAudit } from "../audit/writer.js";
+import { isUniqueViolation } from "../db/error-kinds.js";
 import type { DB } from "../db/schema.js";
 import { AppError } from "../errors.js";
 import { confusableKey, ROLE_NAME, requireName } from "../identity/names.js";
@@ -33,10 +34,6 @@ type Context = { db: Kysely<DB>; companyId: string; actor: RoleActor; meta: Requ
 /** Optional checks that later capabilities plug in (e.g. pending invitations holding a role). */
 export type RoleUsageCheck = (trx: Transaction<DB>, roleId: string) => Promise<boolean>;
 
-function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: string })?.code === "23505";
-}
-
 async function audit(
   ctx: Context,
   db: Kysely<DB> | Transaction<DB>,
@@ -63,8 +60,8 @@ async function refuseBeyondOwn(
   roleId: string | null,
   wanted: readonly string[],
 ) {
-  if (mayGrant(ctx.actor, wanted)) return;
-  const beyond = wanted.filter((p) => !ctx.actor.permissions.includes(p));
+  const beyond = permissionsBeyondOwn(ctx.actor, wanted);
+  if (beyond.length === 0) return;
   await audit(ctx, ctx.db, action, "denied", roleId, {
     reason: "grant_exceeds_own",
     permissionsBeyondOwn: beyond,
@@ -155,12 +152,7 @@ export async function updateRole(
       if (name !== undefined) await refuseLookalikeName(trx, ctx.companyId, name, roleId);
       const permissions = input.permissions ? [...new Set(input.permissions)].sort() : before.permissions;
       // Editing is granting: both what the role holds now and what it will hold must be the actor's own.
-      if (!mayGrant(ctx.actor, [...before.permissions, ...permissions])) {
-        const beyond = [...new Set([...before.permissions, ...permissions])].filter(
-          (p) => !ctx.actor.permissions.includes(p),
-        );
-        throw new AppError("grant_exceeds_own", undefined, { permissions: beyond });
-      }
+      refuseGrantBeyondOwn(ctx.actor, [...before.permissions, ...permissions]);
       await trx
         .updateTable("roles")
         .set({
@@ -208,11 +200,7 @@ export async function deleteRole(
     await ctx.db.transaction().execute(async (trx) => {
       await lockCompany(trx, ctx.companyId);
       const role = await findEditableRole(trx, ctx.companyId, roleId);
-      if (!mayGrant(ctx.actor, role.permissions)) {
-        throw new AppError("grant_exceeds_own", undefined, {
-          permissions: role.permissions.filter((p) => !ctx.actor.permissions.includes(p)),
-        });
-      }
+      refuseGrantBeyondOwn(ctx.actor, role.permissions);
       if (await isRoleAssigned(trx, roleId)) throw new AppError("role_in_use");
       for (const check of usageChecks) if (await check(trx, roleId)) throw new AppError("role_in_use");
       await trx
