@@ -1,5 +1,5 @@
 // A roles change allowed as it stands is written in one statement, without holding the company
-// lock across round trips (members/service.ts, changeRolesUnlocked). These tests hold that write to
+// lock across round trips (the optimistic path of members/change-plan.ts). These tests hold that write to
 // its condition: it happens only if the company's roles, the actor and the target are still what
 // the change was decided on, re-checked under their row locks; otherwise nothing is written and
 // nothing is recorded, and the locked path decides (rules 2, 4, 6 and 11 are tested through it).

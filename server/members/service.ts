@@ -1,20 +1,18 @@
 // The member list and the three member changes: roles, deactivation, reactivation (rules 2, 4, 5,
-// 6, 9, 11). Each change is one transaction under the company lock, re-reads the actor's own
-// standing there, keeps at least one active Admin, and records its audit event; refusals are
-// recorded on their own, outside the transaction that failed. A roles change allowed as it stands
-// is first tried in one statement that takes the same locks only for itself (changeRolesUnlocked).
+// 6, 9, 11). Each change reads its state, follows the plan of change-plan.ts (optimistic or under
+// the company lock) and records its audit event; refusals are recorded on their own, outside the
+// transaction that failed.
 import type { Kysely, RawBuilder, Transaction } from "kysely";
-import { ADMIN_ROLE_KEY } from "../access/permissions.js";
-import { refuseGrantBeyondOwn } from "../access/policy.js";
 import type { AuditAction } from "../audit/actions.js";
 import { type AuditEvent, type RequestMeta, recordAudit } from "../audit/writer.js";
 import { deleteAccountSessions } from "../auth/sessions.js";
 import type { DB, MemberStatus } from "../db/schema.js";
 import { AppError, type ErrorCode } from "../errors.js";
 import { DEFAULT_LIMIT, decodeIdCursor, pageOf } from "../http/pagination.js";
-import { isSameId, isUuid } from "../ids.js";
+import { isUuid } from "../ids.js";
 import { enqueueMail, type OutgoingMail } from "../mail/outbox.js";
 import { lockCompany } from "../roles/queries.js";
+import { type ChangeRequest, type ChangeStep, openChange, planChange } from "./change-plan.js";
 import { memberDeactivatedMail, memberReactivatedMail, rolesChangedMail } from "./mails.js";
 import {
   type ChangeState,
@@ -31,11 +29,13 @@ import {
   lockAccount,
   type MemberFilter,
   type MemberRow,
-  type Standing,
   scalar,
   updateMember,
   writeMemberRoles,
 } from "./queries.js";
+import { type MemberView, memberView } from "./view.js";
+
+export type { MemberView };
 
 /** A substring search counts at most this many matches (SPEC §3), then says totalExact:false. */
 export const SEARCH_COUNT_CAP = 1_000;
@@ -43,32 +43,6 @@ export const SEARCH_COUNT_CAP = 1_000;
 export const SEARCH_COLLECT_MAX_ESTIMATE = 10_000;
 /** Shorter search terms match the start of the email: trigrams need three characters. */
 export const SUBSTRING_MIN_LENGTH = 3;
-
-export type MemberView = {
-  id: string;
-  accountId: string;
-  email: string;
-  name: string;
-  roles: { id: string; key: string | null; name: string }[];
-  status: MemberStatus;
-  joinedAt: string;
-  lastActiveAt: string | null;
-  version: number;
-};
-
-export function memberView(row: MemberRow): MemberView {
-  return {
-    id: row.id,
-    accountId: row.account_id,
-    email: row.email,
-    name: row.name,
-    roles: row.roles,
-    status: row.status,
-    joinedAt: row.joined_at,
-    lastActiveAt: row.last_active_at,
-    version: row.version,
-  };
-}
 
 export type MemberListQuery = {
   email?: string;
@@ -236,111 +210,121 @@ function refusalDetails(error: AppError, extra: Record<string, unknown>): Record
   return details;
 }
 
+/** How a refused change is recorded: its audit action and the facts the event keeps. */
+type RefusalRecord = { action: AuditAction; facts: Record<string, unknown> };
+
 /**
- * Runs one member change: refuses self-modification, then under the company lock re-reads the actor
- * (the guard's view is from the start of the request; a demotion committed since counts), loads and
- * locks the target, applies rule 6 to the target's current permissions and compares versions.
+ * Runs one member change along its plan (change-plan.ts). A roles change is first tried without the
+ * company lock; whatever that cannot settle is decided under the lock, where the actor is read again
+ * (the guard's view is from the start of the request; a demotion committed since counts) and the
+ * target is locked. Refusals are recorded outside the transaction that failed.
  */
-async function changeMember(
+async function runChange(
   ctx: MemberContext,
-  memberId: string,
-  spec: {
-    permission: "members.edit_roles" | "members.deactivate";
-    refusedAction: AuditAction;
-    refusalFacts: Record<string, unknown>;
-    version: number | undefined;
-    /** Roles the change asks for, loaded with the rest of the state. */
-    roleIds?: readonly string[];
-    /** Makes the change; answers the member as it now is, or null when nothing changed. */
-    apply: (
-      trx: Transaction<DB>,
-      target: MemberRow,
-      actor: Standing,
-      state: ChangeState,
-    ) => Promise<MemberRow | null>;
-  },
+  request: ChangeRequest,
+  refusal: RefusalRecord,
 ): Promise<MemberView> {
   try {
-    if (isSameId(memberId, ctx.actor.memberId)) throw new AppError("self_modification");
+    const opening = openChange(request);
+    if ("refuse" in opening) throw opening.refuse;
+    if (opening.path === "optimistic") {
+      const changed = await changeOptimistically(ctx, request);
+      if (changed) return changed;
+    }
     return await ctx.db.transaction().execute(async (trx) => {
       await lockCompany(trx, ctx.companyId);
       // A statement of its own after the lock: it sees every change committed before the lock was ours.
-      const state = await loadChange(trx, ctx.companyId, ctx.actor.memberId, memberId, spec.roleIds ?? []);
-      const { actor, target } = admitChange(state, spec.permission, spec.version);
-      return memberView((await spec.apply(trx, target, actor, state)) ?? target);
+      const state = await loadChange(
+        trx,
+        ctx.companyId,
+        ctx.actor.memberId,
+        request.targetMemberId,
+        requestedRoleIds(request),
+      );
+      const step = planChange(request, state, "locked");
+      switch (step.step) {
+        case "refuse":
+          throw step.error;
+        case "lock":
+          throw new Error("A change planned under the company lock asked for the lock again.");
+        case "unchanged":
+          return memberView(step.target);
+        case "write_roles":
+          return memberView(await writeRolesLocked(ctx, trx, request, step, state));
+        case "deactivate":
+          return memberView(await deactivate(ctx, trx, step.target, state));
+        case "reactivate":
+          return memberView(await reactivate(ctx, trx, step.target, state));
+      }
     });
   } catch (error) {
     if (error instanceof AppError && RECORDED_REFUSALS.has(error.code)) {
       await audit(
         ctx,
         ctx.db,
-        spec.refusedAction,
+        refusal.action,
         "denied",
-        memberId,
-        refusalDetails(error, spec.refusalFacts),
+        request.targetMemberId,
+        refusalDetails(error, refusal.facts),
       );
     }
     throw error;
   }
 }
 
-/**
- * The checks of every member change on the state it was read in: the actor is an active member
- * with the permission, the target exists, is not beyond the actor's own permissions (rule 6) and
- * is at the version the change was made on.
- */
-function admitChange(
-  state: ChangeState,
-  permission: "members.edit_roles" | "members.deactivate",
-  version: number | undefined,
-): { actor: Standing; target: NonNullable<ChangeState["target"]> } {
-  const actor = state.actor;
-  if (actor?.status !== "active") throw new AppError("not_found");
-  if (!actor.permissions.includes(permission)) {
-    throw new AppError("forbidden", `You need the ${permission} permission for this.`, { permission });
-  }
-  const target = state.target;
-  if (!target) throw new AppError("not_found");
-  refuseGrantBeyondOwn(actor, target.standing.permissions);
-  if (version !== undefined && version !== target.version) {
-    throw new AppError("conflict", undefined, { current: memberView(target) });
-  }
-  return { actor, target };
-}
-
-/** Rule 4: would the company keep an active Admin if this member stopped being one? */
-function refuseLastAdmin(state: ChangeState): void {
-  if (state.otherActiveAdmins === 0) throw new AppError("last_admin");
-}
-
-function conflictingState(target: MemberRow, message: string): AppError {
-  return new AppError("conflict", message, { current: memberView(target) });
+function requestedRoleIds(request: ChangeRequest): readonly string[] {
+  return request.change.kind === "roles" ? request.change.roleIds : [];
 }
 
 /**
- * The roles a change gives the member, after the checks of a roles change: every id a role of the
- * company, none beyond the actor's own permissions (rule 6), and at least one active Admin left
- * (rule 4). Null when they are the roles the member already holds: nothing changes.
+ * The optimistic path: the state read without the company lock, and a change the plan allows as it
+ * stands written in one statement that takes the same locks only for itself and writes nothing if
+ * what it was decided on has moved (see writeMemberRoles). Null hands the change to the locked path,
+ * which decides, refuses and records as always.
  */
-function plannedRoles(state: ChangeState, actor: Standing, target: MemberRow, roleIds: readonly string[]) {
-  const roles = state.roles;
-  if (roles.length !== roleIds.length) {
-    const known = new Set(roles.map((role) => role.id));
-    throw new AppError("validation_failed", "Unknown role for this company.", {
-      field: "body.roleIds",
-      unknownRoleIds: roleIds.filter((id) => !known.has(id)),
-    });
-  }
-  refuseGrantBeyondOwn(
-    actor,
-    roles.flatMap((role) => role.permissions),
+async function changeOptimistically(ctx: MemberContext, request: ChangeRequest): Promise<MemberView | null> {
+  const roleIds = requestedRoleIds(request);
+  const state = await loadChange(
+    ctx.db,
+    ctx.companyId,
+    ctx.actor.memberId,
+    request.targetMemberId,
+    roleIds,
+    false,
   );
-  const before = target.roles.map((role) => role.id).sort();
-  if (before.length === roleIds.length && [...roleIds].sort().every((id, i) => id === before[i])) {
-    return null;
-  }
-  if (!roles.some((role) => role.key === ADMIN_ROLE_KEY)) refuseLastAdmin(state);
-  return roles;
+  const step = planChange(request, state, "optimistic");
+  if (step.step !== "write_roles") return null;
+  const row = await writeMemberRoles(
+    ctx.db,
+    ctx.companyId,
+    request.targetMemberId,
+    roleIds,
+    rolesChangedEvent(ctx, step.target, step.roles),
+    step.decidedOn,
+    rolesChangedNotice(ctx, step.target, step.roles, state.companyName),
+  );
+  return row ? memberView(row) : null;
+}
+
+async function writeRolesLocked(
+  ctx: MemberContext,
+  trx: Transaction<DB>,
+  request: ChangeRequest,
+  step: Extract<ChangeStep, { step: "write_roles" }>,
+  state: ChangeState,
+): Promise<MemberRow> {
+  const written = await writeMemberRoles(
+    trx,
+    ctx.companyId,
+    request.targetMemberId,
+    requestedRoleIds(request),
+    rolesChangedEvent(ctx, step.target, step.roles),
+    undefined,
+    rolesChangedNotice(ctx, step.target, step.roles, state.companyName),
+  );
+  // Unconditional under the lock, on a target loadChange locked: a missing row is a fault, never "unchanged".
+  if (!written) throw new Error("The member's roles were not written under the company lock.");
+  return written;
 }
 
 function rolesChangedEvent(ctx: MemberContext, target: MemberRow, roles: CompanyRole[]): AuditEvent {
@@ -376,85 +360,95 @@ function rolesChangedNotice(
   };
 }
 
+async function deactivate(
+  ctx: MemberContext,
+  trx: Transaction<DB>,
+  target: MemberRow,
+  state: ChangeState,
+): Promise<MemberRow> {
+  await updateMember(trx, target.id, { status: "deactivated", deactivatedAt: ctx.now });
+  // Rule 9: the company is gone from the member's sessions at once (the guard reads the status
+  // per request); with no active membership left anywhere, the sessions go too. Under the
+  // account's lock: two companies deactivating the same account at once would otherwise each
+  // count the other's membership as active, and neither would end the sessions.
+  await lockAccount(trx, target.account_id);
+  if ((await countActiveMemberships(trx, target.account_id)) === 0) {
+    await deleteAccountSessions(trx, target.account_id, null);
+  }
+  // The company's event says nothing of the sessions ended: whether there were any would tell
+  // this company whether the person is an active member of another one (rule 3).
+  await audit(ctx, trx, "member.deactivated", "success", target.id, {
+    accountId: target.account_id,
+    email: target.email,
+    before: { status: "active" },
+    after: { status: "deactivated" },
+    roles: target.roles,
+  });
+  await enqueueMail(
+    trx,
+    {
+      kind: "member_deactivated",
+      to: target.email,
+      mail: memberDeactivatedMail({ name: target.name, companyName: state.companyName, at: ctx.now }),
+      isSensitive: false,
+    },
+    ctx.now,
+  );
+  return (await findMember(trx, ctx.companyId, target.id)) as MemberRow;
+}
+
+async function reactivate(
+  ctx: MemberContext,
+  trx: Transaction<DB>,
+  target: MemberRow,
+  state: ChangeState,
+): Promise<MemberRow> {
+  await updateMember(trx, target.id, { status: "active", deactivatedAt: null });
+  await audit(ctx, trx, "member.reactivated", "success", target.id, {
+    accountId: target.account_id,
+    email: target.email,
+    before: { status: "deactivated" },
+    after: { status: "active" },
+    roles: target.roles,
+  });
+  await enqueueMail(
+    trx,
+    {
+      kind: "member_reactivated",
+      to: target.email,
+      mail: memberReactivatedMail({
+        name: target.name,
+        companyName: state.companyName,
+        roleNames: target.roles.map((role) => role.name),
+        at: ctx.now,
+      }),
+      isSensitive: false,
+    },
+    ctx.now,
+  );
+  return (await findMember(trx, ctx.companyId, target.id)) as MemberRow;
+}
+
 export async function changeMemberRoles(
   ctx: MemberContext,
   memberId: string,
   input: { roleIds: string[]; version?: number },
 ): Promise<MemberView> {
-  // Ids compared as text below (the same roles? the caller?): in PostgreSQL's spelling.
+  // Ids compared as text (the same roles? the caller?): in PostgreSQL's spelling.
   const roleIds = [...new Set(input.roleIds.map((id) => id.toLowerCase()))];
-  const changed = await changeRolesUnlocked(ctx, memberId, roleIds, input.version);
-  if (changed) return changed;
-  return changeMember(ctx, memberId, {
-    permission: "members.edit_roles",
-    refusedAction: "member.roles_change_refused",
-    refusalFacts: { requestedRoleIds: roleIds, sentVersion: input.version ?? null },
-    version: input.version,
-    roleIds,
-    apply: async (trx, target, actor, state) => {
-      const roles = plannedRoles(state, actor, target, roleIds);
-      if (!roles) return null; // the same roles: nothing changes, nothing to record
-      const written = await writeMemberRoles(
-        trx,
-        ctx.companyId,
-        memberId,
-        roleIds,
-        rolesChangedEvent(ctx, target, roles),
-        undefined,
-        rolesChangedNotice(ctx, target, roles, state.companyName),
-      );
-      // Unconditional under the lock, on a target loadChange locked: a missing row is a fault, never "unchanged".
-      if (!written) throw new Error("The member's roles were not written under the company lock.");
-      return written;
-    },
-  });
-}
-
-/**
- * A roles change allowed as it stands, made in one statement without holding the company lock
- * across round trips (admins' changes in a large company queued behind each other there). The state
- * is read unlocked and judged by the same checks as the locked path; the write then happens only if
- * the company's roles, the actor and the target are still as judged (writeMemberRoles re-checks
- * them under their row locks). Anything else answers null, and the locked path decides, refuses
- * and records as always: a refusal, the same roles again, a change that could leave the company
- * without an active Admin (rule 4 counts under the company lock), or a state that moved meanwhile.
- */
-async function changeRolesUnlocked(
-  ctx: MemberContext,
-  memberId: string,
-  roleIds: readonly string[],
-  /** The version the caller made the change on; without one, the version it is judged on here. */
-  version: number | undefined,
-): Promise<MemberView | null> {
-  if (isSameId(memberId, ctx.actor.memberId)) return null;
-  const state = await loadChange(ctx.db, ctx.companyId, ctx.actor.memberId, memberId, roleIds, false);
-  let admitted: ReturnType<typeof admitChange>;
-  let roles: CompanyRole[] | null;
-  try {
-    admitted = admitChange(state, "members.edit_roles", version);
-    roles = plannedRoles(state, admitted.actor, admitted.target, roleIds);
-  } catch (error) {
-    if (error instanceof AppError) return null; // the locked path refuses it again, and records it
-    throw error;
-  }
-  const mayCostAnAdmin =
-    state.otherActiveAdmins !== null && !roles?.some((role) => role.key === ADMIN_ROLE_KEY);
-  if (!roles || mayCostAnAdmin || state.actorVersion === null) return null;
-  const row = await writeMemberRoles(
-    ctx.db,
-    ctx.companyId,
-    memberId,
-    roleIds,
-    rolesChangedEvent(ctx, admitted.target, roles),
+  return runChange(
+    ctx,
     {
       actorMemberId: ctx.actor.memberId,
-      actorVersion: state.actorVersion,
-      targetVersion: admitted.target.version,
-      rolesVersion: state.rolesVersion,
+      targetMemberId: memberId,
+      version: input.version,
+      change: { kind: "roles", roleIds },
     },
-    rolesChangedNotice(ctx, admitted.target, roles, state.companyName),
+    {
+      action: "member.roles_change_refused",
+      facts: { requestedRoleIds: roleIds, sentVersion: input.version ?? null },
+    },
   );
-  return row ? memberView(row) : null;
 }
 
 export async function deactivateMember(
@@ -462,46 +456,16 @@ export async function deactivateMember(
   memberId: string,
   input: { version?: number },
 ): Promise<MemberView> {
-  return changeMember(ctx, memberId, {
-    permission: "members.deactivate",
-    refusedAction: "member.deactivate_refused",
-    refusalFacts: { sentVersion: input.version ?? null },
-    version: input.version,
-    apply: async (trx, target, _actor, state) => {
-      if (target.status === "deactivated")
-        throw conflictingState(target, "The member is already deactivated.");
-      refuseLastAdmin(state);
-      await updateMember(trx, memberId, { status: "deactivated", deactivatedAt: ctx.now });
-      // Rule 9: the company is gone from the member's sessions at once (the guard reads the status
-      // per request); with no active membership left anywhere, the sessions go too. Under the
-      // account's lock: two companies deactivating the same account at once would otherwise each
-      // count the other's membership as active, and neither would end the sessions.
-      await lockAccount(trx, target.account_id);
-      if ((await countActiveMemberships(trx, target.account_id)) === 0) {
-        await deleteAccountSessions(trx, target.account_id, null);
-      }
-      // The company's event says nothing of the sessions ended: whether there were any would tell
-      // this company whether the person is an active member of another one (rule 3).
-      await audit(ctx, trx, "member.deactivated", "success", memberId, {
-        accountId: target.account_id,
-        email: target.email,
-        before: { status: "active" },
-        after: { status: "deactivated" },
-        roles: target.roles,
-      });
-      await enqueueMail(
-        trx,
-        {
-          kind: "member_deactivated",
-          to: target.email,
-          mail: memberDeactivatedMail({ name: target.name, companyName: state.companyName, at: ctx.now }),
-          isSensitive: false,
-        },
-        ctx.now,
-      );
-      return (await findMember(trx, ctx.companyId, memberId)) as MemberRow;
+  return runChange(
+    ctx,
+    {
+      actorMemberId: ctx.actor.memberId,
+      targetMemberId: memberId,
+      version: input.version,
+      change: { kind: "deactivate" },
     },
-  });
+    { action: "member.deactivate_refused", facts: { sentVersion: input.version ?? null } },
+  );
 }
 
 export async function reactivateMember(
@@ -509,38 +473,14 @@ export async function reactivateMember(
   memberId: string,
   input: { version?: number },
 ): Promise<MemberView> {
-  return changeMember(ctx, memberId, {
-    permission: "members.deactivate",
-    refusedAction: "member.reactivate_refused",
-    refusalFacts: { sentVersion: input.version ?? null },
-    version: input.version,
-    apply: async (trx, target, _actor, state) => {
-      if (target.status === "active") throw conflictingState(target, "The member is already active.");
-      // The member comes back with the roles they held (rule 9); rule 6 was applied to those above.
-      await updateMember(trx, memberId, { status: "active", deactivatedAt: null });
-      await audit(ctx, trx, "member.reactivated", "success", memberId, {
-        accountId: target.account_id,
-        email: target.email,
-        before: { status: "deactivated" },
-        after: { status: "active" },
-        roles: target.roles,
-      });
-      await enqueueMail(
-        trx,
-        {
-          kind: "member_reactivated",
-          to: target.email,
-          mail: memberReactivatedMail({
-            name: target.name,
-            companyName: state.companyName,
-            roleNames: target.roles.map((role) => role.name),
-            at: ctx.now,
-          }),
-          isSensitive: false,
-        },
-        ctx.now,
-      );
-      return (await findMember(trx, ctx.companyId, memberId)) as MemberRow;
+  return runChange(
+    ctx,
+    {
+      actorMemberId: ctx.actor.memberId,
+      targetMemberId: memberId,
+      version: input.version,
+      change: { kind: "reactivate" },
     },
-  });
+    { action: "member.reactivate_refused", facts: { sentVersion: input.version ?? null } },
+  );
 }
