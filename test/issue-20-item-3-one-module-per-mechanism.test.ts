@@ -40,4 +40,15 @@ describe("Issue 20 item 3: one module per mechanism", () => {
     const ceiling = /\.filter\(\(\w+\) => !\w+(\.\w+)*\.permissions\.includes\(/;
     expect(copiesOutside("server/access/policy.ts", ceiling)).toEqual([]);
   });
+
+  it("records a new password (its audit event and its notice) in one function", () => {
+    // The functions of the passwords service, each as text from its declaration to the next.
+    const functions = readFileSync(join(ROOT, "server/passwords/service.ts"), "utf8").split(
+      /\n(?=(?:export )?(?:async )?function )/,
+    );
+    const recording = functions.filter((text) => /"password\.(changed|reset)"/.test(text));
+    expect(recording).toHaveLength(1);
+    expect(recording[0]).toContain("passwordChangedMail(");
+    expect(functions.filter((text) => text.includes("passwordChangedMail("))).toHaveLength(1);
+  });
 });

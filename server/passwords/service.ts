@@ -52,17 +52,38 @@ export type PasswordDeps = { auth: AuthDeps; publicUrl: string };
 type Actor = { accountId: string; email: string };
 
 /**
- * The notice of a new password, to the primary address and to the alternate one, where the
- * account's verification codes go: whoever reads either learns of a change they did not make.
+ * A new password's audit event and notice, in the transaction that stored it. The notice goes to
+ * the primary address and to the alternate one, where the account's verification codes go: whoever
+ * reads either learns of a change they did not make.
  */
-async function mailPasswordChanged(
+async function recordNewPassword(
   trx: Transaction<DB>,
   deps: PasswordDeps,
-  account: { email: string; alternate_email: string | null; name: string },
-  how: "changed" | "reset",
-  now: Date,
+  input: {
+    how: "changed" | "reset";
+    account: { id: string; email: string; alternate_email: string | null; name: string };
+    actor: Actor;
+    details: Record<string, unknown>;
+    meta: RequestMeta;
+    now: Date;
+  },
 ): Promise<void> {
-  const mail = passwordChangedMail({ name: account.name, how, at: now, loginUrl: `${deps.publicUrl}/login` });
+  const { account, now } = input;
+  await recordAudit(trx, {
+    action: input.how === "changed" ? "password.changed" : "password.reset",
+    outcome: "success",
+    actor: input.actor,
+    target: { type: "account", id: account.id },
+    details: input.details,
+    meta: input.meta,
+    at: now,
+  });
+  const mail = passwordChangedMail({
+    name: account.name,
+    how: input.how,
+    at: now,
+    loginUrl: `${deps.publicUrl}/login`,
+  });
   for (const to of new Set([account.email, account.alternate_email ?? account.email])) {
     await enqueueMail(trx, { kind: "password_changed", to, mail, isSensitive: false }, now);
   }
@@ -180,16 +201,14 @@ export async function confirmPasswordReset(
     const sessionsEnded = await deleteAccountSessions(trx, account.accountId, null);
     // Whoever holds the mailbox is the owner: a login lock from someone else's guesses ends here.
     await liftLoginLocks(trx, { id: account.accountId, email: account.email });
-    await recordAudit(trx, {
-      action: "password.reset",
-      outcome: "success",
+    await recordNewPassword(trx, deps, {
+      how: "reset",
+      account: { ...account, id: account.accountId },
       actor: { accountId: account.accountId, email: account.email },
-      target: { type: "account", id: account.accountId },
       details: { sessionsEnded },
       meta: input.meta,
-      at: now,
+      now,
     });
-    await mailPasswordChanged(trx, deps, account, "reset", now);
     return true;
   });
   // Another confirm of the same link won the race between our check and our update.
@@ -267,16 +286,14 @@ export async function changePassword(
     if (!rotated) throw new AppError("unauthenticated");
     await voidOpenResetTokens(trx, account.id, now);
     await forgetLoginFailures(trx, gate.counter);
-    await recordAudit(trx, {
-      action: "password.changed",
-      outcome: "success",
+    await recordNewPassword(trx, deps, {
+      how: "changed",
+      account,
       actor,
-      target: { type: "account", id: account.id },
       details: { otherSessionsEnded: sessionsEnded },
       meta: input.meta,
-      at: now,
+      now,
     });
-    await mailPasswordChanged(trx, deps, account, "changed", now);
     return rotated;
   });
 }
