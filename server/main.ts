@@ -14,9 +14,9 @@ import { embeddedTransport, smtpTransport } from "./mail/transport.js";
 import { REDIS_CLIENT_OPTIONS } from "./ratelimit/redis-fallback.js";
 
 // V8 lets the old generation grow to about four times the live heap before a full collection. This
-// server's live heap is small (~35 MB) but some answers allocate fast (a CSV export of a million
-// rows promotes ~400 MB of short-lived rows), so its memory would swing by ~100 MB of garbage. At
-// 1.4 times, the collections come sooner, stay incremental and cheap, and the footprint stays flat.
+// server's live heap is small but some answers (a large CSV export) promote many short-lived rows,
+// so its memory would swing by several times the live heap in garbage. At 1.4 times, the
+// collections come sooner, stay incremental and cheap, and the footprint stays flat.
 v8.setFlagsFromString("--heap-growing-percent=40");
 
 async function main() {

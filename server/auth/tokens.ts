@@ -1,4 +1,4 @@
-// Opaque secrets (session tokens, later invitation and reset tokens): 256 bits from the CSPRNG,
+// Opaque secrets (session, invitation, reset and unlock tokens): 256 bits from the CSPRNG,
 // sent to the holder once and stored only as their SHA-256.
 import { createHash, randomBytes } from "node:crypto";
 

@@ -35,8 +35,8 @@ export async function openDatabase(options: {
 }
 
 // Parameterised queries run as named prepared statements: PostgreSQL parses and plans each
-// statement once per connection instead of on every request, which is most of what a short
-// query costs (the per-request session query plans in ~1 ms and executes in ~0.1 ms). One name
+// statement once per connection instead of on every request: planning is most of what a short
+// query costs. One name
 // per distinct SQL text, shared by all connections; bounded, and bulk statements stay unnamed.
 const PREPARED_MAX_STATEMENTS = 2_000;
 const PREPARED_MAX_PARAMETERS = 200;

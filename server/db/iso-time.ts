@@ -1,7 +1,6 @@
 // A time as the text Date#toISOString writes (UTC, milliseconds), formatted by the database.
-// Answers that carry many times read them this way: parsing each one into a Date and formatting it
-// back cost a fifth of the CSV export's CPU and a tenth of a member list page's. Milliseconds are
-// truncated, as a Date holds them.
+// Answers that carry many times (CSV exports, member pages) read them this way rather than parse each
+// into a Date and format it back in JavaScript. Milliseconds are truncated, as a Date holds them.
 import { type RawBuilder, sql } from "kysely";
 
 const ISO_MILLISECONDS = sql.raw(`'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`);

@@ -220,7 +220,7 @@ export type ChangeState = {
  * Everything a member change decides on, in one round trip: the actor's standing, the target
  * (locked for the rest of the transaction) with its standing, the requested roles of the company
  * and, when the target is an active Admin, how many other active Admins there are. Run under the
- * company lock, in a statement that starts after the lock is held, so changes committed before see.
+ * company lock, in a statement that starts after the lock is held, so it sees every change committed before.
  * Read without the lock (`lock` false), it is only a proposal: writeMemberRoles with `decidedOn`
  * checks the versions it carries again under the locks.
  */
@@ -316,16 +316,12 @@ export type DecidedOn = {
 };
 
 /**
- * Gives a member exactly these roles and records the change, in one statement: the roles no longer
- * held go, the new ones come, the version moves on (optimistic concurrency) and the audit event is
- * written, and the member's notice queued (rule 12), all or nothing. Answers the member as it now is (its roles read from the roles table:
- * the statement's own member_roles changes are not visible to it).
- *
- * With `decidedOn`, outside the company lock, the statement first takes it and the rows the change
- * was decided on (the company, the actor, the target, in the order every change locks them), each
- * re-checked on its newest version once locked: the company's roles (roles_version), the actor
- * (version, active) and the target (version). If any of them moved, nothing is written and the
- * answer is undefined.
+ * Gives a member exactly these roles, moves its version on, writes the audit event and queues the
+ * member's notice (rule 12): one statement, so all or nothing. Answers the member with the roles as
+ * written (the statement cannot see its own member_roles changes), or undefined when nothing was.
+ * With `decidedOn` (outside the company lock) it writes only if the company's roles_version, the
+ * actor's version and status and the target's version are still those, re-checked under row locks
+ * taken in the order every change takes them.
  */
 export async function writeMemberRoles(
   db: Executor,

@@ -79,8 +79,6 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{ database: Database; clock
 ) => {
   const { db } = database;
   app.addSchema(Member);
-  // A scope that adds a schema gets Fastify's default (coercing) validator rebuilt for it; keep the
-  // app's strict one, so a body's "1" is not taken for 1 (rule 13).
 
   const withEtag = (reply: FastifyReply, member: MemberView) => {
     reply.header("etag", etagOf(member.version));

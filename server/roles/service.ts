@@ -31,7 +31,7 @@ export type RoleActor = {
 
 type Context = { db: Kysely<DB>; companyId: string; actor: RoleActor; meta: RequestMeta; now: Date };
 
-/** Optional checks that later capabilities plug in (e.g. pending invitations holding a role). */
+/** Other holders of a role that block its deletion, plugged in by their feature (pending invitations). */
 export type RoleUsageCheck = (trx: Transaction<DB>, roleId: string) => Promise<boolean>;
 
 async function audit(
