@@ -360,6 +360,31 @@ function rolesChangedNotice(
   };
 }
 
+/** A status change's audit event and the member's own notice, in the change's transaction (rules 11, 12). */
+async function recordStatusChange(
+  ctx: MemberContext,
+  trx: Transaction<DB>,
+  target: MemberRow,
+  status: MemberStatus,
+  notice: Pick<OutgoingMail, "kind" | "mail">,
+): Promise<void> {
+  await audit(
+    ctx,
+    trx,
+    status === "deactivated" ? "member.deactivated" : "member.reactivated",
+    "success",
+    target.id,
+    {
+      accountId: target.account_id,
+      email: target.email,
+      before: { status: status === "deactivated" ? "active" : "deactivated" },
+      after: { status },
+      roles: target.roles,
+    },
+  );
+  await enqueueMail(trx, { ...notice, to: target.email, isSensitive: false }, ctx.now);
+}
+
 async function deactivate(
   ctx: MemberContext,
   trx: Transaction<DB>,
@@ -377,23 +402,10 @@ async function deactivate(
   }
   // The company's event says nothing of the sessions ended: whether there were any would tell
   // this company whether the person is an active member of another one (rule 3).
-  await audit(ctx, trx, "member.deactivated", "success", target.id, {
-    accountId: target.account_id,
-    email: target.email,
-    before: { status: "active" },
-    after: { status: "deactivated" },
-    roles: target.roles,
+  await recordStatusChange(ctx, trx, target, "deactivated", {
+    kind: "member_deactivated",
+    mail: memberDeactivatedMail({ name: target.name, companyName: state.companyName, at: ctx.now }),
   });
-  await enqueueMail(
-    trx,
-    {
-      kind: "member_deactivated",
-      to: target.email,
-      mail: memberDeactivatedMail({ name: target.name, companyName: state.companyName, at: ctx.now }),
-      isSensitive: false,
-    },
-    ctx.now,
-  );
   return (await findMember(trx, ctx.companyId, target.id)) as MemberRow;
 }
 
@@ -404,28 +416,15 @@ async function reactivate(
   state: ChangeState,
 ): Promise<MemberRow> {
   await updateMember(trx, target.id, { status: "active", deactivatedAt: null });
-  await audit(ctx, trx, "member.reactivated", "success", target.id, {
-    accountId: target.account_id,
-    email: target.email,
-    before: { status: "deactivated" },
-    after: { status: "active" },
-    roles: target.roles,
+  await recordStatusChange(ctx, trx, target, "active", {
+    kind: "member_reactivated",
+    mail: memberReactivatedMail({
+      name: target.name,
+      companyName: state.companyName,
+      roleNames: target.roles.map((role) => role.name),
+      at: ctx.now,
+    }),
   });
-  await enqueueMail(
-    trx,
-    {
-      kind: "member_reactivated",
-      to: target.email,
-      mail: memberReactivatedMail({
-        name: target.name,
-        companyName: state.companyName,
-        roleNames: target.roles.map((role) => role.name),
-        at: ctx.now,
-      }),
-      isSensitive: false,
-    },
-    ctx.now,
-  );
   return (await findMember(trx, ctx.companyId, target.id)) as MemberRow;
 }
 
