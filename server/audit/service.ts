@@ -6,8 +6,8 @@ import type { DB } from "../db/schema.js";
 import { AppError } from "../errors.js";
 import { DEFAULT_LIMIT, decodeTimeIdCursor, pageOf } from "../http/pagination.js";
 import { canonicalizeEmail } from "../identity/email.js";
+import { csvRow, csvStream } from "../http/csv.js";
 import { isUuid } from "../ids.js";
-import { csvRow, csvStream } from "../portal/csv.js";
 import { ACCOUNT_AUDIT_CATEGORIES } from "./actions.js";
 import {
   type AuditEventRow,

@@ -184,3 +184,13 @@ export async function insights(db: Kysely<DB>, companyId: string, from: Date, to
   ]);
   return { byMethod: byMethod.rows, errors: errors.rows, daily: daily.rows };
 }
+
+/** The currency Insights reports volumes in: the company's settlement currency. */
+export async function settlementCurrency(db: Kysely<DB>, companyId: string): Promise<string> {
+  const company = await db
+    .selectFrom("companies")
+    .select("settlement_currency")
+    .where("id", "=", companyId)
+    .executeTakeFirstOrThrow();
+  return company.settlement_currency;
+}

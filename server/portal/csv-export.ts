@@ -1,0 +1,37 @@
+// The one CSV download of the portal sections: audited, streamed, named after the section and day.
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { callerOf } from "../access/guard.js";
+import type { Clock } from "../clock.js";
+import type { Database } from "../db/connect.js";
+import { type CsvExport, exportCsv } from "./service.js";
+
+/** A handler for GET …/:cid/<section>/export, whose query string holds the export's filters. */
+export function csvExportHandler<Query extends object, Row>(
+  { database, clock }: { database: Database; clock: Clock },
+  fileName: string,
+  specOf: (companyId: string, query: Query) => CsvExport<Row>,
+) {
+  return async (
+    request: FastifyRequest<{ Params: { cid: string }; Querystring: Query }>,
+    reply: FastifyReply,
+  ) => {
+    const companyId = request.params.cid;
+    const query = request.query as Query;
+    const spec = specOf(companyId, query);
+    const caller = callerOf(request);
+    const now = clock.now();
+    const stream = await exportCsv(
+      database.db,
+      { companyId, actor: { accountId: caller.accountId, email: caller.email }, meta: request.meta, at: now },
+      query,
+      spec,
+    );
+    return reply
+      .type("text/csv; charset=utf-8")
+      .header(
+        "content-disposition",
+        `attachment; filename="${fileName}-${now.toISOString().slice(0, 10)}.csv"`,
+      )
+      .send(stream);
+  };
+}

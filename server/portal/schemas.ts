@@ -1,0 +1,4 @@
+// Schemas the portal sections share.
+import { Type } from "@sinclair/typebox";
+
+export const DateTime = Type.String({ format: "date-time", maxLength: 40 });
