@@ -5,7 +5,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { hashSecretToken } from "../server/auth/tokens.js";
+import { hashSecretToken } from "../server/access/tokens.js";
 import type { LoadRequest } from "./load.js";
 import { answers200, residentBytes, startChild } from "./processes.js";
 import { ADMIN_EMAIL, BENCH_PASSWORD, BIG_COMPANY_NAME, DEVELOPER_EMAIL, FINANCE_EMAIL } from "./seed.js";

@@ -5,7 +5,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { predefinedRole } from "../server/access/permissions.js";
-import { hashSecretToken } from "../server/auth/tokens.js";
+import { hashSecretToken } from "../server/access/tokens.js";
 import { testDatabaseKinds } from "./support/databases.js";
 import { createHarness, type Harness, TEST_PASSWORD } from "./support/harness.js";
 

@@ -5,8 +5,8 @@
 import fc from "fast-check";
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSession } from "../server/auth/sessions.js";
-import { hashSecretToken } from "../server/auth/tokens.js";
+import { createSession } from "../server/access/session-queries.js";
+import { hashSecretToken } from "../server/access/tokens.js";
 import { ROWS } from "./permission-matrix/table.js";
 import { changedTables, type StateSnapshot, snapshotState } from "./security/support/state.js";
 import { testDatabaseKinds } from "./support/databases.js";

@@ -4,8 +4,8 @@
 import { Writable } from "node:stream";
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashSecretToken } from "../server/access/tokens.js";
 import { deviceCookieName } from "../server/app.js";
-import { hashSecretToken } from "../server/auth/tokens.js";
 import { testDatabaseKinds } from "./support/databases.js";
 import { createHarness, type Harness, TEST_PASSWORD } from "./support/harness.js";
 

@@ -2,12 +2,12 @@
 // (rule 1): registering one without it throws, so the app does not even start.
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
-import { loadRequestContext, type RequestContext, type SessionPolicy } from "../auth/sessions.js";
 import type { Clock } from "../clock.js";
 import type { Database } from "../db/connect.js";
 import { AppError } from "../errors.js";
 import { isUuid } from "../ids.js";
 import { type Access, decide } from "./policy.js";
+import { loadRequestContext, type RequestContext, type SessionPolicy } from "./session-queries.js";
 
 declare module "fastify" {
   interface FastifyContextConfig {

@@ -4,9 +4,9 @@ import type { Readable } from "node:stream";
 import type { Kysely } from "kysely";
 import type { DB } from "../db/schema.js";
 import { AppError } from "../errors.js";
+import { csvRow, csvStream } from "../http/csv.js";
 import { DEFAULT_LIMIT, decodeTimeIdCursor, pageOf } from "../http/pagination.js";
 import { canonicalizeEmail } from "../identity/email.js";
-import { csvRow, csvStream } from "../http/csv.js";
 import { isUuid } from "../ids.js";
 import { ACCOUNT_AUDIT_CATEGORIES } from "./actions.js";
 import {

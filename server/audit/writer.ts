@@ -2,16 +2,12 @@
 // inside the transaction of the change it records. Secrets are stripped before anything is stored.
 import { type Kysely, type QueryCreator, type RawBuilder, sql, type Transaction } from "kysely";
 import type { DB } from "../db/schema.js";
+import type { RequestMeta } from "../http/request-meta.js";
 import type { AuditAction } from "./actions.js";
 
 export type AuditOutcome = "success" | "denied" | "failure";
 
-/** Who acted and from where; built once per request by requestMeta(). */
-export type RequestMeta = {
-  ip: string | null;
-  userAgent: string | null;
-  requestId: string | null;
-};
+export type { RequestMeta };
 
 export type AuditEvent = {
   action: AuditAction;

@@ -1,8 +1,8 @@
 // The known-device cookie (rule 14): the opaque tokens of the devices this browser logged in as, one per
 // account, newest first. HTTP only; what a token is worth is decided in lockout.ts.
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { looksLikeSecretToken } from "../access/tokens.js";
 import { KNOWN_DEVICE_LIFETIME_MS } from "./lockout.js";
-import { looksLikeSecretToken } from "./tokens.js";
 
 export type DeviceCookie = { name: string; secure: boolean };
 

@@ -1,12 +1,12 @@
 // The known-device lockout (rule 14, PCI DSS 8.3.4): 10 consecutive wrong passwords lock only the device
 // they came from, or only the unknown devices of an email, for 30 minutes; the owner is mailed an unlock link.
 import type { Kysely, Transaction } from "kysely";
+import { hashSecretToken, looksLikeSecretToken, newSecretToken } from "../access/tokens.js";
 import type { AuditAction } from "../audit/actions.js";
 import { type RequestMeta, recordAudit } from "../audit/writer.js";
 import type { DB } from "../db/schema.js";
 import { AppError } from "../errors.js";
 import { enqueueMail } from "../mail/outbox.js";
-import { loginLockedMail } from "../passwords/mails.js";
 import {
   clearAllKnownDeviceFailures,
   clearKnownDeviceFailures,
@@ -25,8 +25,8 @@ import {
   redeemUnlockLink,
   renewKnownDevice,
 } from "./lockout-queries.js";
+import { loginLockedMail } from "./mails.js";
 import type { AuthDeps } from "./service.js";
-import { hashSecretToken, looksLikeSecretToken, newSecretToken } from "./tokens.js";
 
 export const LOGIN_LOCK_AFTER_FAILURES = 10;
 export const LOGIN_LOCK_MS = 30 * 60_000;

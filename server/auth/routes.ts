@@ -6,7 +6,7 @@ import type { FastifyReply } from "fastify";
 import { callerOf } from "../access/guard.js";
 import type { Database } from "../db/connect.js";
 import { errorResponses } from "../http/schemas.js";
-import { buildMeBody } from "../me/routes.js";
+import { buildMeBody } from "../me/service.js";
 import { type DeviceCookie, deviceTokensOf, setDeviceCookie } from "./device-cookie.js";
 import { unlockLoginOnDevice } from "./lockout.js";
 import { type LoginDeps, login, logout } from "./service.js";

@@ -2,6 +2,7 @@
 // known-device lockout of lockout.ts, growing per-IP delays, sessions rotated at login.
 import { createHash } from "node:crypto";
 import type { Kysely } from "kysely";
+import { createSession, deleteSession, type SessionPolicy } from "../access/session-queries.js";
 import { type RequestMeta, recordAudit } from "../audit/writer.js";
 import type { Clock } from "../clock.js";
 import type { DB } from "../db/schema.js";
@@ -11,7 +12,6 @@ import { countActiveMemberships, shareLockAccount } from "../members/queries.js"
 import type { ThrottleStore } from "../ratelimit/throttle-store.js";
 import { forgetLoginFailures, openLoginGate, recordLoginFailure, rememberDevice } from "./lockout.js";
 import { verifyPassword } from "./passwords.js";
-import { createSession, deleteSession, type SessionPolicy } from "./sessions.js";
 
 // Per IP: free tries, then a wait that doubles with each further failure, capped.
 export const IP_FREE_FAILURES = 10;

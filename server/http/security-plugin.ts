@@ -4,9 +4,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import helmet, { type HelmetOptions } from "helmet";
-import type { RequestMeta } from "../audit/writer.js";
 import { AppError } from "../errors.js";
 import { sendsNoReferrer } from "./referrer-policy.js";
+import type { RequestMeta } from "./request-meta.js";
 
 declare module "fastify" {
   interface FastifyRequest {

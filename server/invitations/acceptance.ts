@@ -2,6 +2,8 @@
 // re-check the inviter's rights; accepting binds to the invited email and wins at most once per link.
 import type { Kysely, Transaction } from "kysely";
 import { mayGrant, unionOfPermissions } from "../access/policy.js";
+import { createSession, deleteSession } from "../access/session-queries.js";
+import { hashSecretToken, looksLikeSecretToken } from "../access/tokens.js";
 import { type RequestMeta, recordAudit } from "../audit/writer.js";
 import { createAccount } from "../auth/accounts.js";
 import {
@@ -13,8 +15,6 @@ import {
 } from "../auth/lockout.js";
 import { verifyPassword } from "../auth/passwords.js";
 import { countIpFailure, ipWaitMs, rateLimited } from "../auth/service.js";
-import { createSession, deleteSession } from "../auth/sessions.js";
-import { hashSecretToken, looksLikeSecretToken } from "../auth/tokens.js";
 import { addMember } from "../companies/service.js";
 import { isUniqueViolation } from "../db/error-kinds.js";
 import type { DB } from "../db/schema.js";

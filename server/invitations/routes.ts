@@ -9,7 +9,7 @@ import { type SessionCookie, setSessionCookie } from "../auth/routes.js";
 import { AppError } from "../errors.js";
 import { Collection, PageQuery } from "../http/pagination.js";
 import { CompanyParams, errorResponses, RoleRef, Uuid } from "../http/schemas.js";
-import { buildMeBody } from "../me/routes.js";
+import { buildMeBody } from "../me/service.js";
 import { acceptInvitation, viewInvitation } from "./acceptance.js";
 import type { InvitationRow } from "./queries.js";
 import {

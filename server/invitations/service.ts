@@ -2,10 +2,10 @@
 // Each use case is one transaction that checks the rules, changes the rows, queues the mail and writes the audit.
 import type { Kysely, Transaction } from "kysely";
 import { refuseGrantBeyondOwn, unionOfPermissions } from "../access/policy.js";
+import { hashSecretToken, newSecretToken } from "../access/tokens.js";
 import type { AuditAction } from "../audit/actions.js";
 import { type RequestMeta, recordAudit } from "../audit/writer.js";
 import type { AuthDeps } from "../auth/service.js";
-import { hashSecretToken, newSecretToken } from "../auth/tokens.js";
 import { isUniqueViolation } from "../db/error-kinds.js";
 import type { DB, InvitationStatus } from "../db/schema.js";
 import { AppError, type ErrorCode } from "../errors.js";

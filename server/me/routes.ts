@@ -2,37 +2,13 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { callerOf } from "../access/guard.js";
+import { listSessions, type RequestContext, type SessionPolicy } from "../access/session-queries.js";
 import { listAccountAuditPage } from "../audit/service.js";
-import { recordAudit } from "../audit/writer.js";
-import { listSessions, type RequestContext, type SessionPolicy } from "../auth/sessions.js";
 import type { Clock } from "../clock.js";
 import type { Database } from "../db/connect.js";
-import { AppError } from "../errors.js";
 import { Collection, PageQuery } from "../http/pagination.js";
-import { errorResponses, PermissionKeyRef, RoleRef, Uuid } from "../http/schemas.js";
-import { findAccountWithMemberships } from "./queries.js";
-
-export const MeBody = Type.Object(
-  {
-    account: Type.Object({
-      id: Uuid,
-      email: Type.String(),
-      name: Type.String(),
-      alternateEmail: Type.Union([Type.String(), Type.Null()]),
-    }),
-    memberships: Type.Array(
-      Type.Object({
-        companyId: Uuid,
-        companyName: Type.String(),
-        memberId: Uuid,
-        status: Type.Union([Type.Literal("active"), Type.Literal("deactivated")]),
-        roles: Type.Array(RoleRef),
-        permissions: Type.Array(PermissionKeyRef),
-      }),
-    ),
-  },
-  { $id: "Me" },
-);
+import { errorResponses, Uuid } from "../http/schemas.js";
+import { endOwnSession } from "./service.js";
 
 const SessionItem = Type.Object({
   id: Uuid,
@@ -60,20 +36,6 @@ function meBodyOf(auth: RequestContext) {
   return {
     account: { id: auth.accountId, email: auth.email, name: auth.name, alternateEmail: auth.alternateEmail },
     memberships: auth.memberships,
-  };
-}
-
-export async function buildMeBody(db: Database["db"], accountId: string) {
-  const account = await findAccountWithMemberships(db, accountId);
-  if (!account) throw new AppError("unauthenticated");
-  return {
-    account: {
-      id: account.id,
-      email: account.email,
-      name: account.name,
-      alternateEmail: account.alternate_email,
-    },
-    memberships: account.memberships,
   };
 }
 
@@ -150,26 +112,7 @@ export const meRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request, reply) => {
-      const auth = callerOf(request);
-      const deleted = await db.transaction().execute(async (trx) => {
-        const result = await trx
-          .deleteFrom("sessions")
-          .where("id", "=", request.params.sessionId)
-          .where("account_id", "=", auth.accountId)
-          .executeTakeFirst();
-        if (Number(result.numDeletedRows) === 0) return false;
-        await recordAudit(trx, {
-          action: "session.ended",
-          outcome: "success",
-          actor: { accountId: auth.accountId, email: auth.email },
-          // The audit log never holds a session id (rule 11); the account is the target.
-          target: { type: "account", id: auth.accountId },
-          meta: request.meta,
-          at: clock.now(),
-        });
-        return true;
-      });
-      if (!deleted) throw new AppError("not_found");
+      await endOwnSession(db, callerOf(request), request.params.sessionId, request.meta, clock.now());
       return reply.status(204).send(null);
     },
   );

@@ -3,9 +3,9 @@
 // the company lock) and records its audit event; refusals are recorded on their own, outside the
 // transaction that failed.
 import type { Kysely, RawBuilder, Transaction } from "kysely";
+import { deleteAccountSessions } from "../access/session-queries.js";
 import type { AuditAction } from "../audit/actions.js";
 import { type AuditEvent, type RequestMeta, recordAudit } from "../audit/writer.js";
-import { deleteAccountSessions } from "../auth/sessions.js";
 import type { DB, MemberStatus } from "../db/schema.js";
 import { AppError, type ErrorCode } from "../errors.js";
 import { DEFAULT_LIMIT, decodeIdCursor, pageOf } from "../http/pagination.js";

@@ -3,14 +3,14 @@
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Transaction } from "kysely";
+import { deleteAccountSessions, rotateSessionToken } from "../access/session-queries.js";
+import { hashSecretToken, looksLikeSecretToken, newSecretToken } from "../access/tokens.js";
 import type { RequestMeta } from "../audit/writer.js";
 import { recordAudit } from "../audit/writer.js";
 import { PRODUCT_WORDS } from "../auth/accounts.js";
 import { forgetLoginFailures, liftLoginLocks, openLoginGate, recordLoginFailure } from "../auth/lockout.js";
 import { hashPassword, verifyPassword } from "../auth/passwords.js";
 import { type AuthDeps, rateLimited } from "../auth/service.js";
-import { deleteAccountSessions, rotateSessionToken } from "../auth/sessions.js";
-import { hashSecretToken, looksLikeSecretToken, newSecretToken } from "../auth/tokens.js";
 import type { DB } from "../db/schema.js";
 import { AppError } from "../errors.js";
 import { canonicalizeEmail } from "../identity/email.js";

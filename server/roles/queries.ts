@@ -1,20 +1,11 @@
 // SQL for roles: a company's roles with their permissions and member counts (from the counters of
 // migration 006, not a scan of the role's members), and the writes.
 import { type Kysely, sql, type Transaction } from "kysely";
-import { PREDEFINED_ROLES } from "../access/permissions.js";
+import { PERMISSIONS_OF_ROLE, ROLE_ORDER, ROLE_REFS_JSON } from "../db/role-fragments.js";
 import type { DB } from "../db/schema.js";
 
-/** The order roles are listed in everywhere: predefined in the guide's order, then custom by name (alias r). */
-export const ROLE_ORDER = sql`r.key IS NULL, array_position(ARRAY[${sql.join(PREDEFINED_ROLES.map((role) => sql.lit(role.key)))}], r.key), lower(r.name)`;
-
-/** The permissions of role r, sorted ('{}' when none). */
-export const PERMISSIONS_OF_ROLE = sql<
-  string[]
->`coalesce((SELECT array_agg(rp.permission ORDER BY rp.permission)
-                                                     FROM role_permissions rp WHERE rp.role_id = r.id), '{}')`;
-
-/** The roles r in scope as a JSON array of {id, key, name} in ROLE_ORDER (null when none). */
-export const ROLE_REFS_JSON = sql`json_agg(json_build_object('id', r.id, 'key', r.key, 'name', r.name) ORDER BY ${ROLE_ORDER})`;
+// members/queries.ts reads these from here.
+export { PERMISSIONS_OF_ROLE, ROLE_ORDER, ROLE_REFS_JSON };
 
 export type RoleRow = {
   id: string;

@@ -1,7 +1,8 @@
 // Step-up verification (rule 7) and the alternate email its codes go to: one function per use case,
 // each built on the challenge life cycle in challenges.ts (one transaction, audit and mail inside).
+
+import { rotateSessionToken } from "../access/session-queries.js";
 import type { RequestMeta } from "../audit/writer.js";
-import { rotateSessionToken } from "../auth/sessions.js";
 import { AppError } from "../errors.js";
 import { canonicalizeEmail, maskEmail } from "../identity/email.js";
 import { enqueueMail } from "../mail/outbox.js";

@@ -1,7 +1,7 @@
 // Generated from table.ts: one test per route × caller, on every test database.
 // Also fails when the app has a route the table does not list (rule 1, SPEC §3).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashSecretToken } from "../../server/auth/tokens.js";
+import { hashSecretToken } from "../../server/access/tokens.js";
 import { testDatabaseKinds } from "../support/databases.js";
 import { createHarness, type Harness } from "../support/harness.js";
 import { ACTORS, type Actor, expectedStatus, ROWS, SPEC_ROLE_PERMISSIONS } from "./table.js";

@@ -2,7 +2,7 @@
 // parameter pollution, cross-site state changes (CSRF) and state changes by GET, against a real
 // server over HTTP on every configured database.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { hashSecretToken } from "../../server/auth/tokens.js";
+import { hashSecretToken } from "../../server/access/tokens.js";
 import { testDatabaseKinds } from "../support/databases.js";
 import { expectAudited, expectRefused, expectUnchanged } from "./support/expect.js";
 import {

@@ -2,7 +2,7 @@
 // a demoted Admin's other session, and email verification brute force, replay, expiry and skipping,
 // against a real server over HTTP on every configured database.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashSecretToken } from "../../server/auth/tokens.js";
+import { hashSecretToken } from "../../server/access/tokens.js";
 import { ROWS } from "../permission-matrix/table.js";
 import { testDatabaseKinds } from "../support/databases.js";
 import { expectAudited, expectRefused, expectUnchanged } from "./support/expect.js";

@@ -1,7 +1,7 @@
 // A session marked as having passed step-up (rule 7) straight in the database, for tests of what
 // step-up guards; the verification flow itself is tested in rule-07-step-up.test.ts.
 import type { Kysely } from "kysely";
-import { hashSecretToken } from "../../server/auth/tokens.js";
+import { hashSecretToken } from "../../server/access/tokens.js";
 import type { DB } from "../../server/db/schema.js";
 
 /**

@@ -4,9 +4,9 @@
 import { Writable } from "node:stream";
 import { sql } from "kysely";
 import type { PredefinedRoleKey } from "../../../server/access/permissions.js";
+import { createSession } from "../../../server/access/session-queries.js";
 import { type App, buildApp, sessionCookieName } from "../../../server/app.js";
 import { createAccount } from "../../../server/auth/accounts.js";
-import { createSession } from "../../../server/auth/sessions.js";
 import type { Clock } from "../../../server/clock.js";
 import { addMember, createCompany } from "../../../server/companies/service.js";
 import { loadConfig } from "../../../server/config.js";

@@ -1,14 +1,10 @@
-// Server-side sessions (rule 16) and the per-request context: one query loads the session,
-// the account and the caller's standing in the company the request names (member_standing,
-// which the database keeps in step with the member's roles: migration 009).
+// Server-side sessions (rule 16) and the caller's context the guard loads: one query loads the
+// session, the account and the caller's standing in the company the request names (member_standing,
+// which the database keeps in step with the member's roles: migration 009), and the memberships.
 import { type Kysely, sql, type Transaction } from "kysely";
+import { ROLE_REFS_JSON } from "../db/role-fragments.js";
 import type { DB } from "../db/schema.js";
-import {
-  MEMBERSHIPS_OF_ACCOUNT,
-  type MembershipRow,
-  type MembershipView,
-  membershipView,
-} from "../me/queries.js";
+import type { Permission } from "./permissions.js";
 import { hashSecretToken, newSecretToken } from "./tokens.js";
 
 export type SessionPolicy = { idleMs: number; absoluteMs: number };
@@ -37,6 +33,49 @@ export type RequestContext = {
     permissions: string[];
   } | null;
 };
+
+export type MembershipView = {
+  companyId: string;
+  companyName: string;
+  memberId: string;
+  status: "active" | "deactivated";
+  roles: { id: string; key: string | null; name: string }[];
+  permissions: Permission[];
+};
+
+export type MembershipRow = {
+  company_id: string;
+  company_name: string;
+  member_id: string;
+  status: "active" | "deactivated";
+  roles: { id: string; key: string | null; name: string }[] | null;
+  /** Keys of the permissions table, which a foreign key and a test hold to the catalogue. */
+  permissions: Permission[] | null;
+};
+
+// One row per membership of the account whose id is `accountId`, roles and permissions folded in.
+export const MEMBERSHIP_COLUMNS = sql`m.company_id, c.name AS company_name, m.id AS member_id, m.status,
+           (SELECT ${ROLE_REFS_JSON} FROM roles r WHERE r.id = ANY (ms.role_ids)) AS roles,
+           ms.permissions`;
+export const MEMBERSHIP_SOURCE = sql`members m JOIN companies c ON c.id = m.company_id
+      LEFT JOIN member_standing ms ON ms.member_id = m.id`;
+
+export function membershipView(row: MembershipRow): MembershipView {
+  return {
+    companyId: row.company_id,
+    companyName: row.company_name,
+    memberId: row.member_id,
+    status: row.status,
+    roles: row.roles ?? [],
+    permissions: row.status === "active" ? (row.permissions ?? []) : [],
+  };
+}
+
+/** A JSON array of every membership of the account `a` in scope, for a column of a larger query. */
+export const MEMBERSHIPS_OF_ACCOUNT = sql`(SELECT json_agg(x ORDER BY x.company_name, x.company_id)
+              FROM (SELECT ${MEMBERSHIP_COLUMNS}
+                      FROM ${MEMBERSHIP_SOURCE}
+                     WHERE m.account_id = a.id) x)`;
 
 // Writes that only refresh "last seen" happen at most this often per session or member.
 const TOUCH_INTERVAL_MS = 60_000;
@@ -214,4 +253,18 @@ export async function listSessions(db: Kysely<DB>, accountId: string, now: Date,
     .where("last_seen_at", ">", new Date(now.getTime() - policy.idleMs))
     .orderBy("last_seen_at", "desc")
     .execute();
+}
+
+/** Deletes one session of the account; false when the account has no session of that id. */
+export async function deleteOwnSession(
+  trx: Transaction<DB>,
+  accountId: string,
+  sessionId: string,
+): Promise<boolean> {
+  const result = await trx
+    .deleteFrom("sessions")
+    .where("id", "=", sessionId)
+    .where("account_id", "=", accountId)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
 }
