@@ -268,3 +268,19 @@ export async function deleteOwnSession(
     .executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }
+
+/** Who holds an unexpired session of this token, without touching it (for auditing a refusal). */
+export async function findSessionHolder(
+  db: Kysely<DB>,
+  token: string,
+  now: Date,
+): Promise<{ accountId: string; email: string } | null> {
+  const row = await db
+    .selectFrom("sessions")
+    .innerJoin("accounts", "accounts.id", "sessions.account_id")
+    .select(["accounts.id as accountId", "accounts.email as email"])
+    .where("sessions.token_hash", "=", hashSecretToken(token))
+    .where("sessions.expires_at", ">", now)
+    .executeTakeFirst();
+  return row ?? null;
+}
