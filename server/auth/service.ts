@@ -3,6 +3,7 @@
 import { createHash } from "node:crypto";
 import type { Kysely } from "kysely";
 import { createSession, deleteSession, type SessionPolicy } from "../access/session-queries.js";
+import { recordRefusal } from "../audit/refusals.js";
 import { type RequestMeta, recordAudit } from "../audit/writer.js";
 import type { Clock } from "../clock.js";
 import type { DB } from "../db/schema.js";
@@ -79,9 +80,8 @@ export async function login(
 
   const ipWait = await ipWaitMs(deps, input.meta, now);
   if (ipWait > 0) {
-    await recordAudit(deps.db, {
+    await recordRefusal(deps.db, {
       action: "auth.login_rate_limited",
-      outcome: "denied",
       details: { email: throttleEmail, scope: "ip" },
       meta: input.meta,
       at: now,
@@ -91,9 +91,8 @@ export async function login(
 
   const gate = await openLoginGate(deps.db, { email: throttleEmail, deviceTokens: input.deviceTokens, now });
   if (gate.lockedUntil) {
-    await recordAudit(deps.db, {
+    await recordRefusal(deps.db, {
       action: "auth.login_rate_limited",
-      outcome: "denied",
       details: {
         email: throttleEmail,
         scope: gate.counter.kind === "known_device" ? "known_device" : "unknown_devices",
@@ -162,9 +161,8 @@ export async function login(
     return { token: created.token, accountId: account.id, expiresAt: created.expiresAt, deviceTokens };
   });
   if (!session) {
-    await recordAudit(deps.db, {
+    await recordRefusal(deps.db, {
       action: "auth.login_refused",
-      outcome: "denied",
       actor: { accountId: account.id, email: account.email },
       details: { reason: "account_deactivated" },
       meta: input.meta,

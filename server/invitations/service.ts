@@ -4,6 +4,7 @@ import type { Kysely, Transaction } from "kysely";
 import { refuseGrantBeyondOwn, unionOfPermissions } from "../access/policy.js";
 import { hashSecretToken, newSecretToken } from "../access/tokens.js";
 import type { AuditAction } from "../audit/actions.js";
+import { recordRefusal } from "../audit/refusals.js";
 import { type RequestMeta, recordAudit } from "../audit/writer.js";
 import type { AuthDeps } from "../auth/service.js";
 import { isUniqueViolation } from "../db/error-kinds.js";
@@ -127,9 +128,8 @@ async function throwAfterAudit(
 ): Promise<never> {
   // not_found is recorded too: an invitation id of another company is a cross-tenant probe (SECURITY 54).
   if (error instanceof AppError) {
-    await recordAudit(db, {
+    await recordRefusal(db, {
       action: event.action,
-      outcome: "denied",
       companyId: event.companyId,
       actor: actorOf(event.actor),
       target: event.invitationId ? { type: "invitation", id: event.invitationId } : null,

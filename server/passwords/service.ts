@@ -5,6 +5,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Transaction } from "kysely";
 import { deleteAccountSessions, rotateSessionToken } from "../access/session-queries.js";
 import { hashSecretToken, looksLikeSecretToken, newSecretToken } from "../access/tokens.js";
+import { recordRefusal } from "../audit/refusals.js";
 import type { RequestMeta } from "../audit/writer.js";
 import { recordAudit } from "../audit/writer.js";
 import { PRODUCT_WORDS } from "../auth/accounts.js";
@@ -240,9 +241,8 @@ export async function changePassword(
   const gate = await openLoginGate(db, { email: account.email, deviceTokens: input.deviceTokens, now });
   const { lockedUntil } = gate;
   if (lockedUntil) {
-    await recordAudit(db, {
+    await recordRefusal(db, {
       action: "password.change_refused",
-      outcome: "denied",
       actor,
       target: { type: "account", id: account.id },
       details: { reason: "login_locked" },

@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
 import type { AuditAction } from "../audit/actions.js";
+import { recordRefusal } from "../audit/refusals.js";
 import { type RequestMeta, recordAudit } from "../audit/writer.js";
 import type { Clock } from "../clock.js";
 import type { DB, VerificationPurpose } from "../db/schema.js";
@@ -166,9 +167,8 @@ export async function issueChallenge(deps: VerificationDeps, input: IssueInput):
     }
     const refusal = issueRefusal(history, now);
     if (refusal) {
-      await recordAudit(trx, {
+      await recordRefusal(trx, {
         action: ACTIONS[purpose].refused,
-        outcome: "denied",
         actor: actorOf(caller),
         details: { reason: refusal.reason, retryAfterSeconds: Math.ceil(refusal.retryAfterMs / 1000) },
         meta: input.meta,
