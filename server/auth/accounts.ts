@@ -7,6 +7,7 @@ import { canonicalizeEmail } from "../identity/email.js";
 import { PERSON_NAME, requireName } from "../identity/names.js";
 import { checkPassword } from "../identity/password-policy.js";
 import { hashPassword } from "./passwords.js";
+import { insertAccount, isEmailTaken } from "./queries.js";
 
 export const PRODUCT_WORDS = ["portal", "merchant", "antom", "alipay"];
 
@@ -19,21 +20,13 @@ export async function createAccount(
   const verdict = checkPassword(input.password, { email: canonical.email, extraWords: PRODUCT_WORDS });
   if (!verdict.ok) throw new AppError("password_rejected", verdict.message, { reason: verdict.code });
   const name = requireName(input.name, PERSON_NAME);
-  const existing = await trx
-    .selectFrom("accounts")
-    .select("id")
-    .where("email", "=", canonical.email)
-    .executeTakeFirst();
-  if (existing) throw new AppError("conflict", "An account with this email already exists.");
-  return trx
-    .insertInto("accounts")
-    .values({
-      email: canonical.email,
-      name,
-      password_hash: await hashPassword(input.password),
-      created_at: input.now,
-      password_changed_at: input.now,
-    })
-    .returning(["id", "email"])
-    .executeTakeFirstOrThrow();
+  if (await isEmailTaken(trx, canonical.email)) {
+    throw new AppError("conflict", "An account with this email already exists.");
+  }
+  return insertAccount(trx, {
+    email: canonical.email,
+    name,
+    passwordHash: await hashPassword(input.password),
+    now: input.now,
+  });
 }

@@ -13,6 +13,7 @@ import { countActiveMemberships, shareLockAccount } from "../members/queries.js"
 import type { ThrottleStore } from "../ratelimit/throttle-store.js";
 import { forgetLoginFailures, openLoginGate, recordLoginFailure, rememberDevice } from "./lockout.js";
 import { verifyPassword } from "./passwords.js";
+import { findCredentialsByEmail } from "./queries.js";
 
 // Per IP: free tries, then a wait that doubles with each further failure, capped.
 export const IP_FREE_FAILURES = 10;
@@ -103,13 +104,7 @@ export async function login(
     throw rateLimited(gate.lockedUntil.getTime() - now.getTime());
   }
 
-  const account = canonical.ok
-    ? await deps.db
-        .selectFrom("accounts")
-        .select(["id", "email", "password_hash"])
-        .where("email", "=", canonical.email)
-        .executeTakeFirst()
-    : undefined;
+  const account = canonical.ok ? await findCredentialsByEmail(deps.db, canonical.email) : undefined;
   const passwordMatches = await verifyPassword(account?.password_hash ?? null, input.password);
 
   if (!account || !passwordMatches) {

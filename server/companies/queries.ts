@@ -1,5 +1,6 @@
 // SQL for companies: their info, merchant account info, and the caller's companies.
 import type { Kysely, Transaction } from "kysely";
+import { PREDEFINED_ROLES, type PredefinedRoleKey } from "../access/permissions.js";
 import type { DB } from "../db/schema.js";
 
 export function findCompany(db: Kysely<DB>, companyId: string) {
@@ -44,4 +45,58 @@ export function insertCompany(trx: Transaction<DB>, company: NewCompany) {
     })
     .returning(["id", "name"])
     .executeTakeFirstOrThrow();
+}
+
+/** Copies the predefined roles into a company; returns their ids by key. */
+export async function createPredefinedRoles(
+  trx: Transaction<DB>,
+  companyId: string,
+): Promise<Record<PredefinedRoleKey, string>> {
+  const ids = {} as Record<PredefinedRoleKey, string>;
+  for (const role of PREDEFINED_ROLES) {
+    const row = await trx
+      .insertInto("roles")
+      .values({ company_id: companyId, key: role.key, name: role.name, description: role.description })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    ids[role.key] = row.id;
+    await trx
+      .insertInto("role_permissions")
+      .values(role.permissions.map((permission) => ({ role_id: row.id, permission })))
+      .execute();
+  }
+  return ids;
+}
+
+/**
+ * Makes an account an active member of a company with the given roles: the one way memberships are
+ * created. The member's email copy and the member list's counters follow by trigger (migration 006).
+ */
+export async function addMember(
+  trx: Transaction<DB>,
+  input: { companyId: string; accountId: string; roleIds: string[]; invitedBy: string | null; now: Date },
+): Promise<string> {
+  const member = await trx
+    .insertInto("members")
+    .values({
+      company_id: input.companyId,
+      account_id: input.accountId,
+      invited_by: input.invitedBy,
+      joined_at: input.now,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  if (input.roleIds.length > 0) {
+    await trx
+      .insertInto("member_roles")
+      .values(
+        input.roleIds.map((roleId) => ({
+          company_id: input.companyId,
+          member_id: member.id,
+          role_id: roleId,
+        })),
+      )
+      .execute();
+  }
+  return member.id;
 }

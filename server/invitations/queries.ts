@@ -1,8 +1,8 @@
 // SQL for invitations: finding one by its token's hash or id, the counts behind the limits, the list,
 // and the one statement that moves an invitation out of 'pending' (conditional, so only one caller wins).
 import { type Kysely, sql, type Transaction } from "kysely";
+import { PERMISSIONS_OF_ROLE, ROLE_ORDER } from "../db/role-fragments.js";
 import type { DB, InvitationRoleSnapshot, InvitationStatus } from "../db/schema.js";
-import { PERMISSIONS_OF_ROLE, ROLE_ORDER } from "../roles/queries.js";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -289,4 +289,19 @@ export async function isRoleOfferedByPendingInvitation(
     .limit(1)
     .executeTakeFirst();
   return row !== undefined;
+}
+
+export function findCompanyName(trx: Transaction<DB>, companyId: string) {
+  return trx.selectFrom("companies").select("name").where("id", "=", companyId).executeTakeFirst();
+}
+
+/** The pending invitation of this email in the company, if any (at most one: a partial unique index). */
+export function findPendingInvitationOf(trx: Transaction<DB>, companyId: string, email: string) {
+  return trx
+    .selectFrom("invitations")
+    .select("id")
+    .where("company_id", "=", companyId)
+    .where("email", "=", email)
+    .where("status", "=", "pending")
+    .executeTakeFirst();
 }

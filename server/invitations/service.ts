@@ -22,9 +22,11 @@ import {
   countInvitationsCreatedSince,
   countLivePendingInvitations,
   findAccountByEmail,
+  findCompanyName,
   findInvitation,
   findMemberStanding,
   findOfferedRoles,
+  findPendingInvitationOf,
   type InvitationRow,
   insertInvitation,
   listInvitations,
@@ -177,11 +179,7 @@ export async function inviteMember(
     return await db.transaction().execute(async (trx) => {
       // Serialises the company's invitations, so the limits and "one pending" hold under concurrency.
       await lockCompany(trx, input.companyId);
-      const company = await trx
-        .selectFrom("companies")
-        .select("name")
-        .where("id", "=", input.companyId)
-        .executeTakeFirst();
+      const company = await findCompanyName(trx, input.companyId);
       if (!company) throw new AppError("not_found");
 
       const wantedIds = [...new Set(input.roleIds.map((id) => id.toLowerCase()))];
@@ -202,13 +200,7 @@ export async function inviteMember(
       if (standing?.status === "deactivated") throw new AppError("member_deactivated");
 
       await expireOverdue(trx, { companyId: input.companyId, email }, now, input.meta);
-      const pending = await trx
-        .selectFrom("invitations")
-        .select("id")
-        .where("company_id", "=", input.companyId)
-        .where("email", "=", email)
-        .where("status", "=", "pending")
-        .executeTakeFirst();
+      const pending = await findPendingInvitationOf(trx, input.companyId, email);
       if (pending) throw new AppError("invitation_pending", undefined, { invitationId: pending.id });
       if ((await countLivePendingInvitations(trx, input.companyId, now)) >= MAX_PENDING_INVITATIONS) {
         throw new AppError("invitation_limit_reached", undefined, { limit: MAX_PENDING_INVITATIONS });

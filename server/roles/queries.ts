@@ -79,3 +79,51 @@ export async function replacePermissions(
       .execute();
   }
 }
+
+export function insertCustomRole(
+  trx: Transaction<DB>,
+  companyId: string,
+  role: { name: string; description: string },
+  now: Date,
+) {
+  return trx
+    .insertInto("roles")
+    .values({
+      company_id: companyId,
+      key: null,
+      name: role.name,
+      description: role.description,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+}
+
+/** Sets the name and description given (undefined leaves one as it is). */
+export async function updateRoleText(
+  trx: Transaction<DB>,
+  companyId: string,
+  roleId: string,
+  text: { name?: string; description?: string },
+  now: Date,
+): Promise<void> {
+  await trx
+    .updateTable("roles")
+    .set({
+      ...(text.name !== undefined ? { name: text.name } : {}),
+      ...(text.description !== undefined ? { description: text.description } : {}),
+      updated_at: now,
+    })
+    .where("id", "=", roleId)
+    .where("company_id", "=", companyId)
+    .execute();
+}
+
+export async function deleteCustomRole(
+  trx: Transaction<DB>,
+  companyId: string,
+  roleId: string,
+): Promise<void> {
+  await trx.deleteFrom("roles").where("id", "=", roleId).where("company_id", "=", companyId).execute();
+}

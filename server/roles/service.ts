@@ -12,12 +12,15 @@ import { AppError } from "../errors.js";
 import { confusableKey, ROLE_NAME, requireName } from "../identity/names.js";
 import {
   countCustomRoles,
+  deleteCustomRole,
+  insertCustomRole,
   isRoleAssigned,
   listRoleNames,
   listRoles,
   lockCompany,
   type RoleRow,
   replacePermissions,
+  updateRoleText,
 } from "./queries.js";
 
 export const MAX_CUSTOM_ROLES = 50;
@@ -116,18 +119,12 @@ export async function createRole(
       if ((await countCustomRoles(trx, ctx.companyId)) >= MAX_CUSTOM_ROLES)
         throw new AppError("role_limit_reached");
       await refuseLookalikeName(trx, ctx.companyId, name, null);
-      const role = await trx
-        .insertInto("roles")
-        .values({
-          company_id: ctx.companyId,
-          key: null,
-          name,
-          description: input.description,
-          created_at: ctx.now,
-          updated_at: ctx.now,
-        })
-        .returning("id")
-        .executeTakeFirstOrThrow();
+      const role = await insertCustomRole(
+        trx,
+        ctx.companyId,
+        { name, description: input.description },
+        ctx.now,
+      );
       await replacePermissions(trx, role.id, permissions);
       await audit(ctx, trx, "role.created", "success", role.id, { name, after: permissions });
       const [created] = await listRoles(trx, ctx.companyId, role.id);
@@ -153,16 +150,7 @@ export async function updateRole(
       const permissions = input.permissions ? [...new Set(input.permissions)].sort() : before.permissions;
       // Editing is granting: both what the role holds now and what it will hold must be the actor's own.
       refuseGrantBeyondOwn(ctx.actor, [...before.permissions, ...permissions]);
-      await trx
-        .updateTable("roles")
-        .set({
-          ...(name !== undefined ? { name } : {}),
-          ...(input.description !== undefined ? { description: input.description } : {}),
-          updated_at: ctx.now,
-        })
-        .where("id", "=", roleId)
-        .where("company_id", "=", ctx.companyId)
-        .execute();
+      await updateRoleText(trx, ctx.companyId, roleId, { name, description: input.description }, ctx.now);
       if (input.permissions) await replacePermissions(trx, roleId, permissions);
       await audit(ctx, trx, "role.updated", "success", roleId, {
         before: { name: before.name, description: before.description, permissions: before.permissions },
@@ -203,11 +191,7 @@ export async function deleteRole(
       refuseGrantBeyondOwn(ctx.actor, role.permissions);
       if (await isRoleAssigned(trx, roleId)) throw new AppError("role_in_use");
       for (const check of usageChecks) if (await check(trx, roleId)) throw new AppError("role_in_use");
-      await trx
-        .deleteFrom("roles")
-        .where("id", "=", roleId)
-        .where("company_id", "=", ctx.companyId)
-        .execute();
+      await deleteCustomRole(trx, ctx.companyId, roleId);
       await audit(ctx, trx, "role.deleted", "success", roleId, { name: role.name, before: role.permissions });
     });
   } catch (error) {
