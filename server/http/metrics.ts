@@ -5,12 +5,12 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
-import { sql } from "kysely";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { Clock } from "../clock.js";
 import type { Database } from "../db/connect.js";
 import { AppError } from "../errors.js";
 import type { RedisOutage } from "../ratelimit/redis-fallback.js";
+import { countPendingMails, oldestPendingMailAt } from "./metrics-queries.js";
 
 export const METRICS_PATH = "/metrics";
 
@@ -78,9 +78,7 @@ function createRegistry(options: MetricsOptions) {
     help: "Mails waiting in the outbox to be delivered.",
     registers: [registry],
     async collect() {
-      const result = await sql<{ pending: number }>`
-        SELECT count(*)::int AS pending FROM mail_outbox WHERE status = 'pending'`.execute(db);
-      this.set(Number(result.rows[0]?.pending ?? 0));
+      this.set(await countPendingMails(db));
     },
   });
   new Gauge({
@@ -88,10 +86,8 @@ function createRegistry(options: MetricsOptions) {
     help: "Age of the oldest mail still waiting (0 when none waits).",
     registers: [registry],
     async collect() {
-      const result = await sql<{ oldest: Date | null }>`
-        SELECT min(created_at) AS oldest FROM mail_outbox WHERE status = 'pending'`.execute(db);
-      const oldest = result.rows[0]?.oldest;
-      const age = oldest ? (options.clock.now().getTime() - new Date(oldest).getTime()) / 1000 : 0;
+      const oldest = await oldestPendingMailAt(db);
+      const age = oldest ? (options.clock.now().getTime() - oldest.getTime()) / 1000 : 0;
       this.set(Math.max(0, age));
     },
   });

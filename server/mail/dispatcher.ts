@@ -1,8 +1,9 @@
 // Delivers the outbox: claims due messages (FOR UPDATE SKIP LOCKED, so several instances never
 // take the same one), sends them, and on failure retries with growing backoff until it gives up.
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import type { Clock } from "../clock.js";
 import type { DB } from "../db/schema.js";
+import { claimDueMails, markMailFailed, markMailSent } from "./queries.js";
 import type { MailTransport } from "./transport.js";
 
 export const MAX_ATTEMPTS = 10;
@@ -12,16 +13,6 @@ const CLAIM_MS = 2 * 60_000;
 export function backoffMs(failures: number): number {
   return Math.min(5_000 * 2 ** Math.max(0, failures - 1), 30 * 60_000);
 }
-
-type Claimed = {
-  id: string;
-  to_address: string;
-  subject: string;
-  text_body: string;
-  html_body: string;
-  is_sensitive: boolean;
-  attempts: number;
-};
 
 export type DispatcherOptions = {
   db: Kysely<DB>;
@@ -42,20 +33,16 @@ export class MailDispatcher {
   async runOnce(): Promise<{ sent: number; failed: number }> {
     const { db, transport, clock } = this.options;
     const now = clock.now();
-    const claimed = await sql<Claimed>`
-      UPDATE mail_outbox SET locked_until = ${new Date(now.getTime() + CLAIM_MS)}, attempts = attempts + 1
-       WHERE id IN (
-         SELECT id FROM mail_outbox
-          WHERE status = 'pending' AND next_attempt_at <= ${now}
-            AND (locked_until IS NULL OR locked_until < ${now})
-          ORDER BY next_attempt_at
-          LIMIT ${this.options.batchSize ?? 20}
-          FOR UPDATE SKIP LOCKED)
-      RETURNING id, to_address, subject, text_body, html_body, is_sensitive, attempts`.execute(db);
+    const claimed = await claimDueMails(
+      db,
+      now,
+      new Date(now.getTime() + CLAIM_MS),
+      this.options.batchSize ?? 20,
+    );
 
     let sent = 0;
     let failed = 0;
-    for (const message of claimed.rows) {
+    for (const message of claimed) {
       try {
         await transport.send({
           to: message.to_address,
@@ -63,34 +50,16 @@ export class MailDispatcher {
           text: message.text_body,
           html: message.html_body,
         });
-        const wipe = transport.isExternal && message.is_sensitive;
-        await db
-          .updateTable("mail_outbox")
-          .set({
-            status: "sent",
-            sent_at: clock.now(),
-            locked_until: null,
-            last_error: null,
-            ...(wipe
-              ? { text_body: "[delivered; body removed]", html_body: "[delivered; body removed]" }
-              : {}),
-          })
-          .where("id", "=", message.id)
-          .execute();
+        await markMailSent(db, message.id, clock.now(), transport.isExternal && message.is_sensitive);
         sent += 1;
       } catch (error) {
         failed += 1;
         const gaveUp = message.attempts >= MAX_ATTEMPTS;
-        await db
-          .updateTable("mail_outbox")
-          .set({
-            status: gaveUp ? "failed" : "pending",
-            locked_until: null,
-            last_error: String((error as Error)?.message ?? error).slice(0, 500),
-            next_attempt_at: new Date(clock.now().getTime() + backoffMs(message.attempts)),
-          })
-          .where("id", "=", message.id)
-          .execute();
+        await markMailFailed(db, message.id, {
+          gaveUp,
+          error: String((error as Error)?.message ?? error).slice(0, 500),
+          nextAttemptAt: new Date(clock.now().getTime() + backoffMs(message.attempts)),
+        });
         this.options.onError?.(error);
       }
     }

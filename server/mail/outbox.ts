@@ -1,9 +1,10 @@
 // Writing mail: the only way any service sends one is enqueueMail inside its own transaction (or
 // enqueueMailWhen inside the statement of its change), so the mail exists exactly when the change
 // that caused it was committed (rule 12).
-import { type Kysely, type RawBuilder, sql, type Transaction } from "kysely";
+import type { Kysely, RawBuilder, Transaction } from "kysely";
 import type { DB } from "../db/schema.js";
 import { canonicalizeEmail } from "../identity/email.js";
+import { insertOutboxRow, insertOutboxRowWhen, type OutboxRow } from "./queries.js";
 import type { RenderedMail } from "./templates.js";
 
 export type OutgoingMail = {
@@ -14,7 +15,7 @@ export type OutgoingMail = {
   isSensitive: boolean;
 };
 
-function outboxRow(message: OutgoingMail, now: Date) {
+function outboxRow(message: OutgoingMail, now: Date): OutboxRow {
   const to = canonicalizeEmail(message.to);
   if (!to.ok) throw new Error(`refusing to mail an invalid address: ${to.reason}`);
   return {
@@ -34,12 +35,7 @@ export async function enqueueMail(
   message: OutgoingMail,
   now: Date,
 ): Promise<string> {
-  const row = await db
-    .insertInto("mail_outbox")
-    .values(outboxRow(message, now))
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  return row.id;
+  return insertOutboxRow(db, outboxRow(message, now));
 }
 
 /**
@@ -51,7 +47,5 @@ export function enqueueMailWhen(
   now: Date,
   condition: RawBuilder<unknown>,
 ): RawBuilder<unknown> {
-  const row = outboxRow(message, now);
-  return sql`INSERT INTO mail_outbox (${sql.join(Object.keys(row).map((column) => sql.ref(column)))})
-             SELECT ${sql.join(Object.values(row))} WHERE ${condition}`;
+  return insertOutboxRowWhen(outboxRow(message, now), condition);
 }

@@ -7,6 +7,7 @@ import type { Database } from "../db/connect.js";
 import { AppError } from "../errors.js";
 import { errorResponses } from "../http/schemas.js";
 import { canonicalizeEmail } from "../identity/email.js";
+import { listOutbox } from "./queries.js";
 
 const OutboxItem = Type.Object({
   id: Type.String(),
@@ -57,17 +58,13 @@ export const devOutboxRoutes: FastifyPluginAsyncTypebox<{ database: Database }> 
       },
     },
     async (request) => {
-      let query = database.db
-        .selectFrom("mail_outbox")
-        .select(["id", "to_address", "subject", "text_body", "html_body", "status", "created_at"])
-        .orderBy("seq", "desc")
-        .limit(request.query.limit ?? 50);
+      let toAddress: string | undefined;
       if (request.query.to) {
         const to = canonicalizeEmail(request.query.to);
         if (!to.ok) throw new AppError("validation_failed", to.reason, { field: "to" });
-        query = query.where("to_address", "=", to.email);
+        toAddress = to.email;
       }
-      const rows = await query.execute();
+      const rows = await listOutbox(database.db, request.query.limit ?? 50, toAddress);
       return {
         items: rows.map((row) => ({
           id: row.id,

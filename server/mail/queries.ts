@@ -1,0 +1,105 @@
+// SQL for the mail outbox: inserting a mail (alone, or within the statement of a change), the
+// dispatcher's claim and marks, the outbox gauges and the development mailbox's read.
+import { type Kysely, type RawBuilder, sql, type Transaction } from "kysely";
+import type { DB } from "../db/schema.js";
+
+export type OutboxRow = {
+  created_at: Date;
+  kind: string;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  is_sensitive: boolean;
+  next_attempt_at: Date;
+};
+
+export async function insertOutboxRow(db: Kysely<DB> | Transaction<DB>, row: OutboxRow): Promise<string> {
+  const inserted = await db.insertInto("mail_outbox").values(row).returning("id").executeTakeFirstOrThrow();
+  return inserted.id;
+}
+
+/** The INSERT of one mail, made only when `condition` holds. */
+export function insertOutboxRowWhen(row: OutboxRow, condition: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`INSERT INTO mail_outbox (${sql.join(Object.keys(row).map((column) => sql.ref(column)))})
+             SELECT ${sql.join(Object.values(row))} WHERE ${condition}`;
+}
+
+export type ClaimedMail = {
+  id: string;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  is_sensitive: boolean;
+  attempts: number;
+};
+
+/** Claims up to `batchSize` due mails until `lockedUntil`; other instances skip them meanwhile. */
+export async function claimDueMails(
+  db: Kysely<DB>,
+  now: Date,
+  lockedUntil: Date,
+  batchSize: number,
+): Promise<ClaimedMail[]> {
+  const claimed = await sql<ClaimedMail>`
+      UPDATE mail_outbox SET locked_until = ${lockedUntil}, attempts = attempts + 1
+       WHERE id IN (
+         SELECT id FROM mail_outbox
+          WHERE status = 'pending' AND next_attempt_at <= ${now}
+            AND (locked_until IS NULL OR locked_until < ${now})
+          ORDER BY next_attempt_at
+          LIMIT ${batchSize}
+          FOR UPDATE SKIP LOCKED)
+      RETURNING id, to_address, subject, text_body, html_body, is_sensitive, attempts`.execute(db);
+  return claimed.rows;
+}
+
+/** Marks a mail delivered; `wipeBody` replaces a sensitive body once it left for the outside. */
+export async function markMailSent(
+  db: Kysely<DB>,
+  id: string,
+  sentAt: Date,
+  wipeBody: boolean,
+): Promise<void> {
+  await db
+    .updateTable("mail_outbox")
+    .set({
+      status: "sent",
+      sent_at: sentAt,
+      locked_until: null,
+      last_error: null,
+      ...(wipeBody ? { text_body: "[delivered; body removed]", html_body: "[delivered; body removed]" } : {}),
+    })
+    .where("id", "=", id)
+    .execute();
+}
+
+/** Records a failed delivery: tried again at `nextAttemptAt`, or failed for good when `gaveUp`. */
+export async function markMailFailed(
+  db: Kysely<DB>,
+  id: string,
+  failure: { gaveUp: boolean; error: string; nextAttemptAt: Date },
+): Promise<void> {
+  await db
+    .updateTable("mail_outbox")
+    .set({
+      status: failure.gaveUp ? "failed" : "pending",
+      locked_until: null,
+      last_error: failure.error,
+      next_attempt_at: failure.nextAttemptAt,
+    })
+    .where("id", "=", id)
+    .execute();
+}
+
+/** The newest mails of the outbox, of one (canonical) address when given. */
+export function listOutbox(db: Kysely<DB>, limit: number, toAddress?: string) {
+  let query = db
+    .selectFrom("mail_outbox")
+    .select(["id", "to_address", "subject", "text_body", "html_body", "status", "created_at"])
+    .orderBy("seq", "desc")
+    .limit(limit);
+  if (toAddress !== undefined) query = query.where("to_address", "=", toAddress);
+  return query.execute();
+}
