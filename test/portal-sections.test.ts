@@ -2,8 +2,8 @@
 // and streamed CSV downloads, the Developer Center with masked keys, and Insights computed in SQL.
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generatePortalData } from "../server/demo/portal-data.js";
 import { csvRow } from "../server/http/csv.js";
-import { generatePortalData } from "../server/portal/demo-data.js";
 import { testDatabaseKinds } from "./support/databases.js";
 import { createHarness, type Harness } from "./support/harness.js";
 

@@ -1,7 +1,7 @@
-// SQL for reading a company's audit log, newest first, by keyset over
-// audit_events_company_time_idx (company_id, occurred_at DESC, id DESC). Reads only: the log is
-// append-only, and nothing here (or anywhere) updates or deletes an event.
-import { type Kysely, type RawBuilder, sql } from "kysely";
+// SQL for the audit log: appending events (only writer.ts calls these), and reading a company's log
+// newest first, by keyset over audit_events_company_time_idx (company_id, occurred_at DESC, id DESC).
+// The log is append-only: nothing here (or anywhere) updates or deletes an event.
+import { type Insertable, type Kysely, type RawBuilder, sql, type Transaction } from "kysely";
 import type { DB } from "../db/schema.js";
 
 export type AuditFilter = {
@@ -118,4 +118,16 @@ export async function countAccountAuditEvents(
          AND ${accountLevel(filter)}
        LIMIT ${cap + 1}) capped`.execute(db);
   return result.rows[0]?.n ?? 0;
+}
+
+export type AuditRow = Insertable<DB["audit_events"]>;
+
+export async function insertAuditRows(db: Kysely<DB> | Transaction<DB>, rows: AuditRow[]): Promise<void> {
+  await db.insertInto("audit_events").values(rows).execute();
+}
+
+/** The INSERT of one event made only when `condition` holds, for the statement of a change. */
+export function insertAuditRowWhen(row: AuditRow, condition: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`INSERT INTO audit_events (${sql.join(Object.keys(row).map((column) => sql.ref(column)))})
+             SELECT ${sql.join(Object.values(row))} WHERE ${condition}`;
 }

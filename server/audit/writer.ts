@@ -1,9 +1,10 @@
 // The one audit writer (rule 11): every service records its events through recordAudit,
 // inside the transaction of the change it records. Secrets are stripped before anything is stored.
-import { type Kysely, type QueryCreator, type RawBuilder, sql, type Transaction } from "kysely";
+import type { Kysely, RawBuilder, Transaction } from "kysely";
 import type { DB } from "../db/schema.js";
 import type { RequestMeta } from "../http/request-meta.js";
 import type { AuditAction } from "./actions.js";
+import { type AuditRow, insertAuditRows, insertAuditRowWhen } from "./queries.js";
 
 export type AuditOutcome = "success" | "denied" | "failure";
 
@@ -43,7 +44,7 @@ export function scrubDetails(value: unknown, depth = 0): unknown {
   return value;
 }
 
-function auditRow(event: AuditEvent) {
+function auditRow(event: AuditEvent): AuditRow {
   return {
     occurred_at: event.at,
     company_id: event.companyId ?? null,
@@ -60,23 +61,16 @@ function auditRow(event: AuditEvent) {
   };
 }
 
-/** The INSERT of one event, for a statement that makes a change and records it together. */
-function auditInsert(db: Kysely<DB> | Transaction<DB> | QueryCreator<DB>, event: AuditEvent) {
-  return db.insertInto("audit_events").values(auditRow(event));
-}
-
 /**
  * The INSERT of one event that is made only when `condition` holds, for a statement whose change
  * may not happen (a write on condition that nothing changed since it was decided).
  */
 export function auditInsertWhen(event: AuditEvent, condition: RawBuilder<unknown>): RawBuilder<unknown> {
-  const row = auditRow(event);
-  return sql`INSERT INTO audit_events (${sql.join(Object.keys(row).map((column) => sql.ref(column)))})
-             SELECT ${sql.join(Object.values(row))} WHERE ${condition}`;
+  return insertAuditRowWhen(auditRow(event), condition);
 }
 
 export async function recordAudit(db: Kysely<DB> | Transaction<DB>, event: AuditEvent): Promise<void> {
-  await auditInsert(db, event).execute();
+  await insertAuditRows(db, [auditRow(event)]);
 }
 
 export type AuditGroupWriter = (event: AuditEvent) => Promise<void>;
@@ -95,10 +89,10 @@ export function auditGroupWriter(db: Kysely<DB>, maxGroup = 100): AuditGroupWrit
 
   async function insert(group: Pending[]) {
     try {
-      await db
-        .insertInto("audit_events")
-        .values(group.map((pending) => pending.row))
-        .execute();
+      await insertAuditRows(
+        db,
+        group.map((pending) => pending.row),
+      );
       for (const pending of group) pending.resolve();
     } catch (error) {
       if (group.length === 1) {

@@ -11,8 +11,8 @@ export function findCredentialsByEmail(db: Kysely<DB>, email: string) {
     .executeTakeFirst();
 }
 
-export async function isEmailTaken(trx: Transaction<DB>, email: string): Promise<boolean> {
-  const row = await trx.selectFrom("accounts").select("id").where("email", "=", email).executeTakeFirst();
+export async function isEmailTaken(db: Kysely<DB> | Transaction<DB>, email: string): Promise<boolean> {
+  const row = await db.selectFrom("accounts").select("id").where("email", "=", email).executeTakeFirst();
   return row !== undefined;
 }
 

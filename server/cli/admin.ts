@@ -2,6 +2,7 @@
 // It opens the same database the server uses (PGlite under DATA_DIR, or DATABASE_URL) and migrates it.
 import { parseArgs } from "node:util";
 import { createAccount } from "../auth/accounts.js";
+import { isEmailTaken } from "../auth/queries.js";
 import { systemClock } from "../clock.js";
 import { createCompany } from "../companies/service.js";
 import { ConfigError, loadConfig } from "../config.js";
@@ -140,12 +141,7 @@ export async function runAdmin(
         ].join("\n"),
       };
     }
-    const existing = await database.db
-      .selectFrom("accounts")
-      .select("id")
-      .where("email", "=", canonical.email)
-      .executeTakeFirst();
-    if (existing) {
+    if (await isEmailTaken(database.db, canonical.email)) {
       return {
         code: 1,
         out: `An account for ${canonical.email} already exists; its password is not changed here.`,

@@ -6,7 +6,7 @@ import { ADMIN_ROLE_KEY, PREDEFINED_ROLES, type PredefinedRoleKey } from "../acc
 import { createAccount } from "../auth/accounts.js";
 import { addMember, createCompany } from "../companies/service.js";
 import type { DB } from "../db/schema.js";
-import { generatePortalData } from "../portal/demo-data.js";
+import { generatePortalData } from "./portal-data.js";
 
 export const DEMO_COMPANY_NAME = "Demo Merchant Ltd";
 const DEMO_DOMAIN = "demo-merchant.example";

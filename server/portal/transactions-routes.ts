@@ -6,10 +6,9 @@ import type { Database } from "../db/connect.js";
 import { Collection, DEFAULT_LIMIT, decodeTimeIdCursor, PageQuery, pageOf } from "../http/pagination.js";
 import { CompanyParams, CsvFile, errorResponses, Uuid } from "../http/schemas.js";
 import { csvExportHandler } from "./csv-export.js";
-import { PAYMENT_METHODS } from "./demo-data.js";
 import { formatMinor } from "./money.js";
 import { COUNT_CAP, countTransactions, exportTransactions, listTransactions } from "./queries.js";
-import { DateTime } from "./schemas.js";
+import { DateTime, PAYMENT_METHODS } from "./schemas.js";
 import { type TransactionFilterQuery, transactionFilter } from "./service.js";
 
 const TransactionStatus = Type.Union(

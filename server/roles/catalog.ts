@@ -3,9 +3,9 @@
 // the company's roles_version (migration 010) and the copy is reloaded whenever its own version
 // differs, in one statement that reads the roles and the version together. One copy per database
 // handle, bounded; every instance of the portal keeps its own.
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import type { DB } from "../db/schema.js";
-import { ROLE_REFS_JSON } from "./queries.js";
+import { findRolesWithVersion } from "./queries.js";
 
 export type RoleRef = { id: string; key: string | null; name: string };
 
@@ -15,11 +15,7 @@ const MAX_COMPANIES = 1_000;
 const copies = new WeakMap<Kysely<DB>, Map<string, Entry>>();
 
 async function load(db: Kysely<DB>, companyId: string): Promise<Entry> {
-  const result = await sql<{ version: string | number; refs: RoleRef[] | null }>`
-    SELECT c.roles_version AS version,
-           (SELECT ${ROLE_REFS_JSON} FROM roles r WHERE r.company_id = c.id) AS refs
-      FROM companies c WHERE c.id = ${companyId}`.execute(db);
-  const row = result.rows[0];
+  const row = await findRolesWithVersion(db, companyId);
   const refs = row?.refs ?? [];
   return { version: Number(row?.version ?? -1), refs, byId: new Map(refs.map((ref) => [ref.id, ref])) };
 }

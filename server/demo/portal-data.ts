@@ -5,7 +5,6 @@ import { randomBytes } from "node:crypto";
 import { type Kysely, sql } from "kysely";
 import type { DB } from "../db/schema.js";
 
-export const PAYMENT_METHODS = ["alipay", "card", "gcash", "kakao_pay", "dana", "truemoney"] as const;
 export const ERROR_CODES = [
   "INSUFFICIENT_FUNDS",
   "CARD_DECLINED",
