@@ -2,9 +2,9 @@
 // session, the account and the caller's standing in the company the request names (member_standing,
 // which the database keeps in step with the member's roles: migration 009), and the memberships.
 import { type Kysely, sql, type Transaction } from "kysely";
-import { ROLE_REFS_JSON } from "../db/role-fragments.js";
 import type { DB } from "../db/schema.js";
 import type { Permission } from "./permissions.js";
+import { ROLE_REFS_JSON } from "./role-queries.js";
 import { hashSecretToken, newSecretToken } from "./tokens.js";
 
 export type SessionPolicy = { idleMs: number; absoluteMs: number };

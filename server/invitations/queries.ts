@@ -1,7 +1,7 @@
 // SQL for invitations: finding one by its token's hash or id, the counts behind the limits, the list,
 // and the one statement that moves an invitation out of 'pending' (conditional, so only one caller wins).
 import { type Kysely, sql, type Transaction } from "kysely";
-import { PERMISSIONS_OF_ROLE, ROLE_ORDER } from "../db/role-fragments.js";
+import { PERMISSIONS_OF_ROLE, ROLE_ORDER } from "../access/role-queries.js";
 import type { DB, InvitationRoleSnapshot, InvitationStatus } from "../db/schema.js";
 
 type Executor = Kysely<DB> | Transaction<DB>;

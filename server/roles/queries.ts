@@ -1,7 +1,7 @@
 // SQL for roles: a company's roles with their permissions and member counts (from the counters of
 // migration 006, not a scan of the role's members), and the writes.
 import { type Kysely, sql, type Transaction } from "kysely";
-import { PERMISSIONS_OF_ROLE, ROLE_ORDER, ROLE_REFS_JSON } from "../db/role-fragments.js";
+import { PERMISSIONS_OF_ROLE, ROLE_ORDER, ROLE_REFS_JSON } from "../access/role-queries.js";
 import type { DB } from "../db/schema.js";
 
 // members/queries.ts reads these from here.

@@ -1,7 +1,7 @@
 // SQL fragments over roles (alias r) that the queries of several folders share: the order roles are
 // listed in, a role's permissions, and roles as {id, key, name} references.
 import { sql } from "kysely";
-import { PREDEFINED_ROLES } from "../access/permissions.js";
+import { PREDEFINED_ROLES } from "./permissions.js";
 
 /** The order roles are listed in everywhere: predefined in the guide's order, then custom by name (alias r). */
 export const ROLE_ORDER = sql`r.key IS NULL, array_position(ARRAY[${sql.join(PREDEFINED_ROLES.map((role) => sql.lit(role.key)))}], r.key), lower(r.name)`;
