@@ -1,7 +1,7 @@
 // The application: data cache, step-up verification, router, and the route table built from
 // navigation.ts. Every section route is wrapped in the permission guard of its navigation entry.
 import { QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { App as AntApp } from "antd";
+import { App as AntApp, ConfigProvider } from "antd";
 import type { ComponentType } from "react";
 import { BrowserRouter, Route, Routes } from "react-router-dom";
 import { isApiError } from "./api/client";
@@ -9,6 +9,7 @@ import { queryKeys } from "./api/queries";
 import { CompanyScope } from "./components/CompanyScope";
 import { PermissionGate } from "./components/PermissionGate";
 import { PortalLayout } from "./components/PortalLayout";
+import { StandaloneMain } from "./components/SkipLink";
 import { StepUpProvider } from "./components/StepUpProvider";
 import { type NavigationEntry, type NavigationKey, navigationEntries } from "./navigation";
 import { AcceptInvitationPage } from "./pages/AcceptInvitationPage";
@@ -29,6 +30,7 @@ import { RolesPage } from "./pages/RolesPage";
 import { SettlementsPage } from "./pages/SettlementsPage";
 import { TransactionsPage } from "./pages/TransactionsPage";
 import { UnlockLoginPage } from "./pages/UnlockLoginPage";
+import { portalTheme } from "./theme";
 
 const pageByKey: Record<NavigationKey, ComponentType> = {
   home: HomePage,
@@ -81,36 +83,45 @@ function GuardedPage({ entry }: { entry: NavigationEntry }) {
 
 export function App() {
   return (
-    <AntApp>
-      <QueryClientProvider client={queryClient}>
-        <BrowserRouter>
-          {/* Inside the router: the Email Verification window links to the profile. */}
-          <StepUpProvider>
-            <Routes>
-              <Route path="/login" element={<LoginPage />} />
-              <Route path="/forgot-password" element={<ForgotPasswordPage />} />
-              <Route path="/reset-password" element={<ResetPasswordPage />} />
-              <Route path="/unlock-login" element={<UnlockLoginPage />} />
-              <Route path="/invitations/accept" element={<AcceptInvitationPage />} />
-              <Route path="/" element={<CompanyRedirectPage />} />
-              <Route element={<PortalLayout />}>
-                <Route path="/profile" element={<ProfilePage />} />
-                <Route path="/c/:companyId" element={<CompanyScope />}>
-                  {navigationEntries.map((entry) =>
-                    entry.path === "" ? (
-                      <Route key={entry.key} index element={<GuardedPage entry={entry} />} />
-                    ) : (
-                      <Route key={entry.key} path={entry.path} element={<GuardedPage entry={entry} />} />
-                    ),
-                  )}
-                  <Route path="*" element={<NotFoundPage />} />
+    <ConfigProvider theme={portalTheme}>
+      <AntApp>
+        <QueryClientProvider client={queryClient}>
+          <BrowserRouter>
+            {/* Inside the router: the Email Verification window links to the profile. */}
+            <StepUpProvider>
+              <Routes>
+                <Route path="/login" element={<LoginPage />} />
+                <Route path="/forgot-password" element={<ForgotPasswordPage />} />
+                <Route path="/reset-password" element={<ResetPasswordPage />} />
+                <Route path="/unlock-login" element={<UnlockLoginPage />} />
+                <Route path="/invitations/accept" element={<AcceptInvitationPage />} />
+                <Route path="/" element={<CompanyRedirectPage />} />
+                <Route element={<PortalLayout />}>
+                  <Route path="/profile" element={<ProfilePage />} />
+                  <Route path="/c/:companyId" element={<CompanyScope />}>
+                    {navigationEntries.map((entry) =>
+                      entry.path === "" ? (
+                        <Route key={entry.key} index element={<GuardedPage entry={entry} />} />
+                      ) : (
+                        <Route key={entry.key} path={entry.path} element={<GuardedPage entry={entry} />} />
+                      ),
+                    )}
+                    <Route path="*" element={<NotFoundPage />} />
+                  </Route>
                 </Route>
-              </Route>
-              <Route path="*" element={<NotFoundPage />} />
-            </Routes>
-          </StepUpProvider>
-        </BrowserRouter>
-      </QueryClientProvider>
-    </AntApp>
+                <Route
+                  path="*"
+                  element={
+                    <StandaloneMain>
+                      <NotFoundPage />
+                    </StandaloneMain>
+                  }
+                />
+              </Routes>
+            </StepUpProvider>
+          </BrowserRouter>
+        </QueryClientProvider>
+      </AntApp>
+    </ConfigProvider>
   );
 }

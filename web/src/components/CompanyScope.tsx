@@ -4,6 +4,7 @@ import { Result } from "antd";
 import { Link, Outlet, useParams } from "react-router-dom";
 import { CurrentMembershipProvider } from "./CurrentMembership";
 import { usePortalMe } from "./PortalLayout";
+import { ResultHeading } from "./ResultHeading";
 
 export function CompanyScope() {
   const { account, memberships } = usePortalMe();
@@ -14,7 +15,7 @@ export function CompanyScope() {
     return (
       <Result
         status="404"
-        title="Company not found"
+        title={<ResultHeading>Company not found</ResultHeading>}
         subTitle="This company does not exist or you are not a member of it."
         extra={<Link to="/">Go to your company</Link>}
       />
@@ -24,7 +25,7 @@ export function CompanyScope() {
     return (
       <Result
         status="403"
-        title="Your membership is deactivated"
+        title={<ResultHeading>Your membership is deactivated</ResultHeading>}
         subTitle="You can no longer open this company. Ask one of its admins to reactivate you."
       />
     );

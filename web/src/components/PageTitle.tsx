@@ -1,5 +1,5 @@
-// A page's heading, also used as the browser tab's title.
-import { Typography } from "antd";
+// A page's heading, its only h1, also used as the browser tab's title.
+import { Typography, theme } from "antd";
 import { useEffect } from "react";
 
 export function useDocumentTitle(title: string): void {
@@ -9,6 +9,11 @@ export function useDocumentTitle(title: string): void {
 }
 
 export function PageTitle({ children }: { children: string }) {
+  const { token } = theme.useToken();
   useDocumentTitle(children);
-  return <Typography.Title level={2}>{children}</Typography.Title>;
+  return (
+    <Typography.Title level={1} style={{ fontSize: token.fontSizeHeading2 }}>
+      {children}
+    </Typography.Title>
+  );
 }

@@ -10,6 +10,8 @@ import { CompanySwitcher } from "./CompanySwitcher";
 import { FullPageSpinner } from "./FullPageSpinner";
 import { PortalMenu } from "./PortalMenu";
 import { ProfileMenu } from "./ProfileMenu";
+import { ResultHeading } from "./ResultHeading";
+import { MAIN_CONTENT_ID, SkipLink, StandaloneMain } from "./SkipLink";
 
 /** The signed-in account and its memberships, for the pages inside the portal layout. */
 export function usePortalMe(): Me {
@@ -29,12 +31,14 @@ export function PortalLayout() {
       return <Navigate to="/login" replace state={{ from: location }} />;
     }
     return (
-      <Result
-        status="error"
-        title="The portal could not be loaded"
-        subTitle={isApiError(me.error) ? me.error.message : undefined}
-        extra={<Button onClick={() => me.refetch()}>Retry</Button>}
-      />
+      <StandaloneMain>
+        <Result
+          status="error"
+          title={<ResultHeading>The portal could not be loaded</ResultHeading>}
+          subTitle={isApiError(me.error) ? me.error.message : undefined}
+          extra={<Button onClick={() => me.refetch()}>Retry</Button>}
+        />
+      </StandaloneMain>
     );
   }
 
@@ -47,6 +51,7 @@ export function PortalLayout() {
 
   return (
     <Layout style={{ minHeight: "100vh" }}>
+      <SkipLink />
       <Layout.Sider width={232} theme="light" style={{ borderInlineEnd: `1px solid ${token.colorSplit}` }}>
         <div style={{ padding: "20px 24px", fontWeight: 600, fontSize: token.fontSizeLG }}>
           Merchant Portal
@@ -79,8 +84,9 @@ export function PortalLayout() {
             <ProfileMenu account={account} />
           </Flex>
         </Layout.Header>
-        <Layout.Content style={{ margin: 24 }}>
-          <main
+        {/* Layout.Content is the page's one main landmark. */}
+        <Layout.Content id={MAIN_CONTENT_ID} tabIndex={-1} style={{ margin: 24 }}>
+          <div
             style={{
               padding: 24,
               background: token.colorBgContainer,
@@ -89,7 +95,7 @@ export function PortalLayout() {
             }}
           >
             <Outlet context={me.data} />
-          </main>
+          </div>
         </Layout.Content>
       </Layout>
     </Layout>

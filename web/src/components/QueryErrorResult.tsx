@@ -5,7 +5,8 @@ import { isApiError } from "../api/client";
 import { AccessDenied } from "./AccessDenied";
 
 export function QueryErrorResult({ error, onRetry }: { error: unknown; onRetry: () => void }) {
-  if (isApiError(error) && error.status === 403 && error.code === "forbidden") return <AccessDenied />;
+  if (isApiError(error) && error.status === 403 && error.code === "forbidden")
+    return <AccessDenied withinPage />;
   if (isApiError(error) && error.status === 404) {
     return (
       <Result

@@ -1,6 +1,5 @@
 // `/invitations/accept#token=…` (public): the page an invitation email links to. The token rides in
 // the fragment, which no request or Referer carries, and leaves the address bar at once.
-import { Typography } from "antd";
 import { useEffectEvent, useLayoutEffect, useState } from "react";
 import { readFragmentToken, removeFragmentFromAddressBar } from "../components/fragmentToken";
 import { AcceptInvitationPanel } from "../components/invitations/AcceptInvitationPanel";
@@ -30,10 +29,7 @@ export function AcceptInvitationPage() {
   }, []);
 
   return (
-    <PublicCard>
-      <Typography.Title level={3} style={{ marginTop: 0 }}>
-        Your invitation
-      </Typography.Title>
+    <PublicCard title="Your invitation">
       {token === null ? (
         <InvitationClosedResult code="missing_token" />
       ) : (

@@ -4,6 +4,8 @@ import { Navigate, useLocation } from "react-router-dom";
 import { isApiError } from "../api/client";
 import { useMe } from "../api/queries";
 import { FullPageSpinner } from "../components/FullPageSpinner";
+import { ResultHeading } from "../components/ResultHeading";
+import { StandaloneMain } from "../components/SkipLink";
 import { useSignOut } from "../components/useSignOut";
 import { companyPath } from "../navigation";
 
@@ -18,27 +20,31 @@ export function CompanyRedirectPage() {
       return <Navigate to="/login" replace state={{ from: location }} />;
     }
     return (
-      <Result
-        status="error"
-        title="The portal could not be loaded"
-        subTitle={isApiError(me.error) ? me.error.message : undefined}
-        extra={<Button onClick={() => me.refetch()}>Retry</Button>}
-      />
+      <StandaloneMain>
+        <Result
+          status="error"
+          title={<ResultHeading>The portal could not be loaded</ResultHeading>}
+          subTitle={isApiError(me.error) ? me.error.message : undefined}
+          extra={<Button onClick={() => me.refetch()}>Retry</Button>}
+        />
+      </StandaloneMain>
     );
   }
 
   const firstActive = me.data.memberships.find((membership) => membership.status === "active");
   if (firstActive) return <Navigate to={companyPath(firstActive.companyId)} replace />;
   return (
-    <Result
-      status="info"
-      title="You have no active company"
-      subTitle="Ask an admin of your company to invite or reactivate you."
-      extra={
-        <Button onClick={signOut} disabled={isSigningOut}>
-          Log out
-        </Button>
-      }
-    />
+    <StandaloneMain>
+      <Result
+        status="info"
+        title={<ResultHeading>You have no active company</ResultHeading>}
+        subTitle="Ask an admin of your company to invite or reactivate you."
+        extra={
+          <Button onClick={signOut} disabled={isSigningOut}>
+            Log out
+          </Button>
+        }
+      />
+    </StandaloneMain>
   );
 }

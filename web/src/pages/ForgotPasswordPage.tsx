@@ -13,10 +13,7 @@ export function ForgotPasswordPage() {
   useDocumentTitle("Forgot password");
 
   return (
-    <PublicCard>
-      <Typography.Title level={3} style={{ marginTop: 0 }}>
-        Forgot password
-      </Typography.Title>
+    <PublicCard title="Forgot password">
       {requestReset.isSuccess ? (
         <Alert
           type="success"

@@ -95,12 +95,5 @@ export function ResetPasswordPage() {
     );
   }
 
-  return (
-    <PublicCard>
-      <Typography.Title level={3} style={{ marginTop: 0 }}>
-        Set a new password
-      </Typography.Title>
-      {body}
-    </PublicCard>
-  );
+  return <PublicCard title="Set a new password">{body}</PublicCard>;
 }

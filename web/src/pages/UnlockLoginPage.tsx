@@ -94,12 +94,5 @@ export function UnlockLoginPage() {
     );
   }
 
-  return (
-    <PublicCard>
-      <Typography.Title level={3} style={{ marginTop: 0 }}>
-        Unlock login
-      </Typography.Title>
-      {body}
-    </PublicCard>
-  );
+  return <PublicCard title="Unlock login">{body}</PublicCard>;
 }
