@@ -26,18 +26,13 @@ async function seriousViolations(page: Page): Promise<string[]> {
  * in or out: what it loads is on screen in its final colours.
  */
 async function settled(page: Page) {
-  await expect
-    .poll(() =>
-      page
-        .locator(
-          ".ant-spin-spinning, .ant-skeleton, [class*='-appear-active'], [class*='-enter-active'], [class*='-leave-active']",
-        )
-        .count(),
-    )
-    .toBe(0);
+  const busy = page.locator(
+    ".ant-spin-spinning, .ant-skeleton, [class*='-appear-active'], [class*='-enter-active'], [class*='-leave-active']",
+  );
+  await expect.poll(() => busy.evaluateAll((found) => found.map((element) => element.className))).toEqual([]);
 }
 
-/** The page's structure: its h1s, its main landmarks and whether one sits inside another. */
+/** The page's structure: its h1s, its main landmarks, whether one sits inside another, heading levels. */
 function structureOf(page: Page) {
   return page.evaluate(() => {
     const mains = [...document.querySelectorAll("main, [role=main]")];
@@ -45,13 +40,18 @@ function structureOf(page: Page) {
       h1: [...document.querySelectorAll("h1, [role=heading][aria-level='1']")].map((h) => h.textContent),
       mains: mains.length,
       nestedMains: mains.filter((main) => main.parentElement?.closest("main, [role=main]") !== null).length,
+      // Each heading at most one level below the one before it: h1, then h2, never h1 then h3.
+      skippedLevels: [...document.querySelectorAll("h1, h2, h3, h4, h5, h6")]
+        .map((heading) => ({ text: heading.textContent, level: Number(heading.tagName[1]) }))
+        .filter((heading, i, all) => i > 0 && heading.level > (all[i - 1]?.level ?? 0) + 1)
+        .map((heading) => `h${heading.level} ${heading.text}`),
     };
   });
 }
 
 /**
- * Tabs once from the top of the page: the focus must land on a link reading "Skip to main content";
- * Enter on it must move the focus into the main landmark.
+ * Tabs once from the top of the page: the focus must land on a link reading "Skip to main content",
+ * shown on screen; Enter on it must move the focus into the main landmark.
  */
 async function skipLinkWorks(page: Page): Promise<{ first: string; afterEnter: string }> {
   await page.evaluate(() => {
@@ -64,7 +64,11 @@ async function skipLinkWorks(page: Page): Promise<{ first: string; afterEnter: s
   await page.keyboard.press("Tab");
   const first = await page.evaluate(() => {
     const focused = document.activeElement;
-    return focused instanceof HTMLAnchorElement ? `link: ${focused.textContent}` : `${focused?.tagName}`;
+    if (!(focused instanceof HTMLAnchorElement)) return `${focused?.tagName}`;
+    // Hidden until focused, then on screen for the eyes that follow the focus.
+    const box = focused.getBoundingClientRect();
+    const onScreen = box.top >= 0 && box.left >= 0 && box.bottom <= innerHeight && box.height > 1;
+    return `link: ${focused.textContent}${onScreen ? "" : " (off screen)"}`;
   });
   await page.keyboard.press("Enter");
   const afterEnter = await page.evaluate(() =>
@@ -82,6 +86,7 @@ async function expectAccessiblePage(page: Page, name: string, title?: string) {
   if (title !== undefined) expect(structure.h1[0], `${name}: h1`).toBe(title);
   expect(structure.mains, `${name}: main landmarks`).toBe(1);
   expect(structure.nestedMains, `${name}: nested main`).toBe(0);
+  expect(structure.skippedLevels, `${name}: headings that skip a level`).toEqual([]);
   expect(await skipLinkWorks(page), `${name}: skip link`).toEqual({
     first: "link: Skip to main content",
     afterEnter: "in main",

@@ -1,6 +1,6 @@
 // A page's heading, its only h1, also used as the browser tab's title.
 import { Typography, theme } from "antd";
-import { useEffect } from "react";
+import { type CSSProperties, useEffect } from "react";
 
 export function useDocumentTitle(title: string): void {
   useEffect(() => {
@@ -13,6 +13,24 @@ export function PageTitle({ children }: { children: string }) {
   useDocumentTitle(children);
   return (
     <Typography.Title level={1} style={{ fontSize: token.fontSizeHeading2 }}>
+      {children}
+    </Typography.Title>
+  );
+}
+
+/** The heading of a part of a page: an h2 under the page's h1, in the size of Ant Design's h3. */
+export function SectionTitle({
+  children,
+  id,
+  style,
+}: {
+  children: string;
+  id?: string;
+  style?: CSSProperties;
+}) {
+  const { token } = theme.useToken();
+  return (
+    <Typography.Title level={2} id={id} style={{ fontSize: token.fontSizeHeading3, ...style }}>
       {children}
     </Typography.Title>
   );

@@ -5,7 +5,7 @@ import { useDeveloperCenter } from "../api/queries";
 import { useCurrentMembership } from "../components/CurrentMembership";
 import { ApiKeysTable } from "../components/developer-center/ApiKeysTable";
 import { WebhooksTable } from "../components/developer-center/WebhooksTable";
-import { PageTitle } from "../components/PageTitle";
+import { PageTitle, SectionTitle } from "../components/PageTitle";
 import { QueryErrorResult } from "../components/QueryErrorResult";
 
 export function DeveloperCenterPage() {
@@ -52,13 +52,9 @@ export function DeveloperCenterPage() {
               },
             ]}
           />
-          <Typography.Title level={3} style={{ marginTop: 32 }}>
-            API keys
-          </Typography.Title>
+          <SectionTitle style={{ marginTop: 32 }}>API keys</SectionTitle>
           <ApiKeysTable apiKeys={center.data.apiKeys} />
-          <Typography.Title level={3} style={{ marginTop: 32 }}>
-            Webhooks
-          </Typography.Title>
+          <SectionTitle style={{ marginTop: 32 }}>Webhooks</SectionTitle>
           <WebhooksTable webhooks={center.data.webhooks} />
         </>
       )}

@@ -6,6 +6,7 @@ import type { Invitation } from "../../api/types";
 import { formatDateTime } from "../formatDateTime";
 import { RoleTags } from "../members/RolePicker";
 import { PagedListFooter } from "../PagedListFooter";
+import { SectionTitle } from "../PageTitle";
 import { QueryErrorResult } from "../QueryErrorResult";
 import { useCursorPages } from "../useCursorPages";
 import { describeInvitationError } from "./describeInvitationError";
@@ -83,9 +84,7 @@ export function PendingInvitationsSection({ companyId }: { companyId: string }) 
 
   return (
     <section aria-labelledby="pending-invitations-title" style={{ marginTop: 40 }}>
-      <Typography.Title level={3} id="pending-invitations-title">
-        Pending invitations
-      </Typography.Title>
+      <SectionTitle id="pending-invitations-title">Pending invitations</SectionTitle>
       {invitations.isError ? (
         <QueryErrorResult error={invitations.error} onRetry={() => invitations.refetch()} />
       ) : (
