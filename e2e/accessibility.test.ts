@@ -21,14 +21,17 @@ async function seriousViolations(page: Page): Promise<string[]> {
     );
 }
 
+/** A window (modal or drawer) or its mask still moving in: its colours are not final yet. */
+const windowOpening = [".ant-modal", ".ant-modal-mask", ".ant-drawer-content-wrapper", ".ant-drawer-mask"]
+  .flatMap((window) => [`${window}[class*='-appear-active']`, `${window}[class*='-enter-active']`])
+  .join(", ");
+
 /**
  * Waits until the page has stopped showing spinners and skeletons, and no window is still moving
- * in or out: what it loads is on screen in its final colours.
+ * in: what it loads is on screen in its final colours.
  */
 async function settled(page: Page) {
-  const busy = page.locator(
-    ".ant-spin-spinning, .ant-skeleton, [class*='-appear-active'], [class*='-enter-active'], [class*='-leave-active']",
-  );
+  const busy = page.locator(`.ant-spin-spinning, .ant-skeleton, ${windowOpening}`);
   await expect.poll(() => busy.evaluateAll((found) => found.map((element) => element.className))).toEqual([]);
 }
 
