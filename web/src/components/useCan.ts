@@ -1,10 +1,8 @@
 // What the signed-in member may do in the current company, for showing or enabling controls.
 // Hiding a control is a courtesy: the server checks every request itself (SPEC rule 2).
+import { ADMIN_ROLE_KEY } from "../../../server/access/permissions";
 import type { PermissionKey } from "../api/types";
 import { useCurrentMembership } from "./CurrentMembership";
-
-/** The key of the predefined role that may grant anything (SPEC rule 6). */
-const ADMIN_ROLE_KEY = "admin";
 
 /** Whether the current membership holds `permission`. */
 export function useCan(permission: PermissionKey): boolean {

@@ -1,5 +1,6 @@
 // An audit event's details, target and actor as compact text for the log's table. The details are
 // whatever the server recorded (names chosen by users among them), so they only ever become text.
+import { isUuid } from "../../../../server/ids";
 
 const MAX_DETAILS_LENGTH = 240;
 
@@ -27,12 +28,10 @@ function formatValue(value: unknown): string {
   return String(value);
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Ids say little at a glance; the expanded row shows them. */
 function isIdentifier(value: unknown): boolean {
   if (Array.isArray(value)) return value.length > 0 && value.every(isIdentifier);
-  return typeof value === "string" && UUID.test(value);
+  return isUuid(value);
 }
 
 /** "roles: Finance → Admin; email: fiona@example.com; sessionsEnded: 0" (ids left out). */
