@@ -12,6 +12,8 @@ export type AuditFilter = {
   from?: Date;
   to?: Date;
   outcome?: "success" | "denied" | "failure";
+  /** Only the events done to this one thing, e.g. a member's page: `{ type: "member", id }`. */
+  target?: { type: string; id: string };
 };
 
 export type AuditEventRow = {
@@ -38,7 +40,23 @@ function matching(filter: AuditFilter): RawBuilder<unknown> {
     ${actor && "email" in actor ? sql`AND actor_email = ${actor.email}` : sql``}
     ${filter.from ? sql`AND occurred_at >= ${filter.from}` : sql``}
     ${filter.to ? sql`AND occurred_at < ${filter.to}` : sql``}
-    ${filter.outcome ? sql`AND outcome = ${filter.outcome}` : sql``}`;
+    ${filter.outcome ? sql`AND outcome = ${filter.outcome}` : sql``}
+    ${filter.target ? sql`AND target_type = ${filter.target.type} AND target_id = ${filter.target.id}` : sql``}`;
+}
+
+/** Whether the member belongs to the company: another company's member is not found (rule 3). */
+export async function isMemberOfCompany(
+  db: Kysely<DB>,
+  companyId: string,
+  memberId: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom("members")
+    .select("id")
+    .where("company_id", "=", companyId)
+    .where("id", "=", memberId)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /** Events after the cursor (occurred_at, id), newest first. */

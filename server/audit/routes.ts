@@ -8,7 +8,7 @@ import type { Database } from "../db/connect.js";
 import { Collection, PageQuery } from "../http/pagination.js";
 import { CompanyParams, CsvFile, errorResponses, Uuid } from "../http/schemas.js";
 import { AUDIT_ACTION_FILTER_PATTERN } from "./actions.js";
-import { exportAuditEvents, listAuditPage } from "./service.js";
+import { exportAuditEvents, listAuditPage, listMemberAuditPage } from "./service.js";
 
 const DateTime = Type.String({ format: "date-time", maxLength: 40 });
 const Outcome = Type.Union([Type.Literal("success"), Type.Literal("denied"), Type.Literal("failure")]);
@@ -66,6 +66,21 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ database: Database; clock:
       },
     },
     async (request) => listAuditPage(db, request.params.cid, request.query),
+  );
+
+  app.get(
+    "/api/companies/:cid/members/:memberId/audit-events",
+    {
+      config: { access: { kind: "permission", permission: "audit.view" } },
+      schema: {
+        summary: "The events done to one member (roles changed, deactivated, ...), newest first",
+        tags: ["audit"],
+        params: Type.Object({ cid: Uuid, memberId: Uuid }, { additionalProperties: false }),
+        querystring: Type.Object(PageQuery, { additionalProperties: false }),
+        response: { 200: Collection(Type.Ref("AuditEvent")), ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => listMemberAuditPage(db, request.params.cid, request.params.memberId, request.query),
   );
 
   app.get(

@@ -14,6 +14,7 @@ import {
   type AuditFilter,
   countAccountAuditEvents,
   countAuditEvents,
+  isMemberOfCompany,
   listAccountAuditEvents,
   listAuditEvents,
 } from "./queries.js";
@@ -94,6 +95,30 @@ export async function listAuditPage(
 ) {
   const limit = query.limit ?? DEFAULT_LIMIT;
   const filter = auditFilter(companyId, query);
+  const after = decodeTimeIdCursor(query.cursor);
+  const [rows, counted] = await Promise.all([
+    listAuditEvents(db, filter, after, limit + 1),
+    countAuditEvents(db, filter, AUDIT_COUNT_CAP),
+  ]);
+  const page = pageOf(rows, limit, keyOf);
+  return {
+    items: page.items.map(auditEventView),
+    total: Math.min(counted, AUDIT_COUNT_CAP),
+    totalExact: counted <= AUDIT_COUNT_CAP,
+    nextCursor: page.nextCursor,
+  };
+}
+
+/** The events done to one member of the company (their roles, status), newest first. */
+export async function listMemberAuditPage(
+  db: Kysely<DB>,
+  companyId: string,
+  memberId: string,
+  query: { limit?: number; cursor?: string },
+) {
+  if (!(await isMemberOfCompany(db, companyId, memberId))) throw new AppError("not_found");
+  const limit = query.limit ?? DEFAULT_LIMIT;
+  const filter: AuditFilter = { companyId, target: { type: "member", id: memberId } };
   const after = decodeTimeIdCursor(query.cursor);
   const [rows, counted] = await Promise.all([
     listAuditEvents(db, filter, after, limit + 1),

@@ -103,7 +103,13 @@ export const OPERATIONS: Record<string, Operation> = {
   },
   "GET /api/companies/:cid/members/:memberId": {
     operationId: "getMember",
-    description: "One member of the company with their roles, status and version.",
+    description:
+      "One member of the company with their roles, status, version and who invited them (`invitedBy`, null for a founder).",
+  },
+  "GET /api/companies/:cid/members/:memberId/audit-events": {
+    operationId: "listMemberAuditEvents",
+    description:
+      "The audit events done to one member of the company (roles changed, deactivated, reactivated, ...), newest first. Another company's member answers 404.",
   },
   "PUT /api/companies/:cid/members/:memberId/roles": {
     operationId: "changeMemberRoles",

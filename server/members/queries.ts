@@ -189,6 +189,22 @@ export async function findMember(
   return result.rows[0];
 }
 
+/** Who invited the member (the account that sent the accepted invitation); null for a founder or a deleted account. */
+export async function findInviter(
+  db: Executor,
+  companyId: string,
+  memberId: string,
+): Promise<{ name: string; email: string } | null> {
+  const row = await db
+    .selectFrom("members as m")
+    .innerJoin("accounts as a", "a.id", "m.invited_by")
+    .select(["a.name", "a.email"])
+    .where("m.company_id", "=", companyId)
+    .where("m.id", "=", memberId)
+    .executeTakeFirst();
+  return row ?? null;
+}
+
 export type CompanyRole = { id: string; key: string | null; name: string; permissions: string[] };
 
 export type Standing = { status: MemberStatus; roleKeys: string[]; permissions: string[] };

@@ -33,6 +33,10 @@ const Member = Type.Object(
     status: MemberStatus,
     joinedAt: Type.String({ format: "date-time" }),
     lastActiveAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
+    /** Who invited the member; null for a company's founder or an inviter whose account is gone. Only GET of one member carries it. */
+    invitedBy: Type.Optional(
+      Type.Union([Type.Object({ name: Type.String(), email: Type.String() }), Type.Null()]),
+    ),
     /** Also the member's ETag. Sent back with a change (optional), a member changed since answers 409 conflict. */
     version: Type.Integer(),
   },

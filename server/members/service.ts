@@ -21,6 +21,7 @@ import {
   countActiveMemberships,
   counterTotal,
   estimateMatchingMembers,
+  findInviter,
   findMember,
   findRoleByIdOrKey,
   likePattern,
@@ -141,10 +142,18 @@ async function resolveRoleFilter(db: Kysely<DB>, companyId: string, role: string
   return id;
 }
 
-export async function getMember(db: Kysely<DB>, companyId: string, memberId: string): Promise<MemberView> {
-  const row = await findMember(db, companyId, memberId);
+/** One member as their page shows them: the list's fields and who invited them. */
+export async function getMember(
+  db: Kysely<DB>,
+  companyId: string,
+  memberId: string,
+): Promise<MemberView & { invitedBy: { name: string; email: string } | null }> {
+  const [row, invitedBy] = await Promise.all([
+    findMember(db, companyId, memberId),
+    findInviter(db, companyId, memberId),
+  ]);
   if (!row) throw new AppError("not_found");
-  return memberView(row);
+  return { ...memberView(row), invitedBy };
 }
 
 // ---- changes ---------------------------------------------------------------------------------

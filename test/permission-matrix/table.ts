@@ -326,6 +326,13 @@ export const ROWS: Row[] = [
   },
   { method: "GET", route: "/api/companies/:cid/audit-events", requires: "audit.view", ok: 200 },
   { method: "GET", route: "/api/companies/:cid/audit-events/export", requires: "audit.view", ok: 200 },
+  {
+    method: "GET",
+    route: "/api/companies/:cid/members/:memberId/audit-events",
+    requires: "audit.view",
+    ok: 200,
+    request: (c) => ({ url: `/api/companies/${c.companyId}/members/${c.customMemberId}/audit-events` }),
+  },
   // Development mailbox: present outside production only (the matrix runs with NODE_ENV=test).
   { method: "GET", route: "/api/dev/outbox", requires: "public", ok: 200 },
 ];

@@ -367,11 +367,33 @@ export interface paths {
         };
         /**
          * One member
-         * @description One member of the company with their roles, status and version.
+         * @description One member of the company with their roles, status, version and who invited them (`invitedBy`, null for a founder).
          *
          *     Needs the `members.view` permission in the company.
          */
         get: operations["getMember"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/companies/{cid}/members/{memberId}/audit-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The events done to one member (roles changed, deactivated, ...), newest first
+         * @description The audit events done to one member of the company (roles changed, deactivated, reactivated, ...), newest first. Another company's member answers 404.
+         *
+         *     Needs the `audit.view` permission in the company.
+         */
+        get: operations["listMemberAuditEvents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -967,6 +989,10 @@ export interface components {
             email: string;
             /** Format: uuid */
             id: string;
+            invitedBy?: {
+                email: string;
+                name: string;
+            } | null;
             /** Format: date-time */
             joinedAt: string;
             lastActiveAt: string | null;
@@ -2147,6 +2173,73 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Member"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listMemberAuditEvents: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                cid: string;
+                memberId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AuditEvent"][];
+                        nextCursor: string | null;
+                        total: number;
+                        totalExact: boolean;
+                    };
                 };
             };
             /** @description Default Response */
