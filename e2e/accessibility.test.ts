@@ -156,7 +156,7 @@ describe("Issue 19 accessibility: no serious or critical axe-core violation, one
     await page.context().close();
   });
 
-  it("every section each predefined role opens, the profile, and the 403 and 404 pages", async () => {
+  it("every section each predefined role opens, the profile, a member's page, and the 403 and 404 pages", async () => {
     const checked = new Set<string>();
     for (const role of ["admin", "finance", "developer", "data_analytics"] as const) {
       const page = await (await held.browser.newContext()).newPage();
@@ -174,6 +174,10 @@ describe("Issue 19 accessibility: no serious or critical axe-core violation, one
         await page.goto(`${held.portal.url}/profile`);
         await page.getByRole("heading", { name: "Profile", exact: true }).first().waitFor();
         await expectAccessiblePage(page, "profile", "Profile");
+        await page.goto(`${home}/account/members`);
+        await page.getByRole("link", { name: "operations@demo-merchant.example", exact: true }).click();
+        await page.getByRole("heading", { level: 2, name: "Recent events" }).waitFor();
+        await expectAccessiblePage(page, "member detail page", "Oscar Operations");
         await page.goto(`${home}/no-such-section`);
         await page.getByText("This page does not exist.").waitFor();
         await expectAccessiblePage(page, "404 in the portal", "Page not found");

@@ -12,6 +12,9 @@ import { PortalLayout } from "./components/PortalLayout";
 import { StandaloneMain } from "./components/SkipLink";
 import { StepUpProvider } from "./components/StepUpProvider";
 import { type NavigationEntry, type NavigationKey, navigationEntries } from "./navigation";
+
+const memberListEntry = navigationEntries.find((entry) => entry.key === "member-list") as NavigationEntry;
+
 import { AcceptInvitationPage } from "./pages/AcceptInvitationPage";
 import { AccountInfoPage } from "./pages/AccountInfoPage";
 import { AuditLogPage } from "./pages/AuditLogPage";
@@ -22,6 +25,7 @@ import { ForgotPasswordPage } from "./pages/ForgotPasswordPage";
 import { HomePage } from "./pages/HomePage";
 import { InsightsPage } from "./pages/InsightsPage";
 import { LoginPage } from "./pages/LoginPage";
+import { MemberDetailPage } from "./pages/MemberDetailPage";
 import { MemberListPage } from "./pages/MemberListPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { ProfilePage } from "./pages/ProfilePage";
@@ -106,6 +110,14 @@ export function App() {
                         <Route key={entry.key} path={entry.path} element={<GuardedPage entry={entry} />} />
                       ),
                     )}
+                    <Route
+                      path="account/members/:memberId"
+                      element={
+                        <PermissionGate entry={memberListEntry}>
+                          <MemberDetailPage />
+                        </PermissionGate>
+                      }
+                    />
                     <Route path="*" element={<NotFoundPage />} />
                   </Route>
                 </Route>

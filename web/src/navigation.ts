@@ -98,6 +98,11 @@ export function companyPath(companyId: string, path = ""): string {
   return path === "" ? base : `${base}/${path}`;
 }
 
+/** A member's own page, beneath the member list (whose entry guards and highlights it). */
+export function memberDetailPath(companyId: string, memberId: string): string {
+  return companyPath(companyId, `account/members/${encodeURIComponent(memberId)}`);
+}
+
 /** The entry a path inside a company belongs to (its own page or a page beneath it). */
 export function findEntryByPath(pathInCompany: string): NavigationEntry | undefined {
   const path = pathInCompany.replace(/^\/+|\/+$/g, "");

@@ -23,6 +23,21 @@ export function useAuditEvents(companyId: string, filters: AuditFilters, page: P
   });
 }
 
+/** The events done to one member, newest first; under the audit log's key, so changes refresh it. */
+export function useMemberAuditEvents(companyId: string, memberId: string, page: PageRequest) {
+  return useQuery({
+    queryKey: [...auditQueryKeys.auditEvents(companyId), "member", memberId, page],
+    queryFn: ({ signal }) =>
+      dataOf(
+        api.GET("/api/companies/{cid}/members/{memberId}/audit-events", {
+          params: { path: { cid: companyId, memberId }, query: page },
+          signal,
+        }),
+      ),
+    placeholderData: keepPreviousData,
+  });
+}
+
 /** Where the CSV of these filters downloads from (streamed by the server). */
 export function auditExportUrl(companyId: string, filters: AuditFilters): string {
   return apiPath("companies", companyId, "audit-events", "export") + queryString({ ...filters });

@@ -32,6 +32,20 @@ export function useMembers(companyId: string, filters: MemberFilters, page: Page
   });
 }
 
+/** One member, for their page; under the members key, so every change refreshes it too. */
+export function useMember(companyId: string, memberId: string) {
+  return useQuery({
+    queryKey: [...memberQueryKeys.members(companyId), "detail", memberId],
+    queryFn: ({ signal }) =>
+      dataOf(
+        api.GET("/api/companies/{cid}/members/{memberId}", {
+          params: { path: { cid: companyId, memberId } },
+          signal,
+        }),
+      ),
+  });
+}
+
 /**
  * After any change, or a refusal that says the list was stale: the list, the roles' member counts,
  * and the audit log, which has a new event either way (a change, or a recorded refusal).

@@ -1,7 +1,10 @@
-// The member list's table: email, name, roles, status, last activity, and the row actions the
+// The member list's table: email (a link to the member's page), name, roles, status, last activity, and the row actions the
 // current member may use (`Change Role`, `Deactivate` / `Reactivate`), never on their own row.
-import { Button, Space, Table, type TableColumnsType, Tag, Typography } from "antd";
+import { Button, Space, Table, type TableColumnsType, Tag } from "antd";
+import { Link } from "react-router-dom";
 import type { Member } from "../../api/types";
+import { memberDetailPath } from "../../navigation";
+import { useCurrentMembership } from "../CurrentMembership";
 import { formatDateTime } from "../formatDateTime";
 import { RoleTags } from "./RolePicker";
 
@@ -26,6 +29,7 @@ export function MemberTable({
   ownAccountId: string;
   actions: MemberActions;
 }) {
+  const { membership } = useCurrentMembership();
   const hasActions = actions.canEditRoles || actions.canDeactivate;
 
   const columns: TableColumnsType<Member> = [
@@ -34,7 +38,7 @@ export function MemberTable({
       title: "Email",
       render: (_, member) => (
         <>
-          <Typography.Text>{member.email}</Typography.Text>
+          <Link to={memberDetailPath(membership.companyId, member.id)}>{member.email}</Link>
           {member.accountId === ownAccountId && (
             <Tag color="blue" style={{ marginInlineStart: 8 }}>
               You

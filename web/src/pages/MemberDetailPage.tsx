@@ -1,0 +1,172 @@
+// A member's page (SPEC §6.7), opened from the member list: who they are, their roles and status,
+// when they joined, who invited them, when they were last active, the events done to them (with
+// `audit.view`), and the list's row actions (`Change Role`, `Deactivate` / `Reactivate`).
+import { App, Button, Descriptions, Flex, Skeleton, Space, Tag } from "antd";
+import { useState } from "react";
+import { Link, useParams } from "react-router-dom";
+import { useMemberAuditEvents } from "../api/auditQueries";
+import { useChangeMemberStatus, useMember, useReactivatingMemberIds } from "../api/memberQueries";
+import type { Member } from "../api/types";
+import { AuditEventTable } from "../components/audit/AuditEventTable";
+import { useCurrentMembership } from "../components/CurrentMembership";
+import { formatDateTime } from "../components/formatDateTime";
+import { ChangeRoleModal } from "../components/members/ChangeRoleModal";
+import { DeactivateMemberDialog } from "../components/members/DeactivateMemberDialog";
+import { describeMemberChangeError } from "../components/members/describeMemberChangeError";
+import { RoleTags } from "../components/members/RolePicker";
+import { PagedListFooter } from "../components/PagedListFooter";
+import { PageTitle, SectionTitle } from "../components/PageTitle";
+import { QueryErrorResult } from "../components/QueryErrorResult";
+import { useCan } from "../components/useCan";
+import { useCursorPages } from "../components/useCursorPages";
+import { companyPath } from "../navigation";
+
+const EVENTS_PAGE_SIZE = 10;
+
+function MemberEvents({ companyId, memberId }: { companyId: string; memberId: string }) {
+  const pages = useCursorPages(memberId, EVENTS_PAGE_SIZE);
+  const events = useMemberAuditEvents(companyId, memberId, pages.page);
+  return (
+    <section aria-labelledby="member-events-title">
+      <SectionTitle id="member-events-title" style={{ marginTop: 32 }}>
+        Recent events
+      </SectionTitle>
+      {events.isError ? (
+        <QueryErrorResult error={events.error} onRetry={() => events.refetch()} />
+      ) : (
+        <>
+          <AuditEventTable
+            events={events.data?.items}
+            isLoading={events.isPending || (events.isFetching && events.isPlaceholderData)}
+          />
+          <PagedListFooter
+            pages={pages}
+            pageSize={EVENTS_PAGE_SIZE}
+            data={events.data}
+            isLoading={events.isFetching}
+            noun="events"
+          />
+        </>
+      )}
+    </section>
+  );
+}
+
+export function MemberDetailPage() {
+  const { message } = App.useApp();
+  const { memberId = "" } = useParams();
+  const { account, membership } = useCurrentMembership();
+  const companyId = membership.companyId;
+  const canEditRoles = useCan("members.edit_roles");
+  const canDeactivate = useCan("members.deactivate");
+  const canViewAudit = useCan("audit.view");
+  const loaded = useMember(companyId, memberId);
+  const changeStatus = useChangeMemberStatus(companyId);
+  const reactivatingIds = useReactivatingMemberIds(companyId);
+
+  const [dialog, setDialog] = useState<"change-role" | "deactivate" | null>(null);
+  // The newer copy a conflict told of, until the reload catches up with it.
+  const [conflicted, setConflicted] = useState<Member | null>(null);
+  const fetched = loaded.data;
+  const member =
+    fetched !== undefined && conflicted?.id === fetched.id && conflicted.version > fetched.version
+      ? conflicted
+      : (fetched ?? null);
+
+  const backLink = <Link to={companyPath(companyId, "account/members")}>Back to Member list</Link>;
+
+  if (loaded.isError) {
+    return (
+      <>
+        <PageTitle>Member</PageTitle>
+        {backLink}
+        <QueryErrorResult error={loaded.error} onRetry={() => loaded.refetch()} />
+      </>
+    );
+  }
+  if (member === null || fetched === undefined) {
+    return (
+      <>
+        <PageTitle>Member</PageTitle>
+        <Skeleton active />
+      </>
+    );
+  }
+
+  const isSelf = member.accountId === account.id;
+  const isActive = member.status === "active";
+  const reactivate = () => {
+    if (reactivatingIds.has(member.id)) return;
+    void changeStatus.mutateAsync({ member, change: "reactivate" }).then(
+      () => void message.success(`${member.email} has been reactivated`),
+      (error: unknown) => void message.error(describeMemberChangeError(error)),
+    );
+  };
+
+  return (
+    <>
+      <PageTitle>{member.name || member.email}</PageTitle>
+      <Flex justify="space-between" align="flex-start" gap="middle" wrap style={{ marginBottom: 16 }}>
+        {backLink}
+        {!isSelf && (canEditRoles || canDeactivate) && (
+          <Space size="small" wrap>
+            {canEditRoles && <Button onClick={() => setDialog("change-role")}>Change Role</Button>}
+            {canDeactivate && isActive && (
+              <Button danger onClick={() => setDialog("deactivate")}>
+                Deactivate
+              </Button>
+            )}
+            {canDeactivate && !isActive && (
+              <Button onClick={reactivate} loading={reactivatingIds.has(member.id)} aria-label="Reactivate">
+                Reactivate
+              </Button>
+            )}
+          </Space>
+        )}
+      </Flex>
+      <Descriptions
+        bordered
+        column={1}
+        size="small"
+        items={[
+          { key: "name", label: "Name", children: member.name },
+          {
+            key: "email",
+            label: "Email",
+            children: <span style={{ wordBreak: "break-all" }}>{member.email}</span>,
+          },
+          {
+            key: "status",
+            label: "Status",
+            children: isActive ? <Tag color="green">Active</Tag> : <Tag>Deactivated</Tag>,
+          },
+          { key: "roles", label: "Roles", children: <RoleTags roles={member.roles} /> },
+          { key: "joined", label: "Joined", children: formatDateTime(member.joinedAt) },
+          {
+            key: "invitedBy",
+            label: "Invited by",
+            children: fetched.invitedBy ? `${fetched.invitedBy.name} (${fetched.invitedBy.email})` : "—",
+          },
+          {
+            key: "lastActive",
+            label: "Last active",
+            children: member.lastActiveAt === null ? "Never" : formatDateTime(member.lastActiveAt),
+          },
+        ]}
+      />
+      {canViewAudit && <MemberEvents companyId={companyId} memberId={member.id} />}
+      <ChangeRoleModal
+        companyId={companyId}
+        member={dialog === "change-role" ? member : null}
+        onConflict={setConflicted}
+        onClose={() => setDialog(null)}
+      />
+      <DeactivateMemberDialog
+        companyId={companyId}
+        member={dialog === "deactivate" ? member : null}
+        onConflict={setConflicted}
+        onClose={() => setDialog(null)}
+      />
+    </>
+  );
+}
