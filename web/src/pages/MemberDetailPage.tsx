@@ -68,10 +68,6 @@ export function MemberDetailPage() {
   // The newer copy a conflict told of, until the reload catches up with it.
   const [conflicted, setConflicted] = useState<Member | null>(null);
   const fetched = loaded.data;
-  const member =
-    fetched !== undefined && conflicted?.id === fetched.id && conflicted.version > fetched.version
-      ? conflicted
-      : (fetched ?? null);
 
   const backLink = <Link to={companyPath(companyId, "account/members")}>Back to Member list</Link>;
 
@@ -84,7 +80,7 @@ export function MemberDetailPage() {
       </>
     );
   }
-  if (member === null || fetched === undefined) {
+  if (fetched === undefined) {
     return (
       <>
         <PageTitle>Member</PageTitle>
@@ -92,6 +88,7 @@ export function MemberDetailPage() {
       </>
     );
   }
+  const member = conflicted?.id === fetched.id && conflicted.version > fetched.version ? conflicted : fetched;
 
   const isSelf = member.accountId === account.id;
   const isActive = member.status === "active";
