@@ -189,7 +189,10 @@ export async function findMember(
   return result.rows[0];
 }
 
-/** Who invited the member (the account that sent the accepted invitation); null for a founder or a deleted account. */
+/**
+ * Who invited the member (the account that sent the invitation they accepted); null for a company's
+ * founder, a member added by the system, or an inviter whose account is gone.
+ */
 export async function findInviter(
   db: Executor,
   companyId: string,

@@ -33,7 +33,7 @@ const Member = Type.Object(
     status: MemberStatus,
     joinedAt: Type.String({ format: "date-time" }),
     lastActiveAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
-    /** Who invited the member; null for a company's founder or an inviter whose account is gone. Only GET of one member carries it. */
+    /** Who invited the member (null: nobody, or an account since deleted). Only GET of one member carries it. */
     invitedBy: Type.Optional(
       Type.Union([Type.Object({ name: Type.String(), email: Type.String() }), Type.Null()]),
     ),

@@ -12,9 +12,6 @@ import { PortalLayout } from "./components/PortalLayout";
 import { StandaloneMain } from "./components/SkipLink";
 import { StepUpProvider } from "./components/StepUpProvider";
 import { type NavigationEntry, type NavigationKey, navigationEntries } from "./navigation";
-
-const memberListEntry = navigationEntries.find((entry) => entry.key === "member-list") as NavigationEntry;
-
 import { AcceptInvitationPage } from "./pages/AcceptInvitationPage";
 import { AccountInfoPage } from "./pages/AccountInfoPage";
 import { AuditLogPage } from "./pages/AuditLogPage";
@@ -75,6 +72,9 @@ function createQueryClient(): QueryClient {
 }
 
 const queryClient = createQueryClient();
+
+// A member's page lies beneath the member list: the list's entry guards it.
+const memberListEntry = navigationEntries.find((entry) => entry.key === "member-list") as NavigationEntry;
 
 function GuardedPage({ entry }: { entry: NavigationEntry }) {
   const Page = pageByKey[entry.key];

@@ -1,5 +1,6 @@
-// The member list's table: email (a link to the member's page), name, roles, status, last activity, and the row actions the
-// current member may use (`Change Role`, `Deactivate` / `Reactivate`), never on their own row.
+// The member list's table: email (a link to the member's page), name, roles, status, last activity,
+// and the row actions the current member may use (`Change Role`, `Deactivate` / `Reactivate`), never
+// on their own row.
 import { Button, Space, Table, type TableColumnsType, Tag } from "antd";
 import { Link } from "react-router-dom";
 import type { Member } from "../../api/types";
