@@ -8,11 +8,34 @@
 // One admin session throughout: a code may be mailed to an account once a minute, so a test passes
 // the Email Verification window when it opens (the session is verified for 10 minutes after), and
 // each test runs on its own too.
-import type { Page, Request } from "playwright-core";
+// All of it runs on a desktop screen and on a phone's (SPEC §6.7), where the menu is in a drawer and
+// the checkboxes and buttons of the windows are tapped; on each, a 200-character name must leave the
+// member list within the screen, and the suite takes the screenshots of the member list the README shows.
+import { mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { BrowserContextOptions, Locator, Page, Request } from "playwright-core";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { holdAnswers } from "./support/held-answers.js";
-import { isClosing, logIn, passEmailVerification, passEmailVerificationIfAsked } from "./support/pages.js";
+import {
+  isClosing,
+  logIn,
+  openSection,
+  passEmailVerification,
+  passEmailVerificationIfAsked,
+  showMenu,
+} from "./support/pages.js";
 import { usePortalAndBrowser } from "./support/portal.js";
+
+const SCREENS: readonly { name: string; isPhone: boolean; context: BrowserContextOptions }[] = [
+  { name: "desktop", isPhone: false, context: { viewport: { width: 1440, height: 900 } } },
+  {
+    name: "phone",
+    isPhone: true,
+    context: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+  },
+];
+
+const SCREENSHOTS = fileURLToPath(new URL("../docs/screenshots/", import.meta.url));
 
 /** Whether a notice (antd message) reads exactly `text`. */
 async function hasNotice(page: Page, text: string): Promise<boolean> {
@@ -46,9 +69,11 @@ function statusOf(row: ReturnType<typeof memberRow>): Promise<string | null> {
   return row.locator("td").nth(3).textContent();
 }
 
-describe("the user guide's member management, in Chromium", () => {
+describe.each(SCREENS)("the user guide's member management, in Chromium on a $name screen", (screen) => {
   const held = usePortalAndBrowser();
   let page: Page;
+  /** A tap on a phone's touch screen, a click on a desktop. */
+  const press = (target: Locator) => (screen.isPhone ? target.tap() : target.click());
 
   const adminEmail = () => held.portal.credentials("admin").email;
   const latestMail = (to: string) => held.portal.latestMail(to);
@@ -60,14 +85,14 @@ describe("the user guide's member management, in Chromium", () => {
   /** The member list as a fresh load shows it: no notice, filter or window left by a test before. */
   async function openMemberList() {
     await page.goto(home);
-    await page.getByRole("menuitem", { name: "Member list" }).click();
+    await openSection(page, "Member list");
     await page.locator(".ant-table-tbody tr.ant-table-row").first().waitFor();
   }
 
   beforeAll(async () => {
     // Most polls wait for the server and a re-render: on a slow machine that takes more than 1 s.
     vi.setConfig({ expect: { poll: { timeout: 10_000 } } });
-    page = await (await held.browser.newContext()).newPage();
+    page = await (await held.browser.newContext(screen.context)).newPage();
     const admin = held.portal.credentials("admin");
     await logIn(page, held.portal.url, admin.email, admin.password);
     home = page.url();
@@ -75,14 +100,16 @@ describe("the user guide's member management, in Chromium", () => {
 
   it("§2 invites a new member, and the invitee accepts in another browser", async () => {
     // Step 1: Go to Account > Member list, and click Invite new member.
-    await page.getByRole("menuitem", { name: "Member list" }).click();
+    await openSection(page, "Member list");
     await page.getByRole("button", { name: "Invite new member" }).click();
     const invite = page.getByRole("dialog", { name: "Invite new member" });
     // Step 2: enter an email address, assign a role (its permissions show on the right side).
     await invite.getByLabel("Email address").fill("new.colleague@example.com");
-    await invite.getByRole("checkbox", { name: "Finance" }).check();
+    const finance = invite.getByRole("checkbox", { name: "Finance" });
+    await press(finance);
+    await expect.poll(() => finance.isChecked()).toBe(true);
     await expect.poll(() => invite.getByText("Download transactions").count()).toBeGreaterThan(0);
-    await invite.getByRole("button", { name: "Next" }).click();
+    await press(invite.getByRole("button", { name: "Next" }));
     // Step 3: confirm email, role and permissions, check the terms box, click Send Invitation.
     await expect.poll(() => invite.getByText("new.colleague@example.com").count()).toBeGreaterThan(0);
     const send = invite.getByRole("button", { name: "Send Invitation" });
@@ -99,7 +126,7 @@ describe("the user guide's member management, in Chromium", () => {
     const link = new URL(
       /https?:\/\/\S+\/invitations\/accept#token=[A-Za-z0-9_-]+/.exec(mail.text)?.[0] ?? "",
     );
-    const invitee = await (await held.browser.newContext()).newPage();
+    const invitee = await (await held.browser.newContext(screen.context)).newPage();
     await invitee.goto(`${held.portal.url}${link.pathname}${link.hash}`);
     await expect.poll(() => invitee.url()).not.toContain("token=");
     await invitee.getByLabel("Name").fill("Nora Newcomer");
@@ -107,6 +134,7 @@ describe("the user guide's member management, in Chromium", () => {
     await invitee.getByLabel("Confirm password").fill("a long and private passphrase");
     await invitee.getByRole("button", { name: "Accept invitation" }).click();
     await invitee.waitForURL(/\/c\/[0-9a-f-]{36}/);
+    await showMenu(invitee);
     const menu = invitee.getByRole("menuitem");
     await menu.first().waitFor();
     await expect
@@ -116,7 +144,7 @@ describe("the user guide's member management, in Chromium", () => {
   });
 
   it("§3 searches by Member Email, and by Member Role", async () => {
-    await page.getByRole("menuitem", { name: "Member list" }).click();
+    await openSection(page, "Member list");
     await page.getByLabel("Member Email").fill("operations@");
     await page.getByRole("button", { name: "Search" }).click();
     await expect.poll(() => memberRows(page)).toEqual(["operations@demo-merchant.example"]);
@@ -146,13 +174,13 @@ describe("the user guide's member management, in Chromium", () => {
     await expect.poll(() => operations.isChecked(), { timeout: 10_000 }).toBe(true);
     // Step 2: select a new role and click Next. Unticking the only role is allowed, but Next
     // then asks for at least one.
-    await operations.click();
+    await press(operations);
     await expect.poll(() => operations.isChecked()).toBe(false);
-    await dialog.getByRole("button", { name: "Next" }).click();
+    await press(dialog.getByRole("button", { name: "Next" }));
     await expect.poll(() => dialog.getByRole("alert").textContent()).toBe("Select at least one role.");
-    await finance.click();
+    await press(finance);
     await expect.poll(() => finance.isChecked()).toBe(true);
-    await dialog.getByRole("button", { name: "Next" }).click();
+    await press(dialog.getByRole("button", { name: "Next" }));
     // Step 3: confirm the member's information by clicking Confirm (after Email Verification).
     await expect.poll(() => dialog.getByText("operations@demo-merchant.example").count()).toBeGreaterThan(0);
     await dialog.getByRole("button", { name: "Confirm" }).click();
@@ -198,6 +226,42 @@ describe("the user guide's member management, in Chromium", () => {
     await expect.poll(() => statusOf(row)).toBe("Active");
     await expect.poll(() => row.getByRole("button", { name: "Deactivate" }).count()).toBe(1);
     expect(await logInStatus()).toBe(200);
+  });
+
+  it("keeps a 200-character name within the screen, cut with its full text on focus, the row's actions in view", async () => {
+    await openMemberList();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: `${SCREENSHOTS}member-list-${screen.name}.png` });
+
+    const email = "finance@demo-merchant.example";
+    const longName = "Wolfeschlegelsteinhausenbergerdorff".repeat(6).slice(0, 200);
+    await held.portal.database.db
+      .updateTable("accounts")
+      .set({ name: longName })
+      .where("email", "=", email)
+      .execute();
+    await openMemberList();
+    const row = memberRow(page, email);
+    const name = row.getByText(longName, { exact: true });
+    await name.waitFor();
+
+    const overflow = await page.evaluate(
+      () => (document.scrollingElement?.scrollWidth ?? Number.POSITIVE_INFINITY) - window.innerWidth,
+    );
+    expect(overflow).toBeLessThanOrEqual(1);
+    const viewportWidth = page.viewportSize()?.width ?? 0;
+    for (const action of ["Change Role", "Deactivate"]) {
+      const button = row.getByRole("button", { name: action });
+      expect(await button.isVisible()).toBe(true);
+      const box = await button.boundingBox();
+      expect(box?.x).toBeGreaterThanOrEqual(0);
+      expect((box?.x ?? Number.POSITIVE_INFINITY) + (box?.width ?? 0)).toBeLessThanOrEqual(viewportWidth);
+    }
+    // Cut on screen, whole on focus.
+    const nameBox = await name.boundingBox();
+    expect(nameBox?.width ?? Number.POSITIVE_INFINITY).toBeLessThan(viewportWidth / 2);
+    await name.focus();
+    await expect.poll(() => page.getByRole("tooltip").textContent()).toBe(longName);
   });
 
   it("keeps the Deactivate window open until the answer comes, so its notice always shows", async () => {
@@ -303,7 +367,7 @@ describe("the user guide's member management, in Chromium", () => {
     // Meanwhile, in another tab, the member's Finance role is swapped for Developer.
     const other = await page.context().newPage();
     await other.goto(home);
-    await other.getByRole("menuitem", { name: "Member list" }).click();
+    await openSection(other, "Member list");
     await memberRow(other, email).getByRole("button", { name: "Change Role" }).click();
     const otherDialog = other.getByRole("dialog", { name: "Change Role" });
     const otherFinance = otherDialog.getByRole("checkbox", { name: "Finance" });
@@ -347,15 +411,15 @@ describe("the user guide's member management, in Chromium", () => {
     const dialog = page.getByRole("dialog", { name: "Deactivate member" });
     await dialog.getByRole("button", { name: "Deactivate" }).click();
     await verifyIfAsked(() => hasNotice(page, `${email} has been deactivated`));
-    await page.getByRole("menuitem", { name: "Audit log" }).click();
+    await openSection(page, "Audit log");
     await expect.poll(() => newestEvent.textContent()).toContain("member.deactivated");
     expect(await newestEvent.textContent()).toContain("Member deactivated");
 
     // Within the log's 10 seconds of freshness, the list's Reactivate must still show in it.
-    await page.getByRole("menuitem", { name: "Member list" }).click();
+    await openSection(page, "Member list");
     await memberRow(page, email).getByRole("button", { name: "Reactivate" }).click();
     await notice(page, `${email} has been reactivated`);
-    await page.getByRole("menuitem", { name: "Audit log" }).click();
+    await openSection(page, "Audit log");
     await expect.poll(() => newestEvent.textContent()).toContain("member.reactivated");
     expect(await newestEvent.textContent()).toContain(email);
   });

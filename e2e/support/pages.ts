@@ -75,3 +75,22 @@ export async function isClosing(page: Page, dialog: Locator): Promise<boolean> {
   if (!(await dialog.isVisible())) return true;
   return dialog.evaluate((element) => /-leave\b/.test(element.className));
 }
+
+/**
+ * Shows the portal menu: on a screen narrower than 768 px it sits in a drawer, opened by the top
+ * bar's Menu button; on a wider one it is always there.
+ */
+export async function showMenu(page: Page): Promise<void> {
+  const menuButton = page.getByRole("button", { name: "Menu", exact: true });
+  await page.getByRole("menuitem").or(menuButton).first().waitFor();
+  if (await menuButton.isVisible()) {
+    await menuButton.click();
+    await page.getByRole("menuitem").first().waitFor();
+  }
+}
+
+/** Opens a section of the portal through its menu, as a person on this screen would. */
+export async function openSection(page: Page, label: string): Promise<void> {
+  await showMenu(page);
+  await page.getByRole("menuitem", { name: label }).click();
+}

@@ -29,8 +29,8 @@ export function CompanySwitcher({
 
   // A <label> rather than aria-label: antd copies aria-label onto both its wrapper and its input.
   return (
-    <Flex align="center" gap="small">
-      <Typography.Text type="secondary">
+    <Flex align="center" gap="small" style={{ minWidth: 0 }}>
+      <Typography.Text type="secondary" className="wide-screen-only">
         <label htmlFor={switcherId}>Company</label>
       </Typography.Text>
       <Select
@@ -38,7 +38,7 @@ export function CompanySwitcher({
         placeholder="Select a company"
         value={companyId}
         onChange={onChange}
-        style={{ minWidth: 240 }}
+        style={{ width: "clamp(110px, 30vw, 240px)" }}
         popupMatchSelectWidth={false}
         options={memberships.map((membership) => ({
           value: membership.companyId,

@@ -12,7 +12,7 @@ export function PageTitle({ children }: { children: string }) {
   const { token } = theme.useToken();
   useDocumentTitle(children);
   return (
-    <Typography.Title level={1} style={{ fontSize: token.fontSizeHeading2 }}>
+    <Typography.Title level={1} style={{ fontSize: token.fontSizeHeading2, overflowWrap: "break-word" }}>
       {children}
     </Typography.Title>
   );

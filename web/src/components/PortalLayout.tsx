@@ -1,6 +1,8 @@
 // The logged-in shell of `/c/:companyId/...` and `/profile`: left menu, top bar (company switcher,
-// profile), and the page, which reads the signed-in account through usePortalMe().
-import { Button, Flex, Layout, Result, theme } from "antd";
+// profile), and the page, which reads the signed-in account through usePortalMe(). Below 768 px
+// (SPEC §6.7) the menu moves into a drawer opened from the top bar, so the page keeps the width.
+import { Button, Drawer, Flex, Grid, Layout, Result, theme } from "antd";
+import { type ReactNode, useEffect, useState } from "react";
 import { Link, Navigate, Outlet, useLocation, useMatch, useOutletContext } from "react-router-dom";
 import { isApiError } from "../api/client";
 import { useMe } from "../api/queries";
@@ -24,6 +26,15 @@ export function PortalLayout() {
   const location = useLocation();
   const me = useMe();
   const { token } = theme.useToken();
+  // Before the first measure `md` is undefined: the desktop layout, which most screens get.
+  const isNarrow = Grid.useBreakpoint().md === false;
+  const [isDrawerOpen, setIsDrawerOpen] = useState(false);
+  // A section opened from the drawer is the end of the drawer's job.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: closes on every navigation
+  useEffect(() => setIsDrawerOpen(false), [location.pathname]);
+  useEffect(() => {
+    if (!isNarrow) setIsDrawerOpen(false);
+  }, [isNarrow]);
 
   if (me.isPending) return <FullPageSpinner />;
   if (me.isError) {
@@ -49,46 +60,75 @@ export function PortalLayout() {
   const selectedKey =
     companyId === undefined ? undefined : findEntryByPath(pathInCompany(location.pathname, companyId))?.key;
 
+  const navigation: ReactNode = (
+    <>
+      {companyId !== undefined && isActiveMember && (
+        <nav aria-label="Portal sections">
+          <PortalMenu
+            companyId={companyId}
+            permissions={membership.permissions}
+            selectedKey={selectedKey}
+            onNavigate={() => setIsDrawerOpen(false)}
+          />
+        </nav>
+      )}
+      {companyId === undefined && (
+        <div style={{ paddingInline: 24 }}>
+          <Link to="/">Back to the portal</Link>
+        </div>
+      )}
+    </>
+  );
+  const gutter = isNarrow ? 12 : 24;
+
   return (
     <Layout style={{ minHeight: "100vh" }}>
       <SkipLink />
-      <Layout.Sider width={232} theme="light" style={{ borderInlineEnd: `1px solid ${token.colorSplit}` }}>
-        <div style={{ padding: "20px 24px", fontWeight: 600, fontSize: token.fontSizeLG }}>
-          Merchant Portal
-        </div>
-        {companyId !== undefined && isActiveMember && (
-          <nav aria-label="Portal sections">
-            <PortalMenu
-              companyId={companyId}
-              permissions={membership.permissions}
-              selectedKey={selectedKey}
-            />
-          </nav>
-        )}
-        {companyId === undefined && (
-          <div style={{ paddingInline: 24 }}>
-            <Link to="/">Back to the portal</Link>
+      {isNarrow ? (
+        <Drawer
+          title="Merchant Portal"
+          placement="left"
+          width={280}
+          open={isDrawerOpen}
+          onClose={() => setIsDrawerOpen(false)}
+          styles={{ body: { padding: 0 } }}
+        >
+          {navigation}
+        </Drawer>
+      ) : (
+        <Layout.Sider width={232} theme="light" style={{ borderInlineEnd: `1px solid ${token.colorSplit}` }}>
+          <div style={{ padding: "20px 24px", fontWeight: 600, fontSize: token.fontSizeLG }}>
+            Merchant Portal
           </div>
-        )}
-      </Layout.Sider>
-      <Layout>
+          {navigation}
+        </Layout.Sider>
+      )}
+      {/* minWidth 0: a wide table scrolls inside the page instead of widening it. */}
+      <Layout style={{ minWidth: 0 }}>
         <Layout.Header
           style={{
             background: token.colorBgContainer,
             borderBottom: `1px solid ${token.colorSplit}`,
-            paddingInline: 24,
+            paddingInline: gutter,
           }}
         >
-          <Flex align="center" justify="space-between" style={{ height: "100%" }}>
-            <CompanySwitcher memberships={memberships} companyId={membership ? companyId : undefined} />
+          <Flex align="center" justify="space-between" gap="small" style={{ height: "100%" }}>
+            {isNarrow && (
+              <Button aria-expanded={isDrawerOpen} onClick={() => setIsDrawerOpen(true)}>
+                Menu
+              </Button>
+            )}
+            <div style={{ minWidth: 0, flex: "1 1 auto" }}>
+              <CompanySwitcher memberships={memberships} companyId={membership ? companyId : undefined} />
+            </div>
             <ProfileMenu account={account} />
           </Flex>
         </Layout.Header>
         {/* Layout.Content is the page's one main landmark. */}
-        <Layout.Content id={MAIN_CONTENT_ID} tabIndex={-1} style={{ margin: 24 }}>
+        <Layout.Content id={MAIN_CONTENT_ID} tabIndex={-1} style={{ margin: gutter, minWidth: 0 }}>
           <div
             style={{
-              padding: 24,
+              padding: gutter,
               background: token.colorBgContainer,
               borderRadius: token.borderRadiusLG,
               minHeight: 360,

@@ -13,10 +13,13 @@ export function PortalMenu({
   companyId,
   permissions,
   selectedKey,
+  onNavigate,
 }: {
   companyId: string;
   permissions: readonly string[];
   selectedKey: string | undefined;
+  /** Called when a section is chosen, also the one already open (the drawer closes on it). */
+  onNavigate?: () => void;
 }) {
   const navigate = useNavigate();
   const [openKeys, setOpenKeys] = useState<string[]>([groupKey("account")]);
@@ -47,6 +50,7 @@ export function PortalMenu({
   // A click lands on the link; Enter on a focused item reaches only the menu, so it navigates here.
   const onClick: MenuProps["onClick"] = ({ key, domEvent }) => {
     const path = paths.get(key);
+    onNavigate?.();
     if (domEvent.type === "keydown" && path !== undefined) navigate(companyPath(companyId, path));
   };
 

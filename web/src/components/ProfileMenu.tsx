@@ -31,8 +31,8 @@ export function ProfileMenu({ account }: { account: Account }) {
 
   return (
     <Dropdown menu={{ items, onClick }} trigger={["click"]} placement="bottomRight">
-      <Button type="text" disabled={isSigningOut}>
-        {account.name || account.email}
+      <Button type="text" disabled={isSigningOut} style={{ maxWidth: "min(240px, 30vw)" }}>
+        <span className="truncated-text">{account.name || account.email}</span>
       </Button>
     </Dropdown>
   );

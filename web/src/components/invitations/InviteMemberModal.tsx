@@ -237,7 +237,7 @@ export function InviteMemberModal({
       open={open}
       onCancel={onClose}
       footer={null}
-      width={760}
+      width="min(760px, calc(100vw - 16px))"
       destroyOnHidden
       maskClosable={false}
     >

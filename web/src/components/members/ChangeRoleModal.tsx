@@ -191,7 +191,7 @@ export function ChangeRoleModal({
       closable={{ disabled: isSaving }}
       keyboard={!isSaving}
       footer={null}
-      width={760}
+      width="min(760px, calc(100vw - 16px))"
       destroyOnHidden
       maskClosable={false}
     >

@@ -44,7 +44,7 @@ export function MemberFilterBar({
           inputMode="email"
           spellCheck={false}
           autoComplete="off"
-          style={{ width: 240 }}
+          style={{ width: "min(240px, 52vw)" }}
         />
       </Form.Item>
       <Form.Item label="Member Role" name="role">

@@ -1,13 +1,32 @@
 // The member list's table: email (a link to the member's page), name, roles, status, last activity,
 // and the row actions the current member may use (`Change Role`, `Deactivate` / `Reactivate`), never
-// on their own row.
-import { Button, Space, Table, type TableColumnsType, Tag } from "antd";
+// on their own row. Long emails and names are cut to one line, the full text shown on hover and focus
+// (SPEC §6.7); the actions column stays pinned at the right edge while a narrow screen scrolls the others.
+import { Button, Space, Table, type TableColumnsType, Tag, Tooltip } from "antd";
 import { Link } from "react-router-dom";
 import type { Member } from "../../api/types";
 import { memberDetailPath } from "../../navigation";
 import { useCurrentMembership } from "../CurrentMembership";
 import { formatDateTime } from "../formatDateTime";
 import { RoleTags } from "./RolePicker";
+
+/** One line of at most `maxWidth`, cut with an ellipsis; focusable, so the keyboard reads it whole too. */
+function TruncatedText({ text, maxWidth, to }: { text: string; maxWidth: string; to?: string }) {
+  return (
+    <Tooltip title={text} trigger={["hover", "focus"]}>
+      {to ? (
+        <Link className="truncated-text" to={to} style={{ maxWidth }}>
+          {text}
+        </Link>
+      ) : (
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: focus shows the full text of a cut value
+        <span className="truncated-text" tabIndex={0} style={{ maxWidth }}>
+          {text}
+        </span>
+      )}
+    </Tooltip>
+  );
+}
 
 export interface MemberActions {
   canEditRoles: boolean;
@@ -39,7 +58,11 @@ export function MemberTable({
       title: "Email",
       render: (_, member) => (
         <>
-          <Link to={memberDetailPath(membership.companyId, member.id)}>{member.email}</Link>
+          <TruncatedText
+            text={member.email}
+            maxWidth="clamp(120px, 28vw, 320px)"
+            to={memberDetailPath(membership.companyId, member.id)}
+          />
           {member.accountId === ownAccountId && (
             <Tag color="blue" style={{ marginInlineStart: 8 }}>
               You
@@ -48,7 +71,11 @@ export function MemberTable({
         </>
       ),
     },
-    { key: "name", title: "Name", render: (_, member) => member.name },
+    {
+      key: "name",
+      title: "Name",
+      render: (_, member) => <TruncatedText text={member.name} maxWidth="clamp(100px, 20vw, 240px)" />,
+    },
     { key: "roles", title: "Roles", render: (_, member) => <RoleTags roles={member.roles} /> },
     {
       key: "status",
@@ -68,6 +95,7 @@ export function MemberTable({
       key: "actions",
       title: <span className="visually-hidden">Actions</span>,
       align: "right",
+      fixed: "right",
       render: (_, member) => {
         if (member.accountId === ownAccountId) return null;
         const isActive = member.status === "active";
