@@ -6,7 +6,13 @@
 import { AxeBuilder } from "@axe-core/playwright";
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { logIn, menuLabels, passEmailVerification, passEmailVerificationIfAsked } from "./support/pages.js";
+import {
+  logIn,
+  menuLabels,
+  passEmailVerification,
+  passEmailVerificationIfAsked,
+  showMenu,
+} from "./support/pages.js";
 import { usePortalAndBrowser } from "./support/portal.js";
 
 /** axe-core's serious and critical findings on the page as it is now, one line per element. */
@@ -290,6 +296,21 @@ describe("Issue 19 accessibility: no serious or critical axe-core violation, one
     await page.keyboard.press("Escape");
     await deleteRole.waitFor({ state: "hidden" });
 
+    await page.context().close();
+  });
+
+  it("a phone's screen (390 × 844): the member list, and the menu in its drawer", async () => {
+    const page = await (
+      await held.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
+    ).newPage();
+    const admin = held.portal.credentials("admin");
+    await logIn(page, held.portal.url, admin.email, admin.password);
+    await page.goto(`${page.url()}/account/members`);
+    await page.locator(".ant-table-tbody tr.ant-table-row").first().waitFor();
+    await expectAccessiblePage(page, "member list on a phone", "Member list");
+    await showMenu(page);
+    await page.getByRole("dialog", { name: "Merchant Portal" }).waitFor();
+    await expectAccessibleDialog(page, "menu drawer");
     await page.context().close();
   });
 });

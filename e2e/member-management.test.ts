@@ -26,14 +26,16 @@ import {
 } from "./support/pages.js";
 import { usePortalAndBrowser } from "./support/portal.js";
 
-const SCREENS: readonly { name: string; isPhone: boolean; context: BrowserContextOptions }[] = [
-  { name: "desktop", isPhone: false, context: { viewport: { width: 1440, height: 900 } } },
-  {
-    name: "phone",
-    isPhone: true,
-    context: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
-  },
-];
+/** The screens the walk runs on: a desktop's, and a phone's touch screen. */
+const SCREENS = [
+  { name: "desktop", width: 1440, height: 900, isPhone: false },
+  { name: "phone", width: 390, height: 844, isPhone: true },
+] as const;
+
+function contextOf(screen: (typeof SCREENS)[number]): BrowserContextOptions {
+  const viewport = { width: screen.width, height: screen.height };
+  return screen.isPhone ? { viewport, isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : { viewport };
+}
 
 const SCREENSHOTS = fileURLToPath(new URL("../docs/screenshots/", import.meta.url));
 
@@ -69,7 +71,7 @@ function statusOf(row: ReturnType<typeof memberRow>): Promise<string | null> {
   return row.locator("td").nth(3).textContent();
 }
 
-describe.each(SCREENS)("the user guide's member management, in Chromium on a $name screen", (screen) => {
+describe.each(SCREENS)("the user guide's member management, in Chromium at $width × $height px", (screen) => {
   const held = usePortalAndBrowser();
   let page: Page;
   /** A tap on a phone's touch screen, a click on a desktop. */
@@ -92,7 +94,7 @@ describe.each(SCREENS)("the user guide's member management, in Chromium on a $na
   beforeAll(async () => {
     // Most polls wait for the server and a re-render: on a slow machine that takes more than 1 s.
     vi.setConfig({ expect: { poll: { timeout: 10_000 } } });
-    page = await (await held.browser.newContext(screen.context)).newPage();
+    page = await (await held.browser.newContext(contextOf(screen))).newPage();
     const admin = held.portal.credentials("admin");
     await logIn(page, held.portal.url, admin.email, admin.password);
     home = page.url();
@@ -126,7 +128,7 @@ describe.each(SCREENS)("the user guide's member management, in Chromium on a $na
     const link = new URL(
       /https?:\/\/\S+\/invitations\/accept#token=[A-Za-z0-9_-]+/.exec(mail.text)?.[0] ?? "",
     );
-    const invitee = await (await held.browser.newContext(screen.context)).newPage();
+    const invitee = await (await held.browser.newContext(contextOf(screen))).newPage();
     await invitee.goto(`${held.portal.url}${link.pathname}${link.hash}`);
     await expect.poll(() => invitee.url()).not.toContain("token=");
     await invitee.getByLabel("Name").fill("Nora Newcomer");

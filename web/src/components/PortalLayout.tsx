@@ -29,8 +29,9 @@ export function PortalLayout() {
   // Before the first measure `md` is undefined: the desktop layout, which most screens get.
   const isNarrow = Grid.useBreakpoint().md === false;
   const [isDrawerOpen, setIsDrawerOpen] = useState(false);
-  // A section opened from the drawer is the end of the drawer's job.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: closes on every navigation
+  // Any move to another page (a menu item, Back, a link in the page) closes the drawer; a click on
+  // the section already open closes it through PortalMenu's onNavigate.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the path is the trigger, not an input
   useEffect(() => setIsDrawerOpen(false), [location.pathname]);
   useEffect(() => {
     if (!isNarrow) setIsDrawerOpen(false);

@@ -135,7 +135,7 @@ export function MemberTable({
       dataSource={members}
       loading={isLoading}
       pagination={false}
-      scroll={{ x: true }}
+      scroll={{ x: "max-content" }}
       locale={{ emptyText: "No members match this search." }}
     />
   );
