@@ -1,7 +1,7 @@
 // The invitation mail: company, inviter, roles, expiry and the link (SPEC rule 8). The link is built by
 // the service from PUBLIC_URL; company, inviter and role names are attacker-chosen text, so they pass
 // through oneLine here and are HTML-escaped by renderMail (rule 17, SECURITY 50).
-import { linkLine, oneLine, type RenderedMail, renderMail } from "../mail/templates.js";
+import { linkLine, oneLine, type RenderedMail, readableTime, renderMail } from "../mail/templates.js";
 
 /** The web page that reads the token from the URL fragment; it sends Referrer-Policy: no-referrer. */
 export const INVITATION_PAGE_PATH = "/invitations/accept";
@@ -23,7 +23,7 @@ export function invitationMail(input: {
     { text: `${inviter} invited you to join ${company} on Merchant Portal with the role(s): ${roles}.` },
     {
       text:
-        `Open the link below to accept before ${input.expiresAt.toISOString()} (UTC). It works once, ` +
+        `Open the link below to accept before ${readableTime(input.expiresAt)}. It works once, ` +
         "only for this email address, and stops working if the invitation is resent or revoked.",
     },
     linkLine("Accept the invitation", input.acceptUrl),
