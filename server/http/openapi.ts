@@ -163,6 +163,11 @@ export const OPERATIONS: Record<string, Operation> = {
     description:
       "Invites a person by email with one or more roles and mails them a single-use link. The terms must be accepted; an active member, a deactivated member and a pending invitation each get their own `409`.",
   },
+  "GET /api/companies/:cid/invitations/email-check": {
+    operationId: "checkInvitationEmail",
+    description:
+      "Tells, while the inviter types, what an invitation of this email would meet: `active_member`, `deactivated_member` (with its `memberId`, to offer a reactivation), `invitation_pending` (with its `invitationId`) or `invitable`. An account that is no member of the company reads `invitable`. The send still decides, with its `409`s.",
+  },
   "GET /api/companies/:cid/invitations": {
     operationId: "listInvitations",
     description: "The company's invitations, newest first, optionally of one status.",

@@ -305,3 +305,15 @@ export function findPendingInvitationOf(trx: Transaction<DB>, companyId: string,
     .where("status", "=", "pending")
     .executeTakeFirst();
 }
+
+/** The pending invitation of this email in the company whose link still works, if any. */
+export function findLivePendingInvitationOf(db: Executor, companyId: string, email: string, now: Date) {
+  return db
+    .selectFrom("invitations")
+    .select("id")
+    .where("company_id", "=", companyId)
+    .where("email", "=", email)
+    .where("status", "=", "pending")
+    .where("expires_at", ">", now)
+    .executeTakeFirst();
+}

@@ -13,6 +13,7 @@ import { buildMeBody } from "../me/service.js";
 import { acceptInvitation, viewInvitation } from "./acceptance.js";
 import type { InvitationRow } from "./queries.js";
 import {
+  checkInvitableEmail,
   type InvitationDeps,
   type InvitingMember,
   inviteMember,
@@ -48,6 +49,23 @@ const Invitation = Type.Object(
   },
   { $id: "Invitation" },
 );
+
+const EmailCheckQuery = Type.Object(
+  { email: Type.String({ minLength: 1, maxLength: 320 }) },
+  { additionalProperties: false },
+);
+
+const EmailStanding = Type.Object({
+  email: Type.String(),
+  standing: Type.Union([
+    Type.Literal("invitable"),
+    Type.Literal("active_member"),
+    Type.Literal("deactivated_member"),
+    Type.Literal("invitation_pending"),
+  ]),
+  memberId: Type.Optional(Uuid),
+  invitationId: Type.Optional(Uuid),
+});
 
 const InviteBody = Type.Object(
   {
@@ -147,6 +165,23 @@ export const invitationRoutes: FastifyPluginAsyncTypebox<{
       });
       return reply.status(201).send(invitationBody(invitation));
     },
+  );
+
+  app.get(
+    "/api/companies/:cid/invitations/email-check",
+    {
+      config: { access: { kind: "permission", permission: "members.invite" } },
+      schema: {
+        summary:
+          "What an invitation of this email would meet: a member, a deactivated member, a pending invitation",
+        tags: ["invitations"],
+        params: CompanyParams,
+        querystring: EmailCheckQuery,
+        response: { 200: EmailStanding, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) =>
+      checkInvitableEmail(invitations, { companyId: request.params.cid, email: request.query.email }),
   );
 
   app.get(

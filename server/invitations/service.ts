@@ -24,6 +24,7 @@ import {
   findAccountByEmail,
   findCompanyName,
   findInvitation,
+  findLivePendingInvitationOf,
   findMemberStanding,
   findOfferedRoles,
   findPendingInvitationOf,
@@ -272,6 +273,39 @@ export async function inviteMember(
     const refusal = isUniqueViolation(error) ? new AppError("invitation_pending") : error;
     return throwAfterAudit(db, refusal, event, now, input.meta, described);
   }
+}
+
+// --- Checking an email before inviting --------------------------------------------------------
+
+/** What an invitation of this email would meet, told as the email is typed (the send still decides). */
+export type EmailStanding =
+  | { standing: "invitable" }
+  | { standing: "active_member"; memberId: string }
+  | { standing: "deactivated_member"; memberId: string }
+  | { standing: "invitation_pending"; invitationId: string };
+
+/**
+ * The same checks the send makes, in its order, without writing anything: an active member, a
+ * deactivated member, a pending invitation whose link still works. An account that is no member here
+ * reads "invitable", like an unknown email: the inviter learns nothing beyond the company.
+ */
+export async function checkInvitableEmail(
+  deps: InvitationDeps,
+  input: { companyId: string; email: string },
+): Promise<{ email: string } & EmailStanding> {
+  const { db, clock } = deps.auth;
+  const canonical = canonicalizeEmail(input.email);
+  if (!canonical.ok) throw new AppError("validation_failed", canonical.reason, { field: "email" });
+  const email = canonical.email;
+  const account = await findAccountByEmail(db, email);
+  const member = account ? await findMemberStanding(db, input.companyId, account.id) : undefined;
+  if (member?.status === "active") return { email, standing: "active_member", memberId: member.memberId };
+  if (member?.status === "deactivated") {
+    return { email, standing: "deactivated_member", memberId: member.memberId };
+  }
+  const pending = await findLivePendingInvitationOf(db, input.companyId, email, clock.now());
+  if (pending) return { email, standing: "invitation_pending", invitationId: pending.id };
+  return { email, standing: "invitable" };
 }
 
 // --- Listing --------------------------------------------------------------------------------------

@@ -248,6 +248,15 @@ export const ROWS: Row[] = [
   },
   { method: "GET", route: "/api/companies/:cid/invitations", requires: "members.invite", ok: 200 },
   {
+    method: "GET",
+    route: "/api/companies/:cid/invitations/email-check",
+    requires: "members.invite",
+    ok: 200,
+    request: (c) => ({
+      url: `/api/companies/${c.companyId}/invitations/email-check?email=matrix.check@example.com`,
+    }),
+  },
+  {
     method: "POST",
     route: "/api/companies/:cid/invitations/:invitationId/resend",
     requires: "members.invite",
