@@ -15,7 +15,11 @@ export const ERROR_CODES = {
   invalid_credentials: { status: 401, message: "Invalid email or password." },
   forbidden: { status: 403, message: "You do not have the permission this needs." },
   csrf_rejected: { status: 403, message: "Cross-site requests are not allowed." },
-  account_deactivated: { status: 403, message: "This account has no active membership left." },
+  account_deactivated: {
+    status: 403,
+    message:
+      "Your access to every company on this portal has been deactivated. Ask an Admin of your company to reactivate you.",
+  },
   self_modification: { status: 403, message: "You cannot change your own roles or deactivate yourself." },
   grant_exceeds_own: { status: 403, message: "You can only grant permissions you hold yourself." },
   step_up_required: { status: 403, message: "Verify your email before this action." },
