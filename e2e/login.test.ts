@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { login } from "../server/auth/service.js";
 import { systemClock } from "../server/clock.js";
+import { DEMO_COMPANY_NAME } from "../server/demo/seed.js";
 import { memoryThrottleStore } from "../server/ratelimit/throttle-store.js";
 import { logIn, menuLabels } from "./support/pages.js";
 import { usePortalAndBrowser } from "./support/portal.js";
@@ -72,6 +73,37 @@ describe("logging in and out in Chromium", () => {
     const companyPath = new URL(page.url()).pathname.split("/").slice(0, 3).join("/");
     await page.goto(`${held.portal.url}${companyPath}/account/company-info`);
     await expect.poll(() => page.getByText("You do not have access to this page").count()).toBeGreaterThan(0);
+    await context.close();
+  });
+
+  it("Issue 19: the 403 page says whom to ask for access and leads back Home", async () => {
+    const context = await held.browser.newContext();
+    const page = await context.newPage();
+    const developer = held.portal.credentials("developer");
+    await logIn(page, held.portal.url, developer.email, developer.password, false);
+    await page.waitForURL(/\/c\/[0-9a-f-]{36}/);
+    const companyPath = new URL(page.url()).pathname.split("/").slice(0, 3).join("/");
+    await page.goto(`${held.portal.url}${companyPath}/account/company-info`);
+    // A Developer may not see the member list, so the Admins are not named.
+    await page.getByText(`Ask an Admin of ${DEMO_COMPANY_NAME} for access.`, { exact: true }).waitFor();
+    await page.getByRole("button", { name: "Go to Home" }).click();
+    await page.waitForURL((url) => url.pathname === companyPath);
+    await expect.poll(() => page.getByText("You do not have access to this page").count()).toBe(0);
+    await context.close();
+  });
+
+  it('Issue 19: Company info shows the country\'s name, not "SG", and Account info a readable status, not "active"', async () => {
+    const context = await held.browser.newContext();
+    const page = await context.newPage();
+    const admin = held.portal.credentials("admin");
+    await logIn(page, held.portal.url, admin.email, admin.password, false);
+    await page.waitForURL(/\/c\/[0-9a-f-]{36}/);
+    await page.getByRole("menuitem", { name: "Company info" }).click();
+    await page.getByText("Singapore", { exact: true }).waitFor();
+    expect(await page.getByText("SG", { exact: true }).count()).toBe(0);
+    await page.getByRole("menuitem", { name: "Account info" }).click();
+    await page.getByText("Active", { exact: true }).waitFor();
+    expect(await page.getByText("active", { exact: true }).count()).toBe(0);
     await context.close();
   });
 

@@ -25,6 +25,26 @@ export function useInvitations(companyId: string, status: InvitationStatus, page
   });
 }
 
+/**
+ * What an invitation of `email` would meet (a member, a deactivated member, a pending invitation),
+ * asked as soon as the Invite dialog has an address; null asks nothing.
+ */
+export function useInvitationEmailCheck(companyId: string, email: string | null) {
+  return useQuery({
+    queryKey: [...invitationQueryKeys.invitations(companyId), "email-check", email],
+    queryFn: ({ signal }) =>
+      dataOf(
+        api.GET("/api/companies/{cid}/invitations/email-check", {
+          params: { path: { cid: companyId }, query: { email: email ?? "" } },
+          signal,
+        }),
+      ),
+    enabled: email !== null,
+    retry: false,
+    staleTime: 0,
+  });
+}
+
 function useRefreshInvitations(companyId: string) {
   const queryClient = useQueryClient();
   return () => queryClient.invalidateQueries({ queryKey: invitationQueryKeys.invitations(companyId) });

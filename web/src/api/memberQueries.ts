@@ -46,6 +46,23 @@ export function useMember(companyId: string, memberId: string) {
   });
 }
 
+/** The names of the company's active Admins (a few), for a member who may see the member list. */
+export function useCompanyAdminNames(companyId: string | null, enabled: boolean) {
+  return useQuery({
+    queryKey: [...memberQueryKeys.members(companyId ?? ""), "admin-names"],
+    queryFn: ({ signal }) =>
+      dataOf(
+        api.GET("/api/companies/{cid}/members", {
+          params: { path: { cid: companyId ?? "" }, query: { role: "admin", status: "active", limit: 10 } },
+          signal,
+        }),
+      ),
+    enabled: enabled && companyId !== null,
+    select: (page) => page.items.map((member) => member.name || member.email),
+    retry: false,
+  });
+}
+
 /**
  * After any change, or a refusal that says the list was stale: the list, the roles' member counts,
  * and the audit log, which has a new event either way (a change, or a recorded refusal).
@@ -92,6 +109,25 @@ export function useChangeMemberStatus(companyId: string) {
         }),
       ),
     onSettled: refresh,
+  });
+}
+
+/** Reactivates a member known only by id (the Invite dialog's deactivated email): no version to match. */
+export function useReactivateMemberById(companyId: string) {
+  const refresh = useRefreshMembers(companyId);
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (memberId: string) =>
+      dataOf(
+        api.POST("/api/companies/{cid}/members/{memberId}/reactivate", {
+          params: { path: { cid: companyId, memberId } },
+          body: {},
+        }),
+      ),
+    onSettled: () => {
+      refresh();
+      void queryClient.invalidateQueries({ queryKey: ["companies", companyId, "invitations"] });
+    },
   });
 }
 

@@ -25,3 +25,8 @@ export function useCurrentMembership(): CurrentMembership {
   if (value === null) throw new Error("useCurrentMembership is used outside a company route");
   return value;
 }
+
+/** The membership when inside a company route, else null (for what is shown both inside and out). */
+export function useOptionalCurrentMembership(): CurrentMembership | null {
+  return useContext(CurrentMembershipContext);
+}

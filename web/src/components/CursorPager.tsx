@@ -1,6 +1,7 @@
 // The footer of a paged table: which rows are shown out of how many ("1,000+" when the server
 // stopped counting), and `Previous page` / `Next page`.
 import { Button, Flex, Typography } from "antd";
+import { nounFor } from "../wording/counting";
 
 const count = new Intl.NumberFormat();
 
@@ -12,7 +13,7 @@ export function CursorPager({
   isTotalExact,
   nextCursor,
   isLoading,
-  noun,
+  noun: pluralNoun,
   onPrevious,
   onNext,
 }: {
@@ -30,6 +31,7 @@ export function CursorPager({
   onNext: (nextCursor: string) => void;
 }) {
   const totalText = isTotalExact ? count.format(total) : `${count.format(total)}+`;
+  const noun = isTotalExact ? nounFor(total, pluralNoun) : pluralNoun;
   const first = pageIndex * pageSize + 1;
   const last = pageIndex * pageSize + itemCount;
   const summary =

@@ -1,10 +1,9 @@
 // Below a cursor-paged table: the total ("1,000+" when the server stopped counting), with
 // `Previous page` / `Next page` only when there is more than one page.
 import { Typography } from "antd";
+import { countedNoun } from "../wording/counting";
 import { CursorPager } from "./CursorPager";
 import type { CursorPages } from "./useCursorPages";
-
-const count = new Intl.NumberFormat();
 
 export function PagedListFooter({
   pages,
@@ -22,10 +21,9 @@ export function PagedListFooter({
 }) {
   if (data === undefined) return null;
   if (pages.pageIndex === 0 && data.nextCursor === null) {
-    const total = data.totalExact ? count.format(data.total) : `${count.format(data.total)}+`;
     return (
       <Typography.Paragraph type="secondary" aria-live="polite" style={{ marginTop: 16 }}>
-        Total: {total} {noun}
+        Total: {countedNoun(data.total, noun, data.totalExact)}
       </Typography.Paragraph>
     );
   }

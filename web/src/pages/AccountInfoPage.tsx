@@ -4,6 +4,7 @@ import { useMerchantAccount } from "../api/queries";
 import { useCurrentMembership } from "../components/CurrentMembership";
 import { PageTitle } from "../components/PageTitle";
 import { QueryErrorResult } from "../components/QueryErrorResult";
+import { readableStatus } from "../wording/company";
 
 export function AccountInfoPage() {
   const { membership } = useCurrentMembership();
@@ -27,7 +28,7 @@ export function AccountInfoPage() {
               label: "Status",
               children: (
                 <Tag color={account.data.status === "active" ? "green" : "default"}>
-                  {account.data.status}
+                  {readableStatus(account.data.status)}
                 </Tag>
               ),
             },

@@ -4,6 +4,7 @@ import { useCompanyInfo } from "../api/queries";
 import { useCurrentMembership } from "../components/CurrentMembership";
 import { PageTitle } from "../components/PageTitle";
 import { QueryErrorResult } from "../components/QueryErrorResult";
+import { countryName } from "../wording/company";
 
 export function CompanyInfoPage() {
   const { membership } = useCurrentMembership();
@@ -27,7 +28,7 @@ export function CompanyInfoPage() {
               label: "Registration number",
               children: company.data.registrationNumber,
             },
-            { key: "country", label: "Country", children: company.data.country },
+            { key: "country", label: "Country", children: countryName(company.data.country) },
             { key: "address", label: "Address", children: company.data.address },
           ]}
         />

@@ -1,11 +1,15 @@
 // `Invite new member` (user guide §2): step 1 takes the email address and the role(s), each role's
 // permissions shown on the right; step 2 confirms them with the terms box, then `Send Invitation`
-// (the Email Verification window opens by itself when the session needs it).
+// (the Email Verification window opens by itself when the session needs it). The email is checked as
+// soon as it is typed: a member, a deactivated member (with `Reactivate` for who may) or a pending
+// invitation (with `Resend it`) is said on step 1, not after the terms box; the send still decides.
 import { Alert, App, Button, Checkbox, Descriptions, Flex, Form, Input, Modal, Skeleton, Steps } from "antd";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { isApiError } from "../../api/client";
-import { useInviteMember, useResendInvitation } from "../../api/invitationQueries";
+import { useInvitationEmailCheck, useInviteMember, useResendInvitation } from "../../api/invitationQueries";
+import { useReactivateMemberById } from "../../api/memberQueries";
 import { usePermissionCatalogue, useRoles } from "../../api/queries";
+import { describeMemberChangeError } from "../members/describeMemberChangeError";
 import {
   PermissionLabelList,
   permissionLabels,
@@ -14,9 +18,29 @@ import {
   RoleTags,
 } from "../members/RolePicker";
 import { QueryErrorResult } from "../QueryErrorResult";
+import { useCan } from "../useCan";
 import { describeInvitationError } from "./describeInvitationError";
 
 export const TERMS_LABEL = "I confirm this person may access the company's data under the merchant terms";
+
+const EMAIL_PATTERN = /^\s*[^\s@]+@[^\s@]+\s*$/;
+/** How long typing pauses before the email is checked. */
+const CHECK_DELAY_MS = 400;
+
+/** The address to check once typing pauses on something that looks like an email, else null. */
+function useSettledEmail(typed: string | undefined): string | null {
+  const [settled, setSettled] = useState<string | null>(null);
+  useEffect(() => {
+    const email = typed?.trim() ?? "";
+    if (!EMAIL_PATTERN.test(email)) {
+      setSettled(null);
+      return;
+    }
+    const timer = window.setTimeout(() => setSettled(email), CHECK_DELAY_MS);
+    return () => window.clearTimeout(timer);
+  }, [typed]);
+  return settled;
+}
 
 interface InvitationDraft {
   email: string;
@@ -36,6 +60,19 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
   const [failure, setFailure] = useState<{ message: string; pendingInvitationId: string | null } | null>(
     null,
   );
+  const typedEmail = Form.useWatch("email", form);
+  const checkedEmail = useSettledEmail(typedEmail);
+  const emailCheck = useInvitationEmailCheck(companyId, checkedEmail);
+  const canReactivate = useCan("members.deactivate");
+  const reactivate = useReactivateMemberById(companyId);
+  // Only an answer about what the field holds now counts.
+  const standing =
+    emailCheck.data !== undefined &&
+    emailCheck.data.standing !== "invitable" &&
+    checkedEmail !== null &&
+    checkedEmail === typedEmail?.trim()
+      ? emailCheck.data
+      : null;
 
   if (roles.isError || catalogue.isError) {
     return (
@@ -52,6 +89,7 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
   const allRoles = roles.data.items;
 
   const next = async () => {
+    if (standing !== null) return;
     try {
       const values = await form.validateFields();
       setDraft({ email: values.email.trim(), roleIds: values.roleIds });
@@ -95,6 +133,59 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
     });
   };
 
+  const reactivateMember = (memberId: string, email: string) => {
+    reactivate.mutate(memberId, {
+      onSuccess: () => {
+        void message.success(`${email} has been reactivated`);
+        onDone();
+      },
+      onError: (error) =>
+        setFailure({ message: describeMemberChangeError(error), pendingInvitationId: null }),
+    });
+  };
+
+  const standingNotice = (() => {
+    if (standing === null) return null;
+    switch (standing.standing) {
+      case "active_member":
+        return { message: `${standing.email} is already a member of this company.`, action: null };
+      case "deactivated_member":
+        return {
+          message: `${standing.email} is a deactivated member of this company.`,
+          description: canReactivate
+            ? "Reactivate them instead of inviting them again."
+            : "Ask someone who may deactivate members to reactivate them.",
+          action:
+            canReactivate && standing.memberId !== undefined ? (
+              <Button
+                size="small"
+                loading={reactivate.isPending}
+                onClick={() => standing.memberId && reactivateMember(standing.memberId, standing.email)}
+              >
+                Reactivate
+              </Button>
+            ) : null,
+        };
+      case "invitation_pending":
+        return {
+          message: `An invitation to ${standing.email} is already pending.`,
+          description: "Resend it to mail a new link; the previous link stops working.",
+          action:
+            standing.invitationId !== undefined ? (
+              <Button
+                size="small"
+                loading={resend.isPending}
+                onClick={() => standing.invitationId && resendPending(standing.invitationId)}
+              >
+                Resend it
+              </Button>
+            ) : null,
+        };
+      default:
+        return null;
+    }
+  })();
+
   const chosenRoles = allRoles.filter((role) => draft?.roleIds.includes(role.id));
 
   return (
@@ -120,11 +211,22 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
           name="email"
           rules={[
             { required: true, whitespace: true, message: "Enter the email address of the person to invite" },
-            { pattern: /^\s*[^\s@]+@[^\s@]+\s*$/, message: "Enter a valid email address" },
+            { pattern: EMAIL_PATTERN, message: "Enter a valid email address" },
           ]}
         >
           <Input inputMode="email" autoComplete="off" spellCheck={false} maxLength={320} autoFocus />
         </Form.Item>
+        {standingNotice !== null && (
+          <Alert
+            type="warning"
+            showIcon
+            role="status"
+            message={standingNotice.message}
+            description={standingNotice.description}
+            action={standingNotice.action}
+            style={{ marginTop: -8, marginBottom: 16 }}
+          />
+        )}
         <Form.Item
           label="Role"
           name="roleIds"
@@ -190,7 +292,7 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
         {step === 0 ? (
           <>
             <Button onClick={onDone}>Cancel</Button>
-            <Button type="primary" onClick={() => void next()}>
+            <Button type="primary" onClick={() => void next()} disabled={standing !== null}>
               Next
             </Button>
           </>

@@ -1,6 +1,8 @@
 // `Delete` of a custom role, after confirmation. The server refuses while members or pending
-// invitations hold the role (`role_in_use`), which the window explains.
-import { Alert, App, Modal, Typography } from "antd";
+// invitations hold the role (`role_in_use`), which the window explains; while it says so, `Delete` is
+// disabled, with the reason on hover and focus.
+import { Alert, App, Button, Modal, Tooltip, Typography } from "antd";
+import { isApiError } from "../../api/client";
 import { useDeleteRole } from "../../api/queries";
 import type { Role } from "../../api/types";
 import { describeRoleError } from "./roleErrors";
@@ -23,6 +25,10 @@ export function DeleteRoleModal({
   const { message } = App.useApp();
   const deleteRole = useDeleteRole(companyId);
   const failure = deleteRole.isError ? describeRoleError(deleteRole.error, labelOf) : null;
+  const isInUse =
+    role.memberCount > 0 || (isApiError(deleteRole.error) && deleteRole.error.code === "role_in_use");
+  const inUseReason = "Remove this role from its members and pending invitations first.";
+  const reasonId = `delete-role-reason-${role.id}`;
 
   const confirm = () => {
     deleteRole.mutate(role.id, {
@@ -39,10 +45,38 @@ export function DeleteRoleModal({
       open={open}
       onCancel={onClose}
       afterClose={afterClose}
-      onOk={confirm}
-      okText="Delete"
-      okButtonProps={{ danger: true, loading: deleteRole.isPending, "aria-label": "Delete" }}
       maskClosable={!deleteRole.isPending}
+      footer={[
+        <Button key="cancel" onClick={onClose}>
+          Cancel
+        </Button>,
+        isInUse ? (
+          <Tooltip key="delete" title={inUseReason}>
+            {/* aria-disabled, not disabled: a disabled button takes no focus, and the reason shows on focus. */}
+            <Button
+              danger
+              aria-disabled
+              aria-label="Delete"
+              aria-describedby={reasonId}
+              onClick={(event) => event.preventDefault()}
+              style={{ opacity: 0.5, cursor: "not-allowed" }}
+            >
+              Delete
+            </Button>
+          </Tooltip>
+        ) : (
+          <Button
+            key="delete"
+            type="primary"
+            danger
+            loading={deleteRole.isPending}
+            onClick={confirm}
+            aria-label="Delete"
+          >
+            Delete
+          </Button>
+        ),
+      ]}
     >
       <Typography.Paragraph>{`Delete the role “${role.name}”? This cannot be undone.`}</Typography.Paragraph>
       {role.memberCount > 0 && failure === null && (
@@ -54,7 +88,7 @@ export function DeleteRoleModal({
               ? "1 member holds this role."
               : `${role.memberCount} members hold this role.`
           }
-          description="Remove this role from its members and pending invitations first."
+          description={<span id={reasonId}>{inUseReason}</span>}
           style={{ marginBottom: 16 }}
         />
       )}
@@ -63,7 +97,9 @@ export function DeleteRoleModal({
           type="error"
           showIcon
           message={failure.message}
-          description={failure.description}
+          description={
+            failure.description && <span id={isInUse ? reasonId : undefined}>{failure.description}</span>
+          }
           style={{ marginBottom: 16 }}
         />
       )}
