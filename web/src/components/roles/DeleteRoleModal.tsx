@@ -51,7 +51,7 @@ export function DeleteRoleModal({
           Cancel
         </Button>,
         isInUse ? (
-          <Tooltip key="delete" title={inUseReason}>
+          <Tooltip key="delete" title={inUseReason} trigger={["hover", "focus"]}>
             {/* aria-disabled, not disabled: a disabled button takes no focus, and the reason shows on focus. */}
             <Button
               danger
