@@ -162,7 +162,9 @@ describe.each(testDatabaseKinds)("rule 8: invitations (%s)", (kind) => {
       expect(mail.subject).toContain("Invite Co");
       expect(mail.text_body).toContain("Invite Co Admin");
       expect(mail.text_body).toContain("Finance, Developer");
-      expect(mail.text_body).toContain(body.expiresAt);
+      // The expiry as a person reads it, for the same instant the answer gives.
+      expect(body.expiresAt).toBe("2026-03-09T09:00:00.000Z");
+      expect(mail.text_body).toContain("9 March 2026 at 09:00 UTC");
       expect(`${mail.text_body}${mail.html_body}${mail.subject}`).not.toContain("evil.example");
       const token = await kit.tokenMailedTo(canonical);
       expect(mail.html_body).toContain(`href="http://portal.test/invitations/accept#token=${token}"`);
