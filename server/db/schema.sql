@@ -42,6 +42,24 @@ END
 $$;
 
 --
+-- Name: accounts_second_factor_sync(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.accounts_second_factor_sync() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+  affected uuid;
+BEGIN
+  affected := CASE WHEN TG_OP = 'DELETE' THEN OLD.account_id ELSE NEW.account_id END;
+  UPDATE accounts a
+     SET has_second_factor = EXISTS (
+           SELECT 1 FROM mfa_factors f WHERE f.account_id = affected AND f.confirmed_at IS NOT NULL)
+   WHERE a.id = affected;
+  RETURN NULL;
+END $$;
+
+--
 -- Name: audit_events_are_append_only(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -286,6 +304,7 @@ CREATE TABLE public.accounts (
     alternate_email text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     password_changed_at timestamp with time zone DEFAULT now() NOT NULL,
+    has_second_factor boolean DEFAULT false NOT NULL,
     CONSTRAINT accounts_alternate_email_check CHECK (((alternate_email IS NULL) OR (alternate_email = lower(btrim(alternate_email))))),
     CONSTRAINT accounts_email_check CHECK (((email = lower(btrim(email))) AND (email ~ '^[^@\s]+@[^@\s]+$'::text))),
     CONSTRAINT accounts_name_check CHECK (((length(name) <= 200) AND (name !~ '[\r\n]'::text)))
@@ -576,6 +595,44 @@ CREATE TABLE public.members (
 WITH (fillfactor='90');
 
 --
+-- Name: mfa_factors; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.mfa_factors (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    account_id uuid NOT NULL,
+    type text NOT NULL,
+    name text NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    confirmed_at timestamp with time zone,
+    last_used_at timestamp with time zone,
+    totp_secret_sealed text,
+    totp_last_step bigint,
+    credential_id text,
+    public_key bytea,
+    sign_count bigint,
+    transports text[],
+    CONSTRAINT mfa_factors_check CHECK (((type = 'totp'::text) = (totp_secret_sealed IS NOT NULL))),
+    CONSTRAINT mfa_factors_check1 CHECK (((type = 'passkey'::text) = ((credential_id IS NOT NULL) AND (public_key IS NOT NULL) AND (sign_count IS NOT NULL)))),
+    CONSTRAINT mfa_factors_check2 CHECK (((type = 'totp'::text) OR (confirmed_at IS NOT NULL))),
+    CONSTRAINT mfa_factors_name_check CHECK ((((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 60)) AND (name !~ '[\r\n]'::text))),
+    CONSTRAINT mfa_factors_type_check CHECK ((type = ANY (ARRAY['totp'::text, 'passkey'::text])))
+);
+
+--
+-- Name: mfa_recovery_codes; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.mfa_recovery_codes (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    account_id uuid NOT NULL,
+    code_hash text NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    used_at timestamp with time zone,
+    CONSTRAINT mfa_recovery_codes_code_hash_check CHECK ((code_hash ~ '^[0-9a-f]{64}$'::text))
+);
+
+--
 -- Name: password_reset_tokens; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -661,6 +718,10 @@ CREATE TABLE public.sessions (
     ip text,
     user_agent text,
     step_up_until timestamp with time zone,
+    stage text DEFAULT 'full'::text NOT NULL,
+    second_step_failures integer DEFAULT 0 NOT NULL,
+    CONSTRAINT sessions_second_step_failures_check CHECK (((second_step_failures >= 0) AND (second_step_failures <= 5))),
+    CONSTRAINT sessions_stage_check CHECK ((stage = ANY (ARRAY['full'::text, 'second_step'::text]))),
     CONSTRAINT sessions_token_hash_check CHECK ((token_hash ~ '^[0-9a-f]{64}$'::text))
 );
 
@@ -722,8 +783,8 @@ CREATE TABLE public.verification_challenges (
     account_id uuid NOT NULL,
     session_id uuid,
     purpose text NOT NULL,
-    target_email text NOT NULL,
-    code_hash text NOT NULL,
+    target_email text,
+    code_hash text,
     attempts integer DEFAULT 0 NOT NULL,
     created_at timestamp with time zone NOT NULL,
     expires_at timestamp with time zone NOT NULL,
@@ -731,12 +792,15 @@ CREATE TABLE public.verification_challenges (
     voided_at timestamp with time zone,
     locked_at timestamp with time zone,
     company_id uuid,
+    method text DEFAULT 'email'::text NOT NULL,
     CONSTRAINT verification_challenges_attempts_check CHECK (((attempts >= 0) AND (attempts <= 5))),
     CONSTRAINT verification_challenges_check CHECK (((expires_at > created_at) AND (expires_at <= (created_at + '00:10:00'::interval)))),
     CONSTRAINT verification_challenges_check1 CHECK ((num_nonnulls(consumed_at, voided_at, locked_at) <= 1)),
     CONSTRAINT verification_challenges_check2 CHECK (((locked_at IS NOT NULL) = (attempts = 5))),
     CONSTRAINT verification_challenges_code_hash_check CHECK ((code_hash ~ '^[0-9a-f]{64}$'::text)),
     CONSTRAINT verification_challenges_company_only_for_step_up CHECK (((company_id IS NULL) OR (purpose = 'step_up'::text))),
+    CONSTRAINT verification_challenges_mail_fields CHECK (((method = 'email'::text) = ((code_hash IS NOT NULL) AND (target_email IS NOT NULL)))),
+    CONSTRAINT verification_challenges_method_check CHECK ((method = ANY (ARRAY['email'::text, 'totp'::text, 'passkey'::text]))),
     CONSTRAINT verification_challenges_purpose_check CHECK ((purpose = ANY (ARRAY['step_up'::text, 'alternate_email'::text]))),
     CONSTRAINT verification_challenges_target_email_check CHECK (((target_email = lower(btrim(target_email))) AND (target_email !~ '[\r\n\s]'::text)))
 );
@@ -751,6 +815,23 @@ CREATE TABLE public.verification_throttle (
     locked_until timestamp with time zone,
     updated_at timestamp with time zone NOT NULL,
     CONSTRAINT verification_throttle_consecutive_failures_check CHECK (((consecutive_failures >= 0) AND (consecutive_failures <= 99)))
+);
+
+--
+-- Name: webauthn_challenges; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.webauthn_challenges (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    account_id uuid,
+    session_id uuid,
+    purpose text NOT NULL,
+    challenge text NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    used_at timestamp with time zone,
+    CONSTRAINT webauthn_challenges_check CHECK (((expires_at > created_at) AND (expires_at <= (created_at + '00:10:00'::interval)))),
+    CONSTRAINT webauthn_challenges_purpose_check CHECK ((purpose = ANY (ARRAY['register'::text, 'login'::text, 'second_step'::text, 'step_up'::text])))
 );
 
 --
@@ -950,6 +1031,34 @@ ALTER TABLE ONLY public.members
     ADD CONSTRAINT members_pkey PRIMARY KEY (id);
 
 --
+-- Name: mfa_factors mfa_factors_credential_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mfa_factors
+    ADD CONSTRAINT mfa_factors_credential_id_key UNIQUE (credential_id);
+
+--
+-- Name: mfa_factors mfa_factors_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mfa_factors
+    ADD CONSTRAINT mfa_factors_pkey PRIMARY KEY (id);
+
+--
+-- Name: mfa_recovery_codes mfa_recovery_codes_account_id_code_hash_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mfa_recovery_codes
+    ADD CONSTRAINT mfa_recovery_codes_account_id_code_hash_key UNIQUE (account_id, code_hash);
+
+--
+-- Name: mfa_recovery_codes mfa_recovery_codes_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mfa_recovery_codes
+    ADD CONSTRAINT mfa_recovery_codes_pkey PRIMARY KEY (id);
+
+--
 -- Name: password_reset_tokens password_reset_tokens_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1055,6 +1164,20 @@ ALTER TABLE ONLY public.verification_throttle
     ADD CONSTRAINT verification_throttle_pkey PRIMARY KEY (account_id);
 
 --
+-- Name: webauthn_challenges webauthn_challenges_challenge_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.webauthn_challenges
+    ADD CONSTRAINT webauthn_challenges_challenge_key UNIQUE (challenge);
+
+--
+-- Name: webauthn_challenges webauthn_challenges_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.webauthn_challenges
+    ADD CONSTRAINT webauthn_challenges_pkey PRIMARY KEY (id);
+
+--
 -- Name: audit_events_account_target_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -1145,6 +1268,12 @@ CREATE INDEX members_company_email_trgm_idx ON public.members USING gin (company
 CREATE INDEX members_company_status_email_idx ON public.members USING btree (company_id, status, email) INCLUDE (id);
 
 --
+-- Name: mfa_factors_account_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX mfa_factors_account_idx ON public.mfa_factors USING btree (account_id, created_at);
+
+--
 -- Name: password_reset_tokens_account_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -1185,6 +1314,12 @@ CREATE INDEX verification_challenges_account_time_idx ON public.verification_cha
 --
 
 CREATE UNIQUE INDEX verification_challenges_one_open_idx ON public.verification_challenges USING btree (account_id, purpose) WHERE ((consumed_at IS NULL) AND (voided_at IS NULL) AND (locked_at IS NULL));
+
+--
+-- Name: webauthn_challenges_expiry_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX webauthn_challenges_expiry_idx ON public.webauthn_challenges USING btree (expires_at);
 
 --
 -- Name: accounts accounts_email_to_members; Type: TRIGGER; Schema: public; Owner: -
@@ -1311,6 +1446,12 @@ CREATE TRIGGER members_count_status AFTER UPDATE OF status ON public.members FOR
 --
 
 CREATE TRIGGER members_drop_roles_first BEFORE DELETE ON public.members FOR EACH ROW EXECUTE FUNCTION public.members_drop_roles_first();
+
+--
+-- Name: mfa_factors mfa_factors_sync; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER mfa_factors_sync AFTER INSERT OR DELETE OR UPDATE OF confirmed_at ON public.mfa_factors FOR EACH ROW EXECUTE FUNCTION public.accounts_second_factor_sync();
 
 --
 -- Name: roles roles_version; Type: TRIGGER; Schema: public; Owner: -
@@ -1463,6 +1604,20 @@ ALTER TABLE ONLY public.members
     ADD CONSTRAINT members_invited_by_fkey FOREIGN KEY (invited_by) REFERENCES public.accounts(id) ON DELETE SET NULL;
 
 --
+-- Name: mfa_factors mfa_factors_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mfa_factors
+    ADD CONSTRAINT mfa_factors_account_id_fkey FOREIGN KEY (account_id) REFERENCES public.accounts(id) ON DELETE CASCADE;
+
+--
+-- Name: mfa_recovery_codes mfa_recovery_codes_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mfa_recovery_codes
+    ADD CONSTRAINT mfa_recovery_codes_account_id_fkey FOREIGN KEY (account_id) REFERENCES public.accounts(id) ON DELETE CASCADE;
+
+--
 -- Name: password_reset_tokens password_reset_tokens_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1559,6 +1714,20 @@ ALTER TABLE ONLY public.verification_challenges
 
 ALTER TABLE ONLY public.verification_throttle
     ADD CONSTRAINT verification_throttle_account_id_fkey FOREIGN KEY (account_id) REFERENCES public.accounts(id) ON DELETE CASCADE;
+
+--
+-- Name: webauthn_challenges webauthn_challenges_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.webauthn_challenges
+    ADD CONSTRAINT webauthn_challenges_account_id_fkey FOREIGN KEY (account_id) REFERENCES public.accounts(id) ON DELETE CASCADE;
+
+--
+-- Name: webauthn_challenges webauthn_challenges_session_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.webauthn_challenges
+    ADD CONSTRAINT webauthn_challenges_session_id_fkey FOREIGN KEY (session_id) REFERENCES public.sessions(id) ON DELETE CASCADE;
 
 --
 -- PostgreSQL database dump complete

@@ -19,6 +19,7 @@ export interface Accounts {
   alternate_email: string | null;
   created_at: Generated<Timestamp>;
   email: string;
+  has_second_factor: Generated<boolean>;
   id: Generated<string>;
   name: string;
   password_changed_at: Generated<Timestamp>;
@@ -190,6 +191,30 @@ export interface MemberStanding {
   role_keys: Generated<string[]>;
 }
 
+export interface MfaFactors {
+  account_id: string;
+  confirmed_at: Timestamp | null;
+  created_at: Timestamp;
+  credential_id: string | null;
+  id: Generated<string>;
+  last_used_at: Timestamp | null;
+  name: string;
+  public_key: Buffer | null;
+  sign_count: number | null;
+  totp_last_step: number | null;
+  totp_secret_sealed: string | null;
+  transports: string[] | null;
+  type: "totp" | "passkey";
+}
+
+export interface MfaRecoveryCodes {
+  account_id: string;
+  code_hash: string;
+  created_at: Timestamp;
+  id: Generated<string>;
+  used_at: Timestamp | null;
+}
+
 export interface PasswordResetTokens {
   account_id: string;
   created_at: Timestamp;
@@ -238,6 +263,8 @@ export interface Sessions {
   id: Generated<string>;
   ip: string | null;
   last_seen_at: Timestamp;
+  second_step_failures: Generated<number>;
+  stage: Generated<"full" | "second_step">;
   step_up_until: Timestamp | null;
   token_hash: string;
   user_agent: string | null;
@@ -275,16 +302,17 @@ export interface Transactions {
 export interface VerificationChallenges {
   account_id: string;
   attempts: Generated<number>;
-  code_hash: string;
+  code_hash: string | null;
   company_id: string | null;
   consumed_at: Timestamp | null;
   created_at: Timestamp;
   expires_at: Timestamp;
   id: string;
   locked_at: Timestamp | null;
+  method: Generated<"email" | "totp" | "passkey">;
   purpose: VerificationPurpose;
   session_id: string | null;
-  target_email: string;
+  target_email: string | null;
   voided_at: Timestamp | null;
 }
 
@@ -293,6 +321,17 @@ export interface VerificationThrottle {
   consecutive_failures: Generated<number>;
   locked_until: Timestamp | null;
   updated_at: Timestamp;
+}
+
+export interface WebauthnChallenges {
+  account_id: string | null;
+  challenge: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  id: Generated<string>;
+  purpose: "register" | "login" | "second_step" | "step_up";
+  session_id: string | null;
+  used_at: Timestamp | null;
 }
 
 export interface DB {
@@ -314,6 +353,8 @@ export interface DB {
   member_roles: MemberRoles;
   member_standing: MemberStanding;
   members: Members;
+  mfa_factors: MfaFactors;
+  mfa_recovery_codes: MfaRecoveryCodes;
   password_reset_tokens: PasswordResetTokens;
   permissions: Permissions;
   role_permissions: RolePermissions;
@@ -325,6 +366,7 @@ export interface DB {
   transactions: Transactions;
   verification_challenges: VerificationChallenges;
   verification_throttle: VerificationThrottle;
+  webauthn_challenges: WebauthnChallenges;
 }
 
 export type InvitationStatus = "pending" | "accepted" | "revoked" | "expired";
