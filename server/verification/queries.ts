@@ -125,6 +125,9 @@ export async function pruneOldChallenges(trx: Trx, accountId: string, now: Date)
     .execute();
 }
 
+/** A challenge answered by a mailed code has the code's hash and the address it went to. */
+type MailedChallengeFields = { code_hash: string; target_email: string };
+
 /** The account's open challenge of this purpose (at most one: migration 003), locked; expired or not. */
 export async function findOpenChallengeForUpdate(trx: Trx, accountId: string, purpose: VerificationPurpose) {
   return trx
@@ -135,6 +138,8 @@ export async function findOpenChallengeForUpdate(trx: Trx, accountId: string, pu
     .where("consumed_at", "is", null)
     .where("voided_at", "is", null)
     .where("locked_at", "is", null)
+    .where("method", "=", "email")
+    .$narrowType<MailedChallengeFields>()
     .forUpdate()
     .executeTakeFirst();
 }
@@ -153,6 +158,8 @@ export async function findChallengeForUpdate(trx: Trx, challengeId: string) {
     .selectFrom("verification_challenges")
     .selectAll()
     .where("id", "=", challengeId)
+    .where("method", "=", "email")
+    .$narrowType<MailedChallengeFields>()
     .forUpdate()
     .executeTakeFirst();
 }
