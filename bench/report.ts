@@ -1,9 +1,9 @@
 // The bench's output: one table (printed, written to bench/results/latest.json, and copied into
 // README.md between the bench markers), the machine it ran on, and the targets checked against it.
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import pg from "pg";
 import type { CpuCost } from "./cpu.js";
 import { ROOT } from "./processes.js";
 
@@ -36,16 +36,28 @@ export type Report = {
   warnings: string[];
 };
 
-export function machineInfo(databaseUrl: string): Record<string, string> {
-  const cpuModel = /model name\s*:\s*(.+)/.exec(fs.readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? "unknown";
-  let postgres = "unknown";
+/**
+ * The PostgreSQL server's version, asked of its maintenance database `postgres`: the bench's own
+ * database may not exist yet when this runs (the seed creates it). "unknown" when it cannot answer.
+ */
+export async function postgresVersion(databaseUrl: string): Promise<string> {
+  const url = new URL(databaseUrl);
+  url.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: url.toString() });
   try {
-    postgres = execFileSync("psql", [databaseUrl, "-Atc", "SHOW server_version"], {
-      encoding: "utf8",
-    }).trim();
+    await client.connect();
+    const result = await client.query<{ server_version: string }>("SHOW server_version");
+    return result.rows[0]?.server_version ?? "unknown";
   } catch {
-    // psql missing: leave it unknown
+    return "unknown";
+  } finally {
+    await client.end().catch(() => {});
   }
+}
+
+export async function machineInfo(databaseUrl: string): Promise<Record<string, string>> {
+  const cpuModel = /model name\s*:\s*(.+)/.exec(fs.readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? "unknown";
+  const postgres = await postgresVersion(databaseUrl);
   return {
     cpus: String(os.availableParallelism()),
     cpuModel: cpuModel.trim(),

@@ -66,7 +66,7 @@ async function main() {
     return;
   }
   const startedAt = new Date();
-  const machine = machineInfo(DATABASE_URL);
+  const machine = await machineInfo(DATABASE_URL);
   log(
     `machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memory}, Node ${machine.node}, PostgreSQL ${machine.postgres}`,
   );

@@ -165,7 +165,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const minutes = Math.min(options.minutes, MAX_SOAK_MINUTES);
   if (minutes < options.minutes) log(`--soak-minutes capped at ${MAX_SOAK_MINUTES}`);
   const runSeconds = Math.round(minutes * 60);
-  const machine = machineInfo(databaseUrl);
+  const machine = await machineInfo(databaseUrl);
   const seed = await ensureSeeded(databaseUrl, { reseed: options.reseed, log });
   log(seed.reused ? `reusing the data set seeded ${seed.seededAt}` : `seeded in ${seed.seconds} s`);
   const fixtures = await loadFixtures(databaseUrl, 3_000);
