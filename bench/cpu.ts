@@ -5,7 +5,8 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 
-export type CpuTicks = { server: number; postgres: number };
+/** Nanoseconds of CPU used so far by the server under test and by PostgreSQL. */
+export type CpuSample = { server: number; postgres: number };
 
 /** Microseconds of CPU per request, each side apart. */
 export type CpuCost = { serverUs: number; postgresUs: number };
@@ -38,11 +39,47 @@ export function parseStat(text: string): ProcessStat | null {
 }
 
 /**
- * CPU ticks used so far by every process of the server's process group (the bench starts each
- * server as the leader of its own group) and by every PostgreSQL process (all of the server's
- * backends: other work on the same server counts too). Null when /proc cannot be read.
+ * A process's CPU time in nanoseconds: the sum of its threads' time on a CPU (schedstat's first
+ * field). /proc/<pid>/stat counts whole clock ticks per process, and summed over fifty backends
+ * its rounding alone would move a run's figure by several percent; it is the fallback.
  */
-export function sampleCpu(serverGroup: number | undefined): CpuTicks | null {
+function processNanos(pid: string, ticks: number): number {
+  try {
+    let total = 0;
+    for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
+      total += Number(fs.readFileSync(`/proc/${pid}/task/${task}/schedstat`, "utf8").split(" ")[0]);
+    }
+    if (Number.isFinite(total)) return total;
+  } catch {
+    // no schedstat (or the process exited meanwhile): its ticks
+  }
+  return (ticks * 1e9) / clockTicks();
+}
+
+// A backend's title in /proc/<pid>/cmdline: "postgres: [cluster: ]user database host(port) state"
+// ("[local]" for a Unix socket); background processes ("postgres: checkpointer") have no client.
+const BACKEND_TITLE = /^postgres: (?:\S+: )?\S+ (\S+) (?:\S+\(\d+\)|\[local\]) /;
+
+/** The database a PostgreSQL backend serves, read from its process title; null for other processes. */
+export function backendDatabase(cmdline: string): string | null {
+  return BACKEND_TITLE.exec(cmdline.replaceAll("\0", " "))?.[1] ?? null;
+}
+
+function servesDatabase(pid: string, database: string): boolean {
+  try {
+    return backendDatabase(fs.readFileSync(`/proc/${pid}/cmdline`, "utf8")) === database;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * CPU time used so far by every process of the server's process group (the bench starts each
+ * server as the leader of its own group) and by PostgreSQL: the backends of `database` when it is
+ * given (other databases on the same server, such as test runs, do not count), else every
+ * PostgreSQL process. Null when /proc cannot be read.
+ */
+export function sampleCpu(serverGroup: number | undefined, database?: string): CpuSample | null {
   if (serverGroup === undefined) return null;
   let entries: string[];
   try {
@@ -60,20 +97,21 @@ export function sampleCpu(serverGroup: number | undefined): CpuTicks | null {
       continue; // it exited meanwhile
     }
     if (!stat) continue;
-    if (stat.group === serverGroup) sample.server += stat.ticks;
-    else if (stat.comm === "postgres") sample.postgres += stat.ticks;
+    if (stat.group === serverGroup) sample.server += processNanos(entry, stat.ticks);
+    else if (stat.comm === "postgres" && (database === undefined || servesDatabase(entry, database)))
+      sample.postgres += processNanos(entry, stat.ticks);
   }
   return sample;
 }
 
 /** The CPU per request between two samples; null without both, or without requests. */
 export function cpuPerRequest(
-  before: CpuTicks | null,
-  after: CpuTicks | null,
+  before: CpuSample | null,
+  after: CpuSample | null,
   requests: number,
 ): CpuCost | null {
   if (!before || !after || requests <= 0) return null;
-  const perRequest = (ticks: number) => (Math.max(0, ticks) * 1e6) / clockTicks() / requests;
+  const perRequest = (nanos: number) => Math.max(0, nanos) / 1000 / requests;
   return {
     serverUs: perRequest(after.server - before.server),
     postgresUs: perRequest(after.postgres - before.postgres),

@@ -69,10 +69,11 @@ async function runOnce(
   connections: number,
   seconds: number,
   serverGroup?: number,
+  database?: string,
 ): Promise<RunStats> {
   const latencies = new Map<string, number[]>();
   let unexpected = 0;
-  const before = sampleCpu(serverGroup);
+  const before = sampleCpu(serverGroup, database);
   const instance = autocannon({ url, connections, duration: seconds, requests, timeout: 10 });
   instance.on("response", (client: Client, status: number, _bytes: number, responseTime: number) => {
     const request = client.requestIterator.currentRequest as LoadRequest;
@@ -86,7 +87,7 @@ async function runOnce(
     list.push(responseTime);
   });
   const result = await instance;
-  const after = sampleCpu(serverGroup);
+  const after = sampleCpu(serverGroup, database);
   const elapsed = result.duration || seconds;
   const kinds = kindStats(latencies, elapsed);
   const all = [...latencies.values()].flat();
@@ -104,18 +105,20 @@ async function runOnce(
 
 /**
  * Warm-up (discarded), then plan.runs measured runs; every figure is the median over the runs.
- * `serverGroup`: the process group of the server under test, whose CPU per request is measured.
+ * `serverGroup`: the process group of the server under test, whose CPU per request is measured;
+ * `database`: the database whose PostgreSQL backends count (every PostgreSQL process without it).
  */
 export async function measure(
   url: string,
   requests: LoadRequest[],
   plan: LoadPlan,
   serverGroup?: number,
+  database?: string,
 ): Promise<Measurement> {
   if (plan.warmupSeconds > 0) await runOnce(url, requests, plan.connections, plan.warmupSeconds);
   const runs: RunStats[] = [];
   for (let i = 0; i < plan.runs; i += 1) {
-    runs.push(await runOnce(url, requests, plan.connections, plan.runSeconds, serverGroup));
+    runs.push(await runOnce(url, requests, plan.connections, plan.runSeconds, serverGroup, database));
   }
   const kinds: Record<string, KindStats> = {};
   for (const kind of Object.keys(runs[0]?.kinds ?? {})) {

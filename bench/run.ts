@@ -43,6 +43,8 @@ const args = new Set(process.argv.slice(2));
 const isQuick = args.has("--quick");
 const isCheck = args.has("--check");
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/portal_bench";
+// Only this database's backends count as the scenarios' PostgreSQL CPU (bench/cpu.ts).
+const BENCH_DATABASE = new URL(DATABASE_URL).pathname.slice(1);
 const PLAN: LoadPlan = isQuick
   ? { connections: 50, warmupSeconds: 1, runs: 2, runSeconds: 3 }
   : { connections: 50, warmupSeconds: 3, runs: 3, runSeconds: 10 };
@@ -106,7 +108,7 @@ async function main() {
   // A server under test: where to send the load, and the process group whose CPU it costs.
   type Server = { url: string; child?: Child };
   const run = (server: Server, requests: Parameters<typeof measure>[1], plan: LoadPlan = PLAN) =>
-    measure(server.url, requests, plan, server.child?.process.pid);
+    measure(server.url, requests, plan, server.child?.process.pid, BENCH_DATABASE);
 
   try {
     const [b0Port, b1Port, peerPort, coldPort] = (await Promise.all([1, 2, 3, 4].map(() => freePort()))) as [
