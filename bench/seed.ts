@@ -20,6 +20,27 @@ export const SIZES = {
   bigCompanyInvitations: 300,
 } as const;
 
+export type SeedSizes = { readonly [K in keyof typeof SIZES]: number };
+
+/**
+ * The same shapes at a thousandth of the accounts: enough for scenarios that read one session
+ * (the A/B of bench/ab.ts), seeded in seconds.
+ */
+export const SMALL_SIZES: SeedSizes = {
+  accounts: 2_000,
+  companies: 20,
+  bigCompanyMembers: 1_000,
+  transactions: 1_000,
+  auditEvents: 1_000,
+  bigCompanyCustomRoles: 20,
+  bigCompanyInvitations: 30,
+};
+
+/** The marker a data set of these sizes carries, so data sets of other sizes are never reused for it. */
+function seedVersion(sizes: SeedSizes): string {
+  return sizes === SIZES ? SEED_VERSION : `${SEED_VERSION} ${JSON.stringify(sizes)}`;
+}
+
 export const BENCH_PASSWORD = "bench password: correct horse battery staple";
 export const BIG_COMPANY_NAME = "Bench Big Merchant";
 const FIRST_NAMES = [
@@ -158,15 +179,15 @@ const EMAIL_SQL = (n: string) =>
  * Company sizes: the big one, then a power law (size ∝ rank^-0.7) over the other 9,999 that uses up
  * the remaining accounts, each account a member of exactly one company.
  */
-export function companySizes(): number[] {
-  const others = SIZES.companies - 1;
-  const remaining = SIZES.accounts - SIZES.bigCompanyMembers;
+export function companySizes(sizes: SeedSizes = SIZES): number[] {
+  const others = sizes.companies - 1;
+  const remaining = sizes.accounts - sizes.bigCompanyMembers;
   const weights = Array.from({ length: others }, (_, i) => (i + 1) ** -0.7);
   const sum = weights.reduce((a, b) => a + b, 0);
-  const sizes = weights.map((w) => Math.max(1, Math.floor((w / sum) * remaining)));
-  let left = remaining - sizes.reduce((a, b) => a + b, 0);
-  for (let i = 0; left > 0; i = (i + 1) % others, left -= 1) sizes[i] = (sizes[i] ?? 0) + 1;
-  return [SIZES.bigCompanyMembers, ...sizes];
+  const counts = weights.map((w) => Math.max(1, Math.floor((w / sum) * remaining)));
+  let left = remaining - counts.reduce((a, b) => a + b, 0);
+  for (let i = 0; left > 0; i = (i + 1) % others, left -= 1) counts[i] = (counts[i] ?? 0) + 1;
+  return [sizes.bigCompanyMembers, ...counts];
 }
 
 export function databaseUrlFor(baseUrl: string, database: string): string {
@@ -201,8 +222,9 @@ async function vacuumReused(url: string, log: (line: string) => void): Promise<v
  */
 export async function ensureSeeded(
   url: string,
-  options: { reseed: boolean; log: (line: string) => void },
+  options: { reseed: boolean; log: (line: string) => void; sizes?: SeedSizes },
 ): Promise<SeedOutcome> {
+  const sizes = options.sizes ?? SIZES;
   const target = new URL(url);
   const name = target.pathname.replace(/^\//, "");
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unexpected bench database name "${name}"`);
@@ -211,7 +233,7 @@ export async function ensureSeeded(
   try {
     const exists = (await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [name])).rowCount === 1;
     if (exists && !options.reseed) {
-      const marker = await readMarker(url);
+      const marker = await readMarker(url, seedVersion(sizes));
       if (marker) {
         // New migrations (an index, say) still reach a reused data set.
         const database = await openDatabase({ url, poolSize: 1 });
@@ -244,12 +266,12 @@ export async function ensureSeeded(
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await fill(client, passwordHash, options.log);
+    await fill(client, passwordHash, options.log, sizes);
     const seconds = Math.round((Date.now() - started) / 1000);
     await client.query(
       `CREATE TABLE IF NOT EXISTS bench_seed (version text PRIMARY KEY, seeded_at timestamptz NOT NULL, seconds integer NOT NULL)`,
     );
-    await client.query("INSERT INTO bench_seed VALUES ($1, now(), $2)", [SEED_VERSION, seconds]);
+    await client.query("INSERT INTO bench_seed VALUES ($1, now(), $2)", [seedVersion(sizes), seconds]);
     options.log(`seeded in ${seconds} s`);
     return { reused: false, seconds, seededAt: new Date().toISOString() };
   } finally {
@@ -257,15 +279,16 @@ export async function ensureSeeded(
   }
 }
 
-async function readMarker(url: string): Promise<{ seconds: number; seeded_at: string } | null> {
+async function readMarker(
+  url: string,
+  version: string,
+): Promise<{ seconds: number; seeded_at: string } | null> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     const table = await client.query("SELECT to_regclass('bench_seed') AS t");
     if (!table.rows[0]?.t) return null;
-    const row = await client.query("SELECT seconds, seeded_at FROM bench_seed WHERE version = $1", [
-      SEED_VERSION,
-    ]);
+    const row = await client.query("SELECT seconds, seeded_at FROM bench_seed WHERE version = $1", [version]);
     return row.rows[0]
       ? { seconds: row.rows[0].seconds, seeded_at: row.rows[0].seeded_at.toISOString() }
       : null;
@@ -278,7 +301,7 @@ async function readMarker(url: string): Promise<{ seconds: number; seeded_at: st
 // maintaining them row by row. Constraint indexes (primary keys, UNIQUE) stay.
 const BULK_TABLES = ["accounts", "members", "member_roles", "transactions", "audit_events", "invitations"];
 
-async function fill(client: pg.Client, passwordHash: string, log: (line: string) => void) {
+async function fill(client: pg.Client, passwordHash: string, log: (line: string) => void, sizes: SeedSizes) {
   const step = async (label: string, script: string) => {
     const t = Date.now();
     await client.query(script);
@@ -297,13 +320,13 @@ async function fill(client: pg.Client, passwordHash: string, log: (line: string)
   // construction, the email copy is written directly and the counters are recomputed at the end.
   await client.query("SET session_replication_role = replica");
 
-  const sizes = companySizes();
+  const counts = companySizes(sizes);
   await step(
     "companies",
     `CREATE TEMP TABLE seed_companies (idx integer PRIMARY KEY, id uuid NOT NULL, size integer NOT NULL, first_n integer NOT NULL);
      INSERT INTO seed_companies
      SELECT idx, gen_random_uuid(), size, (sum(size) OVER (ORDER BY idx) - size + 1)::integer
-       FROM unnest('{${sizes.join(",")}}'::integer[]) WITH ORDINALITY AS s(size, idx);
+       FROM unnest('{${counts.join(",")}}'::integer[]) WITH ORDINALITY AS s(size, idx);
      INSERT INTO companies (id, name, legal_name, registration_number, country, merchant_id, contact_email, created_at)
      SELECT id, CASE WHEN idx = 1 THEN '${BIG_COMPANY_NAME}' ELSE 'Bench Merchant ' || idx END,
             'Bench Merchant ' || idx || ' Pte Ltd', 'BR-' || lpad(idx::text, 6, '0'), 'SG',
@@ -324,11 +347,11 @@ async function fill(client: pg.Client, passwordHash: string, log: (line: string)
      SELECT c.id, p.key, p.name, p.description FROM seed_companies c CROSS JOIN seed_predefined p;
      INSERT INTO role_permissions (role_id, permission)
      SELECT r.id, x.permission FROM roles r JOIN (VALUES ${predefinedPermissions}) AS x(key, permission) ON x.key = r.key;
-     -- Custom roles: ${SIZES.bigCompanyCustomRoles} in the big company, three in each of the next 200.
+     -- Custom roles: ${sizes.bigCompanyCustomRoles} in the big company, three in each of the next 200.
      CREATE TEMP TABLE seed_custom (company_id uuid, company_idx integer, n integer, id uuid DEFAULT gen_random_uuid());
      INSERT INTO seed_custom (company_id, company_idx, n)
      SELECT c.id, c.idx, n FROM seed_companies c
-       CROSS JOIN LATERAL generate_series(1, CASE WHEN c.idx = 1 THEN ${SIZES.bigCompanyCustomRoles} ELSE 3 END) n
+       CROSS JOIN LATERAL generate_series(1, CASE WHEN c.idx = 1 THEN ${sizes.bigCompanyCustomRoles} ELSE 3 END) n
       WHERE c.idx <= 201;
      INSERT INTO roles (id, company_id, key, name, description)
      SELECT id, company_id, NULL, 'Custom role ' || n, 'A bench custom role' FROM seed_custom;
@@ -343,9 +366,9 @@ async function fill(client: pg.Client, passwordHash: string, log: (line: string)
      SELECT ${EMAIL_SQL("n")}, initcap((${sqlArray(FIRST_NAMES)})[((n - 1) % ${FIRST_NAMES.length}) + 1]) || ' ' ||
             initcap((${sqlArray(LAST_NAMES)})[(((n - 1) / ${FIRST_NAMES.length}) % ${LAST_NAMES.length}) + 1]),
             '${passwordHash}', now() - interval '2 years', now() - interval '2 years'
-       FROM generate_series(1, ${SIZES.accounts}) n;
+       FROM generate_series(1, ${sizes.accounts}) n;
      CREATE TEMP TABLE seed_accounts AS
-     SELECT n, a.id, a.email FROM generate_series(1, ${SIZES.accounts}) n JOIN accounts a ON a.email = ${EMAIL_SQL("n")};
+     SELECT n, a.id, a.email FROM generate_series(1, ${sizes.accounts}) n JOIN accounts a ON a.email = ${EMAIL_SQL("n")};
      CREATE UNIQUE INDEX ON seed_accounts (n);`,
   );
   // Every account is a member of one company (accounts first_n … first_n + size - 1); the first
@@ -386,7 +409,7 @@ async function fill(client: pg.Client, passwordHash: string, log: (line: string)
        JOIN roles r ON r.company_id = s.company_id AND r.key = s.role WHERE s.role <> 'custom'
      UNION ALL
      SELECT s.company_id, s.member_id, c.id FROM seed_member_roles s
-       JOIN seed_custom c ON c.company_idx = 1 AND c.n = (s.n / 10) % ${SIZES.bigCompanyCustomRoles} + 1
+       JOIN seed_custom c ON c.company_idx = 1 AND c.n = (s.n / 10) % ${sizes.bigCompanyCustomRoles} + 1
       WHERE s.role = 'custom'
      UNION ALL
      SELECT s.company_id, s.member_id, r.id FROM seed_member_roles s
@@ -398,7 +421,7 @@ async function fill(client: pg.Client, passwordHash: string, log: (line: string)
     `CREATE TEMP TABLE seed_invitations AS
      SELECT gen_random_uuid() AS id, c.id AS company_id, c.idx, i,
             c.idx || '.' || i AS tag
-       FROM seed_companies c CROSS JOIN LATERAL generate_series(1, CASE WHEN c.idx = 1 THEN ${SIZES.bigCompanyInvitations} WHEN c.idx <= 1001 THEN 2 ELSE 0 END) i;
+       FROM seed_companies c CROSS JOIN LATERAL generate_series(1, CASE WHEN c.idx = 1 THEN ${sizes.bigCompanyInvitations} WHEN c.idx <= 1001 THEN 2 ELSE 0 END) i;
      INSERT INTO invitations (id, company_id, email, token_hash, status, invited_by, created_at, last_sent_at, expires_at)
      SELECT s.id, s.company_id, 'invitee.' || s.tag || '@newcomer.example', encode(sha256(('bench-invite-' || s.tag)::bytea), 'hex'),
             'pending', a.account_id, now() - interval '1 day', now() - interval '1 day', now() + interval '6 days'
@@ -414,7 +437,7 @@ async function fill(client: pg.Client, passwordHash: string, log: (line: string)
             (ARRAY['alipay','card','gcash','kakao_pay','dana','truemoney'])[(n % 6) + 1],
             (ARRAY['succeeded','succeeded','succeeded','succeeded','succeeded','succeeded','succeeded','failed','refunded','pending'])[(n % 10) + 1],
             CASE WHEN n % 10 = 7 THEN (ARRAY['insufficient_funds','card_declined','expired_card','risk_rejected'])[(n / 10) % 4 + 1] END
-       FROM generate_series(1, ${SIZES.transactions}) n CROSS JOIN seed_companies c WHERE c.idx = 1;`,
+       FROM generate_series(1, ${sizes.transactions}) n CROSS JOIN seed_companies c WHERE c.idx = 1;`,
   );
   await step(
     "audit events",
@@ -422,7 +445,7 @@ async function fill(client: pg.Client, passwordHash: string, log: (line: string)
      SELECT now() - (g.i * interval '61 seconds'), c.id, a.account_id, a.email,
             (ARRAY['member.roles_changed','member.invited','auth.login','member.deactivated','role.updated'])[(g.i % 5) + 1],
             'success', 'member', a.id::text, '{"bench":true}'::jsonb, '127.0.0.1', 'bench-seed', gen_random_uuid()::text
-       FROM generate_series(1, ${SIZES.auditEvents}) AS g(i)
+       FROM generate_series(1, ${sizes.auditEvents}) AS g(i)
        JOIN seed_companies c ON c.idx = CASE WHEN g.i % 5 < 3 THEN 1 ELSE 1 + (g.i % 2000) END
        JOIN seed_members a ON a.company_id = c.id AND a.pos = 1;`,
   );
