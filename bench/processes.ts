@@ -46,11 +46,18 @@ export async function startChild(
   args: string[],
   options: {
     env: NodeJS.ProcessEnv;
+    /** The working directory; the project's root when absent. */
+    cwd?: string;
     isReady: (output: string) => boolean | Promise<boolean>;
     timeoutMs: number;
   },
 ): Promise<Child> {
-  const proc = spawn(command, args, { cwd: ROOT, env: options.env, detached: true, stdio: "pipe" });
+  const proc = spawn(command, args, {
+    cwd: options.cwd ?? ROOT,
+    env: options.env,
+    detached: true,
+    stdio: "pipe",
+  });
   let output = "";
   proc.stdout?.on("data", (chunk) => {
     output += chunk;

@@ -4,9 +4,11 @@
 // and issue #5's search latency (S4c1).
 // `npm run bench -- --soak [--soak-minutes N]` runs only the soak of bench/soak.ts instead.
 // `npm run bench -- --login-timing [--quick]` only times unknown-email against wrong-password logins.
+// `npm run bench -- --ab <commit>` only compares GET /api/me's cost with another commit's (bench/ab.ts).
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { runAb } from "./ab.js";
 import { type LoadPlan, type Measurement, measure } from "./load.js";
 import { runLoginTiming } from "./login-timing.js";
 import { ensurePeerSeeded, signInToPeer } from "./peer-better-auth.js";
@@ -61,6 +63,10 @@ async function main() {
       log,
     });
     if (!soak.pass) process.exitCode = 1;
+    return;
+  }
+  if (args.has("--ab")) {
+    await runAb(process.argv.slice(2), log);
     return;
   }
   if (args.has("--login-timing")) {
