@@ -17,7 +17,9 @@ describe("bench CPU per request", () => {
     );
     expect(backendDatabase("postgres: bench portal_ab [local] SELECT\0\0")).toBe("portal_ab");
     expect(backendDatabase("postgres: 15/main: checkpointer   ")).toBeNull();
-    expect(backendDatabase("/usr/lib/postgresql/15/bin/postgres\0-D\0/var/lib/postgresql/15/main\0")).toBeNull();
+    expect(
+      backendDatabase("/usr/lib/postgresql/15/bin/postgres\0-D\0/var/lib/postgresql/15/main\0"),
+    ).toBeNull();
   });
 
   it("divides the nanoseconds between two samples by the requests, each side apart", () => {
