@@ -1,10 +1,11 @@
-// `npm run bench -- --ab <commit> [--ab-dir DIR] [--ab-node NODE] [--rounds N] [--requests N]`:
-// GET /api/me (S1) on this checkout against another commit, both servers run by this Node binary
-// (or the other one by NODE), on a small seeded database (`portal_ab`, migrated by this checkout:
-// the other commit must be older) and a copy of it, so that each side's PostgreSQL backends are
-// told apart. Both servers stay up; each round sends the same number of requests to one side, then
-// to the other, alternating which goes first (A B, B A, ...), so a host that slows or speeds up
-// meanwhile touches both alike.
+// `npm run bench -- --ab <commit> [--ab-dir DIR] [--ab-node NODE] [--ab-path PATH] [--rounds N]
+// [--requests N]`: GET /api/me (S1), or GET PATH ({cid} stands for the big company), on this
+// checkout against another commit. Both servers run on this Node binary (the other one on NODE when
+// given) over a small seeded database (`portal_ab`, migrated by this checkout: the other commit
+// must be older) and a copy of it, so that each side's PostgreSQL backends are told apart. Both
+// stay up; each round sends the same number of requests to one side, then to the other,
+// alternating which goes first (A B, B A, ...), so a host that slows or speeds up meanwhile touches
+// both alike.
 // Reported: CPU per request of each server and of its database's backends (req/s is noise on a
 // busy host), the median and range over rounds and each round's ratio; and per request, counted on
 // the wire by a proxy between server and PostgreSQL, the statements, round trips and rows.
@@ -18,7 +19,7 @@ import pg from "pg";
 import { type CpuCost, cpuPerRequest, sampleCpu } from "./cpu.js";
 import { median } from "./load.js";
 import { answers200, type Child, freePort, ROOT, startChild } from "./processes.js";
-import { portalLogin } from "./scenarios.js";
+import { loadFixtures, portalLogin } from "./scenarios.js";
 import { ADMIN_EMAIL, BENCH_PASSWORD, ensureSeeded, SMALL_SIZES } from "./seed.js";
 
 /** A commit's checkout and the Node binary that runs its server. */
@@ -196,28 +197,31 @@ async function countingProxy(databaseUrl: string) {
   };
 }
 
-async function getMe(baseUrl: string, cookie: string): Promise<string> {
-  const response = await fetch(`${baseUrl}/api/me`, { headers: { cookie } });
+/** What each request asks: one path, as the bench's admin session. */
+type Target = { path: string; cookie: string };
+
+async function getOnce(baseUrl: string, target: Target): Promise<string> {
+  const response = await fetch(`${baseUrl}${target.path}`, { headers: { cookie: target.cookie } });
   const body = await response.text();
   if (response.status !== 200)
-    throw new Error(`GET /api/me answered ${response.status}: ${body.slice(0, 300)}`);
+    throw new Error(`GET ${target.path} answered ${response.status}: ${body.slice(0, 300)}`);
   return body;
 }
 
 /**
- * Statements, round trips and rows per GET /api/me, one request at a time after a few unmeasured,
+ * Statements, round trips and rows per request, one request at a time after a few unmeasured,
  * less what the server sends on its own meanwhile (the mail outbox's polling), counted while it
  * idles as long again.
  */
-async function wireCounts(side: Side, bundle: string, databaseUrl: string, cookie: string) {
+async function wireCounts(side: Side, bundle: string, databaseUrl: string, target: Target) {
   const proxy = await countingProxy(databaseUrl);
   const server = await startSide(side, bundle, proxy.url);
   try {
-    for (let i = 0; i < 20; i += 1) await getMe(server.baseUrl, cookie);
+    for (let i = 0; i < 20; i += 1) await getOnce(server.baseUrl, target);
     proxy.take();
     let answerBytes = 0;
     const started = Date.now();
-    for (let i = 0; i < WIRE_REQUESTS; i += 1) answerBytes = (await getMe(server.baseUrl, cookie)).length;
+    for (let i = 0; i < WIRE_REQUESTS; i += 1) answerBytes = (await getOnce(server.baseUrl, target)).length;
     const total = proxy.take();
     await new Promise((resolve) => setTimeout(resolve, Date.now() - started));
     const idle = proxy.take();
@@ -236,7 +240,7 @@ async function wireCounts(side: Side, bundle: string, databaseUrl: string, cooki
   }
 }
 
-async function load(baseUrl: string, cookie: string, amount: number, group?: number, database?: string) {
+async function load(baseUrl: string, target: Target, amount: number, group?: number, database?: string) {
   let unexpected = 0;
   const before = sampleCpu(group, database);
   const instance = autocannon({
@@ -244,7 +248,7 @@ async function load(baseUrl: string, cookie: string, amount: number, group?: num
     connections: CONNECTIONS,
     amount,
     timeout: 10,
-    requests: [{ method: "GET", path: "/api/me", headers: { cookie } }],
+    requests: [{ method: "GET", path: target.path, headers: { cookie: target.cookie } }],
   });
   instance.on("response", (_client: unknown, status: number) => {
     if (status !== 200) unexpected += 1;
@@ -339,8 +343,10 @@ export async function runAb(argv: string[], log: (line: string) => void): Promis
     current.label = `${current.label} on Node ${process.version}`;
   }
   assertOlderSchema(base);
+  // --ab-path: another GET than /api/me; {cid} stands for the bench's big company.
+  const pathTemplate = option(argv, "--ab-path") ?? "/api/me";
   log(
-    `A/B of GET /api/me: ${base.label} against ${current.label}${otherNode ? "" : `, Node ${process.version} for both`}`,
+    `A/B of GET ${pathTemplate}: ${base.label} against ${current.label}${otherNode ? "" : `, Node ${process.version} for both`}`,
   );
   log(
     `${reps} rounds of ${requests} requests to each side (${CONNECTIONS} connections, after ${WARMUP_REQUESTS} to warm up)`,
@@ -363,10 +369,12 @@ export async function runAb(argv: string[], log: (line: string) => void): Promis
   } finally {
     await first.stop();
   }
+  const companyId = pathTemplate.includes("{cid}") ? (await loadFixtures(databaseUrl, 0)).companyId : "";
+  const target: Target = { path: pathTemplate.replaceAll("{cid}", companyId), cookie };
 
   const results: SideResult[] = [];
   for (const [i, side] of sides.entries()) {
-    const counted = await wireCounts(side, bundles[i] as string, databaseUrl, cookie);
+    const counted = await wireCounts(side, bundles[i] as string, databaseUrl, target);
     log(
       `${side.label}: ${counted.wire.statements.toFixed(2)} statements, ${counted.wire.roundTrips.toFixed(2)} round trips, ${counted.wire.rows.toFixed(2)} rows per request; ${counted.answerBytes} bytes answered`,
     );
@@ -379,12 +387,12 @@ export async function runAb(argv: string[], log: (line: string) => void): Promis
     for (const [i, side] of sides.entries()) {
       servers.push(await startSide(side, bundles[i] as string, urls[i] as string));
     }
-    for (const server of servers) await load(server.baseUrl, cookie, WARMUP_REQUESTS);
+    for (const server of servers) await load(server.baseUrl, target, WARMUP_REQUESTS);
     for (let rep = 0; rep < reps; rep += 1) {
       for (const i of rep % 2 === 0 ? [0, 1] : [1, 0]) {
         const server = servers[i] as Child & { baseUrl: string };
         const database = new URL(urls[i] as string).pathname.slice(1);
-        const measured = await load(server.baseUrl, cookie, requests, server.process.pid, database);
+        const measured = await load(server.baseUrl, target, requests, server.process.pid, database);
         if (!measured.cpu) throw new Error("CPU could not be read from /proc");
         results[i]?.reps.push({ ...measured, cpu: measured.cpu });
         log(
