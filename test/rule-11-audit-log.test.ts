@@ -57,8 +57,8 @@ describe.each(testDatabaseKinds)("rule 11: the audit log of member management on
       occurredAt: h.clock.now().toISOString(),
       action: "member.roles_changed",
       outcome: "success",
-      actor: { accountId: company.admin.id, email: company.admin.email },
-      target: { type: "member", id: member.memberId },
+      actor: { accountId: company.admin.id, email: company.admin.email, name: "Audited Co Admin" },
+      target: { type: "member", id: member.memberId, name: "Member finance", email: member.email },
       details: {
         accountId: member.id,
         email: member.email,

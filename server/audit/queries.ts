@@ -77,6 +77,52 @@ export async function listAuditEvents(
   return result.rows;
 }
 
+/** An event with the names a reader knows its actor and target by, as the log shows it. */
+export type NamedAuditEventRow = AuditEventRow & {
+  actor_name: string | null;
+  target_name: string | null;
+  target_email: string | null;
+};
+
+/**
+ * Events after the cursor (occurred_at, id), newest first, each with its actor's and target's
+ * current names. Only the company's own members and roles are named: a person outside the company
+ * stays the email the event recorded (rule 3). The names are looked up for the page's rows only.
+ */
+export async function listNamedAuditEvents(
+  db: Kysely<DB>,
+  filter: AuditFilter,
+  after: [Date, string] | null,
+  limit: number,
+): Promise<NamedAuditEventRow[]> {
+  const memberName = (condition: RawBuilder<unknown>, column: "name" | "email") => sql`(
+    SELECT ${column === "name" ? sql`a.name` : sql`m.email`} FROM members m JOIN accounts a ON a.id = m.account_id
+     WHERE m.company_id = page.company_id AND ${condition})`;
+  const targetUuid = sql`page.target_id::uuid`;
+  const result = await sql<NamedAuditEventRow>`
+    SELECT page.*,
+           ${memberName(sql`m.account_id = page.actor_account_id`, "name")} AS actor_name,
+           CASE page.target_type
+             WHEN 'member' THEN ${memberName(sql`m.id = ${targetUuid}`, "name")}
+             WHEN 'account' THEN ${memberName(sql`m.account_id = ${targetUuid}`, "name")}
+             WHEN 'role' THEN (SELECT r.name FROM roles r WHERE r.company_id = page.company_id AND r.id = ${targetUuid})
+           END AS target_name,
+           CASE page.target_type
+             WHEN 'member' THEN ${memberName(sql`m.id = ${targetUuid}`, "email")}
+             WHEN 'account' THEN ${memberName(sql`m.account_id = ${targetUuid}`, "email")}
+           END AS target_email
+      FROM (
+        SELECT id, occurred_at, company_id, action, outcome, actor_account_id, actor_email, target_type,
+               target_id, details, ip, user_agent, request_id
+          FROM audit_events
+         WHERE ${matching(filter)}
+           ${after ? sql`AND (occurred_at, id) < (${after[0]}, ${after[1]}::uuid)` : sql``}
+         ORDER BY occurred_at DESC, id DESC
+         LIMIT ${limit}) page
+     ORDER BY page.occurred_at DESC, page.id DESC`.execute(db);
+  return result.rows;
+}
+
 /** Counts matching events up to cap + 1; beyond the cap the total is not exact. */
 export async function countAuditEvents(db: Kysely<DB>, filter: AuditFilter, cap: number): Promise<number> {
   const result = await sql<{ n: number }>`

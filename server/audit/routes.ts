@@ -7,10 +7,17 @@ import type { Clock } from "../clock.js";
 import type { Database } from "../db/connect.js";
 import { Collection, PageQuery } from "../http/pagination.js";
 import { CompanyParams, CsvFile, errorResponses, Uuid } from "../http/schemas.js";
-import { AUDIT_ACTION_FILTER_PATTERN } from "./actions.js";
+import {
+  AUDIT_ACTION_FILTER_PATTERN,
+  AUDIT_ACTION_LABELS,
+  AUDIT_ACTIONS,
+  AUDIT_CATEGORY_LABELS,
+  auditActionCategory,
+} from "./actions.js";
 import { exportAuditEvents, listAuditPage, listMemberAuditPage } from "./service.js";
 
 const DateTime = Type.String({ format: "date-time", maxLength: 40 });
+const NullableString = Type.Union([Type.String(), Type.Null()]);
 const Outcome = Type.Union([Type.Literal("success"), Type.Literal("denied"), Type.Literal("failure")]);
 
 const AuditFilters = {
@@ -32,10 +39,24 @@ const AuditEvent = Type.Object(
     action: Type.String(),
     outcome: Outcome,
     actor: Type.Union([
-      Type.Object({ accountId: Uuid, email: Type.Union([Type.String(), Type.Null()]) }),
+      Type.Object({
+        accountId: Uuid,
+        email: NullableString,
+        // The actor's current name while they are a member of the company.
+        name: NullableString,
+      }),
       Type.Null(),
     ]),
-    target: Type.Union([Type.Object({ type: Type.String(), id: Type.String() }), Type.Null()]),
+    target: Type.Union([
+      Type.Object({
+        type: Type.String(),
+        id: Type.String(),
+        // The company's member (name, email) or role (name) the event was done to, as named now.
+        name: NullableString,
+        email: NullableString,
+      }),
+      Type.Null(),
+    ]),
     details: Type.Record(Type.String(), Type.Unknown()),
     ip: Type.Union([Type.String(), Type.Null()]),
     userAgent: Type.Union([Type.String(), Type.Null()]),
@@ -66,6 +87,38 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ database: Database; clock:
       },
     },
     async (request) => listAuditPage(db, request.params.cid, request.query),
+  );
+
+  const catalogue = {
+    items: AUDIT_ACTIONS.map((action) => ({
+      action,
+      label: AUDIT_ACTION_LABELS[action],
+      group: AUDIT_CATEGORY_LABELS[auditActionCategory(action)],
+    })),
+  };
+  app.get(
+    "/api/companies/:cid/audit-events/actions",
+    {
+      config: { access: { kind: "permission", permission: "audit.view" } },
+      schema: {
+        summary: "The actions the audit log records, with their words and groups",
+        tags: ["audit"],
+        params: CompanyParams,
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({
+                action: Type.String({ description: "What the log's `action` filter takes" }),
+                label: Type.String(),
+                group: Type.String(),
+              }),
+            ),
+          }),
+          ...errorResponses(400, 401, 403, 404),
+        },
+      },
+    },
+    async () => catalogue,
   );
 
   app.get(

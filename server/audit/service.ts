@@ -17,6 +17,8 @@ import {
   isMemberOfCompany,
   listAccountAuditEvents,
   listAuditEvents,
+  listNamedAuditEvents,
+  type NamedAuditEventRow,
 } from "./queries.js";
 import { type RequestMeta, recordAudit } from "./writer.js";
 
@@ -37,22 +39,29 @@ export type AuditEventView = {
   occurredAt: string;
   action: string;
   outcome: "success" | "denied" | "failure";
-  actor: { accountId: string; email: string | null } | null;
-  target: { type: string; id: string } | null;
+  /** `name`: the actor's current name while they are a member of the company, else null. */
+  actor: { accountId: string; email: string | null; name: string | null } | null;
+  /** `name`, `email`: the company's member or role the event was done to, as it is named now. */
+  target: { type: string; id: string; name: string | null; email: string | null } | null;
   details: Record<string, unknown>;
   ip: string | null;
   userAgent: string | null;
   requestId: string | null;
 };
 
-export function auditEventView(row: AuditEventRow): AuditEventView {
+export function auditEventView(row: NamedAuditEventRow): AuditEventView {
   return {
     id: row.id,
     occurredAt: new Date(row.occurred_at).toISOString(),
     action: row.action,
     outcome: row.outcome,
-    actor: row.actor_account_id ? { accountId: row.actor_account_id, email: row.actor_email } : null,
-    target: row.target_type && row.target_id ? { type: row.target_type, id: row.target_id } : null,
+    actor: row.actor_account_id
+      ? { accountId: row.actor_account_id, email: row.actor_email, name: row.actor_name }
+      : null,
+    target:
+      row.target_type && row.target_id
+        ? { type: row.target_type, id: row.target_id, name: row.target_name, email: row.target_email }
+        : null,
     details: row.details,
     ip: row.ip,
     userAgent: row.user_agent,
@@ -97,7 +106,7 @@ export async function listAuditPage(
   const filter = auditFilter(companyId, query);
   const after = decodeTimeIdCursor(query.cursor);
   const [rows, counted] = await Promise.all([
-    listAuditEvents(db, filter, after, limit + 1),
+    listNamedAuditEvents(db, filter, after, limit + 1),
     countAuditEvents(db, filter, AUDIT_COUNT_CAP),
   ]);
   const page = pageOf(rows, limit, keyOf);
@@ -121,7 +130,7 @@ export async function listMemberAuditPage(
   const filter: AuditFilter = { companyId, target: { type: "member", id: memberId } };
   const after = decodeTimeIdCursor(query.cursor);
   const [rows, counted] = await Promise.all([
-    listAuditEvents(db, filter, after, limit + 1),
+    listNamedAuditEvents(db, filter, after, limit + 1),
     countAuditEvents(db, filter, AUDIT_COUNT_CAP),
   ]);
   const page = pageOf(rows, limit, keyOf);

@@ -130,6 +130,16 @@ export const OPERATIONS: Record<string, Operation> = {
     description:
       "The company's audit log, newest first, filtered by action, actor and time range. Events cannot be changed or deleted through any interface.",
   },
+  "GET /api/companies/:cid/home": {
+    operationId: "getCompanyHome",
+    description:
+      "What the company's Home page shows an Admin: the active members without a second factor (counted up to 1,000, with a few named) and the open invitations (null without `members.invite`).",
+  },
+  "GET /api/companies/:cid/audit-events/actions": {
+    operationId: "listAuditActions",
+    description:
+      "The catalogue of actions the audit log records, in the order of the catalogue: each action's name (what the log's `action` filter takes), its words and its group.",
+  },
   "GET /api/companies/:cid/audit-events/export": {
     operationId: "exportAuditEvents",
     description: "The filtered audit log as a streamed CSV file, newest first; the export itself is audited.",

@@ -335,6 +335,8 @@ export const ROWS: Row[] = [
   },
   { method: "GET", route: "/api/companies/:cid/audit-events", requires: "audit.view", ok: 200 },
   { method: "GET", route: "/api/companies/:cid/audit-events/export", requires: "audit.view", ok: 200 },
+  { method: "GET", route: "/api/companies/:cid/audit-events/actions", requires: "audit.view", ok: 200 },
+  { method: "GET", route: "/api/companies/:cid/home", requires: "members.view", ok: 200 },
   {
     method: "GET",
     route: "/api/companies/:cid/members/:memberId/audit-events",

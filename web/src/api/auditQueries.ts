@@ -7,7 +7,23 @@ import type { AuditFilters } from "./types";
 
 export const auditQueryKeys = {
   auditEvents: (companyId: string) => ["companies", companyId, "audit-events"] as const,
+  auditActions: (companyId: string) => ["companies", companyId, "audit-actions"] as const,
 };
+
+/** The server's catalogue of audit actions (the action filter's options); it changes with a release only. */
+export function useAuditActions(companyId: string) {
+  return useQuery({
+    queryKey: auditQueryKeys.auditActions(companyId),
+    queryFn: ({ signal }) =>
+      dataOf(
+        api.GET("/api/companies/{cid}/audit-events/actions", {
+          params: { path: { cid: companyId } },
+          signal,
+        }),
+      ),
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+}
 
 export function useAuditEvents(companyId: string, filters: AuditFilters, page: PageRequest) {
   return useQuery({

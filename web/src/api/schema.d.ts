@@ -198,6 +198,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/companies/{cid}/audit-events/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The actions the audit log records, with their words and groups
+         * @description The catalogue of actions the audit log records, in the order of the catalogue: each action's name (what the log's `action` filter takes), its words and its group.
+         *
+         *     Needs the `audit.view` permission in the company.
+         */
+        get: operations["listAuditActions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/companies/{cid}/audit-events/export": {
         parameters: {
             query?: never;
@@ -234,6 +256,28 @@ export interface paths {
          *     Needs the `developer_center.view` permission in the company.
          */
         get: operations["getDeveloperCenter"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/companies/{cid}/home": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What a company's Home page shows an Admin
+         * @description What the company's Home page shows an Admin: the active members without a second factor (counted up to 1,000, with a few named) and the open invitations (null without `members.invite`).
+         *
+         *     Needs the `members.view` permission in the company.
+         */
+        get: operations["getCompanyHome"];
         put?: never;
         post?: never;
         delete?: never;
@@ -930,6 +974,7 @@ export interface components {
                 /** Format: uuid */
                 accountId: string;
                 email: string | null;
+                name: string | null;
             } | null;
             details: {
                 [key: string]: unknown;
@@ -942,7 +987,9 @@ export interface components {
             outcome: "success" | "denied" | "failure";
             requestId: string | null;
             target: {
+                email: string | null;
                 id: string;
+                name: string | null;
                 type: string;
             } | null;
             userAgent: string | null;
@@ -1558,6 +1605,71 @@ export interface operations {
             };
         };
     };
+    listAuditActions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description What the log's `action` filter takes */
+                            action: string;
+                            group: string;
+                            label: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     exportAuditEvents: {
         parameters: {
             query?: {
@@ -1660,6 +1772,83 @@ export interface operations {
                             status: string;
                             url: string;
                         }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getCompanyHome: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        membersWithoutSecondFactor: {
+                            /** @description A few of them, by email */
+                            sample: {
+                                email: string;
+                                /** Format: uuid */
+                                memberId: string;
+                                name: string;
+                            }[];
+                            total: number;
+                            /** @description False when there are more than `total` */
+                            totalExact: boolean;
+                        };
+                        /** @description Open invitations; null without `members.invite` */
+                        pendingInvitations: {
+                            total: number;
+                            /** @description False when there are more than `total` */
+                            totalExact: boolean;
+                        } | null;
                     };
                 };
             };

@@ -120,6 +120,10 @@ export type AuditEvent = Schemas["AuditEvent"];
 export type AuditOutcome = AuditEvent["outcome"];
 /** Filters of the audit log and its CSV export: `action` exact (`member.deactivated`) or a category
  * (`member`), `actor` an account id or email, `from` inclusive and `to` exclusive (ISO 8601). */
+export type AuditActionEntry = OkBody<
+  paths["/api/companies/{cid}/audit-events/actions"]["get"]
+>["items"][number];
+export type CompanyHome = OkBody<paths["/api/companies/{cid}/home"]["get"]>;
 export type AuditFilters = FiltersOf<paths["/api/companies/{cid}/audit-events"]["get"]>;
 
 /** `GET /api/me/audit-events`: the caller's own account events (Profile > Security), newest first. */

@@ -27,3 +27,19 @@ export function formatUtcDate(iso: string): string {
   const value = new Date(iso);
   return Number.isNaN(value.getTime()) ? iso : utcDate.format(value);
 }
+
+// The reader's own zone (the browser's), named after the time: "3 Dec 2026, 14:05 GMT+1".
+const instantWithZone = new Intl.DateTimeFormat(undefined, {
+  year: "numeric",
+  month: "short",
+  day: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  timeZoneName: "short",
+});
+
+/** An instant in the reader's time zone with the zone's abbreviation or offset. */
+export function formatInstant(iso: string): string {
+  const value = new Date(iso);
+  return Number.isNaN(value.getTime()) ? iso : instantWithZone.format(value);
+}

@@ -32,7 +32,7 @@ export function AuditLogPage() {
     <>
       <PageTitle>Audit log</PageTitle>
       <Flex justify="space-between" align="flex-start" gap="middle" wrap style={{ marginBottom: 16 }}>
-        <AuditFilterBar onSearch={search} />
+        <AuditFilterBar companyId={companyId} onSearch={search} />
         {/* A link: the browser streams the server's CSV straight to disk with the session cookie. */}
         <Button href={auditExportUrl(companyId, filters)} download title="Download these events as CSV">
           Download CSV

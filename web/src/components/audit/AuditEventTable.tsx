@@ -1,11 +1,12 @@
-// The audit log's table, newest first: time, action (its words and its name), outcome, actor,
-// target, details as compact text and IP; a row opens to show its full details, user agent and
-// request id.
+// The audit log's table, newest first: time in the reader's zone, the event as a sentence with its
+// action's words, outcome, details as words and IP; a row opens to show the action's name, the ids,
+// the recorded details, user agent and request id.
 import { Descriptions, Table, type TableColumnsType, Tag, Typography } from "antd";
 import type { AuditEvent, AuditOutcome } from "../../api/types";
-import { formatDateTime } from "../formatDateTime";
+import { Instant } from "../Instant";
 import { auditActionLabel } from "./auditActionLabels";
-import { describeAuditActor, describeAuditDetails, describeAuditTarget } from "./describeAuditEvent";
+import { describeAuditEvent } from "./auditSentences";
+import { describeAuditDetails } from "./describeAuditEvent";
 
 const outcomeColors: Record<AuditOutcome, string> = { success: "green", denied: "orange", failure: "red" };
 const outcomeLabels: Record<AuditOutcome, string> = {
@@ -20,6 +21,7 @@ function AuditEventDetails({ event }: { event: AuditEvent }) {
       column={1}
       size="small"
       items={[
+        { key: "action", label: "Action", children: <Typography.Text code>{event.action}</Typography.Text> },
         {
           key: "details",
           label: "Details",
@@ -31,6 +33,7 @@ function AuditEventDetails({ event }: { event: AuditEvent }) {
         },
         { key: "target", label: "Target id", children: event.target?.id ?? "—" },
         { key: "actor", label: "Actor account id", children: event.actor?.accountId ?? "—" },
+        { key: "actorEmail", label: "Actor email", children: event.actor?.email ?? "—" },
         { key: "userAgent", label: "User agent", children: event.userAgent ?? "—" },
         { key: "requestId", label: "Request id", children: event.requestId ?? "—" },
       ]}
@@ -49,21 +52,17 @@ export function AuditEventTable({
     {
       key: "occurredAt",
       title: "Time",
-      render: (_, event) => (
-        <span title={event.occurredAt} style={{ whiteSpace: "nowrap" }}>
-          {formatDateTime(event.occurredAt)}
-        </span>
-      ),
+      render: (_, event) => <Instant iso={event.occurredAt} />,
     },
     {
-      key: "action",
-      title: "Action",
+      key: "event",
+      title: "Event",
       render: (_, event) => (
-        <span style={{ whiteSpace: "nowrap" }}>
-          {auditActionLabel(event.action)}
+        <span style={{ display: "block", minWidth: 240 }}>
+          {describeAuditEvent(event)}
           <br />
-          <Typography.Text code type="secondary" style={{ fontSize: 12 }}>
-            {event.action}
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {auditActionLabel(event.action)}
           </Typography.Text>
         </span>
       ),
@@ -73,18 +72,12 @@ export function AuditEventTable({
       title: "Outcome",
       render: (_, event) => <Tag color={outcomeColors[event.outcome]}>{outcomeLabels[event.outcome]}</Tag>,
     },
-    { key: "actor", title: "Actor", render: (_, event) => describeAuditActor(event.actor) },
-    {
-      key: "target",
-      title: "Target",
-      render: (_, event) => describeAuditTarget(event.target, event.details),
-    },
     {
       key: "details",
       title: "Details",
       render: (_, event) => (
-        <Typography.Text style={{ fontSize: 12, display: "block", minWidth: 280 }}>
-          {describeAuditDetails(event.details)}
+        <Typography.Text style={{ fontSize: 12, display: "block", minWidth: 200 }}>
+          {describeAuditDetails(event.action, event.details)}
         </Typography.Text>
       ),
     },

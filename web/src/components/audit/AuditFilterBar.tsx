@@ -1,37 +1,44 @@
-// The audit log's filters: action (a category or one action), actor email, outcome and a date range;
-// applied on `Search` (or Enter), so typing does not query the log at every key.
-import { AutoComplete, Button, DatePicker, Form, Input, Select } from "antd";
+// The audit log's filters: action (picked from the server's catalogue: one action, or every action of
+// a group), actor email, outcome and a date range; applied on `Search` (or Enter), so typing does not
+// query the log at every key.
+import { Button, DatePicker, Form, Input, Select } from "antd";
 import type { Dayjs } from "dayjs";
-import type { AuditFilters, AuditOutcome } from "../../api/types";
-import { auditActionLabel } from "./auditActionLabels";
-import { AUDIT_ACTION_CATEGORIES, AUDIT_ACTION_PATTERN, AUDIT_ACTIONS } from "./auditActions";
+import { useAuditActions } from "../../api/auditQueries";
+import type { AuditActionEntry, AuditFilters, AuditOutcome } from "../../api/types";
 
 const ALL = "all";
 
 interface FilterForm {
-  action: string;
+  action: string | undefined;
   actor: string;
   outcome: AuditOutcome | typeof ALL;
   dates: [Dayjs | null, Dayjs | null] | null;
 }
 
-const actionOptions = [
-  {
-    label: "Categories",
-    options: AUDIT_ACTION_CATEGORIES.map((category) => ({ value: category, label: `${category} (all)` })),
-  },
-  {
-    label: "Actions",
-    options: AUDIT_ACTIONS.map((action) => ({
-      value: action,
-      label: `${action}: ${auditActionLabel(action)}`,
-    })),
-  },
-];
+type ActionOption = { value: string; label: string; search: string };
+
+/**
+ * The catalogue grouped as the server groups it; each group opens with "All …" (the category the
+ * log's filter takes for every action under it, e.g. `member`).
+ */
+function actionOptionsOf(entries: readonly AuditActionEntry[]) {
+  const groups = new Map<string, { category: string; options: ActionOption[] }>();
+  for (const entry of entries) {
+    const category = entry.action.slice(0, entry.action.indexOf("."));
+    const group = groups.get(entry.group) ?? { category, options: [] };
+    group.options.push({ value: entry.action, label: entry.label, search: `${entry.label} ${entry.action}` });
+    groups.set(entry.group, group);
+  }
+  return [...groups].map(([label, { category, options }]) => ({
+    label,
+    title: label,
+    options: [{ value: category, label: `All: ${label}`, search: `${label} ${category}` }, ...options],
+  }));
+}
 
 function toFilters({ action, actor, outcome, dates }: FilterForm): AuditFilters {
   const filters: AuditFilters = {};
-  const actionText = action?.trim() ?? "";
+  const actionText = action ?? "";
   const actorText = actor?.trim() ?? "";
   if (actionText !== "") filters.action = actionText;
   if (actorText !== "") filters.actor = actorText;
@@ -44,38 +51,33 @@ function toFilters({ action, actor, outcome, dates }: FilterForm): AuditFilters 
   return filters;
 }
 
-export function AuditFilterBar({ onSearch }: { onSearch: (filters: AuditFilters) => void }) {
+export function AuditFilterBar({
+  companyId,
+  onSearch,
+}: {
+  companyId: string;
+  onSearch: (filters: AuditFilters) => void;
+}) {
+  const actions = useAuditActions(companyId);
   return (
     <Form<FilterForm>
       name="audit-search"
       layout="inline"
-      initialValues={{ action: "", actor: "", outcome: ALL, dates: null }}
+      initialValues={{ action: undefined, actor: "", outcome: ALL, dates: null }}
       onFinish={(values) => onSearch(toFilters(values))}
       style={{ rowGap: 12 }}
     >
-      <Form.Item
-        label="Action"
-        name="action"
-        rules={[
-          {
-            validator: async (_, value: unknown) => {
-              const text = typeof value === "string" ? value.trim() : "";
-              if (text !== "" && !AUDIT_ACTION_PATTERN.test(text)) {
-                throw new Error("An action such as member.deactivated, or a category such as member");
-              }
-            },
-          },
-        ]}
-      >
-        <AutoComplete
-          options={actionOptions}
+      <Form.Item label="Action" name="action">
+        <Select
+          showSearch
           allowClear
-          placeholder="e.g. member"
-          style={{ width: 230 }}
-          filterOption={(input, option) => {
-            const value = option !== undefined && "value" in option ? option.value : undefined;
-            return typeof value === "string" && value.includes(input.trim().toLowerCase());
-          }}
+          placeholder="All actions"
+          loading={actions.isPending}
+          notFoundContent={actions.isError ? "Could not load the actions" : undefined}
+          options={actionOptionsOf(actions.data?.items ?? [])}
+          optionFilterProp="search"
+          popupMatchSelectWidth={false}
+          style={{ width: 260 }}
         />
       </Form.Item>
       <Form.Item label="Actor email" name="actor">

@@ -1,0 +1,15 @@
+// An instant as the reader reads it (their time zone, named), with the full ISO instant on hover
+// and on keyboard focus, for whoever must match it with a log or another zone.
+import { Tooltip } from "antd";
+import { formatInstant } from "./formatDateTime";
+
+export function Instant({ iso }: { iso: string }) {
+  return (
+    <Tooltip title={iso} trigger={["hover", "focus"]}>
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: focus shows the full ISO instant */}
+      <time dateTime={iso} tabIndex={0} style={{ whiteSpace: "nowrap" }}>
+        {formatInstant(iso)}
+      </time>
+    </Tooltip>
+  );
+}

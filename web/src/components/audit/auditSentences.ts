@@ -1,0 +1,162 @@
+// An audit event as one sentence with the names people know ("Ada Admin changed Bo Lee's roles from
+// Finance to Operations"). Typed by the server's catalogue: an action added there does not compile
+// here until it has its sentence.
+import type { AuditAction } from "../../../../server/audit/actions";
+import type { AuditEvent } from "../../api/types";
+import { isRecord, listWords, reasonWords, roleNamesOf } from "./auditWords";
+
+/** What a sentence is made of, read once from the event. */
+interface SentenceParts {
+  /** Who acted: their name while a member, else their email, else "The system". */
+  actor: string;
+  /** The member, account or role the event was done to, or the email the details name. */
+  target: string;
+  /** The email the details name (an invitee, a login's email), else the target's. */
+  email: string;
+  reason: string;
+  details: Record<string, unknown>;
+}
+
+type Sentence = (parts: SentenceParts) => string;
+
+const possessive = (name: string) => `${name}'s`;
+const roles = (value: unknown) => listWords(roleNamesOf(value) ?? []);
+const beforeAfter = (details: Record<string, unknown>, key: string): [unknown, unknown] => {
+  const before = isRecord(details.before) ? details.before[key] : undefined;
+  const after = isRecord(details.after) ? details.after[key] : undefined;
+  return [before, after];
+};
+const roleName = ({ target, details }: SentenceParts) => {
+  if (target !== "") return target;
+  if (typeof details.name === "string") return details.name;
+  const [before] = beforeAfter(details, "name");
+  return typeof before === "string" ? before : "a role";
+};
+const refused = (what: string) => (parts: SentenceParts) => `${what} was refused: ${parts.reason}`;
+const orSomeone = (text: string) => (text === "" ? "someone" : text);
+
+export const AUDIT_SENTENCES: Record<AuditAction, Sentence> = {
+  "member.roles_changed": ({ actor, target, details }) => {
+    const [before, after] = beforeAfter(details, "roles");
+    return `${actor} changed ${possessive(orSomeone(target))} roles from ${roles(before)} to ${roles(after)}`;
+  },
+  "member.roles_change_refused": (parts) =>
+    refused(`${possessive(parts.actor)} change of ${possessive(orSomeone(parts.target))} roles`)(parts),
+  "member.deactivated": ({ actor, target }) => `${actor} deactivated ${orSomeone(target)}`,
+  "member.deactivate_refused": (parts) =>
+    refused(`${possessive(parts.actor)} deactivation of ${orSomeone(parts.target)}`)(parts),
+  "member.reactivated": ({ actor, target }) => `${actor} reactivated ${orSomeone(target)}`,
+  "member.reactivate_refused": (parts) =>
+    refused(`${possessive(parts.actor)} reactivation of ${orSomeone(parts.target)}`)(parts),
+  "invitation.created": ({ actor, email, details }) =>
+    `${actor} invited ${orSomeone(email)} as ${roles(details.roles)}`,
+  "invitation.create_refused": (parts) =>
+    refused(`${possessive(parts.actor)} invitation of ${orSomeone(parts.email)}`)(parts),
+  "invitation.resent": ({ actor, email }) => `${actor} resent the invitation to ${orSomeone(email)}`,
+  "invitation.resend_refused": (parts) =>
+    refused(`${possessive(parts.actor)} resending of the invitation to ${orSomeone(parts.email)}`)(parts),
+  "invitation.revoked": ({ actor, email, details, reason }) =>
+    details.reason === "inviter_lost_rights"
+      ? `The invitation to ${orSomeone(email)} was revoked: ${reason}`
+      : `${actor} revoked the invitation to ${orSomeone(email)}`,
+  "invitation.revoke_refused": (parts) =>
+    refused(`${possessive(parts.actor)} revoking of the invitation to ${orSomeone(parts.email)}`)(parts),
+  "invitation.accepted": ({ actor, email, details }) =>
+    `${actor === "The system" ? orSomeone(email) : actor} accepted the invitation and joined as ${roles(details.roles)}`,
+  "invitation.accept_refused": (parts) =>
+    refused(`Accepting the invitation to ${orSomeone(parts.email)}`)(parts),
+  "invitation.accept_failed": ({ email, reason }) =>
+    email === ""
+      ? `An invitation link could not be used: ${reason}`
+      : `The invitation link to ${email} could not be used: ${reason}`,
+  "invitation.expired": ({ email }) => `The invitation to ${orSomeone(email)} expired`,
+  "role.created": (parts) => `${parts.actor} created the role ${roleName(parts)}`,
+  "role.create_refused": (parts) =>
+    refused(
+      `${possessive(parts.actor)} creation of a role${typeof parts.details.name === "string" ? ` ${parts.details.name}` : ""}`,
+    )(parts),
+  "role.updated": (parts) => {
+    const [before, after] = beforeAfter(parts.details, "name");
+    return typeof before === "string" && typeof after === "string" && before !== after
+      ? `${parts.actor} renamed the role ${before} to ${after}`
+      : `${parts.actor} changed the role ${roleName(parts)}`;
+  },
+  "role.update_refused": (parts) =>
+    refused(`${possessive(parts.actor)} change of the role ${roleName(parts)}`)(parts),
+  "role.deleted": (parts) => `${parts.actor} deleted the role ${roleName(parts)}`,
+  "role.delete_refused": (parts) =>
+    refused(`${possessive(parts.actor)} deletion of the role ${roleName(parts)}`)(parts),
+  "auth.login_succeeded": ({ actor }) => `${actor} logged in`,
+  "auth.login_failed": ({ email, details }) =>
+    `Login failed for ${orSomeone(email)}: ${details.accountExists === false ? "no account with this email" : "wrong password"}`,
+  "auth.login_refused": ({ actor, email, reason }) =>
+    `Login refused for ${actor === "The system" ? orSomeone(email) : actor}: ${reason}`,
+  "auth.login_locked": ({ email }) => `Login for ${orSomeone(email)} was locked after repeated failures`,
+  "auth.login_rate_limited": ({ email }) => `Login attempts for ${orSomeone(email)} were rate limited`,
+  "auth.login_unlocked": ({ actor, target }) =>
+    `${actor === "The system" ? orSomeone(target) : actor} unlocked login on a browser with the emailed link`,
+  "auth.unlock_link_failed": ({ reason }) => `A login unlock link could not be used: ${reason}`,
+  "auth.logout": ({ actor }) => `${actor} logged out`,
+  "step_up.code_sent": ({ actor }) => `${actor} was sent a verification code`,
+  "step_up.verified": ({ actor }) => `${actor} passed email verification`,
+  "step_up.failed": ({ actor, reason }) => `${possessive(actor)} email verification failed: ${reason}`,
+  "step_up.code_refused": (parts) => refused(`A verification code for ${parts.actor}`)(parts),
+  "step_up.locked": ({ actor }) =>
+    `${possessive(actor)} email verification was locked after too many wrong codes`,
+  "password.changed": ({ actor }) => `${actor} changed their password`,
+  "password.change_refused": (parts) => refused(`${possessive(parts.actor)} password change`)(parts),
+  "password.reset_requested": ({ email }) => `A password reset was requested for ${orSomeone(email)}`,
+  "password.reset": ({ actor, target }) =>
+    `${actor === "The system" ? orSomeone(target) : actor} reset their password with the emailed link`,
+  "password.reset_failed": ({ reason }) => `A password reset link could not be used: ${reason}`,
+  "alternate_email.code_sent": ({ actor }) => `${actor} was sent a code to confirm an alternate email`,
+  "alternate_email.changed": ({ actor }) => `${actor} changed their alternate email`,
+  "alternate_email.failed": ({ actor, reason }) =>
+    `${possessive(actor)} alternate email confirmation failed: ${reason}`,
+  "alternate_email.code_refused": (parts) => refused(`An alternate email code for ${parts.actor}`)(parts),
+  "alternate_email.locked": ({ actor }) =>
+    `${possessive(actor)} alternate email confirmation was locked after too many wrong codes`,
+  "session.ended": ({ actor }) => `${actor} ended one of their sessions`,
+  "access.denied": (parts) => refused(`${possessive(parts.actor)} request`)(parts),
+  "security.rate_limited": () => "A request was refused: too many requests",
+  "security.csrf_rejected": ({ actor }) =>
+    `A request from another site carrying ${possessive(actor)} session was refused`,
+  "security.input_rejected": ({ actor }) => `${possessive(actor)} request with invalid fields was refused`,
+  "audit.exported": ({ actor }) => `${actor} downloaded the audit log`,
+  "transactions.exported": ({ actor }) => `${actor} downloaded transactions`,
+  "settlements.exported": ({ actor }) => `${actor} downloaded settlements`,
+  "company.created": ({ actor, details }) =>
+    `${actor} created the company${typeof details.name === "string" ? ` ${details.name}` : ""}`,
+};
+
+function textOf(value: unknown): string {
+  return typeof value === "string" ? value : "";
+}
+
+export function describeAuditActor(actor: AuditEvent["actor"]): string {
+  if (actor === null) return "The system";
+  return actor.name || actor.email || "Someone";
+}
+
+function partsOf(event: Pick<AuditEvent, "actor" | "target" | "details">): SentenceParts {
+  const details = isRecord(event.details) ? event.details : {};
+  const email = textOf(details.email) || textOf(details.invitedEmail) || textOf(event.target?.email);
+  return {
+    actor: describeAuditActor(event.actor),
+    target: textOf(event.target?.name) || textOf(event.target?.email) || textOf(details.email),
+    email,
+    reason: reasonWords(details.reason),
+    details,
+  };
+}
+
+/** The event as a sentence; an action this client does not know (a newer server) says what it can. */
+export function describeAuditEvent(
+  event: Pick<AuditEvent, "action" | "actor" | "target" | "details" | "outcome">,
+): string {
+  const parts = partsOf(event);
+  const sentence = Object.hasOwn(AUDIT_SENTENCES, event.action)
+    ? AUDIT_SENTENCES[event.action as AuditAction](parts)
+    : `${parts.actor}: ${event.action.replaceAll("_", " ")}`;
+  return `${sentence}.`;
+}
