@@ -17,6 +17,7 @@ import { companyRoutes } from "./companies/routes.js";
 import type { Config } from "./config.js";
 import type { Database } from "./db/connect.js";
 import { AppError } from "./errors.js";
+import { homeRoutes } from "./home/routes.js";
 import { docsPlugin, openApiDocumentRoute } from "./http/docs-plugin.js";
 import { errorsPlugin } from "./http/errors-plugin.js";
 import { answerFrameworkError } from "./http/framework-errors.js";
@@ -169,6 +170,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(portalRoutes, { database, clock });
   await app.register(memberRoutes, { database, clock });
   await app.register(auditRoutes, { database, clock });
+  await app.register(homeRoutes, { database, clock });
   await app.register(roleRoutes, { database, clock, usageChecks: [isRoleOfferedByPendingInvitation] });
   await app.register(invitationRoutes, {
     invitations: { auth, publicUrl: config.publicUrl, ttlHours: config.invitationTtlHours },

@@ -24,6 +24,8 @@ export interface NavigationEntry {
   /** `null`: open to every active member of the company. */
   permission: PermissionKey | null;
   group: NavigationGroup | null;
+  /** What the section holds, as its card on the Home page says it. */
+  summary: string;
 }
 
 export const navigationGroups: Record<NavigationGroup, { label: string }> = {
@@ -31,13 +33,14 @@ export const navigationGroups: Record<NavigationGroup, { label: string }> = {
 };
 
 export const navigationEntries: readonly NavigationEntry[] = [
-  { key: "home", label: "Home", path: "", permission: null, group: null },
+  { key: "home", label: "Home", path: "", permission: null, group: null, summary: "Your company and roles." },
   {
     key: "transactions",
     label: "Transactions",
     path: "transactions",
     permission: "transactions.view",
     group: null,
+    summary: "Payments and their status; download them as CSV.",
   },
   {
     key: "settlements",
@@ -45,6 +48,7 @@ export const navigationEntries: readonly NavigationEntry[] = [
     path: "settlements",
     permission: "settlements.view",
     group: null,
+    summary: "Settlement batches paid out to the company.",
   },
   {
     key: "developer-center",
@@ -52,22 +56,39 @@ export const navigationEntries: readonly NavigationEntry[] = [
     path: "developer-center",
     permission: "developer_center.view",
     group: null,
+    summary: "Client id, API keys and webhooks.",
   },
-  { key: "insights", label: "Insights", path: "insights", permission: "insights.view", group: null },
+  {
+    key: "insights",
+    label: "Insights",
+    path: "insights",
+    permission: "insights.view",
+    group: null,
+    summary: "Success rate, payment methods and errors.",
+  },
   {
     key: "member-list",
     label: "Member list",
     path: "account/members",
     permission: "members.view",
     group: "account",
+    summary: "Who has access, their roles and invitations.",
   },
-  { key: "roles", label: "Roles", path: "account/roles", permission: "roles.manage", group: "account" },
+  {
+    key: "roles",
+    label: "Roles",
+    path: "account/roles",
+    permission: "roles.manage",
+    group: "account",
+    summary: "Predefined and custom roles and their permissions.",
+  },
   {
     key: "audit-log",
     label: "Audit log",
     path: "account/audit-log",
     permission: "audit.view",
     group: "account",
+    summary: "Who changed what, and refused attempts.",
   },
   {
     key: "company-info",
@@ -75,6 +96,7 @@ export const navigationEntries: readonly NavigationEntry[] = [
     path: "account/company-info",
     permission: "company.view",
     group: "account",
+    summary: "The company's legal details.",
   },
   {
     key: "account-info",
@@ -82,6 +104,7 @@ export const navigationEntries: readonly NavigationEntry[] = [
     path: "account/account-info",
     permission: "account.view",
     group: "account",
+    summary: "The merchant account and its settlement currency.",
   },
 ];
 
