@@ -24,12 +24,16 @@ function SectionCards({ companyId, permissions }: { companyId: string; permissio
       <Row gutter={[16, 16]}>
         {entries.map((entry) => (
           <Col key={entry.key} xs={24} sm={12} lg={8}>
-            <Card size="small" style={{ height: "100%" }}>
-              <Typography.Title level={3} style={{ fontSize: 16, marginTop: 0 }}>
+            {/* The title is a link, not a heading: the section's own page holds its heading. */}
+            <Card
+              size="small"
+              style={{ height: "100%" }}
+              title={
                 <Link to={companyPath(companyId, entry.path)}>
                   {entry.group ? `${navigationGroups[entry.group].label}: ${entry.label}` : entry.label}
                 </Link>
-              </Typography.Title>
+              }
+            >
               <Typography.Paragraph style={{ marginBottom: 0 }}>{entry.summary}</Typography.Paragraph>
             </Card>
           </Col>
