@@ -1,9 +1,17 @@
 // An audit event as one sentence with the names people know ("Ada Admin changed Bo Lee's roles from
 // Finance to Operations"). Typed by the server's catalogue: an action added there does not compile
 // here until it has its sentence.
-import type { AuditAction } from "../../../../server/audit/actions";
-import type { AuditEvent } from "../../api/types";
-import { isRecord, listWords, reasonWords, roleNamesOf } from "./auditWords";
+import type { AuditAction } from "../../../../server/audit/actions.js";
+import { isRecord, listWords, reasonWords, roleNamesOf } from "./auditWords.js";
+
+/** The parts of an audit log item (the API's `AuditEvent`) a sentence reads. */
+export interface AuditEventParts {
+  action: string;
+  outcome: string;
+  actor: { accountId: string; email: string | null; name: string | null } | null;
+  target: { type: string; id: string; name: string | null; email: string | null } | null;
+  details: Record<string, unknown>;
+}
 
 /** What a sentence is made of, read once from the event. */
 interface SentenceParts {
@@ -22,9 +30,8 @@ type Sentence = (parts: SentenceParts) => string;
 const possessive = (name: string) => `${name}'s`;
 const roles = (value: unknown) => listWords(roleNamesOf(value) ?? []);
 const beforeAfter = (details: Record<string, unknown>, key: string): [unknown, unknown] => {
-  const before = isRecord(details.before) ? details.before[key] : undefined;
-  const after = isRecord(details.after) ? details.after[key] : undefined;
-  return [before, after];
+  const { before, after } = details;
+  return [isRecord(before) ? before[key] : undefined, isRecord(after) ? after[key] : undefined];
 };
 const roleName = ({ target, details }: SentenceParts) => {
   if (target !== "") return target;
@@ -133,12 +140,12 @@ function textOf(value: unknown): string {
   return typeof value === "string" ? value : "";
 }
 
-export function describeAuditActor(actor: AuditEvent["actor"]): string {
+export function describeAuditActor(actor: AuditEventParts["actor"]): string {
   if (actor === null) return "The system";
   return actor.name || actor.email || "Someone";
 }
 
-function partsOf(event: Pick<AuditEvent, "actor" | "target" | "details">): SentenceParts {
+function partsOf(event: Pick<AuditEventParts, "actor" | "target" | "details">): SentenceParts {
   const details = isRecord(event.details) ? event.details : {};
   const email = textOf(details.email) || textOf(details.invitedEmail) || textOf(event.target?.email);
   return {
@@ -151,12 +158,11 @@ function partsOf(event: Pick<AuditEvent, "actor" | "target" | "details">): Sente
 }
 
 /** The event as a sentence; an action this client does not know (a newer server) says what it can. */
-export function describeAuditEvent(
-  event: Pick<AuditEvent, "action" | "actor" | "target" | "details" | "outcome">,
-): string {
+export function describeAuditEvent(event: AuditEventParts): string {
   const parts = partsOf(event);
-  const sentence = Object.hasOwn(AUDIT_SENTENCES, event.action)
-    ? AUDIT_SENTENCES[event.action as AuditAction](parts)
-    : `${parts.actor}: ${event.action.replaceAll("_", " ")}`;
+  const write = Object.hasOwn(AUDIT_SENTENCES, event.action)
+    ? AUDIT_SENTENCES[event.action as AuditAction]
+    : undefined;
+  const sentence = write ? write(parts) : `${parts.actor}: ${event.action.replaceAll("_", " ")}`;
   return `${sentence}.`;
 }

@@ -1,7 +1,7 @@
 // The words an audit event's recorded values read as: refusal reasons, detail names and values. The
 // details are whatever the server recorded (names chosen by users among them): they only become text.
-import { PERMISSIONS } from "../../../../server/access/permissions";
-import { isUuid } from "../../../../server/ids";
+import { PERMISSIONS } from "../../../../server/access/permissions.js";
+import { isUuid } from "../../../../server/ids.js";
 
 /** Why something was refused or failed, as the server records it (an error code or a reason). */
 const REASON_WORDS: Record<string, string> = {

@@ -1,6 +1,6 @@
 // An audit event's details as words for the log's table ("rate limit reached; retry after 46 s"):
 // what the sentence already says (who, whom, the roles before and after) is left out.
-import { detailWords, isRecord, valueWords } from "./auditWords";
+import { detailWords, isRecord, valueWords } from "./auditWords.js";
 
 const MAX_DETAILS_LENGTH = 240;
 
