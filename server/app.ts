@@ -42,6 +42,7 @@ import { portalRoutes } from "./portal/routes.js";
 import { fallbackRateLimitStore, fallbackThrottleStore, RedisOutage } from "./ratelimit/redis-fallback.js";
 import { memoryThrottleStore, redisThrottleStore, type ThrottleStore } from "./ratelimit/throttle-store.js";
 import { roleRoutes } from "./roles/routes.js";
+import { securityPolicyRoutes } from "./security-policy/routes.js";
 import { verificationRoutes } from "./verification/routes.js";
 
 export type AppDeps = {
@@ -172,6 +173,11 @@ export async function buildApp(deps: AppDeps) {
   await app.register(auditRoutes, { database, clock });
   await app.register(homeRoutes, { database, clock });
   await app.register(roleRoutes, { database, clock, usageChecks: [isRoleOfferedByPendingInvitation] });
+  await app.register(securityPolicyRoutes, {
+    database,
+    clock,
+    globalIdleMinutes: config.sessionIdleMinutes,
+  });
   await app.register(invitationRoutes, {
     invitations: { auth, publicUrl: config.publicUrl, ttlHours: config.invitationTtlHours },
     cookie: cookieSettings,

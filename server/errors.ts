@@ -11,6 +11,17 @@ export const ERROR_CODES = {
   reset_token_invalid: { status: 400, message: "This reset link is invalid or has expired." },
   unlock_link_invalid: { status: 400, message: "This unlock link is invalid, used or expired." },
   terms_not_accepted: { status: 400, message: "Accept the terms before sending the invitation." },
+  invite_domain_not_allowed: {
+    status: 400,
+    message: "This company only invites emails at the domains its security policy lists.",
+  },
+  session_idle_out_of_range: {
+    status: 400,
+    message: "The session idle timeout is outside the range this portal allows.",
+  },
+  invalid_invite_domain: { status: 400, message: "An invitation domain is not a valid domain name." },
+  duplicate_invite_domain: { status: 400, message: "An invitation domain is listed twice." },
+  too_many_invite_domains: { status: 400, message: "A company can list at most 50 invitation domains." },
   unauthenticated: { status: 401, message: "You need to log in." },
   invalid_credentials: { status: 401, message: "Invalid email or password." },
   forbidden: { status: 403, message: "You do not have the permission this needs." },
@@ -23,6 +34,11 @@ export const ERROR_CODES = {
   self_modification: { status: 403, message: "You cannot change your own roles or deactivate yourself." },
   grant_exceeds_own: { status: 403, message: "You can only grant permissions you hold yourself." },
   step_up_required: { status: 403, message: "Verify your email before this action." },
+  mfa_enrolment_required: {
+    status: 403,
+    message:
+      "This company requires two-factor authentication. Set up a second factor on your profile's Security page.",
+  },
   not_found: { status: 404, message: "Not found." },
   method_not_allowed: { status: 405, message: "Method not allowed." },
   conflict: { status: 409, message: "The resource changed; reload and try again." },

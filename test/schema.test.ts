@@ -37,6 +37,14 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
     "target_type",
     "user_agent",
   ],
+  company_security_policies: [
+    "company_id",
+    "invite_domains",
+    "require_mfa",
+    "session_idle_minutes",
+    "updated_at",
+    "updated_by",
+  ],
   companies: [
     "address",
     "contact_email",

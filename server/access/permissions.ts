@@ -77,6 +77,13 @@ export const PERMISSIONS = [
     description:
       "View Insights: operational and payment-method performance, payment success rate, error reports.",
   },
+  {
+    key: "security.manage",
+    group: "Security",
+    label: "Manage security",
+    description:
+      "Set the company's security policy: two-factor requirement, session timeout, invitation domains.",
+  },
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number]["key"];
@@ -99,13 +106,13 @@ export type PredefinedRole = {
   permissions: readonly Permission[];
 };
 
-// Descriptions are the user guide's own sentences.
+// Descriptions are the user guide's own sentences; Admin's adds one for security.manage (SPEC §6.2).
 export const PREDEFINED_ROLES: readonly PredefinedRole[] = [
   {
     key: ADMIN_ROLE_KEY,
     name: "Admin",
     description:
-      "This role can view account info, transaction records, and settlement records. They can view company info, invite new members, and edit member roles. It is suggested that this role is assigned to the company or team's person-in-charge.",
+      "This role can view account info, transaction records, and settlement records. They can view company info, invite new members, and edit member roles. They can also set the company's security policy. It is suggested that this role is assigned to the company or team's person-in-charge.",
     permissions: [
       "account.view",
       "company.view",
@@ -117,6 +124,7 @@ export const PREDEFINED_ROLES: readonly PredefinedRole[] = [
       "members.deactivate",
       "roles.manage",
       "audit.view",
+      "security.manage",
     ],
   },
   {

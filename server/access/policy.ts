@@ -16,22 +16,26 @@ export type Membership = {
   status: "active" | "deactivated";
   roleKeys: readonly string[];
   permissions: readonly string[];
+  /** The company requires a second factor and the caller's account has none (SPEC §6.2). */
+  mfaEnrolmentRequired?: boolean;
 };
 
 export type Decision =
   | { allowed: true }
-  | { allowed: false; code: "unauthenticated" | "not_found" | "forbidden" };
+  | { allowed: false; code: "unauthenticated" | "not_found" | "forbidden" | "mfa_enrolment_required" };
 
 /**
  * Decides a request. A caller who is not an active member of the named company gets not_found,
  * exactly as if the company did not exist (rule 3); an active member without the permission
- * gets forbidden.
+ * gets forbidden. In a company that requires a second factor, an active member without one may use
+ * none of its routes until they enrol one on their profile (account-level routes name no company).
  */
 export function decide(access: Access, hasSession: boolean, membership: Membership | null): Decision {
   if (access.kind === "public") return { allowed: true };
   if (!hasSession) return { allowed: false, code: "unauthenticated" };
   if (access.kind === "session") return { allowed: true };
   if (membership?.status !== "active") return { allowed: false, code: "not_found" };
+  if (membership.mfaEnrolmentRequired) return { allowed: false, code: "mfa_enrolment_required" };
   if (access.kind === "member") return { allowed: true };
   return membership.permissions.includes(access.permission)
     ? { allowed: true }

@@ -31,6 +31,8 @@ export type RequestContext = {
     status: "active" | "deactivated";
     roleKeys: string[];
     permissions: string[];
+    /** The company requires a second factor and the account has none (SPEC §6.2). */
+    mfaEnrolmentRequired: boolean;
   } | null;
 };
 
@@ -41,6 +43,8 @@ export type MembershipView = {
   status: "active" | "deactivated";
   roles: { id: string; key: string | null; name: string }[];
   permissions: Permission[];
+  /** Present (true) when the company requires a second factor and the account has none. */
+  mfaEnrolmentRequired?: true;
 };
 
 export type MembershipRow = {
@@ -51,14 +55,20 @@ export type MembershipRow = {
   roles: { id: string; key: string | null; name: string }[] | null;
   /** Keys of the permissions table, which a foreign key and a test hold to the catalogue. */
   permissions: Permission[] | null;
+  mfa_enrolment_required: boolean | null;
 };
+
+// The company's policy (csp) requires a second factor and the member m's account has none.
+const MFA_ENROLMENT_REQUIRED = sql`(m.status = 'active' AND coalesce(csp.require_mfa, false)
+           AND NOT (SELECT has_second_factor FROM accounts WHERE id = m.account_id))`;
 
 // One row per membership of the account whose id is `accountId`, roles and permissions folded in.
 export const MEMBERSHIP_COLUMNS = sql`m.company_id, c.name AS company_name, m.id AS member_id, m.status,
            (SELECT ${ROLE_REFS_JSON} FROM roles r WHERE r.id = ANY (ms.role_ids)) AS roles,
-           ms.permissions`;
+           ms.permissions, ${MFA_ENROLMENT_REQUIRED} AS mfa_enrolment_required`;
 export const MEMBERSHIP_SOURCE = sql`members m JOIN companies c ON c.id = m.company_id
-      LEFT JOIN member_standing ms ON ms.member_id = m.id`;
+      LEFT JOIN member_standing ms ON ms.member_id = m.id
+      LEFT JOIN company_security_policies csp ON csp.company_id = m.company_id`;
 
 export function membershipView(row: MembershipRow): MembershipView {
   return {
@@ -68,6 +78,7 @@ export function membershipView(row: MembershipRow): MembershipView {
     status: row.status,
     roles: row.roles ?? [],
     permissions: row.status === "active" ? (row.permissions ?? []) : [],
+    ...(row.mfa_enrolment_required ? { mfaEnrolmentRequired: true as const } : {}),
   };
 }
 
@@ -102,6 +113,15 @@ export async function createSession(
   return { token, sessionId: row.id, expiresAt };
 }
 
+/**
+ * A session's idle timeout is the strictest of the companies its account is an active member of
+ * (SPEC §6.2), on every request: an account-level request (GET /api/me, which the portal makes
+ * first) would otherwise keep an idle session alive past a company's limit. The session then ends.
+ */
+const STRICTEST_COMPANY_IDLE_MINUTES = sql`(SELECT min(p.session_idle_minutes)
+             FROM members own JOIN company_security_policies p ON p.company_id = own.company_id
+            WHERE own.account_id = s.account_id AND own.status = 'active')`;
+
 type ContextRow = {
   session_id: string;
   account_id: string;
@@ -118,6 +138,8 @@ type ContextRow = {
   member_last_active_at: Date | null;
   role_keys: string[] | null;
   permissions: string[] | null;
+  mfa_enrolment_required: boolean | null;
+  idle_minutes_limit: number | null;
   memberships?: MembershipRow[] | null;
 };
 
@@ -140,18 +162,21 @@ export async function loadRequestContext(
            s.expires_at, s.step_up_until, se.verified_until AS company_step_up_until,
            ${options.withMemberships ? sql`${MEMBERSHIPS_OF_ACCOUNT} AS memberships,` : sql``}
            m.id AS member_id, m.status AS member_status, ma.last_active_at AS member_last_active_at,
-           ms.role_keys, ms.permissions
+           ms.role_keys, ms.permissions, ${MFA_ENROLMENT_REQUIRED} AS mfa_enrolment_required,
+           ${STRICTEST_COMPANY_IDLE_MINUTES} AS idle_minutes_limit
       FROM sessions s
       JOIN accounts a ON a.id = s.account_id
       LEFT JOIN session_elevations se ON se.session_id = s.id AND se.company_id = ${companyId}::uuid
       LEFT JOIN members m ON m.account_id = s.account_id AND m.company_id = ${companyId}::uuid
       LEFT JOIN member_standing ms ON ms.member_id = m.id
       LEFT JOIN member_activity ma ON ma.member_id = m.id
+      LEFT JOIN company_security_policies csp ON csp.company_id = m.company_id
      WHERE s.token_hash = ${tokenHash}`.execute(db);
   const row = result.rows[0];
   if (!row) return null;
 
-  const idleDeadline = row.last_seen_at.getTime() + policy.idleMs;
+  const idleMs = Math.min(policy.idleMs, (row.idle_minutes_limit ?? Number.POSITIVE_INFINITY) * 60_000);
+  const idleDeadline = row.last_seen_at.getTime() + idleMs;
   if (row.expires_at.getTime() <= now.getTime() || idleDeadline <= now.getTime()) {
     await db.deleteFrom("sessions").where("id", "=", row.session_id).execute();
     return null;
@@ -204,6 +229,7 @@ export async function loadRequestContext(
             status: row.member_status,
             roleKeys: row.role_keys ?? [],
             permissions: row.member_status === "active" ? (row.permissions ?? []).sort() : [],
+            mfaEnrolmentRequired: row.mfa_enrolment_required === true,
           }
         : null,
   };

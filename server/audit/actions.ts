@@ -82,6 +82,7 @@ export const AUDIT_ACTIONS = [
   "security.rate_limited",
   "security.csrf_rejected",
   "security.input_rejected",
+  "security.policy_changed",
   "audit.exported",
   "transactions.exported",
   "settlements.exported",

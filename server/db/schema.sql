@@ -356,6 +356,21 @@ CREATE TABLE public.companies (
 );
 
 --
+-- Name: company_security_policies; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.company_security_policies (
+    company_id uuid NOT NULL,
+    require_mfa boolean DEFAULT false NOT NULL,
+    session_idle_minutes integer,
+    invite_domains text[] DEFAULT '{}'::text[] NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    updated_by uuid,
+    CONSTRAINT company_security_policies_invite_domains_check CHECK (((cardinality(invite_domains) <= 50) AND (array_position(invite_domains, NULL::text) IS NULL))),
+    CONSTRAINT company_security_policies_session_idle_minutes_check CHECK (((session_idle_minutes >= 5) AND (session_idle_minutes <= 60)))
+);
+
+--
 -- Name: developer_api_keys; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -868,6 +883,13 @@ ALTER TABLE ONLY public.companies
 
 ALTER TABLE ONLY public.companies
     ADD CONSTRAINT companies_pkey PRIMARY KEY (id);
+
+--
+-- Name: company_security_policies company_security_policies_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.company_security_policies
+    ADD CONSTRAINT company_security_policies_pkey PRIMARY KEY (company_id);
 
 --
 -- Name: developer_api_keys developer_api_keys_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -1476,6 +1498,20 @@ CREATE TRIGGER roles_version_permissions_insert AFTER INSERT ON public.role_perm
 --
 
 CREATE TRIGGER roles_version_permissions_update AFTER UPDATE ON public.role_permissions REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION public.companies_roles_version_on_permissions();
+
+--
+-- Name: company_security_policies company_security_policies_company_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.company_security_policies
+    ADD CONSTRAINT company_security_policies_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies(id) ON DELETE CASCADE;
+
+--
+-- Name: company_security_policies company_security_policies_updated_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.company_security_policies
+    ADD CONSTRAINT company_security_policies_updated_by_fkey FOREIGN KEY (updated_by) REFERENCES public.accounts(id) ON DELETE SET NULL;
 
 --
 -- Name: developer_api_keys developer_api_keys_company_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -

@@ -57,6 +57,15 @@ export interface Companies {
   settlement_currency: Generated<string>;
 }
 
+export interface CompanySecurityPolicies {
+  company_id: string;
+  invite_domains: Generated<string[]>;
+  require_mfa: Generated<boolean>;
+  session_idle_minutes: number | null;
+  updated_at: Timestamp;
+  updated_by: string | null;
+}
+
 export interface DeveloperApiKeys {
   company_id: string;
   created_at: Timestamp;
@@ -338,6 +347,7 @@ export interface DB {
   accounts: Accounts;
   audit_events: AuditEvents;
   companies: Companies;
+  company_security_policies: CompanySecurityPolicies;
   developer_api_keys: DeveloperApiKeys;
   developer_credentials: DeveloperCredentials;
   developer_webhooks: DeveloperWebhooks;

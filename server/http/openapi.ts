@@ -219,6 +219,16 @@ export const OPERATIONS: Record<string, Operation> = {
     description:
       "Confirms the code sent to the new alternate email and sets it as the account's alternate email.",
   },
+  "GET /api/companies/:cid/security-policy": {
+    operationId: "getSecurityPolicy",
+    description:
+      "The company's security policy (two-factor requirement, session idle timeout, invitation domains; a company that never set one has the defaults) and the active members whose account has no second factor, the first 100 by name.",
+  },
+  "PUT /api/companies/:cid/security-policy": {
+    operationId: "changeSecurityPolicy",
+    description:
+      "Replaces the company's security policy; audited as `security.policy_changed` with the values before and after. The idle timeout is 5 minutes up to the portal's own (`400 session_idle_out_of_range`); domains are canonicalised like emails (`400 invalid_invite_domain`, `400 duplicate_invite_domain`), at most 50 (`400 too_many_invite_domains`).",
+  },
   "GET /api/dev/outbox": {
     operationId: "listDevelopmentOutbox",
     description:
@@ -233,6 +243,7 @@ export const TAGS = [
   { name: "members", description: "The member list and member management." },
   { name: "roles", description: "The permission catalogue, predefined roles and custom roles." },
   { name: "invitations", description: "Inviting people and accepting invitations." },
+  { name: "security", description: "The company's security policy." },
   { name: "verification", description: "Step-up email verification before sensitive changes." },
   { name: "audit", description: "The company's audit log." },
   {

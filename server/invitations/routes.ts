@@ -62,9 +62,12 @@ const EmailStanding = Type.Object({
     Type.Literal("active_member"),
     Type.Literal("deactivated_member"),
     Type.Literal("invitation_pending"),
+    Type.Literal("domain_not_allowed"),
   ]),
   memberId: Type.Optional(Uuid),
   invitationId: Type.Optional(Uuid),
+  /** With `domain_not_allowed`: the domains the company's security policy lists. */
+  allowedDomains: Type.Optional(Type.Array(Type.String())),
 });
 
 const InviteBody = Type.Object(

@@ -15,6 +15,7 @@ import { canonicalizeEmail } from "../identity/email.js";
 import { isUuid } from "../ids.js";
 import { enqueueMail } from "../mail/outbox.js";
 import { listRoles, lockCompany } from "../roles/queries.js";
+import { invitationDomainRefusal } from "../security-policy/service.js";
 import { INVITATION_PAGE_PATH, invitationMail } from "./mails.js";
 import {
   closePendingInvitations,
@@ -199,6 +200,8 @@ export async function inviteMember(
       const standing = account ? await findMemberStanding(trx, input.companyId, account.id) : undefined;
       if (standing?.status === "active") throw new AppError("already_member");
       if (standing?.status === "deactivated") throw new AppError("member_deactivated");
+      const domainRefusal = await invitationDomainRefusal(trx, input.companyId, email);
+      if (domainRefusal) throw domainRefusal;
 
       await expireOverdue(trx, { companyId: input.companyId, email }, now, input.meta);
       const pending = await findPendingInvitationOf(trx, input.companyId, email);
@@ -282,11 +285,13 @@ export type EmailStanding =
   | { standing: "invitable" }
   | { standing: "active_member"; memberId: string }
   | { standing: "deactivated_member"; memberId: string }
-  | { standing: "invitation_pending"; invitationId: string };
+  | { standing: "invitation_pending"; invitationId: string }
+  | { standing: "domain_not_allowed"; allowedDomains: string[] };
 
 /**
  * The same checks the send makes, in its order, without writing anything: an active member, a
- * deactivated member, a pending invitation whose link still works. An account that is no member here
+ * deactivated member, a domain the company's security policy does not list, a pending invitation
+ * whose link still works. An account that is no member here
  * reads "invitable", like an unknown email: the inviter learns nothing beyond the company.
  */
 export async function checkInvitableEmail(
@@ -302,6 +307,14 @@ export async function checkInvitableEmail(
   if (member?.status === "active") return { email, standing: "active_member", memberId: member.memberId };
   if (member?.status === "deactivated") {
     return { email, standing: "deactivated_member", memberId: member.memberId };
+  }
+  const domainRefusal = await invitationDomainRefusal(db, input.companyId, email);
+  if (domainRefusal) {
+    return {
+      email,
+      standing: "domain_not_allowed",
+      allowedDomains: domainRefusal.details?.allowedDomains as string[],
+    };
   }
   const pending = await findLivePendingInvitationOf(db, input.companyId, email, clock.now());
   if (pending) return { email, standing: "invitation_pending", invitationId: pending.id };

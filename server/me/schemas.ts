@@ -18,6 +18,8 @@ export const MeBody = Type.Object(
         status: Type.Union([Type.Literal("active"), Type.Literal("deactivated")]),
         roles: Type.Array(RoleRef),
         permissions: Type.Array(PermissionKeyRef),
+        /** Present when the company requires a second factor and the account has none (SPEC §6.2). */
+        mfaEnrolmentRequired: Type.Optional(Type.Literal(true)),
       }),
     ),
   },

@@ -32,6 +32,7 @@ export const SPEC_ROLE_PERMISSIONS: Record<
     "members.deactivate",
     "roles.manage",
     "audit.view",
+    "security.manage",
   ],
   finance: ["transactions.view", "transactions.download", "settlements.view", "settlements.download"],
   operations: ["transactions.view"],
@@ -331,6 +332,19 @@ export const ROWS: Row[] = [
     request: (c) => ({
       url: `/api/companies/${c.companyId}/members/${c.customMemberId}/reactivate`,
       payload: {},
+    }),
+  },
+  { method: "GET", route: "/api/companies/:cid/security-policy", requires: "security.manage", ok: 200 },
+  {
+    method: "PUT",
+    route: "/api/companies/:cid/security-policy",
+    requires: "security.manage",
+    stepUp: true,
+    ok: 200,
+    // The defaults again: the matrix company keeps no requirement between cells.
+    request: (c) => ({
+      url: `/api/companies/${c.companyId}/security-policy`,
+      payload: { requireMfa: false, sessionIdleMinutes: null, inviteDomains: [] },
     }),
   },
   { method: "GET", route: "/api/companies/:cid/audit-events", requires: "audit.view", ok: 200 },

@@ -28,6 +28,7 @@ import { NotFoundPage } from "./pages/NotFoundPage";
 import { ProfilePage } from "./pages/ProfilePage";
 import { ResetPasswordPage } from "./pages/ResetPasswordPage";
 import { RolesPage } from "./pages/RolesPage";
+import { SecurityPolicyPage } from "./pages/SecurityPolicyPage";
 import { SettlementsPage } from "./pages/SettlementsPage";
 import { TransactionsPage } from "./pages/TransactionsPage";
 import { UnlockLoginPage } from "./pages/UnlockLoginPage";
@@ -44,6 +45,7 @@ const pageByKey: Record<NavigationKey, ComponentType> = {
   "audit-log": AuditLogPage,
   "company-info": CompanyInfoPage,
   "account-info": AccountInfoPage,
+  security: SecurityPolicyPage,
 };
 
 function createQueryClient(): QueryClient {
@@ -53,8 +55,9 @@ function createQueryClient(): QueryClient {
         if (!isApiError(error) || query.queryKey[0] === queryKeys.me[0]) return;
         // An expired session: reloading `me` gets the 401 that sends the layout to /login.
         if (error.status === 401) void queryClient.resetQueries({ queryKey: queryKeys.me });
-        // Roles changed since `me` was loaded: refresh the menu and the guards.
-        if (error.status === 403 && error.code === "forbidden") {
+        // Roles or the company's two-factor requirement changed since `me` was loaded: refresh the
+        // menu and the guards.
+        if (error.status === 403 && (error.code === "forbidden" || error.code === "mfa_enrolment_required")) {
           void queryClient.invalidateQueries({ queryKey: queryKeys.me });
         }
       },

@@ -12,9 +12,10 @@ export type NavigationKey =
   | "roles"
   | "audit-log"
   | "company-info"
-  | "account-info";
+  | "account-info"
+  | "security";
 
-export type NavigationGroup = "account";
+export type NavigationGroup = "account" | "settings";
 
 export interface NavigationEntry {
   key: NavigationKey;
@@ -30,6 +31,7 @@ export interface NavigationEntry {
 
 export const navigationGroups: Record<NavigationGroup, { label: string }> = {
   account: { label: "Account" },
+  settings: { label: "Company settings" },
 };
 
 export const navigationEntries: readonly NavigationEntry[] = [
@@ -105,6 +107,13 @@ export const navigationEntries: readonly NavigationEntry[] = [
     permission: "account.view",
     group: "account",
     summary: "The merchant account and its settlement currency.",
+  },
+  {
+    key: "security",
+    label: "Security",
+    path: "settings/security",
+    permission: "security.manage",
+    group: "settings",
   },
 ];
 

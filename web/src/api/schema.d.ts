@@ -590,6 +590,34 @@ export interface paths {
         patch: operations["updateRole"];
         trace?: never;
     };
+    "/api/companies/{cid}/security-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The company's security policy and its members without a second factor
+         * @description The company's security policy (two-factor requirement, session idle timeout, invitation domains; a company that never set one has the defaults) and the active members whose account has no second factor, the first 100 by name.
+         *
+         *     Needs the `security.manage` permission in the company.
+         */
+        get: operations["getSecurityPolicy"];
+        /**
+         * Change the company's security policy
+         * @description Replaces the company's security policy; audited as `security.policy_changed` with the values before and after. The idle timeout is 5 minutes up to the portal's own (`400 session_idle_out_of_range`); domains are canonicalised like emails (`400 invalid_invite_domain`, `400 duplicate_invite_domain`), at most 50 (`400 too_many_invite_domains`).
+         *
+         *     Needs the `security.manage` permission in the company. Needs a step-up verification in the last 10 minutes (`403 step_up_required`).
+         */
+        put: operations["changeSecurityPolicy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/companies/{cid}/settlements": {
         parameters: {
             query?: never;
@@ -997,7 +1025,7 @@ export interface components {
         ErrorBody: {
             error: {
                 /** @enum {string} */
-                code: "validation_failed" | "bad_request" | "invalid_json" | "password_rejected" | "invalid_code" | "current_password_incorrect" | "reset_token_invalid" | "unlock_link_invalid" | "terms_not_accepted" | "unauthenticated" | "invalid_credentials" | "forbidden" | "csrf_rejected" | "account_deactivated" | "self_modification" | "grant_exceeds_own" | "step_up_required" | "not_found" | "method_not_allowed" | "conflict" | "predefined_role" | "role_name_taken" | "role_in_use" | "role_limit_reached" | "last_admin" | "already_member" | "member_deactivated" | "invitation_pending" | "invitation_not_pending" | "invitation_limit_reached" | "email_mismatch" | "invitation_expired" | "invitation_revoked" | "invitation_used" | "challenge_expired" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "too_many_attempts" | "invitation_rate_limited" | "internal_error" | "service_unavailable";
+                code: "validation_failed" | "bad_request" | "invalid_json" | "password_rejected" | "invalid_code" | "current_password_incorrect" | "reset_token_invalid" | "unlock_link_invalid" | "terms_not_accepted" | "invite_domain_not_allowed" | "session_idle_out_of_range" | "invalid_invite_domain" | "duplicate_invite_domain" | "too_many_invite_domains" | "unauthenticated" | "invalid_credentials" | "forbidden" | "csrf_rejected" | "account_deactivated" | "self_modification" | "grant_exceeds_own" | "step_up_required" | "mfa_enrolment_required" | "not_found" | "method_not_allowed" | "conflict" | "predefined_role" | "role_name_taken" | "role_in_use" | "role_limit_reached" | "last_admin" | "already_member" | "member_deactivated" | "invitation_pending" | "invitation_not_pending" | "invitation_limit_reached" | "email_mismatch" | "invitation_expired" | "invitation_revoked" | "invitation_used" | "challenge_expired" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "too_many_attempts" | "invitation_rate_limited" | "internal_error" | "service_unavailable";
                 details?: {
                     [key: string]: unknown;
                 };
@@ -1042,6 +1070,8 @@ export interface components {
                 companyName: string;
                 /** Format: uuid */
                 memberId: string;
+                /** @enum {boolean} */
+                mfaEnrolmentRequired?: true;
                 permissions: components["schemas"]["PermissionKey"][];
                 roles: {
                     /** Format: uuid */
@@ -1076,7 +1106,7 @@ export interface components {
             version: number;
         };
         /** @enum {string} */
-        PermissionKey: "account.view" | "company.view" | "transactions.view" | "transactions.download" | "settlements.view" | "settlements.download" | "members.view" | "members.invite" | "members.edit_roles" | "members.deactivate" | "roles.manage" | "audit.view" | "developer_center.view" | "insights.view";
+        PermissionKey: "account.view" | "company.view" | "transactions.view" | "transactions.download" | "settlements.view" | "settlements.download" | "members.view" | "members.invite" | "members.edit_roles" | "members.deactivate" | "roles.manage" | "audit.view" | "developer_center.view" | "insights.view" | "security.manage";
         Role: {
             description: string;
             /** Format: uuid */
@@ -1088,6 +1118,21 @@ export interface components {
             permissions: components["schemas"]["PermissionKey"][];
             /** Format: date-time */
             updatedAt: string;
+        };
+        SecurityPolicy: {
+            hasMoreMembersWithoutSecondFactor: boolean;
+            inviteDomains: string[];
+            maxSessionIdleMinutes: number;
+            membersWithoutSecondFactor: {
+                email: string;
+                /** Format: uuid */
+                memberId: string;
+                name: string;
+            }[];
+            /** @description Members without a second factor may only enrol one. */
+            requireMfa: boolean;
+            /** @description The company's idle timeout in minutes (5 up to the portal's); null: the portal's. */
+            sessionIdleMinutes: number | null;
         };
     };
     responses: never;
@@ -2314,12 +2359,13 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        allowedDomains?: string[];
                         email: string;
                         /** Format: uuid */
                         invitationId?: string;
                         /** Format: uuid */
                         memberId?: string;
-                        standing: "invitable" | "active_member" | "deactivated_member" | "invitation_pending";
+                        standing: "invitable" | "active_member" | "deactivated_member" | "invitation_pending" | "domain_not_allowed";
                     };
                 };
             };
@@ -2864,7 +2910,7 @@ export interface operations {
                 "application/json": {
                     description?: string;
                     name: string;
-                    permissions: ("account.view" | "company.view" | "transactions.view" | "transactions.download" | "settlements.view" | "settlements.download" | "members.view" | "members.invite" | "members.edit_roles" | "members.deactivate" | "roles.manage" | "audit.view" | "developer_center.view" | "insights.view")[];
+                    permissions: ("account.view" | "company.view" | "transactions.view" | "transactions.download" | "settlements.view" | "settlements.download" | "members.view" | "members.invite" | "members.edit_roles" | "members.deactivate" | "roles.manage" | "audit.view" | "developer_center.view" | "insights.view" | "security.manage")[];
                 };
             };
         };
@@ -3006,7 +3052,7 @@ export interface operations {
                 "application/json": {
                     description?: string;
                     name?: string;
-                    permissions?: ("account.view" | "company.view" | "transactions.view" | "transactions.download" | "settlements.view" | "settlements.download" | "members.view" | "members.invite" | "members.edit_roles" | "members.deactivate" | "roles.manage" | "audit.view" | "developer_center.view" | "insights.view")[];
+                    permissions?: ("account.view" | "company.view" | "transactions.view" | "transactions.download" | "settlements.view" | "settlements.download" | "members.view" | "members.invite" | "members.edit_roles" | "members.deactivate" | "roles.manage" | "audit.view" | "developer_center.view" | "insights.view" | "security.manage")[];
                 };
             };
         };
@@ -3058,6 +3104,133 @@ export interface operations {
             };
             /** @description Default Response */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getSecurityPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecurityPolicy"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    changeSecurityPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The email domains invitations may go to; empty: any. */
+                    inviteDomains: string[];
+                    /** @description Members without a second factor may only enrol one. */
+                    requireMfa: boolean;
+                    /** @description The company's idle timeout in minutes (5 up to the portal's); null: the portal's. */
+                    sessionIdleMinutes: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecurityPolicy"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

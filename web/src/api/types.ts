@@ -98,6 +98,10 @@ export type Role = Schemas["Role"];
 export type RoleCreateRequest = RequestOf<paths["/api/companies/{cid}/roles"]["post"]>;
 export type RoleUpdateRequest = RequestOf<paths["/api/companies/{cid}/roles/{roleId}"]["patch"]>;
 
+/** A company's security policy (`security.manage`) with its members who have no second factor. */
+export type SecurityPolicy = Schemas["SecurityPolicy"];
+export type SecurityPolicyRequest = RequestOf<paths["/api/companies/{cid}/security-policy"]["put"]>;
+
 /** An item of `GET /api/companies/{cid}/members` (`members.view`), also the answer of every member change. */
 export type Member = Schemas["Member"];
 /** The member list's search: `email` a case-insensitive substring, `role` a role id or predefined key. */

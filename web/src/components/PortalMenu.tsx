@@ -22,7 +22,7 @@ export function PortalMenu({
   onNavigate?: () => void;
 }) {
   const navigate = useNavigate();
-  const [openKeys, setOpenKeys] = useState<string[]>([groupKey("account")]);
+  const [openKeys, setOpenKeys] = useState<string[]>([groupKey("account"), groupKey("settings")]);
 
   const entries = allowedEntries(permissions);
   const items: MenuItem[] = [];

@@ -166,6 +166,11 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
               </Button>
             ) : null,
         };
+      case "domain_not_allowed":
+        return {
+          message: `${standing.email} cannot be invited: this company only invites emails at ${(standing.allowedDomains ?? []).join(", ")}.`,
+          action: null,
+        };
       case "invitation_pending":
         return {
           message: `An invitation to ${standing.email} is already pending.`,

@@ -1,0 +1,86 @@
+// SQL for a company's security policy (SPEC §6.2): the policy row, which a company may lack (then
+// the defaults hold), and the active members whose account has no second factor.
+import { type Kysely, sql, type Transaction } from "kysely";
+import type { DB } from "../db/schema.js";
+
+export type SecurityPolicyRow = {
+  require_mfa: boolean;
+  session_idle_minutes: number | null;
+  invite_domains: string[];
+};
+
+export const DEFAULT_SECURITY_POLICY: SecurityPolicyRow = {
+  require_mfa: false,
+  session_idle_minutes: null,
+  invite_domains: [],
+};
+
+export async function findSecurityPolicy(
+  db: Kysely<DB> | Transaction<DB>,
+  companyId: string,
+): Promise<SecurityPolicyRow> {
+  const row = await db
+    .selectFrom("company_security_policies")
+    .select(["require_mfa", "session_idle_minutes", "invite_domains"])
+    .where("company_id", "=", companyId)
+    .executeTakeFirst();
+  return row ?? DEFAULT_SECURITY_POLICY;
+}
+
+/**
+ * The company's policy row, locked until the transaction ends; made with the defaults when the
+ * company has none, so two first changes serialise on one row and each audits the other's result.
+ */
+export async function lockSecurityPolicy(
+  trx: Transaction<DB>,
+  companyId: string,
+  now: Date,
+): Promise<SecurityPolicyRow> {
+  await trx
+    .insertInto("company_security_policies")
+    .values({ company_id: companyId, updated_at: now })
+    .onConflict((oc) => oc.column("company_id").doNothing())
+    .execute();
+  return trx
+    .selectFrom("company_security_policies")
+    .select(["require_mfa", "session_idle_minutes", "invite_domains"])
+    .where("company_id", "=", companyId)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+}
+
+export async function writeSecurityPolicy(
+  trx: Transaction<DB>,
+  companyId: string,
+  policy: SecurityPolicyRow,
+  by: { accountId: string; now: Date },
+): Promise<void> {
+  await trx
+    .updateTable("company_security_policies")
+    .set({
+      require_mfa: policy.require_mfa,
+      session_idle_minutes: policy.session_idle_minutes,
+      invite_domains: policy.invite_domains,
+      updated_at: by.now,
+      updated_by: by.accountId,
+    })
+    .where("company_id", "=", companyId)
+    .execute();
+}
+
+export type MemberWithoutFactorRow = { member_id: string; name: string; email: string };
+
+/** Active members of the company whose account has no confirmed factor, by name, at most `limit`. */
+export async function listMembersWithoutSecondFactor(
+  db: Kysely<DB>,
+  companyId: string,
+  limit: number,
+): Promise<MemberWithoutFactorRow[]> {
+  const result = await sql<MemberWithoutFactorRow>`
+    SELECT m.id AS member_id, a.name, a.email
+      FROM members m JOIN accounts a ON a.id = m.account_id
+     WHERE m.company_id = ${companyId} AND m.status = 'active' AND NOT a.has_second_factor
+     ORDER BY lower(a.name), a.email
+     LIMIT ${limit}`.execute(db);
+  return result.rows;
+}

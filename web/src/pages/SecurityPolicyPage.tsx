@@ -1,0 +1,172 @@
+// Company settings > Security (`security.manage`): the company's security policy (two-factor
+// requirement, session idle timeout, invitation email domains) and the members who have no second
+// factor. Saving may open the Email Verification window first (the API client does that).
+import { Alert, App, Button, Form, InputNumber, Select, Skeleton, Switch, Table, Typography } from "antd";
+import { useEffect, useId } from "react";
+import { Link } from "react-router-dom";
+import { isApiError } from "../api/client";
+import { useChangeSecurityPolicy, useSecurityPolicy } from "../api/securityPolicyQueries";
+import type { SecurityPolicy } from "../api/types";
+import { useCurrentMembership } from "../components/CurrentMembership";
+import { describeError } from "../components/errorMessages";
+import { PageTitle, SectionTitle } from "../components/PageTitle";
+import { QueryErrorResult } from "../components/QueryErrorResult";
+import { useCan } from "../components/useCan";
+import { memberDetailPath } from "../navigation";
+
+export const REQUIRE_MFA_LABEL = "Require two-factor authentication";
+export const IDLE_TIMEOUT_LABEL = "Session idle timeout (minutes)";
+export const INVITE_DOMAINS_LABEL = "Invitation email domains";
+export const WITHOUT_FACTOR_TITLE = "Members without two-factor authentication";
+
+interface PolicyForm {
+  requireMfa: boolean;
+  sessionIdleMinutes: number | null;
+  inviteDomains: string[];
+}
+
+/** The field a refusal concerns, so the form shows it there. */
+const FIELD_OF_CODE: Record<string, keyof PolicyForm> = {
+  session_idle_out_of_range: "sessionIdleMinutes",
+  invalid_invite_domain: "inviteDomains",
+  duplicate_invite_domain: "inviteDomains",
+  too_many_invite_domains: "inviteDomains",
+};
+
+function PolicyEditor({ companyId, policy }: { companyId: string; policy: SecurityPolicy }) {
+  const { message } = App.useApp();
+  const { membership } = useCurrentMembership();
+  const [form] = Form.useForm<PolicyForm>();
+  const change = useChangeSecurityPolicy(companyId);
+  const requireMfa = Form.useWatch("requireMfa", form);
+  const isCallerWithoutFactor = policy.membersWithoutSecondFactor.some(
+    (member) => member.memberId === membership.memberId,
+  );
+
+  useEffect(() => {
+    form.setFieldsValue({
+      requireMfa: policy.requireMfa,
+      sessionIdleMinutes: policy.sessionIdleMinutes,
+      inviteDomains: policy.inviteDomains,
+    });
+  }, [form, policy]);
+
+  const save = (values: PolicyForm) => {
+    change.mutate(
+      {
+        requireMfa: values.requireMfa,
+        sessionIdleMinutes: values.sessionIdleMinutes ?? null,
+        inviteDomains: (values.inviteDomains ?? []).map((domain) => domain.trim().replace(/^@/, "")),
+      },
+      {
+        onSuccess: () => void message.success("The security policy was saved successfully"),
+        onError: (error) => {
+          const field = isApiError(error) ? FIELD_OF_CODE[error.code] : undefined;
+          if (field !== undefined) form.setFields([{ name: field, errors: [describeError(error)] }]);
+          else void message.error(describeError(error));
+        },
+      },
+    );
+  };
+
+  return (
+    <Form<PolicyForm> form={form} layout="vertical" onFinish={save} style={{ maxWidth: 560 }}>
+      <Form.Item
+        name="requireMfa"
+        label={REQUIRE_MFA_LABEL}
+        valuePropName="checked"
+        extra="Members without a second factor can then only sign in to set one up on their profile."
+      >
+        <Switch />
+      </Form.Item>
+      {requireMfa === true && isCallerWithoutFactor && (
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginBottom: 24 }}
+          message="You have no second factor either"
+          description="Once saved, set one up on your profile's Security page to keep using this company."
+        />
+      )}
+      <Form.Item
+        name="sessionIdleMinutes"
+        label={IDLE_TIMEOUT_LABEL}
+        extra={`From 5 to ${policy.maxSessionIdleMinutes}. Empty: ${policy.maxSessionIdleMinutes}, the portal's own. A session idle longer ends, in every company.`}
+      >
+        <InputNumber min={5} max={policy.maxSessionIdleMinutes} precision={0} style={{ width: 160 }} />
+      </Form.Item>
+      <Form.Item
+        name="inviteDomains"
+        label={INVITE_DOMAINS_LABEL}
+        extra="Invitations may go only to emails at these domains (for example example.com). Empty: any domain."
+      >
+        <Select mode="tags" tokenSeparators={[",", " "]} open={false} suffixIcon={null} />
+      </Form.Item>
+      <Button type="primary" htmlType="submit" loading={change.isPending}>
+        Save
+      </Button>
+    </Form>
+  );
+}
+
+function MembersWithoutFactor({ companyId, policy }: { companyId: string; policy: SecurityPolicy }) {
+  const headingId = useId();
+  const canViewMembers = useCan("members.view");
+  const members = policy.membersWithoutSecondFactor;
+  return (
+    <section aria-labelledby={headingId} style={{ marginTop: 40 }}>
+      <SectionTitle id={headingId}>{WITHOUT_FACTOR_TITLE}</SectionTitle>
+      {members.length === 0 ? (
+        <Typography.Paragraph>Every active member has a second factor.</Typography.Paragraph>
+      ) : (
+        <>
+          <Table
+            rowKey="memberId"
+            size="small"
+            pagination={false}
+            dataSource={members}
+            aria-labelledby={headingId}
+            columns={[
+              {
+                title: "Name",
+                dataIndex: "name",
+                render: (name: string, member) =>
+                  canViewMembers ? (
+                    <Link to={memberDetailPath(companyId, member.memberId)}>{name}</Link>
+                  ) : (
+                    name
+                  ),
+              },
+              { title: "Email", dataIndex: "email" },
+            ]}
+          />
+          {policy.hasMoreMembersWithoutSecondFactor && (
+            <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>
+              {`The first ${members.length} by name are shown; more members have no second factor.`}
+            </Typography.Paragraph>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+export function SecurityPolicyPage() {
+  const { membership } = useCurrentMembership();
+  const policy = useSecurityPolicy(membership.companyId);
+  return (
+    <>
+      <PageTitle>Security</PageTitle>
+      {policy.isPending ? (
+        <Skeleton active />
+      ) : policy.isError ? (
+        <QueryErrorResult error={policy.error} onRetry={() => policy.refetch()} />
+      ) : (
+        <>
+          <PolicyEditor companyId={membership.companyId} policy={policy.data} />
+          <MembersWithoutFactor companyId={membership.companyId} policy={policy.data} />
+        </>
+      )}
+    </>
+  );
+}
