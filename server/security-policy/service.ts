@@ -70,7 +70,7 @@ export async function readSecurityPolicy(db: Kysely<DB>, companyId: string) {
 
 /** A domain as emails store it (NFKC, lowercase, IDNA), by the one email canonicalizer; null if invalid. */
 export function canonicalInviteDomain(raw: string): string | null {
-  const canonical = canonicalizeEmail(`postmaster@${raw}`);
+  const canonical = canonicalizeEmail(`postmaster@${raw.trim()}`);
   return canonical.ok ? canonical.email.slice("postmaster@".length) : null;
 }
 
