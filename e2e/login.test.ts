@@ -31,6 +31,8 @@ describe("logging in and out in Chromium", () => {
         "Audit log",
         "Company info",
         "Account info",
+        "Company settings",
+        "Security",
       ]);
     await page.getByRole("menuitem", { name: "Company info" }).click();
     await expect.poll(() => page.getByText("Demo Merchant Limited").count()).toBeGreaterThan(0);
