@@ -64,6 +64,31 @@ describe.each(testDatabaseKinds)("SPEC 6.2: invitation domains on %s", (kind) =>
     );
   });
 
+  it("does not resend an invitation to a domain the policy stopped listing", async () => {
+    const company = await h.company("Resend Co");
+    const cookie = await h.login(company.admin.email);
+    await h.elevate(cookie, company.id);
+    const sent = await h.inject(cookie, {
+      method: "POST",
+      url: `/api/companies/${company.id}/invitations`,
+      payload: { email: "early@gmail.com", roleIds: [company.roleIds.finance], acceptTerms: true },
+    });
+    expect(sent.statusCode).toBe(201);
+    await h.inject(cookie, {
+      method: "PUT",
+      url: `/api/companies/${company.id}/security-policy`,
+      payload: { requireMfa: false, sessionIdleMinutes: null, inviteDomains: ["acme.io"] },
+    });
+    h.clock.advance(2 * 60_000);
+    const resent = await h.inject(cookie, {
+      method: "POST",
+      url: `/api/companies/${company.id}/invitations/${sent.json().id}/resend`,
+      payload: {},
+    });
+    expect(resent.statusCode).toBe(400);
+    expect(resent.json().error.code).toBe("invite_domain_not_allowed");
+  });
+
   it("invites to any domain while the list is empty", async () => {
     const company = await h.company("Open Co");
     const cookie = await h.login(company.admin.email);

@@ -401,6 +401,9 @@ export async function resendInvitation(
       const locked = await lockPendingInvitation(trx, { ...input, now });
       if (!locked.ok) return locked;
       const { row, offered } = locked.value;
+      // A policy listing domains since the first send stops new links to the others.
+      const domainRefusal = await invitationDomainRefusal(trx, input.companyId, row.email);
+      if (domainRefusal) throw domainRefusal;
       const sinceLastSend = now.getTime() - row.last_sent_at.getTime();
       if (sinceLastSend < RESEND_COOLDOWN_MS) {
         const seconds = Math.max(1, Math.ceil((RESEND_COOLDOWN_MS - sinceLastSend) / 1000));
