@@ -93,7 +93,13 @@ function PolicyEditor({ companyId, policy }: { companyId: string; policy: Securi
         label={IDLE_TIMEOUT_LABEL}
         extra={`From 5 to ${policy.maxSessionIdleMinutes}. Empty: ${policy.maxSessionIdleMinutes}, the portal's own. A session idle longer ends, in every company.`}
       >
-        <InputNumber min={5} max={policy.maxSessionIdleMinutes} precision={0} style={{ width: 160 }} />
+        <InputNumber
+          min={5}
+          max={policy.maxSessionIdleMinutes}
+          precision={0}
+          placeholder={String(policy.maxSessionIdleMinutes)}
+          style={{ width: 160 }}
+        />
       </Form.Item>
       <Form.Item
         name="inviteDomains"
