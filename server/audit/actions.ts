@@ -163,6 +163,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   "security.rate_limited": "Rate limited",
   "security.csrf_rejected": "Cross-site request refused",
   "security.input_rejected": "Request with invalid fields refused",
+  "security.policy_changed": "Security policy changed",
   "audit.exported": "Audit log exported",
   "transactions.exported": "Transactions downloaded",
   "settlements.exported": "Settlements downloaded",

@@ -114,6 +114,7 @@ export const navigationEntries: readonly NavigationEntry[] = [
     path: "settings/security",
     permission: "security.manage",
     group: "settings",
+    summary: "Two-factor requirement, session timeout and invitation domains.",
   },
 ];
 

@@ -129,6 +129,7 @@ export const AUDIT_SENTENCES: Record<AuditAction, Sentence> = {
   "security.csrf_rejected": ({ actor }) =>
     `A request from another site carrying ${possessive(actor)} session was refused`,
   "security.input_rejected": ({ actor }) => `${possessive(actor)} request with invalid fields was refused`,
+  "security.policy_changed": ({ actor }) => `${actor} changed the company's security policy`,
   "audit.exported": ({ actor }) => `${actor} downloaded the audit log`,
   "transactions.exported": ({ actor }) => `${actor} downloaded transactions`,
   "settlements.exported": ({ actor }) => `${actor} downloaded settlements`,
