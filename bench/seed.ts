@@ -8,7 +8,7 @@ import { openDatabase } from "../server/db/connect.js";
 import { migrate } from "../server/db/migrate.js";
 
 /** Bumped whenever the data below changes shape, so an old data set is rebuilt instead of reused. */
-export const SEED_VERSION = "bench-seed-v1";
+export const SEED_VERSION = "bench-seed-v2";
 
 export const SIZES = {
   accounts: 1_000_000,
@@ -368,7 +368,7 @@ async function fill(client: pg.Client, passwordHash: string, log: (line: string)
             '${passwordHash}', now() - interval '2 years', now() - interval '2 years'
        FROM generate_series(1, ${sizes.accounts}) n;
      CREATE TEMP TABLE seed_accounts AS
-     SELECT n, a.id, a.email FROM generate_series(1, ${sizes.accounts}) n JOIN accounts a ON a.email = ${EMAIL_SQL("n")};
+     SELECT n, a.id, a.email, a.name FROM generate_series(1, ${sizes.accounts}) n JOIN accounts a ON a.email = ${EMAIL_SQL("n")};
      CREATE UNIQUE INDEX ON seed_accounts (n);`,
   );
   // Every account is a member of one company (accounts first_n … first_n + size - 1); the first
@@ -377,19 +377,19 @@ async function fill(client: pg.Client, passwordHash: string, log: (line: string)
     "members",
     `CREATE TEMP TABLE seed_members AS
      SELECT gen_random_uuid() AS id, c.id AS company_id, c.idx AS company_idx, a.n - c.first_n + 1 AS pos, a.n,
-            a.id AS account_id, a.email
+            a.id AS account_id, a.email, a.name
        FROM seed_companies c JOIN seed_accounts a ON a.n BETWEEN c.first_n AND c.first_n + c.size - 1
      UNION ALL
-     SELECT gen_random_uuid(), c.id, c.idx, 0, a.n, a.id, a.email
+     SELECT gen_random_uuid(), c.id, c.idx, 0, a.n, a.id, a.email, a.name
        FROM seed_companies c JOIN seed_accounts a ON a.n = 1 WHERE c.idx IN (2, 3);
-     INSERT INTO members (id, company_id, account_id, status, joined_at, deactivated_at, email)
+     INSERT INTO members (id, company_id, account_id, status, joined_at, deactivated_at, email, name)
      SELECT id, company_id, account_id,
             CASE WHEN pos > 20 AND n % 33 = 0 THEN 'deactivated' ELSE 'active' END,
             now() - (n % 700) * interval '1 day',
-            CASE WHEN pos > 20 AND n % 33 = 0 THEN now() - interval '3 days' END, email
+            CASE WHEN pos > 20 AND n % 33 = 0 THEN now() - interval '3 days' END, email, name
        FROM seed_members;
-     INSERT INTO member_activity (member_id, last_active_at)
-     SELECT id, now() - (n % 90) * interval '1 day' FROM seed_members;`,
+     INSERT INTO member_activity (member_id, company_id, last_active_at)
+     SELECT id, company_id, now() - (n % 90) * interval '1 day' FROM seed_members;`,
   );
   await step(
     "member roles",

@@ -33,6 +33,10 @@ const COLUMN_OVERRIDES: Record<string, string> = {
   "mail_outbox.seq": "ColumnType<number, never, never>",
   // Copied from the account by a trigger (migration 006): never written by the application.
   "members.email": "Generated<string>",
+  // Copied from the account by a trigger (migration 022): never written by the application.
+  "members.name": "Generated<string>",
+  // Copied from the member by a trigger (migration 022).
+  "member_activity.company_id": "Generated<string>",
 };
 
 const CUSTOM_IMPORTS = { InvitationRoleSnapshot: "./column-types.js" };

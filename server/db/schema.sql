@@ -42,6 +42,19 @@ END
 $$;
 
 --
+-- Name: accounts_name_to_members(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.accounts_name_to_members() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  UPDATE members SET name = NEW.name WHERE account_id = NEW.id;
+  RETURN NULL;
+END
+$$;
+
+--
 -- Name: accounts_second_factor_sync(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -95,6 +108,19 @@ BEGIN
   UPDATE companies SET roles_version = roles_version + 1
    WHERE id IN (SELECT r.company_id FROM roles r WHERE r.id IN (SELECT role_id FROM changed));
   RETURN NULL;
+END
+$$;
+
+--
+-- Name: member_activity_copy_company(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.member_activity_copy_company() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  SELECT m.company_id INTO NEW.company_id FROM members m WHERE m.id = NEW.member_id;
+  RETURN NEW;
 END
 $$;
 
@@ -248,7 +274,7 @@ CREATE FUNCTION public.members_copy_account_email() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 BEGIN
-  SELECT a.email INTO NEW.email FROM accounts a WHERE a.id = NEW.account_id;
+  SELECT a.email, a.name INTO NEW.email, NEW.name FROM accounts a WHERE a.id = NEW.account_id;
   RETURN NEW;
 END
 $$;
@@ -540,7 +566,8 @@ ALTER TABLE public.mail_outbox ALTER COLUMN seq ADD GENERATED ALWAYS AS IDENTITY
 
 CREATE TABLE public.member_activity (
     member_id uuid NOT NULL,
-    last_active_at timestamp with time zone NOT NULL
+    last_active_at timestamp with time zone NOT NULL,
+    company_id uuid NOT NULL
 )
 WITH (fillfactor='50');
 
@@ -604,6 +631,7 @@ CREATE TABLE public.members (
     deactivated_at timestamp with time zone,
     version integer DEFAULT 1 NOT NULL,
     email text NOT NULL COLLATE pg_catalog."C",
+    name text NOT NULL COLLATE pg_catalog."C",
     CONSTRAINT members_check CHECK (((status = 'deactivated'::text) = (deactivated_at IS NOT NULL))),
     CONSTRAINT members_status_check CHECK ((status = ANY (ARRAY['active'::text, 'deactivated'::text])))
 )
@@ -1260,6 +1288,12 @@ CREATE INDEX login_unlock_links_account_idx ON public.login_unlock_links USING b
 CREATE INDEX mail_outbox_due_idx ON public.mail_outbox USING btree (next_attempt_at) WHERE (status = 'pending'::text);
 
 --
+-- Name: member_activity_company_last_active_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX member_activity_company_last_active_idx ON public.member_activity USING btree (company_id, last_active_at, member_id);
+
+--
 -- Name: member_roles_role_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -1282,6 +1316,18 @@ CREATE UNIQUE INDEX members_company_email_idx ON public.members USING btree (com
 --
 
 CREATE INDEX members_company_email_trgm_idx ON public.members USING gin (company_id, email public.gin_trgm_ops) WITH (fastupdate=off);
+
+--
+-- Name: members_company_joined_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX members_company_joined_idx ON public.members USING btree (company_id, joined_at, id);
+
+--
+-- Name: members_company_name_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX members_company_name_idx ON public.members USING btree (company_id, lower(name), id);
 
 --
 -- Name: members_company_status_email_idx; Type: INDEX; Schema: public; Owner: -
@@ -1350,6 +1396,12 @@ CREATE INDEX webauthn_challenges_expiry_idx ON public.webauthn_challenges USING 
 CREATE TRIGGER accounts_email_to_members AFTER UPDATE OF email ON public.accounts FOR EACH ROW WHEN ((old.email IS DISTINCT FROM new.email)) EXECUTE FUNCTION public.accounts_email_to_members();
 
 --
+-- Name: accounts accounts_name_to_members; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER accounts_name_to_members AFTER UPDATE OF name ON public.accounts FOR EACH ROW WHEN ((old.name IS DISTINCT FROM new.name)) EXECUTE FUNCTION public.accounts_name_to_members();
+
+--
 -- Name: audit_events audit_events_no_truncate; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -1360,6 +1412,12 @@ CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON public.audit_events F
 --
 
 CREATE TRIGGER audit_events_no_update_or_delete BEFORE DELETE OR UPDATE ON public.audit_events FOR EACH ROW EXECUTE FUNCTION public.audit_events_are_append_only();
+
+--
+-- Name: member_activity member_activity_copy_company; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER member_activity_copy_company BEFORE INSERT OR UPDATE OF member_id, company_id ON public.member_activity FOR EACH ROW EXECUTE FUNCTION public.member_activity_copy_company();
 
 --
 -- Name: member_roles member_roles_count_delete; Type: TRIGGER; Schema: public; Owner: -
@@ -1443,7 +1501,7 @@ CREATE TRIGGER member_standing_update_old AFTER UPDATE ON public.role_permission
 -- Name: members members_copy_account_email; Type: TRIGGER; Schema: public; Owner: -
 --
 
-CREATE TRIGGER members_copy_account_email BEFORE INSERT OR UPDATE OF account_id, email ON public.members FOR EACH ROW EXECUTE FUNCTION public.members_copy_account_email();
+CREATE TRIGGER members_copy_account_email BEFORE INSERT OR UPDATE OF account_id, email, name ON public.members FOR EACH ROW EXECUTE FUNCTION public.members_copy_account_email();
 
 --
 -- Name: members members_count_delete; Type: TRIGGER; Schema: public; Owner: -
@@ -1582,6 +1640,13 @@ ALTER TABLE ONLY public.login_unlock_links
 
 ALTER TABLE ONLY public.member_activity
     ADD CONSTRAINT member_activity_member_id_fkey FOREIGN KEY (member_id) REFERENCES public.members(id) ON DELETE CASCADE;
+
+--
+-- Name: member_activity member_activity_membership_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.member_activity
+    ADD CONSTRAINT member_activity_membership_fkey FOREIGN KEY (company_id, member_id) REFERENCES public.members(company_id, id) ON DELETE CASCADE;
 
 --
 -- Name: member_counts member_counts_company_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -

@@ -158,6 +158,7 @@ export interface MailOutbox {
 }
 
 export interface MemberActivity {
+  company_id: Generated<string>;
   last_active_at: Timestamp;
   member_id: string;
 }
@@ -189,6 +190,7 @@ export interface Members {
   id: Generated<string>;
   invited_by: string | null;
   joined_at: Generated<Timestamp>;
+  name: Generated<string>;
   status: Generated<MemberStatus>;
   version: Generated<number>;
 }

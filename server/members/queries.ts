@@ -1,5 +1,5 @@
 // SQL for the member list and member changes. Every query is scoped by company_id first; lists
-// walk (company_id, email) by keyset, totals come from the trigger-kept counters of migration 006.
+// walk an index of their order by keyset, totals come from the trigger-kept counters of migration 006.
 import { type Kysely, type RawBuilder, sql, type Transaction } from "kysely";
 import { ADMIN_ROLE_KEY } from "../access/permissions.js";
 import { type AuditEvent, auditInsertWhen } from "../audit/writer.js";
@@ -8,6 +8,7 @@ import type { DB, MemberStatus } from "../db/schema.js";
 import { enqueueMailWhen, type OutgoingMail } from "../mail/outbox.js";
 import { nameRoles } from "../roles/catalog.js";
 import { PERMISSIONS_OF_ROLE, ROLE_REFS_JSON } from "../roles/queries.js";
+import type { MemberOrder, MemberPosition, MemberSortKey } from "./list-order.js";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -35,8 +36,8 @@ export type MemberFilter = {
 };
 
 /**
- * How to fetch a page. `walk` reads the (company_id, email) index in order and stops after one
- * page: best when matches are dense. `collect` gathers every match first (through the trigram
+ * How to fetch a page. `walk` reads the company's index of the order and stops after one page:
+ * best when matches are dense. `collect` gathers every match first (through the trigram
  * or role index) and sorts them: best when they are few, which the caller knows from the totals.
  */
 export type ListPlan = "walk" | "collect";
@@ -68,49 +69,135 @@ const LAST_ACTIVE_AT = sql`(SELECT ma.last_active_at FROM member_activity ma WHE
 const MEMBER_COLUMNS = sql`m.id, m.account_id, m.email, m.status, ${isoTime(sql`m.joined_at`)} AS joined_at,
   ${isoTime(LAST_ACTIVE_AT)} AS last_active_at, m.version`;
 
-/** One page of members in email order (emails are unique per company, so the order is total). */
+// A sort key as text, as a cursor carries it: times to the microsecond, so a cursor names exactly
+// the time of its row (the columns keep microseconds).
+const MICROSECONDS = sql.raw(`'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'`);
+
+/** The sort key of member `m`: the expression its index orders by. */
+function sortKey(key: MemberSortKey): RawBuilder<unknown> {
+  switch (key) {
+    case "email":
+      return sql`m.email`;
+    case "name":
+      return sql`lower(m.name)`;
+    case "joinedAt":
+      return sql`m.joined_at`;
+    case "lastActiveAt":
+      return LAST_ACTIVE_AT;
+  }
+}
+
+function sortKeyText(key: MemberSortKey): RawBuilder<string> {
+  return key === "joinedAt" || key === "lastActiveAt"
+    ? sql<string>`to_char(${sortKey(key)} AT TIME ZONE 'UTC', ${MICROSECONDS})`
+    : sql<string>`${sortKey(key)}`;
+}
+
+/** A cursor's key as a value comparable with sortKey(key). */
+function keyValue(key: MemberSortKey, value: string): RawBuilder<unknown> {
+  return key === "joinedAt" || key === "lastActiveAt" ? sql`${value}::timestamptz` : sql`${value}`;
+}
+
+/**
+ * The rows after `position` in `order`, for keys that are never NULL: (key, id) past the cursor's.
+ * Emails are unique in a company, so the email order needs no id (and its index has none).
+ */
+function afterPosition(
+  order: MemberOrder,
+  position: MemberPosition,
+  key: RawBuilder<unknown>,
+  id: RawBuilder<unknown>,
+): RawBuilder<unknown> {
+  const past = order.descending ? sql`<` : sql`>`;
+  const value = keyValue(order.key, position.key ?? "");
+  return order.key === "email"
+    ? sql`${key} ${past} ${value}`
+    : sql`(${key}, ${id}) ${past} (${value}, ${position.id}::uuid)`;
+}
+
+/**
+ * One page of members in `order` (ties by id, so the order is total; members who never signed in
+ * come last in last-active order, in id order).
+ */
 export async function listMembers(
   db: Executor,
   filter: MemberFilter,
-  afterMemberId: string | null,
+  order: MemberOrder,
+  position: MemberPosition | null,
   limit: number,
   plan: ListPlan,
   /** A scalar subquery answered in the same round trip, on every row (e.g. the total). */
   extra: RawBuilder<number> = sql`NULL::int`,
-): Promise<(MemberRow & { extra: number | null; matches: number | null })[]> {
-  // The cursor names the last member seen; its email (never changing) is where the next page starts.
-  const after =
-    afterMemberId === null
-      ? sql``
-      : sql`AND m.email > (SELECT c.email FROM members c WHERE c.company_id = ${filter.companyId} AND c.id = ${afterMemberId})`;
-  // Which members make the page (`top`: ids in email order), then their columns for the page alone.
-  // - walk, unfiltered: the (company_id, email) index in order, one page long.
-  // - walk with a pattern: tests the pattern on each email it passes, possibly thousands; the
-  //   email indexes carry the id (migration 011), so that walk reads the index alone.
-  // - collect: every match gathered (ids and emails only: a broad search gathers thousands),
-  //   sorted, and counted (`matches`). MATERIALIZED keeps the planner from turning the small,
-  //   sorted set back into an ordered walk.
-  const walk = (columns: RawBuilder<unknown>) =>
-    sql`SELECT ${columns}, NULL::int AS matches
-          FROM members m WHERE ${matching(filter)} ${after} ORDER BY m.email LIMIT ${limit}`;
+): Promise<(MemberRow & { extra: number | null; matches: number | null; sort_key: string | null })[]> {
+  const direction = order.descending ? sql`DESC` : sql`ASC`;
+  // Which members make the page (`top`: their ids in order), then their columns for the page alone.
+  // - walk: the company's index of the order, one page long, testing the filters on each member it
+  //   passes (with an email pattern, possibly thousands: the email indexes carry the id, migration
+  //   011, so the email order reads the index alone).
+  // - walk in last-active order: the activity index of the company (migration 022), then, once it
+  //   runs out, the members without activity in id order.
+  // - collect: every match gathered with its sort key (a broad search gathers thousands), sorted,
+  //   and counted (`matches`). MATERIALIZED keeps the planner from turning the small, sorted set
+  //   back into an ordered walk.
+  const walk = (columns: RawBuilder<unknown>) => {
+    const after =
+      position === null ? sql`` : sql`AND ${afterPosition(order, position, sortKey(order.key), sql`m.id`)}`;
+    const ties = order.key === "email" ? sql`` : sql`, m.id ${direction}`;
+    return sql`SELECT ${columns}, NULL::int AS matches
+                 FROM members m WHERE ${matching(filter)} ${after}
+                ORDER BY ${sortKey(order.key)} ${direction}${ties} LIMIT ${limit}`;
+  };
   let page: RawBuilder<unknown>;
-  if (plan === "walk" && filter.emailPattern === undefined) {
-    page = walk(MEMBER_COLUMNS);
+  if (plan === "walk" && filter.emailPattern === undefined && order.key === "email") {
+    page = walk(sql`${MEMBER_COLUMNS}, ${sortKeyText(order.key)} AS sort_key`);
   } else {
-    const top =
-      plan === "collect"
-        ? sql`WITH hits AS MATERIALIZED (SELECT m.id, m.email FROM members m WHERE ${matching(filter)})
-              SELECT m.id, (SELECT count(*) FROM hits)::int AS matches
-                FROM hits m WHERE true ${after} ORDER BY m.email LIMIT ${limit}`
-        : walk(sql`m.id`);
-    page = sql`WITH top AS (${top}) SELECT ${MEMBER_COLUMNS}, top.matches FROM top JOIN members m ON m.id = top.id`;
+    let top: RawBuilder<unknown>;
+    if (plan === "collect") {
+      const past = order.descending ? sql`<` : sql`>`;
+      const after =
+        position === null
+          ? sql``
+          : position.key === null
+            ? sql`AND h.k IS NULL AND h.id ${past} ${position.id}::uuid`
+            : sql`AND (h.k IS NULL OR ${afterPosition(order, position, sql`h.k`, sql`h.id`)})`;
+      top = sql`WITH hits AS MATERIALIZED (
+                  SELECT m.id, ${sortKey(order.key)} AS k FROM members m WHERE ${matching(filter)})
+                SELECT h.id, (SELECT count(*) FROM hits)::int AS matches
+                  FROM hits h WHERE true ${after} ORDER BY h.k ${direction} NULLS LAST, h.id ${direction} LIMIT ${limit}`;
+    } else if (order.key === "lastActiveAt") {
+      const past = order.descending ? sql`<` : sql`>`;
+      const active =
+        position === null
+          ? sql``
+          : position.key === null
+            ? sql`AND false`
+            : sql`AND ${afterPosition(order, position, sql`ma.last_active_at`, sql`ma.member_id`)}`;
+      const never = position?.key === null ? sql`AND m.id ${past} ${position.id}::uuid` : sql``;
+      // The second part is read only when the first ends within the page (Append runs in order).
+      top = sql`SELECT u.id, NULL::int AS matches FROM (
+                  (SELECT ma.member_id AS id FROM member_activity ma JOIN members m ON m.id = ma.member_id
+                    WHERE ma.company_id = ${filter.companyId} AND ${matching(filter)} ${active}
+                    ORDER BY ma.last_active_at ${direction}, ma.member_id ${direction} LIMIT ${limit})
+                  UNION ALL
+                  (SELECT m.id FROM members m
+                    WHERE ${matching(filter)} ${never}
+                      AND NOT EXISTS (SELECT 1 FROM member_activity ma WHERE ma.member_id = m.id)
+                    ORDER BY m.id ${direction} LIMIT ${limit})) u LIMIT ${limit}`;
+    } else {
+      top = walk(sql`m.id`);
+    }
+    page = sql`WITH top AS (${top})
+               SELECT ${MEMBER_COLUMNS}, ${sortKeyText(order.key)} AS sort_key, top.matches
+                 FROM top JOIN members m ON m.id = top.id`;
   }
   // Each member's role ids (member_standing), named from the server's copy of the company's roles
   // as they stood at the page's roles_version: cheaper than building the names row by row.
+  // The page is put in order again by its keys as text: code-point order, as the indexes order them.
   const result = await sql<
     Omit<MemberRow, "roles"> & {
       extra: number | null;
       matches: number | null;
+      sort_key: string | null;
       /** Comma-separated: cheaper to split than a PostgreSQL array to parse. */
       role_ids: string | null;
       roles_version: string;
@@ -120,7 +207,7 @@ export async function listMembers(
     SELECT p.*, a.name, array_to_string(ms.role_ids, ',') AS role_ids, (${extra}) AS extra,
            (SELECT c.roles_version FROM companies c WHERE c.id = ${filter.companyId}) AS roles_version
       FROM page p JOIN accounts a ON a.id = p.account_id LEFT JOIN member_standing ms ON ms.member_id = p.id
-     ORDER BY p.email`.execute(db);
+     ORDER BY p.sort_key COLLATE "C" ${direction} NULLS LAST, p.id ${direction}`.execute(db);
   const rows = result.rows;
   const first = rows[0];
   if (!first) return [];

@@ -11,6 +11,7 @@ import { AppError } from "../errors.js";
 import { etagOf, requestedVersion } from "../http/etag.js";
 import { Collection, PageQuery } from "../http/pagination.js";
 import { CompanyParams, errorResponses, RoleRef, Uuid } from "../http/schemas.js";
+import { MEMBER_SORT_KEYS } from "./list-order.js";
 import {
   changeMemberRoles,
   deactivateMember,
@@ -50,7 +51,20 @@ const MemberQuery = Type.Object(
     // A role id of this company, or a predefined role's key.
     role: Type.Optional(Type.Union([Uuid, ...PREDEFINED_ROLES.map((role) => Type.Literal(role.key))])),
     status: Type.Optional(MemberStatus),
+    sort: Type.Optional(
+      Type.Union(
+        MEMBER_SORT_KEYS.map((key) => Type.Literal(key)),
+        { description: "The order of the list (default email); ties are broken by member id." },
+      ),
+    ),
+    order: Type.Optional(
+      Type.Union([Type.Literal("asc"), Type.Literal("desc")], {
+        description: "Ascending (default) or descending; members who never signed in come last either way.",
+      }),
+    ),
     ...PageQuery,
+    // A cursor carries its row's sort key, up to a 200-character name; one of another order is 400.
+    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 2_000 })),
   },
   { additionalProperties: false },
 );
@@ -111,7 +125,8 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{ database: Database; clock
     {
       config: { access: { kind: "permission", permission: "members.view" } },
       schema: {
-        summary: "The member list: search by email, filter by role and status, in email order",
+        summary:
+          "The member list: search by email, filter by role and status, sorted by email, name, joined or last active",
         tags: ["members"],
         params: CompanyParams,
         querystring: MemberQuery,

@@ -8,11 +8,19 @@ import type { AuditAction } from "../audit/actions.js";
 import { type AuditEvent, type RequestMeta, recordAudit } from "../audit/writer.js";
 import type { DB, MemberStatus } from "../db/schema.js";
 import { AppError, type ErrorCode } from "../errors.js";
-import { DEFAULT_LIMIT, decodeIdCursor, pageOf } from "../http/pagination.js";
+import { DEFAULT_LIMIT } from "../http/pagination.js";
 import { isUuid } from "../ids.js";
 import { enqueueMail, type OutgoingMail } from "../mail/outbox.js";
 import { lockCompany } from "../roles/queries.js";
 import { type ChangeRequest, type ChangeStep, openChange, planChange } from "./change-plan.js";
+import {
+  DEFAULT_MEMBER_ORDER,
+  decodeMemberCursor,
+  encodeMemberCursor,
+  type MemberOrder,
+  type MemberPosition,
+  type MemberSortKey,
+} from "./list-order.js";
 import { memberDeactivatedMail, memberReactivatedMail, rolesChangedMail } from "./mails.js";
 import {
   type ChangeState,
@@ -49,13 +57,21 @@ export type MemberListQuery = {
   email?: string;
   role?: string;
   status?: MemberStatus;
+  sort?: MemberSortKey;
+  order?: "asc" | "desc";
   limit?: number;
   cursor?: string;
 };
 
+type ListedMember = MemberRow & { sort_key: string | null };
+
 export async function listMemberPage(db: Kysely<DB>, companyId: string, query: MemberListQuery) {
   const limit = query.limit ?? DEFAULT_LIMIT;
-  const afterMemberId = decodeIdCursor(query.cursor);
+  const order: MemberOrder = {
+    key: query.sort ?? DEFAULT_MEMBER_ORDER.key,
+    descending: (query.order ?? "asc") === "desc",
+  };
+  const position = decodeMemberCursor(query.cursor, order);
   const term = query.email?.trim().toLowerCase() ?? "";
   const filter: MemberFilter = {
     companyId,
@@ -69,23 +85,31 @@ export async function listMemberPage(db: Kysely<DB>, companyId: string, query: M
 
   let total: number;
   let totalExact = true;
-  let rows: MemberRow[];
-  if (filter.emailPattern === undefined && filter.roleId === undefined) {
-    // The plain list: one walk in email order, its total read from the counters.
+  let rows: ListedMember[];
+  if (
+    filter.emailPattern === undefined &&
+    filter.roleId === undefined &&
+    (filter.status === undefined || order.key === "email")
+  ) {
+    // The plain list: one walk in its order, its total read from the counters. A status has an
+    // index of its own in email order only.
     ({ rows, total } = await walkWithTotal(
       db,
       filter,
-      afterMemberId,
+      order,
+      position,
       limit + 1,
       counterTotal(companyId, undefined, filter.status),
     ));
   } else if (filter.emailPattern === undefined) {
-    // A role: the total from the counters; few holders are cheaper gathered and sorted than walked.
+    // A role or status: the total from the counters; few holders are cheaper gathered and sorted
+    // than walked.
     total = await scalar(db, counterTotal(companyId, filter.roleId, filter.status));
     rows = await listMembers(
       db,
       filter,
-      afterMemberId,
+      order,
+      position,
       limit + 1,
       total <= SEARCH_COUNT_CAP ? "collect" : "walk",
     );
@@ -93,19 +117,20 @@ export async function listMemberPage(db: Kysely<DB>, companyId: string, query: M
     // A search the planner expects to match a few thousand members at most: every match gathered
     // through the trigram index, sorted, and counted in the same query. Walking the email order
     // instead can read tens of thousands of rows before the first match (a first name clusters).
-    const collected = await listMembers(db, filter, afterMemberId, limit + 1, "collect");
+    const collected = await listMembers(db, filter, order, position, limit + 1, "collect");
     // A page past the end has no row to carry the count, so it is asked apart.
     const matches = collected[0]?.matches ?? (await scalar(db, cappedCount(filter, SEARCH_COUNT_CAP)));
     rows = collected;
     total = Math.min(matches, SEARCH_COUNT_CAP);
     totalExact = matches <= SEARCH_COUNT_CAP;
   } else {
-    // A search matching much of the company: the email order finds a page at once, and the count
+    // A search matching much of the company: the order's index finds a page at once, and the count
     // stops at its cap.
     const walked = await walkWithTotal(
       db,
       filter,
-      afterMemberId,
+      order,
+      position,
       limit + 1,
       cappedCount(filter, SEARCH_COUNT_CAP),
     );
@@ -114,22 +139,26 @@ export async function listMemberPage(db: Kysely<DB>, companyId: string, query: M
     total = Math.min(counted, SEARCH_COUNT_CAP);
     totalExact = counted <= SEARCH_COUNT_CAP;
   }
-  const page = pageOf(rows, limit, (row) => [row.id]);
-  return { items: page.items.map(memberView), total, totalExact, nextCursor: page.nextCursor };
+  const hasMore = rows.length > limit;
+  const items = hasMore ? rows.slice(0, limit) : rows;
+  const last = items[items.length - 1];
+  const nextCursor = hasMore && last ? encodeMemberCursor(order, { key: last.sort_key, id: last.id }) : null;
+  return { items: items.map(memberView), total, totalExact, nextCursor };
 }
 
 /**
- * One walk in email order with a total answered in the same round trip, on its rows; a page past
+ * One walk in its order with a total answered in the same round trip, on its rows; a page past
  * the end has no row to carry it, so it is asked apart.
  */
 async function walkWithTotal(
   db: Kysely<DB>,
   filter: MemberFilter,
-  afterMemberId: string | null,
+  order: MemberOrder,
+  position: MemberPosition | null,
   limit: number,
   totalQuery: RawBuilder<number>,
-): Promise<{ rows: MemberRow[]; total: number }> {
-  const rows = await listMembers(db, filter, afterMemberId, limit, "walk", totalQuery);
+): Promise<{ rows: ListedMember[]; total: number }> {
+  const rows = await listMembers(db, filter, order, position, limit, "walk", totalQuery);
   const first = rows[0];
   return { rows, total: first ? Number(first.extra ?? 0) : await scalar(db, totalQuery) };
 }
