@@ -410,7 +410,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The member list: search by email, filter by role and status, in email order
+         * The member list: search by email, filter by role and status, sorted by email, name, joined or last active
          * @description The member list in email order: a case-insensitive email substring, a role (id or predefined key) and a status filter. Totals come from counters; a substring search counts up to 1,000 and then says `totalExact:false`.
          *
          *     Needs the `members.view` permission in the company.
@@ -2413,7 +2413,11 @@ export interface operations {
                 cursor?: string;
                 email?: string;
                 limit?: number;
+                /** @description Ascending (default) or descending; members who never signed in come last either way. */
+                order?: "asc" | "desc";
                 role?: string | "admin" | "finance" | "operations" | "developer" | "data_analytics";
+                /** @description The order of the list (default email); ties are broken by member id. */
+                sort?: "email" | "name" | "joinedAt" | "lastActiveAt";
                 status?: "active" | "deactivated";
             };
             header?: never;

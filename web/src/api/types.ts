@@ -106,6 +106,8 @@ export type SecurityPolicyRequest = RequestOf<paths["/api/companies/{cid}/securi
 export type Member = Schemas["Member"];
 /** The member list's search: `email` a case-insensitive substring, `role` a role id or predefined key. */
 export type MemberFilters = FiltersOf<paths["/api/companies/{cid}/members"]["get"]>;
+/** The member list's orders: `email` (the default), `name`, `joinedAt`, `lastActiveAt`; ties by member id. */
+export type MemberSortKey = NonNullable<MemberFilters["sort"]>;
 export type MemberRolesChangeRequest = RequestOf<
   paths["/api/companies/{cid}/members/{memberId}/roles"]["put"]
 >;

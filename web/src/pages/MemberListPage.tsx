@@ -1,7 +1,8 @@
 // Account > Member list (`members.view`): search by `Member Email` / `Member Role`, `Invite new member`,
 // and per member `Change Role`, `Deactivate` / `Reactivate` (user guide §2-5); pending invitations below.
+// The search, order, page size and page live in the URL (useMemberListView).
 import { useQueryClient } from "@tanstack/react-query";
-import { App, Button, Flex } from "antd";
+import { App, Button, Flex, Select } from "antd";
 import { useState } from "react";
 import {
   memberQueryKeys,
@@ -10,7 +11,7 @@ import {
   useReactivatingMemberIds,
 } from "../api/memberQueries";
 import { useRoles } from "../api/queries";
-import type { Member, MemberFilters } from "../api/types";
+import type { Member } from "../api/types";
 import { useCurrentMembership } from "../components/CurrentMembership";
 import { InviteMemberModal } from "../components/invitations/InviteMemberModal";
 import { PendingInvitationsSection } from "../components/invitations/PendingInvitationsSection";
@@ -19,13 +20,16 @@ import { DeactivateMemberDialog } from "../components/members/DeactivateMemberDi
 import { describeMemberChangeError } from "../components/members/describeMemberChangeError";
 import { MemberFilterBar } from "../components/members/MemberFilterBar";
 import { MemberTable } from "../components/members/MemberTable";
+import {
+  MEMBER_PAGE_SIZES,
+  type MemberPageSize,
+  type MemberSearch,
+  useMemberListView,
+} from "../components/members/useMemberListView";
 import { PagedListFooter } from "../components/PagedListFooter";
 import { PageTitle } from "../components/PageTitle";
 import { QueryErrorResult } from "../components/QueryErrorResult";
 import { useCan } from "../components/useCan";
-import { useCursorPages } from "../components/useCursorPages";
-
-const PAGE_SIZE = 20;
 
 export function MemberListPage() {
   const { message } = App.useApp();
@@ -36,10 +40,9 @@ export function MemberListPage() {
   const canDeactivate = useCan("members.deactivate");
 
   const queryClient = useQueryClient();
-  const [filters, setFilters] = useState<MemberFilters>({});
-  const filterKey = JSON.stringify(filters);
-  const pages = useCursorPages(filterKey, PAGE_SIZE);
-  const members = useMembers(companyId, filters, pages.page);
+  const view = useMemberListView();
+  const { pages } = view;
+  const members = useMembers(companyId, view.filters, pages.page);
   const roles = useRoles(companyId);
   const changeStatus = useChangeMemberStatus(companyId);
   const reactivatingIds = useReactivatingMemberIds(companyId);
@@ -59,12 +62,14 @@ export function MemberListPage() {
     return known.version > listed.version ? known : listed;
   };
 
-  const search = (next: MemberFilters) => {
+  const search = (next: MemberSearch) => {
     // A search always shows what is there now: earlier results of any filter count as stale.
     void queryClient.invalidateQueries({ queryKey: memberQueryKeys.members(companyId), refetchType: "none" });
-    if (JSON.stringify(next) === filterKey) void members.refetch();
-    else setFilters(next);
+    if (JSON.stringify(next) === JSON.stringify(view.search) && pages.pageIndex === 0) void members.refetch();
+    else view.setSearch(next);
   };
+  // While another page or order loads, the rows shown stay (placeholder data) under a spinner.
+  const isLoadingNext = members.isPending || (members.isFetching && members.isPlaceholderData);
 
   const reactivate = (member: Member) => {
     if (reactivatingIds.has(member.id)) return;
@@ -80,7 +85,12 @@ export function MemberListPage() {
     <>
       <PageTitle>Member list</PageTitle>
       <Flex justify="space-between" align="flex-start" gap="middle" wrap style={{ marginBottom: 16 }}>
-        <MemberFilterBar roles={roles.data?.items ?? []} isLoadingRoles={roles.isPending} onSearch={search} />
+        <MemberFilterBar
+          roles={roles.data?.items ?? []}
+          isLoadingRoles={roles.isPending}
+          value={view.search}
+          onSearch={search}
+        />
         {canInvite && (
           <Button type="primary" onClick={() => setIsInviting(true)}>
             Invite new member
@@ -91,32 +101,50 @@ export function MemberListPage() {
         <QueryErrorResult error={members.error} onRetry={() => members.refetch()} />
       ) : (
         <>
-          <MemberTable
-            members={members.data?.items}
-            isLoading={members.isPending || (members.isFetching && members.isPlaceholderData)}
-            ownAccountId={account.id}
-            actions={{
-              canEditRoles,
-              canDeactivate,
-              onChangeRole: (member) => {
-                setPicked(member);
-                setRoleChangeId(member.id);
-              },
-              onDeactivate: (member) => {
-                setPicked(member);
-                setDeactivationId(member.id);
-              },
-              onReactivate: reactivate,
-              reactivatingIds,
-            }}
-          />
-          <PagedListFooter
-            pages={pages}
-            pageSize={PAGE_SIZE}
-            data={members.data}
-            isLoading={members.isFetching}
-            noun="members"
-          />
+          <div aria-busy={isLoadingNext}>
+            <MemberTable
+              members={members.data?.items}
+              isLoading={isLoadingNext}
+              sort={view.sort}
+              onSort={view.setSort}
+              ownAccountId={account.id}
+              actions={{
+                canEditRoles,
+                canDeactivate,
+                onChangeRole: (member) => {
+                  setPicked(member);
+                  setRoleChangeId(member.id);
+                },
+                onDeactivate: (member) => {
+                  setPicked(member);
+                  setDeactivationId(member.id);
+                },
+                onReactivate: reactivate,
+                reactivatingIds,
+              }}
+            />
+          </div>
+          <Flex align="center" justify="space-between" gap="middle" wrap>
+            <div style={{ flex: "1 1 auto" }}>
+              <PagedListFooter
+                pages={pages}
+                pageSize={view.pageSize}
+                data={members.data}
+                isLoading={members.isFetching}
+                noun="members"
+              />
+            </div>
+            <Flex align="center" gap="small" style={{ marginTop: 16 }}>
+              <label htmlFor="member-page-size">Members per page</label>
+              <Select<MemberPageSize>
+                id="member-page-size"
+                value={view.pageSize}
+                onChange={view.setPageSize}
+                style={{ width: 80 }}
+                options={MEMBER_PAGE_SIZES.map((size) => ({ value: size, label: String(size) }))}
+              />
+            </Flex>
+          </Flex>
         </>
       )}
       {canInvite && <PendingInvitationsSection companyId={companyId} />}

@@ -1,7 +1,10 @@
 // The member list's search (user guide §3): `Member Email`, `Member Role`, a status, and `Search`.
-// Nothing is searched until `Search` is clicked (or Enter pressed in a field).
+// Nothing is searched until `Search` is clicked (or Enter pressed in a field); the fields show the
+// search the URL holds (after a reload, Back or Forward).
 import { Button, Form, Input, Select } from "antd";
-import type { MemberFilters, MembershipStatus, Role } from "../../api/types";
+import { useEffect } from "react";
+import type { MembershipStatus, Role } from "../../api/types";
+import type { MemberSearch } from "./useMemberListView";
 
 const ALL = "all";
 
@@ -11,17 +14,28 @@ interface FilterForm {
   status: MembershipStatus | typeof ALL;
 }
 
+function formOf(search: MemberSearch): FilterForm {
+  return { email: search.email ?? "", role: search.role ?? ALL, status: search.status ?? ALL };
+}
+
 export function MemberFilterBar({
   roles,
   isLoadingRoles,
+  value,
   onSearch,
 }: {
   roles: readonly Role[];
   isLoadingRoles: boolean;
-  onSearch: (filters: MemberFilters) => void;
+  /** The search shown in the list now. */
+  value: MemberSearch;
+  onSearch: (filters: MemberSearch) => void;
 }) {
+  const [form] = Form.useForm<FilterForm>();
+  const shown = JSON.stringify(formOf(value));
+  useEffect(() => form.setFieldsValue(JSON.parse(shown)), [form, shown]);
+
   const search = ({ email, role, status }: FilterForm) => {
-    const filters: MemberFilters = {};
+    const filters: MemberSearch = {};
     const term = email?.trim() ?? "";
     if (term !== "") filters.email = term;
     if (role !== ALL) filters.role = role;
@@ -31,9 +45,10 @@ export function MemberFilterBar({
 
   return (
     <Form<FilterForm>
+      form={form}
       name="member-search"
       layout="inline"
-      initialValues={{ email: "", role: ALL, status: ALL }}
+      initialValues={formOf(value)}
       onFinish={search}
       style={{ rowGap: 12 }}
     >

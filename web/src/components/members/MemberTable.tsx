@@ -1,14 +1,16 @@
-// The member list's table: email (a link to the member's page), name, roles, status, last activity,
-// and the row actions the current member may use (`Change Role`, `Deactivate` / `Reactivate`), never
-// on their own row. Long emails and names are cut to one line, the full text shown on hover and focus
+// The member list's table: email (a link to the member's page), name, roles, status, joined, last
+// activity, and the row actions the current member may use (`Change Role`, `Deactivate` /
+// `Reactivate`), never on their own row. Email, name, joined and last active sort on the server. Long emails and names are cut to one line, the full text shown on hover and focus
 // (SPEC §6.7); the actions column stays pinned at the right edge while a narrow screen scrolls the others.
-import { Button, Space, Table, type TableColumnsType, Tag, Tooltip } from "antd";
+import { Button, Space, Table, type TableColumnsType, type TableProps, Tag, Tooltip } from "antd";
+import type { SortOrder } from "antd/es/table/interface";
 import { Link } from "react-router-dom";
-import type { Member } from "../../api/types";
+import type { Member, MemberSortKey } from "../../api/types";
 import { memberDetailPath } from "../../navigation";
 import { useCurrentMembership } from "../CurrentMembership";
-import { formatDateTime } from "../formatDateTime";
+import { formatDate, formatDateTime } from "../formatDateTime";
 import { RoleTags } from "./RolePicker";
+import type { MemberSort } from "./useMemberListView";
 
 /** One line of at most `maxWidth`, cut with an ellipsis; focusable, so the keyboard reads it whole too. */
 function TruncatedText({ text, maxWidth, to }: { text: string; maxWidth: string; to?: string }) {
@@ -38,24 +40,52 @@ export interface MemberActions {
   reactivatingIds: ReadonlySet<string>;
 }
 
+const SORT_DIRECTIONS: SortOrder[] = ["ascend", "descend"];
+
 export function MemberTable({
   members,
   isLoading,
   ownAccountId,
   actions,
+  sort,
+  onSort,
 }: {
   members: readonly Member[] | undefined;
   isLoading: boolean;
   ownAccountId: string;
   actions: MemberActions;
+  /** The order shown; null: the server's default (email, ascending). */
+  sort: MemberSort;
+  onSort: (sort: MemberSort) => void;
 }) {
   const { membership } = useCurrentMembership();
   const hasActions = actions.canEditRoles || actions.canDeactivate;
+  // Sorted on the server: the headers only say which order is shown and ask for another. A third
+  // click on a header (antd's "no order") goes back to the default order.
+  const sortable = (key: MemberSortKey) => ({
+    sorter: true,
+    sortDirections: SORT_DIRECTIONS,
+    sortOrder: (sort === null
+      ? key === "email"
+        ? "ascend"
+        : null
+      : sort.key === key
+        ? sort.descending
+          ? "descend"
+          : "ascend"
+        : null) as SortOrder,
+  });
+  const changeSort: TableProps<Member>["onChange"] = (_pagination, _filters, sorter, extra) => {
+    if (extra.action !== "sort" || Array.isArray(sorter)) return;
+    const key = sorter.columnKey as MemberSortKey | undefined;
+    onSort(key && sorter.order ? { key, descending: sorter.order === "descend" } : null);
+  };
 
   const columns: TableColumnsType<Member> = [
     {
       key: "email",
       title: "Email",
+      ...sortable("email"),
       render: (_, member) => (
         <>
           <TruncatedText
@@ -74,6 +104,7 @@ export function MemberTable({
     {
       key: "name",
       title: "Name",
+      ...sortable("name"),
       render: (_, member) => <TruncatedText text={member.name} maxWidth="clamp(100px, 20vw, 240px)" />,
     },
     { key: "roles", title: "Roles", render: (_, member) => <RoleTags roles={member.roles} /> },
@@ -84,8 +115,15 @@ export function MemberTable({
         member.status === "active" ? <Tag color="green">Active</Tag> : <Tag>Deactivated</Tag>,
     },
     {
+      key: "joinedAt",
+      title: "Joined",
+      ...sortable("joinedAt"),
+      render: (_, member) => formatDate(member.joinedAt),
+    },
+    {
       key: "lastActiveAt",
       title: "Last active",
+      ...sortable("lastActiveAt"),
       render: (_, member) => (member.lastActiveAt === null ? "Never" : formatDateTime(member.lastActiveAt)),
     },
   ];
@@ -134,6 +172,8 @@ export function MemberTable({
       columns={columns}
       dataSource={members}
       loading={isLoading}
+      onChange={changeSort}
+      showSorterTooltip={false}
       pagination={false}
       scroll={{ x: "max-content" }}
       locale={{ emptyText: "No members match this search." }}
