@@ -12,6 +12,8 @@ import { usePortalAndBrowser } from "./support/portal.js";
 const BULK = 2_000;
 const email = (i: number) => `scale${String(i).padStart(4, "0")}@bulk.example`;
 const BASE = Date.parse("2026-01-01T00:00:00Z");
+/** The name of member 42: as long as a name may be (200 characters). */
+const LONG_NAME = `Maximiliane ${"Longname-".repeat(30)}`.slice(0, 200);
 
 /** The emails in the member table's rows, in order. */
 async function shownEmails(page: Page): Promise<string[]> {
@@ -68,7 +70,14 @@ describe("SPEC 6.7: the member list at 2,000 members, in Chromium", () => {
       companyId,
       Array.from({ length: BULK }, (_, i) => ({
         email: email(i),
-        name: i === 1234 ? "Aaa First" : i === 777 ? "Zzz Last" : `Person ${String(i).padStart(4, "0")}`,
+        name:
+          i === 1234
+            ? "Aaa First"
+            : i === 777
+              ? "Zzz Last"
+              : i === 42
+                ? LONG_NAME
+                : `Person ${String(i).padStart(4, "0")}`,
         joinedAt: new Date(BASE - i * 60_000),
         // Every fifth never signed in; the others longer ago the higher their number.
         lastActiveAt: i % 5 === 0 ? null : new Date(BASE - i * 3_600_000),
@@ -192,5 +201,30 @@ describe("SPEC 6.7: the member list at 2,000 members, in Chromium", () => {
     await expect.poll(() => shownEmails(page)).toEqual(secondPage);
     await page.getByRole("button", { name: "Previous page" }).click();
     await expect.poll(() => shownEmails(page)).toEqual(firstPage);
+  });
+
+  it("cuts a long name at 390 px, and shows it whole on keyboard focus and on hover", async () => {
+    const phone = await held.browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      storageState: await context.storageState(),
+    });
+    try {
+      const small = await phone.newPage();
+      await small.goto(`${listUrl}?email=${encodeURIComponent(email(42))}`);
+      const name = small.locator(".ant-table-tbody .truncated-text", { hasText: "Maximiliane" });
+      await name.waitFor();
+      expect(await name.evaluate((element) => element.scrollWidth > element.clientWidth)).toBe(true);
+      const tooltip = small.locator(".ant-tooltip:visible", { hasText: LONG_NAME });
+      await name.focus();
+      await tooltip.waitFor();
+      await name.blur();
+      await tooltip.waitFor({ state: "hidden" });
+      await name.hover();
+      await tooltip.waitFor();
+    } finally {
+      await phone.close();
+    }
   });
 });
