@@ -112,11 +112,15 @@ describe("SPEC 6.7: the member list at 2,000 members, in Chromium", () => {
     ];
     for (const [column, ascending, descending] of cases) {
       await header(page, column).click();
-      await expect.poll(() => firstShown(page), `${column} ascending`).toBe(ascending);
+      await expect.poll(() => firstShown(page), { message: `${column} ascending` }).toBe(ascending);
       expect(await header(page, column).getAttribute("aria-sort")).toBe("ascending");
       await header(page, column).click();
-      if (descending) await expect.poll(() => firstShown(page), `${column} descending`).toBe(descending);
-      else await expect.poll(() => firstShown(page), `${column} descending`).not.toMatch(/@bulk\.example$/);
+      if (descending)
+        await expect.poll(() => firstShown(page), { message: `${column} descending` }).toBe(descending);
+      else
+        await expect
+          .poll(() => firstShown(page), { message: `${column} descending` })
+          .not.toMatch(/@bulk\.example$/);
       expect(await header(page, column).getAttribute("aria-sort")).toBe("descending");
     }
     const url = new URL(page.url());
