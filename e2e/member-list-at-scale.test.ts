@@ -160,8 +160,11 @@ describe("SPEC 6.7: the member list at 2,000 members, in Chromium", () => {
     // The next page is answered but held back: the rows shown are still the first page's.
     expect(await shownEmails(page)).toEqual(before);
     expect(await page.locator('[aria-busy="true"] .ant-spin-spinning').count()).toBeGreaterThan(0);
+    // The footer still counts the rows shown.
+    expect(await page.getByText(`1–20 of ${total.toLocaleString("en-US")} members`).count()).toBe(1);
     await next.release();
     await expect.poll(() => firstShown(page)).not.toBe(before[0]);
+    await page.getByText(`21–40 of ${total.toLocaleString("en-US")} members`).waitFor();
     expect(await shownEmails(page)).toHaveLength(20);
     expect(await page.locator('[aria-busy="true"]').count()).toBe(0);
   });

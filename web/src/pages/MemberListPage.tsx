@@ -3,7 +3,7 @@
 // The search, order, page size and page live in the URL (useMemberListView).
 import { useQueryClient } from "@tanstack/react-query";
 import { App, Button, Flex, Select } from "antd";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import {
   memberQueryKeys,
   useChangeMemberStatus,
@@ -68,8 +68,14 @@ export function MemberListPage() {
     if (JSON.stringify(next) === JSON.stringify(view.search) && pages.pageIndex === 0) void members.refetch();
     else view.setSearch(next);
   };
-  // While another page or order loads, the rows shown stay (placeholder data) under a spinner.
+  // While another page or order loads, the rows shown stay (placeholder data) under a spinner, and
+  // the footer counts them as the page they are, not the one coming.
   const isLoadingNext = members.isPending || (members.isFetching && members.isPlaceholderData);
+  const [shownPageIndex, setShownPageIndex] = useState(pages.pageIndex);
+  const hasOwnData = members.data !== undefined && !members.isPlaceholderData;
+  useEffect(() => {
+    if (hasOwnData) setShownPageIndex(pages.pageIndex);
+  }, [hasOwnData, pages.pageIndex]);
 
   const reactivate = (member: Member) => {
     if (reactivatingIds.has(member.id)) return;
@@ -127,7 +133,7 @@ export function MemberListPage() {
           <Flex align="center" justify="space-between" gap="middle" wrap>
             <div style={{ flex: "1 1 auto" }}>
               <PagedListFooter
-                pages={pages}
+                pages={{ ...pages, pageIndex: hasOwnData ? pages.pageIndex : shownPageIndex }}
                 pageSize={view.pageSize}
                 data={members.data}
                 isLoading={members.isFetching}
