@@ -1258,6 +1258,24 @@ CREATE INDEX invitation_roles_role_idx ON public.invitation_roles USING btree (r
 CREATE INDEX invitations_company_created_idx ON public.invitations USING btree (company_id, created_at DESC, id DESC);
 
 --
+-- Name: invitations_company_email_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX invitations_company_email_idx ON public.invitations USING btree (company_id, email COLLATE "C");
+
+--
+-- Name: invitations_company_email_trgm_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX invitations_company_email_trgm_idx ON public.invitations USING gin (company_id, email public.gin_trgm_ops) WITH (fastupdate=off);
+
+--
+-- Name: invitations_company_status_created_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX invitations_company_status_created_idx ON public.invitations USING btree (company_id, status, created_at DESC, id DESC);
+
+--
 -- Name: invitations_one_pending_idx; Type: INDEX; Schema: public; Owner: -
 --
 

@@ -180,7 +180,8 @@ export const OPERATIONS: Record<string, Operation> = {
   },
   "GET /api/companies/:cid/invitations": {
     operationId: "listInvitations",
-    description: "The company's invitations, newest first, optionally of one status.",
+    description:
+      "The company's invitations of every status, newest first. `status` keeps one status or several (`pending,expired`); `search` keeps those whose email contains the text (under three characters: begins with it), as the member list's `email` search does. Pending invitations past their expiry are marked expired before the list is read.",
   },
   "POST /api/companies/:cid/invitations/:invitationId/resend": {
     operationId: "resendInvitation",

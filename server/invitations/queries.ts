@@ -20,6 +20,8 @@ export type InvitationRow = {
   created_at: Date;
   last_sent_at: Date;
   expires_at: Date;
+  /** When it left 'pending' (accepted, revoked or expired); null while pending. */
+  closed_at: Date | null;
   /** Pending: the roles offered now; closed: what it offered when it closed. */
   roles: InvitationRoleSnapshot[];
   /** The keyset of the list's order, at full precision. */
@@ -29,6 +31,7 @@ export type InvitationRow = {
 const INVITATION_COLUMNS = sql`
   i.id, i.company_id, c.name AS company_name, i.email, i.status, i.invited_by,
   a.name AS inviter_name, a.email AS inviter_email, i.created_at, i.last_sent_at, i.expires_at,
+  i.closed_at,
   to_char(i.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_created_at,
   CASE WHEN i.status = 'pending' THEN
     (SELECT coalesce(jsonb_agg(jsonb_build_object('id', r.id, 'key', r.key, 'name', r.name) ORDER BY ${ROLE_ORDER}), '[]'::jsonb)
@@ -242,20 +245,33 @@ export async function closePendingInvitations(
   return result.rows;
 }
 
+export type InvitationFilter = {
+  companyId: string;
+  /** Any of these statuses; undefined or empty: every status. */
+  statuses?: readonly InvitationStatus[];
+  /** A LIKE pattern over the canonical email, already escaped (db/like-pattern.ts). */
+  emailPattern?: string;
+};
+
+function matchingInvitations(filter: InvitationFilter) {
+  const statuses = filter.statuses ?? [];
+  return sql`i.company_id = ${filter.companyId}
+    ${statuses.length === 1 ? sql`AND i.status = ${statuses[0]}` : sql``}
+    ${statuses.length > 1 ? sql`AND i.status IN (${sql.join(statuses)})` : sql``}
+    ${filter.emailPattern !== undefined ? sql`AND i.email LIKE ${filter.emailPattern}` : sql``}`;
+}
+
 /** A page of a company's invitations, newest first, after the keyset `after` when given. */
 export async function listInvitations(
   db: Executor,
-  input: {
-    companyId: string;
-    status: InvitationStatus | undefined;
+  input: InvitationFilter & {
     limit: number;
     after: { createdAt: string; id: string } | null;
   },
 ): Promise<InvitationRow[]> {
   const result = await sql<InvitationRow>`
     SELECT ${INVITATION_COLUMNS} FROM ${INVITATION_SOURCE}
-     WHERE i.company_id = ${input.companyId}
-       ${input.status ? sql`AND i.status = ${input.status}` : sql``}
+     WHERE ${matchingInvitations(input)}
        ${input.after ? sql`AND (i.created_at, i.id) < (${input.after.createdAt}::timestamptz, ${input.after.id}::uuid)` : sql``}
      ORDER BY i.created_at DESC, i.id DESC
      LIMIT ${input.limit}`.execute(db);
@@ -263,16 +279,10 @@ export async function listInvitations(
 }
 
 /** Counts a company's invitations up to `cap` + 1, so a total never costs a scan of a large history. */
-export async function countInvitations(
-  db: Executor,
-  companyId: string,
-  status: InvitationStatus | undefined,
-  cap: number,
-): Promise<number> {
+export async function countInvitations(db: Executor, filter: InvitationFilter, cap: number): Promise<number> {
   const result = await sql<{ n: number }>`
     SELECT count(*)::int AS n FROM (
-      SELECT 1 FROM invitations WHERE company_id = ${companyId}
-        ${status ? sql`AND status = ${status}` : sql``}
+      SELECT 1 FROM invitations i WHERE ${matchingInvitations(filter)}
       LIMIT ${cap + 1}) capped`.execute(db);
   return Number(result.rows[0]?.n ?? 0);
 }

@@ -6,6 +6,7 @@ import type { FastifyRequest } from "fastify";
 import { callerOf } from "../access/guard.js";
 import { type DeviceCookie, deviceTokensOf, setDeviceCookie } from "../auth/device-cookie.js";
 import { type SessionCookie, setSessionCookie } from "../auth/routes.js";
+import type { InvitationStatus } from "../db/schema.js";
 import { AppError } from "../errors.js";
 import { Collection, PageQuery } from "../http/pagination.js";
 import { CompanyParams, errorResponses, RoleRef, Uuid } from "../http/schemas.js";
@@ -46,6 +47,8 @@ const Invitation = Type.Object(
     ]),
     createdAt: DateTime,
     lastSentAt: DateTime,
+    /** When it was accepted, revoked or expired; null while pending. */
+    closedAt: Type.Union([DateTime, Type.Null()]),
   },
   { $id: "Invitation" },
 );
@@ -79,10 +82,31 @@ const InviteBody = Type.Object(
   },
   { additionalProperties: false },
 );
+const STATUS_NAMES = "(pending|accepted|revoked|expired)";
+/**
+ * One status, or several joined by commas ("pending,expired"). A repeated parameter stays a 400:
+ * a polluted query never widens the list (SECURITY, parameter pollution).
+ */
+const StatusList = Type.String({
+  pattern: `^${STATUS_NAMES}(,${STATUS_NAMES}){0,3}$`,
+  description: "One status, or several separated by commas: `pending,expired`.",
+  examples: ["pending", "pending,expired"],
+});
 const ListQuery = Type.Object(
-  { status: Type.Optional(Status), ...PageQuery },
+  {
+    status: Type.Optional(StatusList),
+    // The member list's search text: a case-insensitive substring of the email, under three characters its beginning.
+    search: Type.Optional(Type.String({ maxLength: 254, pattern: "^[^\\u0000-\\u001f\\u007f]*$" })),
+    ...PageQuery,
+  },
   { additionalProperties: false },
 );
+
+/** The statuses a validated `status` parameter names, each once. */
+function statusesOf(parameter: string | undefined): InvitationStatus[] | undefined {
+  if (parameter === undefined) return undefined;
+  return [...new Set(parameter.split(",") as InvitationStatus[])];
+}
 const InvitationParams = Type.Object({ cid: Uuid, invitationId: Uuid }, { additionalProperties: false });
 // Any text up to the router's limit: a malformed token is answered like an unknown one (410), not a 400.
 const TokenParams = Type.Object(
@@ -121,6 +145,7 @@ export function invitationBody(row: InvitationRow) {
         : null,
     createdAt: row.created_at.toISOString(),
     lastSentAt: row.last_sent_at.toISOString(),
+    closedAt: row.closed_at === null ? null : row.closed_at.toISOString(),
   };
 }
 
@@ -192,7 +217,7 @@ export const invitationRoutes: FastifyPluginAsyncTypebox<{
     {
       config: { access: { kind: "permission", permission: "members.invite" } },
       schema: {
-        summary: "The company's invitations, newest first, optionally by status",
+        summary: "The company's invitations, newest first, optionally by status and email search",
         tags: ["invitations"],
         params: CompanyParams,
         querystring: ListQuery,
@@ -202,7 +227,8 @@ export const invitationRoutes: FastifyPluginAsyncTypebox<{
     async (request) => {
       const page = await listCompanyInvitations(invitations, {
         companyId: request.params.cid,
-        status: request.query.status,
+        statuses: statusesOf(request.query.status),
+        search: request.query.search,
         limit: request.query.limit,
         cursor: request.query.cursor,
         meta: request.meta,

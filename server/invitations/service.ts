@@ -8,6 +8,7 @@ import { recordRefusal } from "../audit/refusals.js";
 import { type RequestMeta, recordAudit } from "../audit/writer.js";
 import type { AuthDeps } from "../auth/service.js";
 import { isUniqueViolation } from "../db/error-kinds.js";
+import { emailSearchPattern } from "../db/like-pattern.js";
 import type { DB, InvitationStatus } from "../db/schema.js";
 import { AppError, type ErrorCode } from "../errors.js";
 import { DEFAULT_LIMIT, decodeCursor, pageOf } from "../http/pagination.js";
@@ -327,7 +328,10 @@ export async function listCompanyInvitations(
   deps: InvitationDeps,
   input: {
     companyId: string;
-    status: InvitationStatus | undefined;
+    /** Any of these statuses; undefined: every status. */
+    statuses: readonly InvitationStatus[] | undefined;
+    /** Text the email contains (under three characters: begins with), as the member search reads it. */
+    search: string | undefined;
     limit: number | undefined;
     cursor: string | undefined;
     meta: RequestMeta;
@@ -344,14 +348,18 @@ export async function listCompanyInvitations(
   const limit = input.limit ?? DEFAULT_LIMIT;
   // "Expired when seen": the list never shows a pending invitation whose link no longer works.
   await expireOverdueInvitations(db, clock.now(), input.companyId, input.meta);
-  const rows = await listInvitations(db, {
+  const filter = {
     companyId: input.companyId,
-    status: input.status,
+    statuses: input.statuses,
+    emailPattern: emailSearchPattern(input.search),
+  };
+  const rows = await listInvitations(db, {
+    ...filter,
     limit: limit + 1,
     after: after ? { createdAt: after[0] as string, id: after[1] as string } : null,
   });
   const page = pageOf(rows, limit, (row) => [row.cursor_created_at, row.id]);
-  const counted = await countInvitations(db, input.companyId, input.status, INVITATION_TOTAL_CAP);
+  const counted = await countInvitations(db, filter, INVITATION_TOTAL_CAP);
   return {
     items: page.items,
     total: Math.min(counted, INVITATION_TOTAL_CAP),

@@ -42,11 +42,7 @@ export type MemberFilter = {
  */
 export type ListPlan = "walk" | "collect";
 
-/** Escapes LIKE's wildcards so `_`, `%` and `\` in a search match themselves. */
-export function likePattern(term: string, match: "prefix" | "substring"): string {
-  const escaped = term.replace(/[\\%_]/g, (c) => `\\${c}`);
-  return match === "prefix" ? `${escaped}%` : `%${escaped}%`;
-}
+export { likePattern } from "../db/like-pattern.js";
 
 function matching(filter: MemberFilter): RawBuilder<unknown> {
   return sql`m.company_id = ${filter.companyId}

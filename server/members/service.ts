@@ -6,6 +6,7 @@ import type { Kysely, RawBuilder, Transaction } from "kysely";
 import { deleteAccountSessions } from "../access/session-queries.js";
 import type { AuditAction } from "../audit/actions.js";
 import { type AuditEvent, type RequestMeta, recordAudit } from "../audit/writer.js";
+import { SUBSTRING_MIN_LENGTH } from "../db/like-pattern.js";
 import type { DB, MemberStatus } from "../db/schema.js";
 import { AppError, type ErrorCode } from "../errors.js";
 import { DEFAULT_LIMIT } from "../http/pagination.js";
@@ -50,8 +51,6 @@ export type { MemberView };
 export const SEARCH_COUNT_CAP = 1_000;
 /** A search the planner estimates to match at most this many members is gathered, not walked. */
 export const SEARCH_COLLECT_MAX_ESTIMATE = 10_000;
-/** Shorter search terms match the start of the email: trigrams need three characters. */
-export const SUBSTRING_MIN_LENGTH = 3;
 
 export type MemberListQuery = {
   email?: string;
