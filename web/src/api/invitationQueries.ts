@@ -1,4 +1,4 @@
-// TanStack Query hooks of invitations: the company's pending ones (send, resend, revoke; sending and
+// TanStack Query hooks of invitations: the company's list of every status (send, resend, revoke; sending and
 // resending need a fresh Email Verification) and the public link (view, accept).
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, dataOf, noContent } from "./client";
@@ -11,15 +11,25 @@ export const invitationQueryKeys = {
   invitationLink: (token: string) => ["invitation-link", token] as const,
 };
 
-export function useInvitations(companyId: string, status: InvitationStatus, page: PageRequest) {
+export type InvitationFilters = {
+  /** Any of these; undefined: every status. */
+  statuses?: readonly InvitationStatus[];
+  /** Text the email contains, as the member search reads it. */
+  search?: string;
+};
+
+export function useInvitations(companyId: string, filters: InvitationFilters, page: PageRequest) {
+  const query = {
+    // The API takes several statuses as one comma-separated value (a repeated parameter is refused).
+    ...(filters.statuses?.length ? { status: filters.statuses.join(",") } : {}),
+    ...(filters.search ? { search: filters.search } : {}),
+    ...page,
+  };
   return useQuery({
-    queryKey: [...invitationQueryKeys.invitations(companyId), status, page],
+    queryKey: [...invitationQueryKeys.invitations(companyId), "list", query],
     queryFn: ({ signal }) =>
       dataOf(
-        api.GET("/api/companies/{cid}/invitations", {
-          params: { path: { cid: companyId }, query: { status, ...page } },
-          signal,
-        }),
+        api.GET("/api/companies/{cid}/invitations", { params: { path: { cid: companyId }, query }, signal }),
       ),
     placeholderData: keepPreviousData,
   });

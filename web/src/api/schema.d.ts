@@ -316,8 +316,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The company's invitations, newest first, optionally by status
-         * @description The company's invitations, newest first, optionally of one status.
+         * The company's invitations, newest first, optionally by status and email search
+         * @description The company's invitations of every status, newest first. `status` keeps one status or several (`pending,expired`); `search` keeps those whose email contains the text (under three characters: begins with it), as the member list's `email` search does. Pending invitations past their expiry are marked expired before the list is read.
          *
          *     Needs the `members.invite` permission in the company.
          */
@@ -1033,6 +1033,7 @@ export interface components {
             };
         };
         Invitation: {
+            closedAt: string | null;
             /** Format: date-time */
             createdAt: string;
             email: string;
@@ -2032,7 +2033,9 @@ export interface operations {
             query?: {
                 cursor?: string;
                 limit?: number;
-                status?: "pending" | "accepted" | "revoked" | "expired";
+                search?: string;
+                /** @description One status, or several separated by commas: `pending,expired`. */
+                status?: string;
             };
             header?: never;
             path: {

@@ -1,6 +1,6 @@
 // Account > Member list (`members.view`): search by `Member Email` / `Member Role`, `Invite new member`,
-// and per member `Change Role`, `Deactivate` / `Reactivate` (user guide §2-5); pending invitations below.
-// The search, order, page size and page live in the URL (useMemberListView).
+// and per member `Change Role`, `Deactivate` / `Reactivate` (user guide §2-5); invitations of every status below,
+// found by the same email search. The search, order, page size and page live in the URL (useMemberListView).
 import { useQueryClient } from "@tanstack/react-query";
 import { App, Button, Flex, Select } from "antd";
 import { useEffect, useState } from "react";
@@ -13,8 +13,8 @@ import {
 import { useRoles } from "../api/queries";
 import type { Member } from "../api/types";
 import { useCurrentMembership } from "../components/CurrentMembership";
+import { InvitationsSection } from "../components/invitations/InvitationsSection";
 import { InviteMemberModal } from "../components/invitations/InviteMemberModal";
-import { PendingInvitationsSection } from "../components/invitations/PendingInvitationsSection";
 import { ChangeRoleModal } from "../components/members/ChangeRoleModal";
 import { DeactivateMemberDialog } from "../components/members/DeactivateMemberDialog";
 import { describeMemberChangeError } from "../components/members/describeMemberChangeError";
@@ -153,7 +153,7 @@ export function MemberListPage() {
           </Flex>
         </>
       )}
-      {canInvite && <PendingInvitationsSection companyId={companyId} />}
+      {canInvite && <InvitationsSection companyId={companyId} search={view.search.email} />}
       {canInvite && (
         <InviteMemberModal companyId={companyId} open={isInviting} onClose={() => setIsInviting(false)} />
       )}

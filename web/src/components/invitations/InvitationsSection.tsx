@@ -1,12 +1,12 @@
-// `Pending invitations` on the member list (`members.invite`): who was invited with which roles, by
-// whom, until when; `Resend` mails a new link (the old one dies), `Revoke` kills the link. A resend the
-// server asks to wait for (429 with Retry-After, e.g. within a minute of the last mail) is no error:
-// `Resend` counts the wait down and comes back when it ends.
-import { App, Button, Space, Table, type TableColumnsType, Typography } from "antd";
-import { useState } from "react";
+// `Invitations` on the member list (`members.invite`): every invitation, pending or closed, found by the
+// member search's email text and an `Invitation Status` filter, newest first and paged by cursor. Pending
+// ones offer `Resend` (a new link; the old one dies) and `Revoke`. A resend the server asks to wait for
+// (429 with Retry-After) is no error: `Resend` counts the wait down and comes back when it ends.
+import { App, Button, Select, Space, Table, type TableColumnsType, Tag, Typography } from "antd";
+import { useId, useState } from "react";
 import { isApiError } from "../../api/client";
 import { useInvitations, useResendInvitation, useRevokeInvitation } from "../../api/invitationQueries";
-import type { Invitation } from "../../api/types";
+import type { Invitation, InvitationStatus } from "../../api/types";
 import { formatDateTime } from "../formatDateTime";
 import { RoleTags } from "../members/RolePicker";
 import { PagedListFooter } from "../PagedListFooter";
@@ -17,6 +17,23 @@ import { formatCountdown, useSecondsUntil } from "../useSecondsUntil";
 import { describeInvitationError } from "./describeInvitationError";
 
 const PAGE_SIZE = 20;
+const ALL = "all";
+
+const STATUS_LABELS: Record<InvitationStatus, string> = {
+  pending: "Pending",
+  accepted: "Accepted",
+  expired: "Expired",
+  revoked: "Revoked",
+};
+// Tag palettes whose text passes AA contrast through the theme's Tag tokens.
+const STATUS_COLORS: Record<InvitationStatus, string | undefined> = {
+  pending: "blue",
+  accepted: "green",
+  expired: undefined,
+  revoked: "volcano",
+};
+
+type StatusChoice = InvitationStatus | typeof ALL;
 
 /** The wait a refused resend asks for, in seconds: the Retry-After header, else the error's details. */
 function retryAfterOf(error: unknown): number | null {
@@ -56,10 +73,26 @@ function ResendButton({
   );
 }
 
-export function PendingInvitationsSection({ companyId }: { companyId: string }) {
+/** What the footer counts: "pending invitations" under the Pending filter, "invitations" under all. */
+function nounOf(status: StatusChoice): string {
+  return status === ALL ? "invitations" : `${STATUS_LABELS[status].toLowerCase()} invitations`;
+}
+
+export function InvitationsSection({
+  companyId,
+  search,
+}: {
+  companyId: string;
+  /** The member search's email text: invitations are found by the same text. */
+  search: string | undefined;
+}) {
   const { message, modal } = App.useApp();
-  const pages = useCursorPages("pending", PAGE_SIZE);
-  const invitations = useInvitations(companyId, "pending", pages.page);
+  const statusLabelId = useId();
+  const [status, setStatus] = useState<StatusChoice>(ALL);
+  const term = search?.trim() || undefined;
+  const filters = { statuses: status === ALL ? undefined : [status], search: term };
+  const pages = useCursorPages(JSON.stringify(filters), PAGE_SIZE);
+  const invitations = useInvitations(companyId, filters, pages.page);
   const resend = useResendInvitation(companyId);
   const revoke = useRevokeInvitation(companyId);
   const [resendableAt, setResendableAt] = useState<Record<string, number>>({});
@@ -95,7 +128,27 @@ export function PendingInvitationsSection({ companyId }: { companyId: string }) 
   };
 
   const columns: TableColumnsType<Invitation> = [
-    { key: "email", title: "Email", render: (_, invitation) => invitation.email },
+    {
+      key: "email",
+      title: "Email",
+      fixed: "left",
+      render: (_, invitation) => (
+        <span
+          className="truncated-text"
+          title={invitation.email}
+          style={{ maxWidth: "clamp(140px, 28vw, 320px)" }}
+        >
+          {invitation.email}
+        </span>
+      ),
+    },
+    {
+      key: "status",
+      title: "Status",
+      render: (_, invitation) => (
+        <Tag color={STATUS_COLORS[invitation.status]}>{STATUS_LABELS[invitation.status]}</Tag>
+      ),
+    },
     { key: "roles", title: "Roles", render: (_, invitation) => <RoleTags roles={invitation.roles} /> },
     {
       key: "invitedBy",
@@ -110,29 +163,67 @@ export function PendingInvitationsSection({ companyId }: { companyId: string }) 
         ),
     },
     { key: "lastSentAt", title: "Sent", render: (_, invitation) => formatDateTime(invitation.lastSentAt) },
-    { key: "expiresAt", title: "Expires", render: (_, invitation) => formatDateTime(invitation.expiresAt) },
+    {
+      key: "expiresAt",
+      title: "Expires",
+      // A closed invitation's link no longer expires: it ended when it closed.
+      render: (_, invitation) =>
+        invitation.status === "pending" ? formatDateTime(invitation.expiresAt) : "—",
+    },
+    {
+      key: "closedAt",
+      title: "Closed",
+      render: (_, invitation) => (invitation.closedAt === null ? "—" : formatDateTime(invitation.closedAt)),
+    },
     {
       key: "actions",
       title: <span className="visually-hidden">Actions</span>,
       align: "right",
-      render: (_, invitation) => (
-        <Space size="small">
-          <ResendButton
-            resendableAt={resendableAt[invitation.id] ?? null}
-            isSending={resend.isPending && resend.variables === invitation.id}
-            onResend={() => resendInvitation(invitation)}
-          />
-          <Button size="small" danger onClick={() => confirmRevoke(invitation)}>
-            Revoke
-          </Button>
-        </Space>
-      ),
+      fixed: "right",
+      render: (_, invitation) =>
+        invitation.status === "pending" ? (
+          <Space size="small">
+            <ResendButton
+              resendableAt={resendableAt[invitation.id] ?? null}
+              isSending={resend.isPending && resend.variables === invitation.id}
+              onResend={() => resendInvitation(invitation)}
+            />
+            <Button size="small" danger onClick={() => confirmRevoke(invitation)}>
+              Revoke
+            </Button>
+          </Space>
+        ) : null,
     },
   ];
 
   return (
-    <section aria-labelledby="pending-invitations-title" style={{ marginTop: 40 }}>
-      <SectionTitle id="pending-invitations-title">Pending invitations</SectionTitle>
+    <section aria-labelledby="invitations-title" style={{ marginTop: 40 }}>
+      <SectionTitle id="invitations-title">Invitations</SectionTitle>
+      <Space wrap size="middle" style={{ marginBottom: 12 }}>
+        <Space size="small">
+          <label id={statusLabelId} htmlFor={`${statusLabelId}-select`}>
+            Invitation Status
+          </label>
+          <Select<StatusChoice>
+            id={`${statusLabelId}-select`}
+            style={{ width: 150 }}
+            value={status}
+            onChange={setStatus}
+            options={[
+              { value: ALL, label: "All statuses" },
+              ...(Object.keys(STATUS_LABELS) as InvitationStatus[]).map((value) => ({
+                value,
+                label: STATUS_LABELS[value],
+              })),
+            ]}
+          />
+        </Space>
+        {term !== undefined && (
+          <Typography.Text type="secondary">
+            Emails {term.length < 3 ? "starting with" : "containing"} “{term}”
+          </Typography.Text>
+        )}
+      </Space>
       {invitations.isError ? (
         <QueryErrorResult error={invitations.error} onRetry={() => invitations.refetch()} />
       ) : (
@@ -144,15 +235,18 @@ export function PendingInvitationsSection({ companyId }: { companyId: string }) 
             dataSource={invitations.data?.items}
             loading={invitations.isPending || (invitations.isFetching && invitations.isPlaceholderData)}
             pagination={false}
-            scroll={{ x: true }}
-            locale={{ emptyText: "No pending invitations." }}
+            scroll={{ x: "max-content" }}
+            locale={{
+              emptyText:
+                term === undefined ? `No ${nounOf(status)}.` : `No ${nounOf(status)} match this search.`,
+            }}
           />
           <PagedListFooter
             pages={pages}
             pageSize={PAGE_SIZE}
             data={invitations.data}
             isLoading={invitations.isFetching}
-            noun="pending invitations"
+            noun={nounOf(status)}
           />
         </>
       )}
