@@ -7,6 +7,7 @@ import { auditActionLabel } from "./audit/auditActionLabels";
 import { CursorPager } from "./CursorPager";
 import { describeDevice } from "./describeDevice";
 import { formatDateTime } from "./formatDateTime";
+import { pinFirstColumn, SCROLL_INSIDE } from "./narrowScreen";
 import { QueryErrorResult } from "./QueryErrorResult";
 import { useCursorPages } from "./useCursorPages";
 
@@ -61,11 +62,11 @@ export function OwnSecurityEvents() {
         rowKey="id"
         size="middle"
         aria-label="Security events"
-        columns={columns}
+        columns={pinFirstColumn(columns)}
         dataSource={events.data?.items}
         loading={events.isPending}
         pagination={false}
-        scroll={{ x: true }}
+        scroll={SCROLL_INSIDE}
       />
       {events.data && (
         <CursorPager

@@ -6,6 +6,7 @@ import type { OwnSession } from "../api/types";
 import { describeDevice } from "./describeDevice";
 import { describeError } from "./errorMessages";
 import { formatDateTime } from "./formatDateTime";
+import { SCROLL_INSIDE } from "./narrowScreen";
 import { QueryErrorResult } from "./QueryErrorResult";
 
 export function OwnSessionsTable() {
@@ -26,6 +27,7 @@ export function OwnSessionsTable() {
     {
       key: "device",
       title: "Device",
+      fixed: "left",
       render: (_, session) => (
         <>
           <Tooltip title={session.device}>
@@ -47,6 +49,7 @@ export function OwnSessionsTable() {
       key: "actions",
       title: <span className="visually-hidden">Actions</span>,
       align: "right",
+      fixed: "right",
       render: (_, session) =>
         session.current ? null : (
           <Button
@@ -70,7 +73,7 @@ export function OwnSessionsTable() {
       dataSource={sessions.data?.items}
       loading={sessions.isPending}
       pagination={false}
-      scroll={{ x: true }}
+      scroll={SCROLL_INSIDE}
     />
   );
 }

@@ -4,6 +4,7 @@
 import { Descriptions, Table, type TableColumnsType, Tag, Typography } from "antd";
 import type { AuditEvent, AuditOutcome } from "../../api/types";
 import { Instant } from "../Instant";
+import { SCROLL_INSIDE } from "../narrowScreen";
 import { auditActionLabel } from "./auditActionLabels";
 import { describeAuditEvent } from "./auditSentences";
 import { describeAuditDetails } from "./describeAuditEvent";
@@ -52,6 +53,7 @@ export function AuditEventTable({
     {
       key: "occurredAt",
       title: "Time",
+      fixed: "left",
       render: (_, event) => <Instant iso={event.occurredAt} />,
     },
     {
@@ -92,8 +94,8 @@ export function AuditEventTable({
       dataSource={events}
       loading={isLoading}
       pagination={false}
-      scroll={{ x: true }}
-      expandable={{ expandedRowRender: (event) => <AuditEventDetails event={event} /> }}
+      scroll={SCROLL_INSIDE}
+      expandable={{ expandedRowRender: (event) => <AuditEventDetails event={event} />, fixed: "left" }}
       locale={{ emptyText: "No events match these filters." }}
     />
   );

@@ -5,6 +5,7 @@ import { Button, DatePicker, Form, Input, Select } from "antd";
 import type { Dayjs } from "dayjs";
 import { useAuditActions } from "../../api/auditQueries";
 import type { AuditActionEntry, AuditFilters, AuditOutcome } from "../../api/types";
+import { RANGE_PICKER_MAX_WIDTH } from "../narrowScreen";
 
 const ALL = "all";
 
@@ -97,7 +98,7 @@ export function AuditFilterBar({
         />
       </Form.Item>
       <Form.Item label="Date range" name="dates">
-        <DatePicker.RangePicker allowEmpty={[true, true]} />
+        <DatePicker.RangePicker allowEmpty={[true, true]} style={{ maxWidth: RANGE_PICKER_MAX_WIDTH }} />
       </Form.Item>
       <Form.Item>
         <Button type="primary" htmlType="submit">

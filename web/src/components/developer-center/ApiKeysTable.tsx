@@ -3,6 +3,7 @@
 import { Table, type TableColumnsType, Tag, Typography } from "antd";
 import type { ApiKey } from "../../api/types";
 import { formatDateTime } from "../formatDateTime";
+import { pinFirstColumn, SCROLL_INSIDE } from "../narrowScreen";
 
 const columns: TableColumnsType<ApiKey> = [
   { key: "label", title: "Label", render: (_, key) => key.label },
@@ -24,10 +25,10 @@ export function ApiKeysTable({ apiKeys }: { apiKeys: ApiKey[] }) {
     <Table<ApiKey>
       rowKey="id"
       size="middle"
-      columns={columns}
+      columns={pinFirstColumn(columns)}
       dataSource={apiKeys}
       pagination={false}
-      scroll={{ x: true }}
+      scroll={SCROLL_INSIDE}
       locale={{ emptyText: "No API keys." }}
     />
   );

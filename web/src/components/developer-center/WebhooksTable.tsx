@@ -3,12 +3,22 @@
 import { Flex, Table, type TableColumnsType, Tag, Typography } from "antd";
 import type { Webhook } from "../../api/types";
 import { formatDateTime } from "../formatDateTime";
+import { pinFirstColumn, SCROLL_INSIDE } from "../narrowScreen";
 
 const columns: TableColumnsType<Webhook> = [
   {
     key: "url",
     title: "URL",
-    render: (_, hook) => <Typography.Text style={{ wordBreak: "break-all" }}>{hook.url}</Typography.Text>,
+    // Pinned while the other columns scroll, so cut to one line; the full URL on hover and focus.
+    render: (_, hook) => (
+      <Typography.Text
+        className="truncated-text"
+        title={hook.url}
+        style={{ maxWidth: "clamp(140px, 30vw, 420px)" }}
+      >
+        {hook.url}
+      </Typography.Text>
+    ),
   },
   {
     key: "events",
@@ -34,10 +44,10 @@ export function WebhooksTable({ webhooks }: { webhooks: Webhook[] }) {
     <Table<Webhook>
       rowKey="id"
       size="middle"
-      columns={columns}
+      columns={pinFirstColumn(columns)}
       dataSource={webhooks}
       pagination={false}
-      scroll={{ x: true }}
+      scroll={SCROLL_INSIDE}
       locale={{ emptyText: "No webhooks." }}
     />
   );

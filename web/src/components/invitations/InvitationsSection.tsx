@@ -9,6 +9,7 @@ import { useInvitations, useResendInvitation, useRevokeInvitation } from "../../
 import type { Invitation, InvitationStatus } from "../../api/types";
 import { formatDateTime } from "../formatDateTime";
 import { RoleTags } from "../members/RolePicker";
+import { useActionsDirection } from "../narrowScreen";
 import { PagedListFooter } from "../PagedListFooter";
 import { SectionTitle } from "../PageTitle";
 import { QueryErrorResult } from "../QueryErrorResult";
@@ -96,6 +97,7 @@ export function InvitationsSection({
   const resend = useResendInvitation(companyId);
   const revoke = useRevokeInvitation(companyId);
   const [resendableAt, setResendableAt] = useState<Record<string, number>>({});
+  const actionsDirection = useActionsDirection();
 
   const resendInvitation = (invitation: Invitation) => {
     resend.mutate(invitation.id, {
@@ -182,7 +184,7 @@ export function InvitationsSection({
       fixed: "right",
       render: (_, invitation) =>
         invitation.status === "pending" ? (
-          <Space size="small">
+          <Space size="small" direction={actionsDirection} align="end">
             <ResendButton
               resendableAt={resendableAt[invitation.id] ?? null}
               isSending={resend.isPending && resend.variables === invitation.id}

@@ -1,7 +1,8 @@
 // The member list's table: email (a link to the member's page), name, roles, status, joined, last
 // activity, and the row actions the current member may use (`Change Role`, `Deactivate` /
-// `Reactivate`), never on their own row. Email, name, joined and last active sort on the server. Long emails and names are cut to one line, the full text shown on hover and focus
-// (SPEC §6.7); the actions column stays pinned at the right edge while a narrow screen scrolls the others.
+// `Reactivate`), never on their own row. Email, name, joined and last active sort on the server. Long
+// emails and names are cut to one line, the full text shown on hover and focus (SPEC §6.7); the email
+// and actions columns stay pinned at the edges while a narrow screen scrolls the others.
 import { Button, Space, Table, type TableColumnsType, type TableProps, Tag, Tooltip } from "antd";
 import type { SortOrder } from "antd/es/table/interface";
 import { Link } from "react-router-dom";
@@ -9,6 +10,7 @@ import type { Member, MemberSortKey } from "../../api/types";
 import { memberDetailPath } from "../../navigation";
 import { useCurrentMembership } from "../CurrentMembership";
 import { formatDate, formatDateTime } from "../formatDateTime";
+import { useActionsDirection } from "../narrowScreen";
 import { RoleTags } from "./RolePicker";
 import type { MemberSort } from "./useMemberListView";
 
@@ -80,12 +82,14 @@ export function MemberTable({
     const key = sorter.columnKey as MemberSortKey | undefined;
     onSort(key && sorter.order ? { key, descending: sorter.order === "descend" } : null);
   };
+  const actionsDirection = useActionsDirection();
 
   const columns: TableColumnsType<Member> = [
     {
       key: "email",
       title: "Email",
       ...sortable("email"),
+      fixed: "left",
       render: (_, member) => (
         <>
           <TruncatedText
@@ -138,7 +142,7 @@ export function MemberTable({
         if (member.accountId === ownAccountId) return null;
         const isActive = member.status === "active";
         return (
-          <Space size="small">
+          <Space size="small" direction={actionsDirection} align="end">
             {actions.canEditRoles && (
               <Button size="small" onClick={() => actions.onChangeRole(member)}>
                 Change Role

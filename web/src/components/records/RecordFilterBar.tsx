@@ -3,6 +3,7 @@
 // `from` (inclusive) and `to` (exclusive).
 import { DatePicker, Flex, Form, type GetProps, Select } from "antd";
 import { useId } from "react";
+import { RANGE_PICKER_MAX_WIDTH } from "../narrowScreen";
 
 /** A list's filters as its query sends them: every one optional. */
 export type RecordFilters = Partial<Record<string, string>>;
@@ -77,7 +78,7 @@ function DateRangeFilter<Filters extends RecordFilters>({
   };
   return (
     <Form.Item label={label} htmlFor={id} style={{ marginInlineEnd: 0 }}>
-      <DatePicker.RangePicker id={id} onChange={onRangeChange} />
+      <DatePicker.RangePicker id={id} onChange={onRangeChange} style={{ maxWidth: RANGE_PICKER_MAX_WIDTH }} />
     </Form.Item>
   );
 }

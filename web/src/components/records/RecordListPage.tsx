@@ -9,6 +9,7 @@ import type { PermissionKey } from "../../api/types";
 import { useCurrentMembership } from "../CurrentMembership";
 import { CursorPager } from "../CursorPager";
 import { DownloadLink } from "../DownloadLink";
+import { pinFirstColumn, SCROLL_INSIDE } from "../narrowScreen";
 import { PageTitle } from "../PageTitle";
 import { QueryErrorResult } from "../QueryErrorResult";
 import { useCan } from "../useCan";
@@ -72,11 +73,11 @@ export function RecordListPage<Filters extends RecordFilters, Item extends { id:
           <Table<Item>
             rowKey="id"
             size="middle"
-            columns={list.columns}
+            columns={pinFirstColumn(list.columns)}
             dataSource={records.data?.items}
             loading={records.isFetching}
             pagination={false}
-            scroll={{ x: true }}
+            scroll={SCROLL_INSIDE}
             locale={{ emptyText: list.emptyText }}
           />
           {records.data !== undefined && (

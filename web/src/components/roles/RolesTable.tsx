@@ -3,6 +3,7 @@
 // expands to what the role can and cannot do.
 import { Button, Flex, Table, type TableColumnsType, Tag, Tooltip } from "antd";
 import type { PermissionDescription, Role } from "../../api/types";
+import { SCROLL_INSIDE, useActionsDirection } from "../narrowScreen";
 import { useCan, useMayGrant } from "../useCan";
 import { RolePermissionSummary } from "./RolePermissionSummary";
 
@@ -10,9 +11,10 @@ const LOCKED_REASON = "Only an Admin can change this role: it holds permissions 
 
 function RoleActions({ role, onEdit, onDelete }: { role: Role; onEdit: () => void; onDelete: () => void }) {
   const { mayGrant } = useMayGrant();
+  const direction = useActionsDirection();
   const isLocked = role.permissions.some((permission) => !mayGrant(permission));
   const actions = (
-    <Flex gap="small" justify="flex-end">
+    <Flex gap="small" justify="flex-end" align="flex-end" vertical={direction === "vertical"}>
       <Button size="small" onClick={onEdit} disabled={isLocked}>
         Edit
       </Button>
@@ -48,6 +50,7 @@ export function RolesTable({
     {
       key: "name",
       title: "Name",
+      fixed: "left",
       render: (_, role) => (
         <Flex gap="small" align="center" wrap>
           <span style={{ fontWeight: 500 }}>{role.name}</span>
@@ -55,7 +58,12 @@ export function RolesTable({
         </Flex>
       ),
     },
-    { key: "description", title: "Description", render: (_, role) => role.description },
+    {
+      key: "description",
+      title: "Description",
+      // A paragraph of its own width: as wide as its words, it would make the table a single line.
+      render: (_, role) => <div style={{ width: "clamp(200px, 30vw, 420px)" }}>{role.description}</div>,
+    },
     {
       key: "permissions",
       title: "Permissions",
@@ -67,6 +75,7 @@ export function RolesTable({
       key: "actions",
       title: <span className="visually-hidden">Actions</span>,
       align: "right",
+      fixed: "right",
       render: (_, role) =>
         canManage && !role.isPredefined ? (
           <RoleActions role={role} onEdit={() => onEdit(role)} onDelete={() => onDelete(role)} />
@@ -82,11 +91,12 @@ export function RolesTable({
       dataSource={roles}
       loading={isLoading}
       pagination={false}
-      scroll={{ x: true }}
+      scroll={SCROLL_INSIDE}
       expandable={
         catalogue === undefined
           ? undefined
           : {
+              fixed: "left",
               expandedRowRender: (role) => (
                 <Flex gap={48} wrap style={{ paddingInline: 8 }}>
                   <RolePermissionSummary permissions={role.permissions} catalogue={catalogue} />
