@@ -95,8 +95,14 @@ const StatusList = Type.String({
 const ListQuery = Type.Object(
   {
     status: Type.Optional(StatusList),
-    // The member list's search text: a case-insensitive substring of the email, under three characters its beginning.
-    search: Type.Optional(Type.String({ maxLength: 254, pattern: "^[^\\u0000-\\u001f\\u007f]*$" })),
+    search: Type.Optional(
+      Type.String({
+        maxLength: 254,
+        pattern: "^[^\\u0000-\\u001f\\u007f]*$",
+        description:
+          "Text the email contains, case-insensitive, as the member list's `email` search reads it (under three characters: the email's beginning).",
+      }),
+    ),
     ...PageQuery,
   },
   { additionalProperties: false },

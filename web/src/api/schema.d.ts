@@ -2033,6 +2033,7 @@ export interface operations {
             query?: {
                 cursor?: string;
                 limit?: number;
+                /** @description Text the email contains, case-insensitive, as the member list's `email` search reads it (under three characters: the email's beginning). */
                 search?: string;
                 /** @description One status, or several separated by commas: `pending,expired`. */
                 status?: string;
