@@ -128,7 +128,9 @@ async function reusableChallenge(trx: Trx, input: IssueInput) {
     pending.session_id === input.caller.sessionId &&
     pending.target_email === input.targetEmail &&
     pending.expires_at.getTime() > input.now.getTime();
-  return isReusable ? pending : null;
+  return isReusable && pending.target_email !== null
+    ? { ...pending, target_email: pending.target_email }
+    : null;
 }
 
 /**
@@ -324,7 +326,8 @@ export async function verifyChallenge<T>(deps: VerificationDeps, input: VerifyIn
       return { kind: "ended", ...ended };
     }
 
-    if (isCorrectCode(challenge.id, input.code, challenge.code_hash)) {
+    // A challenge answered by a factor (no mailed code) is never matched by a code here.
+    if (challenge.code_hash !== null && isCorrectCode(challenge.id, input.code, challenge.code_hash)) {
       await markChallengeConsumed(trx, challenge.id, now);
       await saveThrottle(trx, caller.accountId, { consecutiveFailures: 0, lockedUntil: null }, now);
       const result = await input.onVerified(trx, challenge);

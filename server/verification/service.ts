@@ -118,19 +118,17 @@ export async function verifyAlternateEmailCode(
     onVerified: async (trx, challenge) => {
       const account = await findAccountAddresses(trx, caller.accountId);
       if (!account) throw new AppError("unauthenticated");
-      await setAlternateEmail(trx, caller.accountId, challenge.target_email);
+      const newAddress = challenge.target_email;
+      if (newAddress === null) throw new AppError("not_found");
+      await setAlternateEmail(trx, caller.accountId, newAddress);
       const notice = alternateEmailChangedMail({
         name: account.name,
-        maskedAddress: maskEmail(challenge.target_email),
+        maskedAddress: maskEmail(newAddress),
         at: now,
       });
       // The primary address, the replaced alternate one and the new one all learn of the change
       // (SECURITY 3): whoever reads any of them and did not make it can act.
-      const recipients = new Set([
-        account.email,
-        account.alternate_email ?? account.email,
-        challenge.target_email,
-      ]);
+      const recipients = new Set([account.email, account.alternate_email ?? account.email, newAddress]);
       for (const to of recipients) {
         await enqueueMail(
           trx,
@@ -138,7 +136,7 @@ export async function verifyAlternateEmailCode(
           now,
         );
       }
-      return { alternateEmail: challenge.target_email };
+      return { alternateEmail: newAddress };
     },
   });
 }
