@@ -36,6 +36,8 @@ import { devOutboxRoutes } from "./mail/routes.js";
 import { meRoutes } from "./me/routes.js";
 import { MeBody } from "./me/schemas.js";
 import { memberRoutes } from "./members/routes.js";
+import { relyingPartyOf } from "./passkeys/ceremony.js";
+import { passkeyRoutes } from "./passkeys/routes.js";
 import { passwordRoutes } from "./passwords/routes.js";
 import { PROJECT_ROOT } from "./paths.js";
 import { portalRoutes } from "./portal/routes.js";
@@ -187,7 +189,21 @@ export async function buildApp(deps: AppDeps) {
       timeWindow: 60_000,
     },
   });
-  await app.register(verificationRoutes, { database, clock, cookie: cookieSettings });
+  await app.register(verificationRoutes, {
+    database,
+    clock,
+    cookie: cookieSettings,
+    party: relyingPartyOf(config.publicUrl),
+  });
+  await app.register(passkeyRoutes, {
+    passkeys: {
+      ...auth,
+      publicUrl: config.publicUrl,
+      party: relyingPartyOf(config.publicUrl),
+    },
+    cookie: cookieSettings,
+    deviceCookie,
+  });
   // The development mailbox exists only when mail stays in the building: not in production, and
   // not when an SMTP server is configured (a forgotten NODE_ENV must not expose real mail).
   if (!config.isProduction && !config.smtpUrl) await app.register(devOutboxRoutes, { database });

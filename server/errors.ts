@@ -7,6 +7,10 @@ export const ERROR_CODES = {
   invalid_json: { status: 400, message: "The request body is not valid JSON." },
   password_rejected: { status: 400, message: "The password does not meet the password policy." },
   invalid_code: { status: 400, message: "The verification code is not correct." },
+  passkey_rejected: {
+    status: 400,
+    message: "The passkey's answer could not be verified; start again.",
+  },
   current_password_incorrect: { status: 400, message: "The current password is not correct." },
   reset_token_invalid: { status: 400, message: "This reset link is invalid or has expired." },
   unlock_link_invalid: { status: 400, message: "This unlock link is invalid, used or expired." },
@@ -24,6 +28,7 @@ export const ERROR_CODES = {
   too_many_invite_domains: { status: 400, message: "A company can list at most 50 invitation domains." },
   unauthenticated: { status: 401, message: "You need to log in." },
   invalid_credentials: { status: 401, message: "Invalid email or password." },
+  passkey_login_failed: { status: 401, message: "This passkey could not sign you in." },
   forbidden: { status: 403, message: "You do not have the permission this needs." },
   csrf_rejected: { status: 403, message: "Cross-site requests are not allowed." },
   account_deactivated: {
@@ -43,6 +48,10 @@ export const ERROR_CODES = {
   method_not_allowed: { status: 405, message: "Method not allowed." },
   conflict: { status: 409, message: "The resource changed; reload and try again." },
   predefined_role: { status: 409, message: "Predefined roles cannot be changed or deleted." },
+  passkey_already_registered: {
+    status: 409,
+    message: "This passkey is already registered to an account.",
+  },
   role_name_taken: { status: 409, message: "A role with this name already exists in the company." },
   role_in_use: { status: 409, message: "The role is still assigned to members or pending invitations." },
   role_limit_reached: { status: 409, message: "The company has reached its limit of custom roles." },

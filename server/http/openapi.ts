@@ -204,12 +204,36 @@ export const OPERATIONS: Record<string, Operation> = {
   "POST /api/verification/step-up": {
     operationId: "startStepUp",
     description:
-      "Starts an email verification for an elevation in one company: mails a 6-digit code to the account's alternate email (else its primary email). While this session's code is still pending it answers that challenge again and mails nothing, unless `resend` asks for a new code (not sooner than 60 s, at most 10 an hour). Answers where the code went (masked), when, and when a resend is possible.",
+      "Starts an email verification for an elevation in one company: mails a 6-digit code to the account's alternate email (else its primary email). While this session's code is still pending it answers that challenge again and mails nothing, unless `resend` asks for a new code (not sooner than 60 s, at most 10 an hour). Answers where the code went (masked), when, and when a resend is possible. An account with a passkey is asked for it instead (`method: passkey`): no mail, and `options` holds the WebAuthn request options.",
   },
   "POST /api/verification/step-up/:challengeId/verify": {
     operationId: "verifyStepUp",
     description:
-      "Checks a step-up code. The session is elevated for 10 minutes in the company where it was asked and gets a new token. At most 5 wrong tries per code.",
+      "Checks a step-up code. The session is elevated for 10 minutes in the company where it was asked and gets a new token. At most 5 wrong tries per code. A passkey challenge takes `assertion` (the WebAuthn answer) instead of `code`; a refused answer ends that challenge.",
+  },
+  "GET /api/me/passkeys": {
+    operationId: "listOwnPasskeys",
+    description: "The caller's passkeys with their names, when each was added and last used.",
+  },
+  "POST /api/me/passkeys/options": {
+    operationId: "startPasskeyRegistration",
+    description:
+      "WebAuthn creation options for a new passkey of the caller's account (discoverable, user verification required), with a single-use challenge for this session; the account's passkeys are excluded. Needs a fresh verification.",
+  },
+  "POST /api/me/passkeys": {
+    operationId: "registerPasskey",
+    description:
+      "Verifies the authenticator's answer to the registration options (origin, RP ID, user verification) and stores the passkey; audited and mailed to the account. A credential already registered to any account gets `409 passkey_already_registered`; any other refusal `400 passkey_rejected`.",
+  },
+  "POST /api/auth/passkey/options": {
+    operationId: "startPasskeyLogin",
+    description:
+      "WebAuthn request options for a passwordless login, with a single-use challenge that names no account.",
+  },
+  "POST /api/auth/passkey": {
+    operationId: "logInWithPasskey",
+    description:
+      "Logs in with a passkey's answer to a login challenge: sets the session and known-device cookies and answers as `GET /api/me`. Every refused answer (unknown passkey, used or unknown challenge, wrong origin, no user verification, a counter that went back) gets the same `401 passkey_login_failed`.",
   },
   "POST /api/me/alternate-email": {
     operationId: "startAlternateEmailChange",

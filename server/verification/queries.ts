@@ -230,3 +230,47 @@ export async function elevateSession(trx: Trx, sessionId: string, companyId: str
     )
     .execute();
 }
+
+/** A step-up challenge answered by a factor (a passkey): no mailed code, no target address. */
+export async function insertFactorChallenge(
+  trx: Trx,
+  challenge: {
+    id: string;
+    accountId: string;
+    sessionId: string;
+    method: "passkey";
+    companyId: string | null;
+    createdAt: Date;
+    expiresAt: Date;
+  },
+) {
+  await trx
+    .insertInto("verification_challenges")
+    .values({
+      id: challenge.id,
+      account_id: challenge.accountId,
+      session_id: challenge.sessionId,
+      purpose: "step_up",
+      method: challenge.method,
+      company_id: challenge.companyId,
+      created_at: challenge.createdAt,
+      expires_at: challenge.expiresAt,
+    })
+    .execute();
+}
+
+/** How the caller's own challenge is answered, or null when it is not the caller's session's. */
+export async function findOwnChallengeMethod(
+  db: Kysely<DB>,
+  challengeId: string,
+  owner: { accountId: string; sessionId: string },
+) {
+  const row = await db
+    .selectFrom("verification_challenges")
+    .select("method")
+    .where("id", "=", challengeId)
+    .where("account_id", "=", owner.accountId)
+    .where("session_id", "=", owner.sessionId)
+    .executeTakeFirst();
+  return row?.method ?? null;
+}

@@ -6,7 +6,12 @@ import { callerOf } from "../access/guard.js";
 import { type SessionCookie, setSessionCookie } from "../auth/routes.js";
 import type { Clock } from "../clock.js";
 import type { Database } from "../db/connect.js";
+import { AppError } from "../errors.js";
 import { errorResponses, Uuid } from "../http/schemas.js";
+import type { RelyingParty } from "../passkeys/ceremony.js";
+import { AuthenticationResponse, RequestOptions } from "../passkeys/schemas.js";
+import { type PasskeyChallenge, verifyPasskeyStepUp } from "./passkey-step-up.js";
+import { findOwnChallengeMethod } from "./queries.js";
 import {
   type IssuedChallenge,
   requestAlternateEmailCode,
@@ -38,7 +43,17 @@ const StepUpBody = Type.Object(
   },
   { additionalProperties: false },
 );
-const CodeBody = Type.Object({ code: Code }, { additionalProperties: false });
+// A mailed code answers with `code`; a passkey challenge with `assertion` (400 when the one it needs is missing).
+const StepUpVerifyBody = Type.Object(
+  {
+    code: Type.Optional(Code),
+    assertion: Type.Optional({
+      ...AuthenticationResponse,
+      description: "The passkey's answer to the challenge's `options` (method passkey)",
+    }),
+  },
+  { additionalProperties: false },
+);
 const ChallengeParams = Type.Object({ challengeId: Uuid }, { additionalProperties: false });
 const AlternateEmailBody = Type.Object(
   { email: Type.String({ minLength: 1, maxLength: 320 }) },
@@ -51,15 +66,28 @@ const AlternateEmailVerifyBody = Type.Object(
 
 const ChallengeSent = Type.Object({
   challengeId: Uuid,
-  sentTo: Type.String({ description: "Where the code went, masked" }),
-  sentAt: { ...DateTime, description: "When the code was mailed" },
+  method: Type.Union([Type.Literal("email"), Type.Literal("passkey")], {
+    description: "How the challenge is answered: a mailed code, or the account's passkey",
+  }),
+  sentTo: Type.Optional(Type.String({ description: "Where the code went, masked (method email)" })),
+  sentAt: Type.Optional({ ...DateTime, description: "When the code was mailed (method email)" }),
   expiresAt: DateTime,
-  resendAvailableAt: DateTime,
+  resendAvailableAt: Type.Optional(DateTime),
+  options: Type.Optional(RequestOptions),
 });
 
-function challengeBody(challenge: IssuedChallenge) {
+function challengeBody(challenge: IssuedChallenge | PasskeyChallenge) {
+  if ("options" in challenge) {
+    return {
+      challengeId: challenge.challengeId,
+      method: challenge.method,
+      expiresAt: challenge.expiresAt.toISOString(),
+      options: challenge.options,
+    };
+  }
   return {
     challengeId: challenge.challengeId,
+    method: "email" as const,
     sentTo: challenge.sentTo,
     sentAt: challenge.sentAt.toISOString(),
     expiresAt: challenge.expiresAt.toISOString(),
@@ -71,7 +99,9 @@ export const verificationRoutes: FastifyPluginAsyncTypebox<{
   database: Database;
   clock: Clock;
   cookie: SessionCookie;
-}> = async (app, { database, clock, cookie }) => {
+  /** Step-up with a passkey, for accounts that have one. */
+  party: RelyingParty;
+}> = async (app, { database, clock, cookie, party }) => {
   const deps: VerificationDeps = { db: database.db, clock };
   const rateLimit = { max: VERIFICATION_REQUESTS_PER_IP_PER_MINUTE, timeWindow: 60_000 };
 
@@ -94,6 +124,7 @@ export const verificationRoutes: FastifyPluginAsyncTypebox<{
         companyId: request.body.companyId?.toLowerCase() ?? null,
         resend: request.body.resend === true,
         meta: request.meta,
+        passkeyParty: party,
       });
       return reply.status(201).send(challengeBody(challenge));
     },
@@ -107,7 +138,7 @@ export const verificationRoutes: FastifyPluginAsyncTypebox<{
         summary: "Verify a step-up code: the session is verified for 10 minutes and gets a new token",
         tags: ["verification"],
         params: ChallengeParams,
-        body: CodeBody,
+        body: StepUpVerifyBody,
         response: {
           200: Type.Object({ verifiedUntil: DateTime }),
           ...errorResponses(400, 401, 404, 410, 415, 429),
@@ -115,11 +146,25 @@ export const verificationRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request, reply) => {
-      const verified = await verifyStepUpCode(deps, callerOf(request), {
-        challengeId: request.params.challengeId.toLowerCase(),
-        code: request.body.code,
-        meta: request.meta,
-      });
+      const caller = callerOf(request);
+      const challengeId = request.params.challengeId.toLowerCase();
+      const { code, assertion } = request.body;
+      // The challenge's method says which answer it needs; one not the caller's is a 404 below.
+      const method = await findOwnChallengeMethod(database.db, challengeId, caller);
+      if (method === "passkey" && assertion === undefined) {
+        throw new AppError("validation_failed", "This verification is answered with a passkey.", {
+          field: "assertion",
+        });
+      }
+      if (method !== "passkey" && code === undefined) {
+        if (method === null)
+          throw new AppError("not_found", "No such verification challenge for this session.");
+        throw new AppError("validation_failed", "Enter the code.", { field: "code" });
+      }
+      const verified =
+        method === "passkey" && assertion !== undefined
+          ? await verifyPasskeyStepUp(deps, party, caller, { challengeId, assertion, meta: request.meta })
+          : await verifyStepUpCode(deps, caller, { challengeId, code: code ?? "", meta: request.meta });
       setSessionCookie(reply, cookie, verified.session.token, verified.session.expiresAt);
       return { verifiedUntil: verified.verifiedUntil.toISOString() };
     },

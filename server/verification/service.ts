@@ -6,6 +6,8 @@ import type { RequestMeta } from "../audit/writer.js";
 import { AppError } from "../errors.js";
 import { canonicalizeEmail, maskEmail } from "../identity/email.js";
 import { enqueueMail } from "../mail/outbox.js";
+import type { RelyingParty } from "../passkeys/ceremony.js";
+import { hasPasskey } from "../passkeys/step-up.js";
 import {
   type Caller,
   type IssuedChallenge,
@@ -15,6 +17,7 @@ import {
 } from "./challenges.js";
 import { ELEVATION_MS } from "./codes.js";
 import { alternateEmailChangedMail, alternateEmailCodeMail, stepUpCodeMail } from "./mails.js";
+import { type PasskeyChallenge, requestPasskeyStepUp } from "./passkey-step-up.js";
 import { elevateSession, findAccountAddresses, isActiveMember, setAlternateEmail } from "./queries.js";
 
 export type { Caller, IssuedChallenge, VerificationDeps };
@@ -33,11 +36,15 @@ async function loadAccount(deps: VerificationDeps, accountId: string) {
 export async function requestStepUpCode(
   deps: VerificationDeps,
   caller: Caller,
-  input: { companyId: string | null; resend: boolean; meta: RequestMeta },
-) {
+  input: { companyId: string | null; resend: boolean; meta: RequestMeta; passkeyParty?: RelyingParty },
+): Promise<IssuedChallenge | PasskeyChallenge> {
   // Not an active member there: as if the company did not exist (rule 3).
   if (input.companyId !== null && !(await isActiveMember(deps.db, caller.accountId, input.companyId))) {
     throw new AppError("not_found");
+  }
+  // Passkey first, the strongest factor (SPEC §6.2): answered in the browser, no mail.
+  if (input.passkeyParty && (await hasPasskey(deps.db, caller.accountId))) {
+    return requestPasskeyStepUp(deps, input.passkeyParty, caller, input);
   }
   const account = await loadAccount(deps, caller.accountId);
   return issueChallenge(deps, {

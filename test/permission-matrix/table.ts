@@ -77,6 +77,22 @@ export type Row = {
   stepUp?: boolean;
 };
 
+// WebAuthn answers that are well-formed but sign nothing the server asked for.
+const MATRIX_REGISTRATION = {
+  id: "bWF0cml4",
+  rawId: "bWF0cml4",
+  type: "public-key",
+  response: { clientDataJSON: "e30", attestationObject: "oA" },
+  clientExtensionResults: {},
+};
+const MATRIX_ASSERTION = {
+  id: "bWF0cml4",
+  rawId: "bWF0cml4",
+  type: "public-key",
+  response: { clientDataJSON: "e30", authenticatorData: "AA", signature: "AA" },
+  clientExtensionResults: {},
+};
+
 export const ROWS: Row[] = [
   {
     method: "POST",
@@ -233,6 +249,26 @@ export const ROWS: Row[] = [
       url: "/api/me/alternate-email/verify",
       payload: { challengeId: "00000000-0000-4000-8000-000000000702", code: "000000" },
     }),
+  },
+  // SPEC §6.2 passkeys. A malformed answer is refused alike for every caller, so no cell registers one.
+  { method: "GET", route: "/api/me/passkeys", requires: "session", ok: 200 },
+  { method: "POST", route: "/api/me/passkeys/options", requires: "session", stepUp: true, ok: 200 },
+  {
+    method: "POST",
+    route: "/api/me/passkeys",
+    requires: "session",
+    stepUp: true,
+    ok: 400,
+    request: () => ({ url: "/api/me/passkeys", payload: { response: MATRIX_REGISTRATION } }),
+  },
+  { method: "POST", route: "/api/auth/passkey/options", requires: "public", ok: 200 },
+  {
+    method: "POST",
+    route: "/api/auth/passkey",
+    requires: "public",
+    // Public: an answer to no challenge is the same 401 for every caller.
+    ok: 401,
+    request: () => ({ url: "/api/auth/passkey", payload: { response: MATRIX_ASSERTION } }),
   },
   // Rule 8. Only Admin holds members.invite among the matrix's actors (the custom role does not).
   {
