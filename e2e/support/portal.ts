@@ -22,7 +22,11 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startPortal(kind: TestDatabaseKind = "pglite") {
+/**
+ * `publicHost`: the host name of PUBLIC_URL and of the address pages use. WebAuthn needs a domain
+ * for its RP ID (an IP address is refused), so the passkey tests use "localhost".
+ */
+export async function startPortal(kind: TestDatabaseKind = "pglite", publicHost = "127.0.0.1") {
   const database = await openTestDatabase(kind);
   let n = 0;
   const demo = (await seedDemoIfEmpty(
@@ -32,9 +36,10 @@ export async function startPortal(kind: TestDatabaseKind = "pglite") {
   )) as DemoCredentials[];
   // PUBLIC_URL is the origin the browser uses, port included: the only Origin the CSRF check accepts.
   const port = await freePort();
-  const config = loadConfig({ NODE_ENV: "test", PUBLIC_URL: `http://127.0.0.1:${port}` });
+  const config = loadConfig({ NODE_ENV: "test", PUBLIC_URL: `http://${publicHost}:${port}` });
   const app = await buildApp({ database, config });
-  const address = await app.listen({ port, host: "127.0.0.1" });
+  const listening = await app.listen({ port, host: "127.0.0.1" });
+  const address = listening.replace("127.0.0.1", publicHost);
   return {
     url: address,
     demo,

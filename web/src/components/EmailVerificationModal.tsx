@@ -11,6 +11,7 @@ import type { EmailCodeChallenge } from "../api/types";
 import { type CodeErrorDescription, describeCodeError, describeError } from "./errorMessages";
 import { formatTime } from "./formatDateTime";
 import { OneTimeCodeField } from "./OneTimeCodeField";
+import { PasskeyStepUp } from "./passkeys/PasskeyStepUp";
 import { formatCountdown, useSecondsUntil } from "./useSecondsUntil";
 
 const PROFILE_PATH = "/profile";
@@ -72,7 +73,7 @@ export function EmailVerificationModal({
     startStepUp.mutate(request, {
       onSuccess: (next) => {
         setChallenge(next);
-        setResendAt(Date.parse(next.resendAvailableAt));
+        setResendAt(next.resendAvailableAt ? Date.parse(next.resendAvailableAt) : null);
       },
       onError: (error) => {
         setFailure({ message: describeError(error), needsNewCode: false });
@@ -112,6 +113,8 @@ export function EmailVerificationModal({
     return () => window.cancelAnimationFrame(frame);
   }, [open]);
 
+  // An account with a passkey is asked for it instead of a mailed code (SPEC §6.2).
+  const isPasskey = challenge?.method === "passkey";
   const isSending = startStepUp.isPending;
   const canResend = !isSending && secondsUntilResend === 0;
   const canVerify = challenge !== null && !isSending && !failure?.needsNewCode;
@@ -160,27 +163,33 @@ export function EmailVerificationModal({
           Cancel
         </Button>,
         // The explicit label keeps the name exactly "Verify" while antd adds its loading icon.
-        <Button
-          key="verify"
-          type="primary"
-          htmlType="submit"
-          form={formId}
-          aria-label="Verify"
-          loading={verifyStepUp.isPending}
-          disabled={!canVerify}
-        >
-          Verify
-        </Button>,
+        !isPasskey && (
+          <Button
+            key="verify"
+            type="primary"
+            htmlType="submit"
+            form={formId}
+            aria-label="Verify"
+            loading={verifyStepUp.isPending}
+            disabled={!canVerify}
+          >
+            Verify
+          </Button>
+        ),
       ]}
     >
-      <Typography.Paragraph>
-        {challenge !== null
+      {isPasskey && (
+        <PasskeyStepUp challenge={challenge} onVerified={onVerified} onRetry={() => sendCode(false)} />
+      )}
+      <Typography.Paragraph hidden={isPasskey}>
+        {challenge?.sentAt !== undefined
           ? `Enter the verification code sent to ${challenge.sentTo} at ${formatTime(challenge.sentAt)}.`
           : startStepUp.isError
             ? "We could not send a verification code."
             : "Sending a verification code to your email…"}
       </Typography.Paragraph>
       <Form<CodeForm>
+        hidden={isPasskey}
         form={form}
         name="email-verification"
         id={formId}
@@ -205,7 +214,7 @@ export function EmailVerificationModal({
           }
         />
       )}
-      <Flex align="center" gap="small" wrap>
+      <Flex align="center" gap="small" wrap hidden={isPasskey}>
         <Typography.Text type="secondary">Did not get the code?</Typography.Text>
         <Button
           onClick={resendCode}
@@ -222,7 +231,7 @@ export function EmailVerificationModal({
           </Typography.Text>
         )}
       </Flex>
-      {offersAlternateEmail && (
+      {offersAlternateEmail && !isPasskey && (
         <Flex align="center" gap="small" wrap style={{ marginTop: 12 }}>
           <Typography.Text type="secondary">
             No alternate email is set, so codes go to the email you log in with.

@@ -7,6 +7,7 @@ import { isApiError } from "../api/client";
 import { useLogin } from "../api/queries";
 import type { LoginRequest } from "../api/types";
 import { PublicCard } from "../components/PublicCard";
+import { PasskeyLoginButton } from "../components/passkeys/PasskeyLoginButton";
 
 function loginErrorMessage(error: unknown): { message: string; description?: string } {
   if (!isApiError(error)) return { message: "Something went wrong. Try again." };
@@ -94,6 +95,7 @@ export function LoginPage() {
           Log in
         </Button>
       </Form>
+      <PasskeyLoginButton onSignedIn={() => navigate(returnPath(location.state), { replace: true })} />
     </PublicCard>
   );
 }

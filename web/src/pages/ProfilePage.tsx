@@ -8,6 +8,7 @@ import { OwnSessionsTable } from "../components/OwnSessionsTable";
 import { PageTitle } from "../components/PageTitle";
 import { usePortalMe } from "../components/PortalLayout";
 import { ProfileSection } from "../components/ProfileSection";
+import { PasskeysSection } from "../components/passkeys/PasskeysSection";
 
 export function ProfilePage() {
   const { account } = usePortalMe();
@@ -36,6 +37,9 @@ export function ProfilePage() {
       </ProfileSection>
       <ProfileSection title="Password">
         <ChangePasswordForm email={account.email} />
+      </ProfileSection>
+      <ProfileSection title="Passkeys">
+        <PasskeysSection />
       </ProfileSection>
       <ProfileSection title="Sessions">
         <OwnSessionsTable />
