@@ -62,7 +62,7 @@ describe("passkeys in Chromium", () => {
     expect((await portal.latestMail(admin.email)).text).toContain('"Work laptop"');
 
     // Log out, then back in with the passkey alone: no email, no password.
-    await page.getByText(admin.name).click();
+    await page.getByRole("button", { name: admin.name }).click();
     await page.getByText("Log out").click();
     await page.waitForURL(/\/login/);
     await page.getByRole("button", { name: "Sign in with a passkey" }).click();

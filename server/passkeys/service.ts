@@ -11,7 +11,6 @@ import {
 import { recordRefusal } from "../audit/refusals.js";
 import { type RequestMeta, recordAudit } from "../audit/writer.js";
 import { rememberDevice } from "../auth/lockout.js";
-import { countIpFailure, ipWaitMs, rateLimited } from "../auth/service.js";
 import type { Clock } from "../clock.js";
 import { isUniqueViolation } from "../db/error-kinds.js";
 import type { DB } from "../db/schema.js";
@@ -19,7 +18,6 @@ import { AppError } from "../errors.js";
 import { requireName } from "../identity/names.js";
 import { enqueueMail } from "../mail/outbox.js";
 import { countActiveMemberships, shareLockAccount } from "../members/queries.js";
-import type { ThrottleStore } from "../ratelimit/throttle-store.js";
 import {
   CEREMONY_TIMEOUT_MS,
   challengeOf,
@@ -45,7 +43,6 @@ import type { AuthenticationResponse, RegistrationResponse } from "./schemas.js"
 export type PasskeyDeps = {
   db: Kysely<DB>;
   clock: Clock;
-  throttle: ThrottleStore;
   sessionPolicy: SessionPolicy;
   publicUrl: string;
   party: RelyingParty;
@@ -205,23 +202,15 @@ export type PasskeyLoginInput = {
 /**
  * Logs in with a passkey: the challenge is used up first (a replayed answer finds it gone), then
  * the credential's signature, user verification and counter are checked, and a full session is
- * made as a password login makes one. Every failure is one 401 and counts towards the IP's delays.
+ * made as a password login makes one. Every failure is one 401, audited. A signature cannot be
+ * guessed, so failures stay out of the password lockout and its per-IP delays (which they would
+ * only let a stranger fill); the route's per-IP limit caps the requests.
  */
 export async function loginWithPasskey(
   deps: PasskeyDeps,
   input: PasskeyLoginInput,
 ): Promise<{ token: string; accountId: string; expiresAt: Date; deviceTokens: string[] }> {
   const now = deps.clock.now();
-  const ipWait = await ipWaitMs(deps, input.meta, now);
-  if (ipWait > 0) {
-    await recordRefusal(deps.db, {
-      action: "auth.login_rate_limited",
-      details: { method: "passkey", scope: "ip" },
-      meta: input.meta,
-      at: now,
-    });
-    throw rateLimited(ipWait);
-  }
 
   const outcome = await deps.db.transaction().execute(async (trx) => {
     const challenge = challengeOf(input.response);
@@ -292,7 +281,6 @@ export async function loginWithPasskey(
     });
     throw new AppError("account_deactivated");
   }
-  await countIpFailure(deps, input.meta, now);
   await recordAudit(deps.db, {
     action: "auth.login_failed",
     outcome: "failure",
