@@ -282,7 +282,7 @@ describe.each(testDatabaseKinds)("SPEC §6.2 passkeys on %s", (kind) => {
       expectError(cloned, 401, "passkey_login_failed");
     });
 
-    it("answers one generic 401 for an unknown passkey, another origin or RP ID, no user verification, or a foreign challenge", async () => {
+    it("answers one generic 401 for an unknown passkey, another origin or RP ID, no user verification, a foreign challenge or another account's user handle", async () => {
       const me = await withPasskey();
       const refusals = [
         await passkeyLogin(new SoftwareAuthenticator(ORIGIN)),
@@ -290,6 +290,9 @@ describe.each(testDatabaseKinds)("SPEC §6.2 passkeys on %s", (kind) => {
         await passkeyLogin(me.authenticator, { rpId: "evil.example" }),
         await passkeyLogin(me.authenticator, { userVerified: false }),
         await passkeyLogin(me.authenticator, { challenge: "Zm9yZWlnbi1jaGFsbGVuZ2UtMTIzNA" }),
+        await passkeyLogin(me.authenticator, {
+          userHandle: Buffer.from(crypto.randomUUID()).toString("base64url"),
+        }),
       ];
       const bodies = new Set(refusals.map((response) => response.body));
       expect(bodies.size).toBe(1);
@@ -302,7 +305,7 @@ describe.each(testDatabaseKinds)("SPEC §6.2 passkeys on %s", (kind) => {
         .execute();
       expect(
         failures.filter((row) => (row.details as { method?: string }).method === "passkey").length,
-      ).toBeGreaterThanOrEqual(5);
+      ).toBeGreaterThanOrEqual(6);
     });
 
     it("refuses an account deactivated everywhere as a password login does (403 account_deactivated)", async () => {

@@ -221,6 +221,11 @@ export async function loginWithPasskey(
     if (!passkey?.public_key || passkey.sign_count === null) {
       return { kind: "failed" as const, reason: "unknown_credential", accountId: null };
     }
+    // The user handle, when the authenticator gives one, is the account id registration set.
+    const userHandle = input.response.response.userHandle;
+    if (userHandle && Buffer.from(userHandle, "base64url").toString("utf8") !== passkey.account_id) {
+      return { kind: "failed" as const, reason: "user_handle_mismatch", accountId: passkey.account_id };
+    }
     const checked = await checkAssertion(
       deps.party,
       input.response as AuthenticationResponseJSON,

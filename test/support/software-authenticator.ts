@@ -22,6 +22,8 @@ export type Bend = {
   counter?: number;
   /** A different challenge than the options' (an answer to something else). */
   challenge?: string;
+  /** The user handle to send instead of the one registration gave. */
+  userHandle?: string;
 };
 
 const b64url = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64url");
@@ -123,7 +125,7 @@ export class SoftwareAuthenticator {
         clientDataJSON: b64url(clientDataJSON),
         authenticatorData: b64url(authData),
         signature: b64url(signature),
-        userHandle: this.userHandle,
+        userHandle: bend.userHandle ?? this.userHandle,
       },
       authenticatorAttachment: "platform",
       clientExtensionResults: {},

@@ -154,6 +154,8 @@ export function EmailVerificationModal({
   return (
     <Modal
       title="Email Verification"
+      // Above the window whose action it guards, whichever of the two was first put in the page.
+      zIndex={1001}
       open={open}
       onCancel={onCancel}
       afterClose={clear}
@@ -214,7 +216,7 @@ export function EmailVerificationModal({
           }
         />
       )}
-      <Flex align="center" gap="small" wrap hidden={isPasskey}>
+      <Flex align="center" gap="small" wrap style={isPasskey ? { display: "none" } : undefined}>
         <Typography.Text type="secondary">Did not get the code?</Typography.Text>
         <Button
           onClick={resendCode}
