@@ -242,6 +242,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/companies/{cid}/audit-events/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The actions the audit log records, with their words and groups
+         * @description The catalogue of actions the audit log records, in the order of the catalogue: each action's name (what the log's `action` filter takes), its words and its group.
+         *
+         *     Needs the `audit.view` permission in the company.
+         */
+        get: operations["listAuditActions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/companies/{cid}/audit-events/export": {
         parameters: {
             query?: never;
@@ -286,6 +308,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/companies/{cid}/home": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What a company's Home page shows an Admin
+         * @description What the company's Home page shows an Admin: the active members without a second factor (counted up to 1,000, with a few named) and the open invitations (null without `members.invite`).
+         *
+         *     Needs the `members.view` permission in the company.
+         */
+        get: operations["getCompanyHome"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/companies/{cid}/insights": {
         parameters: {
             query?: never;
@@ -316,8 +360,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The company's invitations, newest first, optionally by status
-         * @description The company's invitations, newest first, optionally of one status.
+         * The company's invitations, newest first, optionally by status and email search
+         * @description The company's invitations of every status, newest first. `status` keeps one status or several (`pending,expired`); `search` keeps those whose email contains the text (under three characters: begins with it), as the member list's `email` search does. Pending invitations past their expiry are marked expired before the list is read.
          *
          *     Needs the `members.invite` permission in the company.
          */
@@ -410,7 +454,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The member list: search by email, filter by role and status, in email order
+         * The member list: search by email, filter by role and status, sorted by email, name, joined or last active
          * @description The member list in email order: a case-insensitive email substring, a role (id or predefined key) and a status filter. Totals come from counters; a substring search counts up to 1,000 and then says `totalExact:false`.
          *
          *     Needs the `members.view` permission in the company.
@@ -588,6 +632,34 @@ export interface paths {
          *     Needs the `roles.manage` permission in the company. Needs a step-up verification in the last 10 minutes (`403 step_up_required`).
          */
         patch: operations["updateRole"];
+        trace?: never;
+    };
+    "/api/companies/{cid}/security-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The company's security policy and its members without a second factor
+         * @description The company's security policy (two-factor requirement, session idle timeout, invitation domains; a company that never set one has the defaults) and the active members whose account has no second factor, the first 100 by name.
+         *
+         *     Needs the `security.manage` permission in the company.
+         */
+        get: operations["getSecurityPolicy"];
+        /**
+         * Change the company's security policy
+         * @description Replaces the company's security policy; audited as `security.policy_changed` with the values before and after. The idle timeout is 5 minutes up to the portal's own (`400 session_idle_out_of_range`); domains are canonicalised like emails (`400 invalid_invite_domain`, `400 duplicate_invite_domain`), at most 50 (`400 too_many_invite_domains`).
+         *
+         *     Needs the `security.manage` permission in the company. Needs a step-up verification in the last 10 minutes (`403 step_up_required`).
+         */
+        put: operations["changeSecurityPolicy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/companies/{cid}/settlements": {
@@ -1024,6 +1096,7 @@ export interface components {
                 /** Format: uuid */
                 accountId: string;
                 email: string | null;
+                name: string | null;
             } | null;
             details: {
                 [key: string]: unknown;
@@ -1036,7 +1109,9 @@ export interface components {
             outcome: "success" | "denied" | "failure";
             requestId: string | null;
             target: {
+                email: string | null;
                 id: string;
+                name: string | null;
                 type: string;
             } | null;
             userAgent: string | null;
@@ -1044,7 +1119,7 @@ export interface components {
         ErrorBody: {
             error: {
                 /** @enum {string} */
-                code: "validation_failed" | "bad_request" | "invalid_json" | "password_rejected" | "invalid_code" | "passkey_rejected" | "current_password_incorrect" | "reset_token_invalid" | "unlock_link_invalid" | "terms_not_accepted" | "unauthenticated" | "invalid_credentials" | "passkey_login_failed" | "forbidden" | "csrf_rejected" | "account_deactivated" | "self_modification" | "grant_exceeds_own" | "step_up_required" | "not_found" | "method_not_allowed" | "conflict" | "predefined_role" | "passkey_already_registered" | "role_name_taken" | "role_in_use" | "role_limit_reached" | "last_admin" | "already_member" | "member_deactivated" | "invitation_pending" | "invitation_not_pending" | "invitation_limit_reached" | "email_mismatch" | "invitation_expired" | "invitation_revoked" | "invitation_used" | "challenge_expired" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "too_many_attempts" | "invitation_rate_limited" | "internal_error" | "service_unavailable";
+                code: "validation_failed" | "bad_request" | "invalid_json" | "password_rejected" | "invalid_code" | "passkey_rejected" | "current_password_incorrect" | "reset_token_invalid" | "unlock_link_invalid" | "terms_not_accepted" | "invite_domain_not_allowed" | "session_idle_out_of_range" | "invalid_invite_domain" | "duplicate_invite_domain" | "too_many_invite_domains" | "unauthenticated" | "invalid_credentials" | "passkey_login_failed" | "forbidden" | "csrf_rejected" | "account_deactivated" | "self_modification" | "grant_exceeds_own" | "step_up_required" | "mfa_enrolment_required" | "not_found" | "method_not_allowed" | "conflict" | "predefined_role" | "passkey_already_registered" | "role_name_taken" | "role_in_use" | "role_limit_reached" | "last_admin" | "already_member" | "member_deactivated" | "invitation_pending" | "invitation_not_pending" | "invitation_limit_reached" | "email_mismatch" | "invitation_expired" | "invitation_revoked" | "invitation_used" | "challenge_expired" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "too_many_attempts" | "invitation_rate_limited" | "internal_error" | "service_unavailable";
                 details?: {
                     [key: string]: unknown;
                 };
@@ -1052,6 +1127,7 @@ export interface components {
             };
         };
         Invitation: {
+            closedAt: string | null;
             /** Format: date-time */
             createdAt: string;
             email: string;
@@ -1089,6 +1165,8 @@ export interface components {
                 companyName: string;
                 /** Format: uuid */
                 memberId: string;
+                /** @enum {boolean} */
+                mfaEnrolmentRequired?: true;
                 permissions: components["schemas"]["PermissionKey"][];
                 roles: {
                     /** Format: uuid */
@@ -1123,7 +1201,7 @@ export interface components {
             version: number;
         };
         /** @enum {string} */
-        PermissionKey: "account.view" | "company.view" | "transactions.view" | "transactions.download" | "settlements.view" | "settlements.download" | "members.view" | "members.invite" | "members.edit_roles" | "members.deactivate" | "roles.manage" | "audit.view" | "developer_center.view" | "insights.view";
+        PermissionKey: "account.view" | "company.view" | "transactions.view" | "transactions.download" | "settlements.view" | "settlements.download" | "members.view" | "members.invite" | "members.edit_roles" | "members.deactivate" | "roles.manage" | "audit.view" | "developer_center.view" | "insights.view" | "security.manage";
         Role: {
             description: string;
             /** Format: uuid */
@@ -1135,6 +1213,21 @@ export interface components {
             permissions: components["schemas"]["PermissionKey"][];
             /** Format: date-time */
             updatedAt: string;
+        };
+        SecurityPolicy: {
+            hasMoreMembersWithoutSecondFactor: boolean;
+            inviteDomains: string[];
+            maxSessionIdleMinutes: number;
+            membersWithoutSecondFactor: {
+                email: string;
+                /** Format: uuid */
+                memberId: string;
+                name: string;
+            }[];
+            /** @description Members without a second factor may only enrol one. */
+            requireMfa: boolean;
+            /** @description The company's idle timeout in minutes (5 up to the portal's); null: the portal's. */
+            sessionIdleMinutes: number | null;
         };
     };
     responses: never;
@@ -1792,6 +1885,71 @@ export interface operations {
             };
         };
     };
+    listAuditActions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description What the log's `action` filter takes */
+                            action: string;
+                            group: string;
+                            label: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     exportAuditEvents: {
         parameters: {
             query?: {
@@ -1935,6 +2093,83 @@ export interface operations {
             };
         };
     };
+    getCompanyHome: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        membersWithoutSecondFactor: {
+                            /** @description A few of them, by email */
+                            sample: {
+                                email: string;
+                                /** Format: uuid */
+                                memberId: string;
+                                name: string;
+                            }[];
+                            total: number;
+                            /** @description False when there are more than `total` */
+                            totalExact: boolean;
+                        };
+                        /** @description Open invitations; null without `members.invite` */
+                        pendingInvitations: {
+                            total: number;
+                            /** @description False when there are more than `total` */
+                            totalExact: boolean;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     getInsights: {
         parameters: {
             query?: {
@@ -2032,7 +2267,10 @@ export interface operations {
             query?: {
                 cursor?: string;
                 limit?: number;
-                status?: "pending" | "accepted" | "revoked" | "expired";
+                /** @description Text the email contains, case-insensitive, as the member list's `email` search reads it (under three characters: the email's beginning). */
+                search?: string;
+                /** @description One status, or several separated by commas: `pending,expired`. */
+                status?: string;
             };
             header?: never;
             path: {
@@ -2359,12 +2597,13 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        allowedDomains?: string[];
                         email: string;
                         /** Format: uuid */
                         invitationId?: string;
                         /** Format: uuid */
                         memberId?: string;
-                        standing: "invitable" | "active_member" | "deactivated_member" | "invitation_pending";
+                        standing: "invitable" | "active_member" | "deactivated_member" | "invitation_pending" | "domain_not_allowed";
                     };
                 };
             };
@@ -2412,7 +2651,11 @@ export interface operations {
                 cursor?: string;
                 email?: string;
                 limit?: number;
+                /** @description Ascending (default) or descending; members who never signed in come last either way. */
+                order?: "asc" | "desc";
                 role?: string | "admin" | "finance" | "operations" | "developer" | "data_analytics";
+                /** @description The order of the list (default email); ties are broken by member id. */
+                sort?: "email" | "name" | "joinedAt" | "lastActiveAt";
                 status?: "active" | "deactivated";
             };
             header?: never;
@@ -2909,7 +3152,7 @@ export interface operations {
                 "application/json": {
                     description?: string;
                     name: string;
-                    permissions: ("account.view" | "company.view" | "transactions.view" | "transactions.download" | "settlements.view" | "settlements.download" | "members.view" | "members.invite" | "members.edit_roles" | "members.deactivate" | "roles.manage" | "audit.view" | "developer_center.view" | "insights.view")[];
+                    permissions: ("account.view" | "company.view" | "transactions.view" | "transactions.download" | "settlements.view" | "settlements.download" | "members.view" | "members.invite" | "members.edit_roles" | "members.deactivate" | "roles.manage" | "audit.view" | "developer_center.view" | "insights.view" | "security.manage")[];
                 };
             };
         };
@@ -3051,7 +3294,7 @@ export interface operations {
                 "application/json": {
                     description?: string;
                     name?: string;
-                    permissions?: ("account.view" | "company.view" | "transactions.view" | "transactions.download" | "settlements.view" | "settlements.download" | "members.view" | "members.invite" | "members.edit_roles" | "members.deactivate" | "roles.manage" | "audit.view" | "developer_center.view" | "insights.view")[];
+                    permissions?: ("account.view" | "company.view" | "transactions.view" | "transactions.download" | "settlements.view" | "settlements.download" | "members.view" | "members.invite" | "members.edit_roles" | "members.deactivate" | "roles.manage" | "audit.view" | "developer_center.view" | "insights.view" | "security.manage")[];
                 };
             };
         };
@@ -3103,6 +3346,133 @@ export interface operations {
             };
             /** @description Default Response */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getSecurityPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecurityPolicy"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    changeSecurityPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The email domains invitations may go to; empty: any. */
+                    inviteDomains: string[];
+                    /** @description Members without a second factor may only enrol one. */
+                    requireMfa: boolean;
+                    /** @description The company's idle timeout in minutes (5 up to the portal's); null: the portal's. */
+                    sessionIdleMinutes: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecurityPolicy"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
