@@ -354,8 +354,31 @@ CREATE TABLE public.audit_events (
     ip text,
     user_agent text,
     request_id text,
-    CONSTRAINT audit_events_action_check CHECK ((action ~ '^[a-z_]+\.[a-z_]+$'::text)),
-    CONSTRAINT audit_events_outcome_check CHECK ((outcome = ANY (ARRAY['success'::text, 'denied'::text, 'failure'::text])))
+    CONSTRAINT audit_events_action_check1 CHECK ((action ~ '^[a-z_]+\.[a-z_]+$'::text)),
+    CONSTRAINT audit_events_outcome_check1 CHECK ((outcome = ANY (ARRAY['success'::text, 'denied'::text, 'failure'::text])))
+)
+PARTITION BY RANGE (occurred_at);
+
+--
+-- Name: audit_events_default; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.audit_events_default (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    occurred_at timestamp(3) with time zone NOT NULL,
+    company_id uuid,
+    actor_account_id uuid,
+    actor_email text,
+    action text NOT NULL,
+    outcome text NOT NULL,
+    target_type text,
+    target_id text,
+    details jsonb DEFAULT '{}'::jsonb NOT NULL,
+    ip text,
+    user_agent text,
+    request_id text,
+    CONSTRAINT audit_events_action_check1 CHECK ((action ~ '^[a-z_]+\.[a-z_]+$'::text)),
+    CONSTRAINT audit_events_outcome_check1 CHECK ((outcome = ANY (ARRAY['success'::text, 'denied'::text, 'failure'::text])))
 );
 
 --
@@ -878,6 +901,12 @@ CREATE TABLE public.webauthn_challenges (
 );
 
 --
+-- Name: audit_events_default; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_events ATTACH PARTITION public.audit_events_default DEFAULT;
+
+--
 -- Name: accounts accounts_email_key; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -896,7 +925,14 @@ ALTER TABLE ONLY public.accounts
 --
 
 ALTER TABLE ONLY public.audit_events
-    ADD CONSTRAINT audit_events_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT audit_events_pkey PRIMARY KEY (id, occurred_at);
+
+--
+-- Name: audit_events_default audit_events_default_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_events_default
+    ADD CONSTRAINT audit_events_default_pkey PRIMARY KEY (id, occurred_at);
 
 --
 -- Name: companies companies_merchant_id_key; Type: CONSTRAINT; Schema: public; Owner: -
@@ -1231,19 +1267,37 @@ ALTER TABLE ONLY public.webauthn_challenges
 -- Name: audit_events_account_target_idx; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX audit_events_account_target_idx ON public.audit_events USING btree (target_id, occurred_at DESC, id DESC) WHERE (target_type = 'account'::text);
+CREATE INDEX audit_events_account_target_idx ON ONLY public.audit_events USING btree (target_id, occurred_at DESC, id DESC) WHERE (target_type = 'account'::text);
 
 --
 -- Name: audit_events_actor_time_idx; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX audit_events_actor_time_idx ON public.audit_events USING btree (actor_account_id, occurred_at DESC);
+CREATE INDEX audit_events_actor_time_idx ON ONLY public.audit_events USING btree (actor_account_id, occurred_at DESC);
 
 --
 -- Name: audit_events_company_time_idx; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX audit_events_company_time_idx ON public.audit_events USING btree (company_id, occurred_at DESC, id DESC);
+CREATE INDEX audit_events_company_time_idx ON ONLY public.audit_events USING btree (company_id, occurred_at DESC, id DESC);
+
+--
+-- Name: audit_events_default_actor_account_id_occurred_at_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_events_default_actor_account_id_occurred_at_idx ON public.audit_events_default USING btree (actor_account_id, occurred_at DESC);
+
+--
+-- Name: audit_events_default_company_id_occurred_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_events_default_company_id_occurred_at_id_idx ON public.audit_events_default USING btree (company_id, occurred_at DESC, id DESC);
+
+--
+-- Name: audit_events_default_target_id_occurred_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_events_default_target_id_occurred_at_id_idx ON public.audit_events_default USING btree (target_id, occurred_at DESC, id DESC) WHERE (target_type = 'account'::text);
 
 --
 -- Name: invitation_roles_role_idx; Type: INDEX; Schema: public; Owner: -
@@ -1408,6 +1462,30 @@ CREATE UNIQUE INDEX verification_challenges_one_open_idx ON public.verification_
 CREATE INDEX webauthn_challenges_expiry_idx ON public.webauthn_challenges USING btree (expires_at);
 
 --
+-- Name: audit_events_default_actor_account_id_occurred_at_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_events_actor_time_idx ATTACH PARTITION public.audit_events_default_actor_account_id_occurred_at_idx;
+
+--
+-- Name: audit_events_default_company_id_occurred_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_events_company_time_idx ATTACH PARTITION public.audit_events_default_company_id_occurred_at_id_idx;
+
+--
+-- Name: audit_events_default_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_events_pkey ATTACH PARTITION public.audit_events_default_pkey;
+
+--
+-- Name: audit_events_default_target_id_occurred_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_events_account_target_idx ATTACH PARTITION public.audit_events_default_target_id_occurred_at_id_idx;
+
+--
 -- Name: accounts accounts_email_to_members; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -1424,6 +1502,12 @@ CREATE TRIGGER accounts_name_to_members AFTER UPDATE OF name ON public.accounts 
 --
 
 CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON public.audit_events FOR EACH STATEMENT EXECUTE FUNCTION public.audit_events_are_append_only();
+
+--
+-- Name: audit_events_default audit_events_no_truncate; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON public.audit_events_default FOR EACH STATEMENT EXECUTE FUNCTION public.audit_events_are_append_only();
 
 --
 -- Name: audit_events audit_events_no_update_or_delete; Type: TRIGGER; Schema: public; Owner: -

@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { type Database, openDatabase } from "../../server/db/connect.js";
-import { migrate } from "../../server/db/migrate.js";
+import { type Migration, migrate } from "../../server/db/migrate.js";
 
 export type TestDatabaseKind = "pglite" | "postgres";
 
@@ -19,11 +19,14 @@ function withDatabaseName(url: string, name: string): string {
   return parsed.toString();
 }
 
-/** Opens a fresh, migrated, empty database of the given kind. */
-export async function openTestDatabase(kind: TestDatabaseKind): Promise<TestDatabase> {
+/** Opens a fresh, migrated, empty database of the given kind (by `migrations` when given: all by default). */
+export async function openTestDatabase(
+  kind: TestDatabaseKind,
+  migrations?: Migration[],
+): Promise<TestDatabase> {
   if (kind === "pglite") {
     const database = await openDatabase({});
-    await migrate(database);
+    await migrate(database, migrations);
     return { ...database, dispose: () => database.close() };
   }
   const adminUrl = process.env.TEST_DATABASE_URL;
@@ -34,7 +37,7 @@ export async function openTestDatabase(kind: TestDatabaseKind): Promise<TestData
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   const database = await openDatabase({ url: withDatabaseName(adminUrl, name), poolSize: 20 });
-  await migrate(database);
+  await migrate(database, migrations);
   const url = withDatabaseName(adminUrl, name);
   return {
     ...database,
