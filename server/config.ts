@@ -33,6 +33,8 @@ export type Config = {
   sessionAbsoluteHours: number;
   /** How long an invitation link works after it is (re)sent (rule 8: 7 days by default). */
   invitationTtlHours: number;
+  /** Audit events are kept this many months at least, then dropped a whole month at a time. */
+  auditRetentionMonths: number;
   /** GET /metrics (Prometheus) exists only when this is true. */
   metricsEnabled: boolean;
   /** When set, /metrics answers only to `Authorization: Bearer <token>`. */
@@ -111,6 +113,14 @@ export const EnvironmentSchema = Type.Object({
   SESSION_IDLE_MINUTES: wholeNumber(60, 1, 60),
   SESSION_ABSOLUTE_HOURS: wholeNumber(12, 1, 12),
   INVITATION_TTL_HOURS: wholeNumber(168, 1, 720),
+  // Rule 11 keeps audit events at least 12 months (PCI DSS 10.5.1).
+  AUDIT_RETENTION_MONTHS: Type.Integer({
+    minimum: 12,
+    maximum: 1200,
+    default: 13,
+    expects: "must be a whole number of months from 12 (the least rule 11 allows: PCI DSS 10.5.1) to 1200",
+    echo: true,
+  }),
   METRICS_ENABLED: oneOf(["true", "false"], { expects: "must be true or false", echo: true }, "false"),
   METRICS_TOKEN: Type.Optional(
     Type.String({
@@ -210,6 +220,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionIdleMinutes: values.SESSION_IDLE_MINUTES,
     sessionAbsoluteHours: values.SESSION_ABSOLUTE_HOURS,
     invitationTtlHours: values.INVITATION_TTL_HOURS,
+    auditRetentionMonths: values.AUDIT_RETENTION_MONTHS,
     metricsEnabled: values.METRICS_ENABLED === "true",
     metricsToken: values.METRICS_TOKEN,
   };

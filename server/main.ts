@@ -2,6 +2,7 @@
 // and a graceful stop on SIGTERM/SIGINT that drains in-flight requests first.
 import v8 from "node:v8";
 import { buildApp } from "./app.js";
+import { startAuditPartitionJob } from "./audit/partitions.js";
 import { systemClock } from "./clock.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { openDatabase } from "./db/connect.js";
@@ -44,6 +45,16 @@ async function main() {
   if (redis) await redisReadyOrTimeout(redis, 2_000);
 
   const app = await buildApp({ database, config, clock: systemClock, redis });
+  // This month's and next month's audit partitions exist before the first request; past retention,
+  // whole months are dropped (rule 11).
+  const auditPartitions = startAuditPartitionJob({
+    db: database.db,
+    clock: systemClock,
+    retentionMonths: config.auditRetentionMonths,
+    onError: (error) =>
+      app.log.warn({ err: { message: (error as Error)?.message } }, "audit partition maintenance failed"),
+  });
+  await auditPartitions.first;
   const transport = config.smtpUrl ? smtpTransport(config.smtpUrl, config.mailFrom) : embeddedTransport();
   const dispatcher = new MailDispatcher({
     db: database.db,
@@ -78,6 +89,7 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
     clearInterval(sweep);
+    auditPartitions.stop();
     await app.close();
     await dispatcher.stop();
     transport.close();

@@ -134,6 +134,8 @@ export const AUDIT_SENTENCES: Record<AuditAction, Sentence> = {
   "security.input_rejected": ({ actor }) => `${possessive(actor)} request with invalid fields was refused`,
   "security.policy_changed": ({ actor }) => `${actor} changed the company's security policy`,
   "audit.exported": ({ actor }) => `${actor} downloaded the audit log`,
+  "audit.partition_dropped": ({ details }) =>
+    `Audit events of ${typeof details.month === "string" ? details.month : "a month"} were removed after the retention period`,
   "transactions.exported": ({ actor }) => `${actor} downloaded transactions`,
   "settlements.exported": ({ actor }) => `${actor} downloaded settlements`,
   "company.created": ({ actor, details }) =>
