@@ -297,6 +297,24 @@ async function readMarker(
   }
 }
 
+/** audit_events' monthly partitions (UTC) from 25 months back to next month, as the server names them. */
+export const AUDIT_PARTITIONS_SQL = `DO $$
+DECLARE month timestamp;
+BEGIN
+  FOR month IN SELECT generate_series(date_trunc('month', (now() AT TIME ZONE 'UTC') - interval '25 months'),
+                                      date_trunc('month', now() AT TIME ZONE 'UTC') + interval '1 month',
+                                      interval '1 month')
+  LOOP
+    EXECUTE format('CREATE TABLE IF NOT EXISTS %I PARTITION OF audit_events FOR VALUES FROM (%L) TO (%L)',
+                   'audit_events_' || to_char(month, '"y"YYYY"m"MM'), month AT TIME ZONE 'UTC',
+                   (month + interval '1 month') AT TIME ZONE 'UTC');
+    EXECUTE format('CREATE OR REPLACE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON %I
+                      FOR EACH STATEMENT EXECUTE FUNCTION audit_events_are_append_only()',
+                   'audit_events_' || to_char(month, '"y"YYYY"m"MM'));
+  END LOOP;
+END
+$$`;
+
 // Secondary indexes are dropped before the bulk load and rebuilt after it: much faster than
 // maintaining them row by row. Constraint indexes (primary keys, UNIQUE) stay.
 const BULK_TABLES = ["accounts", "members", "member_roles", "transactions", "audit_events", "invitations"];
@@ -439,6 +457,8 @@ async function fill(client: pg.Client, passwordHash: string, log: (line: string)
             CASE WHEN n % 10 = 7 THEN (ARRAY['insufficient_funds','card_declined','expired_card','risk_rejected'])[(n / 10) % 4 + 1] END
        FROM generate_series(1, ${sizes.transactions}) n CROSS JOIN seed_companies c WHERE c.idx = 1;`,
   );
+  // Each month of seeded events gets its partition first (migration 021), so none lands in DEFAULT.
+  await step("audit partitions", AUDIT_PARTITIONS_SQL);
   await step(
     "audit events",
     `INSERT INTO audit_events (occurred_at, company_id, actor_account_id, actor_email, action, outcome, target_type, target_id, details, ip, user_agent, request_id)
@@ -474,7 +494,10 @@ async function fill(client: pg.Client, passwordHash: string, log: (line: string)
               ON p.member_id = m.id;`,
   );
   await client.query("SET session_replication_role = origin");
-  for (const index of indexes.rows) await step(`index ${index.indexname}`, index.indexdef);
+  // A partitioned table's index reads back as `ON ONLY`, which would index none of its partitions.
+  for (const index of indexes.rows) {
+    await step(`index ${index.indexname}`, index.indexdef.replace(" ON ONLY ", " ON "));
+  }
   await step("vacuum analyze", "VACUUM (ANALYZE)");
 }
 
