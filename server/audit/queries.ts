@@ -59,6 +59,15 @@ export async function isMemberOfCompany(
   return row !== undefined;
 }
 
+/**
+ * The rows after the cursor (occurred_at, id) in newest-first order. The row comparison alone does
+ * not let PostgreSQL skip the monthly partitions newer than the cursor; the bound on occurred_at,
+ * which it implies, does.
+ */
+function keysetAfter(after: [Date, string]): RawBuilder<unknown> {
+  return sql`AND occurred_at <= ${after[0]} AND (occurred_at, id) < (${after[0]}, ${after[1]}::uuid)`;
+}
+
 /** Events after the cursor (occurred_at, id), newest first. */
 export async function listAuditEvents(
   db: Kysely<DB>,
@@ -71,7 +80,7 @@ export async function listAuditEvents(
            details, ip, user_agent, request_id
       FROM audit_events
      WHERE ${matching(filter)}
-       ${after ? sql`AND (occurred_at, id) < (${after[0]}, ${after[1]}::uuid)` : sql``}
+       ${after ? keysetAfter(after) : sql``}
      ORDER BY occurred_at DESC, id DESC
      LIMIT ${limit}`.execute(db);
   return result.rows;
@@ -150,7 +159,7 @@ export async function listAccountAuditEvents(
   after: [Date, string] | null,
   limit: number,
 ): Promise<Omit<AuditEventRow, "details">[]> {
-  const keyset = after ? sql`AND (occurred_at, id) < (${after[0]}, ${after[1]}::uuid)` : sql``;
+  const keyset = after ? keysetAfter(after) : sql``;
   const columns = sql`id, occurred_at, action, outcome, actor_account_id, actor_email, target_type, target_id,
                       ip, user_agent, request_id`;
   const result = await sql<Omit<AuditEventRow, "details">>`
