@@ -5,10 +5,12 @@
 // `npm run bench -- --soak [--soak-minutes N]` runs only the soak of bench/soak.ts instead.
 // `npm run bench -- --login-timing [--quick]` only times unknown-email against wrong-password logins.
 // `npm run bench -- --ab <commit>` only compares GET /api/me's cost with another commit's (bench/ab.ts).
+// `npm run bench -- --audit-growth [--sizes …]` only times the audit log page as the log grows (bench/audit-growth.ts).
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { runAb } from "./ab.js";
+import { runAuditGrowth } from "./audit-growth.js";
 import { type LoadPlan, type Measurement, measure } from "./load.js";
 import { runLoginTiming } from "./login-timing.js";
 import { ensurePeerSeeded, signInToPeer } from "./peer-better-auth.js";
@@ -63,6 +65,10 @@ async function main() {
       log,
     });
     if (!soak.pass) process.exitCode = 1;
+    return;
+  }
+  if (args.has("--audit-growth")) {
+    await runAuditGrowth(process.argv.slice(2), log);
     return;
   }
   if (args.has("--ab")) {
