@@ -1,38 +1,50 @@
 // The application: data cache, step-up verification, router, and the route table built from
 // navigation.ts. Every section route is wrapped in the permission guard of its navigation entry.
 import { QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { App as AntApp, ConfigProvider } from "antd";
-import type { ComponentType } from "react";
+import { ConfigProvider } from "antd";
+import { type ComponentType, lazy, Suspense } from "react";
 import { BrowserRouter, Route, Routes } from "react-router-dom";
 import { isApiError } from "./api/client";
 import { queryKeys } from "./api/queries";
-import { CompanyScope } from "./components/CompanyScope";
-import { PermissionGate } from "./components/PermissionGate";
-import { PortalLayout } from "./components/PortalLayout";
+import { FullPageSpinner, SectionSpinner } from "./components/FullPageSpinner";
 import { StandaloneMain } from "./components/SkipLink";
 import { StepUpProvider } from "./components/StepUpProvider";
 import { type NavigationEntry, type NavigationKey, navigationEntries } from "./navigation";
-import { AcceptInvitationPage } from "./pages/AcceptInvitationPage";
-import { AccountInfoPage } from "./pages/AccountInfoPage";
-import { AuditLogPage } from "./pages/AuditLogPage";
-import { CompanyInfoPage } from "./pages/CompanyInfoPage";
-import { CompanyRedirectPage } from "./pages/CompanyRedirectPage";
-import { DeveloperCenterPage } from "./pages/DeveloperCenterPage";
-import { ForgotPasswordPage } from "./pages/ForgotPasswordPage";
-import { HomePage } from "./pages/HomePage";
-import { InsightsPage } from "./pages/InsightsPage";
-import { LoginPage } from "./pages/LoginPage";
-import { MemberDetailPage } from "./pages/MemberDetailPage";
-import { MemberListPage } from "./pages/MemberListPage";
-import { NotFoundPage } from "./pages/NotFoundPage";
-import { ProfilePage } from "./pages/ProfilePage";
-import { ResetPasswordPage } from "./pages/ResetPasswordPage";
-import { RolesPage } from "./pages/RolesPage";
-import { SecurityPolicyPage } from "./pages/SecurityPolicyPage";
-import { SettlementsPage } from "./pages/SettlementsPage";
-import { TransactionsPage } from "./pages/TransactionsPage";
-import { UnlockLoginPage } from "./pages/UnlockLoginPage";
 import { portalTheme } from "./theme";
+
+// Each page is its own chunk, loaded when its route is first shown: the login page does not carry
+// the portal's tables, forms and charts. The named export becomes the lazy component's default.
+function page<Name extends string>(load: () => Promise<Record<Name, ComponentType>>, name: Name) {
+  return lazy(() => load().then((module) => ({ default: module[name] })));
+}
+
+const AcceptInvitationPage = page(() => import("./pages/AcceptInvitationPage"), "AcceptInvitationPage");
+const AccountInfoPage = page(() => import("./pages/AccountInfoPage"), "AccountInfoPage");
+const AuditLogPage = page(() => import("./pages/AuditLogPage"), "AuditLogPage");
+const CompanyInfoPage = page(() => import("./pages/CompanyInfoPage"), "CompanyInfoPage");
+const CompanyRedirectPage = page(() => import("./pages/CompanyRedirectPage"), "CompanyRedirectPage");
+const CompanyScope = page(() => import("./components/CompanyScope"), "CompanyScope");
+const DeveloperCenterPage = page(() => import("./pages/DeveloperCenterPage"), "DeveloperCenterPage");
+const ForgotPasswordPage = page(() => import("./pages/ForgotPasswordPage"), "ForgotPasswordPage");
+const HomePage = page(() => import("./pages/HomePage"), "HomePage");
+const InsightsPage = page(() => import("./pages/InsightsPage"), "InsightsPage");
+const LoginPage = page(() => import("./pages/LoginPage"), "LoginPage");
+const MemberDetailPage = page(() => import("./pages/MemberDetailPage"), "MemberDetailPage");
+const MemberListPage = page(() => import("./pages/MemberListPage"), "MemberListPage");
+const NotFoundPage = page(() => import("./pages/NotFoundPage"), "NotFoundPage");
+const PortalLayout = page(() => import("./components/PortalLayout"), "PortalLayout");
+const ProfilePage = page(() => import("./pages/ProfilePage"), "ProfilePage");
+const ResetPasswordPage = page(() => import("./pages/ResetPasswordPage"), "ResetPasswordPage");
+const RolesPage = page(() => import("./pages/RolesPage"), "RolesPage");
+const SecurityPolicyPage = page(() => import("./pages/SecurityPolicyPage"), "SecurityPolicyPage");
+const SettlementsPage = page(() => import("./pages/SettlementsPage"), "SettlementsPage");
+const TransactionsPage = page(() => import("./pages/TransactionsPage"), "TransactionsPage");
+const UnlockLoginPage = page(() => import("./pages/UnlockLoginPage"), "UnlockLoginPage");
+
+// The guard shows "access denied" pages of its own; it is needed only inside a company.
+const PermissionGate = lazy(() =>
+  import("./components/PermissionGate").then((module) => ({ default: module.PermissionGate })),
+);
 
 const pageByKey: Record<NavigationKey, ComponentType> = {
   home: HomePage,
@@ -82,20 +94,23 @@ const memberListEntry = navigationEntries.find((entry) => entry.key === "member-
 function GuardedPage({ entry }: { entry: NavigationEntry }) {
   const Page = pageByKey[entry.key];
   return (
-    <PermissionGate entry={entry}>
-      <Page />
-    </PermissionGate>
+    // Inside the layout: the menu and the top bar stay while the page's code loads.
+    <Suspense fallback={<SectionSpinner />}>
+      <PermissionGate entry={entry}>
+        <Page />
+      </PermissionGate>
+    </Suspense>
   );
 }
 
 export function App() {
   return (
     <ConfigProvider theme={portalTheme}>
-      <AntApp>
-        <QueryClientProvider client={queryClient}>
-          <BrowserRouter>
-            {/* Inside the router: the Email Verification window links to the profile. */}
-            <StepUpProvider>
+      <QueryClientProvider client={queryClient}>
+        <BrowserRouter>
+          {/* Inside the router: the Email Verification window links to the profile. */}
+          <StepUpProvider>
+            <Suspense fallback={<FullPageSpinner />}>
               <Routes>
                 <Route path="/login" element={<LoginPage />} />
                 <Route path="/forgot-password" element={<ForgotPasswordPage />} />
@@ -104,7 +119,14 @@ export function App() {
                 <Route path="/invitations/accept" element={<AcceptInvitationPage />} />
                 <Route path="/" element={<CompanyRedirectPage />} />
                 <Route element={<PortalLayout />}>
-                  <Route path="/profile" element={<ProfilePage />} />
+                  <Route
+                    path="/profile"
+                    element={
+                      <Suspense fallback={<SectionSpinner />}>
+                        <ProfilePage />
+                      </Suspense>
+                    }
+                  />
                   <Route path="/c/:companyId" element={<CompanyScope />}>
                     {navigationEntries.map((entry) =>
                       entry.path === "" ? (
@@ -116,12 +138,21 @@ export function App() {
                     <Route
                       path="account/members/:memberId"
                       element={
-                        <PermissionGate entry={memberListEntry}>
-                          <MemberDetailPage />
-                        </PermissionGate>
+                        <Suspense fallback={<SectionSpinner />}>
+                          <PermissionGate entry={memberListEntry}>
+                            <MemberDetailPage />
+                          </PermissionGate>
+                        </Suspense>
                       }
                     />
-                    <Route path="*" element={<NotFoundPage />} />
+                    <Route
+                      path="*"
+                      element={
+                        <Suspense fallback={<SectionSpinner />}>
+                          <NotFoundPage />
+                        </Suspense>
+                      }
+                    />
                   </Route>
                 </Route>
                 <Route
@@ -133,10 +164,10 @@ export function App() {
                   }
                 />
               </Routes>
-            </StepUpProvider>
-          </BrowserRouter>
-        </QueryClientProvider>
-      </AntApp>
+            </Suspense>
+          </StepUpProvider>
+        </BrowserRouter>
+      </QueryClientProvider>
     </ConfigProvider>
   );
 }

@@ -1,7 +1,7 @@
 // The logged-in shell of `/c/:companyId/...` and `/profile`: left menu, top bar (company switcher,
 // profile), and the page, which reads the signed-in account through usePortalMe(). Below 768 px
 // (SPEC §6.7) the menu moves into a drawer opened from the top bar, so the page keeps the width.
-import { Button, Drawer, Flex, Grid, Layout, Result, theme } from "antd";
+import { App as AntApp, Button, Drawer, Flex, Grid, Layout, Result, theme } from "antd";
 import { type ReactNode, useEffect, useState } from "react";
 import { Link, Navigate, Outlet, useLocation, useMatch, useOutletContext } from "react-router-dom";
 import { isApiError } from "../api/client";
@@ -82,63 +82,71 @@ export function PortalLayout() {
   );
   const gutter = isNarrow ? 12 : 24;
 
+  // Ant Design's App (message, notification and confirm windows for the pages) lives here, not
+  // around the whole app: the pages without a session never use it, and the login page loads less.
   return (
-    <Layout style={{ minHeight: "100vh" }}>
-      <SkipLink />
-      {isNarrow ? (
-        <Drawer
-          title="Merchant Portal"
-          placement="left"
-          width={280}
-          open={isDrawerOpen}
-          onClose={() => setIsDrawerOpen(false)}
-          styles={{ body: { padding: 0 } }}
-        >
-          {navigation}
-        </Drawer>
-      ) : (
-        <Layout.Sider width={232} theme="light" style={{ borderInlineEnd: `1px solid ${token.colorSplit}` }}>
-          <div style={{ padding: "20px 24px", fontWeight: 600, fontSize: token.fontSizeLG }}>
-            Merchant Portal
-          </div>
-          {navigation}
-        </Layout.Sider>
-      )}
-      {/* minWidth 0: a wide table scrolls inside the page instead of widening it. */}
-      <Layout style={{ minWidth: 0 }}>
-        <Layout.Header
-          style={{
-            background: token.colorBgContainer,
-            borderBottom: `1px solid ${token.colorSplit}`,
-            paddingInline: gutter,
-          }}
-        >
-          <Flex align="center" justify="space-between" gap="small" style={{ height: "100%" }}>
-            {isNarrow && (
-              <Button aria-expanded={isDrawerOpen} onClick={() => setIsDrawerOpen(true)}>
-                Menu
-              </Button>
-            )}
-            <div style={{ minWidth: 0, flex: "1 1 auto" }}>
-              <CompanySwitcher memberships={memberships} companyId={membership ? companyId : undefined} />
+    <AntApp>
+      <Layout style={{ minHeight: "100vh" }}>
+        <SkipLink />
+        {isNarrow ? (
+          <Drawer
+            title="Merchant Portal"
+            placement="left"
+            width={280}
+            open={isDrawerOpen}
+            onClose={() => setIsDrawerOpen(false)}
+            styles={{ body: { padding: 0 } }}
+          >
+            {navigation}
+          </Drawer>
+        ) : (
+          <Layout.Sider
+            width={232}
+            theme="light"
+            style={{ borderInlineEnd: `1px solid ${token.colorSplit}` }}
+          >
+            <div style={{ padding: "20px 24px", fontWeight: 600, fontSize: token.fontSizeLG }}>
+              Merchant Portal
             </div>
-            <ProfileMenu account={account} />
-          </Flex>
-        </Layout.Header>
-        {/* Layout.Content is the page's one main landmark. */}
-        <Layout.Content id={MAIN_CONTENT_ID} tabIndex={-1} style={{ margin: gutter, minWidth: 0 }}>
-          <div
+            {navigation}
+          </Layout.Sider>
+        )}
+        {/* minWidth 0: a wide table scrolls inside the page instead of widening it. */}
+        <Layout style={{ minWidth: 0 }}>
+          <Layout.Header
             style={{
-              padding: gutter,
               background: token.colorBgContainer,
-              borderRadius: token.borderRadiusLG,
-              minHeight: 360,
+              borderBottom: `1px solid ${token.colorSplit}`,
+              paddingInline: gutter,
             }}
           >
-            <Outlet context={me.data} />
-          </div>
-        </Layout.Content>
+            <Flex align="center" justify="space-between" gap="small" style={{ height: "100%" }}>
+              {isNarrow && (
+                <Button aria-expanded={isDrawerOpen} onClick={() => setIsDrawerOpen(true)}>
+                  Menu
+                </Button>
+              )}
+              <div style={{ minWidth: 0, flex: "1 1 auto" }}>
+                <CompanySwitcher memberships={memberships} companyId={membership ? companyId : undefined} />
+              </div>
+              <ProfileMenu account={account} />
+            </Flex>
+          </Layout.Header>
+          {/* Layout.Content is the page's one main landmark. */}
+          <Layout.Content id={MAIN_CONTENT_ID} tabIndex={-1} style={{ margin: gutter, minWidth: 0 }}>
+            <div
+              style={{
+                padding: gutter,
+                background: token.colorBgContainer,
+                borderRadius: token.borderRadiusLG,
+                minHeight: 360,
+              }}
+            >
+              <Outlet context={me.data} />
+            </div>
+          </Layout.Content>
+        </Layout>
       </Layout>
-    </Layout>
+    </AntApp>
   );
 }

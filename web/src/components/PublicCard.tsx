@@ -1,13 +1,22 @@
 // The frame of the pages used without a session (login, forgot and reset password, invitations,
 // unlock): a centered card under the portal's name, in the page's main landmark. The page's own
-// title, when it has one, is its h1; the login page's h1 is the portal's name.
-import { Card, Typography, theme } from "antd";
+// title, when it has one, is its h1; the login page's h1 is the portal's name. The card is drawn
+// here as Ant Design's Card draws itself: its Card would bring tabs and menus into the login
+// page's code; so are its headings, as Typography.Title draws them. The text takes the theme's
+// font, as inside the portal's Ant Design App.
+import { theme } from "antd";
 import type { ReactNode } from "react";
 import { MAIN_CONTENT_ID, SkipLink } from "./SkipLink";
 
 export function PublicCard({ title, children }: { title?: string; children: ReactNode }) {
   const { token } = theme.useToken();
-  const portalName = { marginTop: 0, fontSize: token.fontSizeHeading2 };
+  const heading = {
+    marginTop: 0,
+    marginBottom: "0.5em",
+    color: token.colorTextHeading,
+    fontWeight: token.fontWeightStrong,
+  };
+  const portalName = { ...heading, fontSize: token.fontSizeHeading2, lineHeight: token.lineHeightHeading2 };
   return (
     <>
       <SkipLink />
@@ -20,25 +29,36 @@ export function PublicCard({ title, children }: { title?: string; children: Reac
           justifyContent: "center",
           minHeight: "100vh",
           background: token.colorBgLayout,
+          color: token.colorText,
+          fontSize: token.fontSize,
+          lineHeight: token.lineHeight,
+          fontFamily: token.fontFamily,
         }}
       >
-        <Card style={{ width: 400, maxWidth: "100%" }}>
+        <div
+          style={{
+            width: 400,
+            maxWidth: "100%",
+            padding: token.paddingLG,
+            background: token.colorBgContainer,
+            border: `${token.lineWidth}px ${token.lineType} ${token.colorBorderSecondary}`,
+            borderRadius: token.borderRadiusLG,
+          }}
+        >
           {title === undefined ? (
-            <Typography.Title level={1} style={portalName}>
-              Merchant Portal
-            </Typography.Title>
+            <h1 style={portalName}>Merchant Portal</h1>
           ) : (
             <>
-              <Typography.Text strong style={{ ...portalName, display: "block", marginBottom: 12 }}>
-                Merchant Portal
-              </Typography.Text>
-              <Typography.Title level={1} style={{ marginTop: 0, fontSize: token.fontSizeHeading3 }}>
+              <strong style={{ ...portalName, display: "block", marginBottom: 12 }}>Merchant Portal</strong>
+              <h1
+                style={{ ...heading, fontSize: token.fontSizeHeading3, lineHeight: token.lineHeightHeading3 }}
+              >
                 {title}
-              </Typography.Title>
+              </h1>
             </>
           )}
           {children}
-        </Card>
+        </div>
       </main>
     </>
   );

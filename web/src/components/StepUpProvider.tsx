@@ -1,12 +1,18 @@
 // Connects the API client's step-up interceptor to the "Email Verification" window: a call answered
 // `403 step_up_required` waits here until the user verifies (the call is retried) or cancels (it fails).
 // The window asks for the company the refused call named: an elevation holds in that company only.
-import { type ReactNode, useCallback, useEffect, useRef, useState } from "react";
+import { lazy, type ReactNode, Suspense, useCallback, useEffect, useRef, useState } from "react";
 import { setStepUpHandler } from "../api/client";
-import { EmailVerificationModal } from "./EmailVerificationModal";
+
+// Loaded the first time a verification is asked for: most visits never need the window.
+const EmailVerificationModal = lazy(() =>
+  import("./EmailVerificationModal").then((module) => ({ default: module.EmailVerificationModal })),
+);
 
 export function StepUpProvider({ children }: { children: ReactNode }) {
   const [isOpen, setIsOpen] = useState(false);
+  // Once opened the window stays mounted, so it can close as it always did.
+  const [wasOpened, setWasOpened] = useState(false);
   const [companyId, setCompanyId] = useState<string | null>(null);
   // Every call waiting for this verification; calls refused together share one window and one code.
   const waiting = useRef<Array<(isVerified: boolean) => void>>([]);
@@ -26,6 +32,7 @@ export function StepUpProvider({ children }: { children: ReactNode }) {
           if (waiting.current.length === 0) setCompanyId(refusedCompanyId);
           waiting.current.push(resolve);
           setIsOpen(true);
+          setWasOpened(true);
         }),
     );
     return () => {
@@ -37,12 +44,16 @@ export function StepUpProvider({ children }: { children: ReactNode }) {
   return (
     <>
       {children}
-      <EmailVerificationModal
-        open={isOpen}
-        companyId={companyId}
-        onVerified={() => settle(true)}
-        onCancel={() => settle(false)}
-      />
+      {wasOpened && (
+        <Suspense fallback={null}>
+          <EmailVerificationModal
+            open={isOpen}
+            companyId={companyId}
+            onVerified={() => settle(true)}
+            onCancel={() => settle(false)}
+          />
+        </Suspense>
+      )}
     </>
   );
 }

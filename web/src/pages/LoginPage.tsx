@@ -1,7 +1,10 @@
 // `/login`: email and password; on success into the portal (back to the page that asked
 // for a login, else the first company). `Forgot password?` leads to the reset request.
 // The unlock page sends its person here with their email filled in.
-import { Alert, Button, Flex, Form, Input, Typography } from "antd";
+import { Alert, Button, Flex, Form, theme } from "antd";
+// The input components themselves: antd's Input carries TextArea, Search and OTP along.
+import Input from "antd/es/input/Input";
+import Password from "antd/es/input/Password";
 import { Link, useLocation, useNavigate } from "react-router-dom";
 import { isApiError } from "../api/client";
 import { useLogin } from "../api/queries";
@@ -45,6 +48,7 @@ function knownEmail(state: unknown): string | undefined {
 
 export function LoginPage() {
   const login = useLogin();
+  const { token } = theme.useToken();
   const navigate = useNavigate();
   const location = useLocation();
 
@@ -55,7 +59,9 @@ export function LoginPage() {
 
   return (
     <PublicCard>
-      <Typography.Paragraph type="secondary">Log in to manage your company.</Typography.Paragraph>
+      <p style={{ marginTop: 0, marginBottom: "1em", color: token.colorTextSecondary }}>
+        Log in to manage your company.
+      </p>
       {failure && (
         <Alert
           type="error"
@@ -84,7 +90,7 @@ export function LoginPage() {
           name="password"
           rules={[{ required: true, message: "Enter your password" }]}
         >
-          <Input.Password autoComplete="current-password" />
+          <Password autoComplete="current-password" />
         </Form.Item>
         <Flex justify="flex-end" style={{ marginTop: -8, marginBottom: 16 }}>
           <Link to="/forgot-password">Forgot password?</Link>
