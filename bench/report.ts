@@ -95,7 +95,7 @@ export function table(report: Report): string {
   return lines.join("\n");
 }
 
-export function targetLines(report: Report): string {
+export function targetLines(report: Pick<Report, "targets">): string {
   return report.targets
     .map(
       (t) =>
@@ -109,7 +109,7 @@ export function machineLine(report: Report): string {
   return `${m.cpus} CPUs (${m.cpuModel}), ${m.memory} RAM, Node ${m.node}, PostgreSQL ${m.postgres}, ${m.os}`;
 }
 
-export function writeResults(report: Report, file: string): void {
+export function writeResults(report: object, file: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const temporary = `${file}.tmp`;
   fs.writeFileSync(temporary, `${JSON.stringify(report, null, 2)}\n`);

@@ -170,7 +170,7 @@ export function accountEmail(n: number): string {
 }
 
 const sqlArray = (values: readonly string[]) => `ARRAY[${values.map((v) => `'${v}'`).join(",")}]::text[]`;
-const EMAIL_SQL = (n: string) =>
+export const EMAIL_SQL = (n: string) =>
   `(${sqlArray(FIRST_NAMES)})[((${n} - 1) % ${FIRST_NAMES.length}) + 1] || '.' || ` +
   `(${sqlArray(LAST_NAMES)})[(((${n} - 1) / ${FIRST_NAMES.length}) % ${LAST_NAMES.length}) + 1] || '.' || ${n} || '@' || ` +
   `(${sqlArray(DOMAINS)})[((${n} - 1) % ${DOMAINS.length}) + 1]`;
