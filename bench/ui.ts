@@ -69,7 +69,7 @@ async function launch(): Promise<Browser> {
   });
 }
 
-async function newPage(browser: Browser, baseUrl: string, cookie?: string): Promise<Page> {
+async function newPage(browser: Browser, cookie?: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   // The session rides on every request as a header: the production session cookie is __Host-
   // (Secure), which a browser does not store for a plain-HTTP origin.
@@ -82,8 +82,8 @@ const marksOf = (page: Page) =>
   page.evaluate(() => (window as unknown as { __benchRows: Marks }).__benchRows);
 
 /** U1: a fresh browser context (nothing cached) opens the member list; ms to the first row. */
-async function firstRender(browser: Browser, baseUrl: string, listUrl: string, cookie: string) {
-  const page = await newPage(browser, baseUrl, cookie);
+async function firstRender(browser: Browser, listUrl: string, cookie: string) {
+  const page = await newPage(browser, cookie);
   try {
     await page.goto(listUrl);
     await page.locator(ROW).first().waitFor({ state: "visible", timeout: 30_000 });
@@ -96,14 +96,8 @@ async function firstRender(browser: Browser, baseUrl: string, listUrl: string, c
 }
 
 /** U2: on one open member list, UI_ROUNDS clicks on "Next page"; ms from each answer to its rows. */
-async function nextPages(
-  browser: Browser,
-  baseUrl: string,
-  listUrl: string,
-  cookie: string,
-  companyId: string,
-) {
-  const page = await newPage(browser, baseUrl, cookie);
+async function nextPages(browser: Browser, listUrl: string, cookie: string, companyId: string) {
+  const page = await newPage(browser, cookie);
   const gaps: number[] = [];
   try {
     await page.goto(listUrl);
@@ -145,7 +139,7 @@ async function nextPages(
 
 /** U3: the script files a fresh context fetched for /login, each gzipped from web/dist. */
 async function loginPageScripts(browser: Browser, baseUrl: string) {
-  const page = await newPage(browser, baseUrl);
+  const page = await newPage(browser);
   const scripts = new Set<string>();
   page.on("response", (response) => {
     if (response.request().resourceType() === "script") scripts.add(new URL(response.url()).pathname);
@@ -171,11 +165,10 @@ export async function runUiScenario(options: { databaseUrl: string; log: (line: 
     const { cookie } = await portalLogin(portal.baseUrl, ADMIN_EMAIL, BENCH_PASSWORD);
     const listUrl = `${portal.baseUrl}/c/${dataSet.companyId}/account/members`;
     // One visit first, unmeasured: the server's and PostgreSQL's caches warm, as for any user after the first.
-    await firstRender(browser, portal.baseUrl, listUrl, cookie);
+    await firstRender(browser, listUrl, cookie);
     const renders: number[] = [];
-    for (let i = 0; i < UI_ROUNDS; i += 1)
-      renders.push(await firstRender(browser, portal.baseUrl, listUrl, cookie));
-    const gaps = await nextPages(browser, portal.baseUrl, listUrl, cookie, dataSet.companyId);
+    for (let i = 0; i < UI_ROUNDS; i += 1) renders.push(await firstRender(browser, listUrl, cookie));
+    const gaps = await nextPages(browser, listUrl, cookie, dataSet.companyId);
     const login = await loginPageScripts(browser, portal.baseUrl);
     const figures: UiFigures = {
       firstRenderMs: median(renders),
