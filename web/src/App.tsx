@@ -2,7 +2,7 @@
 // navigation.ts. Every section route is wrapped in the permission guard of its navigation entry.
 import { QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { ConfigProvider } from "antd";
-import { type ComponentType, lazy, Suspense } from "react";
+import { type ComponentType, lazy, type ReactNode, Suspense, useEffect } from "react";
 import { BrowserRouter, Route, Routes } from "react-router-dom";
 import { isApiError } from "./api/client";
 import { queryKeys } from "./api/queries";
@@ -18,33 +18,65 @@ function page<Name extends string>(load: () => Promise<Record<Name, ComponentTyp
   return lazy(() => load().then((module) => ({ default: module[name] })));
 }
 
+// The portal's code (the layout, the guard and every section) is fetched all at once, in parallel,
+// as soon as a portal page is open: not one lazy level after another, and not on each click.
+const portalChunks: Array<() => Promise<unknown>> = [];
+function portalPage<Name extends string>(load: () => Promise<Record<Name, ComponentType>>, name: Name) {
+  portalChunks.push(load);
+  return page(load, name);
+}
+let isPortalPreloaded = false;
+function preloadPortal() {
+  if (isPortalPreloaded) return;
+  isPortalPreloaded = true;
+  // A chunk that fails here is fetched again, and its failure shown, when its page renders.
+  for (const load of portalChunks) load().catch(() => undefined);
+}
+
 const AcceptInvitationPage = page(() => import("./pages/AcceptInvitationPage"), "AcceptInvitationPage");
-const AccountInfoPage = page(() => import("./pages/AccountInfoPage"), "AccountInfoPage");
-const AuditLogPage = page(() => import("./pages/AuditLogPage"), "AuditLogPage");
-const CompanyInfoPage = page(() => import("./pages/CompanyInfoPage"), "CompanyInfoPage");
-const CompanyRedirectPage = page(() => import("./pages/CompanyRedirectPage"), "CompanyRedirectPage");
-const CompanyScope = page(() => import("./components/CompanyScope"), "CompanyScope");
-const DeveloperCenterPage = page(() => import("./pages/DeveloperCenterPage"), "DeveloperCenterPage");
+const AccountInfoPage = portalPage(() => import("./pages/AccountInfoPage"), "AccountInfoPage");
+const AuditLogPage = portalPage(() => import("./pages/AuditLogPage"), "AuditLogPage");
+const CompanyInfoPage = portalPage(() => import("./pages/CompanyInfoPage"), "CompanyInfoPage");
+const CompanyRedirectPage = portalPage(() => import("./pages/CompanyRedirectPage"), "CompanyRedirectPage");
+const CompanyScope = portalPage(() => import("./components/CompanyScope"), "CompanyScope");
+const DeveloperCenterPage = portalPage(() => import("./pages/DeveloperCenterPage"), "DeveloperCenterPage");
 const ForgotPasswordPage = page(() => import("./pages/ForgotPasswordPage"), "ForgotPasswordPage");
-const HomePage = page(() => import("./pages/HomePage"), "HomePage");
-const InsightsPage = page(() => import("./pages/InsightsPage"), "InsightsPage");
+const HomePage = portalPage(() => import("./pages/HomePage"), "HomePage");
+const InsightsPage = portalPage(() => import("./pages/InsightsPage"), "InsightsPage");
 const LoginPage = page(() => import("./pages/LoginPage"), "LoginPage");
-const MemberDetailPage = page(() => import("./pages/MemberDetailPage"), "MemberDetailPage");
-const MemberListPage = page(() => import("./pages/MemberListPage"), "MemberListPage");
+const MemberDetailPage = portalPage(() => import("./pages/MemberDetailPage"), "MemberDetailPage");
+const MemberListPage = portalPage(() => import("./pages/MemberListPage"), "MemberListPage");
 const NotFoundPage = page(() => import("./pages/NotFoundPage"), "NotFoundPage");
-const PortalLayout = page(() => import("./components/PortalLayout"), "PortalLayout");
-const ProfilePage = page(() => import("./pages/ProfilePage"), "ProfilePage");
+const PortalLayout = portalPage(() => import("./components/PortalLayout"), "PortalLayout");
+const ProfilePage = portalPage(() => import("./pages/ProfilePage"), "ProfilePage");
 const ResetPasswordPage = page(() => import("./pages/ResetPasswordPage"), "ResetPasswordPage");
-const RolesPage = page(() => import("./pages/RolesPage"), "RolesPage");
-const SecurityPolicyPage = page(() => import("./pages/SecurityPolicyPage"), "SecurityPolicyPage");
-const SettlementsPage = page(() => import("./pages/SettlementsPage"), "SettlementsPage");
-const TransactionsPage = page(() => import("./pages/TransactionsPage"), "TransactionsPage");
+const RolesPage = portalPage(() => import("./pages/RolesPage"), "RolesPage");
+const SecurityPolicyPage = portalPage(() => import("./pages/SecurityPolicyPage"), "SecurityPolicyPage");
+const SettlementsPage = portalPage(() => import("./pages/SettlementsPage"), "SettlementsPage");
+const TransactionsPage = portalPage(() => import("./pages/TransactionsPage"), "TransactionsPage");
 const UnlockLoginPage = page(() => import("./pages/UnlockLoginPage"), "UnlockLoginPage");
 
 // The guard shows "access denied" pages of its own; it is needed only inside a company.
+const loadPermissionGate = () => import("./components/PermissionGate");
+portalChunks.push(loadPermissionGate);
 const PermissionGate = lazy(() =>
-  import("./components/PermissionGate").then((module) => ({ default: module.PermissionGate })),
+  loadPermissionGate().then((module) => ({ default: module.PermissionGate })),
 );
+
+const PUBLIC_PATHS = [
+  "/login",
+  "/forgot-password",
+  "/reset-password",
+  "/unlock-login",
+  "/invitations/accept",
+];
+if (!PUBLIC_PATHS.includes(window.location.pathname)) preloadPortal();
+
+/** The portal's routes: once one renders (after a login, say), the rest of the portal is fetched. */
+function Preloading({ children }: { children: ReactNode }) {
+  useEffect(preloadPortal, []);
+  return children;
+}
 
 const pageByKey: Record<NavigationKey, ComponentType> = {
   home: HomePage,
@@ -117,8 +149,21 @@ export function App() {
                 <Route path="/reset-password" element={<ResetPasswordPage />} />
                 <Route path="/unlock-login" element={<UnlockLoginPage />} />
                 <Route path="/invitations/accept" element={<AcceptInvitationPage />} />
-                <Route path="/" element={<CompanyRedirectPage />} />
-                <Route element={<PortalLayout />}>
+                <Route
+                  path="/"
+                  element={
+                    <Preloading>
+                      <CompanyRedirectPage />
+                    </Preloading>
+                  }
+                />
+                <Route
+                  element={
+                    <Preloading>
+                      <PortalLayout />
+                    </Preloading>
+                  }
+                >
                   <Route
                     path="/profile"
                     element={
