@@ -7,6 +7,7 @@ import { BrowserRouter, Route, Routes } from "react-router-dom";
 import { isApiError } from "./api/client";
 import { queryKeys } from "./api/queries";
 import { FullPageSpinner, SectionSpinner } from "./components/FullPageSpinner";
+import { takeFragmentTokenAtStart } from "./components/fragmentToken";
 import { StandaloneMain } from "./components/SkipLink";
 import { StepUpProvider } from "./components/StepUpProvider";
 import { type NavigationEntry, type NavigationKey, navigationEntries } from "./navigation";
@@ -62,6 +63,9 @@ portalChunks.push(loadPermissionGate);
 const PermissionGate = lazy(() =>
   loadPermissionGate().then((module) => ({ default: module.PermissionGate })),
 );
+
+// An emailed link's token leaves the address bar now, not once its page's code has arrived.
+takeFragmentTokenAtStart();
 
 const PUBLIC_PATHS = [
   "/login",

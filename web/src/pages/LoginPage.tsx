@@ -1,10 +1,11 @@
 // `/login`: email and password; on success into the portal (back to the page that asked
 // for a login, else the first company). `Forgot password?` leads to the reset request.
 // The unlock page sends its person here with their email filled in.
-import { Alert, Button, Flex, Form, theme } from "antd";
+import { Alert, Button, Flex, theme } from "antd";
 // The input components themselves: antd's Input carries TextArea, Search and OTP along.
 import Input from "antd/es/input/Input";
 import Password from "antd/es/input/Password";
+import { type ChangeEvent, type FormEvent, type ReactNode, useState } from "react";
 import { Link, useLocation, useNavigate } from "react-router-dom";
 import { isApiError } from "../api/client";
 import { useLogin } from "../api/queries";
@@ -46,13 +47,72 @@ function knownEmail(state: unknown): string | undefined {
   return typeof email === "string" ? email : undefined;
 }
 
+type Field = keyof LoginRequest;
+type FieldErrors = Partial<Record<Field, string>>;
+
+/** The rules Ant Design's Form applied here: a non-blank email and a password. */
+function validate(values: LoginRequest): FieldErrors {
+  const errors: FieldErrors = {};
+  if (values.email.trim() === "") errors.email = "Enter your email";
+  if (values.password === "") errors.password = "Enter your password";
+  return errors;
+}
+
+/** A label above its input and the field's error below, drawn as Ant Design's vertical form does. */
+function FormField({
+  id,
+  label,
+  error,
+  children,
+}: {
+  id: string;
+  label: string;
+  error: string | undefined;
+  children: ReactNode;
+}) {
+  const { token } = theme.useToken();
+  return (
+    <div style={{ marginBottom: error ? 0 : token.marginLG }}>
+      <div style={{ paddingBottom: token.paddingXS, lineHeight: token.lineHeight }}>
+        <label htmlFor={id} style={{ color: token.colorTextHeading, fontSize: token.fontSize }}>
+          {label}
+        </label>
+      </div>
+      {children}
+      {error && (
+        <div id={`${id}_help`} role="alert" style={{ color: token.colorError, minHeight: token.marginLG }}>
+          {error}
+        </div>
+      )}
+    </div>
+  );
+}
+
+// A plain form rather than Ant Design's Form: its Form brings a validation library, tooltips and
+// the grid into the login page's code for two required fields.
 export function LoginPage() {
   const login = useLogin();
   const { token } = theme.useToken();
   const navigate = useNavigate();
   const location = useLocation();
+  const [values, setValues] = useState<LoginRequest>(() => ({
+    email: knownEmail(location.state) ?? "",
+    password: "",
+  }));
+  const [errors, setErrors] = useState<FieldErrors>({});
 
-  const onFinish = (values: LoginRequest) => {
+  const change = (field: Field) => (event: ChangeEvent<HTMLInputElement>) => {
+    const next = { ...values, [field]: event.target.value };
+    setValues(next);
+    // Once shown, a field's error follows what is typed.
+    if (errors[field] !== undefined) setErrors((shown) => ({ ...shown, [field]: validate(next)[field] }));
+  };
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const found = validate(values);
+    setErrors(found);
+    if (found.email !== undefined || found.password !== undefined) return;
     login.mutate(values, { onSuccess: () => navigate(returnPath(location.state), { replace: true }) });
   };
   const failure = login.isError ? loginErrorMessage(login.error) : null;
@@ -71,27 +131,32 @@ export function LoginPage() {
           style={{ marginBottom: 16 }}
         />
       )}
-      <Form<LoginRequest>
-        name="login"
-        layout="vertical"
-        requiredMark={false}
-        initialValues={{ email: knownEmail(location.state) }}
-        onFinish={onFinish}
-      >
-        <Form.Item
-          label="Email"
-          name="email"
-          rules={[{ required: true, whitespace: true, message: "Enter your email" }]}
-        >
-          <Input inputMode="email" autoComplete="username" spellCheck={false} autoFocus />
-        </Form.Item>
-        <Form.Item
-          label="Password"
-          name="password"
-          rules={[{ required: true, message: "Enter your password" }]}
-        >
-          <Password autoComplete="current-password" />
-        </Form.Item>
+      <form name="login" noValidate onSubmit={onSubmit}>
+        <FormField id="login_email" label="Email" error={errors.email}>
+          <Input
+            id="login_email"
+            value={values.email}
+            onChange={change("email")}
+            status={errors.email ? "error" : undefined}
+            aria-invalid={errors.email !== undefined}
+            aria-describedby={errors.email ? "login_email_help" : undefined}
+            inputMode="email"
+            autoComplete="username"
+            spellCheck={false}
+            autoFocus
+          />
+        </FormField>
+        <FormField id="login_password" label="Password" error={errors.password}>
+          <Password
+            id="login_password"
+            value={values.password}
+            onChange={change("password")}
+            status={errors.password ? "error" : undefined}
+            aria-invalid={errors.password !== undefined}
+            aria-describedby={errors.password ? "login_password_help" : undefined}
+            autoComplete="current-password"
+          />
+        </FormField>
         <Flex justify="flex-end" style={{ marginTop: -8, marginBottom: 16 }}>
           <Link to="/forgot-password">Forgot password?</Link>
         </Flex>
@@ -100,7 +165,7 @@ export function LoginPage() {
         <Button type="primary" htmlType="submit" block loading={login.isPending} aria-label="Log in">
           Log in
         </Button>
-      </Form>
+      </form>
       <PasskeyLoginButton onSignedIn={() => navigate(returnPath(location.state), { replace: true })} />
     </PublicCard>
   );
