@@ -503,8 +503,15 @@ async function fill(client: pg.Client, passwordHash: string, log: (line: string)
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const base = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/portal_bench";
+  // --growth [--growth-sizes 1000,10000]: the growth companies too (bench/growth-seed.ts).
   ensureSeeded(base, { reseed: process.argv.includes("--reseed"), log: console.log })
-    .then((outcome) => console.log(outcome))
+    .then(async (outcome) => {
+      console.log(outcome);
+      if (!process.argv.includes("--growth")) return;
+      const { growthSizes } = await import("./growth.js");
+      const { ensureGrowthCompanies } = await import("./growth-seed.js");
+      await ensureGrowthCompanies(base, growthSizes(process.argv.slice(2)), console.log);
+    })
     .catch((error) => {
       console.error(error);
       process.exit(1);
