@@ -143,7 +143,9 @@ export function App() {
   return (
     <ConfigProvider theme={portalTheme}>
       <QueryClientProvider client={queryClient}>
-        <BrowserRouter>
+        {/* Navigations are not transitions: the page left goes at once (a spinner stands in while
+            the next page's code loads), never staying usable in the meantime. */}
+        <BrowserRouter useTransitions={false}>
           {/* Inside the router: the Email Verification window links to the profile. */}
           <StepUpProvider>
             <Suspense fallback={<FullPageSpinner />}>
