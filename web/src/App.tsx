@@ -30,8 +30,12 @@ let isPortalPreloaded = false;
 function preloadPortal() {
   if (isPortalPreloaded) return;
   isPortalPreloaded = true;
-  // A chunk that fails here is fetched again, and its failure shown, when its page renders.
-  for (const load of portalChunks) load().catch(() => undefined);
+  // The frame first (layout, company scope, guard), then the sections: the page asked for is not
+  // queued behind every other. A chunk that fails here is fetched again when its page renders.
+  const frame = [loadPortalLayout(), loadCompanyScope(), loadPermissionGate()];
+  void Promise.allSettled(frame).then(() => {
+    for (const load of portalChunks) load().catch(() => undefined);
+  });
 }
 
 const AcceptInvitationPage = page(() => import("./pages/AcceptInvitationPage"), "AcceptInvitationPage");
@@ -39,7 +43,8 @@ const AccountInfoPage = portalPage(() => import("./pages/AccountInfoPage"), "Acc
 const AuditLogPage = portalPage(() => import("./pages/AuditLogPage"), "AuditLogPage");
 const CompanyInfoPage = portalPage(() => import("./pages/CompanyInfoPage"), "CompanyInfoPage");
 const CompanyRedirectPage = portalPage(() => import("./pages/CompanyRedirectPage"), "CompanyRedirectPage");
-const CompanyScope = portalPage(() => import("./components/CompanyScope"), "CompanyScope");
+const loadCompanyScope = () => import("./components/CompanyScope");
+const CompanyScope = portalPage(loadCompanyScope, "CompanyScope");
 const DeveloperCenterPage = portalPage(() => import("./pages/DeveloperCenterPage"), "DeveloperCenterPage");
 const ForgotPasswordPage = page(() => import("./pages/ForgotPasswordPage"), "ForgotPasswordPage");
 const HomePage = portalPage(() => import("./pages/HomePage"), "HomePage");
@@ -48,7 +53,8 @@ const LoginPage = page(() => import("./pages/LoginPage"), "LoginPage");
 const MemberDetailPage = portalPage(() => import("./pages/MemberDetailPage"), "MemberDetailPage");
 const MemberListPage = portalPage(() => import("./pages/MemberListPage"), "MemberListPage");
 const NotFoundPage = page(() => import("./pages/NotFoundPage"), "NotFoundPage");
-const PortalLayout = portalPage(() => import("./components/PortalLayout"), "PortalLayout");
+const loadPortalLayout = () => import("./components/PortalLayout");
+const PortalLayout = portalPage(loadPortalLayout, "PortalLayout");
 const ProfilePage = portalPage(() => import("./pages/ProfilePage"), "ProfilePage");
 const ResetPasswordPage = page(() => import("./pages/ResetPasswordPage"), "ResetPasswordPage");
 const RolesPage = portalPage(() => import("./pages/RolesPage"), "RolesPage");
