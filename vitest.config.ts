@@ -25,6 +25,8 @@ export default defineConfig({
           name: "e2e",
           include: ["e2e/**/*.test.ts"],
           environment: "node",
+          // Pages arrive as chunks loaded on first use: a poll waits for what a person would wait for.
+          expect: { poll: { timeout: 10_000 } },
           testTimeout: 120_000,
           hookTimeout: 240_000,
           globalSetup: ["./e2e/support/global-setup.ts"],
