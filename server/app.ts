@@ -36,6 +36,7 @@ import { devOutboxRoutes } from "./mail/routes.js";
 import { meRoutes } from "./me/routes.js";
 import { MeBody } from "./me/schemas.js";
 import { memberRoutes } from "./members/routes.js";
+import { mfaRoutes } from "./mfa/routes.js";
 import { relyingPartyOf } from "./passkeys/ceremony.js";
 import { passkeyRoutes } from "./passkeys/routes.js";
 import { passwordRoutes } from "./passwords/routes.js";
@@ -157,7 +158,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(openApiDocumentRoute);
   await app.register(authRoutes, {
     database,
-    auth: { ...auth, publicUrl: config.publicUrl },
+    auth: { ...auth, publicUrl: config.publicUrl, mfaSecretKey: config.mfaSecretKey },
     cookie: cookieSettings,
     deviceCookie,
     loginRateLimit: { max: deps.limits?.loginPerMinute ?? 30, timeWindow: 60_000 },
@@ -194,7 +195,9 @@ export async function buildApp(deps: AppDeps) {
     clock,
     cookie: cookieSettings,
     party: relyingPartyOf(config.publicUrl),
+    mfaSecretKey: config.mfaSecretKey,
   });
+  await app.register(mfaRoutes, { mfa: { db: database.db, clock, secretKey: config.mfaSecretKey } });
   await app.register(passkeyRoutes, {
     passkeys: {
       ...auth,

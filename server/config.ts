@@ -39,6 +39,8 @@ export type Config = {
   metricsEnabled: boolean;
   /** When set, /metrics answers only to `Authorization: Bearer <token>`. */
   metricsToken: string | undefined;
+  /** The AES-256 key that seals TOTP secrets at rest (32 bytes); a fixed one outside production. */
+  mfaSecretKey: Buffer;
 };
 
 export class ConfigError extends Error {
@@ -128,7 +130,24 @@ export const EnvironmentSchema = Type.Object({
       expects: "must be 24 to 200 printable characters without spaces",
     }),
   ),
+  MFA_SECRET_KEY: Type.Optional(
+    Type.String({
+      pattern: "^([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$",
+      expects: "must be 32 bytes as 64 hex digits or base64 (e.g. `openssl rand -base64 32`)",
+    }),
+  ),
 });
+
+// Outside production TOTP secrets are sealed under this published key: development data is not
+// secret, and a real deployment must bring its own (loadConfig refuses production without one).
+const DEVELOPMENT_MFA_SECRET_KEY = Buffer.from(
+  "6d65726368616e7420706f7274616c20646576656c6f706d656e74206b657921",
+  "hex",
+);
+
+function decodeKey(text: string): Buffer {
+  return /^[0-9a-fA-F]{64}$/.test(text) ? Buffer.from(text, "hex") : Buffer.from(text, "base64");
+}
 
 type Environment = Static<typeof EnvironmentSchema>;
 type Variable = keyof Environment;
@@ -191,6 +210,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (isProduction && !env.PUBLIC_URL) problems.push("PUBLIC_URL is required when NODE_ENV=production");
   if (isProduction && !env.SMTP_URL)
     problems.push("SMTP_URL is required when NODE_ENV=production (mail must leave the building)");
+  if (isProduction && !env.MFA_SECRET_KEY)
+    problems.push("MFA_SECRET_KEY is required when NODE_ENV=production (it seals TOTP secrets)");
 
   const trustProxyRaw = values.TRUST_PROXY ?? "false";
   const trustProxy = trustProxyRaw === "false" ? false : trustProxyRaw === "true" ? true : trustProxyRaw;
@@ -223,5 +244,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auditRetentionMonths: values.AUDIT_RETENTION_MONTHS,
     metricsEnabled: values.METRICS_ENABLED === "true",
     metricsToken: values.METRICS_TOKEN,
+    mfaSecretKey: values.MFA_SECRET_KEY ? decodeKey(values.MFA_SECRET_KEY) : DEVELOPMENT_MFA_SECRET_KEY,
   };
 }

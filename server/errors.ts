@@ -47,6 +47,7 @@ export const ERROR_CODES = {
   not_found: { status: 404, message: "Not found." },
   method_not_allowed: { status: 405, message: "Method not allowed." },
   conflict: { status: 409, message: "The resource changed; reload and try again." },
+  mfa_not_enrolled: { status: 409, message: "Set up a second factor first." },
   predefined_role: { status: 409, message: "Predefined roles cannot be changed or deleted." },
   passkey_already_registered: {
     status: 409,

@@ -16,6 +16,8 @@ declare module "fastify" {
     stepUp?: boolean;
     /** The guard's query also loads every membership of the caller (GET /api/me: one round trip). */
     withMemberships?: boolean;
+    /** A session still in the login's second step may call this route too (logging out, in again). */
+    acceptsSecondStep?: boolean;
   }
   interface FastifyRequest {
     auth: RequestContext | null;
@@ -125,6 +127,16 @@ export const guardPlugin = fp(async (app: FastifyInstance, options: GuardOptions
         options.clock.now(),
         options.sessionPolicy,
       );
+    }
+
+    // A session in the login's second step counts only on the routes that finish or drop that step;
+    // everywhere else it is no session at all (401), and a full session is none for those routes.
+    if (request.auth) {
+      const isAccepted =
+        access.kind === "second_step"
+          ? request.auth.stage === "second_step"
+          : request.auth.stage === "full" || request.routeOptions.config?.acceptsSecondStep === true;
+      if (!isAccepted) request.auth = null;
     }
 
     const needsCompany = access.kind === "member" || access.kind === "permission";

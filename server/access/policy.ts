@@ -7,6 +7,8 @@ import { ADMIN_ROLE_KEY, type Permission } from "./permissions.js";
 export type Access =
   | { kind: "public" }
   | { kind: "session" }
+  /** Only a session in the login's second step (SPEC §6.2): it finishes the login, nothing else. */
+  | { kind: "second_step" }
   | { kind: "member" }
   | { kind: "permission"; permission: Permission };
 
@@ -33,7 +35,7 @@ export type Decision =
 export function decide(access: Access, hasSession: boolean, membership: Membership | null): Decision {
   if (access.kind === "public") return { allowed: true };
   if (!hasSession) return { allowed: false, code: "unauthenticated" };
-  if (access.kind === "session") return { allowed: true };
+  if (access.kind === "session" || access.kind === "second_step") return { allowed: true };
   if (membership?.status !== "active") return { allowed: false, code: "not_found" };
   if (membership.mfaEnrolmentRequired) return { allowed: false, code: "mfa_enrolment_required" };
   if (access.kind === "member") return { allowed: true };

@@ -16,6 +16,8 @@ export type RequestContext = {
   name: string;
   alternateEmail: string | null;
   createdAt: Date;
+  /** 'second_step': a password was right but the account's second factor is still due (SPEC §6.2). */
+  stage: "full" | "second_step";
   /** The session's latest step-up in any company: enough for account-level changes (SPEC §6.2). */
   stepUpUntil: Date | null;
   /** The company the request names (its path's `cid`), whether or not the account is a member. */
@@ -93,7 +95,14 @@ const TOUCH_INTERVAL_MS = 60_000;
 
 export async function createSession(
   db: Kysely<DB> | Transaction<DB>,
-  input: { accountId: string; ip: string | null; userAgent: string | null; now: Date; policy: SessionPolicy },
+  input: {
+    accountId: string;
+    ip: string | null;
+    userAgent: string | null;
+    now: Date;
+    policy: SessionPolicy;
+    stage?: "full" | "second_step";
+  },
 ): Promise<{ token: string; sessionId: string; expiresAt: Date }> {
   const token = newSecretToken();
   const expiresAt = new Date(input.now.getTime() + input.policy.absoluteMs);
@@ -107,6 +116,7 @@ export async function createSession(
       expires_at: expiresAt,
       ip: input.ip,
       user_agent: input.userAgent?.slice(0, 300) ?? null,
+      stage: input.stage ?? "full",
     })
     .returning("id")
     .executeTakeFirstOrThrow();
@@ -131,6 +141,7 @@ type ContextRow = {
   created_at: Date;
   last_seen_at: Date;
   expires_at: Date;
+  stage: "full" | "second_step";
   step_up_until: Date | null;
   company_step_up_until: Date | null;
   member_id: string | null;
@@ -159,7 +170,7 @@ export async function loadRequestContext(
   const tokenHash = hashSecretToken(token);
   const result = await sql<ContextRow>`
     SELECT s.id AS session_id, s.account_id, a.email, a.name, a.alternate_email, s.created_at, s.last_seen_at,
-           s.expires_at, s.step_up_until, se.verified_until AS company_step_up_until,
+           s.expires_at, s.stage, s.step_up_until, se.verified_until AS company_step_up_until,
            ${options.withMemberships ? sql`${MEMBERSHIPS_OF_ACCOUNT} AS memberships,` : sql``}
            m.id AS member_id, m.status AS member_status, ma.last_active_at AS member_last_active_at,
            ms.role_keys, ms.permissions, ${MFA_ENROLMENT_REQUIRED} AS mfa_enrolment_required,
@@ -217,6 +228,7 @@ export async function loadRequestContext(
     name: row.name,
     alternateEmail: row.alternate_email,
     createdAt: row.created_at,
+    stage: row.stage,
     stepUpUntil: row.step_up_until,
     namedCompanyId: companyId,
     companyStepUpUntil: companyId ? row.company_step_up_until : null,
@@ -293,6 +305,29 @@ export async function deleteOwnSession(
     .where("account_id", "=", accountId)
     .executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
+}
+
+/** A second-step session's wrong codes so far, its row locked so concurrent tries count in turn. */
+export async function lockSecondStepSession(
+  trx: Transaction<DB>,
+  sessionId: string,
+): Promise<{ failures: number } | null> {
+  const row = await trx
+    .selectFrom("sessions")
+    .select("second_step_failures")
+    .where("id", "=", sessionId)
+    .where("stage", "=", "second_step")
+    .forUpdate()
+    .executeTakeFirst();
+  return row ? { failures: row.second_step_failures } : null;
+}
+
+export async function saveSecondStepFailures(trx: Transaction<DB>, sessionId: string, failures: number) {
+  await trx
+    .updateTable("sessions")
+    .set({ second_step_failures: failures })
+    .where("id", "=", sessionId)
+    .execute();
 }
 
 /** Who holds an unexpired session of this token, without touching it (for auditing a refusal). */

@@ -6,7 +6,7 @@ import type { DB } from "../db/schema.js";
 export function findCredentialsByEmail(db: Kysely<DB>, email: string) {
   return db
     .selectFrom("accounts")
-    .select(["id", "email", "password_hash"])
+    .select(["id", "email", "password_hash", "has_second_factor"])
     .where("email", "=", email)
     .executeTakeFirst();
 }

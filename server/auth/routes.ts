@@ -5,10 +5,12 @@ import { Type } from "@sinclair/typebox";
 import type { FastifyReply } from "fastify";
 import { callerOf } from "../access/guard.js";
 import type { Database } from "../db/connect.js";
-import { errorResponses } from "../http/schemas.js";
+import { AppError } from "../errors.js";
+import { errorResponses, StringEnum } from "../http/schemas.js";
 import { buildMeBody } from "../me/service.js";
 import { type DeviceCookie, deviceTokensOf, setDeviceCookie } from "./device-cookie.js";
 import { unlockLoginOnDevice } from "./lockout.js";
+import { completeSecondStep } from "./second-step.js";
 import { type LoginDeps, login, logout } from "./service.js";
 
 export type SessionCookie = { name: string; secure: boolean };
@@ -35,6 +37,27 @@ const LoginBody = Type.Object(
   { additionalProperties: false },
 );
 
+const MfaRequired = Type.Object(
+  {
+    mfaRequired: Type.Literal(true),
+    methods: Type.Array(StringEnum(["totp", "passkey", "recovery_code"]), {
+      description: "How this account can finish the second step, strongest first",
+    }),
+  },
+  { description: "The password was right; the session cookie is good only for the second step" },
+);
+
+const TotpCodeBody = Type.Object(
+  {
+    code: Type.String({ pattern: "^[0-9]{6}$", description: "The 6-digit code from the authenticator app" }),
+  },
+  { additionalProperties: false },
+);
+const RecoveryCodeBody = Type.Object(
+  { code: Type.String({ minLength: 1, maxLength: 64, description: "One of the account's recovery codes" }) },
+  { additionalProperties: false },
+);
+
 // Any text up to 200 characters: a malformed token is answered like an unknown one.
 const UnlockBody = Type.Object(
   { token: Type.String({ minLength: 1, maxLength: 200 }) },
@@ -43,7 +66,7 @@ const UnlockBody = Type.Object(
 
 export const authRoutes: FastifyPluginAsyncTypebox<{
   database: Database;
-  auth: LoginDeps;
+  auth: LoginDeps & { mfaSecretKey: Buffer };
   cookie: SessionCookie;
   deviceCookie: DeviceCookie;
   loginRateLimit: { max: number; timeWindow: number };
@@ -51,15 +74,21 @@ export const authRoutes: FastifyPluginAsyncTypebox<{
   app.post(
     "/api/auth/login",
     {
-      config: { access: { kind: "public" }, rateLimit: loginRateLimit },
+      // A second-step session logging in again is replaced like any other.
+      config: { access: { kind: "public" }, rateLimit: loginRateLimit, acceptsSecondStep: true },
       schema: {
         summary: "Log in with email and password; sets the session and known-device cookies",
         description:
           "Ten consecutive wrong passwords lock only the device they came from (a known device of the " +
-          "account), or only the email's unknown devices, for 30 minutes: 429 rate_limited with Retry-After.",
+          "account), or only the email's unknown devices, for 30 minutes: 429 rate_limited with Retry-After. " +
+          "For an account with a second factor the answer is `{mfaRequired:true,methods}` and the session " +
+          "is good only for the second step.",
         tags: ["auth"],
         body: LoginBody,
-        response: { 200: Type.Ref("Me"), ...errorResponses(400, 401, 403, 415, 429) },
+        response: {
+          200: Type.Union([Type.Ref("Me"), MfaRequired]),
+          ...errorResponses(400, 401, 403, 415, 429),
+        },
       },
     },
     async (request, reply) => {
@@ -71,10 +100,53 @@ export const authRoutes: FastifyPluginAsyncTypebox<{
         meta: request.meta,
       });
       setSessionCookie(reply, cookie, session.token, session.expiresAt);
+      if (session.secondStep) return { mfaRequired: true as const, methods: session.secondStep.methods };
       setDeviceCookie(reply, deviceCookie, session.deviceTokens);
       return buildMeBody(database.db, session.accountId);
     },
   );
+
+  for (const [path, method, body, summary] of [
+    ["/api/auth/mfa/totp", "totp", TotpCodeBody, "Finish logging in with a code from the authenticator app"],
+    ["/api/auth/mfa/recovery", "recovery_code", RecoveryCodeBody, "Finish logging in with a recovery code"],
+  ] as const) {
+    app.post(
+      path,
+      {
+        config: { access: { kind: "second_step" }, rateLimit: loginRateLimit },
+        schema: {
+          summary,
+          description:
+            "Only the session of a correct password for an account with a second factor may call it. The " +
+            "right code replaces it by a full session (new cookie) and answers as `GET /api/me`; a wrong one " +
+            "is `400 invalid_code {attemptsLeft}`, and the fifth ends the session (`401`, log in again). " +
+            "Wrong codes also count on the device's login failures (rule 14).",
+          tags: ["auth"],
+          body,
+          response: { 200: Type.Ref("Me"), ...errorResponses(400, 401, 415, 429) },
+        },
+      },
+      async (request, reply) => {
+        const caller = callerOf(request);
+        try {
+          const session = await completeSecondStep(auth, {
+            caller,
+            method,
+            code: request.body.code,
+            deviceTokens: deviceTokensOf(request, deviceCookie),
+            meta: request.meta,
+          });
+          setSessionCookie(reply, cookie, session.token, session.expiresAt);
+          setDeviceCookie(reply, deviceCookie, session.deviceTokens);
+          return buildMeBody(database.db, caller.accountId);
+        } catch (error) {
+          if (error instanceof AppError && error.code === "unauthenticated")
+            clearSessionCookie(reply, cookie);
+          throw error;
+        }
+      },
+    );
+  }
 
   app.post(
     "/api/auth/login-unlock",
@@ -108,7 +180,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{
   app.post(
     "/api/auth/logout",
     {
-      config: { access: { kind: "session" } },
+      config: { access: { kind: "session" }, acceptsSecondStep: true },
       schema: {
         summary: "End the current session",
         tags: ["auth"],

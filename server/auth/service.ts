@@ -14,6 +14,7 @@ import type { ThrottleStore } from "../ratelimit/throttle-store.js";
 import { forgetLoginFailures, openLoginGate, recordLoginFailure, rememberDevice } from "./lockout.js";
 import { verifyPassword } from "./passwords.js";
 import { findCredentialsByEmail } from "./queries.js";
+import { type SecondStepMethod, startSecondStep } from "./second-step.js";
 
 // Per IP: free tries, then a wait that doubles with each further failure, capped.
 export const IP_FREE_FAILURES = 10;
@@ -60,6 +61,16 @@ export function rateLimited(retryAfterMs: number): AppError {
   );
 }
 
+/** What a correct password yields: a full session, or one good only for the second step (§6.2). */
+export type LoginResult = {
+  token: string;
+  accountId: string;
+  expiresAt: Date;
+  /** The known-device cookie's tokens; unchanged until the second step is passed. */
+  deviceTokens: string[];
+  secondStep: { methods: SecondStepMethod[] } | null;
+};
+
 export async function login(
   deps: LoginDeps,
   input: {
@@ -70,7 +81,7 @@ export async function login(
     deviceTokens: readonly string[];
     meta: RequestMeta;
   },
-): Promise<{ token: string; accountId: string; expiresAt: Date; deviceTokens: string[] }> {
+): Promise<LoginResult> {
   const now = deps.clock.now();
   const canonical = canonicalizeEmail(input.email);
   // Unparseable addresses are throttled under a digest of what was typed, so they cost the same and
@@ -129,6 +140,18 @@ export async function login(
     await shareLockAccount(trx, account.id);
     if ((await countActiveMemberships(trx, account.id)) === 0) return null;
 
+    // The password alone does not log in an account with a factor. Its failure run and device stay
+    // as they are until the second step passes: wrong codes count on the same counter (rule 14).
+    if (account.has_second_factor) {
+      if (input.previousSessionId) await deleteSession(trx, input.previousSessionId);
+      return startSecondStep(trx, {
+        account,
+        meta: input.meta,
+        now,
+        deviceTokens: [...input.deviceTokens],
+      });
+    }
+
     await forgetLoginFailures(trx, gate.counter);
     const deviceTokens = await rememberDevice(trx, {
       accountId: account.id,
@@ -153,7 +176,13 @@ export async function login(
       meta: input.meta,
       at: now,
     });
-    return { token: created.token, accountId: account.id, expiresAt: created.expiresAt, deviceTokens };
+    return {
+      token: created.token,
+      accountId: account.id,
+      expiresAt: created.expiresAt,
+      deviceTokens,
+      secondStep: null,
+    };
   });
   if (!session) {
     await recordRefusal(deps.db, {

@@ -17,6 +17,45 @@ export const OPERATIONS: Record<string, Operation> = {
     description:
       "Redeems the single-use link mailed to the owner of a locked account: the browser that sends it may log in once although its device, or the email's unknown devices, are locked. A used, expired or unknown link gets `400 unlock_link_invalid`.",
   },
+  "POST /api/auth/mfa/totp": {
+    operationId: "completeLoginWithTotp",
+    description:
+      "The login's second step with a 6-digit code from the authenticator app. The right code replaces the second-step session by a full one (new cookie) and answers as `GET /api/me`; a code of a time step already used is refused. Five wrong codes end the second-step session.",
+  },
+  "POST /api/auth/mfa/recovery": {
+    operationId: "completeLoginWithRecoveryCode",
+    description:
+      "The login's second step with one of the account's recovery codes, each of which works once. The account is mailed that a code was used.",
+  },
+  "GET /api/me/mfa": {
+    operationId: "listOwnSecondFactors",
+    description:
+      "The caller's confirmed second factors: authenticator apps and passkeys, with when each was added and last used.",
+  },
+  "POST /api/me/mfa/totp": {
+    operationId: "startTotpEnrolment",
+    description:
+      "Starts setting up an authenticator app: answers its secret and otpauth URL, this once. The factor counts once `confirmTotpEnrolment` confirms it; a new setup replaces an unconfirmed one.",
+  },
+  "POST /api/me/mfa/totp/confirm": {
+    operationId: "confirmTotpEnrolment",
+    description:
+      "Confirms the authenticator app being set up with a code from it. The factor becomes active and 10 new recovery codes are answered, this once; any earlier recovery codes stop working.",
+  },
+  "PATCH /api/me/mfa/:factorId": {
+    operationId: "renameOwnSecondFactor",
+    description: "Renames one of the caller's second factors. Audited and mailed to the account.",
+  },
+  "DELETE /api/me/mfa/:factorId": {
+    operationId: "removeOwnSecondFactor",
+    description:
+      "Removes one of the caller's second factors; with the last one, the recovery codes go too. Audited and mailed to the account.",
+  },
+  "POST /api/me/mfa/recovery-codes": {
+    operationId: "regenerateRecoveryCodes",
+    description:
+      "Issues 10 new recovery codes, answered this once; the previous ones stop working. `409 mfa_not_enrolled` for an account without a second factor.",
+  },
   "POST /api/auth/logout": {
     operationId: "logOut",
     description: "Ends the current session on the server and clears its cookie.",
@@ -290,11 +329,13 @@ function accessSentence(access: Access | undefined, stepUp: boolean): string {
       ? "Public: no session needed."
       : access?.kind === "session"
         ? "Needs a session."
-        : access?.kind === "member"
-          ? "Needs a session of an active member of the company."
-          : access?.kind === "permission"
-            ? `Needs the \`${access.permission}\` permission in the company.`
-            : "";
+        : access?.kind === "second_step"
+          ? "Needs the session a correct password made for an account with a second factor, before its second step."
+          : access?.kind === "member"
+            ? "Needs a session of an active member of the company."
+            : access?.kind === "permission"
+              ? `Needs the \`${access.permission}\` permission in the company.`
+              : "";
   return stepUp
     ? `${who} Needs a step-up verification in the last 10 minutes (\`403 step_up_required\`).`
     : who;

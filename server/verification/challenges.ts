@@ -45,7 +45,10 @@ export type Caller = { accountId: string; email: string; sessionId: string };
 
 export type IssuedChallenge = {
   challengeId: string;
-  sentTo: string;
+  /** How the person answers: a mailed code, or a factor of theirs (SPEC §6.2). */
+  method: "email" | "totp" | "passkey";
+  /** Where the code went, masked; null when no mail was sent. */
+  sentTo: string | null;
   sentAt: Date;
   expiresAt: Date;
   resendAvailableAt: Date;
@@ -126,6 +129,7 @@ async function reusableChallenge(trx: Trx, input: IssueInput) {
   const isReusable =
     pending !== undefined &&
     pending.session_id === input.caller.sessionId &&
+    pending.method === "email" &&
     pending.target_email === input.targetEmail &&
     pending.expires_at.getTime() > input.now.getTime();
   return isReusable && pending.target_email !== null
@@ -160,7 +164,8 @@ export async function issueChallenge(deps: VerificationDeps, input: IssueInput):
         issued: true as const,
         challenge: {
           challengeId: pending.id,
-          sentTo: maskEmail(pending.target_email),
+          method: "email" as const,
+          sentTo: maskEmail(input.targetEmail),
           sentAt: pending.created_at,
           expiresAt: pending.expires_at,
           resendAvailableAt: new Date(Math.max(next.getTime(), now.getTime())),
@@ -189,6 +194,7 @@ export async function issueChallenge(deps: VerificationDeps, input: IssueInput):
       sessionId: caller.sessionId,
       purpose,
       companyId: input.companyId,
+      method: "email",
       targetEmail: input.targetEmail,
       codeHash: hashVerificationCode(challengeId, code),
       createdAt: now,
@@ -222,6 +228,7 @@ export async function issueChallenge(deps: VerificationDeps, input: IssueInput):
       issued: true as const,
       challenge: {
         challengeId,
+        method: "email" as const,
         sentTo: maskEmail(input.targetEmail),
         sentAt: now,
         expiresAt,
@@ -238,6 +245,96 @@ export async function issueChallenge(deps: VerificationDeps, input: IssueInput):
     );
   }
   return outcome.challenge;
+}
+
+// ---- asking for a factor ------------------------------------------------------------------
+
+/**
+ * A step-up challenge answered by one of the account's factors: nothing is mailed, so the mail limits
+ * (cooldown, hourly cap) do not apply, while the account's lock after failed verifications does.
+ * The caller's pending challenge of the same method is handed back, re-pointed at this company.
+ */
+export async function issueFactorChallenge(
+  deps: VerificationDeps,
+  input: {
+    caller: Caller;
+    method: "totp" | "passkey";
+    companyId: string | null;
+    meta: RequestMeta;
+    now: Date;
+  },
+): Promise<IssuedChallenge> {
+  const { caller, now } = input;
+  const outcome = await deps.db.transaction().execute(async (trx) => {
+    const throttle = await lockThrottle(trx, caller.accountId, now);
+    if (throttle.lockedUntil && throttle.lockedUntil.getTime() > now.getTime()) {
+      const retryAfterMs = throttle.lockedUntil.getTime() - now.getTime();
+      await recordRefusal(trx, {
+        action: ACTIONS.step_up.refused,
+        actor: actorOf(caller),
+        details: {
+          reason: "account_locked",
+          method: input.method,
+          retryAfterSeconds: Math.ceil(retryAfterMs / 1000),
+        },
+        meta: input.meta,
+        at: now,
+      });
+      return { issued: false as const, retryAfterMs };
+    }
+    const pending = await findOpenChallengeForUpdate(trx, caller.accountId, "step_up");
+    const isReusable =
+      pending !== undefined &&
+      pending.session_id === caller.sessionId &&
+      pending.method === input.method &&
+      pending.expires_at.getTime() > now.getTime();
+    if (pending && isReusable) {
+      if (pending.company_id !== input.companyId) await setChallengeCompany(trx, pending.id, input.companyId);
+      return {
+        issued: true as const,
+        challengeId: pending.id,
+        sentAt: pending.created_at,
+        expiresAt: pending.expires_at,
+      };
+    }
+    await voidOpenChallenges(trx, caller.accountId, "step_up", now);
+    const challengeId = randomUUID();
+    const expiresAt = new Date(now.getTime() + CODE_TTL_MS);
+    await insertChallenge(trx, {
+      id: challengeId,
+      accountId: caller.accountId,
+      sessionId: caller.sessionId,
+      purpose: "step_up",
+      companyId: input.companyId,
+      method: input.method,
+      targetEmail: null,
+      codeHash: null,
+      createdAt: now,
+      expiresAt,
+    });
+    await recordAudit(trx, {
+      action: "step_up.factor_requested",
+      outcome: "success",
+      actor: actorOf(caller),
+      target: { type: "verification_challenge", id: challengeId },
+      details: { method: input.method, expiresAt: expiresAt.toISOString() },
+      meta: input.meta,
+      at: now,
+    });
+    await pruneOldChallenges(trx, caller.accountId, now);
+    return { issued: true as const, challengeId, sentAt: now, expiresAt };
+  });
+  if (!outcome.issued) {
+    throw retryAfter("rate_limited", REFUSAL_MESSAGES.account_locked, outcome.retryAfterMs, "account_locked");
+  }
+  return {
+    challengeId: outcome.challengeId,
+    method: input.method,
+    sentTo: null,
+    sentAt: outcome.sentAt,
+    expiresAt: outcome.expiresAt,
+    resendAvailableAt: now,
+  };
 }
 
 // ---- verifying a code -----------------------------------------------------------------------
@@ -257,6 +354,11 @@ export type VerifyInput<T> = {
   code: string;
   meta: RequestMeta;
   now: Date;
+  /**
+   * Judges the answer to a challenge that mailed no code (a factor's), under the same locks; a
+   * purpose without factors leaves it out and such a challenge never passes.
+   */
+  checkFactor?: (trx: Trx, challenge: Challenge) => Promise<boolean>;
   /** The purpose's effect, in the same transaction as consuming the code. */
   onVerified: (trx: Trx, challenge: Challenge) => Promise<T>;
 };
@@ -326,12 +428,19 @@ export async function verifyChallenge<T>(deps: VerificationDeps, input: VerifyIn
       return { kind: "ended", ...ended };
     }
 
-    // A challenge answered by a factor (no mailed code) is never matched by a code here.
-    if (challenge.code_hash !== null && isCorrectCode(challenge.id, input.code, challenge.code_hash)) {
+    const isCorrect =
+      challenge.method === "email"
+        ? challenge.code_hash !== null && isCorrectCode(challenge.id, input.code, challenge.code_hash)
+        : ((await input.checkFactor?.(trx, challenge)) ?? false);
+    if (isCorrect) {
       await markChallengeConsumed(trx, challenge.id, now);
       await saveThrottle(trx, caller.accountId, { consecutiveFailures: 0, lockedUntil: null }, now);
       const result = await input.onVerified(trx, challenge);
-      await audit(trx, ACTIONS[purpose].verified, "success", { purpose, sentTo: challenge.target_email });
+      await audit(trx, ACTIONS[purpose].verified, "success", {
+        purpose,
+        method: challenge.method,
+        sentTo: challenge.target_email,
+      });
       return { kind: "verified", result };
     }
 

@@ -43,12 +43,14 @@ export async function saveThrottle(trx: Trx, accountId: string, state: ThrottleS
     .execute();
 }
 
+// The cooldown and the hourly cap are about mail: a challenge answered by a factor sends none.
 export async function lastIssuedAt(trx: Trx, accountId: string, purpose: VerificationPurpose) {
   const row = await trx
     .selectFrom("verification_challenges")
     .select("created_at")
     .where("account_id", "=", accountId)
     .where("purpose", "=", purpose)
+    .where("method", "=", "email")
     .orderBy("created_at", "desc")
     .limit(1)
     .executeTakeFirst();
@@ -61,6 +63,7 @@ export async function recentIssueTimes(trx: Trx, accountId: string, now: Date): 
     .selectFrom("verification_challenges")
     .select("created_at")
     .where("account_id", "=", accountId)
+    .where("method", "=", "email")
     .where("created_at", ">", new Date(now.getTime() - HOUR_MS))
     .orderBy("created_at", "desc")
     .limit(CODES_PER_HOUR)
@@ -95,8 +98,10 @@ export async function insertChallenge(
     sessionId: string;
     purpose: VerificationPurpose;
     companyId: string | null;
-    targetEmail: string;
-    codeHash: string;
+    /** How the challenge is answered; only a mailed one has a target and a code digest. */
+    method: "email" | "totp" | "passkey";
+    targetEmail: string | null;
+    codeHash: string | null;
     createdAt: Date;
     expiresAt: Date;
   },
@@ -109,6 +114,7 @@ export async function insertChallenge(
       session_id: challenge.sessionId,
       purpose: challenge.purpose,
       company_id: challenge.companyId,
+      method: challenge.method,
       target_email: challenge.targetEmail,
       code_hash: challenge.codeHash,
       created_at: challenge.createdAt,
@@ -125,9 +131,6 @@ export async function pruneOldChallenges(trx: Trx, accountId: string, now: Date)
     .execute();
 }
 
-/** A challenge answered by a mailed code has the code's hash and the address it went to. */
-type MailedChallengeFields = { code_hash: string; target_email: string };
-
 /** The account's open challenge of this purpose (at most one: migration 003), locked; expired or not. */
 export async function findOpenChallengeForUpdate(trx: Trx, accountId: string, purpose: VerificationPurpose) {
   return trx
@@ -138,8 +141,6 @@ export async function findOpenChallengeForUpdate(trx: Trx, accountId: string, pu
     .where("consumed_at", "is", null)
     .where("voided_at", "is", null)
     .where("locked_at", "is", null)
-    .where("method", "=", "email")
-    .$narrowType<MailedChallengeFields>()
     .forUpdate()
     .executeTakeFirst();
 }
@@ -158,8 +159,6 @@ export async function findChallengeForUpdate(trx: Trx, challengeId: string) {
     .selectFrom("verification_challenges")
     .selectAll()
     .where("id", "=", challengeId)
-    .where("method", "=", "email")
-    .$narrowType<MailedChallengeFields>()
     .forUpdate()
     .executeTakeFirst();
 }

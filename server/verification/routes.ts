@@ -7,7 +7,7 @@ import { type SessionCookie, setSessionCookie } from "../auth/routes.js";
 import type { Clock } from "../clock.js";
 import type { Database } from "../db/connect.js";
 import { AppError } from "../errors.js";
-import { errorResponses, Uuid } from "../http/schemas.js";
+import { errorResponses, StringEnum, Uuid } from "../http/schemas.js";
 import type { RelyingParty } from "../passkeys/ceremony.js";
 import { AuthenticationResponse, RequestOptions } from "../passkeys/schemas.js";
 import { type PasskeyChallenge, verifyPasskeyStepUp } from "./passkey-step-up.js";
@@ -16,7 +16,7 @@ import {
   type IssuedChallenge,
   requestAlternateEmailCode,
   requestStepUpCode,
-  type VerificationDeps,
+  type StepUpDeps,
   verifyAlternateEmailCode,
   verifyStepUpCode,
 } from "./service.js";
@@ -24,7 +24,10 @@ import {
 // Per client IP and route, on top of the per-account limits in codes.ts: cheap refusal of floods.
 export const VERIFICATION_REQUESTS_PER_IP_PER_MINUTE = 60;
 
-const Code = Type.String({ pattern: "^[0-9]{6}$", description: "The 6-digit code from the mail" });
+const Code = Type.String({
+  pattern: "^[0-9]{6}$",
+  description: "The 6-digit code from the mail, or from the authenticator app for a `totp` challenge",
+});
 const DateTime = Type.String({ format: "date-time" });
 
 const StepUpBody = Type.Object(
@@ -66,11 +69,18 @@ const AlternateEmailVerifyBody = Type.Object(
 
 const ChallengeSent = Type.Object({
   challengeId: Uuid,
-  method: Type.Union([Type.Literal("email"), Type.Literal("passkey")], {
-    description: "How the challenge is answered: a mailed code, or the account's passkey",
+  method: StringEnum(["email", "totp", "passkey"], {
+    description:
+      "How to answer: `email`, the code mailed to `sentTo`; `totp`, a code from the authenticator app " +
+      "(nothing is mailed); `passkey`, the account's passkey, with `options` for the browser",
   }),
-  sentTo: Type.Optional(Type.String({ description: "Where the code went, masked (method email)" })),
-  sentAt: Type.Optional({ ...DateTime, description: "When the code was mailed (method email)" }),
+  sentTo: Type.Optional(
+    Type.String({ description: "Where the code went, masked; absent when nothing was mailed" }),
+  ),
+  sentAt: Type.Optional({
+    ...DateTime,
+    description: "When the code was mailed (when the challenge began, for an authenticator app)",
+  }),
   expiresAt: DateTime,
   resendAvailableAt: Type.Optional(DateTime),
   options: Type.Optional(RequestOptions),
@@ -87,8 +97,8 @@ function challengeBody(challenge: IssuedChallenge | PasskeyChallenge) {
   }
   return {
     challengeId: challenge.challengeId,
-    method: "email" as const,
-    sentTo: challenge.sentTo,
+    method: challenge.method,
+    ...(challenge.sentTo === null ? {} : { sentTo: challenge.sentTo }),
     sentAt: challenge.sentAt.toISOString(),
     expiresAt: challenge.expiresAt.toISOString(),
     resendAvailableAt: challenge.resendAvailableAt.toISOString(),
@@ -99,10 +109,11 @@ export const verificationRoutes: FastifyPluginAsyncTypebox<{
   database: Database;
   clock: Clock;
   cookie: SessionCookie;
+  mfaSecretKey: Buffer;
   /** Step-up with a passkey, for accounts that have one. */
   party: RelyingParty;
-}> = async (app, { database, clock, cookie, party }) => {
-  const deps: VerificationDeps = { db: database.db, clock };
+}> = async (app, { database, clock, cookie, mfaSecretKey, party }) => {
+  const deps: StepUpDeps = { db: database.db, clock, mfaSecretKey };
   const rateLimit = { max: VERIFICATION_REQUESTS_PER_IP_PER_MINUTE, timeWindow: 60_000 };
 
   app.post(
@@ -110,9 +121,11 @@ export const verificationRoutes: FastifyPluginAsyncTypebox<{
     {
       config: { access: { kind: "session" }, rateLimit },
       schema: {
-        summary: "Mail a step-up code to the account's alternate email (else its primary email)",
+        summary:
+          "Start a step-up: by the account's strongest factor, else a code mailed to its alternate email (else its primary email)",
         description:
-          "The code elevates the session in the named company only. While this session's last code " +
+          "The verification elevates the session in the named company only. `method` says how to answer: " +
+          "an account with an authenticator app gets `totp` and no mail. While this session's last challenge " +
           "is still valid it is returned again (no new mail) unless `resend` is true.",
         tags: ["verification"],
         body: StepUpBody,

@@ -6,12 +6,15 @@ import type { RequestMeta } from "../audit/writer.js";
 import { AppError } from "../errors.js";
 import { canonicalizeEmail, maskEmail } from "../identity/email.js";
 import { enqueueMail } from "../mail/outbox.js";
+import { confirmedFactorTypes } from "../mfa/queries.js";
+import { acceptTotpCode } from "../mfa/service.js";
 import type { RelyingParty } from "../passkeys/ceremony.js";
 import { hasPasskey } from "../passkeys/step-up.js";
 import {
   type Caller,
   type IssuedChallenge,
   issueChallenge,
+  issueFactorChallenge,
   type VerificationDeps,
   verifyChallenge,
 } from "./challenges.js";
@@ -28,10 +31,31 @@ async function loadAccount(deps: VerificationDeps, accountId: string) {
   return account;
 }
 
+/** Verification that can also judge an account's factors: TOTP secrets are sealed under this key. */
+export type StepUpDeps = VerificationDeps & { mfaSecretKey: Buffer };
+
+export type StepUpMethod = IssuedChallenge["method"];
+
 /**
- * Mails a step-up code to the stored alternate email, else the primary one; never to a given address.
- * The code elevates the session in `companyId` only (rule 7), or, without one, for account-level
- * changes only. Unless `resend`, the caller's pending code is handed back rather than a new one sent.
+ * The strongest factor the account has (SPEC §6.2): passkey, else TOTP, else a mailed code. A
+ * passkey counts only where the caller can run the passkey ceremony (`hasPasskeyVerifier`: the
+ * routes know the relying party); otherwise an account with a passkey and an authenticator app steps
+ * up with the app, and one with a passkey alone by mail.
+ */
+export function strongestStepUpMethod(
+  factorTypes: ReadonlySet<"totp" | "passkey">,
+  hasPasskeyVerifier: boolean,
+): StepUpMethod {
+  if (factorTypes.has("passkey") && hasPasskeyVerifier) return "passkey";
+  if (factorTypes.has("totp")) return "totp";
+  return "email";
+}
+
+/**
+ * Asks for a step-up by the strongest factor of the account, else mails a code to the stored
+ * alternate email, else the primary one; never to a given address. The verification elevates the
+ * session in `companyId` only (rule 7), or, without one, for account-level changes only. Unless
+ * `resend`, the caller's pending challenge is handed back rather than a new one made.
  */
 export async function requestStepUpCode(
   deps: VerificationDeps,
@@ -42,9 +66,23 @@ export async function requestStepUpCode(
   if (input.companyId !== null && !(await isActiveMember(deps.db, caller.accountId, input.companyId))) {
     throw new AppError("not_found");
   }
-  // Passkey first, the strongest factor (SPEC §6.2): answered in the browser, no mail.
-  if (input.passkeyParty && (await hasPasskey(deps.db, caller.accountId))) {
+  // Passkey first, the strongest factor (SPEC §6.2): answered in the browser, no mail; then the
+  // authenticator app; else a mailed code.
+  const method = strongestStepUpMethod(
+    await confirmedFactorTypes(deps.db, caller.accountId),
+    input.passkeyParty !== undefined,
+  );
+  if (method === "passkey" && input.passkeyParty) {
     return requestPasskeyStepUp(deps, input.passkeyParty, caller, input);
+  }
+  if (method !== "email") {
+    return issueFactorChallenge(deps, {
+      caller,
+      method,
+      companyId: input.companyId,
+      meta: input.meta,
+      now: deps.clock.now(),
+    });
   }
   const account = await loadAccount(deps, caller.accountId);
   return issueChallenge(deps, {
@@ -64,7 +102,7 @@ export async function requestStepUpCode(
  * asked for (and for account-level changes) and gets a new token (rule 16).
  */
 export async function verifyStepUpCode(
-  deps: VerificationDeps,
+  deps: StepUpDeps,
   caller: Caller,
   input: { challengeId: string; code: string; meta: RequestMeta },
 ): Promise<{ verifiedUntil: Date; session: { token: string; expiresAt: Date } }> {
@@ -74,6 +112,23 @@ export async function verifyStepUpCode(
     purpose: "step_up",
     ...input,
     now,
+    checkFactor: async (trx, challenge) => {
+      switch (challenge.method) {
+        case "totp":
+          return (
+            (await acceptTotpCode(trx, deps.mfaSecretKey, {
+              accountId: caller.accountId,
+              code: input.code,
+              now,
+            })) !== null
+          );
+        case "passkey":
+          // The passkey branch: judged by the WebAuthn assertion once the passkeys module supplies it.
+          return false;
+        default:
+          return false;
+      }
+    },
     onVerified: async (trx, challenge) => {
       const verifiedUntil = new Date(now.getTime() + ELEVATION_MS);
       await elevateSession(trx, caller.sessionId, challenge.company_id, verifiedUntil);

@@ -61,8 +61,8 @@ export type Row = {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   /** The route as registered, e.g. /api/companies/:cid */
   route: string;
-  /** Declared requirement, restated here: public, session, member or a permission key. */
-  requires: "public" | "session" | "member" | `${string}.${string}`;
+  /** Declared requirement, restated here: public, session, second_step, member or a permission key. */
+  requires: "public" | "session" | "second_step" | "member" | `${string}.${string}`;
   /** Status when the caller may use the route. */
   ok: number;
   request?: (context: CellContext) => CellRequest;
@@ -106,6 +106,69 @@ export const ROWS: Row[] = [
     }),
   },
   { method: "POST", route: "/api/auth/logout", requires: "session", ok: 204, consumesSession: true },
+  // SPEC §6.2. Every actor of the matrix holds a full session, which is no session for the login's
+  // second step: 401 for all. A second-step session is tested in spec-6-2-login-second-step.test.ts.
+  {
+    method: "POST",
+    route: "/api/auth/mfa/totp",
+    requires: "second_step",
+    ok: 401,
+    request: () => ({ url: "/api/auth/mfa/totp", payload: { code: "000000" } }),
+  },
+  {
+    method: "POST",
+    route: "/api/auth/mfa/recovery",
+    requires: "second_step",
+    ok: 401,
+    request: () => ({ url: "/api/auth/mfa/recovery", payload: { code: "aaaaa-bbbbb" } }),
+  },
+  // The caller's own second factors. No matrix actor has one: the list is empty, a factor id is
+  // not_found, and new recovery codes need a factor first (409).
+  { method: "GET", route: "/api/me/mfa", requires: "session", ok: 200 },
+  {
+    method: "POST",
+    route: "/api/me/mfa/totp",
+    requires: "session",
+    stepUp: true,
+    ok: 201,
+    request: () => ({ url: "/api/me/mfa/totp", payload: {} }),
+  },
+  {
+    method: "POST",
+    route: "/api/me/mfa/totp/confirm",
+    requires: "session",
+    // The row above left each actor's account an authenticator app being set up; a code made of
+    // zeros is wrong for it (400 invalid_code) but for a chance of about three in a million.
+    ok: 400,
+    request: () => ({ url: "/api/me/mfa/totp/confirm", payload: { code: "000000" } }),
+  },
+  {
+    method: "PATCH",
+    route: "/api/me/mfa/:factorId",
+    requires: "session",
+    stepUp: true,
+    ok: 404,
+    request: () => ({
+      url: "/api/me/mfa/00000000-0000-4000-8000-000000000703",
+      payload: { name: "Phone" },
+    }),
+  },
+  {
+    method: "DELETE",
+    route: "/api/me/mfa/:factorId",
+    requires: "session",
+    stepUp: true,
+    ok: 404,
+    request: () => ({ url: "/api/me/mfa/00000000-0000-4000-8000-000000000703" }),
+  },
+  {
+    method: "POST",
+    route: "/api/me/mfa/recovery-codes",
+    requires: "session",
+    stepUp: true,
+    ok: 409,
+    request: () => ({ url: "/api/me/mfa/recovery-codes", payload: {} }),
+  },
   {
     method: "POST",
     route: "/api/auth/password-reset",
@@ -404,7 +467,7 @@ export function expectedStatus(row: Row, actor: Actor): number {
   if (override !== undefined) return override;
   if (row.requires === "public") return row.ok;
   if (actor === "anonymous") return 401;
-  if (row.requires === "session") return row.ok;
+  if (row.requires === "session" || row.requires === "second_step") return row.ok;
   if (actor === "non_member" || actor === "deactivated") return 404;
   if (row.requires === "member") return row.ok;
   return SPEC_ROLE_PERMISSIONS[actor].includes(row.requires) ? row.ok : 403;

@@ -66,7 +66,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/auth/passkey": {
+    "/api/auth/mfa/recovery": {
         parameters: {
             query?: never;
             header?: never;
@@ -76,19 +76,19 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Log in with a passkey; sets the session and known-device cookies
-         * @description Logs in with a passkey's answer to a login challenge: sets the session and known-device cookies and answers as `GET /api/me`. Every refused answer (unknown passkey, used or unknown challenge, wrong origin, no user verification, a counter that went back) gets the same `401 passkey_login_failed`.
+         * Finish logging in with a recovery code
+         * @description The login's second step with one of the account's recovery codes, each of which works once. The account is mailed that a code was used.
          *
-         *     Public: no session needed.
+         *     Needs the session a correct password made for an account with a second factor, before its second step.
          */
-        post: operations["logInWithPasskey"];
+        post: operations["completeLoginWithRecoveryCode"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/auth/passkey/options": {
+    "/api/auth/mfa/totp": {
         parameters: {
             query?: never;
             header?: never;
@@ -98,12 +98,12 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Start a passwordless login: WebAuthn request options with a single-use challenge
-         * @description WebAuthn request options for a passwordless login, with a single-use challenge that names no account.
+         * Finish logging in with a code from the authenticator app
+         * @description The login's second step with a 6-digit code from the authenticator app. The right code replaces the second-step session by a full one (new cookie) and answers as `GET /api/me`; a code of a time step already used is refused. Five wrong codes end the second-step session.
          *
-         *     Public: no session needed.
+         *     Needs the session a correct password made for an account with a second factor, before its second step.
          */
-        post: operations["startPasskeyLogin"];
+        post: operations["completeLoginWithTotp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -242,28 +242,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/companies/{cid}/audit-events/actions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The actions the audit log records, with their words and groups
-         * @description The catalogue of actions the audit log records, in the order of the catalogue: each action's name (what the log's `action` filter takes), its words and its group.
-         *
-         *     Needs the `audit.view` permission in the company.
-         */
-        get: operations["listAuditActions"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/companies/{cid}/audit-events/export": {
         parameters: {
             query?: never;
@@ -308,28 +286,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/companies/{cid}/home": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * What a company's Home page shows an Admin
-         * @description What the company's Home page shows an Admin: the active members without a second factor (counted up to 1,000, with a few named) and the open invitations (null without `members.invite`).
-         *
-         *     Needs the `members.view` permission in the company.
-         */
-        get: operations["getCompanyHome"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/companies/{cid}/insights": {
         parameters: {
             query?: never;
@@ -360,8 +316,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The company's invitations, newest first, optionally by status and email search
-         * @description The company's invitations of every status, newest first. `status` keeps one status or several (`pending,expired`); `search` keeps those whose email contains the text (under three characters: begins with it), as the member list's `email` search does. Pending invitations past their expiry are marked expired before the list is read.
+         * The company's invitations, newest first, optionally by status
+         * @description The company's invitations, newest first, optionally of one status.
          *
          *     Needs the `members.invite` permission in the company.
          */
@@ -454,7 +410,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The member list: search by email, filter by role and status, sorted by email, name, joined or last active
+         * The member list: search by email, filter by role and status, in email order
          * @description The member list in email order: a case-insensitive email substring, a role (id or predefined key) and a status filter. Totals come from counters; a substring search counts up to 1,000 and then says `totalExact:false`.
          *
          *     Needs the `members.view` permission in the company.
@@ -632,34 +588,6 @@ export interface paths {
          *     Needs the `roles.manage` permission in the company. Needs a step-up verification in the last 10 minutes (`403 step_up_required`).
          */
         patch: operations["updateRole"];
-        trace?: never;
-    };
-    "/api/companies/{cid}/security-policy": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The company's security policy and its members without a second factor
-         * @description The company's security policy (two-factor requirement, session idle timeout, invitation domains; a company that never set one has the defaults) and the active members whose account has no second factor, the first 100 by name.
-         *
-         *     Needs the `security.manage` permission in the company.
-         */
-        get: operations["getSecurityPolicy"];
-        /**
-         * Change the company's security policy
-         * @description Replaces the company's security policy; audited as `security.policy_changed` with the values before and after. The idle timeout is 5 minutes up to the portal's own (`400 session_idle_out_of_range`); domains are canonicalised like emails (`400 invalid_invite_domain`, `400 duplicate_invite_domain`), at most 50 (`400 too_many_invite_domains`).
-         *
-         *     Needs the `security.manage` permission in the company. Needs a step-up verification in the last 10 minutes (`403 step_up_required`).
-         */
-        put: operations["changeSecurityPolicy"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
         trace?: never;
     };
     "/api/companies/{cid}/settlements": {
@@ -904,7 +832,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/me/passkeys": {
+    "/api/me/mfa": {
         parameters: {
             query?: never;
             header?: never;
@@ -912,27 +840,49 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The caller's passkeys
-         * @description The caller's passkeys with their names, when each was added and last used.
+         * The caller's confirmed second factors (authenticator apps and passkeys)
+         * @description The caller's confirmed second factors: authenticator apps and passkeys, with when each was added and last used.
          *
          *     Needs a session.
          */
-        get: operations["listOwnPasskeys"];
+        get: operations["listOwnSecondFactors"];
         put?: never;
-        /**
-         * Finish registering a passkey: verifies the authenticator's answer and stores the passkey
-         * @description Verifies the authenticator's answer to the registration options (origin, RP ID, user verification) and stores the passkey; audited and mailed to the account. A credential already registered to any account gets `409 passkey_already_registered`; any other refusal `400 passkey_rejected`.
-         *
-         *     Needs a session. Needs a step-up verification in the last 10 minutes (`403 step_up_required`).
-         */
-        post: operations["registerPasskey"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/me/passkeys/options": {
+    "/api/me/mfa/{factorId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove one of the caller's second factors
+         * @description Removes one of the caller's second factors; with the last one, the recovery codes go too. Audited and mailed to the account.
+         *
+         *     Needs a session. Needs a step-up verification in the last 10 minutes (`403 step_up_required`).
+         */
+        delete: operations["removeOwnSecondFactor"];
+        options?: never;
+        head?: never;
+        /**
+         * Rename one of the caller's second factors
+         * @description Renames one of the caller's second factors. Audited and mailed to the account.
+         *
+         *     Needs a session. Needs a step-up verification in the last 10 minutes (`403 step_up_required`).
+         */
+        patch: operations["renameOwnSecondFactor"];
+        trace?: never;
+    };
+    "/api/me/mfa/recovery-codes": {
         parameters: {
             query?: never;
             header?: never;
@@ -942,12 +892,56 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Start registering a passkey: WebAuthn creation options with a single-use challenge
-         * @description WebAuthn creation options for a new passkey of the caller's account (discoverable, user verification required), with a single-use challenge for this session; the account's passkeys are excluded. Needs a fresh verification.
+         * Generate 10 new recovery codes; the previous ones stop working
+         * @description Issues 10 new recovery codes, answered this once; the previous ones stop working. `409 mfa_not_enrolled` for an account without a second factor.
          *
          *     Needs a session. Needs a step-up verification in the last 10 minutes (`403 step_up_required`).
          */
-        post: operations["startPasskeyRegistration"];
+        post: operations["regenerateRecoveryCodes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/mfa/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start setting up an authenticator app: its secret, shown once
+         * @description Starts setting up an authenticator app: answers its secret and otpauth URL, this once. The factor counts once `confirmTotpEnrolment` confirms it; a new setup replaces an unconfirmed one.
+         *
+         *     Needs a session. Needs a step-up verification in the last 10 minutes (`403 step_up_required`).
+         */
+        post: operations["startTotpEnrolment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/mfa/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm the authenticator app with a code from it: the factor is active
+         * @description Confirms the authenticator app being set up with a code from it. The factor becomes active and 10 new recovery codes are answered, this once; any earlier recovery codes stop working.
+         *
+         *     Needs a session.
+         */
+        post: operations["confirmTotpEnrolment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1052,8 +1046,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Mail a step-up code to the account's alternate email (else its primary email)
-         * @description Starts an email verification for an elevation in one company: mails a 6-digit code to the account's alternate email (else its primary email). While this session's code is still pending it answers that challenge again and mails nothing, unless `resend` asks for a new code (not sooner than 60 s, at most 10 an hour). Answers where the code went (masked), when, and when a resend is possible. An account with a passkey is asked for it instead (`method: passkey`): no mail, and `options` holds the WebAuthn request options.
+         * Start a step-up: by the account's strongest factor, else a code mailed to its alternate email (else its primary email)
+         * @description Starts an email verification for an elevation in one company: mails a 6-digit code to the account's alternate email (else its primary email). While this session's code is still pending it answers that challenge again and mails nothing, unless `resend` asks for a new code (not sooner than 60 s, at most 10 an hour). Answers where the code went (masked), when, and when a resend is possible.
          *
          *     Needs a session.
          */
@@ -1075,7 +1069,7 @@ export interface paths {
         put?: never;
         /**
          * Verify a step-up code: the session is verified for 10 minutes and gets a new token
-         * @description Checks a step-up code. The session is elevated for 10 minutes in the company where it was asked and gets a new token. At most 5 wrong tries per code. A passkey challenge takes `assertion` (the WebAuthn answer) instead of `code`; a refused answer ends that challenge.
+         * @description Checks a step-up code. The session is elevated for 10 minutes in the company where it was asked and gets a new token. At most 5 wrong tries per code.
          *
          *     Needs a session.
          */
@@ -1096,7 +1090,6 @@ export interface components {
                 /** Format: uuid */
                 accountId: string;
                 email: string | null;
-                name: string | null;
             } | null;
             details: {
                 [key: string]: unknown;
@@ -1109,9 +1102,7 @@ export interface components {
             outcome: "success" | "denied" | "failure";
             requestId: string | null;
             target: {
-                email: string | null;
                 id: string;
-                name: string | null;
                 type: string;
             } | null;
             userAgent: string | null;
@@ -1119,7 +1110,7 @@ export interface components {
         ErrorBody: {
             error: {
                 /** @enum {string} */
-                code: "validation_failed" | "bad_request" | "invalid_json" | "password_rejected" | "invalid_code" | "passkey_rejected" | "current_password_incorrect" | "reset_token_invalid" | "unlock_link_invalid" | "terms_not_accepted" | "invite_domain_not_allowed" | "session_idle_out_of_range" | "invalid_invite_domain" | "duplicate_invite_domain" | "too_many_invite_domains" | "unauthenticated" | "invalid_credentials" | "passkey_login_failed" | "forbidden" | "csrf_rejected" | "account_deactivated" | "self_modification" | "grant_exceeds_own" | "step_up_required" | "mfa_enrolment_required" | "not_found" | "method_not_allowed" | "conflict" | "predefined_role" | "passkey_already_registered" | "role_name_taken" | "role_in_use" | "role_limit_reached" | "last_admin" | "already_member" | "member_deactivated" | "invitation_pending" | "invitation_not_pending" | "invitation_limit_reached" | "email_mismatch" | "invitation_expired" | "invitation_revoked" | "invitation_used" | "challenge_expired" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "too_many_attempts" | "invitation_rate_limited" | "internal_error" | "service_unavailable";
+                code: "validation_failed" | "bad_request" | "invalid_json" | "password_rejected" | "invalid_code" | "current_password_incorrect" | "reset_token_invalid" | "unlock_link_invalid" | "terms_not_accepted" | "unauthenticated" | "invalid_credentials" | "forbidden" | "csrf_rejected" | "account_deactivated" | "self_modification" | "grant_exceeds_own" | "step_up_required" | "not_found" | "method_not_allowed" | "conflict" | "mfa_not_enrolled" | "predefined_role" | "role_name_taken" | "role_in_use" | "role_limit_reached" | "last_admin" | "already_member" | "member_deactivated" | "invitation_pending" | "invitation_not_pending" | "invitation_limit_reached" | "email_mismatch" | "invitation_expired" | "invitation_revoked" | "invitation_used" | "challenge_expired" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "too_many_attempts" | "invitation_rate_limited" | "internal_error" | "service_unavailable";
                 details?: {
                     [key: string]: unknown;
                 };
@@ -1127,7 +1118,6 @@ export interface components {
             };
         };
         Invitation: {
-            closedAt: string | null;
             /** Format: date-time */
             createdAt: string;
             email: string;
@@ -1165,8 +1155,6 @@ export interface components {
                 companyName: string;
                 /** Format: uuid */
                 memberId: string;
-                /** @enum {boolean} */
-                mfaEnrolmentRequired?: true;
                 permissions: components["schemas"]["PermissionKey"][];
                 roles: {
                     /** Format: uuid */
@@ -1201,7 +1189,7 @@ export interface components {
             version: number;
         };
         /** @enum {string} */
-        PermissionKey: "account.view" | "company.view" | "transactions.view" | "transactions.download" | "settlements.view" | "settlements.download" | "members.view" | "members.invite" | "members.edit_roles" | "members.deactivate" | "roles.manage" | "audit.view" | "developer_center.view" | "insights.view" | "security.manage";
+        PermissionKey: "account.view" | "company.view" | "transactions.view" | "transactions.download" | "settlements.view" | "settlements.download" | "members.view" | "members.invite" | "members.edit_roles" | "members.deactivate" | "roles.manage" | "audit.view" | "developer_center.view" | "insights.view";
         Role: {
             description: string;
             /** Format: uuid */
@@ -1213,21 +1201,6 @@ export interface components {
             permissions: components["schemas"]["PermissionKey"][];
             /** Format: date-time */
             updatedAt: string;
-        };
-        SecurityPolicy: {
-            hasMoreMembersWithoutSecondFactor: boolean;
-            inviteDomains: string[];
-            maxSessionIdleMinutes: number;
-            membersWithoutSecondFactor: {
-                email: string;
-                /** Format: uuid */
-                memberId: string;
-                name: string;
-            }[];
-            /** @description Members without a second factor may only enrol one. */
-            requireMfa: boolean;
-            /** @description The company's idle timeout in minutes (5 up to the portal's); null: the portal's. */
-            sessionIdleMinutes: number | null;
         };
     };
     responses: never;
@@ -1260,7 +1233,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Me"];
+                    "application/json": components["schemas"]["Me"] | {
+                        /** @description How this account can finish the second step, strongest first */
+                        methods: ("totp" | "passkey" | "recovery_code")[];
+                        /** @enum {boolean} */
+                        mfaRequired: true;
+                    };
                 };
             };
             /** @description Default Response */
@@ -1394,7 +1372,7 @@ export interface operations {
             };
         };
     };
-    logInWithPasskey: {
+    completeLoginWithRecoveryCode: {
         parameters: {
             query?: never;
             header?: never;
@@ -1404,23 +1382,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description The answer of navigator.credentials.get(), as JSON */
-                    response: {
-                        authenticatorAttachment?: string;
-                        clientExtensionResults: {
-                            [key: string]: unknown;
-                        };
-                        id: string;
-                        rawId: string;
-                        response: {
-                            authenticatorData: string;
-                            clientDataJSON: string;
-                            signature: string;
-                            userHandle?: string;
-                        };
-                        /** @enum {string} */
-                        type: "public-key";
-                    };
+                    /** @description One of the account's recovery codes */
+                    code: string;
                 };
             };
         };
@@ -1453,15 +1416,6 @@ export interface operations {
                 };
             };
             /** @description Default Response */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Default Response */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1481,37 +1435,47 @@ export interface operations {
             };
         };
     };
-    startPasskeyLogin: {
+    completeLoginWithTotp: {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The 6-digit code from the authenticator app */
+                    code: string;
+                };
+            };
+        };
         responses: {
-            /** @description PublicKeyCredentialRequestOptions as JSON, for @simplewebauthn/browser's startAuthentication */
+            /** @description Default Response */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        allowCredentials?: ({
-                            id: string;
-                            transports?: string[];
-                            /** @description public-key */
-                            type: string;
-                        } & {
-                            [key: string]: unknown;
-                        })[];
-                        challenge: string;
-                        rpId?: string;
-                        timeout?: number;
-                        userVerification?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Default Response */
@@ -1885,71 +1849,6 @@ export interface operations {
             };
         };
     };
-    listAuditActions: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                cid: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        items: {
-                            /** @description What the log's `action` filter takes */
-                            action: string;
-                            group: string;
-                            label: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Default Response */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Default Response */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Default Response */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
     exportAuditEvents: {
         parameters: {
             query?: {
@@ -2093,83 +1992,6 @@ export interface operations {
             };
         };
     };
-    getCompanyHome: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                cid: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        membersWithoutSecondFactor: {
-                            /** @description A few of them, by email */
-                            sample: {
-                                email: string;
-                                /** Format: uuid */
-                                memberId: string;
-                                name: string;
-                            }[];
-                            total: number;
-                            /** @description False when there are more than `total` */
-                            totalExact: boolean;
-                        };
-                        /** @description Open invitations; null without `members.invite` */
-                        pendingInvitations: {
-                            total: number;
-                            /** @description False when there are more than `total` */
-                            totalExact: boolean;
-                        } | null;
-                    };
-                };
-            };
-            /** @description Default Response */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Default Response */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Default Response */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Default Response */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
     getInsights: {
         parameters: {
             query?: {
@@ -2267,10 +2089,7 @@ export interface operations {
             query?: {
                 cursor?: string;
                 limit?: number;
-                /** @description Text the email contains, case-insensitive, as the member list's `email` search reads it (under three characters: the email's beginning). */
-                search?: string;
-                /** @description One status, or several separated by commas: `pending,expired`. */
-                status?: string;
+                status?: "pending" | "accepted" | "revoked" | "expired";
             };
             header?: never;
             path: {
@@ -2597,13 +2416,12 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        allowedDomains?: string[];
                         email: string;
                         /** Format: uuid */
                         invitationId?: string;
                         /** Format: uuid */
                         memberId?: string;
-                        standing: "invitable" | "active_member" | "deactivated_member" | "invitation_pending" | "domain_not_allowed";
+                        standing: "invitable" | "active_member" | "deactivated_member" | "invitation_pending";
                     };
                 };
             };
@@ -2651,11 +2469,7 @@ export interface operations {
                 cursor?: string;
                 email?: string;
                 limit?: number;
-                /** @description Ascending (default) or descending; members who never signed in come last either way. */
-                order?: "asc" | "desc";
                 role?: string | "admin" | "finance" | "operations" | "developer" | "data_analytics";
-                /** @description The order of the list (default email); ties are broken by member id. */
-                sort?: "email" | "name" | "joinedAt" | "lastActiveAt";
                 status?: "active" | "deactivated";
             };
             header?: never;
@@ -3152,7 +2966,7 @@ export interface operations {
                 "application/json": {
                     description?: string;
                     name: string;
-                    permissions: ("account.view" | "company.view" | "transactions.view" | "transactions.download" | "settlements.view" | "settlements.download" | "members.view" | "members.invite" | "members.edit_roles" | "members.deactivate" | "roles.manage" | "audit.view" | "developer_center.view" | "insights.view" | "security.manage")[];
+                    permissions: ("account.view" | "company.view" | "transactions.view" | "transactions.download" | "settlements.view" | "settlements.download" | "members.view" | "members.invite" | "members.edit_roles" | "members.deactivate" | "roles.manage" | "audit.view" | "developer_center.view" | "insights.view")[];
                 };
             };
         };
@@ -3294,7 +3108,7 @@ export interface operations {
                 "application/json": {
                     description?: string;
                     name?: string;
-                    permissions?: ("account.view" | "company.view" | "transactions.view" | "transactions.download" | "settlements.view" | "settlements.download" | "members.view" | "members.invite" | "members.edit_roles" | "members.deactivate" | "roles.manage" | "audit.view" | "developer_center.view" | "insights.view" | "security.manage")[];
+                    permissions?: ("account.view" | "company.view" | "transactions.view" | "transactions.download" | "settlements.view" | "settlements.download" | "members.view" | "members.invite" | "members.edit_roles" | "members.deactivate" | "roles.manage" | "audit.view" | "developer_center.view" | "insights.view")[];
                 };
             };
         };
@@ -3346,133 +3160,6 @@ export interface operations {
             };
             /** @description Default Response */
             409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    getSecurityPolicy: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                cid: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SecurityPolicy"];
-                };
-            };
-            /** @description Default Response */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Default Response */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Default Response */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Default Response */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    changeSecurityPolicy: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                cid: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** @description The email domains invitations may go to; empty: any. */
-                    inviteDomains: string[];
-                    /** @description Members without a second factor may only enrol one. */
-                    requireMfa: boolean;
-                    /** @description The company's idle timeout in minutes (5 up to the portal's); null: the portal's. */
-                    sessionIdleMinutes: number | null;
-                };
-            };
-        };
-        responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SecurityPolicy"];
-                };
-            };
-            /** @description Default Response */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Default Response */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Default Response */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Default Response */
-            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4029,33 +3716,19 @@ export interface operations {
                         challengeId: string;
                         /** Format: date-time */
                         expiresAt: string;
-                        /** @description How the challenge is answered: a mailed code, or the account's passkey */
-                        method: "email" | "passkey";
-                        /** @description PublicKeyCredentialRequestOptions as JSON, for @simplewebauthn/browser's startAuthentication */
-                        options?: {
-                            allowCredentials?: ({
-                                id: string;
-                                transports?: string[];
-                                /** @description public-key */
-                                type: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            challenge: string;
-                            rpId?: string;
-                            timeout?: number;
-                            userVerification?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
+                        /**
+                         * @description How to answer: `email`, the code mailed to `sentTo`; `totp`, a code from the authenticator app (nothing is mailed); `passkey`, the account's passkey
+                         * @enum {string}
+                         */
+                        method: "email" | "totp" | "passkey";
                         /** Format: date-time */
-                        resendAvailableAt?: string;
+                        resendAvailableAt: string;
                         /**
                          * Format: date-time
-                         * @description When the code was mailed (method email)
+                         * @description When the code was mailed (when the challenge began, for a factor)
                          */
-                        sentAt?: string;
-                        /** @description Where the code went, masked (method email) */
+                        sentAt: string;
+                        /** @description Where the code went, masked; absent when nothing was mailed */
                         sentTo?: string;
                     };
                 };
@@ -4119,7 +3792,7 @@ export interface operations {
                 "application/json": {
                     /** Format: uuid */
                     challengeId: string;
-                    /** @description The 6-digit code from the mail */
+                    /** @description The 6-digit code from the mail, or from the authenticator app for a `totp` challenge */
                     code: string;
                 };
             };
@@ -4247,7 +3920,7 @@ export interface operations {
             };
         };
     };
-    listOwnPasskeys: {
+    listOwnSecondFactors: {
         parameters: {
             query?: never;
             header?: never;
@@ -4270,6 +3943,8 @@ export interface operations {
                             id: string;
                             lastUsedAt: string | null;
                             name: string;
+                            /** @enum {string} */
+                            type: "totp" | "passkey";
                         }[];
                     };
                 };
@@ -4294,54 +3969,105 @@ export interface operations {
             };
         };
     };
-    registerPasskey: {
+    removeOwnSecondFactor: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                factorId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    renameOwnSecondFactor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                factorId: string;
+            };
             cookie?: never;
         };
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description Defaults to "Passkey" */
-                    name?: string;
-                    /** @description The answer of navigator.credentials.create(), as JSON */
-                    response: {
-                        authenticatorAttachment?: string;
-                        clientExtensionResults: {
-                            [key: string]: unknown;
-                        };
-                        id: string;
-                        rawId: string;
-                        response: {
-                            attestationObject: string;
-                            authenticatorData?: string;
-                            clientDataJSON: string;
-                            publicKey?: string;
-                            publicKeyAlgorithm?: number;
-                            transports?: string[];
-                        };
-                        /** @enum {string} */
-                        type: "public-key";
-                    };
+                    name: string;
                 };
             };
         };
         responses: {
             /** @description Default Response */
-            201: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: uuid */
-                        id: string;
-                        lastUsedAt: string | null;
-                        name: string;
+                        items: {
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: uuid */
+                            id: string;
+                            lastUsedAt: string | null;
+                            name: string;
+                            /** @enum {string} */
+                            type: "totp" | "passkey";
+                        }[];
                     };
                 };
             };
@@ -4352,6 +4078,74 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    regenerateRecoveryCodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Shown this once: each works once at the login's second step */
+                        recoveryCodes: string[];
+                    };
                 };
             };
             /** @description Default Response */
@@ -4401,59 +4195,42 @@ export interface operations {
             };
         };
     };
-    startPasskeyRegistration: {
+    startTotpEnrolment: {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                };
+            };
+        };
         responses: {
-            /** @description PublicKeyCredentialCreationOptions as JSON, for @simplewebauthn/browser's startRegistration */
-            200: {
+            /** @description Default Response */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        attestation?: string;
-                        authenticatorSelection?: {
-                            [key: string]: unknown;
-                        };
-                        challenge: string;
-                        excludeCredentials?: ({
-                            id: string;
-                            transports?: string[];
-                            /** @description public-key */
-                            type: string;
-                        } & {
-                            [key: string]: unknown;
-                        })[];
-                        pubKeyCredParams: ({
-                            alg: number;
-                            /** @enum {string} */
-                            type: "public-key";
-                        } & {
-                            [key: string]: unknown;
-                        })[];
-                        rp: {
-                            id?: string;
-                            name: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                        timeout?: number;
-                        user: {
-                            displayName: string;
-                            id: string;
-                            name: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    } & {
-                        [key: string]: unknown;
+                        /** @description The otpauth:// URL the QR code holds */
+                        otpauthUrl: string;
+                        /** @description Base32, for typing into the app */
+                        secret: string;
                     };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Default Response */
@@ -4467,6 +4244,81 @@ export interface operations {
             };
             /** @description Default Response */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    confirmTotpEnrolment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The 6-digit code from the app */
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Shown this once: each works once at the login's second step */
+                        recoveryCodes: string[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4722,33 +4574,19 @@ export interface operations {
                         challengeId: string;
                         /** Format: date-time */
                         expiresAt: string;
-                        /** @description How the challenge is answered: a mailed code, or the account's passkey */
-                        method: "email" | "passkey";
-                        /** @description PublicKeyCredentialRequestOptions as JSON, for @simplewebauthn/browser's startAuthentication */
-                        options?: {
-                            allowCredentials?: ({
-                                id: string;
-                                transports?: string[];
-                                /** @description public-key */
-                                type: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            challenge: string;
-                            rpId?: string;
-                            timeout?: number;
-                            userVerification?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
+                        /**
+                         * @description How to answer: `email`, the code mailed to `sentTo`; `totp`, a code from the authenticator app (nothing is mailed); `passkey`, the account's passkey
+                         * @enum {string}
+                         */
+                        method: "email" | "totp" | "passkey";
                         /** Format: date-time */
-                        resendAvailableAt?: string;
+                        resendAvailableAt: string;
                         /**
                          * Format: date-time
-                         * @description When the code was mailed (method email)
+                         * @description When the code was mailed (when the challenge began, for a factor)
                          */
-                        sentAt?: string;
-                        /** @description Where the code went, masked (method email) */
+                        sentAt: string;
+                        /** @description Where the code went, masked; absent when nothing was mailed */
                         sentTo?: string;
                     };
                 };
@@ -4812,25 +4650,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description The passkey's answer to the challenge's `options` (method passkey) */
-                    assertion?: {
-                        authenticatorAttachment?: string;
-                        clientExtensionResults: {
-                            [key: string]: unknown;
-                        };
-                        id: string;
-                        rawId: string;
-                        response: {
-                            authenticatorData: string;
-                            clientDataJSON: string;
-                            signature: string;
-                            userHandle?: string;
-                        };
-                        /** @enum {string} */
-                        type: "public-key";
-                    };
-                    /** @description The 6-digit code from the mail */
-                    code?: string;
+                    /** @description The 6-digit code from the mail, or from the authenticator app for a `totp` challenge */
+                    code: string;
                 };
             };
         };
