@@ -17,6 +17,7 @@ describe("Issue 17 item 5: Outside production the development mailbox is served 
       DATABASE_URL: "postgres://portal@db/portal",
       PUBLIC_URL: "https://portal.example.com",
       SMTP_URL: "smtp://mail.example.com",
+      MFA_SECRET_KEY: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
     };
     expect(loadConfig({}).host).toBe("127.0.0.1");
     expect(loadConfig({ NODE_ENV: "development" }).host).toBe("127.0.0.1");

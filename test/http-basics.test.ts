@@ -249,6 +249,7 @@ describe("http basics in production", () => {
         DATABASE_URL: "postgres://unused.invalid/portal",
         PUBLIC_URL: "https://portal.example",
         SMTP_URL: "smtp://unused.invalid:25",
+        MFA_SECRET_KEY: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
         LOG_LEVEL: "silent",
       },
     });
@@ -312,6 +313,7 @@ describe("configuration (loadConfig)", () => {
       DATABASE_URL: "postgres://portal@db.internal:5432/portal",
       PUBLIC_URL: "https://portal.example/",
       SMTP_URL: "smtp://mail.internal:587",
+      MFA_SECRET_KEY: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
       PORT: "8080",
     });
     expect(config.isProduction).toBe(true);
@@ -344,6 +346,7 @@ describe("configuration (loadConfig)", () => {
       NODE_ENV: "production",
       PUBLIC_URL: "https://portal.example",
       SMTP_URL: "smtp://mail.internal:587",
+      MFA_SECRET_KEY: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
     });
     expect(problems).toEqual([expect.stringContaining("DATABASE_URL")]);
     const both = problemsOf({ NODE_ENV: "production" });

@@ -198,6 +198,7 @@ describe("rule 12: the embedded mailbox does not exist in production", () => {
         NODE_ENV: "production",
         DATABASE_URL: "postgres://unused.invalid/portal",
         SMTP_URL: "smtp://127.0.0.1:2525",
+        MFA_SECRET_KEY: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
         PUBLIC_URL: "https://portal.test",
       },
     });

@@ -341,6 +341,7 @@ describe("Issue 17 item 1: the known-device cookie in production", () => {
         PUBLIC_URL: "https://portal.example",
         DATABASE_URL: "postgres://unused@127.0.0.1:1/unused",
         SMTP_URL: "smtp://127.0.0.1:1",
+        MFA_SECRET_KEY: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
       },
       logStream: new Writable({ write: (_chunk, _encoding, done) => done() }),
     });

@@ -486,6 +486,7 @@ describe.each(testDatabaseKinds)("rule 16: sessions in production (%s)", (kind) 
         DATABASE_URL: "postgres://unused.invalid/portal",
         PUBLIC_URL: "https://portal.example",
         SMTP_URL: "smtp://unused.invalid:25",
+        MFA_SECRET_KEY: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
         LOG_LEVEL: "silent",
       },
     });

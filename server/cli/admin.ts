@@ -1,8 +1,9 @@
-// The admin command: `npm run admin -- create-company --name … --admin-email … [--admin-password …]`.
-// It opens the same database the server uses (PGlite under DATA_DIR, or DATABASE_URL) and migrates it.
+// The admin command: `npm run admin -- create-company --name … --admin-email … [--admin-password …]`
+// and `npm run admin -- reset-mfa --email …`. It opens the same database the server uses (PGlite
+// under DATA_DIR, or DATABASE_URL) and migrates it.
 import { parseArgs } from "node:util";
 import { createAccount } from "../auth/accounts.js";
-import { isEmailTaken } from "../auth/queries.js";
+import { findCredentialsByEmail, isEmailTaken } from "../auth/queries.js";
 import { systemClock } from "../clock.js";
 import { createCompany } from "../companies/service.js";
 import { ConfigError, loadConfig } from "../config.js";
@@ -13,6 +14,7 @@ import { AppError } from "../errors.js";
 import { canonicalizeEmail } from "../identity/email.js";
 import { COMPANY_LEGAL_NAME, COMPANY_NAME, checkName, PERSON_NAME } from "../identity/names.js";
 import { inviteMember } from "../invitations/service.js";
+import { resetSecondFactors } from "../mfa/service.js";
 import { memoryThrottleStore } from "../ratelimit/throttle-store.js";
 
 const USAGE = `Usage:
@@ -23,13 +25,89 @@ const USAGE = `Usage:
   - without --admin-password, invites EMAIL as Admin: the invitation mail is queued (the server sends
     it) and the single-use link is printed here too; the person chooses their name and password;
   - with --admin-password, creates the account and its active Admin membership at once.
+
+  npm run admin -- reset-mfa --email EMAIL
+
+  For a person who lost every second factor and their recovery codes, once you are sure who they
+  are: removes the account's factors and recovery codes and ends its sessions; the person is mailed
+  and logs in with their password alone, then sets up a factor again.
+
   On the embedded database (no DATABASE_URL) stop the server first: PGlite admits one process.`;
+
+type Opened = {
+  database: Awaited<ReturnType<typeof openDatabase>>;
+  config: ReturnType<typeof loadConfig>;
+  close: () => Promise<void>;
+};
+
+/** The server's database, migrated; on PGlite the data directory is held for the command's run. */
+async function openAdminDatabase(env: NodeJS.ProcessEnv): Promise<Opened | { code: number; out: string }> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return { code: 2, out: error.message };
+    throw error;
+  }
+  let unlock = () => {};
+  if (!config.databaseUrl) {
+    try {
+      unlock = lockDataDir(config.dataDir, "the admin command");
+    } catch (error) {
+      return { code: 1, out: (error as Error).message };
+    }
+  }
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const close = async () => {
+    await database.close();
+    unlock();
+  };
+  try {
+    await migrate(database);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { database, config, close };
+}
+
+/** reset-mfa: the operator's way past lost factors (SPEC §6.2); audited with no actor, and mailed. */
+async function runResetMfa(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string }> {
+  let email: string | undefined;
+  try {
+    email = parseArgs({ args, options: { email: { type: "string" } }, strict: true }).values.email;
+  } catch (error) {
+    return { code: 2, out: `${(error as Error).message}\n\n${USAGE}` };
+  }
+  if (!email) return { code: 2, out: `--email is required.\n\n${USAGE}` };
+  const canonical = canonicalizeEmail(email);
+  if (!canonical.ok) return { code: 2, out: `--email: ${canonical.reason}` };
+  const opened = await openAdminDatabase(env);
+  if (!("database" in opened)) return opened;
+  try {
+    const account = await findCredentialsByEmail(opened.database.db, canonical.email);
+    if (!account) return { code: 1, out: `No account has the email ${canonical.email}.` };
+    const now = systemClock.now();
+    const result = await opened.database.db
+      .transaction()
+      .execute((trx) => resetSecondFactors(trx, { accountId: account.id, now }));
+    return {
+      code: 0,
+      out:
+        `Removed ${result.factorsRemoved} second factor(s) and the recovery codes of ${canonical.email}, ` +
+        `and ended ${result.sessionsEnded} session(s). The account was mailed.`,
+    };
+  } finally {
+    await opened.close();
+  }
+}
 
 export async function runAdmin(
   argv: string[],
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ code: number; out: string }> {
   const [command, ...rest] = argv;
+  if (command === "reset-mfa") return runResetMfa(rest, env);
   if (command !== "create-company") return { code: 2, out: USAGE };
   let values: Record<string, string | undefined>;
   try {
@@ -73,24 +151,10 @@ export async function runAdmin(
   if (!/^[A-Z]{3}$/.test(currency))
     return { code: 2, out: "--currency must be a three-letter ISO code such as USD." };
 
-  let config: ReturnType<typeof loadConfig>;
+  const opened = await openAdminDatabase(env);
+  if (!("database" in opened)) return opened;
+  const { database, config } = opened;
   try {
-    config = loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return { code: 2, out: error.message };
-    throw error;
-  }
-  let unlock = () => {};
-  if (!config.databaseUrl) {
-    try {
-      unlock = lockDataDir(config.dataDir, "the admin command");
-    } catch (error) {
-      return { code: 1, out: (error as Error).message };
-    }
-  }
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
-  try {
-    await migrate(database);
     const now = systemClock.now();
     const meta = { ip: null, userAgent: "admin-cli", requestId: null };
     const company = {
@@ -170,8 +234,7 @@ export async function runAdmin(
     if (error instanceof AppError) return { code: 1, out: error.message };
     throw error;
   } finally {
-    await database.close();
-    unlock();
+    await opened.close();
   }
 }
 

@@ -97,6 +97,7 @@ describe.runIf(onPostgres)("faults on real server processes", () => {
         ...DEVELOPMENT,
         DATABASE_URL: database.url!,
         SMTP_URL: sink.url,
+        MFA_SECRET_KEY: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
       });
       const admin = await loggedIn(server, company.admin.email);
       await elevate(database, admin);

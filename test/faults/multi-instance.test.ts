@@ -41,6 +41,7 @@ describe.runIf(canRun)("several instances behind one PostgreSQL and Redis", () =
       DATABASE_URL: database.url!,
       REDIS_URL: redisUrl!,
       SMTP_URL: sink.url,
+      MFA_SECRET_KEY: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
       PUBLIC_URL: "https://portal.test",
       METRICS_ENABLED: "true",
     };

@@ -83,6 +83,7 @@ describe.runIf(canRun)(
         DATABASE_URL: database.url!,
         REDIS_URL: redisServer.url,
         SMTP_URL: sink.url,
+        MFA_SECRET_KEY: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
         PUBLIC_URL: "https://portal.test",
         METRICS_ENABLED: "true",
       });

@@ -14,6 +14,7 @@ const PRODUCTION_ENV = {
   // Required in production; the live server brings its own database and sends no mail.
   DATABASE_URL: "postgres://unused@127.0.0.1:1/unused",
   SMTP_URL: "smtp://127.0.0.1:1",
+  MFA_SECRET_KEY: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
 };
 const METRICS_TOKEN = "metrics-token-0123456789abcdef";
 
