@@ -1,6 +1,7 @@
 // SPEC §6.2, TOTP: enrolment needs a fresh verification and shows the secret once (sealed at rest);
 // a code from the app confirms it. Codes are RFC 6238 (SHA-1, 6 digits, 30 s), one step either side
 // of now, and a step once accepted is refused again: wrong, reused, earlier and out-of-window codes.
+import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../server/config.js";
 import { openSecret } from "../server/mfa/secret-box.js";
@@ -285,5 +286,53 @@ describe.each(testDatabaseKinds)("SPEC §6.2: TOTP enrolment and codes (%s)", (k
       .where("kind", "=", "second_factor_changed")
       .execute();
     expect(removedMail.map((m) => m.text_body).join("\n")).toContain('"Old phone" was removed');
+  });
+});
+
+describe.each(testDatabaseKinds)("SPEC §6.2: no secret or code in a log line (%s)", (kind) => {
+  it("logs neither the TOTP secret, its codes, the recovery codes nor the second-step cookie", async () => {
+    const chunks: string[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer | string, _encoding, callback) {
+        chunks.push(chunk.toString());
+        callback();
+      },
+    });
+    const h = await createHarness(kind, { env: { LOG_LEVEL: "info" }, logStream: stream });
+    try {
+      const company = await h.company("Log Totp Co");
+      const cookie = await h.login(company.admin.email);
+      await h.elevate(cookie);
+      const { secret } = (
+        await h.inject(cookie, { method: "POST", url: "/api/me/mfa/totp", payload: {} })
+      ).json();
+      const enrolCode = totpCodeAt(secret, h.clock.now());
+      const confirmed = await h.inject(cookie, {
+        method: "POST",
+        url: "/api/me/mfa/totp/confirm",
+        payload: { code: enrolCode },
+      });
+      const recoveryCodes = confirmed.json().recoveryCodes as string[];
+      h.clock.advance(30_000);
+      const secondStep = (await passwordStep(h, company.admin.email)).cookie!;
+      const loginCode = totpCodeSteps(h, secret, 0);
+      await h.inject(secondStep, { method: "POST", url: TOTP, payload: { code: loginCode } });
+      const another = (await passwordStep(h, company.admin.email)).cookie!;
+      await h.inject(another, {
+        method: "POST",
+        url: "/api/auth/mfa/recovery",
+        payload: { code: recoveryCodes[0] },
+      });
+      const text = chunks.join("");
+      expect(text.length).toBeGreaterThan(0);
+      for (const secretValue of [secret, secondStep, another, ...recoveryCodes]) {
+        expect(text).not.toContain(secretValue);
+      }
+      // Six digits may occur inside longer numbers (times); a code would stand alone.
+      for (const code of [enrolCode, loginCode])
+        expect(text).not.toMatch(new RegExp(`(?<![0-9])${code}(?![0-9])`));
+    } finally {
+      await h.close();
+    }
   });
 });
