@@ -58,6 +58,7 @@ const PortalLayout = portalPage(loadPortalLayout, "PortalLayout");
 const ProfilePage = portalPage(() => import("./pages/ProfilePage"), "ProfilePage");
 const ResetPasswordPage = page(() => import("./pages/ResetPasswordPage"), "ResetPasswordPage");
 const RolesPage = portalPage(() => import("./pages/RolesPage"), "RolesPage");
+const SecurityPage = portalPage(() => import("./pages/SecurityPage"), "SecurityPage");
 const SecurityPolicyPage = portalPage(() => import("./pages/SecurityPolicyPage"), "SecurityPolicyPage");
 const SettlementsPage = portalPage(() => import("./pages/SettlementsPage"), "SettlementsPage");
 const TransactionsPage = portalPage(() => import("./pages/TransactionsPage"), "TransactionsPage");
@@ -181,6 +182,14 @@ export function App() {
                     element={
                       <Suspense fallback={<SectionSpinner />}>
                         <ProfilePage />
+                      </Suspense>
+                    }
+                  />
+                  <Route
+                    path="/profile/security"
+                    element={
+                      <Suspense fallback={<SectionSpinner />}>
+                        <SecurityPage />
                       </Suspense>
                     }
                   />

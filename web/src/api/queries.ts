@@ -70,11 +70,26 @@ export function useLogin() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (credentials: LoginRequest) => dataOf(api.POST("/api/auth/login", { body: credentials })),
-    onSuccess: (me) => {
+    onSuccess: (answer) => {
       // Nothing cached for a previous account may survive into this session.
       queryClient.clear();
-      queryClient.setQueryData(queryKeys.me, me);
+      // A second step still due: not logged in yet, nothing to show as "me".
+      if (!("mfaRequired" in answer)) queryClient.setQueryData(queryKeys.me, answer);
     },
+  });
+}
+
+/** The login's second step: a code from the authenticator app, or a recovery code. */
+export function useCompleteSecondStep() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ method, code }: { method: "totp" | "recovery_code"; code: string }) =>
+      dataOf(
+        method === "totp"
+          ? api.POST("/api/auth/mfa/totp", { body: { code } })
+          : api.POST("/api/auth/mfa/recovery", { body: { code } }),
+      ),
+    onSuccess: (me: Me) => queryClient.setQueryData(queryKeys.me, me),
   });
 }
 

@@ -37,6 +37,18 @@ export type Membership = Me["memberships"][number];
 export type MembershipStatus = Membership["status"];
 
 export type LoginRequest = RequestOf<paths["/api/auth/login"]["post"]>;
+/** The `200` of a login: the body of `GET /api/me`, or for an account with a factor the second step. */
+export type LoginAnswer = OkBody<paths["/api/auth/login"]["post"]>;
+/** A correct password for an account with a second factor (SPEC §6.2): how to finish the login. */
+export type MfaRequired = Extract<LoginAnswer, { mfaRequired: true }>;
+export type SecondStepMethod = MfaRequired["methods"][number];
+
+/** A confirmed factor of the caller (`GET /api/me/mfa`). */
+export type SecondFactor = OkBody<paths["/api/me/mfa"]["get"]>["items"][number];
+/** `POST /api/me/mfa/totp`: the secret and its otpauth URL, shown once. */
+export type TotpEnrolment = OkBody<paths["/api/me/mfa/totp"]["post"]>;
+/** Recovery codes as issued at a confirmation or a renewal, shown once. */
+export type RecoveryCodes = OkBody<paths["/api/me/mfa/recovery-codes"]["post"]>["recoveryCodes"];
 type LoginUnlockOperation = paths["/api/auth/login-unlock"]["post"];
 /** `POST /api/auth/login-unlock`: redeems an emailed unlock link for this browser. */
 export type LoginUnlockRequest = RequestOf<LoginUnlockOperation>;

@@ -1,6 +1,7 @@
 // The "Email Verification" window (SPEC rule 7, §6.1): as it opens it has a code mailed to the
 // account's alternate email (else its primary one), or gets back the code already pending when it is
 // reopened; it says where and when the code went, checks the code typed and reports the outcome.
+// An account with an authenticator app is asked for the app's code instead (§6.2): nothing is mailed.
 import { useQuery } from "@tanstack/react-query";
 import { Alert, Button, Flex, Form, type InputRef, Modal, Typography } from "antd";
 import { useEffect, useEffectEvent, useId, useRef, useState } from "react";
@@ -54,8 +55,9 @@ export function EmailVerificationModal({
   const { pathname } = useLocation();
   const me = useQuery({ ...meQuery, enabled: open });
   // Codes go to the login email when no alternate one is set; the profile is where to set one.
+  const isByApp = challenge?.method === "totp";
   const offersAlternateEmail =
-    me.data !== undefined && me.data.account.alternateEmail === null && pathname !== PROFILE_PATH;
+    !isByApp && me.data !== undefined && me.data.account.alternateEmail === null && pathname !== PROFILE_PATH;
 
   // The code field is never disabled, so it can hold the focus while buttons disable or vanish
   // (focus on <body> would leave the window deaf to Escape and Enter).
@@ -184,8 +186,10 @@ export function EmailVerificationModal({
         <PasskeyStepUp challenge={challenge} onVerified={onVerified} onRetry={() => sendCode(false)} />
       )}
       <Typography.Paragraph hidden={isPasskey}>
-        {challenge?.sentAt !== undefined
-          ? `Enter the verification code sent to ${challenge.sentTo} at ${formatTime(challenge.sentAt)}.`
+        {challenge !== null && isByApp
+          ? "Enter the 6-digit code from your authenticator app."
+          : challenge?.sentAt !== undefined
+            ? `Enter the verification code sent to ${challenge.sentTo} at ${formatTime(challenge.sentAt)}.`
           : startStepUp.isError
             ? "We could not send a verification code."
             : "Sending a verification code to your email…"}
@@ -210,29 +214,32 @@ export function EmailVerificationModal({
           action={
             failure.needsNewCode && (
               <Button size="small" onClick={resendCode} disabled={!canResend}>
-                Send a new code
+                {isByApp ? "Try again" : "Send a new code"}
               </Button>
             )
           }
         />
       )}
-      <Flex align="center" gap="small" wrap style={isPasskey ? { display: "none" } : undefined}>
-        <Typography.Text type="secondary">Did not get the code?</Typography.Text>
-        <Button
-          onClick={resendCode}
-          disabled={!canResend}
-          loading={isSending}
-          aria-label="Resend code"
-          aria-describedby={secondsUntilResend > 0 ? countdownId : undefined}
-        >
-          Resend code
-        </Button>
-        {secondsUntilResend > 0 && (
-          <Typography.Text type="secondary" id={countdownId}>
-            Available in {formatCountdown(secondsUntilResend)}
-          </Typography.Text>
-        )}
-      </Flex>
+      {/* A code from the app is never sent, so there is nothing to resend. */}
+      {!isByApp && !isPasskey && (
+        <Flex align="center" gap="small" wrap>
+          <Typography.Text type="secondary">Did not get the code?</Typography.Text>
+          <Button
+            onClick={resendCode}
+            disabled={!canResend}
+            loading={isSending}
+            aria-label="Resend code"
+            aria-describedby={secondsUntilResend > 0 ? countdownId : undefined}
+          >
+            Resend code
+          </Button>
+          {secondsUntilResend > 0 && (
+            <Typography.Text type="secondary" id={countdownId}>
+              Available in {formatCountdown(secondsUntilResend)}
+            </Typography.Text>
+          )}
+        </Flex>
+      )}
       {offersAlternateEmail && !isPasskey && (
         <Flex align="center" gap="small" wrap style={{ marginTop: 12 }}>
           <Typography.Text type="secondary">

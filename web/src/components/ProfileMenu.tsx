@@ -1,4 +1,4 @@
-// The top bar's profile menu: who is logged in, their `Profile`, and `Log out`.
+// The top bar's profile menu: who is logged in, their `Profile`, `Security` and `Log out`.
 import { Button, Dropdown, Flex, type MenuProps, Typography } from "antd";
 import { useNavigate } from "react-router-dom";
 import type { Account } from "../api/types";
@@ -21,11 +21,13 @@ export function ProfileMenu({ account }: { account: Account }) {
     },
     { type: "divider" },
     { key: "profile", label: "Profile" },
+    { key: "security", label: "Security" },
     { key: "logout", label: "Log out" },
   ];
 
   const onClick: MenuProps["onClick"] = ({ key }) => {
     if (key === "profile") navigate("/profile");
+    if (key === "security") navigate("/profile/security");
     if (key === "logout") signOut();
   };
 

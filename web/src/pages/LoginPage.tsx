@@ -1,17 +1,23 @@
 // `/login`: email and password; on success into the portal (back to the page that asked
-// for a login, else the first company). `Forgot password?` leads to the reset request.
-// The unlock page sends its person here with their email filled in.
+// for a login, else the first company). An account with a second factor then gets the second step.
+// `Forgot password?` leads to the reset request. The unlock page sends its person here with their
+// email filled in.
 import { Alert, Button, Flex, theme } from "antd";
 // The input components themselves: antd's Input carries TextArea, Search and OTP along.
 import Input from "antd/es/input/Input";
 import Password from "antd/es/input/Password";
-import { type ChangeEvent, type FormEvent, type ReactNode, useState } from "react";
+import { type ChangeEvent, type FormEvent, lazy, type ReactNode, Suspense, useState } from "react";
 import { Link, useLocation, useNavigate } from "react-router-dom";
 import { isApiError } from "../api/client";
 import { useLogin } from "../api/queries";
-import type { LoginRequest } from "../api/types";
+import type { LoginRequest, MfaRequired } from "../api/types";
 import { PublicCard } from "../components/PublicCard";
 import { PasskeyLoginButton } from "../components/passkeys/PasskeyLoginButton";
+
+// The second step is loaded when a login asks for it: most logins never show it.
+const SecondStepForm = lazy(() =>
+  import("../components/SecondStepForm").then((module) => ({ default: module.SecondStepForm })),
+);
 
 function loginErrorMessage(error: unknown): { message: string; description?: string } {
   if (!isApiError(error)) return { message: "Something went wrong. Try again." };
@@ -101,6 +107,10 @@ export function LoginPage() {
   }));
   const [errors, setErrors] = useState<FieldErrors>({});
 
+  const [secondStep, setSecondStep] = useState<MfaRequired | null>(null);
+  const [restartReason, setRestartReason] = useState<string | null>(null);
+  const enterPortal = () => navigate(returnPath(location.state), { replace: true });
+
   const change = (field: Field) => (event: ChangeEvent<HTMLInputElement>) => {
     const next = { ...values, [field]: event.target.value };
     setValues(next);
@@ -113,9 +123,41 @@ export function LoginPage() {
     const found = validate(values);
     setErrors(found);
     if (found.email !== undefined || found.password !== undefined) return;
-    login.mutate(values, { onSuccess: () => navigate(returnPath(location.state), { replace: true }) });
+    setRestartReason(null);
+    login.mutate(values, {
+      onSuccess: (answer) => {
+        if ("mfaRequired" in answer) setSecondStep(answer);
+        else enterPortal();
+      },
+    });
   };
-  const failure = login.isError ? loginErrorMessage(login.error) : null;
+  const failure = login.isError
+    ? loginErrorMessage(login.error)
+    : restartReason !== null
+      ? { message: restartReason }
+      : null;
+
+  if (secondStep !== null) {
+    return (
+      <PublicCard>
+        <h2 style={{ fontSize: 20, marginTop: 0, color: token.colorTextHeading }}>Two-factor authentication</h2>
+        <Suspense fallback={null}>
+          <SecondStepForm
+            methods={secondStep.methods}
+            onDone={enterPortal}
+            onRestart={(reason) => {
+              login.reset();
+              setRestartReason(reason);
+              setSecondStep(null);
+            }}
+            passkeyAction={
+              secondStep.methods.includes("passkey") ? <PasskeyLoginButton onSignedIn={enterPortal} /> : undefined
+            }
+          />
+        </Suspense>
+      </PublicCard>
+    );
+  }
 
   return (
     <PublicCard>
@@ -166,7 +208,7 @@ export function LoginPage() {
           Log in
         </Button>
       </form>
-      <PasskeyLoginButton onSignedIn={() => navigate(returnPath(location.state), { replace: true })} />
+      <PasskeyLoginButton onSignedIn={enterPortal} />
     </PublicCard>
   );
 }

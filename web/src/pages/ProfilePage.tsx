@@ -1,6 +1,7 @@
-// `/profile`: the signed-in account (name and email, read-only), its alternate email,
-// its password, its sessions, and its security events.
-import { Descriptions } from "antd";
+// `/profile`: the signed-in account (name and email, read-only), its alternate email, a link to
+// its second factors (`/profile/security`), its password, its sessions, and its security events.
+import { Descriptions, Typography } from "antd";
+import { Link } from "react-router-dom";
 import { AlternateEmailForm } from "../components/AlternateEmailForm";
 import { ChangePasswordForm } from "../components/ChangePasswordForm";
 import { OwnSecurityEvents } from "../components/OwnSecurityEvents";
@@ -34,6 +35,12 @@ export function ProfilePage() {
       </ProfileSection>
       <ProfileSection title="Alternate email">
         <AlternateEmailForm />
+      </ProfileSection>
+      <ProfileSection title="Two-factor authentication">
+        <Typography.Paragraph>
+          Authenticator app and recovery codes:{" "}
+          <Link to="/profile/security">Manage two-factor authentication</Link>
+        </Typography.Paragraph>
       </ProfileSection>
       <ProfileSection title="Password">
         <ChangePasswordForm email={account.email} />

@@ -3,8 +3,22 @@
 // (the Email Verification window opens by itself when the session needs it). The email is checked as
 // soon as it is typed: a member, a deactivated member (with `Reactivate` for who may) or a pending
 // invitation (with `Resend it`) is said on step 1, not after the terms box; the send still decides.
-import { Alert, App, Button, Checkbox, Descriptions, Flex, Form, Input, Modal, Skeleton, Steps } from "antd";
-import { useEffect, useState } from "react";
+import {
+  Alert,
+  App,
+  Button,
+  Checkbox,
+  type CheckboxRef,
+  Descriptions,
+  Flex,
+  Form,
+  Input,
+  type InputRef,
+  Modal,
+  Skeleton,
+  Steps,
+} from "antd";
+import { useEffect, useRef, useState } from "react";
 import { isApiError } from "../../api/client";
 import { useInvitationEmailCheck, useInviteMember, useResendInvitation } from "../../api/invitationQueries";
 import { useReactivateMemberById } from "../../api/memberQueries";
@@ -60,6 +74,19 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
   const [failure, setFailure] = useState<{ message: string; pendingInvitationId: string | null } | null>(
     null,
   );
+  const termsBox = useRef<CheckboxRef>(null);
+  const emailInput = useRef<InputRef>(null);
+  // Next and Back vanish with their step; the focus moves on to the step shown, or it would fall
+  // out of the dialog onto the page behind it.
+  const isStepShown = useRef(false);
+  useEffect(() => {
+    if (!isStepShown.current) {
+      isStepShown.current = true;
+      return;
+    }
+    if (step === 1) termsBox.current?.focus();
+    else emailInput.current?.focus();
+  }, [step]);
   const typedEmail = Form.useWatch("email", form);
   const checkedEmail = useSettledEmail(typedEmail);
   const emailCheck = useInvitationEmailCheck(companyId, checkedEmail);
@@ -219,7 +246,14 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
             { pattern: EMAIL_PATTERN, message: "Enter a valid email address" },
           ]}
         >
-          <Input inputMode="email" autoComplete="off" spellCheck={false} maxLength={320} autoFocus />
+          <Input
+            ref={emailInput}
+            inputMode="email"
+            autoComplete="off"
+            spellCheck={false}
+            maxLength={320}
+            autoFocus
+          />
         </Form.Item>
         {standingNotice !== null && (
           <Alert
@@ -265,6 +299,7 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
             ]}
           />
           <Checkbox
+            ref={termsBox}
             checked={isTermsAccepted}
             onChange={(event) => setIsTermsAccepted(event.target.checked)}
             style={{ marginTop: 16 }}

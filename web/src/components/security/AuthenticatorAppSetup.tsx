@@ -1,0 +1,115 @@
+// "Set up authenticator app": the server makes a secret (after a fresh verification), shown as a QR
+// code of its otpauth URL and as text; a code from the app confirms it, and the recovery codes
+// issued with it are shown once.
+import { Alert, Button, Flex, Form, type InputRef, QRCode, Typography } from "antd";
+import { useEffect, useRef, useState } from "react";
+import { isApiError } from "../../api/client";
+import { useConfirmTotpEnrolment, useStartTotpEnrolment } from "../../api/mfaQueries";
+import type { RecoveryCodes, TotpEnrolment } from "../../api/types";
+import { describeError } from "../errorMessages";
+import { OneTimeCodeField } from "../OneTimeCodeField";
+
+interface CodeForm {
+  code: string;
+}
+
+export function AuthenticatorAppSetup({
+  onRecoveryCodes,
+}: {
+  onRecoveryCodes: (codes: RecoveryCodes) => void;
+}) {
+  const start = useStartTotpEnrolment();
+  const confirm = useConfirmTotpEnrolment();
+  const [enrolment, setEnrolment] = useState<TotpEnrolment | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [form] = Form.useForm<CodeForm>();
+  const codeInput = useRef<InputRef>(null);
+
+  useEffect(() => {
+    if (enrolment !== null) codeInput.current?.focus();
+  }, [enrolment]);
+
+  const begin = () => {
+    setFailure(null);
+    start.mutate(undefined, {
+      onSuccess: setEnrolment,
+      onError: (error) => setFailure(describeError(error)),
+    });
+  };
+
+  const finish = ({ code }: CodeForm) => {
+    if (confirm.isPending) return;
+    setFailure(null);
+    confirm.mutate(code, {
+      onSuccess: ({ recoveryCodes }) => {
+        setEnrolment(null);
+        form.resetFields();
+        onRecoveryCodes(recoveryCodes);
+      },
+      onError: (error) => {
+        setFailure(
+          isApiError(error) && error.code === "invalid_code"
+            ? "That code is not right. Check the app's clock and enter the code it shows now."
+            : describeError(error),
+        );
+        codeInput.current?.select();
+      },
+    });
+  };
+
+  if (enrolment === null) {
+    return (
+      <>
+        {failure !== null && <Alert type="error" showIcon message={failure} style={{ marginBottom: 16 }} />}
+        <Button onClick={begin} loading={start.isPending}>
+          Set up authenticator app
+        </Button>
+      </>
+    );
+  }
+
+  return (
+    <section aria-label="Set up authenticator app" style={{ maxWidth: 640 }}>
+      <Typography.Paragraph>
+        Scan this QR code with your authenticator app (for example Google Authenticator, Microsoft
+        Authenticator or 1Password), or type the secret key into it. Then enter the 6-digit code the app
+        shows.
+      </Typography.Paragraph>
+      <Flex gap="large" wrap align="flex-start">
+        <QRCode
+          value={enrolment.otpauthUrl}
+          size={180}
+          bordered
+          aria-label="QR code for your authenticator app"
+        />
+        <div>
+          <Typography.Text type="secondary">Secret key</Typography.Text>
+          <Typography.Paragraph
+            copyable={{ text: enrolment.secret }}
+            style={{ fontFamily: "monospace", fontSize: 16 }}
+          >
+            <span data-testid="totp-secret">{enrolment.secret}</span>
+          </Typography.Paragraph>
+          <Form<CodeForm>
+            form={form}
+            name="totp-setup"
+            layout="vertical"
+            requiredMark={false}
+            onFinish={finish}
+          >
+            <OneTimeCodeField label="Authentication code" inputRef={codeInput} />
+            {failure !== null && (
+              <Alert type="error" showIcon message={failure} style={{ marginBottom: 16 }} />
+            )}
+            <Flex gap="small">
+              <Button type="primary" htmlType="submit" loading={confirm.isPending} aria-label="Confirm">
+                Confirm
+              </Button>
+              <Button onClick={() => setEnrolment(null)}>Cancel</Button>
+            </Flex>
+          </Form>
+        </div>
+      </Flex>
+    </section>
+  );
+}
