@@ -2,10 +2,11 @@
 // on any page or dialog, and every page has exactly one h1, one main landmark not nested in
 // another, and a skip link that is the first thing the Tab key reaches and moves focus to the main
 // content. Pages are reached as people reach them: logged out, then logged in with each predefined
-// role, whose menus together open every section.
+// role, whose menus together open every section; and the Security page and the login's second step.
 import { AxeBuilder } from "@axe-core/playwright";
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it, vi } from "vitest";
+import { authenticatorApp } from "./support/authenticator.js";
 import {
   logIn,
   menuLabels,
@@ -312,6 +313,41 @@ describe("Issue 19 accessibility: no serious or critical axe-core violation, one
     await showMenu(page);
     await page.getByRole("dialog", { name: "Merchant Portal" }).waitFor();
     await expectAccessibleDialog(page, "menu drawer");
+    await page.context().close();
+  });
+
+  it("SPEC §6.2: the Security page while setting up an authenticator app, the recovery codes, and the login's second step", async () => {
+    const page = await (await held.browser.newContext()).newPage();
+    // Data Analytics: no other test here logs in as them after this one gave them a factor.
+    const person = held.portal.credentials("data_analytics");
+    await logIn(page, held.portal.url, person.email, person.password);
+    await page.goto(`${held.portal.url}/profile/security`);
+    await page.getByRole("button", { name: "Set up authenticator app" }).waitFor();
+    await expectAccessiblePage(page, "security", "Security");
+
+    await page.getByRole("button", { name: "Set up authenticator app" }).click();
+    await passEmailVerification(page, (to) => held.portal.latestMail(to), person.email);
+    const secret = page.getByTestId("totp-secret");
+    await secret.waitFor();
+    await expectAccessiblePage(page, "security, setting up an authenticator app", "Security");
+    const app = authenticatorApp((await secret.textContent()) ?? "");
+    await page.getByLabel("Authentication code").fill(app.nextCode());
+    await page.getByRole("button", { name: "Confirm" }).click();
+    await page.getByRole("list", { name: "Recovery codes" }).waitFor();
+    await expectAccessiblePage(page, "security, recovery codes shown", "Security");
+    await page.getByRole("button", { name: "I have saved them" }).click();
+    await page.getByRole("button", { name: "Generate new recovery codes" }).waitFor();
+    await expectAccessiblePage(page, "security, with a factor", "Security");
+
+    await page.context().clearCookies();
+    await logIn(page, held.portal.url, person.email, person.password, false);
+    await page.getByLabel("Authentication code").waitFor();
+    await expectAccessiblePage(page, "login, second step");
+    await page.getByRole("button", { name: "Use a recovery code" }).click();
+    await page.getByLabel("Recovery code").waitFor();
+    // The pointer leaves the link it clicked: axe would read the hover colour as the link's own.
+    await page.mouse.move(0, 0);
+    await expectAccessiblePage(page, "login, second step by recovery code");
     await page.context().close();
   });
 });
