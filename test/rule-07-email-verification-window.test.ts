@@ -73,6 +73,8 @@ describe.each(testDatabaseKinds)(
       const reopened = await open(me.cookie, me.companyId);
       expect(reopened).toEqual({
         challengeId: first.challengeId,
+        // SPEC §6.2: the answer says how to verify; an account without a factor gets a mailed code.
+        method: "email",
         sentTo: first.sentTo,
         sentAt: sentAt.toISOString(),
         expiresAt: first.expiresAt,
