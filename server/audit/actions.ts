@@ -121,6 +121,7 @@ export const AUDIT_CATEGORY_LABELS: Record<AuditActionCategory, string> = {
   auth: "Logging in",
   step_up: "Verification",
   passkey: "Passkeys",
+  mfa: "Two-factor authentication",
   password: "Passwords",
   alternate_email: "Alternate email",
   session: "Sessions",
@@ -193,6 +194,18 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   "transactions.exported": "Transactions downloaded",
   "settlements.exported": "Settlements downloaded",
   "company.created": "Company created",
+  "auth.second_step_required": "Password accepted; second factor asked",
+  "auth.second_step_failed": "Wrong second-factor code at login",
+  "auth.second_step_ended": "Login ended after wrong second-factor codes",
+  "step_up.factor_requested": "Verification by authenticator app asked",
+  "mfa.totp_enrolment_started": "Authenticator app setup started",
+  "mfa.totp_confirmed": "Authenticator app added",
+  "mfa.totp_confirm_failed": "Wrong code confirming an authenticator app",
+  "mfa.factor_renamed": "Second factor renamed",
+  "mfa.factor_removed": "Second factor removed",
+  "mfa.recovery_codes_generated": "New recovery codes generated",
+  "mfa.recovery_code_used": "Recovery code used to log in",
+  "mfa.reset_by_operator": "Second factors reset by the operator",
 };
 
 export function auditActionCategory(action: AuditAction): AuditActionCategory {

@@ -74,17 +74,6 @@ export async function listPasskeys(db: Db, accountId: string) {
     .execute();
 }
 
-export async function hasPasskey(db: Db, accountId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom("mfa_factors")
-    .select("id")
-    .where("account_id", "=", accountId)
-    .where("type", "=", "passkey")
-    .limit(1)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
 /** The passkey holding this credential id, locked so its counter moves one assertion at a time. */
 export async function findPasskeyForUpdate(trx: Transaction<DB>, credentialId: string) {
   return trx

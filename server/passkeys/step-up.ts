@@ -11,8 +11,6 @@ import { consumeWebAuthnChallenge, findPasskeyForUpdate, listPasskeys, recordPas
 import type { AuthenticationResponse } from "./schemas.js";
 import { storeChallenge } from "./service.js";
 
-export { hasPasskey } from "./queries.js";
-
 type SessionOwner = { accountId: string; sessionId: string };
 
 /** Request options naming the account's passkeys, with a challenge good for this session only. */

@@ -9,7 +9,6 @@ import { enqueueMail } from "../mail/outbox.js";
 import { confirmedFactorTypes } from "../mfa/queries.js";
 import { acceptTotpCode } from "../mfa/service.js";
 import type { RelyingParty } from "../passkeys/ceremony.js";
-import { hasPasskey } from "../passkeys/step-up.js";
 import {
   type Caller,
   type IssuedChallenge,

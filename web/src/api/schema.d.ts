@@ -110,6 +110,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/passkey": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log in with a passkey; sets the session and known-device cookies
+         * @description Logs in with a passkey's answer to a login challenge: sets the session and known-device cookies and answers as `GET /api/me`. Every refused answer (unknown passkey, used or unknown challenge, wrong origin, no user verification, a counter that went back) gets the same `401 passkey_login_failed`.
+         *
+         *     Public: no session needed.
+         */
+        post: operations["logInWithPasskey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/passkey/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a passwordless login: WebAuthn request options with a single-use challenge
+         * @description WebAuthn request options for a passwordless login, with a single-use challenge that names no account.
+         *
+         *     Public: no session needed.
+         */
+        post: operations["startPasskeyLogin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/password-reset": {
         parameters: {
             query?: never;
@@ -242,6 +286,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/companies/{cid}/audit-events/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The actions the audit log records, with their words and groups
+         * @description The catalogue of actions the audit log records, in the order of the catalogue: each action's name (what the log's `action` filter takes), its words and its group.
+         *
+         *     Needs the `audit.view` permission in the company.
+         */
+        get: operations["listAuditActions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/companies/{cid}/audit-events/export": {
         parameters: {
             query?: never;
@@ -286,6 +352,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/companies/{cid}/home": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What a company's Home page shows an Admin
+         * @description What the company's Home page shows an Admin: the active members without a second factor (counted up to 1,000, with a few named) and the open invitations (null without `members.invite`).
+         *
+         *     Needs the `members.view` permission in the company.
+         */
+        get: operations["getCompanyHome"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/companies/{cid}/insights": {
         parameters: {
             query?: never;
@@ -316,8 +404,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The company's invitations, newest first, optionally by status
-         * @description The company's invitations, newest first, optionally of one status.
+         * The company's invitations, newest first, optionally by status and email search
+         * @description The company's invitations of every status, newest first. `status` keeps one status or several (`pending,expired`); `search` keeps those whose email contains the text (under three characters: begins with it), as the member list's `email` search does. Pending invitations past their expiry are marked expired before the list is read.
          *
          *     Needs the `members.invite` permission in the company.
          */
@@ -410,7 +498,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The member list: search by email, filter by role and status, in email order
+         * The member list: search by email, filter by role and status, sorted by email, name, joined or last active
          * @description The member list in email order: a case-insensitive email substring, a role (id or predefined key) and a status filter. Totals come from counters; a substring search counts up to 1,000 and then says `totalExact:false`.
          *
          *     Needs the `members.view` permission in the company.
@@ -588,6 +676,34 @@ export interface paths {
          *     Needs the `roles.manage` permission in the company. Needs a step-up verification in the last 10 minutes (`403 step_up_required`).
          */
         patch: operations["updateRole"];
+        trace?: never;
+    };
+    "/api/companies/{cid}/security-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The company's security policy and its members without a second factor
+         * @description The company's security policy (two-factor requirement, session idle timeout, invitation domains; a company that never set one has the defaults) and the active members whose account has no second factor, the first 100 by name.
+         *
+         *     Needs the `security.manage` permission in the company.
+         */
+        get: operations["getSecurityPolicy"];
+        /**
+         * Change the company's security policy
+         * @description Replaces the company's security policy; audited as `security.policy_changed` with the values before and after. The idle timeout is 5 minutes up to the portal's own (`400 session_idle_out_of_range`); domains are canonicalised like emails (`400 invalid_invite_domain`, `400 duplicate_invite_domain`), at most 50 (`400 too_many_invite_domains`).
+         *
+         *     Needs the `security.manage` permission in the company. Needs a step-up verification in the last 10 minutes (`403 step_up_required`).
+         */
+        put: operations["changeSecurityPolicy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/companies/{cid}/settlements": {
@@ -948,6 +1064,56 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/me/passkeys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's passkeys
+         * @description The caller's passkeys with their names, when each was added and last used.
+         *
+         *     Needs a session.
+         */
+        get: operations["listOwnPasskeys"];
+        put?: never;
+        /**
+         * Finish registering a passkey: verifies the authenticator's answer and stores the passkey
+         * @description Verifies the authenticator's answer to the registration options (origin, RP ID, user verification) and stores the passkey; audited and mailed to the account. A credential already registered to any account gets `409 passkey_already_registered`; any other refusal `400 passkey_rejected`.
+         *
+         *     Needs a session. Needs a step-up verification in the last 10 minutes (`403 step_up_required`).
+         */
+        post: operations["registerPasskey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/passkeys/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start registering a passkey: WebAuthn creation options with a single-use challenge
+         * @description WebAuthn creation options for a new passkey of the caller's account (discoverable, user verification required), with a single-use challenge for this session; the account's passkeys are excluded. Needs a fresh verification.
+         *
+         *     Needs a session. Needs a step-up verification in the last 10 minutes (`403 step_up_required`).
+         */
+        post: operations["startPasskeyRegistration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/me/password": {
         parameters: {
             query?: never;
@@ -1047,7 +1213,7 @@ export interface paths {
         put?: never;
         /**
          * Start a step-up: by the account's strongest factor, else a code mailed to its alternate email (else its primary email)
-         * @description Starts an email verification for an elevation in one company: mails a 6-digit code to the account's alternate email (else its primary email). While this session's code is still pending it answers that challenge again and mails nothing, unless `resend` asks for a new code (not sooner than 60 s, at most 10 an hour). Answers where the code went (masked), when, and when a resend is possible.
+         * @description Starts an email verification for an elevation in one company: mails a 6-digit code to the account's alternate email (else its primary email). While this session's code is still pending it answers that challenge again and mails nothing, unless `resend` asks for a new code (not sooner than 60 s, at most 10 an hour). Answers where the code went (masked), when, and when a resend is possible. An account with a passkey is asked for it instead (`method: passkey`): no mail, and `options` holds the WebAuthn request options.
          *
          *     Needs a session.
          */
@@ -1069,7 +1235,7 @@ export interface paths {
         put?: never;
         /**
          * Verify a step-up code: the session is verified for 10 minutes and gets a new token
-         * @description Checks a step-up code. The session is elevated for 10 minutes in the company where it was asked and gets a new token. At most 5 wrong tries per code.
+         * @description Checks a step-up code. The session is elevated for 10 minutes in the company where it was asked and gets a new token. At most 5 wrong tries per code. A passkey challenge takes `assertion` (the WebAuthn answer) instead of `code`; a refused answer ends that challenge.
          *
          *     Needs a session.
          */
@@ -1090,6 +1256,7 @@ export interface components {
                 /** Format: uuid */
                 accountId: string;
                 email: string | null;
+                name: string | null;
             } | null;
             details: {
                 [key: string]: unknown;
@@ -1102,7 +1269,9 @@ export interface components {
             outcome: "success" | "denied" | "failure";
             requestId: string | null;
             target: {
+                email: string | null;
                 id: string;
+                name: string | null;
                 type: string;
             } | null;
             userAgent: string | null;
@@ -1110,7 +1279,7 @@ export interface components {
         ErrorBody: {
             error: {
                 /** @enum {string} */
-                code: "validation_failed" | "bad_request" | "invalid_json" | "password_rejected" | "invalid_code" | "current_password_incorrect" | "reset_token_invalid" | "unlock_link_invalid" | "terms_not_accepted" | "unauthenticated" | "invalid_credentials" | "forbidden" | "csrf_rejected" | "account_deactivated" | "self_modification" | "grant_exceeds_own" | "step_up_required" | "not_found" | "method_not_allowed" | "conflict" | "mfa_not_enrolled" | "predefined_role" | "role_name_taken" | "role_in_use" | "role_limit_reached" | "last_admin" | "already_member" | "member_deactivated" | "invitation_pending" | "invitation_not_pending" | "invitation_limit_reached" | "email_mismatch" | "invitation_expired" | "invitation_revoked" | "invitation_used" | "challenge_expired" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "too_many_attempts" | "invitation_rate_limited" | "internal_error" | "service_unavailable";
+                code: "validation_failed" | "bad_request" | "invalid_json" | "password_rejected" | "invalid_code" | "passkey_rejected" | "current_password_incorrect" | "reset_token_invalid" | "unlock_link_invalid" | "terms_not_accepted" | "invite_domain_not_allowed" | "session_idle_out_of_range" | "invalid_invite_domain" | "duplicate_invite_domain" | "too_many_invite_domains" | "unauthenticated" | "invalid_credentials" | "passkey_login_failed" | "forbidden" | "csrf_rejected" | "account_deactivated" | "self_modification" | "grant_exceeds_own" | "step_up_required" | "mfa_enrolment_required" | "not_found" | "method_not_allowed" | "conflict" | "mfa_not_enrolled" | "predefined_role" | "passkey_already_registered" | "role_name_taken" | "role_in_use" | "role_limit_reached" | "last_admin" | "already_member" | "member_deactivated" | "invitation_pending" | "invitation_not_pending" | "invitation_limit_reached" | "email_mismatch" | "invitation_expired" | "invitation_revoked" | "invitation_used" | "challenge_expired" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "too_many_attempts" | "invitation_rate_limited" | "internal_error" | "service_unavailable";
                 details?: {
                     [key: string]: unknown;
                 };
@@ -1118,6 +1287,7 @@ export interface components {
             };
         };
         Invitation: {
+            closedAt: string | null;
             /** Format: date-time */
             createdAt: string;
             email: string;
@@ -1155,6 +1325,8 @@ export interface components {
                 companyName: string;
                 /** Format: uuid */
                 memberId: string;
+                /** @enum {boolean} */
+                mfaEnrolmentRequired?: true;
                 permissions: components["schemas"]["PermissionKey"][];
                 roles: {
                     /** Format: uuid */
@@ -1189,7 +1361,7 @@ export interface components {
             version: number;
         };
         /** @enum {string} */
-        PermissionKey: "account.view" | "company.view" | "transactions.view" | "transactions.download" | "settlements.view" | "settlements.download" | "members.view" | "members.invite" | "members.edit_roles" | "members.deactivate" | "roles.manage" | "audit.view" | "developer_center.view" | "insights.view";
+        PermissionKey: "account.view" | "company.view" | "transactions.view" | "transactions.download" | "settlements.view" | "settlements.download" | "members.view" | "members.invite" | "members.edit_roles" | "members.deactivate" | "roles.manage" | "audit.view" | "developer_center.view" | "insights.view" | "security.manage";
         Role: {
             description: string;
             /** Format: uuid */
@@ -1201,6 +1373,21 @@ export interface components {
             permissions: components["schemas"]["PermissionKey"][];
             /** Format: date-time */
             updatedAt: string;
+        };
+        SecurityPolicy: {
+            hasMoreMembersWithoutSecondFactor: boolean;
+            inviteDomains: string[];
+            maxSessionIdleMinutes: number;
+            membersWithoutSecondFactor: {
+                email: string;
+                /** Format: uuid */
+                memberId: string;
+                name: string;
+            }[];
+            /** @description Members without a second factor may only enrol one. */
+            requireMfa: boolean;
+            /** @description The company's idle timeout in minutes (5 up to the portal's); null: the portal's. */
+            sessionIdleMinutes: number | null;
         };
     };
     responses: never;
@@ -1476,6 +1663,146 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    logInWithPasskey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The answer of navigator.credentials.get(), as JSON */
+                    response: {
+                        authenticatorAttachment?: string;
+                        clientExtensionResults: {
+                            [key: string]: unknown;
+                        };
+                        id: string;
+                        rawId: string;
+                        response: {
+                            authenticatorData: string;
+                            clientDataJSON: string;
+                            signature: string;
+                            userHandle?: string;
+                        };
+                        /** @enum {string} */
+                        type: "public-key";
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    startPasskeyLogin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description PublicKeyCredentialRequestOptions as JSON, for @simplewebauthn/browser's startAuthentication */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        allowCredentials?: ({
+                            id: string;
+                            transports?: string[];
+                            /** @description public-key */
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        challenge: string;
+                        rpId?: string;
+                        timeout?: number;
+                        userVerification?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Default Response */
@@ -1849,6 +2176,71 @@ export interface operations {
             };
         };
     };
+    listAuditActions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description What the log's `action` filter takes */
+                            action: string;
+                            group: string;
+                            label: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     exportAuditEvents: {
         parameters: {
             query?: {
@@ -1992,6 +2384,83 @@ export interface operations {
             };
         };
     };
+    getCompanyHome: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        membersWithoutSecondFactor: {
+                            /** @description A few of them, by email */
+                            sample: {
+                                email: string;
+                                /** Format: uuid */
+                                memberId: string;
+                                name: string;
+                            }[];
+                            total: number;
+                            /** @description False when there are more than `total` */
+                            totalExact: boolean;
+                        };
+                        /** @description Open invitations; null without `members.invite` */
+                        pendingInvitations: {
+                            total: number;
+                            /** @description False when there are more than `total` */
+                            totalExact: boolean;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     getInsights: {
         parameters: {
             query?: {
@@ -2089,7 +2558,10 @@ export interface operations {
             query?: {
                 cursor?: string;
                 limit?: number;
-                status?: "pending" | "accepted" | "revoked" | "expired";
+                /** @description Text the email contains, case-insensitive, as the member list's `email` search reads it (under three characters: the email's beginning). */
+                search?: string;
+                /** @description One status, or several separated by commas: `pending,expired`. */
+                status?: string;
             };
             header?: never;
             path: {
@@ -2416,12 +2888,13 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        allowedDomains?: string[];
                         email: string;
                         /** Format: uuid */
                         invitationId?: string;
                         /** Format: uuid */
                         memberId?: string;
-                        standing: "invitable" | "active_member" | "deactivated_member" | "invitation_pending";
+                        standing: "invitable" | "active_member" | "deactivated_member" | "invitation_pending" | "domain_not_allowed";
                     };
                 };
             };
@@ -2469,7 +2942,11 @@ export interface operations {
                 cursor?: string;
                 email?: string;
                 limit?: number;
+                /** @description Ascending (default) or descending; members who never signed in come last either way. */
+                order?: "asc" | "desc";
                 role?: string | "admin" | "finance" | "operations" | "developer" | "data_analytics";
+                /** @description The order of the list (default email); ties are broken by member id. */
+                sort?: "email" | "name" | "joinedAt" | "lastActiveAt";
                 status?: "active" | "deactivated";
             };
             header?: never;
@@ -2966,7 +3443,7 @@ export interface operations {
                 "application/json": {
                     description?: string;
                     name: string;
-                    permissions: ("account.view" | "company.view" | "transactions.view" | "transactions.download" | "settlements.view" | "settlements.download" | "members.view" | "members.invite" | "members.edit_roles" | "members.deactivate" | "roles.manage" | "audit.view" | "developer_center.view" | "insights.view")[];
+                    permissions: ("account.view" | "company.view" | "transactions.view" | "transactions.download" | "settlements.view" | "settlements.download" | "members.view" | "members.invite" | "members.edit_roles" | "members.deactivate" | "roles.manage" | "audit.view" | "developer_center.view" | "insights.view" | "security.manage")[];
                 };
             };
         };
@@ -3108,7 +3585,7 @@ export interface operations {
                 "application/json": {
                     description?: string;
                     name?: string;
-                    permissions?: ("account.view" | "company.view" | "transactions.view" | "transactions.download" | "settlements.view" | "settlements.download" | "members.view" | "members.invite" | "members.edit_roles" | "members.deactivate" | "roles.manage" | "audit.view" | "developer_center.view" | "insights.view")[];
+                    permissions?: ("account.view" | "company.view" | "transactions.view" | "transactions.download" | "settlements.view" | "settlements.download" | "members.view" | "members.invite" | "members.edit_roles" | "members.deactivate" | "roles.manage" | "audit.view" | "developer_center.view" | "insights.view" | "security.manage")[];
                 };
             };
         };
@@ -3160,6 +3637,133 @@ export interface operations {
             };
             /** @description Default Response */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getSecurityPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecurityPolicy"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    changeSecurityPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The email domains invitations may go to; empty: any. */
+                    inviteDomains: string[];
+                    /** @description Members without a second factor may only enrol one. */
+                    requireMfa: boolean;
+                    /** @description The company's idle timeout in minutes (5 up to the portal's); null: the portal's. */
+                    sessionIdleMinutes: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecurityPolicy"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3717,17 +4321,34 @@ export interface operations {
                         /** Format: date-time */
                         expiresAt: string;
                         /**
-                         * @description How to answer: `email`, the code mailed to `sentTo`; `totp`, a code from the authenticator app (nothing is mailed); `passkey`, the account's passkey
+                         * @description How to answer: `email`, the code mailed to `sentTo`; `totp`, a code from the authenticator app (nothing is mailed); `passkey`, the account's passkey, with `options` for the browser
                          * @enum {string}
                          */
                         method: "email" | "totp" | "passkey";
+                        /** @description PublicKeyCredentialRequestOptions as JSON, for @simplewebauthn/browser's startAuthentication */
+                        options?: {
+                            allowCredentials?: ({
+                                id: string;
+                                transports?: string[];
+                                /** @description public-key */
+                                type: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            challenge: string;
+                            rpId?: string;
+                            timeout?: number;
+                            userVerification?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
                         /** Format: date-time */
-                        resendAvailableAt: string;
+                        resendAvailableAt?: string;
                         /**
                          * Format: date-time
-                         * @description When the code was mailed (when the challenge began, for a factor)
+                         * @description When the code was mailed (when the challenge began, for an authenticator app)
                          */
-                        sentAt: string;
+                        sentAt?: string;
                         /** @description Where the code went, masked; absent when nothing was mailed */
                         sentTo?: string;
                     };
@@ -4346,6 +4967,253 @@ export interface operations {
             };
         };
     };
+    listOwnPasskeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: uuid */
+                            id: string;
+                            lastUsedAt: string | null;
+                            name: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    registerPasskey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Defaults to "Passkey" */
+                    name?: string;
+                    /** @description The answer of navigator.credentials.create(), as JSON */
+                    response: {
+                        authenticatorAttachment?: string;
+                        clientExtensionResults: {
+                            [key: string]: unknown;
+                        };
+                        id: string;
+                        rawId: string;
+                        response: {
+                            attestationObject: string;
+                            authenticatorData?: string;
+                            clientDataJSON: string;
+                            publicKey?: string;
+                            publicKeyAlgorithm?: number;
+                            transports?: string[];
+                        };
+                        /** @enum {string} */
+                        type: "public-key";
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: uuid */
+                        id: string;
+                        lastUsedAt: string | null;
+                        name: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    startPasskeyRegistration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description PublicKeyCredentialCreationOptions as JSON, for @simplewebauthn/browser's startRegistration */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        attestation?: string;
+                        authenticatorSelection?: {
+                            [key: string]: unknown;
+                        };
+                        challenge: string;
+                        excludeCredentials?: ({
+                            id: string;
+                            transports?: string[];
+                            /** @description public-key */
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        pubKeyCredParams: ({
+                            alg: number;
+                            /** @enum {string} */
+                            type: "public-key";
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        rp: {
+                            id?: string;
+                            name: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        timeout?: number;
+                        user: {
+                            displayName: string;
+                            id: string;
+                            name: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     changeOwnPassword: {
         parameters: {
             query?: never;
@@ -4575,17 +5443,34 @@ export interface operations {
                         /** Format: date-time */
                         expiresAt: string;
                         /**
-                         * @description How to answer: `email`, the code mailed to `sentTo`; `totp`, a code from the authenticator app (nothing is mailed); `passkey`, the account's passkey
+                         * @description How to answer: `email`, the code mailed to `sentTo`; `totp`, a code from the authenticator app (nothing is mailed); `passkey`, the account's passkey, with `options` for the browser
                          * @enum {string}
                          */
                         method: "email" | "totp" | "passkey";
+                        /** @description PublicKeyCredentialRequestOptions as JSON, for @simplewebauthn/browser's startAuthentication */
+                        options?: {
+                            allowCredentials?: ({
+                                id: string;
+                                transports?: string[];
+                                /** @description public-key */
+                                type: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            challenge: string;
+                            rpId?: string;
+                            timeout?: number;
+                            userVerification?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
                         /** Format: date-time */
-                        resendAvailableAt: string;
+                        resendAvailableAt?: string;
                         /**
                          * Format: date-time
-                         * @description When the code was mailed (when the challenge began, for a factor)
+                         * @description When the code was mailed (when the challenge began, for an authenticator app)
                          */
-                        sentAt: string;
+                        sentAt?: string;
                         /** @description Where the code went, masked; absent when nothing was mailed */
                         sentTo?: string;
                     };
@@ -4650,8 +5535,25 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description The passkey's answer to the challenge's `options` (method passkey) */
+                    assertion?: {
+                        authenticatorAttachment?: string;
+                        clientExtensionResults: {
+                            [key: string]: unknown;
+                        };
+                        id: string;
+                        rawId: string;
+                        response: {
+                            authenticatorData: string;
+                            clientDataJSON: string;
+                            signature: string;
+                            userHandle?: string;
+                        };
+                        /** @enum {string} */
+                        type: "public-key";
+                    };
                     /** @description The 6-digit code from the mail, or from the authenticator app for a `totp` challenge */
-                    code: string;
+                    code?: string;
                 };
             };
         };

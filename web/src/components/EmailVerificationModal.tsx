@@ -190,9 +190,9 @@ export function EmailVerificationModal({
           ? "Enter the 6-digit code from your authenticator app."
           : challenge?.sentAt !== undefined
             ? `Enter the verification code sent to ${challenge.sentTo} at ${formatTime(challenge.sentAt)}.`
-          : startStepUp.isError
-            ? "We could not send a verification code."
-            : "Sending a verification code to your email…"}
+            : startStepUp.isError
+              ? "We could not send a verification code."
+              : "Sending a verification code to your email…"}
       </Typography.Paragraph>
       <Form<CodeForm>
         hidden={isPasskey}

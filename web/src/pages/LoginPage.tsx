@@ -140,7 +140,9 @@ export function LoginPage() {
   if (secondStep !== null) {
     return (
       <PublicCard>
-        <h2 style={{ fontSize: 20, marginTop: 0, color: token.colorTextHeading }}>Two-factor authentication</h2>
+        <h2 style={{ fontSize: 20, marginTop: 0, color: token.colorTextHeading }}>
+          Two-factor authentication
+        </h2>
         <Suspense fallback={null}>
           <SecondStepForm
             methods={secondStep.methods}
@@ -151,7 +153,9 @@ export function LoginPage() {
               setSecondStep(null);
             }}
             passkeyAction={
-              secondStep.methods.includes("passkey") ? <PasskeyLoginButton onSignedIn={enterPortal} /> : undefined
+              secondStep.methods.includes("passkey") ? (
+                <PasskeyLoginButton onSignedIn={enterPortal} />
+              ) : undefined
             }
           />
         </Suspense>

@@ -138,6 +138,22 @@ export const AUDIT_SENTENCES: Record<AuditAction, Sentence> = {
     `Audit events of ${typeof details.month === "string" ? details.month : "a month"} were removed after the retention period`,
   "transactions.exported": ({ actor }) => `${actor} downloaded transactions`,
   "settlements.exported": ({ actor }) => `${actor} downloaded settlements`,
+  "auth.second_step_required": ({ actor }) =>
+    `${actor} entered the right password; a second factor was asked`,
+  "auth.second_step_failed": ({ actor, reason }) =>
+    `${possessive(actor)} second-factor code at login was refused${reason ? `: ${reason}` : ""}`,
+  "auth.second_step_ended": ({ actor }) =>
+    `${possessive(actor)} login ended after too many wrong second-factor codes`,
+  "step_up.factor_requested": ({ actor }) => `${actor} was asked to verify with their authenticator app`,
+  "mfa.totp_enrolment_started": ({ actor }) => `${actor} started setting up an authenticator app`,
+  "mfa.totp_confirmed": ({ actor }) => `${actor} added an authenticator app`,
+  "mfa.totp_confirm_failed": ({ actor }) => `${actor} entered a wrong code while adding an authenticator app`,
+  "mfa.factor_renamed": ({ actor }) => `${actor} renamed a second factor`,
+  "mfa.factor_removed": ({ actor }) => `${actor} removed a second factor`,
+  "mfa.recovery_codes_generated": ({ actor }) => `${actor} generated new recovery codes`,
+  "mfa.recovery_code_used": ({ actor }) => `${actor} logged in with a recovery code`,
+  "mfa.reset_by_operator": ({ target }) =>
+    `The operator reset the second factors of ${target === "" ? "an account" : target}`,
   "company.created": ({ actor, details }) =>
     `${actor} created the company${typeof details.name === "string" ? ` ${details.name}` : ""}`,
 };
