@@ -47,8 +47,8 @@ describe("passkeys in Chromium", () => {
     const admin = portal.credentials("admin");
     await logIn(page, portal.url, admin.email, admin.password);
 
-    // Profile > Passkeys: adding one is an account-level change, so the mailed code comes first.
-    await page.goto(`${portal.url}/profile`);
+    // Profile > Security > Passkeys: adding one is an account-level change, so the mailed code comes first.
+    await page.goto(`${portal.url}/profile/security`);
     await page.getByLabel("Passkey name").fill("Work laptop");
     await page.getByRole("button", { name: "Add a passkey" }).click();
     await passEmailVerification(page, portal.latestMail, admin.email);

@@ -48,6 +48,10 @@ export const ERROR_CODES = {
   method_not_allowed: { status: 405, message: "Method not allowed." },
   conflict: { status: 409, message: "The resource changed; reload and try again." },
   mfa_not_enrolled: { status: 409, message: "Set up a second factor first." },
+  mfa_required_by_policy: {
+    status: 409,
+    message: "A company you belong to requires two-factor authentication: add another factor first.",
+  },
   predefined_role: { status: 409, message: "Predefined roles cannot be changed or deleted." },
   passkey_already_registered: {
     status: 409,

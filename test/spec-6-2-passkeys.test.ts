@@ -355,7 +355,8 @@ describe.each(testDatabaseKinds)("SPEC §6.2 passkeys on %s", (kind) => {
 
     it("verifies the assertion: the session is elevated in that company and gets a new token", async () => {
       const me = await withPasskey();
-      const cookie = await h.login(me.email);
+      // A new session without a step-up: with a passkey the password alone would stop at the second step.
+      const cookie = h.sessionCookie(await passkeyLogin(me.authenticator))!;
       const challenge = await startStepUp(cookie, me.companyId);
       const verified = await post(cookie, `/api/verification/step-up/${challenge.challengeId}/verify`, {
         assertion: me.authenticator.assert(challenge.options),
@@ -377,7 +378,8 @@ describe.each(testDatabaseKinds)("SPEC §6.2 passkeys on %s", (kind) => {
 
     it("needs the answer its method takes (400), and refuses a replay, another account's passkey and a missing UV", async () => {
       const me = await withPasskey();
-      const cookie = await h.login(me.email);
+      // A new session without a step-up: with a passkey the password alone would stop at the second step.
+      const cookie = h.sessionCookie(await passkeyLogin(me.authenticator))!;
       const first = await startStepUp(cookie, me.companyId);
       const url = `/api/verification/step-up/${first.challengeId}/verify`;
       expectError(await post(cookie, url, { code: "123456" }), 400, "validation_failed");

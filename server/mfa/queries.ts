@@ -19,6 +19,36 @@ export function listConfirmedFactors(db: Executor, accountId: string) {
     .execute();
 }
 
+/**
+ * Locks the account's confirmed factors: two removals of its last two factors then run one after
+ * the other, and the second sees that it would remove the last.
+ */
+export async function lockConfirmedFactors(trx: Transaction<DB>, accountId: string): Promise<number> {
+  const rows = await trx
+    .selectFrom("mfa_factors")
+    .select("id")
+    .where("account_id", "=", accountId)
+    .where("confirmed_at", "is not", null)
+    .forUpdate()
+    .execute();
+  return rows.length;
+}
+
+/** Names of the companies where the account is an active member and the policy requires a factor. */
+export async function companiesRequiringSecondFactor(db: Executor, accountId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom("members")
+    .innerJoin("company_security_policies as p", "p.company_id", "members.company_id")
+    .innerJoin("companies", "companies.id", "members.company_id")
+    .select("companies.name")
+    .where("members.account_id", "=", accountId)
+    .where("members.status", "=", "active")
+    .where("p.require_mfa", "=", true)
+    .orderBy("companies.name")
+    .execute();
+  return rows.map((row) => row.name);
+}
+
 /** Which kinds of confirmed factor the account has (login's methods, step-up's choice). */
 export async function confirmedFactorTypes(db: Executor, accountId: string): Promise<Set<FactorType>> {
   const rows = await db

@@ -123,9 +123,12 @@ export const mfaRoutes: FastifyPluginAsyncTypebox<{ mfa: MfaDeps }> = async (app
       config: { access: { kind: "session" }, stepUp: true, rateLimit },
       schema: {
         summary: "Remove one of the caller's second factors",
+        description:
+          "The last factor of an account that is an active member of a company requiring two-factor " +
+          "authentication is kept: `409 mfa_required_by_policy`.",
         tags: ["me"],
         params: FactorParams,
-        response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 404, 429) },
+        response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 404, 409, 429) },
       },
     },
     async (request, reply) => {

@@ -11,6 +11,7 @@ import { enqueueMail } from "../mail/outbox.js";
 import { type FactorChange, secondFactorChangedMail } from "./mails.js";
 import {
   acceptTotpStep,
+  companiesRequiringSecondFactor,
   consumeRecoveryCode,
   countUnusedRecoveryCodes,
   deleteAllSecondFactors,
@@ -23,6 +24,7 @@ import {
   findPendingTotpForUpdate,
   insertPendingTotp,
   listConfirmedFactors,
+  lockConfirmedFactors,
   renameFactor,
   replaceRecoveryCodes,
 } from "./queries.js";
@@ -195,23 +197,49 @@ export async function removeOwnFactor(
   input: { factorId: string; meta: RequestMeta },
 ): Promise<void> {
   const now = deps.clock.now();
-  await deps.db.transaction().execute(async (trx) => {
-    const factor = await findFactor(trx, caller.accountId, input.factorId);
-    if (!factor) throw new AppError("not_found");
-    await deleteFactor(trx, factor.id);
-    const remaining = await listConfirmedFactors(trx, caller.accountId);
-    if (remaining.length === 0) await deleteRecoveryCodes(trx, caller.accountId);
-    await recordAudit(trx, {
-      action: "mfa.factor_removed",
-      outcome: "success",
-      actor: actorOf(caller),
-      target: { type: "mfa_factor", id: factor.id },
-      details: { name: factor.name, type: factor.type, factorsLeft: remaining.length },
-      meta: input.meta,
-      at: now,
+  // A refusal is audited in its own committed transaction, then answered.
+  const refusal = await deps.db
+    .transaction()
+    .execute(async (trx): Promise<{ refusedFor: string[] } | null> => {
+      const confirmed = await lockConfirmedFactors(trx, caller.accountId);
+      const factor = await findFactor(trx, caller.accountId, input.factorId);
+      if (!factor) throw new AppError("not_found");
+      if (confirmed === 1) {
+        const requiring = await companiesRequiringSecondFactor(trx, caller.accountId);
+        if (requiring.length > 0) {
+          await recordAudit(trx, {
+            action: "mfa.factor_remove_refused",
+            outcome: "denied",
+            actor: actorOf(caller),
+            target: { type: "mfa_factor", id: factor.id },
+            details: { reason: "mfa_required_by_policy", companies: requiring },
+            meta: input.meta,
+            at: now,
+          });
+          return { refusedFor: requiring };
+        }
+      }
+      await deleteFactor(trx, factor.id);
+      const remaining = await listConfirmedFactors(trx, caller.accountId);
+      if (remaining.length === 0) await deleteRecoveryCodes(trx, caller.accountId);
+      await recordAudit(trx, {
+        action: "mfa.factor_removed",
+        outcome: "success",
+        actor: actorOf(caller),
+        target: { type: "mfa_factor", id: factor.id },
+        details: { name: factor.name, type: factor.type, factorsLeft: remaining.length },
+        meta: input.meta,
+        at: now,
+      });
+      await mailFactorChange(trx, caller.accountId, { kind: "factor_removed", factorName: factor.name }, now);
+      return null;
     });
-    await mailFactorChange(trx, caller.accountId, { kind: "factor_removed", factorName: factor.name }, now);
-  });
+  if (refusal) {
+    throw new AppError(
+      "mfa_required_by_policy",
+      `${refusal.refusedFor.join(", ")} ${refusal.refusedFor.length === 1 ? "requires" : "require"} two-factor authentication: add another factor before removing this one.`,
+    );
+  }
 }
 
 /** A new set of 10 recovery codes; the old ones die. Only for an account with a factor. */

@@ -8,6 +8,7 @@ import {
 } from "@simplewebauthn/browser";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, dataOf, noStepUp } from "./client";
+import { mfaQueryKeys } from "./mfaQueries";
 import { queryKeys } from "./queries";
 import type { paths } from "./schema";
 
@@ -42,7 +43,11 @@ export function useAddPasskey() {
         }),
       );
     },
-    onSettled: () => queryClient.invalidateQueries({ queryKey: ownPasskeysKey }),
+    onSettled: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: ownPasskeysKey }),
+        queryClient.invalidateQueries({ queryKey: mfaQueryKeys.factors }),
+      ]),
   });
 }
 

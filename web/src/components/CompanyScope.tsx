@@ -8,7 +8,7 @@ import { usePortalMe } from "./PortalLayout";
 import { ResultHeading } from "./ResultHeading";
 
 /** The profile page where a second factor is enrolled. */
-export const SECOND_FACTOR_ENROLMENT_PATH = "/profile";
+export const SECOND_FACTOR_ENROLMENT_PATH = "/profile/security";
 
 export function CompanyScope() {
   const { account, memberships } = usePortalMe();

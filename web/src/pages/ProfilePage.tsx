@@ -9,7 +9,6 @@ import { OwnSessionsTable } from "../components/OwnSessionsTable";
 import { PageTitle } from "../components/PageTitle";
 import { usePortalMe } from "../components/PortalLayout";
 import { ProfileSection } from "../components/ProfileSection";
-import { PasskeysSection } from "../components/passkeys/PasskeysSection";
 
 export function ProfilePage() {
   const { account } = usePortalMe();
@@ -38,15 +37,12 @@ export function ProfilePage() {
       </ProfileSection>
       <ProfileSection title="Two-factor authentication">
         <Typography.Paragraph>
-          Authenticator app and recovery codes:{" "}
+          Authenticator app, passkeys and recovery codes:{" "}
           <Link to="/profile/security">Manage two-factor authentication</Link>
         </Typography.Paragraph>
       </ProfileSection>
       <ProfileSection title="Password">
         <ChangePasswordForm email={account.email} />
-      </ProfileSection>
-      <ProfileSection title="Passkeys">
-        <PasskeysSection />
       </ProfileSection>
       <ProfileSection title="Sessions">
         <OwnSessionsTable />

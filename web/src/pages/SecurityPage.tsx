@@ -1,5 +1,5 @@
-// `/profile/security`: the account's second factors (SPEC §6.2). One section per kind of factor, so
-// others (passkeys) join as sections of their own; recovery codes appear once, when issued.
+// `/profile/security`: the account's second factors (SPEC §6.2): one section per kind of factor
+// (authenticator app, passkeys); recovery codes appear once, when issued.
 import { Typography } from "antd";
 import { useState } from "react";
 import { Link } from "react-router-dom";
@@ -7,6 +7,7 @@ import { useOwnFactors } from "../api/mfaQueries";
 import type { RecoveryCodes } from "../api/types";
 import { PageTitle } from "../components/PageTitle";
 import { ProfileSection } from "../components/ProfileSection";
+import { PasskeysSection } from "../components/passkeys/PasskeysSection";
 import { AuthenticatorAppSetup } from "../components/security/AuthenticatorAppSetup";
 import { RecoveryCodesList } from "../components/security/RecoveryCodesList";
 import { RecoveryCodesSection } from "../components/security/RecoveryCodesSection";
@@ -29,6 +30,9 @@ export function SecurityPage() {
       </ProfileSection>
       <ProfileSection title="Authenticator app">
         {issuedCodes === null && <AuthenticatorAppSetup onRecoveryCodes={setIssuedCodes} />}
+      </ProfileSection>
+      <ProfileSection title="Passkeys">
+        <PasskeysSection />
       </ProfileSection>
       {(hasFactor || issuedCodes !== null) && (
         <ProfileSection title="Recovery codes">

@@ -150,6 +150,8 @@ export const AUDIT_SENTENCES: Record<AuditAction, Sentence> = {
   "mfa.totp_confirm_failed": ({ actor }) => `${actor} entered a wrong code while adding an authenticator app`,
   "mfa.factor_renamed": ({ actor }) => `${actor} renamed a second factor`,
   "mfa.factor_removed": ({ actor }) => `${actor} removed a second factor`,
+  "mfa.factor_remove_refused": ({ actor }) =>
+    `${possessive(actor)} removal of their last second factor was refused: a company requires two-factor authentication`,
   "mfa.recovery_codes_generated": ({ actor }) => `${actor} generated new recovery codes`,
   "mfa.recovery_code_used": ({ actor }) => `${actor} logged in with a recovery code`,
   "mfa.reset_by_operator": ({ target }) =>
