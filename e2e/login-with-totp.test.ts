@@ -34,7 +34,8 @@ describe("SPEC §6.2: logging in with an authenticator app, in Chromium", () => 
 
     // The profile menu leads to the Security page.
     await page.getByRole("button", { name: admin.name }).click();
-    await page.getByRole("menuitem", { name: "Security" }).click();
+    // The profile menu's Security (the account's factors), not the company menu's (its policy).
+    await page.locator(".ant-dropdown-menu").getByRole("menuitem", { name: "Security" }).click();
     await page.getByRole("heading", { level: 1, name: "Security" }).waitFor();
     expect(await page.getByText("No second factor yet").count()).toBe(1);
 

@@ -42,8 +42,8 @@ describe("the company's security policy in Chromium", () => {
     await memberPage.getByRole("heading", { level: 1, name: "Two-factor authentication required" }).waitFor();
     expect(await memberPage.getByRole("heading", { name: "Transactions" }).count()).toBe(0);
     await memberPage.getByRole("link", { name: "Set up two-factor authentication" }).click();
-    await memberPage.waitForURL(/\/profile/);
-    await memberPage.getByRole("heading", { level: 1, name: "Profile" }).waitFor();
+    await memberPage.waitForURL(/\/profile\/security$/);
+    await memberPage.getByRole("heading", { level: 1, name: "Security" }).waitFor();
 
     // The server refuses the company's data, whatever the page shows.
     const answer = await memberPage.evaluate(async () => {
