@@ -74,7 +74,14 @@ describe.each(testDatabaseKinds)("Issue 19: the member detail page's API on %s",
       "member.roles_changed",
       "member.roles_changed",
     ]);
-    for (const event of body.items) expect(event.target).toEqual({ type: "member", id: member.memberId });
+    // The target carries the member's current name and email, for the audit log's sentences.
+    for (const event of body.items)
+      expect(event.target).toEqual({
+        type: "member",
+        id: member.memberId,
+        name: "Member finance",
+        email: member.email,
+      });
     expect(body.items[0].details.after.roles[0].key).toBe("developer");
     expect(body.items[1].details.after.roles[0].key).toBe("operations");
 

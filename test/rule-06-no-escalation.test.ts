@@ -74,7 +74,15 @@ describe.each(testDatabaseKinds)("rule 6: no escalation through member changes o
     const cases: [string[], string[]][] = [
       [
         [company.roleIds.admin],
-        ["account.view", "audit.view", "company.view", "members.invite", "roles.manage", "settlements.view"],
+        [
+          "account.view",
+          "audit.view",
+          "company.view",
+          "members.invite",
+          "roles.manage",
+          "security.manage",
+          "settlements.view",
+        ],
       ],
       [[company.roleIds.finance], ["settlements.download", "settlements.view", "transactions.download"]],
       [[company.roleIds.operations, company.roleIds.developer], ["developer_center.view"]],

@@ -3,6 +3,7 @@
 // log; the one DELETE here removes rows from the detached DEFAULT partition in the same transaction
 // that copies them into their month's partition, so each event exists exactly once at every commit.
 import { type Kysely, sql, type Transaction } from "kysely";
+import { isDuplicateTable } from "../db/error-kinds.js";
 import type { DB } from "../db/schema.js";
 
 /** Serialises partition maintenance between instances (the migration lock is 727_072_001). */
@@ -45,13 +46,6 @@ export async function monthsInDefaultPartition(db: Kysely<DB>): Promise<Date[]> 
     SELECT DISTINCT date_trunc('month', occurred_at, 'UTC') AS month FROM audit_events_default
      ORDER BY 1`.execute(db);
   return result.rows.map((row) => new Date(row.month));
-}
-
-// PostgreSQL's answers when another session created the same table first.
-const DUPLICATE = new Set(["42P07", "23505"]);
-
-function isDuplicate(error: unknown): boolean {
-  return DUPLICATE.has((error as { code?: string })?.code ?? "");
 }
 
 /**
@@ -97,7 +91,7 @@ export async function createMonthPartition(db: Kysely<DB>, month: Date): Promise
       return true;
     });
   } catch (error) {
-    if (isDuplicate(error)) return false;
+    if (isDuplicateTable(error)) return false;
     throw error;
   }
 }
