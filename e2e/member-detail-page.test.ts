@@ -1,6 +1,7 @@
 // Browser test of issue 19's member detail page (SPEC §6.7): opened from the member list by the
-// member's email, it shows their status, roles, joined date, who invited them and last activity,
-// and its Change Role button changes their roles, the page and its recent events following.
+// member's email, it shows their status, roles, joined date, who invited them, last activity and
+// whether they have two-factor authentication, and its Change Role button changes their roles, the
+// page and its recent events following.
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { logIn, passEmailVerificationIfAsked } from "./support/pages.js";
@@ -35,6 +36,7 @@ describe("Issue 19: the member detail page, in Chromium", () => {
     expect(await field(page, "Roles").locator(".ant-tag").allTextContents()).toEqual(["Operations"]);
     expect(await field(page, "Invited by").textContent()).toContain(`Ada Admin (${admin.email})`);
     expect(await field(page, "Joined").textContent()).not.toContain("—");
+    expect(await field(page, "Two-factor authentication").textContent()).toContain("Off");
     await page.getByRole("heading", { level: 2, name: "Recent events" }).waitFor();
 
     await page.getByRole("button", { name: "Change Role" }).click();

@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testDatabaseKinds } from "./support/databases.js";
 import { createHarness, type Harness } from "./support/harness.js";
+import { givePasskey } from "./support/second-factor.js";
 
 describe.each(testDatabaseKinds)("Issue 19: the member detail page's API on %s", (kind) => {
   let h: Harness;
@@ -44,6 +45,24 @@ describe.each(testDatabaseKinds)("Issue 19: the member detail page's API on %s",
     // The list keeps its shape: invitedBy belongs to the one member's answer.
     const list = await h.inject(cookie, { url: `/api/companies/${company.id}/members` });
     expect(list.json().items[0]).not.toHaveProperty("invitedBy");
+  });
+
+  it("GET one member says whether the account has a second factor (SPEC §6.7), the list does not", async () => {
+    const company = await h.company("Factor Co");
+    const member = await h.member(company, ["finance"]);
+    const cookie = await h.login(company.admin.email);
+    const url = `/api/companies/${company.id}/members/${member.memberId}`;
+
+    const without = await h.inject(cookie, { url });
+    expect(without.statusCode).toBe(200);
+    expect(without.json().hasSecondFactor).toBe(false);
+
+    await givePasskey(h.db, member.id, h.clock.now());
+    const withFactor = await h.inject(cookie, { url });
+    expect(withFactor.json().hasSecondFactor).toBe(true);
+
+    const list = await h.inject(cookie, { url: `/api/companies/${company.id}/members` });
+    expect(list.json().items[0]).not.toHaveProperty("hasSecondFactor");
   });
 
   it("lists the events done to the member, newest first, and no other member's", async () => {

@@ -257,16 +257,17 @@ export async function scalar(db: Executor, query: RawBuilder<number>): Promise<n
   return Number(result.rows[0]?.n ?? 0);
 }
 
-/** One member of a company, with roles (a change locks it through loadChange). */
+/** One member of a company, with roles and whether the account has a second factor (a change locks it through loadChange). */
 export async function findMember(
   db: Executor,
   companyId: string,
   memberId: string,
-): Promise<MemberRow | undefined> {
-  const result = await sql<MemberRow>`
+): Promise<(MemberRow & { has_second_factor: boolean }) | undefined> {
+  const result = await sql<MemberRow & { has_second_factor: boolean }>`
     WITH page AS (
       SELECT ${MEMBER_COLUMNS} FROM members m WHERE m.company_id = ${companyId} AND m.id = ${memberId})
-    SELECT p.*, a.name, ${ROLES_OF_MEMBER} AS roles FROM page p JOIN accounts a ON a.id = p.account_id`.execute(
+    SELECT p.*, a.name, a.has_second_factor, ${ROLES_OF_MEMBER} AS roles
+      FROM page p JOIN accounts a ON a.id = p.account_id`.execute(
     db,
   );
   return result.rows[0];

@@ -38,6 +38,8 @@ const Member = Type.Object(
     invitedBy: Type.Optional(
       Type.Union([Type.Object({ name: Type.String(), email: Type.String() }), Type.Null()]),
     ),
+    /** Whether the member's account has a confirmed second factor. Only GET of one member carries it. */
+    hasSecondFactor: Type.Optional(Type.Boolean()),
     /** Also the member's ETag. Sent back with a change (optional), a member changed since answers 409 conflict. */
     version: Type.Integer(),
   },

@@ -170,18 +170,18 @@ async function resolveRoleFilter(db: Kysely<DB>, companyId: string, role: string
   return id;
 }
 
-/** One member as their page shows them: the list's fields and who invited them. */
+/** One member as their page shows them: the list's fields, who invited them and whether they have a second factor. */
 export async function getMember(
   db: Kysely<DB>,
   companyId: string,
   memberId: string,
-): Promise<MemberView & { invitedBy: { name: string; email: string } | null }> {
+): Promise<MemberView & { invitedBy: { name: string; email: string } | null; hasSecondFactor: boolean }> {
   const [row, invitedBy] = await Promise.all([
     findMember(db, companyId, memberId),
     findInviter(db, companyId, memberId),
   ]);
   if (!row) throw new AppError("not_found");
-  return { ...memberView(row), invitedBy };
+  return { ...memberView(row), invitedBy, hasSecondFactor: row.has_second_factor };
 }
 
 // ---- changes ---------------------------------------------------------------------------------

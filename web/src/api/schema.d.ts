@@ -1341,6 +1341,7 @@ export interface components {
             /** Format: uuid */
             accountId: string;
             email: string;
+            hasSecondFactor?: boolean;
             /** Format: uuid */
             id: string;
             invitedBy?: {

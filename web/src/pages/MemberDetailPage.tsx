@@ -149,6 +149,11 @@ export function MemberDetailPage() {
             label: "Last active",
             children: member.lastActiveAt === null ? "Never" : formatDateTime(member.lastActiveAt),
           },
+          {
+            key: "secondFactor",
+            label: "Two-factor authentication",
+            children: fetched.hasSecondFactor ? "On" : "Off",
+          },
         ]}
       />
       {canViewAudit && <MemberEvents companyId={companyId} memberId={member.id} />}
