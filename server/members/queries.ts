@@ -257,7 +257,10 @@ export async function scalar(db: Executor, query: RawBuilder<number>): Promise<n
   return Number(result.rows[0]?.n ?? 0);
 }
 
-/** One member of a company, with roles and whether the account has a second factor (a change locks it through loadChange). */
+/**
+ * One member of a company, with roles and whether the account has a second factor (a change locks
+ * it through loadChange).
+ */
 export async function findMember(
   db: Executor,
   companyId: string,
@@ -267,9 +270,7 @@ export async function findMember(
     WITH page AS (
       SELECT ${MEMBER_COLUMNS} FROM members m WHERE m.company_id = ${companyId} AND m.id = ${memberId})
     SELECT p.*, a.name, a.has_second_factor, ${ROLES_OF_MEMBER} AS roles
-      FROM page p JOIN accounts a ON a.id = p.account_id`.execute(
-    db,
-  );
+      FROM page p JOIN accounts a ON a.id = p.account_id`.execute(db);
   return result.rows[0];
 }
 

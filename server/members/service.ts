@@ -170,7 +170,10 @@ async function resolveRoleFilter(db: Kysely<DB>, companyId: string, role: string
   return id;
 }
 
-/** One member as their page shows them: the list's fields, who invited them and whether they have a second factor. */
+/**
+ * One member as their page shows them: the list's fields, who invited them and whether they have a
+ * second factor.
+ */
 export async function getMember(
   db: Kysely<DB>,
   companyId: string,
