@@ -1,7 +1,8 @@
 // SPEC §6.2 in Chromium, as a person does it: the Admin sets up an authenticator app on the Security
-// page (the code computed from the secret shown on screen), saves the recovery codes, logs out, logs
-// in with the password and the app's code, then invites someone: after Next the focus stays in the
-// dialog, and the verification window asks for the app's code with the keyboard in its code field.
+// page under a name of their own (the code computed from the secret shown on screen), saves the
+// recovery codes, logs out, logs in with the password and the app's code, then invites someone: after
+// Next the focus stays in the dialog, and the verification window asks for the app's code with the
+// keyboard in its code field. Last, they rename the app on the Security page.
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { authenticatorApp } from "./support/authenticator.js";
@@ -32,14 +33,14 @@ describe("SPEC §6.2: logging in with an authenticator app, in Chromium", () => 
     const admin = held.portal.credentials("admin");
     await logIn(page, held.portal.url, admin.email, admin.password);
 
-    // The profile menu leads to the Security page.
+    // The profile menu leads to the Security page (the sections' menu has a "Security" of its own).
     await page.getByRole("button", { name: admin.name }).click();
-    // The profile menu's Security (the account's factors), not the company menu's (its policy).
-    await page.locator(".ant-dropdown-menu").getByRole("menuitem", { name: "Security" }).click();
+    await page.locator(".ant-dropdown").getByRole("menuitem", { name: "Security" }).click();
     await page.getByRole("heading", { level: 1, name: "Security" }).waitFor();
     expect(await page.getByText("No second factor yet").count()).toBe(1);
 
     // Setting up needs a fresh verification: no factor yet, so by a mailed code.
+    await page.getByLabel("Name", { exact: true }).fill("My phone");
     await page.getByRole("button", { name: "Set up authenticator app" }).click();
     await passEmailVerification(page, (to) => held.portal.latestMail(to), admin.email);
     const secretText = page.getByTestId("totp-secret");
@@ -55,6 +56,7 @@ describe("SPEC §6.2: logging in with an authenticator app, in Chromium", () => 
     expect(await page.getByRole("button", { name: "Download" }).count()).toBe(1);
     await page.getByRole("button", { name: "I have saved them" }).click();
     await expect.poll(() => page.getByRole("cell", { name: "Authenticator app" }).count()).toBeGreaterThan(0);
+    expect(await page.getByRole("cell", { name: "My phone", exact: true }).count()).toBe(1);
 
     // Log out, then in: the password, then the app's code.
     await page.getByRole("button", { name: admin.name }).click();
@@ -103,6 +105,18 @@ describe("SPEC §6.2: logging in with an authenticator app, in Chromium", () => 
     await expect
       .poll(() => page.locator(".ant-message").getByText("The invitation was sent successfully").count())
       .toBe(1);
+
+    // Rename the app on the Security page (the verification just passed still holds).
+    await page.goto(`${held.portal.url}/profile/security`);
+    await page.getByRole("button", { name: "Rename My phone" }).click();
+    const rename = page.getByRole("dialog", { name: "Rename second factor" });
+    const nameField = rename.getByLabel("Name", { exact: true });
+    expect(await nameField.inputValue()).toBe("My phone");
+    await nameField.fill("Work phone");
+    await rename.getByRole("button", { name: "Save" }).click();
+    await rename.waitFor({ state: "hidden" });
+    await expect.poll(() => page.getByRole("cell", { name: "Work phone", exact: true }).count()).toBe(1);
+    expect(await page.getByRole("cell", { name: "My phone", exact: true }).count()).toBe(0);
     await page.context().close();
   });
 });

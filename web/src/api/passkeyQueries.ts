@@ -12,7 +12,7 @@ import { mfaQueryKeys } from "./mfaQueries";
 import { queryKeys } from "./queries";
 import type { paths } from "./schema";
 
-const ownPasskeysKey = ["own-passkeys"] as const;
+const ownPasskeysKey = mfaQueryKeys.passkeys;
 
 type RegisterBody = NonNullable<
   paths["/api/me/passkeys"]["post"]["requestBody"]

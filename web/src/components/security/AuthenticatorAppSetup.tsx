@@ -1,7 +1,7 @@
-// "Set up authenticator app": the server makes a secret (after a fresh verification), shown as a QR
-// code of its otpauth URL and as text; a code from the app confirms it, and the recovery codes
+// "Set up authenticator app", with an optional name (the server's default otherwise): the server
+// makes a secret (after a fresh verification), shown as a QR code of its otpauth URL and as text; a code from the app confirms it, and the recovery codes
 // issued with it are shown once.
-import { Alert, Button, Flex, Form, type InputRef, QRCode, Typography } from "antd";
+import { Alert, Button, Flex, Form, Input, type InputRef, QRCode, Typography } from "antd";
 import { useEffect, useRef, useState } from "react";
 import { isApiError } from "../../api/client";
 import { useConfirmTotpEnrolment, useStartTotpEnrolment } from "../../api/mfaQueries";
@@ -11,6 +11,10 @@ import { OneTimeCodeField } from "../OneTimeCodeField";
 
 interface CodeForm {
   code: string;
+}
+
+interface NameForm {
+  name?: string;
 }
 
 export function AuthenticatorAppSetup({
@@ -29,9 +33,11 @@ export function AuthenticatorAppSetup({
     if (enrolment !== null) codeInput.current?.focus();
   }, [enrolment]);
 
-  const begin = () => {
+  const begin = ({ name }: NameForm) => {
+    if (start.isPending) return;
     setFailure(null);
-    start.mutate(undefined, {
+    const trimmed = name?.trim() ?? "";
+    start.mutate(trimmed === "" ? undefined : trimmed, {
       onSuccess: setEnrolment,
       onError: (error) => setFailure(describeError(error)),
     });
@@ -61,9 +67,16 @@ export function AuthenticatorAppSetup({
     return (
       <>
         {failure !== null && <Alert type="error" showIcon message={failure} style={{ marginBottom: 16 }} />}
-        <Button onClick={begin} loading={start.isPending}>
-          Set up authenticator app
-        </Button>
+        <Form<NameForm> name="totp-name" layout="inline" requiredMark={false} onFinish={begin}>
+          <Form.Item name="name" label="Name" rules={[{ max: 60, message: "At most 60 characters." }]}>
+            <Input placeholder="Authenticator app" maxLength={60} autoComplete="off" style={{ width: 240 }} />
+          </Form.Item>
+          <Form.Item>
+            <Button htmlType="submit" loading={start.isPending}>
+              Set up authenticator app
+            </Button>
+          </Form.Item>
+        </Form>
       </>
     );
   }
