@@ -270,8 +270,8 @@ describe.each(testDatabaseKinds)("member list on %s", (kind) => {
       const zed = body.items[0] as Item;
       const one = await h.inject(cookie, { url: `/api/companies/${co.id}/members/${zed.id}` });
       expect(one.statusCode).toBe(200);
-      // The list item, and who invited the member (nobody: added directly).
-      expect(one.json()).toEqual({ ...zed, invitedBy: null });
+      // The list item, who invited the member (nobody: added directly), and whether they have a second factor.
+      expect(one.json()).toEqual({ ...zed, invitedBy: null, hasSecondFactor: false });
       for (const id of [company.admin.memberId, "00000000-0000-4000-8000-000000000000"]) {
         const missing = await h.inject(cookie, { url: `/api/companies/${co.id}/members/${id}` });
         expect(missing.statusCode).toBe(404);
