@@ -9,6 +9,12 @@ export const portalTheme: ThemeConfig = {
     colorPrimary: "#0958d9",
     colorLink: "#0958d9",
     colorInfo: "#0958d9",
+    // Ant Design derives lighter hover and press shades from the primary blue, under AA for white
+    // text on a hovered button and for a hovered link; its blue-8 and blue-9 stay above it.
+    colorPrimaryHover: "#003eb3",
+    colorPrimaryActive: "#002c8c",
+    colorLinkHover: "#003eb3",
+    colorLinkActive: "#002c8c",
     // Ant Design's red-7: 5.9:1 on white (form errors, danger buttons).
     colorError: "#cf1322",
     // Ant Design's green-8 and gold-8: text of success and warning tags and alerts.
