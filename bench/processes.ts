@@ -5,6 +5,10 @@ import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 // @ts-expect-error: a plain ES module script shared with `npm start`
+
+/** A fixed 32-byte key for the portal under test, which production mode requires. */
+export const BENCH_MFA_SECRET_KEY = "62656e63682d6d66612d7365637265742d6b65792d6f662d33322d6279746573";
+
 import { buildServerIfStale, serverBundle } from "../scripts/build-server.mjs";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -156,6 +160,8 @@ export async function startPortal(databaseUrl: string): Promise<Child & { baseUr
       HOST: "127.0.0.1",
       DATABASE_URL: databaseUrl,
       PUBLIC_URL: baseUrl,
+      // Production requires a key that seals TOTP secrets; the bench's data has none to open.
+      MFA_SECRET_KEY: BENCH_MFA_SECRET_KEY,
       // Mail is not measured: a closed local port (the outbox keeps what it cannot send).
       SMTP_URL: `smtp://127.0.0.1:${closedPort}`,
       LOG_LEVEL: "warn",
