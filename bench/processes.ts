@@ -5,11 +5,10 @@ import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 // @ts-expect-error: a plain ES module script shared with `npm start`
+import { buildServerIfStale, serverBundle } from "../scripts/build-server.mjs";
 
 /** A fixed 32-byte key for the portal under test, which production mode requires. */
 export const BENCH_MFA_SECRET_KEY = "62656e63682d6d66612d7365637265742d6b65792d6f662d33322d6279746573";
-
-import { buildServerIfStale, serverBundle } from "../scripts/build-server.mjs";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
