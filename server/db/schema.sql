@@ -405,6 +405,22 @@ CREATE TABLE public.companies (
 );
 
 --
+-- Name: company_domains; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.company_domains (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    company_id uuid NOT NULL,
+    domain text NOT NULL,
+    verification_token text NOT NULL,
+    verified_at timestamp with time zone,
+    created_at timestamp with time zone NOT NULL,
+    created_by uuid,
+    CONSTRAINT company_domains_domain_check CHECK (((domain = lower(btrim(domain))) AND (domain ~ '^[a-z0-9.-]+\.[a-z]{2,}$'::text) AND (length(domain) <= 253))),
+    CONSTRAINT company_domains_verification_token_check CHECK (((length(verification_token) >= 16) AND (length(verification_token) <= 100)))
+);
+
+--
 -- Name: company_security_policies; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -819,6 +835,58 @@ CREATE TABLE public.settlement_batches (
 );
 
 --
+-- Name: sso_break_glass_members; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.sso_break_glass_members (
+    company_id uuid NOT NULL,
+    member_id uuid NOT NULL
+);
+
+--
+-- Name: sso_connections; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.sso_connections (
+    company_id uuid NOT NULL,
+    protocol text NOT NULL,
+    enabled boolean DEFAULT false NOT NULL,
+    oidc_issuer text,
+    oidc_client_id text,
+    oidc_client_secret_sealed text,
+    saml_idp_entity_id text,
+    saml_idp_sso_url text,
+    saml_idp_certificate text,
+    saml_allow_idp_initiated boolean DEFAULT false NOT NULL,
+    groups_attribute text DEFAULT 'groups'::text NOT NULL,
+    default_role_id uuid,
+    require_sso boolean DEFAULT false NOT NULL,
+    version integer DEFAULT 1 NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    updated_by uuid,
+    CONSTRAINT sso_connections_check CHECK (((protocol <> 'oidc'::text) OR ((oidc_issuer IS NOT NULL) AND (oidc_client_id IS NOT NULL)))),
+    CONSTRAINT sso_connections_check1 CHECK (((protocol <> 'saml'::text) OR ((saml_idp_entity_id IS NOT NULL) AND (saml_idp_sso_url IS NOT NULL) AND (saml_idp_certificate IS NOT NULL)))),
+    CONSTRAINT sso_connections_groups_attribute_check CHECK (((length(groups_attribute) >= 1) AND (length(groups_attribute) <= 200))),
+    CONSTRAINT sso_connections_oidc_client_id_check CHECK ((length(oidc_client_id) <= 300)),
+    CONSTRAINT sso_connections_oidc_issuer_check CHECK ((length(oidc_issuer) <= 500)),
+    CONSTRAINT sso_connections_protocol_check CHECK ((protocol = ANY (ARRAY['oidc'::text, 'saml'::text]))),
+    CONSTRAINT sso_connections_saml_idp_certificate_check CHECK ((length(saml_idp_certificate) <= 20000)),
+    CONSTRAINT sso_connections_saml_idp_entity_id_check CHECK ((length(saml_idp_entity_id) <= 500)),
+    CONSTRAINT sso_connections_saml_idp_sso_url_check CHECK ((length(saml_idp_sso_url) <= 1000))
+);
+
+--
+-- Name: sso_group_mappings; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.sso_group_mappings (
+    company_id uuid NOT NULL,
+    group_name text NOT NULL,
+    role_id uuid NOT NULL,
+    CONSTRAINT sso_group_mappings_group_name_check CHECK (((length(group_name) >= 1) AND (length(group_name) <= 300)))
+);
+
+--
 -- Name: transactions; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -947,6 +1015,20 @@ ALTER TABLE ONLY public.companies
 
 ALTER TABLE ONLY public.companies
     ADD CONSTRAINT companies_pkey PRIMARY KEY (id);
+
+--
+-- Name: company_domains company_domains_company_id_domain_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.company_domains
+    ADD CONSTRAINT company_domains_company_id_domain_key UNIQUE (company_id, domain);
+
+--
+-- Name: company_domains company_domains_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.company_domains
+    ADD CONSTRAINT company_domains_pkey PRIMARY KEY (id);
 
 --
 -- Name: company_security_policies company_security_policies_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -1229,6 +1311,27 @@ ALTER TABLE ONLY public.settlement_batches
     ADD CONSTRAINT settlement_batches_pkey PRIMARY KEY (company_id, id);
 
 --
+-- Name: sso_break_glass_members sso_break_glass_members_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sso_break_glass_members
+    ADD CONSTRAINT sso_break_glass_members_pkey PRIMARY KEY (company_id, member_id);
+
+--
+-- Name: sso_connections sso_connections_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sso_connections
+    ADD CONSTRAINT sso_connections_pkey PRIMARY KEY (company_id);
+
+--
+-- Name: sso_group_mappings sso_group_mappings_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sso_group_mappings
+    ADD CONSTRAINT sso_group_mappings_pkey PRIMARY KEY (company_id, group_name, role_id);
+
+--
 -- Name: transactions transactions_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1298,6 +1401,12 @@ CREATE INDEX audit_events_default_company_id_occurred_at_id_idx ON public.audit_
 --
 
 CREATE INDEX audit_events_default_target_id_occurred_at_id_idx ON public.audit_events_default USING btree (target_id, occurred_at DESC, id DESC) WHERE (target_type = 'account'::text);
+
+--
+-- Name: company_domains_verified_by_one_company; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX company_domains_verified_by_one_company ON public.company_domains USING btree (domain) WHERE (verified_at IS NOT NULL);
 
 --
 -- Name: invitation_roles_role_idx; Type: INDEX; Schema: public; Owner: -
@@ -1660,6 +1769,20 @@ CREATE TRIGGER roles_version_permissions_insert AFTER INSERT ON public.role_perm
 CREATE TRIGGER roles_version_permissions_update AFTER UPDATE ON public.role_permissions REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION public.companies_roles_version_on_permissions();
 
 --
+-- Name: company_domains company_domains_company_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.company_domains
+    ADD CONSTRAINT company_domains_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies(id) ON DELETE CASCADE;
+
+--
+-- Name: company_domains company_domains_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.company_domains
+    ADD CONSTRAINT company_domains_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.accounts(id) ON DELETE SET NULL;
+
+--
 -- Name: company_security_policies company_security_policies_company_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1875,6 +1998,55 @@ ALTER TABLE ONLY public.sessions
 
 ALTER TABLE ONLY public.settlement_batches
     ADD CONSTRAINT settlement_batches_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies(id) ON DELETE CASCADE;
+
+--
+-- Name: sso_break_glass_members sso_break_glass_members_company_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sso_break_glass_members
+    ADD CONSTRAINT sso_break_glass_members_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.sso_connections(company_id) ON DELETE CASCADE;
+
+--
+-- Name: sso_break_glass_members sso_break_glass_members_company_id_member_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sso_break_glass_members
+    ADD CONSTRAINT sso_break_glass_members_company_id_member_id_fkey FOREIGN KEY (company_id, member_id) REFERENCES public.members(company_id, id) ON DELETE CASCADE;
+
+--
+-- Name: sso_connections sso_connections_company_id_default_role_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sso_connections
+    ADD CONSTRAINT sso_connections_company_id_default_role_id_fkey FOREIGN KEY (company_id, default_role_id) REFERENCES public.roles(company_id, id) ON DELETE SET NULL (default_role_id);
+
+--
+-- Name: sso_connections sso_connections_company_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sso_connections
+    ADD CONSTRAINT sso_connections_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies(id) ON DELETE CASCADE;
+
+--
+-- Name: sso_connections sso_connections_updated_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sso_connections
+    ADD CONSTRAINT sso_connections_updated_by_fkey FOREIGN KEY (updated_by) REFERENCES public.accounts(id) ON DELETE SET NULL;
+
+--
+-- Name: sso_group_mappings sso_group_mappings_company_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sso_group_mappings
+    ADD CONSTRAINT sso_group_mappings_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.sso_connections(company_id) ON DELETE CASCADE;
+
+--
+-- Name: sso_group_mappings sso_group_mappings_company_id_role_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sso_group_mappings
+    ADD CONSTRAINT sso_group_mappings_company_id_role_id_fkey FOREIGN KEY (company_id, role_id) REFERENCES public.roles(company_id, id) ON DELETE CASCADE;
 
 --
 -- Name: transactions transactions_company_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -

@@ -57,6 +57,16 @@ export interface Companies {
   settlement_currency: Generated<string>;
 }
 
+export interface CompanyDomains {
+  company_id: string;
+  created_at: Timestamp;
+  created_by: string | null;
+  domain: string;
+  id: Generated<string>;
+  verification_token: string;
+  verified_at: Timestamp | null;
+}
+
 export interface CompanySecurityPolicies {
   company_id: string;
   invite_domains: Generated<string[]>;
@@ -297,6 +307,36 @@ export interface SettlementBatches {
   transaction_count: number;
 }
 
+export interface SsoBreakGlassMembers {
+  company_id: string;
+  member_id: string;
+}
+
+export interface SsoConnections {
+  company_id: string;
+  default_role_id: string | null;
+  enabled: Generated<boolean>;
+  groups_attribute: Generated<string>;
+  oidc_client_id: string | null;
+  oidc_client_secret_sealed: string | null;
+  oidc_issuer: string | null;
+  protocol: "oidc" | "saml";
+  require_sso: Generated<boolean>;
+  saml_allow_idp_initiated: Generated<boolean>;
+  saml_idp_certificate: string | null;
+  saml_idp_entity_id: string | null;
+  saml_idp_sso_url: string | null;
+  updated_at: Timestamp;
+  updated_by: string | null;
+  version: Generated<number>;
+}
+
+export interface SsoGroupMappings {
+  company_id: string;
+  group_name: string;
+  role_id: string;
+}
+
 export interface Transactions {
   amount_minor: number;
   company_id: string;
@@ -349,6 +389,7 @@ export interface DB {
   accounts: Accounts;
   audit_events: AuditEvents;
   companies: Companies;
+  company_domains: CompanyDomains;
   company_security_policies: CompanySecurityPolicies;
   developer_api_keys: DeveloperApiKeys;
   developer_credentials: DeveloperCredentials;
@@ -375,6 +416,9 @@ export interface DB {
   session_elevations: SessionElevations;
   sessions: Sessions;
   settlement_batches: SettlementBatches;
+  sso_break_glass_members: SsoBreakGlassMembers;
+  sso_connections: SsoConnections;
+  sso_group_mappings: SsoGroupMappings;
   transactions: Transactions;
   verification_challenges: VerificationChallenges;
   verification_throttle: VerificationThrottle;
