@@ -56,16 +56,16 @@ export async function seedSizedCompany(
            ON x.key = r.key
         WHERE r.company_id = ${c}::uuid;
        CREATE TEMP TABLE growth_members ON COMMIT DROP AS
-       SELECT gen_random_uuid() AS id, n, a.id AS account_id, a.email
+       SELECT gen_random_uuid() AS id, n, a.id AS account_id, a.email, a.name
          FROM generate_series(1, ${size}) n JOIN accounts a ON a.email = ${EMAIL_SQL("n")};
-       INSERT INTO members (id, company_id, account_id, status, joined_at, deactivated_at, email)
+       INSERT INTO members (id, company_id, account_id, status, joined_at, deactivated_at, email, name)
        SELECT id, ${c}::uuid, account_id,
               CASE WHEN n > 20 AND n % 33 = 0 THEN 'deactivated' ELSE 'active' END,
               now() - (n % 700) * interval '1 day',
-              CASE WHEN n > 20 AND n % 33 = 0 THEN now() - interval '3 days' END, email
+              CASE WHEN n > 20 AND n % 33 = 0 THEN now() - interval '3 days' END, email, name
          FROM growth_members;
-       INSERT INTO member_activity (member_id, last_active_at)
-       SELECT id, now() - (n % 90) * interval '1 day' FROM growth_members;
+       INSERT INTO member_activity (member_id, company_id, last_active_at)
+       SELECT id, ${c}::uuid, now() - (n % 90) * interval '1 day' FROM growth_members;
        INSERT INTO member_roles (company_id, member_id, role_id)
        SELECT ${c}::uuid, m.id, r.id FROM growth_members m
          JOIN roles r ON r.company_id = ${c}::uuid AND r.key = CASE WHEN m.n = 1 THEN 'admin'
