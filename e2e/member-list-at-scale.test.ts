@@ -223,7 +223,7 @@ describe("SPEC 6.7: the member list at 2,000 members, in Chromium", () => {
       const name = small.locator(".ant-table-tbody .truncated-text", { hasText: "Maximiliane" });
       await name.waitFor();
       expect(await name.evaluate((element) => element.scrollWidth > element.clientWidth)).toBe(true);
-      const tooltip = small.locator(".ant-tooltip:visible", { hasText: LONG_NAME });
+      const tooltip = small.getByRole("tooltip").filter({ hasText: LONG_NAME });
       await name.focus();
       await tooltip.waitFor();
       await name.blur();

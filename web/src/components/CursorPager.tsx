@@ -1,6 +1,6 @@
 // The footer of a paged table: which rows are shown out of how many ("1,000+" when the server
 // stopped counting), and `Previous page` / `Next page`.
-import { Button, Flex, Typography } from "antd";
+import { Button, ConfigProvider, Flex, Typography } from "antd";
 import { nounFor } from "../wording/counting";
 
 const count = new Intl.NumberFormat();
@@ -44,18 +44,22 @@ export function CursorPager({
       <Typography.Text type="secondary" aria-live="polite">
         {summary}
       </Typography.Text>
-      <Flex gap="small">
-        <Button onClick={onPrevious} disabled={pageIndex === 0 || isLoading} aria-label="Previous page">
-          Previous page
-        </Button>
-        <Button
-          onClick={() => nextCursor !== null && onNext(nextCursor)}
-          disabled={nextCursor === null || isLoading}
-          aria-label="Next page"
-        >
-          Next page
-        </Button>
-      </Flex>
+      {/* No click ripple: it reads the button's computed style, a page-wide style recalculation just
+          as the next page's rows arrive. */}
+      <ConfigProvider wave={{ disabled: true }}>
+        <Flex gap="small">
+          <Button onClick={onPrevious} disabled={pageIndex === 0 || isLoading} aria-label="Previous page">
+            Previous page
+          </Button>
+          <Button
+            onClick={() => nextCursor !== null && onNext(nextCursor)}
+            disabled={nextCursor === null || isLoading}
+            aria-label="Next page"
+          >
+            Next page
+          </Button>
+        </Flex>
+      </ConfigProvider>
     </Flex>
   );
 }

@@ -15,5 +15,14 @@ export function useActionsDirection(): "vertical" | "horizontal" {
   return Grid.useBreakpoint().sm === false ? "vertical" : "horizontal";
 }
 
+/**
+ * Wide screens (1200 px and more) show the member list whole, without a sideways scroller: a table
+ * with one measures itself at every page of rows (Ant Design reads its scroll width to shade the
+ * pinned columns), which forced a second layout and render into each next page.
+ */
+export function useIsWideScreen(): boolean {
+  return Grid.useBreakpoint().xl === true;
+}
+
 /** Beside its label, a date range fits a phone's screen: it narrows instead of widening the page. */
 export const RANGE_PICKER_MAX_WIDTH = "calc(100vw - 140px)";

@@ -3,7 +3,7 @@
 // found by the same email search. The search, order, page size and page live in the URL (useMemberListView).
 import { useQueryClient } from "@tanstack/react-query";
 import { App, Button, Flex, Select } from "antd";
-import { useEffect, useState } from "react";
+import { memo, useCallback, useEffect, useRef, useState } from "react";
 import {
   memberQueryKeys,
   useChangeMemberStatus,
@@ -11,7 +11,7 @@ import {
   useReactivatingMemberIds,
 } from "../api/memberQueries";
 import { useRoles } from "../api/queries";
-import type { Member } from "../api/types";
+import type { Member, Role } from "../api/types";
 import { useCurrentMembership } from "../components/CurrentMembership";
 import { InvitationsSection } from "../components/invitations/InvitationsSection";
 import { InviteMemberModal } from "../components/invitations/InviteMemberModal";
@@ -31,6 +31,25 @@ import { PageTitle } from "../components/PageTitle";
 import { QueryErrorResult } from "../components/QueryErrorResult";
 import { useCan } from "../components/useCan";
 
+// A next page re-renders this page; these parts do not change with it, and the invitations' own
+// table would measure itself again (its scroll shading) at every render of the page.
+const Invitations = memo(InvitationsSection);
+const InviteWindow = memo(InviteMemberModal);
+const ChangeRoleWindow = memo(ChangeRoleModal);
+const DeactivateWindow = memo(DeactivateMemberDialog);
+// The search form measures its fields as it renders (Ant Design's form items), which costs a layout
+// of the page when a next page's rows have just arrived: it renders only when the search it shows
+// changes. Its onSearch is stable and calls the page's latest search.
+const FilterBar = memo(
+  MemberFilterBar,
+  (before, after) =>
+    before.roles === after.roles &&
+    before.isLoadingRoles === after.isLoadingRoles &&
+    JSON.stringify(before.value) === JSON.stringify(after.value),
+);
+
+const NO_ROLES: Role[] = [];
+
 export function MemberListPage() {
   const { message } = App.useApp();
   const { account, membership } = useCurrentMembership();
@@ -48,12 +67,15 @@ export function MemberListPage() {
   const reactivatingIds = useReactivatingMemberIds(companyId);
 
   const [isInviting, setIsInviting] = useState(false);
+  const closeInvite = useCallback(() => setIsInviting(false), []);
   // Ids, not copies: the windows read the member from the current page, so a reload hands them its
   // fresh version; `picked` keeps the member the window was opened on, or the newer copy a conflict
   // told of, for when the page no longer shows them (or shows an older copy).
   const [roleChangeId, setRoleChangeId] = useState<string | null>(null);
   const [deactivationId, setDeactivationId] = useState<string | null>(null);
   const [picked, setPicked] = useState<Member | null>(null);
+  const closeRoleChange = useCallback(() => setRoleChangeId(null), []);
+  const closeDeactivation = useCallback(() => setDeactivationId(null), []);
   const current = (id: string | null): Member | null => {
     if (id === null) return null;
     const listed = members.data?.items.find((member) => member.id === id);
@@ -68,6 +90,9 @@ export function MemberListPage() {
     if (JSON.stringify(next) === JSON.stringify(view.search) && pages.pageIndex === 0) void members.refetch();
     else view.setSearch(next);
   };
+  const latestSearch = useRef(search);
+  latestSearch.current = search;
+  const onSearch = useCallback((next: MemberSearch) => latestSearch.current(next), []);
   // While another page or order loads, the rows shown stay (placeholder data) under a spinner, and
   // the footer counts them as the page they are, not the one coming.
   const isLoadingNext = members.isPending || (members.isFetching && members.isPlaceholderData);
@@ -91,11 +116,11 @@ export function MemberListPage() {
     <>
       <PageTitle>Member list</PageTitle>
       <Flex justify="space-between" align="flex-start" gap="middle" wrap style={{ marginBottom: 16 }}>
-        <MemberFilterBar
-          roles={roles.data?.items ?? []}
+        <FilterBar
+          roles={roles.data?.items ?? NO_ROLES}
           isLoadingRoles={roles.isPending}
           value={view.search}
-          onSearch={search}
+          onSearch={onSearch}
         />
         {canInvite && (
           <Button type="primary" onClick={() => setIsInviting(true)}>
@@ -153,21 +178,19 @@ export function MemberListPage() {
           </Flex>
         </>
       )}
-      {canInvite && <InvitationsSection companyId={companyId} search={view.search.email} />}
-      {canInvite && (
-        <InviteMemberModal companyId={companyId} open={isInviting} onClose={() => setIsInviting(false)} />
-      )}
-      <ChangeRoleModal
+      {canInvite && <Invitations companyId={companyId} search={view.search.email} />}
+      {canInvite && <InviteWindow companyId={companyId} open={isInviting} onClose={closeInvite} />}
+      <ChangeRoleWindow
         companyId={companyId}
         member={current(roleChangeId)}
         onConflict={setPicked}
-        onClose={() => setRoleChangeId(null)}
+        onClose={closeRoleChange}
       />
-      <DeactivateMemberDialog
+      <DeactivateWindow
         companyId={companyId}
         member={current(deactivationId)}
         onConflict={setPicked}
-        onClose={() => setDeactivationId(null)}
+        onClose={closeDeactivation}
       />
     </>
   );

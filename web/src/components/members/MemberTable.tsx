@@ -3,32 +3,32 @@
 // `Reactivate`), never on their own row. Email, name, joined and last active sort on the server. Long
 // emails and names are cut to one line, the full text shown on hover and focus (SPEC §6.7); the email
 // and actions columns stay pinned at the edges while a narrow screen scrolls the others.
-import { Button, Space, Table, type TableColumnsType, type TableProps, Tag, Tooltip } from "antd";
+import { Button, Space, Table, type TableColumnsType, type TableProps, Tag } from "antd";
 import type { SortOrder } from "antd/es/table/interface";
 import { Link } from "react-router-dom";
 import type { Member, MemberSortKey } from "../../api/types";
 import { memberDetailPath } from "../../navigation";
 import { useCurrentMembership } from "../CurrentMembership";
+import { useCutTextTooltip } from "../CutTextTooltip";
 import { formatDate, formatDateTime } from "../formatDateTime";
-import { useActionsDirection } from "../narrowScreen";
+import { SCROLL_INSIDE, useActionsDirection, useIsWideScreen } from "../narrowScreen";
 import { RoleTags } from "./RolePicker";
 import type { MemberSort } from "./useMemberListView";
 
-/** One line of at most `maxWidth`, cut with an ellipsis; focusable, so the keyboard reads it whole too. */
+/**
+ * One line of at most `maxWidth`, cut with an ellipsis; focusable, so the keyboard reads it whole too.
+ * The table's one tooltip (useCutTextTooltip) shows the full text.
+ */
 function TruncatedText({ text, maxWidth, to }: { text: string; maxWidth: string; to?: string }) {
-  return (
-    <Tooltip title={text} trigger={["hover", "focus"]}>
-      {to ? (
-        <Link className="truncated-text" to={to} style={{ maxWidth }}>
-          {text}
-        </Link>
-      ) : (
-        // biome-ignore lint/a11y/noNoninteractiveTabindex: focus shows the full text of a cut value
-        <span className="truncated-text" tabIndex={0} style={{ maxWidth }}>
-          {text}
-        </span>
-      )}
-    </Tooltip>
+  return to ? (
+    <Link className="truncated-text" to={to} style={{ maxWidth }}>
+      {text}
+    </Link>
+  ) : (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: focus shows the full text of a cut value
+    <span className="truncated-text" tabIndex={0} style={{ maxWidth }}>
+      {text}
+    </span>
   );
 }
 
@@ -83,13 +83,16 @@ export function MemberTable({
     onSort(key && sorter.order ? { key, descending: sorter.order === "descend" } : null);
   };
   const actionsDirection = useActionsDirection();
+  // Pinned columns need a sideways scroller, which only narrower screens need.
+  const isWide = useIsWideScreen();
+  const cutText = useCutTextTooltip();
 
   const columns: TableColumnsType<Member> = [
     {
       key: "email",
       title: "Email",
       ...sortable("email"),
-      fixed: "left",
+      fixed: isWide ? undefined : "left",
       render: (_, member) => (
         <>
           <TruncatedText
@@ -137,7 +140,7 @@ export function MemberTable({
       key: "actions",
       title: <span className="visually-hidden">Actions</span>,
       align: "right",
-      fixed: "right",
+      fixed: isWide ? undefined : "right",
       render: (_, member) => {
         if (member.accountId === ownAccountId) return null;
         const isActive = member.status === "active";
@@ -170,17 +173,20 @@ export function MemberTable({
   }
 
   return (
-    <Table<Member>
-      rowKey="id"
-      size="middle"
-      columns={columns}
-      dataSource={members}
-      loading={isLoading}
-      onChange={changeSort}
-      showSorterTooltip={false}
-      pagination={false}
-      scroll={{ x: "max-content" }}
-      locale={{ emptyText: "No members match this search." }}
-    />
+    <div {...cutText.handlers}>
+      <Table<Member>
+        rowKey="id"
+        size="middle"
+        columns={columns}
+        dataSource={members}
+        loading={isLoading}
+        onChange={changeSort}
+        showSorterTooltip={false}
+        pagination={false}
+        scroll={isWide ? undefined : SCROLL_INSIDE}
+        locale={{ emptyText: "No members match this search." }}
+      />
+      {cutText.tooltip}
+    </div>
   );
 }
