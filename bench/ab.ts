@@ -18,7 +18,7 @@ import autocannon from "autocannon";
 import pg from "pg";
 import { type CpuCost, cpuPerRequest, sampleCpu } from "./cpu.js";
 import { median } from "./load.js";
-import { answers200, BENCH_MFA_SECRET_KEY, type Child, freePort, ROOT, startChild } from "./processes.js";
+import { answers200, type Child, freePort, portalEnv, ROOT, startChild } from "./processes.js";
 import { loadFixtures, portalLogin } from "./scenarios.js";
 import { ADMIN_EMAIL, BENCH_PASSWORD, ensureSeeded, SMALL_SIZES } from "./seed.js";
 
@@ -97,20 +97,7 @@ async function startSide(
   const baseUrl = `http://127.0.0.1:${port}`;
   const child = await startChild(side.label, side.node, [bundle], {
     cwd: side.dir,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      NODE_ENV: "production",
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      DATABASE_URL: databaseUrl,
-      PUBLIC_URL: baseUrl,
-      // Production requires a key that seals TOTP secrets; the bench's data has none to open.
-      MFA_SECRET_KEY: BENCH_MFA_SECRET_KEY,
-      SMTP_URL: `smtp://127.0.0.1:${closedPort}`,
-      LOG_LEVEL: "warn",
-      SEED_DEMO: "false",
-    },
+    env: portalEnv({ port, closedPort, baseUrl, databaseUrl }),
     isReady: () => answers200(`${baseUrl}/readyz`),
     timeoutMs: 120_000,
   });

@@ -142,6 +142,32 @@ export function tsxChild(name: string, script: string, args: string[], env: Node
 }
 
 /**
+ * The environment of a portal the bench measures: production mode, warnings only, no demo data,
+ * mail pointed at a closed local port (the outbox keeps what it cannot send).
+ */
+export function portalEnv(options: {
+  port: number;
+  closedPort: number;
+  baseUrl: string;
+  databaseUrl: string;
+}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: "production",
+    PORT: String(options.port),
+    HOST: "127.0.0.1",
+    DATABASE_URL: options.databaseUrl,
+    PUBLIC_URL: options.baseUrl,
+    // Production requires a key that seals TOTP secrets; the bench's data has none to open.
+    MFA_SECRET_KEY: BENCH_MFA_SECRET_KEY,
+    SMTP_URL: `smtp://127.0.0.1:${options.closedPort}`,
+    LOG_LEVEL: "warn",
+    SEED_DEMO: "false",
+  };
+}
+
+/**
  * The portal on PostgreSQL as the bench measures it: production mode, warnings only, no demo data,
  * and mail pointed at a closed local port (the outbox keeps what it cannot send).
  */
@@ -151,21 +177,7 @@ export async function startPortal(databaseUrl: string): Promise<Child & { baseUr
   // What `npm start` runs in production: the server bundle (built here if its sources changed).
   buildServerIfStale();
   const child = await startChild("portal", process.execPath, [serverBundle], {
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      NODE_ENV: "production",
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      DATABASE_URL: databaseUrl,
-      PUBLIC_URL: baseUrl,
-      // Production requires a key that seals TOTP secrets; the bench's data has none to open.
-      MFA_SECRET_KEY: BENCH_MFA_SECRET_KEY,
-      // Mail is not measured: a closed local port (the outbox keeps what it cannot send).
-      SMTP_URL: `smtp://127.0.0.1:${closedPort}`,
-      LOG_LEVEL: "warn",
-      SEED_DEMO: "false",
-    },
+    env: portalEnv({ port, closedPort, baseUrl, databaseUrl }),
     isReady: () => answers200(`${baseUrl}/readyz`),
     timeoutMs: 120_000,
   });
