@@ -6,8 +6,6 @@ import { api, dataOf, noContent } from "./client";
 export const mfaQueryKeys = {
   // Not under "me": the query cache treats every "me…" key as the session probe.
   factors: ["own-second-factors"] as const,
-  // The passkeys' own list (passkeyQueries.ts), which a rename or removal of a passkey changes too.
-  passkeys: ["own-passkeys"] as const,
 };
 
 export function useOwnFactors() {
@@ -37,10 +35,7 @@ export function useRenameFactor() {
   return useMutation({
     mutationFn: ({ factorId, name }: { factorId: string; name: string }) =>
       dataOf(api.PATCH("/api/me/mfa/{factorId}", { params: { path: { factorId } }, body: { name } })),
-    onSuccess: (list) => {
-      queryClient.setQueryData(mfaQueryKeys.factors, list);
-      return queryClient.invalidateQueries({ queryKey: mfaQueryKeys.passkeys });
-    },
+    onSuccess: (list) => queryClient.setQueryData(mfaQueryKeys.factors, list),
   });
 }
 
@@ -49,11 +44,7 @@ export function useRemoveFactor() {
   return useMutation({
     mutationFn: (factorId: string) =>
       noContent(api.DELETE("/api/me/mfa/{factorId}", { params: { path: { factorId } } })),
-    onSuccess: () =>
-      Promise.all([
-        queryClient.invalidateQueries({ queryKey: mfaQueryKeys.factors }),
-        queryClient.invalidateQueries({ queryKey: mfaQueryKeys.passkeys }),
-      ]),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: mfaQueryKeys.factors }),
   });
 }
 

@@ -1,4 +1,5 @@
-// Passkeys through the API (SPEC §6.2): listing and registering the caller's own, logging in with
+// Passkeys through the API (SPEC §6.2): registering the caller's own (they are listed among the
+// second factors, GET /api/me/mfa), logging in with
 // one, and answering a step-up with one. The browser's part runs through @simplewebauthn/browser.
 import {
   type PublicKeyCredentialCreationOptionsJSON,
@@ -6,13 +7,11 @@ import {
   startAuthentication,
   startRegistration,
 } from "@simplewebauthn/browser";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, dataOf, noStepUp } from "./client";
 import { mfaQueryKeys } from "./mfaQueries";
 import { queryKeys } from "./queries";
 import type { paths } from "./schema";
-
-const ownPasskeysKey = mfaQueryKeys.passkeys;
 
 type RegisterBody = NonNullable<
   paths["/api/me/passkeys"]["post"]["requestBody"]
@@ -20,13 +19,6 @@ type RegisterBody = NonNullable<
 type LoginBody = NonNullable<
   paths["/api/auth/passkey"]["post"]["requestBody"]
 >["content"]["application/json"];
-
-export function useOwnPasskeys() {
-  return useQuery({
-    queryKey: ownPasskeysKey,
-    queryFn: ({ signal }) => dataOf(api.GET("/api/me/passkeys", { signal })),
-  });
-}
 
 /** Options from the server (after a step-up if it asks), the authenticator's answer, then the server's check. */
 export function useAddPasskey() {
@@ -43,11 +35,7 @@ export function useAddPasskey() {
         }),
       );
     },
-    onSettled: () =>
-      Promise.all([
-        queryClient.invalidateQueries({ queryKey: ownPasskeysKey }),
-        queryClient.invalidateQueries({ queryKey: mfaQueryKeys.factors }),
-      ]),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: mfaQueryKeys.factors }),
   });
 }
 

@@ -1,17 +1,9 @@
-// Profile > Passkeys: the account's passkeys (name, added, last used) and "Add a passkey", which
-// asks the browser's authenticator to make one (after a fresh verification, SPEC §6.2).
-import { App, Button, Form, Input, Space, Table, type TableColumnsType, Typography } from "antd";
-import { useAddPasskey, useOwnPasskeys } from "../../api/passkeyQueries";
-import { formatDateTime } from "../formatDateTime";
-import { QueryErrorResult } from "../QueryErrorResult";
+// Profile > Security > Passkeys: "Add a passkey", which asks the browser's authenticator to make one
+// (after a fresh verification, SPEC §6.2). The passkeys are listed once, among the second factors
+// above, where they are renamed and removed.
+import { App, Button, Form, Input, Space, Typography } from "antd";
+import { useAddPasskey } from "../../api/passkeyQueries";
 import { describePasskeyError } from "./describePasskeyError";
-
-interface Passkey {
-  id: string;
-  name: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-}
 
 interface AddForm {
   name?: string;
@@ -19,7 +11,6 @@ interface AddForm {
 
 export function PasskeysSection() {
   const { message } = App.useApp();
-  const passkeys = useOwnPasskeys();
   const addPasskey = useAddPasskey();
   const [form] = Form.useForm<AddForm>();
 
@@ -32,33 +23,11 @@ export function PasskeysSection() {
     });
   };
 
-  if (passkeys.isError) return <QueryErrorResult error={passkeys.error} onRetry={() => passkeys.refetch()} />;
-
-  const columns: TableColumnsType<Passkey> = [
-    { key: "name", title: "Name", dataIndex: "name" },
-    { key: "added", title: "Added", render: (_, passkey) => formatDateTime(passkey.createdAt) },
-    {
-      key: "lastUsed",
-      title: "Last used",
-      render: (_, passkey) => (passkey.lastUsedAt ? formatDateTime(passkey.lastUsedAt) : "Never"),
-    },
-  ];
-
   return (
     <Space direction="vertical" size="middle" style={{ width: "100%", maxWidth: 640 }}>
       <Typography.Paragraph type="secondary" style={{ marginBottom: 0 }}>
         A passkey signs you in without a password, and verifies you before sensitive actions.
       </Typography.Paragraph>
-      <Table<Passkey>
-        rowKey="id"
-        size="small"
-        pagination={false}
-        loading={passkeys.isPending}
-        columns={columns}
-        dataSource={passkeys.data?.items ?? []}
-        locale={{ emptyText: "No passkeys yet" }}
-        aria-label="Passkeys"
-      />
       <Form<AddForm> form={form} name="add-passkey" layout="inline" requiredMark={false} onFinish={add}>
         <Form.Item label="Passkey name" name="name" rules={[{ max: 60, message: "At most 60 characters" }]}>
           <Input placeholder="e.g. Work laptop" maxLength={60} autoComplete="off" />
