@@ -15,7 +15,8 @@ import { AppError } from "../errors.js";
 import { countActiveMemberships, shareLockAccount } from "../members/queries.js";
 import { confirmedFactorTypes, countUnusedRecoveryCodes } from "../mfa/queries.js";
 import { acceptTotpCode, mailFactorChange, redeemRecoveryCode } from "../mfa/service.js";
-import { forgetLoginFailures, openLoginGate, recordLoginFailure, rememberDevice } from "./lockout.js";
+import { openFullSession } from "./full-session.js";
+import { forgetLoginFailures, openLoginGate, recordLoginFailure } from "./lockout.js";
 import { type LoginDeps, type LoginResult, rateLimited } from "./service.js";
 
 /** Wrong codes one second-step session may take; the next login starts a new count. */
@@ -144,31 +145,25 @@ export async function completeSecondStep(
     await deleteSession(trx, caller.sessionId);
     if ((await countActiveMemberships(trx, caller.accountId)) === 0) return { kind: "gone" };
     await forgetLoginFailures(trx, gate.counter);
-    const deviceTokens = await rememberDevice(trx, {
-      accountId: caller.accountId,
+    // The second-step session was deleted above, under the lock: nothing else to end.
+    const opened = await openFullSession(trx, {
+      account: { id: caller.accountId, email: caller.email },
+      previousSession: null,
       deviceTokens: input.deviceTokens,
-      now,
-    });
-    const created = await createSession(trx, {
-      accountId: caller.accountId,
-      ip: meta.ip,
-      userAgent: meta.userAgent,
-      now,
       policy: deps.sessionPolicy,
-    });
-    await recordAudit(trx, {
-      action: "auth.login_succeeded",
-      outcome: "success",
-      actor,
-      target: { type: "account", id: caller.accountId },
       details: {
         device: gate.counter.kind === "known_device" ? "known" : "unknown",
         secondFactor: input.method,
       },
       meta,
-      at: now,
+      now,
     });
-    return { kind: "passed", token: created.token, expiresAt: created.expiresAt, deviceTokens };
+    return {
+      kind: "passed",
+      token: opened.token,
+      expiresAt: opened.expiresAt,
+      deviceTokens: opened.deviceTokens,
+    };
   });
 
   switch (judged.kind) {

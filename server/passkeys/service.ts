@@ -2,15 +2,10 @@
 // password. Each use case is one function and one transaction; every WebAuthn challenge works once.
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "@simplewebauthn/server";
 import type { Kysely } from "kysely";
-import {
-  createSession,
-  deleteSessionByToken,
-  type RequestContext,
-  type SessionPolicy,
-} from "../access/session-queries.js";
+import type { RequestContext, SessionPolicy } from "../access/session-queries.js";
 import { recordRefusal } from "../audit/refusals.js";
 import { type RequestMeta, recordAudit } from "../audit/writer.js";
-import { rememberDevice } from "../auth/lockout.js";
+import { openFullSession } from "../auth/full-session.js";
 import type { Clock } from "../clock.js";
 import { isUniqueViolation } from "../db/error-kinds.js";
 import type { DB } from "../db/schema.js";
@@ -241,38 +236,17 @@ export async function loginWithPasskey(
       return { kind: "deactivated" as const, accountId: passkey.account_id, email: passkey.email };
     }
     await recordPasskeyUse(trx, passkey.id, checked.newCounter, now);
-    const deviceTokens = await rememberDevice(trx, {
-      accountId: passkey.account_id,
+    const session = await openFullSession(trx, {
+      account: { id: passkey.account_id, email: passkey.email },
+      // A half-done password login ends too, whatever its stage.
+      previousSession: input.previousSessionToken ? { token: input.previousSessionToken } : null,
       deviceTokens: input.deviceTokens,
-      now,
-    });
-    // Session fixation, and a half-done password login: whatever session the browser held is gone.
-    if (input.previousSessionToken) await deleteSessionByToken(trx, input.previousSessionToken);
-    const created = await createSession(trx, {
-      accountId: passkey.account_id,
-      ip: input.meta.ip,
-      userAgent: input.meta.userAgent,
-      now,
       policy: deps.sessionPolicy,
-    });
-    await recordAudit(trx, {
-      action: "auth.login_succeeded",
-      outcome: "success",
-      actor: { accountId: passkey.account_id, email: passkey.email },
-      target: { type: "account", id: passkey.account_id },
       details: { method: "passkey", passkeyId: passkey.id },
       meta: input.meta,
-      at: now,
+      now,
     });
-    return {
-      kind: "session" as const,
-      session: {
-        token: created.token,
-        accountId: passkey.account_id,
-        expiresAt: created.expiresAt,
-        deviceTokens,
-      },
-    };
+    return { kind: "session" as const, session };
   });
 
   if (outcome.kind === "session") return outcome.session;
