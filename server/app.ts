@@ -46,6 +46,7 @@ import { fallbackRateLimitStore, fallbackThrottleStore, RedisOutage } from "./ra
 import { memoryThrottleStore, redisThrottleStore, type ThrottleStore } from "./ratelimit/throttle-store.js";
 import { roleRoutes } from "./roles/routes.js";
 import { securityPolicyRoutes } from "./security-policy/routes.js";
+import { ssoRoutes } from "./sso/routes.js";
 import { verificationRoutes } from "./verification/routes.js";
 
 export type AppDeps = {
@@ -198,6 +199,17 @@ export async function buildApp(deps: AppDeps) {
     mfaSecretKey: config.mfaSecretKey,
   });
   await app.register(mfaRoutes, { mfa: { db: database.db, clock, secretKey: config.mfaSecretKey } });
+  await app.register(ssoRoutes, {
+    database,
+    clock,
+    sessionPolicy,
+    publicUrl: config.publicUrl,
+    secretKey: config.mfaSecretKey,
+    isProduction: config.isProduction,
+    cookie: cookieSettings,
+    deviceCookie,
+    loginRateLimit: { max: deps.limits?.loginPerMinute ?? 30, timeWindow: 60_000 },
+  });
   await app.register(passkeyRoutes, {
     passkeys: {
       ...auth,

@@ -23,6 +23,7 @@ export const ERROR_CODES = {
     status: 400,
     message: "The session idle timeout is outside the range this portal allows.",
   },
+  invalid_sso_settings: { status: 400, message: "The single sign-on settings are not valid." },
   invalid_invite_domain: { status: 400, message: "An invitation domain is not a valid domain name." },
   duplicate_invite_domain: { status: 400, message: "An invitation domain is listed twice." },
   too_many_invite_domains: { status: 400, message: "A company can list at most 50 invitation domains." },
@@ -44,7 +45,13 @@ export const ERROR_CODES = {
     message:
       "This company requires two-factor authentication. Set up a second factor on your profile's Security page.",
   },
+  sso_required: {
+    status: 403,
+    message: 'Your company signs you in through its identity provider: use "Continue with SSO".',
+  },
+  sso_refused: { status: 403, message: "Single sign-on could not let you in." },
   not_found: { status: 404, message: "Not found." },
+  sso_not_available: { status: 404, message: "Single sign-on is not set up for this email's domain." },
   method_not_allowed: { status: 405, message: "Method not allowed." },
   conflict: { status: 409, message: "The resource changed; reload and try again." },
   mfa_not_enrolled: { status: 409, message: "Set up a second factor first." },

@@ -2,7 +2,7 @@
 // known-device lockout of lockout.ts, growing per-IP delays, sessions rotated at login.
 import { createHash } from "node:crypto";
 import type { Kysely } from "kysely";
-import { createSession, deleteSession, type SessionPolicy } from "../access/session-queries.js";
+import { deleteSession, type SessionPolicy } from "../access/session-queries.js";
 import { recordRefusal } from "../audit/refusals.js";
 import { type RequestMeta, recordAudit } from "../audit/writer.js";
 import type { Clock } from "../clock.js";
@@ -11,7 +11,9 @@ import { AppError } from "../errors.js";
 import { canonicalizeEmail } from "../identity/email.js";
 import { countActiveMemberships, shareLockAccount } from "../members/queries.js";
 import type { ThrottleStore } from "../ratelimit/throttle-store.js";
-import { forgetLoginFailures, openLoginGate, recordLoginFailure, rememberDevice } from "./lockout.js";
+import { isPasswordLoginClosed } from "../sso/queries.js";
+import { openFullSession } from "./full-session.js";
+import { forgetLoginFailures, openLoginGate, recordLoginFailure } from "./lockout.js";
 import { verifyPassword } from "./passwords.js";
 import { findCredentialsByEmail } from "./queries.js";
 import { type SecondStepMethod, startSecondStep } from "./second-step.js";
@@ -139,6 +141,8 @@ export async function login(
     // leave a session behind.
     await shareLockAccount(trx, account.id);
     if ((await countActiveMemberships(trx, account.id)) === 0) return null;
+    // "Require SSO" (SPEC §6.3): told only after a correct password, so it says nothing to a guesser.
+    if (await isPasswordLoginClosed(trx, account)) return "sso_required" as const;
 
     // The password alone does not log in an account with a factor. Its failure run and device stay
     // as they are until the second step passes: wrong codes count on the same counter (rule 14).
@@ -153,37 +157,27 @@ export async function login(
     }
 
     await forgetLoginFailures(trx, gate.counter);
-    const deviceTokens = await rememberDevice(trx, {
-      accountId: account.id,
+    const opened = await openFullSession(trx, {
+      account,
+      previousSession: input.previousSessionId ? { id: input.previousSessionId } : null,
       deviceTokens: input.deviceTokens,
-      now,
-    });
-    // Session fixation: whatever session the browser held before is gone after login.
-    if (input.previousSessionId) await deleteSession(trx, input.previousSessionId);
-    const created = await createSession(trx, {
-      accountId: account.id,
-      ip: input.meta.ip,
-      userAgent: input.meta.userAgent,
-      now,
       policy: deps.sessionPolicy,
-    });
-    await recordAudit(trx, {
-      action: "auth.login_succeeded",
-      outcome: "success",
-      actor: { accountId: account.id, email: account.email },
-      target: { type: "account", id: account.id },
       details: { device: gate.counter.kind === "known_device" ? "known" : "unknown" },
+      meta: input.meta,
+      now,
+    });
+    return { ...opened, secondStep: null };
+  });
+  if (session === "sso_required") {
+    await recordRefusal(deps.db, {
+      action: "auth.password_login_refused_sso",
+      actor: { accountId: account.id, email: account.email },
+      details: { email: account.email },
       meta: input.meta,
       at: now,
     });
-    return {
-      token: created.token,
-      accountId: account.id,
-      expiresAt: created.expiresAt,
-      deviceTokens,
-      secondStep: null,
-    };
-  });
+    throw new AppError("sso_required");
+  }
   if (!session) {
     await recordRefusal(deps.db, {
       action: "auth.login_refused",

@@ -293,6 +293,26 @@ export const OPERATIONS: Record<string, Operation> = {
     description:
       "Replaces the company's security policy; audited as `security.policy_changed` with the values before and after. The idle timeout is 5 minutes up to the portal's own (`400 session_idle_out_of_range`); domains are canonicalised like emails (`400 invalid_invite_domain`, `400 duplicate_invite_domain`), at most 50 (`400 too_many_invite_domains`).",
   },
+  "GET /api/companies/:cid/sso": {
+    operationId: "getSsoSettings",
+    description:
+      "The company's single sign-on connection (OpenID Connect or SAML 2.0), its group to role mapping, default role, require-SSO and break-glass Admins, its verified domains, and the values to give the identity provider (redirect URI, ACS URL, entity id). The OIDC client secret is never answered: `hasClientSecret` says whether one is stored.",
+  },
+  "PUT /api/companies/:cid/sso": {
+    operationId: "changeSsoSettings",
+    description:
+      "Replaces the company's single sign-on settings; audited as `sso.settings_changed` (the client secret only as changed). Send the `version` read (0 before the first save): a stale one gets `409 conflict`. Mapped and default roles must be roles the caller may grant (`403 grant_exceeds_own`); break-glass members, at most two, active Admins; invalid fields get `400 invalid_sso_settings` naming the field.",
+  },
+  "POST /api/auth/sso/start": {
+    operationId: "startSsoLogin",
+    description:
+      "For the login page's \"Continue with SSO\": when the email's domain is verified by a company with an enabled connection, answers the identity provider URL to send the browser to (and sets a short-lived cookie binding the login to this browser); otherwise `404 sso_not_available`. Decided by the domain alone, never by whether an account exists.",
+  },
+  "GET /api/auth/sso/oidc/callback": {
+    operationId: "finishOidcLogin",
+    description:
+      "The OpenID provider's redirect back. Checks the browser's flow (state), exchanges the code with the PKCE verifier and checks the ID token (signature, issuer, audience, expiry, nonce), then logs the person in (just-in-time membership, roles from groups) and redirects to the portal; a refusal redirects to the login page with `sso_error=<reason>` and is audited.",
+  },
   "GET /api/dev/outbox": {
     operationId: "listDevelopmentOutbox",
     description:

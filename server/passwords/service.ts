@@ -17,6 +17,7 @@ import { AppError } from "../errors.js";
 import { canonicalizeEmail } from "../identity/email.js";
 import { checkPassword } from "../identity/password-policy.js";
 import { enqueueMail } from "../mail/outbox.js";
+import { isPasswordLoginClosed } from "../sso/queries.js";
 import { passwordChangedMail, passwordResetMail } from "./mails.js";
 import {
   countResetTokensSince,
@@ -120,7 +121,12 @@ export async function requestPasswordReset(
       new Date(now.getTime() - HOUR_MS),
     );
     const isCapped = issuedLastHour >= RESET_MAILS_PER_ACCOUNT_PER_HOUR;
-    const mailedAccount = account && !isCapped ? account : null;
+    // "Require SSO": a password would not log in, so none is offered. Asked on every path alike.
+    const isSsoRequired = await isPasswordLoginClosed(trx, {
+      id: account?.id ?? NO_ACCOUNT_ID,
+      email: canonical.email,
+    });
+    const mailedAccount = account && !isCapped && !isSsoRequired ? account : null;
     await pruneResetTokens(trx, mailedAccount?.id ?? NO_ACCOUNT_ID, new Date(now.getTime() - DAY_MS));
     await voidOpenResetTokens(trx, mailedAccount?.id ?? NO_ACCOUNT_ID, now);
     if (mailedAccount) {
@@ -150,13 +156,14 @@ export async function requestPasswordReset(
     }
     await recordAudit(trx, {
       action: "password.reset_requested",
-      outcome: !account ? "failure" : isCapped ? "denied" : "success",
+      outcome: !account ? "failure" : isCapped || isSsoRequired ? "denied" : "success",
       target: account ? { type: "account", id: account.id } : null,
       details: {
         email: canonical.email,
         accountExists: account !== undefined,
         mailed: mailedAccount !== null,
         ...(account && isCapped ? { reason: "hourly_mail_cap" } : {}),
+        ...(account && !isCapped && isSsoRequired ? { reason: "sso_required" } : {}),
       },
       meta: input.meta,
       at: now,

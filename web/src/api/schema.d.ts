@@ -198,6 +198,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/sso/oidc/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where the OpenID provider sends the browser back; logs the person in
+         * @description The OpenID provider's redirect back. Checks the browser's flow (state), exchanges the code with the PKCE verifier and checks the ID token (signature, issuer, audience, expiry, nonce), then logs the person in (just-in-time membership, roles from groups) and redirects to the portal; a refusal redirects to the login page with `sso_error=<reason>` and is audited.
+         *
+         *     Public: no session needed.
+         */
+        get: operations["finishOidcLogin"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/sso/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Where to send the browser to sign in through the email domain's identity provider
+         * @description For the login page's "Continue with SSO": when the email's domain is verified by a company with an enabled connection, answers the identity provider URL to send the browser to (and sets a short-lived cookie binding the login to this browser); otherwise `404 sso_not_available`. Decided by the domain alone, never by whether an account exists.
+         *
+         *     Public: no session needed.
+         */
+        post: operations["startSsoLogin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/companies": {
         parameters: {
             query?: never;
@@ -750,6 +794,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/companies/{cid}/sso": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The company's single sign-on settings and what to tell the identity provider
+         * @description The company's single sign-on connection (OpenID Connect or SAML 2.0), its group to role mapping, default role, require-SSO and break-glass Admins, its verified domains, and the values to give the identity provider (redirect URI, ACS URL, entity id). The OIDC client secret is never answered: `hasClientSecret` says whether one is stored.
+         *
+         *     Needs the `security.manage` permission in the company.
+         */
+        get: operations["getSsoSettings"];
+        /**
+         * Change the company's single sign-on settings
+         * @description Replaces the company's single sign-on settings; audited as `sso.settings_changed` (the client secret only as changed). Send the `version` read (0 before the first save): a stale one gets `409 conflict`. Mapped and default roles must be roles the caller may grant (`403 grant_exceeds_own`); break-glass members, at most two, active Admins; invalid fields get `400 invalid_sso_settings` naming the field.
+         *
+         *     Needs the `security.manage` permission in the company. Needs a step-up verification in the last 10 minutes (`403 step_up_required`).
+         */
+        put: operations["changeSsoSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/companies/{cid}/transactions": {
         parameters: {
             query?: never;
@@ -1279,7 +1351,7 @@ export interface components {
         ErrorBody: {
             error: {
                 /** @enum {string} */
-                code: "validation_failed" | "bad_request" | "invalid_json" | "password_rejected" | "invalid_code" | "passkey_rejected" | "current_password_incorrect" | "reset_token_invalid" | "unlock_link_invalid" | "terms_not_accepted" | "invite_domain_not_allowed" | "session_idle_out_of_range" | "invalid_invite_domain" | "duplicate_invite_domain" | "too_many_invite_domains" | "unauthenticated" | "invalid_credentials" | "passkey_login_failed" | "forbidden" | "csrf_rejected" | "account_deactivated" | "self_modification" | "grant_exceeds_own" | "step_up_required" | "mfa_enrolment_required" | "not_found" | "method_not_allowed" | "conflict" | "mfa_not_enrolled" | "mfa_required_by_policy" | "predefined_role" | "passkey_already_registered" | "role_name_taken" | "role_in_use" | "role_limit_reached" | "last_admin" | "already_member" | "member_deactivated" | "invitation_pending" | "invitation_not_pending" | "invitation_limit_reached" | "email_mismatch" | "invitation_expired" | "invitation_revoked" | "invitation_used" | "challenge_expired" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "too_many_attempts" | "invitation_rate_limited" | "internal_error" | "service_unavailable";
+                code: "validation_failed" | "bad_request" | "invalid_json" | "password_rejected" | "invalid_code" | "passkey_rejected" | "current_password_incorrect" | "reset_token_invalid" | "unlock_link_invalid" | "terms_not_accepted" | "invite_domain_not_allowed" | "session_idle_out_of_range" | "invalid_sso_settings" | "invalid_invite_domain" | "duplicate_invite_domain" | "too_many_invite_domains" | "unauthenticated" | "invalid_credentials" | "passkey_login_failed" | "forbidden" | "csrf_rejected" | "account_deactivated" | "self_modification" | "grant_exceeds_own" | "step_up_required" | "mfa_enrolment_required" | "sso_required" | "sso_refused" | "not_found" | "sso_not_available" | "method_not_allowed" | "conflict" | "mfa_not_enrolled" | "mfa_required_by_policy" | "predefined_role" | "passkey_already_registered" | "role_name_taken" | "role_in_use" | "role_limit_reached" | "last_admin" | "already_member" | "member_deactivated" | "invitation_pending" | "invitation_not_pending" | "invitation_limit_reached" | "email_mismatch" | "invitation_expired" | "invitation_revoked" | "invitation_used" | "challenge_expired" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "too_many_attempts" | "invitation_rate_limited" | "internal_error" | "service_unavailable";
                 details?: {
                     [key: string]: unknown;
                 };
@@ -1389,6 +1461,42 @@ export interface components {
             requireMfa: boolean;
             /** @description The company's idle timeout in minutes (5 up to the portal's); null: the portal's. */
             sessionIdleMinutes: number | null;
+        };
+        SsoSettings: {
+            /** @description Active Admins */
+            breakGlassMemberIds: string[];
+            configured: boolean;
+            /** @description Given to a new member none of whose groups is mapped; null: such a person is refused */
+            defaultRoleId: string | null;
+            /** @description Saving a connection does not enable it. */
+            enabled: boolean;
+            /** @description The claim or attribute holding groups */
+            groupsAttribute: string;
+            /** @description The client secret is write-only; this says one is stored */
+            hasClientSecret: boolean;
+            mappings: {
+                group: string;
+                /** Format: uuid */
+                roleId: string;
+            }[];
+            oidcClientId: string | null;
+            oidcIssuer: string | null;
+            protocol: ("oidc" | "saml") | null;
+            /** @description Password login is refused for emails of the verified domains, break-glass Admins aside */
+            requireSso: boolean;
+            samlAllowIdpInitiated: boolean;
+            samlCertificate: string | null;
+            samlIdpEntityId: string | null;
+            samlSsoUrl: string | null;
+            serviceProvider: {
+                oidcRedirectUri: string;
+                samlAcsUrl: string;
+                samlEntityId: string;
+                samlMetadataUrl: string;
+            };
+            verifiedDomains: string[];
+            /** @description Send it back when saving; 0: nothing saved yet */
+            version: number;
         };
     };
     responses: never;
@@ -1906,6 +2014,112 @@ export interface operations {
             };
             /** @description Default Response */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    finishOidcLogin: {
+        parameters: {
+            query?: {
+                code?: string;
+                error?: string;
+                error_description?: string;
+                iss?: string;
+                state?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the portal when logged in, else to the login page with a reason */
+            303: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    startSsoLogin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    email: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        redirectUrl: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3908,6 +4122,161 @@ export interface operations {
             };
             /** @description Default Response */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getSsoSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoSettings"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    changeSsoSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Active Admins */
+                    breakGlassMemberIds: string[];
+                    /** @description Given to a new member none of whose groups is mapped; null: such a person is refused */
+                    defaultRoleId: string | null;
+                    /** @description Saving a connection does not enable it. */
+                    enabled: boolean;
+                    /** @description The claim or attribute holding groups */
+                    groupsAttribute: string;
+                    mappings: {
+                        group: string;
+                        /** Format: uuid */
+                        roleId: string;
+                    }[];
+                    oidcClientId: string | null;
+                    oidcClientSecret?: string | null;
+                    oidcIssuer: string | null;
+                    /** @enum {string} */
+                    protocol: "oidc" | "saml";
+                    /** @description Password login is refused for emails of the verified domains, break-glass Admins aside */
+                    requireSso: boolean;
+                    samlAllowIdpInitiated: boolean;
+                    samlCertificate: string | null;
+                    samlIdpEntityId: string | null;
+                    samlSsoUrl: string | null;
+                    version: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoSettings"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -133,6 +133,21 @@ export const AUDIT_SENTENCES: Record<AuditAction, Sentence> = {
     `A request from another site carrying ${possessive(actor)} session was refused`,
   "security.input_rejected": ({ actor }) => `${possessive(actor)} request with invalid fields was refused`,
   "security.policy_changed": ({ actor }) => `${actor} changed the company's security policy`,
+  "sso.settings_changed": ({ actor }) => `${actor} changed the company's single sign-on settings`,
+  "sso.settings_change_refused": (parts) =>
+    refused(`${possessive(parts.actor)} change of the single sign-on settings`)(parts),
+  "sso.login_refused": ({ email, reason }) =>
+    `Single sign-on login refused for ${orSomeone(email)}: ${reason}`,
+  "sso.member_joined": ({ actor, email, details }) =>
+    `${actor === "The system" ? orSomeone(email) : actor} joined through single sign-on as ${roles(details.roles)}`,
+  "sso.roles_applied": ({ actor, details }) => {
+    const [before, after] = beforeAfter(details, "roles");
+    return `${possessive(actor)} roles were set from their identity provider groups: from ${roles(before)} to ${roles(after)}`;
+  },
+  "sso.roles_apply_refused": (parts) =>
+    refused(`Applying identity provider groups to ${possessive(parts.actor)} roles`)(parts),
+  "auth.password_login_refused_sso": ({ email }) =>
+    `Password login refused for ${orSomeone(email)}: the company requires single sign-on`,
   "audit.exported": ({ actor }) => `${actor} downloaded the audit log`,
   "audit.partition_dropped": ({ details }) =>
     `Audit events of ${typeof details.month === "string" ? details.month : "a month"} were removed after the retention period`,
