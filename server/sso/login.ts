@@ -3,7 +3,6 @@
 import { randomBytes } from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
 import { ADMIN_ROLE_KEY } from "../access/permissions.js";
-import { mayGrant, unionOfPermissions } from "../access/policy.js";
 import type { SessionPolicy } from "../access/session-queries.js";
 import { type RequestMeta, recordAudit } from "../audit/writer.js";
 import { type FullSession, openFullSession } from "../auth/full-session.js";
@@ -45,8 +44,6 @@ export const SSO_REFUSAL_REASONS = {
   domain_not_verified: "Your email's domain is not a verified domain of this company.",
   no_role_mapped:
     "None of your identity provider groups gives a role in this company, and it has no default role.",
-  mapping_not_grantable:
-    "The company's group mapping gives roles its author may no longer grant; ask an Admin to save it again.",
   member_deactivated: "Your membership in this company is deactivated; ask an Admin to reactivate you.",
   idp_error: "Your identity provider did not sign you in.",
   invalid_response: "The answer from your identity provider could not be trusted; start again.",
@@ -144,9 +141,6 @@ function decide(
     const mapped = await mappedRoleIds(trx, companyId, identity.groups);
     const roleIds =
       mapped.length > 0 ? mapped : connection.default_role_id ? [connection.default_role_id] : [];
-    if (roleIds.length > 0 && !(await mayGrantorStillGrant(trx, companyId, connection.updated_by, roleIds))) {
-      return refuse("mapping_not_grantable");
-    }
 
     await lockCompany(trx, companyId);
     const account = await findOrCreateAccount(trx, email, identity.name, now);
@@ -203,30 +197,6 @@ function decide(
     });
     return { kind: "session", session };
   });
-}
-
-/**
- * Rule 6 for a mapping: it grants as the member who last saved the connection, who must still be an
- * active member with `security.manage` and every permission the roles carry (or an Admin).
- */
-async function mayGrantorStillGrant(
-  trx: Transaction<DB>,
-  companyId: string,
-  grantorAccountId: string | null,
-  roleIds: readonly string[],
-): Promise<boolean> {
-  if (!grantorAccountId) return false;
-  const grantor = await findMemberStanding(trx, companyId, grantorAccountId);
-  if (grantor?.status !== "active") return false;
-  if (!grantor.permissions.includes("security.manage") && !grantor.roleKeys.includes(ADMIN_ROLE_KEY))
-    return false;
-  const roles = await trx
-    .selectFrom("role_permissions")
-    .select(["role_id", "permission"])
-    .where("role_id", "in", [...roleIds])
-    .execute();
-  const wanted = unionOfPermissions([{ permissions: roles.map((row) => row.permission) }]);
-  return mayGrant(grantor, wanted);
 }
 
 async function findOrCreateAccount(

@@ -174,13 +174,22 @@ export async function finishOidcLogin(
   };
 }
 
-/** A library error as a short label: its code and message (which name the claim, never its token). */
+/**
+ * A library error as a short label for the audit log: its code, message, and the claim or header it
+ * names (never a token or a claim's value).
+ */
 function checkOf(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return `${typeof code === "string" ? code : error.name}: ${error.message}`.slice(0, 200);
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 3 && current instanceof Error; depth += 1) {
+    const { code } = current as { code?: unknown };
+    parts.push(`${typeof code === "string" ? code : current.name}: ${current.message}`);
+    const cause = (current as { cause?: unknown }).cause;
+    const claim = (cause as { claim?: unknown } | undefined)?.claim;
+    if (typeof claim === "string") parts.push(`claim ${claim}`);
+    current = cause;
   }
-  return "unknown";
+  return parts.length > 0 ? parts.join("; ").slice(0, 300) : "unknown";
 }
 
 function groupsOf(value: unknown): string[] {
