@@ -11,11 +11,10 @@ import { AppError } from "../errors.js";
 import { canonicalizeEmail } from "../identity/email.js";
 import { countActiveMemberships, shareLockAccount } from "../members/queries.js";
 import type { ThrottleStore } from "../ratelimit/throttle-store.js";
-import { isPasswordLoginClosed } from "../sso/queries.js";
 import { openFullSession } from "./full-session.js";
 import { forgetLoginFailures, openLoginGate, recordLoginFailure } from "./lockout.js";
 import { verifyPassword } from "./passwords.js";
-import { findCredentialsByEmail } from "./queries.js";
+import { findCredentialsByEmail, isPasswordLoginClosed } from "./queries.js";
 import { type SecondStepMethod, startSecondStep } from "./second-step.js";
 
 // Per IP: free tries, then a wait that doubles with each further failure, capped.

@@ -308,11 +308,6 @@ export const OPERATIONS: Record<string, Operation> = {
     description:
       "For the login page's \"Continue with SSO\": when the email's domain is verified by a company with an enabled connection, answers the identity provider URL to send the browser to (and sets a short-lived cookie binding the login to this browser); otherwise `404 sso_not_available`. Decided by the domain alone, never by whether an account exists.",
   },
-  "GET /api/auth/sso/oidc/callback": {
-    operationId: "finishOidcLogin",
-    description:
-      "The OpenID provider's redirect back. Checks the browser's flow (state), exchanges the code with the PKCE verifier and checks the ID token (signature, issuer, audience, expiry, nonce), then logs the person in (just-in-time membership, roles from groups) and redirects to the portal; a refusal redirects to the login page with `sso_error=<reason>` and is audited.",
-  },
   "GET /api/dev/outbox": {
     operationId: "listDevelopmentOutbox",
     description:

@@ -11,13 +11,13 @@ import { recordAudit } from "../audit/writer.js";
 import { PRODUCT_WORDS } from "../auth/accounts.js";
 import { forgetLoginFailures, liftLoginLocks, openLoginGate, recordLoginFailure } from "../auth/lockout.js";
 import { hashPassword, verifyPassword } from "../auth/passwords.js";
+import { isPasswordLoginClosed } from "../auth/queries.js";
 import { type AuthDeps, rateLimited } from "../auth/service.js";
 import type { DB } from "../db/schema.js";
 import { AppError } from "../errors.js";
 import { canonicalizeEmail } from "../identity/email.js";
 import { checkPassword } from "../identity/password-policy.js";
 import { enqueueMail } from "../mail/outbox.js";
-import { isPasswordLoginClosed } from "../sso/queries.js";
 import { passwordChangedMail, passwordResetMail } from "./mails.js";
 import {
   countResetTokensSince,

@@ -7,7 +7,7 @@ import type { SessionPolicy } from "../access/session-queries.js";
 import { type RequestMeta, recordAudit } from "../audit/writer.js";
 import { type FullSession, openFullSession } from "../auth/full-session.js";
 import { hashPassword } from "../auth/passwords.js";
-import { insertAccount } from "../auth/queries.js";
+import { findCredentialsByEmail, insertAccount } from "../auth/queries.js";
 import type { Clock } from "../clock.js";
 import { addMember } from "../companies/queries.js";
 import { isUniqueViolation } from "../db/error-kinds.js";
@@ -19,7 +19,7 @@ import { findMemberStanding } from "../invitations/queries.js";
 import { rolesChangedMail } from "../members/mails.js";
 import { loadChange, shareLockAccount, writeMemberRoles } from "../members/queries.js";
 import { lockCompany } from "../roles/queries.js";
-import { findConnectionForShare, mappedRoleIds } from "./queries.js";
+import { findConnectionForShare, findRoleRefs, isVerifiedDomainOf, mappedRoleIds } from "./queries.js";
 
 export type SsoDeps = { db: Kysely<DB>; clock: Clock; sessionPolicy: SessionPolicy };
 
@@ -129,13 +129,7 @@ function decide(
     // An IdP speaks only for its company's verified domains: one claiming another company's
     // domain (or an unverified one) would otherwise take over that company's accounts.
     const domain = email.slice(email.lastIndexOf("@") + 1);
-    const verified = await trx
-      .selectFrom("company_domains")
-      .select("id")
-      .where("company_id", "=", companyId)
-      .where("domain", "=", domain)
-      .where("verified_at", "is not", null)
-      .executeTakeFirst();
+    const verified = await isVerifiedDomainOf(trx, companyId, domain);
     if (!verified) return refuse("domain_not_verified");
 
     const mapped = await mappedRoleIds(trx, companyId, identity.groups);
@@ -165,7 +159,7 @@ function decide(
         details: {
           protocol: identity.protocol,
           email,
-          roles: await roleRefs(trx, companyId, roleIds),
+          roles: await findRoleRefs(trx, companyId, roleIds),
           groups: identity.groups.slice(0, 50),
           accountCreated: account.created,
         },
@@ -205,11 +199,7 @@ async function findOrCreateAccount(
   name: string | null,
   now: Date,
 ): Promise<{ id: string; created: boolean }> {
-  const existing = await trx
-    .selectFrom("accounts")
-    .select("id")
-    .where("email", "=", email)
-    .executeTakeFirst();
+  const existing = await findCredentialsByEmail(trx, email);
   if (existing) return { id: existing.id, created: false };
   const checked = name ? checkName(name, PERSON_NAME) : null;
   const localPart = email.slice(0, email.lastIndexOf("@"));
@@ -223,16 +213,6 @@ async function findOrCreateAccount(
     now,
   });
   return { id: inserted.id, created: true };
-}
-
-async function roleRefs(trx: Transaction<DB>, companyId: string, roleIds: readonly string[]) {
-  return trx
-    .selectFrom("roles")
-    .select(["id", "key", "name"])
-    .where("company_id", "=", companyId)
-    .where("id", "in", [...roleIds])
-    .orderBy("name")
-    .execute();
 }
 
 /**

@@ -1,7 +1,7 @@
 // SQL of single sign-on's shared tables (migration 026): the company's one connection, its group →
 // role mapping and break-glass Admins, and which company holds an email domain verified.
-import { type Kysely, sql, type Transaction } from "kysely";
-import type { DB } from "../db/schema.js";
+import type { Insertable, Kysely, Transaction } from "kysely";
+import type { DB, SsoConnections } from "../db/schema.js";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -113,26 +113,6 @@ export async function listBreakGlassMemberIds(db: Executor, companyId: string): 
   return rows.map((row) => row.member_id);
 }
 
-/**
- * Whether password login is closed to this account by "Require SSO": its email's domain is verified
- * by a company whose enabled connection requires SSO, and the account is not one of that company's
- * break-glass members (who stay active members).
- */
-export async function isPasswordLoginClosed(db: Executor, account: { id: string; email: string }) {
-  const domain = account.email.slice(account.email.lastIndexOf("@") + 1);
-  const result = await sql<{ closed: boolean }>`
-    SELECT EXISTS (
-      SELECT 1 FROM company_domains d
-        JOIN sso_connections c ON c.company_id = d.company_id AND c.enabled AND c.require_sso
-       WHERE d.domain = ${domain} AND d.verified_at IS NOT NULL
-         AND NOT EXISTS (
-           SELECT 1 FROM sso_break_glass_members b
-             JOIN members m ON m.id = b.member_id AND m.company_id = b.company_id
-            WHERE b.company_id = c.company_id AND m.account_id = ${account.id} AND m.status = 'active')
-    ) AS closed`.execute(db);
-  return result.rows[0]?.closed === true;
-}
-
 /** Replaces the connection's mapping and break-glass members (under the connection's row lock). */
 export async function replaceMappings(
   trx: Transaction<DB>,
@@ -158,4 +138,92 @@ export async function replaceBreakGlassMembers(
     .insertInto("sso_break_glass_members")
     .values(memberIds.map((memberId) => ({ company_id: companyId, member_id: memberId })))
     .execute();
+}
+
+/** Whether the company holds this domain verified. */
+export async function isVerifiedDomainOf(db: Executor, companyId: string, domain: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("company_domains")
+    .select("id")
+    .where("company_id", "=", companyId)
+    .where("domain", "=", domain)
+    .where("verified_at", "is not", null)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function listVerifiedDomains(db: Executor, companyId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom("company_domains")
+    .select("domain")
+    .where("company_id", "=", companyId)
+    .where("verified_at", "is not", null)
+    .orderBy("domain")
+    .execute();
+  return rows.map((row) => row.domain);
+}
+
+/** The company's roles among these ids, as audit events name them. */
+export async function findRoleRefs(db: Executor, companyId: string, roleIds: readonly string[]) {
+  return db
+    .selectFrom("roles")
+    .select(["id", "key", "name"])
+    .where("company_id", "=", companyId)
+    .where("id", "in", [...roleIds])
+    .orderBy("name")
+    .execute();
+}
+
+/** The company's roles among these ids with their permissions (a role without any has one null row). */
+export async function findRolePermissions(db: Executor, companyId: string, roleIds: readonly string[]) {
+  return db
+    .selectFrom("roles")
+    .leftJoin("role_permissions", "role_permissions.role_id", "roles.id")
+    .select(["roles.id", "role_permissions.permission"])
+    .where("roles.company_id", "=", companyId)
+    .where("roles.id", "in", [...roleIds])
+    .execute();
+}
+
+/** Which of these members are active Admins of the company. */
+export async function findActiveAdminMemberIds(
+  db: Executor,
+  companyId: string,
+  memberIds: readonly string[],
+  adminRoleKey: string,
+): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom("members as m")
+    .innerJoin("member_roles as mr", "mr.member_id", "m.id")
+    .innerJoin("roles as r", "r.id", "mr.role_id")
+    .select("m.id")
+    .where("m.company_id", "=", companyId)
+    .where("m.status", "=", "active")
+    .where("r.key", "=", adminRoleKey)
+    .where("m.id", "in", [...memberIds])
+    .execute();
+  return new Set(rows.map((row) => row.id));
+}
+
+export type ConnectionValues = Omit<Insertable<SsoConnections>, "company_id" | "version">;
+
+/** Saves the connection: inserted the first time, else updated with its version moved on. */
+export async function writeConnection(
+  trx: Transaction<DB>,
+  companyId: string,
+  values: ConnectionValues,
+  exists: boolean,
+): Promise<void> {
+  if (exists) {
+    await trx
+      .updateTable("sso_connections")
+      .set((eb) => ({ ...values, version: eb("version", "+", 1) }))
+      .where("company_id", "=", companyId)
+      .execute();
+  } else {
+    await trx
+      .insertInto("sso_connections")
+      .values({ company_id: companyId, ...values })
+      .execute();
+  }
 }

@@ -240,7 +240,9 @@ export const ssoRoutes: FastifyPluginAsyncTypebox<{
     OIDC_CALLBACK_PATH,
     {
       config: { access: { kind: "public" }, rateLimit: options.loginRateLimit, acceptsSecondStep: true },
+      // A browser's redirect target, not an API operation: out of the OpenAPI document, like /healthz.
       schema: {
+        hide: true,
         summary: "Where the OpenID provider sends the browser back; logs the person in",
         tags: ["auth"],
         // What an OpenID provider may add besides (session_state...) is ignored, not refused.

@@ -11,12 +11,16 @@ import { findMemberStanding } from "../invitations/queries.js";
 import { sealSecret } from "../mfa/secret-box.js";
 import {
   type ConnectionRow,
+  findActiveAdminMemberIds,
   findConnection,
   findConnectionForUpdate,
+  findRolePermissions,
   listBreakGlassMemberIds,
   listMappings,
+  listVerifiedDomains,
   replaceBreakGlassMembers,
   replaceMappings,
+  writeConnection,
 } from "./queries.js";
 
 export const MAX_BREAK_GLASS_MEMBERS = 2;
@@ -109,17 +113,11 @@ export async function readSsoSettings(
     findConnection(db, companyId),
     listMappings(db, companyId),
     listBreakGlassMemberIds(db, companyId),
-    db
-      .selectFrom("company_domains")
-      .select("domain")
-      .where("company_id", "=", companyId)
-      .where("verified_at", "is not", null)
-      .orderBy("domain")
-      .execute(),
+    listVerifiedDomains(db, companyId),
   ]);
   return {
     ...settingsView(row, mappings, breakGlass),
-    verifiedDomains: domains.map((d) => d.domain),
+    verifiedDomains: domains,
     serviceProvider: serviceProviderValues(publicUrl),
   };
 }
@@ -262,18 +260,7 @@ async function writeSettings(ctx: SsoContext, trx: Transaction<DB>, wanted: SsoS
     updated_at: ctx.now,
     updated_by: ctx.actor.accountId,
   };
-  if (row) {
-    await trx
-      .updateTable("sso_connections")
-      .set((eb) => ({ ...values, version: eb("version", "+", 1) }))
-      .where("company_id", "=", companyId)
-      .execute();
-  } else {
-    await trx
-      .insertInto("sso_connections")
-      .values({ company_id: companyId, ...values })
-      .execute();
-  }
+  await writeConnection(trx, companyId, values, row !== undefined);
   await replaceMappings(trx, companyId, wanted.mappings);
   await replaceBreakGlassMembers(trx, companyId, wanted.breakGlassMemberIds);
   const after = settingsView(
@@ -310,13 +297,7 @@ async function checkRoles(trx: Transaction<DB>, ctx: SsoContext, wanted: SsoSett
   ];
   if (wanted.defaultRoleId) wanted.defaultRoleId = wanted.defaultRoleId.toLowerCase();
   if (roleIds.length === 0) return;
-  const roles = await trx
-    .selectFrom("roles")
-    .leftJoin("role_permissions", "role_permissions.role_id", "roles.id")
-    .select(["roles.id", "role_permissions.permission"])
-    .where("roles.company_id", "=", ctx.companyId)
-    .where("roles.id", "in", roleIds)
-    .execute();
+  const roles = await findRolePermissions(trx, ctx.companyId, roleIds);
   const known = new Set(roles.map((r) => r.id));
   const unknown = roleIds.filter((id) => !known.has(id));
   if (unknown.length > 0) {
@@ -336,17 +317,7 @@ async function checkRoles(trx: Transaction<DB>, ctx: SsoContext, wanted: SsoSett
 /** Break-glass members are active Admins of the company (they keep password login when SSO is required). */
 async function checkBreakGlass(trx: Transaction<DB>, companyId: string, memberIds: readonly string[]) {
   if (memberIds.length === 0) return;
-  const admins = await trx
-    .selectFrom("members as m")
-    .innerJoin("member_roles as mr", "mr.member_id", "m.id")
-    .innerJoin("roles as r", "r.id", "mr.role_id")
-    .select("m.id")
-    .where("m.company_id", "=", companyId)
-    .where("m.status", "=", "active")
-    .where("r.key", "=", ADMIN_ROLE_KEY)
-    .where("m.id", "in", [...memberIds])
-    .execute();
-  const found = new Set(admins.map((a) => a.id));
+  const found = await findActiveAdminMemberIds(trx, companyId, memberIds, ADMIN_ROLE_KEY);
   const notAdmins = memberIds.filter((id) => !found.has(id));
   if (notAdmins.length > 0) {
     throw invalid("breakGlassMemberIds", "Break-glass members must be active Admins of the company.");

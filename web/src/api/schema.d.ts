@@ -198,28 +198,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/auth/sso/oidc/callback": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Where the OpenID provider sends the browser back; logs the person in
-         * @description The OpenID provider's redirect back. Checks the browser's flow (state), exchanges the code with the PKCE verifier and checks the ID token (signature, issuer, audience, expiry, nonce), then logs the person in (just-in-time membership, roles from groups) and redirects to the portal; a refusal redirects to the login page with `sso_error=<reason>` and is audited.
-         *
-         *     Public: no session needed.
-         */
-        get: operations["finishOidcLogin"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/auth/sso/start": {
         parameters: {
             query?: never;
@@ -2023,48 +2001,6 @@ export interface operations {
             };
             /** @description Default Response */
             415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Default Response */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    finishOidcLogin: {
-        parameters: {
-            query?: {
-                code?: string;
-                error?: string;
-                error_description?: string;
-                iss?: string;
-                state?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description To the portal when logged in, else to the login page with a reason */
-            303: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Default Response */
-            400: {
                 headers: {
                     [name: string]: unknown;
                 };

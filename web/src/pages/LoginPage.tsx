@@ -13,6 +13,7 @@ import { useLogin } from "../api/queries";
 import type { LoginRequest, MfaRequired } from "../api/types";
 import { PublicCard } from "../components/PublicCard";
 import { PasskeyLoginButton } from "../components/passkeys/PasskeyLoginButton";
+import { SsoLoginButton, ssoErrorText } from "../components/SsoLoginButton";
 
 // The second step is loaded when a login asks for it: most logins never show it.
 const SecondStepForm = lazy(() =>
@@ -34,6 +35,9 @@ function loginErrorMessage(error: unknown): { message: string; description?: str
     };
   }
   if (error.status === 401) return { message: error.message || "Invalid email or password" };
+  if (error.code === "sso_required") {
+    return { message: "Your company signs you in through its identity provider", description: error.message };
+  }
   return { message: error.message };
 }
 
@@ -131,11 +135,15 @@ export function LoginPage() {
       },
     });
   };
+  // A single sign-on that came back refused says why (server/sso/login.ts's reasons).
+  const ssoRefusal = ssoErrorText(new URLSearchParams(location.search).get("sso_error"));
   const failure = login.isError
     ? loginErrorMessage(login.error)
     : restartReason !== null
       ? { message: restartReason }
-      : null;
+      : ssoRefusal !== null
+        ? { message: "Single sign-on could not sign you in", description: ssoRefusal }
+        : null;
 
   if (secondStep !== null) {
     return (
@@ -212,6 +220,10 @@ export function LoginPage() {
           Log in
         </Button>
       </form>
+      <SsoLoginButton
+        email={values.email}
+        onMissingEmail={() => setErrors((shown) => ({ ...shown, email: "Enter your email" }))}
+      />
       <PasskeyLoginButton onSignedIn={enterPortal} />
     </PublicCard>
   );

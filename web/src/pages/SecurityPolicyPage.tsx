@@ -11,6 +11,7 @@ import { useCurrentMembership } from "../components/CurrentMembership";
 import { describeError } from "../components/errorMessages";
 import { PageTitle, SectionTitle } from "../components/PageTitle";
 import { QueryErrorResult } from "../components/QueryErrorResult";
+import { SsoSection } from "../components/security/SsoSection";
 import { useCan } from "../components/useCan";
 import { memberDetailPath } from "../navigation";
 
@@ -171,6 +172,7 @@ export function SecurityPolicyPage() {
         <>
           <PolicyEditor companyId={membership.companyId} policy={policy.data} />
           <MembersWithoutFactor companyId={membership.companyId} policy={policy.data} />
+          <SsoSection companyId={membership.companyId} />
         </>
       )}
     </>
