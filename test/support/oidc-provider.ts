@@ -48,7 +48,14 @@ export async function startTestIdp(input: {
     ],
     jwks: { keys: [signingJwk] },
     // Short lives, said outright (the defaults print notices).
-    ttl: { AccessToken: 600, AuthorizationCode: 60, Grant: 600, IdToken: 600, Interaction: 600, Session: 600 },
+    ttl: {
+      AccessToken: 600,
+      AuthorizationCode: 60,
+      Grant: 600,
+      IdToken: 600,
+      Interaction: 600,
+      Session: 600,
+    },
     cookies: { keys: [randomBytes(32).toString("hex")] },
     claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name", "groups"] },
     // The claims in the ID token itself, as Okta and Entra ID put them there.
