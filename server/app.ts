@@ -47,6 +47,7 @@ import { memoryThrottleStore, redisThrottleStore, type ThrottleStore } from "./r
 import { roleRoutes } from "./roles/routes.js";
 import { securityPolicyRoutes } from "./security-policy/routes.js";
 import { ssoRoutes } from "./sso/routes.js";
+import { samlRoutes, samlStarter } from "./sso/saml/routes.js";
 import { verificationRoutes } from "./verification/routes.js";
 
 export type AppDeps = {
@@ -199,6 +200,7 @@ export async function buildApp(deps: AppDeps) {
     mfaSecretKey: config.mfaSecretKey,
   });
   await app.register(mfaRoutes, { mfa: { db: database.db, clock, secretKey: config.mfaSecretKey } });
+  const saml = { db: database.db, clock, publicUrl: config.publicUrl };
   await app.register(ssoRoutes, {
     database,
     clock,
@@ -209,6 +211,15 @@ export async function buildApp(deps: AppDeps) {
     cookie: cookieSettings,
     deviceCookie,
     loginRateLimit: { max: deps.limits?.loginPerMinute ?? 30, timeWindow: 60_000 },
+    starters: { saml: samlStarter(saml, config.isProduction) },
+  });
+  await app.register(samlRoutes, {
+    saml,
+    isProduction: config.isProduction,
+    sessionPolicy,
+    cookie: cookieSettings,
+    deviceCookie,
+    rateLimit: { max: deps.limits?.loginPerMinute ?? 30, timeWindow: 60_000 },
   });
   await app.register(passkeyRoutes, {
     passkeys: {

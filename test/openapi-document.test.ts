@@ -62,9 +62,10 @@ describe("SPEC §3: the OpenAPI document", () => {
     );
   });
 
-  it("has a success answer with a schema for every operation", () => {
+  // A browser step of a login (SAML, OIDC) answers with a redirect, as Spectral's rule allows.
+  it("has a success (or redirect) answer with a schema for every operation", () => {
     for (const { key, operation } of operations) {
-      const success = Object.keys(operation.responses ?? {}).filter((status) => /^2/.test(status));
+      const success = Object.keys(operation.responses ?? {}).filter((status) => /^[23]/.test(status));
       expect(success.length, key).toBeGreaterThan(0);
     }
   });

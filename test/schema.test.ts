@@ -249,6 +249,16 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
     "version",
   ],
   sso_group_mappings: ["company_id", "group_name", "role_id"],
+  saml_login_requests: [
+    "asserted_at",
+    "browser_binding_hash",
+    "company_id",
+    "created_at",
+    "expires_at",
+    "id",
+    "identity",
+  ],
+  saml_used_assertions: ["assertion_id", "company_id", "expires_at", "used_at"],
 };
 
 describe.each(testDatabaseKinds)("database schema on %s", (kind) => {

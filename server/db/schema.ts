@@ -13,6 +13,18 @@ export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
   ? ColumnType<S, I | undefined, U>
   : ColumnType<T, T | undefined, T>;
 
+export type Json = JsonValue;
+
+export type JsonArray = JsonValue[];
+
+export type JsonObject = {
+  [x: string]: JsonValue | undefined;
+};
+
+export type JsonPrimitive = boolean | number | string | null;
+
+export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
+
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
 export interface Accounts {
@@ -265,6 +277,23 @@ export interface Roles {
   updated_at: Generated<Timestamp>;
 }
 
+export interface SamlLoginRequests {
+  asserted_at: Timestamp | null;
+  browser_binding_hash: string;
+  company_id: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  id: string;
+  identity: Json | null;
+}
+
+export interface SamlUsedAssertions {
+  assertion_id: string;
+  company_id: string;
+  expires_at: Timestamp;
+  used_at: Timestamp;
+}
+
 export interface SchemaMigrations {
   applied_at: Generated<Timestamp>;
   name: string;
@@ -412,6 +441,8 @@ export interface DB {
   permissions: Permissions;
   role_permissions: RolePermissions;
   roles: Roles;
+  saml_login_requests: SamlLoginRequests;
+  saml_used_assertions: SamlUsedAssertions;
   schema_migrations: SchemaMigrations;
   session_elevations: SessionElevations;
   sessions: Sessions;

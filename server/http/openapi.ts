@@ -274,6 +274,26 @@ export const OPERATIONS: Record<string, Operation> = {
     description:
       "Logs in with a passkey's answer to a login challenge: sets the session and known-device cookies and answers as `GET /api/me`. Every refused answer (unknown passkey, used or unknown challenge, wrong origin, no user verification, a counter that went back) gets the same `401 passkey_login_failed`.",
   },
+  "GET /api/auth/sso/saml/metadata": {
+    operationId: "getSamlServiceProviderMetadata",
+    description:
+      "The SAML 2.0 service provider metadata to give the company's identity provider: our entity id (this URL), the assertion consumer service (HTTP-POST) and that assertions must be signed. Made from the company id alone, so it says nothing about whether the company exists.",
+  },
+  "GET /api/auth/sso/saml/login": {
+    operationId: "startSamlLogin",
+    description:
+      "Starts an SP-initiated SAML login: remembers a new AuthnRequest for this browser (an HttpOnly cookie, 15 minutes) and redirects to the company's identity provider with it. `404 not_found` when the company has no enabled SAML connection.",
+  },
+  "POST /api/auth/sso/saml/acs": {
+    operationId: "receiveSamlResponse",
+    description:
+      "The assertion consumer service the identity provider's page posts its response to (`application/x-www-form-urlencoded`, `SAMLResponse`). The assertion must be signed by the company's IdP certificate, name our entity id as audience and this URL as recipient, be within its time window (two minutes of skew), answer a login this portal started (unless the company allows IdP-initiated login) and never have been used before. Accepted: a redirect to the completion in the browser that started the login; refused: a redirect to the login page with `sso_error=<reason>`, audited in the company.",
+  },
+  "GET /api/auth/sso/saml/complete": {
+    operationId: "finishSamlLogin",
+    description:
+      "Where the ACS sends the browser: the browser that started the login (its cookie) gets the person the assertion proved logged in (just-in-time membership, roles from groups) and is redirected to the portal. Any other browser is sent to the login page with `sso_error=expired`.",
+  },
   "POST /api/me/alternate-email": {
     operationId: "startAlternateEmailChange",
     description: "Mails a code to a new alternate email; the address is set once the code is confirmed.",

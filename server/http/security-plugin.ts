@@ -12,6 +12,13 @@ declare module "fastify" {
   interface FastifyRequest {
     meta: RequestMeta;
   }
+  interface FastifyContextConfig {
+    /**
+     * The route receives a form another site's page posts (SAML's HTTP-POST binding to the ACS): the
+     * message proves itself (a signature), and the route changes nothing on the browser's authority.
+     */
+    acceptsCrossSiteForm?: boolean;
+  }
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -91,7 +98,8 @@ export const securityPlugin = fp(
       reply.header("x-request-id", String(request.id));
       if (request.url.startsWith("/api/")) {
         reply.header("cache-control", "no-store");
-        checkCsrf(request, options.publicOrigin);
+        if (request.routeOptions.config?.acceptsCrossSiteForm !== true)
+          checkCsrf(request, options.publicOrigin);
       }
     });
   },

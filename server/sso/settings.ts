@@ -22,14 +22,13 @@ import {
   replaceMappings,
   writeConnection,
 } from "./queries.js";
+import { serviceProviderUrls } from "./saml/service-provider.js";
 
 export const MAX_BREAK_GLASS_MEMBERS = 2;
 export const MAX_GROUP_MAPPINGS = 200;
 
-/** Where the IdP sends people back: the paths both protocols' routes serve. */
+/** Where the OpenID provider sends people back. SAML's URLs are per company (saml/service-provider.ts). */
 export const OIDC_CALLBACK_PATH = "/api/auth/sso/oidc/callback";
-export const SAML_ACS_PATH = "/api/auth/sso/saml/acs";
-export const SAML_METADATA_PATH = "/api/auth/sso/saml/metadata";
 
 /** The OIDC client secret is sealed bound to its company: a sealed value copied to another row fails. */
 export function clientSecretContext(companyId: string): string {
@@ -68,12 +67,13 @@ export type SsoContext = {
   allowHttpIssuer: boolean;
 };
 
-export function serviceProviderValues(publicUrl: string) {
+export function serviceProviderValues(publicUrl: string, companyId: string) {
+  const saml = serviceProviderUrls(publicUrl, companyId);
   return {
     oidcRedirectUri: `${publicUrl}${OIDC_CALLBACK_PATH}`,
-    samlAcsUrl: `${publicUrl}${SAML_ACS_PATH}`,
-    samlEntityId: `${publicUrl}${SAML_METADATA_PATH}`,
-    samlMetadataUrl: `${publicUrl}${SAML_METADATA_PATH}`,
+    samlAcsUrl: saml.acsUrl,
+    samlEntityId: saml.entityId,
+    samlMetadataUrl: saml.metadataUrl,
   };
 }
 
@@ -118,7 +118,7 @@ export async function readSsoSettings(
   return {
     ...settingsView(row, mappings, breakGlass),
     verifiedDomains: domains,
-    serviceProvider: serviceProviderValues(publicUrl),
+    serviceProvider: serviceProviderValues(publicUrl, companyId),
   };
 }
 

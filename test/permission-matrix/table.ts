@@ -333,6 +333,37 @@ export const ROWS: Row[] = [
     ok: 401,
     request: () => ({ url: "/api/auth/passkey", payload: { response: MATRIX_ASSERTION } }),
   },
+  // SAML 2.0 login (SPEC §6.3): public, the IdP authenticates; the matrix company has no connection.
+  {
+    method: "GET",
+    route: "/api/auth/sso/saml/metadata",
+    requires: "public",
+    ok: 200,
+    request: (c) => ({ url: `/api/auth/sso/saml/metadata?companyId=${c.companyId}` }),
+  },
+  {
+    method: "GET",
+    route: "/api/auth/sso/saml/login",
+    requires: "public",
+    // No enabled SAML connection: the same 404 for every caller.
+    ok: 404,
+    request: (c) => ({ url: `/api/auth/sso/saml/login?companyId=${c.companyId}` }),
+  },
+  {
+    method: "POST",
+    route: "/api/auth/sso/saml/acs",
+    requires: "public",
+    // A body without a SAMLResponse: 400 for every caller.
+    ok: 400,
+    request: (c) => ({ url: `/api/auth/sso/saml/acs?companyId=${c.companyId}`, payload: {} }),
+  },
+  {
+    method: "GET",
+    route: "/api/auth/sso/saml/complete",
+    requires: "public",
+    // Without this browser's SAML cookie the login page is told the sign-in expired.
+    ok: 303,
+  },
   // Rule 8. Only Admin holds members.invite among the matrix's actors (the custom role does not).
   {
     method: "POST",
