@@ -16,6 +16,8 @@ import { type Clock, systemClock } from "./clock.js";
 import { companyRoutes } from "./companies/routes.js";
 import type { Config } from "./config.js";
 import type { Database } from "./db/connect.js";
+import { txtLookup } from "./domains/dns.js";
+import { domainRoutes } from "./domains/routes.js";
 import { AppError } from "./errors.js";
 import { homeRoutes } from "./home/routes.js";
 import { docsPlugin, openApiDocumentRoute } from "./http/docs-plugin.js";
@@ -45,6 +47,8 @@ import { portalRoutes } from "./portal/routes.js";
 import { fallbackRateLimitStore, fallbackThrottleStore, RedisOutage } from "./ratelimit/redis-fallback.js";
 import { memoryThrottleStore, redisThrottleStore, type ThrottleStore } from "./ratelimit/throttle-store.js";
 import { roleRoutes } from "./roles/routes.js";
+import { scimRoutes } from "./scim/routes.js";
+import { scimTokenRoutes } from "./scim/token-routes.js";
 import { securityPolicyRoutes } from "./security-policy/routes.js";
 import { ssoRoutes } from "./sso/routes.js";
 import { samlRoutes, samlStarter } from "./sso/saml/routes.js";
@@ -183,6 +187,9 @@ export async function buildApp(deps: AppDeps) {
     clock,
     globalIdleMinutes: config.sessionIdleMinutes,
   });
+  await app.register(domainRoutes, { database, clock, lookup: txtLookup(config.dnsServers) });
+  await app.register(scimTokenRoutes, { database, clock });
+  await app.register(scimRoutes, { prefix: "/scim/v2", database, clock, publicUrl: config.publicUrl });
   await app.register(invitationRoutes, {
     invitations: { auth, publicUrl: config.publicUrl, ttlHours: config.invitationTtlHours },
     cookie: cookieSettings,

@@ -41,6 +41,8 @@ export type Config = {
   metricsToken: string | undefined;
   /** The AES-256 key that seals TOTP secrets at rest (32 bytes); a fixed one outside production. */
   mfaSecretKey: Buffer;
+  /** DNS servers (host:port) that verify company domains (SPEC §6.3); undefined: the system's resolver. */
+  dnsServers: string[] | undefined;
 };
 
 export class ConfigError extends Error {
@@ -136,6 +138,7 @@ export const EnvironmentSchema = Type.Object({
       expects: "must be 32 bytes as 64 hex digits or base64 (e.g. `openssl rand -base64 32`)",
     }),
   ),
+  DNS_SERVERS: Type.Optional(Type.String({ maxLength: 1000 })),
 });
 
 // Outside production TOTP secrets are sealed under this published key: development data is not
@@ -201,6 +204,23 @@ function trustProxyProblems(list: string): string[] {
     );
 }
 
+/**
+ * DNS_SERVERS as node:dns's setServers takes them ("1.1.1.1", "127.0.0.1:5353", "[::1]:53"), or null
+ * when an entry is not an IP address with an optional port: a name would need a resolver to find the
+ * resolver, and a typo must stop the start rather than verify domains against the wrong server.
+ */
+export function parseDnsServers(list: string): string[] | null {
+  const servers = list.split(",").map((entry) => entry.trim());
+  const isServer = (entry: string) => {
+    const bracketed = /^\[([0-9a-fA-F:.]+)\](?::(\d{1,5}))?$/.exec(entry);
+    const plain = /^([0-9.]+)(?::(\d{1,5}))?$/.exec(entry);
+    const match = bracketed ?? plain ?? (isIP(entry) === 6 ? [entry, entry, undefined] : null);
+    if (!match || isIP(match[1] ?? "") === 0) return false;
+    return match[2] === undefined || (Number(match[2]) >= 1 && Number(match[2]) <= 65535);
+  };
+  return servers.length > 0 && servers.every(isServer) ? servers : null;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const { values, problems } = readEnvironment(env);
   const nodeEnv = values.NODE_ENV;
@@ -216,6 +236,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const trustProxyRaw = values.TRUST_PROXY ?? "false";
   const trustProxy = trustProxyRaw === "false" ? false : trustProxyRaw === "true" ? true : trustProxyRaw;
   if (typeof trustProxy === "string") problems.push(...trustProxyProblems(trustProxy));
+
+  const dnsServers = values.DNS_SERVERS === undefined ? undefined : parseDnsServers(values.DNS_SERVERS);
+  if (dnsServers === null) {
+    problems.push(
+      `DNS_SERVERS must be a comma-separated list of IP addresses, each with an optional port (1.1.1.1, 127.0.0.1:5353, [::1]:53) (got "${values.DNS_SERVERS}")`,
+    );
+  }
 
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -245,5 +272,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsEnabled: values.METRICS_ENABLED === "true",
     metricsToken: values.METRICS_TOKEN,
     mfaSecretKey: values.MFA_SECRET_KEY ? decodeKey(values.MFA_SECRET_KEY) : DEVELOPMENT_MFA_SECRET_KEY,
+    dnsServers: dnsServers ?? undefined,
   };
 }

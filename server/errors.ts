@@ -27,6 +27,7 @@ export const ERROR_CODES = {
   invalid_invite_domain: { status: 400, message: "An invitation domain is not a valid domain name." },
   duplicate_invite_domain: { status: 400, message: "An invitation domain is listed twice." },
   too_many_invite_domains: { status: 400, message: "A company can list at most 50 invitation domains." },
+  invalid_domain: { status: 400, message: "This is not a domain name." },
   unauthenticated: { status: 401, message: "You need to log in." },
   invalid_credentials: { status: 401, message: "Invalid email or password." },
   passkey_login_failed: { status: 401, message: "This passkey could not sign you in." },
@@ -100,6 +101,17 @@ export const ERROR_CODES = {
   invitation_rate_limited: {
     status: 429,
     message: "The company has sent too many invitations in the last hour; try again later.",
+  },
+  domain_already_added: { status: 409, message: "The company has already added this domain." },
+  domain_limit_reached: { status: 409, message: "A company can add at most 20 domains." },
+  domain_taken: { status: 409, message: "Another company has verified this domain." },
+  domain_verification_failed: {
+    status: 409,
+    message: "The domain's TXT record was not found; publish it, then verify again.",
+  },
+  scim_token_limit_reached: {
+    status: 409,
+    message: "A company can have at most 10 active SCIM tokens; revoke one first.",
   },
   internal_error: { status: 500, message: "Something went wrong on our side." },
   service_unavailable: { status: 503, message: "The service is temporarily unavailable." },

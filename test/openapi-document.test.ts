@@ -47,14 +47,19 @@ describe("SPEC §3: the OpenAPI document", () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it("states each operation's security as its route declares access: none when public, else the session", () => {
+  it("states each operation's security as its route declares access: none when public, the SCIM token on /scim/v2, else the session", () => {
     const documented = new Map(
       operations.map(({ key, operation }) => [key.replace(/\{(\w+)\}/g, ":$1"), operation]),
     );
     for (const route of routes) {
       const operation = documented.get(`${route.method} ${route.url}`);
       if (!operation) continue; // hidden from the document: /api/openapi.json itself
-      const expected = route.access.kind === "public" ? [] : [{ session: [] }];
+      const expected =
+        route.access.kind === "public"
+          ? []
+          : route.access.kind === "scim_token"
+            ? [{ scimBearer: [] }]
+            : [{ session: [] }];
       expect(operation.security, `${route.method} ${route.url}`).toEqual(expected);
     }
     expect(routes.filter((route) => documented.has(`${route.method} ${route.url}`)).length).toBe(

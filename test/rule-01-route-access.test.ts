@@ -33,7 +33,11 @@ describe("rule 1: every API route declares its access", () => {
     try {
       expect(h.app.accessTable.length).toBeGreaterThan(5);
       for (const route of h.app.accessTable) {
-        expect(["public", "session", "second_step", "member", "permission"]).toContain(route.access.kind);
+        expect(["public", "session", "second_step", "member", "permission", "scim_token"]).toContain(
+          route.access.kind,
+        );
+        // A SCIM bearer token opens the SCIM server and nothing else, and only it opens that.
+        expect(route.access.kind === "scim_token", route.url).toBe(route.url.startsWith("/scim/"));
         if (route.access.kind === "permission") expect(PERMISSION_KEYS).toContain(route.access.permission);
       }
       // Company-scoped routes are never merely "session": they need membership at least.

@@ -7,6 +7,7 @@ import type { Database } from "../db/connect.js";
 import { AppError } from "../errors.js";
 import { isUuid } from "../ids.js";
 import { type Access, decide } from "./policy.js";
+import { loadScimCaller, type ScimCaller } from "./scim-token-queries.js";
 import { loadRequestContext, type RequestContext, type SessionPolicy } from "./session-queries.js";
 
 declare module "fastify" {
@@ -21,6 +22,8 @@ declare module "fastify" {
   }
   interface FastifyRequest {
     auth: RequestContext | null;
+    /** The SCIM token's company on `scim_token` routes (SPEC §6.3); null everywhere else. */
+    scim: ScimCaller | null;
   }
   interface FastifyInstance {
     /** Every API route with the access it declared: the source of the permission matrix test. */
@@ -29,6 +32,9 @@ declare module "fastify" {
 }
 
 export type DeclaredRoute = { method: string; url: string; access: Access; stepUp: boolean };
+
+/** The paths whose routes must declare their access: the JSON API and the SCIM server. */
+const GUARDED_PREFIXES = ["/api", "/scim/"];
 
 // Routes added by libraries, not by us, that are public by nature.
 const LIBRARY_ROUTE_PREFIXES = ["/api/docs"];
@@ -72,12 +78,14 @@ export function requireStepUp(auth: RequestContext | null, now: Date): void {
 
 export const guardPlugin = fp(async (app: FastifyInstance, options: GuardOptions) => {
   app.decorateRequest("auth", null);
+  app.decorateRequest("scim", null);
   const accessTable: DeclaredRoute[] = [];
   app.decorate("accessTable", accessTable);
 
   app.addHook("onRoute", (route) => {
     const url = route.url ?? route.path;
-    if (!url.startsWith("/api") || LIBRARY_ROUTE_PREFIXES.some((prefix) => url.startsWith(prefix))) return;
+    if (!GUARDED_PREFIXES.some((prefix) => url.startsWith(prefix))) return;
+    if (LIBRARY_ROUTE_PREFIXES.some((prefix) => url.startsWith(prefix))) return;
     const config = route.config as { access?: Access; stepUp?: boolean } | undefined;
     const access = config?.access;
     if (!access) {
@@ -86,9 +94,14 @@ export const guardPlugin = fp(async (app: FastifyInstance, options: GuardOptions
       );
     }
     const stepUp = config?.stepUp === true;
-    if (stepUp && access.kind === "public") {
+    if (stepUp && (access.kind === "public" || access.kind === "scim_token")) {
       throw new UndeclaredAccessError(
-        `Route ${String(route.method)} ${url} cannot require step-up and be public`,
+        `Route ${String(route.method)} ${url} cannot require step-up without a session`,
+      );
+    }
+    if ((access.kind === "scim_token") !== url.startsWith("/scim/")) {
+      throw new UndeclaredAccessError(
+        `Route ${String(route.method)} ${url}: SCIM tokens open /scim/ routes only, and only they do`,
       );
     }
     for (const method of [route.method].flat()) {
@@ -99,6 +112,16 @@ export const guardPlugin = fp(async (app: FastifyInstance, options: GuardOptions
   app.addHook("preValidation", async (request) => {
     const access = routeAccess(request);
     if (!access) return;
+    // A SCIM route answers to its bearer token alone: a session cookie sent along is not read.
+    if (access.kind === "scim_token") {
+      request.scim = await loadScimCaller(
+        options.database.db,
+        request.headers.authorization,
+        options.clock.now(),
+      );
+      if (!request.scim) throw new AppError("unauthenticated", "A valid SCIM bearer token is required.");
+      return;
+    }
     // Ids in the path in one spelling: PostgreSQL reads a UUID in any case, and a check that compares
     // them as text (rule 5: "is this member the caller?") must not be passed by upper-casing one.
     const params = (request.params ?? {}) as Record<string, unknown>;

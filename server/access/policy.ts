@@ -10,7 +10,9 @@ export type Access =
   /** Only a session in the login's second step (SPEC §6.2): it finishes the login, nothing else. */
   | { kind: "second_step" }
   | { kind: "member" }
-  | { kind: "permission"; permission: Permission };
+  | { kind: "permission"; permission: Permission }
+  /** Only a company's SCIM bearer token (SPEC §6.3); a session never passes, whoever holds it. */
+  | { kind: "scim_token" };
 
 /** The caller's standing in the company a request names. */
 export type Membership = {
@@ -34,7 +36,7 @@ export type Decision =
  */
 export function decide(access: Access, hasSession: boolean, membership: Membership | null): Decision {
   if (access.kind === "public") return { allowed: true };
-  if (!hasSession) return { allowed: false, code: "unauthenticated" };
+  if (!hasSession || access.kind === "scim_token") return { allowed: false, code: "unauthenticated" };
   if (access.kind === "session" || access.kind === "second_step") return { allowed: true };
   if (membership?.status !== "active") return { allowed: false, code: "not_found" };
   if (membership.mfaEnrolmentRequired) return { allowed: false, code: "mfa_enrolment_required" };

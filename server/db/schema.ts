@@ -213,6 +213,7 @@ export interface Members {
   invited_by: string | null;
   joined_at: Generated<Timestamp>;
   name: Generated<string>;
+  scim_external_id: string | null;
   status: Generated<MemberStatus>;
   version: Generated<number>;
 }
@@ -298,6 +299,18 @@ export interface SchemaMigrations {
   applied_at: Generated<Timestamp>;
   name: string;
   version: number;
+}
+
+export interface ScimTokens {
+  company_id: string;
+  created_at: Timestamp;
+  created_by: string | null;
+  id: Generated<string>;
+  last_used_at: Timestamp | null;
+  name: string;
+  revoked_at: Timestamp | null;
+  revoked_by: string | null;
+  token_hash: string;
 }
 
 export interface SessionElevations {
@@ -444,6 +457,7 @@ export interface DB {
   saml_login_requests: SamlLoginRequests;
   saml_used_assertions: SamlUsedAssertions;
   schema_migrations: SchemaMigrations;
+  scim_tokens: ScimTokens;
   session_elevations: SessionElevations;
   sessions: Sessions;
   settlement_batches: SettlementBatches;

@@ -31,6 +31,12 @@ export const docsPlugin = fp(
               name: sessionCookieName,
               description: "The opaque session token set by logIn (HttpOnly, SameSite=Lax).",
             },
+            scimBearer: {
+              type: "http",
+              scheme: "bearer",
+              description:
+                "A company's SCIM token (Company settings → Security → SCIM tokens); it names the company. Only the /scim/v2/ operations take it.",
+            },
           },
         },
       },

@@ -327,6 +327,94 @@ export const OPERATIONS: Record<string, Operation> = {
     operationId: "startSsoLogin",
     description:
       "For the login page's \"Continue with SSO\": when the email's domain is verified by a company with an enabled connection, answers the identity provider URL to send the browser to (and sets a short-lived cookie binding the login to this browser); otherwise `404 sso_not_available`. Decided by the domain alone, never by whether an account exists.",
+  "GET /api/companies/:cid/domains": {
+    operationId: "listDomains",
+    description:
+      "The company's domains with their status (`pending` or `verified`) and the TXT record (`portal-verification=<token>`) to publish at each.",
+  },
+  "POST /api/companies/:cid/domains": {
+    operationId: "addDomain",
+    description:
+      "Adds a domain to verify, canonicalised like an email's (`400 invalid_domain`); answers the TXT record to publish. `409 domain_already_added`; at most 20 (`409 domain_limit_reached`). Audited as `domain.added`.",
+  },
+  "POST /api/companies/:cid/domains/:domainId/verify": {
+    operationId: "verifyDomain",
+    description:
+      "Looks up the domain's TXT records (through `DNS_SERVERS` when set) and marks it verified when `portal-verification=<token>` is among them; `409 domain_verification_failed` otherwise, `409 domain_taken` when another company has verified it, `503` when DNS does not answer. Audited either way.",
+  },
+  "DELETE /api/companies/:cid/domains/:domainId": {
+    operationId: "removeDomain",
+    description:
+      "Removes a domain, pending or verified; a verified one stops counting as the company's at once. Audited as `domain.removed`.",
+  },
+  "GET /api/companies/:cid/scim-tokens": {
+    operationId: "listScimTokens",
+    description:
+      "The company's SCIM tokens, active and revoked, with who made them and when each was last used; never the token itself.",
+  },
+  "POST /api/companies/:cid/scim-tokens": {
+    operationId: "createScimToken",
+    description:
+      "Creates a named SCIM token for an identity provider. The token is in this answer only and is stored as a hash; at most 10 active (`409 scim_token_limit_reached`). Audited as `scim.token_created`.",
+  },
+  "DELETE /api/companies/:cid/scim-tokens/:tokenId": {
+    operationId: "revokeScimToken",
+    description: "Revokes a SCIM token: its next request gets `401`. Audited as `scim.token_revoked`.",
+  },
+  "GET /scim/v2/ServiceProviderConfig": {
+    operationId: "getScimServiceProviderConfig",
+    description: "What the SCIM server supports: PATCH and `eq` filters yes; bulk, sorting and ETags no.",
+  },
+  "GET /scim/v2/ResourceTypes": {
+    operationId: "listScimResourceTypes",
+    description: "The resource types: User (a member) and Group (a role).",
+  },
+  "GET /scim/v2/Schemas": {
+    operationId: "listScimSchemas",
+    description: "The User and Group schemas as this server reads and answers them.",
+  },
+  "GET /scim/v2/Users": {
+    operationId: "listScimUsers",
+    description:
+      'The company\'s members as SCIM Users, `startIndex`/`count` paged (at most 100 a page). `filter` supports `userName eq "…"`, `externalId eq "…"` and `id eq "…"` only; any other is `400 invalidFilter`.',
+  },
+  "POST /scim/v2/Users": {
+    operationId: "createScimUser",
+    description:
+      "Provisions a member: the userName's email (of a verified domain of the company) gets an account if it has none, and becomes an active member with the SSO connection's default role, or none until a Group gives one. `409 uniqueness` when already a member. Audited as `scim.user_created`.",
+  },
+  "GET /scim/v2/Users/:id": {
+    operationId: "getScimUser",
+    description: "One member as a SCIM User.",
+  },
+  "PUT /scim/v2/Users/:id": {
+    operationId: "replaceScimUser",
+    description:
+      "Replaces the member's provisioned state: `active` (false deactivates at once, true reactivates) and `externalId`. The userName cannot change (`400 mutability`).",
+  },
+  "PATCH /scim/v2/Users/:id": {
+    operationId: "patchScimUser",
+    description:
+      "PatchOp in Okta's shape (`replace` with a value object) or Entra ID's (`Replace` with a path and string booleans). `active:false` deactivates at once (rule 9); never the last Admin (`409`, audited). Unknown attributes are `400 invalidPath`.",
+  },
+  "DELETE /scim/v2/Users/:id": {
+    operationId: "deleteScimUser",
+    description:
+      "Deprovisions: deactivates the member at once, keeping their roles for a reactivation and the audit trail. Never the last Admin (`409`).",
+  },
+  "GET /scim/v2/Groups": {
+    operationId: "listScimGroups",
+    description:
+      'The company\'s roles as SCIM Groups with their members (`excludedAttributes=members` leaves them out). `filter` supports `displayName eq "…"` and `id eq "…"` only.',
+  },
+  "GET /scim/v2/Groups/:id": {
+    operationId: "getScimGroup",
+    description: "One role as a SCIM Group with its members.",
+  },
+  "PATCH /scim/v2/Groups/:id": {
+    operationId: "patchScimGroup",
+    description:
+      "Adds or removes members, which assigns or unassigns the role (as an Admin would, rules 4 and 6): never the last Admin (`409`, audited). The role's name is the portal's.",
   },
   "GET /api/dev/outbox": {
     operationId: "listDevelopmentOutbox",
@@ -342,7 +430,15 @@ export const TAGS = [
   { name: "members", description: "The member list and member management." },
   { name: "roles", description: "The permission catalogue, predefined roles and custom roles." },
   { name: "invitations", description: "Inviting people and accepting invitations." },
-  { name: "security", description: "The company's security policy." },
+  {
+    name: "security",
+    description: "The company's security policy, verified domains and SCIM tokens.",
+  },
+  {
+    name: "scim",
+    description:
+      "The SCIM 2.0 server (RFC 7644) an identity provider provisions members through: Users are members, Groups are roles.",
+  },
   { name: "verification", description: "Step-up email verification before sensitive changes." },
   { name: "audit", description: "The company's audit log." },
   {
@@ -370,10 +466,18 @@ function accessSentence(access: Access | undefined, stepUp: boolean): string {
             ? "Needs a session of an active member of the company."
             : access?.kind === "permission"
               ? `Needs the \`${access.permission}\` permission in the company.`
-              : "";
+              : access?.kind === "scim_token"
+                ? "Needs a company's SCIM bearer token; the token names the company."
+                : "";
   return stepUp
     ? `${who} Needs a step-up verification in the last 10 minutes (\`403 step_up_required\`).`
     : who;
+}
+
+/** The security requirement an operation states, from the access its route declares. */
+export function securityOf(access: Access | undefined): Record<string, string[]>[] {
+  if (access?.kind === "public") return [];
+  return access?.kind === "scim_token" ? [{ scimBearer: [] }] : [{ session: [] }];
 }
 
 /**
@@ -394,7 +498,7 @@ export function documentOperation(input: { schema: FastifySchema; url: string; r
       ...schema,
       operationId: operation.operationId,
       description: `${operation.description}\n\n${accessSentence(config?.access, config?.stepUp === true)}`,
-      security: config?.access?.kind === "public" ? [] : [{ session: [] }],
+      security: securityOf(config?.access),
     } as FastifySchema,
     url: input.url,
   };

@@ -10,6 +10,8 @@ function greeting(name: string): { text: string } {
 function personLine(person: { name: string; email: string }): string {
   const name = oneLine(person.name, 100);
   const email = oneLine(person.email, 254);
+  // A change by no person (SCIM) has a name and no email.
+  if (!email) return name;
   return name ? `${name} (${email})` : email;
 }
 

@@ -436,6 +436,8 @@ export async function writeMemberRoles(
   decidedOn?: DecidedOn,
   notice?: { mail: OutgoingMail; now: Date },
 ): Promise<MemberRow | undefined> {
+  // No role at all: only the system (SCIM) leaves a member so, when their last group is removed.
+  const hasRoles = roleIds.length > 0;
   const unchanged = decidedOn
     ? sql`AND m.version = ${decidedOn.targetVersion} AND EXISTS (
             SELECT 1 FROM members am
@@ -453,17 +455,25 @@ export async function writeMemberRoles(
                 ${isoTime(LAST_ACTIVE_AT)} AS last_active_at, m.version),
     removed AS (
       DELETE FROM member_roles
-       WHERE member_id IN (SELECT id FROM changed) AND role_id NOT IN (${sql.join(roleIds)})),
-    added AS (
-      INSERT INTO member_roles (company_id, member_id, role_id)
-      SELECT ${companyId}, changed.id, wanted.role_id
-        FROM changed, (VALUES ${sql.join(roleIds.map((id) => sql`(${id}::uuid)`))}) AS wanted (role_id)
-      ON CONFLICT DO NOTHING),
+       WHERE member_id IN (SELECT id FROM changed)
+         ${hasRoles ? sql`AND role_id NOT IN (${sql.join(roleIds)})` : sql``}),
+    added AS (${
+      hasRoles
+        ? sql`INSERT INTO member_roles (company_id, member_id, role_id)
+              SELECT ${companyId}, changed.id, wanted.role_id
+                FROM changed, (VALUES ${sql.join(roleIds.map((id) => sql`(${id}::uuid)`))}) AS wanted (role_id)
+              ON CONFLICT DO NOTHING`
+        : sql`SELECT 1`
+    }),
     recorded AS (${auditInsertWhen(event, sql`EXISTS (SELECT 1 FROM changed)`)}),
     mailed AS (${notice ? enqueueMailWhen(notice.mail, notice.now, sql`EXISTS (SELECT 1 FROM changed)`) : sql`SELECT 1`})
     SELECT changed.*, (SELECT a.name FROM accounts a WHERE a.id = changed.account_id) AS name,
-           (SELECT ${ROLE_REFS_JSON} FROM roles r
-             WHERE r.company_id = ${companyId} AND r.id IN (${sql.join(roleIds)})) AS roles
+           ${
+             hasRoles
+               ? sql`(SELECT ${ROLE_REFS_JSON} FROM roles r
+                       WHERE r.company_id = ${companyId} AND r.id IN (${sql.join(roleIds)}))`
+               : sql`'[]'::json`
+           } AS roles
       FROM changed`.execute(db);
   return result.rows[0];
 }

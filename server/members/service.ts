@@ -3,6 +3,7 @@
 // the company lock) and records its audit event; refusals are recorded on their own, outside the
 // transaction that failed.
 import type { Kysely, RawBuilder, Transaction } from "kysely";
+import { ADMIN_ROLE_KEY, PERMISSION_KEYS } from "../access/permissions.js";
 import { deleteAccountSessions } from "../access/session-queries.js";
 import type { AuditAction } from "../audit/actions.js";
 import { type AuditEvent, type RequestMeta, recordAudit } from "../audit/writer.js";
@@ -39,6 +40,7 @@ import {
   lockAccount,
   type MemberFilter,
   type MemberRow,
+  type Standing,
   scalar,
   updateMember,
   writeMemberRoles,
@@ -191,10 +193,34 @@ export async function getMember(
 
 export type MemberActor = { accountId: string; email: string; name: string; memberId: string };
 
+/**
+ * A change no member makes: a company's SCIM token, which acts with Admin power (SPEC §6.3). Rules 4
+ * and 9 hold for it as for anyone; it is no member, so rule 5 never applies. `auditDetails` name it
+ * in every event (the token's name: the audit log has no account to show).
+ */
+export type SystemActor = { kind: "system"; name: string; auditDetails: Record<string, unknown> };
+
+// The system's standing: the Admin role's, so the grant ceiling (rule 6) lets it assign any role.
+const SYSTEM_STANDING: Standing = {
+  status: "active",
+  roleKeys: [ADMIN_ROLE_KEY],
+  permissions: [...PERMISSION_KEYS],
+};
+// No member has this id, so the state loaded for a system change has no actor row of its own.
+const NO_MEMBER_ID = "00000000-0000-0000-0000-000000000000";
+
+function isSystem(actor: MemberActor | SystemActor): actor is SystemActor {
+  return "kind" in actor && actor.kind === "system";
+}
+
+function actorMemberIdOf(ctx: MemberContext): string {
+  return isSystem(ctx.actor) ? NO_MEMBER_ID : ctx.actor.memberId;
+}
+
 export type MemberContext = {
   db: Kysely<DB>;
   companyId: string;
-  actor: MemberActor;
+  actor: MemberActor | SystemActor;
   meta: RequestMeta;
   now: Date;
 };
@@ -217,13 +243,14 @@ function auditEvent(
   memberId: string,
   details: Record<string, unknown>,
 ): AuditEvent {
+  const actor = ctx.actor;
   return {
     action,
     outcome,
     companyId: ctx.companyId,
-    actor: { accountId: ctx.actor.accountId, email: ctx.actor.email },
+    actor: isSystem(actor) ? null : { accountId: actor.accountId, email: actor.email },
     target: { type: "member", id: memberId },
-    details,
+    details: isSystem(actor) ? { ...details, ...actor.auditDetails } : details,
     meta: ctx.meta,
     at: ctx.now,
   };
@@ -267,20 +294,22 @@ async function runChange(
   try {
     const opening = openChange(request);
     if ("refuse" in opening) throw opening.refuse;
-    if (opening.path === "optimistic") {
+    // The optimistic write re-checks the acting member's row; the system has none, so it takes the lock.
+    if (opening.path === "optimistic" && !isSystem(ctx.actor)) {
       const changed = await changeOptimistically(ctx, request);
       if (changed) return changed;
     }
     return await ctx.db.transaction().execute(async (trx) => {
       await lockCompany(trx, ctx.companyId);
       // A statement of its own after the lock: it sees every change committed before the lock was ours.
-      const state = await loadChange(
+      const loaded = await loadChange(
         trx,
         ctx.companyId,
-        ctx.actor.memberId,
+        actorMemberIdOf(ctx),
         request.targetMemberId,
         requestedRoleIds(request),
       );
+      const state = isSystem(ctx.actor) ? { ...loaded, actor: SYSTEM_STANDING } : loaded;
       const step = planChange(request, state, "locked");
       switch (step.step) {
         case "refuse":
@@ -327,7 +356,7 @@ async function changeOptimistically(ctx: MemberContext, request: ChangeRequest):
   const state = await loadChange(
     ctx.db,
     ctx.companyId,
-    ctx.actor.memberId,
+    actorMemberIdOf(ctx),
     request.targetMemberId,
     roleIds,
     false,
@@ -391,7 +420,9 @@ function rolesChangedNotice(
         name: target.name,
         companyName,
         roleNames: roles.map((role) => role.name),
-        changedBy: { name: ctx.actor.name, email: ctx.actor.email },
+        changedBy: isSystem(ctx.actor)
+          ? { name: ctx.actor.name, email: "" }
+          : { name: ctx.actor.name, email: ctx.actor.email },
         at: ctx.now,
       }),
       isSensitive: false,
@@ -478,7 +509,7 @@ export async function changeMemberRoles(
   return runChange(
     ctx,
     {
-      actorMemberId: ctx.actor.memberId,
+      actorMemberId: actorMemberIdOf(ctx),
       targetMemberId: memberId,
       version: input.version,
       change: { kind: "roles", roleIds },
@@ -498,7 +529,7 @@ export async function deactivateMember(
   return runChange(
     ctx,
     {
-      actorMemberId: ctx.actor.memberId,
+      actorMemberId: actorMemberIdOf(ctx),
       targetMemberId: memberId,
       version: input.version,
       change: { kind: "deactivate" },
@@ -515,7 +546,7 @@ export async function reactivateMember(
   return runChange(
     ctx,
     {
-      actorMemberId: ctx.actor.memberId,
+      actorMemberId: actorMemberIdOf(ctx),
       targetMemberId: memberId,
       version: input.version,
       change: { kind: "reactivate" },

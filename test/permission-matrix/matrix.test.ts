@@ -1,7 +1,7 @@
 // Generated from table.ts: one test per route × caller, on every test database.
 // Also fails when the app has a route the table does not list (rule 1, SPEC §3).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashSecretToken } from "../../server/access/tokens.js";
+import { hashSecretToken, newSecretToken } from "../../server/access/tokens.js";
 import { testDatabaseKinds } from "../support/databases.js";
 import { createHarness, type Harness } from "../support/harness.js";
 import { ACTORS, type Actor, expectedStatus, ROWS, SPEC_ROLE_PERMISSIONS } from "./table.js";
@@ -13,6 +13,8 @@ describe.each(testDatabaseKinds)("permission matrix on %s", (kind) => {
   let customMemberId: string;
   let deactivatedMemberId: string;
   const invitations = { toResend: "", toRevoke: "" };
+  // The matrix company's SCIM token, and a domain it has verified for SCIM to provision in.
+  const scimToken = newSecretToken();
   const emails = {} as Record<Exclude<Actor, "anonymous">, string>;
 
   beforeAll(async () => {
@@ -58,6 +60,25 @@ describe.each(testDatabaseKinds)("permission matrix on %s", (kind) => {
       .execute();
     await h.inject(cookieBeforeDeactivation, { method: "POST", url: "/api/auth/logout", payload: {} });
     emails.non_member = (await h.company("Stranger Co")).admin.email;
+    await h.db
+      .insertInto("scim_tokens")
+      .values({
+        company_id: company.id,
+        name: "Matrix IdP",
+        token_hash: hashSecretToken(scimToken),
+        created_at: h.clock.now(),
+      })
+      .execute();
+    await h.db
+      .insertInto("company_domains")
+      .values({
+        company_id: company.id,
+        domain: "matrix-scim.example",
+        verification_token: "matrix0123456789abcdef",
+        verified_at: h.clock.now(),
+        created_at: h.clock.now(),
+      })
+      .execute();
     // Two pending invitations, sent an hour ago so a resend is past its cooldown.
     const hourAgo = new Date(h.clock.now().getTime() - 3_600_000);
     for (const purpose of ["toResend", "toRevoke"] as const) {
@@ -89,6 +110,7 @@ describe.each(testDatabaseKinds)("permission matrix on %s", (kind) => {
     invitationToRevoke: invitations.toRevoke,
     customMemberId,
     deactivatedMemberId,
+    deactivatedEmail: emails.deactivated,
   });
   afterAll(() => h?.close());
 
@@ -111,7 +133,10 @@ describe.each(testDatabaseKinds)("permission matrix on %s", (kind) => {
   // Rule 7: a caller whom the permission layer lets through still needs a fresh verification.
   for (const row of ROWS.filter((r) => r.stepUp)) {
     it(`${row.method} ${row.route} without a fresh email verification → 403 step_up_required`, async () => {
-      const actor = ACTORS.find((a) => a !== "anonymous" && expectedStatus(row, a) === row.ok);
+      // A member of the company: a route answering 404 when allowed answers it to strangers too.
+      const actor = ACTORS.find(
+        (a) => !["anonymous", "non_member", "deactivated"].includes(a) && expectedStatus(row, a) === row.ok,
+      );
       expect(actor, "some actor may use the route").toBeDefined();
       const cookie = await h.login(emails[actor as Exclude<Actor, "anonymous">]);
       const request = row.request?.(cellContext("00000000-0000-4000-8000-000000000000")) ?? {
@@ -124,6 +149,26 @@ describe.each(testDatabaseKinds)("permission matrix on %s", (kind) => {
       });
       expect(response.statusCode, response.body).toBe(403);
       expect(response.json().error.code).toBe("step_up_required");
+    });
+  }
+
+  // SCIM routes: the company's bearer token is the one credential that opens them.
+  for (const row of ROWS.filter((r) => r.requires === "scim_token")) {
+    it(`${row.method} ${row.route} with the company's SCIM token → ${row.ok}`, async () => {
+      const request = row.request?.(cellContext("00000000-0000-4000-8000-000000000000")) ?? {
+        url: row.route,
+      };
+      const response = await h.app.inject({
+        method: row.method,
+        url: request.url,
+        headers: {
+          authorization: `Bearer ${scimToken}`,
+          ...(request.payload !== undefined ? { "content-type": "application/scim+json" } : {}),
+        },
+        ...(request.payload !== undefined ? { payload: JSON.stringify(request.payload) } : {}),
+      });
+      expect(response.statusCode, response.body).toBe(row.ok);
+      if (row.ok !== 204) expect(response.headers["content-type"]).toMatch(/^application\/scim\+json/);
     });
   }
 
@@ -157,7 +202,13 @@ describe.each(testDatabaseKinds)("permission matrix on %s", (kind) => {
                 : { payload: {} }),
           });
           expect(response.statusCode, response.body).toBe(expected);
-          if (expected >= 400) expect(response.json().error.code).toMatch(/^[a-z_]+$/);
+          if (expected >= 400 && row.requires === "scim_token") {
+            // SCIM answers its own error bodies (RFC 7644 §3.12), to a cookie as to anyone.
+            expect(response.json()).toMatchObject({
+              schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"],
+              status: String(expected),
+            });
+          } else if (expected >= 400) expect(response.json().error.code).toMatch(/^[a-z_]+$/);
         });
       }
     });

@@ -54,7 +54,19 @@ export type CellContext = {
   customMemberId: string;
   /** The deactivated actor's membership in the matrix company. */
   deactivatedMemberId: string;
+  /** The deactivated actor's email (the SCIM rows' userName); given by the matrix suite. */
+  deactivatedEmail?: string;
 };
+
+// Ids no row of any table has: a route's access is decided before the id is looked up, so a caller
+// who may use the route gets 404 and the others their refusal (a real id would change the matrix
+// company between cells: a verified domain, a revoked token).
+const NO_DOMAIN = "0c5d8a3e-41f2-4b7a-9d0e-1a2b3c4d5e6f";
+const NO_SCIM_TOKEN = "7e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b";
+const scimPatch = (operations: unknown[]) => ({
+  schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+  Operations: operations,
+});
 export type CellRequest = { url: string; payload?: unknown };
 
 export type Row = {
@@ -62,7 +74,7 @@ export type Row = {
   /** The route as registered, e.g. /api/companies/:cid */
   route: string;
   /** Declared requirement, restated here: public, session, second_step, member or a permission key. */
-  requires: "public" | "session" | "second_step" | "member" | `${string}.${string}`;
+  requires: "public" | "session" | "second_step" | "member" | "scim_token" | `${string}.${string}`;
   /** Status when the caller may use the route. */
   ok: number;
   request?: (context: CellContext) => CellRequest;
@@ -532,6 +544,132 @@ export const ROWS: Row[] = [
     ok: 200,
     request: (c) => ({ url: `/api/companies/${c.companyId}/members/${c.customMemberId}/audit-events` }),
   },
+  // Verified domains and SCIM tokens (SPEC §6.3): security.manage, step-up to change.
+  { method: "GET", route: "/api/companies/:cid/domains", requires: "security.manage", ok: 200 },
+  {
+    method: "POST",
+    route: "/api/companies/:cid/domains",
+    requires: "security.manage",
+    stepUp: true,
+    ok: 201,
+    request: (c) => ({
+      url: `/api/companies/${c.companyId}/domains`,
+      payload: { domain: "matrix-cell.example" },
+    }),
+  },
+  {
+    method: "POST",
+    route: "/api/companies/:cid/domains/:domainId/verify",
+    requires: "security.manage",
+    stepUp: true,
+    ok: 404,
+    request: (c) => ({ url: `/api/companies/${c.companyId}/domains/${NO_DOMAIN}/verify`, payload: {} }),
+  },
+  {
+    method: "DELETE",
+    route: "/api/companies/:cid/domains/:domainId",
+    requires: "security.manage",
+    stepUp: true,
+    ok: 404,
+    request: (c) => ({ url: `/api/companies/${c.companyId}/domains/${NO_DOMAIN}` }),
+  },
+  { method: "GET", route: "/api/companies/:cid/scim-tokens", requires: "security.manage", ok: 200 },
+  {
+    method: "POST",
+    route: "/api/companies/:cid/scim-tokens",
+    requires: "security.manage",
+    stepUp: true,
+    ok: 201,
+    request: (c) => ({ url: `/api/companies/${c.companyId}/scim-tokens`, payload: { name: "Matrix cell" } }),
+  },
+  {
+    method: "DELETE",
+    route: "/api/companies/:cid/scim-tokens/:tokenId",
+    requires: "security.manage",
+    stepUp: true,
+    ok: 404,
+    request: (c) => ({ url: `/api/companies/${c.companyId}/scim-tokens/${NO_SCIM_TOKEN}` }),
+  },
+  // The SCIM server: its bearer token alone. Every session caller gets 401 (a cookie is no SCIM
+  // credential); `ok` is what the matrix company's token gets (matrix.test.ts sends it).
+  { method: "GET", route: "/scim/v2/ServiceProviderConfig", requires: "scim_token", ok: 200 },
+  { method: "GET", route: "/scim/v2/ResourceTypes", requires: "scim_token", ok: 200 },
+  { method: "GET", route: "/scim/v2/Schemas", requires: "scim_token", ok: 200 },
+  { method: "GET", route: "/scim/v2/Users", requires: "scim_token", ok: 200 },
+  {
+    method: "POST",
+    route: "/scim/v2/Users",
+    requires: "scim_token",
+    ok: 201,
+    request: () => ({
+      url: "/scim/v2/Users",
+      payload: {
+        schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
+        userName: "provisioned@matrix-scim.example",
+        name: { givenName: "Matrix", familyName: "Provisioned" },
+        active: true,
+      },
+    }),
+  },
+  {
+    method: "GET",
+    route: "/scim/v2/Users/:id",
+    requires: "scim_token",
+    ok: 200,
+    request: (c) => ({ url: `/scim/v2/Users/${c.customMemberId}` }),
+  },
+  {
+    method: "PUT",
+    route: "/scim/v2/Users/:id",
+    requires: "scim_token",
+    ok: 200,
+    // The deactivated actor, kept deactivated: a replace that changes nothing the matrix relies on.
+    request: (c) => ({
+      url: `/scim/v2/Users/${c.deactivatedMemberId}`,
+      payload: {
+        schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
+        userName: c.deactivatedEmail ?? "",
+        active: false,
+      },
+    }),
+  },
+  {
+    method: "PATCH",
+    route: "/scim/v2/Users/:id",
+    requires: "scim_token",
+    ok: 200,
+    request: (c) => ({
+      url: `/scim/v2/Users/${c.customMemberId}`,
+      payload: scimPatch([{ op: "replace", path: "externalId", value: "matrix-external-id" }]),
+    }),
+  },
+  {
+    method: "DELETE",
+    route: "/scim/v2/Users/:id",
+    requires: "scim_token",
+    ok: 204,
+    // Deprovisioning the deactivated actor again: it stays deactivated.
+    request: (c) => ({ url: `/scim/v2/Users/${c.deactivatedMemberId}` }),
+  },
+  { method: "GET", route: "/scim/v2/Groups", requires: "scim_token", ok: 200 },
+  {
+    method: "GET",
+    route: "/scim/v2/Groups/:id",
+    requires: "scim_token",
+    ok: 200,
+    request: (c) => ({ url: `/scim/v2/Groups/${c.customRoleId}` }),
+  },
+  {
+    method: "PATCH",
+    route: "/scim/v2/Groups/:id",
+    requires: "scim_token",
+    ok: 204,
+    // The custom actor already holds the custom role: nothing changes.
+    request: (c) => ({
+      url: `/scim/v2/Groups/${c.customRoleId}`,
+      payload: scimPatch([{ op: "add", path: "members", value: [{ value: c.customMemberId }] }]),
+    }),
+  },
   // Development mailbox: present outside production only (the matrix runs with NODE_ENV=test).
   { method: "GET", route: "/api/dev/outbox", requires: "public", ok: 200 },
 ];
@@ -541,7 +679,7 @@ export function expectedStatus(row: Row, actor: Actor): number {
   const override = row.override?.[actor];
   if (override !== undefined) return override;
   if (row.requires === "public") return row.ok;
-  if (actor === "anonymous") return 401;
+  if (actor === "anonymous" || row.requires === "scim_token") return 401;
   if (row.requires === "session" || row.requires === "second_step") return row.ok;
   if (actor === "non_member" || actor === "deactivated") return 404;
   if (row.requires === "member") return row.ok;

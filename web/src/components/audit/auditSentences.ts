@@ -148,6 +148,24 @@ export const AUDIT_SENTENCES: Record<AuditAction, Sentence> = {
     refused(`Applying identity provider groups to ${possessive(parts.actor)} roles`)(parts),
   "auth.password_login_refused_sso": ({ email }) =>
     `Password login refused for ${orSomeone(email)}: the company requires single sign-on`,
+  "domain.added": ({ actor, details }) => `${actor} added the domain ${textOf(details.domain) || "a domain"}`,
+  "domain.verified": ({ actor, details }) =>
+    `${actor} verified the domain ${textOf(details.domain) || "a domain"}`,
+  "domain.verification_failed": ({ actor, details }) =>
+    `${possessive(actor)} verification of the domain ${textOf(details.domain) || "a domain"} failed: ${
+      details.reason === "domain_taken" ? "another company has verified it" : "its TXT record was not found"
+    }`,
+  "domain.removed": ({ actor, details }) =>
+    `${actor} removed the domain ${textOf(details.domain) || "a domain"}`,
+  "scim.token_created": ({ actor, details }) =>
+    `${actor} created the SCIM token ${textOf(details.name) || "without a name"}`,
+  "scim.token_revoked": ({ actor, details }) =>
+    `${actor} revoked the SCIM token ${textOf(details.name) || "without a name"}`,
+  "scim.user_created": ({ actor, target, email }) =>
+    `${actor} provisioned ${orSomeone(target || email)} as a new member`,
+  "scim.user_linked": ({ actor, target, email }) =>
+    `${actor} linked ${orSomeone(target || email)} to the identity provider`,
+  "scim.request_refused": (parts) => refused(`A SCIM request of ${parts.actor}`)(parts),
   "audit.exported": ({ actor }) => `${actor} downloaded the audit log`,
   "audit.partition_dropped": ({ details }) =>
     `Audit events of ${typeof details.month === "string" ? details.month : "a month"} were removed after the retention period`,
@@ -187,8 +205,10 @@ export function describeAuditActor(actor: AuditEventParts["actor"]): string {
 function partsOf(event: Pick<AuditEventParts, "actor" | "target" | "details">): SentenceParts {
   const details = isRecord(event.details) ? event.details : {};
   const email = textOf(details.email) || textOf(details.invitedEmail) || textOf(event.target?.email);
+  // A change made through SCIM has no person behind it: the token's name says which provider.
+  const scimClient = event.actor === null ? textOf(details.scimClient) : "";
   return {
-    actor: describeAuditActor(event.actor),
+    actor: scimClient === "" ? describeAuditActor(event.actor) : `SCIM token "${scimClient}"`,
     target: textOf(event.target?.name) || textOf(event.target?.email) || textOf(details.email),
     email,
     reason: reasonWords(details.reason),
