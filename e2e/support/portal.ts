@@ -26,7 +26,12 @@ function freePort(): Promise<number> {
  * `publicHost`: the host name of PUBLIC_URL and of the address pages use. WebAuthn needs a domain
  * for its RP ID (an IP address is refused), so the passkey tests use "localhost".
  */
-export async function startPortal(kind: TestDatabaseKind = "pglite", publicHost = "127.0.0.1") {
+export async function startPortal(
+  kind: TestDatabaseKind = "pglite",
+  publicHost = "127.0.0.1",
+  /** More of the environment, e.g. DNS_SERVERS pointing at a test's DNS server. */
+  env: Record<string, string> = {},
+) {
   const database = await openTestDatabase(kind);
   let n = 0;
   const demo = (await seedDemoIfEmpty(
@@ -36,7 +41,7 @@ export async function startPortal(kind: TestDatabaseKind = "pglite", publicHost 
   )) as DemoCredentials[];
   // PUBLIC_URL is the origin the browser uses, port included: the only Origin the CSRF check accepts.
   const port = await freePort();
-  const config = loadConfig({ NODE_ENV: "test", PUBLIC_URL: `http://${publicHost}:${port}` });
+  const config = loadConfig({ NODE_ENV: "test", PUBLIC_URL: `http://${publicHost}:${port}`, ...env });
   const app = await buildApp({ database, config });
   const listening = await app.listen({ port, host: "127.0.0.1" });
   const address = listening.replace("127.0.0.1", publicHost);

@@ -112,6 +112,12 @@ export type RoleUpdateRequest = RequestOf<paths["/api/companies/{cid}/roles/{rol
 
 /** A company's security policy (`security.manage`) with its members who have no second factor. */
 export type SecurityPolicy = Schemas["SecurityPolicy"];
+/** A domain the company claims, pending or verified, with the TXT record that proves it. */
+export type CompanyDomain = Schemas["Domain"];
+/** A SCIM token as listed (never its secret). */
+export type ScimToken = Schemas["ScimToken"];
+/** The answer that creates a SCIM token: the only one that carries it. */
+export type CreatedScimToken = OkBody<paths["/api/companies/{cid}/scim-tokens"]["post"]>;
 export type SecurityPolicyRequest = RequestOf<paths["/api/companies/{cid}/security-policy"]["put"]>;
 
 /** An item of `GET /api/companies/{cid}/members` (`members.view`), also the answer of every member change. */

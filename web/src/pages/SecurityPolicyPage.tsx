@@ -12,6 +12,8 @@ import { describeError } from "../components/errorMessages";
 import { PageTitle, SectionTitle } from "../components/PageTitle";
 import { QueryErrorResult } from "../components/QueryErrorResult";
 import { SsoSection } from "../components/security/SsoSection";
+import { DomainsSection } from "../components/security/DomainsSection";
+import { ScimTokensSection } from "../components/security/ScimTokensSection";
 import { useCan } from "../components/useCan";
 import { memberDetailPath } from "../navigation";
 
@@ -172,9 +174,11 @@ export function SecurityPolicyPage() {
         <>
           <PolicyEditor companyId={membership.companyId} policy={policy.data} />
           <MembersWithoutFactor companyId={membership.companyId} policy={policy.data} />
-          <SsoSection companyId={membership.companyId} />
         </>
       )}
+      <DomainsSection companyId={membership.companyId} />
+      <SsoSection companyId={membership.companyId} />
+      <ScimTokensSection companyId={membership.companyId} />
     </>
   );
 }
