@@ -30,7 +30,7 @@ describe("verified domains and SCIM tokens in Chromium", () => {
     const domains = page.getByRole("region", { name: "Domains" });
     await domains.getByRole("heading", { name: "Domains" }).waitFor();
 
-    await domains.getByLabel("Domain").fill("Payments.Example");
+    await domains.getByRole("textbox", { name: "Domain" }).fill("Payments.Example");
     await domains.getByRole("button", { name: "Add domain" }).click();
     await passEmailVerificationIfAsked(
       page,
@@ -54,7 +54,7 @@ describe("verified domains and SCIM tokens in Chromium", () => {
     expect(await row.getByRole("button", { name: "Verify payments.example" }).count()).toBe(0);
 
     const tokens = page.getByRole("region", { name: "SCIM tokens" });
-    await tokens.getByLabel("Token name").fill("Okta");
+    await tokens.getByRole("textbox", { name: "Token name" }).fill("Okta");
     await tokens.getByRole("button", { name: "Create token" }).click();
     await passEmailVerificationIfAsked(
       page,

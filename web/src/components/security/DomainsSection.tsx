@@ -25,7 +25,7 @@ function AddDomainForm({ companyId }: { companyId: string }) {
       onError: (error) => form.setFields([{ name: "domain", errors: [describeError(error)] }]),
     });
   return (
-    <Form form={form} layout="inline" onFinish={submit} style={{ marginBottom: 16, rowGap: 8 }}>
+    <Form form={form} name="add-domain" layout="inline" onFinish={submit} style={{ marginBottom: 16, rowGap: 8 }}>
       <Form.Item
         name="domain"
         label={DOMAIN_FIELD_LABEL}

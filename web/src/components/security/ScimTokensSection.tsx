@@ -55,7 +55,7 @@ function CreateTokenForm({
       onError: (error) => form.setFields([{ name: "name", errors: [describeError(error)] }]),
     });
   return (
-    <Form form={form} layout="inline" onFinish={submit} style={{ marginBottom: 16, rowGap: 8 }}>
+    <Form form={form} name="create-scim-token" layout="inline" onFinish={submit} style={{ marginBottom: 16, rowGap: 8 }}>
       <Form.Item
         name="name"
         label={TOKEN_NAME_LABEL}
