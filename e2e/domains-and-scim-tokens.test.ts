@@ -1,6 +1,7 @@
 // Browser test of SPEC §6.3's settings: on Company settings → Security the Admin adds a domain,
 // publishes the TXT record shown (to a DNS server on loopback), verifies it through the Email
 // Verification window, then creates a SCIM token (shown once, copyable) that the SCIM server takes.
+import { AxeBuilder } from "@axe-core/playwright";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DnsServer, startDnsServer } from "../test/support/dns-server.js";
@@ -65,6 +66,13 @@ describe("verified domains and SCIM tokens in Chromium", () => {
     const token = (await tokens.getByLabel("New SCIM token").textContent()) ?? "";
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     await tokens.getByRole("row").filter({ hasText: "Okta" }).getByText("Active").waitFor();
+
+    // Both sections, the one-time token notice shown, have no serious or critical axe-core finding.
+    const results = await new AxeBuilder({ page }).analyze();
+    const serious = results.violations
+      .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+      .flatMap((violation) => violation.nodes.map((node) => `${violation.id}: ${node.target.join(" ")}`));
+    expect(serious).toEqual([]);
 
     // The token is the SCIM server's credential for this company.
     const scim = await fetch(`${portal.url}/scim/v2/Users?count=1`, {

@@ -25,7 +25,13 @@ function AddDomainForm({ companyId }: { companyId: string }) {
       onError: (error) => form.setFields([{ name: "domain", errors: [describeError(error)] }]),
     });
   return (
-    <Form form={form} name="add-domain" layout="inline" onFinish={submit} style={{ marginBottom: 16, rowGap: 8 }}>
+    <Form
+      form={form}
+      name="add-domain"
+      layout="inline"
+      onFinish={submit}
+      style={{ marginBottom: 16, rowGap: 8 }}
+    >
       <Form.Item
         name="domain"
         label={DOMAIN_FIELD_LABEL}
@@ -113,11 +119,11 @@ export function DomainsSection({ companyId }: { companyId: string }) {
               render: (_: unknown, domain) =>
                 domain.status === "verified" ? (
                   <Space size={4} wrap>
-                    <Tag color="success">Verified</Tag>
+                    <Tag color="green">Verified</Tag>
                     {domain.verifiedAt && <Instant iso={domain.verifiedAt} />}
                   </Space>
                 ) : (
-                  <Tag color="warning">Pending</Tag>
+                  <Tag color="blue">Pending</Tag>
                 ),
             },
             {

@@ -55,7 +55,13 @@ function CreateTokenForm({
       onError: (error) => form.setFields([{ name: "name", errors: [describeError(error)] }]),
     });
   return (
-    <Form form={form} name="create-scim-token" layout="inline" onFinish={submit} style={{ marginBottom: 16, rowGap: 8 }}>
+    <Form
+      form={form}
+      name="create-scim-token"
+      layout="inline"
+      onFinish={submit}
+      style={{ marginBottom: 16, rowGap: 8 }}
+    >
       <Form.Item
         name="name"
         label={TOKEN_NAME_LABEL}
@@ -123,7 +129,7 @@ export function ScimTokensSection({ companyId }: { companyId: string }) {
               title: "Status",
               dataIndex: "status",
               render: (status: ScimToken["status"]) =>
-                status === "active" ? <Tag color="success">Active</Tag> : <Tag>Revoked</Tag>,
+                status === "active" ? <Tag color="green">Active</Tag> : <Tag>Revoked</Tag>,
             },
             { title: "Created", dataIndex: "createdAt", render: (iso: string) => <Instant iso={iso} /> },
             { title: "Created by", dataIndex: "createdBy", render: (email: string | null) => email ?? "—" },
