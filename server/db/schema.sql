@@ -769,6 +769,37 @@ CREATE TABLE public.roles (
 );
 
 --
+-- Name: saml_login_requests; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.saml_login_requests (
+    id text NOT NULL,
+    company_id uuid NOT NULL,
+    browser_binding_hash text NOT NULL,
+    identity jsonb,
+    asserted_at timestamp with time zone,
+    created_at timestamp with time zone NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    CONSTRAINT saml_login_requests_browser_binding_hash_check CHECK ((browser_binding_hash ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT saml_login_requests_check CHECK ((expires_at > created_at)),
+    CONSTRAINT saml_login_requests_check1 CHECK (((identity IS NULL) = (asserted_at IS NULL))),
+    CONSTRAINT saml_login_requests_id_check CHECK ((id ~ '^_[0-9a-f]{40}$'::text))
+);
+
+--
+-- Name: saml_used_assertions; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.saml_used_assertions (
+    company_id uuid NOT NULL,
+    assertion_id text NOT NULL,
+    used_at timestamp with time zone NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    CONSTRAINT saml_used_assertions_assertion_id_check CHECK (((length(assertion_id) >= 1) AND (length(assertion_id) <= 200))),
+    CONSTRAINT saml_used_assertions_check CHECK ((expires_at > used_at))
+);
+
+--
 -- Name: schema_migrations; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1297,6 +1328,27 @@ ALTER TABLE ONLY public.roles
     ADD CONSTRAINT roles_pkey PRIMARY KEY (id);
 
 --
+-- Name: saml_login_requests saml_login_requests_browser_binding_hash_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.saml_login_requests
+    ADD CONSTRAINT saml_login_requests_browser_binding_hash_key UNIQUE (browser_binding_hash);
+
+--
+-- Name: saml_login_requests saml_login_requests_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.saml_login_requests
+    ADD CONSTRAINT saml_login_requests_pkey PRIMARY KEY (id);
+
+--
+-- Name: saml_used_assertions saml_used_assertions_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.saml_used_assertions
+    ADD CONSTRAINT saml_used_assertions_pkey PRIMARY KEY (company_id, assertion_id);
+
+--
 -- Name: schema_migrations schema_migrations_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1568,6 +1620,18 @@ CREATE INDEX password_reset_tokens_account_idx ON public.password_reset_tokens U
 --
 
 CREATE UNIQUE INDEX roles_company_name_idx ON public.roles USING btree (company_id, lower(name));
+
+--
+-- Name: saml_login_requests_expiry_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX saml_login_requests_expiry_idx ON public.saml_login_requests USING btree (expires_at);
+
+--
+-- Name: saml_used_assertions_expiry_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX saml_used_assertions_expiry_idx ON public.saml_used_assertions USING btree (expires_at);
 
 --
 -- Name: scim_tokens_company; Type: INDEX; Schema: public; Owner: -
@@ -2011,6 +2075,20 @@ ALTER TABLE ONLY public.role_permissions
 
 ALTER TABLE ONLY public.roles
     ADD CONSTRAINT roles_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies(id) ON DELETE CASCADE;
+
+--
+-- Name: saml_login_requests saml_login_requests_company_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.saml_login_requests
+    ADD CONSTRAINT saml_login_requests_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.sso_connections(company_id) ON DELETE CASCADE;
+
+--
+-- Name: saml_used_assertions saml_used_assertions_company_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.saml_used_assertions
+    ADD CONSTRAINT saml_used_assertions_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies(id) ON DELETE CASCADE;
 
 --
 -- Name: scim_tokens scim_tokens_company_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -

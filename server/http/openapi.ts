@@ -327,6 +327,7 @@ export const OPERATIONS: Record<string, Operation> = {
     operationId: "startSsoLogin",
     description:
       "For the login page's \"Continue with SSO\": when the email's domain is verified by a company with an enabled connection, answers the identity provider URL to send the browser to (and sets a short-lived cookie binding the login to this browser); otherwise `404 sso_not_available`. Decided by the domain alone, never by whether an account exists.",
+  },
   "GET /api/companies/:cid/domains": {
     operationId: "listDomains",
     description:

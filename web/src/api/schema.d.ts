@@ -198,6 +198,116 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/sso/saml/acs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The assertion consumer service: receive the IdP's SAML response
+         * @description The assertion consumer service the identity provider's page posts its response to (`application/x-www-form-urlencoded`, `SAMLResponse`). The assertion must be signed by the company's IdP certificate, name our entity id as audience and this URL as recipient, be within its time window (two minutes of skew), answer a login this portal started (unless the company allows IdP-initiated login) and never have been used before. Accepted: a redirect to the completion in the browser that started the login; refused: a redirect to the login page with `sso_error=<reason>`, audited in the company.
+         *
+         *     Public: no session needed.
+         */
+        post: operations["receiveSamlResponse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/sso/saml/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Finish a SAML login in the browser that started it
+         * @description Where the ACS sends the browser: the browser that started the login (its cookie) gets the person the assertion proved logged in (just-in-time membership, roles from groups) and is redirected to the portal. Any other browser is sent to the login page with `sso_error=expired`.
+         *
+         *     Public: no session needed.
+         */
+        get: operations["finishSamlLogin"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/sso/saml/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Start a SAML login at the company's IdP
+         * @description Starts an SP-initiated SAML login: remembers a new AuthnRequest for this browser (an HttpOnly cookie, 15 minutes) and redirects to the company's identity provider with it. `404 not_found` when the company has no enabled SAML connection.
+         *
+         *     Public: no session needed.
+         */
+        get: operations["startSamlLogin"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/sso/saml/metadata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The SAML service provider metadata for a company's IdP
+         * @description The SAML 2.0 service provider metadata to give the company's identity provider: our entity id (this URL), the assertion consumer service (HTTP-POST) and that assertions must be signed. Made from the company id alone, so it says nothing about whether the company exists.
+         *
+         *     Public: no session needed.
+         */
+        get: operations["getSamlServiceProviderMetadata"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/sso/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Where to send the browser to sign in through the email domain's identity provider
+         * @description For the login page's "Continue with SSO": when the email's domain is verified by a company with an enabled connection, answers the identity provider URL to send the browser to (and sets a short-lived cookie binding the login to this browser); otherwise `404 sso_not_available`. Decided by the domain alone, never by whether an account exists.
+         *
+         *     Public: no session needed.
+         */
+        post: operations["startSsoLogin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/companies": {
         parameters: {
             query?: never;
@@ -865,6 +975,34 @@ export interface paths {
          */
         get: operations["exportSettlements"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/companies/{cid}/sso": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The company's single sign-on settings and what to tell the identity provider
+         * @description The company's single sign-on connection (OpenID Connect or SAML 2.0), its group to role mapping, default role, require-SSO and break-glass Admins, its verified domains, and the values to give the identity provider (redirect URI, ACS URL, entity id). The OIDC client secret is never answered: `hasClientSecret` says whether one is stored.
+         *
+         *     Needs the `security.manage` permission in the company.
+         */
+        get: operations["getSsoSettings"];
+        /**
+         * Change the company's single sign-on settings
+         * @description Replaces the company's single sign-on settings; audited as `sso.settings_changed` (the client secret only as changed). Send the `version` read (0 before the first save): a stale one gets `409 conflict`. Mapped and default roles must be roles the caller may grant (`403 grant_exceeds_own`); break-glass members, at most two, active Admins; invalid fields get `400 invalid_sso_settings` naming the field.
+         *
+         *     Needs the `security.manage` permission in the company. Needs a step-up verification in the last 10 minutes (`403 step_up_required`).
+         */
+        put: operations["changeSsoSettings"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1599,7 +1737,7 @@ export interface components {
         ErrorBody: {
             error: {
                 /** @enum {string} */
-                code: "validation_failed" | "bad_request" | "invalid_json" | "password_rejected" | "invalid_code" | "passkey_rejected" | "current_password_incorrect" | "reset_token_invalid" | "unlock_link_invalid" | "terms_not_accepted" | "invite_domain_not_allowed" | "session_idle_out_of_range" | "invalid_invite_domain" | "duplicate_invite_domain" | "too_many_invite_domains" | "invalid_domain" | "unauthenticated" | "invalid_credentials" | "passkey_login_failed" | "forbidden" | "csrf_rejected" | "account_deactivated" | "self_modification" | "grant_exceeds_own" | "step_up_required" | "mfa_enrolment_required" | "not_found" | "method_not_allowed" | "conflict" | "mfa_not_enrolled" | "mfa_required_by_policy" | "predefined_role" | "passkey_already_registered" | "role_name_taken" | "role_in_use" | "role_limit_reached" | "last_admin" | "already_member" | "member_deactivated" | "invitation_pending" | "invitation_not_pending" | "invitation_limit_reached" | "email_mismatch" | "invitation_expired" | "invitation_revoked" | "invitation_used" | "challenge_expired" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "too_many_attempts" | "invitation_rate_limited" | "domain_already_added" | "domain_limit_reached" | "domain_taken" | "domain_verification_failed" | "scim_token_limit_reached" | "internal_error" | "service_unavailable";
+                code: "validation_failed" | "bad_request" | "invalid_json" | "password_rejected" | "invalid_code" | "passkey_rejected" | "current_password_incorrect" | "reset_token_invalid" | "unlock_link_invalid" | "terms_not_accepted" | "invite_domain_not_allowed" | "session_idle_out_of_range" | "invalid_sso_settings" | "invalid_invite_domain" | "duplicate_invite_domain" | "too_many_invite_domains" | "invalid_domain" | "unauthenticated" | "invalid_credentials" | "passkey_login_failed" | "forbidden" | "csrf_rejected" | "account_deactivated" | "self_modification" | "grant_exceeds_own" | "step_up_required" | "mfa_enrolment_required" | "sso_required" | "sso_refused" | "not_found" | "sso_not_available" | "method_not_allowed" | "conflict" | "mfa_not_enrolled" | "mfa_required_by_policy" | "predefined_role" | "passkey_already_registered" | "role_name_taken" | "role_in_use" | "role_limit_reached" | "last_admin" | "already_member" | "member_deactivated" | "invitation_pending" | "invitation_not_pending" | "invitation_limit_reached" | "email_mismatch" | "invitation_expired" | "invitation_revoked" | "invitation_used" | "challenge_expired" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "too_many_attempts" | "invitation_rate_limited" | "domain_already_added" | "domain_limit_reached" | "domain_taken" | "domain_verification_failed" | "scim_token_limit_reached" | "internal_error" | "service_unavailable";
                 details?: {
                     [key: string]: unknown;
                 };
@@ -1721,6 +1859,42 @@ export interface components {
             requireMfa: boolean;
             /** @description The company's idle timeout in minutes (5 up to the portal's); null: the portal's. */
             sessionIdleMinutes: number | null;
+        };
+        SsoSettings: {
+            /** @description Active Admins */
+            breakGlassMemberIds: string[];
+            configured: boolean;
+            /** @description Given to a new member none of whose groups is mapped; null: such a person is refused */
+            defaultRoleId: string | null;
+            /** @description Saving a connection does not enable it. */
+            enabled: boolean;
+            /** @description The claim or attribute holding groups */
+            groupsAttribute: string;
+            /** @description The client secret is write-only; this says one is stored */
+            hasClientSecret: boolean;
+            mappings: {
+                group: string;
+                /** Format: uuid */
+                roleId: string;
+            }[];
+            oidcClientId: string | null;
+            oidcIssuer: string | null;
+            protocol: ("oidc" | "saml") | null;
+            /** @description Password login is refused for emails of the verified domains, break-glass Admins aside */
+            requireSso: boolean;
+            samlAllowIdpInitiated: boolean;
+            samlCertificate: string | null;
+            samlIdpEntityId: string | null;
+            samlSsoUrl: string | null;
+            serviceProvider: {
+                oidcRedirectUri: string;
+                samlAcsUrl: string;
+                samlEntityId: string;
+                samlMetadataUrl: string;
+            };
+            verifiedDomains: string[];
+            /** @description Send it back when saving; 0: nothing saved yet */
+            version: number;
         };
     };
     responses: never;
@@ -2238,6 +2412,241 @@ export interface operations {
             };
             /** @description Default Response */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    receiveSamlResponse: {
+        parameters: {
+            query: {
+                companyId: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    RelayState?: string;
+                    SAMLResponse: string;
+                };
+            };
+        };
+        responses: {
+            /** @description To the login's completion, or to the login page with the reason it was refused */
+            303: {
+                headers: {
+                    location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    finishSamlLogin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Logged in: to the portal; refused: to the login page with the reason */
+            303: {
+                headers: {
+                    location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    startSamlLogin: {
+        parameters: {
+            query: {
+                companyId: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the IdP's SSO URL with the AuthnRequest */
+            302: {
+                headers: {
+                    location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getSamlServiceProviderMetadata: {
+        parameters: {
+            query: {
+                companyId: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SAML 2.0 metadata (EntityDescriptor with the SP's entity id and ACS) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/samlmetadata+xml": string;
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    startSsoLogin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    email: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        redirectUrl: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4705,6 +5114,161 @@ export interface operations {
             };
             /** @description Default Response */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getSsoSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoSettings"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    changeSsoSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Active Admins */
+                    breakGlassMemberIds: string[];
+                    /** @description Given to a new member none of whose groups is mapped; null: such a person is refused */
+                    defaultRoleId: string | null;
+                    /** @description Saving a connection does not enable it. */
+                    enabled: boolean;
+                    /** @description The claim or attribute holding groups */
+                    groupsAttribute: string;
+                    mappings: {
+                        group: string;
+                        /** Format: uuid */
+                        roleId: string;
+                    }[];
+                    oidcClientId: string | null;
+                    oidcClientSecret?: string | null;
+                    oidcIssuer: string | null;
+                    /** @enum {string} */
+                    protocol: "oidc" | "saml";
+                    /** @description Password login is refused for emails of the verified domains, break-glass Admins aside */
+                    requireSso: boolean;
+                    samlAllowIdpInitiated: boolean;
+                    samlCertificate: string | null;
+                    samlIdpEntityId: string | null;
+                    samlSsoUrl: string | null;
+                    version: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoSettings"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

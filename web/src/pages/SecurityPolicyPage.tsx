@@ -11,9 +11,9 @@ import { useCurrentMembership } from "../components/CurrentMembership";
 import { describeError } from "../components/errorMessages";
 import { PageTitle, SectionTitle } from "../components/PageTitle";
 import { QueryErrorResult } from "../components/QueryErrorResult";
-import { SsoSection } from "../components/security/SsoSection";
 import { DomainsSection } from "../components/security/DomainsSection";
 import { ScimTokensSection } from "../components/security/ScimTokensSection";
+import { SsoSection } from "../components/security/SsoSection";
 import { useCan } from "../components/useCan";
 import { memberDetailPath } from "../navigation";
 
