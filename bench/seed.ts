@@ -349,6 +349,10 @@ async function fill(client: pg.Client, passwordHash: string, log: (line: string)
      SELECT id, CASE WHEN idx = 1 THEN '${BIG_COMPANY_NAME}' ELSE 'Bench Merchant ' || idx END,
             'Bench Merchant ' || idx || ' Pte Ltd', 'BR-' || lpad(idx::text, 6, '0'), 'SG',
             'MB' || lpad(idx::text, 8, '0'), 'ops' || idx || '@merchant.example', now() - interval '2 years'
+       FROM seed_companies;
+     -- Each company's default merchant account (migration 031), written here: triggers are off.
+     INSERT INTO merchant_accounts (company_id, name, reference, created_at)
+     SELECT id, 'Bench Merchant ' || idx, 'MB' || lpad(idx::text, 8, '0'), now() - interval '2 years'
        FROM seed_companies;`,
   );
   const predefined = PREDEFINED_ROLES.map(
@@ -450,8 +454,8 @@ async function fill(client: pg.Client, passwordHash: string, log: (line: string)
   );
   await step(
     "transactions",
-    `INSERT INTO transactions (company_id, occurred_at, merchant_reference, amount_minor, currency, payment_method, status, error_code)
-     SELECT c.id, now() - (n * interval '31 seconds'), 'ORD-' || lpad(n::text, 8, '0'), 100 + (n::bigint * 7919) % 500000, 'USD',
+    `INSERT INTO transactions (company_id, merchant_account_id, occurred_at, merchant_reference, amount_minor, currency, payment_method, status, error_code)
+     SELECT c.id, (SELECT ma.id FROM merchant_accounts ma WHERE ma.company_id = c.id), now() - (n * interval '31 seconds'), 'ORD-' || lpad(n::text, 8, '0'), 100 + (n::bigint * 7919) % 500000, 'USD',
             (ARRAY['alipay','card','gcash','kakao_pay','dana','truemoney'])[(n % 6) + 1],
             (ARRAY['succeeded','succeeded','succeeded','succeeded','succeeded','succeeded','succeeded','failed','refunded','pending'])[(n % 10) + 1],
             CASE WHEN n % 10 = 7 THEN (ARRAY['insufficient_funds','card_declined','expired_card','risk_rejected'])[(n / 10) % 4 + 1] END

@@ -37,6 +37,11 @@ const COLUMN_OVERRIDES: Record<string, string> = {
   "members.name": "Generated<string>",
   // Copied from the member by a trigger (migration 022).
   "member_activity.company_id": "Generated<string>",
+  // The company's default merchant account when a writer names none (migration 031).
+  "transactions.merchant_account_id": "Generated<string>",
+  "settlement_batches.merchant_account_id": "Generated<string>",
+  "developer_api_keys.merchant_account_id": "Generated<string>",
+  "developer_webhooks.merchant_account_id": "Generated<string>",
 };
 
 const CUSTOM_IMPORTS = { InvitationRoleSnapshot: "./column-types.js" };

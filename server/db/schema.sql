@@ -85,6 +85,20 @@ END
 $$;
 
 --
+-- Name: companies_default_merchant_account(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.companies_default_merchant_account() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  INSERT INTO merchant_accounts (company_id, name, reference, created_at)
+  VALUES (NEW.id, NEW.name, NEW.merchant_id, NEW.created_at);
+  RETURN NULL;
+END
+$$;
+
+--
 -- Name: companies_roles_version(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -319,6 +333,22 @@ END
 $$;
 
 --
+-- Name: rows_default_merchant_account(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.rows_default_merchant_account() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  IF NEW.merchant_account_id IS NULL THEN
+    SELECT ma.id INTO NEW.merchant_account_id FROM merchant_accounts ma
+     WHERE ma.company_id = NEW.company_id ORDER BY ma.created_at, ma.id LIMIT 1;
+  END IF;
+  RETURN NEW;
+END
+$$;
+
+--
 -- Name: accounts; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -447,6 +477,7 @@ CREATE TABLE public.developer_api_keys (
     last_four text NOT NULL,
     created_at timestamp with time zone NOT NULL,
     status text NOT NULL,
+    merchant_account_id uuid NOT NULL,
     CONSTRAINT developer_api_keys_last_four_check CHECK ((last_four ~ '^[A-Za-z0-9]{4}$'::text)),
     CONSTRAINT developer_api_keys_prefix_check CHECK ((prefix ~ '^[a-z_]{2,12}$'::text)),
     CONSTRAINT developer_api_keys_status_check CHECK ((status = ANY (ARRAY['active'::text, 'revoked'::text])))
@@ -474,8 +505,19 @@ CREATE TABLE public.developer_webhooks (
     events text[] NOT NULL,
     status text NOT NULL,
     created_at timestamp with time zone NOT NULL,
+    merchant_account_id uuid NOT NULL,
     CONSTRAINT developer_webhooks_status_check CHECK ((status = ANY (ARRAY['enabled'::text, 'disabled'::text]))),
     CONSTRAINT developer_webhooks_url_check CHECK ((url ~ '^https://'::text))
+);
+
+--
+-- Name: invitation_merchant_accounts; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.invitation_merchant_accounts (
+    company_id uuid NOT NULL,
+    invitation_id uuid NOT NULL,
+    merchant_account_id uuid NOT NULL
 );
 
 --
@@ -504,10 +546,12 @@ CREATE TABLE public.invitations (
     expires_at timestamp with time zone NOT NULL,
     closed_at timestamp with time zone,
     closed_roles jsonb,
+    scope_kind text DEFAULT 'all'::text NOT NULL,
     CONSTRAINT invitations_check CHECK (((expires_at > last_sent_at) AND (last_sent_at >= created_at))),
     CONSTRAINT invitations_check1 CHECK (((status = 'pending'::text) = (closed_at IS NULL))),
     CONSTRAINT invitations_check2 CHECK (((status = 'pending'::text) = (closed_roles IS NULL))),
     CONSTRAINT invitations_email_check CHECK (((email = lower(btrim(email))) AND (email ~ '^[^@\s]+@[^@\s]+$'::text))),
+    CONSTRAINT invitations_scope_kind_check CHECK ((scope_kind = ANY (ARRAY['all'::text, 'restricted'::text]))),
     CONSTRAINT invitations_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'accepted'::text, 'revoked'::text, 'expired'::text]))),
     CONSTRAINT invitations_token_hash_check CHECK ((token_hash ~ '^[0-9a-f]{64}$'::text))
 );
@@ -623,6 +667,16 @@ CREATE TABLE public.member_counts (
 );
 
 --
+-- Name: member_merchant_accounts; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.member_merchant_accounts (
+    company_id uuid NOT NULL,
+    member_id uuid NOT NULL,
+    merchant_account_id uuid NOT NULL
+);
+
+--
 -- Name: member_role_counts; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -671,12 +725,28 @@ CREATE TABLE public.members (
     version integer DEFAULT 1 NOT NULL,
     email text NOT NULL COLLATE pg_catalog."C",
     name text NOT NULL COLLATE pg_catalog."C",
-    scim_external_id text,
+    scope_kind text DEFAULT 'all'::text NOT NULL,
     CONSTRAINT members_check CHECK (((status = 'deactivated'::text) = (deactivated_at IS NOT NULL))),
-    CONSTRAINT members_scim_external_id_check CHECK ((length(scim_external_id) <= 300)),
+    CONSTRAINT members_scope_kind_check CHECK ((scope_kind = ANY (ARRAY['all'::text, 'restricted'::text]))),
     CONSTRAINT members_status_check CHECK ((status = ANY (ARRAY['active'::text, 'deactivated'::text])))
 )
 WITH (fillfactor='90');
+
+--
+-- Name: merchant_accounts; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.merchant_accounts (
+    company_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    name text NOT NULL,
+    reference text NOT NULL,
+    region text DEFAULT ''::text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT merchant_accounts_name_check CHECK ((((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200)) AND (name !~ '[[:cntrl:]]'::text))),
+    CONSTRAINT merchant_accounts_reference_check CHECK ((((length(reference) >= 1) AND (length(reference) <= 64)) AND (reference !~ '[[:cntrl:][:space:]]'::text))),
+    CONSTRAINT merchant_accounts_region_check CHECK (((length(region) <= 100) AND (region !~ '[[:cntrl:]]'::text)))
+);
 
 --
 -- Name: mfa_factors; Type: TABLE; Schema: public; Owner: -
@@ -769,37 +839,6 @@ CREATE TABLE public.roles (
 );
 
 --
--- Name: saml_login_requests; Type: TABLE; Schema: public; Owner: -
---
-
-CREATE TABLE public.saml_login_requests (
-    id text NOT NULL,
-    company_id uuid NOT NULL,
-    browser_binding_hash text NOT NULL,
-    identity jsonb,
-    asserted_at timestamp with time zone,
-    created_at timestamp with time zone NOT NULL,
-    expires_at timestamp with time zone NOT NULL,
-    CONSTRAINT saml_login_requests_browser_binding_hash_check CHECK ((browser_binding_hash ~ '^[0-9a-f]{64}$'::text)),
-    CONSTRAINT saml_login_requests_check CHECK ((expires_at > created_at)),
-    CONSTRAINT saml_login_requests_check1 CHECK (((identity IS NULL) = (asserted_at IS NULL))),
-    CONSTRAINT saml_login_requests_id_check CHECK ((id ~ '^_[0-9a-f]{40}$'::text))
-);
-
---
--- Name: saml_used_assertions; Type: TABLE; Schema: public; Owner: -
---
-
-CREATE TABLE public.saml_used_assertions (
-    company_id uuid NOT NULL,
-    assertion_id text NOT NULL,
-    used_at timestamp with time zone NOT NULL,
-    expires_at timestamp with time zone NOT NULL,
-    CONSTRAINT saml_used_assertions_assertion_id_check CHECK (((length(assertion_id) >= 1) AND (length(assertion_id) <= 200))),
-    CONSTRAINT saml_used_assertions_check CHECK ((expires_at > used_at))
-);
-
---
 -- Name: schema_migrations; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -807,25 +846,6 @@ CREATE TABLE public.schema_migrations (
     version integer NOT NULL,
     name text NOT NULL,
     applied_at timestamp with time zone DEFAULT now() NOT NULL
-);
-
---
--- Name: scim_tokens; Type: TABLE; Schema: public; Owner: -
---
-
-CREATE TABLE public.scim_tokens (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    company_id uuid NOT NULL,
-    name text NOT NULL,
-    token_hash text NOT NULL,
-    created_at timestamp with time zone NOT NULL,
-    created_by uuid,
-    last_used_at timestamp with time zone,
-    revoked_at timestamp with time zone,
-    revoked_by uuid,
-    CONSTRAINT scim_tokens_check CHECK (((revoked_at IS NULL) OR (revoked_at >= created_at))),
-    CONSTRAINT scim_tokens_name_check CHECK ((((length(name) >= 1) AND (length(name) <= 100)) AND (name !~ '[\r\n]'::text))),
-    CONSTRAINT scim_tokens_token_hash_check CHECK ((token_hash ~ '^[0-9a-f]{64}$'::text))
 );
 
 --
@@ -877,6 +897,7 @@ CREATE TABLE public.settlement_batches (
     refunds_minor bigint NOT NULL,
     net_minor bigint NOT NULL,
     status text NOT NULL,
+    merchant_account_id uuid NOT NULL,
     CONSTRAINT settlement_batches_check CHECK ((period_end > period_start)),
     CONSTRAINT settlement_batches_check1 CHECK (((status = 'paid'::text) = (settled_at IS NOT NULL))),
     CONSTRAINT settlement_batches_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text)),
@@ -953,6 +974,7 @@ CREATE TABLE public.transactions (
     status text NOT NULL,
     error_code text,
     settlement_batch_id uuid,
+    merchant_account_id uuid NOT NULL,
     CONSTRAINT transactions_amount_minor_check CHECK ((amount_minor > 0)),
     CONSTRAINT transactions_check CHECK (((status = 'failed'::text) = (error_code IS NOT NULL))),
     CONSTRAINT transactions_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text)),
@@ -1118,6 +1140,13 @@ ALTER TABLE ONLY public.developer_webhooks
     ADD CONSTRAINT developer_webhooks_pkey PRIMARY KEY (company_id, id);
 
 --
+-- Name: invitation_merchant_accounts invitation_merchant_accounts_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.invitation_merchant_accounts
+    ADD CONSTRAINT invitation_merchant_accounts_pkey PRIMARY KEY (invitation_id, merchant_account_id);
+
+--
 -- Name: invitation_roles invitation_roles_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1209,6 +1238,13 @@ ALTER TABLE ONLY public.member_counts
     ADD CONSTRAINT member_counts_pkey PRIMARY KEY (company_id);
 
 --
+-- Name: member_merchant_accounts member_merchant_accounts_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.member_merchant_accounts
+    ADD CONSTRAINT member_merchant_accounts_pkey PRIMARY KEY (member_id, merchant_account_id);
+
+--
 -- Name: member_role_counts member_role_counts_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1249,6 +1285,20 @@ ALTER TABLE ONLY public.members
 
 ALTER TABLE ONLY public.members
     ADD CONSTRAINT members_pkey PRIMARY KEY (id);
+
+--
+-- Name: merchant_accounts merchant_accounts_company_id_reference_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.merchant_accounts
+    ADD CONSTRAINT merchant_accounts_company_id_reference_key UNIQUE (company_id, reference);
+
+--
+-- Name: merchant_accounts merchant_accounts_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.merchant_accounts
+    ADD CONSTRAINT merchant_accounts_pkey PRIMARY KEY (company_id, id);
 
 --
 -- Name: mfa_factors mfa_factors_credential_id_key; Type: CONSTRAINT; Schema: public; Owner: -
@@ -1328,46 +1378,11 @@ ALTER TABLE ONLY public.roles
     ADD CONSTRAINT roles_pkey PRIMARY KEY (id);
 
 --
--- Name: saml_login_requests saml_login_requests_browser_binding_hash_key; Type: CONSTRAINT; Schema: public; Owner: -
---
-
-ALTER TABLE ONLY public.saml_login_requests
-    ADD CONSTRAINT saml_login_requests_browser_binding_hash_key UNIQUE (browser_binding_hash);
-
---
--- Name: saml_login_requests saml_login_requests_pkey; Type: CONSTRAINT; Schema: public; Owner: -
---
-
-ALTER TABLE ONLY public.saml_login_requests
-    ADD CONSTRAINT saml_login_requests_pkey PRIMARY KEY (id);
-
---
--- Name: saml_used_assertions saml_used_assertions_pkey; Type: CONSTRAINT; Schema: public; Owner: -
---
-
-ALTER TABLE ONLY public.saml_used_assertions
-    ADD CONSTRAINT saml_used_assertions_pkey PRIMARY KEY (company_id, assertion_id);
-
---
 -- Name: schema_migrations schema_migrations_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
 ALTER TABLE ONLY public.schema_migrations
     ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (version);
-
---
--- Name: scim_tokens scim_tokens_pkey; Type: CONSTRAINT; Schema: public; Owner: -
---
-
-ALTER TABLE ONLY public.scim_tokens
-    ADD CONSTRAINT scim_tokens_pkey PRIMARY KEY (id);
-
---
--- Name: scim_tokens scim_tokens_token_hash_key; Type: CONSTRAINT; Schema: public; Owner: -
---
-
-ALTER TABLE ONLY public.scim_tokens
-    ADD CONSTRAINT scim_tokens_token_hash_key UNIQUE (token_hash);
 
 --
 -- Name: session_elevations session_elevations_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -1389,6 +1404,13 @@ ALTER TABLE ONLY public.sessions
 
 ALTER TABLE ONLY public.sessions
     ADD CONSTRAINT sessions_token_hash_key UNIQUE (token_hash);
+
+--
+-- Name: settlement_batches settlement_batches_company_id_merchant_account_id_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.settlement_batches
+    ADD CONSTRAINT settlement_batches_company_id_merchant_account_id_id_key UNIQUE (company_id, merchant_account_id, id);
 
 --
 -- Name: settlement_batches settlement_batches_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -1496,6 +1518,12 @@ CREATE INDEX audit_events_default_target_id_occurred_at_id_idx ON public.audit_e
 CREATE UNIQUE INDEX company_domains_verified_by_one_company ON public.company_domains USING btree (domain) WHERE (verified_at IS NOT NULL);
 
 --
+-- Name: invitation_merchant_accounts_account_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX invitation_merchant_accounts_account_idx ON public.invitation_merchant_accounts USING btree (company_id, merchant_account_id);
+
+--
 -- Name: invitation_roles_role_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -1562,6 +1590,12 @@ CREATE INDEX mail_outbox_due_idx ON public.mail_outbox USING btree (next_attempt
 CREATE INDEX member_activity_company_last_active_idx ON public.member_activity USING btree (company_id, last_active_at, member_id);
 
 --
+-- Name: member_merchant_accounts_account_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX member_merchant_accounts_account_idx ON public.member_merchant_accounts USING btree (company_id, merchant_account_id);
+
+--
 -- Name: member_roles_role_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -1622,34 +1656,28 @@ CREATE INDEX password_reset_tokens_account_idx ON public.password_reset_tokens U
 CREATE UNIQUE INDEX roles_company_name_idx ON public.roles USING btree (company_id, lower(name));
 
 --
--- Name: saml_login_requests_expiry_idx; Type: INDEX; Schema: public; Owner: -
---
-
-CREATE INDEX saml_login_requests_expiry_idx ON public.saml_login_requests USING btree (expires_at);
-
---
--- Name: saml_used_assertions_expiry_idx; Type: INDEX; Schema: public; Owner: -
---
-
-CREATE INDEX saml_used_assertions_expiry_idx ON public.saml_used_assertions USING btree (expires_at);
-
---
--- Name: scim_tokens_company; Type: INDEX; Schema: public; Owner: -
---
-
-CREATE INDEX scim_tokens_company ON public.scim_tokens USING btree (company_id, created_at);
-
---
 -- Name: sessions_account_idx; Type: INDEX; Schema: public; Owner: -
 --
 
 CREATE INDEX sessions_account_idx ON public.sessions USING btree (account_id);
 
 --
+-- Name: settlement_batches_account_period_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX settlement_batches_account_period_idx ON public.settlement_batches USING btree (company_id, merchant_account_id, period_start DESC, id DESC);
+
+--
 -- Name: settlement_batches_period_idx; Type: INDEX; Schema: public; Owner: -
 --
 
 CREATE INDEX settlement_batches_period_idx ON public.settlement_batches USING btree (company_id, period_start DESC, id DESC);
+
+--
+-- Name: transactions_account_time_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transactions_account_time_idx ON public.transactions USING btree (company_id, merchant_account_id, occurred_at DESC, id DESC);
 
 --
 -- Name: transactions_time_idx; Type: INDEX; Schema: public; Owner: -
@@ -1728,6 +1756,24 @@ CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON public.audit_events_d
 --
 
 CREATE TRIGGER audit_events_no_update_or_delete BEFORE DELETE OR UPDATE ON public.audit_events FOR EACH ROW EXECUTE FUNCTION public.audit_events_are_append_only();
+
+--
+-- Name: companies companies_default_merchant_account; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER companies_default_merchant_account AFTER INSERT ON public.companies FOR EACH ROW EXECUTE FUNCTION public.companies_default_merchant_account();
+
+--
+-- Name: developer_api_keys developer_api_keys_default_merchant_account; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER developer_api_keys_default_merchant_account BEFORE INSERT ON public.developer_api_keys FOR EACH ROW EXECUTE FUNCTION public.rows_default_merchant_account();
+
+--
+-- Name: developer_webhooks developer_webhooks_default_merchant_account; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER developer_webhooks_default_merchant_account BEFORE INSERT ON public.developer_webhooks FOR EACH ROW EXECUTE FUNCTION public.rows_default_merchant_account();
 
 --
 -- Name: member_activity member_activity_copy_company; Type: TRIGGER; Schema: public; Owner: -
@@ -1874,6 +1920,18 @@ CREATE TRIGGER roles_version_permissions_insert AFTER INSERT ON public.role_perm
 CREATE TRIGGER roles_version_permissions_update AFTER UPDATE ON public.role_permissions REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION public.companies_roles_version_on_permissions();
 
 --
+-- Name: settlement_batches settlement_batches_default_merchant_account; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER settlement_batches_default_merchant_account BEFORE INSERT ON public.settlement_batches FOR EACH ROW EXECUTE FUNCTION public.rows_default_merchant_account();
+
+--
+-- Name: transactions transactions_default_merchant_account; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER transactions_default_merchant_account BEFORE INSERT ON public.transactions FOR EACH ROW EXECUTE FUNCTION public.rows_default_merchant_account();
+
+--
 -- Name: company_domains company_domains_company_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1909,6 +1967,13 @@ ALTER TABLE ONLY public.developer_api_keys
     ADD CONSTRAINT developer_api_keys_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies(id) ON DELETE CASCADE;
 
 --
+-- Name: developer_api_keys developer_api_keys_company_id_merchant_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.developer_api_keys
+    ADD CONSTRAINT developer_api_keys_company_id_merchant_account_id_fkey FOREIGN KEY (company_id, merchant_account_id) REFERENCES public.merchant_accounts(company_id, id);
+
+--
 -- Name: developer_credentials developer_credentials_company_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1921,6 +1986,27 @@ ALTER TABLE ONLY public.developer_credentials
 
 ALTER TABLE ONLY public.developer_webhooks
     ADD CONSTRAINT developer_webhooks_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies(id) ON DELETE CASCADE;
+
+--
+-- Name: developer_webhooks developer_webhooks_company_id_merchant_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.developer_webhooks
+    ADD CONSTRAINT developer_webhooks_company_id_merchant_account_id_fkey FOREIGN KEY (company_id, merchant_account_id) REFERENCES public.merchant_accounts(company_id, id);
+
+--
+-- Name: invitation_merchant_accounts invitation_merchant_accounts_company_id_invitation_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.invitation_merchant_accounts
+    ADD CONSTRAINT invitation_merchant_accounts_company_id_invitation_id_fkey FOREIGN KEY (company_id, invitation_id) REFERENCES public.invitations(company_id, id) ON DELETE CASCADE;
+
+--
+-- Name: invitation_merchant_accounts invitation_merchant_accounts_company_id_merchant_account_i_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.invitation_merchant_accounts
+    ADD CONSTRAINT invitation_merchant_accounts_company_id_merchant_account_i_fkey FOREIGN KEY (company_id, merchant_account_id) REFERENCES public.merchant_accounts(company_id, id) ON DELETE CASCADE;
 
 --
 -- Name: invitation_roles invitation_roles_company_id_invitation_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
@@ -1986,6 +2072,20 @@ ALTER TABLE ONLY public.member_counts
     ADD CONSTRAINT member_counts_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies(id) ON DELETE CASCADE;
 
 --
+-- Name: member_merchant_accounts member_merchant_accounts_company_id_member_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.member_merchant_accounts
+    ADD CONSTRAINT member_merchant_accounts_company_id_member_id_fkey FOREIGN KEY (company_id, member_id) REFERENCES public.members(company_id, id) ON DELETE CASCADE;
+
+--
+-- Name: member_merchant_accounts member_merchant_accounts_company_id_merchant_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.member_merchant_accounts
+    ADD CONSTRAINT member_merchant_accounts_company_id_merchant_account_id_fkey FOREIGN KEY (company_id, merchant_account_id) REFERENCES public.merchant_accounts(company_id, id) ON DELETE CASCADE;
+
+--
 -- Name: member_role_counts member_role_counts_company_id_role_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -2035,6 +2135,13 @@ ALTER TABLE ONLY public.members
     ADD CONSTRAINT members_invited_by_fkey FOREIGN KEY (invited_by) REFERENCES public.accounts(id) ON DELETE SET NULL;
 
 --
+-- Name: merchant_accounts merchant_accounts_company_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.merchant_accounts
+    ADD CONSTRAINT merchant_accounts_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies(id) ON DELETE CASCADE;
+
+--
 -- Name: mfa_factors mfa_factors_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -2077,41 +2184,6 @@ ALTER TABLE ONLY public.roles
     ADD CONSTRAINT roles_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies(id) ON DELETE CASCADE;
 
 --
--- Name: saml_login_requests saml_login_requests_company_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
---
-
-ALTER TABLE ONLY public.saml_login_requests
-    ADD CONSTRAINT saml_login_requests_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.sso_connections(company_id) ON DELETE CASCADE;
-
---
--- Name: saml_used_assertions saml_used_assertions_company_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
---
-
-ALTER TABLE ONLY public.saml_used_assertions
-    ADD CONSTRAINT saml_used_assertions_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies(id) ON DELETE CASCADE;
-
---
--- Name: scim_tokens scim_tokens_company_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
---
-
-ALTER TABLE ONLY public.scim_tokens
-    ADD CONSTRAINT scim_tokens_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies(id) ON DELETE CASCADE;
-
---
--- Name: scim_tokens scim_tokens_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
---
-
-ALTER TABLE ONLY public.scim_tokens
-    ADD CONSTRAINT scim_tokens_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.accounts(id) ON DELETE SET NULL;
-
---
--- Name: scim_tokens scim_tokens_revoked_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
---
-
-ALTER TABLE ONLY public.scim_tokens
-    ADD CONSTRAINT scim_tokens_revoked_by_fkey FOREIGN KEY (revoked_by) REFERENCES public.accounts(id) ON DELETE SET NULL;
-
---
 -- Name: session_elevations session_elevations_company_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -2138,6 +2210,13 @@ ALTER TABLE ONLY public.sessions
 
 ALTER TABLE ONLY public.settlement_batches
     ADD CONSTRAINT settlement_batches_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies(id) ON DELETE CASCADE;
+
+--
+-- Name: settlement_batches settlement_batches_company_id_merchant_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.settlement_batches
+    ADD CONSTRAINT settlement_batches_company_id_merchant_account_id_fkey FOREIGN KEY (company_id, merchant_account_id) REFERENCES public.merchant_accounts(company_id, id);
 
 --
 -- Name: sso_break_glass_members sso_break_glass_members_company_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
@@ -2194,6 +2273,20 @@ ALTER TABLE ONLY public.sso_group_mappings
 
 ALTER TABLE ONLY public.transactions
     ADD CONSTRAINT transactions_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies(id) ON DELETE CASCADE;
+
+--
+-- Name: transactions transactions_company_id_merchant_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transactions
+    ADD CONSTRAINT transactions_company_id_merchant_account_id_fkey FOREIGN KEY (company_id, merchant_account_id) REFERENCES public.merchant_accounts(company_id, id);
+
+--
+-- Name: transactions transactions_company_id_merchant_account_id_settlement_bat_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transactions
+    ADD CONSTRAINT transactions_company_id_merchant_account_id_settlement_bat_fkey FOREIGN KEY (company_id, merchant_account_id, settlement_batch_id) REFERENCES public.settlement_batches(company_id, merchant_account_id, id);
 
 --
 -- Name: transactions transactions_company_id_settlement_batch_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -

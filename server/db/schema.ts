@@ -13,18 +13,6 @@ export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
   ? ColumnType<S, I | undefined, U>
   : ColumnType<T, T | undefined, T>;
 
-export type Json = JsonValue;
-
-export type JsonArray = JsonValue[];
-
-export type JsonObject = {
-  [x: string]: JsonValue | undefined;
-};
-
-export type JsonPrimitive = boolean | number | string | null;
-
-export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
-
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
 export interface Accounts {
@@ -94,6 +82,7 @@ export interface DeveloperApiKeys {
   id: Generated<string>;
   label: string;
   last_four: string;
+  merchant_account_id: Generated<string>;
   prefix: string;
   status: "active" | "revoked";
 }
@@ -109,8 +98,15 @@ export interface DeveloperWebhooks {
   created_at: Timestamp;
   events: string[];
   id: Generated<string>;
+  merchant_account_id: Generated<string>;
   status: "enabled" | "disabled";
   url: string;
+}
+
+export interface InvitationMerchantAccounts {
+  company_id: string;
+  invitation_id: string;
+  merchant_account_id: string;
 }
 
 export interface InvitationRoles {
@@ -129,6 +125,7 @@ export interface Invitations {
   id: Generated<string>;
   invited_by: string | null;
   last_sent_at: Timestamp;
+  scope_kind: Generated<"all" | "restricted">;
   status: Generated<InvitationStatus>;
   token_hash: string;
 }
@@ -191,6 +188,12 @@ export interface MemberCounts {
   deactivated: Generated<number>;
 }
 
+export interface MemberMerchantAccounts {
+  company_id: string;
+  member_id: string;
+  merchant_account_id: string;
+}
+
 export interface MemberRoleCounts {
   active: Generated<number>;
   company_id: string;
@@ -213,7 +216,7 @@ export interface Members {
   invited_by: string | null;
   joined_at: Generated<Timestamp>;
   name: Generated<string>;
-  scim_external_id: string | null;
+  scope_kind: Generated<"all" | "restricted">;
   status: Generated<MemberStatus>;
   version: Generated<number>;
 }
@@ -223,6 +226,15 @@ export interface MemberStanding {
   permissions: Generated<string[]>;
   role_ids: Generated<string[]>;
   role_keys: Generated<string[]>;
+}
+
+export interface MerchantAccounts {
+  company_id: string;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  name: string;
+  reference: string;
+  region: Generated<string>;
 }
 
 export interface MfaFactors {
@@ -278,39 +290,10 @@ export interface Roles {
   updated_at: Generated<Timestamp>;
 }
 
-export interface SamlLoginRequests {
-  asserted_at: Timestamp | null;
-  browser_binding_hash: string;
-  company_id: string;
-  created_at: Timestamp;
-  expires_at: Timestamp;
-  id: string;
-  identity: Json | null;
-}
-
-export interface SamlUsedAssertions {
-  assertion_id: string;
-  company_id: string;
-  expires_at: Timestamp;
-  used_at: Timestamp;
-}
-
 export interface SchemaMigrations {
   applied_at: Generated<Timestamp>;
   name: string;
   version: number;
-}
-
-export interface ScimTokens {
-  company_id: string;
-  created_at: Timestamp;
-  created_by: string | null;
-  id: Generated<string>;
-  last_used_at: Timestamp | null;
-  name: string;
-  revoked_at: Timestamp | null;
-  revoked_by: string | null;
-  token_hash: string;
 }
 
 export interface SessionElevations {
@@ -339,6 +322,7 @@ export interface SettlementBatches {
   fees_minor: number;
   gross_minor: number;
   id: Generated<string>;
+  merchant_account_id: Generated<string>;
   net_minor: number;
   period_end: Timestamp;
   period_start: Timestamp;
@@ -385,6 +369,7 @@ export interface Transactions {
   currency: string;
   error_code: string | null;
   id: Generated<string>;
+  merchant_account_id: Generated<string>;
   merchant_reference: string;
   occurred_at: Timestamp;
   payment_method: string;
@@ -436,6 +421,7 @@ export interface DB {
   developer_api_keys: DeveloperApiKeys;
   developer_credentials: DeveloperCredentials;
   developer_webhooks: DeveloperWebhooks;
+  invitation_merchant_accounts: InvitationMerchantAccounts;
   invitation_roles: InvitationRoles;
   invitations: Invitations;
   known_devices: KnownDevices;
@@ -444,20 +430,19 @@ export interface DB {
   mail_outbox: MailOutbox;
   member_activity: MemberActivity;
   member_counts: MemberCounts;
+  member_merchant_accounts: MemberMerchantAccounts;
   member_role_counts: MemberRoleCounts;
   member_roles: MemberRoles;
   member_standing: MemberStanding;
   members: Members;
+  merchant_accounts: MerchantAccounts;
   mfa_factors: MfaFactors;
   mfa_recovery_codes: MfaRecoveryCodes;
   password_reset_tokens: PasswordResetTokens;
   permissions: Permissions;
   role_permissions: RolePermissions;
   roles: Roles;
-  saml_login_requests: SamlLoginRequests;
-  saml_used_assertions: SamlUsedAssertions;
   schema_migrations: SchemaMigrations;
-  scim_tokens: ScimTokens;
   session_elevations: SessionElevations;
   sessions: Sessions;
   settlement_batches: SettlementBatches;

@@ -1,6 +1,7 @@
 // Realistic, deterministic portal data for a company: transactions spread over the last 90 days,
 // daily settlement batches built from them, and Developer Center credentials. Generated in SQL
 // (generate_series + hashing), so a million rows take seconds and the same inputs give the same data.
+// Rows are spread over the company's merchant accounts (migration 031); batches settle per account.
 import { randomBytes } from "node:crypto";
 import { type Kysely, sql } from "kysely";
 import type { DB } from "../db/schema.js";
@@ -21,10 +22,20 @@ export async function generatePortalData(
   const currency = input.currency ?? "USD";
   const step = SPAN_SECONDS / Math.max(1, input.transactions);
   await db.transaction().execute(async (trx) => {
+    const accounts = (
+      await trx
+        .selectFrom("merchant_accounts")
+        .select("id")
+        .where("company_id", "=", input.companyId)
+        .orderBy("created_at")
+        .orderBy("id")
+        .execute()
+    ).map((row) => row.id);
+    const accountArray = sql`ARRAY[${sql.join(accounts.map((id) => sql`${id}::uuid`))}]`;
     await sql`
-      INSERT INTO transactions (company_id, occurred_at, merchant_reference, amount_minor, currency,
-                                payment_method, status, error_code)
-      SELECT ${input.companyId}::uuid,
+      INSERT INTO transactions (company_id, merchant_account_id, occurred_at, merchant_reference, amount_minor,
+                                currency, payment_method, status, error_code)
+      SELECT ${input.companyId}::uuid, (${accountArray})[1 + abs(h2 / 11) % ${accounts.length}::int],
              ${input.now}::timestamptz - make_interval(secs => (i * ${step}::float8) + (abs(h1) % 60)),
              'ORD-' || lpad(i::text, 9, '0'),
              100 + abs(h1) % 250000,
@@ -49,24 +60,28 @@ export async function generatePortalData(
 
     // One batch per day that had settled money; today's batch is still pending.
     await sql`
-      INSERT INTO settlement_batches (company_id, reference, period_start, period_end, settled_at, currency,
-                                      transaction_count, gross_minor, fees_minor, refunds_minor, net_minor, status)
-      SELECT ${input.companyId}::uuid, 'STL-' || to_char(day, 'YYYYMMDD'), day, day + interval '1 day',
+      INSERT INTO settlement_batches (company_id, merchant_account_id, reference, period_start, period_end,
+                                      settled_at, currency, transaction_count, gross_minor, fees_minor,
+                                      refunds_minor, net_minor, status)
+      SELECT ${input.companyId}::uuid, merchant_account_id,
+             'STL-' || to_char(day, 'YYYYMMDD') || CASE WHEN account_no > 1 THEN '-' || account_no ELSE '' END,
+             day, day + interval '1 day',
              CASE WHEN day + interval '2 days' <= ${input.now}::timestamptz THEN day + interval '2 days' END,
              ${currency}, count, gross, fees, refunds, gross - fees - refunds,
              CASE WHEN day + interval '2 days' <= ${input.now}::timestamptz THEN 'paid' ELSE 'pending' END
-        FROM (SELECT date_trunc('day', occurred_at) AS day, count(*)::int AS count,
+        FROM (SELECT merchant_account_id, array_position(${accountArray}, merchant_account_id) AS account_no,
+                     date_trunc('day', occurred_at) AS day, count(*)::int AS count,
                      sum(amount_minor)::bigint AS gross,
                      (sum(amount_minor) * 25 / 1000)::bigint AS fees,
                      coalesce(sum(amount_minor) FILTER (WHERE status = 'refunded'), 0)::bigint AS refunds
                 FROM transactions
                WHERE company_id = ${input.companyId} AND status IN ('succeeded', 'refunded')
-               GROUP BY 1) daily`.execute(trx);
+               GROUP BY 1, 2, 3) daily`.execute(trx);
     await sql`
       UPDATE transactions t SET settlement_batch_id = b.id
         FROM settlement_batches b
        WHERE t.company_id = ${input.companyId} AND b.company_id = t.company_id
-         AND t.status IN ('succeeded', 'refunded')
+         AND b.merchant_account_id = t.merchant_account_id AND t.status IN ('succeeded', 'refunded')
          AND t.occurred_at >= b.period_start AND t.occurred_at < b.period_end`.execute(trx);
 
     await trx
@@ -83,6 +98,7 @@ export async function generatePortalData(
       .values([
         {
           company_id: input.companyId,
+          merchant_account_id: accounts[0],
           // The demo company's credentials are a sandbox's: its keys are test keys, never live ones.
           label: "Checkout server",
           prefix: "sk_test",
@@ -92,6 +108,7 @@ export async function generatePortalData(
         },
         {
           company_id: input.companyId,
+          merchant_account_id: accounts[1 % accounts.length],
           label: "Sandbox testing",
           prefix: "sk_test",
           last_four: lastFour(),
@@ -105,6 +122,7 @@ export async function generatePortalData(
       .values([
         {
           company_id: input.companyId,
+          merchant_account_id: accounts[0],
           url: "https://merchant.example/webhooks/payments",
           events: ["payment.succeeded", "payment.failed", "refund.succeeded"],
           status: "enabled",
@@ -112,6 +130,7 @@ export async function generatePortalData(
         },
         {
           company_id: input.companyId,
+          merchant_account_id: accounts[accounts.length - 1],
           url: "https://merchant.example/webhooks/settlements",
           events: ["settlement.paid"],
           status: "disabled",

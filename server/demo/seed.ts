@@ -78,6 +78,40 @@ export async function seedDemoIfEmpty(
       });
     }
   });
+  await addDemoMerchantAccounts(db, company.companyId, now);
   await generatePortalData(db, { companyId: company.companyId, transactions, now, currency: "USD" });
   return credentials;
+}
+
+/**
+ * The demo company's merchant accounts, one per region (SPEC §6.4): its default account (made with
+ * the company) becomes the first, and its portal data is spread over the three.
+ */
+async function addDemoMerchantAccounts(db: Kysely<DB>, companyId: string, now: Date): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable("merchant_accounts")
+      .set({ name: "Demo Merchant Singapore", region: "Asia Pacific" })
+      .where("company_id", "=", companyId)
+      .execute();
+    await trx
+      .insertInto("merchant_accounts")
+      .values([
+        {
+          company_id: companyId,
+          name: "Demo Merchant Europe",
+          reference: "DEMO-EU-01",
+          region: "Europe",
+          created_at: new Date(now.getTime() + 1),
+        },
+        {
+          company_id: companyId,
+          name: "Demo Merchant Americas",
+          reference: "DEMO-US-01",
+          region: "Americas",
+          created_at: new Date(now.getTime() + 2),
+        },
+      ])
+      .execute();
+  });
 }
