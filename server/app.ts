@@ -38,6 +38,7 @@ import { devOutboxRoutes } from "./mail/routes.js";
 import { meRoutes } from "./me/routes.js";
 import { MeBody } from "./me/schemas.js";
 import { memberRoutes } from "./members/routes.js";
+import { merchantAccountRoutes } from "./merchant-accounts/routes.js";
 import { mfaRoutes } from "./mfa/routes.js";
 import { relyingPartyOf } from "./passkeys/ceremony.js";
 import { passkeyRoutes } from "./passkeys/routes.js";
@@ -178,6 +179,7 @@ export async function buildApp(deps: AppDeps) {
   });
   await app.register(companyRoutes, { database });
   await app.register(portalRoutes, { database, clock });
+  await app.register(merchantAccountRoutes, { database });
   await app.register(memberRoutes, { database, clock });
   await app.register(auditRoutes, { database, clock });
   await app.register(homeRoutes, { database, clock });

@@ -3,6 +3,7 @@
 // which the database keeps in step with the member's roles: migration 009), and the memberships.
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { DB } from "../db/schema.js";
+import { type Scope, scopeFromColumns } from "../merchant-accounts/scope.js";
 import type { Permission } from "./permissions.js";
 import { ROLE_REFS_JSON } from "./role-queries.js";
 import { hashSecretToken, newSecretToken } from "./tokens.js";
@@ -35,6 +36,8 @@ export type RequestContext = {
     permissions: string[];
     /** The company requires a second factor and the account has none (SPEC §6.2). */
     mfaEnrolmentRequired: boolean;
+    /** The merchant accounts the member reaches (SPEC §6.4): sections read only these. */
+    scope: Scope;
   } | null;
 };
 
@@ -132,6 +135,11 @@ const STRICTEST_COMPANY_IDLE_MINUTES = sql`(SELECT min(p.session_idle_minutes)
              FROM members own JOIN company_security_policies p ON p.company_id = own.company_id
             WHERE own.account_id = s.account_id AND own.status = 'active')`;
 
+// The accounts of a restricted member m's scope (migration 031), in the same query as the rest.
+const SCOPE_ACCOUNT_IDS = sql`(CASE WHEN m.scope_kind = 'restricted' THEN coalesce((
+             SELECT array_agg(mma.merchant_account_id::text) FROM member_merchant_accounts mma
+              WHERE mma.member_id = m.id), '{}') END)`;
+
 type ContextRow = {
   session_id: string;
   account_id: string;
@@ -151,6 +159,8 @@ type ContextRow = {
   permissions: string[] | null;
   mfa_enrolment_required: boolean | null;
   idle_minutes_limit: number | null;
+  scope_kind: string | null;
+  scope_account_ids: string[] | null;
   memberships?: MembershipRow[] | null;
 };
 
@@ -174,7 +184,8 @@ export async function loadRequestContext(
            ${options.withMemberships ? sql`${MEMBERSHIPS_OF_ACCOUNT} AS memberships,` : sql``}
            m.id AS member_id, m.status AS member_status, ma.last_active_at AS member_last_active_at,
            ms.role_keys, ms.permissions, ${MFA_ENROLMENT_REQUIRED} AS mfa_enrolment_required,
-           ${STRICTEST_COMPANY_IDLE_MINUTES} AS idle_minutes_limit
+           ${STRICTEST_COMPANY_IDLE_MINUTES} AS idle_minutes_limit,
+           m.scope_kind, ${SCOPE_ACCOUNT_IDS} AS scope_account_ids
       FROM sessions s
       JOIN accounts a ON a.id = s.account_id
       LEFT JOIN session_elevations se ON se.session_id = s.id AND se.company_id = ${companyId}::uuid
@@ -242,6 +253,7 @@ export async function loadRequestContext(
             roleKeys: row.role_keys ?? [],
             permissions: row.member_status === "active" ? (row.permissions ?? []).sort() : [],
             mfaEnrolmentRequired: row.mfa_enrolment_required === true,
+            scope: scopeFromColumns(row.scope_kind, row.scope_account_ids),
           }
         : null,
   };

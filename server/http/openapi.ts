@@ -107,6 +107,16 @@ export const OPERATIONS: Record<string, Operation> = {
     description:
       "The company's merchant account: merchant id, status, settlement currency and contact email.",
   },
+  "GET /api/companies/:cid/merchant-accounts": {
+    operationId: "listMerchantAccounts",
+    description:
+      "The company's merchant accounts (name, reference, region) that the caller's scope reaches: all of them for a member scoped to all accounts, else the chosen ones.",
+  },
+  "GET /api/companies/:cid/transactions/:transactionId": {
+    operationId: "getTransaction",
+    description:
+      "One transaction record. A transaction of a merchant account outside the caller's scope answers `404 not_found`, as one that does not exist.",
+  },
   "GET /api/companies/:cid/transactions": {
     operationId: "listTransactions",
     description:

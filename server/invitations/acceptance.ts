@@ -19,6 +19,8 @@ import { addMember } from "../companies/service.js";
 import { isUniqueViolation } from "../db/error-kinds.js";
 import type { DB } from "../db/schema.js";
 import { AppError, type ErrorCode } from "../errors.js";
+import { findMemberScope, writeMemberScope } from "../merchant-accounts/queries.js";
+import { isWithinScope } from "../merchant-accounts/scope.js";
 import {
   closePendingInvitations,
   findAccountByEmail,
@@ -49,7 +51,10 @@ async function mayInviterStillGrant(
   if (row.invited_by === null) return true;
   const inviter = await findMemberStanding(db, row.company_id, row.invited_by);
   if (inviter?.status !== "active" || !inviter.permissions.includes("members.invite")) return false;
-  return mayGrant(inviter, unionOfPermissions(offered));
+  if (!mayGrant(inviter, unionOfPermissions(offered))) return false;
+  // Rule 6 extends to scope: the inviter must still reach every account the invitation offers.
+  const inviterScope = await findMemberScope(db, row.company_id, row.invited_by);
+  return inviterScope !== null && isWithinScope(inviterScope, row.scope);
 }
 
 /** Revokes an invitation whose inviter lost the right to send it; false if it was no longer pending. */
@@ -309,6 +314,7 @@ export async function acceptInvitation(
         invitedBy: row.invited_by,
         now,
       });
+      if (row.scope.kind === "restricted") await writeMemberScope(trx, row.company_id, memberId, row.scope);
       if (acceptor.kind === "existing" && acceptor.provenOn)
         await forgetLoginFailures(trx, acceptor.provenOn);
       const deviceTokens = await rememberDevice(trx, { accountId, deviceTokens: input.deviceTokens, now });
@@ -331,6 +337,7 @@ export async function acceptInvitation(
           email: row.email,
           memberId,
           roles: roleNames(offered),
+          scope: row.scope,
           accountCreated: acceptor.kind === "new",
           invitedBy: row.invited_by ?? "system",
         },

@@ -3,6 +3,8 @@
 import { type Kysely, sql, type Transaction } from "kysely";
 import { PERMISSIONS_OF_ROLE, ROLE_ORDER } from "../access/role-queries.js";
 import type { DB, InvitationRoleSnapshot, InvitationStatus } from "../db/schema.js";
+import { scopeOfInvitation } from "../merchant-accounts/queries.js";
+import type { Scope } from "../merchant-accounts/scope.js";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -26,6 +28,8 @@ export type InvitationRow = {
   roles: InvitationRoleSnapshot[];
   /** The keyset of the list's order, at full precision. */
   cursor_created_at: string;
+  /** The merchant accounts it offers (migration 031). */
+  scope: Scope;
 };
 
 const INVITATION_COLUMNS = sql`
@@ -36,7 +40,8 @@ const INVITATION_COLUMNS = sql`
   CASE WHEN i.status = 'pending' THEN
     (SELECT coalesce(jsonb_agg(jsonb_build_object('id', r.id, 'key', r.key, 'name', r.name) ORDER BY ${ROLE_ORDER}), '[]'::jsonb)
        FROM invitation_roles ir JOIN roles r ON r.id = ir.role_id WHERE ir.invitation_id = i.id)
-  ELSE i.closed_roles END AS roles`;
+  ELSE i.closed_roles END AS roles,
+  ${scopeOfInvitation(sql`i`)} AS scope`;
 
 const INVITATION_SOURCE = sql`
   invitations i JOIN companies c ON c.id = i.company_id LEFT JOIN accounts a ON a.id = i.invited_by`;

@@ -11,6 +11,7 @@ import { AppError } from "../errors.js";
 import { Collection, PageQuery } from "../http/pagination.js";
 import { CompanyParams, errorResponses, RoleRef, Uuid } from "../http/schemas.js";
 import { buildMeBody } from "../me/service.js";
+import { ScopeBody } from "../merchant-accounts/schemas.js";
 import { acceptInvitation, viewInvitation } from "./acceptance.js";
 import type { InvitationRow } from "./queries.js";
 import {
@@ -49,6 +50,8 @@ const Invitation = Type.Object(
     lastSentAt: DateTime,
     /** When it was accepted, revoked or expired; null while pending. */
     closedAt: Type.Union([DateTime, Type.Null()]),
+    /** The merchant accounts the member will reach (SPEC §6.4). */
+    scope: ScopeBody,
   },
   { $id: "Invitation" },
 );
@@ -79,6 +82,8 @@ const InviteBody = Type.Object(
     roleIds: Type.Array(Uuid, { minItems: 1, maxItems: 20, uniqueItems: true }),
     // Optional in the schema so that a missing box answers terms_not_accepted, like an unticked one.
     acceptTerms: Type.Optional(Type.Boolean()),
+    /** Absent: all merchant accounts. */
+    scope: Type.Optional(ScopeBody),
   },
   { additionalProperties: false },
 );
@@ -152,6 +157,7 @@ export function invitationBody(row: InvitationRow) {
     createdAt: row.created_at.toISOString(),
     lastSentAt: row.last_sent_at.toISOString(),
     closedAt: row.closed_at === null ? null : row.closed_at.toISOString(),
+    scope: row.scope,
   };
 }
 
@@ -164,6 +170,7 @@ function invitingMember(request: FastifyRequest): InvitingMember {
     name: caller.name,
     roleKeys: caller.membership.roleKeys,
     permissions: caller.membership.permissions,
+    scope: caller.membership.scope,
   };
 }
 
@@ -195,6 +202,7 @@ export const invitationRoutes: FastifyPluginAsyncTypebox<{
         email: request.body.email,
         roleIds: request.body.roleIds,
         acceptTerms: request.body.acceptTerms,
+        scope: request.body.scope,
         meta: request.meta,
       });
       return reply.status(201).send(invitationBody(invitation));

@@ -15,6 +15,9 @@ import { DEFAULT_LIMIT, decodeCursor, pageOf } from "../http/pagination.js";
 import { canonicalizeEmail } from "../identity/email.js";
 import { isUuid } from "../ids.js";
 import { enqueueMail } from "../mail/outbox.js";
+import { writeInvitationScope } from "../merchant-accounts/queries.js";
+import { ALL_ACCOUNTS, refuseScopeBeyondOwn, type Scope } from "../merchant-accounts/scope.js";
+import { checkRequestedScope } from "../merchant-accounts/service.js";
 import { listRoles, lockCompany } from "../roles/queries.js";
 import { invitationDomainRefusal } from "../security-policy/service.js";
 import { INVITATION_PAGE_PATH, invitationMail } from "./mails.js";
@@ -58,6 +61,8 @@ export type InvitingMember = {
   name: string;
   roleKeys: readonly string[];
   permissions: readonly string[];
+  /** The merchant accounts the member reaches: an invitation offers no account beyond them (rule 6). */
+  scope: Scope;
 };
 
 /** An outcome decided in a transaction whose writes (an expiry, a revocation) must commit either way. */
@@ -161,6 +166,8 @@ export async function inviteMember(
     email: string;
     roleIds: readonly string[];
     acceptTerms: boolean | undefined;
+    /** Absent: all merchant accounts (SPEC §6.4). */
+    scope?: Scope;
     meta: RequestMeta;
   },
 ): Promise<{ invitation: InvitationRow; acceptUrl: string }> {
@@ -196,6 +203,8 @@ export async function inviteMember(
       }
       const wanted = unionOfPermissions(offered);
       if (input.actor) refuseGrantBeyondOwn(input.actor, wanted);
+      const scope = (await checkRequestedScope(trx, input.companyId, input.scope)) ?? ALL_ACCOUNTS;
+      if (input.actor) refuseScopeBeyondOwn(input.actor.scope, scope);
 
       const account = await findAccountByEmail(trx, email);
       const standing = account ? await findMemberStanding(trx, input.companyId, account.id) : undefined;
@@ -236,6 +245,7 @@ export async function inviteMember(
         now,
         expiresAt,
       });
+      await writeInvitationScope(trx, input.companyId, invitationId, scope);
       const link = acceptUrl(deps, token);
       await enqueueMail(
         trx,
@@ -263,6 +273,7 @@ export async function inviteMember(
           email,
           roles: roleNames(offered),
           permissions: wanted,
+          scope,
           invitedBy: input.actor ? input.actor.accountId : "system",
           expiresAt: expiresAt.toISOString(),
         },
@@ -387,6 +398,7 @@ async function lockPendingInvitation(
   const offered = await findOfferedRoles(trx, row.id);
   // Rule 6: acting on an invitation is granting its roles again, so the same ceiling applies.
   refuseGrantBeyondOwn(input.actor, unionOfPermissions(offered));
+  refuseScopeBeyondOwn(input.actor.scope, row.scope);
   return { ok: true, value: { row, offered } };
 }
 

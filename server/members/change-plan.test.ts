@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ADMIN_ROLE_KEY, PERMISSION_KEYS } from "../access/permissions.js";
 import { unionOfPermissions } from "../access/policy.js";
 import type { AppError } from "../errors.js";
+import type { Scope } from "../merchant-accounts/scope.js";
 import { type ChangeRequest, type ChangeStep, openChange, planChange } from "./change-plan.js";
 import type { ChangeState, CompanyRole, Standing } from "./queries.js";
 
@@ -36,6 +37,8 @@ function state(input: {
   requested?: string[];
   otherActiveAdmins?: number;
   actorVersion?: number | null;
+  actorScope?: Scope;
+  targetScope?: Scope;
 }): ChangeState {
   const target =
     input.target === undefined ? { status: "active" as const, roles: [ROLES[2]!], version: 3 } : input.target;
@@ -56,8 +59,10 @@ function state(input: {
       last_active_at: null,
       version: target.version,
       roles: target.roles.map(({ id, key, name }) => ({ id, key, name })),
+      scope: input.targetScope ?? { kind: "all" },
       standing: standing(target.status, target.roles),
     },
+    actorScope: input.actorScope ?? { kind: "all" },
     roles: ROLES.filter((role) => (input.requested ?? []).includes(role.id)),
     otherActiveAdmins: isActiveAdmin ? (input.otherActiveAdmins ?? 1) : null,
     actorVersion: input.actorVersion === undefined ? 7 : input.actorVersion,
@@ -203,5 +208,34 @@ describe("Issue 20 item 4: the member change's strategy is a pure planner", () =
         },
       ),
     );
+  });
+
+  it("rule 6 with scope: a restricted actor grants only accounts of their own, and a new scope waits for the lock", () => {
+    const own: Scope = { kind: "restricted", merchantAccountIds: ["a1", "a2"] };
+    const sameRoles = [ROLES[2]!.id];
+    const withScope = (scope: Scope): ChangeRequest => ({
+      actorMemberId: ACTOR,
+      targetMemberId: TARGET,
+      version: undefined,
+      change: { kind: "roles", roleIds: sameRoles, scope },
+    });
+    const read = state({ requested: sameRoles, actorScope: own });
+    for (const wanted of [
+      { kind: "all" } as Scope,
+      { kind: "restricted", merchantAccountIds: ["a3"] } as Scope,
+    ]) {
+      const step = planChange(withScope(wanted), read, "locked");
+      expect(step.step).toBe("refuse");
+      expect((step as { error: AppError }).error.code).toBe("grant_exceeds_own");
+    }
+    const narrower: Scope = { kind: "restricted", merchantAccountIds: ["a2"] };
+    expect(planChange(withScope(narrower), read, "optimistic")).toEqual({ step: "lock" });
+    expect(planChange(withScope(narrower), read, "locked")).toMatchObject({
+      step: "write_roles",
+      scope: narrower,
+    });
+    // The scope the member already has, with the same roles, changes nothing.
+    const unchanged = state({ requested: sameRoles, actorScope: own, targetScope: narrower });
+    expect(planChange(withScope(narrower), unchanged, "locked").step).toBe("unchanged");
   });
 });

@@ -5,11 +5,13 @@ import { ADMIN_ROLE_KEY } from "../access/permissions.js";
 import { refuseGrantBeyondOwn } from "../access/policy.js";
 import { AppError } from "../errors.js";
 import { isSameId } from "../ids.js";
+import { isSameScope, refuseScopeBeyondOwn, type Scope } from "../merchant-accounts/scope.js";
 import type { ChangeState, CompanyRole, DecidedOn, MemberRow, Standing } from "./queries.js";
 import { memberView } from "./view.js";
 
 export type MemberChange =
-  | { kind: "roles"; roleIds: readonly string[] }
+  /** `scope` absent: the member keeps the merchant accounts they reach (SPEC §6.4). */
+  | { kind: "roles"; roleIds: readonly string[]; scope?: Scope }
   | { kind: "deactivate" }
   | { kind: "reactivate" };
 
@@ -54,6 +56,8 @@ export type ChangeStep =
       actor: Standing;
       target: ChangeTarget;
       roles: CompanyRole[];
+      /** A new scope to write with the roles (only on the locked path). */
+      scope: Scope | undefined;
       decidedOn: DecidedOn | undefined;
     }
   | { step: "deactivate"; target: ChangeTarget }
@@ -130,12 +134,18 @@ function judgeRoles(
     actor,
     roles.flatMap((role) => role.permissions),
   );
-  if (isSameRoleSet(target, roleIds)) return { step: "unchanged", target };
+  const wantedScope = request.change.kind === "roles" ? request.change.scope : undefined;
+  // Rule 6 for scope: nobody grants a merchant account beyond their own scope, Admins included.
+  if (wantedScope) refuseScopeBeyondOwn(state.actorScope, wantedScope);
+  const scope = wantedScope && !isSameScope(wantedScope, target.scope) ? wantedScope : undefined;
+  if (isSameRoleSet(target, roleIds) && !scope) return { step: "unchanged", target };
   const keepsAdmin = roles.some((role) => role.key === ADMIN_ROLE_KEY);
   if (path === "locked") {
     if (!keepsAdmin) refuseLastAdmin(state);
-    return { step: "write_roles", actor, target, roles, decidedOn: undefined };
+    return { step: "write_roles", actor, target, roles, scope, decidedOn: undefined };
   }
+  // A new scope is written with the roles under the company lock.
+  if (scope) return { step: "lock" };
   // The target is an active Admin losing the role: only the lock may count the others (rule 4).
   const mayCostAnAdmin = state.otherActiveAdmins !== null && !keepsAdmin;
   if (mayCostAnAdmin || state.actorVersion === null) return { step: "lock" };
@@ -144,6 +154,7 @@ function judgeRoles(
     actor,
     target,
     roles,
+    scope: undefined,
     decidedOn: {
       actorMemberId: request.actorMemberId,
       actorVersion: state.actorVersion,

@@ -6,6 +6,8 @@ import { type AuditEvent, auditInsertWhen } from "../audit/writer.js";
 import { isoTime } from "../db/iso-time.js";
 import type { DB, MemberStatus } from "../db/schema.js";
 import { enqueueMailWhen, type OutgoingMail } from "../mail/outbox.js";
+import { scopeOfMember } from "../merchant-accounts/queries.js";
+import type { Scope } from "../merchant-accounts/scope.js";
 import { nameRoles } from "../roles/catalog.js";
 import { PERMISSIONS_OF_ROLE, ROLE_REFS_JSON } from "../roles/queries.js";
 import type { MemberOrder, MemberPosition, MemberSortKey } from "./list-order.js";
@@ -25,6 +27,8 @@ export type MemberRow = {
   last_active_at: string | null;
   version: number;
   roles: RoleRefRow[];
+  /** The merchant accounts the member reaches (migration 031). */
+  scope: Scope;
 };
 
 export type MemberFilter = {
@@ -63,7 +67,7 @@ const ROLES_OF_MEMBER = sql`coalesce((
 const LAST_ACTIVE_AT = sql`(SELECT ma.last_active_at FROM member_activity ma WHERE ma.member_id = m.id)`;
 
 const MEMBER_COLUMNS = sql`m.id, m.account_id, m.email, m.status, ${isoTime(sql`m.joined_at`)} AS joined_at,
-  ${isoTime(LAST_ACTIVE_AT)} AS last_active_at, m.version`;
+  ${isoTime(LAST_ACTIVE_AT)} AS last_active_at, m.version, ${scopeOfMember(sql`m`)} AS scope`;
 
 // A sort key as text, as a cursor carries it: times to the microsecond, so a cursor names exactly
 // the time of its row (the columns keep microseconds).
@@ -308,6 +312,8 @@ function standingOf(member: RawBuilder<unknown>): RawBuilder<Standing> {
 /** What a member change decides on; read in one statement (see loadChange). */
 export type ChangeState = {
   actor: Standing | null;
+  /** The actor's merchant accounts: rule 6 extends to scope (SPEC §6.4). */
+  actorScope: Scope;
   target: (MemberRow & { standing: Standing }) | null;
   /** The requested roles that belong to the company (ids of other companies do not come back). */
   roles: CompanyRole[];
@@ -340,6 +346,7 @@ export async function loadChange(
   const result = await sql<
     {
       actor: Standing | null;
+      actor_scope: Scope | null;
       id: string | null;
       standing: Standing | null;
       requested_roles: CompanyRole[];
@@ -358,6 +365,8 @@ export async function loadChange(
              WHERE am.company_id = ${companyId} AND am.id = ${actorMemberId}) AS actor,
            (SELECT am.version FROM members am
              WHERE am.company_id = ${companyId} AND am.id = ${actorMemberId}) AS actor_version,
+           (SELECT ${scopeOfMember(sql`am`)} FROM members am
+             WHERE am.company_id = ${companyId} AND am.id = ${actorMemberId}) AS actor_scope,
            (SELECT c.roles_version FROM companies c WHERE c.id = ${companyId}) AS roles_version,
            (SELECT c.name FROM companies c WHERE c.id = ${companyId}) AS company_name,
            ${
@@ -381,6 +390,7 @@ export async function loadChange(
   const row = result.rows[0];
   const {
     actor,
+    actor_scope,
     standing,
     requested_roles,
     other_active_admins,
@@ -391,6 +401,7 @@ export async function loadChange(
   } = row ?? ({} as never);
   return {
     actor: actor ?? null,
+    actorScope: actor_scope ?? { kind: "restricted", merchantAccountIds: [] },
     target: member.id && standing ? { ...(member as MemberRow), standing } : null,
     roles: requested_roles ?? [],
     otherActiveAdmins: other_active_admins ?? null,
@@ -452,7 +463,7 @@ export async function writeMemberRoles(
       UPDATE members m SET version = m.version + 1
        WHERE m.company_id = ${companyId} AND m.id = ${memberId} ${unchanged}
       RETURNING m.id, m.account_id, m.email, m.status, ${isoTime(sql`m.joined_at`)} AS joined_at,
-                ${isoTime(LAST_ACTIVE_AT)} AS last_active_at, m.version),
+                ${isoTime(LAST_ACTIVE_AT)} AS last_active_at, m.version, ${scopeOfMember(sql`m`)} AS scope),
     removed AS (
       DELETE FROM member_roles
        WHERE member_id IN (SELECT id FROM changed)

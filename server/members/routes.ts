@@ -11,6 +11,7 @@ import { AppError } from "../errors.js";
 import { etagOf, requestedVersion } from "../http/etag.js";
 import { Collection, PageQuery } from "../http/pagination.js";
 import { CompanyParams, errorResponses, RoleRef, Uuid } from "../http/schemas.js";
+import { ScopeBody } from "../merchant-accounts/schemas.js";
 import { MEMBER_SORT_KEYS } from "./list-order.js";
 import {
   changeMemberRoles,
@@ -42,6 +43,7 @@ const Member = Type.Object(
     hasSecondFactor: Type.Optional(Type.Boolean()),
     /** Also the member's ETag. Sent back with a change (optional), a member changed since answers 409 conflict. */
     version: Type.Integer(),
+    scope: ScopeBody,
   },
   { $id: "Member" },
 );
@@ -169,6 +171,8 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{ database: Database; clock
           {
             roleIds: Type.Array(Uuid, { minItems: 1, maxItems: 10, uniqueItems: true }),
             version: Type.Optional(Version),
+            /** Absent: the member keeps the merchant accounts they reach. */
+            scope: Type.Optional(ScopeBody),
           },
           { additionalProperties: false },
         ),
@@ -180,6 +184,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{ database: Database; clock
         reply,
         await changeMemberRoles(context(request, request.params.cid), request.params.memberId, {
           roleIds: request.body.roleIds,
+          scope: request.body.scope,
           version: requestedVersion(request.body.version, request.headers["if-match"]),
         }),
       ),

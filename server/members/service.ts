@@ -13,6 +13,9 @@ import { AppError, type ErrorCode } from "../errors.js";
 import { DEFAULT_LIMIT } from "../http/pagination.js";
 import { isUuid } from "../ids.js";
 import { enqueueMail, type OutgoingMail } from "../mail/outbox.js";
+import { writeMemberScope } from "../merchant-accounts/queries.js";
+import type { Scope } from "../merchant-accounts/scope.js";
+import { checkRequestedScope } from "../merchant-accounts/service.js";
 import { lockCompany } from "../roles/queries.js";
 import { type ChangeRequest, type ChangeStep, openChange, planChange } from "./change-plan.js";
 import {
@@ -368,7 +371,7 @@ async function changeOptimistically(ctx: MemberContext, request: ChangeRequest):
     ctx.companyId,
     request.targetMemberId,
     roleIds,
-    rolesChangedEvent(ctx, step.target, step.roles),
+    rolesChangedEvent(ctx, step.target, step.roles, undefined),
     step.decidedOn,
     rolesChangedNotice(ctx, step.target, step.roles, state.companyName),
   );
@@ -387,21 +390,31 @@ async function writeRolesLocked(
     ctx.companyId,
     request.targetMemberId,
     requestedRoleIds(request),
-    rolesChangedEvent(ctx, step.target, step.roles),
+    rolesChangedEvent(ctx, step.target, step.roles, step.scope),
     undefined,
     rolesChangedNotice(ctx, step.target, step.roles, state.companyName),
   );
   // Unconditional under the lock, on a target loadChange locked: a missing row is a fault, never "unchanged".
   if (!written) throw new Error("The member's roles were not written under the company lock.");
-  return written;
+  if (!step.scope) return written;
+  await writeMemberScope(trx, ctx.companyId, step.target.id, step.scope);
+  return (await findMember(trx, ctx.companyId, step.target.id)) as MemberRow;
 }
 
-function rolesChangedEvent(ctx: MemberContext, target: MemberRow, roles: CompanyRole[]): AuditEvent {
+function rolesChangedEvent(
+  ctx: MemberContext,
+  target: MemberRow,
+  roles: CompanyRole[],
+  scope: Scope | undefined,
+): AuditEvent {
   return auditEvent(ctx, "member.roles_changed", "success", target.id, {
     accountId: target.account_id,
     email: target.email,
-    before: { roles: target.roles },
-    after: { roles: roles.map((role) => ({ id: role.id, key: role.key, name: role.name })) },
+    before: { roles: target.roles, scope: target.scope },
+    after: {
+      roles: roles.map((role) => ({ id: role.id, key: role.key, name: role.name })),
+      scope: scope ?? target.scope,
+    },
   });
 }
 
@@ -502,21 +515,26 @@ async function reactivate(
 export async function changeMemberRoles(
   ctx: MemberContext,
   memberId: string,
-  input: { roleIds: string[]; version?: number },
+  input: { roleIds: string[]; version?: number; scope?: Scope },
 ): Promise<MemberView> {
   // Ids compared as text (the same roles? the caller?): in PostgreSQL's spelling.
   const roleIds = [...new Set(input.roleIds.map((id) => id.toLowerCase()))];
+  const scope = await checkRequestedScope(ctx.db, ctx.companyId, input.scope);
   return runChange(
     ctx,
     {
       actorMemberId: actorMemberIdOf(ctx),
       targetMemberId: memberId,
       version: input.version,
-      change: { kind: "roles", roleIds },
+      change: { kind: "roles", roleIds, ...(scope ? { scope } : {}) },
     },
     {
       action: "member.roles_change_refused",
-      facts: { requestedRoleIds: roleIds, sentVersion: input.version ?? null },
+      facts: {
+        requestedRoleIds: roleIds,
+        sentVersion: input.version ?? null,
+        ...(scope ? { requestedScope: scope } : {}),
+      },
     },
   );
 }

@@ -1,6 +1,7 @@
 // A member as the API answers it: the one shape every member route and every conflict's
 // `current` carries, made from a row of members/queries.ts.
 import type { MemberStatus } from "../db/schema.js";
+import type { Scope } from "../merchant-accounts/scope.js";
 import type { MemberRow } from "./queries.js";
 
 export type MemberView = {
@@ -13,6 +14,7 @@ export type MemberView = {
   joinedAt: string;
   lastActiveAt: string | null;
   version: number;
+  scope: Scope;
 };
 
 export function memberView(row: MemberRow): MemberView {
@@ -26,5 +28,6 @@ export function memberView(row: MemberRow): MemberView {
     joinedAt: row.joined_at,
     lastActiveAt: row.last_active_at,
     version: row.version,
+    scope: row.scope,
   };
 }

@@ -3,13 +3,16 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { callerOf } from "../access/guard.js";
 import type { Clock } from "../clock.js";
 import type { Database } from "../db/connect.js";
+import { callerScope } from "../merchant-accounts/caller-scope.js";
+import type { Scope } from "../merchant-accounts/scope.js";
 import { type CsvExport, exportCsv } from "./service.js";
 
 /** A handler for GET …/:cid/<section>/export, whose query string holds the export's filters. */
 export function csvExportHandler<Query extends object, Row>(
   { database, clock }: { database: Database; clock: Clock },
   fileName: string,
-  specOf: (companyId: string, query: Query) => CsvExport<Row>,
+  /** The export of this query for a caller of this scope (SPEC §6.4: only the scope's accounts). */
+  specOf: (companyId: string, query: Query, scope: Scope) => CsvExport<Row> | Promise<CsvExport<Row>>,
 ) {
   return async (
     request: FastifyRequest<{ Params: { cid: string }; Querystring: Query }>,
@@ -17,7 +20,7 @@ export function csvExportHandler<Query extends object, Row>(
   ) => {
     const companyId = request.params.cid;
     const query = request.query as Query;
-    const spec = specOf(companyId, query);
+    const spec = await specOf(companyId, query, callerScope(request));
     const caller = callerOf(request);
     const now = clock.now();
     const stream = await exportCsv(

@@ -3,6 +3,8 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import type { Database } from "../db/connect.js";
 import { CompanyParams, errorResponses, Uuid } from "../http/schemas.js";
+import { callerScope } from "../merchant-accounts/caller-scope.js";
+import { readableAccounts } from "../merchant-accounts/scope.js";
 import { developerCenter } from "./queries.js";
 import { DateTime } from "./schemas.js";
 
@@ -16,6 +18,7 @@ const DeveloperCenter = Type.Object({
       maskedKey: Type.String(),
       createdAt: DateTime,
       status: Type.String(),
+      merchantAccountId: Uuid,
     }),
   ),
   webhooks: Type.Array(
@@ -25,6 +28,7 @@ const DeveloperCenter = Type.Object({
       events: Type.Array(Type.String()),
       status: Type.String(),
       createdAt: DateTime,
+      merchantAccountId: Uuid,
     }),
   ),
 });
@@ -45,7 +49,11 @@ export const developerCenterRoutes: FastifyPluginAsyncTypebox<{ database: Databa
       },
     },
     async (request) => {
-      const center = await developerCenter(database.db, request.params.cid);
+      const center = await developerCenter(
+        database.db,
+        request.params.cid,
+        readableAccounts(callerScope(request)),
+      );
       return {
         clientId: center.credentials?.client_id ?? null,
         environment: center.credentials?.environment ?? null,
@@ -55,6 +63,7 @@ export const developerCenterRoutes: FastifyPluginAsyncTypebox<{ database: Databa
           maskedKey: `${key.prefix}_••••••••${key.last_four}`,
           createdAt: key.created_at.toISOString(),
           status: key.status,
+          merchantAccountId: key.merchant_account_id,
         })),
         webhooks: center.webhooks.map((hook) => ({
           id: hook.id,
@@ -62,6 +71,7 @@ export const developerCenterRoutes: FastifyPluginAsyncTypebox<{ database: Databa
           events: hook.events,
           status: hook.status,
           createdAt: hook.created_at.toISOString(),
+          merchantAccountId: hook.merchant_account_id,
         })),
       };
     },

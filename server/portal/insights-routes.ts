@@ -3,12 +3,13 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import type { Clock } from "../clock.js";
 import type { Database } from "../db/connect.js";
-import { CompanyParams, errorResponses } from "../http/schemas.js";
+import { CompanyParams, errorResponses, Uuid } from "../http/schemas.js";
+import { callerScope } from "../merchant-accounts/caller-scope.js";
 import { DateTime } from "./schemas.js";
 import { insightsReport } from "./service.js";
 
 const InsightsQuery = Type.Object(
-  { from: Type.Optional(DateTime), to: Type.Optional(DateTime) },
+  { from: Type.Optional(DateTime), to: Type.Optional(DateTime), merchantAccountId: Type.Optional(Uuid) },
   { additionalProperties: false },
 );
 const Rate = Type.Union([Type.Number(), Type.Null()]);
@@ -55,6 +56,7 @@ export const insightsRoutes: FastifyPluginAsyncTypebox<{ database: Database; clo
         response: { 200: Insights, ...errorResponses(400, 401, 403, 404) },
       },
     },
-    async (request) => insightsReport(database.db, request.params.cid, request.query, clock.now()),
+    async (request) =>
+      insightsReport(database.db, request.params.cid, request.query, callerScope(request), clock.now()),
   );
 };

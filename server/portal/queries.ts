@@ -8,14 +8,25 @@ export const COUNT_CAP = 10_000;
 
 export type TransactionFilter = {
   companyId: string;
+  /** The merchant accounts the caller may read (SPEC §6.4); null: every account of the company. */
+  merchantAccountIds: readonly string[] | null;
   from?: string;
   to?: string;
   status?: string;
   paymentMethod?: string;
 };
 
+// An empty scope reads nothing: an IN list needs one value, and the nil UUID is no account.
+const NO_ACCOUNT = "00000000-0000-0000-0000-000000000000";
+function inAccounts(filter: { merchantAccountIds: readonly string[] | null }): string[] {
+  const ids = filter.merchantAccountIds ?? [];
+  return ids.length > 0 ? [...ids] : [NO_ACCOUNT];
+}
+
 function filteredTransactions(db: Kysely<DB>, filter: TransactionFilter) {
   let query = db.selectFrom("transactions").where("company_id", "=", filter.companyId);
+  if (filter.merchantAccountIds !== null)
+    query = query.where("merchant_account_id", "in", inAccounts(filter));
   if (filter.from) query = query.where("occurred_at", ">=", new Date(filter.from));
   if (filter.to) query = query.where("occurred_at", "<", new Date(filter.to));
   if (filter.status) query = query.where("status", "=", filter.status as "succeeded");
@@ -33,6 +44,7 @@ const TRANSACTION_COLUMNS = [
   "status",
   "error_code",
   "settlement_batch_id",
+  "merchant_account_id",
 ] as const;
 
 /** Up to `limit` matching rows after the (time, id) key `after`, newest first; the caller selects. */
@@ -78,6 +90,21 @@ export function exportTransactions(
     .execute();
 }
 
+/** One transaction of the company, if it is of an account the caller may read. */
+export function findTransaction(
+  db: Kysely<DB>,
+  scope: { companyId: string; merchantAccountIds: readonly string[] | null },
+  transactionId: string,
+) {
+  let query = db
+    .selectFrom("transactions")
+    .select(TRANSACTION_COLUMNS)
+    .where("company_id", "=", scope.companyId)
+    .where("id", "=", transactionId);
+  if (scope.merchantAccountIds !== null) query = query.where("merchant_account_id", "in", inAccounts(scope));
+  return query.executeTakeFirst();
+}
+
 /** Counts matching rows up to COUNT_CAP + 1; beyond the cap the total is not exact. */
 export async function countTransactions(db: Kysely<DB>, filter: TransactionFilter): Promise<number> {
   const capped = filteredTransactions(db, filter)
@@ -103,11 +130,18 @@ const SETTLEMENT_COLUMNS = [
   "refunds_minor",
   "net_minor",
   "status",
+  "merchant_account_id",
 ] as const;
+
+export type SettlementFilter = {
+  companyId: string;
+  merchantAccountIds: readonly string[] | null;
+  status?: string;
+};
 
 export function listSettlements(
   db: Kysely<DB>,
-  filter: { companyId: string; status?: string },
+  filter: SettlementFilter,
   after: [Date | string, string] | null,
   limit: number,
 ) {
@@ -115,6 +149,8 @@ export function listSettlements(
     .selectFrom("settlement_batches")
     .select(SETTLEMENT_COLUMNS)
     .where("company_id", "=", filter.companyId);
+  if (filter.merchantAccountIds !== null)
+    query = query.where("merchant_account_id", "in", inAccounts(filter));
   if (filter.status) query = query.where("status", "=", filter.status as "paid");
   if (after) {
     query = query.where((eb) =>
@@ -124,26 +160,36 @@ export function listSettlements(
   return query.orderBy("period_start", "desc").orderBy("id", "desc").limit(limit).execute();
 }
 
-export async function countSettlements(db: Kysely<DB>, filter: { companyId: string; status?: string }) {
+export async function countSettlements(db: Kysely<DB>, filter: SettlementFilter) {
   let query = db.selectFrom("settlement_batches").where("company_id", "=", filter.companyId);
+  if (filter.merchantAccountIds !== null)
+    query = query.where("merchant_account_id", "in", inAccounts(filter));
   if (filter.status) query = query.where("status", "=", filter.status as "paid");
   const row = await query.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
-export async function developerCenter(db: Kysely<DB>, companyId: string) {
+/** The client id is the company's; API keys and webhooks only those of the readable accounts. */
+export async function developerCenter(
+  db: Kysely<DB>,
+  companyId: string,
+  merchantAccountIds: readonly string[] | null,
+) {
+  const scope = { merchantAccountIds };
   const [credentials, apiKeys, webhooks] = await Promise.all([
     db.selectFrom("developer_credentials").selectAll().where("company_id", "=", companyId).executeTakeFirst(),
     db
       .selectFrom("developer_api_keys")
       .selectAll()
       .where("company_id", "=", companyId)
+      .$if(merchantAccountIds !== null, (q) => q.where("merchant_account_id", "in", inAccounts(scope)))
       .orderBy("created_at")
       .execute(),
     db
       .selectFrom("developer_webhooks")
       .selectAll()
       .where("company_id", "=", companyId)
+      .$if(merchantAccountIds !== null, (q) => q.where("merchant_account_id", "in", inAccounts(scope)))
       .orderBy("created_at")
       .execute(),
   ]);
@@ -161,8 +207,18 @@ type ErrorRow = { error_code: string; count: number };
 type DayRow = { day: Date; count: number; succeeded: number; failed: number; volume_minor: number };
 
 /** Insights computed in SQL from the transactions of a period. */
-export async function insights(db: Kysely<DB>, companyId: string, from: Date, to: Date) {
-  const scope = sql`company_id = ${companyId} AND occurred_at >= ${from} AND occurred_at < ${to}`;
+export async function insights(
+  db: Kysely<DB>,
+  companyId: string,
+  from: Date,
+  to: Date,
+  merchantAccountIds: readonly string[] | null,
+) {
+  const accounts =
+    merchantAccountIds === null
+      ? sql``
+      : sql`AND merchant_account_id IN (${sql.join(inAccounts({ merchantAccountIds }))})`;
+  const scope = sql`company_id = ${companyId} ${accounts} AND occurred_at >= ${from} AND occurred_at < ${to}`;
   const [byMethod, errors, daily] = await Promise.all([
     sql<MethodRow>`
       SELECT payment_method, count(*)::int AS count,

@@ -7,6 +7,8 @@ import { type RequestMeta, recordAudit } from "../audit/writer.js";
 import type { DB } from "../db/schema.js";
 import { AppError } from "../errors.js";
 import { csvRow, csvStream } from "../http/csv.js";
+import { unknownMerchantAccounts } from "../merchant-accounts/queries.js";
+import { readableAccounts, type Scope } from "../merchant-accounts/scope.js";
 import { formatMinor } from "./money.js";
 import { insights, settlementCurrency, type TransactionFilter } from "./queries.js";
 
@@ -16,14 +18,40 @@ const DAY_MS = 24 * 3600_000;
 const INSIGHTS_DEFAULT_DAYS = 30;
 const INSIGHTS_MAX_DAYS = 366;
 
-export type TransactionFilterQuery = Omit<TransactionFilter, "companyId">;
+export type TransactionFilterQuery = Omit<TransactionFilter, "companyId" | "merchantAccountIds"> & {
+  merchantAccountId?: string;
+};
 
-export function transactionFilter(companyId: string, query: TransactionFilterQuery): TransactionFilter {
+/**
+ * The merchant accounts a section's request reads (SPEC §6.4): the caller's scope, or the one account
+ * it names. Naming an account outside the scope, or no account of the company, answers 404 as if it
+ * did not exist.
+ */
+export async function accountsOfRequest(
+  db: Kysely<DB>,
+  companyId: string,
+  scope: Scope,
+  requested: string | undefined,
+): Promise<string[] | null> {
+  const accounts = readableAccounts(scope, requested);
+  if (requested !== undefined && (await unknownMerchantAccounts(db, companyId, [requested])).length > 0) {
+    throw new AppError("not_found");
+  }
+  return accounts;
+}
+
+export async function transactionFilter(
+  db: Kysely<DB>,
+  companyId: string,
+  scope: Scope,
+  query: TransactionFilterQuery,
+): Promise<TransactionFilter> {
   if (query.from && query.to && new Date(query.from) >= new Date(query.to)) {
     throw new AppError("validation_failed", "`from` must be before `to`.", { field: "from" });
   }
   return {
     companyId,
+    merchantAccountIds: await accountsOfRequest(db, companyId, scope, query.merchantAccountId),
     from: query.from,
     to: query.to,
     status: query.status,
@@ -72,7 +100,8 @@ const rate = (part: number, whole: number) =>
 export async function insightsReport(
   db: Kysely<DB>,
   companyId: string,
-  period: { from?: string; to?: string },
+  period: { from?: string; to?: string; merchantAccountId?: string },
+  scope: Scope,
   now: Date,
 ) {
   const to = period.to ? new Date(period.to) : now;
@@ -81,8 +110,9 @@ export async function insightsReport(
   if (to.getTime() - from.getTime() > INSIGHTS_MAX_DAYS * DAY_MS) {
     throw new AppError("validation_failed", "Insights cover at most one year at a time.", { field: "from" });
   }
+  const accounts = await accountsOfRequest(db, companyId, scope, period.merchantAccountId);
   const currency = await settlementCurrency(db, companyId);
-  const data = await insights(db, companyId, from, to);
+  const data = await insights(db, companyId, from, to, accounts);
   const count = data.byMethod.reduce((sum, m) => sum + m.count, 0);
   const succeeded = data.byMethod.reduce((sum, m) => sum + m.succeeded, 0);
   const failed = data.byMethod.reduce((sum, m) => sum + m.failed, 0);

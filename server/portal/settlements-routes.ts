@@ -5,18 +5,21 @@ import type { Clock } from "../clock.js";
 import type { Database } from "../db/connect.js";
 import { Collection, DEFAULT_LIMIT, decodeTimeIdCursor, PageQuery, pageOf } from "../http/pagination.js";
 import { CompanyParams, CsvFile, errorResponses, Uuid } from "../http/schemas.js";
+import { callerScope } from "../merchant-accounts/caller-scope.js";
 import { csvExportHandler } from "./csv-export.js";
 import { formatMinor } from "./money.js";
 import { countSettlements, listSettlements } from "./queries.js";
 import { DateTime } from "./schemas.js";
+import { accountsOfRequest } from "./service.js";
 
 const SettlementStatus = Type.Union([Type.Literal("pending"), Type.Literal("paid")]);
+const MerchantAccountFilter = Type.Optional(Uuid);
 const SettlementQuery = Type.Object(
-  { status: Type.Optional(SettlementStatus), ...PageQuery },
+  { status: Type.Optional(SettlementStatus), merchantAccountId: MerchantAccountFilter, ...PageQuery },
   { additionalProperties: false },
 );
 const SettlementExportQuery = Type.Object(
-  { status: Type.Optional(SettlementStatus) },
+  { status: Type.Optional(SettlementStatus), merchantAccountId: MerchantAccountFilter },
   { additionalProperties: false },
 );
 const Settlement = Type.Object({
@@ -32,6 +35,7 @@ const Settlement = Type.Object({
   refunds: Type.String(),
   netAmount: Type.String(),
   status: Type.String(),
+  merchantAccountId: Uuid,
 });
 
 type SettlementRow = Awaited<ReturnType<typeof listSettlements>>[number];
@@ -50,6 +54,7 @@ function settlementView(row: SettlementRow) {
     refunds: formatMinor(Number(row.refunds_minor), row.currency),
     netAmount: formatMinor(Number(row.net_minor), row.currency),
     status: row.status,
+    merchantAccountId: row.merchant_account_id,
   };
 }
 
@@ -74,7 +79,17 @@ export const settlementRoutes: FastifyPluginAsyncTypebox<{ database: Database; c
     async (request) => {
       const limit = request.query.limit ?? DEFAULT_LIMIT;
       const after = decodeTimeIdCursor(request.query.cursor);
-      const filter = { companyId: request.params.cid, status: request.query.status };
+      const companyId = request.params.cid;
+      const filter = {
+        companyId,
+        status: request.query.status,
+        merchantAccountIds: await accountsOfRequest(
+          db,
+          companyId,
+          callerScope(request),
+          request.query.merchantAccountId,
+        ),
+      };
       const [rows, total] = await Promise.all([
         listSettlements(db, filter, after, limit + 1),
         countSettlements(db, filter),
@@ -99,8 +114,12 @@ export const settlementRoutes: FastifyPluginAsyncTypebox<{ database: Database; c
     csvExportHandler(
       { database, clock },
       "settlements",
-      (companyId, query: { status?: "pending" | "paid" }) => {
-        const filter = { companyId, status: query.status };
+      async (companyId, query: { status?: "pending" | "paid"; merchantAccountId?: string }, scope) => {
+        const filter = {
+          companyId,
+          status: query.status,
+          merchantAccountIds: await accountsOfRequest(db, companyId, scope, query.merchantAccountId),
+        };
         return {
           action: "settlements.exported",
           header: [

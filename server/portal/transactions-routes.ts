@@ -3,11 +3,20 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import type { Clock } from "../clock.js";
 import type { Database } from "../db/connect.js";
+import { AppError } from "../errors.js";
 import { Collection, DEFAULT_LIMIT, decodeTimeIdCursor, PageQuery, pageOf } from "../http/pagination.js";
 import { CompanyParams, CsvFile, errorResponses, Uuid } from "../http/schemas.js";
+import { callerScope } from "../merchant-accounts/caller-scope.js";
+import { readableAccounts } from "../merchant-accounts/scope.js";
 import { csvExportHandler } from "./csv-export.js";
 import { formatMinor } from "./money.js";
-import { COUNT_CAP, countTransactions, exportTransactions, listTransactions } from "./queries.js";
+import {
+  COUNT_CAP,
+  countTransactions,
+  exportTransactions,
+  findTransaction,
+  listTransactions,
+} from "./queries.js";
 import { DateTime, PAYMENT_METHODS } from "./schemas.js";
 import { type TransactionFilterQuery, transactionFilter } from "./service.js";
 
@@ -21,6 +30,8 @@ const TransactionFilters = {
   to: Type.Optional(DateTime),
   status: Type.Optional(TransactionStatus),
   paymentMethod: Type.Optional(PaymentMethod),
+  /** One merchant account of the caller's scope (another answers 404). */
+  merchantAccountId: Type.Optional(Uuid),
 };
 const TransactionQuery = Type.Object(
   { ...TransactionFilters, ...PageQuery },
@@ -38,7 +49,9 @@ const Transaction = Type.Object({
   status: Type.String(),
   errorCode: Type.Union([Type.String(), Type.Null()]),
   settlementBatchId: Type.Union([Uuid, Type.Null()]),
+  merchantAccountId: Uuid,
 });
+const TransactionParams = Type.Object({ cid: Uuid, transactionId: Uuid }, { additionalProperties: false });
 
 type TransactionRow = Awaited<ReturnType<typeof listTransactions>>[number];
 
@@ -53,6 +66,7 @@ function transactionView(row: TransactionRow) {
     status: row.status,
     errorCode: row.error_code,
     settlementBatchId: row.settlement_batch_id,
+    merchantAccountId: row.merchant_account_id,
   };
 }
 
@@ -77,7 +91,7 @@ export const transactionRoutes: FastifyPluginAsyncTypebox<{ database: Database; 
     async (request) => {
       const limit = request.query.limit ?? DEFAULT_LIMIT;
       const after = decodeTimeIdCursor(request.query.cursor);
-      const filter = transactionFilter(request.params.cid, request.query);
+      const filter = await transactionFilter(db, request.params.cid, callerScope(request), request.query);
       const [rows, total] = await Promise.all([
         listTransactions(db, filter, after, limit + 1),
         countTransactions(db, filter),
@@ -93,6 +107,28 @@ export const transactionRoutes: FastifyPluginAsyncTypebox<{ database: Database; 
   );
 
   app.get(
+    "/api/companies/:cid/transactions/:transactionId",
+    {
+      config: { access: { kind: "permission", permission: "transactions.view" } },
+      schema: {
+        summary: "One transaction record (404 when its merchant account is outside the caller's scope)",
+        tags: ["portal"],
+        params: TransactionParams,
+        response: { 200: Transaction, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const row = await findTransaction(
+        db,
+        { companyId: request.params.cid, merchantAccountIds: readableAccounts(callerScope(request)) },
+        request.params.transactionId,
+      );
+      if (!row) throw new AppError("not_found");
+      return transactionView(row);
+    },
+  );
+
+  app.get(
     "/api/companies/:cid/transactions/export",
     {
       config: { access: { kind: "permission", permission: "transactions.download" } },
@@ -104,35 +140,39 @@ export const transactionRoutes: FastifyPluginAsyncTypebox<{ database: Database; 
         response: { 200: CsvFile, ...errorResponses(400, 401, 403, 404) },
       },
     },
-    csvExportHandler({ database, clock }, "transactions", (companyId, query: TransactionFilterQuery) => {
-      const filter = transactionFilter(companyId, query);
-      return {
-        action: "transactions.exported",
-        header: [
-          "id",
-          "occurred_at",
-          "merchant_reference",
-          "amount",
-          "currency",
-          "payment_method",
-          "status",
-          "error_code",
-          "settlement_batch_id",
-        ],
-        fetchPage: (after, batchSize) => exportTransactions(db, filter, after, batchSize),
-        keyOf: (row) => [row.occurred_at_iso, row.id],
-        cells: (row) => [
-          row.id,
-          row.occurred_at_iso,
-          row.merchant_reference,
-          formatMinor(Number(row.amount_minor), row.currency),
-          row.currency,
-          row.payment_method,
-          row.status,
-          row.error_code,
-          row.settlement_batch_id,
-        ],
-      };
-    }),
+    csvExportHandler(
+      { database, clock },
+      "transactions",
+      async (companyId, query: TransactionFilterQuery, scope) => {
+        const filter = await transactionFilter(db, companyId, scope, query);
+        return {
+          action: "transactions.exported",
+          header: [
+            "id",
+            "occurred_at",
+            "merchant_reference",
+            "amount",
+            "currency",
+            "payment_method",
+            "status",
+            "error_code",
+            "settlement_batch_id",
+          ],
+          fetchPage: (after, batchSize) => exportTransactions(db, filter, after, batchSize),
+          keyOf: (row) => [row.occurred_at_iso, row.id],
+          cells: (row) => [
+            row.id,
+            row.occurred_at_iso,
+            row.merchant_reference,
+            formatMinor(Number(row.amount_minor), row.currency),
+            row.currency,
+            row.payment_method,
+            row.status,
+            row.error_code,
+            row.settlement_batch_id,
+          ],
+        };
+      },
+    ),
   );
 };

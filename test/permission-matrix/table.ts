@@ -239,6 +239,17 @@ export const ROWS: Row[] = [
   { method: "GET", route: "/api/companies/:cid/transactions", requires: "transactions.view", ok: 200 },
   {
     method: "GET",
+    route: "/api/companies/:cid/transactions/:transactionId",
+    requires: "transactions.view",
+    // The matrix company has no transactions: an allowed caller learns that the id is none of its.
+    ok: 404,
+    request: (c) => ({
+      url: `/api/companies/${c.companyId}/transactions/5d1c2f1e-8f4a-4f0e-9a51-2b0d7c9e6a11`,
+    }),
+  },
+  { method: "GET", route: "/api/companies/:cid/merchant-accounts", requires: "member", ok: 200 },
+  {
+    method: "GET",
     route: "/api/companies/:cid/transactions/export",
     requires: "transactions.download",
     ok: 200,

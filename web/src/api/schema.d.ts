@@ -804,6 +804,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/companies/{cid}/merchant-accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The company's merchant accounts in the caller's scope, the default (oldest) first
+         * @description The company's merchant accounts (name, reference, region) that the caller's scope reaches: all of them for a member scoped to all accounts, else the chosen ones.
+         *
+         *     Needs a session of an active member of the company.
+         */
+        get: operations["listMerchantAccounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/companies/{cid}/roles": {
         parameters: {
             query?: never;
@@ -1024,6 +1046,28 @@ export interface paths {
          *     Needs the `transactions.view` permission in the company.
          */
         get: operations["listTransactions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/companies/{cid}/transactions/{transactionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One transaction record (404 when its merchant account is outside the caller's scope)
+         * @description One transaction record. A transaction of a merchant account outside the caller's scope answers `404 not_found`, as one that does not exist.
+         *
+         *     Needs the `transactions.view` permission in the company.
+         */
+        get: operations["getTransaction"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1767,6 +1811,15 @@ export interface components {
                 key: string | null;
                 name: string;
             }[];
+            /** @description The merchant accounts the member reaches: {"kind":"all"} (every account, also future ones) or {"kind":"restricted","merchantAccountIds":[…]}. */
+            scope: {
+                /** @enum {string} */
+                kind: "all";
+            } | {
+                /** @enum {string} */
+                kind: "restricted";
+                merchantAccountIds: string[];
+            };
             status: "pending" | "accepted" | "revoked" | "expired";
         };
         Me: {
@@ -1816,6 +1869,15 @@ export interface components {
                 key: string | null;
                 name: string;
             }[];
+            /** @description The merchant accounts the member reaches: {"kind":"all"} (every account, also future ones) or {"kind":"restricted","merchantAccountIds":[…]}. */
+            scope: {
+                /** @enum {string} */
+                kind: "all";
+            } | {
+                /** @enum {string} */
+                kind: "restricted";
+                merchantAccountIds: string[];
+            };
             status: "active" | "deactivated";
             version: number;
         };
@@ -3072,6 +3134,8 @@ export interface operations {
                             id: string;
                             label: string;
                             maskedKey: string;
+                            /** Format: uuid */
+                            merchantAccountId: string;
                             status: string;
                         }[];
                         clientId: string | null;
@@ -3082,6 +3146,8 @@ export interface operations {
                             events: string[];
                             /** Format: uuid */
                             id: string;
+                            /** Format: uuid */
+                            merchantAccountId: string;
                             status: string;
                             url: string;
                         }[];
@@ -3474,6 +3540,7 @@ export interface operations {
         parameters: {
             query?: {
                 from?: string;
+                merchantAccountId?: string;
                 to?: string;
             };
             header?: never;
@@ -3647,6 +3714,15 @@ export interface operations {
                     acceptTerms?: boolean;
                     email: string;
                     roleIds: string[];
+                    /** @description The merchant accounts the member reaches: {"kind":"all"} (every account, also future ones) or {"kind":"restricted","merchantAccountIds":[…]}. */
+                    scope?: {
+                        /** @enum {string} */
+                        kind: "all";
+                    } | {
+                        /** @enum {string} */
+                        kind: "restricted";
+                        merchantAccountIds: string[];
+                    };
                 };
             };
         };
@@ -4323,6 +4399,15 @@ export interface operations {
             content: {
                 "application/json": {
                     roleIds: string[];
+                    /** @description The merchant accounts the member reaches: {"kind":"all"} (every account, also future ones) or {"kind":"restricted","merchantAccountIds":[…]}. */
+                    scope?: {
+                        /** @enum {string} */
+                        kind: "all";
+                    } | {
+                        /** @enum {string} */
+                        kind: "restricted";
+                        merchantAccountIds: string[];
+                    };
                     /** @description Optional: the member's version the change was made on; a stale one answers 409 conflict. */
                     version?: number;
                 };
@@ -4378,6 +4463,74 @@ export interface operations {
             };
             /** @description Default Response */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listMerchantAccounts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            reference: string;
+                            region: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4985,6 +5138,7 @@ export interface operations {
             query?: {
                 cursor?: string;
                 limit?: number;
+                merchantAccountId?: string;
                 status?: "pending" | "paid";
             };
             header?: never;
@@ -5008,6 +5162,8 @@ export interface operations {
                             grossAmount: string;
                             /** Format: uuid */
                             id: string;
+                            /** Format: uuid */
+                            merchantAccountId: string;
                             netAmount: string;
                             /** Format: date-time */
                             periodEnd: string;
@@ -5066,6 +5222,7 @@ export interface operations {
     exportSettlements: {
         parameters: {
             query?: {
+                merchantAccountId?: string;
                 status?: "pending" | "paid";
             };
             header?: never;
@@ -5284,6 +5441,7 @@ export interface operations {
                 cursor?: string;
                 from?: string;
                 limit?: number;
+                merchantAccountId?: string;
                 paymentMethod?: "alipay" | "card" | "gcash" | "kakao_pay" | "dana" | "truemoney";
                 status?: "succeeded" | "failed" | "refunded" | "pending";
                 to?: string;
@@ -5309,6 +5467,8 @@ export interface operations {
                             errorCode: string | null;
                             /** Format: uuid */
                             id: string;
+                            /** Format: uuid */
+                            merchantAccountId: string;
                             merchantReference: string;
                             /** Format: date-time */
                             occurredAt: string;
@@ -5360,10 +5520,84 @@ export interface operations {
             };
         };
     };
+    getTransaction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cid: string;
+                transactionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        amount: string;
+                        currency: string;
+                        errorCode: string | null;
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        merchantAccountId: string;
+                        merchantReference: string;
+                        /** Format: date-time */
+                        occurredAt: string;
+                        paymentMethod: string;
+                        settlementBatchId: string | null;
+                        status: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     exportTransactions: {
         parameters: {
             query?: {
                 from?: string;
+                merchantAccountId?: string;
                 paymentMethod?: "alipay" | "card" | "gcash" | "kakao_pay" | "dana" | "truemoney";
                 status?: "succeeded" | "failed" | "refunded" | "pending";
                 to?: string;
