@@ -219,7 +219,11 @@ describe("Issue 20 item 4: the member change's strategy is a pure planner", () =
       version: undefined,
       change: { kind: "roles", roleIds: sameRoles, scope },
     });
-    const read = state({ requested: sameRoles, actorScope: own });
+    const read = state({
+      requested: sameRoles,
+      actorScope: own,
+      targetScope: { kind: "restricted", merchantAccountIds: ["a1"] },
+    });
     for (const wanted of [
       { kind: "all" } as Scope,
       { kind: "restricted", merchantAccountIds: ["a3"] } as Scope,
@@ -234,8 +238,10 @@ describe("Issue 20 item 4: the member change's strategy is a pure planner", () =
       step: "write_roles",
       scope: narrower,
     });
-    // The scope the member already has, with the same roles, changes nothing.
+    // The scope the member already has, with the same roles, changes nothing and grants nothing.
     const unchanged = state({ requested: sameRoles, actorScope: own, targetScope: narrower });
     expect(planChange(withScope(narrower), unchanged, "locked").step).toBe("unchanged");
+    const untouchedAll = state({ requested: sameRoles, actorScope: own });
+    expect(planChange(withScope({ kind: "all" }), untouchedAll, "locked").step).toBe("unchanged");
   });
 });

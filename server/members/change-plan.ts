@@ -135,9 +135,10 @@ function judgeRoles(
     roles.flatMap((role) => role.permissions),
   );
   const wantedScope = request.change.kind === "roles" ? request.change.scope : undefined;
-  // Rule 6 for scope: nobody grants a merchant account beyond their own scope, Admins included.
-  if (wantedScope) refuseScopeBeyondOwn(state.actorScope, wantedScope);
   const scope = wantedScope && !isSameScope(wantedScope, target.scope) ? wantedScope : undefined;
+  // Rule 6 for scope: nobody grants a merchant account beyond their own scope, Admins included.
+  // Sending the member's scope as it is grants nothing.
+  if (scope) refuseScopeBeyondOwn(state.actorScope, scope);
   if (isSameRoleSet(target, roleIds) && !scope) return { step: "unchanged", target };
   const keepsAdmin = roles.some((role) => role.key === ADMIN_ROLE_KEY);
   if (path === "locked") {

@@ -26,6 +26,7 @@ export const queryKeys = {
   ownAuditEvents: ["own-audit-events"] as const,
   companyInfo: (companyId: string) => ["companies", companyId, "info"] as const,
   merchantAccount: (companyId: string) => ["companies", companyId, "account"] as const,
+  merchantAccounts: (companyId: string) => ["companies", companyId, "merchant-accounts"] as const,
   transactions: (companyId: string) => ["companies", companyId, "transactions"] as const,
   settlements: (companyId: string) => ["companies", companyId, "settlements"] as const,
   developerCenter: (companyId: string) => ["companies", companyId, "developer-center"] as const,
@@ -63,6 +64,17 @@ export function useMerchantAccount(companyId: string) {
     queryKey: queryKeys.merchantAccount(companyId),
     queryFn: ({ signal }) =>
       dataOf(api.GET("/api/companies/{cid}/account", { params: { path: { cid: companyId } }, signal })),
+  });
+}
+
+/** The company's merchant accounts in the caller's scope (SPEC §6.4). */
+export function useMerchantAccounts(companyId: string) {
+  return useQuery({
+    queryKey: queryKeys.merchantAccounts(companyId),
+    queryFn: ({ signal }) =>
+      dataOf(
+        api.GET("/api/companies/{cid}/merchant-accounts", { params: { path: { cid: companyId } }, signal }),
+      ),
   });
 }
 

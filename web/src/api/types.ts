@@ -122,6 +122,11 @@ export type SecurityPolicyRequest = RequestOf<paths["/api/companies/{cid}/securi
 
 /** An item of `GET /api/companies/{cid}/members` (`members.view`), also the answer of every member change. */
 export type Member = Schemas["Member"];
+/** The merchant accounts a member (or an invitation) reaches (SPEC §6.4). */
+export type MemberScope = Member["scope"];
+export type MerchantAccountItem = OkBody<
+  paths["/api/companies/{cid}/merchant-accounts"]["get"]
+>["items"][number];
 /** The member list's search: `email` a case-insensitive substring, `role` a role id or predefined key. */
 export type MemberFilters = FiltersOf<paths["/api/companies/{cid}/members"]["get"]>;
 /** The member list's orders: `email` (the default), `name`, `joinedAt`, `lastActiveAt`; ties by member id. */

@@ -14,6 +14,7 @@ import { ChangeRoleModal } from "../components/members/ChangeRoleModal";
 import { DeactivateMemberDialog } from "../components/members/DeactivateMemberDialog";
 import { describeMemberChangeError } from "../components/members/describeMemberChangeError";
 import { RoleTags } from "../components/members/RolePicker";
+import { ScopeText } from "../components/merchant-accounts/ScopePicker";
 import { PagedListFooter } from "../components/PagedListFooter";
 import { PageTitle, SectionTitle } from "../components/PageTitle";
 import { QueryErrorResult } from "../components/QueryErrorResult";
@@ -138,6 +139,11 @@ export function MemberDetailPage() {
             children: isActive ? <Tag color="green">Active</Tag> : <Tag>Deactivated</Tag>,
           },
           { key: "roles", label: "Roles", children: <RoleTags roles={member.roles} /> },
+          {
+            key: "scope",
+            label: "Merchant accounts",
+            children: <ScopeText companyId={companyId} scope={member.scope} />,
+          },
           { key: "joined", label: "Joined", children: formatDateTime(member.joinedAt) },
           {
             key: "invitedBy",

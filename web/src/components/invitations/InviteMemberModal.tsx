@@ -3,6 +3,7 @@
 // (the Email Verification window opens by itself when the session needs it). The email is checked as
 // soon as it is typed: a member, a deactivated member (with `Reactivate` for who may) or a pending
 // invitation (with `Resend it`) is said on step 1, not after the terms box; the send still decides.
+// The merchant accounts the person will reach are chosen after the roles, on step 1 (SPEC §6.4).
 import {
   Alert,
   App,
@@ -23,6 +24,7 @@ import { isApiError } from "../../api/client";
 import { useInvitationEmailCheck, useInviteMember, useResendInvitation } from "../../api/invitationQueries";
 import { useReactivateMemberById } from "../../api/memberQueries";
 import { usePermissionCatalogue, useRoles } from "../../api/queries";
+import type { MemberScope } from "../../api/types";
 import { describeMemberChangeError } from "../members/describeMemberChangeError";
 import {
   PermissionLabelList,
@@ -31,6 +33,7 @@ import {
   RolePicker,
   RoleTags,
 } from "../members/RolePicker";
+import { ALL_ACCOUNTS, isIncompleteScope, ScopePicker, ScopeText } from "../merchant-accounts/ScopePicker";
 import { QueryErrorResult } from "../QueryErrorResult";
 import { useCan } from "../useCan";
 import { describeInvitationError } from "./describeInvitationError";
@@ -59,6 +62,7 @@ function useSettledEmail(typed: string | undefined): string | null {
 interface InvitationDraft {
   email: string;
   roleIds: string[];
+  scope: MemberScope;
 }
 
 function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: () => void }) {
@@ -119,7 +123,7 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
     if (standing !== null) return;
     try {
       const values = await form.validateFields();
-      setDraft({ email: values.email.trim(), roleIds: values.roleIds });
+      setDraft({ email: values.email.trim(), roleIds: values.roleIds, scope: values.scope ?? ALL_ACCOUNTS });
       setFailure(null);
       setStep(1);
     } catch {
@@ -131,7 +135,13 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
     if (draft === null || !isTermsAccepted) return;
     setFailure(null);
     invite.mutate(
-      { email: draft.email, roleIds: draft.roleIds, acceptTerms: true },
+      {
+        email: draft.email,
+        roleIds: draft.roleIds,
+        acceptTerms: true,
+        // Without a scope the server gives all accounts, so only a restriction is sent.
+        ...(draft.scope.kind === "restricted" ? { scope: draft.scope } : {}),
+      },
       {
         onSuccess: () => {
           void message.success("The invitation was sent successfully");
@@ -234,7 +244,7 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
         name="invite-member"
         layout="vertical"
         requiredMark={false}
-        initialValues={{ email: "", roleIds: [] }}
+        initialValues={{ email: "", roleIds: [], scope: ALL_ACCOUNTS }}
         onFinish={() => void next()}
         style={{ display: step === 0 ? undefined : "none" }}
       >
@@ -274,6 +284,19 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
         >
           <RolePicker roles={allRoles} catalogue={catalogue.data.items} />
         </Form.Item>
+        <Form.Item
+          name="scope"
+          rules={[
+            {
+              validator: (_rule, value: MemberScope | undefined) =>
+                value !== undefined && isIncompleteScope(value)
+                  ? Promise.reject(new Error("Choose at least one merchant account"))
+                  : Promise.resolve(),
+            },
+          ]}
+        >
+          <ScopePicker companyId={companyId} />
+        </Form.Item>
       </Form>
       {step === 1 && draft !== null && (
         <>
@@ -284,6 +307,11 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
             items={[
               { key: "email", label: "Email address", children: draft.email },
               { key: "roles", label: "Roles", children: <RoleTags roles={chosenRoles} /> },
+              {
+                key: "scope",
+                label: "Merchant accounts",
+                children: <ScopeText companyId={companyId} scope={draft.scope} />,
+              },
               {
                 key: "permissions",
                 label: "Permissions",

@@ -1,10 +1,12 @@
 // `Change Role` (user guide §4): step 1 selects the new role(s) with their permissions beside them,
 // step 2 confirms the member's information; `Confirm` saves (after Email Verification if needed).
+// The merchant accounts the member reaches are chosen after the roles, on step 1 (SPEC §6.4).
 import { Alert, App, Button, Descriptions, Flex, Modal, Skeleton, Steps, Typography } from "antd";
 import { useState } from "react";
 import { useChangeMemberRoles } from "../../api/memberQueries";
 import { usePermissionCatalogue, useRoles } from "../../api/queries";
-import type { Member } from "../../api/types";
+import type { Member, MemberScope } from "../../api/types";
+import { isIncompleteScope, isSameScope, ScopePicker, ScopeText } from "../merchant-accounts/ScopePicker";
 import { QueryErrorResult } from "../QueryErrorResult";
 import { currentMemberOfConflict, describeMemberChangeError } from "./describeMemberChangeError";
 import {
@@ -39,6 +41,8 @@ function ChangeRoleSteps({
   const currentRoleIds = member.roles.map((role) => role.id);
   const [step, setStep] = useState(0);
   const [roleIds, setRoleIds] = useState<string[]>(currentRoleIds);
+  const [scope, setScope] = useState<MemberScope>(member.scope);
+  const isScopeChanged = !isSameScope(scope, member.scope);
   const [hint, setHint] = useState<string | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
 
@@ -61,7 +65,10 @@ function ChangeRoleSteps({
 
   const next = () => {
     if (roleIds.length === 0) return setHint("Select at least one role.");
-    if (isSameSet(roleIds, currentRoleIds)) return setHint("Select roles different from the current ones.");
+    if (isIncompleteScope(scope)) return setHint("Choose at least one merchant account.");
+    if (isSameSet(roleIds, currentRoleIds) && !isScopeChanged) {
+      return setHint("Select roles different from the current ones.");
+    }
     setHint(null);
     setFailure(null);
     setStep(1);
@@ -70,7 +77,9 @@ function ChangeRoleSteps({
   const confirm = () => {
     setFailure(null);
     // mutateAsync: the outcome of this very call, whatever happens to the window meanwhile.
-    void changeRoles.mutateAsync({ memberId: member.id, request: { roleIds, version: member.version } }).then(
+    // The scope is sent only when it changes: sending it as it is would grant nothing anyway.
+    const request = { roleIds, version: member.version, ...(isScopeChanged ? { scope } : {}) };
+    void changeRoles.mutateAsync({ memberId: member.id, request }).then(
       () => {
         void message.success("Your edit is saved successfully");
         onDone();
@@ -109,6 +118,16 @@ function ChangeRoleSteps({
               setHint(null);
             }}
           />
+          <div style={{ marginTop: 16 }}>
+            <ScopePicker
+              companyId={companyId}
+              value={scope}
+              onChange={(next) => {
+                setScope(next);
+                setHint(null);
+              }}
+            />
+          </div>
           {hint !== null && (
             <Alert type="warning" showIcon message={hint} style={{ marginTop: 16 }} role="alert" />
           )}
@@ -123,6 +142,11 @@ function ChangeRoleSteps({
             { key: "name", label: "Name", children: member.name },
             { key: "current", label: "Current roles", children: <RoleTags roles={member.roles} /> },
             { key: "new", label: "New roles", children: <RoleTags roles={newRoles} /> },
+            {
+              key: "scope",
+              label: isScopeChanged ? "New merchant accounts" : "Merchant accounts",
+              children: <ScopeText companyId={companyId} scope={scope} />,
+            },
             {
               key: "permissions",
               label: "New permissions",

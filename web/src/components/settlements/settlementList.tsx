@@ -6,6 +6,7 @@ import { settlementsExportUrl, useSettlements } from "../../api/queries";
 import type { Settlement, SettlementFilters } from "../../api/types";
 import { formatDateTime, formatUtcDate } from "../formatDateTime";
 import { formatMoney } from "../formatMoney";
+import { MerchantAccountName } from "../merchant-accounts/MerchantAccountName";
 import { optionsOf } from "../records/RecordFilterBar";
 import type { RecordList } from "../records/RecordListPage";
 import { SettlementStatusTag, settlementStatusLabels } from "./SettlementStatusTag";
@@ -57,6 +58,11 @@ const columns: TableColumnsType<Settlement> = [
   money("refunds", "Refunds"),
   money("netAmount", "Net"),
   { key: "status", title: "Status", render: (_, batch) => <SettlementStatusTag status={batch.status} /> },
+  {
+    key: "merchantAccount",
+    title: "Merchant account",
+    render: (_, batch) => <MerchantAccountName id={batch.merchantAccountId} />,
+  },
 ];
 
 export const settlementList: RecordList<SettlementFilters, Settlement> = {

@@ -5,6 +5,7 @@ import { transactionsExportUrl, useTransactions } from "../../api/queries";
 import type { Transaction, TransactionFilters } from "../../api/types";
 import { formatDateTime } from "../formatDateTime";
 import { formatMoney } from "../formatMoney";
+import { MerchantAccountName } from "../merchant-accounts/MerchantAccountName";
 import { paymentMethodLabel, paymentMethodLabels } from "../paymentMethods";
 import { optionsOf } from "../records/RecordFilterBar";
 import type { RecordList } from "../records/RecordListPage";
@@ -33,6 +34,11 @@ const columns: TableColumnsType<Transaction> = [
     render: (_, row) => paymentMethodLabel(row.paymentMethod),
   },
   { key: "status", title: "Status", render: (_, row) => <TransactionStatusTag status={row.status} /> },
+  {
+    key: "merchantAccount",
+    title: "Merchant account",
+    render: (_, row) => <MerchantAccountName id={row.merchantAccountId} />,
+  },
   {
     key: "errorCode",
     title: "Error code",
