@@ -3,9 +3,9 @@
 // which the database keeps in step with the member's roles: migration 009), and the memberships.
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { DB } from "../db/schema.js";
-import { type Scope, scopeFromColumns } from "../merchant-accounts/scope.js";
 import type { Permission } from "./permissions.js";
 import { ROLE_REFS_JSON } from "./role-queries.js";
+import { type Scope, scopeFromColumns } from "./scope.js";
 import { hashSecretToken, newSecretToken } from "./tokens.js";
 
 export type SessionPolicy = { idleMs: number; absoluteMs: number };

@@ -2,6 +2,7 @@
 // re-check the inviter's rights; accepting binds to the invited email and wins at most once per link.
 import type { Kysely, Transaction } from "kysely";
 import { mayGrant, unionOfPermissions } from "../access/policy.js";
+import { isWithinScope } from "../access/scope.js";
 import { createSession, deleteSession } from "../access/session-queries.js";
 import { hashSecretToken, looksLikeSecretToken } from "../access/tokens.js";
 import { type RequestMeta, recordAudit } from "../audit/writer.js";
@@ -20,7 +21,6 @@ import { isUniqueViolation } from "../db/error-kinds.js";
 import type { DB } from "../db/schema.js";
 import { AppError, type ErrorCode } from "../errors.js";
 import { findMemberScope, writeMemberScope } from "../merchant-accounts/queries.js";
-import { isWithinScope } from "../merchant-accounts/scope.js";
 import {
   closePendingInvitations,
   findAccountByEmail,

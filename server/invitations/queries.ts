@@ -2,9 +2,9 @@
 // and the one statement that moves an invitation out of 'pending' (conditional, so only one caller wins).
 import { type Kysely, sql, type Transaction } from "kysely";
 import { PERMISSIONS_OF_ROLE, ROLE_ORDER } from "../access/role-queries.js";
+import type { Scope } from "../access/scope.js";
 import type { DB, InvitationRoleSnapshot, InvitationStatus } from "../db/schema.js";
 import { scopeOfInvitation } from "../merchant-accounts/queries.js";
-import type { Scope } from "../merchant-accounts/scope.js";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 

@@ -2,6 +2,7 @@
 // Each use case is one transaction that checks the rules, changes the rows, queues the mail and writes the audit.
 import type { Kysely, Transaction } from "kysely";
 import { refuseGrantBeyondOwn, unionOfPermissions } from "../access/policy.js";
+import { ALL_ACCOUNTS, refuseScopeBeyondOwn, type Scope } from "../access/scope.js";
 import { hashSecretToken, newSecretToken } from "../access/tokens.js";
 import type { AuditAction } from "../audit/actions.js";
 import { recordRefusal } from "../audit/refusals.js";
@@ -16,7 +17,6 @@ import { canonicalizeEmail } from "../identity/email.js";
 import { isUuid } from "../ids.js";
 import { enqueueMail } from "../mail/outbox.js";
 import { writeInvitationScope } from "../merchant-accounts/queries.js";
-import { ALL_ACCOUNTS, refuseScopeBeyondOwn, type Scope } from "../merchant-accounts/scope.js";
 import { checkRequestedScope } from "../merchant-accounts/service.js";
 import { listRoles, lockCompany } from "../roles/queries.js";
 import { invitationDomainRefusal } from "../security-policy/service.js";

@@ -2,8 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ADMIN_ROLE_KEY, PERMISSION_KEYS } from "../access/permissions.js";
 import { unionOfPermissions } from "../access/policy.js";
+import type { Scope } from "../access/scope.js";
 import type { AppError } from "../errors.js";
-import type { Scope } from "../merchant-accounts/scope.js";
 import { type ChangeRequest, type ChangeStep, openChange, planChange } from "./change-plan.js";
 import type { ChangeState, CompanyRole, Standing } from "./queries.js";
 

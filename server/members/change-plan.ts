@@ -3,9 +3,9 @@
 // writes. members/service.ts reads the state, follows the plan and records refusals.
 import { ADMIN_ROLE_KEY } from "../access/permissions.js";
 import { refuseGrantBeyondOwn } from "../access/policy.js";
+import { isSameScope, refuseScopeBeyondOwn, type Scope } from "../access/scope.js";
 import { AppError } from "../errors.js";
 import { isSameId } from "../ids.js";
-import { isSameScope, refuseScopeBeyondOwn, type Scope } from "../merchant-accounts/scope.js";
 import type { ChangeState, CompanyRole, DecidedOn, MemberRow, Standing } from "./queries.js";
 import { memberView } from "./view.js";
 

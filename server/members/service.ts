@@ -4,6 +4,7 @@
 // transaction that failed.
 import type { Kysely, RawBuilder, Transaction } from "kysely";
 import { ADMIN_ROLE_KEY, PERMISSION_KEYS } from "../access/permissions.js";
+import type { Scope } from "../access/scope.js";
 import { deleteAccountSessions } from "../access/session-queries.js";
 import type { AuditAction } from "../audit/actions.js";
 import { type AuditEvent, type RequestMeta, recordAudit } from "../audit/writer.js";
@@ -14,7 +15,6 @@ import { DEFAULT_LIMIT } from "../http/pagination.js";
 import { isUuid } from "../ids.js";
 import { enqueueMail, type OutgoingMail } from "../mail/outbox.js";
 import { writeMemberScope } from "../merchant-accounts/queries.js";
-import type { Scope } from "../merchant-accounts/scope.js";
 import { checkRequestedScope } from "../merchant-accounts/service.js";
 import { lockCompany } from "../roles/queries.js";
 import { type ChangeRequest, type ChangeStep, openChange, planChange } from "./change-plan.js";

@@ -1,7 +1,8 @@
 // A member as the API answers it: the one shape every member route and every conflict's
 // `current` carries, made from a row of members/queries.ts.
+
+import type { Scope } from "../access/scope.js";
 import type { MemberStatus } from "../db/schema.js";
-import type { Scope } from "../merchant-accounts/scope.js";
 import type { MemberRow } from "./queries.js";
 
 export type MemberView = {

@@ -1,8 +1,8 @@
 // The scope of the caller of a company route, as the guard loaded it with the rest of their standing.
 import type { FastifyRequest } from "fastify";
 import { callerOf } from "../access/guard.js";
+import type { Scope } from "../access/scope.js";
 import { AppError } from "../errors.js";
-import type { Scope } from "./scope.js";
 
 /** The caller's scope in the company the request names; the guard has refused non-members already. */
 export function callerScope(request: FastifyRequest): Scope {

@@ -1,8 +1,8 @@
 // SQL for merchant accounts and scopes: the company's accounts, a member's or an invitation's scope
 // as one column of a larger query, and the writes that replace a scope (migration 031).
 import { type Kysely, type RawBuilder, sql, type Transaction } from "kysely";
+import type { Scope } from "../access/scope.js";
 import type { DB } from "../db/schema.js";
-import type { Scope } from "./scope.js";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 

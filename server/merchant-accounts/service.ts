@@ -1,10 +1,10 @@
 // Rules of merchant accounts and scopes: a requested scope names only the company's own accounts
 // (else 400), and a caller lists only the accounts in their scope.
 import type { Kysely, Transaction } from "kysely";
+import { ALL_ACCOUNTS, normalizeScope, readableAccounts, type Scope } from "../access/scope.js";
 import type { DB } from "../db/schema.js";
 import { AppError } from "../errors.js";
 import { listMerchantAccounts, unknownMerchantAccounts } from "./queries.js";
-import { ALL_ACCOUNTS, normalizeScope, readableAccounts, type Scope } from "./scope.js";
 
 /**
  * A scope from a request body, checked against the company: undefined stays undefined (the caller

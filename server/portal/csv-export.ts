@@ -1,10 +1,10 @@
 // The one CSV download of the portal sections: audited, streamed, named after the section and day.
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { callerOf } from "../access/guard.js";
+import type { Scope } from "../access/scope.js";
 import type { Clock } from "../clock.js";
 import type { Database } from "../db/connect.js";
 import { callerScope } from "../merchant-accounts/caller-scope.js";
-import type { Scope } from "../merchant-accounts/scope.js";
 import { type CsvExport, exportCsv } from "./service.js";
 
 /** A handler for GET …/:cid/<section>/export, whose query string holds the export's filters. */

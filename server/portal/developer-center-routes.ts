@@ -1,10 +1,10 @@
 // Developer Center section: the client id, masked API keys and webhooks of a company.
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
+import { readableAccounts } from "../access/scope.js";
 import type { Database } from "../db/connect.js";
 import { CompanyParams, errorResponses, Uuid } from "../http/schemas.js";
 import { callerScope } from "../merchant-accounts/caller-scope.js";
-import { readableAccounts } from "../merchant-accounts/scope.js";
 import { developerCenter } from "./queries.js";
 import { DateTime } from "./schemas.js";
 

@@ -2,13 +2,13 @@
 // streams, and the Insights arithmetic (rates, shares, the default and longest period).
 import type { Readable } from "node:stream";
 import type { Kysely } from "kysely";
+import { readableAccounts, type Scope } from "../access/scope.js";
 import type { AuditAction } from "../audit/actions.js";
 import { type RequestMeta, recordAudit } from "../audit/writer.js";
 import type { DB } from "../db/schema.js";
 import { AppError } from "../errors.js";
 import { csvRow, csvStream } from "../http/csv.js";
 import { unknownMerchantAccounts } from "../merchant-accounts/queries.js";
-import { readableAccounts, type Scope } from "../merchant-accounts/scope.js";
 import { formatMinor } from "./money.js";
 import { insights, settlementCurrency, type TransactionFilter } from "./queries.js";
 

@@ -1,13 +1,13 @@
 // Transactions section: the filtered, paged list and its CSV download.
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
+import { readableAccounts } from "../access/scope.js";
 import type { Clock } from "../clock.js";
 import type { Database } from "../db/connect.js";
 import { AppError } from "../errors.js";
 import { Collection, DEFAULT_LIMIT, decodeTimeIdCursor, PageQuery, pageOf } from "../http/pagination.js";
 import { CompanyParams, CsvFile, errorResponses, Uuid } from "../http/schemas.js";
 import { callerScope } from "../merchant-accounts/caller-scope.js";
-import { readableAccounts } from "../merchant-accounts/scope.js";
 import { csvExportHandler } from "./csv-export.js";
 import { formatMinor } from "./money.js";
 import {
