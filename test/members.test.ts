@@ -196,7 +196,19 @@ describe.each(testDatabaseKinds)("member list on %s", (kind) => {
       });
       expect(carol?.joinedAt).toBe(h.clock.now().toISOString());
       expect(Object.keys(carol ?? {}).sort()).toEqual(
-        ["accountId", "email", "id", "joinedAt", "lastActiveAt", "name", "roles", "status", "version"].sort(),
+        // `scope`: SPEC §6.8 adds the merchant accounts the member reaches.
+        [
+          "accountId",
+          "email",
+          "id",
+          "joinedAt",
+          "lastActiveAt",
+          "name",
+          "roles",
+          "scope",
+          "status",
+          "version",
+        ].sort(),
       );
       // The caller's own row shows when it was last active: the guard touched it just now.
       const me = body.items.find((m) => m.email === co.admin.email);

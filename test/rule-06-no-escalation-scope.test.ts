@@ -122,7 +122,9 @@ describe.each(testDatabaseKinds)("rule 6: no escalation through merchant account
       const response = await invite(cookie, { email, ...(scope ? { scope } : {}) });
       expect(response.statusCode, JSON.stringify(scope)).toBe(403);
       expect(response.json().error.code).toBe("grant_exceeds_own");
-      const [recorded] = await refusals("invitation.create_refused");
+      const recorded = (await refusals("invitation.create_refused")).find(
+        (event) => (event.details as { email?: string }).email === email,
+      );
       expect(recorded).toMatchObject({ outcome: "denied", details: { reason: "grant_exceeds_own", email } });
       const written = await h.db.selectFrom("invitations").select("id").where("email", "=", email).execute();
       expect(written).toEqual([]);
@@ -132,9 +134,10 @@ describe.each(testDatabaseKinds)("rule 6: no escalation through merchant account
   it("refuses a restricted Admin resending or revoking an invitation that offers more than their scope", async () => {
     const wide = await invite(owner, { email: freshEmail(), scope: restricted(third) });
     expect(wide.statusCode).toBe(201);
-    // Past the resend cooldown.
+    // Past the resend cooldown (the step-ups made before it are renewed).
     h.clock.advance(10 * 60_000);
     await h.elevate(cookie);
+    await h.elevate(owner);
     const resend = await h.inject(cookie, {
       method: "POST",
       url: `${base()}/invitations/${wide.json().id}/resend`,

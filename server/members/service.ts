@@ -407,13 +407,14 @@ function rolesChangedEvent(
   roles: CompanyRole[],
   scope: Scope | undefined,
 ): AuditEvent {
+  // The scope appears when it changes: a change of roles alone reads as it always has.
   return auditEvent(ctx, "member.roles_changed", "success", target.id, {
     accountId: target.account_id,
     email: target.email,
-    before: { roles: target.roles, scope: target.scope },
+    before: { roles: target.roles, ...(scope ? { scope: target.scope } : {}) },
     after: {
       roles: roles.map((role) => ({ id: role.id, key: role.key, name: role.name })),
-      scope: scope ?? target.scope,
+      ...(scope ? { scope } : {}),
     },
   });
 }

@@ -45,7 +45,15 @@ const orSomeone = (text: string) => (text === "" ? "someone" : text);
 export const AUDIT_SENTENCES: Record<AuditAction, Sentence> = {
   "member.roles_changed": ({ actor, target, details }) => {
     const [before, after] = beforeAfter(details, "roles");
-    return `${actor} changed ${possessive(orSomeone(target))} roles from ${roles(before)} to ${roles(after)}`;
+    const sentence = `${actor} changed ${possessive(orSomeone(target))} roles from ${roles(before)} to ${roles(after)}`;
+    // A change of merchant accounts (SPEC §6.4) carries the scope before and after.
+    const [, scope] = beforeAfter(details, "scope");
+    if (!isRecord(scope)) return sentence;
+    const reach =
+      scope.kind === "all"
+        ? "all merchant accounts"
+        : `${Array.isArray(scope.merchantAccountIds) ? scope.merchantAccountIds.length : 0} chosen merchant account(s)`;
+    return `${sentence}, with access to ${reach}`;
   },
   "member.roles_change_refused": (parts) =>
     refused(`${possessive(parts.actor)} change of ${possessive(orSomeone(parts.target))} roles`)(parts),
