@@ -725,8 +725,10 @@ CREATE TABLE public.members (
     version integer DEFAULT 1 NOT NULL,
     email text NOT NULL COLLATE pg_catalog."C",
     name text NOT NULL COLLATE pg_catalog."C",
+    scim_external_id text,
     scope_kind text DEFAULT 'all'::text NOT NULL,
     CONSTRAINT members_check CHECK (((status = 'deactivated'::text) = (deactivated_at IS NOT NULL))),
+    CONSTRAINT members_scim_external_id_check CHECK ((length(scim_external_id) <= 300)),
     CONSTRAINT members_scope_kind_check CHECK ((scope_kind = ANY (ARRAY['all'::text, 'restricted'::text]))),
     CONSTRAINT members_status_check CHECK ((status = ANY (ARRAY['active'::text, 'deactivated'::text])))
 )
@@ -839,6 +841,37 @@ CREATE TABLE public.roles (
 );
 
 --
+-- Name: saml_login_requests; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.saml_login_requests (
+    id text NOT NULL,
+    company_id uuid NOT NULL,
+    browser_binding_hash text NOT NULL,
+    identity jsonb,
+    asserted_at timestamp with time zone,
+    created_at timestamp with time zone NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    CONSTRAINT saml_login_requests_browser_binding_hash_check CHECK ((browser_binding_hash ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT saml_login_requests_check CHECK ((expires_at > created_at)),
+    CONSTRAINT saml_login_requests_check1 CHECK (((identity IS NULL) = (asserted_at IS NULL))),
+    CONSTRAINT saml_login_requests_id_check CHECK ((id ~ '^_[0-9a-f]{40}$'::text))
+);
+
+--
+-- Name: saml_used_assertions; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.saml_used_assertions (
+    company_id uuid NOT NULL,
+    assertion_id text NOT NULL,
+    used_at timestamp with time zone NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    CONSTRAINT saml_used_assertions_assertion_id_check CHECK (((length(assertion_id) >= 1) AND (length(assertion_id) <= 200))),
+    CONSTRAINT saml_used_assertions_check CHECK ((expires_at > used_at))
+);
+
+--
 -- Name: schema_migrations; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -846,6 +879,25 @@ CREATE TABLE public.schema_migrations (
     version integer NOT NULL,
     name text NOT NULL,
     applied_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: scim_tokens; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.scim_tokens (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    company_id uuid NOT NULL,
+    name text NOT NULL,
+    token_hash text NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    created_by uuid,
+    last_used_at timestamp with time zone,
+    revoked_at timestamp with time zone,
+    revoked_by uuid,
+    CONSTRAINT scim_tokens_check CHECK (((revoked_at IS NULL) OR (revoked_at >= created_at))),
+    CONSTRAINT scim_tokens_name_check CHECK ((((length(name) >= 1) AND (length(name) <= 100)) AND (name !~ '[\r\n]'::text))),
+    CONSTRAINT scim_tokens_token_hash_check CHECK ((token_hash ~ '^[0-9a-f]{64}$'::text))
 );
 
 --
@@ -1378,11 +1430,46 @@ ALTER TABLE ONLY public.roles
     ADD CONSTRAINT roles_pkey PRIMARY KEY (id);
 
 --
+-- Name: saml_login_requests saml_login_requests_browser_binding_hash_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.saml_login_requests
+    ADD CONSTRAINT saml_login_requests_browser_binding_hash_key UNIQUE (browser_binding_hash);
+
+--
+-- Name: saml_login_requests saml_login_requests_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.saml_login_requests
+    ADD CONSTRAINT saml_login_requests_pkey PRIMARY KEY (id);
+
+--
+-- Name: saml_used_assertions saml_used_assertions_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.saml_used_assertions
+    ADD CONSTRAINT saml_used_assertions_pkey PRIMARY KEY (company_id, assertion_id);
+
+--
 -- Name: schema_migrations schema_migrations_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
 ALTER TABLE ONLY public.schema_migrations
     ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (version);
+
+--
+-- Name: scim_tokens scim_tokens_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.scim_tokens
+    ADD CONSTRAINT scim_tokens_pkey PRIMARY KEY (id);
+
+--
+-- Name: scim_tokens scim_tokens_token_hash_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.scim_tokens
+    ADD CONSTRAINT scim_tokens_token_hash_key UNIQUE (token_hash);
 
 --
 -- Name: session_elevations session_elevations_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -1654,6 +1741,24 @@ CREATE INDEX password_reset_tokens_account_idx ON public.password_reset_tokens U
 --
 
 CREATE UNIQUE INDEX roles_company_name_idx ON public.roles USING btree (company_id, lower(name));
+
+--
+-- Name: saml_login_requests_expiry_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX saml_login_requests_expiry_idx ON public.saml_login_requests USING btree (expires_at);
+
+--
+-- Name: saml_used_assertions_expiry_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX saml_used_assertions_expiry_idx ON public.saml_used_assertions USING btree (expires_at);
+
+--
+-- Name: scim_tokens_company; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX scim_tokens_company ON public.scim_tokens USING btree (company_id, created_at);
 
 --
 -- Name: sessions_account_idx; Type: INDEX; Schema: public; Owner: -
@@ -2182,6 +2287,41 @@ ALTER TABLE ONLY public.role_permissions
 
 ALTER TABLE ONLY public.roles
     ADD CONSTRAINT roles_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies(id) ON DELETE CASCADE;
+
+--
+-- Name: saml_login_requests saml_login_requests_company_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.saml_login_requests
+    ADD CONSTRAINT saml_login_requests_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.sso_connections(company_id) ON DELETE CASCADE;
+
+--
+-- Name: saml_used_assertions saml_used_assertions_company_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.saml_used_assertions
+    ADD CONSTRAINT saml_used_assertions_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies(id) ON DELETE CASCADE;
+
+--
+-- Name: scim_tokens scim_tokens_company_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.scim_tokens
+    ADD CONSTRAINT scim_tokens_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies(id) ON DELETE CASCADE;
+
+--
+-- Name: scim_tokens scim_tokens_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.scim_tokens
+    ADD CONSTRAINT scim_tokens_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.accounts(id) ON DELETE SET NULL;
+
+--
+-- Name: scim_tokens scim_tokens_revoked_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.scim_tokens
+    ADD CONSTRAINT scim_tokens_revoked_by_fkey FOREIGN KEY (revoked_by) REFERENCES public.accounts(id) ON DELETE SET NULL;
 
 --
 -- Name: session_elevations session_elevations_company_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -

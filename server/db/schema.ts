@@ -13,6 +13,18 @@ export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
   ? ColumnType<S, I | undefined, U>
   : ColumnType<T, T | undefined, T>;
 
+export type Json = JsonValue;
+
+export type JsonArray = JsonValue[];
+
+export type JsonObject = {
+  [x: string]: JsonValue | undefined;
+};
+
+export type JsonPrimitive = boolean | number | string | null;
+
+export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
+
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
 export interface Accounts {
@@ -216,6 +228,7 @@ export interface Members {
   invited_by: string | null;
   joined_at: Generated<Timestamp>;
   name: Generated<string>;
+  scim_external_id: string | null;
   scope_kind: Generated<"all" | "restricted">;
   status: Generated<MemberStatus>;
   version: Generated<number>;
@@ -290,10 +303,39 @@ export interface Roles {
   updated_at: Generated<Timestamp>;
 }
 
+export interface SamlLoginRequests {
+  asserted_at: Timestamp | null;
+  browser_binding_hash: string;
+  company_id: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  id: string;
+  identity: Json | null;
+}
+
+export interface SamlUsedAssertions {
+  assertion_id: string;
+  company_id: string;
+  expires_at: Timestamp;
+  used_at: Timestamp;
+}
+
 export interface SchemaMigrations {
   applied_at: Generated<Timestamp>;
   name: string;
   version: number;
+}
+
+export interface ScimTokens {
+  company_id: string;
+  created_at: Timestamp;
+  created_by: string | null;
+  id: Generated<string>;
+  last_used_at: Timestamp | null;
+  name: string;
+  revoked_at: Timestamp | null;
+  revoked_by: string | null;
+  token_hash: string;
 }
 
 export interface SessionElevations {
@@ -442,7 +484,10 @@ export interface DB {
   permissions: Permissions;
   role_permissions: RolePermissions;
   roles: Roles;
+  saml_login_requests: SamlLoginRequests;
+  saml_used_assertions: SamlUsedAssertions;
   schema_migrations: SchemaMigrations;
+  scim_tokens: ScimTokens;
   session_elevations: SessionElevations;
   sessions: Sessions;
   settlement_batches: SettlementBatches;
