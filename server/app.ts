@@ -54,6 +54,9 @@ import { securityPolicyRoutes } from "./security-policy/routes.js";
 import { ssoRoutes } from "./sso/routes.js";
 import { samlRoutes, samlStarter } from "./sso/saml/routes.js";
 import { verificationRoutes } from "./verification/routes.js";
+import { hostResolver } from "./webhooks/address-guard.js";
+import { WebhookMetrics } from "./webhooks/metrics.js";
+import { webhookRoutes } from "./webhooks/routes.js";
 
 export type AppDeps = {
   database: Database;
@@ -67,6 +70,8 @@ export type AppDeps = {
   logStream?: NodeJS.WritableStream;
   /** Overrides for tests that exercise limits without sending hundreds of requests. */
   limits?: { loginPerMinute?: number; passwordResetPerMinute?: number; invitationLinkPerMinute?: number };
+  /** The webhook worker's counters, served by /metrics when the worker runs in this process. */
+  webhookMetrics?: WebhookMetrics;
 };
 
 export const DEFAULT_WEB_DIST = path.join(PROJECT_ROOT, "web", "dist");
@@ -131,7 +136,13 @@ export async function buildApp(deps: AppDeps) {
   await app.register(errorsPlugin);
   // Before every route, so its latency hook sees them all; absent (404) unless configured.
   if (config.metricsEnabled) {
-    await app.register(metricsPlugin, { database, clock, token: config.metricsToken, redisOutage });
+    await app.register(metricsPlugin, {
+      database,
+      clock,
+      token: config.metricsToken,
+      redisOutage,
+      extraMetrics: (deps.webhookMetrics ?? new WebhookMetrics()).all(database.db, clock),
+    });
   }
   await app.register(docsPlugin, { publicUrl: config.publicUrl, sessionCookieName: cookieSettings.name });
   await app.register(cookie);
@@ -192,6 +203,15 @@ export async function buildApp(deps: AppDeps) {
   await app.register(domainRoutes, { database, clock, lookup: txtLookup(config.dnsServers) });
   await app.register(scimTokenRoutes, { database, clock });
   await app.register(scimRoutes, { prefix: "/scim/v2", database, clock, publicUrl: config.publicUrl });
+  await app.register(webhookRoutes, {
+    clock,
+    webhooks: {
+      db: database.db,
+      secretKey: config.mfaSecretKey,
+      isProduction: config.isProduction,
+      resolve: hostResolver(config.dnsServers ?? []),
+    },
+  });
   await app.register(invitationRoutes, {
     invitations: { auth, publicUrl: config.publicUrl, ttlHours: config.invitationTtlHours },
     cookie: cookieSettings,

@@ -28,6 +28,15 @@ export const ERROR_CODES = {
   duplicate_invite_domain: { status: 400, message: "An invitation domain is listed twice." },
   too_many_invite_domains: { status: 400, message: "A company can list at most 50 invitation domains." },
   invalid_domain: { status: 400, message: "This is not a domain name." },
+  webhook_url_invalid: {
+    status: 400,
+    message:
+      "The webhook URL must be an absolute https URL (http too outside production) without credentials.",
+  },
+  webhook_url_not_allowed: {
+    status: 400,
+    message: "The webhook URL resolves to a private, loopback, link-local or metadata address.",
+  },
   unauthenticated: { status: 401, message: "You need to log in." },
   invalid_credentials: { status: 401, message: "Invalid email or password." },
   passkey_login_failed: { status: 401, message: "This passkey could not sign you in." },
@@ -68,6 +77,7 @@ export const ERROR_CODES = {
   role_name_taken: { status: 409, message: "A role with this name already exists in the company." },
   role_in_use: { status: 409, message: "The role is still assigned to members or pending invitations." },
   role_limit_reached: { status: 409, message: "The company has reached its limit of custom roles." },
+  webhook_limit_reached: { status: 409, message: "The company has reached its limit of webhook endpoints." },
   last_admin: { status: 409, message: "The company must keep at least one active Admin." },
   already_member: { status: 409, message: "This email is already an active member of the company." },
   member_deactivated: {

@@ -13,6 +13,10 @@ import { expireOverdueInvitations } from "./invitations/service.js";
 import { MailDispatcher } from "./mail/dispatcher.js";
 import { embeddedTransport, smtpTransport } from "./mail/transport.js";
 import { REDIS_CLIENT_OPTIONS } from "./ratelimit/redis-fallback.js";
+import { hostResolver } from "./webhooks/address-guard.js";
+import { WebhookDispatcher } from "./webhooks/dispatcher.js";
+import { WebhookMetrics } from "./webhooks/metrics.js";
+import { webhookSender } from "./webhooks/sender.js";
 
 // V8 lets the old generation grow to about four times the live heap before a full collection. This
 // server's live heap is small but some answers (a large CSV export) promote many short-lived rows,
@@ -44,7 +48,8 @@ async function main() {
   // The first requests should find Redis connected, but a Redis that is down must not stop the start.
   if (redis) await redisReadyOrTimeout(redis, 2_000);
 
-  const app = await buildApp({ database, config, clock: systemClock, redis });
+  const webhookMetrics = new WebhookMetrics();
+  const app = await buildApp({ database, config, clock: systemClock, redis, webhookMetrics });
   // This month's and next month's audit partitions exist before the first request; past retention,
   // whole months are dropped (rule 11).
   const auditPartitions = startAuditPartitionJob({
@@ -62,6 +67,17 @@ async function main() {
     clock: systemClock,
     onError: (error) =>
       app.log.warn({ err: { message: (error as Error)?.message } }, "mail delivery failed; will retry"),
+  });
+
+  // Every instance delivers webhooks; the claim keeps them from sending one event twice.
+  const webhooks = new WebhookDispatcher({
+    db: database.db,
+    clock: systemClock,
+    secretKey: config.mfaSecretKey,
+    metrics: webhookMetrics,
+    send: webhookSender({ resolve: hostResolver(config.dnsServers ?? []), guard: config.isProduction }),
+    onError: (error) =>
+      app.log.warn({ err: { message: (error as Error)?.message } }, "webhook delivery round failed"),
   });
 
   if (config.seedDemo) {
@@ -92,6 +108,7 @@ async function main() {
     auditPartitions.stop();
     await app.close();
     await dispatcher.stop();
+    await webhooks.stop();
     transport.close();
     await database.close();
     redis?.disconnect();
@@ -103,6 +120,7 @@ async function main() {
 
   const address = await app.listen({ port: config.port, host: config.host });
   dispatcher.start();
+  webhooks.start();
   // Overdue invitations are expired when seen; this sweep also expires (and audits) the unseen.
   sweep = setInterval(() => {
     expireOverdueInvitations(database.db, systemClock.now()).catch((error) =>

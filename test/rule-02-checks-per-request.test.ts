@@ -57,6 +57,7 @@ describe.each(testDatabaseKinds)("rule 2: permissions are checked per request on
       "settlements.view",
       "transactions.download",
       "transactions.view",
+      "webhooks.manage",
     ]);
   });
 });

@@ -85,7 +85,10 @@ describe.each(testDatabaseKinds)("rule 6: no escalation through member changes o
         ],
       ],
       [[company.roleIds.finance], ["settlements.download", "settlements.view", "transactions.download"]],
-      [[company.roleIds.operations, company.roleIds.developer], ["developer_center.view"]],
+      [
+        [company.roleIds.operations, company.roleIds.developer],
+        ["developer_center.view", "webhooks.manage"],
+      ],
     ];
     for (const [roleIds, beyond] of cases) {
       const response = await assign(cookie, target.memberId, roleIds);

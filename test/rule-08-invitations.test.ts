@@ -379,6 +379,7 @@ describe.each(testDatabaseKinds)("rule 8: invitations (%s)", (kind) => {
           "settlements.view",
           "transactions.download",
           "transactions.view",
+          "webhooks.manage",
         ].sort(),
       );
       // The new session opens what the roles open, and nothing else.

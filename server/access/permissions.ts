@@ -84,6 +84,12 @@ export const PERMISSIONS = [
     description:
       "Set the company's security policy: two-factor requirement, session timeout, invitation domains.",
   },
+  {
+    key: "webhooks.manage",
+    group: "Developer Center",
+    label: "Manage webhooks",
+    description: "Create, change and delete webhook endpoints, and see their deliveries.",
+  },
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number]["key"];
@@ -146,7 +152,7 @@ export const PREDEFINED_ROLES: readonly PredefinedRole[] = [
     name: "Developer",
     description:
       "This role can view the Developer Center to carry out API integration and other related tasks. It is usually assigned to a member of the company, the team's IT, or developer staff.",
-    permissions: ["developer_center.view"],
+    permissions: ["developer_center.view", "webhooks.manage"],
   },
   {
     key: "data_analytics",

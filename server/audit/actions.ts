@@ -22,6 +22,7 @@ export const AUDIT_ACTION_CATEGORIES = [
   "transactions",
   "settlements",
   "company",
+  "webhook",
 ] as const;
 
 /**
@@ -127,6 +128,12 @@ export const AUDIT_ACTIONS = [
   "transactions.exported",
   "settlements.exported",
   "company.created",
+  "webhook.endpoint_created",
+  "webhook.endpoint_updated",
+  "webhook.endpoint_deleted",
+  "webhook.secret_rotated",
+  "webhook.redelivery_requested",
+  "webhook.endpoint_disabled",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -154,6 +161,7 @@ export const AUDIT_CATEGORY_LABELS: Record<AuditActionCategory, string> = {
   transactions: "Transactions",
   settlements: "Settlements",
   company: "Company",
+  webhook: "Webhooks",
 };
 
 /** What each action says to a reader of the log: its name in the action filter and beside a sentence. */
@@ -246,6 +254,12 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   "mfa.recovery_codes_generated": "New recovery codes generated",
   "mfa.recovery_code_used": "Recovery code used to log in",
   "mfa.reset_by_operator": "Second factors reset by the operator",
+  "webhook.endpoint_created": "Webhook endpoint added",
+  "webhook.endpoint_updated": "Webhook endpoint changed",
+  "webhook.endpoint_deleted": "Webhook endpoint deleted",
+  "webhook.secret_rotated": "Webhook signing secret rotated",
+  "webhook.redelivery_requested": "Webhook event sent again",
+  "webhook.endpoint_disabled": "Webhook endpoint disabled after failed deliveries",
 };
 
 export function auditActionCategory(action: AuditAction): AuditActionCategory {

@@ -1095,6 +1095,78 @@ CREATE TABLE public.webauthn_challenges (
 );
 
 --
+-- Name: webhook_deliveries; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.webhook_deliveries (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    seq bigint NOT NULL,
+    company_id uuid NOT NULL,
+    endpoint_id uuid NOT NULL,
+    event_id uuid NOT NULL,
+    event_type text NOT NULL,
+    body text NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    status text DEFAULT 'pending'::text NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    next_attempt_at timestamp with time zone NOT NULL,
+    locked_until timestamp with time zone,
+    last_attempt_at timestamp with time zone,
+    last_status_code integer,
+    last_duration_ms integer,
+    last_response_excerpt text,
+    last_error text,
+    delivered_at timestamp with time zone,
+    redelivery_of uuid,
+    CONSTRAINT webhook_deliveries_attempts_check CHECK ((attempts >= 0)),
+    CONSTRAINT webhook_deliveries_check CHECK (((status = 'delivered'::text) = (delivered_at IS NOT NULL))),
+    CONSTRAINT webhook_deliveries_event_type_check CHECK ((event_type ~ '^[a-z_]+\.[a-z_]+$'::text)),
+    CONSTRAINT webhook_deliveries_last_duration_ms_check CHECK ((last_duration_ms >= 0)),
+    CONSTRAINT webhook_deliveries_last_error_check CHECK ((length(last_error) <= 500)),
+    CONSTRAINT webhook_deliveries_last_response_excerpt_check CHECK ((length(last_response_excerpt) <= 1024)),
+    CONSTRAINT webhook_deliveries_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'delivered'::text, 'failed'::text])))
+);
+
+--
+-- Name: webhook_deliveries_seq_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.webhook_deliveries ALTER COLUMN seq ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.webhook_deliveries_seq_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: webhook_endpoints; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.webhook_endpoints (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    company_id uuid NOT NULL,
+    url text NOT NULL,
+    description text DEFAULT ''::text NOT NULL,
+    events text[] NOT NULL,
+    enabled boolean DEFAULT true NOT NULL,
+    disabled_reason text,
+    secret_sealed text NOT NULL,
+    previous_secret_sealed text,
+    previous_secret_expires_at timestamp with time zone,
+    created_at timestamp with time zone NOT NULL,
+    created_by uuid,
+    updated_at timestamp with time zone NOT NULL,
+    CONSTRAINT webhook_endpoints_check CHECK ((enabled = (disabled_reason IS NULL))),
+    CONSTRAINT webhook_endpoints_check1 CHECK (((previous_secret_sealed IS NULL) = (previous_secret_expires_at IS NULL))),
+    CONSTRAINT webhook_endpoints_description_check CHECK ((length(description) <= 500)),
+    CONSTRAINT webhook_endpoints_disabled_reason_check CHECK ((disabled_reason = ANY (ARRAY['manual'::text, 'failing'::text]))),
+    CONSTRAINT webhook_endpoints_events_check CHECK ((((cardinality(events) >= 1) AND (cardinality(events) <= 50)) AND (array_position(events, NULL::text) IS NULL))),
+    CONSTRAINT webhook_endpoints_url_check CHECK (((length(url) <= 2000) AND (url ~ '^https?://'::text) AND (url !~ '[\s]'::text)))
+);
+
+--
 -- Name: audit_events_default; Type: TABLE ATTACH; Schema: public; Owner: -
 --
 
@@ -1563,6 +1635,34 @@ ALTER TABLE ONLY public.webauthn_challenges
     ADD CONSTRAINT webauthn_challenges_pkey PRIMARY KEY (id);
 
 --
+-- Name: webhook_deliveries webhook_deliveries_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.webhook_deliveries
+    ADD CONSTRAINT webhook_deliveries_pkey PRIMARY KEY (id);
+
+--
+-- Name: webhook_deliveries webhook_deliveries_seq_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.webhook_deliveries
+    ADD CONSTRAINT webhook_deliveries_seq_key UNIQUE (seq);
+
+--
+-- Name: webhook_endpoints webhook_endpoints_company_id_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.webhook_endpoints
+    ADD CONSTRAINT webhook_endpoints_company_id_id_key UNIQUE (company_id, id);
+
+--
+-- Name: webhook_endpoints webhook_endpoints_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.webhook_endpoints
+    ADD CONSTRAINT webhook_endpoints_pkey PRIMARY KEY (id);
+
+--
 -- Name: audit_events_account_target_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -1807,6 +1907,30 @@ CREATE UNIQUE INDEX verification_challenges_one_open_idx ON public.verification_
 --
 
 CREATE INDEX webauthn_challenges_expiry_idx ON public.webauthn_challenges USING btree (expires_at);
+
+--
+-- Name: webhook_deliveries_due_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX webhook_deliveries_due_idx ON public.webhook_deliveries USING btree (next_attempt_at) WHERE (status = 'pending'::text);
+
+--
+-- Name: webhook_deliveries_log_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX webhook_deliveries_log_idx ON public.webhook_deliveries USING btree (endpoint_id, seq DESC);
+
+--
+-- Name: webhook_deliveries_pending_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX webhook_deliveries_pending_idx ON public.webhook_deliveries USING btree (endpoint_id, seq) WHERE (status = 'pending'::text);
+
+--
+-- Name: webhook_endpoints_company_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX webhook_endpoints_company_idx ON public.webhook_endpoints USING btree (company_id, created_at);
 
 --
 -- Name: audit_events_default_actor_account_id_occurred_at_idx; Type: INDEX ATTACH; Schema: public; Owner: -
@@ -2476,6 +2600,34 @@ ALTER TABLE ONLY public.webauthn_challenges
 
 ALTER TABLE ONLY public.webauthn_challenges
     ADD CONSTRAINT webauthn_challenges_session_id_fkey FOREIGN KEY (session_id) REFERENCES public.sessions(id) ON DELETE CASCADE;
+
+--
+-- Name: webhook_deliveries webhook_deliveries_company_id_endpoint_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.webhook_deliveries
+    ADD CONSTRAINT webhook_deliveries_company_id_endpoint_id_fkey FOREIGN KEY (company_id, endpoint_id) REFERENCES public.webhook_endpoints(company_id, id) ON DELETE CASCADE;
+
+--
+-- Name: webhook_deliveries webhook_deliveries_redelivery_of_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.webhook_deliveries
+    ADD CONSTRAINT webhook_deliveries_redelivery_of_fkey FOREIGN KEY (redelivery_of) REFERENCES public.webhook_deliveries(id) ON DELETE SET NULL;
+
+--
+-- Name: webhook_endpoints webhook_endpoints_company_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.webhook_endpoints
+    ADD CONSTRAINT webhook_endpoints_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies(id) ON DELETE CASCADE;
+
+--
+-- Name: webhook_endpoints webhook_endpoints_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.webhook_endpoints
+    ADD CONSTRAINT webhook_endpoints_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.accounts(id) ON DELETE SET NULL;
 
 --
 -- PostgreSQL database dump complete

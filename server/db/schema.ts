@@ -454,6 +454,44 @@ export interface WebauthnChallenges {
   used_at: Timestamp | null;
 }
 
+export interface WebhookDeliveries {
+  attempts: Generated<number>;
+  body: string;
+  company_id: string;
+  created_at: Timestamp;
+  delivered_at: Timestamp | null;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  id: Generated<string>;
+  last_attempt_at: Timestamp | null;
+  last_duration_ms: number | null;
+  last_error: string | null;
+  last_response_excerpt: string | null;
+  last_status_code: number | null;
+  locked_until: Timestamp | null;
+  next_attempt_at: Timestamp;
+  redelivery_of: string | null;
+  seq: Generated<number>;
+  status: Generated<"pending" | "delivered" | "failed">;
+}
+
+export interface WebhookEndpoints {
+  company_id: string;
+  created_at: Timestamp;
+  created_by: string | null;
+  description: Generated<string>;
+  disabled_reason: "manual" | "failing" | null;
+  enabled: Generated<boolean>;
+  events: string[];
+  id: Generated<string>;
+  previous_secret_expires_at: Timestamp | null;
+  previous_secret_sealed: string | null;
+  secret_sealed: string;
+  updated_at: Timestamp;
+  url: string;
+}
+
 export interface DB {
   accounts: Accounts;
   audit_events: AuditEvents;
@@ -498,6 +536,8 @@ export interface DB {
   verification_challenges: VerificationChallenges;
   verification_throttle: VerificationThrottle;
   webauthn_challenges: WebauthnChallenges;
+  webhook_deliveries: WebhookDeliveries;
+  webhook_endpoints: WebhookEndpoints;
 }
 
 export type InvitationStatus = "pending" | "accepted" | "revoked" | "expired";

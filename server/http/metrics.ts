@@ -1,11 +1,11 @@
 // Prometheus metrics at GET /metrics through prom-client: request latency by route and status
 // class, login failures, how far the mail outbox lags behind, and how often the rate limits fell
-// back to this instance's memory because Redis failed.
+// back to this instance's memory because Redis failed; and the metrics other parts hand it (webhooks).
 // Registered only when METRICS_ENABLED=true; METRICS_TOKEN, when set, is required as a bearer token.
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, Gauge, Histogram, type Metric, Registry } from "prom-client";
 import type { Clock } from "../clock.js";
 import type { Database } from "../db/connect.js";
 import { AppError } from "../errors.js";
@@ -32,6 +32,8 @@ export type MetricsOptions = {
   clock: Clock;
   token: string | undefined;
   redisOutage: RedisOutage;
+  /** Metrics other parts own (the webhook worker's), served with these. */
+  extraMetrics?: Metric[];
 };
 
 function digest(text: string): Buffer {
@@ -91,6 +93,7 @@ function createRegistry(options: MetricsOptions) {
       this.set(Math.max(0, age));
     },
   });
+  for (const metric of options.extraMetrics ?? []) registry.registerMetric(metric);
   return { registry, latency, loginFailures };
 }
 

@@ -426,6 +426,39 @@ export const OPERATIONS: Record<string, Operation> = {
     operationId: "patchScimGroup",
     description:
       "Adds or removes members, which assigns or unassigns the role (as an Admin would, rules 4 and 6): never the last Admin (`409`, audited). The role's name is the portal's.",
+  "GET /api/companies/:cid/webhooks": {
+    operationId: "listWebhookEndpoints",
+    description:
+      "The company's webhook endpoints: URL, event types, description, enabled (or why not) and, after a rotation, until when the previous secret also signs. Secrets are never answered here.",
+  },
+  "POST /api/companies/:cid/webhooks": {
+    operationId: "createWebhookEndpoint",
+    description:
+      "Adds an endpoint for the chosen event types and answers its signing secret, this once. In production the URL must be https and resolve to public addresses only (`400 webhook_url_not_allowed`); at most 20 endpoints per company (`409 webhook_limit_reached`). Audited as `webhook.endpoint_created`.",
+  },
+  "PATCH /api/companies/:cid/webhooks/:webhookId": {
+    operationId: "updateWebhookEndpoint",
+    description:
+      "Changes an endpoint's URL, event types or description, or enables or disables it. Events are queued only for enabled endpoints; enabling one again sends what was still queued, in order. Audited with the values before and after.",
+  },
+  "DELETE /api/companies/:cid/webhooks/:webhookId": {
+    operationId: "deleteWebhookEndpoint",
+    description: "Deletes an endpoint with its queued deliveries and its log. Audited.",
+  },
+  "POST /api/companies/:cid/webhooks/:webhookId/rotate-secret": {
+    operationId: "rotateWebhookSecret",
+    description:
+      "Makes a new signing secret and answers it, this once. For 24 hours deliveries carry two `v1` signatures in `Portal-Signature`, by the new secret and by the old one, so a receiver can switch without losing events. Audited.",
+  },
+  "GET /api/companies/:cid/webhooks/:webhookId/deliveries": {
+    operationId: "listWebhookDeliveries",
+    description:
+      "The endpoint's delivery log, newest first: each event's status (pending, delivered, failed), attempts, and the last attempt's answer status, duration, first bytes (at most 1 KB) and error.",
+  },
+  "POST /api/companies/:cid/webhooks/deliveries/:deliveryId/redeliver": {
+    operationId: "redeliverWebhook",
+    description:
+      "Queues a delivery's event again (the same event id and body) after the endpoint's queued events, and answers the new delivery. Audited as `webhook.redelivery_requested`.",
   },
   "GET /api/dev/outbox": {
     operationId: "listDevelopmentOutbox",
@@ -450,6 +483,8 @@ export const TAGS = [
     description:
       "The SCIM 2.0 server (RFC 7644) an identity provider provisions members through: Users are members, Groups are roles.",
   },
+  { name: "security", description: "The company's security policy." },
+  { name: "webhooks", description: "Webhook endpoints, their deliveries and signing secrets." },
   { name: "verification", description: "Step-up email verification before sensitive changes." },
   { name: "audit", description: "The company's audit log." },
   {

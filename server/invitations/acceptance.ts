@@ -21,6 +21,7 @@ import { isUniqueViolation } from "../db/error-kinds.js";
 import type { DB } from "../db/schema.js";
 import { AppError, type ErrorCode } from "../errors.js";
 import { findMemberScope, writeMemberScope } from "../merchant-accounts/queries.js";
+import { emitWebhookEvent, webhookEvent } from "../webhooks/events.js";
 import {
   closePendingInvitations,
   findAccountByEmail,
@@ -86,6 +87,15 @@ async function revokeForLostRights(
     meta,
     at: now,
   });
+  await emitWebhookEvent(
+    trx,
+    webhookEvent(row.company_id, "invitation.revoked", now, {
+      invitationId: row.id,
+      email: row.email,
+      roles: roleNames(offered),
+      reason: "inviter_lost_rights",
+    }),
+  );
   return true;
 }
 
@@ -344,6 +354,17 @@ export async function acceptInvitation(
         meta: input.meta,
         at: now,
       });
+      await emitWebhookEvent(
+        trx,
+        webhookEvent(row.company_id, "member.joined", now, {
+          memberId,
+          accountId,
+          email: row.email,
+          roles: roleNames(offered),
+          invitationId: row.id,
+          invitedBy: row.invited_by,
+        }),
+      );
       return {
         ok: true,
         value: {

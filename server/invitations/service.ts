@@ -20,6 +20,7 @@ import { writeInvitationScope } from "../merchant-accounts/queries.js";
 import { checkRequestedScope } from "../merchant-accounts/service.js";
 import { listRoles, lockCompany } from "../roles/queries.js";
 import { invitationDomainRefusal } from "../security-policy/service.js";
+import { emitWebhookEvent, webhookEvent } from "../webhooks/events.js";
 import { INVITATION_PAGE_PATH, invitationMail } from "./mails.js";
 import {
   closePendingInvitations,
@@ -280,6 +281,16 @@ export async function inviteMember(
         meta: input.meta,
         at: now,
       });
+      await emitWebhookEvent(
+        trx,
+        webhookEvent(input.companyId, "member.invited", now, {
+          invitationId,
+          email,
+          roles: roleNames(offered),
+          invitedBy: input.actor?.accountId ?? null,
+          expiresAt: expiresAt.toISOString(),
+        }),
+      );
       const invitation = await findInvitation(trx, input.companyId, invitationId);
       return { invitation: invitation as InvitationRow, acceptUrl: link };
     });
@@ -511,6 +522,15 @@ export async function revokeInvitation(
         meta: input.meta,
         at: now,
       });
+      await emitWebhookEvent(
+        trx,
+        webhookEvent(input.companyId, "invitation.revoked", now, {
+          invitationId: row.id,
+          email: row.email,
+          roles: roleNames(offered),
+          reason: "revoked_by_member",
+        }),
+      );
       return { ok: true, value: null };
     });
     if (!outcome.ok) throw new AppError(outcome.code);

@@ -10,6 +10,7 @@ import { enqueueMailWhen, type OutgoingMail } from "../mail/outbox.js";
 import { scopeOfMember } from "../merchant-accounts/queries.js";
 import { nameRoles } from "../roles/catalog.js";
 import { PERMISSIONS_OF_ROLE, ROLE_REFS_JSON } from "../roles/queries.js";
+import { type WebhookEvent, webhookEventWhen } from "../webhooks/events.js";
 import type { MemberOrder, MemberPosition, MemberSortKey } from "./list-order.js";
 
 type Executor = Kysely<DB> | Transaction<DB>;
@@ -446,6 +447,7 @@ export async function writeMemberRoles(
   event: AuditEvent,
   decidedOn?: DecidedOn,
   notice?: { mail: OutgoingMail; now: Date },
+  webhook?: WebhookEvent,
 ): Promise<MemberRow | undefined> {
   // No role at all: only the system (SCIM) leaves a member so, when their last group is removed.
   const hasRoles = roleIds.length > 0;
@@ -477,7 +479,8 @@ export async function writeMemberRoles(
         : sql`SELECT 1`
     }),
     recorded AS (${auditInsertWhen(event, sql`EXISTS (SELECT 1 FROM changed)`)}),
-    mailed AS (${notice ? enqueueMailWhen(notice.mail, notice.now, sql`EXISTS (SELECT 1 FROM changed)`) : sql`SELECT 1`})
+    mailed AS (${notice ? enqueueMailWhen(notice.mail, notice.now, sql`EXISTS (SELECT 1 FROM changed)`) : sql`SELECT 1`}),
+    hooked AS (${webhook ? webhookEventWhen(webhook, sql`EXISTS (SELECT 1 FROM changed)`) : sql`SELECT 1`})
     SELECT changed.*, (SELECT a.name FROM accounts a WHERE a.id = changed.account_id) AS name,
            ${
              hasRoles

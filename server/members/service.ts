@@ -17,6 +17,7 @@ import { enqueueMail, type OutgoingMail } from "../mail/outbox.js";
 import { writeMemberScope } from "../merchant-accounts/queries.js";
 import { checkRequestedScope } from "../merchant-accounts/service.js";
 import { lockCompany } from "../roles/queries.js";
+import { emitWebhookEvent, memberWebhookEvent, type WebhookEvent } from "../webhooks/events.js";
 import { type ChangeRequest, type ChangeStep, openChange, planChange } from "./change-plan.js";
 import {
   DEFAULT_MEMBER_ORDER,
@@ -374,6 +375,7 @@ async function changeOptimistically(ctx: MemberContext, request: ChangeRequest):
     rolesChangedEvent(ctx, step.target, step.roles, undefined),
     step.decidedOn,
     rolesChangedNotice(ctx, step.target, step.roles, state.companyName),
+    rolesChangedWebhook(ctx, step.target, step.roles),
   );
   return row ? memberView(row) : null;
 }
@@ -393,6 +395,7 @@ async function writeRolesLocked(
     rolesChangedEvent(ctx, step.target, step.roles, step.scope),
     undefined,
     rolesChangedNotice(ctx, step.target, step.roles, state.companyName),
+    rolesChangedWebhook(ctx, step.target, step.roles),
   );
   // Unconditional under the lock, on a target loadChange locked: a missing row is a fault, never "unchanged".
   if (!written) throw new Error("The member's roles were not written under the company lock.");
@@ -416,6 +419,13 @@ function rolesChangedEvent(
       roles: roles.map((role) => ({ id: role.id, key: role.key, name: role.name })),
       ...(scope ? { scope } : {}),
     },
+  });
+}
+
+function rolesChangedWebhook(ctx: MemberContext, target: MemberRow, roles: CompanyRole[]): WebhookEvent {
+  return memberWebhookEvent(ctx.companyId, "member.roles_changed", target, ctx.now, {
+    roles: roles.map((role) => ({ id: role.id, key: role.key, name: role.name })),
+    previousRoles: target.roles,
   });
 }
 
@@ -468,6 +478,15 @@ async function recordStatusChange(
     },
   );
   await enqueueMail(trx, { ...notice, to: target.email, isSensitive: false }, ctx.now);
+  await emitWebhookEvent(
+    trx,
+    memberWebhookEvent(
+      ctx.companyId,
+      `member.${status === "deactivated" ? "deactivated" : "reactivated"}`,
+      target,
+      ctx.now,
+    ),
+  );
 }
 
 async function deactivate(

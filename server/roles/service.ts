@@ -10,6 +10,7 @@ import { isUniqueViolation } from "../db/error-kinds.js";
 import type { DB } from "../db/schema.js";
 import { AppError } from "../errors.js";
 import { confusableKey, ROLE_NAME, requireName } from "../identity/names.js";
+import { emitWebhookEvent, webhookEvent } from "../webhooks/events.js";
 import {
   countCustomRoles,
   deleteCustomRole,
@@ -127,6 +128,15 @@ export async function createRole(
       );
       await replacePermissions(trx, role.id, permissions);
       await audit(ctx, trx, "role.created", "success", role.id, { name, after: permissions });
+      await emitWebhookEvent(
+        trx,
+        webhookEvent(ctx.companyId, "role.created", ctx.now, {
+          roleId: role.id,
+          name,
+          description: input.description,
+          permissions,
+        }),
+      );
       const [created] = await listRoles(trx, ctx.companyId, role.id);
       return created as RoleRow;
     });
@@ -161,6 +171,16 @@ export async function updateRole(
         },
       });
       const [after] = await listRoles(trx, ctx.companyId, roleId);
+      await emitWebhookEvent(
+        trx,
+        webhookEvent(ctx.companyId, "role.updated", ctx.now, {
+          roleId,
+          name: after?.name,
+          description: after?.description,
+          permissions,
+          previous: { name: before.name, description: before.description, permissions: before.permissions },
+        }),
+      );
       return after as RoleRow;
     });
   } catch (error) {
@@ -193,6 +213,14 @@ export async function deleteRole(
       for (const check of usageChecks) if (await check(trx, roleId)) throw new AppError("role_in_use");
       await deleteCustomRole(trx, ctx.companyId, roleId);
       await audit(ctx, trx, "role.deleted", "success", roleId, { name: role.name, before: role.permissions });
+      await emitWebhookEvent(
+        trx,
+        webhookEvent(ctx.companyId, "role.deleted", ctx.now, {
+          roleId,
+          name: role.name,
+          permissions: role.permissions,
+        }),
+      );
     });
   } catch (error) {
     if (

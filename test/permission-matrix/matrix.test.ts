@@ -2,6 +2,7 @@
 // Also fails when the app has a route the table does not list (rule 1, SPEC §3).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashSecretToken, newSecretToken } from "../../server/access/tokens.js";
+import { sealSecret } from "../../server/mfa/secret-box.js";
 import { testDatabaseKinds } from "../support/databases.js";
 import { createHarness, type Harness } from "../support/harness.js";
 import { ACTORS, type Actor, expectedStatus, ROWS, SPEC_ROLE_PERMISSIONS } from "./table.js";
@@ -12,6 +13,7 @@ describe.each(testDatabaseKinds)("permission matrix on %s", (kind) => {
   let customRoleId: string;
   let customMemberId: string;
   let deactivatedMemberId: string;
+  const webhook = { id: "", deliveryId: "" };
   const invitations = { toResend: "", toRevoke: "" };
   // The matrix company's SCIM token, and a domain it has verified for SCIM to provision in.
   const scimToken = newSecretToken();
@@ -79,6 +81,36 @@ describe.each(testDatabaseKinds)("permission matrix on %s", (kind) => {
         created_at: h.clock.now(),
       })
       .execute();
+    // A webhook endpoint (to nowhere) with one delivery in its log.
+    webhook.id = crypto.randomUUID();
+    await h.db
+      .insertInto("webhook_endpoints")
+      .values({
+        id: webhook.id,
+        company_id: company.id,
+        url: "http://127.0.0.1:9/matrix",
+        events: ["member.invited"],
+        enabled: false,
+        disabled_reason: "manual",
+        secret_sealed: sealSecret(h.config.mfaSecretKey, "whsec_matrix", webhook.id),
+        created_at: h.clock.now(),
+        updated_at: h.clock.now(),
+      })
+      .execute();
+    const delivery = await h.db
+      .insertInto("webhook_deliveries")
+      .values({
+        company_id: company.id,
+        endpoint_id: webhook.id,
+        event_id: crypto.randomUUID(),
+        event_type: "member.invited",
+        body: "{}",
+        created_at: h.clock.now(),
+        next_attempt_at: h.clock.now(),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    webhook.deliveryId = delivery.id;
     // Two pending invitations, sent an hour ago so a resend is past its cooldown.
     const hourAgo = new Date(h.clock.now().getTime() - 3_600_000);
     for (const purpose of ["toResend", "toRevoke"] as const) {
@@ -111,6 +143,8 @@ describe.each(testDatabaseKinds)("permission matrix on %s", (kind) => {
     customMemberId,
     deactivatedMemberId,
     deactivatedEmail: emails.deactivated,
+    webhookId: webhook.id,
+    webhookDeliveryId: webhook.deliveryId,
   });
   afterAll(() => h?.close());
 

@@ -36,7 +36,7 @@ export const SPEC_ROLE_PERMISSIONS: Record<
   ],
   finance: ["transactions.view", "transactions.download", "settlements.view", "settlements.download"],
   operations: ["transactions.view"],
-  developer: ["developer_center.view"],
+  developer: ["developer_center.view", "webhooks.manage"],
   data_analytics: ["insights.view"],
   // A custom role, made by the matrix suite: company info plus transactions, nothing else.
   custom: ["company.view", "transactions.view"],
@@ -56,6 +56,9 @@ export type CellContext = {
   deactivatedMemberId: string;
   /** The deactivated actor's email (the SCIM rows' userName); given by the matrix suite. */
   deactivatedEmail?: string;
+  /** A webhook endpoint of the company, and one delivery of it. */
+  webhookId: string;
+  webhookDeliveryId: string;
 };
 
 // Ids no row of any table has: a route's access is decided before the id is looked up, so a caller
@@ -526,6 +529,38 @@ export const ROWS: Row[] = [
         breakGlassMemberIds: [],
         version: 99,
       },
+  { method: "GET", route: "/api/companies/:cid/webhooks", requires: "webhooks.manage", ok: 200 },
+  {
+    method: "POST",
+    route: "/api/companies/:cid/webhooks",
+    requires: "webhooks.manage",
+    stepUp: true,
+    ok: 201,
+    request: (c) => ({
+      url: `/api/companies/${c.companyId}/webhooks`,
+      payload: { url: "http://127.0.0.1:9/matrix", events: ["member.invited"] },
+    }),
+  },
+  {
+    method: "PATCH",
+    route: "/api/companies/:cid/webhooks/:webhookId",
+    requires: "webhooks.manage",
+    stepUp: true,
+    ok: 200,
+    request: (c) => ({
+      url: `/api/companies/${c.companyId}/webhooks/${c.webhookId}`,
+      payload: { description: "Matrix endpoint" },
+    }),
+  },
+  {
+    method: "DELETE",
+    route: "/api/companies/:cid/webhooks/:webhookId",
+    requires: "webhooks.manage",
+    stepUp: true,
+    // An id of no endpoint: whoever may delete is told it does not exist; the others are refused first.
+    ok: 404,
+    request: (c) => ({
+      url: `/api/companies/${c.companyId}/webhooks/00000000-0000-4000-8000-000000000000`,
     }),
   },
   {
@@ -543,6 +578,31 @@ export const ROWS: Row[] = [
     // Public: without this browser's flow cookie the login page is told the sign-in expired.
     ok: 303,
     request: () => ({ url: "/api/auth/sso/oidc/callback?code=abc&state=xyz" }),
+    route: "/api/companies/:cid/webhooks/:webhookId/rotate-secret",
+    requires: "webhooks.manage",
+    stepUp: true,
+    ok: 200,
+    request: (c) => ({
+      url: `/api/companies/${c.companyId}/webhooks/${c.webhookId}/rotate-secret`,
+      payload: {},
+    }),
+  },
+  {
+    method: "GET",
+    route: "/api/companies/:cid/webhooks/:webhookId/deliveries",
+    requires: "webhooks.manage",
+    ok: 200,
+    request: (c) => ({ url: `/api/companies/${c.companyId}/webhooks/${c.webhookId}/deliveries` }),
+  },
+  {
+    method: "POST",
+    route: "/api/companies/:cid/webhooks/deliveries/:deliveryId/redeliver",
+    requires: "webhooks.manage",
+    ok: 202,
+    request: (c) => ({
+      url: `/api/companies/${c.companyId}/webhooks/deliveries/${c.webhookDeliveryId}/redeliver`,
+      payload: {},
+    }),
   },
   { method: "GET", route: "/api/companies/:cid/audit-events", requires: "audit.view", ok: 200 },
   { method: "GET", route: "/api/companies/:cid/audit-events/export", requires: "audit.view", ok: 200 },

@@ -65,6 +65,9 @@ describe.each(testDatabaseKinds)("cross-tenant access (%s)", (kind) => {
       invitationToRevoke: theirInvitations[1]!,
       customMemberId: theirMember.memberId,
       deactivatedMemberId: theirMember.memberId,
+      // No endpoint: the webhook routes are refused before any id is looked up.
+      webhookId: "00000000-0000-4000-8000-000000000002",
+      webhookDeliveryId: "00000000-0000-4000-8000-000000000003",
     };
   }
 

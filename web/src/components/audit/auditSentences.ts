@@ -28,6 +28,7 @@ interface SentenceParts {
 type Sentence = (parts: SentenceParts) => string;
 
 const possessive = (name: string) => `${name}'s`;
+const webhookUrl = (details: Record<string, unknown>) => (typeof details.url === "string" ? details.url : "");
 const roles = (value: unknown) => listWords(roleNamesOf(value) ?? []);
 const beforeAfter = (details: Record<string, unknown>, key: string): [unknown, unknown] => {
   const { before, after } = details;
@@ -174,6 +175,18 @@ export const AUDIT_SENTENCES: Record<AuditAction, Sentence> = {
   "scim.user_linked": ({ actor, target, email }) =>
     `${actor} linked ${orSomeone(target || email)} to the identity provider`,
   "scim.request_refused": (parts) => refused(`A SCIM request of ${parts.actor}`)(parts),
+  "webhook.endpoint_created": ({ actor, details }) =>
+    `${actor} added the webhook endpoint ${webhookUrl(details)}`,
+  "webhook.endpoint_updated": ({ actor, details }) =>
+    `${actor} changed the webhook endpoint ${webhookUrl(details)}`,
+  "webhook.endpoint_deleted": ({ actor, details }) =>
+    `${actor} deleted the webhook endpoint ${webhookUrl(details)}`,
+  "webhook.secret_rotated": ({ actor, details }) =>
+    `${actor} rotated the signing secret of the webhook endpoint ${webhookUrl(details)}`,
+  "webhook.redelivery_requested": ({ actor, details }) =>
+    `${actor} sent a webhook event to ${webhookUrl(details)} again`,
+  "webhook.endpoint_disabled": ({ details }) =>
+    `The webhook endpoint ${webhookUrl(details)} was disabled after 3 days of failed deliveries`,
   "audit.exported": ({ actor }) => `${actor} downloaded the audit log`,
   "audit.partition_dropped": ({ details }) =>
     `Audit events of ${typeof details.month === "string" ? details.month : "a month"} were removed after the retention period`,
