@@ -28,7 +28,6 @@ for (const [network, bits] of [
 for (const [network, bits] of [
   ["::", 128],
   ["::1", 128],
-  ["::ffff:0:0", 96], // IPv4-mapped: checked as the IPv4 address below
   ["64:ff9b::", 96], // NAT64
   ["100::", 64],
   ["2001:db8::", 32],
