@@ -1,9 +1,11 @@
 // Developer Center (`developer_center.view`): the company's API client id and environment, its
-// API keys (masked) and its webhook endpoints.
+// API keys (masked) and its webhook endpoints; with webhooks.manage, the endpoints that receive the
+// portal's events and their deliveries.
 import { Descriptions, Skeleton, Tag, Typography } from "antd";
 import { useDeveloperCenter } from "../api/queries";
 import { useCurrentMembership } from "../components/CurrentMembership";
 import { ApiKeysTable } from "../components/developer-center/ApiKeysTable";
+import { WebhookEndpoints } from "../components/developer-center/WebhookEndpoints";
 import { WebhooksTable } from "../components/developer-center/WebhooksTable";
 import { PageTitle, SectionTitle } from "../components/PageTitle";
 import { QueryErrorResult } from "../components/QueryErrorResult";
@@ -56,6 +58,9 @@ export function DeveloperCenterPage() {
           <ApiKeysTable apiKeys={center.data.apiKeys} />
           <SectionTitle style={{ marginTop: 32 }}>Webhooks</SectionTitle>
           <WebhooksTable webhooks={center.data.webhooks} />
+          {membership.permissions.includes("webhooks.manage") && (
+            <WebhookEndpoints companyId={membership.companyId} />
+          )}
         </>
       )}
     </>
