@@ -47,7 +47,9 @@ export type Receiver = Awaited<ReturnType<typeof startReceiver>>;
  * Listens on 127.0.0.1 (on `port` when given) and answers each POST with the next status of
  * `statuses` (200 once they run out); every request is recorded, whatever it was answered.
  */
-export async function startReceiver(options: { port?: number; statuses?: number[]; answer?: string } = {}) {
+export async function startReceiver(
+  options: { port?: number; statuses?: number[]; answer?: string; delayMs?: number } = {},
+) {
   const received: ReceivedWebhook[] = [];
   const statuses = [...(options.statuses ?? [])];
   const server = http.createServer((request, response) => {
@@ -62,7 +64,8 @@ export async function startReceiver(options: { port?: number; statuses?: number[
         headers: request.headers,
       });
       response.statusCode = statuses.shift() ?? 200;
-      response.end(options.answer ?? "ok");
+      if (options.delayMs) setTimeout(() => response.end(options.answer ?? "ok"), options.delayMs);
+      else response.end(options.answer ?? "ok");
     });
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));

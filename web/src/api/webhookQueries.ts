@@ -1,7 +1,7 @@
 // TanStack Query hooks of a company's webhook endpoints (`webhooks.manage`): list, create (the secret
 // is answered once), change, rotate, delete, the delivery log and redelivery. Changes step up when asked.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, dataOf } from "./client";
+import { api, dataOf, noContent } from "./client";
 import type { components } from "./schema";
 
 export type WebhookEndpoint = components["schemas"]["WebhookEndpoint"];
@@ -85,7 +85,7 @@ export function useDeleteWebhookEndpoint(companyId: string) {
   const invalidate = useInvalidate(companyId);
   return useMutation({
     mutationFn: (id: string) =>
-      dataOf(
+      noContent(
         api.DELETE("/api/companies/{cid}/webhooks/{webhookId}", {
           params: { path: { cid: companyId, webhookId: id } },
         }),
