@@ -28,7 +28,11 @@ interface SentenceParts {
 type Sentence = (parts: SentenceParts) => string;
 
 const possessive = (name: string) => `${name}'s`;
-const webhookUrl = (details: Record<string, unknown>) => (typeof details.url === "string" ? details.url : "");
+const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+const endpoint = (details: Record<string, unknown>) =>
+  typeof details.url === "string" && details.url !== ""
+    ? `the webhook endpoint ${details.url}`
+    : "a webhook endpoint";
 const roles = (value: unknown) => listWords(roleNamesOf(value) ?? []);
 const beforeAfter = (details: Record<string, unknown>, key: string): [unknown, unknown] => {
   const { before, after } = details;
@@ -181,12 +185,15 @@ export const AUDIT_SENTENCES: Record<AuditAction, Sentence> = {
     `${actor} changed the webhook endpoint ${webhookUrl(details)}`,
   "webhook.endpoint_deleted": ({ actor, details }) =>
     `${actor} deleted the webhook endpoint ${webhookUrl(details)}`,
+  "webhook.endpoint_created": ({ actor, details }) => `${actor} added ${endpoint(details)}`,
+  "webhook.endpoint_updated": ({ actor, details }) => `${actor} changed ${endpoint(details)}`,
+  "webhook.endpoint_deleted": ({ actor, details }) => `${actor} deleted ${endpoint(details)}`,
   "webhook.secret_rotated": ({ actor, details }) =>
-    `${actor} rotated the signing secret of the webhook endpoint ${webhookUrl(details)}`,
+    `${actor} rotated the signing secret of ${endpoint(details)}`,
   "webhook.redelivery_requested": ({ actor, details }) =>
-    `${actor} sent a webhook event to ${webhookUrl(details)} again`,
+    `${actor} sent a webhook event to ${endpoint(details)} again`,
   "webhook.endpoint_disabled": ({ details }) =>
-    `The webhook endpoint ${webhookUrl(details)} was disabled after 3 days of failed deliveries`,
+    `${capitalized(endpoint(details))} was disabled after 3 days of failed deliveries`,
   "audit.exported": ({ actor }) => `${actor} downloaded the audit log`,
   "audit.partition_dropped": ({ details }) =>
     `Audit events of ${typeof details.month === "string" ? details.month : "a month"} were removed after the retention period`,
