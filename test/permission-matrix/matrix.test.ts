@@ -13,7 +13,7 @@ describe.each(testDatabaseKinds)("permission matrix on %s", (kind) => {
   let customRoleId: string;
   let customMemberId: string;
   let deactivatedMemberId: string;
-  const webhook = { id: "", deliveryId: "" };
+  const webhook = { id: "", deliveryId: "", toDeleteId: "" };
   const invitations = { toResend: "", toRevoke: "" };
   // The matrix company's SCIM token, and a domain it has verified for SCIM to provision in.
   const scimToken = newSecretToken();
@@ -81,22 +81,24 @@ describe.each(testDatabaseKinds)("permission matrix on %s", (kind) => {
         created_at: h.clock.now(),
       })
       .execute();
-    // A webhook endpoint (to nowhere) with one delivery in its log.
-    webhook.id = crypto.randomUUID();
-    await h.db
-      .insertInto("webhook_endpoints")
-      .values({
-        id: webhook.id,
-        company_id: company.id,
-        url: "http://127.0.0.1:9/matrix",
-        events: ["member.invited"],
-        enabled: false,
-        disabled_reason: "manual",
-        secret_sealed: sealSecret(h.config.mfaSecretKey, "whsec_matrix", webhook.id),
-        created_at: h.clock.now(),
-        updated_at: h.clock.now(),
-      })
-      .execute();
+    // Two webhook endpoints (to nowhere, disabled): one with a delivery in its log, one to delete.
+    for (const key of ["id", "toDeleteId"] as const) {
+      webhook[key] = crypto.randomUUID();
+      await h.db
+        .insertInto("webhook_endpoints")
+        .values({
+          id: webhook[key],
+          company_id: company.id,
+          url: "http://127.0.0.1:9/matrix",
+          events: ["member.invited"],
+          enabled: false,
+          disabled_reason: "manual",
+          secret_sealed: sealSecret(h.config.mfaSecretKey, "whsec_matrix", webhook[key]),
+          created_at: h.clock.now(),
+          updated_at: h.clock.now(),
+        })
+        .execute();
+    }
     const delivery = await h.db
       .insertInto("webhook_deliveries")
       .values({
@@ -145,6 +147,7 @@ describe.each(testDatabaseKinds)("permission matrix on %s", (kind) => {
     deactivatedEmail: emails.deactivated,
     webhookId: webhook.id,
     webhookDeliveryId: webhook.deliveryId,
+    webhookToDeleteId: webhook.toDeleteId,
   });
   afterAll(() => h?.close());
 

@@ -59,6 +59,8 @@ export type CellContext = {
   /** A webhook endpoint of the company, and one delivery of it. */
   webhookId: string;
   webhookDeliveryId: string;
+  /** Another endpoint, which the one cell allowed to delete it deletes. */
+  webhookToDeleteId: string;
 };
 
 // Ids no row of any table has: a route's access is decided before the id is looked up, so a caller
@@ -557,11 +559,8 @@ export const ROWS: Row[] = [
     route: "/api/companies/:cid/webhooks/:webhookId",
     requires: "webhooks.manage",
     stepUp: true,
-    // An id of no endpoint: whoever may delete is told it does not exist; the others are refused first.
-    ok: 404,
-    request: (c) => ({
-      url: `/api/companies/${c.companyId}/webhooks/00000000-0000-4000-8000-000000000000`,
-    }),
+    ok: 204,
+    request: (c) => ({ url: `/api/companies/${c.companyId}/webhooks/${c.webhookToDeleteId}` }),
   },
   {
     method: "POST",

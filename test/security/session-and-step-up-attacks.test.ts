@@ -293,6 +293,7 @@ describe.each(testDatabaseKinds)("sessions and step-up under attack (%s)", (kind
       // No endpoint: the webhook routes are refused before any id is looked up.
       webhookId: "00000000-0000-4000-8000-000000000002",
       webhookDeliveryId: "00000000-0000-4000-8000-000000000003",
+      webhookToDeleteId: "00000000-0000-4000-8000-000000000004",
     };
   }
 
