@@ -254,9 +254,11 @@ export function WebhookEndpoints({ companyId }: { companyId: string }) {
       <Typography.Paragraph>
         Check every request before trusting it, and refuse timestamps older than 5 minutes:
       </Typography.Paragraph>
-      <pre aria-label="Signature verification snippet" style={{ overflowX: "auto" }}>
-        <code>{VERIFICATION_SNIPPET}</code>
-      </pre>
+      <figure aria-label="Signature verification snippet" style={{ margin: 0 }}>
+        <pre style={{ overflowX: "auto" }}>
+          <code>{VERIFICATION_SNIPPET}</code>
+        </pre>
+      </figure>
     </section>
   );
 }
