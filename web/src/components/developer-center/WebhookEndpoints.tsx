@@ -227,7 +227,15 @@ export function WebhookEndpoints({ companyId }: { companyId: string }) {
         <Form.Item
           name="events"
           label="Events"
-          rules={[{ required: true, message: "Choose one or more events" }]}
+          rules={[
+            {
+              // Not `required`: antd would put aria-required on the group, which its role does not allow.
+              validator: (_, value?: string[]) =>
+                value && value.length > 0
+                  ? Promise.resolve()
+                  : Promise.reject(new Error("Choose one or more events")),
+            },
+          ]}
         >
           <Checkbox.Group options={EVENT_TYPES.map((event) => ({ label: event, value: event }))} />
         </Form.Item>
