@@ -10,8 +10,8 @@ import { emitWebhookEvent } from "../server/webhooks/events.js";
 import { webhookSender } from "../server/webhooks/sender.js";
 import { createWebhookEndpoint, type WebhookDeps } from "../server/webhooks/service.js";
 import { testDatabaseKinds } from "./support/databases.js";
-import { startDnsServer } from "./support/dns-server.js";
 import { createHarness, type Harness } from "./support/harness.js";
+import { startDnsServer } from "./support/webhook-dns-server.js";
 import { type Receiver, startReceiver } from "./support/webhook-receiver.js";
 
 const PRODUCTION_ENV = {
@@ -76,7 +76,7 @@ describe.each(testDatabaseKinds)("SPEC 6.5: SSRF guard in production mode on %s"
       db: h.db,
       secretKey: config.mfaSecretKey,
       isProduction: config.isProduction,
-      resolve: hostResolver(config.dnsServers),
+      resolve: hostResolver(config.dnsServers ?? []),
     };
     company = await h.company("Guarded Co");
     actor.accountId = company.admin.id;

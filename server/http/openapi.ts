@@ -426,6 +426,7 @@ export const OPERATIONS: Record<string, Operation> = {
     operationId: "patchScimGroup",
     description:
       "Adds or removes members, which assigns or unassigns the role (as an Admin would, rules 4 and 6): never the last Admin (`409`, audited). The role's name is the portal's.",
+  },
   "GET /api/companies/:cid/webhooks": {
     operationId: "listWebhookEndpoints",
     description:

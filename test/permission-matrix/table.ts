@@ -531,6 +531,8 @@ export const ROWS: Row[] = [
         breakGlassMemberIds: [],
         version: 99,
       },
+    }),
+  },
   { method: "GET", route: "/api/companies/:cid/webhooks", requires: "webhooks.manage", ok: 200 },
   {
     method: "POST",
@@ -577,6 +579,9 @@ export const ROWS: Row[] = [
     // Public: without this browser's flow cookie the login page is told the sign-in expired.
     ok: 303,
     request: () => ({ url: "/api/auth/sso/oidc/callback?code=abc&state=xyz" }),
+  },
+  {
+    method: "POST",
     route: "/api/companies/:cid/webhooks/:webhookId/rotate-secret",
     requires: "webhooks.manage",
     stepUp: true,

@@ -179,12 +179,6 @@ export const AUDIT_SENTENCES: Record<AuditAction, Sentence> = {
   "scim.user_linked": ({ actor, target, email }) =>
     `${actor} linked ${orSomeone(target || email)} to the identity provider`,
   "scim.request_refused": (parts) => refused(`A SCIM request of ${parts.actor}`)(parts),
-  "webhook.endpoint_created": ({ actor, details }) =>
-    `${actor} added the webhook endpoint ${webhookUrl(details)}`,
-  "webhook.endpoint_updated": ({ actor, details }) =>
-    `${actor} changed the webhook endpoint ${webhookUrl(details)}`,
-  "webhook.endpoint_deleted": ({ actor, details }) =>
-    `${actor} deleted the webhook endpoint ${webhookUrl(details)}`,
   "webhook.endpoint_created": ({ actor, details }) => `${actor} added ${endpoint(details)}`,
   "webhook.endpoint_updated": ({ actor, details }) => `${actor} changed ${endpoint(details)}`,
   "webhook.endpoint_deleted": ({ actor, details }) => `${actor} deleted ${endpoint(details)}`,
