@@ -8,6 +8,7 @@ import Fastify, { type FastifyReply } from "fastify";
 import type { Redis } from "ioredis";
 import { guardPlugin } from "./access/guard.js";
 import type { SessionPolicy } from "./access/session-queries.js";
+import { accountRoutes } from "./accounts/routes.js";
 import { refusalAuditing } from "./audit/refusals.js";
 import { auditRoutes } from "./audit/routes.js";
 import { authRoutes } from "./auth/routes.js";
@@ -187,6 +188,11 @@ export async function buildApp(deps: AppDeps) {
     cookie: cookieSettings,
     deviceCookie,
     resetRateLimit: { max: deps.limits?.passwordResetPerMinute ?? 10, timeWindow: 60_000 },
+  });
+  await app.register(accountRoutes, {
+    accounts: { auth, publicUrl: config.publicUrl },
+    cookie: cookieSettings,
+    deviceCookie,
   });
   await app.register(companyRoutes, { database });
   await app.register(portalRoutes, { database, clock });

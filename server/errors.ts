@@ -37,6 +37,7 @@ export const ERROR_CODES = {
     status: 400,
     message: "The webhook URL resolves to a private, loopback, link-local or metadata address.",
   },
+  duplicate_in_batch: { status: 400, message: "This email is already listed earlier in the same batch." },
   unauthenticated: { status: 401, message: "You need to log in." },
   invalid_credentials: { status: 401, message: "Invalid email or password." },
   passkey_login_failed: { status: 401, message: "This passkey could not sign you in." },
@@ -79,6 +80,10 @@ export const ERROR_CODES = {
   role_limit_reached: { status: 409, message: "The company has reached its limit of custom roles." },
   webhook_limit_reached: { status: 409, message: "The company has reached its limit of webhook endpoints." },
   last_admin: { status: 409, message: "The company must keep at least one active Admin." },
+  member_active: {
+    status: 409,
+    message: "This member is active; deactivate them before removing them from the company.",
+  },
   already_member: { status: 409, message: "This email is already an active member of the company." },
   member_deactivated: {
     status: 409,

@@ -1,6 +1,7 @@
 // SQL for the audit log: appending events (only writer.ts calls these), and reading a company's log
 // newest first, by keyset over audit_events_company_time_idx (company_id, occurred_at DESC, id DESC).
-// The log is append-only: nothing here (or anywhere) updates or deletes an event.
+// The log is append-only: nothing updates or deletes an event, but for the pseudonymisation of a
+// deleted account's personal data (migration 032), which keeps every event and its meaning.
 import { type Insertable, type Kysely, type RawBuilder, sql, type Transaction } from "kysely";
 import type { DB } from "../db/schema.js";
 
@@ -203,4 +204,59 @@ export async function insertAuditRows(db: Kysely<DB> | Transaction<DB>, rows: Au
 export function insertAuditRowWhen(row: AuditRow, condition: RawBuilder<unknown>): RawBuilder<unknown> {
   return sql`INSERT INTO audit_events (${sql.join(Object.keys(row).map((column) => sql.ref(column)))})
              SELECT ${sql.join(Object.values(row))} WHERE ${condition}`;
+}
+
+/** An audit row as pseudonymisation reads and rewrites it: its key and the columns with personal data. */
+export type PersonalAuditRow = {
+  id: string;
+  occurred_at: string;
+  actor_email: string | null;
+  details: unknown;
+};
+
+/**
+ * Every audit row that may name a person: made by their account, done to the account or to one of
+ * its memberships, or whose actor email or details carry one of their emails (a LIKE pattern each,
+ * already escaped). The details are searched as text: a rare, deliberate scan of the log.
+ */
+export async function findPersonalAuditRows(
+  trx: Transaction<DB>,
+  person: {
+    accountId: string;
+    targetIds: readonly string[];
+    emails: readonly string[];
+    emailPatterns: readonly string[];
+  },
+): Promise<PersonalAuditRow[]> {
+  const result = await sql<PersonalAuditRow>`
+    SELECT id, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at,
+           actor_email, details
+      FROM audit_events
+     WHERE actor_account_id = ${person.accountId}
+        OR target_id IN (${sql.join(person.targetIds)})
+        OR actor_email IN (${sql.join(person.emails)})
+        OR lower(details::text) LIKE ANY (SELECT jsonb_array_elements_text(${JSON.stringify(person.emailPatterns)}::jsonb))`.execute(
+    trx,
+  );
+  return result.rows;
+}
+
+/**
+ * Writes pseudonymised rows back. Migration 032's trigger lets this one change through, only while
+ * the transaction asks for it and only on actor_email and details; the permission is dropped again
+ * before this returns, so nothing later in the transaction can change an event.
+ */
+export async function rewritePersonalAuditRows(trx: Transaction<DB>, rows: readonly PersonalAuditRow[]) {
+  if (rows.length === 0) return;
+  await sql`SELECT set_config('portal.audit_pseudonymize', 'on', true)`.execute(trx);
+  for (let start = 0; start < rows.length; start += 500) {
+    const chunk = rows.slice(start, start + 500);
+    await sql`
+      UPDATE audit_events a
+         SET actor_email = x.actor_email, details = x.details
+        FROM jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb)
+             AS x(id uuid, occurred_at timestamptz, actor_email text, details jsonb)
+       WHERE a.id = x.id AND a.occurred_at = x.occurred_at`.execute(trx);
+  }
+  await sql`SELECT set_config('portal.audit_pseudonymize', 'off', true)`.execute(trx);
 }

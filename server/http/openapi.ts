@@ -145,6 +145,21 @@ export const OPERATIONS: Record<string, Operation> = {
     operationId: "getInsights",
     description: "Payment success rate, performance per payment method, the error report and daily volume.",
   },
+  "GET /api/companies/:cid/members/export": {
+    operationId: "exportMembers",
+    description:
+      "The member list as a streamed CSV file in email order, with the list's email, role and status filters; cells that a spreadsheet would read as a formula are escaped. The download is audited.",
+  },
+  "DELETE /api/companies/:cid/members/:memberId": {
+    operationId: "removeMember",
+    description:
+      "Removes a deactivated member from the company for good; a later invitation makes a new member. An active member gets `409 member_active` (deactivate first). Needs a fresh verification.",
+  },
+  "DELETE /api/me": {
+    operationId: "deleteOwnAccount",
+    description:
+      "Deletes the caller's account after checking its password and a fresh verification: its sessions and memberships end. Refused with `409 last_admin` while the caller is the last active Admin of a company. Audit events stay, the person's email and name replaced by a pseudonym.",
+  },
   "GET /api/companies/:cid/members": {
     operationId: "listMembers",
     description:
@@ -221,6 +236,21 @@ export const OPERATIONS: Record<string, Operation> = {
     operationId: "inviteMember",
     description:
       "Invites a person by email with one or more roles and mails them a single-use link. The terms must be accepted; an active member, a deactivated member and a pending invitation each get their own `409`.",
+  },
+  "POST /api/companies/:cid/invitations/batch": {
+    operationId: "inviteMembersInBatch",
+    description:
+      "Invites up to 10 emails with the same roles after one step-up. Each email gets its own result (`invited`, `already_member`, `pending`, `invalid` or `refused` with the rule's `code`); each invitation sent is one audit event, and rule 8's limits refuse the rows past them one by one.",
+  },
+  "POST /api/companies/:cid/invitations/import/preview": {
+    operationId: "previewInvitationImport",
+    description:
+      "Reads a CSV of invitations (a column `email`, optionally `roles` by name; at most 500 rows) and answers what importing it would do, row by row (`ready` for a row that would be invited), without sending or recording anything.",
+  },
+  "POST /api/companies/:cid/invitations/import": {
+    operationId: "importInvitations",
+    description:
+      "Invites the people of a CSV (a column `email`, optionally `roles` by name; at most 500 rows) after one step-up, each row as a single invitation would be, with one result per row.",
   },
   "GET /api/companies/:cid/invitations/email-check": {
     operationId: "checkInvitationEmail",

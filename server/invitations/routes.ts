@@ -13,6 +13,8 @@ import { CompanyParams, errorResponses, RoleRef, Uuid } from "../http/schemas.js
 import { buildMeBody } from "../me/service.js";
 import { ScopeBody } from "../merchant-accounts/schemas.js";
 import { acceptInvitation, viewInvitation } from "./acceptance.js";
+import { type BatchRow, inviteBatch, MAX_BATCH_EMAILS, previewBatch } from "./bulk.js";
+import { MAX_IMPORT_ROWS, parseInvitationCsv } from "./csv-import.js";
 import type { InvitationRow } from "./queries.js";
 import {
   checkInvitableEmail,
@@ -87,6 +89,79 @@ const InviteBody = Type.Object(
   },
   { additionalProperties: false },
 );
+const BatchBody = Type.Object(
+  {
+    // Any text per entry: an email that is not valid is that row's "invalid", not the batch's 400.
+    emails: Type.Array(Type.String({ minLength: 1, maxLength: 320 }), {
+      minItems: 1,
+      maxItems: MAX_BATCH_EMAILS,
+    }),
+    roleIds: Type.Array(Uuid, { minItems: 1, maxItems: 20, uniqueItems: true }),
+    acceptTerms: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+const ImportFields = {
+  csv: Type.String({
+    minLength: 1,
+    maxLength: 262_144,
+    description:
+      "The file's text: a column `email` and optionally `roles` (role names separated by `;`), one person per row, at most 500 rows. Without a header row the first column is the email and the second the roles.",
+  }),
+  roleIds: Type.Optional(
+    Type.Array(Uuid, {
+      maxItems: 20,
+      uniqueItems: true,
+      description: "The roles of the rows whose roles cell is empty.",
+    }),
+  ),
+};
+const ImportBody = Type.Object(
+  { ...ImportFields, acceptTerms: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false },
+);
+const ImportPreviewBody = Type.Object(ImportFields, { additionalProperties: false });
+const BatchResults = Type.Object(
+  {
+    results: Type.Array(
+      Type.Object({
+        email: Type.String(),
+        status: Type.Union([
+          Type.Literal("invited"),
+          Type.Literal("ready"),
+          Type.Literal("already_member"),
+          Type.Literal("pending"),
+          Type.Literal("invalid"),
+          Type.Literal("refused"),
+        ]),
+        code: Type.Optional(Type.String()),
+        message: Type.Optional(Type.String()),
+        line: Type.Optional(Type.Integer()),
+      }),
+    ),
+  },
+  { $id: "InvitationBatchResults" },
+);
+
+/** The rows of an imported CSV, refused whole past the row limit (nothing is sent then). */
+function importRows(csv: string, roleIds: readonly string[] | undefined): BatchRow[] {
+  const rows = parseInvitationCsv(csv);
+  if (rows.length === 0) throw new AppError("validation_failed", "The file has no rows.", { field: "csv" });
+  if (rows.length > MAX_IMPORT_ROWS) {
+    throw new AppError("validation_failed", `A file may hold at most ${MAX_IMPORT_ROWS} rows.`, {
+      field: "csv",
+      rows: rows.length,
+      limit: MAX_IMPORT_ROWS,
+    });
+  }
+  return rows.map((row) => ({
+    email: row.email,
+    line: row.line,
+    roleNames: row.roleNames,
+    defaultRoleIds: roleIds ?? [],
+  }));
+}
+
 const STATUS_NAMES = "(pending|accepted|revoked|expired)";
 /**
  * One status, or several joined by commas ("pending,expired"). A repeated parameter stays a 400:
@@ -207,6 +282,81 @@ export const invitationRoutes: FastifyPluginAsyncTypebox<{
       });
       return reply.status(201).send(invitationBody(invitation));
     },
+  );
+
+  app.addSchema(BatchResults);
+
+  app.post(
+    "/api/companies/:cid/invitations/batch",
+    {
+      config: { access: { kind: "permission", permission: "members.invite" }, stepUp: true },
+      schema: {
+        summary: "Invite up to 10 emails with the same roles; one result per email",
+        tags: ["invitations"],
+        params: CompanyParams,
+        body: BatchBody,
+        response: {
+          200: Type.Ref("InvitationBatchResults"),
+          ...errorResponses(400, 401, 403, 404, 415, 429),
+        },
+      },
+    },
+    async (request) => ({
+      results: await inviteBatch(invitations, {
+        companyId: request.params.cid,
+        actor: invitingMember(request),
+        rows: request.body.emails.map((email) => ({ email, roleIds: request.body.roleIds })),
+        acceptTerms: request.body.acceptTerms,
+        meta: request.meta,
+      }),
+    }),
+  );
+
+  app.post(
+    "/api/companies/:cid/invitations/import/preview",
+    {
+      config: { access: { kind: "permission", permission: "members.invite" } },
+      schema: {
+        summary: "What importing this CSV of invitations would do, row by row, without sending anything",
+        tags: ["invitations"],
+        params: CompanyParams,
+        body: ImportPreviewBody,
+        response: { 200: Type.Ref("InvitationBatchResults"), ...errorResponses(400, 401, 403, 404, 415) },
+      },
+    },
+    async (request) => ({
+      results: await previewBatch(invitations, {
+        companyId: request.params.cid,
+        actor: invitingMember(request),
+        rows: importRows(request.body.csv, request.body.roleIds),
+      }),
+    }),
+  );
+
+  app.post(
+    "/api/companies/:cid/invitations/import",
+    {
+      config: { access: { kind: "permission", permission: "members.invite" }, stepUp: true },
+      schema: {
+        summary: "Invite the people of a CSV (up to 500 rows); one result per row",
+        tags: ["invitations"],
+        params: CompanyParams,
+        body: ImportBody,
+        response: {
+          200: Type.Ref("InvitationBatchResults"),
+          ...errorResponses(400, 401, 403, 404, 415, 429),
+        },
+      },
+    },
+    async (request) => ({
+      results: await inviteBatch(invitations, {
+        companyId: request.params.cid,
+        actor: invitingMember(request),
+        rows: importRows(request.body.csv, request.body.roleIds),
+        acceptTerms: request.body.acceptTerms,
+        meta: request.meta,
+      }),
+    }),
   );
 
   app.get(

@@ -536,3 +536,79 @@ export async function countActiveMemberships(trx: Transaction<DB>, accountId: st
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** A member as the CSV export writes them: the list's fields, role names joined. */
+export type ExportedMemberRow = {
+  id: string;
+  email: string;
+  name: string;
+  status: MemberStatus;
+  roles: string;
+  joined_at: string;
+  last_active_at: string | null;
+};
+
+/**
+ * The next `limit` members of the filter in email order, after `afterEmail`: the export walks the
+ * company's email index by keyset (emails are unique in a company), one batch at a time.
+ */
+export async function exportMembers(
+  db: Executor,
+  filter: MemberFilter,
+  afterEmail: string | null,
+  limit: number,
+): Promise<ExportedMemberRow[]> {
+  const result = await sql<ExportedMemberRow>`
+    SELECT m.id, m.email, a.name, m.status, ${isoTime(sql`m.joined_at`)} AS joined_at,
+           ${isoTime(LAST_ACTIVE_AT)} AS last_active_at,
+           coalesce((SELECT string_agg(r.name, '; ' ORDER BY r.key IS NULL, r.name)
+                       FROM member_roles mr JOIN roles r ON r.id = mr.role_id WHERE mr.member_id = m.id), '') AS roles
+      FROM members m JOIN accounts a ON a.id = m.account_id
+     WHERE ${matching(filter)} ${afterEmail === null ? sql`` : sql`AND m.email > ${afterEmail}`}
+     ORDER BY m.email
+     LIMIT ${limit}`.execute(db);
+  return result.rows;
+}
+
+/** A membership to remove: its account, status and roles, locked until the transaction ends. */
+export async function lockMemberForRemoval(
+  trx: Transaction<DB>,
+  companyId: string,
+  memberId: string,
+): Promise<
+  | {
+      id: string;
+      account_id: string;
+      email: string;
+      name: string;
+      status: MemberStatus;
+      permissions: string[];
+      roles: RoleRefRow[];
+    }
+  | undefined
+> {
+  const result = await sql<{
+    id: string;
+    account_id: string;
+    email: string;
+    name: string;
+    status: MemberStatus;
+    permissions: string[];
+    roles: RoleRefRow[];
+  }>`
+    SELECT m.id, m.account_id, m.email, a.name, m.status,
+           coalesce((SELECT array_agg(DISTINCT rp.permission) FROM member_roles mr
+                       JOIN role_permissions rp ON rp.role_id = mr.role_id WHERE mr.member_id = m.id),
+                    '{}')::text[] AS permissions,
+           coalesce((SELECT json_agg(json_build_object('id', r.id, 'key', r.key, 'name', r.name) ORDER BY r.key IS NULL, r.name)
+                       FROM member_roles mr JOIN roles r ON r.id = mr.role_id WHERE mr.member_id = m.id), '[]'::json) AS roles
+      FROM members m JOIN accounts a ON a.id = m.account_id
+     WHERE m.company_id = ${companyId} AND m.id = ${memberId}
+       FOR UPDATE OF m`.execute(trx);
+  return result.rows[0];
+}
+
+/** Ends a membership for good: its roles, standing and activity go with it (foreign keys cascade). */
+export async function deleteMember(trx: Transaction<DB>, companyId: string, memberId: string): Promise<void> {
+  await trx.deleteFrom("members").where("company_id", "=", companyId).where("id", "=", memberId).execute();
+}

@@ -10,17 +10,19 @@ import type { Database } from "../db/connect.js";
 import { AppError } from "../errors.js";
 import { etagOf, requestedVersion } from "../http/etag.js";
 import { Collection, PageQuery } from "../http/pagination.js";
-import { CompanyParams, errorResponses, RoleRef, Uuid } from "../http/schemas.js";
+import { CompanyParams, CsvFile, errorResponses, RoleRef, Uuid } from "../http/schemas.js";
 import { ScopeBody } from "../merchant-accounts/schemas.js";
 import { MEMBER_SORT_KEYS } from "./list-order.js";
 import {
   changeMemberRoles,
   deactivateMember,
+  exportMemberList,
   getMember,
   listMemberPage,
   type MemberContext,
   type MemberView,
   reactivateMember,
+  removeMember,
 } from "./service.js";
 
 const MemberStatus = Type.Union([Type.Literal("active"), Type.Literal("deactivated")]);
@@ -69,6 +71,15 @@ const MemberQuery = Type.Object(
     ...PageQuery,
     // A cursor carries its row's sort key, up to a 200-character name; one of another order is 400.
     cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 2_000 })),
+  },
+  { additionalProperties: false },
+);
+
+const MemberExportQuery = Type.Object(
+  {
+    email: MemberQuery.properties.email,
+    role: MemberQuery.properties.role,
+    status: MemberQuery.properties.status,
   },
   { additionalProperties: false },
 );
@@ -138,6 +149,38 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{ database: Database; clock
       },
     },
     async (request) => listMemberPage(db, request.params.cid, request.query),
+  );
+
+  app.get(
+    "/api/companies/:cid/members/export",
+    {
+      config: { access: { kind: "permission", permission: "members.view" } },
+      schema: {
+        summary: "The member list as CSV (streamed), with the list's email, role and status filters",
+        tags: ["members"],
+        params: CompanyParams,
+        querystring: MemberExportQuery,
+        response: { 200: CsvFile, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      const now = clock.now();
+      const stream = await exportMemberList(
+        {
+          db,
+          companyId: request.params.cid,
+          actor: { accountId: caller.accountId, email: caller.email },
+          meta: request.meta,
+          now,
+        },
+        request.query,
+      );
+      return reply
+        .type("text/csv; charset=utf-8")
+        .header("content-disposition", `attachment; filename="members-${now.toISOString().slice(0, 10)}.csv"`)
+        .send(stream);
+    },
   );
 
   app.get(
@@ -234,5 +277,24 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{ database: Database; clock
           version: requestedVersion(request.body?.version, request.headers["if-match"]),
         }),
       ),
+  );
+
+  app.delete(
+    "/api/companies/:cid/members/:memberId",
+    {
+      config: { access: { kind: "permission", permission: "members.deactivate" }, stepUp: true },
+      schema: {
+        summary: "Remove a deactivated member from the company for good (an active one: 409 member_active)",
+        tags: ["members"],
+        params: MemberParams,
+        response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const membership = callerOf(request).membership;
+      if (!membership) throw new AppError("not_found");
+      await removeMember(context(request, request.params.cid), request.params.memberId, membership);
+      return reply.status(204).send(null);
+    },
   );
 };

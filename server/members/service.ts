@@ -5,12 +5,14 @@
 import type { Kysely, RawBuilder, Transaction } from "kysely";
 import { ADMIN_ROLE_KEY, PERMISSION_KEYS } from "../access/permissions.js";
 import type { Scope } from "../access/scope.js";
+import { permissionsBeyondOwn } from "../access/policy.js";
 import { deleteAccountSessions } from "../access/session-queries.js";
 import type { AuditAction } from "../audit/actions.js";
 import { type AuditEvent, type RequestMeta, recordAudit } from "../audit/writer.js";
 import { SUBSTRING_MIN_LENGTH } from "../db/like-pattern.js";
 import type { DB, MemberStatus } from "../db/schema.js";
 import { AppError, type ErrorCode } from "../errors.js";
+import { csvRow, csvStream } from "../http/csv.js";
 import { DEFAULT_LIMIT } from "../http/pagination.js";
 import { isUuid } from "../ids.js";
 import { enqueueMail, type OutgoingMail } from "../mail/outbox.js";
@@ -34,7 +36,9 @@ import {
   cappedCount,
   countActiveMemberships,
   counterTotal,
+  deleteMember,
   estimateMatchingMembers,
+  exportMembers,
   findInviter,
   findMember,
   findRoleByIdOrKey,
@@ -42,6 +46,7 @@ import {
   listMembers,
   loadChange,
   lockAccount,
+  lockMemberForRemoval,
   type MemberFilter,
   type MemberRow,
   type Standing,
@@ -591,4 +596,85 @@ export async function reactivateMember(
     },
     { action: "member.reactivate_refused", facts: { sentVersion: input.version ?? null } },
   );
+}
+
+// ---- export and removal (SPEC §6.4) -------------------------------------------------------------
+
+/** Rows read per round trip while streaming the export. */
+const EXPORT_BATCH = 1_000;
+const EXPORT_HEADER = ["email", "name", "status", "roles", "joined_at", "last_active_at"];
+
+/**
+ * The member list as a streamed CSV, with the list's filters (email search, role, status), in email
+ * order. The export is audited (with its filters) before a row leaves; cells are formula-escaped.
+ */
+export async function exportMemberList(
+  ctx: Omit<MemberContext, "actor"> & { actor: { accountId: string; email: string } },
+  query: Pick<MemberListQuery, "email" | "role" | "status">,
+) {
+  const term = query.email?.trim().toLowerCase() ?? "";
+  const filter: MemberFilter = {
+    companyId: ctx.companyId,
+    status: query.status,
+    roleId: query.role === undefined ? undefined : await resolveRoleFilter(ctx.db, ctx.companyId, query.role),
+    emailPattern:
+      term === ""
+        ? undefined
+        : likePattern(term, term.length < SUBSTRING_MIN_LENGTH ? "prefix" : "substring"),
+  };
+  await recordAudit(ctx.db, {
+    action: "member.list_exported",
+    outcome: "success",
+    companyId: ctx.companyId,
+    actor: ctx.actor,
+    details: {
+      filters: { email: query.email ?? null, role: query.role ?? null, status: query.status ?? null },
+    },
+    meta: ctx.meta,
+    at: ctx.now,
+  });
+  return csvStream(
+    EXPORT_HEADER,
+    EXPORT_BATCH,
+    (after) => exportMembers(ctx.db, filter, after?.[0] ?? null, EXPORT_BATCH),
+    (row) => [row.email, row.id],
+    (row) => csvRow([row.email, row.name, row.status, row.roles, row.joined_at, row.last_active_at]),
+  );
+}
+
+/**
+ * Removes a deactivated member from the company for good (SPEC §6.4): the membership, its roles and
+ * activity go; the account stays, and a later invitation makes a new member. An active member must
+ * be deactivated first (409 member_active), which is where rule 4 (last Admin) is decided.
+ */
+export async function removeMember(
+  ctx: MemberContext,
+  memberId: string,
+  grantor: { roleKeys: readonly string[]; permissions: readonly string[] },
+): Promise<void> {
+  try {
+    if (memberId.toLowerCase() === ctx.actor.memberId.toLowerCase()) throw new AppError("self_modification");
+    await ctx.db.transaction().execute(async (trx) => {
+      await lockCompany(trx, ctx.companyId);
+      const target = await lockMemberForRemoval(trx, ctx.companyId, memberId);
+      if (!target) throw new AppError("not_found");
+      if (target.status === "active") throw new AppError("member_active");
+      // Rule 6: someone holding members.deactivate only through custom roles acts only on members
+      // whose permissions are all among their own.
+      const beyond = permissionsBeyondOwn(grantor, target.permissions);
+      if (beyond.length > 0) throw new AppError("grant_exceeds_own", undefined, { permissions: beyond });
+      await deleteMember(trx, ctx.companyId, target.id);
+      await audit(ctx, trx, "member.removed", "success", target.id, {
+        accountId: target.account_id,
+        email: target.email,
+        name: target.name,
+        roles: target.roles,
+      });
+    });
+  } catch (error) {
+    if (error instanceof AppError && (RECORDED_REFUSALS.has(error.code) || error.code === "member_active")) {
+      await audit(ctx, ctx.db, "member.remove_refused", "denied", memberId, refusalDetails(error, {}));
+    }
+    throw error;
+  }
 }

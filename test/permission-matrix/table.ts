@@ -406,6 +406,40 @@ export const ROWS: Row[] = [
     }),
   },
   { method: "GET", route: "/api/companies/:cid/invitations", requires: "members.invite", ok: 200 },
+  // SPEC §6.4 bulk invitations: the row's result says what happened; an email of its own per cell.
+  {
+    method: "POST",
+    route: "/api/companies/:cid/invitations/batch",
+    requires: "members.invite",
+    stepUp: true,
+    ok: 200,
+    request: (c) => ({
+      url: `/api/companies/${c.companyId}/invitations/batch`,
+      payload: { emails: ["matrix.batch@example.com"], roleIds: [c.customRoleId], acceptTerms: true },
+    }),
+  },
+  {
+    method: "POST",
+    route: "/api/companies/:cid/invitations/import/preview",
+    requires: "members.invite",
+    ok: 200,
+    request: (c) => ({
+      url: `/api/companies/${c.companyId}/invitations/import/preview`,
+      payload: { csv: "email\nmatrix.preview@example.com\n", roleIds: [c.customRoleId] },
+    }),
+  },
+  {
+    method: "POST",
+    route: "/api/companies/:cid/invitations/import",
+    requires: "members.invite",
+    stepUp: true,
+    ok: 200,
+    request: (c) => ({
+      url: `/api/companies/${c.companyId}/invitations/import`,
+      payload: { csv: "email\nmatrix.import@example.com\n", roleIds: [c.customRoleId], acceptTerms: true },
+    }),
+  },
+
   {
     method: "GET",
     route: "/api/companies/:cid/invitations/email-check",
@@ -447,6 +481,26 @@ export const ROWS: Row[] = [
     request: () => ({ url: `/api/invitations/${"A".repeat(43)}/accept`, payload: {} }),
   },
   { method: "GET", route: "/api/companies/:cid/members", requires: "members.view", ok: 200 },
+  { method: "GET", route: "/api/companies/:cid/members/export", requires: "members.view", ok: 200 },
+  {
+    method: "DELETE",
+    route: "/api/companies/:cid/members/:memberId",
+    requires: "members.deactivate",
+    stepUp: true,
+    // The custom actor is active: whoever may remove members is told to deactivate first (409).
+    ok: 409,
+    request: (c) => ({ url: `/api/companies/${c.companyId}/members/${c.customMemberId}` }),
+  },
+  {
+    method: "DELETE",
+    route: "/api/me",
+    requires: "session",
+    stepUp: true,
+    // A wrong password: every logged-in caller gets 400 and keeps their account.
+    ok: 400,
+    request: () => ({ url: "/api/me", payload: { password: "not the password at all" } }),
+  },
+
   {
     method: "GET",
     route: "/api/companies/:cid/members/:memberId",

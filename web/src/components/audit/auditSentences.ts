@@ -68,6 +68,14 @@ export const AUDIT_SENTENCES: Record<AuditAction, Sentence> = {
   "member.reactivated": ({ actor, target }) => `${actor} reactivated ${orSomeone(target)}`,
   "member.reactivate_refused": (parts) =>
     refused(`${possessive(parts.actor)} reactivation of ${orSomeone(parts.target)}`)(parts),
+  "member.removed": ({ actor, target, email, details }) =>
+    `${actor} removed ${orSomeone(target || (typeof details.name === "string" ? details.name : email))} from the company`,
+  "member.remove_refused": (parts) =>
+    refused(`${possessive(parts.actor)} removal of ${orSomeone(parts.target)}`)(parts),
+  "member.list_exported": ({ actor }) => `${actor} downloaded the member list`,
+  "member.account_deleted": ({ actor }) => `${actor} deleted their account`,
+  "member.account_delete_refused": (parts) =>
+    refused(`${possessive(parts.actor)} deletion of their account`)(parts),
   "invitation.created": ({ actor, email, details }) =>
     `${actor} invited ${orSomeone(email)} as ${roles(details.roles)}`,
   "invitation.create_refused": (parts) =>
