@@ -9,7 +9,7 @@ import type { DB, MemberStatus } from "../db/schema.js";
 import { enqueueMailWhen, type OutgoingMail } from "../mail/outbox.js";
 import { scopeOfMember } from "../merchant-accounts/queries.js";
 import { nameRoles } from "../roles/catalog.js";
-import { PERMISSIONS_OF_ROLE, ROLE_REFS_JSON } from "../roles/queries.js";
+import { PERMISSIONS_OF_ROLE, ROLE_ORDER, ROLE_REFS_JSON } from "../roles/queries.js";
 import { type WebhookEvent, webhookEventWhen } from "../webhooks/events.js";
 import type { MemberOrder, MemberPosition, MemberSortKey } from "./list-order.js";
 
@@ -561,7 +561,7 @@ export async function exportMembers(
   const result = await sql<ExportedMemberRow>`
     SELECT m.id, m.email, a.name, m.status, ${isoTime(sql`m.joined_at`)} AS joined_at,
            ${isoTime(LAST_ACTIVE_AT)} AS last_active_at,
-           coalesce((SELECT string_agg(r.name, '; ' ORDER BY r.key IS NULL, r.name)
+           coalesce((SELECT string_agg(r.name, '; ' ORDER BY ${ROLE_ORDER})
                        FROM member_roles mr JOIN roles r ON r.id = mr.role_id WHERE mr.member_id = m.id), '') AS roles
       FROM members m JOIN accounts a ON a.id = m.account_id
      WHERE ${matching(filter)} ${afterEmail === null ? sql`` : sql`AND m.email > ${afterEmail}`}
@@ -600,7 +600,7 @@ export async function lockMemberForRemoval(
            coalesce((SELECT array_agg(DISTINCT rp.permission) FROM member_roles mr
                        JOIN role_permissions rp ON rp.role_id = mr.role_id WHERE mr.member_id = m.id),
                     '{}')::text[] AS permissions,
-           coalesce((SELECT json_agg(json_build_object('id', r.id, 'key', r.key, 'name', r.name) ORDER BY r.key IS NULL, r.name)
+           coalesce((SELECT json_agg(json_build_object('id', r.id, 'key', r.key, 'name', r.name) ORDER BY ${ROLE_ORDER})
                        FROM member_roles mr JOIN roles r ON r.id = mr.role_id WHERE mr.member_id = m.id), '[]'::json) AS roles
       FROM members m JOIN accounts a ON a.id = m.account_id
      WHERE m.company_id = ${companyId} AND m.id = ${memberId}
