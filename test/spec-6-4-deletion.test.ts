@@ -216,7 +216,7 @@ describe.each(testDatabaseKinds)("SPEC 6.4: deletion on %s", (kind) => {
     expect(byBo.length).toBeGreaterThanOrEqual(2);
     for (const event of byBo) expect(event.actor_email).toBe(pseudonym);
     const invitation = events.find((e) => e.action === "invitation.created" && e.actor_account_id !== bo.id);
-    expect((invitation?.details as { email: string }).email).toBe(pseudonym);
+    expect((invitation?.details as { email?: string } | undefined)?.email).toBe(pseudonym);
     // The admin's own events keep the admin's email: only Bo's data is replaced.
     expect(events.some((e) => e.actor_email === company.admin.email)).toBe(true);
 

@@ -3,7 +3,14 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, dataOf, noContent } from "./client";
 import type { PageRequest } from "./queries";
-import type { InvitationAcceptRequest, InvitationRequest, InvitationStatus } from "./types";
+import type {
+  InvitationAcceptRequest,
+  InvitationBatchRequest,
+  InvitationImportPreviewRequest,
+  InvitationImportRequest,
+  InvitationRequest,
+  InvitationStatus,
+} from "./types";
 
 export const invitationQueryKeys = {
   invitations: (companyId: string) => ["companies", companyId, "invitations"] as const,
@@ -113,5 +120,47 @@ export function useAcceptInvitation(token: string) {
   return useMutation({
     mutationFn: (request: InvitationAcceptRequest) =>
       dataOf(api.POST("/api/invitations/{token}/accept", { params: { path: { token } }, body: request })),
+  });
+}
+
+/** Several emails with the same roles, after one Email Verification: one result per email. */
+export function useInviteBatch(companyId: string) {
+  const refresh = useRefreshInvitations(companyId);
+  return useMutation({
+    mutationFn: (request: InvitationBatchRequest) =>
+      dataOf(
+        api.POST("/api/companies/{cid}/invitations/batch", {
+          params: { path: { cid: companyId } },
+          body: request,
+        }),
+      ),
+    onSettled: refresh,
+  });
+}
+
+/** What a CSV would do, row by row, without sending anything (no verification needed). */
+export function usePreviewInvitationImport(companyId: string) {
+  return useMutation({
+    mutationFn: (request: InvitationImportPreviewRequest) =>
+      dataOf(
+        api.POST("/api/companies/{cid}/invitations/import/preview", {
+          params: { path: { cid: companyId } },
+          body: request,
+        }),
+      ),
+  });
+}
+
+export function useImportInvitations(companyId: string) {
+  const refresh = useRefreshInvitations(companyId);
+  return useMutation({
+    mutationFn: (request: InvitationImportRequest) =>
+      dataOf(
+        api.POST("/api/companies/{cid}/invitations/import", {
+          params: { path: { cid: companyId } },
+          body: request,
+        }),
+      ),
+    onSettled: refresh,
   });
 }

@@ -8,7 +8,7 @@ import {
   useQueryClient,
 } from "@tanstack/react-query";
 import { auditQueryKeys } from "./auditQueries";
-import { api, dataOf } from "./client";
+import { api, dataOf, noContent } from "./client";
 import { type PageRequest, queryKeys } from "./queries";
 import type { Member, MemberFilters, MemberRolesChangeRequest } from "./types";
 
@@ -140,4 +140,18 @@ export function useReactivatingMemberIds(companyId: string): ReadonlySet<string>
   return new Set(
     requests.filter((request) => request.change === "reactivate").map((request) => request.member.id),
   );
+}
+
+/** Removes a deactivated member from the company for good (after Email Verification if needed). */
+export function useRemoveMember(companyId: string) {
+  const refresh = useRefreshMembers(companyId);
+  return useMutation({
+    mutationFn: (memberId: string) =>
+      noContent(
+        api.DELETE("/api/companies/{cid}/members/{memberId}", {
+          params: { path: { cid: companyId, memberId } },
+        }),
+      ),
+    onSettled: refresh,
+  });
 }

@@ -114,6 +114,15 @@ export function useLogout() {
   });
 }
 
+/** Deletes the caller's own account (password + Email Verification); nothing of it stays in the browser. */
+export function useDeleteOwnAccount() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (password: string) => noContent(api.DELETE("/api/me", { body: { password } })),
+    onSuccess: () => queryClient.clear(),
+  });
+}
+
 // Email verification (step-up). These calls never ask for a step-up themselves.
 
 export function useStartStepUp() {

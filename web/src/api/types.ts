@@ -139,6 +139,12 @@ export type MemberRolesChangeRequest = RequestOf<
 export type Invitation = Schemas["Invitation"];
 export type InvitationStatus = Invitation["status"];
 export type InvitationRequest = RequestOf<paths["/api/companies/{cid}/invitations"]["post"]>;
+export type InvitationBatchRequest = RequestOf<paths["/api/companies/{cid}/invitations/batch"]["post"]>;
+export type InvitationImportRequest = RequestOf<paths["/api/companies/{cid}/invitations/import"]["post"]>;
+export type InvitationImportPreviewRequest = RequestOf<
+  paths["/api/companies/{cid}/invitations/import/preview"]["post"]
+>;
+export type InvitationBatchResult = components["schemas"]["InvitationBatchResults"]["results"][number];
 /** `GET /api/invitations/{token}` (public): what the link offers. */
 export type PublicInvitation = OkBody<paths["/api/invitations/{token}"]["get"]>;
 /** `{name, password}` (new person), `{password}`, or `{}` (session). */

@@ -30,8 +30,11 @@ export function DownloadLink({
   href,
   description,
   permission,
+  label = "Download",
 }: {
   href: string;
+  /** The button's words (and accessible name). */
+  label?: string;
   description: string;
   /** What the export needs; checked against a fresh `me` before the browser asks for it. */
   permission: PermissionKey;
@@ -65,7 +68,7 @@ export function DownloadLink({
 
   return (
     <Button href={href} download title={description} loading={isChecking} onClick={download}>
-      Download
+      {label}
     </Button>
   );
 }

@@ -4,6 +4,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { App, Button, Flex, Select } from "antd";
 import { memo, useCallback, useEffect, useRef, useState } from "react";
+import { apiPath, queryString } from "../api/client";
 import {
   memberQueryKeys,
   useChangeMemberStatus,
@@ -13,6 +14,8 @@ import {
 import { useRoles } from "../api/queries";
 import type { Member, Role } from "../api/types";
 import { useCurrentMembership } from "../components/CurrentMembership";
+import { DownloadLink } from "../components/DownloadLink";
+import { ImportInvitationsModal } from "../components/invitations/ImportInvitationsModal";
 import { InvitationsSection } from "../components/invitations/InvitationsSection";
 import { InviteMemberModal } from "../components/invitations/InviteMemberModal";
 import { ChangeRoleModal } from "../components/members/ChangeRoleModal";
@@ -20,6 +23,7 @@ import { DeactivateMemberDialog } from "../components/members/DeactivateMemberDi
 import { describeMemberChangeError } from "../components/members/describeMemberChangeError";
 import { MemberFilterBar } from "../components/members/MemberFilterBar";
 import { MemberTable } from "../components/members/MemberTable";
+import { RemoveMemberDialog } from "../components/members/RemoveMemberDialog";
 import {
   MEMBER_PAGE_SIZES,
   type MemberPageSize,
@@ -68,6 +72,8 @@ export function MemberListPage() {
 
   const [isInviting, setIsInviting] = useState(false);
   const closeInvite = useCallback(() => setIsInviting(false), []);
+  const [isImporting, setIsImporting] = useState(false);
+  const [removal, setRemoval] = useState<Member | null>(null);
   // Ids, not copies: the windows read the member from the current page, so a reload hands them its
   // fresh version; `picked` keeps the member the window was opened on, or the newer copy a conflict
   // told of, for when the page no longer shows them (or shows an older copy).
@@ -122,11 +128,24 @@ export function MemberListPage() {
           value={view.search}
           onSearch={onSearch}
         />
-        {canInvite && (
-          <Button type="primary" onClick={() => setIsInviting(true)}>
-            Invite new member
-          </Button>
-        )}
+        <Flex gap="small" wrap>
+          <DownloadLink
+            href={`${apiPath("companies", companyId, "members", "export")}${queryString({
+              email: view.filters.email,
+              role: view.filters.role,
+              status: view.filters.status,
+            })}`}
+            description="Export the member list as CSV"
+            permission="members.view"
+            label="Export"
+          />
+          {canInvite && <Button onClick={() => setIsImporting(true)}>Import CSV</Button>}
+          {canInvite && (
+            <Button type="primary" onClick={() => setIsInviting(true)}>
+              Invite new member
+            </Button>
+          )}
+        </Flex>
       </Flex>
       {members.isError ? (
         <QueryErrorResult error={members.error} onRetry={() => members.refetch()} />
@@ -151,6 +170,7 @@ export function MemberListPage() {
                   setDeactivationId(member.id);
                 },
                 onReactivate: reactivate,
+                onRemove: setRemoval,
                 reactivatingIds,
               }}
             />
@@ -180,6 +200,14 @@ export function MemberListPage() {
       )}
       {canInvite && <Invitations companyId={companyId} search={view.search.email} />}
       {canInvite && <InviteWindow companyId={companyId} open={isInviting} onClose={closeInvite} />}
+      {canInvite && (
+        <ImportInvitationsModal
+          companyId={companyId}
+          open={isImporting}
+          onClose={() => setIsImporting(false)}
+        />
+      )}
+      <RemoveMemberDialog companyId={companyId} member={removal} onClose={() => setRemoval(null)} />
       <ChangeRoleWindow
         companyId={companyId}
         member={current(roleChangeId)}

@@ -1,9 +1,11 @@
 // `/profile`: the signed-in account (name and email, read-only), its alternate email, a link to
-// its second factors (`/profile/security`), its password, its sessions, and its security events.
+// its second factors (`/profile/security`), its password, its sessions, its security events, and
+// deleting the account.
 import { Descriptions, Typography } from "antd";
 import { Link } from "react-router-dom";
 import { AlternateEmailForm } from "../components/AlternateEmailForm";
 import { ChangePasswordForm } from "../components/ChangePasswordForm";
+import { DeleteAccountSection } from "../components/DeleteAccountSection";
 import { OwnSecurityEvents } from "../components/OwnSecurityEvents";
 import { OwnSessionsTable } from "../components/OwnSessionsTable";
 import { PageTitle } from "../components/PageTitle";
@@ -49,6 +51,9 @@ export function ProfilePage() {
       </ProfileSection>
       <ProfileSection title="Security">
         <OwnSecurityEvents />
+      </ProfileSection>
+      <ProfileSection title="Delete account">
+        <DeleteAccountSection />
       </ProfileSection>
     </>
   );

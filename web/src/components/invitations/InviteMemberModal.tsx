@@ -21,10 +21,15 @@ import {
 } from "antd";
 import { useEffect, useRef, useState } from "react";
 import { isApiError } from "../../api/client";
-import { useInvitationEmailCheck, useInviteMember, useResendInvitation } from "../../api/invitationQueries";
+import {
+  useInvitationEmailCheck,
+  useInviteBatch,
+  useInviteMember,
+  useResendInvitation,
+} from "../../api/invitationQueries";
 import { useReactivateMemberById } from "../../api/memberQueries";
 import { usePermissionCatalogue, useRoles } from "../../api/queries";
-import type { MemberScope } from "../../api/types";
+import type { InvitationBatchResult, MemberScope } from "../../api/types";
 import { describeMemberChangeError } from "../members/describeMemberChangeError";
 import {
   PermissionLabelList,
@@ -37,6 +42,7 @@ import { ALL_ACCOUNTS, isIncompleteScope, ScopePicker, ScopeText } from "../merc
 import { QueryErrorResult } from "../QueryErrorResult";
 import { useCan } from "../useCan";
 import { describeInvitationError } from "./describeInvitationError";
+import { InvitationResultsTable, summarizeResults } from "./InvitationResultsTable";
 
 export const TERMS_LABEL = "I confirm this person may access the company's data under the merchant terms";
 
@@ -59,8 +65,18 @@ function useSettledEmail(typed: string | undefined): string | null {
   return settled;
 }
 
+/** At most this many people in one invitation (the server's batch limit). */
+export const MAX_EMAILS_PER_INVITATION = 10;
+
 interface InvitationDraft {
   email: string;
+  /** The emails after the first (the dialog's "Add another email"), each sent with the same roles. */
+  moreEmails?: string[];
+  roleIds: string[];
+}
+
+interface ConfirmedDraft {
+  emails: string[];
   roleIds: string[];
   scope: MemberScope;
 }
@@ -70,10 +86,12 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
   const roles = useRoles(companyId);
   const catalogue = usePermissionCatalogue();
   const invite = useInviteMember(companyId);
+  const inviteBatch = useInviteBatch(companyId);
+  const [batchResults, setBatchResults] = useState<InvitationBatchResult[] | null>(null);
   const resend = useResendInvitation(companyId);
   const [form] = Form.useForm<InvitationDraft>();
   const [step, setStep] = useState(0);
-  const [draft, setDraft] = useState<InvitationDraft | null>(null);
+  const [draft, setDraft] = useState<ConfirmedDraft | null>(null);
   const [isTermsAccepted, setIsTermsAccepted] = useState(false);
   const [failure, setFailure] = useState<{ message: string; pendingInvitationId: string | null } | null>(
     null,
@@ -123,7 +141,12 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
     if (standing !== null) return;
     try {
       const values = await form.validateFields();
-      setDraft({ email: values.email.trim(), roleIds: values.roleIds, scope: values.scope ?? ALL_ACCOUNTS });
+      const more = (values.moreEmails ?? []).map((email) => email.trim()).filter((email) => email !== "");
+      setDraft({
+        emails: [values.email.trim(), ...more],
+        roleIds: values.roleIds,
+        scope: values.scope ?? ALL_ACCOUNTS,
+      });
       setFailure(null);
       setStep(1);
     } catch {
@@ -134,9 +157,28 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
   const send = () => {
     if (draft === null || !isTermsAccepted) return;
     setFailure(null);
+    if (draft.emails.length > 1) {
+      inviteBatch.mutate(
+        {
+          emails: draft.emails,
+          roleIds: draft.roleIds,
+          acceptTerms: true,
+          ...(draft.scope.kind === "restricted" ? { scope: draft.scope } : {}),
+        },
+        {
+          onSuccess: ({ results }) => {
+            void message.success(`Invitations: ${summarizeResults(results)}`);
+            setBatchResults(results);
+          },
+          onError: (error) =>
+            setFailure({ message: describeInvitationError(error), pendingInvitationId: null }),
+        },
+      );
+      return;
+    }
     invite.mutate(
       {
-        email: draft.email,
+        email: draft.emails[0] ?? "",
         roleIds: draft.roleIds,
         acceptTerms: true,
         // Without a scope the server gives all accounts, so only a restriction is sent.
@@ -230,6 +272,19 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
 
   const chosenRoles = allRoles.filter((role) => draft?.roleIds.includes(role.id));
 
+  if (batchResults !== null) {
+    return (
+      <>
+        <InvitationResultsTable results={batchResults} caption="Invitation results" />
+        <Flex justify="flex-end" style={{ marginTop: 24 }}>
+          <Button type="primary" onClick={onDone}>
+            Done
+          </Button>
+        </Flex>
+      </>
+    );
+  }
+
   return (
     <>
       <Steps
@@ -276,6 +331,52 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
             style={{ marginTop: -8, marginBottom: 16 }}
           />
         )}
+        <Form.List name="moreEmails">
+          {(fields, { add, remove }) => (
+            <>
+              {fields.map((field, index) => (
+                <Form.Item key={field.key} label={`Email address ${index + 2}`} required={false}>
+                  <Flex gap="small">
+                    <Form.Item
+                      name={field.name}
+                      noStyle
+                      validateTrigger={["onChange", "onBlur"]}
+                      rules={[
+                        {
+                          required: true,
+                          whitespace: true,
+                          message: "Enter an email address or remove the field",
+                        },
+                        { pattern: EMAIL_PATTERN, message: "Enter a valid email address" },
+                      ]}
+                    >
+                      <Input
+                        aria-label={`Email address ${index + 2}`}
+                        inputMode="email"
+                        autoComplete="off"
+                        spellCheck={false}
+                        maxLength={320}
+                      />
+                    </Form.Item>
+                    <Button
+                      onClick={() => remove(field.name)}
+                      aria-label={`Remove email address ${index + 2}`}
+                    >
+                      Remove
+                    </Button>
+                  </Flex>
+                </Form.Item>
+              ))}
+              {fields.length + 1 < MAX_EMAILS_PER_INVITATION && (
+                <Form.Item>
+                  <Button type="dashed" onClick={() => add("")}>
+                    Add another email
+                  </Button>
+                </Form.Item>
+              )}
+            </>
+          )}
+        </Form.List>
         <Form.Item
           label="Role"
           name="roleIds"
@@ -305,7 +406,11 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
             column={1}
             size="small"
             items={[
-              { key: "email", label: "Email address", children: draft.email },
+              {
+                key: "email",
+                label: draft.emails.length > 1 ? "Email addresses" : "Email address",
+                children: draft.emails.join(", "),
+              },
               { key: "roles", label: "Roles", children: <RoleTags roles={chosenRoles} /> },
               {
                 key: "scope",
@@ -372,7 +477,7 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
                 setIsTermsAccepted(false);
                 setStep(0);
               }}
-              disabled={invite.isPending}
+              disabled={invite.isPending || inviteBatch.isPending}
             >
               Back
             </Button>
@@ -380,7 +485,7 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
               type="primary"
               onClick={send}
               disabled={!isTermsAccepted}
-              loading={invite.isPending}
+              loading={invite.isPending || inviteBatch.isPending}
               aria-label="Send Invitation"
             >
               Send Invitation

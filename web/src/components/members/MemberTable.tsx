@@ -38,6 +38,8 @@ export interface MemberActions {
   onChangeRole: (member: Member) => void;
   onDeactivate: (member: Member) => void;
   onReactivate: (member: Member) => void;
+  /** `Remove` on a deactivated member's row (SPEC §6.4); absent: no such button. */
+  onRemove?: (member: Member) => void;
   /** The members being reactivated. */
   reactivatingIds: ReadonlySet<string>;
 }
@@ -164,6 +166,11 @@ export function MemberTable({
                 aria-label="Reactivate"
               >
                 Reactivate
+              </Button>
+            )}
+            {actions.canDeactivate && !isActive && actions.onRemove && (
+              <Button size="small" danger onClick={() => actions.onRemove?.(member)}>
+                Remove
               </Button>
             )}
           </Space>
