@@ -54,8 +54,8 @@ function records(text: string): { line: number; fields: string[] }[] {
 }
 
 /**
- * The data rows of an invitation CSV: blank lines skipped, a first row whose first cell reads
- * "email" taken as the header (its "roles" column, if any, is where role names are read).
+ * The data rows of an invitation CSV: blank lines skipped, a first row with a cell reading "email"
+ * taken as the header (its "roles" column, if any, is where role names are read).
  * Without a header the first column is the email and the second the roles.
  */
 export function parseInvitationCsv(text: string): ImportRow[] {
@@ -64,10 +64,9 @@ export function parseInvitationCsv(text: string): ImportRow[] {
   );
   let emailColumn = 0;
   let rolesColumn: number | null = 1;
-  const first = all[0];
-  if (first && first.fields[0]?.trim().toLowerCase() === "email") {
-    const names = first.fields.map((cell) => cell.trim().toLowerCase());
-    emailColumn = 0;
+  const names = all[0]?.fields.map((cell) => cell.trim().toLowerCase()) ?? [];
+  if (names.includes("email")) {
+    emailColumn = names.indexOf("email");
     const roles = names.findIndex((name) => name === "roles" || name === "role");
     rolesColumn = roles >= 0 ? roles : null;
     all.shift();
