@@ -295,4 +295,72 @@ describe.each(testDatabaseKinds)("SPEC 6.4: bulk invite on %s", (kind) => {
       ["refused", "grant_exceeds_own"],
     ]);
   });
+
+  it("gives every row of a batch the batch's merchant-account scope, and refuses a scope beyond the inviter's (rule 6)", async () => {
+    const { company, cookie } = await adminOf("Batch Scope Co");
+    const europe = (
+      await h.db
+        .insertInto("merchant_accounts")
+        .values({
+          company_id: company.id,
+          name: "Batch Europe",
+          reference: "EU-B",
+          region: "Europe",
+          created_at: new Date(h.clock.now().getTime() + 1),
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow()
+    ).id;
+    await h.elevate(cookie, company.id);
+    const scope = { kind: "restricted", merchantAccountIds: [europe] };
+    const response = await h.inject(cookie, {
+      method: "POST",
+      url: `/api/companies/${company.id}/invitations/batch`,
+      payload: {
+        emails: ["eu.one@example.com", "eu.two@example.com"],
+        roleIds: [company.roleIds.finance],
+        scope,
+        acceptTerms: true,
+      },
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json().results.map((r: Result) => r.status)).toEqual(["invited", "invited"]);
+    const listed = await h.inject(cookie, {
+      url: `/api/companies/${company.id}/invitations?status=pending`,
+    });
+    const scopes = listed
+      .json()
+      .items.filter((i: { email: string }) => i.email.startsWith("eu."))
+      .map((i: { scope: unknown }) => i.scope);
+    expect(scopes).toEqual([scope, scope]);
+
+    // A member restricted to Europe cannot hand out all accounts, row by row.
+    const restricted = await h.member(company, ["admin"]);
+    const put = await h.inject(cookie, {
+      method: "PUT",
+      url: `/api/companies/${company.id}/members/${restricted.memberId}/roles`,
+      payload: { roleIds: [company.roleIds.admin], scope },
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    const restrictedCookie = await h.login(restricted.email);
+    await h.elevate(restrictedCookie, company.id);
+    const wider = await h.inject(restrictedCookie, {
+      method: "POST",
+      url: `/api/companies/${company.id}/invitations/batch`,
+      payload: {
+        emails: ["everywhere@example.com"],
+        roleIds: [company.roleIds.finance],
+        scope: { kind: "all" },
+        acceptTerms: true,
+      },
+    });
+    expect(wider.statusCode, wider.body).toBe(200);
+    expect(wider.json().results).toEqual([
+      expect.objectContaining({
+        email: "everywhere@example.com",
+        status: "refused",
+        code: "grant_exceeds_own",
+      }),
+    ]);
+  });
 });

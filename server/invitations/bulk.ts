@@ -1,7 +1,9 @@
 // Bulk invitations (SPEC §6.4): several emails with the same roles, or a CSV of up to 500 rows, each
 // row sent through the single invitation's use case, so every rule of rule 8 holds row by row.
 // One result per row; a preview answers the same results without writing anything.
+
 import { mayGrant, unionOfPermissions } from "../access/policy.js";
+import type { Scope } from "../access/scope.js";
 import { recordRefusal } from "../audit/refusals.js";
 import type { RequestMeta } from "../audit/writer.js";
 import { AppError, ERROR_CODES, type ErrorCode } from "../errors.js";
@@ -56,8 +58,8 @@ export type BatchInput = {
   rows: readonly BatchRow[];
   acceptTerms: boolean | undefined;
   meta: RequestMeta;
-  // Merchant-account scope (SPEC §6.4, branch merchant-scope) joins here once invitations carry
-  // one: the batch's scope, handed to inviteMember with every row like the roles.
+  /** Every row's merchant accounts (SPEC §6.4), checked by inviteMember row by row; absent: all. */
+  scope?: Scope;
 };
 
 function result(row: BatchRow, status: BatchRowStatus, code?: ErrorCode, message?: string): BatchRowResult {
@@ -181,6 +183,7 @@ export async function inviteBatch(deps: InvitationDeps, input: BatchInput): Prom
         email: decided.email,
         roleIds: decided.roleIds,
         acceptTerms: true,
+        scope: input.scope,
         meta: input.meta,
       });
       results.push(result(row, "invited"));

@@ -98,6 +98,8 @@ const BatchBody = Type.Object(
     }),
     roleIds: Type.Array(Uuid, { minItems: 1, maxItems: 20, uniqueItems: true }),
     acceptTerms: Type.Optional(Type.Boolean()),
+    /** Every row's merchant accounts; absent: all (SPEC §6.4). */
+    scope: Type.Optional(ScopeBody),
   },
   { additionalProperties: false },
 );
@@ -117,7 +119,7 @@ const ImportFields = {
   ),
 };
 const ImportBody = Type.Object(
-  { ...ImportFields, acceptTerms: Type.Optional(Type.Boolean()) },
+  { ...ImportFields, acceptTerms: Type.Optional(Type.Boolean()), scope: Type.Optional(ScopeBody) },
   { additionalProperties: false },
 );
 const ImportPreviewBody = Type.Object(ImportFields, { additionalProperties: false });
@@ -307,6 +309,7 @@ export const invitationRoutes: FastifyPluginAsyncTypebox<{
         actor: invitingMember(request),
         rows: request.body.emails.map((email) => ({ email, roleIds: request.body.roleIds })),
         acceptTerms: request.body.acceptTerms,
+        scope: request.body.scope,
         meta: request.meta,
       }),
     }),
@@ -354,6 +357,7 @@ export const invitationRoutes: FastifyPluginAsyncTypebox<{
         actor: invitingMember(request),
         rows: importRows(request.body.csv, request.body.roleIds),
         acceptTerms: request.body.acceptTerms,
+        scope: request.body.scope,
         meta: request.meta,
       }),
     }),

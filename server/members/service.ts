@@ -4,8 +4,8 @@
 // transaction that failed.
 import type { Kysely, RawBuilder, Transaction } from "kysely";
 import { ADMIN_ROLE_KEY, PERMISSION_KEYS } from "../access/permissions.js";
-import type { Scope } from "../access/scope.js";
 import { permissionsBeyondOwn } from "../access/policy.js";
+import type { Scope } from "../access/scope.js";
 import { deleteAccountSessions } from "../access/session-queries.js";
 import type { AuditAction } from "../audit/actions.js";
 import { type AuditEvent, type RequestMeta, recordAudit } from "../audit/writer.js";
@@ -653,7 +653,9 @@ export async function removeMember(
   grantor: { roleKeys: readonly string[]; permissions: readonly string[] },
 ): Promise<void> {
   try {
-    if (memberId.toLowerCase() === ctx.actor.memberId.toLowerCase()) throw new AppError("self_modification");
+    if ("memberId" in ctx.actor && memberId.toLowerCase() === ctx.actor.memberId.toLowerCase()) {
+      throw new AppError("self_modification");
+    }
     await ctx.db.transaction().execute(async (trx) => {
       await lockCompany(trx, ctx.companyId);
       const target = await lockMemberForRemoval(trx, ctx.companyId, memberId);

@@ -73,6 +73,7 @@ interface InvitationDraft {
   /** The emails after the first (the dialog's "Add another email"), each sent with the same roles. */
   moreEmails?: string[];
   roleIds: string[];
+  scope?: MemberScope;
 }
 
 interface ConfirmedDraft {
