@@ -194,7 +194,7 @@ export async function buildApp(deps: AppDeps) {
     cookie: cookieSettings,
     deviceCookie,
   });
-  await app.register(companyRoutes, { database });
+  await app.register(companyRoutes, { database, clock });
   await app.register(portalRoutes, { database, clock });
   await app.register(merchantAccountRoutes, { database });
   await app.register(memberRoutes, { database, clock });

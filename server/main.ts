@@ -9,6 +9,7 @@ import { openDatabase } from "./db/connect.js";
 import { lockDataDir } from "./db/data-dir-lock.js";
 import { migrate } from "./db/migrate.js";
 import { seedDemoIfEmpty } from "./demo/seed.js";
+import { startGovernanceJobs } from "./governance/jobs.js";
 import { expireOverdueInvitations } from "./invitations/service.js";
 import { MailDispatcher } from "./mail/dispatcher.js";
 import { embeddedTransport, smtpTransport } from "./mail/transport.js";
@@ -98,6 +99,7 @@ async function main() {
 
   let stopping = false;
   let sweep: NodeJS.Timeout | undefined;
+  let governance: NodeJS.Timeout | undefined;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -105,6 +107,7 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
     clearInterval(sweep);
+    clearInterval(governance);
     auditPartitions.stop();
     await app.close();
     await dispatcher.stop();
@@ -128,6 +131,12 @@ async function main() {
     );
   }, 5 * 60_000);
   sweep.unref();
+  // Expiring roles and inactivity (SPEC §6.4): on every instance, each change made once.
+  governance = startGovernanceJobs(
+    database.db,
+    () => systemClock.now(),
+    (error) => app.log.warn({ err: { message: (error as Error)?.message } }, "governance jobs failed"),
+  );
   console.log(
     `Portal listening on ${address}; open ${config.publicUrl} (PUBLIC_URL: the only origin allowed to change state), database ${database.kind}`,
   );

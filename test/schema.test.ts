@@ -12,6 +12,23 @@ import { createHarness, type Harness } from "./support/harness.js";
 
 // Columns as server/db/schema.ts declares them; a migration that changes one must change both.
 const EXPECTED_COLUMNS: Record<string, string[]> = {
+  access_review_items: [
+    "company_id",
+    "decided_at",
+    "decided_by",
+    "decision",
+    "decision_role_ids",
+    "email",
+    "has_second_factor",
+    "last_active_at",
+    "member_id",
+    "name",
+    "outcome",
+    "review_id",
+    "roles",
+    "status",
+  ],
+  access_reviews: ["company_id", "completed_at", "completed_by", "id", "started_at", "started_by", "status"],
   accounts: [
     "alternate_email",
     "created_at",
@@ -39,6 +56,7 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
   ],
   company_security_policies: [
     "company_id",
+    "inactivity_days",
     "invite_domains",
     "require_mfa",
     "session_idle_minutes",
@@ -75,6 +93,9 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
   member_merchant_accounts: ["company_id", "member_id", "merchant_account_id"],
   invitation_merchant_accounts: ["company_id", "invitation_id", "merchant_account_id"],
   invitation_roles: ["company_id", "invitation_id", "role_id"],
+  developer_webhooks: ["company_id", "created_at", "events", "id", "status", "url"],
+  governance_notices: ["due_at", "kind", "member_id", "role_id", "sent_at"],
+  invitation_roles: ["company_id", "expires_at", "invitation_id", "role_id"],
   invitations: [
     "closed_at",
     "closed_roles",
@@ -105,8 +126,8 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
   member_activity: ["company_id", "last_active_at", "member_id"],
   member_counts: ["active", "company_id", "deactivated"],
   member_role_counts: ["active", "company_id", "deactivated", "role_id"],
-  member_roles: ["company_id", "member_id", "role_id"],
-  member_standing: ["member_id", "permissions", "role_ids", "role_keys"],
+  member_roles: ["company_id", "expires_at", "member_id", "role_id"],
+  member_standing: ["earliest_expiry", "member_id", "permissions", "role_ids", "role_keys"],
   members: [
     "account_id",
     "company_id",

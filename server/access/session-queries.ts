@@ -6,6 +6,7 @@ import type { DB } from "../db/schema.js";
 import type { Permission } from "./permissions.js";
 import { ROLE_REFS_JSON } from "./role-queries.js";
 import { type Scope, scopeFromColumns } from "./scope.js";
+import { permissionsInForce, roleIdsInForce, roleKeysInForce } from "./standing-queries.js";
 import { hashSecretToken, newSecretToken } from "./tokens.js";
 
 export type SessionPolicy = { idleMs: number; absoluteMs: number };
@@ -67,10 +68,11 @@ export type MembershipRow = {
 const MFA_ENROLMENT_REQUIRED = sql`(m.status = 'active' AND coalesce(csp.require_mfa, false)
            AND NOT (SELECT has_second_factor FROM accounts WHERE id = m.account_id))`;
 
-// One row per membership of the account whose id is `accountId`, roles and permissions folded in.
-export const MEMBERSHIP_COLUMNS = sql`m.company_id, c.name AS company_name, m.id AS member_id, m.status,
-           (SELECT ${ROLE_REFS_JSON} FROM roles r WHERE r.id = ANY (ms.role_ids)) AS roles,
-           ms.permissions, ${MFA_ENROLMENT_REQUIRED} AS mfa_enrolment_required`;
+// One row per membership of the account whose id is `accountId`, roles and permissions folded in,
+// as they stand at `now` (an expired role assignment counts for nothing: migration 033).
+export const membershipColumns = (now: Date) => sql`m.company_id, c.name AS company_name, m.id AS member_id,
+           m.status, (SELECT ${ROLE_REFS_JSON} FROM roles r WHERE r.id = ANY (${roleIdsInForce(now)})) AS roles,
+           ${permissionsInForce(now)} AS permissions, ${MFA_ENROLMENT_REQUIRED} AS mfa_enrolment_required`;
 export const MEMBERSHIP_SOURCE = sql`members m JOIN companies c ON c.id = m.company_id
       LEFT JOIN member_standing ms ON ms.member_id = m.id
       LEFT JOIN company_security_policies csp ON csp.company_id = m.company_id`;
@@ -88,8 +90,10 @@ export function membershipView(row: MembershipRow): MembershipView {
 }
 
 /** A JSON array of every membership of the account `a` in scope, for a column of a larger query. */
-export const MEMBERSHIPS_OF_ACCOUNT = sql`(SELECT json_agg(x ORDER BY x.company_name, x.company_id)
-              FROM (SELECT ${MEMBERSHIP_COLUMNS}
+export const membershipsOfAccount = (
+  now: Date,
+) => sql`(SELECT json_agg(x ORDER BY x.company_name, x.company_id)
+              FROM (SELECT ${membershipColumns(now)}
                       FROM ${MEMBERSHIP_SOURCE}
                      WHERE m.account_id = a.id) x)`;
 
@@ -181,9 +185,9 @@ export async function loadRequestContext(
   const result = await sql<ContextRow>`
     SELECT s.id AS session_id, s.account_id, a.email, a.name, a.alternate_email, s.created_at, s.last_seen_at,
            s.expires_at, s.stage, s.step_up_until, se.verified_until AS company_step_up_until,
-           ${options.withMemberships ? sql`${MEMBERSHIPS_OF_ACCOUNT} AS memberships,` : sql``}
+           ${options.withMemberships ? sql`${membershipsOfAccount(now)} AS memberships,` : sql``}
            m.id AS member_id, m.status AS member_status, ma.last_active_at AS member_last_active_at,
-           ms.role_keys, ms.permissions, ${MFA_ENROLMENT_REQUIRED} AS mfa_enrolment_required,
+           ${roleKeysInForce(now)} AS role_keys, ${permissionsInForce(now)} AS permissions, ${MFA_ENROLMENT_REQUIRED} AS mfa_enrolment_required,
            ${STRICTEST_COMPANY_IDLE_MINUTES} AS idle_minutes_limit,
            m.scope_kind, ${SCOPE_ACCOUNT_IDS} AS scope_account_ids
       FROM sessions s

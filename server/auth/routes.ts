@@ -102,7 +102,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{
       setSessionCookie(reply, cookie, session.token, session.expiresAt);
       if (session.secondStep) return { mfaRequired: true as const, methods: session.secondStep.methods };
       setDeviceCookie(reply, deviceCookie, session.deviceTokens);
-      return buildMeBody(database.db, session.accountId);
+      return buildMeBody(database.db, session.accountId, auth.clock.now());
     },
   );
 
@@ -138,7 +138,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{
           });
           setSessionCookie(reply, cookie, session.token, session.expiresAt);
           setDeviceCookie(reply, deviceCookie, session.deviceTokens);
-          return buildMeBody(database.db, caller.accountId);
+          return buildMeBody(database.db, caller.accountId, auth.clock.now());
         } catch (error) {
           if (error instanceof AppError && error.code === "unauthenticated")
             clearSessionCookie(reply, cookie);

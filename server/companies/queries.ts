@@ -74,7 +74,15 @@ export async function createPredefinedRoles(
  */
 export async function addMember(
   trx: Transaction<DB>,
-  input: { companyId: string; accountId: string; roleIds: string[]; invitedBy: string | null; now: Date },
+  input: {
+    companyId: string;
+    accountId: string;
+    roleIds: string[];
+    /** Role id → expiry (ISO 8601) of the assignments that expire (SPEC §6.4). */
+    roleExpiries?: Record<string, string> | null;
+    invitedBy: string | null;
+    now: Date;
+  },
 ): Promise<string> {
   const member = await trx
     .insertInto("members")
@@ -94,6 +102,7 @@ export async function addMember(
           company_id: input.companyId,
           member_id: member.id,
           role_id: roleId,
+          expires_at: input.roleExpiries?.[roleId] ? new Date(input.roleExpiries[roleId]) : null,
         })),
       )
       .execute();

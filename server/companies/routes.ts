@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { callerOf } from "../access/guard.js";
+import type { Clock } from "../clock.js";
 import type { Database } from "../db/connect.js";
 import { AppError } from "../errors.js";
 import { CompanyParams, errorResponses, PermissionKeyRef, RoleRef, Uuid } from "../http/schemas.js";
@@ -32,7 +33,10 @@ const CompanyItem = Type.Object({
   permissions: Type.Array(PermissionKeyRef),
 });
 
-export const companyRoutes: FastifyPluginAsyncTypebox<{ database: Database }> = async (app, { database }) => {
+export const companyRoutes: FastifyPluginAsyncTypebox<{ database: Database; clock: Clock }> = async (
+  app,
+  { database, clock },
+) => {
   const { db } = database;
 
   app.get(
@@ -46,7 +50,7 @@ export const companyRoutes: FastifyPluginAsyncTypebox<{ database: Database }> = 
       },
     },
     async (request) => {
-      const memberships = await listMemberships(db, callerOf(request).accountId);
+      const memberships = await listMemberships(db, callerOf(request).accountId, clock.now());
       return {
         items: memberships
           .filter((m) => m.status === "active")

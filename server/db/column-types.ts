@@ -2,4 +2,4 @@
 // these columns these types in the generated schema.ts.
 
 /** A role as an invitation offered it when it left 'pending'. */
-export type InvitationRoleSnapshot = { id: string; key: string | null; name: string };
+export type InvitationRoleSnapshot = { id: string; key: string | null; name: string; expiresAt?: string };

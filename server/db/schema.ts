@@ -27,6 +27,33 @@ export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
+export interface AccessReviewItems {
+  company_id: string;
+  decided_at: Timestamp | null;
+  decided_by: string | null;
+  decision: "keep" | "change" | "deactivate" | null;
+  decision_role_ids: string[] | null;
+  email: string;
+  has_second_factor: boolean;
+  last_active_at: Timestamp | null;
+  member_id: string;
+  name: string;
+  outcome: string | null;
+  review_id: string;
+  roles: Json;
+  status: "active" | "deactivated";
+}
+
+export interface AccessReviews {
+  company_id: string;
+  completed_at: Timestamp | null;
+  completed_by: string | null;
+  id: Generated<string>;
+  started_at: Timestamp;
+  started_by: string | null;
+  status: Generated<"open" | "completed">;
+}
+
 export interface Accounts {
   alternate_email: string | null;
   created_at: Generated<Timestamp>;
@@ -81,6 +108,7 @@ export interface CompanyDomains {
 
 export interface CompanySecurityPolicies {
   company_id: string;
+  inactivity_days: Generated<number>;
   invite_domains: Generated<string[]>;
   require_mfa: Generated<boolean>;
   session_idle_minutes: number | null;
@@ -94,7 +122,6 @@ export interface DeveloperApiKeys {
   id: Generated<string>;
   label: string;
   last_four: string;
-  merchant_account_id: Generated<string>;
   prefix: string;
   status: "active" | "revoked";
 }
@@ -110,19 +137,21 @@ export interface DeveloperWebhooks {
   created_at: Timestamp;
   events: string[];
   id: Generated<string>;
-  merchant_account_id: Generated<string>;
   status: "enabled" | "disabled";
   url: string;
 }
 
-export interface InvitationMerchantAccounts {
-  company_id: string;
-  invitation_id: string;
-  merchant_account_id: string;
+export interface GovernanceNotices {
+  due_at: Timestamp;
+  kind: "role_expiring" | "last_admin_kept" | "inactivity_warning";
+  member_id: string;
+  role_id: string | null;
+  sent_at: Timestamp;
 }
 
 export interface InvitationRoles {
   company_id: string;
+  expires_at: Timestamp | null;
   invitation_id: string;
   role_id: string;
 }
@@ -137,7 +166,6 @@ export interface Invitations {
   id: Generated<string>;
   invited_by: string | null;
   last_sent_at: Timestamp;
-  scope_kind: Generated<"all" | "restricted">;
   status: Generated<InvitationStatus>;
   token_hash: string;
 }
@@ -200,12 +228,6 @@ export interface MemberCounts {
   deactivated: Generated<number>;
 }
 
-export interface MemberMerchantAccounts {
-  company_id: string;
-  member_id: string;
-  merchant_account_id: string;
-}
-
 export interface MemberRoleCounts {
   active: Generated<number>;
   company_id: string;
@@ -215,6 +237,7 @@ export interface MemberRoleCounts {
 
 export interface MemberRoles {
   company_id: string;
+  expires_at: Timestamp | null;
   member_id: string;
   role_id: string;
 }
@@ -228,26 +251,16 @@ export interface Members {
   invited_by: string | null;
   joined_at: Generated<Timestamp>;
   name: Generated<string>;
-  scim_external_id: string | null;
-  scope_kind: Generated<"all" | "restricted">;
   status: Generated<MemberStatus>;
   version: Generated<number>;
 }
 
 export interface MemberStanding {
+  earliest_expiry: Timestamp | null;
   member_id: string;
   permissions: Generated<string[]>;
   role_ids: Generated<string[]>;
   role_keys: Generated<string[]>;
-}
-
-export interface MerchantAccounts {
-  company_id: string;
-  created_at: Generated<Timestamp>;
-  id: Generated<string>;
-  name: string;
-  reference: string;
-  region: Generated<string>;
 }
 
 export interface MfaFactors {
@@ -303,39 +316,10 @@ export interface Roles {
   updated_at: Generated<Timestamp>;
 }
 
-export interface SamlLoginRequests {
-  asserted_at: Timestamp | null;
-  browser_binding_hash: string;
-  company_id: string;
-  created_at: Timestamp;
-  expires_at: Timestamp;
-  id: string;
-  identity: Json | null;
-}
-
-export interface SamlUsedAssertions {
-  assertion_id: string;
-  company_id: string;
-  expires_at: Timestamp;
-  used_at: Timestamp;
-}
-
 export interface SchemaMigrations {
   applied_at: Generated<Timestamp>;
   name: string;
   version: number;
-}
-
-export interface ScimTokens {
-  company_id: string;
-  created_at: Timestamp;
-  created_by: string | null;
-  id: Generated<string>;
-  last_used_at: Timestamp | null;
-  name: string;
-  revoked_at: Timestamp | null;
-  revoked_by: string | null;
-  token_hash: string;
 }
 
 export interface SessionElevations {
@@ -364,7 +348,6 @@ export interface SettlementBatches {
   fees_minor: number;
   gross_minor: number;
   id: Generated<string>;
-  merchant_account_id: Generated<string>;
   net_minor: number;
   period_end: Timestamp;
   period_start: Timestamp;
@@ -411,7 +394,6 @@ export interface Transactions {
   currency: string;
   error_code: string | null;
   id: Generated<string>;
-  merchant_account_id: Generated<string>;
   merchant_reference: string;
   occurred_at: Timestamp;
   payment_method: string;
@@ -454,45 +436,9 @@ export interface WebauthnChallenges {
   used_at: Timestamp | null;
 }
 
-export interface WebhookDeliveries {
-  attempts: Generated<number>;
-  body: string;
-  company_id: string;
-  created_at: Timestamp;
-  delivered_at: Timestamp | null;
-  endpoint_id: string;
-  event_id: string;
-  event_type: string;
-  id: Generated<string>;
-  last_attempt_at: Timestamp | null;
-  last_duration_ms: number | null;
-  last_error: string | null;
-  last_response_excerpt: string | null;
-  last_status_code: number | null;
-  locked_until: Timestamp | null;
-  next_attempt_at: Timestamp;
-  redelivery_of: string | null;
-  seq: Generated<number>;
-  status: Generated<"pending" | "delivered" | "failed">;
-}
-
-export interface WebhookEndpoints {
-  company_id: string;
-  created_at: Timestamp;
-  created_by: string | null;
-  description: Generated<string>;
-  disabled_reason: "manual" | "failing" | null;
-  enabled: Generated<boolean>;
-  events: string[];
-  id: Generated<string>;
-  previous_secret_expires_at: Timestamp | null;
-  previous_secret_sealed: string | null;
-  secret_sealed: string;
-  updated_at: Timestamp;
-  url: string;
-}
-
 export interface DB {
+  access_review_items: AccessReviewItems;
+  access_reviews: AccessReviews;
   accounts: Accounts;
   audit_events: AuditEvents;
   companies: Companies;
@@ -501,7 +447,7 @@ export interface DB {
   developer_api_keys: DeveloperApiKeys;
   developer_credentials: DeveloperCredentials;
   developer_webhooks: DeveloperWebhooks;
-  invitation_merchant_accounts: InvitationMerchantAccounts;
+  governance_notices: GovernanceNotices;
   invitation_roles: InvitationRoles;
   invitations: Invitations;
   known_devices: KnownDevices;
@@ -510,22 +456,17 @@ export interface DB {
   mail_outbox: MailOutbox;
   member_activity: MemberActivity;
   member_counts: MemberCounts;
-  member_merchant_accounts: MemberMerchantAccounts;
   member_role_counts: MemberRoleCounts;
   member_roles: MemberRoles;
   member_standing: MemberStanding;
   members: Members;
-  merchant_accounts: MerchantAccounts;
   mfa_factors: MfaFactors;
   mfa_recovery_codes: MfaRecoveryCodes;
   password_reset_tokens: PasswordResetTokens;
   permissions: Permissions;
   role_permissions: RolePermissions;
   roles: Roles;
-  saml_login_requests: SamlLoginRequests;
-  saml_used_assertions: SamlUsedAssertions;
   schema_migrations: SchemaMigrations;
-  scim_tokens: ScimTokens;
   session_elevations: SessionElevations;
   sessions: Sessions;
   settlement_batches: SettlementBatches;
@@ -536,8 +477,6 @@ export interface DB {
   verification_challenges: VerificationChallenges;
   verification_throttle: VerificationThrottle;
   webauthn_challenges: WebauthnChallenges;
-  webhook_deliveries: WebhookDeliveries;
-  webhook_endpoints: WebhookEndpoints;
 }
 
 export type InvitationStatus = "pending" | "accepted" | "revoked" | "expired";

@@ -47,6 +47,26 @@ export const RoleRef = Type.Object({
   name: Type.String(),
 });
 
+/** A role as a member or an invitation holds it: present only when the assignment expires (SPEC §6.4). */
+export const AssignedRoleRef = Type.Object({
+  id: Uuid,
+  key: Type.Union([Type.String(), Type.Null()]),
+  name: Type.String(),
+  expiresAt: Type.Optional(Type.String({ format: "date-time" })),
+});
+
+/**
+ * Optional expiries of some of the requested roles (SPEC §6.4). A role not listed has none; without
+ * the field at all, a role change leaves the expiries of the roles it keeps as they were.
+ */
+export const RoleExpiries = Type.Array(
+  Type.Object(
+    { roleId: Uuid, expiresAt: Type.String({ format: "date-time" }) },
+    { additionalProperties: false },
+  ),
+  { maxItems: 10 },
+);
+
 /** A streamed CSV download's success answer, for the OpenAPI document (a stream is never serialized). */
 export const CsvFile = {
   description: "A CSV file (RFC 4180), streamed",

@@ -321,6 +321,7 @@ export async function acceptInvitation(
         companyId: row.company_id,
         accountId,
         roleIds: claimed.role_ids,
+        roleExpiries: claimed.role_expiries,
         invitedBy: row.invited_by,
         now,
       });

@@ -5,6 +5,7 @@ import { PERMISSIONS_OF_ROLE, ROLE_ORDER } from "../access/role-queries.js";
 import type { Scope } from "../access/scope.js";
 import type { DB, InvitationRoleSnapshot, InvitationStatus } from "../db/schema.js";
 import { scopeOfInvitation } from "../merchant-accounts/queries.js";
+import type { RoleExpiries } from "../expiry/role-expiries.js";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -32,13 +33,18 @@ export type InvitationRow = {
   scope: Scope;
 };
 
+// A role an invitation offers (ir), with the expiry the assignment will carry when it has one.
+const OFFERED_ROLE_JSON = sql`CASE WHEN ir.expires_at IS NULL
+  THEN jsonb_build_object('id', r.id, 'key', r.key, 'name', r.name)
+  ELSE jsonb_build_object('id', r.id, 'key', r.key, 'name', r.name, 'expiresAt', ir.expires_at) END`;
+
 const INVITATION_COLUMNS = sql`
   i.id, i.company_id, c.name AS company_name, i.email, i.status, i.invited_by,
   a.name AS inviter_name, a.email AS inviter_email, i.created_at, i.last_sent_at, i.expires_at,
   i.closed_at,
   to_char(i.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_created_at,
   CASE WHEN i.status = 'pending' THEN
-    (SELECT coalesce(jsonb_agg(jsonb_build_object('id', r.id, 'key', r.key, 'name', r.name) ORDER BY ${ROLE_ORDER}), '[]'::jsonb)
+    (SELECT coalesce(jsonb_agg(${OFFERED_ROLE_JSON} ORDER BY ${ROLE_ORDER}), '[]'::jsonb)
        FROM invitation_roles ir JOIN roles r ON r.id = ir.role_id WHERE ir.invitation_id = i.id)
   ELSE i.closed_roles END AS roles,
   ${scopeOfInvitation(sql`i`)} AS scope`;
@@ -149,6 +155,7 @@ export async function insertInvitation(
     tokenHash: string;
     invitedBy: string | null;
     roleIds: readonly string[];
+    roleExpiries?: RoleExpiries;
     now: Date;
     expiresAt: Date;
   },
@@ -173,6 +180,7 @@ export async function insertInvitation(
         company_id: input.companyId,
         invitation_id: row.id,
         role_id: roleId,
+        expires_at: input.roleExpiries?.get(roleId) ?? null,
       })),
     )
     .execute();
@@ -204,6 +212,8 @@ export type ClosedInvitation = {
   invited_by: string | null;
   /** The roles it offered: what an acceptance grants. */
   role_ids: string[];
+  /** Role id → the expiry its assignment carries (migration 033); null when none expires. */
+  role_expiries: Record<string, string> | null;
 };
 
 /**
@@ -233,19 +243,20 @@ export async function closePendingInvitations(
     WITH closed AS (
       UPDATE invitations i
          SET status = ${input.status}, closed_at = ${input.now},
-             closed_roles = (SELECT coalesce(jsonb_agg(jsonb_build_object('id', r.id, 'key', r.key, 'name', r.name)
-                                                       ORDER BY ${ROLE_ORDER}), '[]'::jsonb)
+             closed_roles = (SELECT coalesce(jsonb_agg(${OFFERED_ROLE_JSON} ORDER BY ${ROLE_ORDER}), '[]'::jsonb)
                                FROM invitation_roles ir JOIN roles r ON r.id = ir.role_id
                               WHERE ir.invitation_id = i.id)
        WHERE ${sql.join(conditions, sql` AND `)}
       RETURNING i.id, i.company_id, i.email, i.invited_by
     ), released AS (
       DELETE FROM invitation_roles ir USING closed WHERE ir.invitation_id = closed.id
-      RETURNING ir.invitation_id, ir.role_id
+      RETURNING ir.invitation_id, ir.role_id, ir.expires_at
     )
     SELECT closed.id, closed.company_id, closed.email, closed.invited_by,
            coalesce((SELECT array_agg(released.role_id) FROM released WHERE released.invitation_id = closed.id),
-                    '{}')::text[] AS role_ids
+                    '{}')::text[] AS role_ids,
+           (SELECT json_object_agg(released.role_id, released.expires_at) FROM released
+             WHERE released.invitation_id = closed.id AND released.expires_at IS NOT NULL) AS role_expiries
       FROM closed`.execute(trx);
   return result.rows;
 }

@@ -9,7 +9,14 @@ import { type SessionCookie, setSessionCookie } from "../auth/routes.js";
 import type { InvitationStatus } from "../db/schema.js";
 import { AppError } from "../errors.js";
 import { Collection, PageQuery } from "../http/pagination.js";
-import { CompanyParams, errorResponses, RoleRef, Uuid } from "../http/schemas.js";
+import {
+  AssignedRoleRef,
+  CompanyParams,
+  errorResponses,
+  RoleExpiries,
+  RoleRef,
+  Uuid,
+} from "../http/schemas.js";
 import { buildMeBody } from "../me/service.js";
 import { ScopeBody } from "../merchant-accounts/schemas.js";
 import { acceptInvitation, viewInvitation } from "./acceptance.js";
@@ -41,7 +48,7 @@ const Invitation = Type.Object(
   {
     id: Uuid,
     email: Type.String(),
-    roles: Type.Array(RoleRef),
+    roles: Type.Array(AssignedRoleRef),
     status: Status,
     expiresAt: DateTime,
     invitedBy: Type.Union([
@@ -82,6 +89,7 @@ const InviteBody = Type.Object(
   {
     email: Type.String({ minLength: 1, maxLength: 320 }),
     roleIds: Type.Array(Uuid, { minItems: 1, maxItems: 20, uniqueItems: true }),
+    roleExpiries: Type.Optional(RoleExpiries),
     // Optional in the schema so that a missing box answers terms_not_accepted, like an unticked one.
     acceptTerms: Type.Optional(Type.Boolean()),
     /** Absent: all merchant accounts. */
@@ -224,7 +232,12 @@ export function invitationBody(row: InvitationRow) {
   return {
     id: row.id,
     email: row.email,
-    roles: row.roles.map((role) => ({ id: role.id, key: role.key, name: role.name })),
+    roles: row.roles.map((role) => ({
+      id: role.id,
+      key: role.key,
+      name: role.name,
+      ...(role.expiresAt ? { expiresAt: new Date(role.expiresAt).toISOString() } : {}),
+    })),
     status: row.status,
     expiresAt: row.expires_at.toISOString(),
     invitedBy:
@@ -278,6 +291,7 @@ export const invitationRoutes: FastifyPluginAsyncTypebox<{
         actor: invitingMember(request),
         email: request.body.email,
         roleIds: request.body.roleIds,
+        roleExpiries: request.body.roleExpiries,
         acceptTerms: request.body.acceptTerms,
         scope: request.body.scope,
         meta: request.meta,
@@ -498,7 +512,10 @@ export const invitationRoutes: FastifyPluginAsyncTypebox<{
       });
       setSessionCookie(reply, cookie, accepted.session.token, accepted.session.expiresAt);
       setDeviceCookie(reply, deviceCookie, accepted.deviceTokens);
-      return { companyId: accepted.companyId, me: await buildMeBody(db, accepted.accountId) };
+      return {
+        companyId: accepted.companyId,
+        me: await buildMeBody(db, accepted.accountId, invitations.auth.clock.now()),
+      };
     },
   );
 };

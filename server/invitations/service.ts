@@ -12,6 +12,7 @@ import { isUniqueViolation } from "../db/error-kinds.js";
 import { emailSearchPattern } from "../db/like-pattern.js";
 import type { DB, InvitationStatus } from "../db/schema.js";
 import { AppError, type ErrorCode } from "../errors.js";
+import { parseRoleExpiries } from "../expiry/role-expiries.js";
 import { DEFAULT_LIMIT, decodeCursor, pageOf } from "../http/pagination.js";
 import { canonicalizeEmail } from "../identity/email.js";
 import { isUuid } from "../ids.js";
@@ -166,6 +167,8 @@ export async function inviteMember(
     actor: InvitingMember | null;
     email: string;
     roleIds: readonly string[];
+    /** Optional expiries of some of the roles, applied on acceptance (SPEC §6.4). */
+    roleExpiries?: readonly { roleId: string; expiresAt: string }[];
     acceptTerms: boolean | undefined;
     /** Absent: all merchant accounts (SPEC §6.4). */
     scope?: Scope;
@@ -202,6 +205,7 @@ export async function inviteMember(
           unknownRoleIds: wantedIds.filter((id) => !known.has(id)),
         });
       }
+      const expiries = parseRoleExpiries(input.roleExpiries, wantedIds, now, "roleExpiries");
       const wanted = unionOfPermissions(offered);
       if (input.actor) refuseGrantBeyondOwn(input.actor, wanted);
       const scope = (await checkRequestedScope(trx, input.companyId, input.scope)) ?? ALL_ACCOUNTS;
@@ -243,6 +247,7 @@ export async function inviteMember(
         tokenHash: hashSecretToken(token),
         invitedBy: input.actor?.accountId ?? null,
         roleIds: offered.map((role) => role.id),
+        roleExpiries: expiries,
         now,
         expiresAt,
       });

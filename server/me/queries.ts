@@ -1,19 +1,23 @@
 // Reads of the caller's own account: profile and memberships with their roles and permissions.
 import { type Kysely, sql } from "kysely";
 import {
-  MEMBERSHIP_COLUMNS,
   MEMBERSHIP_SOURCE,
-  MEMBERSHIPS_OF_ACCOUNT,
   type MembershipRow,
   type MembershipView,
+  membershipColumns,
+  membershipsOfAccount,
   membershipView,
 } from "../access/session-queries.js";
 import type { DB } from "../db/schema.js";
 
 /** Every membership of an account; a deactivated one opens nothing, so it lists no permission. */
-export async function listMemberships(db: Kysely<DB>, accountId: string): Promise<MembershipView[]> {
+export async function listMemberships(
+  db: Kysely<DB>,
+  accountId: string,
+  now: Date,
+): Promise<MembershipView[]> {
   const result = await sql<MembershipRow>`
-    SELECT ${MEMBERSHIP_COLUMNS}
+    SELECT ${membershipColumns(now)}
       FROM ${MEMBERSHIP_SOURCE}
      WHERE m.account_id = ${accountId}
      ORDER BY c.name, m.company_id`.execute(db);
@@ -21,7 +25,7 @@ export async function listMemberships(db: Kysely<DB>, accountId: string): Promis
 }
 
 /** The profile and every membership in one round trip: the body of GET /api/me. */
-export async function findAccountWithMemberships(db: Kysely<DB>, accountId: string) {
+export async function findAccountWithMemberships(db: Kysely<DB>, accountId: string, now: Date) {
   const result = await sql<{
     id: string;
     email: string;
@@ -29,7 +33,7 @@ export async function findAccountWithMemberships(db: Kysely<DB>, accountId: stri
     alternate_email: string | null;
     memberships: MembershipRow[] | null;
   }>`
-    SELECT a.id, a.email, a.name, a.alternate_email, ${MEMBERSHIPS_OF_ACCOUNT} AS memberships
+    SELECT a.id, a.email, a.name, a.alternate_email, ${membershipsOfAccount(now)} AS memberships
       FROM accounts a
      WHERE a.id = ${accountId}`.execute(db);
   const row = result.rows[0];

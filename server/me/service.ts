@@ -7,8 +7,8 @@ import type { DB } from "../db/schema.js";
 import { AppError } from "../errors.js";
 import { findAccountWithMemberships } from "./queries.js";
 
-export async function buildMeBody(db: Kysely<DB>, accountId: string) {
-  const account = await findAccountWithMemberships(db, accountId);
+export async function buildMeBody(db: Kysely<DB>, accountId: string, now: Date) {
+  const account = await findAccountWithMemberships(db, accountId, now);
   if (!account) throw new AppError("unauthenticated");
   return {
     account: {

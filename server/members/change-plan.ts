@@ -5,13 +5,14 @@ import { ADMIN_ROLE_KEY } from "../access/permissions.js";
 import { refuseGrantBeyondOwn } from "../access/policy.js";
 import { isSameScope, refuseScopeBeyondOwn, type Scope } from "../access/scope.js";
 import { AppError } from "../errors.js";
+import { hasSameExpiries, type RoleExpiries } from "../expiry/role-expiries.js";
 import { isSameId } from "../ids.js";
 import type { ChangeState, CompanyRole, DecidedOn, MemberRow, Standing } from "./queries.js";
 import { memberView } from "./view.js";
 
 export type MemberChange =
   /** `scope` absent: the member keeps the merchant accounts they reach (SPEC §6.4). */
-  | { kind: "roles"; roleIds: readonly string[]; scope?: Scope }
+  | { kind: "roles"; roleIds: readonly string[]; scope?: Scope; expiries?: RoleExpiries }
   | { kind: "deactivate" }
   | { kind: "reactivate" };
 
@@ -139,7 +140,10 @@ function judgeRoles(
   // Rule 6 for scope: nobody grants a merchant account beyond their own scope, Admins included.
   // Sending the member's scope as it is grants nothing.
   if (scope) refuseScopeBeyondOwn(state.actorScope, scope);
-  if (isSameRoleSet(target, roleIds) && !scope) return { step: "unchanged", target };
+  const expiries = request.change.kind === "roles" ? request.change.expiries : undefined;
+  if (isSameRoleSet(target, roleIds) && !scope && (!expiries || hasSameExpiries(target.roles, expiries))) {
+    return { step: "unchanged", target };
+  }
   const keepsAdmin = roles.some((role) => role.key === ADMIN_ROLE_KEY);
   if (path === "locked") {
     if (!keepsAdmin) refuseLastAdmin(state);

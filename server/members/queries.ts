@@ -3,9 +3,11 @@
 import { type Kysely, type RawBuilder, sql, type Transaction } from "kysely";
 import { ADMIN_ROLE_KEY } from "../access/permissions.js";
 import type { Scope } from "../access/scope.js";
+import { ROLE_ORDER } from "../access/role-queries.js";
 import { type AuditEvent, auditInsertWhen } from "../audit/writer.js";
 import { isoTime } from "../db/iso-time.js";
 import type { DB, MemberStatus } from "../db/schema.js";
+import type { RoleExpiries } from "../expiry/role-expiries.js";
 import { enqueueMailWhen, type OutgoingMail } from "../mail/outbox.js";
 import { scopeOfMember } from "../merchant-accounts/queries.js";
 import { nameRoles } from "../roles/catalog.js";
@@ -15,7 +17,8 @@ import type { MemberOrder, MemberPosition, MemberSortKey } from "./list-order.js
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
-export type RoleRefRow = { id: string; key: string | null; name: string };
+/** A role as the member holds it; `expiresAt` (ISO 8601) only on an assignment that expires. */
+export type RoleRefRow = { id: string; key: string | null; name: string; expiresAt?: string };
 
 export type MemberRow = {
   id: string;
@@ -60,9 +63,19 @@ function matching(filter: MemberFilter): RawBuilder<unknown> {
     }`;
 }
 
-// A member's roles in the order of the roles list: predefined first, then custom by name.
+// A member's roles in the order of the roles list: predefined first, then custom by name, each with
+// its expiry when the assignment has one (migration 033).
 const ROLES_OF_MEMBER = sql`coalesce((
-  SELECT ${ROLE_REFS_JSON} FROM member_roles mr JOIN roles r ON r.id = mr.role_id WHERE mr.member_id = p.id), '[]'::json)`;
+  SELECT json_agg(CASE WHEN mr.expires_at IS NULL
+                       THEN json_build_object('id', r.id, 'key', r.key, 'name', r.name)
+                       ELSE json_build_object('id', r.id, 'key', r.key, 'name', r.name,
+                                              'expiresAt', ${isoTime(sql`mr.expires_at`)}) END
+                  ORDER BY ${ROLE_ORDER})
+    FROM member_roles mr JOIN roles r ON r.id = mr.role_id WHERE mr.member_id = p.id), '[]'::json)`;
+
+// The page's expiring assignments, role id → ISO time (NULL for most members: nothing expires).
+const ROLE_EXPIRIES_OF_MEMBER = sql`(SELECT json_object_agg(mr.role_id, ${isoTime(sql`mr.expires_at`)})
+  FROM member_roles mr WHERE mr.member_id = p.id AND mr.expires_at IS NOT NULL)`;
 
 // When the member last used the portal, kept apart from the member row (migration 014).
 const LAST_ACTIVE_AT = sql`(SELECT ma.last_active_at FROM member_activity ma WHERE ma.member_id = m.id)`;
@@ -201,11 +214,13 @@ export async function listMembers(
       sort_key: string | null;
       /** Comma-separated: cheaper to split than a PostgreSQL array to parse. */
       role_ids: string | null;
+      role_expiries: Record<string, string> | null;
       roles_version: string;
     }
   >`
     WITH page AS (${page})
     SELECT p.*, a.name, array_to_string(ms.role_ids, ',') AS role_ids, (${extra}) AS extra,
+           CASE WHEN ms.earliest_expiry IS NOT NULL THEN ${ROLE_EXPIRIES_OF_MEMBER} END AS role_expiries,
            (SELECT c.roles_version FROM companies c WHERE c.id = ${filter.companyId}) AS roles_version
       FROM page p JOIN accounts a ON a.id = p.account_id LEFT JOIN member_standing ms ON ms.member_id = p.id
      ORDER BY p.sort_key COLLATE "C" ${direction} NULLS LAST, p.id ${direction}`.execute(db);
@@ -219,7 +234,15 @@ export async function listMembers(
     rows.map((row) => (row.role_ids ? row.role_ids.split(",") : [])),
   );
   // Named on the rows as they came (a copy of each row cost more than naming it).
-  return rows.map((row, i) => Object.assign(row, { roles: roles[i] ?? [] }));
+  return rows.map((row, i) => {
+    const expiries = row.role_expiries;
+    const named = roles[i] ?? [];
+    return Object.assign(row, {
+      roles: expiries
+        ? named.map((role) => (expiries[role.id] ? { ...role, expiresAt: expiries[role.id] } : role))
+        : named,
+    });
+  });
 }
 
 /** The number of matches up to cap + 1 (a broad search never scans the whole company), as a scalar subquery. */
@@ -448,9 +471,12 @@ export async function writeMemberRoles(
   decidedOn?: DecidedOn,
   notice?: { mail: OutgoingMail; now: Date },
   webhook?: WebhookEvent,
+  /** The roles' expiries; undefined: new roles have none, kept roles keep theirs. */
+  expiries?: RoleExpiries,
 ): Promise<MemberRow | undefined> {
   // No role at all: only the system (SCIM) leaves a member so, when their last group is removed.
   const hasRoles = roleIds.length > 0;
+  const expiryOf = (id: string) => expiries?.get(id) ?? null;
   const unchanged = decidedOn
     ? sql`AND m.version = ${decidedOn.targetVersion} AND EXISTS (
             SELECT 1 FROM members am
@@ -472,11 +498,18 @@ export async function writeMemberRoles(
          ${hasRoles ? sql`AND role_id NOT IN (${sql.join(roleIds)})` : sql``}),
     added AS (${
       hasRoles
-        ? sql`INSERT INTO member_roles (company_id, member_id, role_id)
-              SELECT ${companyId}, changed.id, wanted.role_id
-                FROM changed, (VALUES ${sql.join(roleIds.map((id) => sql`(${id}::uuid)`))}) AS wanted (role_id)
-              ON CONFLICT DO NOTHING`
-        : sql`SELECT 1`
+        ? sql`INSERT INTO member_roles (company_id, member_id, role_id, expires_at)
+              SELECT ${companyId}, changed.id, wanted.role_id, wanted.expires_at
+                FROM changed, (VALUES ${sql.join(roleIds.map((id) => sql`(${id}::uuid, ${expiryOf(id)}::timestamptz)`))})
+                     AS wanted (role_id, expires_at)
+              ${
+                expiries
+                  ? sql`ON CONFLICT (member_id, role_id) DO UPDATE SET expires_at = EXCLUDED.expires_at
+                         WHERE member_roles.expires_at IS DISTINCT FROM EXCLUDED.expires_at`
+                  : sql`ON CONFLICT DO NOTHING`
+              }
+              RETURNING role_id, expires_at`
+        : sql`SELECT NULL::uuid AS role_id, NULL::timestamptz AS expires_at WHERE false`
     }),
     recorded AS (${auditInsertWhen(event, sql`EXISTS (SELECT 1 FROM changed)`)}),
     mailed AS (${notice ? enqueueMailWhen(notice.mail, notice.now, sql`EXISTS (SELECT 1 FROM changed)`) : sql`SELECT 1`}),
@@ -487,9 +520,27 @@ export async function writeMemberRoles(
                ? sql`(SELECT ${ROLE_REFS_JSON} FROM roles r
                        WHERE r.company_id = ${companyId} AND r.id IN (${sql.join(roleIds)}))`
                : sql`'[]'::json`
-           } AS roles
+           } AS roles,
+           ${
+             hasRoles
+               ? sql`(SELECT json_object_agg(kept.role_id, ${isoTime(sql`kept.expires_at`)}) FROM (
+              SELECT mr.role_id, mr.expires_at FROM member_roles mr
+               WHERE mr.member_id IN (SELECT id FROM changed) AND mr.expires_at IS NOT NULL
+                 AND mr.role_id NOT IN (SELECT role_id FROM added)
+              UNION ALL SELECT role_id, expires_at FROM added WHERE expires_at IS NOT NULL) kept
+             WHERE kept.role_id IN (${sql.join(roleIds)}))`
+               : sql`NULL::json`
+           } AS role_expiries
       FROM changed`.execute(db);
-  return result.rows[0];
+  const row = result.rows[0] as (MemberRow & { role_expiries: Record<string, string> | null }) | undefined;
+  if (!row) return undefined;
+  const { role_expiries: roleExpiries, ...member } = row;
+  return {
+    ...member,
+    roles: member.roles.map((role) =>
+      roleExpiries?.[role.id] ? { ...role, expiresAt: roleExpiries[role.id] } : role,
+    ),
+  };
 }
 
 /** Bumps the member's version (optimistic concurrency) along with any other change. */

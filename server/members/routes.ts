@@ -10,7 +10,14 @@ import type { Database } from "../db/connect.js";
 import { AppError } from "../errors.js";
 import { etagOf, requestedVersion } from "../http/etag.js";
 import { Collection, PageQuery } from "../http/pagination.js";
-import { CompanyParams, CsvFile, errorResponses, RoleRef, Uuid } from "../http/schemas.js";
+import {
+  AssignedRoleRef,
+  CompanyParams,
+  CsvFile,
+  errorResponses,
+  RoleExpiries,
+  Uuid,
+} from "../http/schemas.js";
 import { ScopeBody } from "../merchant-accounts/schemas.js";
 import { MEMBER_SORT_KEYS } from "./list-order.js";
 import {
@@ -33,7 +40,7 @@ const Member = Type.Object(
     accountId: Uuid,
     email: Type.String(),
     name: Type.String(),
-    roles: Type.Array(RoleRef),
+    roles: Type.Array(AssignedRoleRef),
     status: MemberStatus,
     joinedAt: Type.String({ format: "date-time" }),
     lastActiveAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
@@ -213,6 +220,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{ database: Database; clock
         body: Type.Object(
           {
             roleIds: Type.Array(Uuid, { minItems: 1, maxItems: 10, uniqueItems: true }),
+            roleExpiries: Type.Optional(RoleExpiries),
             version: Type.Optional(Version),
             /** Absent: the member keeps the merchant accounts they reach. */
             scope: Type.Optional(ScopeBody),
@@ -228,6 +236,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{ database: Database; clock
         await changeMemberRoles(context(request, request.params.cid), request.params.memberId, {
           roleIds: request.body.roleIds,
           scope: request.body.scope,
+          roleExpiries: request.body.roleExpiries,
           version: requestedVersion(request.body.version, request.headers["if-match"]),
         }),
       ),

@@ -12,6 +12,7 @@ import { type AuditEvent, type RequestMeta, recordAudit } from "../audit/writer.
 import { SUBSTRING_MIN_LENGTH } from "../db/like-pattern.js";
 import type { DB, MemberStatus } from "../db/schema.js";
 import { AppError, type ErrorCode } from "../errors.js";
+import { parseRoleExpiries, type RoleExpiries } from "../expiry/role-expiries.js";
 import { csvRow, csvStream } from "../http/csv.js";
 import { DEFAULT_LIMIT } from "../http/pagination.js";
 import { isUuid } from "../ids.js";
@@ -350,6 +351,10 @@ async function runChange(
   }
 }
 
+function expiriesOf(request: ChangeRequest) {
+  return request.change.kind === "roles" ? request.change.expiries : undefined;
+}
+
 function requestedRoleIds(request: ChangeRequest): readonly string[] {
   return request.change.kind === "roles" ? request.change.roleIds : [];
 }
@@ -377,10 +382,11 @@ async function changeOptimistically(ctx: MemberContext, request: ChangeRequest):
     ctx.companyId,
     request.targetMemberId,
     roleIds,
-    rolesChangedEvent(ctx, step.target, step.roles, undefined),
+    rolesChangedEvent(ctx, step.target, step.roles, undefined, expiriesOf(request)),
     step.decidedOn,
     rolesChangedNotice(ctx, step.target, step.roles, state.companyName),
     rolesChangedWebhook(ctx, step.target, step.roles),
+    expiriesOf(request),
   );
   return row ? memberView(row) : null;
 }
@@ -397,10 +403,11 @@ async function writeRolesLocked(
     ctx.companyId,
     request.targetMemberId,
     requestedRoleIds(request),
-    rolesChangedEvent(ctx, step.target, step.roles, step.scope),
+    rolesChangedEvent(ctx, step.target, step.roles, step.scope, expiriesOf(request)),
     undefined,
     rolesChangedNotice(ctx, step.target, step.roles, state.companyName),
     rolesChangedWebhook(ctx, step.target, step.roles),
+    expiriesOf(request),
   );
   // Unconditional under the lock, on a target loadChange locked: a missing row is a fault, never "unchanged".
   if (!written) throw new Error("The member's roles were not written under the company lock.");
@@ -414,6 +421,7 @@ function rolesChangedEvent(
   target: MemberRow,
   roles: CompanyRole[],
   scope: Scope | undefined,
+  expiries?: RoleExpiries,
 ): AuditEvent {
   // The scope appears when it changes: a change of roles alone reads as it always has.
   return auditEvent(ctx, "member.roles_changed", "success", target.id, {
@@ -421,7 +429,10 @@ function rolesChangedEvent(
     email: target.email,
     before: { roles: target.roles, ...(scope ? { scope: target.scope } : {}) },
     after: {
-      roles: roles.map((role) => ({ id: role.id, key: role.key, name: role.name })),
+      roles: roles.map((role) => {
+        const expiresAt = expiries?.get(role.id);
+        return { id: role.id, key: role.key, name: role.name, ...(expiresAt ? { expiresAt } : {}) };
+      }),
       ...(scope ? { scope } : {}),
     },
   });
@@ -540,18 +551,24 @@ async function reactivate(
 export async function changeMemberRoles(
   ctx: MemberContext,
   memberId: string,
-  input: { roleIds: string[]; version?: number; scope?: Scope },
+  input: {
+    roleIds: string[];
+    roleExpiries?: { roleId: string; expiresAt: string }[];
+    version?: number;
+    scope?: Scope;
+  },
 ): Promise<MemberView> {
   // Ids compared as text (the same roles? the caller?): in PostgreSQL's spelling.
   const roleIds = [...new Set(input.roleIds.map((id) => id.toLowerCase()))];
   const scope = await checkRequestedScope(ctx.db, ctx.companyId, input.scope);
+  const expiries = parseRoleExpiries(input.roleExpiries, roleIds, ctx.now, "body.roleExpiries");
   return runChange(
     ctx,
     {
       actorMemberId: actorMemberIdOf(ctx),
       targetMemberId: memberId,
       version: input.version,
-      change: { kind: "roles", roleIds, ...(scope ? { scope } : {}) },
+      change: { kind: "roles", roleIds, expiries, ...(scope ? { scope } : {}) },
     },
     {
       action: "member.roles_change_refused",

@@ -10,7 +10,7 @@ export type MemberView = {
   accountId: string;
   email: string;
   name: string;
-  roles: { id: string; key: string | null; name: string }[];
+  roles: { id: string; key: string | null; name: string; expiresAt?: string }[];
   status: MemberStatus;
   joinedAt: string;
   lastActiveAt: string | null;

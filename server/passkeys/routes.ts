@@ -129,7 +129,7 @@ export const passkeyRoutes: FastifyPluginAsyncTypebox<{
       });
       setSessionCookie(reply, cookie, session.token, session.expiresAt);
       setDeviceCookie(reply, deviceCookie, session.deviceTokens);
-      return buildMeBody(passkeys.db, session.accountId);
+      return buildMeBody(passkeys.db, session.accountId, passkeys.clock.now());
     },
   );
 };

@@ -2,17 +2,21 @@
 // the defaults hold), and the active members whose account has no second factor.
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { DB } from "../db/schema.js";
+import { DEFAULT_INACTIVITY_DAYS } from "../inactivity/queries.js";
 
 export type SecurityPolicyRow = {
   require_mfa: boolean;
   session_idle_minutes: number | null;
   invite_domains: string[];
+  /** Days without activity before the inactivity job deactivates a member (SPEC §6.4). */
+  inactivity_days: number;
 };
 
 export const DEFAULT_SECURITY_POLICY: SecurityPolicyRow = {
   require_mfa: false,
   session_idle_minutes: null,
   invite_domains: [],
+  inactivity_days: DEFAULT_INACTIVITY_DAYS,
 };
 
 export async function findSecurityPolicy(
@@ -21,7 +25,7 @@ export async function findSecurityPolicy(
 ): Promise<SecurityPolicyRow> {
   const row = await db
     .selectFrom("company_security_policies")
-    .select(["require_mfa", "session_idle_minutes", "invite_domains"])
+    .select(["require_mfa", "session_idle_minutes", "invite_domains", "inactivity_days"])
     .where("company_id", "=", companyId)
     .executeTakeFirst();
   return row ?? DEFAULT_SECURITY_POLICY;
@@ -43,7 +47,7 @@ export async function lockSecurityPolicy(
     .execute();
   return trx
     .selectFrom("company_security_policies")
-    .select(["require_mfa", "session_idle_minutes", "invite_domains"])
+    .select(["require_mfa", "session_idle_minutes", "invite_domains", "inactivity_days"])
     .where("company_id", "=", companyId)
     .forUpdate()
     .executeTakeFirstOrThrow();
@@ -61,6 +65,7 @@ export async function writeSecurityPolicy(
       require_mfa: policy.require_mfa,
       session_idle_minutes: policy.session_idle_minutes,
       invite_domains: policy.invite_domains,
+      inactivity_days: policy.inactivity_days,
       updated_at: by.now,
       updated_by: by.accountId,
     })

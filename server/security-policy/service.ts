@@ -25,7 +25,11 @@ export type SecurityPolicy = {
   requireMfa: boolean;
   sessionIdleMinutes: number | null;
   inviteDomains: string[];
+  inactivityDays: number;
 };
+
+/** A change of the policy: without `inactivityDays` the company's limit stays as it is. */
+export type SecurityPolicyChange = Omit<SecurityPolicy, "inactivityDays"> & { inactivityDays?: number };
 
 type Context = {
   db: Kysely<DB>;
@@ -42,6 +46,7 @@ function policyView(row: SecurityPolicyRow): SecurityPolicy {
     requireMfa: row.require_mfa,
     sessionIdleMinutes: row.session_idle_minutes,
     inviteDomains: row.invite_domains,
+    inactivityDays: row.inactivity_days,
   };
 }
 
@@ -75,7 +80,10 @@ export function canonicalInviteDomain(raw: string): string | null {
 }
 
 /** The policy's fields checked and canonicalised; throws a 400 naming the first problem. */
-export function validatePolicyInput(input: SecurityPolicy, globalIdleMinutes: number): SecurityPolicy {
+export function validatePolicyInput(
+  input: SecurityPolicyChange,
+  globalIdleMinutes: number,
+): SecurityPolicyChange {
   const idle = input.sessionIdleMinutes;
   if (idle !== null && (idle < MIN_SESSION_IDLE_MINUTES || idle > globalIdleMinutes)) {
     throw new AppError(
@@ -107,13 +115,18 @@ export function validatePolicyInput(input: SecurityPolicy, globalIdleMinutes: nu
     }
     domains.push(domain);
   }
-  return { requireMfa: input.requireMfa, sessionIdleMinutes: idle, inviteDomains: domains };
+  return {
+    requireMfa: input.requireMfa,
+    sessionIdleMinutes: idle,
+    inviteDomains: domains,
+    ...(input.inactivityDays !== undefined ? { inactivityDays: input.inactivityDays } : {}),
+  };
 }
 
-export async function changeSecurityPolicy(ctx: Context, input: SecurityPolicy): Promise<void> {
-  let wanted: SecurityPolicy;
+export async function changeSecurityPolicy(ctx: Context, input: SecurityPolicyChange): Promise<void> {
+  let change: SecurityPolicyChange;
   try {
-    wanted = validatePolicyInput(input, ctx.globalIdleMinutes);
+    change = validatePolicyInput(input, ctx.globalIdleMinutes);
   } catch (error) {
     if (error instanceof AppError) {
       await recordAudit(ctx.db, {
@@ -130,6 +143,10 @@ export async function changeSecurityPolicy(ctx: Context, input: SecurityPolicy):
   }
   await ctx.db.transaction().execute(async (trx) => {
     const before = policyView(await lockSecurityPolicy(trx, ctx.companyId, ctx.now));
+    const wanted: SecurityPolicy = {
+      ...change,
+      inactivityDays: change.inactivityDays ?? before.inactivityDays,
+    };
     await writeSecurityPolicy(
       trx,
       ctx.companyId,
@@ -137,6 +154,7 @@ export async function changeSecurityPolicy(ctx: Context, input: SecurityPolicy):
         require_mfa: wanted.requireMfa,
         session_idle_minutes: wanted.sessionIdleMinutes,
         invite_domains: wanted.inviteDomains,
+        inactivity_days: wanted.inactivityDays,
       },
       { accountId: ctx.actor.accountId, now: ctx.now },
     );
@@ -146,7 +164,13 @@ export async function changeSecurityPolicy(ctx: Context, input: SecurityPolicy):
       companyId: ctx.companyId,
       actor: ctx.actor,
       target: { type: "company", id: ctx.companyId },
-      details: { before: audited(before), after: audited(wanted) },
+      details:
+        before.inactivityDays === wanted.inactivityDays
+          ? { before: audited(before), after: audited(wanted) }
+          : {
+              before: { ...audited(before), inactivityDays: before.inactivityDays },
+              after: { ...audited(wanted), inactivityDays: wanted.inactivityDays },
+            },
       meta: ctx.meta,
       at: ctx.now,
     });

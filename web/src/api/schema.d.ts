@@ -2028,6 +2028,8 @@ export interface components {
             /** Format: date-time */
             lastSentAt: string;
             roles: {
+                /** Format: date-time */
+                expiresAt?: string;
                 /** Format: uuid */
                 id: string;
                 key: string | null;
@@ -2095,6 +2097,8 @@ export interface components {
             lastActiveAt: string | null;
             name: string;
             roles: {
+                /** Format: date-time */
+                expiresAt?: string;
                 /** Format: uuid */
                 id: string;
                 key: string | null;
@@ -2140,6 +2144,8 @@ export interface components {
         };
         SecurityPolicy: {
             hasMoreMembersWithoutSecondFactor: boolean;
+            /** @description Days without using the company's portal before a member is deactivated by the system. */
+            inactivityDays: number;
             inviteDomains: string[];
             maxSessionIdleMinutes: number;
             membersWithoutSecondFactor: {
@@ -3979,6 +3985,12 @@ export interface operations {
                 "application/json": {
                     acceptTerms?: boolean;
                     email: string;
+                    roleExpiries?: {
+                        /** Format: date-time */
+                        expiresAt: string;
+                        /** Format: uuid */
+                        roleId: string;
+                    }[];
                     roleIds: string[];
                     /** @description The merchant accounts the member reaches: {"kind":"all"} (every account, also future ones) or {"kind":"restricted","merchantAccountIds":[…]}. */
                     scope?: {
@@ -4994,6 +5006,12 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    roleExpiries?: {
+                        /** Format: date-time */
+                        expiresAt: string;
+                        /** Format: uuid */
+                        roleId: string;
+                    }[];
                     roleIds: string[];
                     /** @description The merchant accounts the member reaches: {"kind":"all"} (every account, also future ones) or {"kind":"restricted","merchantAccountIds":[…]}. */
                     scope?: {
@@ -5734,6 +5752,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description Days without using the company's portal before a member is deactivated by the system. */
+                    inactivityDays?: number;
                     /** @description The email domains invitations may go to; empty: any. */
                     inviteDomains: string[];
                     /** @description Members without a second factor may only enrol one. */

@@ -76,6 +76,12 @@ export const AUDIT_SENTENCES: Record<AuditAction, Sentence> = {
   "member.account_deleted": ({ actor }) => `${actor} deleted their account`,
   "member.account_delete_refused": (parts) =>
     refused(`${possessive(parts.actor)} deletion of their account`)(parts),
+  "member.role_expired": (parts) =>
+    `${possessive(orSomeone(parts.target))} ${roles(parts.details.role ? [parts.details.role] : [])} role expired and was removed`,
+  "member.role_expiry_kept": (parts) =>
+    `${possessive(orSomeone(parts.target))} Admin role expired but was kept: the company has no other Admin`,
+  "member.deactivated_for_inactivity": ({ target }) =>
+    `${orSomeone(target)} was deactivated for inactivity by the system`,
   "invitation.created": ({ actor, email, details }) =>
     `${actor} invited ${orSomeone(email)} as ${roles(details.roles)}`,
   "invitation.create_refused": (parts) =>
@@ -196,6 +202,12 @@ export const AUDIT_SENTENCES: Record<AuditAction, Sentence> = {
     `${actor} sent a webhook event to ${endpoint(details)} again`,
   "webhook.endpoint_disabled": ({ details }) =>
     `${capitalized(endpoint(details))} was disabled after 3 days of failed deliveries`,
+  "security.access_review_started": ({ actor }) => `${actor} started an access review`,
+  "security.access_review_decided": ({ actor, target, details }) =>
+    `${actor} decided to ${typeof details.decision === "string" ? details.decision : "review"} ${possessive(orSomeone(target))} access in an access review`,
+  "security.access_review_completed": ({ actor }) => `${actor} completed an access review`,
+  "security.access_review_report_exported": ({ actor }) =>
+    `${actor} downloaded an access review's attestation`,
   "audit.exported": ({ actor }) => `${actor} downloaded the audit log`,
   "audit.partition_dropped": ({ details }) =>
     `Audit events of ${typeof details.month === "string" ? details.month : "a month"} were removed after the retention period`,
