@@ -9,6 +9,7 @@ import type { Redis } from "ioredis";
 import { guardPlugin } from "./access/guard.js";
 import type { SessionPolicy } from "./access/session-queries.js";
 import { accountRoutes } from "./accounts/routes.js";
+import { accessReviewRoutes } from "./access-reviews/routes.js";
 import { refusalAuditing } from "./audit/refusals.js";
 import { auditRoutes } from "./audit/routes.js";
 import { authRoutes } from "./auth/routes.js";
@@ -201,6 +202,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(auditRoutes, { database, clock });
   await app.register(homeRoutes, { database, clock });
   await app.register(roleRoutes, { database, clock, usageChecks: [isRoleOfferedByPendingInvitation] });
+  await app.register(accessReviewRoutes, { database, clock });
   await app.register(securityPolicyRoutes, {
     database,
     clock,

@@ -83,6 +83,17 @@ export const ERROR_CODES = {
   member_active: {
     status: 409,
     message: "This member is active; deactivate them before removing them from the company.",
+  access_review_open: {
+    status: 409,
+    message: "An access review of this company is already open: complete it first.",
+  },
+  access_review_completed: {
+    status: 409,
+    message: "This access review is completed and can no longer change.",
+  },
+  access_review_undecided: {
+    status: 409,
+    message: "Decide keep, change or deactivate for every member before completing the review.",
   },
   already_member: { status: 409, message: "This email is already an active member of the company." },
   member_deactivated: {

@@ -490,6 +490,35 @@ export const OPERATIONS: Record<string, Operation> = {
     operationId: "redeliverWebhook",
     description:
       "Queues a delivery's event again (the same event id and body) after the endpoint's queued events, and answers the new delivery. Audited as `webhook.redelivery_requested`.",
+  "GET /api/companies/:cid/access-reviews": {
+    operationId: "listAccessReviews",
+    description:
+      "The company's access reviews (PCI DSS 7.2.4), newest first, with how many members each has decided.",
+  },
+  "POST /api/companies/:cid/access-reviews": {
+    operationId: "startAccessReview",
+    description:
+      "Starts an access review: a snapshot of every member (roles with expiries, status, last activity, second factor). One review may be open at a time (`409 access_review_open`). Audited as `security.access_review_started`.",
+  },
+  "GET /api/companies/:cid/access-reviews/:reviewId": {
+    operationId: "getAccessReview",
+    description:
+      "One access review with every member as the review found them, their decisions and, once completed, each outcome.",
+  },
+  "PUT /api/companies/:cid/access-reviews/:reviewId/decisions/:memberId": {
+    operationId: "decideAccessReviewMember",
+    description:
+      "Records the decision for one member of an open review: `keep`, `change` (with `roleIds`, roles of the company) or `deactivate`. A completed review answers `409 access_review_completed`. Audited.",
+  },
+  "POST /api/companies/:cid/access-reviews/:reviewId/complete": {
+    operationId: "completeAccessReview",
+    description:
+      "Completes a review whose every member has a decision (else `409 access_review_undecided`) and applies the decisions through the normal member rules (4, 5, 6, 9): a refused one is recorded as the member's outcome (e.g. `last_admin`). Needs a fresh step-up. Audited as `security.access_review_completed`.",
+  },
+  "GET /api/companies/:cid/access-reviews/:reviewId/report": {
+    operationId: "downloadAccessReviewReport",
+    description:
+      "The review's attestation as CSV: one row per member with roles, last activity, second factor, decision, decider and outcome; spreadsheet formulas escaped. Audited.",
   },
   "GET /api/dev/outbox": {
     operationId: "listDevelopmentOutbox",

@@ -110,6 +110,9 @@ const MATRIX_ASSERTION = {
   clientExtensionResults: {},
 };
 
+// A review id no company has (access reviews' cells).
+const MISSING_REVIEW = "00000000-0000-4000-8000-000000000000";
+
 export const ROWS: Row[] = [
   {
     method: "POST",
@@ -661,6 +664,41 @@ export const ROWS: Row[] = [
       url: `/api/companies/${c.companyId}/webhooks/deliveries/${c.webhookDeliveryId}/redeliver`,
       payload: {},
     }),
+  // SPEC §6.4 access reviews. Starting one is the only cell that writes: the matrix company then has
+  // an open review, which no other cell reads. The others name a review that does not exist.
+  { method: "GET", route: "/api/companies/:cid/access-reviews", requires: "security.manage", ok: 200 },
+  { method: "POST", route: "/api/companies/:cid/access-reviews", requires: "security.manage", ok: 201 },
+  {
+    method: "GET",
+    route: "/api/companies/:cid/access-reviews/:reviewId",
+    requires: "security.manage",
+    ok: 404,
+    request: (c) => ({ url: `/api/companies/${c.companyId}/access-reviews/${MISSING_REVIEW}` }),
+  },
+  {
+    method: "PUT",
+    route: "/api/companies/:cid/access-reviews/:reviewId/decisions/:memberId",
+    requires: "security.manage",
+    ok: 404,
+    request: (c) => ({
+      url: `/api/companies/${c.companyId}/access-reviews/${MISSING_REVIEW}/decisions/${c.customMemberId}`,
+      payload: { decision: "keep" },
+    }),
+  },
+  {
+    method: "POST",
+    route: "/api/companies/:cid/access-reviews/:reviewId/complete",
+    requires: "security.manage",
+    stepUp: true,
+    ok: 404,
+    request: (c) => ({ url: `/api/companies/${c.companyId}/access-reviews/${MISSING_REVIEW}/complete` }),
+  },
+  {
+    method: "GET",
+    route: "/api/companies/:cid/access-reviews/:reviewId/report",
+    requires: "security.manage",
+    ok: 404,
+    request: (c) => ({ url: `/api/companies/${c.companyId}/access-reviews/${MISSING_REVIEW}/report` }),
   },
   { method: "GET", route: "/api/companies/:cid/audit-events", requires: "audit.view", ok: 200 },
   { method: "GET", route: "/api/companies/:cid/audit-events/export", requires: "audit.view", ok: 200 },
