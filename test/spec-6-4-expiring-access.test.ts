@@ -80,6 +80,17 @@ describe.each(testDatabaseKinds)("SPEC 6.4: expiring access on %s", (kind) => {
       },
     });
 
+    // Home names it for the Admin.
+    const home = (await h.inject(admin, { url: `/api/companies/${company.id}/home` })).json();
+    expect(home.expiringAccess).toEqual([
+      {
+        memberId: member.memberId,
+        name: "Member operations",
+        email: member.email,
+        roleName: "Finance",
+        expiresAt,
+      },
+    ]);
     // The detail page and the list show it too.
     const detail = await h.inject(admin, { url: `/api/companies/${company.id}/members/${member.memberId}` });
     expect(detail.json().roles).toContainEqual({ id: financeId, key: "finance", name: "Finance", expiresAt });

@@ -22,6 +22,16 @@ const HomeSummary = Type.Object({
   pendingInvitations: Type.Union([Type.Object(CappedCount), Type.Null()], {
     description: "Open invitations; null without `members.invite`",
   }),
+  expiringAccess: Type.Array(
+    Type.Object({
+      memberId: Uuid,
+      name: Type.String(),
+      email: Type.String(),
+      roleName: Type.String(),
+      expiresAt: Type.String({ format: "date-time" }),
+    }),
+    { description: "Role assignments of active members expiring within 14 days, soonest first (at most 20)" },
+  ),
 });
 
 export const homeRoutes: FastifyPluginAsyncTypebox<{ database: Database; clock: Clock }> = async (

@@ -5,6 +5,7 @@ import type { DB } from "../db/schema.js";
 import {
   countMembersWithoutSecondFactor,
   countOpenInvitations,
+  listExpiringAssignments,
   listMembersWithoutSecondFactor,
 } from "./queries.js";
 
@@ -21,7 +22,13 @@ export type HomeSummary = {
   };
   /** Null when the caller may not see invitations (`members.invite`). */
   pendingInvitations: CappedCount | null;
+  /** Role assignments expiring within EXPIRING_WITHIN_DAYS, soonest first (SPEC §6.4, §6.7). */
+  expiringAccess: { memberId: string; name: string; email: string; roleName: string; expiresAt: string }[];
 };
+
+/** Home names the assignments expiring this soon. */
+export const EXPIRING_WITHIN_DAYS = 14;
+const EXPIRING_SHOWN = 20;
 
 const capped = (counted: number): CappedCount => ({
   total: Math.min(counted, HOME_COUNT_CAP),
@@ -35,10 +42,12 @@ export async function loadHomeSummary(
   now: Date,
 ): Promise<HomeSummary> {
   const mayViewInvitations = callerPermissions.includes("members.invite");
-  const [withoutFactor, sample, openInvitations] = await Promise.all([
+  const until = new Date(now.getTime() + EXPIRING_WITHIN_DAYS * 86_400_000);
+  const [withoutFactor, sample, openInvitations, expiring] = await Promise.all([
     countMembersWithoutSecondFactor(db, companyId, HOME_COUNT_CAP),
     listMembersWithoutSecondFactor(db, companyId, HOME_SAMPLE_SIZE),
     mayViewInvitations ? countOpenInvitations(db, companyId, now, HOME_COUNT_CAP) : null,
+    listExpiringAssignments(db, companyId, until, EXPIRING_SHOWN),
   ]);
   return {
     membersWithoutSecondFactor: {
@@ -46,5 +55,12 @@ export async function loadHomeSummary(
       sample: sample.map((row) => ({ memberId: row.member_id, name: row.name, email: row.email })),
     },
     pendingInvitations: openInvitations === null ? null : capped(openInvitations),
+    expiringAccess: expiring.map((row) => ({
+      memberId: row.member_id,
+      name: row.name,
+      email: row.email,
+      roleName: row.role_name,
+      expiresAt: row.expires_at,
+    })),
   };
 }

@@ -690,8 +690,10 @@ export const ROWS: Row[] = [
     route: "/api/companies/:cid/access-reviews/:reviewId/complete",
     requires: "security.manage",
     stepUp: true,
-    ok: 404,
-    request: (c) => ({ url: `/api/companies/${c.companyId}/access-reviews/${MISSING_REVIEW}/complete` }),
+    // Not 404, which a non-member gets too: a review id that is no id, refused by validation (400)
+    // once the guard and the step-up have let the caller through.
+    ok: 400,
+    request: (c) => ({ url: `/api/companies/${c.companyId}/access-reviews/not-a-review/complete` }),
   },
   {
     method: "GET",

@@ -2978,6 +2978,16 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description Role assignments of active members expiring within 14 days, soonest first (at most 20) */
+                        expiringAccess: {
+                            email: string;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            /** Format: uuid */
+                            memberId: string;
+                            name: string;
+                            roleName: string;
+                        }[];
                         membersWithoutSecondFactor: {
                             /** @description A few of them, by email */
                             sample: {

@@ -6,6 +6,7 @@ import { Link } from "react-router-dom";
 import { useCompanyHome } from "../api/homeQueries";
 import type { CompanyHome } from "../api/types";
 import { useCurrentMembership } from "../components/CurrentMembership";
+import { Instant } from "../components/Instant";
 import { PageTitle, SectionTitle } from "../components/PageTitle";
 import { QueryErrorResult } from "../components/QueryErrorResult";
 import { allowedEntries, companyPath, memberDetailPath, navigationGroups } from "../navigation";
@@ -85,7 +86,35 @@ function PendingInvitationsCard({
   );
 }
 
-/** The Admin's cards; expiring access is not among them until roles can expire. */
+function ExpiringAccessCard({ companyId, home }: { companyId: string; home: CompanyHome }) {
+  return (
+    <Card size="small" style={{ height: "100%" }}>
+      <Typography.Title level={3} id="home-expiring-title" style={{ fontSize: 16, marginTop: 0 }}>
+        Expiring access
+      </Typography.Title>
+      {home.expiringAccess.length === 0 ? (
+        <Typography.Paragraph style={{ marginBottom: 0 }}>
+          No role expires in the next 14 days.
+        </Typography.Paragraph>
+      ) : (
+        <List
+          size="small"
+          aria-labelledby="home-expiring-title"
+          dataSource={home.expiringAccess}
+          renderItem={(item) => (
+            <List.Item>
+              <Link to={memberDetailPath(companyId, item.memberId)}>{item.name || item.email}</Link>
+              {": "}
+              {item.roleName} until <Instant iso={item.expiresAt} />
+            </List.Item>
+          )}
+        />
+      )}
+    </Card>
+  );
+}
+
+/** The Admin's cards: second factors, open invitations, expiring access. */
 function AdminCards({ companyId }: { companyId: string }) {
   const home = useCompanyHome(companyId, true);
   return (
@@ -105,6 +134,9 @@ function AdminCards({ companyId }: { companyId: string }) {
               <PendingInvitationsCard companyId={companyId} pending={home.data.pendingInvitations} />
             </Col>
           )}
+          <Col xs={24} md={12}>
+            <ExpiringAccessCard companyId={companyId} home={home.data} />
+          </Col>
         </Row>
       )}
     </section>

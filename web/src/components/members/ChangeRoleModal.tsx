@@ -9,6 +9,7 @@ import type { Member, MemberScope } from "../../api/types";
 import { isIncompleteScope, isSameScope, ScopePicker, ScopeText } from "../merchant-accounts/ScopePicker";
 import { QueryErrorResult } from "../QueryErrorResult";
 import { currentMemberOfConflict, describeMemberChangeError } from "./describeMemberChangeError";
+import { type RoleExpiryDraft, RoleExpiryFields, roleExpiriesOf } from "./RoleExpiryFields";
 import {
   PermissionLabelList,
   permissionLabels,
@@ -19,6 +20,18 @@ import {
 
 function isSameSet(left: readonly string[], right: readonly string[]): boolean {
   return left.length === right.length && left.every((id) => right.includes(id));
+}
+
+function expiryDraftOf(member: Member): RoleExpiryDraft {
+  return Object.fromEntries(
+    member.roles.flatMap((role) => (role.expiresAt ? [[role.id, role.expiresAt]] : [])),
+  );
+}
+
+function isSameDraft(left: RoleExpiryDraft, right: RoleExpiryDraft, roleIds: readonly string[]): boolean {
+  return roleIds.every(
+    (id) => (left[id] ? Date.parse(left[id]) : null) === (right[id] ? Date.parse(right[id]) : null),
+  );
 }
 
 function ChangeRoleSteps({
@@ -43,6 +56,7 @@ function ChangeRoleSteps({
   const [roleIds, setRoleIds] = useState<string[]>(currentRoleIds);
   const [scope, setScope] = useState<MemberScope>(member.scope);
   const isScopeChanged = !isSameScope(scope, member.scope);
+  const [expiries, setExpiries] = useState<RoleExpiryDraft>(() => expiryDraftOf(member));
   const [hint, setHint] = useState<string | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
 
@@ -66,8 +80,12 @@ function ChangeRoleSteps({
   const next = () => {
     if (roleIds.length === 0) return setHint("Select at least one role.");
     if (isIncompleteScope(scope)) return setHint("Choose at least one merchant account.");
-    if (isSameSet(roleIds, currentRoleIds) && !isScopeChanged) {
-      return setHint("Select roles different from the current ones.");
+    if (
+      isSameSet(roleIds, currentRoleIds) &&
+      !isScopeChanged &&
+      isSameDraft(expiries, expiryDraftOf(member), roleIds)
+    ) {
+      return setHint("Select roles or end dates different from the current ones.");
     }
     setHint(null);
     setFailure(null);
@@ -78,7 +96,12 @@ function ChangeRoleSteps({
     setFailure(null);
     // mutateAsync: the outcome of this very call, whatever happens to the window meanwhile.
     // The scope is sent only when it changes: sending it as it is would grant nothing anyway.
-    const request = { roleIds, version: member.version, ...(isScopeChanged ? { scope } : {}) };
+    const request = {
+      roleIds,
+      roleExpiries: roleExpiriesOf(roleIds, expiries),
+      version: member.version,
+      ...(isScopeChanged ? { scope } : {}),
+    };
     void changeRoles.mutateAsync({ memberId: member.id, request }).then(
       () => {
         void message.success("Your edit is saved successfully");
@@ -118,6 +141,7 @@ function ChangeRoleSteps({
               setHint(null);
             }}
           />
+          <RoleExpiryFields roles={newRoles} value={expiries} onChange={setExpiries} />
           <div style={{ marginTop: 16 }}>
             <ScopePicker
               companyId={companyId}
@@ -141,7 +165,17 @@ function ChangeRoleSteps({
             { key: "email", label: "Email", children: member.email },
             { key: "name", label: "Name", children: member.name },
             { key: "current", label: "Current roles", children: <RoleTags roles={member.roles} /> },
-            { key: "new", label: "New roles", children: <RoleTags roles={newRoles} /> },
+            {
+              key: "new",
+              label: "New roles",
+              children: (
+                <RoleTags
+                  roles={newRoles.map((role) =>
+                    expiries[role.id] ? { ...role, expiresAt: expiries[role.id] } : role,
+                  )}
+                />
+              ),
+            },
             {
               key: "scope",
               label: isScopeChanged ? "New merchant accounts" : "Merchant accounts",

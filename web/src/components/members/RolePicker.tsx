@@ -2,6 +2,7 @@
 // the left, and the permissions of each chosen role on the right (user guide §2, step 2).
 import { Checkbox, Col, Empty, List, Row, Tag, Tooltip, Typography } from "antd";
 import type { PermissionDescription, Role } from "../../api/types";
+import { formatInstant } from "../formatDateTime";
 import { useMayGrant } from "../useCan";
 
 /** The catalogue's label of each permission, in the catalogue's order; unknown keys as they are. */
@@ -24,12 +25,18 @@ export function useMayAssignRole(): (role: Role) => boolean {
   return (role) => role.permissions.every(mayGrant);
 }
 
-export function RoleTags({ roles }: { roles: ReadonlyArray<{ id: string; name: string }> }) {
+export function RoleTags({
+  roles,
+}: {
+  roles: ReadonlyArray<{ id: string; name: string; expiresAt?: string }>;
+}) {
   if (roles.length === 0) return <Typography.Text type="secondary">No role</Typography.Text>;
   return (
     <>
       {roles.map((role) => (
-        <Tag key={role.id}>{role.name}</Tag>
+        <Tag key={role.id}>
+          {role.expiresAt ? `${role.name} (until ${formatInstant(role.expiresAt)})` : role.name}
+        </Tag>
       ))}
     </>
   );
