@@ -26,6 +26,7 @@ interface PolicyForm {
   requireMfa: boolean;
   sessionIdleMinutes: number | null;
   inviteDomains: string[];
+  inactivityDays: number;
 }
 
 /** The field a refusal concerns, so the form shows it there. */
@@ -51,6 +52,7 @@ function PolicyEditor({ companyId, policy }: { companyId: string; policy: Securi
       requireMfa: policy.requireMfa,
       sessionIdleMinutes: policy.sessionIdleMinutes,
       inviteDomains: policy.inviteDomains,
+      inactivityDays: policy.inactivityDays,
     });
   }, [form, policy]);
 
@@ -60,6 +62,7 @@ function PolicyEditor({ companyId, policy }: { companyId: string; policy: Securi
         requireMfa: values.requireMfa,
         sessionIdleMinutes: values.sessionIdleMinutes ?? null,
         inviteDomains: (values.inviteDomains ?? []).map((domain) => domain.trim().replace(/^@/, "")),
+        inactivityDays: values.inactivityDays,
       },
       {
         onSuccess: () => void message.success("The security policy was saved successfully"),
@@ -103,6 +106,14 @@ function PolicyEditor({ companyId, policy }: { companyId: string; policy: Securi
           placeholder={String(policy.maxSessionIdleMinutes)}
           style={{ width: 160 }}
         />
+      </Form.Item>
+      <Form.Item
+        name="inactivityDays"
+        label="Deactivate inactive members after (days)"
+        extra="From 14 to 90 (PCI DSS 8.2.6). Members who have not used this company for that long are deactivated by the system, after a warning mail 7 days before; never the last Admin."
+        rules={[{ required: true, message: "Enter a number of days from 14 to 90" }]}
+      >
+        <InputNumber min={14} max={90} precision={0} style={{ width: 160 }} />
       </Form.Item>
       <Form.Item
         name="inviteDomains"

@@ -31,6 +31,7 @@ import { useReactivateMemberById } from "../../api/memberQueries";
 import { usePermissionCatalogue, useRoles } from "../../api/queries";
 import type { InvitationBatchResult, MemberScope } from "../../api/types";
 import { describeMemberChangeError } from "../members/describeMemberChangeError";
+import { type RoleExpiryDraft, RoleExpiryFields, roleExpiriesOf } from "../members/RoleExpiryFields";
 import {
   PermissionLabelList,
   permissionLabels,
@@ -91,6 +92,8 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
   const [batchResults, setBatchResults] = useState<InvitationBatchResult[] | null>(null);
   const resend = useResendInvitation(companyId);
   const [form] = Form.useForm<InvitationDraft>();
+  const watchedRoleIds: string[] | undefined = Form.useWatch("roleIds", form);
+  const [expiries, setExpiries] = useState<RoleExpiryDraft>({});
   const [step, setStep] = useState(0);
   const [draft, setDraft] = useState<ConfirmedDraft | null>(null);
   const [isTermsAccepted, setIsTermsAccepted] = useState(false);
@@ -163,6 +166,7 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
         {
           emails: draft.emails,
           roleIds: draft.roleIds,
+          roleExpiries: roleExpiriesOf(draft.roleIds, expiries),
           acceptTerms: true,
           ...(draft.scope.kind === "restricted" ? { scope: draft.scope } : {}),
         },
@@ -181,6 +185,7 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
       {
         email: draft.emails[0] ?? "",
         roleIds: draft.roleIds,
+        roleExpiries: roleExpiriesOf(draft.roleIds, expiries),
         acceptTerms: true,
         // Without a scope the server gives all accounts, so only a restriction is sent.
         ...(draft.scope.kind === "restricted" ? { scope: draft.scope } : {}),
@@ -386,6 +391,11 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
         >
           <RolePicker roles={allRoles} catalogue={catalogue.data.items} />
         </Form.Item>
+        <RoleExpiryFields
+          roles={allRoles.filter((role) => (watchedRoleIds ?? []).includes(role.id))}
+          value={expiries}
+          onChange={setExpiries}
+        />
         <Form.Item
           name="scope"
           rules={[
@@ -412,7 +422,17 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
                 label: draft.emails.length > 1 ? "Email addresses" : "Email address",
                 children: draft.emails.join(", "),
               },
-              { key: "roles", label: "Roles", children: <RoleTags roles={chosenRoles} /> },
+              {
+                key: "roles",
+                label: "Roles",
+                children: (
+                  <RoleTags
+                    roles={chosenRoles.map((role) =>
+                      expiries[role.id] ? { ...role, expiresAt: expiries[role.id] } : role,
+                    )}
+                  />
+                ),
+              },
               {
                 key: "scope",
                 label: "Merchant accounts",
