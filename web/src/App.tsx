@@ -60,6 +60,7 @@ const ResetPasswordPage = page(() => import("./pages/ResetPasswordPage"), "Reset
 const RolesPage = portalPage(() => import("./pages/RolesPage"), "RolesPage");
 const SecurityPage = portalPage(() => import("./pages/SecurityPage"), "SecurityPage");
 const SecurityPolicyPage = portalPage(() => import("./pages/SecurityPolicyPage"), "SecurityPolicyPage");
+const AccessReviewsPage = portalPage(() => import("./pages/AccessReviewsPage"), "AccessReviewsPage");
 const SettlementsPage = portalPage(() => import("./pages/SettlementsPage"), "SettlementsPage");
 const TransactionsPage = portalPage(() => import("./pages/TransactionsPage"), "TransactionsPage");
 const UnlockLoginPage = page(() => import("./pages/UnlockLoginPage"), "UnlockLoginPage");
@@ -101,6 +102,7 @@ const pageByKey: Record<NavigationKey, ComponentType> = {
   "company-info": CompanyInfoPage,
   "account-info": AccountInfoPage,
   security: SecurityPolicyPage,
+  "access-reviews": AccessReviewsPage,
 };
 
 function createQueryClient(): QueryClient {

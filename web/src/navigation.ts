@@ -13,7 +13,8 @@ export type NavigationKey =
   | "audit-log"
   | "company-info"
   | "account-info"
-  | "security";
+  | "security"
+  | "access-reviews";
 
 export type NavigationGroup = "account" | "settings";
 
@@ -115,6 +116,14 @@ export const navigationEntries: readonly NavigationEntry[] = [
     permission: "security.manage",
     group: "settings",
     summary: "Two-factor requirement, session timeout and invitation domains.",
+  },
+  {
+    key: "access-reviews",
+    label: "Access reviews",
+    path: "settings/access-reviews",
+    permission: "security.manage",
+    group: "settings",
+    summary: "Review every member's access: keep, change or deactivate, with an attestation.",
   },
 ];
 

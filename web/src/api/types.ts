@@ -164,3 +164,13 @@ export type AuditFilters = FiltersOf<paths["/api/companies/{cid}/audit-events"][
 /** `GET /api/me/audit-events`: the caller's own account events (Profile > Security), newest first. */
 export type AccountAuditEventPage = OkBody<paths["/api/me/audit-events"]["get"]>;
 export type AccountAuditEvent = AccountAuditEventPage["items"][number];
+
+// Access reviews (SPEC §6.4).
+export type AccessReview = OkBody<paths["/api/companies/{cid}/access-reviews/{reviewId}"]["get"]>;
+export type AccessReviewItem = AccessReview["items"][number];
+export type AccessReviewSummary = OkBody<
+  paths["/api/companies/{cid}/access-reviews"]["get"]
+>["items"][number];
+export type AccessReviewDecision = RequestOf<
+  paths["/api/companies/{cid}/access-reviews/{reviewId}/decisions/{memberId}"]["put"]
+>;
