@@ -209,6 +209,7 @@ describe("Issue 19 accessibility: no serious or critical axe-core violation, one
         "Company info",
         "Account info",
         "Security",
+        "Access reviews",
       ].sort(),
     );
   });
