@@ -83,6 +83,7 @@ export const ERROR_CODES = {
   member_active: {
     status: 409,
     message: "This member is active; deactivate them before removing them from the company.",
+  },
   access_review_open: {
     status: 409,
     message: "An access review of this company is already open: complete it first.",

@@ -92,8 +92,6 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
   merchant_accounts: ["company_id", "created_at", "id", "name", "reference", "region"],
   member_merchant_accounts: ["company_id", "member_id", "merchant_account_id"],
   invitation_merchant_accounts: ["company_id", "invitation_id", "merchant_account_id"],
-  invitation_roles: ["company_id", "invitation_id", "role_id"],
-  developer_webhooks: ["company_id", "created_at", "events", "id", "status", "url"],
   governance_notices: ["due_at", "kind", "member_id", "role_id", "sent_at"],
   invitation_roles: ["company_id", "expires_at", "invitation_id", "role_id"],
   invitations: [

@@ -80,7 +80,37 @@ CREATE FUNCTION public.audit_events_are_append_only() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 BEGIN
+  IF TG_OP = 'UPDATE'
+     AND current_setting('portal.audit_pseudonymize', true) = 'on'
+     AND NEW.id = OLD.id
+     AND NEW.occurred_at = OLD.occurred_at
+     AND NEW.company_id IS NOT DISTINCT FROM OLD.company_id
+     AND NEW.actor_account_id IS NOT DISTINCT FROM OLD.actor_account_id
+     AND NEW.action = OLD.action
+     AND NEW.outcome = OLD.outcome
+     AND NEW.target_type IS NOT DISTINCT FROM OLD.target_type
+     AND NEW.target_id IS NOT DISTINCT FROM OLD.target_id
+     AND NEW.ip IS NOT DISTINCT FROM OLD.ip
+     AND NEW.user_agent IS NOT DISTINCT FROM OLD.user_agent
+     AND NEW.request_id IS NOT DISTINCT FROM OLD.request_id
+     AND (NEW.actor_email IS NOT DISTINCT FROM OLD.actor_email OR NEW.actor_email LIKE 'Deleted user %') THEN
+    RETURN NEW;
+  END IF;
   RAISE EXCEPTION 'audit_events is append-only' USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+
+--
+-- Name: companies_default_merchant_account(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.companies_default_merchant_account() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  INSERT INTO merchant_accounts (company_id, name, reference, created_at)
+  VALUES (NEW.id, NEW.name, NEW.merchant_id, NEW.created_at);
+  RETURN NULL;
 END
 $$;
 
@@ -352,6 +382,22 @@ END
 $$;
 
 --
+-- Name: rows_default_merchant_account(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.rows_default_merchant_account() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  IF NEW.merchant_account_id IS NULL THEN
+    SELECT ma.id INTO NEW.merchant_account_id FROM merchant_accounts ma
+     WHERE ma.company_id = NEW.company_id ORDER BY ma.created_at, ma.id LIMIT 1;
+  END IF;
+  RETURN NEW;
+END
+$$;
+
+--
 -- Name: access_review_items; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -523,6 +569,7 @@ CREATE TABLE public.developer_api_keys (
     last_four text NOT NULL,
     created_at timestamp with time zone NOT NULL,
     status text NOT NULL,
+    merchant_account_id uuid NOT NULL,
     CONSTRAINT developer_api_keys_last_four_check CHECK ((last_four ~ '^[A-Za-z0-9]{4}$'::text)),
     CONSTRAINT developer_api_keys_prefix_check CHECK ((prefix ~ '^[a-z_]{2,12}$'::text)),
     CONSTRAINT developer_api_keys_status_check CHECK ((status = ANY (ARRAY['active'::text, 'revoked'::text])))
@@ -550,6 +597,7 @@ CREATE TABLE public.developer_webhooks (
     events text[] NOT NULL,
     status text NOT NULL,
     created_at timestamp with time zone NOT NULL,
+    merchant_account_id uuid NOT NULL,
     CONSTRAINT developer_webhooks_status_check CHECK ((status = ANY (ARRAY['enabled'::text, 'disabled'::text]))),
     CONSTRAINT developer_webhooks_url_check CHECK ((url ~ '^https://'::text))
 );
@@ -566,6 +614,16 @@ CREATE TABLE public.governance_notices (
     sent_at timestamp with time zone NOT NULL,
     CONSTRAINT governance_notices_check CHECK (((kind = 'inactivity_warning'::text) = (role_id IS NULL))),
     CONSTRAINT governance_notices_kind_check CHECK ((kind = ANY (ARRAY['role_expiring'::text, 'last_admin_kept'::text, 'inactivity_warning'::text])))
+);
+
+--
+-- Name: invitation_merchant_accounts; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.invitation_merchant_accounts (
+    company_id uuid NOT NULL,
+    invitation_id uuid NOT NULL,
+    merchant_account_id uuid NOT NULL
 );
 
 --
@@ -595,10 +653,12 @@ CREATE TABLE public.invitations (
     expires_at timestamp with time zone NOT NULL,
     closed_at timestamp with time zone,
     closed_roles jsonb,
+    scope_kind text DEFAULT 'all'::text NOT NULL,
     CONSTRAINT invitations_check CHECK (((expires_at > last_sent_at) AND (last_sent_at >= created_at))),
     CONSTRAINT invitations_check1 CHECK (((status = 'pending'::text) = (closed_at IS NULL))),
     CONSTRAINT invitations_check2 CHECK (((status = 'pending'::text) = (closed_roles IS NULL))),
     CONSTRAINT invitations_email_check CHECK (((email = lower(btrim(email))) AND (email ~ '^[^@\s]+@[^@\s]+$'::text))),
+    CONSTRAINT invitations_scope_kind_check CHECK ((scope_kind = ANY (ARRAY['all'::text, 'restricted'::text]))),
     CONSTRAINT invitations_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'accepted'::text, 'revoked'::text, 'expired'::text]))),
     CONSTRAINT invitations_token_hash_check CHECK ((token_hash ~ '^[0-9a-f]{64}$'::text))
 );
@@ -714,6 +774,16 @@ CREATE TABLE public.member_counts (
 );
 
 --
+-- Name: member_merchant_accounts; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.member_merchant_accounts (
+    company_id uuid NOT NULL,
+    member_id uuid NOT NULL,
+    merchant_account_id uuid NOT NULL
+);
+
+--
 -- Name: member_role_counts; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -764,10 +834,30 @@ CREATE TABLE public.members (
     version integer DEFAULT 1 NOT NULL,
     email text NOT NULL COLLATE pg_catalog."C",
     name text NOT NULL COLLATE pg_catalog."C",
+    scim_external_id text,
+    scope_kind text DEFAULT 'all'::text NOT NULL,
     CONSTRAINT members_check CHECK (((status = 'deactivated'::text) = (deactivated_at IS NOT NULL))),
+    CONSTRAINT members_scim_external_id_check CHECK ((length(scim_external_id) <= 300)),
+    CONSTRAINT members_scope_kind_check CHECK ((scope_kind = ANY (ARRAY['all'::text, 'restricted'::text]))),
     CONSTRAINT members_status_check CHECK ((status = ANY (ARRAY['active'::text, 'deactivated'::text])))
 )
 WITH (fillfactor='90');
+
+--
+-- Name: merchant_accounts; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.merchant_accounts (
+    company_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    name text NOT NULL,
+    reference text NOT NULL,
+    region text DEFAULT ''::text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT merchant_accounts_name_check CHECK ((((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200)) AND (name !~ '[[:cntrl:]]'::text))),
+    CONSTRAINT merchant_accounts_reference_check CHECK ((((length(reference) >= 1) AND (length(reference) <= 64)) AND (reference !~ '[[:cntrl:][:space:]]'::text))),
+    CONSTRAINT merchant_accounts_region_check CHECK (((length(region) <= 100) AND (region !~ '[[:cntrl:]]'::text)))
+);
 
 --
 -- Name: mfa_factors; Type: TABLE; Schema: public; Owner: -
@@ -860,6 +950,37 @@ CREATE TABLE public.roles (
 );
 
 --
+-- Name: saml_login_requests; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.saml_login_requests (
+    id text NOT NULL,
+    company_id uuid NOT NULL,
+    browser_binding_hash text NOT NULL,
+    identity jsonb,
+    asserted_at timestamp with time zone,
+    created_at timestamp with time zone NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    CONSTRAINT saml_login_requests_browser_binding_hash_check CHECK ((browser_binding_hash ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT saml_login_requests_check CHECK ((expires_at > created_at)),
+    CONSTRAINT saml_login_requests_check1 CHECK (((identity IS NULL) = (asserted_at IS NULL))),
+    CONSTRAINT saml_login_requests_id_check CHECK ((id ~ '^_[0-9a-f]{40}$'::text))
+);
+
+--
+-- Name: saml_used_assertions; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.saml_used_assertions (
+    company_id uuid NOT NULL,
+    assertion_id text NOT NULL,
+    used_at timestamp with time zone NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    CONSTRAINT saml_used_assertions_assertion_id_check CHECK (((length(assertion_id) >= 1) AND (length(assertion_id) <= 200))),
+    CONSTRAINT saml_used_assertions_check CHECK ((expires_at > used_at))
+);
+
+--
 -- Name: schema_migrations; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -867,6 +988,25 @@ CREATE TABLE public.schema_migrations (
     version integer NOT NULL,
     name text NOT NULL,
     applied_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: scim_tokens; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.scim_tokens (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    company_id uuid NOT NULL,
+    name text NOT NULL,
+    token_hash text NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    created_by uuid,
+    last_used_at timestamp with time zone,
+    revoked_at timestamp with time zone,
+    revoked_by uuid,
+    CONSTRAINT scim_tokens_check CHECK (((revoked_at IS NULL) OR (revoked_at >= created_at))),
+    CONSTRAINT scim_tokens_name_check CHECK ((((length(name) >= 1) AND (length(name) <= 100)) AND (name !~ '[\r\n]'::text))),
+    CONSTRAINT scim_tokens_token_hash_check CHECK ((token_hash ~ '^[0-9a-f]{64}$'::text))
 );
 
 --
@@ -918,6 +1058,7 @@ CREATE TABLE public.settlement_batches (
     refunds_minor bigint NOT NULL,
     net_minor bigint NOT NULL,
     status text NOT NULL,
+    merchant_account_id uuid NOT NULL,
     CONSTRAINT settlement_batches_check CHECK ((period_end > period_start)),
     CONSTRAINT settlement_batches_check1 CHECK (((status = 'paid'::text) = (settled_at IS NOT NULL))),
     CONSTRAINT settlement_batches_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text)),
@@ -994,6 +1135,7 @@ CREATE TABLE public.transactions (
     status text NOT NULL,
     error_code text,
     settlement_batch_id uuid,
+    merchant_account_id uuid NOT NULL,
     CONSTRAINT transactions_amount_minor_check CHECK ((amount_minor > 0)),
     CONSTRAINT transactions_check CHECK (((status = 'failed'::text) = (error_code IS NOT NULL))),
     CONSTRAINT transactions_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text)),
@@ -1059,6 +1201,78 @@ CREATE TABLE public.webauthn_challenges (
     used_at timestamp with time zone,
     CONSTRAINT webauthn_challenges_check CHECK (((expires_at > created_at) AND (expires_at <= (created_at + '00:10:00'::interval)))),
     CONSTRAINT webauthn_challenges_purpose_check CHECK ((purpose = ANY (ARRAY['register'::text, 'login'::text, 'second_step'::text, 'step_up'::text])))
+);
+
+--
+-- Name: webhook_deliveries; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.webhook_deliveries (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    seq bigint NOT NULL,
+    company_id uuid NOT NULL,
+    endpoint_id uuid NOT NULL,
+    event_id uuid NOT NULL,
+    event_type text NOT NULL,
+    body text NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    status text DEFAULT 'pending'::text NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    next_attempt_at timestamp with time zone NOT NULL,
+    locked_until timestamp with time zone,
+    last_attempt_at timestamp with time zone,
+    last_status_code integer,
+    last_duration_ms integer,
+    last_response_excerpt text,
+    last_error text,
+    delivered_at timestamp with time zone,
+    redelivery_of uuid,
+    CONSTRAINT webhook_deliveries_attempts_check CHECK ((attempts >= 0)),
+    CONSTRAINT webhook_deliveries_check CHECK (((status = 'delivered'::text) = (delivered_at IS NOT NULL))),
+    CONSTRAINT webhook_deliveries_event_type_check CHECK ((event_type ~ '^[a-z_]+\.[a-z_]+$'::text)),
+    CONSTRAINT webhook_deliveries_last_duration_ms_check CHECK ((last_duration_ms >= 0)),
+    CONSTRAINT webhook_deliveries_last_error_check CHECK ((length(last_error) <= 500)),
+    CONSTRAINT webhook_deliveries_last_response_excerpt_check CHECK ((length(last_response_excerpt) <= 1024)),
+    CONSTRAINT webhook_deliveries_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'delivered'::text, 'failed'::text])))
+);
+
+--
+-- Name: webhook_deliveries_seq_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.webhook_deliveries ALTER COLUMN seq ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.webhook_deliveries_seq_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: webhook_endpoints; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.webhook_endpoints (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    company_id uuid NOT NULL,
+    url text NOT NULL,
+    description text DEFAULT ''::text NOT NULL,
+    events text[] NOT NULL,
+    enabled boolean DEFAULT true NOT NULL,
+    disabled_reason text,
+    secret_sealed text NOT NULL,
+    previous_secret_sealed text,
+    previous_secret_expires_at timestamp with time zone,
+    created_at timestamp with time zone NOT NULL,
+    created_by uuid,
+    updated_at timestamp with time zone NOT NULL,
+    CONSTRAINT webhook_endpoints_check CHECK ((enabled = (disabled_reason IS NULL))),
+    CONSTRAINT webhook_endpoints_check1 CHECK (((previous_secret_sealed IS NULL) = (previous_secret_expires_at IS NULL))),
+    CONSTRAINT webhook_endpoints_description_check CHECK ((length(description) <= 500)),
+    CONSTRAINT webhook_endpoints_disabled_reason_check CHECK ((disabled_reason = ANY (ARRAY['manual'::text, 'failing'::text]))),
+    CONSTRAINT webhook_endpoints_events_check CHECK ((((cardinality(events) >= 1) AND (cardinality(events) <= 50)) AND (array_position(events, NULL::text) IS NULL))),
+    CONSTRAINT webhook_endpoints_url_check CHECK (((length(url) <= 2000) AND (url ~ '^https?://'::text) AND (url !~ '[\s]'::text)))
 );
 
 --
@@ -1180,6 +1394,13 @@ ALTER TABLE ONLY public.developer_webhooks
     ADD CONSTRAINT developer_webhooks_pkey PRIMARY KEY (company_id, id);
 
 --
+-- Name: invitation_merchant_accounts invitation_merchant_accounts_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.invitation_merchant_accounts
+    ADD CONSTRAINT invitation_merchant_accounts_pkey PRIMARY KEY (invitation_id, merchant_account_id);
+
+--
 -- Name: invitation_roles invitation_roles_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1271,6 +1492,13 @@ ALTER TABLE ONLY public.member_counts
     ADD CONSTRAINT member_counts_pkey PRIMARY KEY (company_id);
 
 --
+-- Name: member_merchant_accounts member_merchant_accounts_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.member_merchant_accounts
+    ADD CONSTRAINT member_merchant_accounts_pkey PRIMARY KEY (member_id, merchant_account_id);
+
+--
 -- Name: member_role_counts member_role_counts_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1311,6 +1539,20 @@ ALTER TABLE ONLY public.members
 
 ALTER TABLE ONLY public.members
     ADD CONSTRAINT members_pkey PRIMARY KEY (id);
+
+--
+-- Name: merchant_accounts merchant_accounts_company_id_reference_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.merchant_accounts
+    ADD CONSTRAINT merchant_accounts_company_id_reference_key UNIQUE (company_id, reference);
+
+--
+-- Name: merchant_accounts merchant_accounts_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.merchant_accounts
+    ADD CONSTRAINT merchant_accounts_pkey PRIMARY KEY (company_id, id);
 
 --
 -- Name: mfa_factors mfa_factors_credential_id_key; Type: CONSTRAINT; Schema: public; Owner: -
@@ -1390,11 +1632,46 @@ ALTER TABLE ONLY public.roles
     ADD CONSTRAINT roles_pkey PRIMARY KEY (id);
 
 --
+-- Name: saml_login_requests saml_login_requests_browser_binding_hash_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.saml_login_requests
+    ADD CONSTRAINT saml_login_requests_browser_binding_hash_key UNIQUE (browser_binding_hash);
+
+--
+-- Name: saml_login_requests saml_login_requests_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.saml_login_requests
+    ADD CONSTRAINT saml_login_requests_pkey PRIMARY KEY (id);
+
+--
+-- Name: saml_used_assertions saml_used_assertions_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.saml_used_assertions
+    ADD CONSTRAINT saml_used_assertions_pkey PRIMARY KEY (company_id, assertion_id);
+
+--
 -- Name: schema_migrations schema_migrations_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
 ALTER TABLE ONLY public.schema_migrations
     ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (version);
+
+--
+-- Name: scim_tokens scim_tokens_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.scim_tokens
+    ADD CONSTRAINT scim_tokens_pkey PRIMARY KEY (id);
+
+--
+-- Name: scim_tokens scim_tokens_token_hash_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.scim_tokens
+    ADD CONSTRAINT scim_tokens_token_hash_key UNIQUE (token_hash);
 
 --
 -- Name: session_elevations session_elevations_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -1416,6 +1693,13 @@ ALTER TABLE ONLY public.sessions
 
 ALTER TABLE ONLY public.sessions
     ADD CONSTRAINT sessions_token_hash_key UNIQUE (token_hash);
+
+--
+-- Name: settlement_batches settlement_batches_company_id_merchant_account_id_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.settlement_batches
+    ADD CONSTRAINT settlement_batches_company_id_merchant_account_id_id_key UNIQUE (company_id, merchant_account_id, id);
 
 --
 -- Name: settlement_batches settlement_batches_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -1481,6 +1765,34 @@ ALTER TABLE ONLY public.webauthn_challenges
     ADD CONSTRAINT webauthn_challenges_pkey PRIMARY KEY (id);
 
 --
+-- Name: webhook_deliveries webhook_deliveries_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.webhook_deliveries
+    ADD CONSTRAINT webhook_deliveries_pkey PRIMARY KEY (id);
+
+--
+-- Name: webhook_deliveries webhook_deliveries_seq_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.webhook_deliveries
+    ADD CONSTRAINT webhook_deliveries_seq_key UNIQUE (seq);
+
+--
+-- Name: webhook_endpoints webhook_endpoints_company_id_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.webhook_endpoints
+    ADD CONSTRAINT webhook_endpoints_company_id_id_key UNIQUE (company_id, id);
+
+--
+-- Name: webhook_endpoints webhook_endpoints_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.webhook_endpoints
+    ADD CONSTRAINT webhook_endpoints_pkey PRIMARY KEY (id);
+
+--
 -- Name: access_reviews_company_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -1539,6 +1851,12 @@ CREATE UNIQUE INDEX company_domains_verified_by_one_company ON public.company_do
 --
 
 CREATE UNIQUE INDEX governance_notices_once_idx ON public.governance_notices USING btree (member_id, kind, COALESCE(role_id, '00000000-0000-0000-0000-000000000000'::uuid), due_at);
+
+--
+-- Name: invitation_merchant_accounts_account_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX invitation_merchant_accounts_account_idx ON public.invitation_merchant_accounts USING btree (company_id, merchant_account_id);
 
 --
 -- Name: invitation_roles_role_idx; Type: INDEX; Schema: public; Owner: -
@@ -1607,6 +1925,12 @@ CREATE INDEX mail_outbox_due_idx ON public.mail_outbox USING btree (next_attempt
 CREATE INDEX member_activity_company_last_active_idx ON public.member_activity USING btree (company_id, last_active_at, member_id);
 
 --
+-- Name: member_merchant_accounts_account_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX member_merchant_accounts_account_idx ON public.member_merchant_accounts USING btree (company_id, merchant_account_id);
+
+--
 -- Name: member_roles_expiry_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -1673,16 +1997,46 @@ CREATE INDEX password_reset_tokens_account_idx ON public.password_reset_tokens U
 CREATE UNIQUE INDEX roles_company_name_idx ON public.roles USING btree (company_id, lower(name));
 
 --
+-- Name: saml_login_requests_expiry_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX saml_login_requests_expiry_idx ON public.saml_login_requests USING btree (expires_at);
+
+--
+-- Name: saml_used_assertions_expiry_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX saml_used_assertions_expiry_idx ON public.saml_used_assertions USING btree (expires_at);
+
+--
+-- Name: scim_tokens_company; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX scim_tokens_company ON public.scim_tokens USING btree (company_id, created_at);
+
+--
 -- Name: sessions_account_idx; Type: INDEX; Schema: public; Owner: -
 --
 
 CREATE INDEX sessions_account_idx ON public.sessions USING btree (account_id);
 
 --
+-- Name: settlement_batches_account_period_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX settlement_batches_account_period_idx ON public.settlement_batches USING btree (company_id, merchant_account_id, period_start DESC, id DESC);
+
+--
 -- Name: settlement_batches_period_idx; Type: INDEX; Schema: public; Owner: -
 --
 
 CREATE INDEX settlement_batches_period_idx ON public.settlement_batches USING btree (company_id, period_start DESC, id DESC);
+
+--
+-- Name: transactions_account_time_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transactions_account_time_idx ON public.transactions USING btree (company_id, merchant_account_id, occurred_at DESC, id DESC);
 
 --
 -- Name: transactions_time_idx; Type: INDEX; Schema: public; Owner: -
@@ -1707,6 +2061,30 @@ CREATE UNIQUE INDEX verification_challenges_one_open_idx ON public.verification_
 --
 
 CREATE INDEX webauthn_challenges_expiry_idx ON public.webauthn_challenges USING btree (expires_at);
+
+--
+-- Name: webhook_deliveries_due_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX webhook_deliveries_due_idx ON public.webhook_deliveries USING btree (next_attempt_at) WHERE (status = 'pending'::text);
+
+--
+-- Name: webhook_deliveries_log_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX webhook_deliveries_log_idx ON public.webhook_deliveries USING btree (endpoint_id, seq DESC);
+
+--
+-- Name: webhook_deliveries_pending_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX webhook_deliveries_pending_idx ON public.webhook_deliveries USING btree (endpoint_id, seq) WHERE (status = 'pending'::text);
+
+--
+-- Name: webhook_endpoints_company_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX webhook_endpoints_company_idx ON public.webhook_endpoints USING btree (company_id, created_at);
 
 --
 -- Name: audit_events_default_actor_account_id_occurred_at_idx; Type: INDEX ATTACH; Schema: public; Owner: -
@@ -1761,6 +2139,24 @@ CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON public.audit_events_d
 --
 
 CREATE TRIGGER audit_events_no_update_or_delete BEFORE DELETE OR UPDATE ON public.audit_events FOR EACH ROW EXECUTE FUNCTION public.audit_events_are_append_only();
+
+--
+-- Name: companies companies_default_merchant_account; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER companies_default_merchant_account AFTER INSERT ON public.companies FOR EACH ROW EXECUTE FUNCTION public.companies_default_merchant_account();
+
+--
+-- Name: developer_api_keys developer_api_keys_default_merchant_account; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER developer_api_keys_default_merchant_account BEFORE INSERT ON public.developer_api_keys FOR EACH ROW EXECUTE FUNCTION public.rows_default_merchant_account();
+
+--
+-- Name: developer_webhooks developer_webhooks_default_merchant_account; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER developer_webhooks_default_merchant_account BEFORE INSERT ON public.developer_webhooks FOR EACH ROW EXECUTE FUNCTION public.rows_default_merchant_account();
 
 --
 -- Name: member_activity member_activity_copy_company; Type: TRIGGER; Schema: public; Owner: -
@@ -1907,6 +2303,18 @@ CREATE TRIGGER roles_version_permissions_insert AFTER INSERT ON public.role_perm
 CREATE TRIGGER roles_version_permissions_update AFTER UPDATE ON public.role_permissions REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION public.companies_roles_version_on_permissions();
 
 --
+-- Name: settlement_batches settlement_batches_default_merchant_account; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER settlement_batches_default_merchant_account BEFORE INSERT ON public.settlement_batches FOR EACH ROW EXECUTE FUNCTION public.rows_default_merchant_account();
+
+--
+-- Name: transactions transactions_default_merchant_account; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER transactions_default_merchant_account BEFORE INSERT ON public.transactions FOR EACH ROW EXECUTE FUNCTION public.rows_default_merchant_account();
+
+--
 -- Name: access_review_items access_review_items_company_id_review_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1977,6 +2385,13 @@ ALTER TABLE ONLY public.developer_api_keys
     ADD CONSTRAINT developer_api_keys_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies(id) ON DELETE CASCADE;
 
 --
+-- Name: developer_api_keys developer_api_keys_company_id_merchant_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.developer_api_keys
+    ADD CONSTRAINT developer_api_keys_company_id_merchant_account_id_fkey FOREIGN KEY (company_id, merchant_account_id) REFERENCES public.merchant_accounts(company_id, id);
+
+--
 -- Name: developer_credentials developer_credentials_company_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1991,6 +2406,13 @@ ALTER TABLE ONLY public.developer_webhooks
     ADD CONSTRAINT developer_webhooks_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies(id) ON DELETE CASCADE;
 
 --
+-- Name: developer_webhooks developer_webhooks_company_id_merchant_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.developer_webhooks
+    ADD CONSTRAINT developer_webhooks_company_id_merchant_account_id_fkey FOREIGN KEY (company_id, merchant_account_id) REFERENCES public.merchant_accounts(company_id, id);
+
+--
 -- Name: governance_notices governance_notices_member_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -2003,6 +2425,20 @@ ALTER TABLE ONLY public.governance_notices
 
 ALTER TABLE ONLY public.governance_notices
     ADD CONSTRAINT governance_notices_role_id_fkey FOREIGN KEY (role_id) REFERENCES public.roles(id) ON DELETE CASCADE;
+
+--
+-- Name: invitation_merchant_accounts invitation_merchant_accounts_company_id_invitation_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.invitation_merchant_accounts
+    ADD CONSTRAINT invitation_merchant_accounts_company_id_invitation_id_fkey FOREIGN KEY (company_id, invitation_id) REFERENCES public.invitations(company_id, id) ON DELETE CASCADE;
+
+--
+-- Name: invitation_merchant_accounts invitation_merchant_accounts_company_id_merchant_account_i_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.invitation_merchant_accounts
+    ADD CONSTRAINT invitation_merchant_accounts_company_id_merchant_account_i_fkey FOREIGN KEY (company_id, merchant_account_id) REFERENCES public.merchant_accounts(company_id, id) ON DELETE CASCADE;
 
 --
 -- Name: invitation_roles invitation_roles_company_id_invitation_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
@@ -2068,6 +2504,20 @@ ALTER TABLE ONLY public.member_counts
     ADD CONSTRAINT member_counts_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies(id) ON DELETE CASCADE;
 
 --
+-- Name: member_merchant_accounts member_merchant_accounts_company_id_member_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.member_merchant_accounts
+    ADD CONSTRAINT member_merchant_accounts_company_id_member_id_fkey FOREIGN KEY (company_id, member_id) REFERENCES public.members(company_id, id) ON DELETE CASCADE;
+
+--
+-- Name: member_merchant_accounts member_merchant_accounts_company_id_merchant_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.member_merchant_accounts
+    ADD CONSTRAINT member_merchant_accounts_company_id_merchant_account_id_fkey FOREIGN KEY (company_id, merchant_account_id) REFERENCES public.merchant_accounts(company_id, id) ON DELETE CASCADE;
+
+--
 -- Name: member_role_counts member_role_counts_company_id_role_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -2117,6 +2567,13 @@ ALTER TABLE ONLY public.members
     ADD CONSTRAINT members_invited_by_fkey FOREIGN KEY (invited_by) REFERENCES public.accounts(id) ON DELETE SET NULL;
 
 --
+-- Name: merchant_accounts merchant_accounts_company_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.merchant_accounts
+    ADD CONSTRAINT merchant_accounts_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies(id) ON DELETE CASCADE;
+
+--
 -- Name: mfa_factors mfa_factors_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -2159,6 +2616,41 @@ ALTER TABLE ONLY public.roles
     ADD CONSTRAINT roles_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies(id) ON DELETE CASCADE;
 
 --
+-- Name: saml_login_requests saml_login_requests_company_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.saml_login_requests
+    ADD CONSTRAINT saml_login_requests_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.sso_connections(company_id) ON DELETE CASCADE;
+
+--
+-- Name: saml_used_assertions saml_used_assertions_company_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.saml_used_assertions
+    ADD CONSTRAINT saml_used_assertions_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies(id) ON DELETE CASCADE;
+
+--
+-- Name: scim_tokens scim_tokens_company_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.scim_tokens
+    ADD CONSTRAINT scim_tokens_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies(id) ON DELETE CASCADE;
+
+--
+-- Name: scim_tokens scim_tokens_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.scim_tokens
+    ADD CONSTRAINT scim_tokens_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.accounts(id) ON DELETE SET NULL;
+
+--
+-- Name: scim_tokens scim_tokens_revoked_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.scim_tokens
+    ADD CONSTRAINT scim_tokens_revoked_by_fkey FOREIGN KEY (revoked_by) REFERENCES public.accounts(id) ON DELETE SET NULL;
+
+--
 -- Name: session_elevations session_elevations_company_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -2185,6 +2677,13 @@ ALTER TABLE ONLY public.sessions
 
 ALTER TABLE ONLY public.settlement_batches
     ADD CONSTRAINT settlement_batches_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies(id) ON DELETE CASCADE;
+
+--
+-- Name: settlement_batches settlement_batches_company_id_merchant_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.settlement_batches
+    ADD CONSTRAINT settlement_batches_company_id_merchant_account_id_fkey FOREIGN KEY (company_id, merchant_account_id) REFERENCES public.merchant_accounts(company_id, id);
 
 --
 -- Name: sso_break_glass_members sso_break_glass_members_company_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
@@ -2243,6 +2742,20 @@ ALTER TABLE ONLY public.transactions
     ADD CONSTRAINT transactions_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies(id) ON DELETE CASCADE;
 
 --
+-- Name: transactions transactions_company_id_merchant_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transactions
+    ADD CONSTRAINT transactions_company_id_merchant_account_id_fkey FOREIGN KEY (company_id, merchant_account_id) REFERENCES public.merchant_accounts(company_id, id);
+
+--
+-- Name: transactions transactions_company_id_merchant_account_id_settlement_bat_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.transactions
+    ADD CONSTRAINT transactions_company_id_merchant_account_id_settlement_bat_fkey FOREIGN KEY (company_id, merchant_account_id, settlement_batch_id) REFERENCES public.settlement_batches(company_id, merchant_account_id, id);
+
+--
 -- Name: transactions transactions_company_id_settlement_batch_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -2290,6 +2803,34 @@ ALTER TABLE ONLY public.webauthn_challenges
 
 ALTER TABLE ONLY public.webauthn_challenges
     ADD CONSTRAINT webauthn_challenges_session_id_fkey FOREIGN KEY (session_id) REFERENCES public.sessions(id) ON DELETE CASCADE;
+
+--
+-- Name: webhook_deliveries webhook_deliveries_company_id_endpoint_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.webhook_deliveries
+    ADD CONSTRAINT webhook_deliveries_company_id_endpoint_id_fkey FOREIGN KEY (company_id, endpoint_id) REFERENCES public.webhook_endpoints(company_id, id) ON DELETE CASCADE;
+
+--
+-- Name: webhook_deliveries webhook_deliveries_redelivery_of_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.webhook_deliveries
+    ADD CONSTRAINT webhook_deliveries_redelivery_of_fkey FOREIGN KEY (redelivery_of) REFERENCES public.webhook_deliveries(id) ON DELETE SET NULL;
+
+--
+-- Name: webhook_endpoints webhook_endpoints_company_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.webhook_endpoints
+    ADD CONSTRAINT webhook_endpoints_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies(id) ON DELETE CASCADE;
+
+--
+-- Name: webhook_endpoints webhook_endpoints_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.webhook_endpoints
+    ADD CONSTRAINT webhook_endpoints_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.accounts(id) ON DELETE SET NULL;
 
 --
 -- PostgreSQL database dump complete

@@ -122,6 +122,7 @@ export interface DeveloperApiKeys {
   id: Generated<string>;
   label: string;
   last_four: string;
+  merchant_account_id: Generated<string>;
   prefix: string;
   status: "active" | "revoked";
 }
@@ -137,6 +138,7 @@ export interface DeveloperWebhooks {
   created_at: Timestamp;
   events: string[];
   id: Generated<string>;
+  merchant_account_id: Generated<string>;
   status: "enabled" | "disabled";
   url: string;
 }
@@ -147,6 +149,12 @@ export interface GovernanceNotices {
   member_id: string;
   role_id: string | null;
   sent_at: Timestamp;
+}
+
+export interface InvitationMerchantAccounts {
+  company_id: string;
+  invitation_id: string;
+  merchant_account_id: string;
 }
 
 export interface InvitationRoles {
@@ -166,6 +174,7 @@ export interface Invitations {
   id: Generated<string>;
   invited_by: string | null;
   last_sent_at: Timestamp;
+  scope_kind: Generated<"all" | "restricted">;
   status: Generated<InvitationStatus>;
   token_hash: string;
 }
@@ -228,6 +237,12 @@ export interface MemberCounts {
   deactivated: Generated<number>;
 }
 
+export interface MemberMerchantAccounts {
+  company_id: string;
+  member_id: string;
+  merchant_account_id: string;
+}
+
 export interface MemberRoleCounts {
   active: Generated<number>;
   company_id: string;
@@ -251,6 +266,8 @@ export interface Members {
   invited_by: string | null;
   joined_at: Generated<Timestamp>;
   name: Generated<string>;
+  scim_external_id: string | null;
+  scope_kind: Generated<"all" | "restricted">;
   status: Generated<MemberStatus>;
   version: Generated<number>;
 }
@@ -261,6 +278,15 @@ export interface MemberStanding {
   permissions: Generated<string[]>;
   role_ids: Generated<string[]>;
   role_keys: Generated<string[]>;
+}
+
+export interface MerchantAccounts {
+  company_id: string;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  name: string;
+  reference: string;
+  region: Generated<string>;
 }
 
 export interface MfaFactors {
@@ -316,10 +342,39 @@ export interface Roles {
   updated_at: Generated<Timestamp>;
 }
 
+export interface SamlLoginRequests {
+  asserted_at: Timestamp | null;
+  browser_binding_hash: string;
+  company_id: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  id: string;
+  identity: Json | null;
+}
+
+export interface SamlUsedAssertions {
+  assertion_id: string;
+  company_id: string;
+  expires_at: Timestamp;
+  used_at: Timestamp;
+}
+
 export interface SchemaMigrations {
   applied_at: Generated<Timestamp>;
   name: string;
   version: number;
+}
+
+export interface ScimTokens {
+  company_id: string;
+  created_at: Timestamp;
+  created_by: string | null;
+  id: Generated<string>;
+  last_used_at: Timestamp | null;
+  name: string;
+  revoked_at: Timestamp | null;
+  revoked_by: string | null;
+  token_hash: string;
 }
 
 export interface SessionElevations {
@@ -348,6 +403,7 @@ export interface SettlementBatches {
   fees_minor: number;
   gross_minor: number;
   id: Generated<string>;
+  merchant_account_id: Generated<string>;
   net_minor: number;
   period_end: Timestamp;
   period_start: Timestamp;
@@ -394,6 +450,7 @@ export interface Transactions {
   currency: string;
   error_code: string | null;
   id: Generated<string>;
+  merchant_account_id: Generated<string>;
   merchant_reference: string;
   occurred_at: Timestamp;
   payment_method: string;
@@ -436,6 +493,44 @@ export interface WebauthnChallenges {
   used_at: Timestamp | null;
 }
 
+export interface WebhookDeliveries {
+  attempts: Generated<number>;
+  body: string;
+  company_id: string;
+  created_at: Timestamp;
+  delivered_at: Timestamp | null;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  id: Generated<string>;
+  last_attempt_at: Timestamp | null;
+  last_duration_ms: number | null;
+  last_error: string | null;
+  last_response_excerpt: string | null;
+  last_status_code: number | null;
+  locked_until: Timestamp | null;
+  next_attempt_at: Timestamp;
+  redelivery_of: string | null;
+  seq: Generated<number>;
+  status: Generated<"pending" | "delivered" | "failed">;
+}
+
+export interface WebhookEndpoints {
+  company_id: string;
+  created_at: Timestamp;
+  created_by: string | null;
+  description: Generated<string>;
+  disabled_reason: "manual" | "failing" | null;
+  enabled: Generated<boolean>;
+  events: string[];
+  id: Generated<string>;
+  previous_secret_expires_at: Timestamp | null;
+  previous_secret_sealed: string | null;
+  secret_sealed: string;
+  updated_at: Timestamp;
+  url: string;
+}
+
 export interface DB {
   access_review_items: AccessReviewItems;
   access_reviews: AccessReviews;
@@ -448,6 +543,7 @@ export interface DB {
   developer_credentials: DeveloperCredentials;
   developer_webhooks: DeveloperWebhooks;
   governance_notices: GovernanceNotices;
+  invitation_merchant_accounts: InvitationMerchantAccounts;
   invitation_roles: InvitationRoles;
   invitations: Invitations;
   known_devices: KnownDevices;
@@ -456,17 +552,22 @@ export interface DB {
   mail_outbox: MailOutbox;
   member_activity: MemberActivity;
   member_counts: MemberCounts;
+  member_merchant_accounts: MemberMerchantAccounts;
   member_role_counts: MemberRoleCounts;
   member_roles: MemberRoles;
   member_standing: MemberStanding;
   members: Members;
+  merchant_accounts: MerchantAccounts;
   mfa_factors: MfaFactors;
   mfa_recovery_codes: MfaRecoveryCodes;
   password_reset_tokens: PasswordResetTokens;
   permissions: Permissions;
   role_permissions: RolePermissions;
   roles: Roles;
+  saml_login_requests: SamlLoginRequests;
+  saml_used_assertions: SamlUsedAssertions;
   schema_migrations: SchemaMigrations;
+  scim_tokens: ScimTokens;
   session_elevations: SessionElevations;
   sessions: Sessions;
   settlement_batches: SettlementBatches;
@@ -477,6 +578,8 @@ export interface DB {
   verification_challenges: VerificationChallenges;
   verification_throttle: VerificationThrottle;
   webauthn_challenges: WebauthnChallenges;
+  webhook_deliveries: WebhookDeliveries;
+  webhook_endpoints: WebhookEndpoints;
 }
 
 export type InvitationStatus = "pending" | "accepted" | "revoked" | "expired";

@@ -490,6 +490,7 @@ export const OPERATIONS: Record<string, Operation> = {
     operationId: "redeliverWebhook",
     description:
       "Queues a delivery's event again (the same event id and body) after the endpoint's queued events, and answers the new delivery. Audited as `webhook.redelivery_requested`.",
+  },
   "GET /api/companies/:cid/access-reviews": {
     operationId: "listAccessReviews",
     description:

@@ -60,6 +60,8 @@ export type BatchInput = {
   meta: RequestMeta;
   /** Every row's merchant accounts (SPEC §6.4), checked by inviteMember row by row; absent: all. */
   scope?: Scope;
+  /** The batch's role expiries, for each row's roles that have one (SPEC §6.4). */
+  roleExpiries?: { roleId: string; expiresAt: string }[];
 };
 
 function result(row: BatchRow, status: BatchRowStatus, code?: ErrorCode, message?: string): BatchRowResult {
@@ -184,6 +186,7 @@ export async function inviteBatch(deps: InvitationDeps, input: BatchInput): Prom
         roleIds: decided.roleIds,
         acceptTerms: true,
         scope: input.scope,
+        roleExpiries: input.roleExpiries,
         meta: input.meta,
       });
       results.push(result(row, "invited"));

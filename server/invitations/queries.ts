@@ -4,8 +4,8 @@ import { type Kysely, sql, type Transaction } from "kysely";
 import { PERMISSIONS_OF_ROLE, ROLE_ORDER } from "../access/role-queries.js";
 import type { Scope } from "../access/scope.js";
 import type { DB, InvitationRoleSnapshot, InvitationStatus } from "../db/schema.js";
-import { scopeOfInvitation } from "../merchant-accounts/queries.js";
 import type { RoleExpiries } from "../expiry/role-expiries.js";
+import { scopeOfInvitation } from "../merchant-accounts/queries.js";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 

@@ -105,6 +105,8 @@ const BatchBody = Type.Object(
       maxItems: MAX_BATCH_EMAILS,
     }),
     roleIds: Type.Array(Uuid, { minItems: 1, maxItems: 20, uniqueItems: true }),
+    /** Every row's role expiries (SPEC §6.4). */
+    roleExpiries: Type.Optional(RoleExpiries),
     acceptTerms: Type.Optional(Type.Boolean()),
     /** Every row's merchant accounts; absent: all (SPEC §6.4). */
     scope: Type.Optional(ScopeBody),
@@ -324,6 +326,7 @@ export const invitationRoutes: FastifyPluginAsyncTypebox<{
         rows: request.body.emails.map((email) => ({ email, roleIds: request.body.roleIds })),
         acceptTerms: request.body.acceptTerms,
         scope: request.body.scope,
+        roleExpiries: request.body.roleExpiries,
         meta: request.meta,
       }),
     }),

@@ -2,8 +2,8 @@
 // walk an index of their order by keyset, totals come from the trigger-kept counters of migration 006.
 import { type Kysely, type RawBuilder, sql, type Transaction } from "kysely";
 import { ADMIN_ROLE_KEY } from "../access/permissions.js";
-import type { Scope } from "../access/scope.js";
 import { ROLE_ORDER } from "../access/role-queries.js";
+import type { Scope } from "../access/scope.js";
 import { type AuditEvent, auditInsertWhen } from "../audit/writer.js";
 import { isoTime } from "../db/iso-time.js";
 import type { DB, MemberStatus } from "../db/schema.js";
@@ -11,7 +11,7 @@ import type { RoleExpiries } from "../expiry/role-expiries.js";
 import { enqueueMailWhen, type OutgoingMail } from "../mail/outbox.js";
 import { scopeOfMember } from "../merchant-accounts/queries.js";
 import { nameRoles } from "../roles/catalog.js";
-import { PERMISSIONS_OF_ROLE, ROLE_ORDER, ROLE_REFS_JSON } from "../roles/queries.js";
+import { PERMISSIONS_OF_ROLE, ROLE_REFS_JSON } from "../roles/queries.js";
 import { type WebhookEvent, webhookEventWhen } from "../webhooks/events.js";
 import type { MemberOrder, MemberPosition, MemberSortKey } from "./list-order.js";
 

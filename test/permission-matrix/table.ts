@@ -664,6 +664,7 @@ export const ROWS: Row[] = [
       url: `/api/companies/${c.companyId}/webhooks/deliveries/${c.webhookDeliveryId}/redeliver`,
       payload: {},
     }),
+  },
   // SPEC §6.4 access reviews. Starting one is the only cell that writes: the matrix company then has
   // an open review, which no other cell reads. The others name a review that does not exist.
   { method: "GET", route: "/api/companies/:cid/access-reviews", requires: "security.manage", ok: 200 },
