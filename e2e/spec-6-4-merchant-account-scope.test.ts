@@ -1,8 +1,9 @@
 // Browser test of SPEC §6.4's scoped access: the demo Admin sees the company's three merchant
-// accounts on Account info, invites a person as Operations restricted to the Europe account (the
-// scope step after the roles), the person accepts, and their Transactions show only that account.
+// accounts on Account info, invites three people at once as Operations restricted to the Europe
+// account (the scope step after the roles), one of them accepts, and their Transactions show only
+// that account.
 import { describe, expect, it } from "vitest";
-import { logIn, openSection, passEmailVerification, showMenu } from "./support/pages.js";
+import { logIn, openSection, passEmailVerificationIfAsked, showMenu } from "./support/pages.js";
 import { usePortalAndBrowser } from "./support/portal.js";
 
 const EUROPE = "Demo Merchant Europe";
@@ -10,7 +11,7 @@ const EUROPE = "Demo Merchant Europe";
 describe("merchant account scope in Chromium", () => {
   const held = usePortalAndBrowser();
 
-  it("an Admin invites a person restricted to one account, who then sees only its transactions", async () => {
+  it("an Admin invites three people at once restricted to one account; one logs in and sees only its transactions", async () => {
     const page = await (await held.browser.newContext()).newPage();
     const admin = held.portal.credentials("admin");
     await logIn(page, held.portal.url, admin.email, admin.password);
@@ -25,7 +26,12 @@ describe("merchant account scope in Chromium", () => {
     await openSection(page, "Member list");
     await page.getByRole("button", { name: "Invite new member" }).click();
     const invite = page.getByRole("dialog", { name: "Invite new member" });
-    await invite.getByLabel("Email address").fill("europe.only@example.com");
+    const emails = ["europe.only@example.com", "europe.two@example.com", "europe.three@example.com"];
+    await invite.getByLabel("Email address", { exact: true }).fill(emails[0] as string);
+    await invite.getByRole("button", { name: "Add another email" }).click();
+    await invite.getByLabel("Email address 2", { exact: true }).fill(emails[1] as string);
+    await invite.getByRole("button", { name: "Add another email" }).click();
+    await invite.getByLabel("Email address 3", { exact: true }).fill(emails[2] as string);
     await invite.getByRole("checkbox", { name: "Operations" }).check();
     // The scope step, after the roles: All merchant accounts by default, here Restricted to Europe.
     expect(await invite.getByRole("radio", { name: "All merchant accounts" }).isChecked()).toBe(true);
@@ -36,12 +42,34 @@ describe("merchant account scope in Chromium", () => {
     await page.keyboard.press("Escape");
     await invite.getByRole("button", { name: "Next" }).click();
     await expect.poll(() => invite.getByText(`Restricted: ${EUROPE} · Europe`).count()).toBe(1);
+    await expect.poll(() => invite.getByText(emails.join(", ")).count()).toBe(1);
     await invite.getByRole("checkbox", { name: /I confirm/ }).check();
     await invite.getByRole("button", { name: "Send Invitation" }).click();
-    await passEmailVerification(page, (to) => held.portal.latestMail(to), admin.email);
-    await expect
-      .poll(() => page.locator(".ant-message").getByText("The invitation was sent successfully").count())
-      .toBe(1);
+    await passEmailVerificationIfAsked(
+      page,
+      (to) => held.portal.latestMail(to),
+      admin.email,
+      async () => (await invite.getByText("Invitation results").count()) > 0,
+    );
+    const results = invite.getByRole("table");
+    await expect.poll(() => results.getByText("Invited", { exact: true }).count()).toBe(3);
+    // Each of the three invitations offers Europe alone.
+    const scopes = await page.evaluate(async () => {
+      const me = await (await fetch("/api/me")).json();
+      const companyId = me.memberships[0].companyId;
+      const list = await (
+        await fetch(`/api/companies/${companyId}/invitations?status=pending&search=europe.`)
+      ).json();
+      return list.items.map((item: { scope: { kind: string; merchantAccountIds?: string[] } }) => [
+        item.scope.kind,
+        item.scope.merchantAccountIds?.length ?? 0,
+      ]);
+    });
+    expect(scopes).toEqual([
+      ["restricted", 1],
+      ["restricted", 1],
+      ["restricted", 1],
+    ]);
     await page.context().close();
 
     const mail = await held.portal.latestMail("europe.only@example.com");
