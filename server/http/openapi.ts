@@ -544,7 +544,6 @@ export const TAGS = [
     description:
       "The SCIM 2.0 server (RFC 7644) an identity provider provisions members through: Users are members, Groups are roles.",
   },
-  { name: "security", description: "The company's security policy." },
   { name: "webhooks", description: "Webhook endpoints, their deliveries and signing secrets." },
   { name: "verification", description: "Step-up email verification before sensitive changes." },
   { name: "audit", description: "The company's audit log." },
