@@ -16,6 +16,7 @@ import {
   type MemberContext,
   reactivateMember,
 } from "../members/service.js";
+import { emitWebhookEvent, webhookEvent } from "../webhooks/events.js";
 import {
   attributeOf,
   GROUP_SCHEMA,
@@ -183,6 +184,17 @@ export async function createUser(ctx: ScimContext, body: unknown) {
           externalId: input.externalId ?? null,
         },
         trx,
+      );
+      // A provisioning event (SPEC §6.5), in the transaction that made the member.
+      await emitWebhookEvent(
+        trx,
+        webhookEvent(companyId, "member.joined", ctx.now, {
+          memberId: id,
+          accountId,
+          email: input.email,
+          roleIds: defaultRoleId ? [defaultRoleId] : [],
+          provisionedBy: "scim",
+        }),
       );
       return id;
     });

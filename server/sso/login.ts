@@ -19,6 +19,7 @@ import { findMemberStanding } from "../invitations/queries.js";
 import { rolesChangedMail } from "../members/mails.js";
 import { loadChange, shareLockAccount, writeMemberRoles } from "../members/queries.js";
 import { lockCompany } from "../roles/queries.js";
+import { emitWebhookEvent, memberWebhookEvent, webhookEvent } from "../webhooks/events.js";
 import { findConnectionForShare, findRoleRefs, isVerifiedDomainOf, mappedRoleIds } from "./queries.js";
 
 export type SsoDeps = { db: Kysely<DB>; clock: Clock; sessionPolicy: SessionPolicy };
@@ -150,6 +151,7 @@ function decide(
         invitedBy: null,
         now,
       });
+      const roles = await findRoleRefs(trx, companyId, roleIds);
       await recordAudit(trx, {
         action: "sso.member_joined",
         outcome: "success",
@@ -159,13 +161,26 @@ function decide(
         details: {
           protocol: identity.protocol,
           email,
-          roles: await findRoleRefs(trx, companyId, roleIds),
+          roles,
           groups: identity.groups.slice(0, 50),
           accountCreated: account.created,
         },
         meta: input.meta,
         at: now,
       });
+      // A provisioning event (SPEC §6.5): the merchant's systems hear of the new member as of one
+      // who accepted an invitation, with how they came.
+      await emitWebhookEvent(
+        trx,
+        webhookEvent(companyId, "member.joined", now, {
+          memberId,
+          accountId: account.id,
+          email,
+          roles: roles.map((role) => role.name),
+          provisionedBy: "sso",
+          protocol: identity.protocol,
+        }),
+      );
     } else if (roleIds.length > 0) {
       // Existing member: the mapping is re-applied. Nothing mapped and no default leaves the roles
       // as they are (an Admin invited before SSO is not stripped by an empty group list).
@@ -294,5 +309,10 @@ async function applyMappedRoles(
       },
       now,
     },
+    memberWebhookEvent(companyId, "member.roles_changed", target, now, {
+      roles: after,
+      previousRoles: target.roles,
+      provisionedBy: "sso",
+    }),
   );
 }
