@@ -26,6 +26,7 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
     "outcome",
     "review_id",
     "roles",
+    "scope",
     "status",
   ],
   access_reviews: ["company_id", "completed_at", "completed_by", "id", "started_at", "started_by", "status"],

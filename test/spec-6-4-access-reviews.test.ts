@@ -23,6 +23,29 @@ describe.each(testDatabaseKinds)("SPEC 6.4: access reviews on %s", (kind) => {
       .set({ name: '=HYPERLINK("http://evil.test")' })
       .where("id", "=", developer.id)
       .execute();
+    // The operations member reaches one merchant account only: the review shows it.
+    const europe = (
+      await h.db
+        .insertInto("merchant_accounts")
+        .values({
+          company_id: company.id,
+          name: "Review Europe",
+          reference: "EU-R",
+          region: "Europe",
+          created_at: new Date(h.clock.now().getTime() + 1),
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow()
+    ).id;
+    await h.db
+      .updateTable("members")
+      .set({ scope_kind: "restricted" })
+      .where("id", "=", operations.memberId)
+      .execute();
+    await h.db
+      .insertInto("member_merchant_accounts")
+      .values({ company_id: company.id, member_id: operations.memberId, merchant_account_id: europe })
+      .execute();
     // Signed in before the factor is added, so the login needs no second step.
     const outsider = await h.login(finance.email);
     await givePasskey(h.db, finance.id, h.clock.now());
@@ -52,9 +75,14 @@ describe.each(testDatabaseKinds)("SPEC 6.4: access reviews on %s", (kind) => {
       hasSecondFactor: true,
       // Its refused request above was activity too.
       lastActiveAt: h.clock.now().toISOString(),
+      scope: { kind: "all" },
       decision: null,
     });
-    expect(item(operations.memberId)).toMatchObject({ lastActiveAt: null, hasSecondFactor: false });
+    expect(item(operations.memberId)).toMatchObject({
+      lastActiveAt: null,
+      hasSecondFactor: false,
+      scope: { kind: "restricted", merchantAccountIds: [europe] },
+    });
     expect(item(company.admin.memberId)).toMatchObject({
       hasSecondFactor: false,
       lastActiveAt: h.clock.now().toISOString(),
@@ -143,13 +171,15 @@ describe.each(testDatabaseKinds)("SPEC 6.4: access reviews on %s", (kind) => {
     expect(report.headers["content-type"]).toContain("text/csv");
     const lines = report.body.trim().split("\r\n");
     expect(lines[0]).toBe(
-      "review_id,review_status,started_at,started_by,completed_at,completed_by,member_email,member_name,member_status,roles,last_active_at,second_factor,decision,new_roles,decided_by,decided_at,outcome",
+      "review_id,review_status,started_at,started_by,completed_at,completed_by,member_email,member_name,member_status,roles,merchant_accounts,last_active_at,second_factor,decision,new_roles,decided_by,decided_at,outcome",
     );
     expect(lines).toHaveLength(5);
     const financeLine = lines.find((line) => line.includes(finance.email)) ?? "";
     expect(financeLine).toContain(
-      `,Member finance,active,Finance,${h.clock.now().toISOString()},yes,change,Operations,`,
+      `,Member finance,active,Finance,all,${h.clock.now().toISOString()},yes,change,Operations,`,
     );
+    const operationsLine = lines.find((line) => line.includes(operations.email)) ?? "";
+    expect(operationsLine).toContain(",Operations,Review Europe,");
     expect(financeLine.endsWith(",applied")).toBe(true);
     const developerLine = lines.find((line) => line.includes(developer.email)) ?? "";
     expect(developerLine).toContain(`,"'=HYPERLINK(""http://evil.test"")",`);

@@ -1,8 +1,11 @@
 // SQL of access reviews (PCI DSS 7.2.4, SPEC §6.4): the snapshot of every member taken when a review
 // starts, the decisions, the one conditional UPDATE that lets a single caller complete a review.
+
 import { type Kysely, sql, type Transaction } from "kysely";
 import { ROLE_ORDER } from "../access/role-queries.js";
+import type { Scope } from "../access/scope.js";
 import type { DB } from "../db/schema.js";
+import { scopeOfMember } from "../merchant-accounts/queries.js";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -28,6 +31,8 @@ export type ReviewItemRow = {
   roles: { id: string; key: string | null; name: string; expiresAt?: string }[];
   last_active_at: Date | null;
   has_second_factor: boolean;
+  /** The member's merchant accounts when the review started. */
+  scope: Scope;
   decision: "keep" | "change" | "deactivate" | null;
   decision_role_ids: string[] | null;
   decided_at: Date | null;
@@ -59,7 +64,7 @@ export async function insertReview(
     .executeTakeFirstOrThrow();
   await sql`
     INSERT INTO access_review_items
-      (review_id, company_id, member_id, email, name, status, roles, last_active_at, has_second_factor)
+      (review_id, company_id, member_id, email, name, status, roles, last_active_at, has_second_factor, scope)
     SELECT ${review.id}, m.company_id, m.id, m.email, a.name, m.status,
            coalesce((SELECT jsonb_agg(CASE WHEN mr.expires_at IS NULL
                                            THEN jsonb_build_object('id', r.id, 'key', r.key, 'name', r.name)
@@ -68,7 +73,7 @@ export async function insertReview(
                                       ORDER BY ${ROLE_ORDER})
                        FROM member_roles mr JOIN roles r ON r.id = mr.role_id WHERE mr.member_id = m.id), '[]'::jsonb),
            (SELECT ma.last_active_at FROM member_activity ma WHERE ma.member_id = m.id),
-           a.has_second_factor
+           a.has_second_factor, (${scopeOfMember(sql`m`)})::jsonb
       FROM members m JOIN accounts a ON a.id = m.account_id
      WHERE m.company_id = ${companyId}`.execute(trx);
   return review.id;
@@ -97,7 +102,8 @@ export async function listReviews(db: Executor, companyId: string, limit: number
 /** The review's members in email order. */
 export async function listReviewItems(db: Executor, reviewId: string, memberId?: string) {
   const result = await sql<ReviewItemRow>`
-    SELECT i.member_id, i.email, i.name, i.status, i.roles, i.last_active_at, i.has_second_factor, i.decision,
+    SELECT i.member_id, i.email, i.name, i.status, i.roles, i.last_active_at, i.has_second_factor, i.scope,
+           i.decision,
            i.decision_role_ids::text[] AS decision_role_ids, i.decided_at, d.email AS decider_email, i.outcome
       FROM access_review_items i LEFT JOIN accounts d ON d.id = i.decided_by
      WHERE i.review_id = ${reviewId} ${memberId ? sql`AND i.member_id = ${memberId}` : sql``}

@@ -1,5 +1,6 @@
 // HTTP routes of access reviews (SPEC §6.4, §6.8), all under security.manage; completing one
 // applies role changes and deactivations, so it needs a fresh step-up like those changes (rule 7).
+
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import type { FastifyRequest } from "fastify";
@@ -8,6 +9,7 @@ import type { Clock } from "../clock.js";
 import type { Database } from "../db/connect.js";
 import { AppError } from "../errors.js";
 import { AssignedRoleRef, CompanyParams, CsvFile, errorResponses, Uuid } from "../http/schemas.js";
+import { ScopeBody } from "../merchant-accounts/schemas.js";
 import {
   completeReview,
   decide,
@@ -34,6 +36,8 @@ const ReviewItem = Type.Object(
     roles: Type.Array(AssignedRoleRef),
     lastActiveAt: Type.Union([DateTime, Type.Null()]),
     hasSecondFactor: Type.Boolean(),
+    /** The merchant accounts the member reached when the review started. */
+    scope: ScopeBody,
     decision: Type.Union([DecisionKind, Type.Null()]),
     /** With a `change` decision: the roles it gives. */
     roleIds: Type.Union([Type.Array(Uuid), Type.Null()]),

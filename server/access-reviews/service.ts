@@ -1,6 +1,7 @@
 // Access reviews (PCI DSS 7.2.4, SPEC §6.4): security.manage starts one (a snapshot of every member),
 // decides keep / change / deactivate per member, completes it (each decision applied through the
 // member services, so rules 4, 5, 6 and 9 and their audit hold), and downloads a CSV attestation.
+
 import { Readable } from "node:stream";
 import type { Kysely } from "kysely";
 import { type RequestMeta, recordAudit } from "../audit/writer.js";
@@ -14,6 +15,7 @@ import {
   type MemberActor,
   type MemberContext,
 } from "../members/service.js";
+import { listMerchantAccounts } from "../merchant-accounts/queries.js";
 import {
   closeReview,
   countUndecided,
@@ -68,6 +70,7 @@ function itemView(row: ReviewItemRow) {
     })),
     lastActiveAt: row.last_active_at?.toISOString() ?? null,
     hasSecondFactor: row.has_second_factor,
+    scope: row.scope,
     decision: row.decision,
     roleIds: row.decision_role_ids,
     decidedAt: row.decided_at?.toISOString() ?? null,
@@ -233,6 +236,7 @@ const REPORT_HEADER = [
   "member_name",
   "member_status",
   "roles",
+  "merchant_accounts",
   "last_active_at",
   "second_factor",
   "decision",
@@ -254,6 +258,9 @@ export async function reviewReport(ctx: ReviewContext, reviewId: string): Promis
     for (const role of await findRoleNames(ctx.db, ctx.companyId, changeIds))
       roleNames.set(role.id, role.name);
   }
+  const accountNames = new Map(
+    (await listMerchantAccounts(ctx.db, ctx.companyId, null)).map((account) => [account.id, account.name]),
+  );
   const view = reviewView(review);
   const lines = [csvRow(REPORT_HEADER)];
   for (const item of items) {
@@ -273,6 +280,9 @@ export async function reviewReport(ctx: ReviewContext, reviewId: string): Promis
             role.expiresAt ? `${role.name} (until ${new Date(role.expiresAt).toISOString()})` : role.name,
           )
           .join("; "),
+        item.scope.kind === "all"
+          ? "all"
+          : item.scope.merchantAccountIds.map((id) => accountNames.get(id) ?? id).join("; "),
         item.last_active_at?.toISOString() ?? "",
         item.has_second_factor ? "yes" : "no",
         item.decision ?? "",

@@ -416,9 +416,11 @@ CREATE TABLE public.access_review_items (
     decided_by uuid,
     decided_at timestamp with time zone,
     outcome text,
+    scope jsonb DEFAULT '{"kind": "all"}'::jsonb NOT NULL,
     CONSTRAINT access_review_items_check CHECK (((decision = 'change'::text) = (decision_role_ids IS NOT NULL))),
     CONSTRAINT access_review_items_check1 CHECK (((decision IS NULL) = (decided_at IS NULL))),
     CONSTRAINT access_review_items_decision_check CHECK ((decision = ANY (ARRAY['keep'::text, 'change'::text, 'deactivate'::text]))),
+    CONSTRAINT access_review_items_scope_check CHECK (((scope ->> 'kind'::text) = ANY (ARRAY['all'::text, 'restricted'::text]))),
     CONSTRAINT access_review_items_status_check CHECK ((status = ANY (ARRAY['active'::text, 'deactivated'::text])))
 );
 

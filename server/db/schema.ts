@@ -41,6 +41,7 @@ export interface AccessReviewItems {
   outcome: string | null;
   review_id: string;
   roles: Json;
+  scope: Generated<Json>;
   status: "active" | "deactivated";
 }
 

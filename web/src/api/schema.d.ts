@@ -2117,6 +2117,15 @@ export interface components {
                 key: string | null;
                 name: string;
             }[];
+            /** @description The merchant accounts the member reaches: {"kind":"all"} (every account, also future ones) or {"kind":"restricted","merchantAccountIds":[…]}. */
+            scope: {
+                /** @enum {string} */
+                kind: "all";
+            } | {
+                /** @enum {string} */
+                kind: "restricted";
+                merchantAccountIds: string[];
+            };
             status: "active" | "deactivated";
         };
         AuditEvent: {

@@ -1,5 +1,6 @@
 // Access reviews (PCI DSS 7.2.4, SPEC §6.4): start one, decide keep / change / deactivate for each
 // member (their roles, last activity and second factor beside), complete it, download the attestation.
+
 import { Alert, App, Button, Empty, Flex, Select, Skeleton, Space, Table, Tag, Typography } from "antd";
 import { useState } from "react";
 import {
@@ -17,6 +18,7 @@ import { describeError } from "../components/errorMessages";
 import { formatInstant } from "../components/formatDateTime";
 import { Instant } from "../components/Instant";
 import { RoleTags } from "../components/members/RolePicker";
+import { ScopeText } from "../components/merchant-accounts/ScopePicker";
 import { PageTitle, SectionTitle } from "../components/PageTitle";
 import { QueryErrorResult } from "../components/QueryErrorResult";
 
@@ -137,6 +139,11 @@ function ReviewTable({ companyId, reviewId }: { companyId: string; reviewId: str
           },
           { key: "status", title: "Status", dataIndex: "status" },
           { key: "roles", title: "Roles", render: (_, item) => <RoleTags roles={item.roles} /> },
+          {
+            key: "scope",
+            title: "Merchant accounts",
+            render: (_, item) => <ScopeText companyId={companyId} scope={item.scope} />,
+          },
           {
             key: "lastActive",
             title: "Last active",
