@@ -136,7 +136,8 @@ describe.each(testDatabaseKinds)("SPEC 6.5: provisioning events on %s", (kind) =
     );
     expect(changed).toHaveLength(1);
     expect(changed[0]?.data.provisionedBy).toBe("sso");
-    expect((changed[0]?.data.roles as { name: string }[]).map((role) => role.name)).toEqual(["Operations"]);
+    const roles = (changed[0]?.data.roles ?? []) as { name: string }[];
+    expect(roles.map((role) => role.name)).toEqual(["Operations"]);
 
     // The same groups again change nothing, and announce nothing.
     await login(["ops-team"]);
