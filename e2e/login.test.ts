@@ -33,6 +33,7 @@ describe("logging in and out in Chromium", () => {
         "Account info",
         "Company settings",
         "Security",
+        "Access reviews",
       ]);
     await page.getByRole("menuitem", { name: "Company info" }).click();
     await expect.poll(() => page.getByText("Demo Merchant Limited").count()).toBeGreaterThan(0);

@@ -22,6 +22,7 @@ const MENUS: Record<PredefinedRoleKey, string[]> = {
     "Account info",
     "Company settings",
     "Security",
+    "Access reviews",
   ],
   finance: ["Home", "Transactions", "Settlements"],
   operations: ["Home", "Transactions"],
