@@ -119,6 +119,9 @@ describe("roles open their sections in Chromium", () => {
     await page.getByRole("menuitem", { name: section }).click();
     const download = page.getByRole("link", { name: "Download" });
     await download.waitFor();
+    // The rows' merchant-account names load after the rows; a test that ends the session must not
+    // race those requests (their 401 alone would already send the page to login).
+    await page.waitForLoadState("networkidle");
     return { context, page, download, downloads };
   }
 
