@@ -10,6 +10,8 @@ import { FullPageSpinner, SectionSpinner } from "./components/FullPageSpinner";
 import { takeFragmentTokenAtStart } from "./components/fragmentToken";
 import { StandaloneMain } from "./components/SkipLink";
 import { StepUpProvider } from "./components/StepUpProvider";
+import { preloadNamespaces } from "./i18n";
+import { useAntdLocale } from "./i18n/antdLocale";
 import { type NavigationEntry, type NavigationKey, navigationEntries } from "./navigation";
 import { portalTheme } from "./theme";
 
@@ -30,6 +32,7 @@ let isPortalPreloaded = false;
 function preloadPortal() {
   if (isPortalPreloaded) return;
   isPortalPreloaded = true;
+  preloadNamespaces();
   // The frame first (layout, company scope, guard), then the sections: the page asked for is not
   // queued behind every other. A chunk that fails here is fetched again when its page renders.
   const frame = [loadPortalLayout(), loadCompanyScope(), loadPermissionGate()];
@@ -150,7 +153,17 @@ function GuardedPage({ entry }: { entry: NavigationEntry }) {
 
 export function App() {
   return (
-    <ConfigProvider theme={portalTheme}>
+    // The first words of the page's language arrive before anything is drawn in it.
+    <Suspense fallback={<FullPageSpinner />}>
+      <LocalizedApp />
+    </Suspense>
+  );
+}
+
+function LocalizedApp() {
+  const locale = useAntdLocale();
+  return (
+    <ConfigProvider theme={portalTheme} locale={locale}>
       <QueryClientProvider client={queryClient}>
         {/* Navigations are not transitions: the page left goes at once (a spinner stands in while
             the next page's code loads), never staying usable in the meantime. */}

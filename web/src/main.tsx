@@ -1,5 +1,6 @@
 // Browser entry: mounts the application into #root.
 import "./antdReact19";
+import "./i18n";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import "antd/dist/reset.css";

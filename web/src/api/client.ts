@@ -2,6 +2,7 @@
 // same-origin cookies, JSON in and out, every non-2xx answer turned into an ApiError, and a
 // `step_up_required` answer retried once the user verified.
 import createClient from "openapi-fetch";
+import { currentLanguage } from "../i18n";
 import type { paths } from "./schema";
 import type { ApiErrorBody, ErrorCode } from "./types";
 
@@ -147,10 +148,16 @@ function withJsonBody(request: Request): Request {
   return new Request(request, { body: "{}", headers });
 }
 
+/** The server writes its error messages in the page's language, which may not be the browser's. */
+function inPageLanguage(request: Request): Request {
+  request.headers.set("Accept-Language", currentLanguage());
+  return request;
+}
+
 /** Every answer that is not a success leaves as an ApiError, after a step-up when the server asks for one. */
 function fetchAnswering({ skipStepUp }: { skipStepUp: boolean }) {
   return async (input: Request): Promise<Response> => {
-    const request = withJsonBody(input);
+    const request = inPageLanguage(withJsonBody(input));
     // Kept unread for the retry: the first attempt consumes the request's body.
     const retry = request.clone();
     let response = await send(request);
