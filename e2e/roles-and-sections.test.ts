@@ -116,12 +116,14 @@ describe("roles open their sections in Chromium", () => {
     page.on("download", (file) => downloads.push(file.suggestedFilename()));
     const { email, password } = held.portal.credentials("finance");
     await logIn(page, held.portal.url, email, password);
+    // The rows' merchant-account names load after the rows: a test that ends the session waits for
+    // them, or their 401 sends the page to login before its click (Playwright's "networkidle" fires
+    // once per document, not after a client-side navigation).
+    const accountNames = page.waitForResponse((response) => response.url().includes("/merchant-accounts"));
     await page.getByRole("menuitem", { name: section }).click();
     const download = page.getByRole("link", { name: "Download" });
     await download.waitFor();
-    // The rows' merchant-account names load after the rows; a test that ends the session must not
-    // race those requests (their 401 alone would already send the page to login).
-    await page.waitForLoadState("networkidle");
+    await accountNames;
     return { context, page, download, downloads };
   }
 
