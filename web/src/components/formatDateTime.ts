@@ -1,45 +1,71 @@
-// Timestamps from the API (ISO 8601) as the reader's locale and time zone write them.
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
-const time = new Intl.DateTimeFormat(undefined, { timeStyle: "short" });
+// Timestamps from the API (ISO 8601) as the reader's language and time zone write them. The formats
+// follow the page's language (i18next's), made again when it changes.
+import i18next from "i18next";
+
+interface Formats {
+  dateTime: Intl.DateTimeFormat;
+  time: Intl.DateTimeFormat;
+  date: Intl.DateTimeFormat;
+  utcDate: Intl.DateTimeFormat;
+  instantWithZone: Intl.DateTimeFormat;
+}
+
+function formatsFor(language: string | undefined): Formats {
+  const locale = language || "en";
+  return {
+    dateTime: new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" }),
+    time: new Intl.DateTimeFormat(locale, { timeStyle: "short" }),
+    date: new Intl.DateTimeFormat(locale, { dateStyle: "medium" }),
+    // Settlement periods and Insights days are whole UTC days; shown in the reader's zone they would
+    // slip to the previous or next day.
+    utcDate: new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" }),
+    // The reader's own zone (the browser's), named after the time: "3 Dec 2026, 14:05 GMT+1".
+    instantWithZone: new Intl.DateTimeFormat(locale, {
+      year: "numeric",
+      month: "short",
+      day: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+      timeZoneName: "short",
+    }),
+  };
+}
+
+let formats = formatsFor(i18next.language);
+let formatsLanguage = i18next.language;
+
+/** The formats of the page's current language (i18next may be set up after this module loads). */
+function current(): Formats {
+  if (i18next.language !== formatsLanguage) {
+    formatsLanguage = i18next.language;
+    formats = formatsFor(formatsLanguage);
+  }
+  return formats;
+}
+
+function format(iso: string, formatter: (formats: Formats) => Intl.DateTimeFormat): string {
+  const value = new Date(iso);
+  return Number.isNaN(value.getTime()) ? iso : formatter(current()).format(value);
+}
 
 export function formatDateTime(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : dateTime.format(date);
+  return format(iso, (f) => f.dateTime);
 }
 
 export function formatTime(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : time.format(date);
+  return format(iso, (f) => f.time);
 }
 
-const date = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
-// Settlement periods and Insights days are whole UTC days; shown in the reader's zone they would
-// slip to the previous or next day.
-const utcDate = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeZone: "UTC" });
-
 export function formatDate(iso: string): string {
-  const value = new Date(iso);
-  return Number.isNaN(value.getTime()) ? iso : date.format(value);
+  return format(iso, (f) => f.date);
 }
 
 /** The calendar day of a UTC midnight (or any instant), as it reads in UTC. */
 export function formatUtcDate(iso: string): string {
-  const value = new Date(iso);
-  return Number.isNaN(value.getTime()) ? iso : utcDate.format(value);
+  return format(iso, (f) => f.utcDate);
 }
-
-// The reader's own zone (the browser's), named after the time: "3 Dec 2026, 14:05 GMT+1".
-const instantWithZone = new Intl.DateTimeFormat(undefined, {
-  year: "numeric",
-  month: "short",
-  day: "numeric",
-  hour: "2-digit",
-  minute: "2-digit",
-  timeZoneName: "short",
-});
 
 /** An instant in the reader's time zone with the zone's abbreviation or offset. */
 export function formatInstant(iso: string): string {
-  const value = new Date(iso);
-  return Number.isNaN(value.getTime()) ? iso : instantWithZone.format(value);
+  return format(iso, (f) => f.instantWithZone);
 }

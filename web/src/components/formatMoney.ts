@@ -1,15 +1,19 @@
 // Amounts from the API travel as decimal strings ("1933.68") in a currency's minor-unit precision;
-// they are shown grouped in the reader's locale with as many decimals as the server sent.
-const formats = new Map<number, Intl.NumberFormat>();
+// they are shown grouped in the page's language (i18next's) with as many decimals as the server sent.
+import i18next from "i18next";
+
+const formats = new Map<string, Intl.NumberFormat>();
 
 function formatFor(decimals: number): Intl.NumberFormat {
-  let format = formats.get(decimals);
+  const locale = i18next.language || "en";
+  const key = `${locale}/${decimals}`;
+  let format = formats.get(key);
   if (format === undefined) {
-    format = new Intl.NumberFormat(undefined, {
+    format = new Intl.NumberFormat(locale, {
       minimumFractionDigits: decimals,
       maximumFractionDigits: decimals,
     });
-    formats.set(decimals, format);
+    formats.set(key, format);
   }
   return format;
 }

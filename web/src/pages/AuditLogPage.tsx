@@ -2,6 +2,7 @@
 // filtered by action, actor, outcome and dates, with `Download CSV` of the same filters.
 import { Button, Flex } from "antd";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { auditExportUrl, useAuditEvents } from "../api/auditQueries";
 import type { AuditFilters } from "../api/types";
 import { AuditEventTable } from "../components/audit/AuditEventTable";
@@ -15,6 +16,7 @@ import { useCursorPages } from "../components/useCursorPages";
 const PAGE_SIZE = 50;
 
 export function AuditLogPage() {
+  const { t } = useTranslation("audit");
   const { membership } = useCurrentMembership();
   const companyId = membership.companyId;
   const [filters, setFilters] = useState<AuditFilters>({});
@@ -30,12 +32,12 @@ export function AuditLogPage() {
 
   return (
     <>
-      <PageTitle>Audit log</PageTitle>
+      <PageTitle>{t("ui.title")}</PageTitle>
       <Flex justify="space-between" align="flex-start" gap="middle" wrap style={{ marginBottom: 16 }}>
         <AuditFilterBar companyId={companyId} onSearch={search} />
         {/* A link: the browser streams the server's CSV straight to disk with the session cookie. */}
-        <Button href={auditExportUrl(companyId, filters)} download title="Download these events as CSV">
-          Download CSV
+        <Button href={auditExportUrl(companyId, filters)} download title={t("ui.downloadTitle")}>
+          {t("ui.downloadCsv")}
         </Button>
       </Flex>
       {events.isError ? (
@@ -51,7 +53,7 @@ export function AuditLogPage() {
             pageSize={PAGE_SIZE}
             data={events.data}
             isLoading={events.isFetching}
-            noun="events"
+            noun={t("ui.noun")}
           />
         </>
       )}

@@ -2,6 +2,7 @@
 // `Create role`, and `Edit` / `Delete` of custom roles.
 import { Button, Flex, Typography } from "antd";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { usePermissionCatalogue, useRoles } from "../api/queries";
 import type { Role } from "../api/types";
 import { useCurrentMembership } from "../components/CurrentMembership";
@@ -11,6 +12,7 @@ import { DeleteRoleModal } from "../components/roles/DeleteRoleModal";
 import { RoleEditorDrawer, type RoleEditorTarget } from "../components/roles/RoleEditorDrawer";
 import { RolesTable } from "../components/roles/RolesTable";
 import { useCan } from "../components/useCan";
+import { useCatalogueLabels } from "../i18n/catalogueLabels";
 
 /** A window on screen (`open`) or playing its closing animation; `key` makes each opening fresh. */
 interface Opened<T> {
@@ -20,6 +22,8 @@ interface Opened<T> {
 }
 
 export function RolesPage() {
+  const { t } = useTranslation("roles");
+  const labels = useCatalogueLabels();
   const { membership } = useCurrentMembership();
   const companyId = membership.companyId;
   const canManage = useCan("roles.manage");
@@ -29,23 +33,23 @@ export function RolesPage() {
   const [deletion, setDeletion] = useState<Opened<Role> | null>(null);
 
   const labelOf = (key: string) =>
-    catalogue.data?.items.find((permission) => permission.key === key)?.label ?? key;
+    labels.permissionLabel(
+      key,
+      catalogue.data?.items.find((permission) => permission.key === key)?.label ?? key,
+    );
   const openEditor = (target: RoleEditorTarget) => setEditor({ target, open: true, key: Date.now() });
 
   return (
     <>
       <Flex justify="space-between" align="center" gap="middle" wrap>
-        <PageTitle>Roles</PageTitle>
+        <PageTitle>{t("title")}</PageTitle>
         {canManage && (
           <Button type="primary" onClick={() => openEditor(null)}>
-            Create role
+            {t("createRole")}
           </Button>
         )}
       </Flex>
-      <Typography.Paragraph type="secondary">
-        A member may hold several roles and gets every permission of each. Predefined roles cannot be changed;
-        custom roles are composed from the same permissions.
-      </Typography.Paragraph>
+      <Typography.Paragraph type="secondary">{t("intro")}</Typography.Paragraph>
       {roles.isError ? (
         <QueryErrorResult error={roles.error} onRetry={() => roles.refetch()} />
       ) : (

@@ -3,9 +3,12 @@
 // query the log at every key.
 import { Button, DatePicker, Form, Input, Select } from "antd";
 import type { Dayjs } from "dayjs";
+import { useTranslation } from "react-i18next";
 import { useAuditActions } from "../../api/auditQueries";
 import type { AuditActionEntry, AuditFilters, AuditOutcome } from "../../api/types";
 import { RANGE_PICKER_MAX_WIDTH } from "../narrowScreen";
+import type { AuditText } from "./auditText";
+import { useAuditText } from "./useAuditText";
 
 const ALL = "all";
 
@@ -20,20 +23,26 @@ type ActionOption = { value: string; label: string; search: string };
 
 /**
  * The catalogue grouped as the server groups it; each group opens with "All …" (the category the
- * log's filter takes for every action under it, e.g. `member`).
+ * log's filter takes for every action under it, e.g. `member`). Groups and actions read in the
+ * page's language by their keys; one this client does not know keeps the server's words.
  */
-function actionOptionsOf(entries: readonly AuditActionEntry[]) {
-  const groups = new Map<string, { category: string; options: ActionOption[] }>();
+function actionOptionsOf(entries: readonly AuditActionEntry[], text: AuditText) {
+  const groups = new Map<string, { category: string; label: string; options: ActionOption[] }>();
   for (const entry of entries) {
     const category = entry.action.slice(0, entry.action.indexOf("."));
-    const group = groups.get(entry.group) ?? { category, options: [] };
-    group.options.push({ value: entry.action, label: entry.label, search: `${entry.label} ${entry.action}` });
+    const groupLabel = text(`categories.${category}`, { defaultValue: entry.group });
+    const group = groups.get(entry.group) ?? { category, label: groupLabel, options: [] };
+    const label = text(`actions.${entry.action}`, { defaultValue: entry.label });
+    group.options.push({ value: entry.action, label, search: `${label} ${entry.label} ${entry.action}` });
     groups.set(entry.group, group);
   }
-  return [...groups].map(([label, { category, options }]) => ({
+  return [...groups.values()].map(({ category, label, options }) => ({
     label,
     title: label,
-    options: [{ value: category, label: `All: ${label}`, search: `${label} ${category}` }, ...options],
+    options: [
+      { value: category, label: text("ui.allOf", { group: label }), search: `${label} ${category}` },
+      ...options,
+    ],
   }));
 }
 
@@ -60,6 +69,8 @@ export function AuditFilterBar({
   onSearch: (filters: AuditFilters) => void;
 }) {
   const actions = useAuditActions(companyId);
+  const { t } = useTranslation("audit");
+  const text = useAuditText();
   return (
     <Form<FilterForm>
       name="audit-search"
@@ -68,41 +79,41 @@ export function AuditFilterBar({
       onFinish={(values) => onSearch(toFilters(values))}
       style={{ rowGap: 12 }}
     >
-      <Form.Item label="Action" name="action">
+      <Form.Item label={t("ui.action")} name="action">
         <Select
           showSearch
           allowClear
-          placeholder="All actions"
+          placeholder={t("ui.allActions")}
           loading={actions.isPending}
-          notFoundContent={actions.isError ? "Could not load the actions" : undefined}
-          options={actionOptionsOf(actions.data?.items ?? [])}
+          notFoundContent={actions.isError ? t("ui.actionsNotLoaded") : undefined}
+          options={actionOptionsOf(actions.data?.items ?? [], text)}
           optionFilterProp="search"
           popupMatchSelectWidth={false}
           style={{ width: 260 }}
         />
       </Form.Item>
-      <Form.Item label="Actor email" name="actor">
+      <Form.Item label={t("ui.actorEmail")} name="actor">
         <Input allowClear inputMode="email" spellCheck={false} autoComplete="off" style={{ width: 220 }} />
       </Form.Item>
-      <Form.Item label="Outcome" name="outcome">
+      <Form.Item label={t("ui.outcome")} name="outcome">
         <Select
           style={{ width: 140 }}
           showSearch
           optionFilterProp="label"
           options={[
-            { value: ALL, label: "All outcomes" },
-            { value: "success", label: "Success" },
-            { value: "denied", label: "Denied" },
-            { value: "failure", label: "Failure" },
+            { value: ALL, label: t("ui.allOutcomes") },
+            { value: "success", label: t("ui.success") },
+            { value: "denied", label: t("ui.denied") },
+            { value: "failure", label: t("ui.failure") },
           ]}
         />
       </Form.Item>
-      <Form.Item label="Date range" name="dates">
+      <Form.Item label={t("ui.dateRange")} name="dates">
         <DatePicker.RangePicker allowEmpty={[true, true]} style={{ maxWidth: RANGE_PICKER_MAX_WIDTH }} />
       </Form.Item>
       <Form.Item>
         <Button type="primary" htmlType="submit">
-          Search
+          {t("ui.search")}
         </Button>
       </Form.Item>
     </Form>

@@ -1,10 +1,13 @@
-// What each audit action says to a reader of the log, beside its name: the server's catalogue, so an
-// action added there has its words in the same place.
+// What each audit action says to a reader of the log, beside its name, in the reader's language (the
+// `audit` catalogue's `actions`); the server's catalogue holds the English and the list of actions.
 import { AUDIT_ACTION_LABELS, type AuditAction } from "../../../../server/audit/actions";
+import { type AuditText, englishAuditText } from "./auditText";
 
 export { AUDIT_ACTION_LABELS };
 
 /** An action's words; an action the client does not know (a newer server) reads as its name. */
-export function auditActionLabel(action: string): string {
-  return Object.hasOwn(AUDIT_ACTION_LABELS, action) ? AUDIT_ACTION_LABELS[action as AuditAction] : action;
+export function auditActionLabel(action: string, text: AuditText = englishAuditText): string {
+  return Object.hasOwn(AUDIT_ACTION_LABELS, action)
+    ? text(`actions.${action}`, { defaultValue: AUDIT_ACTION_LABELS[action as AuditAction] })
+    : action;
 }

@@ -1,95 +1,61 @@
-// The words an audit event's recorded values read as: refusal reasons, detail names and values. The
-// details are whatever the server recorded (names chosen by users among them): they only become text.
+// The words an audit event's recorded values read as: refusal reasons, detail names and values, in
+// the reader's language (the `audit` catalogue's `reasons`, `details` and `words`). The details are
+// whatever the server recorded (names chosen by users among them): they only become text.
 import { PERMISSIONS } from "../../../../server/access/permissions.js";
 import { isUuid } from "../../../../server/ids.js";
-
-/** Why something was refused or failed, as the server records it (an error code or a reason). */
-const REASON_WORDS: Record<string, string> = {
-  validation_failed: "the request was not valid",
-  bad_request: "the request was not valid",
-  invalid_json: "the request was not valid JSON",
-  password_rejected: "the new password was not accepted",
-  invalid_code: "wrong code",
-  wrong_code: "wrong code",
-  current_password_incorrect: "wrong current password",
-  wrong_password: "wrong password",
-  reset_token_invalid: "the reset link was not valid",
-  unlock_link_invalid: "the unlock link was not valid",
-  terms_not_accepted: "the terms were not accepted",
-  unauthenticated: "not logged in",
-  invalid_credentials: "wrong email or password",
-  forbidden: "missing permission",
-  csrf_rejected: "the request came from another site",
-  unsupported_media_type: "the request came as a form another site can send",
-  account_deactivated: "no active membership",
-  self_modification: "people cannot change their own access",
-  grant_exceeds_own: "it would grant more than the person's own permissions",
-  step_up_required: "step-up required",
-  not_found: "not found",
-  conflict: "someone changed it first",
-  predefined_role: "predefined roles cannot be changed",
-  role_name_taken: "the role name is taken",
-  role_in_use: "the role is in use",
-  role_limit_reached: "the company has as many roles as it may",
-  last_admin: "the company would have no Admin left",
-  already_member: "already a member",
-  member_deactivated: "the member is deactivated",
-  invitation_pending: "an invitation is already pending",
-  invitation_not_pending: "the invitation is no longer pending",
-  invitation_limit_reached: "too many pending invitations",
-  invitation_rate_limited: "rate limit reached",
-  email_mismatch: "logged in with another email",
-  invitation_expired: "the invitation has expired",
-  invitation_revoked: "the invitation was revoked",
-  invitation_used: "the invitation was already used",
-  inviter_lost_rights: "the inviter no longer has the rights to invite",
-  revoked_by_member: "revoked by a member",
-  challenge_expired: "the code has expired",
-  expired: "the code has expired",
-  used: "the code was already used",
-  replaced: "a newer code was sent",
-  unknown_challenge: "unknown verification",
-  challenge_locked: "too many wrong codes",
-  account_locked: "the account is locked",
-  login_locked: "login is locked",
-  too_many_attempts: "too many attempts",
-  rate_limited: "too many requests",
-  cooldown: "a code was sent less than a minute ago",
-  hourly_cap: "too many codes this hour",
-  hourly_mail_cap: "too many emails this hour",
-  link_invalid_used_or_expired: "the link was not valid, already used or expired",
-  password_unchanged: "the new password is the current one",
-  payload_too_large: "the request was too large",
-};
+import { formatDateTime } from "../formatDateTime.js";
+import { type AuditText, englishAuditText } from "./auditText.js";
 
 /** "step-up required" for a known reason; an unknown one reads as its words ("some_reason" → "some reason"). */
-export function reasonWords(reason: unknown): string {
-  if (typeof reason !== "string" || reason === "") return "no reason recorded";
-  return Object.hasOwn(REASON_WORDS, reason) ? (REASON_WORDS[reason] as string) : reason.replaceAll("_", " ");
+export function reasonWords(reason: unknown, text: AuditText = englishAuditText): string {
+  if (typeof reason !== "string" || reason === "") return text("words.noReason");
+  // Reasons are snake_case codes: one without a dot cannot reach another part of the catalogue.
+  if (!/^[a-z0-9_]+$/.test(reason)) return reason;
+  return text(`reasons.${reason}`, { defaultValue: reason.replaceAll("_", " ") });
 }
 
 const PERMISSION_LABELS = new Map<string, string>(PERMISSIONS.map((p) => [p.key, p.label]));
 
-export function permissionWords(key: unknown): string {
-  return typeof key === "string" ? (PERMISSION_LABELS.get(key) ?? key) : String(key);
+/** A permission's label in the reader's language (the `catalogue` namespace), else the server's. */
+export function permissionWords(key: unknown, text: AuditText = englishAuditText): string {
+  if (typeof key !== "string") return String(key);
+  const label = PERMISSION_LABELS.get(key) ?? key;
+  return PERMISSION_LABELS.has(key)
+    ? text(`catalogue:permissions.${key}.label`, { defaultValue: label })
+    : label;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** The names in a role list ([{id,key,name}]), or null when the value is no such list. */
-export function roleNamesOf(value: unknown): string[] | null {
+/**
+ * The names in a role list ([{id,key,name}]), or null when the value is no such list. A predefined
+ * role (one with a key) reads in the reader's language; a company's own role keeps its name.
+ */
+export function roleNamesOf(value: unknown, text: AuditText = englishAuditText): string[] | null {
   if (!Array.isArray(value)) return null;
-  const names = value.map((item) => (isRecord(item) && typeof item.name === "string" ? item.name : null));
+  const names = value.map((item) => {
+    if (!isRecord(item) || typeof item.name !== "string") return null;
+    return typeof item.key === "string" && /^[a-z_]+$/.test(item.key)
+      ? text(`catalogue:roles.${item.key}.name`, { defaultValue: item.name })
+      : item.name;
+  });
   return names.every((name) => name !== null) ? (names as string[]) : null;
 }
 
-/** "Finance", "Finance and Operations", "Admin, Finance and Operations"; "no roles" for none. */
-export function listWords(items: readonly string[], empty = "no roles"): string {
+/** "Finance", "Finance and Operations", "Admin, Finance and Operations"; "no roles" (or `empty`) for none. */
+export function listWords(
+  items: readonly string[],
+  text: AuditText = englishAuditText,
+  empty = text("words.noRoles"),
+): string {
   if (items.length === 0) return empty;
   if (items.length === 1) return items[0] as string;
-  return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+  return text("words.listLast", {
+    items: items.slice(0, -1).join(text("words.listSeparator")),
+    last: items[items.length - 1],
+  });
 }
 
 /** "retryAfterSeconds" → "retry after seconds". */
@@ -100,25 +66,28 @@ function keyWords(key: string): string {
     .toLowerCase();
 }
 
-const instant = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** One recorded value as words: role lists as names, instants in the reader's zone, ids left out. */
-export function valueWords(value: unknown): string {
-  if (value === null || value === undefined) return "none";
-  if (typeof value === "boolean") return value ? "yes" : "no";
+export function valueWords(value: unknown, text: AuditText = englishAuditText): string {
+  if (value === null || value === undefined) return text("words.none");
+  if (typeof value === "boolean") return value ? text("words.yes") : text("words.no");
   if (typeof value === "number") return String(value);
-  if (typeof value === "string") return ISO_INSTANT.test(value) ? instant.format(new Date(value)) : value;
+  if (typeof value === "string") return ISO_INSTANT.test(value) ? formatDateTime(value) : value;
   if (Array.isArray(value)) {
-    const roles = roleNamesOf(value);
-    if (roles) return listWords(roles, "none");
-    return value.length === 0 ? "none" : value.map(valueWords).join(", ");
+    const roles = roleNamesOf(value, text);
+    if (roles) return listWords(roles, text, text("words.none"));
+    return value.length === 0
+      ? text("words.none")
+      : value.map((item) => valueWords(item, text)).join(text("words.listSeparator"));
   }
   if (isRecord(value)) {
     const entries = Object.entries(value).filter(([, inner]) => !isIdentifier(inner));
     // {roles:[…]} or {status:"active"}: the one value says it all.
-    if (entries.length === 1 && entries[0] !== undefined) return valueWords(entries[0][1]);
-    return entries.map(([key, inner]) => `${keyWords(key)} ${valueWords(inner)}`).join(", ");
+    if (entries.length === 1 && entries[0] !== undefined) return valueWords(entries[0][1], text);
+    return entries
+      .map(([key, inner]) => `${keyWords(key)} ${valueWords(inner, text)}`)
+      .join(text("words.listSeparator"));
   }
   return String(value);
 }
@@ -129,16 +98,14 @@ export function isIdentifier(value: unknown): boolean {
   return isUuid(value);
 }
 
-const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
-
 /**
  * How a detail reads, by its name: null leaves it out (said by the sentence, an id, or nothing to
  * say). A name not listed reads as its words and its value.
  */
-const DETAIL_WORDS: Record<string, (value: unknown) => string | null> = {
-  reason: (value) => reasonWords(value),
-  retryAfterSeconds: (value) => `retry after ${valueWords(value)} s`,
-  limit: (value) => `limit ${valueWords(value)}`,
+const DETAIL_WORDS: Record<string, (value: unknown, text: AuditText) => string | null> = {
+  reason: (value, text) => reasonWords(value, text),
+  retryAfterSeconds: (value, text) => text("details.retryAfterSeconds", { value: valueWords(value, text) }),
+  limit: (value, text) => text("details.limit", { value: valueWords(value, text) }),
   email: () => null,
   invitedEmail: () => null,
   accountId: () => null,
@@ -148,50 +115,69 @@ const DETAIL_WORDS: Record<string, (value: unknown) => string | null> = {
   firstAdminAccountId: () => null,
   deviceId: () => null,
   requestedRoleIds: () => null,
-  unknownRoleIds: (value) =>
-    Array.isArray(value) ? plural(value.length, "unknown role", "unknown roles") : null,
-  sentVersion: (value) =>
-    value === null || value === undefined ? null : `based on version ${valueWords(value)}`,
-  roles: (value) => `roles ${valueWords(value)}`,
-  permissions: (value) =>
-    Array.isArray(value) ? `permissions ${listWords(value.map(permissionWords), "none")}` : null,
-  requiredPermission: (value) => (value === null ? null : `needs “${permissionWords(value)}”`),
-  route: (value) => `request ${valueWords(value)}`,
+  unknownRoleIds: (value, text) =>
+    Array.isArray(value) ? text("details.unknownRoles", { count: value.length }) : null,
+  sentVersion: (value, text) =>
+    value === null || value === undefined
+      ? null
+      : text("details.sentVersion", { value: valueWords(value, text) }),
+  roles: (value, text) => text("details.roles", { value: valueWords(value, text) }),
+  permissions: (value, text) =>
+    Array.isArray(value)
+      ? text("details.permissions", {
+          value: listWords(
+            value.map((key) => permissionWords(key, text)),
+            text,
+            text("words.none"),
+          ),
+        })
+      : null,
+  requiredPermission: (value, text) =>
+    value === null ? null : text("details.requiredPermission", { value: permissionWords(value, text) }),
+  route: (value, text) => text("details.route", { value: valueWords(value, text) }),
   companyParam: () => null,
-  accountExists: (value) => (value === false ? "no account with this email" : null),
-  mailed: (value) => (value === true ? "email sent" : "no email sent"),
-  consecutiveFailures: (value) =>
-    typeof value === "number" ? plural(value, "failure in a row", "failures in a row") : null,
-  device: (value) => (value === "known" ? "from a known device" : "from an unknown device"),
-  lockedMinutes: (value) => `locked for ${valueWords(value)} min`,
-  unlockLinkMailed: (value) => (value === true ? "unlock link emailed" : "no unlock link emailed"),
-  scope: (value) =>
-    ({ ip: "per IP address", known_device: "for a known device", unknown_devices: "for unknown devices" })[
+  accountExists: (value, text) => (value === false ? text("details.noAccount") : null),
+  mailed: (value, text) => (value === true ? text("details.mailed") : text("details.notMailed")),
+  consecutiveFailures: (value, text) =>
+    typeof value === "number" ? text("details.consecutiveFailures", { count: value }) : null,
+  device: (value, text) => (value === "known" ? text("details.knownDevice") : text("details.unknownDevice")),
+  lockedMinutes: (value, text) => text("details.lockedMinutes", { value: valueWords(value, text) }),
+  unlockLinkMailed: (value, text) =>
+    value === true ? text("details.unlockLinkMailed") : text("details.noUnlockLinkMailed"),
+  scope: (value, text) => {
+    const key = { ip: "scopeIp", known_device: "scopeKnownDevice", unknown_devices: "scopeUnknownDevices" }[
       String(value)
-    ] ?? `scope ${valueWords(value)}`,
-  expiresAt: (value) => `expires ${valueWords(value)}`,
-  sentTo: (value) => `sent to ${valueWords(value)}`,
-  replacedOpenChallenge: (value) => (value === true ? "replaced an earlier code" : null),
-  sessionsEnded: (value) =>
-    typeof value === "number" ? plural(value, "session ended", "sessions ended") : null,
-  otherSessionsEnded: (value) =>
-    typeof value === "number" ? plural(value, "other session ended", "other sessions ended") : null,
-  accountCreated: (value) => (value === true ? "new account" : "existing account"),
-  field: (value) => `field ${valueWords(value)}`,
-  unknownField: (value) => (value === undefined ? null : `unknown field ${valueWords(value)}`),
-  origin: (value) => (value === null ? null : `from ${valueWords(value)}`),
+    ];
+    return key === undefined
+      ? text("details.scope", { value: valueWords(value, text) })
+      : text(`details.${key}`);
+  },
+  expiresAt: (value, text) => text("details.expiresAt", { value: valueWords(value, text) }),
+  sentTo: (value, text) => text("details.sentTo", { value: valueWords(value, text) }),
+  replacedOpenChallenge: (value, text) => (value === true ? text("details.replacedOpenChallenge") : null),
+  sessionsEnded: (value, text) =>
+    typeof value === "number" ? text("details.sessionsEnded", { count: value }) : null,
+  otherSessionsEnded: (value, text) =>
+    typeof value === "number" ? text("details.otherSessionsEnded", { count: value }) : null,
+  accountCreated: (value, text) =>
+    value === true ? text("details.accountCreated") : text("details.accountExisting"),
+  field: (value, text) => text("details.field", { value: valueWords(value, text) }),
+  unknownField: (value, text) =>
+    value === undefined ? null : text("details.unknownField", { value: valueWords(value, text) }),
+  origin: (value, text) =>
+    value === null ? null : text("details.origin", { value: valueWords(value, text) }),
   fetchSite: () => null,
-  filters: (value) => {
-    const words = isRecord(value) ? valueWords(value) : "";
-    return words === "" ? "no filters" : `filters: ${words}`;
+  filters: (value, text) => {
+    const words = isRecord(value) ? valueWords(value, text) : "";
+    return words === "" ? text("details.noFilters") : text("details.filters", { value: words });
   },
   name: () => null,
 };
 
 /** One detail as words, or null when it says nothing a reader needs. */
-export function detailWords(key: string, value: unknown): string | null {
+export function detailWords(key: string, value: unknown, text: AuditText = englishAuditText): string | null {
   const words = Object.hasOwn(DETAIL_WORDS, key) ? DETAIL_WORDS[key] : undefined;
-  if (words) return words(value);
+  if (words) return words(value, text);
   if (isIdentifier(value)) return null;
-  return `${keyWords(key)}: ${valueWords(value)}`;
+  return text("details.other", { key: keyWords(key), value: valueWords(value, text) });
 }

@@ -2,9 +2,11 @@
 // invitations hold the role (`role_in_use`), which the window explains; while it says so, `Delete` is
 // disabled, with the reason on hover and focus.
 import { Alert, App, Button, Modal, Tooltip, Typography } from "antd";
+import { useTranslation } from "react-i18next";
 import { isApiError } from "../../api/client";
 import { useDeleteRole } from "../../api/queries";
 import type { Role } from "../../api/types";
+import { useCatalogueLabels } from "../../i18n/catalogueLabels";
 import { describeRoleError } from "./roleErrors";
 
 export function DeleteRoleModal({
@@ -22,18 +24,20 @@ export function DeleteRoleModal({
   afterClose: () => void;
   labelOf: (permission: string) => string;
 }) {
+  const { t } = useTranslation("roles");
+  const labels = useCatalogueLabels();
   const { message } = App.useApp();
   const deleteRole = useDeleteRole(companyId);
-  const failure = deleteRole.isError ? describeRoleError(deleteRole.error, labelOf) : null;
+  const failure = deleteRole.isError ? describeRoleError(deleteRole.error, labelOf, t) : null;
   const isInUse =
     role.memberCount > 0 || (isApiError(deleteRole.error) && deleteRole.error.code === "role_in_use");
-  const inUseReason = "Remove this role from its members and pending invitations first.";
+  const inUseReason = t("errors.inUseHelp");
   const reasonId = `delete-role-reason-${role.id}`;
 
   const confirm = () => {
     deleteRole.mutate(role.id, {
       onSuccess: () => {
-        void message.success("Role deleted");
+        void message.success(t("deleted"));
         onClose();
       },
     });
@@ -41,14 +45,14 @@ export function DeleteRoleModal({
 
   return (
     <Modal
-      title="Delete role"
+      title={t("deleteTitle")}
       open={open}
       onCancel={onClose}
       afterClose={afterClose}
       maskClosable={!deleteRole.isPending}
       footer={[
         <Button key="cancel" onClick={onClose}>
-          Cancel
+          {t("cancel")}
         </Button>,
         isInUse ? (
           <Tooltip key="delete" title={inUseReason} trigger={["hover", "focus"]}>
@@ -56,12 +60,12 @@ export function DeleteRoleModal({
             <Button
               danger
               aria-disabled
-              aria-label="Delete"
+              aria-label={t("delete")}
               aria-describedby={reasonId}
               onClick={(event) => event.preventDefault()}
               style={{ opacity: 0.5, cursor: "not-allowed" }}
             >
-              Delete
+              {t("delete")}
             </Button>
           </Tooltip>
         ) : (
@@ -71,23 +75,19 @@ export function DeleteRoleModal({
             danger
             loading={deleteRole.isPending}
             onClick={confirm}
-            aria-label="Delete"
+            aria-label={t("delete")}
           >
-            Delete
+            {t("delete")}
           </Button>
         ),
       ]}
     >
-      <Typography.Paragraph>{`Delete the role “${role.name}”? This cannot be undone.`}</Typography.Paragraph>
+      <Typography.Paragraph>{t("deleteConfirm", { name: labels.roleName(role) })}</Typography.Paragraph>
       {role.memberCount > 0 && failure === null && (
         <Alert
           type="warning"
           showIcon
-          message={
-            role.memberCount === 1
-              ? "1 member holds this role."
-              : `${role.memberCount} members hold this role.`
-          }
+          message={t("membersHold", { count: role.memberCount })}
           description={<span id={reasonId}>{inUseReason}</span>}
           style={{ marginBottom: 16 }}
         />

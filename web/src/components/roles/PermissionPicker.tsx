@@ -3,9 +3,9 @@
 // (rule 6) are disabled and say why.
 import { Checkbox, Flex, Tooltip, Typography } from "antd";
 import { useId } from "react";
+import { useTranslation } from "react-i18next";
 import type { PermissionDescription, PermissionKey } from "../../api/types";
-
-export const GRANT_LIMIT_REASON = "You can only grant permissions you hold";
+import { useCatalogueLabels } from "../../i18n/catalogueLabels";
 
 /** Catalogue entries by group, groups in the order they first appear. */
 function byGroup(catalogue: readonly PermissionDescription[]): Array<[string, PermissionDescription[]]> {
@@ -32,6 +32,8 @@ function PermissionOption({
   reasonId: string;
 }) {
   const descriptionId = useId();
+  const { t } = useTranslation("roles");
+  const labels = useCatalogueLabels();
   const checkbox = (
     <Checkbox
       checked={isChecked}
@@ -39,7 +41,7 @@ function PermissionOption({
       onChange={(event) => onToggle(event.target.checked)}
       aria-describedby={isGrantable ? descriptionId : `${descriptionId} ${reasonId}`}
     >
-      {permission.label}
+      {labels.permissionLabel(permission.key, permission.label)}
     </Checkbox>
   );
   return (
@@ -48,7 +50,7 @@ function PermissionOption({
         checkbox
       ) : (
         // A disabled control gets no pointer events; the tooltip listens on its wrapper.
-        <Tooltip title={GRANT_LIMIT_REASON}>
+        <Tooltip title={t("grantLimit")}>
           <span style={{ display: "inline-block" }}>{checkbox}</span>
         </Tooltip>
       )}
@@ -57,7 +59,7 @@ function PermissionOption({
         type="secondary"
         style={{ marginBottom: 0, marginInlineStart: 24, fontSize: 12 }}
       >
-        {permission.description}
+        {labels.permissionDescription(permission.key, permission.description)}
       </Typography.Paragraph>
     </div>
   );
@@ -84,6 +86,8 @@ export function PermissionPicker({
   "aria-describedby"?: string;
 }) {
   const reasonId = useId();
+  const { t } = useTranslation("roles");
+  const labels = useCatalogueLabels();
   const selected = new Set(value);
   const toggle = (key: PermissionKey, isChecked: boolean) => {
     const next = new Set(selected);
@@ -101,13 +105,13 @@ export function PermissionPicker({
       style={{ border: 0, margin: 0, padding: 0, minWidth: 0 }}
     >
       <span id={reasonId} className="visually-hidden">
-        {GRANT_LIMIT_REASON}
+        {t("grantLimit")}
       </span>
       <Flex vertical gap="middle">
         {byGroup(catalogue).map(([group, permissions]) => (
           <fieldset key={group} style={{ border: 0, margin: 0, padding: 0, minWidth: 0 }}>
             <legend style={{ fontWeight: 600, fontSize: 14, marginBottom: 4, border: 0, color: "inherit" }}>
-              {group}
+              {labels.permissionGroup(group)}
             </legend>
             <Flex vertical gap="small">
               {permissions.map((permission) => (

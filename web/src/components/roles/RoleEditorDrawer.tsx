@@ -3,8 +3,10 @@
 // window first (the API client does that); a refusal is shown in the drawer, by the field it concerns.
 import { Alert, App, Button, Col, Drawer, Flex, Form, Input, Row, Skeleton, Typography } from "antd";
 import { useId, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { useCreateRole, useUpdateRole } from "../../api/queries";
 import type { PermissionDescription, PermissionKey, Role } from "../../api/types";
+import { useCatalogueLabels } from "../../i18n/catalogueLabels";
 import { useMayGrant } from "../useCan";
 import { PermissionPicker } from "./PermissionPicker";
 import { RolePermissionSummary } from "./RolePermissionSummary";
@@ -43,6 +45,8 @@ export function RoleEditorDrawer({
   onClose: () => void;
   afterClose: () => void;
 }) {
+  const { t } = useTranslation("roles");
+  const labels = useCatalogueLabels();
   const { message } = App.useApp();
   const [form] = Form.useForm<RoleForm>();
   const createRole = useCreateRole(companyId);
@@ -54,16 +58,17 @@ export function RoleEditorDrawer({
   const picked = Form.useWatch("permissions", form) ?? role?.permissions ?? [];
 
   const isNew = role === null;
-  const title = isNew ? "Create role" : "Edit role";
+  const title = isNew ? t("createRole") : t("editRole");
   const isSaving = createRole.isPending || updateRole.isPending;
-  const labelOf = (key: string) => catalogue?.find((permission) => permission.key === key)?.label ?? key;
+  const labelOf = (key: string) =>
+    labels.permissionLabel(key, catalogue?.find((permission) => permission.key === key)?.label ?? key);
   // Editing grants what the role holds already, too: beyond the member's own, only an Admin may.
   const heldBeyondOwn = role?.permissions.filter((permission) => !mayGrant(permission)) ?? [];
   const isLocked = heldBeyondOwn.length > 0;
   const hasUngrantable = !isAdmin && (catalogue ?? []).some((permission) => !mayGrant(permission.key));
 
   const onFailure = (error: unknown) => {
-    const description = describeRoleError(error, labelOf);
+    const description = describeRoleError(error, labelOf, t);
     if (description.field === "name") {
       form.setFields([{ name: "name", errors: [description.message] }]);
       setFailure(null);
@@ -82,7 +87,7 @@ export function RoleEditorDrawer({
     if (isNew) {
       createRole.mutate(request, {
         onSuccess: () => {
-          void message.success("Role created");
+          void message.success(t("created"));
           onClose();
         },
         onError: onFailure,
@@ -92,7 +97,7 @@ export function RoleEditorDrawer({
         { roleId: role.id, changes: request },
         {
           onSuccess: () => {
-            void message.success("Role saved");
+            void message.success(t("saved"));
             onClose();
           },
           onError: onFailure,
@@ -113,16 +118,16 @@ export function RoleEditorDrawer({
       maskClosable={!isSaving}
       footer={
         <Flex justify="flex-end" gap="small">
-          <Button onClick={onClose}>Cancel</Button>
+          <Button onClick={onClose}>{t("cancel")}</Button>
           <Button
             type="primary"
             htmlType="submit"
             form={formId}
             loading={isSaving}
             disabled={catalogue === undefined || isLocked}
-            aria-label={isNew ? "Create" : "Save"}
+            aria-label={isNew ? t("create") : t("save")}
           >
-            {isNew ? "Create" : "Save"}
+            {isNew ? t("create") : t("save")}
           </Button>
         </Flex>
       }
@@ -149,8 +154,10 @@ export function RoleEditorDrawer({
             <Alert
               type="warning"
               showIcon
-              message="Only an Admin can change this role."
-              description={`It holds permissions you do not hold: ${heldBeyondOwn.map(labelOf).join(", ")}.`}
+              message={t("lockedTitle")}
+              description={t("lockedDescription", {
+                permissions: heldBeyondOwn.map(labelOf).join(t("listSeparator")),
+              })}
               style={{ marginBottom: 16 }}
             />
           )}
@@ -166,15 +173,15 @@ export function RoleEditorDrawer({
           <Row gutter={32}>
             <Col xs={24} md={14}>
               <Form.Item
-                label="Role name"
+                label={t("roleName")}
                 name="name"
                 rules={[
-                  { required: true, whitespace: true, message: "Enter a role name" },
-                  { max: 60, message: "Use at most 60 characters" },
+                  { required: true, whitespace: true, message: t("enterName") },
+                  { max: 60, message: t("atMost60") },
                   {
                     validator: (_, value: string | undefined) =>
                       value !== undefined && hasForbiddenCharacter(value)
-                        ? Promise.reject(new Error("A role name cannot contain <, > or control characters"))
+                        ? Promise.reject(new Error(t("forbiddenCharacters")))
                         : Promise.resolve(),
                   },
                 ]}
@@ -182,19 +189,17 @@ export function RoleEditorDrawer({
                 <Input maxLength={60} autoComplete="off" autoFocus />
               </Form.Item>
               <Form.Item
-                label="Description"
+                label={t("description")}
                 name="description"
-                rules={[{ max: 500, message: "Use at most 500 characters" }]}
+                rules={[{ max: 500, message: t("atMost500") }]}
               >
                 <Input.TextArea maxLength={500} showCount autoSize={{ minRows: 2, maxRows: 5 }} />
               </Form.Item>
               <Typography.Title level={5} id={permissionsHeadingId} style={{ marginTop: 0 }}>
-                Permissions
+                {t("permissions")}
               </Typography.Title>
               {hasUngrantable && !isLocked && (
-                <Typography.Paragraph type="secondary">
-                  You can only grant permissions you hold; the others are disabled.
-                </Typography.Paragraph>
+                <Typography.Paragraph type="secondary">{t("onlyYours")}</Typography.Paragraph>
               )}
               <Form.Item
                 name="permissions"
@@ -203,7 +208,7 @@ export function RoleEditorDrawer({
                     validator: (_, value: string[] | undefined) =>
                       value !== undefined && value.length > 0
                         ? Promise.resolve()
-                        : Promise.reject(new Error("Select at least one permission")),
+                        : Promise.reject(new Error(t("selectOne"))),
                   },
                 ]}
               >
@@ -216,7 +221,7 @@ export function RoleEditorDrawer({
             </Col>
             <Col xs={24} md={10}>
               <section
-                aria-label="Permission summary"
+                aria-label={t("permissionSummary")}
                 style={{ position: "sticky", top: 0, display: "flex", flexDirection: "column", gap: 16 }}
               >
                 <RolePermissionSummary permissions={picked} catalogue={catalogue} />

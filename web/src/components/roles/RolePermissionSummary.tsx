@@ -2,7 +2,9 @@
 // Updated live while permissions are picked; also shown when a role's row is expanded.
 import { Typography } from "antd";
 import { useId } from "react";
+import { useTranslation } from "react-i18next";
 import type { PermissionDescription } from "../../api/types";
+import { useCatalogueLabels } from "../../i18n/catalogueLabels";
 
 function PermissionList({
   heading,
@@ -16,6 +18,7 @@ function PermissionList({
   tone: "success" | "secondary";
 }) {
   const headingId = useId();
+  const labels = useCatalogueLabels();
   return (
     <div>
       <Typography.Text strong id={headingId}>
@@ -30,7 +33,7 @@ function PermissionList({
           {permissions.map((permission) => (
             <li key={permission.key}>
               <Typography.Text type={tone === "success" ? undefined : "secondary"}>
-                {permission.label}
+                {labels.permissionLabel(permission.key, permission.label)}
               </Typography.Text>
             </li>
           ))}
@@ -47,19 +50,20 @@ export function RolePermissionSummary({
   permissions: readonly string[];
   catalogue: readonly PermissionDescription[];
 }) {
+  const { t } = useTranslation("roles");
   const held = new Set(permissions);
   return (
     <>
       <PermissionList
-        heading="This role can:"
+        heading={t("summary.can")}
         permissions={catalogue.filter((permission) => held.has(permission.key))}
-        emptyText="Nothing yet. Pick at least one permission."
+        emptyText={t("summary.nothingYet")}
         tone="success"
       />
       <PermissionList
-        heading="This role cannot:"
+        heading={t("summary.cannot")}
         permissions={catalogue.filter((permission) => !held.has(permission.key))}
-        emptyText="Nothing: this role holds every permission."
+        emptyText={t("summary.everything")}
         tone="secondary"
       />
     </>

@@ -2,29 +2,30 @@
 // members each has, and `Edit` / `Delete` on custom roles for members who manage roles. A row
 // expands to what the role can and cannot do.
 import { Button, Flex, Table, type TableColumnsType, Tag, Tooltip } from "antd";
+import { useTranslation } from "react-i18next";
 import type { PermissionDescription, Role } from "../../api/types";
+import { useCatalogueLabels } from "../../i18n/catalogueLabels";
 import { SCROLL_INSIDE, useActionsDirection } from "../narrowScreen";
 import { useCan, useMayGrant } from "../useCan";
 import { RolePermissionSummary } from "./RolePermissionSummary";
 
-const LOCKED_REASON = "Only an Admin can change this role: it holds permissions you do not hold";
-
 function RoleActions({ role, onEdit, onDelete }: { role: Role; onEdit: () => void; onDelete: () => void }) {
+  const { t } = useTranslation("roles");
   const { mayGrant } = useMayGrant();
   const direction = useActionsDirection();
   const isLocked = role.permissions.some((permission) => !mayGrant(permission));
   const actions = (
     <Flex gap="small" justify="flex-end" align="flex-end" vertical={direction === "vertical"}>
       <Button size="small" onClick={onEdit} disabled={isLocked}>
-        Edit
+        {t("edit")}
       </Button>
       <Button size="small" danger onClick={onDelete} disabled={isLocked}>
-        Delete
+        {t("delete")}
       </Button>
     </Flex>
   );
   return isLocked ? (
-    <Tooltip title={LOCKED_REASON}>
+    <Tooltip title={t("lockedReason")}>
       <span style={{ display: "inline-block" }}>{actions}</span>
     </Tooltip>
   ) : (
@@ -46,34 +47,42 @@ export function RolesTable({
   onDelete: (role: Role) => void;
 }) {
   const canManage = useCan("roles.manage");
+  const { t } = useTranslation("roles");
+  const labels = useCatalogueLabels();
   const columns: TableColumnsType<Role> = [
     {
       key: "name",
-      title: "Name",
+      title: t("name"),
       fixed: "left",
       render: (_, role) => (
         <Flex gap="small" align="center" wrap>
-          <span style={{ fontWeight: 500 }}>{role.name}</span>
-          {role.isPredefined ? <Tag color="blue">Predefined</Tag> : <Tag color="purple">Custom</Tag>}
+          <span style={{ fontWeight: 500 }}>{labels.roleName(role)}</span>
+          {role.isPredefined ? (
+            <Tag color="blue">{t("predefined")}</Tag>
+          ) : (
+            <Tag color="purple">{t("custom")}</Tag>
+          )}
         </Flex>
       ),
     },
     {
       key: "description",
-      title: "Description",
+      title: t("description"),
       // A paragraph of its own width: as wide as its words, it would make the table a single line.
-      render: (_, role) => <div style={{ width: "clamp(200px, 30vw, 420px)" }}>{role.description}</div>,
+      render: (_, role) => (
+        <div style={{ width: "clamp(200px, 30vw, 420px)" }}>{labels.roleDescription(role)}</div>
+      ),
     },
     {
       key: "permissions",
-      title: "Permissions",
+      title: t("permissions"),
       align: "right",
       render: (_, role) => role.permissions.length,
     },
-    { key: "members", title: "Members", align: "right", render: (_, role) => role.memberCount },
+    { key: "members", title: t("members"), align: "right", render: (_, role) => role.memberCount },
     {
       key: "actions",
-      title: <span className="visually-hidden">Actions</span>,
+      title: <span className="visually-hidden">{t("actions")}</span>,
       align: "right",
       fixed: "right",
       render: (_, role) =>

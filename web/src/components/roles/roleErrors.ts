@@ -1,5 +1,6 @@
 // What a refused role change says to the user: the server's codes for custom roles (SPEC §3)
-// in words that tell what to do next.
+// in words that tell what to do next, in the page's language.
+import type { TFunction } from "i18next";
 import { isApiError } from "../../api/client";
 import { describeError } from "../errorMessages";
 
@@ -14,11 +15,13 @@ export interface RoleErrorDescription {
 export function describeRoleError(
   error: unknown,
   labelOf: (permission: string) => string,
+  /** The `roles` catalogue in the page's language. */
+  t: TFunction<"roles">,
 ): RoleErrorDescription {
   if (!isApiError(error)) return { message: describeError(error) };
   switch (error.code) {
     case "role_name_taken":
-      return { message: "A role with this name already exists. Choose another name.", field: "name" };
+      return { message: t("errors.nameTaken"), field: "name" };
     case "grant_exceeds_own": {
       const permissions = Array.isArray(error.details.permissions)
         ? error.details.permissions.filter(
@@ -26,29 +29,33 @@ export function describeRoleError(
           )
         : [];
       return {
-        message: "You can only grant permissions you hold.",
+        message: t("errors.grantExceedsOwn"),
         ...(permissions.length > 0
-          ? { description: `Not yours to grant: ${permissions.map(labelOf).join(", ")}.` }
+          ? {
+              description: t("errors.notYoursToGrant", {
+                permissions: permissions.map(labelOf).join(t("listSeparator")),
+              }),
+            }
           : {}),
       };
     }
     case "role_in_use":
       return {
-        message: "This role is still in use.",
-        description: "Remove this role from its members and pending invitations first.",
+        message: t("errors.inUse"),
+        description: t("errors.inUseHelp"),
       };
     case "predefined_role":
-      return { message: "Predefined roles cannot be changed or deleted." };
+      return { message: t("errors.predefined") };
     case "role_limit_reached":
       return {
-        message: "The company has reached its limit of custom roles.",
-        description: "Delete a custom role that is no longer needed first.",
+        message: t("errors.limitReached"),
+        description: t("errors.limitReachedHelp"),
       };
     case "not_found":
-      return { message: "This role no longer exists. Someone may have deleted it." };
+      return { message: t("errors.notFound") };
     case "step_up_required":
       return {
-        message: "This change needs an email verification. Try again and enter the code we send you.",
+        message: t("errors.stepUp"),
       };
     default:
       return { message: describeError(error) };
