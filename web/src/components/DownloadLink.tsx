@@ -7,14 +7,12 @@ import { useQueryClient } from "@tanstack/react-query";
 import { App, Button } from "antd";
 import type { MouseEvent } from "react";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { isApiError } from "../api/client";
 import { meQuery, queryKeys } from "../api/queries";
 import type { PermissionKey } from "../api/types";
 import { useCurrentMembership } from "./CurrentMembership";
 import { describeError } from "./errorMessages";
-
-const DOWNLOAD_NOT_ALLOWED =
-  "You can no longer download these records. Your roles in this company have changed.";
 
 /** Follows an export link the way a click on `<a download>` does. */
 function followDownload(href: string) {
@@ -30,15 +28,16 @@ export function DownloadLink({
   href,
   description,
   permission,
-  label = "Download",
+  label,
 }: {
   href: string;
-  /** The button's words (and accessible name). */
+  /** The button's words (and accessible name); `Download` in the page's language by default. */
   label?: string;
   description: string;
   /** What the export needs; checked against a fresh `me` before the browser asks for it. */
   permission: PermissionKey;
 }) {
+  const { t } = useTranslation("format");
   const queryClient = useQueryClient();
   const { membership } = useCurrentMembership();
   const { message } = App.useApp();
@@ -54,7 +53,7 @@ export function DownloadLink({
       if (current?.status === "active" && current.permissions.includes(permission)) {
         followDownload(href);
       } else {
-        void message.error(DOWNLOAD_NOT_ALLOWED, 6);
+        void message.error(t("downloadNotAllowed"), 6);
       }
     } catch (error) {
       // An ended session: the layout, finding `me` refused, sends the browser to the login page.
@@ -68,7 +67,7 @@ export function DownloadLink({
 
   return (
     <Button href={href} download title={description} loading={isChecking} onClick={download}>
-      {label}
+      {label ?? t("download")}
     </Button>
   );
 }

@@ -1,11 +1,14 @@
 // A page's heading, its only h1, also used as the browser tab's title.
 import { Typography, theme } from "antd";
 import { type CSSProperties, useEffect } from "react";
+import { useTranslation } from "react-i18next";
 
 export function useDocumentTitle(title: string): void {
+  const { t } = useTranslation("format");
+  const documentTitle = t("documentTitle", { title, portal: t("portalName") });
   useEffect(() => {
-    document.title = `${title} · Merchant Portal`;
-  }, [title]);
+    document.title = documentTitle;
+  }, [documentTitle]);
 }
 
 export function PageTitle({ children }: { children: string }) {

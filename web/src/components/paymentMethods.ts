@@ -1,4 +1,6 @@
-// Display names of the payment methods the API reports by key (`kakao_pay` → "Kakao Pay").
+// Display names of the payment methods the API reports by key (`kakao_pay` → "Kakao Pay"), in the
+// page's language (the `format` catalogue; brand names stay as their owners write them).
+import i18next from "i18next";
 import type { PaymentMethod } from "../api/types";
 
 export const paymentMethodLabels: Record<PaymentMethod, string> = {
@@ -12,5 +14,7 @@ export const paymentMethodLabels: Record<PaymentMethod, string> = {
 
 /** A method the client does not know yet is shown by its key. */
 export function paymentMethodLabel(method: string): string {
-  return (paymentMethodLabels as Record<string, string>)[method] ?? method;
+  const english = (paymentMethodLabels as Record<string, string>)[method];
+  if (english === undefined) return method;
+  return i18next.t(`paymentMethods.${method}`, { ns: "format", defaultValue: english });
 }

@@ -3,6 +3,7 @@
 
 import { Alert, App, Button, Empty, Flex, Select, Skeleton, Space, Table, Tag, Typography } from "antd";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import {
   useAccessReview,
   useAccessReviews,
@@ -15,18 +16,15 @@ import type { AccessReview, AccessReviewItem } from "../api/types";
 import { useCurrentMembership } from "../components/CurrentMembership";
 import { DownloadLink } from "../components/DownloadLink";
 import { describeError } from "../components/errorMessages";
-import { formatInstant } from "../components/formatDateTime";
+import { formatDate, formatInstant } from "../components/formatDateTime";
 import { Instant } from "../components/Instant";
 import { RoleTags } from "../components/members/RolePicker";
 import { ScopeText } from "../components/merchant-accounts/ScopePicker";
 import { PageTitle, SectionTitle } from "../components/PageTitle";
 import { QueryErrorResult } from "../components/QueryErrorResult";
+import { useCatalogueLabels } from "../i18n/catalogueLabels";
 
-const DECISIONS = [
-  { value: "keep", label: "Keep" },
-  { value: "change", label: "Change roles" },
-  { value: "deactivate", label: "Deactivate" },
-] as const;
+const DECISIONS = ["keep", "change", "deactivate"] as const;
 
 function DecisionCell({
   companyId,
@@ -37,13 +35,15 @@ function DecisionCell({
   review: AccessReview;
   item: AccessReviewItem;
 }) {
+  const { t } = useTranslation("accessReviews");
+  const labels = useCatalogueLabels();
   const { message } = App.useApp();
   const roles = useRoles(companyId);
   const decide = useDecideAccessReview(companyId, review.id);
   const [decision, setDecision] = useState(item.decision);
   const [roleIds, setRoleIds] = useState<string[]>(item.roleIds ?? item.roles.map((role) => role.id));
   const isOpen = review.status === "open";
-  const label = `Decision for ${item.email}`;
+  const label = t("decisionFor", { email: item.email });
 
   const save = (next: NonNullable<AccessReviewItem["decision"]>, nextRoleIds: string[]) => {
     decide.mutate(
@@ -58,7 +58,7 @@ function DecisionCell({
   if (!isOpen) {
     return (
       <Space direction="vertical" size={0}>
-        <span>{DECISIONS.find((d) => d.value === item.decision)?.label ?? "Undecided"}</span>
+        <span>{item.decision === null ? t("undecided") : t(`decisions.${item.decision}`)}</span>
         {item.outcome && <Typography.Text type="secondary">{item.outcome}</Typography.Text>}
       </Space>
     );
@@ -67,9 +67,9 @@ function DecisionCell({
     <Space direction="vertical" size="small" style={{ minWidth: 200 }}>
       <Select
         aria-label={label}
-        placeholder="Decide"
+        placeholder={t("decide")}
         value={decision ?? undefined}
-        options={DECISIONS.map((d) => ({ value: d.value, label: d.label }))}
+        options={DECISIONS.map((value) => ({ value, label: t(`decisions.${value}`) }))}
         onChange={(next) => {
           setDecision(next);
           save(next, roleIds);
@@ -79,9 +79,12 @@ function DecisionCell({
       {decision === "change" && (
         <Select
           mode="multiple"
-          aria-label={`New roles for ${item.email}`}
+          aria-label={t("newRolesFor", { email: item.email })}
           value={roleIds}
-          options={(roles.data?.items ?? []).map((role) => ({ value: role.id, label: role.name }))}
+          options={(roles.data?.items ?? []).map((role) => ({
+            value: role.id,
+            label: labels.roleName(role),
+          }))}
           onChange={(next: string[]) => {
             setRoleIds(next);
             if (next.length > 0) save("change", next);
@@ -94,6 +97,7 @@ function DecisionCell({
 }
 
 function ReviewTable({ companyId, reviewId }: { companyId: string; reviewId: string }) {
+  const { t } = useTranslation("accessReviews");
   const { message } = App.useApp();
   const review = useAccessReview(companyId, reviewId);
   const complete = useCompleteAccessReview(companyId, reviewId);
@@ -102,7 +106,9 @@ function ReviewTable({ companyId, reviewId }: { companyId: string; reviewId: str
   const data = review.data;
   return (
     <section aria-labelledby="review-title" style={{ marginTop: 24 }}>
-      <SectionTitle id="review-title">{`Review started ${formatInstant(data.startedAt)}`}</SectionTitle>
+      <SectionTitle id="review-title">
+        {t("reviewStarted", { time: formatInstant(data.startedAt) })}
+      </SectionTitle>
       <Flex gap="small" wrap style={{ marginBottom: 16 }}>
         {data.status === "open" ? (
           <Button
@@ -110,19 +116,19 @@ function ReviewTable({ companyId, reviewId }: { companyId: string; reviewId: str
             loading={complete.isPending}
             onClick={() =>
               complete.mutate(undefined, {
-                onSuccess: () => void message.success("The access review was completed"),
+                onSuccess: () => void message.success(t("completed")),
                 onError: (error) => void message.error(describeError(error)),
               })
             }
           >
-            Complete review
+            {t("completeReview")}
           </Button>
         ) : (
-          <Tag color="success">Completed</Tag>
+          <Tag color="success">{t("completedTag")}</Tag>
         )}
         <DownloadLink
           href={`/api/companies/${companyId}/access-reviews/${reviewId}/report`}
-          description="Download attestation"
+          description={t("downloadAttestation")}
           permission="security.manage"
         />
       </Flex>
@@ -134,25 +140,37 @@ function ReviewTable({ companyId, reviewId }: { companyId: string; reviewId: str
         columns={[
           {
             key: "email",
-            title: "Member",
-            render: (_, item) => <span>{item.name ? `${item.name} (${item.email})` : item.email}</span>,
+            title: t("member"),
+            render: (_, item) => (
+              <span>
+                {item.name ? t("memberWithEmail", { name: item.name, email: item.email }) : item.email}
+              </span>
+            ),
           },
-          { key: "status", title: "Status", dataIndex: "status" },
-          { key: "roles", title: "Roles", render: (_, item) => <RoleTags roles={item.roles} /> },
+          {
+            key: "status",
+            title: t("status"),
+            render: (_, item) => t(`memberStatuses.${item.status}`, { defaultValue: item.status }),
+          },
+          { key: "roles", title: t("roles"), render: (_, item) => <RoleTags roles={item.roles} /> },
           {
             key: "scope",
-            title: "Merchant accounts",
+            title: t("merchantAccounts"),
             render: (_, item) => <ScopeText companyId={companyId} scope={item.scope} />,
           },
           {
             key: "lastActive",
-            title: "Last active",
-            render: (_, item) => (item.lastActiveAt ? <Instant iso={item.lastActiveAt} /> : "Never"),
+            title: t("lastActive"),
+            render: (_, item) => (item.lastActiveAt ? <Instant iso={item.lastActiveAt} /> : t("never")),
           },
-          { key: "factor", title: "Two-factor", render: (_, item) => (item.hasSecondFactor ? "Yes" : "No") },
+          {
+            key: "factor",
+            title: t("twoFactor"),
+            render: (_, item) => (item.hasSecondFactor ? t("yes") : t("no")),
+          },
           {
             key: "decision",
-            title: "Decision",
+            title: t("decision"),
             render: (_, item) => (
               <DecisionCell
                 key={`${item.memberId}-${data.status}`}
@@ -169,6 +187,7 @@ function ReviewTable({ companyId, reviewId }: { companyId: string; reviewId: str
 }
 
 export function AccessReviewsPage() {
+  const { t } = useTranslation("accessReviews");
   const { membership } = useCurrentMembership();
   const companyId = membership.companyId;
   const { message } = App.useApp();
@@ -181,11 +200,8 @@ export function AccessReviewsPage() {
 
   return (
     <>
-      <PageTitle>Access reviews</PageTitle>
-      <Typography.Paragraph>
-        Review every member's roles at least every six months (PCI DSS 7.2.4): keep, change or deactivate
-        each, then complete the review and download its attestation.
-      </Typography.Paragraph>
+      <PageTitle>{t("title")}</PageTitle>
+      <Typography.Paragraph>{t("intro")}</Typography.Paragraph>
       {reviews.isError ? (
         <QueryErrorResult error={reviews.error} onRetry={() => reviews.refetch()} />
       ) : reviews.data === undefined ? (
@@ -204,34 +220,28 @@ export function AccessReviewsPage() {
                 })
               }
             >
-              Start access review
+              {t("start")}
             </Button>
             {items.length > 0 && (
               <Select
-                aria-label="Review"
+                aria-label={t("review")}
                 value={shown ?? undefined}
                 onChange={setSelected}
                 options={items.map((review) => ({
                   value: review.id,
-                  label: `${new Date(review.startedAt).toLocaleDateString()} · ${review.status} · ${review.decided}/${review.members} decided`,
+                  label: t("reviewOption", {
+                    date: formatDate(review.startedAt),
+                    status: t(`reviewStatuses.${review.status}`, { defaultValue: review.status }),
+                    decided: review.decided,
+                    members: review.members,
+                  }),
                 }))}
                 style={{ minWidth: 280 }}
               />
             )}
           </Flex>
-          {hasOpen && (
-            <Alert
-              type="info"
-              showIcon
-              style={{ marginTop: 16 }}
-              message="A review is open: complete it before starting another."
-            />
-          )}
-          {shown ? (
-            <ReviewTable companyId={companyId} reviewId={shown} />
-          ) : (
-            <Empty description="No access review yet" />
-          )}
+          {hasOpen && <Alert type="info" showIcon style={{ marginTop: 16 }} message={t("openAlert")} />}
+          {shown ? <ReviewTable companyId={companyId} reviewId={shown} /> : <Empty description={t("none")} />}
         </>
       )}
     </>

@@ -2,6 +2,7 @@
 // API keys (masked) and its webhook endpoints; with webhooks.manage, the endpoints that receive the
 // portal's events and their deliveries.
 import { Descriptions, Skeleton, Tag, Typography } from "antd";
+import { useTranslation } from "react-i18next";
 import { useDeveloperCenter } from "../api/queries";
 import { useCurrentMembership } from "../components/CurrentMembership";
 import { ApiKeysTable } from "../components/developer-center/ApiKeysTable";
@@ -11,12 +12,13 @@ import { PageTitle, SectionTitle } from "../components/PageTitle";
 import { QueryErrorResult } from "../components/QueryErrorResult";
 
 export function DeveloperCenterPage() {
+  const { t } = useTranslation("developer");
   const { membership } = useCurrentMembership();
   const center = useDeveloperCenter(membership.companyId);
 
   return (
     <>
-      <PageTitle>Developer Center</PageTitle>
+      <PageTitle>{t("title")}</PageTitle>
       {center.isPending ? (
         <Skeleton active />
       ) : center.isError ? (
@@ -30,10 +32,10 @@ export function DeveloperCenterPage() {
             items={[
               {
                 key: "clientId",
-                label: "Client ID",
+                label: t("clientId"),
                 children:
                   center.data.clientId === null ? (
-                    <Typography.Text type="secondary">Not issued yet</Typography.Text>
+                    <Typography.Text type="secondary">{t("notIssued")}</Typography.Text>
                   ) : (
                     <Typography.Text code copyable={{ text: center.data.clientId }}>
                       {center.data.clientId}
@@ -42,21 +44,23 @@ export function DeveloperCenterPage() {
               },
               {
                 key: "environment",
-                label: "Environment",
+                label: t("environment"),
                 children:
                   center.data.environment === null ? (
-                    <Typography.Text type="secondary">Not set</Typography.Text>
+                    <Typography.Text type="secondary">{t("notSet")}</Typography.Text>
                   ) : (
                     <Tag color={center.data.environment === "production" ? "green" : "blue"}>
-                      {center.data.environment}
+                      {t(`environments.${center.data.environment}`, {
+                        defaultValue: center.data.environment,
+                      })}
                     </Tag>
                   ),
               },
             ]}
           />
-          <SectionTitle style={{ marginTop: 32 }}>API keys</SectionTitle>
+          <SectionTitle style={{ marginTop: 32 }}>{t("apiKeys")}</SectionTitle>
           <ApiKeysTable apiKeys={center.data.apiKeys} />
-          <SectionTitle style={{ marginTop: 32 }}>Webhooks</SectionTitle>
+          <SectionTitle style={{ marginTop: 32 }}>{t("webhooks")}</SectionTitle>
           <WebhooksTable webhooks={center.data.webhooks} />
           {membership.permissions.includes("webhooks.manage") && (
             <WebhookEndpoints companyId={membership.companyId} />

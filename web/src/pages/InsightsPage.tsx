@@ -2,6 +2,7 @@
 // rate, performance per payment method (table and chart), the error report and daily volume.
 import { Alert, Card, Col, Flex, Row, Skeleton } from "antd";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { useInsights } from "../api/queries";
 import { useCurrentMembership } from "../components/CurrentMembership";
 import { DailyVolumeChart } from "../components/insights/DailyVolumeChart";
@@ -21,15 +22,16 @@ function periodStart(days: number, now = Date.now()): string {
 }
 
 export function InsightsPage() {
+  const { t } = useTranslation(["insights", "format"]);
   const { membership } = useCurrentMembership();
   const [days, setDays] = useState<InsightsPeriodDays>(30);
   // Stable through the day, so the query key does not change on every render; `to` is the server's now.
   const insights = useInsights(membership.companyId, { from: periodStart(days) });
-  const periodLabel = `the last ${days} days`;
+  const periodLabel = t("periodLabel", { days });
 
   return (
     <>
-      <PageTitle>Insights</PageTitle>
+      <PageTitle>{t("title")}</PageTitle>
       <Flex justify="space-between" align="center" wrap gap="middle" style={{ marginBottom: 16 }}>
         <InsightsPeriodPicker days={days} onChange={setDays} />
       </Flex>
@@ -40,10 +42,10 @@ export function InsightsPage() {
       ) : (
         <Flex vertical gap="large" style={{ opacity: insights.isPlaceholderData ? 0.6 : 1 }}>
           {insights.data.transactionCount === 0 && (
-            <Alert type="info" showIcon message={`No transactions in ${periodLabel}.`} />
+            <Alert type="info" showIcon message={t("noTransactionsIn", { period: periodLabel })} />
           )}
           <InsightsSummary insights={insights.data} />
-          <Card title="Payment method performance">
+          <Card title={t("methodPerformance")}>
             <Row gutter={[24, 24]}>
               <Col span={24}>
                 <PaymentMethodChart methods={insights.data.byPaymentMethod} periodLabel={periodLabel} />
@@ -58,12 +60,12 @@ export function InsightsPage() {
           </Card>
           <Row gutter={[24, 24]}>
             <Col xs={24} xl={10}>
-              <Card title="Error report">
+              <Card title={t("errorReport")}>
                 <ErrorReportTable errors={insights.data.errors} />
               </Card>
             </Col>
             <Col xs={24} xl={14}>
-              <Card title={`Daily volume (${insights.data.currency})`}>
+              <Card title={t("dailyVolumeIn", { currency: insights.data.currency })}>
                 <DailyVolumeChart
                   daily={insights.data.daily}
                   from={insights.data.period.from}

@@ -1,7 +1,7 @@
 // Settlements (`settlements.view`), with `Download` of the filtered batches for `settlements.download`.
 import { RecordListPage } from "../components/records/RecordListPage";
-import { settlementList } from "../components/settlements/settlementList";
+import { useSettlementList } from "../components/settlements/settlementList";
 
 export function SettlementsPage() {
-  return <RecordListPage list={settlementList} />;
+  return <RecordListPage list={useSettlementList()} />;
 }

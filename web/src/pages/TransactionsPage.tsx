@@ -1,7 +1,7 @@
 // Transactions (`transactions.view`), with `Download` of the filtered records for `transactions.download`.
 import { RecordListPage } from "../components/records/RecordListPage";
-import { transactionList } from "../components/transactions/transactionList";
+import { useTransactionList } from "../components/transactions/transactionList";
 
 export function TransactionsPage() {
-  return <RecordListPage list={transactionList} />;
+  return <RecordListPage list={useTransactionList()} />;
 }

@@ -3,6 +3,7 @@
 // log with redelivery; also how a receiver checks `Portal-Signature`.
 import { Alert, App, Button, Checkbox, Flex, Form, Input, Popconfirm, Table, Tag, Typography } from "antd";
 import { useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import {
   useCreateWebhookEndpoint,
   useDeleteWebhookEndpoint,
@@ -30,6 +31,10 @@ const EVENT_TYPES = [
   "role.deleted",
 ];
 
+/** What each posted event holds, and the header its signature travels in (names, not words). */
+const EVENT_SHAPE = "{id, type, createdAt, companyId, data}";
+const SIGNATURE_HEADER = "Portal-Signature";
+
 /** The receiver's check, as the README gives it. */
 export const VERIFICATION_SNIPPET = `import { createHmac, timingSafeEqual } from "node:crypto";
 
@@ -55,6 +60,7 @@ export function verifyPortalSignature(header, body, secrets, toleranceSeconds = 
 type ShownSecret = { url: string; secret: string; note: string };
 
 export function WebhookEndpoints({ companyId }: { companyId: string }) {
+  const { t } = useTranslation("developer");
   const { message } = App.useApp();
   const endpoints = useWebhookEndpoints(companyId);
   const create = useCreateWebhookEndpoint(companyId);
@@ -69,7 +75,7 @@ export function WebhookEndpoints({ companyId }: { companyId: string }) {
   const columns = [
     {
       key: "url",
-      title: "URL",
+      title: t("url"),
       render: (_: unknown, endpoint: WebhookEndpoint) => (
         <Typography.Text className="truncated-text" title={endpoint.url} style={{ maxWidth: 360 }}>
           {endpoint.url}
@@ -78,7 +84,7 @@ export function WebhookEndpoints({ companyId }: { companyId: string }) {
     },
     {
       key: "events",
-      title: "Events",
+      title: t("events"),
       render: (_: unknown, endpoint: WebhookEndpoint) => (
         <Flex gap={4} wrap>
           {endpoint.events.map((event) => (
@@ -89,76 +95,80 @@ export function WebhookEndpoints({ companyId }: { companyId: string }) {
     },
     {
       key: "status",
-      title: "Status",
+      title: t("status"),
       render: (_: unknown, endpoint: WebhookEndpoint) =>
         endpoint.enabled ? (
-          <Tag color="success">Enabled</Tag>
+          <Tag color="success">{t("enabled")}</Tag>
         ) : (
           <Tag color="default">
-            {endpoint.disabledReason === "failing" ? "Disabled after failed deliveries" : "Disabled"}
+            {endpoint.disabledReason === "failing" ? t("disabledFailing") : t("disabled")}
           </Tag>
         ),
     },
     {
       key: "actions",
-      title: "Actions",
+      title: t("actions"),
       render: (_: unknown, endpoint: WebhookEndpoint) => (
         <Flex gap={8} wrap>
           <Button
             size="small"
             onClick={() => setSelected(endpoint.id)}
-            aria-label={`Deliveries of ${endpoint.url}`}
+            aria-label={t("deliveriesOf", { url: endpoint.url })}
           >
-            Deliveries
+            {t("deliveries")}
           </Button>
           <Button
             size="small"
-            aria-label={`${endpoint.enabled ? "Disable" : "Enable"} ${endpoint.url}`}
+            aria-label={
+              endpoint.enabled
+                ? t("disableUrl", { url: endpoint.url })
+                : t("enableUrl", { url: endpoint.url })
+            }
             onClick={() =>
               update.mutate(
                 { id: endpoint.id, enabled: !endpoint.enabled },
                 {
                   onSuccess: (after) =>
-                    void message.success(`The endpoint was ${after.enabled ? "enabled" : "disabled"}`),
+                    void message.success(after.enabled ? t("wasEnabled") : t("wasDisabled")),
                   onError: fail,
                 },
               )
             }
           >
-            {endpoint.enabled ? "Disable" : "Enable"}
+            {endpoint.enabled ? t("disable") : t("enable")}
           </Button>
           <Button
             size="small"
-            aria-label={`Rotate the secret of ${endpoint.url}`}
+            aria-label={t("rotateSecretOf", { url: endpoint.url })}
             onClick={() =>
               rotate.mutate(endpoint.id, {
                 onSuccess: (rotated) =>
                   setShown({
                     url: endpoint.url,
                     secret: rotated.secret,
-                    note: `The previous secret keeps signing until ${formatDateTime(rotated.previousSecretExpiresAt)}.`,
+                    note: t("previousSecretUntil", { time: formatDateTime(rotated.previousSecretExpiresAt) }),
                   }),
                 onError: fail,
               })
             }
           >
-            Rotate secret
+            {t("rotateSecret")}
           </Button>
           <Popconfirm
-            title="Delete this endpoint and its queued deliveries?"
-            okText="Delete"
+            title={t("deleteConfirm")}
+            okText={t("delete")}
             onConfirm={() =>
               remove.mutate(endpoint.id, {
                 onSuccess: () => {
                   if (selected === endpoint.id) setSelected(null);
-                  void message.success("The endpoint was deleted");
+                  void message.success(t("wasDeleted"));
                 },
                 onError: fail,
               })
             }
           >
-            <Button size="small" danger aria-label={`Delete ${endpoint.url}`}>
-              Delete
+            <Button size="small" danger aria-label={t("deleteUrl", { url: endpoint.url })}>
+              {t("delete")}
             </Button>
           </Popconfirm>
         </Flex>
@@ -169,13 +179,15 @@ export function WebhookEndpoints({ companyId }: { companyId: string }) {
   return (
     <section aria-labelledby="webhook-endpoints-title">
       <SectionTitle id="webhook-endpoints-title" style={{ marginTop: 32 }}>
-        Webhook endpoints
+        {t("endpoints")}
       </SectionTitle>
       <Typography.Paragraph>
-        The portal posts each chosen event to your endpoints as JSON (
-        {"{id, type, createdAt, companyId, data}"}
-        ), signed in the <Typography.Text code>Portal-Signature</Typography.Text> header, in order per
-        endpoint, retried for 3 days.
+        <Trans
+          t={t}
+          i18nKey="intro"
+          values={{ shape: EVENT_SHAPE, header: SIGNATURE_HEADER }}
+          components={{ code: <Typography.Text code /> }}
+        />
       </Typography.Paragraph>
       {shown && (
         <Alert
@@ -184,10 +196,10 @@ export function WebhookEndpoints({ companyId }: { companyId: string }) {
           closable
           onClose={() => setShown(null)}
           style={{ marginBottom: 16 }}
-          message={`Signing secret of ${shown.url}: copy it now, it is shown only once`}
+          message={t("secretOnce", { url: shown.url })}
           description={
             <>
-              <Typography.Text code copyable aria-label="Signing secret">
+              <Typography.Text code copyable aria-label={t("signingSecret")}>
                 {shown.secret}
               </Typography.Text>
               <div>{shown.note}</div>
@@ -212,38 +224,36 @@ export function WebhookEndpoints({ companyId }: { companyId: string }) {
                 setShown({
                   url: created.url,
                   secret: created.secret,
-                  note: "Use it to check each request's signature.",
+                  note: t("useSecret"),
                 });
-                void message.success("The endpoint was added");
+                void message.success(t("wasAdded"));
               },
               onError: fail,
             },
           )
         }
       >
-        <Form.Item name="url" label="Endpoint URL" rules={[{ required: true, message: "Enter the URL" }]}>
+        <Form.Item name="url" label={t("endpointUrl")} rules={[{ required: true, message: t("enterUrl") }]}>
           <Input placeholder="https://example.com/portal-webhooks" />
         </Form.Item>
         <Form.Item
           name="events"
-          label="Events"
+          label={t("events")}
           rules={[
             {
               // Not `required`: antd would put aria-required on the group, which its role does not allow.
               validator: (_, value?: string[]) =>
-                value && value.length > 0
-                  ? Promise.resolve()
-                  : Promise.reject(new Error("Choose one or more events")),
+                value && value.length > 0 ? Promise.resolve() : Promise.reject(new Error(t("chooseEvents"))),
             },
           ]}
         >
           <Checkbox.Group options={EVENT_TYPES.map((event) => ({ label: event, value: event }))} />
         </Form.Item>
-        <Form.Item name="description" label="Description">
+        <Form.Item name="description" label={t("description")}>
           <Input maxLength={500} />
         </Form.Item>
         <Button type="primary" htmlType="submit" loading={create.isPending}>
-          Add endpoint
+          {t("addEndpoint")}
         </Button>
       </Form>
       <Table<WebhookEndpoint>
@@ -254,15 +264,13 @@ export function WebhookEndpoints({ companyId }: { companyId: string }) {
         columns={columns}
         pagination={false}
         scroll={{ x: "max-content" }}
-        locale={{ emptyText: "No webhook endpoints yet" }}
-        aria-label="Webhook endpoints"
+        locale={{ emptyText: t("noEndpoints") }}
+        aria-label={t("endpoints")}
       />
       {selected && <DeliveryLog companyId={companyId} endpointId={selected} />}
-      <SectionTitle style={{ marginTop: 32 }}>Verifying signatures</SectionTitle>
-      <Typography.Paragraph>
-        Check every request before trusting it, and refuse timestamps older than 5 minutes:
-      </Typography.Paragraph>
-      <figure aria-label="Signature verification snippet" style={{ margin: 0 }}>
+      <SectionTitle style={{ marginTop: 32 }}>{t("verifying")}</SectionTitle>
+      <Typography.Paragraph>{t("verifyingIntro")}</Typography.Paragraph>
+      <figure aria-label={t("snippet")} style={{ margin: 0 }}>
         <pre style={{ overflowX: "auto" }}>
           <code>{VERIFICATION_SNIPPET}</code>
         </pre>
@@ -272,43 +280,45 @@ export function WebhookEndpoints({ companyId }: { companyId: string }) {
 }
 
 function DeliveryLog({ companyId, endpointId }: { companyId: string; endpointId: string }) {
+  const { t } = useTranslation("developer");
   const { message } = App.useApp();
   const deliveries = useWebhookDeliveries(companyId, endpointId);
   const redeliver = useRedeliverWebhook(companyId);
   return (
     <>
-      <SectionTitle style={{ marginTop: 24 }}>Deliveries</SectionTitle>
+      <SectionTitle style={{ marginTop: 24 }}>{t("deliveries")}</SectionTitle>
       <Table<WebhookDelivery>
         rowKey="id"
         loading={deliveries.isPending}
         dataSource={deliveries.data?.items ?? []}
         pagination={false}
         scroll={{ x: "max-content" }}
-        locale={{ emptyText: "No deliveries yet" }}
-        aria-label="Deliveries"
+        locale={{ emptyText: t("noDeliveries") }}
+        aria-label={t("deliveries")}
         columns={[
-          { key: "event", title: "Event", render: (_, d) => d.eventType },
+          { key: "event", title: t("event"), render: (_, d) => d.eventType },
           {
             key: "status",
-            title: "Status",
+            title: t("status"),
             render: (_, d) => (
               <Tag
                 color={d.status === "delivered" ? "success" : d.status === "failed" ? "error" : "processing"}
               >
-                {d.status}
+                {t(`statuses.${d.status}`, { defaultValue: d.status })}
               </Tag>
             ),
           },
-          { key: "attempts", title: "Attempts", render: (_, d) => d.attempts },
-          { key: "answer", title: "Answer", render: (_, d) => d.lastStatusCode ?? d.lastError ?? "—" },
+          { key: "attempts", title: t("attempts"), render: (_, d) => d.attempts },
+          { key: "answer", title: t("answer"), render: (_, d) => d.lastStatusCode ?? d.lastError ?? "—" },
           {
             key: "duration",
-            title: "Duration",
-            render: (_, d) => (d.lastDurationMs === null ? "—" : `${d.lastDurationMs} ms`),
+            title: t("duration"),
+            render: (_, d) =>
+              d.lastDurationMs === null ? "—" : t("milliseconds", { value: d.lastDurationMs }),
           },
           {
             key: "excerpt",
-            title: "Answer body",
+            title: t("answerBody"),
             render: (_, d) => (
               <Typography.Text
                 className="truncated-text"
@@ -319,25 +329,25 @@ function DeliveryLog({ companyId, endpointId }: { companyId: string; endpointId:
               </Typography.Text>
             ),
           },
-          { key: "created", title: "Created", render: (_, d) => formatDateTime(d.createdAt) },
+          { key: "created", title: t("created"), render: (_, d) => formatDateTime(d.createdAt) },
           {
             key: "redeliver",
-            title: "Actions",
+            title: t("actions"),
             render: (_, d) => (
               <Button
                 size="small"
-                aria-label={`Redeliver ${d.eventType} ${d.id}`}
+                aria-label={t("redeliverOf", { event: d.eventType, id: d.id })}
                 onClick={() =>
                   redeliver.mutate(d.id, {
                     onSuccess: () => {
-                      void message.success("The event was queued again");
+                      void message.success(t("queuedAgain"));
                       void deliveries.refetch();
                     },
                     onError: (error) => void message.error(describeError(error)),
                   })
                 }
               >
-                Redeliver
+                {t("redeliver")}
               </Button>
             ),
           },

@@ -2,9 +2,10 @@
 // included. Each bar has a tooltip title; the chart as a whole a title and a text description.
 import { theme } from "antd";
 import { useId } from "react";
+import { useTranslation } from "react-i18next";
 import type { DailyVolume } from "../../api/types";
 import { formatUtcDate } from "../formatDateTime";
-import { formatMoney } from "../formatMoney";
+import { formatCompact, formatMoney } from "../formatMoney";
 
 const WIDTH = 640;
 const HEIGHT = 220;
@@ -12,8 +13,6 @@ const LEFT = 56;
 const BOTTOM = 24;
 const TOP = 8;
 const DAY = 24 * 3600 * 1000;
-
-const compact = new Intl.NumberFormat(undefined, { notation: "compact", maximumFractionDigits: 1 });
 
 interface Day {
   day: string;
@@ -60,6 +59,7 @@ export function DailyVolumeChart({
   to: string;
   currency: string;
 }) {
+  const { t } = useTranslation("insights");
   const { token } = theme.useToken();
   const titleId = useId();
   const descriptionId = useId();
@@ -77,11 +77,21 @@ export function DailyVolumeChart({
   const lastDay = days[days.length - 1];
   const description =
     firstDay === undefined || lastDay === undefined || busiest === null
-      ? "No days in this period."
-      : `Daily volume in ${currency} from ${formatUtcDate(firstDay.day)} to ${formatUtcDate(lastDay.day)}, ${days.length} days. ` +
-        (busiest.volume === 0
-          ? "No volume on any day."
-          : `Highest on ${formatUtcDate(busiest.day)}: ${formatMoney(busiest.volumeText, currency)} from ${busiest.count} transactions.`);
+      ? t("noDays")
+      : `${t("dailyDescription", {
+          currency,
+          first: formatUtcDate(firstDay.day),
+          last: formatUtcDate(lastDay.day),
+          days: days.length,
+        })} ${
+          busiest.volume === 0
+            ? t("noVolume")
+            : t("highestOn", {
+                day: formatUtcDate(busiest.day),
+                amount: formatMoney(busiest.volumeText, currency),
+                count: busiest.count,
+              })
+        }`;
   const labelled = new Set([0, Math.floor((days.length - 1) / 2), days.length - 1]);
 
   return (
@@ -92,7 +102,7 @@ export function DailyVolumeChart({
       // Never drawn larger than its natural size, so its text stays the size of the page's.
       style={{ width: "100%", maxWidth: WIDTH, height: "auto", display: "block" }}
     >
-      <title id={titleId}>Daily volume</title>
+      <title id={titleId}>{t("dailyVolume")}</title>
       <desc id={descriptionId}>{description}</desc>
       {[0, 0.5, 1].map((fraction) => {
         const y = TOP + plotHeight * (1 - fraction);
@@ -107,7 +117,7 @@ export function DailyVolumeChart({
               fontSize={11}
               fill={token.colorTextSecondary}
             >
-              {compact.format(ceiling * fraction)}
+              {formatCompact(ceiling * fraction)}
             </text>
           </g>
         );
@@ -124,7 +134,13 @@ export function DailyVolumeChart({
               height={barHeight}
               fill={token.colorPrimary}
             >
-              <title>{`${formatUtcDate(day.day)}: ${formatMoney(day.volumeText, currency)}, ${day.count} transactions`}</title>
+              <title>
+                {t("barTitle", {
+                  day: formatUtcDate(day.day),
+                  amount: formatMoney(day.volumeText, currency),
+                  count: day.count,
+                })}
+              </title>
             </rect>
             {labelled.has(index) && (
               <text

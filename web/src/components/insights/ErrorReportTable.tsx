@@ -1,34 +1,34 @@
 // The error report: why payments failed, by error code, with each code's share of the failures.
 import { Flex, Progress, Table, type TableColumnsType, Typography } from "antd";
+import { useTranslation } from "react-i18next";
 import type { ErrorReportEntry } from "../../api/types";
+import { formatCount } from "../formatMoney";
 import { formatRate } from "./formatRate";
 
-const count = new Intl.NumberFormat();
-
-const columns: TableColumnsType<ErrorReportEntry> = [
-  {
-    key: "errorCode",
-    title: "Error code",
-    render: (_, row) => (
-      <Typography.Text code style={{ whiteSpace: "nowrap" }}>
-        {row.errorCode}
-      </Typography.Text>
-    ),
-  },
-  { key: "count", title: "Count", align: "right", render: (_, row) => count.format(row.count) },
-  {
-    key: "share",
-    title: "Share of failures",
-    render: (_, row) => (
-      <Flex align="center" gap="small" style={{ minWidth: 160 }}>
-        <span style={{ minWidth: 48, textAlign: "right" }}>{formatRate(row.share)}</span>
-        <Progress percent={row.share * 100} showInfo={false} size="small" status="exception" aria-hidden />
-      </Flex>
-    ),
-  },
-];
-
 export function ErrorReportTable({ errors }: { errors: ErrorReportEntry[] }) {
+  const { t } = useTranslation("insights");
+  const columns: TableColumnsType<ErrorReportEntry> = [
+    {
+      key: "errorCode",
+      title: t("errorCode"),
+      render: (_, row) => (
+        <Typography.Text code style={{ whiteSpace: "nowrap" }}>
+          {row.errorCode}
+        </Typography.Text>
+      ),
+    },
+    { key: "count", title: t("count"), align: "right", render: (_, row) => formatCount(row.count) },
+    {
+      key: "share",
+      title: t("shareOfFailures"),
+      render: (_, row) => (
+        <Flex align="center" gap="small" style={{ minWidth: 160 }}>
+          <span style={{ minWidth: 48, textAlign: "right" }}>{formatRate(row.share)}</span>
+          <Progress percent={row.share * 100} showInfo={false} size="small" status="exception" aria-hidden />
+        </Flex>
+      ),
+    },
+  ];
   return (
     <Table<ErrorReportEntry>
       rowKey="errorCode"
@@ -36,7 +36,7 @@ export function ErrorReportTable({ errors }: { errors: ErrorReportEntry[] }) {
       columns={columns}
       dataSource={errors}
       pagination={false}
-      locale={{ emptyText: "No failed payments in this period." }}
+      locale={{ emptyText: t("noFailures") }}
     />
   );
 }

@@ -3,6 +3,7 @@
 // carries a title and a text description for screen readers.
 import { Flex, Typography, theme } from "antd";
 import { useId } from "react";
+import { useTranslation } from "react-i18next";
 import type { PaymentMethodPerformance } from "../../api/types";
 import { paymentMethodLabel } from "../paymentMethods";
 import { formatRate } from "./formatRate";
@@ -30,6 +31,7 @@ export function PaymentMethodChart({
   /** "the last 30 days", for the description. */
   periodLabel: string;
 }) {
+  const { t } = useTranslation(["insights", "format"]);
   const { token } = theme.useToken();
   const titleId = useId();
   const descriptionId = useId();
@@ -39,13 +41,21 @@ export function PaymentMethodChart({
   const height = Math.max(ROW_HEIGHT, methods.length * ROW_HEIGHT);
   const description =
     methods.length === 0
-      ? `No transactions in ${periodLabel}.`
-      : `Transactions per payment method in ${periodLabel}: ${methods
-          .map(
-            (method) =>
-              `${paymentMethodLabel(method.paymentMethod)} ${method.count} (${method.succeeded} succeeded, ${method.failed} failed, success rate ${formatRate(method.successRate)})`,
-          )
-          .join("; ")}.`;
+      ? t("noTransactionsIn", { period: periodLabel })
+      : t("methodsDescription", {
+          period: periodLabel,
+          methods: methods
+            .map((method) =>
+              t("methodDescription", {
+                method: paymentMethodLabel(method.paymentMethod),
+                count: method.count,
+                succeeded: method.succeeded,
+                failed: method.failed,
+                rate: formatRate(method.successRate),
+              }),
+            )
+            .join(t("methodSeparator")),
+        });
 
   return (
     <figure style={{ margin: 0 }}>
@@ -56,7 +66,7 @@ export function PaymentMethodChart({
         // Never drawn larger than its natural size, so its text stays the size of the page's.
         style={{ width: "100%", maxWidth: WIDTH, height: "auto", display: "block" }}
       >
-        <title id={titleId}>Payment method performance</title>
+        <title id={titleId}>{t("methodPerformance")}</title>
         <desc id={descriptionId}>{description}</desc>
         {methods.map((method, index) => {
           const y = index * ROW_HEIGHT + (ROW_HEIGHT - BAR_HEIGHT) / 2;
@@ -106,10 +116,10 @@ export function PaymentMethodChart({
       </svg>
       <figcaption>
         <Flex gap="middle" wrap style={{ marginTop: 8 }}>
-          <Swatch color={colors.succeeded} label="Succeeded" />
-          <Swatch color={colors.failed} label="Failed" />
-          <Swatch color={colors.other} label="Pending" />
-          <Typography.Text type="secondary">Figures: transactions · success rate</Typography.Text>
+          <Swatch color={colors.succeeded} label={t("succeeded")} />
+          <Swatch color={colors.failed} label={t("failed")} />
+          <Swatch color={colors.other} label={t("pending")} />
+          <Typography.Text type="secondary">{t("figures")}</Typography.Text>
         </Flex>
       </figcaption>
     </figure>

@@ -1,11 +1,10 @@
 // Payment-method performance in figures: transactions, succeeded, failed, success rate, volume.
 import { Table, type TableColumnsType } from "antd";
+import { useTranslation } from "react-i18next";
 import type { PaymentMethodPerformance } from "../../api/types";
-import { formatMoney } from "../formatMoney";
+import { formatCount, formatMoney } from "../formatMoney";
 import { paymentMethodLabel } from "../paymentMethods";
 import { formatRate } from "./formatRate";
-
-const count = new Intl.NumberFormat();
 
 export function PaymentMethodTable({
   methods,
@@ -14,24 +13,30 @@ export function PaymentMethodTable({
   methods: PaymentMethodPerformance[];
   currency: string;
 }) {
+  const { t } = useTranslation(["insights", "format"]);
   const columns: TableColumnsType<PaymentMethodPerformance> = [
     {
       key: "paymentMethod",
-      title: "Payment method",
+      title: t("paymentMethod"),
       render: (_, row) => paymentMethodLabel(row.paymentMethod),
     },
-    { key: "count", title: "Transactions", align: "right", render: (_, row) => count.format(row.count) },
-    { key: "succeeded", title: "Succeeded", align: "right", render: (_, row) => count.format(row.succeeded) },
-    { key: "failed", title: "Failed", align: "right", render: (_, row) => count.format(row.failed) },
+    { key: "count", title: t("transactions"), align: "right", render: (_, row) => formatCount(row.count) },
+    {
+      key: "succeeded",
+      title: t("succeeded"),
+      align: "right",
+      render: (_, row) => formatCount(row.succeeded),
+    },
+    { key: "failed", title: t("failed"), align: "right", render: (_, row) => formatCount(row.failed) },
     {
       key: "successRate",
-      title: "Success rate",
+      title: t("rate"),
       align: "right",
       render: (_, row) => formatRate(row.successRate),
     },
     {
       key: "volume",
-      title: "Volume",
+      title: t("volume"),
       align: "right",
       render: (_, row) => <span style={{ whiteSpace: "nowrap" }}>{formatMoney(row.volume, currency)}</span>,
     },
@@ -44,7 +49,7 @@ export function PaymentMethodTable({
       dataSource={methods}
       pagination={false}
       scroll={{ x: true }}
-      locale={{ emptyText: "No transactions in this period." }}
+      locale={{ emptyText: t("noTransactionsInPeriod") }}
     />
   );
 }
