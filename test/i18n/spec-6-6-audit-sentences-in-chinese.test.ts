@@ -8,8 +8,8 @@ import { auditActionLabel } from "../../web/src/components/audit/auditActionLabe
 import { describeAuditEvent } from "../../web/src/components/audit/auditSentences.js";
 import type { AuditText } from "../../web/src/components/audit/auditText.js";
 import { describeAuditDetails } from "../../web/src/components/audit/describeAuditEvent.js";
-import chineseAudit from "../../web/src/i18n/locales/zh-CN/audit.json";
-import chineseCatalogue from "../../web/src/i18n/locales/zh-CN/catalogue.json";
+import chineseAudit from "../../web/src/i18n/locales/zh-CN/audit.json" with { type: "json" };
+import chineseCatalogue from "../../web/src/i18n/locales/zh-CN/catalogue.json" with { type: "json" };
 
 const catalogues = i18next.createInstance();
 await catalogues.init({

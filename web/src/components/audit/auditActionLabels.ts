@@ -1,7 +1,7 @@
 // What each audit action says to a reader of the log, beside its name, in the reader's language (the
 // `audit` catalogue's `actions`); the server's catalogue holds the English and the list of actions.
-import { AUDIT_ACTION_LABELS, type AuditAction } from "../../../../server/audit/actions";
-import { type AuditText, englishAuditText } from "./auditText";
+import { AUDIT_ACTION_LABELS, type AuditAction } from "../../../../server/audit/actions.js";
+import { type AuditText, englishAuditText } from "./auditText.js";
 
 export { AUDIT_ACTION_LABELS };
 

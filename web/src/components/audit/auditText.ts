@@ -2,7 +2,7 @@
 // page passes its translator in the reader's language; anything else (a test, a caller outside
 // React) gets English, read from the same catalogue.
 import i18next from "i18next";
-import english from "../../i18n/locales/en/audit.json";
+import english from "../../i18n/locales/en/audit.json" with { type: "json" };
 
 /** A key of the `audit` catalogue and its interpolation values → the text. */
 export type AuditText = (key: string, values?: Record<string, unknown>) => string;
