@@ -1,9 +1,8 @@
 // The footer of a paged table: which rows are shown out of how many ("1,000+" when the server
 // stopped counting), and `Previous page` / `Next page`.
 import { Button, ConfigProvider, Flex, Typography } from "antd";
-import { nounFor } from "../wording/counting";
-
-const count = new Intl.NumberFormat();
+import { useTranslation } from "react-i18next";
+import { countedNoun, formatCount } from "../wording/counting";
 
 export function CursorPager({
   pageIndex,
@@ -30,14 +29,14 @@ export function CursorPager({
   onPrevious: () => void;
   onNext: (nextCursor: string) => void;
 }) {
-  const totalText = isTotalExact ? count.format(total) : `${count.format(total)}+`;
-  const noun = isTotalExact ? nounFor(total, pluralNoun) : pluralNoun;
+  const { t } = useTranslation("paging");
+  const counted = countedNoun(total, pluralNoun, isTotalExact);
   const first = pageIndex * pageSize + 1;
   const last = pageIndex * pageSize + itemCount;
   const summary =
     itemCount === 0
-      ? `${totalText} ${noun}`
-      : `${count.format(first)}–${count.format(last)} of ${totalText} ${noun}`;
+      ? counted
+      : t("range", { first: formatCount(first), last: formatCount(last), counted });
 
   return (
     <Flex align="center" justify="space-between" gap="middle" wrap style={{ marginTop: 16 }}>
@@ -48,15 +47,15 @@ export function CursorPager({
           as the next page's rows arrive. */}
       <ConfigProvider wave={{ disabled: true }}>
         <Flex gap="small">
-          <Button onClick={onPrevious} disabled={pageIndex === 0 || isLoading} aria-label="Previous page">
-            Previous page
+          <Button onClick={onPrevious} disabled={pageIndex === 0 || isLoading} aria-label={t("previousPage")}>
+            {t("previousPage")}
           </Button>
           <Button
             onClick={() => nextCursor !== null && onNext(nextCursor)}
             disabled={nextCursor === null || isLoading}
-            aria-label="Next page"
+            aria-label={t("nextPage")}
           >
-            Next page
+            {t("nextPage")}
           </Button>
         </Flex>
       </ConfigProvider>

@@ -5,6 +5,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { Alert, Button, Flex, Form, type InputRef, Modal, Typography } from "antd";
 import { useEffect, useEffectEvent, useId, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { useLocation, useNavigate } from "react-router-dom";
 import { isApiError } from "../api/client";
 import { meQuery, useStartStepUp, useVerifyStepUp } from "../api/queries";
@@ -41,6 +42,7 @@ export function EmailVerificationModal({
   onVerified: () => void;
   onCancel: () => void;
 }) {
+  const { t } = useTranslation("verification");
   const startStepUp = useStartStepUp();
   const verifyStepUp = useVerifyStepUp();
   const [form] = Form.useForm<CodeForm>();
@@ -155,7 +157,7 @@ export function EmailVerificationModal({
 
   return (
     <Modal
-      title="Email Verification"
+      title={t("title")}
       // Above the window whose action it guards, whichever of the two was first put in the page.
       zIndex={1001}
       open={open}
@@ -164,7 +166,7 @@ export function EmailVerificationModal({
       maskClosable={false}
       footer={[
         <Button key="cancel" onClick={onCancel}>
-          Cancel
+          {t("cancel")}
         </Button>,
         // The explicit label keeps the name exactly "Verify" while antd adds its loading icon.
         !isPasskey && (
@@ -173,11 +175,11 @@ export function EmailVerificationModal({
             type="primary"
             htmlType="submit"
             form={formId}
-            aria-label="Verify"
+            aria-label={t("verify")}
             loading={verifyStepUp.isPending}
             disabled={!canVerify}
           >
-            Verify
+            {t("verify")}
           </Button>
         ),
       ]}
@@ -187,12 +189,12 @@ export function EmailVerificationModal({
       )}
       <Typography.Paragraph hidden={isPasskey}>
         {challenge !== null && isByApp
-          ? "Enter the 6-digit code from your authenticator app."
+          ? t("enterAppCode")
           : challenge?.sentAt !== undefined
-            ? `Enter the verification code sent to ${challenge.sentTo} at ${formatTime(challenge.sentAt)}.`
+            ? t("enterSentCode", { sentTo: challenge.sentTo, time: formatTime(challenge.sentAt) })
             : startStepUp.isError
-              ? "We could not send a verification code."
-              : "Sending a verification code to your email…"}
+              ? t("couldNotSend")
+              : t("sending")}
       </Typography.Paragraph>
       <Form<CodeForm>
         hidden={isPasskey}
@@ -203,7 +205,7 @@ export function EmailVerificationModal({
         requiredMark={false}
         onFinish={verify}
       >
-        <OneTimeCodeField label="Verification code" inputRef={codeInput} />
+        <OneTimeCodeField label={t("codeLabel")} inputRef={codeInput} />
       </Form>
       {failure !== null && (
         <Alert
@@ -214,7 +216,7 @@ export function EmailVerificationModal({
           action={
             failure.needsNewCode && (
               <Button size="small" onClick={resendCode} disabled={!canResend}>
-                {isByApp ? "Try again" : "Send a new code"}
+                {isByApp ? t("tryAgain") : t("sendNewCode")}
               </Button>
             )
           }
@@ -223,19 +225,19 @@ export function EmailVerificationModal({
       {/* A code from the app is never sent, so there is nothing to resend. */}
       {!isByApp && !isPasskey && (
         <Flex align="center" gap="small" wrap>
-          <Typography.Text type="secondary">Did not get the code?</Typography.Text>
+          <Typography.Text type="secondary">{t("didNotGet")}</Typography.Text>
           <Button
             onClick={resendCode}
             disabled={!canResend}
             loading={isSending}
-            aria-label="Resend code"
+            aria-label={t("resendCode")}
             aria-describedby={secondsUntilResend > 0 ? countdownId : undefined}
           >
-            Resend code
+            {t("resendCode")}
           </Button>
           {secondsUntilResend > 0 && (
             <Typography.Text type="secondary" id={countdownId}>
-              Available in {formatCountdown(secondsUntilResend)}
+              {t("availableIn", { countdown: formatCountdown(secondsUntilResend) })}
             </Typography.Text>
           )}
         </Flex>
@@ -243,10 +245,10 @@ export function EmailVerificationModal({
       {offersAlternateEmail && !isPasskey && (
         <Flex align="center" gap="small" wrap style={{ marginTop: 12 }}>
           <Typography.Text type="secondary">
-            No alternate email is set, so codes go to the email you log in with.
+            {t("noAlternateEmail")}
           </Typography.Text>
           <Button type="link" onClick={setAlternateEmail} style={{ paddingInline: 0 }}>
-            Set an alternate email
+            {t("setAlternateEmail")}
           </Button>
         </Flex>
       )}

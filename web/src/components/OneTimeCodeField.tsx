@@ -2,6 +2,7 @@
 // numeric keypad on phones, and the browser may fill it from the message (one-time-code).
 import { Form, Input, type InputRef } from "antd";
 import type { Ref } from "react";
+import { useTranslation } from "react-i18next";
 
 export const CODE_LENGTH = 6;
 
@@ -18,6 +19,7 @@ export function OneTimeCodeField({
   name?: string;
   inputRef?: Ref<InputRef>;
 }) {
+  const { t } = useTranslation("verification");
   return (
     <Form.Item
       label={label}
@@ -25,8 +27,8 @@ export function OneTimeCodeField({
       normalize={digitsOnly}
       validateTrigger="onBlur"
       rules={[
-        { required: true, message: `Enter the ${CODE_LENGTH}-digit code` },
-        { len: CODE_LENGTH, message: `The code has ${CODE_LENGTH} digits` },
+        { required: true, message: t("enterCode", { length: CODE_LENGTH }) },
+        { len: CODE_LENGTH, message: t("codeLength", { length: CODE_LENGTH }) },
       ]}
     >
       <Input

@@ -1,6 +1,7 @@
 // Below a cursor-paged table: the total ("1,000+" when the server stopped counting), with
 // `Previous page` / `Next page` only when there is more than one page.
 import { Typography } from "antd";
+import { useTranslation } from "react-i18next";
 import { countedNoun } from "../wording/counting";
 import { CursorPager } from "./CursorPager";
 import type { CursorPages } from "./useCursorPages";
@@ -19,11 +20,12 @@ export function PagedListFooter({
   /** What is counted, plural: "members". */
   noun: string;
 }) {
+  const { t } = useTranslation("paging");
   if (data === undefined) return null;
   if (pages.pageIndex === 0 && data.nextCursor === null) {
     return (
       <Typography.Paragraph type="secondary" aria-live="polite" style={{ marginTop: 16 }}>
-        Total: {countedNoun(data.total, noun, data.totalExact)}
+        {t("total", { counted: countedNoun(data.total, noun, data.totalExact) })}
       </Typography.Paragraph>
     );
   }

@@ -4,6 +4,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { App, Button, Flex, Select } from "antd";
 import { memo, useCallback, useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { apiPath, queryString } from "../api/client";
 import {
   memberQueryKeys,
@@ -34,6 +35,7 @@ import { PagedListFooter } from "../components/PagedListFooter";
 import { PageTitle } from "../components/PageTitle";
 import { QueryErrorResult } from "../components/QueryErrorResult";
 import { useCan } from "../components/useCan";
+import { formatCount } from "../wording/counting";
 
 // A next page re-renders this page; these parts do not change with it, and the invitations' own
 // table would measure itself again (its scroll shading) at every render of the page.
@@ -56,6 +58,7 @@ const NO_ROLES: Role[] = [];
 
 export function MemberListPage() {
   const { message } = App.useApp();
+  const { t } = useTranslation("members");
   const { account, membership } = useCurrentMembership();
   const companyId = membership.companyId;
   const canInvite = useCan("members.invite");
@@ -113,14 +116,14 @@ export function MemberListPage() {
     // The promise of this very call: with mutate's callbacks, only the latest of two calls at once
     // would tell its outcome.
     void changeStatus.mutateAsync({ member, change: "reactivate" }).then(
-      () => void message.success(`${member.email} has been reactivated`),
+      () => void message.success(t("list.reactivated", { email: member.email })),
       (error: unknown) => void message.error(describeMemberChangeError(error)),
     );
   };
 
   return (
     <>
-      <PageTitle>Member list</PageTitle>
+      <PageTitle>{t("list.title")}</PageTitle>
       <Flex justify="space-between" align="flex-start" gap="middle" wrap style={{ marginBottom: 16 }}>
         <FilterBar
           roles={roles.data?.items ?? NO_ROLES}
@@ -135,14 +138,14 @@ export function MemberListPage() {
               role: view.filters.role,
               status: view.filters.status,
             })}`}
-            description="Export the member list as CSV"
+            description={t("list.exportDescription")}
             permission="members.view"
-            label="Export"
+            label={t("list.export")}
           />
-          {canInvite && <Button onClick={() => setIsImporting(true)}>Import CSV</Button>}
+          {canInvite && <Button onClick={() => setIsImporting(true)}>{t("list.importCsv")}</Button>}
           {canInvite && (
             <Button type="primary" onClick={() => setIsInviting(true)}>
-              Invite new member
+              {t("list.inviteNewMember")}
             </Button>
           )}
         </Flex>
@@ -186,13 +189,13 @@ export function MemberListPage() {
               />
             </div>
             <Flex align="center" gap="small" style={{ marginTop: 16 }}>
-              <label htmlFor="member-page-size">Members per page</label>
+              <label htmlFor="member-page-size">{t("list.membersPerPage")}</label>
               <Select<MemberPageSize>
                 id="member-page-size"
                 value={view.pageSize}
                 onChange={view.setPageSize}
                 style={{ width: 80 }}
-                options={MEMBER_PAGE_SIZES.map((size) => ({ value: size, label: String(size) }))}
+                options={MEMBER_PAGE_SIZES.map((size) => ({ value: size, label: formatCount(size) }))}
               />
             </Flex>
           </Flex>

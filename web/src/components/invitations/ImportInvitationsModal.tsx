@@ -3,6 +3,7 @@
 // after one Email Verification, with one result per row again.
 import { Alert, App, Button, Checkbox, Flex, Form, Modal, Skeleton, Typography } from "antd";
 import { type ChangeEvent, useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { useImportInvitations, usePreviewInvitationImport } from "../../api/invitationQueries";
 import { usePermissionCatalogue, useRoles } from "../../api/queries";
 import type { InvitationBatchResult } from "../../api/types";
@@ -10,13 +11,14 @@ import { RolePicker } from "../members/RolePicker";
 import { QueryErrorResult } from "../QueryErrorResult";
 import { describeInvitationError } from "./describeInvitationError";
 import { InvitationResultsTable, summarizeResults } from "./InvitationResultsTable";
-import { TERMS_LABEL } from "./InviteMemberModal";
+import { TERMS_KEY } from "./InviteMemberModal";
 
 /** Larger files are refused before they are read (the server's limit is 500 rows). */
 const MAX_FILE_BYTES = 256 * 1024;
 
 function ImportSteps({ companyId, onDone }: { companyId: string; onDone: () => void }) {
   const { message } = App.useApp();
+  const { t } = useTranslation("invitations");
   const roles = useRoles(companyId);
   const catalogue = usePermissionCatalogue();
   const preview = usePreviewInvitationImport(companyId);
@@ -40,7 +42,7 @@ function ImportSteps({ companyId, onDone }: { companyId: string; onDone: () => v
     setFailure(null);
     if (!file) return;
     if (file.size > MAX_FILE_BYTES) {
-      setFailure("The file is too large: at most 500 rows.");
+      setFailure(t("import.tooLarge"));
       return;
     }
     setFileName(file.name);
@@ -66,7 +68,7 @@ function ImportSteps({ companyId, onDone }: { companyId: string; onDone: () => v
       { csv, ...(roleIds.length > 0 ? { roleIds } : {}), acceptTerms: true },
       {
         onSuccess: ({ results }) => {
-          void message.success(`Invitations: ${summarizeResults(results)}`);
+          void message.success(t("invite.sentBatch", { summary: summarizeResults(results, t) }));
           setSent(results);
         },
         onError: (error) => setFailure(describeInvitationError(error)),
@@ -77,10 +79,10 @@ function ImportSteps({ companyId, onDone }: { companyId: string; onDone: () => v
   if (sent !== null) {
     return (
       <>
-        <InvitationResultsTable results={sent} caption="Import results" />
+        <InvitationResultsTable results={sent} caption={t("import.resultsCaption")} />
         <Flex justify="flex-end" style={{ marginTop: 24 }}>
           <Button type="primary" onClick={onDone}>
-            Done
+            {t("import.done")}
           </Button>
         </Flex>
       </>
@@ -91,16 +93,13 @@ function ImportSteps({ companyId, onDone }: { companyId: string; onDone: () => v
   return (
     <>
       <Typography.Paragraph>
-        A CSV file with a column <Typography.Text code>email</Typography.Text> and optionally{" "}
-        <Typography.Text code>roles</Typography.Text> (role names separated by{" "}
-        <Typography.Text code>;</Typography.Text>
-        ), one person per row, at most 500 rows.
+        <Trans t={t} i18nKey="import.explanation" components={{ code: <Typography.Text code /> }} />
       </Typography.Paragraph>
       <Form layout="vertical" requiredMark={false}>
-        <Form.Item label="CSV file" htmlFor="invitation-csv" extra={fileName ?? undefined}>
+        <Form.Item label={t("import.csvFile")} htmlFor="invitation-csv" extra={fileName ?? undefined}>
           <input id="invitation-csv" type="file" accept=".csv,text/csv" onChange={readFile} />
         </Form.Item>
-        <Form.Item label="Roles for rows without roles">
+        <Form.Item label={t("import.defaultRoles")}>
           <RolePicker
             roles={roles.data.items}
             catalogue={catalogue.data.items}
@@ -114,13 +113,13 @@ function ImportSteps({ companyId, onDone }: { companyId: string; onDone: () => v
       </Form>
       {previewed !== null && (
         <>
-          <InvitationResultsTable results={previewed} caption="Preview" />
+          <InvitationResultsTable results={previewed} caption={t("import.preview")} />
           <Checkbox
             checked={isTermsAccepted}
             onChange={(event) => setIsTermsAccepted(event.target.checked)}
             style={{ marginTop: 16 }}
           >
-            {TERMS_LABEL}
+            {t(TERMS_KEY)}
           </Checkbox>
         </>
       )}
@@ -128,10 +127,10 @@ function ImportSteps({ companyId, onDone }: { companyId: string; onDone: () => v
         <Alert type="error" showIcon role="alert" message={failure} style={{ marginTop: 16 }} />
       )}
       <Flex justify="flex-end" gap="small" style={{ marginTop: 24 }}>
-        <Button onClick={onDone}>Cancel</Button>
+        <Button onClick={onDone}>{t("import.cancel")}</Button>
         {previewed === null ? (
           <Button type="primary" onClick={showPreview} disabled={csv === null} loading={preview.isPending}>
-            Preview
+            {t("import.preview")}
           </Button>
         ) : (
           <Button
@@ -140,7 +139,7 @@ function ImportSteps({ companyId, onDone }: { companyId: string; onDone: () => v
             disabled={!isTermsAccepted || readyCount === 0}
             loading={importer.isPending}
           >
-            Send invitations
+            {t("import.send")}
           </Button>
         )}
       </Flex>
@@ -157,9 +156,10 @@ export function ImportInvitationsModal({
   open: boolean;
   onClose: () => void;
 }) {
+  const { t } = useTranslation("invitations");
   return (
     <Modal
-      title="Import invitations from CSV"
+      title={t("import.title")}
       open={open}
       onCancel={onClose}
       footer={null}

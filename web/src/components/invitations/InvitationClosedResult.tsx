@@ -1,6 +1,7 @@
 // The accept page's answer for a link that no longer works (410): expired, revoked (or replaced by
 // a resend, or unknown: told alike), or already used.
 import { Result } from "antd";
+import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import type { ErrorCode } from "../../api/types";
 
@@ -17,38 +18,39 @@ export function isClosedInvitationCode(code: string): code is ClosedInvitationCo
 }
 
 export function InvitationClosedResult({ code }: { code: ClosedInvitationCode | "missing_token" }) {
+  const { t } = useTranslation("invitations");
   switch (code) {
     case "invitation_expired":
       return (
         <Result
           status="warning"
-          title="This invitation has expired"
-          subTitle="Ask an admin of the company to send you a new invitation."
+          title={t("closed.expiredTitle")}
+          subTitle={t("closed.expiredSubtitle")}
         />
       );
     case "invitation_used":
       return (
         <Result
           status="info"
-          title="This invitation has already been accepted"
-          subTitle="Each invitation link works once. If you accepted it, log in to open the company."
-          extra={<Link to="/login">Log in</Link>}
+          title={t("closed.usedTitle")}
+          subTitle={t("closed.usedSubtitle")}
+          extra={<Link to="/login">{t("closed.logIn")}</Link>}
         />
       );
     case "missing_token":
       return (
         <Result
           status="warning"
-          title="This invitation link is incomplete"
-          subTitle="Open the link from the invitation email again, or copy the whole address into the browser."
+          title={t("closed.incompleteTitle")}
+          subTitle={t("closed.incompleteSubtitle")}
         />
       );
     default:
       return (
         <Result
           status="error"
-          title="This invitation is no longer valid"
-          subTitle="It was revoked, or replaced by a newer link. Ask an admin of the company for a new invitation."
+          title={t("closed.invalidTitle")}
+          subTitle={t("closed.invalidSubtitle")}
         />
       );
   }

@@ -1,15 +1,19 @@
 // One row per email of a bulk invitation or CSV import (SPEC §6.4): what happened to it, and why
 // when it was not sent. Emails are shown as text (React escapes them), never as a link.
 import { Table, Tag, Typography } from "antd";
+import type { TFunction } from "i18next";
+import { useTranslation } from "react-i18next";
 import type { InvitationBatchResult } from "../../api/types";
+import { formatCount } from "../../wording/counting";
 
-const STATUS_WORDS: Record<InvitationBatchResult["status"], { text: string; color: string }> = {
-  invited: { text: "Invited", color: "success" },
-  ready: { text: "Ready to invite", color: "processing" },
-  already_member: { text: "Already a member", color: "default" },
-  pending: { text: "Invitation pending", color: "warning" },
-  invalid: { text: "Invalid", color: "error" },
-  refused: { text: "Refused", color: "error" },
+// Each status's words are `results.<status>` in the `invitations` catalogue.
+const STATUS_COLORS: Record<InvitationBatchResult["status"], string> = {
+  invited: "success",
+  ready: "processing",
+  already_member: "default",
+  pending: "warning",
+  invalid: "error",
+  refused: "error",
 };
 
 export function InvitationResultsTable({
@@ -19,6 +23,7 @@ export function InvitationResultsTable({
   results: readonly InvitationBatchResult[];
   caption: string;
 }) {
+  const { t } = useTranslation("invitations");
   const hasLines = results.some((row) => row.line !== undefined);
   return (
     <Table<InvitationBatchResult & { key: number }>
@@ -29,9 +34,9 @@ export function InvitationResultsTable({
       title={() => <Typography.Text strong>{caption}</Typography.Text>}
       aria-label={caption}
       columns={[
-        ...(hasLines ? [{ title: "Line", dataIndex: "line", key: "line", width: 64 }] : []),
+        ...(hasLines ? [{ title: t("results.line"), dataIndex: "line", key: "line", width: 64 }] : []),
         {
-          title: "Email",
+          title: t("results.email"),
           dataIndex: "email",
           key: "email",
           render: (email: string) => (
@@ -41,25 +46,27 @@ export function InvitationResultsTable({
           ),
         },
         {
-          title: "Result",
+          title: t("results.result"),
           dataIndex: "status",
           key: "status",
           render: (status: InvitationBatchResult["status"]) => (
-            <Tag color={STATUS_WORDS[status].color}>{STATUS_WORDS[status].text}</Tag>
+            <Tag color={STATUS_COLORS[status]}>{t(`results.${status}`)}</Tag>
           ),
         },
-        { title: "Reason", dataIndex: "message", key: "message", render: (text?: string) => text ?? "" },
+        { title: t("results.reason"), dataIndex: "message", key: "message", render: (text?: string) => text ?? "" },
       ]}
     />
   );
 }
 
-/** "3 invited, 1 already a member…": the notice after a batch. */
-export function summarizeResults(results: readonly InvitationBatchResult[]): string {
-  const counts = new Map<string, number>();
-  for (const row of results) {
-    const words = STATUS_WORDS[row.status].text.toLowerCase();
-    counts.set(words, (counts.get(words) ?? 0) + 1);
-  }
-  return [...counts].map(([words, count]) => `${count} ${words}`).join(", ");
+/** "3 invited, 1 already a member…": the notice after a batch (`t` of the `invitations` namespace). */
+export function summarizeResults(
+  results: readonly InvitationBatchResult[],
+  t: TFunction<"invitations">,
+): string {
+  const counts = new Map<InvitationBatchResult["status"], number>();
+  for (const row of results) counts.set(row.status, (counts.get(row.status) ?? 0) + 1);
+  return [...counts]
+    .map(([status, count]) => t(`results.summary.${status}`, { count, number: formatCount(count) }))
+    .join(t("results.separator"));
 }

@@ -4,6 +4,7 @@
 // (429 with Retry-After) is no error: `Resend` counts the wait down and comes back when it ends.
 import { App, Button, Select, Space, Table, type TableColumnsType, Tag, Typography } from "antd";
 import { useId, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { isApiError } from "../../api/client";
 import { useInvitations, useResendInvitation, useRevokeInvitation } from "../../api/invitationQueries";
 import type { Invitation, InvitationStatus } from "../../api/types";
@@ -20,12 +21,8 @@ import { describeInvitationError } from "./describeInvitationError";
 const PAGE_SIZE = 20;
 const ALL = "all";
 
-const STATUS_LABELS: Record<InvitationStatus, string> = {
-  pending: "Pending",
-  accepted: "Accepted",
-  expired: "Expired",
-  revoked: "Revoked",
-};
+// Each status's name is `section.status.<status>` in the `invitations` catalogue.
+const STATUSES: readonly InvitationStatus[] = ["pending", "accepted", "expired", "revoked"];
 // Tag palettes whose text passes AA contrast through the theme's Tag tokens.
 const STATUS_COLORS: Record<InvitationStatus, string | undefined> = {
   pending: "blue",
@@ -54,18 +51,19 @@ function ResendButton({
   isSending: boolean;
   onResend: () => void;
 }) {
+  const { t } = useTranslation("invitations");
   const secondsLeft = useSecondsUntil(resendableAt);
   const isWaiting = secondsLeft > 0;
   return (
     <Space size={4}>
-      <Button size="small" onClick={onResend} disabled={isWaiting} loading={isSending} aria-label="Resend">
-        Resend
+      <Button size="small" onClick={onResend} disabled={isWaiting} loading={isSending} aria-label={t("section.resend")}>
+        {t("section.resend")}
       </Button>
       {isWaiting && (
         <Typography.Text
           type="secondary"
           role="timer"
-          aria-label={`Resend possible in ${secondsLeft} seconds`}
+          aria-label={t("section.resendPossibleIn", { seconds: secondsLeft })}
         >
           {formatCountdown(secondsLeft)}
         </Typography.Text>
@@ -76,7 +74,7 @@ function ResendButton({
 
 /** What the footer counts: "pending invitations" under the Pending filter, "invitations" under all. */
 function nounOf(status: StatusChoice): string {
-  return status === ALL ? "invitations" : `${STATUS_LABELS[status].toLowerCase()} invitations`;
+  return status === ALL ? "invitations" : `${status} invitations`;
 }
 
 export function InvitationsSection({
@@ -88,6 +86,7 @@ export function InvitationsSection({
   search: string | undefined;
 }) {
   const { message, modal } = App.useApp();
+  const { t } = useTranslation("invitations");
   const statusLabelId = useId();
   const [status, setStatus] = useState<StatusChoice>(ALL);
   const term = search?.trim() || undefined;
@@ -101,7 +100,7 @@ export function InvitationsSection({
 
   const resendInvitation = (invitation: Invitation) => {
     resend.mutate(invitation.id, {
-      onSuccess: () => void message.success("Invitation resent"),
+      onSuccess: () => void message.success(t("section.resent")),
       onError: (error) => {
         const wait = retryAfterOf(error);
         if (wait === null) {
@@ -115,16 +114,16 @@ export function InvitationsSection({
 
   const confirmRevoke = (invitation: Invitation) => {
     modal.confirm({
-      title: "Revoke invitation",
-      content: `The invitation to ${invitation.email} will stop working. You can invite them again later.`,
-      okText: "Revoke",
+      title: t("section.revokeTitle"),
+      content: t("section.revokeContent", { email: invitation.email }),
+      okText: t("section.revoke"),
       okButtonProps: { danger: true },
-      cancelText: "Cancel",
+      cancelText: t("section.cancel"),
       // Settles either way: a refusal is told as a notice, and the list is reloaded.
       onOk: () =>
         revoke
           .mutateAsync(invitation.id)
-          .then(() => void message.success("Invitation revoked"))
+          .then(() => void message.success(t("section.revoked")))
           .catch((error: unknown) => void message.error(describeInvitationError(error))),
     });
   };
@@ -132,7 +131,7 @@ export function InvitationsSection({
   const columns: TableColumnsType<Invitation> = [
     {
       key: "email",
-      title: "Email",
+      title: t("section.email"),
       fixed: "left",
       render: (_, invitation) => (
         <span
@@ -146,40 +145,40 @@ export function InvitationsSection({
     },
     {
       key: "status",
-      title: "Status",
+      title: t("section.statusColumn"),
       render: (_, invitation) => (
-        <Tag color={STATUS_COLORS[invitation.status]}>{STATUS_LABELS[invitation.status]}</Tag>
+        <Tag color={STATUS_COLORS[invitation.status]}>{t(`section.status.${invitation.status}`)}</Tag>
       ),
     },
-    { key: "roles", title: "Roles", render: (_, invitation) => <RoleTags roles={invitation.roles} /> },
+    { key: "roles", title: t("section.roles"), render: (_, invitation) => <RoleTags roles={invitation.roles} /> },
     {
       key: "invitedBy",
-      title: "Invited by",
+      title: t("section.invitedBy"),
       render: (_, invitation) =>
         invitation.invitedBy === null ? (
-          <Typography.Text type="secondary">System</Typography.Text>
+          <Typography.Text type="secondary">{t("section.system")}</Typography.Text>
         ) : (
           <span title={invitation.invitedBy.email}>
             {invitation.invitedBy.name || invitation.invitedBy.email}
           </span>
         ),
     },
-    { key: "lastSentAt", title: "Sent", render: (_, invitation) => formatDateTime(invitation.lastSentAt) },
+    { key: "lastSentAt", title: t("section.sent"), render: (_, invitation) => formatDateTime(invitation.lastSentAt) },
     {
       key: "expiresAt",
-      title: "Expires",
+      title: t("section.expires"),
       // A closed invitation's link no longer expires: it ended when it closed.
       render: (_, invitation) =>
         invitation.status === "pending" ? formatDateTime(invitation.expiresAt) : "—",
     },
     {
       key: "closedAt",
-      title: "Closed",
+      title: t("section.closed"),
       render: (_, invitation) => (invitation.closedAt === null ? "—" : formatDateTime(invitation.closedAt)),
     },
     {
       key: "actions",
-      title: <span className="visually-hidden">Actions</span>,
+      title: <span className="visually-hidden">{t("section.actions")}</span>,
       align: "right",
       fixed: "right",
       render: (_, invitation) =>
@@ -191,7 +190,7 @@ export function InvitationsSection({
               onResend={() => resendInvitation(invitation)}
             />
             <Button size="small" danger onClick={() => confirmRevoke(invitation)}>
-              Revoke
+              {t("section.revoke")}
             </Button>
           </Space>
         ) : null,
@@ -200,11 +199,11 @@ export function InvitationsSection({
 
   return (
     <section aria-labelledby="invitations-title" style={{ marginTop: 40 }}>
-      <SectionTitle id="invitations-title">Invitations</SectionTitle>
+      <SectionTitle id="invitations-title">{t("section.title")}</SectionTitle>
       <Space wrap size="middle" style={{ marginBottom: 12 }}>
         <Space size="small">
           <label id={statusLabelId} htmlFor={`${statusLabelId}-select`}>
-            Invitation Status
+            {t("section.invitationStatus")}
           </label>
           <Select<StatusChoice>
             id={`${statusLabelId}-select`}
@@ -212,17 +211,14 @@ export function InvitationsSection({
             value={status}
             onChange={setStatus}
             options={[
-              { value: ALL, label: "All statuses" },
-              ...(Object.keys(STATUS_LABELS) as InvitationStatus[]).map((value) => ({
-                value,
-                label: STATUS_LABELS[value],
-              })),
+              { value: ALL, label: t("section.allStatuses") },
+              ...STATUSES.map((value) => ({ value, label: t(`section.status.${value}`) })),
             ]}
           />
         </Space>
         {term !== undefined && (
           <Typography.Text type="secondary">
-            Emails {term.length < 3 ? "starting with" : "containing"} “{term}”
+            {t(term.length < 3 ? "section.emailsStartingWith" : "section.emailsContaining", { term })}
           </Typography.Text>
         )}
       </Space>
@@ -240,7 +236,9 @@ export function InvitationsSection({
             scroll={{ x: "max-content" }}
             locale={{
               emptyText:
-                term === undefined ? `No ${nounOf(status)}.` : `No ${nounOf(status)} match this search.`,
+                term === undefined
+                  ? t(`section.empty.${status === ALL ? "invitations" : status}`)
+                  : t(`section.emptySearch.${status === ALL ? "invitations" : status}`),
             }}
           />
           <PagedListFooter

@@ -20,6 +20,7 @@ import {
   Steps,
 } from "antd";
 import { useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { isApiError } from "../../api/client";
 import {
   useInvitationEmailCheck,
@@ -30,6 +31,7 @@ import {
 import { useReactivateMemberById } from "../../api/memberQueries";
 import { usePermissionCatalogue, useRoles } from "../../api/queries";
 import type { InvitationBatchResult, MemberScope } from "../../api/types";
+import { useCatalogueLabels } from "../../i18n/catalogueLabels";
 import { describeMemberChangeError } from "../members/describeMemberChangeError";
 import { type RoleExpiryDraft, RoleExpiryFields, roleExpiriesOf } from "../members/RoleExpiryFields";
 import {
@@ -45,7 +47,8 @@ import { useCan } from "../useCan";
 import { describeInvitationError } from "./describeInvitationError";
 import { InvitationResultsTable, summarizeResults } from "./InvitationResultsTable";
 
-export const TERMS_LABEL = "I confirm this person may access the company's data under the merchant terms";
+/** The terms box's words, in the `invitations` catalogue. */
+export const TERMS_KEY = "invite.terms";
 
 const EMAIL_PATTERN = /^\s*[^\s@]+@[^\s@]+\s*$/;
 /** How long typing pauses before the email is checked. */
@@ -85,6 +88,8 @@ interface ConfirmedDraft {
 
 function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: () => void }) {
   const { message } = App.useApp();
+  const { t } = useTranslation("invitations");
+  const labels = useCatalogueLabels();
   const roles = useRoles(companyId);
   const catalogue = usePermissionCatalogue();
   const invite = useInviteMember(companyId);
@@ -172,7 +177,7 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
         },
         {
           onSuccess: ({ results }) => {
-            void message.success(`Invitations: ${summarizeResults(results)}`);
+            void message.success(t("invite.sentBatch", { summary: summarizeResults(results, t) }));
             setBatchResults(results);
           },
           onError: (error) =>
@@ -192,7 +197,7 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
       },
       {
         onSuccess: () => {
-          void message.success("The invitation was sent successfully");
+          void message.success(t("invite.sent"));
           onDone();
         },
         onError: (error) => {
@@ -211,7 +216,7 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
   const resendPending = (invitationId: string) => {
     resend.mutate(invitationId, {
       onSuccess: () => {
-        void message.success("Invitation resent");
+        void message.success(t("invite.resent"));
         onDone();
       },
       onError: (error) => setFailure({ message: describeInvitationError(error), pendingInvitationId: null }),
@@ -221,7 +226,7 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
   const reactivateMember = (memberId: string, email: string) => {
     reactivate.mutate(memberId, {
       onSuccess: () => {
-        void message.success(`${email} has been reactivated`);
+        void message.success(t("invite.reactivated", { email }));
         onDone();
       },
       onError: (error) =>
@@ -233,13 +238,13 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
     if (standing === null) return null;
     switch (standing.standing) {
       case "active_member":
-        return { message: `${standing.email} is already a member of this company.`, action: null };
+        return { message: t("invite.alreadyMember", { email: standing.email }), action: null };
       case "deactivated_member":
         return {
-          message: `${standing.email} is a deactivated member of this company.`,
+          message: t("invite.deactivatedMember", { email: standing.email }),
           description: canReactivate
-            ? "Reactivate them instead of inviting them again."
-            : "Ask someone who may deactivate members to reactivate them.",
+            ? t("invite.reactivateInstead")
+            : t("invite.askToReactivate"),
           action:
             canReactivate && standing.memberId !== undefined ? (
               <Button
@@ -247,19 +252,22 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
                 loading={reactivate.isPending}
                 onClick={() => standing.memberId && reactivateMember(standing.memberId, standing.email)}
               >
-                Reactivate
+                {t("invite.reactivate")}
               </Button>
             ) : null,
         };
       case "domain_not_allowed":
         return {
-          message: `${standing.email} cannot be invited: this company only invites emails at ${(standing.allowedDomains ?? []).join(", ")}.`,
+          message: t("invite.domainNotAllowed", {
+            email: standing.email,
+            domains: (standing.allowedDomains ?? []).join(t("invite.emailSeparator")),
+          }),
           action: null,
         };
       case "invitation_pending":
         return {
-          message: `An invitation to ${standing.email} is already pending.`,
-          description: "Resend it to mail a new link; the previous link stops working.",
+          message: t("invite.alreadyPending", { email: standing.email }),
+          description: t("invite.resendHint"),
           action:
             standing.invitationId !== undefined ? (
               <Button
@@ -267,7 +275,7 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
                 loading={resend.isPending}
                 onClick={() => standing.invitationId && resendPending(standing.invitationId)}
               >
-                Resend it
+                {t("invite.resendIt")}
               </Button>
             ) : null,
         };
@@ -281,10 +289,10 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
   if (batchResults !== null) {
     return (
       <>
-        <InvitationResultsTable results={batchResults} caption="Invitation results" />
+        <InvitationResultsTable results={batchResults} caption={t("invite.resultsCaption")} />
         <Flex justify="flex-end" style={{ marginTop: 24 }}>
           <Button type="primary" onClick={onDone}>
-            Done
+            {t("invite.done")}
           </Button>
         </Flex>
       </>
@@ -296,7 +304,7 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
       <Steps
         size="small"
         current={step}
-        items={[{ title: "Email and roles" }, { title: "Confirm and send" }]}
+        items={[{ title: t("invite.stepEmailAndRoles") }, { title: t("invite.stepConfirm") }]}
         style={{ marginBottom: 24 }}
       />
       {/* Kept mounted on step 2, so Back returns to what was typed. */}
@@ -310,11 +318,11 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
         style={{ display: step === 0 ? undefined : "none" }}
       >
         <Form.Item
-          label="Email address"
+          label={t("invite.emailAddress")}
           name="email"
           rules={[
-            { required: true, whitespace: true, message: "Enter the email address of the person to invite" },
-            { pattern: EMAIL_PATTERN, message: "Enter a valid email address" },
+            { required: true, whitespace: true, message: t("invite.emailRequired") },
+            { pattern: EMAIL_PATTERN, message: t("invite.emailInvalid") },
           ]}
         >
           <Input
@@ -341,7 +349,7 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
           {(fields, { add, remove }) => (
             <>
               {fields.map((field, index) => (
-                <Form.Item key={field.key} label={`Email address ${index + 2}`} required={false}>
+                <Form.Item key={field.key} label={t("invite.emailAddressNumbered", { number: index + 2 })} required={false}>
                   <Flex gap="small">
                     <Form.Item
                       name={field.name}
@@ -351,13 +359,13 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
                         {
                           required: true,
                           whitespace: true,
-                          message: "Enter an email address or remove the field",
+                          message: t("invite.moreEmailRequired"),
                         },
-                        { pattern: EMAIL_PATTERN, message: "Enter a valid email address" },
+                        { pattern: EMAIL_PATTERN, message: t("invite.emailInvalid") },
                       ]}
                     >
                       <Input
-                        aria-label={`Email address ${index + 2}`}
+                        aria-label={t("invite.emailAddressNumbered", { number: index + 2 })}
                         inputMode="email"
                         autoComplete="off"
                         spellCheck={false}
@@ -366,9 +374,9 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
                     </Form.Item>
                     <Button
                       onClick={() => remove(field.name)}
-                      aria-label={`Remove email address ${index + 2}`}
+                      aria-label={t("invite.removeEmailAddress", { number: index + 2 })}
                     >
-                      Remove
+                      {t("invite.remove")}
                     </Button>
                   </Flex>
                 </Form.Item>
@@ -376,7 +384,7 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
               {fields.length + 1 < MAX_EMAILS_PER_INVITATION && (
                 <Form.Item>
                   <Button type="dashed" onClick={() => add("")}>
-                    Add another email
+                    {t("invite.addAnotherEmail")}
                   </Button>
                 </Form.Item>
               )}
@@ -384,10 +392,10 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
           )}
         </Form.List>
         <Form.Item
-          label="Role"
+          label={t("invite.role")}
           name="roleIds"
-          extra="A member may hold several roles; their permissions add up."
-          rules={[{ required: true, type: "array", min: 1, message: "Select at least one role" }]}
+          extra={t("invite.roleExtra")}
+          rules={[{ required: true, type: "array", min: 1, message: t("invite.roleRequired") }]}
         >
           <RolePicker roles={allRoles} catalogue={catalogue.data.items} />
         </Form.Item>
@@ -402,7 +410,7 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
             {
               validator: (_rule, value: MemberScope | undefined) =>
                 value !== undefined && isIncompleteScope(value)
-                  ? Promise.reject(new Error("Choose at least one merchant account"))
+                  ? Promise.reject(new Error(t("invite.scopeRequired")))
                   : Promise.resolve(),
             },
           ]}
@@ -419,12 +427,12 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
             items={[
               {
                 key: "email",
-                label: draft.emails.length > 1 ? "Email addresses" : "Email address",
-                children: draft.emails.join(", "),
+                label: draft.emails.length > 1 ? t("invite.emailAddresses") : t("invite.emailAddress"),
+                children: draft.emails.join(t("invite.emailSeparator")),
               },
               {
                 key: "roles",
-                label: "Roles",
+                label: t("invite.roles"),
                 children: (
                   <RoleTags
                     roles={chosenRoles.map((role) =>
@@ -435,17 +443,18 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
               },
               {
                 key: "scope",
-                label: "Merchant accounts",
+                label: t("invite.merchantAccounts"),
                 children: <ScopeText companyId={companyId} scope={draft.scope} />,
               },
               {
                 key: "permissions",
-                label: "Permissions",
+                label: t("invite.permissions"),
                 children: (
                   <PermissionLabelList
                     labels={permissionLabels(
                       permissionsOfRoles(draft.roleIds, allRoles),
                       catalogue.data.items,
+                      labels.permissionLabel,
                     )}
                   />
                 ),
@@ -458,7 +467,7 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
             onChange={(event) => setIsTermsAccepted(event.target.checked)}
             style={{ marginTop: 16 }}
           >
-            {TERMS_LABEL}
+            {t(TERMS_KEY)}
           </Checkbox>
         </>
       )}
@@ -476,7 +485,7 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
                 loading={resend.isPending}
                 onClick={() => failure.pendingInvitationId && resendPending(failure.pendingInvitationId)}
               >
-                Resend it
+                {t("invite.resendIt")}
               </Button>
             )
           }
@@ -485,9 +494,9 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
       <Flex justify="flex-end" gap="small" style={{ marginTop: 24 }}>
         {step === 0 ? (
           <>
-            <Button onClick={onDone}>Cancel</Button>
+            <Button onClick={onDone}>{t("invite.cancel")}</Button>
             <Button type="primary" onClick={() => void next()} disabled={standing !== null}>
-              Next
+              {t("invite.next")}
             </Button>
           </>
         ) : (
@@ -500,16 +509,16 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
               }}
               disabled={invite.isPending || inviteBatch.isPending}
             >
-              Back
+              {t("invite.back")}
             </Button>
             <Button
               type="primary"
               onClick={send}
               disabled={!isTermsAccepted}
               loading={invite.isPending || inviteBatch.isPending}
-              aria-label="Send Invitation"
+              aria-label={t("invite.sendInvitation")}
             >
-              Send Invitation
+              {t("invite.sendInvitation")}
             </Button>
           </>
         )}
@@ -527,9 +536,10 @@ export function InviteMemberModal({
   open: boolean;
   onClose: () => void;
 }) {
+  const { t } = useTranslation("invitations");
   return (
     <Modal
-      title="Invite new member"
+      title={t("invite.title")}
       open={open}
       onCancel={onClose}
       footer={null}

@@ -3,6 +3,8 @@
 // The merchant accounts the member reaches are chosen after the roles, on step 1 (SPEC §6.4).
 import { Alert, App, Button, Descriptions, Flex, Modal, Skeleton, Steps, Typography } from "antd";
 import { useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
+import { useCatalogueLabels } from "../../i18n/catalogueLabels";
 import { useChangeMemberRoles } from "../../api/memberQueries";
 import { usePermissionCatalogue, useRoles } from "../../api/queries";
 import type { Member, MemberScope } from "../../api/types";
@@ -49,6 +51,8 @@ function ChangeRoleSteps({
   onDone: () => void;
 }) {
   const { message } = App.useApp();
+  const { t } = useTranslation("members");
+  const labels = useCatalogueLabels();
   const roles = useRoles(companyId);
   const catalogue = usePermissionCatalogue();
   const currentRoleIds = member.roles.map((role) => role.id);
@@ -78,14 +82,14 @@ function ChangeRoleSteps({
   const newRoles = allRoles.filter((role) => roleIds.includes(role.id));
 
   const next = () => {
-    if (roleIds.length === 0) return setHint("Select at least one role.");
-    if (isIncompleteScope(scope)) return setHint("Choose at least one merchant account.");
+    if (roleIds.length === 0) return setHint(t("changeRole.hintNoRole"));
+    if (isIncompleteScope(scope)) return setHint(t("changeRole.hintNoAccount"));
     if (
       isSameSet(roleIds, currentRoleIds) &&
       !isScopeChanged &&
       isSameDraft(expiries, expiryDraftOf(member), roleIds)
     ) {
-      return setHint("Select roles or end dates different from the current ones.");
+      return setHint(t("changeRole.hintUnchanged"));
     }
     setHint(null);
     setFailure(null);
@@ -104,7 +108,7 @@ function ChangeRoleSteps({
     };
     void changeRoles.mutateAsync({ memberId: member.id, request }).then(
       () => {
-        void message.success("Your edit is saved successfully");
+        void message.success(t("changeRole.saved"));
         onDone();
       },
       (error: unknown) => {
@@ -123,14 +127,18 @@ function ChangeRoleSteps({
       <Steps
         size="small"
         current={step}
-        items={[{ title: "Select a new role" }, { title: "Confirm the member's information" }]}
+        items={[{ title: t("changeRole.stepSelect") }, { title: t("changeRole.stepConfirm") }]}
         style={{ marginBottom: 24 }}
       />
       {step === 0 ? (
         <>
           <Typography.Paragraph>
-            Select a new role for <Typography.Text strong>{member.email}</Typography.Text>. A member may hold
-            several roles; their permissions add up.
+            <Trans
+              t={t}
+              i18nKey="changeRole.selectFor"
+              values={{ email: member.email }}
+              components={{ strong: <Typography.Text strong /> }}
+            />
           </Typography.Paragraph>
           <RolePicker
             roles={allRoles}
@@ -162,12 +170,12 @@ function ChangeRoleSteps({
           column={1}
           size="small"
           items={[
-            { key: "email", label: "Email", children: member.email },
-            { key: "name", label: "Name", children: member.name },
-            { key: "current", label: "Current roles", children: <RoleTags roles={member.roles} /> },
+            { key: "email", label: t("changeRole.email"), children: member.email },
+            { key: "name", label: t("changeRole.name"), children: member.name },
+            { key: "current", label: t("changeRole.currentRoles"), children: <RoleTags roles={member.roles} /> },
             {
               key: "new",
-              label: "New roles",
+              label: t("changeRole.newRoles"),
               children: (
                 <RoleTags
                   roles={newRoles.map((role) =>
@@ -178,15 +186,19 @@ function ChangeRoleSteps({
             },
             {
               key: "scope",
-              label: isScopeChanged ? "New merchant accounts" : "Merchant accounts",
+              label: isScopeChanged ? t("changeRole.newMerchantAccounts") : t("changeRole.merchantAccounts"),
               children: <ScopeText companyId={companyId} scope={scope} />,
             },
             {
               key: "permissions",
-              label: "New permissions",
+              label: t("changeRole.newPermissions"),
               children: (
                 <PermissionLabelList
-                  labels={permissionLabels(permissionsOfRoles(roleIds, allRoles), catalogue.data.items)}
+                  labels={permissionLabels(
+                    permissionsOfRoles(roleIds, allRoles),
+                    catalogue.data.items,
+                    labels.permissionLabel,
+                  )}
                 />
               ),
             },
@@ -199,18 +211,18 @@ function ChangeRoleSteps({
       <Flex justify="flex-end" gap="small" style={{ marginTop: 24 }}>
         {step === 0 ? (
           <>
-            <Button onClick={onDone}>Cancel</Button>
+            <Button onClick={onDone}>{t("changeRole.cancel")}</Button>
             <Button type="primary" onClick={next}>
-              Next
+              {t("changeRole.next")}
             </Button>
           </>
         ) : (
           <>
             <Button onClick={() => setStep(0)} disabled={changeRoles.isPending}>
-              Back
+              {t("changeRole.back")}
             </Button>
-            <Button type="primary" onClick={confirm} loading={changeRoles.isPending} aria-label="Confirm">
-              Confirm
+            <Button type="primary" onClick={confirm} loading={changeRoles.isPending} aria-label={t("changeRole.confirm")}>
+              {t("changeRole.confirm")}
             </Button>
           </>
         )}
@@ -234,6 +246,7 @@ export function ChangeRoleModal({
   onConflict: (current: Member) => void;
   onClose: () => void;
 }) {
+  const { t } = useTranslation("members");
   const changeRoles = useChangeMemberRoles(companyId);
   const isSaving = changeRoles.isPending;
   // Not while saving: the outcome is told in this window, and the admin should see it.
@@ -243,7 +256,7 @@ export function ChangeRoleModal({
 
   return (
     <Modal
-      title="Change Role"
+      title={t("changeRole.title")}
       open={member !== null}
       onCancel={close}
       closable={{ disabled: isSaving }}

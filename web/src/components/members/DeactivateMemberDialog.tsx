@@ -2,6 +2,7 @@
 // (after Email Verification if needed) and tells which email account has been deactivated.
 import { Alert, App, Button, Modal, Typography } from "antd";
 import { useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { useChangeMemberStatus } from "../../api/memberQueries";
 import type { Member } from "../../api/types";
 import { currentMemberOfConflict, describeMemberChangeError } from "./describeMemberChangeError";
@@ -19,6 +20,7 @@ export function DeactivateMemberDialog({
   onClose: () => void;
 }) {
   const { message } = App.useApp();
+  const { t } = useTranslation("members");
   const changeStatus = useChangeMemberStatus(companyId);
   const [failure, setFailure] = useState<string | null>(null);
   const [shown, setShown] = useState(member);
@@ -39,7 +41,7 @@ export function DeactivateMemberDialog({
     // mutateAsync: the outcome of this very call, however the dialog and the page change meanwhile.
     void changeStatus.mutateAsync({ member, change: "deactivate" }).then(
       () => {
-        void message.success(`${member.email} has been deactivated`);
+        void message.success(t("deactivate.done", { email: member.email }));
         setFailure(null);
         onClose();
       },
@@ -53,7 +55,7 @@ export function DeactivateMemberDialog({
 
   return (
     <Modal
-      title="Deactivate member"
+      title={t("deactivate.title")}
       open={member !== null}
       onCancel={close}
       closable={{ disabled: isDeactivating }}
@@ -61,7 +63,7 @@ export function DeactivateMemberDialog({
       maskClosable={false}
       footer={[
         <Button key="cancel" onClick={close} disabled={isDeactivating}>
-          Cancel
+          {t("deactivate.cancel")}
         </Button>,
         <Button
           key="deactivate"
@@ -69,21 +71,24 @@ export function DeactivateMemberDialog({
           danger
           onClick={deactivate}
           loading={isDeactivating}
-          aria-label="Deactivate"
+          aria-label={t("deactivate.deactivate")}
         >
-          Deactivate
+          {t("deactivate.deactivate")}
         </Button>,
       ]}
     >
       {shown !== null && (
         <>
           <Typography.Paragraph>
-            Deactivate <Typography.Text strong>{shown.email}</Typography.Text>
-            {shown.name !== "" && ` (${shown.name})`}?
+            <Trans
+              t={t}
+              i18nKey={shown.name !== "" ? "deactivate.questionWithName" : "deactivate.question"}
+              values={{ email: shown.email, name: shown.name }}
+              components={{ strong: <Typography.Text strong /> }}
+            />
           </Typography.Paragraph>
           <Typography.Paragraph>
-            Deactivated members won't be able to log in to the Merchant Portal for this company: their access
-            ends at once, on every device. Their roles are kept, and you can reactivate them later.
+            {t("deactivate.explanation")}
           </Typography.Paragraph>
         </>
       )}

@@ -3,6 +3,8 @@
 // search the URL holds (after a reload, Back or Forward).
 import { Button, Form, Input, Select } from "antd";
 import { useEffect } from "react";
+import { useTranslation } from "react-i18next";
+import { useCatalogueLabels } from "../../i18n/catalogueLabels";
 import type { MembershipStatus, Role } from "../../api/types";
 import type { MemberSearch } from "./useMemberListView";
 
@@ -30,6 +32,8 @@ export function MemberFilterBar({
   value: MemberSearch;
   onSearch: (filters: MemberSearch) => void;
 }) {
+  const { t } = useTranslation("members");
+  const labels = useCatalogueLabels();
   const [form] = Form.useForm<FilterForm>();
   const shown = JSON.stringify(formOf(value));
   useEffect(() => form.setFieldsValue(JSON.parse(shown)), [form, shown]);
@@ -52,43 +56,43 @@ export function MemberFilterBar({
       onFinish={search}
       style={{ rowGap: 12 }}
     >
-      <Form.Item label="Member Email" name="email">
+      <Form.Item label={t("filter.memberEmail")} name="email">
         <Input
           allowClear
-          placeholder="Email contains…"
+          placeholder={t("filter.emailPlaceholder")}
           inputMode="email"
           spellCheck={false}
           autoComplete="off"
           style={{ width: "min(240px, 52vw)" }}
         />
       </Form.Item>
-      <Form.Item label="Member Role" name="role">
+      <Form.Item label={t("filter.memberRole")} name="role">
         <Select
           style={{ width: 180 }}
           loading={isLoadingRoles}
           showSearch
           optionFilterProp="label"
           options={[
-            { value: ALL, label: "All roles" },
-            ...roles.map((role) => ({ value: role.id, label: role.name })),
+            { value: ALL, label: t("filter.allRoles") },
+            ...roles.map((role) => ({ value: role.id, label: labels.roleName(role) })),
           ]}
         />
       </Form.Item>
-      <Form.Item label="Member Status" name="status">
+      <Form.Item label={t("filter.memberStatus")} name="status">
         <Select
           style={{ width: 150 }}
           showSearch
           optionFilterProp="label"
           options={[
-            { value: ALL, label: "All statuses" },
-            { value: "active", label: "Active" },
-            { value: "deactivated", label: "Deactivated" },
+            { value: ALL, label: t("filter.allStatuses") },
+            { value: "active", label: t("status.active") },
+            { value: "deactivated", label: t("status.deactivated") },
           ]}
         />
       </Form.Item>
       <Form.Item>
         <Button type="primary" htmlType="submit">
-          Search
+          {t("filter.search")}
         </Button>
       </Form.Item>
     </Form>

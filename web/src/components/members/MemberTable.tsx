@@ -5,6 +5,7 @@
 // and actions columns stay pinned at the edges while a narrow screen scrolls the others.
 import { Button, Space, Table, type TableColumnsType, type TableProps, Tag } from "antd";
 import type { SortOrder } from "antd/es/table/interface";
+import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import type { Member, MemberSortKey } from "../../api/types";
 import { memberDetailPath } from "../../navigation";
@@ -62,6 +63,7 @@ export function MemberTable({
   sort: MemberSort;
   onSort: (sort: MemberSort) => void;
 }) {
+  const { t } = useTranslation("members");
   const { membership } = useCurrentMembership();
   const hasActions = actions.canEditRoles || actions.canDeactivate;
   // Sorted on the server: the headers only say which order is shown and ask for another. A third
@@ -92,7 +94,7 @@ export function MemberTable({
   const columns: TableColumnsType<Member> = [
     {
       key: "email",
-      title: "Email",
+      title: t("table.email"),
       ...sortable("email"),
       fixed: isWide ? undefined : "left",
       render: (_, member) => (
@@ -104,7 +106,7 @@ export function MemberTable({
           />
           {member.accountId === ownAccountId && (
             <Tag color="blue" style={{ marginInlineStart: 8 }}>
-              You
+              {t("table.you")}
             </Tag>
           )}
         </>
@@ -112,35 +114,35 @@ export function MemberTable({
     },
     {
       key: "name",
-      title: "Name",
+      title: t("table.name"),
       ...sortable("name"),
       render: (_, member) => <TruncatedText text={member.name} maxWidth="clamp(100px, 20vw, 240px)" />,
     },
-    { key: "roles", title: "Roles", render: (_, member) => <RoleTags roles={member.roles} /> },
+    { key: "roles", title: t("table.roles"), render: (_, member) => <RoleTags roles={member.roles} /> },
     {
       key: "status",
-      title: "Status",
+      title: t("table.status"),
       render: (_, member) =>
-        member.status === "active" ? <Tag color="green">Active</Tag> : <Tag>Deactivated</Tag>,
+        member.status === "active" ? <Tag color="green">{t("status.active")}</Tag> : <Tag>{t("status.deactivated")}</Tag>,
     },
     {
       key: "joinedAt",
-      title: "Joined",
+      title: t("table.joined"),
       ...sortable("joinedAt"),
       render: (_, member) => formatDate(member.joinedAt),
     },
     {
       key: "lastActiveAt",
-      title: "Last active",
+      title: t("table.lastActive"),
       ...sortable("lastActiveAt"),
-      render: (_, member) => (member.lastActiveAt === null ? "Never" : formatDateTime(member.lastActiveAt)),
+      render: (_, member) => (member.lastActiveAt === null ? t("table.never") : formatDateTime(member.lastActiveAt)),
     },
   ];
 
   if (hasActions) {
     columns.push({
       key: "actions",
-      title: <span className="visually-hidden">Actions</span>,
+      title: <span className="visually-hidden">{t("table.actions")}</span>,
       align: "right",
       fixed: isWide ? undefined : "right",
       render: (_, member) => {
@@ -150,12 +152,12 @@ export function MemberTable({
           <Space size="small" direction={actionsDirection} align="end">
             {actions.canEditRoles && (
               <Button size="small" onClick={() => actions.onChangeRole(member)}>
-                Change Role
+                {t("table.changeRole")}
               </Button>
             )}
             {actions.canDeactivate && isActive && (
               <Button size="small" danger onClick={() => actions.onDeactivate(member)}>
-                Deactivate
+                {t("table.deactivate")}
               </Button>
             )}
             {actions.canDeactivate && !isActive && (
@@ -163,14 +165,14 @@ export function MemberTable({
                 size="small"
                 onClick={() => actions.onReactivate(member)}
                 loading={actions.reactivatingIds.has(member.id)}
-                aria-label="Reactivate"
+                aria-label={t("table.reactivate")}
               >
-                Reactivate
+                {t("table.reactivate")}
               </Button>
             )}
             {actions.canDeactivate && !isActive && actions.onRemove && (
               <Button size="small" danger onClick={() => actions.onRemove?.(member)}>
-                Remove
+                {t("table.remove")}
               </Button>
             )}
           </Space>
@@ -191,7 +193,7 @@ export function MemberTable({
         showSorterTooltip={false}
         pagination={false}
         scroll={isWide ? undefined : SCROLL_INSIDE}
-        locale={{ emptyText: "No members match this search." }}
+        locale={{ emptyText: t("table.empty") }}
       />
       {cutText.tooltip}
     </div>

@@ -2,6 +2,7 @@
 // good, then removes it (after Email Verification if needed). A later invitation makes a new member.
 import { Alert, App, Modal, Typography } from "antd";
 import { useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { useRemoveMember } from "../../api/memberQueries";
 import type { Member } from "../../api/types";
 import { describeMemberChangeError } from "./describeMemberChangeError";
@@ -16,6 +17,7 @@ export function RemoveMemberDialog({
   onClose: () => void;
 }) {
   const { message } = App.useApp();
+  const { t } = useTranslation("members");
   const remove = useRemoveMember(companyId);
   const [failure, setFailure] = useState<string | null>(null);
   const close = () => {
@@ -28,7 +30,7 @@ export function RemoveMemberDialog({
     setFailure(null);
     void remove.mutateAsync(member.id).then(
       () => {
-        void message.success(`${member.email} has been removed from the company`);
+        void message.success(t("remove.done", { email: member.email }));
         onClose();
       },
       (error: unknown) => setFailure(describeMemberChangeError(error)),
@@ -36,19 +38,22 @@ export function RemoveMemberDialog({
   };
   return (
     <Modal
-      title="Remove member"
+      title={t("remove.title")}
       open={member !== null}
       onCancel={close}
       onOk={confirm}
-      okText="Remove"
+      okText={t("remove.remove")}
       okButtonProps={{ danger: true, loading: remove.isPending }}
       cancelButtonProps={{ disabled: remove.isPending }}
       destroyOnHidden
     >
       <Typography.Paragraph>
-        Remove <Typography.Text strong>{member?.email}</Typography.Text> from the company for good? Their
-        membership and roles end; the audit log keeps what they did. To give them access again, invite them as
-        a new member.
+        <Trans
+          t={t}
+          i18nKey="remove.question"
+          values={{ email: member?.email ?? "" }}
+          components={{ strong: <Typography.Text strong /> }}
+        />
       </Typography.Paragraph>
       {failure !== null && <Alert type="error" showIcon role="alert" message={failure} />}
     </Modal>

@@ -3,6 +3,8 @@
 // in the reader's time zone.
 import { DatePicker, Flex, Typography } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
+import { useTranslation } from "react-i18next";
+import { useCatalogueLabels } from "../../i18n/catalogueLabels";
 
 /** Role id → ISO instant the role's access ends; a role absent from it never expires. */
 export type RoleExpiryDraft = Record<string, string>;
@@ -18,16 +20,18 @@ export function RoleExpiryFields({
   onChange,
 }: {
   /** The chosen roles. */
-  roles: ReadonlyArray<{ id: string; name: string }>;
+  roles: ReadonlyArray<{ id: string; key?: string | null; name: string }>;
   value: RoleExpiryDraft;
   onChange: (next: RoleExpiryDraft) => void;
 }) {
+  const { t } = useTranslation("members");
+  const labels = useCatalogueLabels();
   if (roles.length === 0) return null;
   const today = dayjs().startOf("day");
   return (
     <fieldset style={{ border: 0, padding: 0, margin: "16px 0 0" }}>
       <legend>
-        <Typography.Text strong>Access ends (optional)</Typography.Text>
+        <Typography.Text strong>{t("roles.accessEndsOptional")}</Typography.Text>
       </legend>
       <Flex vertical gap="small">
         {roles.map((role) => {
@@ -36,13 +40,13 @@ export function RoleExpiryFields({
           return (
             <Flex key={role.id} align="center" gap="small" wrap>
               <label htmlFor={id} style={{ minWidth: 160 }}>
-                {`${role.name} access ends on`}
+                {t("roles.accessEndsOn", { role: labels.roleName({ key: role.key ?? null, name: role.name }) })}
               </label>
               <DatePicker
                 id={id}
                 value={current ? dayjs(current) : null}
                 disabledDate={(day: Dayjs) => day.isBefore(today) || day.isSame(today, "day")}
-                placeholder="No end date"
+                placeholder={t("roles.noEndDate")}
                 onChange={(day: Dayjs | null) => {
                   const next = { ...value };
                   if (day) next[role.id] = day.endOf("day").toISOString();

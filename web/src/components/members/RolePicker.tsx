@@ -1,16 +1,25 @@
 // Choosing one or more roles for a member or an invitation: a checkbox per role of the company on
 // the left, and the permissions of each chosen role on the right (user guide §2, step 2).
 import { Checkbox, Col, Empty, List, Row, Tag, Tooltip, Typography } from "antd";
+import { useTranslation } from "react-i18next";
 import type { PermissionDescription, Role } from "../../api/types";
+import { useCatalogueLabels } from "../../i18n/catalogueLabels";
 import { formatInstant } from "../formatDateTime";
 import { useMayGrant } from "../useCan";
 
-/** The catalogue's label of each permission, in the catalogue's order; unknown keys as they are. */
-export function permissionLabels(keys: readonly string[], catalogue: readonly PermissionDescription[]) {
+/**
+ * The catalogue's label of each permission, in the catalogue's order; unknown keys as they are.
+ * `translate` gives a known permission's label in the reader's language (useCatalogueLabels).
+ */
+export function permissionLabels(
+  keys: readonly string[],
+  catalogue: readonly PermissionDescription[],
+  translate: (key: string, fallback: string) => string = (_key, fallback) => fallback,
+) {
   const wanted = new Set(keys);
   const known = catalogue.filter((permission) => wanted.has(permission.key));
   const unknown = keys.filter((key) => !catalogue.some((permission) => permission.key === key));
-  return [...known.map((permission) => permission.label), ...unknown];
+  return [...known.map((permission) => translate(permission.key, permission.label)), ...unknown];
 }
 
 /** Every permission of the roles with these ids (a member's permissions are the union of their roles'). */
@@ -28,16 +37,21 @@ export function useMayAssignRole(): (role: Role) => boolean {
 export function RoleTags({
   roles,
 }: {
-  roles: ReadonlyArray<{ id: string; name: string; expiresAt?: string }>;
+  roles: ReadonlyArray<{ id: string; key?: string | null; name: string; expiresAt?: string }>;
 }) {
-  if (roles.length === 0) return <Typography.Text type="secondary">No role</Typography.Text>;
+  const { t } = useTranslation("members");
+  const labels = useCatalogueLabels();
+  if (roles.length === 0) return <Typography.Text type="secondary">{t("roles.noRole")}</Typography.Text>;
   return (
     <>
-      {roles.map((role) => (
-        <Tag key={role.id}>
-          {role.expiresAt ? `${role.name} (until ${formatInstant(role.expiresAt)})` : role.name}
-        </Tag>
-      ))}
+      {roles.map((role) => {
+        const name = labels.roleName({ key: role.key ?? null, name: role.name });
+        return (
+          <Tag key={role.id}>
+            {role.expiresAt ? t("roles.until", { role: name, date: formatInstant(role.expiresAt) }) : name}
+          </Tag>
+        );
+      })}
     </>
   );
 }
@@ -64,6 +78,8 @@ export function RolePicker({
   value?: string[];
   onChange?: (roleIds: string[]) => void;
 }) {
+  const { t } = useTranslation("members");
+  const labels = useCatalogueLabels();
   const mayAssign = useMayAssignRole();
   const chosen = roles.filter((role) => value.includes(role.id));
 
@@ -71,7 +87,7 @@ export function RolePicker({
     <Row gutter={24}>
       <Col xs={24} md={11}>
         <fieldset style={{ border: 0, margin: 0, padding: 0, minWidth: 0 }}>
-          <legend className="visually-hidden">Roles</legend>
+          <legend className="visually-hidden">{t("roles.legend")}</legend>
           <Checkbox.Group
             value={value}
             onChange={(next) => onChange?.(next as string[])}
@@ -81,7 +97,7 @@ export function RolePicker({
               const isAllowed = mayAssign(role) || value.includes(role.id);
               const checkbox = (
                 <Checkbox value={role.id} disabled={!isAllowed}>
-                  {role.name}
+                  {labels.roleName(role)}
                 </Checkbox>
               );
               return (
@@ -89,15 +105,15 @@ export function RolePicker({
                   {isAllowed ? (
                     checkbox
                   ) : (
-                    <Tooltip title="This role has permissions you do not hold yourself.">{checkbox}</Tooltip>
+                    <Tooltip title={t("roles.notGrantable")}>{checkbox}</Tooltip>
                   )}
                   {role.description !== "" && (
                     <Typography.Paragraph
                       type="secondary"
                       style={{ margin: "0 0 0 24px", fontSize: 12 }}
-                      ellipsis={{ rows: 2, tooltip: role.description }}
+                      ellipsis={{ rows: 2, tooltip: labels.roleDescription(role) }}
                     >
-                      {role.description}
+                      {labels.roleDescription(role)}
                     </Typography.Paragraph>
                   )}
                 </div>
@@ -107,12 +123,12 @@ export function RolePicker({
         </fieldset>
       </Col>
       <Col xs={24} md={13}>
-        <section aria-label="Permissions of the selected roles">
-          <Typography.Text strong>Permissions</Typography.Text>
+        <section aria-label={t("roles.permissionsOfSelected")}>
+          <Typography.Text strong>{t("roles.permissions")}</Typography.Text>
           {chosen.length === 0 ? (
             <Empty
               image={Empty.PRESENTED_IMAGE_SIMPLE}
-              description="Select a role to see its permissions."
+              description={t("roles.selectToSee")}
               style={{ marginTop: 8 }}
             />
           ) : (
@@ -122,8 +138,10 @@ export function RolePicker({
               rowKey="id"
               renderItem={(role) => (
                 <List.Item style={{ display: "block", paddingInline: 0 }}>
-                  <Typography.Text>{role.name}</Typography.Text>
-                  <PermissionLabelList labels={permissionLabels(role.permissions, catalogue)} />
+                  <Typography.Text>{labels.roleName(role)}</Typography.Text>
+                  <PermissionLabelList
+                    labels={permissionLabels(role.permissions, catalogue, labels.permissionLabel)}
+                  />
                 </List.Item>
               )}
             />

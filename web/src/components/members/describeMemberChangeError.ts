@@ -1,29 +1,30 @@
 // What a refused member change (roles, deactivation, reactivation) tells the user (SPEC rules 4-7),
 // and the member as the server has it now when the refusal is a version conflict.
+import i18next from "i18next";
 import { isApiError } from "../../api/client";
 import type { Member } from "../../api/types";
 import { describeError } from "../errorMessages";
 
-export const STALE_MEMBER_MESSAGE = "Someone else changed this member; reload and try again.";
+const t = (key: string) => i18next.t(key, { ns: "members" });
 
 export function describeMemberChangeError(error: unknown): string {
   if (!isApiError(error)) return describeError(error);
   switch (error.code) {
     case "last_admin":
-      return "The company must keep at least one active Admin.";
+      return t("errors.lastAdmin");
     case "self_modification":
-      return "You cannot change your own roles or deactivate yourself.";
+      return t("errors.selfModification");
     case "grant_exceeds_own":
-      return "You can only grant roles, and act on members, whose permissions you hold yourself.";
+      return t("errors.grantExceedsOwn");
     case "conflict":
-      return STALE_MEMBER_MESSAGE;
+      return t("errors.stale");
     case "not_found":
-      return "This member no longer exists; the list has been refreshed.";
+      return t("errors.notFound");
     case "forbidden":
-      return "You no longer have the permission this needs.";
+      return t("errors.forbidden");
     // The user closed the Email Verification window.
     case "step_up_required":
-      return "Email verification is needed for this change. Try again and enter the code.";
+      return t("errors.stepUpRequired");
     default:
       return describeError(error);
   }

@@ -1,8 +1,10 @@
 // The scope after the roles (SPEC §6.4): a member reaches all of the company's merchant accounts
 // (future ones too) or only chosen ones. The server refuses accounts beyond the caller's own scope.
 import { Radio, Select, Skeleton, Space, Typography } from "antd";
+import { useTranslation } from "react-i18next";
 import { useMerchantAccounts } from "../../api/queries";
 import type { MemberScope, MerchantAccountItem } from "../../api/types";
+import { formatCount } from "../../wording/counting";
 import { QueryErrorResult } from "../QueryErrorResult";
 
 export const ALL_ACCOUNTS: MemberScope = { kind: "all" };
@@ -34,6 +36,7 @@ export function ScopePicker({
   value?: MemberScope;
   onChange?: (scope: MemberScope) => void;
 }) {
+  const { t } = useTranslation("merchantAccounts");
   const accounts = useMerchantAccounts(companyId);
   if (accounts.isError) return <QueryErrorResult error={accounts.error} onRetry={() => accounts.refetch()} />;
   if (accounts.isPending) return <Skeleton active paragraph={{ rows: 1 }} />;
@@ -42,7 +45,7 @@ export function ScopePicker({
   return (
     <fieldset style={{ border: 0, margin: 0, padding: 0, minWidth: 0 }}>
       <legend style={{ fontSize: "inherit", fontWeight: 600, marginBottom: 8, border: 0 }}>
-        Merchant accounts
+        {t("legend")}
       </legend>
       <Radio.Group
         value={value.kind}
@@ -53,15 +56,15 @@ export function ScopePicker({
         }
       >
         <Space direction="vertical">
-          <Radio value="all">All merchant accounts</Radio>
-          <Radio value="restricted">Restricted</Radio>
+          <Radio value="all">{t("all")}</Radio>
+          <Radio value="restricted">{t("restricted")}</Radio>
         </Space>
       </Radio.Group>
       {value.kind === "restricted" && (
         <Select
           mode="multiple"
-          aria-label="Chosen merchant accounts"
-          placeholder="Choose merchant accounts"
+          aria-label={t("chosenLabel")}
+          placeholder={t("choosePlaceholder")}
           value={chosen}
           onChange={(ids: string[]) => onChange?.({ kind: "restricted", merchantAccountIds: ids })}
           options={accounts.data.items.map((account) => ({
@@ -74,8 +77,8 @@ export function ScopePicker({
       )}
       <Typography.Paragraph type="secondary" style={{ margin: "8px 0 0", fontSize: 12 }}>
         {value.kind === "all"
-          ? "Transactions, settlements, exports, Insights and the Developer Center of every account, also accounts added later."
-          : "Only the chosen accounts' transactions, settlements, exports, Insights and Developer Center."}
+          ? t("allHelp")
+          : t("restrictedHelp")}
       </Typography.Paragraph>
     </fieldset>
   );
@@ -83,8 +86,9 @@ export function ScopePicker({
 
 /** A scope in words: "All merchant accounts", or the names of the chosen accounts. */
 export function ScopeText({ companyId, scope }: { companyId: string; scope: MemberScope }) {
+  const { t } = useTranslation("merchantAccounts");
   const accounts = useMerchantAccounts(companyId);
-  if (scope.kind === "all") return <>All merchant accounts</>;
+  if (scope.kind === "all") return <>{t("all")}</>;
   const known = accounts.data?.items ?? [];
   const names = scope.merchantAccountIds.map((id) => {
     const account = known.find((item) => item.id === id);
@@ -94,9 +98,9 @@ export function ScopeText({ companyId, scope }: { companyId: string; scope: Memb
   const hidden = names.length - shown.length;
   return (
     <>
-      Restricted: {shown.join(", ")}
+      {t("restrictedList", { names: shown.join(t("separator")) })}
       {hidden > 0 &&
-        `${shown.length > 0 ? ", and " : ""}${hidden} account${hidden === 1 ? "" : "s"} outside your scope`}
+        t(shown.length > 0 ? "andOutsideScope" : "outsideScope", { count: hidden, number: formatCount(hidden) })}
     </>
   );
 }
