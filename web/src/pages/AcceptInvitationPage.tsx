@@ -1,6 +1,7 @@
 // `/invitations/accept#token=…` (public): the page an invitation email links to. The token rides in
 // the fragment, which no request or Referer carries, and leaves the address bar at once.
 import { useEffectEvent, useLayoutEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { readFragmentToken, removeFragmentFromAddressBar } from "../components/fragmentToken";
 import { AcceptInvitationPanel } from "../components/invitations/AcceptInvitationPanel";
 import { InvitationClosedResult } from "../components/invitations/InvitationClosedResult";
@@ -9,10 +10,11 @@ import { PublicCard } from "../components/PublicCard";
 
 export function AcceptInvitationPage() {
   // Read during the first render; the fragment leaves the address bar right after it.
+  const { t } = useTranslation("invitations");
   const [token, setToken] = useState(readFragmentToken);
   // Bumped after a log out: the panel starts over, reading the link and the (absent) session afresh.
   const [attempt, setAttempt] = useState(0);
-  useDocumentTitle("Accept invitation");
+  useDocumentTitle(t("accept.pageTitle"));
 
   // A link opened again in this tab changes only the fragment: no reload, so it is picked up here.
   const takeTokenFromAddressBar = useEffectEvent(() => {
@@ -29,7 +31,7 @@ export function AcceptInvitationPage() {
   }, []);
 
   return (
-    <PublicCard title="Your invitation">
+    <PublicCard title={t("accept.cardTitle")}>
       {token === null ? (
         <InvitationClosedResult code="missing_token" />
       ) : (

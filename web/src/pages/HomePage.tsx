@@ -2,6 +2,7 @@
 // roles open (from the navigation table the menu uses) and, for Admins (`members.view` and
 // `members.invite`), who has no second factor and how many invitations are open.
 import { Card, Col, Descriptions, List, Row, Skeleton, Space, Statistic, Tag, Typography } from "antd";
+import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { useCompanyHome } from "../api/homeQueries";
 import type { CompanyHome } from "../api/types";
@@ -9,19 +10,23 @@ import { useCurrentMembership } from "../components/CurrentMembership";
 import { Instant } from "../components/Instant";
 import { PageTitle, SectionTitle } from "../components/PageTitle";
 import { QueryErrorResult } from "../components/QueryErrorResult";
+import { useCatalogueLabels } from "../i18n/catalogueLabels";
 import { allowedEntries, companyPath, memberDetailPath, navigationGroups } from "../navigation";
+import { formatCount } from "../wording/counting";
 
 const MEMBER_LIST_PATH = "account/members";
 
+/** "12", or "1,000+" when the server stopped counting, as the page's language writes numbers. */
 function countWords({ total, totalExact }: { total: number; totalExact: boolean }): string {
-  return totalExact ? String(total) : `${total}+`;
+  return totalExact ? formatCount(total) : `${formatCount(total)}+`;
 }
 
 function SectionCards({ companyId, permissions }: { companyId: string; permissions: readonly string[] }) {
+  const { t } = useTranslation("home");
   const entries = allowedEntries(permissions).filter((entry) => entry.key !== "home");
   return (
     <section aria-labelledby="home-sections-title">
-      <SectionTitle id="home-sections-title">Your sections</SectionTitle>
+      <SectionTitle id="home-sections-title">{t("yourSections")}</SectionTitle>
       <Row gutter={[16, 16]}>
         {entries.map((entry) => (
           <Col key={entry.key} xs={24} sm={12} lg={8}>
@@ -31,7 +36,9 @@ function SectionCards({ companyId, permissions }: { companyId: string; permissio
               style={{ height: "100%" }}
               title={
                 <Link to={companyPath(companyId, entry.path)}>
-                  {entry.group ? `${navigationGroups[entry.group].label}: ${entry.label}` : entry.label}
+                  {entry.group
+                    ? t("sectionInGroup", { group: navigationGroups[entry.group].label, section: entry.label })
+                    : entry.label}
                 </Link>
               }
             >
@@ -45,11 +52,12 @@ function SectionCards({ companyId, permissions }: { companyId: string; permissio
 }
 
 function WithoutSecondFactorCard({ companyId, home }: { companyId: string; home: CompanyHome }) {
+  const { t } = useTranslation("home");
   const { membersWithoutSecondFactor: without } = home;
   return (
     <Card size="small" style={{ height: "100%" }}>
       <Typography.Title level={3} id="home-no-2fa-title" style={{ fontSize: 16, marginTop: 0 }}>
-        Members without two-factor authentication
+        {t("withoutSecondFactor")}
       </Typography.Title>
       <Statistic value={countWords(without)} />
       {without.sample.length > 0 && (
@@ -63,7 +71,7 @@ function WithoutSecondFactorCard({ companyId, home }: { companyId: string; home:
           )}
         />
       )}
-      <Link to={companyPath(companyId, MEMBER_LIST_PATH)}>Open the member list</Link>
+      <Link to={companyPath(companyId, MEMBER_LIST_PATH)}>{t("openMemberList")}</Link>
     </Card>
   );
 }
@@ -75,26 +83,28 @@ function PendingInvitationsCard({
   companyId: string;
   pending: NonNullable<CompanyHome["pendingInvitations"]>;
 }) {
+  const { t } = useTranslation("home");
   return (
     <Card size="small" style={{ height: "100%" }}>
       <Typography.Title level={3} id="home-pending-title" style={{ fontSize: 16, marginTop: 0 }}>
-        Pending invitations
+        {t("pendingInvitations")}
       </Typography.Title>
       <Statistic value={countWords(pending)} />
-      <Link to={companyPath(companyId, MEMBER_LIST_PATH)}>See them in the member list</Link>
+      <Link to={companyPath(companyId, MEMBER_LIST_PATH)}>{t("seeInMemberList")}</Link>
     </Card>
   );
 }
 
 function ExpiringAccessCard({ companyId, home }: { companyId: string; home: CompanyHome }) {
+  const { t } = useTranslation("home");
   return (
     <Card size="small" style={{ height: "100%" }}>
       <Typography.Title level={3} id="home-expiring-title" style={{ fontSize: 16, marginTop: 0 }}>
-        Expiring access
+        {t("expiringAccess")}
       </Typography.Title>
       {home.expiringAccess.length === 0 ? (
         <Typography.Paragraph style={{ marginBottom: 0 }}>
-          No role expires in the next 14 days.
+          {t("noneExpiring")}
         </Typography.Paragraph>
       ) : (
         <List
@@ -105,7 +115,7 @@ function ExpiringAccessCard({ companyId, home }: { companyId: string; home: Comp
             <List.Item>
               <Link to={memberDetailPath(companyId, item.memberId)}>{item.name || item.email}</Link>
               {": "}
-              {item.roleName} until <Instant iso={item.expiresAt} />
+              {t("expiresUntil", { role: item.roleName })} <Instant iso={item.expiresAt} />
             </List.Item>
           )}
         />
@@ -116,10 +126,11 @@ function ExpiringAccessCard({ companyId, home }: { companyId: string; home: Comp
 
 /** The Admin's cards: second factors, open invitations, expiring access. */
 function AdminCards({ companyId }: { companyId: string }) {
+  const { t } = useTranslation("home");
   const home = useCompanyHome(companyId, true);
   return (
     <section aria-labelledby="home-attention-title" style={{ marginTop: 32 }}>
-      <SectionTitle id="home-attention-title">Team security</SectionTitle>
+      <SectionTitle id="home-attention-title">{t("teamSecurity")}</SectionTitle>
       {home.isError ? (
         <QueryErrorResult error={home.error} onRetry={() => home.refetch()} />
       ) : home.data === undefined ? (
@@ -144,25 +155,27 @@ function AdminCards({ companyId }: { companyId: string }) {
 }
 
 export function HomePage() {
+  const { t } = useTranslation("home");
+  const labels = useCatalogueLabels();
   const { account, membership } = useCurrentMembership();
   const { permissions } = membership;
   const isAdmin = permissions.includes("members.view") && permissions.includes("members.invite");
   return (
     <>
-      <PageTitle>Home</PageTitle>
-      <Typography.Paragraph>Welcome, {account.name || account.email}.</Typography.Paragraph>
+      <PageTitle>{t("title")}</PageTitle>
+      <Typography.Paragraph>{t("welcome", { name: account.name || account.email })}</Typography.Paragraph>
       <Descriptions
         column={1}
         style={{ marginBottom: 24 }}
         items={[
-          { key: "company", label: "Company", children: membership.companyName },
+          { key: "company", label: t("company"), children: membership.companyName },
           {
             key: "roles",
-            label: "Your roles",
+            label: t("yourRoles"),
             children: (
               <Space size={[0, 8]} wrap>
                 {membership.roles.map((role) => (
-                  <Tag key={role.id}>{role.name}</Tag>
+                  <Tag key={role.id}>{labels.roleName(role)}</Tag>
                 ))}
               </Space>
             ),

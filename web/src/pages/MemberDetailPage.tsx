@@ -3,6 +3,7 @@
 // `audit.view`), and the list's row actions (`Change Role`, `Deactivate` / `Reactivate`).
 import { App, Button, Descriptions, Flex, Skeleton, Space, Tag } from "antd";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router-dom";
 import { useMemberAuditEvents } from "../api/auditQueries";
 import { useChangeMemberStatus, useMember, useReactivatingMemberIds } from "../api/memberQueries";
@@ -25,12 +26,13 @@ import { companyPath } from "../navigation";
 const EVENTS_PAGE_SIZE = 10;
 
 function MemberEvents({ companyId, memberId }: { companyId: string; memberId: string }) {
+  const { t } = useTranslation("members");
   const pages = useCursorPages(memberId, EVENTS_PAGE_SIZE);
   const events = useMemberAuditEvents(companyId, memberId, pages.page);
   return (
     <section aria-labelledby="member-events-title">
       <SectionTitle id="member-events-title" style={{ marginTop: 32 }}>
-        Recent events
+        {t("detail.recentEvents")}
       </SectionTitle>
       {events.isError ? (
         <QueryErrorResult error={events.error} onRetry={() => events.refetch()} />
@@ -55,6 +57,7 @@ function MemberEvents({ companyId, memberId }: { companyId: string; memberId: st
 
 export function MemberDetailPage() {
   const { message } = App.useApp();
+  const { t } = useTranslation("members");
   const { memberId = "" } = useParams();
   const { account, membership } = useCurrentMembership();
   const companyId = membership.companyId;
@@ -70,12 +73,12 @@ export function MemberDetailPage() {
   const [conflicted, setConflicted] = useState<Member | null>(null);
   const fetched = loaded.data;
 
-  const backLink = <Link to={companyPath(companyId, "account/members")}>Back to Member list</Link>;
+  const backLink = <Link to={companyPath(companyId, "account/members")}>{t("detail.backToList")}</Link>;
 
   if (loaded.isError) {
     return (
       <>
-        <PageTitle>Member</PageTitle>
+        <PageTitle>{t("detail.member")}</PageTitle>
         {backLink}
         <QueryErrorResult error={loaded.error} onRetry={() => loaded.refetch()} />
       </>
@@ -84,7 +87,7 @@ export function MemberDetailPage() {
   if (fetched === undefined) {
     return (
       <>
-        <PageTitle>Member</PageTitle>
+        <PageTitle>{t("detail.member")}</PageTitle>
         <Skeleton active />
       </>
     );
@@ -96,7 +99,7 @@ export function MemberDetailPage() {
   const reactivate = () => {
     if (reactivatingIds.has(member.id)) return;
     void changeStatus.mutateAsync({ member, change: "reactivate" }).then(
-      () => void message.success(`${member.email} has been reactivated`),
+      () => void message.success(t("list.reactivated", { email: member.email })),
       (error: unknown) => void message.error(describeMemberChangeError(error)),
     );
   };
@@ -108,15 +111,15 @@ export function MemberDetailPage() {
         {backLink}
         {!isSelf && (canEditRoles || canDeactivate) && (
           <Space size="small" wrap>
-            {canEditRoles && <Button onClick={() => setDialog("change-role")}>Change Role</Button>}
+            {canEditRoles && <Button onClick={() => setDialog("change-role")}>{t("table.changeRole")}</Button>}
             {canDeactivate && isActive && (
               <Button danger onClick={() => setDialog("deactivate")}>
-                Deactivate
+                {t("table.deactivate")}
               </Button>
             )}
             {canDeactivate && !isActive && (
-              <Button onClick={reactivate} loading={reactivatingIds.has(member.id)} aria-label="Reactivate">
-                Reactivate
+              <Button onClick={reactivate} loading={reactivatingIds.has(member.id)} aria-label={t("table.reactivate")}>
+                {t("table.reactivate")}
               </Button>
             )}
           </Space>
@@ -127,38 +130,40 @@ export function MemberDetailPage() {
         column={1}
         size="small"
         items={[
-          { key: "name", label: "Name", children: member.name },
+          { key: "name", label: t("detail.name"), children: member.name },
           {
             key: "email",
-            label: "Email",
+            label: t("detail.email"),
             children: <span style={{ wordBreak: "break-all" }}>{member.email}</span>,
           },
           {
             key: "status",
-            label: "Status",
-            children: isActive ? <Tag color="green">Active</Tag> : <Tag>Deactivated</Tag>,
+            label: t("detail.status"),
+            children: isActive ? <Tag color="green">{t("status.active")}</Tag> : <Tag>{t("status.deactivated")}</Tag>,
           },
-          { key: "roles", label: "Roles", children: <RoleTags roles={member.roles} /> },
+          { key: "roles", label: t("detail.roles"), children: <RoleTags roles={member.roles} /> },
           {
             key: "scope",
-            label: "Merchant accounts",
+            label: t("detail.merchantAccounts"),
             children: <ScopeText companyId={companyId} scope={member.scope} />,
           },
-          { key: "joined", label: "Joined", children: formatDateTime(member.joinedAt) },
+          { key: "joined", label: t("detail.joined"), children: formatDateTime(member.joinedAt) },
           {
             key: "invitedBy",
-            label: "Invited by",
-            children: fetched.invitedBy ? `${fetched.invitedBy.name} (${fetched.invitedBy.email})` : "—",
+            label: t("detail.invitedBy"),
+            children: fetched.invitedBy
+              ? t("detail.invitedByValue", { name: fetched.invitedBy.name, email: fetched.invitedBy.email })
+              : "—",
           },
           {
             key: "lastActive",
-            label: "Last active",
-            children: member.lastActiveAt === null ? "Never" : formatDateTime(member.lastActiveAt),
+            label: t("detail.lastActive"),
+            children: member.lastActiveAt === null ? t("detail.never") : formatDateTime(member.lastActiveAt),
           },
           {
             key: "secondFactor",
-            label: "Two-factor authentication",
-            children: fetched.hasSecondFactor ? "On" : "Off",
+            label: t("detail.secondFactor"),
+            children: fetched.hasSecondFactor ? t("detail.on") : t("detail.off"),
           },
         ]}
       />

@@ -5,6 +5,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { Alert, Button, Descriptions, Form, Input, Skeleton, Typography } from "antd";
 import type { ReactNode } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { useNavigate } from "react-router-dom";
 import { isApiError } from "../../api/client";
 import { invitationQueryKeys, useAcceptInvitation, useInvitationLink } from "../../api/invitationQueries";
@@ -24,37 +25,40 @@ interface SignUpForm {
 }
 
 function AcceptButton({ isPending }: { isPending: boolean }) {
+  const { t } = useTranslation("invitations");
   return (
-    <Button type="primary" htmlType="submit" block loading={isPending} aria-label="Accept invitation">
-      Accept invitation
+    <Button type="primary" htmlType="submit" block loading={isPending} aria-label={t("accept.accept")}>
+      {t("accept.accept")}
     </Button>
   );
 }
 
 function InvitationSummary({ invitation }: { invitation: PublicInvitation }) {
+  const { t } = useTranslation("invitations");
   return (
     <Descriptions
       column={1}
       size="small"
       style={{ marginBottom: 16 }}
       items={[
-        { key: "email", label: "Invited email", children: invitation.email },
+        { key: "email", label: t("accept.invitedEmail"), children: invitation.email },
         {
           key: "invitedBy",
-          label: "Invited by",
+          label: t("accept.invitedBy"),
           children:
             invitation.invitedBy === null
-              ? "The portal administrators"
-              : `${invitation.invitedBy.name} (${invitation.invitedBy.email})`,
+              ? t("accept.administrators")
+              : t("accept.invitedByValue", { name: invitation.invitedBy.name, email: invitation.invitedBy.email }),
         },
-        { key: "roles", label: "Roles", children: <RoleTags roles={invitation.roles} /> },
-        { key: "expiresAt", label: "Expires", children: formatDateTime(invitation.expiresAt) },
+        { key: "roles", label: t("accept.roles"), children: <RoleTags roles={invitation.roles} /> },
+        { key: "expiresAt", label: t("accept.expires"), children: formatDateTime(invitation.expiresAt) },
       ]}
     />
   );
 }
 
 export function AcceptInvitationPanel({ token, onLoggedOut }: { token: string; onLoggedOut: () => void }) {
+  const { t } = useTranslation("invitations");
   const link = useInvitationLink(token);
   const me = useMe();
   const accept = useAcceptInvitation(token);
@@ -71,11 +75,11 @@ export function AcceptInvitationPanel({ token, onLoggedOut }: { token: string; o
       <Alert
         type="error"
         showIcon
-        message="The invitation could not be loaded"
+        message={t("accept.couldNotLoad")}
         description={describeError(error)}
         action={
           <Button size="small" onClick={() => link.refetch()}>
-            Retry
+            {t("accept.retry")}
           </Button>
         }
       />
@@ -123,7 +127,10 @@ export function AcceptInvitationPanel({ token, onLoggedOut }: { token: string; o
         type="warning"
         showIcon
         style={{ marginBottom: 16 }}
-        message={`You are logged in as ${sessionEmail ?? "another account"}; this invitation is for ${invitation.email}. Log out and open the link again.`}
+        message={t("accept.mismatch", {
+          sessionEmail: sessionEmail ?? t("accept.anotherAccount"),
+          email: invitation.email,
+        })}
         description={
           <Button
             size="small"
@@ -131,7 +138,7 @@ export function AcceptInvitationPanel({ token, onLoggedOut }: { token: string; o
             onClick={() => logout.mutate(undefined, { onSettled: onLoggedOut })}
             style={{ marginTop: 8 }}
           >
-            Log out
+            {t("accept.logOut")}
           </Button>
         }
       />
@@ -145,7 +152,7 @@ export function AcceptInvitationPanel({ token, onLoggedOut }: { token: string; o
         style={{ marginBottom: 16 }}
         message={
           isApiError(acceptError) && acceptError.code === "invalid_credentials"
-            ? `The password is not correct for ${invitation.email}.`
+            ? t("accept.wrongPassword", { email: invitation.email })
             : describeError(acceptError)
         }
       />
@@ -160,7 +167,7 @@ export function AcceptInvitationPanel({ token, onLoggedOut }: { token: string; o
   } else if (!invitation.accountExists) {
     form = (
       <>
-        <Typography.Paragraph>Create your account for {invitation.email} to join.</Typography.Paragraph>
+        <Typography.Paragraph>{t("accept.createAccount", { email: invitation.email })}</Typography.Paragraph>
         <Form<SignUpForm>
           name="accept-invitation-sign-up"
           layout="vertical"
@@ -168,11 +175,11 @@ export function AcceptInvitationPanel({ token, onLoggedOut }: { token: string; o
           onFinish={({ name, password }) => submit({ name: name.trim(), password })}
         >
           <Form.Item
-            label="Name"
+            label={t("accept.name")}
             name="name"
             rules={[
-              { required: true, whitespace: true, message: "Enter your name" },
-              { max: 200, message: "Use at most 200 characters" },
+              { required: true, whitespace: true, message: t("accept.nameRequired") },
+              { max: 200, message: t("accept.nameTooLong") },
             ]}
           >
             <Input autoComplete="name" />
@@ -180,8 +187,8 @@ export function AcceptInvitationPanel({ token, onLoggedOut }: { token: string; o
           <NewPasswordFields
             name="password"
             confirmName="confirmPassword"
-            label="Password"
-            confirmLabel="Confirm password"
+            label={t("accept.password")}
+            confirmLabel={t("accept.confirmPassword")}
           />
           <AcceptButton isPending={accept.isPending} />
         </Form>
@@ -190,7 +197,7 @@ export function AcceptInvitationPanel({ token, onLoggedOut }: { token: string; o
   } else if (isInvitedSession) {
     form = (
       <Form name="accept-invitation-session" onFinish={() => submit({})}>
-        <Typography.Paragraph>You are logged in as {sessionEmail}.</Typography.Paragraph>
+        <Typography.Paragraph>{t("accept.loggedInAs", { email: sessionEmail })}</Typography.Paragraph>
         <AcceptButton isPending={accept.isPending} />
       </Form>
     );
@@ -198,8 +205,9 @@ export function AcceptInvitationPanel({ token, onLoggedOut }: { token: string; o
     form = (
       <>
         <Typography.Paragraph>
-          {invitation.email} already has an account. Enter its password to accept.
-          {sessionEmail !== null && ` You will be logged out of ${sessionEmail}.`}
+          {sessionEmail !== null
+            ? t("accept.hasAccountLoggedIn", { email: invitation.email, sessionEmail })
+            : t("accept.hasAccount", { email: invitation.email })}
         </Typography.Paragraph>
         <Form<{ password: string }>
           name="accept-invitation-password"
@@ -208,9 +216,9 @@ export function AcceptInvitationPanel({ token, onLoggedOut }: { token: string; o
           onFinish={({ password }) => submit({ password })}
         >
           <Form.Item
-            label="Password"
+            label={t("accept.password")}
             name="password"
-            rules={[{ required: true, message: "Enter your password" }]}
+            rules={[{ required: true, message: t("accept.passwordRequired") }]}
           >
             <Input.Password autoComplete="current-password" />
           </Form.Item>
@@ -223,8 +231,12 @@ export function AcceptInvitationPanel({ token, onLoggedOut }: { token: string; o
   return (
     <>
       <Typography.Paragraph>
-        You are invited to join <Typography.Text strong>{invitation.companyName}</Typography.Text> on the
-        Merchant Portal.
+        <Trans
+          t={t}
+          i18nKey="accept.invitedTo"
+          values={{ company: invitation.companyName }}
+          components={{ strong: <Typography.Text strong /> }}
+        />
       </Typography.Paragraph>
       <InvitationSummary invitation={invitation} />
       {failure}
