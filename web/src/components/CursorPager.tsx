@@ -34,9 +34,7 @@ export function CursorPager({
   const first = pageIndex * pageSize + 1;
   const last = pageIndex * pageSize + itemCount;
   const summary =
-    itemCount === 0
-      ? counted
-      : t("range", { first: formatCount(first), last: formatCount(last), counted });
+    itemCount === 0 ? counted : t("range", { first: formatCount(first), last: formatCount(last), counted });
 
   return (
     <Flex align="center" justify="space-between" gap="middle" wrap style={{ marginTop: 16 }}>

@@ -244,9 +244,7 @@ export function EmailVerificationModal({
       )}
       {offersAlternateEmail && !isPasskey && (
         <Flex align="center" gap="small" wrap style={{ marginTop: 12 }}>
-          <Typography.Text type="secondary">
-            {t("noAlternateEmail")}
-          </Typography.Text>
+          <Typography.Text type="secondary">{t("noAlternateEmail")}</Typography.Text>
           <Button type="link" onClick={setAlternateEmail} style={{ paddingInline: 0 }}>
             {t("setAlternateEmail")}
           </Button>

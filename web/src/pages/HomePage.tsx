@@ -37,7 +37,10 @@ function SectionCards({ companyId, permissions }: { companyId: string; permissio
               title={
                 <Link to={companyPath(companyId, entry.path)}>
                   {entry.group
-                    ? t("sectionInGroup", { group: navigationGroups[entry.group].label, section: entry.label })
+                    ? t("sectionInGroup", {
+                        group: navigationGroups[entry.group].label,
+                        section: entry.label,
+                      })
                     : entry.label}
                 </Link>
               }
@@ -103,9 +106,7 @@ function ExpiringAccessCard({ companyId, home }: { companyId: string; home: Comp
         {t("expiringAccess")}
       </Typography.Title>
       {home.expiringAccess.length === 0 ? (
-        <Typography.Paragraph style={{ marginBottom: 0 }}>
-          {t("noneExpiring")}
-        </Typography.Paragraph>
+        <Typography.Paragraph style={{ marginBottom: 0 }}>{t("noneExpiring")}</Typography.Paragraph>
       ) : (
         <List
           size="small"

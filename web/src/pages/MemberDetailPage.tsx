@@ -111,14 +111,20 @@ export function MemberDetailPage() {
         {backLink}
         {!isSelf && (canEditRoles || canDeactivate) && (
           <Space size="small" wrap>
-            {canEditRoles && <Button onClick={() => setDialog("change-role")}>{t("table.changeRole")}</Button>}
+            {canEditRoles && (
+              <Button onClick={() => setDialog("change-role")}>{t("table.changeRole")}</Button>
+            )}
             {canDeactivate && isActive && (
               <Button danger onClick={() => setDialog("deactivate")}>
                 {t("table.deactivate")}
               </Button>
             )}
             {canDeactivate && !isActive && (
-              <Button onClick={reactivate} loading={reactivatingIds.has(member.id)} aria-label={t("table.reactivate")}>
+              <Button
+                onClick={reactivate}
+                loading={reactivatingIds.has(member.id)}
+                aria-label={t("table.reactivate")}
+              >
                 {t("table.reactivate")}
               </Button>
             )}
@@ -139,7 +145,11 @@ export function MemberDetailPage() {
           {
             key: "status",
             label: t("detail.status"),
-            children: isActive ? <Tag color="green">{t("status.active")}</Tag> : <Tag>{t("status.deactivated")}</Tag>,
+            children: isActive ? (
+              <Tag color="green">{t("status.active")}</Tag>
+            ) : (
+              <Tag>{t("status.deactivated")}</Tag>
+            ),
           },
           { key: "roles", label: t("detail.roles"), children: <RoleTags roles={member.roles} /> },
           {

@@ -48,7 +48,10 @@ function InvitationSummary({ invitation }: { invitation: PublicInvitation }) {
           children:
             invitation.invitedBy === null
               ? t("accept.administrators")
-              : t("accept.invitedByValue", { name: invitation.invitedBy.name, email: invitation.invitedBy.email }),
+              : t("accept.invitedByValue", {
+                  name: invitation.invitedBy.name,
+                  email: invitation.invitedBy.email,
+                }),
         },
         { key: "roles", label: t("accept.roles"), children: <RoleTags roles={invitation.roles} /> },
         { key: "expiresAt", label: t("accept.expires"), children: formatDateTime(invitation.expiresAt) },

@@ -22,11 +22,7 @@ export function InvitationClosedResult({ code }: { code: ClosedInvitationCode | 
   switch (code) {
     case "invitation_expired":
       return (
-        <Result
-          status="warning"
-          title={t("closed.expiredTitle")}
-          subTitle={t("closed.expiredSubtitle")}
-        />
+        <Result status="warning" title={t("closed.expiredTitle")} subTitle={t("closed.expiredSubtitle")} />
       );
     case "invitation_used":
       return (
@@ -47,11 +43,7 @@ export function InvitationClosedResult({ code }: { code: ClosedInvitationCode | 
       );
     default:
       return (
-        <Result
-          status="error"
-          title={t("closed.invalidTitle")}
-          subTitle={t("closed.invalidSubtitle")}
-        />
+        <Result status="error" title={t("closed.invalidTitle")} subTitle={t("closed.invalidSubtitle")} />
       );
   }
 }

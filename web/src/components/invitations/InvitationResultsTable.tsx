@@ -53,7 +53,12 @@ export function InvitationResultsTable({
             <Tag color={STATUS_COLORS[status]}>{t(`results.${status}`)}</Tag>
           ),
         },
-        { title: t("results.reason"), dataIndex: "message", key: "message", render: (text?: string) => text ?? "" },
+        {
+          title: t("results.reason"),
+          dataIndex: "message",
+          key: "message",
+          render: (text?: string) => text ?? "",
+        },
       ]}
     />
   );

@@ -56,7 +56,13 @@ function ResendButton({
   const isWaiting = secondsLeft > 0;
   return (
     <Space size={4}>
-      <Button size="small" onClick={onResend} disabled={isWaiting} loading={isSending} aria-label={t("section.resend")}>
+      <Button
+        size="small"
+        onClick={onResend}
+        disabled={isWaiting}
+        loading={isSending}
+        aria-label={t("section.resend")}
+      >
         {t("section.resend")}
       </Button>
       {isWaiting && (
@@ -150,7 +156,11 @@ export function InvitationsSection({
         <Tag color={STATUS_COLORS[invitation.status]}>{t(`section.status.${invitation.status}`)}</Tag>
       ),
     },
-    { key: "roles", title: t("section.roles"), render: (_, invitation) => <RoleTags roles={invitation.roles} /> },
+    {
+      key: "roles",
+      title: t("section.roles"),
+      render: (_, invitation) => <RoleTags roles={invitation.roles} />,
+    },
     {
       key: "invitedBy",
       title: t("section.invitedBy"),
@@ -163,7 +173,11 @@ export function InvitationsSection({
           </span>
         ),
     },
-    { key: "lastSentAt", title: t("section.sent"), render: (_, invitation) => formatDateTime(invitation.lastSentAt) },
+    {
+      key: "lastSentAt",
+      title: t("section.sent"),
+      render: (_, invitation) => formatDateTime(invitation.lastSentAt),
+    },
     {
       key: "expiresAt",
       title: t("section.expires"),

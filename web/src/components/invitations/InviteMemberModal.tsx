@@ -242,9 +242,7 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
       case "deactivated_member":
         return {
           message: t("invite.deactivatedMember", { email: standing.email }),
-          description: canReactivate
-            ? t("invite.reactivateInstead")
-            : t("invite.askToReactivate"),
+          description: canReactivate ? t("invite.reactivateInstead") : t("invite.askToReactivate"),
           action:
             canReactivate && standing.memberId !== undefined ? (
               <Button
@@ -349,7 +347,11 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
           {(fields, { add, remove }) => (
             <>
               {fields.map((field, index) => (
-                <Form.Item key={field.key} label={t("invite.emailAddressNumbered", { number: index + 2 })} required={false}>
+                <Form.Item
+                  key={field.key}
+                  label={t("invite.emailAddressNumbered", { number: index + 2 })}
+                  required={false}
+                >
                   <Flex gap="small">
                     <Form.Item
                       name={field.name}

@@ -4,10 +4,10 @@
 import { Alert, App, Button, Descriptions, Flex, Modal, Skeleton, Steps, Typography } from "antd";
 import { useState } from "react";
 import { Trans, useTranslation } from "react-i18next";
-import { useCatalogueLabels } from "../../i18n/catalogueLabels";
 import { useChangeMemberRoles } from "../../api/memberQueries";
 import { usePermissionCatalogue, useRoles } from "../../api/queries";
 import type { Member, MemberScope } from "../../api/types";
+import { useCatalogueLabels } from "../../i18n/catalogueLabels";
 import { isIncompleteScope, isSameScope, ScopePicker, ScopeText } from "../merchant-accounts/ScopePicker";
 import { QueryErrorResult } from "../QueryErrorResult";
 import { currentMemberOfConflict, describeMemberChangeError } from "./describeMemberChangeError";
@@ -172,7 +172,11 @@ function ChangeRoleSteps({
           items={[
             { key: "email", label: t("changeRole.email"), children: member.email },
             { key: "name", label: t("changeRole.name"), children: member.name },
-            { key: "current", label: t("changeRole.currentRoles"), children: <RoleTags roles={member.roles} /> },
+            {
+              key: "current",
+              label: t("changeRole.currentRoles"),
+              children: <RoleTags roles={member.roles} />,
+            },
             {
               key: "new",
               label: t("changeRole.newRoles"),
@@ -221,7 +225,12 @@ function ChangeRoleSteps({
             <Button onClick={() => setStep(0)} disabled={changeRoles.isPending}>
               {t("changeRole.back")}
             </Button>
-            <Button type="primary" onClick={confirm} loading={changeRoles.isPending} aria-label={t("changeRole.confirm")}>
+            <Button
+              type="primary"
+              onClick={confirm}
+              loading={changeRoles.isPending}
+              aria-label={t("changeRole.confirm")}
+            >
               {t("changeRole.confirm")}
             </Button>
           </>

@@ -87,9 +87,7 @@ export function DeactivateMemberDialog({
               components={{ strong: <Typography.Text strong /> }}
             />
           </Typography.Paragraph>
-          <Typography.Paragraph>
-            {t("deactivate.explanation")}
-          </Typography.Paragraph>
+          <Typography.Paragraph>{t("deactivate.explanation")}</Typography.Paragraph>
         </>
       )}
       {failure !== null && <Alert type="error" showIcon message={failure} role="alert" />}

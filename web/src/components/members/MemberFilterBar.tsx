@@ -4,8 +4,8 @@
 import { Button, Form, Input, Select } from "antd";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
-import { useCatalogueLabels } from "../../i18n/catalogueLabels";
 import type { MembershipStatus, Role } from "../../api/types";
+import { useCatalogueLabels } from "../../i18n/catalogueLabels";
 import type { MemberSearch } from "./useMemberListView";
 
 const ALL = "all";

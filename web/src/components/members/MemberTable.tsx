@@ -123,7 +123,11 @@ export function MemberTable({
       key: "status",
       title: t("table.status"),
       render: (_, member) =>
-        member.status === "active" ? <Tag color="green">{t("status.active")}</Tag> : <Tag>{t("status.deactivated")}</Tag>,
+        member.status === "active" ? (
+          <Tag color="green">{t("status.active")}</Tag>
+        ) : (
+          <Tag>{t("status.deactivated")}</Tag>
+        ),
     },
     {
       key: "joinedAt",
@@ -135,7 +139,8 @@ export function MemberTable({
       key: "lastActiveAt",
       title: t("table.lastActive"),
       ...sortable("lastActiveAt"),
-      render: (_, member) => (member.lastActiveAt === null ? t("table.never") : formatDateTime(member.lastActiveAt)),
+      render: (_, member) =>
+        member.lastActiveAt === null ? t("table.never") : formatDateTime(member.lastActiveAt),
     },
   ];
 

@@ -40,7 +40,9 @@ export function RoleExpiryFields({
           return (
             <Flex key={role.id} align="center" gap="small" wrap>
               <label htmlFor={id} style={{ minWidth: 160 }}>
-                {t("roles.accessEndsOn", { role: labels.roleName({ key: role.key ?? null, name: role.name }) })}
+                {t("roles.accessEndsOn", {
+                  role: labels.roleName({ key: role.key ?? null, name: role.name }),
+                })}
               </label>
               <DatePicker
                 id={id}

@@ -102,11 +102,7 @@ export function RolePicker({
               );
               return (
                 <div key={role.id}>
-                  {isAllowed ? (
-                    checkbox
-                  ) : (
-                    <Tooltip title={t("roles.notGrantable")}>{checkbox}</Tooltip>
-                  )}
+                  {isAllowed ? checkbox : <Tooltip title={t("roles.notGrantable")}>{checkbox}</Tooltip>}
                   {role.description !== "" && (
                     <Typography.Paragraph
                       type="secondary"

@@ -76,9 +76,7 @@ export function ScopePicker({
         />
       )}
       <Typography.Paragraph type="secondary" style={{ margin: "8px 0 0", fontSize: 12 }}>
-        {value.kind === "all"
-          ? t("allHelp")
-          : t("restrictedHelp")}
+        {value.kind === "all" ? t("allHelp") : t("restrictedHelp")}
       </Typography.Paragraph>
     </fieldset>
   );
@@ -100,7 +98,10 @@ export function ScopeText({ companyId, scope }: { companyId: string; scope: Memb
     <>
       {t("restrictedList", { names: shown.join(t("separator")) })}
       {hidden > 0 &&
-        t(shown.length > 0 ? "andOutsideScope" : "outsideScope", { count: hidden, number: formatCount(hidden) })}
+        t(shown.length > 0 ? "andOutsideScope" : "outsideScope", {
+          count: hidden,
+          number: formatCount(hidden),
+        })}
     </>
   );
 }
