@@ -3,7 +3,7 @@
 // reopened; it says where and when the code went, checks the code typed and reports the outcome.
 // An account with an authenticator app is asked for the app's code instead (§6.2): nothing is mailed.
 import { useQuery } from "@tanstack/react-query";
-import { Alert, Button, Flex, Form, type InputRef, Modal, Typography } from "antd";
+import { Alert, Button, ConfigProvider, Flex, Form, type InputRef, Modal, Typography } from "antd";
 import { useEffect, useEffectEvent, useId, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useLocation, useNavigate } from "react-router-dom";
@@ -15,6 +15,10 @@ import { formatTime } from "./formatDateTime";
 import { OneTimeCodeField } from "./OneTimeCodeField";
 import { PasskeyStepUp } from "./passkeys/PasskeyStepUp";
 import { formatCountdown, useSecondsUntil } from "./useSecondsUntil";
+
+// Ant Design spaces out a button of two Chinese characters ("搜 索"), which would change its accessible
+// name from the guide's label (搜索, 停用): the words stay as the catalogue writes them.
+const BUTTONS_AS_WRITTEN = { autoInsertSpace: false };
 
 const PROFILE_PATH = "/profile";
 
@@ -156,100 +160,102 @@ export function EmailVerificationModal({
   }, [challenge]);
 
   return (
-    <Modal
-      title={t("title")}
-      // Above the window whose action it guards, whichever of the two was first put in the page.
-      zIndex={1001}
-      open={open}
-      onCancel={onCancel}
-      afterClose={clear}
-      maskClosable={false}
-      footer={[
-        <Button key="cancel" onClick={onCancel}>
-          {t("cancel")}
-        </Button>,
-        // The explicit label keeps the name exactly "Verify" while antd adds its loading icon.
-        !isPasskey && (
-          <Button
-            key="verify"
-            type="primary"
-            htmlType="submit"
-            form={formId}
-            aria-label={t("verify")}
-            loading={verifyStepUp.isPending}
-            disabled={!canVerify}
-          >
-            {t("verify")}
-          </Button>
-        ),
-      ]}
-    >
-      {isPasskey && (
-        <PasskeyStepUp challenge={challenge} onVerified={onVerified} onRetry={() => sendCode(false)} />
-      )}
-      <Typography.Paragraph hidden={isPasskey}>
-        {challenge !== null && isByApp
-          ? t("enterAppCode")
-          : challenge?.sentAt !== undefined
-            ? t("enterSentCode", { sentTo: challenge.sentTo, time: formatTime(challenge.sentAt) })
-            : startStepUp.isError
-              ? t("couldNotSend")
-              : t("sending")}
-      </Typography.Paragraph>
-      <Form<CodeForm>
-        hidden={isPasskey}
-        form={form}
-        name="email-verification"
-        id={formId}
-        layout="vertical"
-        requiredMark={false}
-        onFinish={verify}
+    <ConfigProvider button={BUTTONS_AS_WRITTEN}>
+      <Modal
+        title={t("title")}
+        // Above the window whose action it guards, whichever of the two was first put in the page.
+        zIndex={1001}
+        open={open}
+        onCancel={onCancel}
+        afterClose={clear}
+        maskClosable={false}
+        footer={[
+          <Button key="cancel" onClick={onCancel}>
+            {t("cancel")}
+          </Button>,
+          // The explicit label keeps the name exactly "Verify" while antd adds its loading icon.
+          !isPasskey && (
+            <Button
+              key="verify"
+              type="primary"
+              htmlType="submit"
+              form={formId}
+              aria-label={t("verify")}
+              loading={verifyStepUp.isPending}
+              disabled={!canVerify}
+            >
+              {t("verify")}
+            </Button>
+          ),
+        ]}
       >
-        <OneTimeCodeField label={t("codeLabel")} inputRef={codeInput} />
-      </Form>
-      {failure !== null && (
-        <Alert
-          type="error"
-          showIcon
-          message={failure.message}
-          style={{ marginBottom: 16 }}
-          action={
-            failure.needsNewCode && (
-              <Button size="small" onClick={resendCode} disabled={!canResend}>
-                {isByApp ? t("tryAgain") : t("sendNewCode")}
-              </Button>
-            )
-          }
-        />
-      )}
-      {/* A code from the app is never sent, so there is nothing to resend. */}
-      {!isByApp && !isPasskey && (
-        <Flex align="center" gap="small" wrap>
-          <Typography.Text type="secondary">{t("didNotGet")}</Typography.Text>
-          <Button
-            onClick={resendCode}
-            disabled={!canResend}
-            loading={isSending}
-            aria-label={t("resendCode")}
-            aria-describedby={secondsUntilResend > 0 ? countdownId : undefined}
-          >
-            {t("resendCode")}
-          </Button>
-          {secondsUntilResend > 0 && (
-            <Typography.Text type="secondary" id={countdownId}>
-              {t("availableIn", { countdown: formatCountdown(secondsUntilResend) })}
-            </Typography.Text>
-          )}
-        </Flex>
-      )}
-      {offersAlternateEmail && !isPasskey && (
-        <Flex align="center" gap="small" wrap style={{ marginTop: 12 }}>
-          <Typography.Text type="secondary">{t("noAlternateEmail")}</Typography.Text>
-          <Button type="link" onClick={setAlternateEmail} style={{ paddingInline: 0 }}>
-            {t("setAlternateEmail")}
-          </Button>
-        </Flex>
-      )}
-    </Modal>
+        {isPasskey && (
+          <PasskeyStepUp challenge={challenge} onVerified={onVerified} onRetry={() => sendCode(false)} />
+        )}
+        <Typography.Paragraph hidden={isPasskey}>
+          {challenge !== null && isByApp
+            ? t("enterAppCode")
+            : challenge?.sentAt !== undefined
+              ? t("enterSentCode", { sentTo: challenge.sentTo, time: formatTime(challenge.sentAt) })
+              : startStepUp.isError
+                ? t("couldNotSend")
+                : t("sending")}
+        </Typography.Paragraph>
+        <Form<CodeForm>
+          hidden={isPasskey}
+          form={form}
+          name="email-verification"
+          id={formId}
+          layout="vertical"
+          requiredMark={false}
+          onFinish={verify}
+        >
+          <OneTimeCodeField label={t("codeLabel")} inputRef={codeInput} />
+        </Form>
+        {failure !== null && (
+          <Alert
+            type="error"
+            showIcon
+            message={failure.message}
+            style={{ marginBottom: 16 }}
+            action={
+              failure.needsNewCode && (
+                <Button size="small" onClick={resendCode} disabled={!canResend}>
+                  {isByApp ? t("tryAgain") : t("sendNewCode")}
+                </Button>
+              )
+            }
+          />
+        )}
+        {/* A code from the app is never sent, so there is nothing to resend. */}
+        {!isByApp && !isPasskey && (
+          <Flex align="center" gap="small" wrap>
+            <Typography.Text type="secondary">{t("didNotGet")}</Typography.Text>
+            <Button
+              onClick={resendCode}
+              disabled={!canResend}
+              loading={isSending}
+              aria-label={t("resendCode")}
+              aria-describedby={secondsUntilResend > 0 ? countdownId : undefined}
+            >
+              {t("resendCode")}
+            </Button>
+            {secondsUntilResend > 0 && (
+              <Typography.Text type="secondary" id={countdownId}>
+                {t("availableIn", { countdown: formatCountdown(secondsUntilResend) })}
+              </Typography.Text>
+            )}
+          </Flex>
+        )}
+        {offersAlternateEmail && !isPasskey && (
+          <Flex align="center" gap="small" wrap style={{ marginTop: 12 }}>
+            <Typography.Text type="secondary">{t("noAlternateEmail")}</Typography.Text>
+            <Button type="link" onClick={setAlternateEmail} style={{ paddingInline: 0 }}>
+              {t("setAlternateEmail")}
+            </Button>
+          </Flex>
+        )}
+      </Modal>
+    </ConfigProvider>
   );
 }
