@@ -46,7 +46,7 @@ describe("the user guide's sections 2–5 in Simplified Chinese, in Chromium wit
     await verification.getByText(/请输入.*发送至.*的验证码/).waitFor();
     const mail = await held.portal.latestMail(adminEmail());
     await verification.getByLabel("验证码", { exact: true }).fill(codeOf(mail.text));
-    await verification.getByRole("button", { name: "验证" }).click();
+    await verification.getByRole("button", { name: "验证", exact: true }).click();
     await verification.waitFor({ state: "hidden" });
   }
 
