@@ -4,10 +4,14 @@
 // 成员角色, 搜索, 更改角色, 停用, 邮箱验证, and each notice the guide promises.
 // It logs in through the API and opens the member list by its address, so it does not depend on the
 // login page's or the menu's words.
+import { mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import type { Locator, Page } from "playwright-core";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { codeIn } from "./support/pages.js";
 import { usePortalAndBrowser } from "./support/portal.js";
+
+const SCREENSHOTS = fileURLToPath(new URL("../docs/screenshots/", import.meta.url));
 
 /** The 6-digit code of a verification mail, whichever language the mail is written in. */
 const codeOf = (text: string) => codeIn(text) || (/(?<!\d)(\d{6})(?!\d)/.exec(text)?.[1] ?? "");
@@ -102,6 +106,9 @@ describe("the user guide's sections 2–5 in Simplified Chinese, in Chromium wit
     await expect.poll(() => page.getByText(/^合计：\d+ 名成员$/).count()).toBe(1);
     expect(await page.getByRole("button", { name: "Invite new member" }).count()).toBe(0);
     expect(await page.getByText("Member Email").count()).toBe(0);
+    // The README shows the member list in both languages (the English one by member-management).
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: `${SCREENSHOTS}member-list-zh-CN.png` });
   });
 
   it("§2 邀请新成员: email, a role with its permissions on the right, the terms, 发送邀请, 邮箱验证, sent successfully", async () => {
