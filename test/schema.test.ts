@@ -296,7 +296,8 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
     "updated_by",
     "version",
   ],
-  sso_group_mappings: ["company_id", "group_name", "role_id"],
+  sso_group_mappings: ["company_id", "group_name", "role_id", "scope_kind"],
+  sso_group_mapping_merchant_accounts: ["company_id", "group_name", "merchant_account_id", "role_id"],
   saml_login_requests: [
     "asserted_at",
     "browser_binding_hash",

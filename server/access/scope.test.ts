@@ -7,6 +7,7 @@ import {
   readableAccounts,
   refuseScopeBeyondOwn,
   type Scope,
+  unionOfScopes,
 } from "./scope.js";
 
 const ALL: Scope = { kind: "all" };
@@ -47,5 +48,12 @@ describe("SPEC 6.4: merchant account scope decisions", () => {
     expect(isSameScope(restricted(A), restricted(A, B))).toBe(false);
     expect(isSameScope(ALL, restricted(A))).toBe(false);
     expect(isSameScope(ALL, ALL)).toBe(true);
+  });
+
+  it("SPEC §6.3: an SSO login's scope is the union of its mappings' scopes, `all` winning", () => {
+    expect(unionOfScopes([restricted(B), restricted(A, B)])).toEqual(restricted(A, B));
+    expect(unionOfScopes([restricted(A), ALL])).toEqual(ALL);
+    expect(unionOfScopes([restricted(A.toUpperCase())])).toEqual(restricted(A));
+    expect(unionOfScopes([])).toEqual(ALL);
   });
 });

@@ -72,3 +72,14 @@ export function readableAccounts(scope: Scope, requested?: string): string[] | n
   }
   return scope.kind === "all" ? null : scope.merchantAccountIds;
 }
+
+/** The accounts any of these scopes reaches: `all` if one of them is (or if there are none). */
+export function unionOfScopes(scopes: readonly Scope[]): Scope {
+  if (scopes.length === 0 || scopes.some((scope) => scope.kind === "all")) return ALL_ACCOUNTS;
+  return normalizeScope({
+    kind: "restricted",
+    merchantAccountIds: scopes.flatMap((scope) =>
+      scope.kind === "restricted" ? scope.merchantAccountIds : [],
+    ),
+  });
+}

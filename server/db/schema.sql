@@ -1112,6 +1112,17 @@ CREATE TABLE public.sso_connections (
 );
 
 --
+-- Name: sso_group_mapping_merchant_accounts; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.sso_group_mapping_merchant_accounts (
+    company_id uuid NOT NULL,
+    group_name text NOT NULL,
+    role_id uuid NOT NULL,
+    merchant_account_id uuid NOT NULL
+);
+
+--
 -- Name: sso_group_mappings; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1119,7 +1130,9 @@ CREATE TABLE public.sso_group_mappings (
     company_id uuid NOT NULL,
     group_name text NOT NULL,
     role_id uuid NOT NULL,
-    CONSTRAINT sso_group_mappings_group_name_check CHECK (((length(group_name) >= 1) AND (length(group_name) <= 300)))
+    scope_kind text DEFAULT 'all'::text NOT NULL,
+    CONSTRAINT sso_group_mappings_group_name_check CHECK (((length(group_name) >= 1) AND (length(group_name) <= 300))),
+    CONSTRAINT sso_group_mappings_scope_kind_check CHECK ((scope_kind = ANY (ARRAY['all'::text, 'restricted'::text])))
 );
 
 --
@@ -1725,6 +1738,13 @@ ALTER TABLE ONLY public.sso_connections
     ADD CONSTRAINT sso_connections_pkey PRIMARY KEY (company_id);
 
 --
+-- Name: sso_group_mapping_merchant_accounts sso_group_mapping_merchant_accounts_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sso_group_mapping_merchant_accounts
+    ADD CONSTRAINT sso_group_mapping_merchant_accounts_pkey PRIMARY KEY (company_id, group_name, role_id, merchant_account_id);
+
+--
 -- Name: sso_group_mappings sso_group_mappings_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -2033,6 +2053,12 @@ CREATE INDEX settlement_batches_account_period_idx ON public.settlement_batches 
 --
 
 CREATE INDEX settlement_batches_period_idx ON public.settlement_batches USING btree (company_id, period_start DESC, id DESC);
+
+--
+-- Name: sso_group_mapping_merchant_accounts_account_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX sso_group_mapping_merchant_accounts_account_idx ON public.sso_group_mapping_merchant_accounts USING btree (company_id, merchant_account_id);
 
 --
 -- Name: transactions_account_time_idx; Type: INDEX; Schema: public; Owner: -
@@ -2721,6 +2747,20 @@ ALTER TABLE ONLY public.sso_connections
 
 ALTER TABLE ONLY public.sso_connections
     ADD CONSTRAINT sso_connections_updated_by_fkey FOREIGN KEY (updated_by) REFERENCES public.accounts(id) ON DELETE SET NULL;
+
+--
+-- Name: sso_group_mapping_merchant_accounts sso_group_mapping_merchant_ac_company_id_group_name_role_i_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sso_group_mapping_merchant_accounts
+    ADD CONSTRAINT sso_group_mapping_merchant_ac_company_id_group_name_role_i_fkey FOREIGN KEY (company_id, group_name, role_id) REFERENCES public.sso_group_mappings(company_id, group_name, role_id) ON DELETE CASCADE;
+
+--
+-- Name: sso_group_mapping_merchant_accounts sso_group_mapping_merchant_ac_company_id_merchant_account__fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sso_group_mapping_merchant_accounts
+    ADD CONSTRAINT sso_group_mapping_merchant_ac_company_id_merchant_account__fkey FOREIGN KEY (company_id, merchant_account_id) REFERENCES public.merchant_accounts(company_id, id) ON DELETE CASCADE;
 
 --
 -- Name: sso_group_mappings sso_group_mappings_company_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -

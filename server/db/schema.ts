@@ -439,10 +439,18 @@ export interface SsoConnections {
   version: Generated<number>;
 }
 
+export interface SsoGroupMappingMerchantAccounts {
+  company_id: string;
+  group_name: string;
+  merchant_account_id: string;
+  role_id: string;
+}
+
 export interface SsoGroupMappings {
   company_id: string;
   group_name: string;
   role_id: string;
+  scope_kind: Generated<"all" | "restricted">;
 }
 
 export interface Transactions {
@@ -574,6 +582,7 @@ export interface DB {
   settlement_batches: SettlementBatches;
   sso_break_glass_members: SsoBreakGlassMembers;
   sso_connections: SsoConnections;
+  sso_group_mapping_merchant_accounts: SsoGroupMappingMerchantAccounts;
   sso_group_mappings: SsoGroupMappings;
   transactions: Transactions;
   verification_challenges: VerificationChallenges;

@@ -1,8 +1,10 @@
 // The end of every single sign-on login, whatever the protocol: an identity the IdP vouched for
-// becomes a member (just in time) with roles from its groups, then a full session (SPEC §6.3).
+// becomes a member (just in time) with roles and merchant-account scope from its groups, then a
+// full session (SPEC §6.3, §6.4).
 import { randomBytes } from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
 import { ADMIN_ROLE_KEY } from "../access/permissions.js";
+import { ALL_ACCOUNTS, isSameScope, type Scope, unionOfScopes } from "../access/scope.js";
 import type { SessionPolicy } from "../access/session-queries.js";
 import { type RequestMeta, recordAudit } from "../audit/writer.js";
 import { type FullSession, openFullSession } from "../auth/full-session.js";
@@ -18,9 +20,10 @@ import { checkName, PERSON_NAME } from "../identity/names.js";
 import { findMemberStanding } from "../invitations/queries.js";
 import { rolesChangedMail } from "../members/mails.js";
 import { loadChange, shareLockAccount, writeMemberRoles } from "../members/queries.js";
+import { writeMemberScope } from "../merchant-accounts/queries.js";
 import { lockCompany } from "../roles/queries.js";
 import { emitWebhookEvent, memberWebhookEvent, webhookEvent } from "../webhooks/events.js";
-import { findConnectionForShare, findRoleRefs, isVerifiedDomainOf, mappedRoleIds } from "./queries.js";
+import { findConnectionForShare, findRoleRefs, isVerifiedDomainOf, matchedMappings } from "./queries.js";
 
 export type SsoDeps = { db: Kysely<DB>; clock: Clock; sessionPolicy: SessionPolicy };
 
@@ -133,9 +136,12 @@ function decide(
     const verified = await isVerifiedDomainOf(trx, companyId, domain);
     if (!verified) return refuse("domain_not_verified");
 
-    const mapped = await mappedRoleIds(trx, companyId, identity.groups);
+    const matched = await matchedMappings(trx, companyId, identity.groups);
+    const mapped = [...new Set(matched.map((mapping) => mapping.role_id))].sort();
     const roleIds =
       mapped.length > 0 ? mapped : connection.default_role_id ? [connection.default_role_id] : [];
+    // The union of the matched mappings' scopes; the default role gives all accounts.
+    const scope = unionOfScopes(matched.map((mapping) => mapping.scope));
 
     await lockCompany(trx, companyId);
     const account = await findOrCreateAccount(trx, email, identity.name, now);
@@ -151,6 +157,7 @@ function decide(
         invitedBy: null,
         now,
       });
+      if (scope.kind === "restricted") await writeMemberScope(trx, companyId, memberId, scope);
       const roles = await findRoleRefs(trx, companyId, roleIds);
       await recordAudit(trx, {
         action: "sso.member_joined",
@@ -162,6 +169,7 @@ function decide(
           protocol: identity.protocol,
           email,
           roles,
+          scope,
           groups: identity.groups.slice(0, 50),
           accountCreated: account.created,
         },
@@ -188,6 +196,7 @@ function decide(
         companyId,
         memberId: standing.memberId,
         roleIds,
+        scope,
         email,
         identity,
         input,
@@ -231,8 +240,9 @@ async function findOrCreateAccount(
 }
 
 /**
- * Gives an existing member exactly the roles the mapping says, under the company lock the caller
- * holds. Rule 4: the last active Admin keeps their roles (the refusal is audited, the login goes on).
+ * Gives an existing member exactly the roles and scope the mapping says, under the company lock the
+ * caller holds. Rule 4: the last active Admin keeps their roles and scope (the refusal is audited,
+ * the login goes on).
  */
 async function applyMappedRoles(
   trx: Transaction<DB>,
@@ -240,18 +250,24 @@ async function applyMappedRoles(
     companyId: string;
     memberId: string;
     roleIds: string[];
+    scope: Scope;
     email: string;
     identity: SsoIdentity;
     input: SsoLoginInput;
     now: Date;
   },
 ): Promise<void> {
-  const { companyId, memberId, roleIds, now } = input;
+  const { companyId, memberId, roleIds, scope, now } = input;
   const state = await loadChange(trx, companyId, memberId, memberId, roleIds);
   const target = state.target;
   if (!target) throw new Error("The member vanished under the company lock.");
   const before = target.roles.map((role) => role.id).sort();
-  if (before.length === roleIds.length && before.every((id, i) => id === roleIds[i])) return;
+  const isSameRoles = before.length === roleIds.length && before.every((id, i) => id === roleIds[i]);
+  const isScopeChanged = !isSameScope(target.scope ?? ALL_ACCOUNTS, scope);
+  if (isSameRoles && !isScopeChanged) return;
+  // The scope appears in the events when it changes, as in a member change by a person.
+  const scopes = (wanted: Scope) =>
+    isScopeChanged ? { before: { scope: target.scope }, after: { scope: wanted } } : null;
   const actor = { accountId: target.account_id, email: input.email };
   const keepsAdmin = state.roles.some((role) => role.key === ADMIN_ROLE_KEY);
   if (!keepsAdmin && state.otherActiveAdmins === 0) {
@@ -264,8 +280,11 @@ async function applyMappedRoles(
       details: {
         reason: "last_admin",
         protocol: input.identity.protocol,
-        before: { roles: target.roles },
-        wanted: { roles: state.roles.map(({ id, key, name }) => ({ id, key, name })) },
+        before: { roles: target.roles, ...scopes(scope)?.before },
+        wanted: {
+          roles: state.roles.map(({ id, key, name }) => ({ id, key, name })),
+          ...scopes(scope)?.after,
+        },
       },
       meta: input.input.meta,
       at: now,
@@ -287,8 +306,8 @@ async function applyMappedRoles(
       details: {
         protocol: input.identity.protocol,
         groups: input.identity.groups.slice(0, 50),
-        before: { roles: target.roles },
-        after: { roles: after },
+        before: { roles: target.roles, ...scopes(scope)?.before },
+        after: { roles: after, ...scopes(scope)?.after },
       },
       meta: input.input.meta,
       at: now,
@@ -315,4 +334,5 @@ async function applyMappedRoles(
       provisionedBy: "sso",
     }),
   );
+  if (isScopeChanged) await writeMemberScope(trx, companyId, memberId, scope);
 }

@@ -1,6 +1,7 @@
 // SQL of single sign-on's shared tables (migration 026): the company's one connection, its group →
-// role mapping and break-glass Admins, and which company holds an email domain verified.
-import type { Insertable, Kysely, Transaction } from "kysely";
+// role mapping (with each mapping's merchant-account scope, migration 036) and break-glass Admins, and which company holds an email domain verified.
+import { type Insertable, type Kysely, sql, type Transaction } from "kysely";
+import type { Scope } from "../access/scope.js";
 import type { DB, SsoConnections } from "../db/schema.js";
 
 type Executor = Kysely<DB> | Transaction<DB>;
@@ -76,31 +77,40 @@ export async function findEnabledConnectionByDomain(db: Executor, domain: string
     .executeTakeFirst();
 }
 
-export async function listMappings(db: Executor, companyId: string) {
-  return db
-    .selectFrom("sso_group_mappings")
-    .select(["group_name", "role_id"])
-    .where("company_id", "=", companyId)
-    .orderBy("group_name")
-    .orderBy("role_id")
-    .execute();
+export type MappingRow = { group_name: string; role_id: string; scope: Scope };
+
+/** The scope of the mapping row `g` as JSON, like a member's (merchant-accounts/queries.ts). */
+const SCOPE_OF_MAPPING = sql<Scope>`CASE WHEN g.scope_kind = 'restricted'
+    THEN json_build_object('kind', 'restricted', 'merchantAccountIds', coalesce((
+           SELECT json_agg(gma.merchant_account_id ORDER BY gma.merchant_account_id)
+             FROM sso_group_mapping_merchant_accounts gma
+            WHERE gma.company_id = g.company_id AND gma.group_name = g.group_name
+              AND gma.role_id = g.role_id), '[]'::json))
+    ELSE json_build_object('kind', 'all') END`;
+
+export async function listMappings(db: Executor, companyId: string): Promise<MappingRow[]> {
+  const result = await sql<MappingRow>`
+    SELECT g.group_name, g.role_id, ${SCOPE_OF_MAPPING} AS scope FROM sso_group_mappings g
+     WHERE g.company_id = ${companyId}
+     ORDER BY g.group_name, g.role_id`.execute(db);
+  return result.rows;
 }
 
-/** The roles the person's IdP groups give, by the company's mapping (exact, case-sensitive names). */
-export async function mappedRoleIds(
+/**
+ * The mappings the person's IdP groups match (exact, case-sensitive names): the roles they give and
+ * each one's merchant-account scope.
+ */
+export async function matchedMappings(
   db: Executor,
   companyId: string,
   groups: readonly string[],
-): Promise<string[]> {
+): Promise<{ role_id: string; scope: Scope }[]> {
   if (groups.length === 0) return [];
-  const rows = await db
-    .selectFrom("sso_group_mappings")
-    .select("role_id")
-    .distinct()
-    .where("company_id", "=", companyId)
-    .where("group_name", "in", [...groups])
-    .execute();
-  return rows.map((row) => row.role_id).sort();
+  const result = await sql<{ role_id: string; scope: Scope }>`
+    SELECT g.role_id, ${SCOPE_OF_MAPPING} AS scope FROM sso_group_mappings g
+     WHERE g.company_id = ${companyId} AND g.group_name IN (${sql.join([...groups])})
+     ORDER BY g.role_id`.execute(db);
+  return result.rows;
 }
 
 export async function listBreakGlassMemberIds(db: Executor, companyId: string): Promise<string[]> {
@@ -117,14 +127,35 @@ export async function listBreakGlassMemberIds(db: Executor, companyId: string): 
 export async function replaceMappings(
   trx: Transaction<DB>,
   companyId: string,
-  mappings: readonly { group: string; roleId: string }[],
+  mappings: readonly { group: string; roleId: string; scope: Scope }[],
 ) {
+  // The accounts of the old mappings go with them (ON DELETE CASCADE).
   await trx.deleteFrom("sso_group_mappings").where("company_id", "=", companyId).execute();
   if (mappings.length === 0) return;
   await trx
     .insertInto("sso_group_mappings")
-    .values(mappings.map((m) => ({ company_id: companyId, group_name: m.group, role_id: m.roleId })))
+    .values(
+      mappings.map((m) => ({
+        company_id: companyId,
+        group_name: m.group,
+        role_id: m.roleId,
+        scope_kind: m.scope.kind,
+      })),
+    )
     .execute();
+  const accounts = mappings.flatMap((m) =>
+    m.scope.kind === "restricted"
+      ? m.scope.merchantAccountIds.map((id) => ({
+          company_id: companyId,
+          group_name: m.group,
+          role_id: m.roleId,
+          merchant_account_id: id,
+        }))
+      : [],
+  );
+  if (accounts.length > 0) {
+    await trx.insertInto("sso_group_mapping_merchant_accounts").values(accounts).execute();
+  }
 }
 
 export async function replaceBreakGlassMembers(

@@ -13,6 +13,7 @@ import type { Database } from "../db/connect.js";
 import { AppError } from "../errors.js";
 import { CompanyParams, errorResponses, StringEnum, Uuid } from "../http/schemas.js";
 import { canonicalizeEmail } from "../identity/email.js";
+import { ScopeBody } from "../merchant-accounts/schemas.js";
 import { completeSsoLogin, SSO_REFUSAL_REASONS, type SsoRefusalReason } from "./login.js";
 import {
   finishOidcLogin,
@@ -66,7 +67,11 @@ const SettingsFields = {
   }),
   mappings: Type.Array(
     Type.Object(
-      { group: Type.String({ minLength: 1, maxLength: 300 }), roleId: Uuid },
+      {
+        group: Type.String({ minLength: 1, maxLength: 300 }),
+        roleId: Uuid,
+        scope: Type.Optional(ScopeBody),
+      },
       { additionalProperties: false },
     ),
     { maxItems: MAX_GROUP_MAPPINGS },

@@ -1,13 +1,17 @@
 // A company's SSO connection settings (SPEC §6.3, §6.8): reading them with what the IdP must be
-// told about us, and changing them (validated, optimistic version, rule 6 on mapped roles, audited).
+// told about us, and changing them (validated, optimistic version, rule 6 on mapped roles and
+// scopes, audited).
 import { X509Certificate } from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
 import { ADMIN_ROLE_KEY } from "../access/permissions.js";
 import { refuseGrantBeyondOwn } from "../access/policy.js";
+import { ALL_ACCOUNTS, normalizeScope, refuseScopeBeyondOwn, type Scope } from "../access/scope.js";
 import { type RequestMeta, recordAudit } from "../audit/writer.js";
 import type { DB } from "../db/schema.js";
 import { AppError } from "../errors.js";
 import { findMemberStanding } from "../invitations/queries.js";
+import { findMemberScope } from "../merchant-accounts/queries.js";
+import { checkRequestedScope } from "../merchant-accounts/service.js";
 import { sealSecret } from "../mfa/secret-box.js";
 import {
   type ConnectionRow,
@@ -48,7 +52,8 @@ export type SsoSettingsInput = {
   samlAllowIdpInitiated: boolean;
   groupsAttribute: string;
   defaultRoleId: string | null;
-  mappings: { group: string; roleId: string }[];
+  /** A mapping without a scope gives all of the company's merchant accounts. */
+  mappings: { group: string; roleId: string; scope?: Scope }[];
   requireSso: boolean;
   breakGlassMemberIds: string[];
   /** The version read (0 when none was saved yet); a stale one gets 409 conflict. */
@@ -79,7 +84,7 @@ export function serviceProviderValues(publicUrl: string, companyId: string) {
 
 function settingsView(
   row: ConnectionRow | undefined,
-  mappings: { group_name: string; role_id: string }[],
+  mappings: { group_name: string; role_id: string; scope: Scope }[],
   breakGlass: string[],
 ) {
   return {
@@ -95,7 +100,7 @@ function settingsView(
     samlAllowIdpInitiated: row?.saml_allow_idp_initiated ?? false,
     groupsAttribute: row?.groups_attribute ?? "groups",
     defaultRoleId: row?.default_role_id ?? null,
-    mappings: mappings.map((m) => ({ group: m.group_name, roleId: m.role_id })),
+    mappings: mappings.map((m) => ({ group: m.group_name, roleId: m.role_id, scope: m.scope })),
     requireSso: row?.require_sso ?? false,
     breakGlassMemberIds: breakGlass,
     version: row?.version ?? 0,
@@ -164,7 +169,11 @@ export function validateSsoSettings(input: SsoSettingsInput, allowHttp: boolean)
       throw invalid("mappings", `The group "${mapping.group.slice(0, 100)}" maps to the same role twice.`);
     pairs.add(key);
   }
-  checked.mappings = input.mappings.map((m) => ({ group: m.group, roleId: m.roleId.toLowerCase() }));
+  checked.mappings = input.mappings.map((m) => ({
+    group: m.group,
+    roleId: m.roleId.toLowerCase(),
+    scope: normalizeScope(m.scope ?? ALL_ACCOUNTS),
+  }));
   checked.breakGlassMemberIds = [...new Set(input.breakGlassMemberIds.map((id) => id.toLowerCase()))];
   if (checked.breakGlassMemberIds.length > MAX_BREAK_GLASS_MEMBERS) {
     throw invalid("breakGlassMemberIds", `At most ${MAX_BREAK_GLASS_MEMBERS} break-glass Admins.`);
@@ -210,7 +219,14 @@ export async function changeSsoSettings(ctx: SsoContext, input: SsoSettingsInput
         companyId: ctx.companyId,
         actor: ctx.actor,
         target: { type: "company", id: ctx.companyId },
-        details: { reason: error.code, field: error.details?.field ?? null, sentVersion: input.version },
+        details: {
+          reason: error.code,
+          field: error.details?.field ?? null,
+          sentVersion: input.version,
+          ...(error.details?.merchantAccountsBeyondOwn
+            ? { merchantAccountsBeyondOwn: error.details.merchantAccountsBeyondOwn }
+            : {}),
+        },
         meta: ctx.meta,
         at: ctx.now,
       });
@@ -234,6 +250,7 @@ async function writeSettings(ctx: SsoContext, trx: Transaction<DB>, wanted: SsoS
     });
   }
   await checkRoles(trx, ctx, wanted);
+  await checkScopes(trx, ctx, wanted);
   await checkBreakGlass(trx, companyId, wanted.breakGlassMemberIds);
 
   const sealed =
@@ -261,7 +278,11 @@ async function writeSettings(ctx: SsoContext, trx: Transaction<DB>, wanted: SsoS
     updated_by: ctx.actor.accountId,
   };
   await writeConnection(trx, companyId, values, row !== undefined);
-  await replaceMappings(trx, companyId, wanted.mappings);
+  await replaceMappings(
+    trx,
+    companyId,
+    wanted.mappings.map((m) => ({ ...m, scope: m.scope ?? ALL_ACCOUNTS })),
+  );
   await replaceBreakGlassMembers(trx, companyId, wanted.breakGlassMemberIds);
   const after = settingsView(
     await findConnection(trx, companyId),
@@ -312,6 +333,32 @@ async function checkRoles(trx: Transaction<DB>, ctx: SsoContext, wanted: SsoSett
     actor,
     roles.flatMap((r) => (r.permission ? [r.permission] : [])),
   );
+}
+
+/**
+ * Each mapping's merchant accounts are the company's (400 otherwise), and rule 6 extends to them as
+ * to the roles: a mapping, and the default role (which gives all accounts), grants scope at each
+ * login as its author would, so no author grants an account beyond their own scope.
+ */
+async function checkScopes(trx: Transaction<DB>, ctx: SsoContext, wanted: SsoSettingsInput) {
+  for (const mapping of wanted.mappings) {
+    try {
+      mapping.scope = await checkRequestedScope(trx, ctx.companyId, mapping.scope ?? ALL_ACCOUNTS);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      throw new AppError(error.code, error.message, { ...error.details, field: "mappings" });
+    }
+  }
+  const granted = [
+    ...wanted.mappings.map((m) => m.scope ?? ALL_ACCOUNTS),
+    ...(wanted.defaultRoleId ? [ALL_ACCOUNTS] : []),
+  ];
+  if (granted.length === 0) return;
+  const actorScope = (await findMemberScope(trx, ctx.companyId, ctx.actor.accountId)) ?? {
+    kind: "restricted",
+    merchantAccountIds: [],
+  };
+  for (const scope of granted) refuseScopeBeyondOwn(actorScope, scope);
 }
 
 /** Break-glass members are active Admins of the company (they keep password login when SSO is required). */

@@ -2343,6 +2343,15 @@ export interface components {
                 group: string;
                 /** Format: uuid */
                 roleId: string;
+                /** @description The merchant accounts the member reaches: {"kind":"all"} (every account, also future ones) or {"kind":"restricted","merchantAccountIds":[…]}. */
+                scope?: {
+                    /** @enum {string} */
+                    kind: "all";
+                } | {
+                    /** @enum {string} */
+                    kind: "restricted";
+                    merchantAccountIds: string[];
+                };
             }[];
             oidcClientId: string | null;
             oidcIssuer: string | null;
@@ -6634,6 +6643,15 @@ export interface operations {
                         group: string;
                         /** Format: uuid */
                         roleId: string;
+                        /** @description The merchant accounts the member reaches: {"kind":"all"} (every account, also future ones) or {"kind":"restricted","merchantAccountIds":[…]}. */
+                        scope?: {
+                            /** @enum {string} */
+                            kind: "all";
+                        } | {
+                            /** @enum {string} */
+                            kind: "restricted";
+                            merchantAccountIds: string[];
+                        };
                     }[];
                     oidcClientId: string | null;
                     oidcClientSecret?: string | null;
