@@ -44,39 +44,69 @@ export function scimErrorBody(status: number, detail: string, scimType?: ScimTyp
 
 // ---- filters ---------------------------------------------------------------------------------
 
-/** `attribute eq "value"`: the only filter form identity providers send to find a resource. */
-export type EqualityFilter = { attribute: string; value: string };
+/**
+ * `attribute eq "value"`, the only filter form identity providers send to find a resource; or, on a
+ * multi-valued attribute, `emails[type eq "work"].value eq "value"` (Entra ID), where `where` holds
+ * the bracket's value. `attribute` is spelled as in the list given to parseFilter.
+ */
+export type EqualityFilter = { attribute: string; value: string; where?: string };
+
+const QUOTED = String.raw`("(?:[^"\\]|\\.)*")`;
 
 // attrPath SP "eq" SP compValue, where compValue is a JSON string (JSON.parse refuses raw control
 // characters in it); operators are case-insensitive.
-const EQUALITY = /^\s*([A-Za-z][\w.:-]*)\s+eq\s+("(?:[^"\\]|\\.)*")\s*$/i;
+const EQUALITY = new RegExp(String.raw`^\s*([A-Za-z][\w.:-]*)\s+eq\s+${QUOTED}\s*$`, "i");
+
+// RFC 7644 §3.4.2.2's valuePath with one sub-attribute: attr "[" subAttr eq "x" "]" "." subAttr eq "y".
+const VALUE_PATH_EQUALITY = new RegExp(
+  String.raw`^\s*([A-Za-z][\w:-]*)\[\s*([A-Za-z]\w*)\s+eq\s+${QUOTED}\s*\]\.([A-Za-z]\w*)\s+eq\s+${QUOTED}\s*$`,
+  "i",
+);
+
+/** How an attribute of parseFilter's list reads in a filter, for the refusal's message. */
+function filterForm(attribute: string): string {
+  const valuePath = /^(\w+)\[(\w+)\]\.(\w+)$/.exec(attribute);
+  return valuePath ? `${valuePath[1]}[${valuePath[2]} eq "…"].${valuePath[3]} eq "…"` : `${attribute} eq "…"`;
+}
+
+function quotedValue(raw: string): string {
+  try {
+    return String(JSON.parse(raw));
+  } catch {
+    throw new ScimError(400, "invalidFilter", "The filter's value is not a valid quoted string.");
+  }
+}
 
 /**
  * Reads `filter`, allowing only `attr eq "string"` over the attributes named (case-insensitive, as
- * RFC 7643 §2.1 has attribute names). Anything else, other operators, `and`/`or`, brackets, a
- * trailing clause or an unquoted value, is 400 invalidFilter rather than a guess.
+ * RFC 7643 §2.1 has attribute names); an attribute listed as `emails[type].value` is the valuePath
+ * form `emails[type eq "…"].value eq "…"`. Anything else, other operators, `and`/`or`, other
+ * brackets, a trailing clause or an unquoted value, is 400 invalidFilter rather than a guess.
  */
 export function parseFilter(
   filter: string | undefined,
   attributes: readonly string[],
 ): EqualityFilter | null {
   if (filter === undefined || filter.trim() === "") return null;
-  const match = EQUALITY.exec(filter);
-  const attribute = attributes.find((name) => name.toLowerCase() === match?.[1]?.toLowerCase());
-  if (!match || !attribute) {
+  const named = (path: string | undefined) =>
+    path === undefined ? undefined : attributes.find((name) => name.toLowerCase() === path.toLowerCase());
+  const simple = EQUALITY.exec(filter);
+  const valuePath = simple ? null : VALUE_PATH_EQUALITY.exec(filter);
+  const attribute = simple
+    ? named(simple[1])
+    : valuePath
+      ? named(`${valuePath[1]}[${valuePath[2]}].${valuePath[4]}`)
+      : undefined;
+  if (!attribute) {
     throw new ScimError(
       400,
       "invalidFilter",
-      `Only filters of the form ${attributes.map((name) => `${name} eq "…"`).join(" or ")} are supported.`,
+      `Only filters of the form ${attributes.map(filterForm).join(" or ")} are supported.`,
     );
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(match[2] as string);
-  } catch {
-    throw new ScimError(400, "invalidFilter", "The filter's value is not a valid quoted string.");
-  }
-  return { attribute, value: String(value) };
+  if (simple) return { attribute, value: quotedValue(simple[2] as string) };
+  const path = valuePath as RegExpExecArray;
+  return { attribute, value: quotedValue(path[5] as string), where: quotedValue(path[3] as string) };
 }
 
 // ---- paging ----------------------------------------------------------------------------------

@@ -105,9 +105,13 @@ async function audit(
 
 export async function listUsers(ctx: ScimContext, query: ListQuery) {
   const page = parsePage(query);
-  const filter = parseFilter(query.filter, ["userName", "externalId", "id"]);
+  const filter = parseFilter(query.filter, ["userName", "externalId", "id", "emails[type].value"]);
   let where: { userName?: string; externalId?: string; id?: string } = {};
-  if (filter?.attribute === "userName") {
+  // A member's one email is their userName, answered as the "work" email: another type is nobody's.
+  if (filter?.attribute === "emails[type].value" && filter.where?.toLowerCase() !== "work") {
+    return listResponse([], 0, page);
+  }
+  if (filter?.attribute === "userName" || filter?.attribute === "emails[type].value") {
     const email = canonicalUserName(filter.value);
     // No member has an email that is not one: an empty list, as for any name nobody has.
     if (email === null) return listResponse([], 0, page);
@@ -320,8 +324,10 @@ const excludesMembers = (query: { excludedAttributes?: string }) =>
 
 export async function listGroups(ctx: ScimContext, query: ListQuery) {
   const page = parsePage(query);
-  const filter = parseFilter(query.filter, ["displayName", "id"]);
+  const filter = parseFilter(query.filter, ["displayName", "externalId", "id"]);
   if (filter?.attribute === "id" && !isUuid(filter.value)) return listResponse([], 0, page);
+  // Groups are the company's roles, which carry no externalId: no group has the one asked for.
+  if (filter?.attribute === "externalId") return listResponse([], 0, page);
   const where =
     filter?.attribute === "displayName"
       ? { displayName: filter.value }
