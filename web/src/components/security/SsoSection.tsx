@@ -20,9 +20,11 @@ import { isApiError } from "../../api/client";
 import { useMembers } from "../../api/memberQueries";
 import { useRoles } from "../../api/queries";
 import { type SsoSettings, useChangeSsoSettings, useSsoSettings } from "../../api/ssoQueries";
+import type { MemberScope } from "../../api/types";
 import { describeError } from "../errorMessages";
 import { SectionTitle } from "../PageTitle";
 import { QueryErrorResult } from "../QueryErrorResult";
+import { MAPPING_SCOPE_RULES, SsoMappingScope } from "./SsoMappingScope";
 
 export const SSO_SECTION_TITLE = "Single sign-on";
 
@@ -38,7 +40,7 @@ interface SsoForm {
   samlAllowIdpInitiated: boolean;
   groupsAttribute: string;
   defaultRoleId: string | undefined;
-  mappings: { group: string; roleId: string }[];
+  mappings: { group: string; roleId: string; scope?: MemberScope }[];
   requireSso: boolean;
   breakGlassMemberIds: string[];
 }
@@ -220,6 +222,9 @@ function SsoEditor({ companyId, settings }: { companyId: string; settings: SsoSe
                     options={roleOptions}
                     aria-label={`Role of group ${index + 1}`}
                   />
+                </Form.Item>
+                <Form.Item name={[field.name, "scope"]} rules={MAPPING_SCOPE_RULES}>
+                  <SsoMappingScope companyId={companyId} index={index} />
                 </Form.Item>
                 <Button onClick={() => remove(field.name)} aria-label={`Remove mapping ${index + 1}`}>
                   Remove
