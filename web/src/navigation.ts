@@ -1,6 +1,9 @@
 // The portal's sections: menu label, path inside a company, and the permission that opens it.
-// The left menu, the routes and the route guard are all built from this one table.
+// The left menu, the routes and the route guard are all built from this one table. The labels and
+// summaries are the `shell` catalogue's (`nav.<key>.label`, `nav.<key>.summary`), read in the page's
+// current language each time they are read.
 import type { PermissionKey } from "./api/types";
+import { i18next } from "./i18n";
 
 export type NavigationKey =
   | "home"
@@ -20,112 +23,118 @@ export type NavigationGroup = "account" | "settings";
 
 export interface NavigationEntry {
   key: NavigationKey;
-  label: string;
+  /** The menu label in the page's language. */
+  readonly label: string;
   /** Relative to `/c/:companyId`; `""` is the company's home. */
   path: string;
   /** `null`: open to every active member of the company. */
   permission: PermissionKey | null;
   group: NavigationGroup | null;
-  /** What the section holds, as its card on the Home page says it. */
-  summary: string;
+  /** What the section holds, as its card on the Home page says it, in the page's language. */
+  readonly summary: string;
 }
 
-export const navigationGroups: Record<NavigationGroup, { label: string }> = {
-  account: { label: "Account" },
-  settings: { label: "Company settings" },
+type Section = Omit<NavigationEntry, "label" | "summary">;
+
+const shellText = (key: string) => i18next.t(key, { ns: "shell" });
+
+/** A section with its words from the catalogue. */
+function withWords(section: Section): NavigationEntry {
+  return {
+    ...section,
+    get label() {
+      return shellText(`nav.${section.key}.label`);
+    },
+    get summary() {
+      return shellText(`nav.${section.key}.summary`);
+    },
+  };
+}
+
+export const navigationGroups: Record<NavigationGroup, { readonly label: string }> = {
+  account: {
+    get label() {
+      return shellText("navGroups.account");
+    },
+  },
+  settings: {
+    get label() {
+      return shellText("navGroups.settings");
+    },
+  },
 };
 
-export const navigationEntries: readonly NavigationEntry[] = [
-  { key: "home", label: "Home", path: "", permission: null, group: null, summary: "Your company and roles." },
+const sections: readonly Section[] = [
+  { key: "home", path: "", permission: null, group: null },
   {
     key: "transactions",
-    label: "Transactions",
     path: "transactions",
     permission: "transactions.view",
     group: null,
-    summary: "Payments and their status; download them as CSV.",
   },
   {
     key: "settlements",
-    label: "Settlements",
     path: "settlements",
     permission: "settlements.view",
     group: null,
-    summary: "Settlement batches paid out to the company.",
   },
   {
     key: "developer-center",
-    label: "Developer Center",
     path: "developer-center",
     permission: "developer_center.view",
     group: null,
-    summary: "Client id, API keys and webhooks.",
   },
   {
     key: "insights",
-    label: "Insights",
     path: "insights",
     permission: "insights.view",
     group: null,
-    summary: "Success rate, payment methods and errors.",
   },
   {
     key: "member-list",
-    label: "Member list",
     path: "account/members",
     permission: "members.view",
     group: "account",
-    summary: "Who has access, their roles and invitations.",
   },
   {
     key: "roles",
-    label: "Roles",
     path: "account/roles",
     permission: "roles.manage",
     group: "account",
-    summary: "Predefined and custom roles and their permissions.",
   },
   {
     key: "audit-log",
-    label: "Audit log",
     path: "account/audit-log",
     permission: "audit.view",
     group: "account",
-    summary: "Who changed what, and refused attempts.",
   },
   {
     key: "company-info",
-    label: "Company info",
     path: "account/company-info",
     permission: "company.view",
     group: "account",
-    summary: "The company's legal details.",
   },
   {
     key: "account-info",
-    label: "Account info",
     path: "account/account-info",
     permission: "account.view",
     group: "account",
-    summary: "The merchant account and its settlement currency.",
   },
   {
     key: "security",
-    label: "Security",
     path: "settings/security",
     permission: "security.manage",
     group: "settings",
-    summary: "Two-factor requirement, session timeout and invitation domains.",
   },
   {
     key: "access-reviews",
-    label: "Access reviews",
     path: "settings/access-reviews",
     permission: "security.manage",
     group: "settings",
-    summary: "Review every member's access: keep, change or deactivate, with an attestation.",
   },
 ];
+
+export const navigationEntries: readonly NavigationEntry[] = sections.map(withWords);
 
 export function isEntryAllowed(entry: NavigationEntry, permissions: readonly string[]): boolean {
   return entry.permission === null || permissions.includes(entry.permission);

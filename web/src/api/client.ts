@@ -2,7 +2,7 @@
 // same-origin cookies, JSON in and out, every non-2xx answer turned into an ApiError, and a
 // `step_up_required` answer retried once the user verified.
 import createClient from "openapi-fetch";
-import { currentLanguage } from "../i18n";
+import { currentLanguage, i18next } from "../i18n";
 import type { paths } from "./schema";
 import type { ApiErrorBody, ErrorCode } from "./types";
 
@@ -79,7 +79,7 @@ async function toApiError(response: Response): Promise<ApiError> {
   return new ApiError(
     response.status,
     "http_error",
-    `The request failed (HTTP ${response.status}).`,
+    i18next.t("http", { ns: "errors", status: response.status }),
     {},
     retryAfter,
   );
@@ -132,11 +132,7 @@ async function send(request: Request): Promise<Response> {
     return await fetch(request);
   } catch (cause) {
     if (cause instanceof DOMException && cause.name === "AbortError") throw cause;
-    throw new ApiError(
-      0,
-      "network_error",
-      "The server could not be reached. Check your connection and try again.",
-    );
+    throw new ApiError(0, "network_error", i18next.t("network", { ns: "errors" }));
   }
 }
 
@@ -193,7 +189,11 @@ export const api = createClient<paths>({
 export async function dataOf<Data>(call: Promise<{ data?: Data; response: Response }>): Promise<Data> {
   const { data, response } = await call;
   if (data === undefined) {
-    throw new ApiError(response.status, "http_error", `The answer had no body (HTTP ${response.status}).`);
+    throw new ApiError(
+      response.status,
+      "http_error",
+      i18next.t("noBody", { ns: "errors", status: response.status }),
+    );
   }
   return data;
 }

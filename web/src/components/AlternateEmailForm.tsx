@@ -2,6 +2,7 @@
 // Verification window opens by itself), then a code mailed to the new address confirms it.
 import { Alert, App, Button, Form, Input, Typography } from "antd";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { useConfirmAlternateEmail, useStartAlternateEmail } from "../api/queries";
 import type { EmailCodeChallenge } from "../api/types";
 import { type CodeErrorDescription, describeCodeError, describeError } from "./errorMessages";
@@ -17,6 +18,7 @@ interface CodeForm {
 }
 
 export function AlternateEmailForm() {
+  const { t } = useTranslation("profile");
   const { message } = App.useApp();
   const startChange = useStartAlternateEmail();
   const confirmChange = useConfirmAlternateEmail();
@@ -38,7 +40,7 @@ export function AlternateEmailForm() {
         onSuccess: () => {
           setChallenge(null);
           emailForm.resetFields();
-          void message.success("Alternate email saved", 5);
+          void message.success(t("alternateEmail.saved"), 5);
         },
         onError: (error) => setCodeFailure(describeCodeError(error)),
       },
@@ -47,10 +49,7 @@ export function AlternateEmailForm() {
 
   return (
     <>
-      <Typography.Paragraph type="secondary">
-        Verification codes for sensitive actions go to your alternate email; without one they go to the email
-        you log in with.
-      </Typography.Paragraph>
+      <Typography.Paragraph type="secondary">{t("alternateEmail.intro")}</Typography.Paragraph>
       {startChange.isError && (
         <Alert
           type="error"
@@ -68,15 +67,15 @@ export function AlternateEmailForm() {
         style={{ maxWidth: 400 }}
       >
         <Form.Item
-          label="Alternate email"
+          label={t("alternateEmail.label")}
           name="email"
-          rules={[{ required: true, whitespace: true, message: "Enter the new alternate email" }]}
+          rules={[{ required: true, whitespace: true, message: t("alternateEmail.enter") }]}
         >
           <Input inputMode="email" autoComplete="email" spellCheck={false} />
         </Form.Item>
         <Form.Item>
-          <Button htmlType="submit" loading={startChange.isPending} aria-label="Send code">
-            Send code
+          <Button htmlType="submit" loading={startChange.isPending} aria-label={t("alternateEmail.sendCode")}>
+            {t("alternateEmail.sendCode")}
           </Button>
         </Form.Item>
       </Form>
@@ -92,26 +91,29 @@ export function AlternateEmailForm() {
           style={{ maxWidth: 400 }}
         >
           <Typography.Paragraph>
-            {`We sent a code to ${challenge.sentTo}. It is valid until ${formatTime(challenge.expiresAt)}.`}
+            {t("alternateEmail.codeSent", {
+              sentTo: challenge.sentTo,
+              time: formatTime(challenge.expiresAt),
+            })}
           </Typography.Paragraph>
           {codeFailure !== null && (
             <Alert
               type="error"
               showIcon
               message={codeFailure.message}
-              description={codeFailure.needsNewCode ? "Use Send code above for a new one." : undefined}
+              description={codeFailure.needsNewCode ? t("alternateEmail.useSendCode") : undefined}
               style={{ marginBottom: 16 }}
             />
           )}
-          <OneTimeCodeField label="Code sent to the new address" />
+          <OneTimeCodeField label={t("alternateEmail.codeLabel")} />
           <Form.Item>
             <Button
               type="primary"
               htmlType="submit"
               loading={confirmChange.isPending}
-              aria-label="Confirm alternate email"
+              aria-label={t("alternateEmail.confirm")}
             >
-              Confirm alternate email
+              {t("alternateEmail.confirm")}
             </Button>
           </Form.Item>
         </Form>

@@ -1,6 +1,7 @@
 // Profile > Password: change it with the current one. The server ends the account's other
 // sessions (SPEC rule 14), which the success notice says.
 import { Alert, App, Button, Form, Input } from "antd";
+import { useTranslation } from "react-i18next";
 import { useChangePassword } from "../api/queries";
 import { describeError } from "./errorMessages";
 import { NewPasswordFields } from "./NewPasswordFields";
@@ -12,6 +13,7 @@ interface PasswordForm {
 }
 
 export function ChangePasswordForm({ email }: { email: string }) {
+  const { t } = useTranslation("profile");
   const { message } = App.useApp();
   const changePassword = useChangePassword();
   const [form] = Form.useForm<PasswordForm>();
@@ -22,7 +24,7 @@ export function ChangePasswordForm({ email }: { email: string }) {
       {
         onSuccess: () => {
           form.resetFields();
-          void message.success("Password changed; your other sessions were signed out.", 5);
+          void message.success(t("password.changed"), 5);
         },
       },
     );
@@ -48,9 +50,9 @@ export function ChangePasswordForm({ email }: { email: string }) {
         />
       )}
       <Form.Item
-        label="Current password"
+        label={t("password.current")}
         name="currentPassword"
-        rules={[{ required: true, message: "Enter your current password" }]}
+        rules={[{ required: true, message: t("password.enterCurrent") }]}
       >
         <Input.Password autoComplete="current-password" />
       </Form.Item>
@@ -60,9 +62,9 @@ export function ChangePasswordForm({ email }: { email: string }) {
           type="primary"
           htmlType="submit"
           loading={changePassword.isPending}
-          aria-label="Change password"
+          aria-label={t("password.change")}
         >
-          Change password
+          {t("password.change")}
         </Button>
       </Form.Item>
     </Form>

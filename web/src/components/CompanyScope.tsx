@@ -2,6 +2,7 @@
 // membership provided to them; a company the account does not belong to is "not found", and one
 // that requires a second factor the account lacks shows only the way to enrol one.
 import { Result } from "antd";
+import { useTranslation } from "react-i18next";
 import { Link, Outlet, useParams } from "react-router-dom";
 import { CurrentMembershipProvider } from "./CurrentMembership";
 import { usePortalMe } from "./PortalLayout";
@@ -11,6 +12,7 @@ import { ResultHeading } from "./ResultHeading";
 export const SECOND_FACTOR_ENROLMENT_PATH = "/profile/security";
 
 export function CompanyScope() {
+  const { t } = useTranslation("shell");
   const { account, memberships } = usePortalMe();
   const { companyId = "" } = useParams();
   const membership = memberships.find((candidate) => candidate.companyId === companyId);
@@ -19,9 +21,9 @@ export function CompanyScope() {
     return (
       <Result
         status="404"
-        title={<ResultHeading>Company not found</ResultHeading>}
-        subTitle="This company does not exist or you are not a member of it."
-        extra={<Link to="/">Go to your company</Link>}
+        title={<ResultHeading>{t("companyScope.notFound")}</ResultHeading>}
+        subTitle={t("companyScope.notFoundDetail")}
+        extra={<Link to="/">{t("companyScope.goToCompany")}</Link>}
       />
     );
   }
@@ -29,8 +31,8 @@ export function CompanyScope() {
     return (
       <Result
         status="403"
-        title={<ResultHeading>Your membership is deactivated</ResultHeading>}
-        subTitle="You can no longer open this company. Ask one of its admins to reactivate you."
+        title={<ResultHeading>{t("companyScope.deactivated")}</ResultHeading>}
+        subTitle={t("companyScope.deactivatedDetail")}
       />
     );
   }
@@ -38,9 +40,9 @@ export function CompanyScope() {
     return (
       <Result
         status="warning"
-        title={<ResultHeading>Two-factor authentication required</ResultHeading>}
-        subTitle={`${membership.companyName} requires two-factor authentication. Set up an authenticator app or a passkey on your profile's Security page, then come back.`}
-        extra={<Link to={SECOND_FACTOR_ENROLMENT_PATH}>Set up two-factor authentication</Link>}
+        title={<ResultHeading>{t("companyScope.mfaRequired")}</ResultHeading>}
+        subTitle={t("companyScope.mfaRequiredDetail", { company: membership.companyName })}
+        extra={<Link to={SECOND_FACTOR_ENROLMENT_PATH}>{t("companyScope.setUpMfa")}</Link>}
       />
     );
   }

@@ -1,6 +1,7 @@
 // The top bar's company switcher: lists the account's memberships and moves to the same
 // section in the chosen company when its roles open it, else to that company's home.
 import { Flex, Select, Typography } from "antd";
+import { useTranslation } from "react-i18next";
 import { useLocation, useNavigate } from "react-router-dom";
 import type { Membership } from "../api/types";
 import { companyPath, findEntryByPath, isEntryAllowed, pathInCompany } from "../navigation";
@@ -14,6 +15,7 @@ export function CompanySwitcher({
   memberships: readonly Membership[];
   companyId: string | undefined;
 }) {
+  const { t } = useTranslation("shell");
   const navigate = useNavigate();
   const location = useLocation();
 
@@ -31,11 +33,11 @@ export function CompanySwitcher({
   return (
     <Flex align="center" gap="small" style={{ minWidth: 0 }}>
       <Typography.Text type="secondary" className="wide-screen-only">
-        <label htmlFor={switcherId}>Company</label>
+        <label htmlFor={switcherId}>{t("companySwitcher.label")}</label>
       </Typography.Text>
       <Select
         id={switcherId}
-        placeholder="Select a company"
+        placeholder={t("companySwitcher.placeholder")}
         value={companyId}
         onChange={onChange}
         style={{ width: "clamp(110px, 30vw, 240px)" }}
@@ -45,7 +47,7 @@ export function CompanySwitcher({
           label:
             membership.status === "active"
               ? membership.companyName
-              : `${membership.companyName} (deactivated)`,
+              : t("companySwitcher.deactivated", { company: membership.companyName }),
           disabled: membership.status !== "active",
         }))}
       />

@@ -2,21 +2,23 @@
 // through the client, an Email Verification). Refused while the person is the last Admin of a company;
 // once done, the account and every session of it are gone and the browser goes to the login page.
 import { Alert, Button, Form, Input, Modal, Typography } from "antd";
+import type { TFunction } from "i18next";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router-dom";
 import { isApiError } from "../api/client";
 import { useDeleteOwnAccount } from "../api/queries";
 import { describeError } from "./errorMessages";
 
-function describeDeletionError(error: unknown): string {
-  if (isApiError(error) && error.code === "last_admin") {
-    return "You are the last Admin of a company. Make another member Admin before deleting your account.";
-  }
-  if (isApiError(error) && error.code === "current_password_incorrect") return "The password is not correct.";
+function describeDeletionError(error: unknown, t: TFunction<"profile">): string {
+  if (isApiError(error) && error.code === "last_admin") return t("deleteAccount.lastAdmin");
+  if (isApiError(error) && error.code === "current_password_incorrect")
+    return t("deleteAccount.wrongPassword");
   return describeError(error);
 }
 
 export function DeleteAccountSection() {
+  const { t } = useTranslation("profile");
   const [isOpen, setOpen] = useState(false);
   const [password, setPassword] = useState("");
   const [failure, setFailure] = useState<string | null>(null);
@@ -31,38 +33,35 @@ export function DeleteAccountSection() {
   };
   const confirm = () => {
     if (password === "") {
-      setFailure("Enter your password to confirm.");
+      setFailure(t("deleteAccount.enterPassword"));
       return;
     }
     setFailure(null);
     deletion.mutate(password, {
       onSuccess: () => navigate("/login", { replace: true }),
-      onError: (error) => setFailure(describeDeletionError(error)),
+      onError: (error) => setFailure(describeDeletionError(error, t)),
     });
   };
 
   return (
     <>
-      <Typography.Paragraph>
-        Deleting your account ends your access to every company and signs you out everywhere. The companies'
-        audit logs keep what you did under a pseudonym, without your name or email.
-      </Typography.Paragraph>
+      <Typography.Paragraph>{t("deleteAccount.intro")}</Typography.Paragraph>
       <Button danger onClick={() => setOpen(true)}>
-        Delete account
+        {t("deleteAccount.title")}
       </Button>
       <Modal
-        title="Delete account"
+        title={t("deleteAccount.title")}
         open={isOpen}
         onCancel={close}
         onOk={confirm}
-        okText="Delete my account"
+        okText={t("deleteAccount.confirm")}
         okButtonProps={{ danger: true, loading: deletion.isPending }}
         cancelButtonProps={{ disabled: deletion.isPending }}
         destroyOnHidden
       >
-        <Typography.Paragraph>This cannot be undone. Enter your password to confirm.</Typography.Paragraph>
+        <Typography.Paragraph>{t("deleteAccount.cannotUndo")}</Typography.Paragraph>
         <Form layout="vertical" onFinish={confirm}>
-          <Form.Item label="Password" htmlFor="delete-account-password">
+          <Form.Item label={t("deleteAccount.password")} htmlFor="delete-account-password">
             <Input.Password
               id="delete-account-password"
               autoComplete="current-password"

@@ -1,6 +1,8 @@
 // Profile > Security: what happened to the account itself (sign-ins, failed logins, password,
 // alternate email, sessions ended), newest first, with when, from which IP and on which device.
 import { Table, type TableColumnsType, Tag, Tooltip } from "antd";
+import type { TFunction } from "i18next";
+import { useTranslation } from "react-i18next";
 import { useOwnAuditEvents } from "../api/queries";
 import type { AccountAuditEvent } from "../api/types";
 import { auditActionLabel } from "./audit/auditActionLabels";
@@ -13,44 +15,47 @@ import { useCursorPages } from "./useCursorPages";
 
 const PAGE_SIZE = 20;
 
-const OUTCOME_TAGS: Record<AccountAuditEvent["outcome"], { color: string; text: string } | null> = {
+const OUTCOME_TAGS: Record<AccountAuditEvent["outcome"], { color: string; textKey: string } | null> = {
   success: null,
-  denied: { color: "orange", text: "Refused" },
-  failure: { color: "red", text: "Failed" },
+  denied: { color: "orange", textKey: "events.refused" },
+  failure: { color: "red", textKey: "events.failed" },
 };
 
-const columns: TableColumnsType<AccountAuditEvent> = [
-  { key: "occurredAt", title: "Time", render: (_, event) => formatDateTime(event.occurredAt) },
-  {
-    key: "action",
-    title: "Event",
-    render: (_, event) => {
-      const tag = OUTCOME_TAGS[event.outcome];
-      return (
-        <>
-          {auditActionLabel(event.action)}
-          {tag && (
-            <Tag color={tag.color} style={{ marginInlineStart: 8 }}>
-              {tag.text}
-            </Tag>
-          )}
-        </>
-      );
+function columnsOf(t: TFunction<"profile">): TableColumnsType<AccountAuditEvent> {
+  return [
+    { key: "occurredAt", title: t("events.time"), render: (_, event) => formatDateTime(event.occurredAt) },
+    {
+      key: "action",
+      title: t("events.event"),
+      render: (_, event) => {
+        const tag = OUTCOME_TAGS[event.outcome];
+        return (
+          <>
+            {auditActionLabel(event.action)}
+            {tag && (
+              <Tag color={tag.color} style={{ marginInlineStart: 8 }}>
+                {t(tag.textKey)}
+              </Tag>
+            )}
+          </>
+        );
+      },
     },
-  },
-  { key: "ip", title: "IP address", render: (_, event) => event.ip ?? "Unknown" },
-  {
-    key: "device",
-    title: "Device",
-    render: (_, event) => (
-      <Tooltip title={event.device}>
-        <span>{describeDevice(event.device)}</span>
-      </Tooltip>
-    ),
-  },
-];
+    { key: "ip", title: t("sessions.ip"), render: (_, event) => event.ip ?? t("sessions.unknown") },
+    {
+      key: "device",
+      title: t("sessions.device"),
+      render: (_, event) => (
+        <Tooltip title={event.device}>
+          <span>{describeDevice(event.device, (key, values) => t(key, values ?? {}))}</span>
+        </Tooltip>
+      ),
+    },
+  ];
+}
 
 export function OwnSecurityEvents() {
+  const { t } = useTranslation("profile");
   const pages = useCursorPages("own-audit-events", PAGE_SIZE);
   const events = useOwnAuditEvents(pages.page);
 
@@ -61,8 +66,8 @@ export function OwnSecurityEvents() {
       <Table<AccountAuditEvent>
         rowKey="id"
         size="middle"
-        aria-label="Security events"
-        columns={pinFirstColumn(columns)}
+        aria-label={t("events.label")}
+        columns={pinFirstColumn(columnsOf(t))}
         dataSource={events.data?.items}
         loading={events.isPending}
         pagination={false}

@@ -1,6 +1,7 @@
 // Profile > Sessions: where the account is logged in (device, IP, last seen), and `End session`
 // for any but the current one (logging out ends that).
 import { App, Button, Table, type TableColumnsType, Tag, Tooltip } from "antd";
+import { useTranslation } from "react-i18next";
 import { useEndSession, useOwnSessions } from "../api/queries";
 import type { OwnSession } from "../api/types";
 import { describeDevice } from "./describeDevice";
@@ -10,13 +11,14 @@ import { SCROLL_INSIDE } from "./narrowScreen";
 import { QueryErrorResult } from "./QueryErrorResult";
 
 export function OwnSessionsTable() {
+  const { t } = useTranslation("profile");
   const { message } = App.useApp();
   const sessions = useOwnSessions();
   const endSession = useEndSession();
 
   const end = (session: OwnSession) => {
     endSession.mutate(session.id, {
-      onSuccess: () => void message.success("Session ended"),
+      onSuccess: () => void message.success(t("sessions.ended")),
       onError: (error) => void message.error(describeError(error)),
     });
   };
@@ -26,28 +28,40 @@ export function OwnSessionsTable() {
   const columns: TableColumnsType<OwnSession> = [
     {
       key: "device",
-      title: "Device",
+      title: t("sessions.device"),
       fixed: "left",
       render: (_, session) => (
         <>
           <Tooltip title={session.device}>
-            <span>{describeDevice(session.device)}</span>
+            <span>{describeDevice(session.device, (key, values) => t(key, values ?? {}))}</span>
           </Tooltip>
           {session.current && (
             <Tag color="blue" style={{ marginInlineStart: 8 }}>
-              This session
+              {t("sessions.current")}
             </Tag>
           )}
         </>
       ),
     },
-    { key: "ip", title: "IP address", render: (_, session) => session.ip ?? "Unknown" },
-    { key: "createdAt", title: "Logged in", render: (_, session) => formatDateTime(session.createdAt) },
-    { key: "lastSeenAt", title: "Last active", render: (_, session) => formatDateTime(session.lastSeenAt) },
-    { key: "expiresAt", title: "Expires", render: (_, session) => formatDateTime(session.expiresAt) },
+    { key: "ip", title: t("sessions.ip"), render: (_, session) => session.ip ?? t("sessions.unknown") },
+    {
+      key: "createdAt",
+      title: t("sessions.loggedIn"),
+      render: (_, session) => formatDateTime(session.createdAt),
+    },
+    {
+      key: "lastSeenAt",
+      title: t("sessions.lastActive"),
+      render: (_, session) => formatDateTime(session.lastSeenAt),
+    },
+    {
+      key: "expiresAt",
+      title: t("sessions.expires"),
+      render: (_, session) => formatDateTime(session.expiresAt),
+    },
     {
       key: "actions",
-      title: <span className="visually-hidden">Actions</span>,
+      title: <span className="visually-hidden">{t("sessions.actions")}</span>,
       align: "right",
       fixed: "right",
       render: (_, session) =>
@@ -57,9 +71,9 @@ export function OwnSessionsTable() {
             danger
             onClick={() => end(session)}
             loading={endSession.isPending && endSession.variables === session.id}
-            aria-label="End session"
+            aria-label={t("sessions.end")}
           >
-            End session
+            {t("sessions.end")}
           </Button>
         ),
     },

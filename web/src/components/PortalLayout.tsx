@@ -3,10 +3,12 @@
 // (SPEC §6.7) the menu moves into a drawer opened from the top bar, so the page keeps the width.
 import { App as AntApp, Button, Drawer, Flex, Grid, Layout, Result, theme } from "antd";
 import { type ReactNode, useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, Navigate, Outlet, useLocation, useMatch, useOutletContext } from "react-router-dom";
 import { isApiError } from "../api/client";
 import { useMe } from "../api/queries";
 import type { Me } from "../api/types";
+import { LanguageSwitch } from "../i18n/LanguageSwitch";
 import { findEntryByPath, pathInCompany } from "../navigation";
 import { CompanySwitcher } from "./CompanySwitcher";
 import { FullPageSpinner } from "./FullPageSpinner";
@@ -24,6 +26,8 @@ export function PortalLayout() {
   // The layout also frames pages outside any company (`/profile`): there it has no company id.
   const companyId = useMatch("/c/:companyId/*")?.params.companyId;
   const location = useLocation();
+  // The `errors` catalogue too: the pages' failures are worded from it.
+  const { t } = useTranslation(["shell", "errors"]);
   const me = useMe();
   const { token } = theme.useToken();
   // Before the first measure `md` is undefined: the desktop layout, which most screens get.
@@ -46,9 +50,9 @@ export function PortalLayout() {
       <StandaloneMain>
         <Result
           status="error"
-          title={<ResultHeading>The portal could not be loaded</ResultHeading>}
+          title={<ResultHeading>{t("portalNotLoaded")}</ResultHeading>}
           subTitle={isApiError(me.error) ? me.error.message : undefined}
-          extra={<Button onClick={() => me.refetch()}>Retry</Button>}
+          extra={<Button onClick={() => me.refetch()}>{t("common:retry")}</Button>}
         />
       </StandaloneMain>
     );
@@ -64,7 +68,7 @@ export function PortalLayout() {
   const navigation: ReactNode = (
     <>
       {companyId !== undefined && isActiveMember && (
-        <nav aria-label="Portal sections">
+        <nav aria-label={t("portalSections")}>
           <PortalMenu
             companyId={companyId}
             permissions={membership.permissions}
@@ -75,7 +79,7 @@ export function PortalLayout() {
       )}
       {companyId === undefined && (
         <div style={{ paddingInline: 24 }}>
-          <Link to="/">Back to the portal</Link>
+          <Link to="/">{t("backToPortal")}</Link>
         </div>
       )}
     </>
@@ -90,7 +94,7 @@ export function PortalLayout() {
         <SkipLink />
         {isNarrow ? (
           <Drawer
-            title="Merchant Portal"
+            title={t("portalName")}
             placement="left"
             width={280}
             open={isDrawerOpen}
@@ -106,7 +110,7 @@ export function PortalLayout() {
             style={{ borderInlineEnd: `1px solid ${token.colorSplit}` }}
           >
             <div style={{ padding: "20px 24px", fontWeight: 600, fontSize: token.fontSizeLG }}>
-              Merchant Portal
+              {t("portalName")}
             </div>
             {navigation}
           </Layout.Sider>
@@ -123,12 +127,13 @@ export function PortalLayout() {
             <Flex align="center" justify="space-between" gap="small" style={{ height: "100%" }}>
               {isNarrow && (
                 <Button aria-expanded={isDrawerOpen} onClick={() => setIsDrawerOpen(true)}>
-                  Menu
+                  {t("menu")}
                 </Button>
               )}
               <div style={{ minWidth: 0, flex: "1 1 auto" }}>
                 <CompanySwitcher memberships={memberships} companyId={membership ? companyId : undefined} />
               </div>
+              <LanguageSwitch />
               <ProfileMenu account={account} />
             </Flex>
           </Layout.Header>

@@ -2,8 +2,9 @@
 // submenu only when at least one of its entries is open.
 import { Menu, type MenuProps } from "antd";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router-dom";
-import { allowedEntries, companyPath, type NavigationGroup, navigationGroups } from "../navigation";
+import { allowedEntries, companyPath, type NavigationGroup } from "../navigation";
 
 type MenuItem = NonNullable<MenuProps["items"]>[number];
 
@@ -21,6 +22,7 @@ export function PortalMenu({
   /** Called when a section is chosen, also the one already open (the drawer closes on it). */
   onNavigate?: () => void;
 }) {
+  const { t } = useTranslation("shell");
   const navigate = useNavigate();
   const [openKeys, setOpenKeys] = useState<string[]>([groupKey("account"), groupKey("settings")]);
 
@@ -31,7 +33,7 @@ export function PortalMenu({
     // A link, so sections open in a new tab too; antd stretches it over the whole item.
     const item: MenuItem = {
       key: entry.key,
-      label: <Link to={companyPath(companyId, entry.path)}>{entry.label}</Link>,
+      label: <Link to={companyPath(companyId, entry.path)}>{t(`nav.${entry.key}.label`)}</Link>,
     };
     if (entry.group === null) {
       items.push(item);
@@ -41,7 +43,7 @@ export function PortalMenu({
     if (children === undefined) {
       children = [];
       groupChildren.set(entry.group, children);
-      items.push({ key: groupKey(entry.group), label: navigationGroups[entry.group].label, children });
+      items.push({ key: groupKey(entry.group), label: t(`navGroups.${entry.group}`), children });
     }
     children.push(item);
   }

@@ -1,10 +1,12 @@
 // The top bar's profile menu: who is logged in, their `Profile`, `Security` and `Log out`.
 import { Button, Dropdown, Flex, type MenuProps, Typography } from "antd";
+import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router-dom";
 import type { Account } from "../api/types";
 import { useSignOut } from "./useSignOut";
 
 export function ProfileMenu({ account }: { account: Account }) {
+  const { t } = useTranslation("shell");
   const { signOut, isSigningOut } = useSignOut();
   const navigate = useNavigate();
 
@@ -20,9 +22,9 @@ export function ProfileMenu({ account }: { account: Account }) {
       ),
     },
     { type: "divider" },
-    { key: "profile", label: "Profile" },
-    { key: "security", label: "Security" },
-    { key: "logout", label: "Log out" },
+    { key: "profile", label: t("profileMenu.profile") },
+    { key: "security", label: t("profileMenu.security") },
+    { key: "logout", label: t("profileMenu.logOut") },
   ];
 
   const onClick: MenuProps["onClick"] = ({ key }) => {

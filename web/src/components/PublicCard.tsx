@@ -6,9 +6,13 @@
 // font, as inside the portal's Ant Design App.
 import { theme } from "antd";
 import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { LanguageSwitch } from "../i18n/LanguageSwitch";
 import { MAIN_CONTENT_ID, SkipLink } from "./SkipLink";
 
 export function PublicCard({ title, children }: { title?: string; children: ReactNode }) {
+  // The `errors` catalogue too: the pages' failures are worded from it.
+  const { t } = useTranslation(["shell", "errors"]);
   const { token } = theme.useToken();
   const heading = {
     marginTop: 0,
@@ -45,11 +49,14 @@ export function PublicCard({ title, children }: { title?: string; children: Reac
             borderRadius: token.borderRadiusLG,
           }}
         >
+          <div style={{ display: "flex", justifyContent: "flex-end", marginBottom: token.marginXS }}>
+            <LanguageSwitch />
+          </div>
           {title === undefined ? (
-            <h1 style={portalName}>Merchant Portal</h1>
+            <h1 style={portalName}>{t("portalName")}</h1>
           ) : (
             <>
-              <strong style={{ ...portalName, display: "block", marginBottom: 12 }}>Merchant Portal</strong>
+              <strong style={{ ...portalName, display: "block", marginBottom: 12 }}>{t("portalName")}</strong>
               <h1
                 style={{ ...heading, fontSize: token.fontSizeHeading3, lineHeight: token.lineHeightHeading3 }}
               >

@@ -1,6 +1,7 @@
 // The first thing the Tab key reaches on every page: a link, shown only while focused, that moves
 // the focus past the menu and header to the page's main landmark.
 import type { MouseEvent, ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 
 /** The id of the main landmark the skip link moves to; that element takes focus (tabIndex -1). */
 export const MAIN_CONTENT_ID = "main-content";
@@ -13,9 +14,10 @@ function focusMainContent(event: MouseEvent<HTMLAnchorElement>) {
 }
 
 export function SkipLink() {
+  const { t } = useTranslation("shell");
   return (
     <a className="skip-link" href={`#${MAIN_CONTENT_ID}`} onClick={focusMainContent}>
-      Skip to main content
+      {t("skipToMain")}
     </a>
   );
 }

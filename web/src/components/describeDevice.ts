@@ -1,5 +1,7 @@
 // "Chrome on Windows" from a user agent, for the profile's sessions and security events; the raw
-// string stays available to the caller as a tooltip.
+// string stays available to the caller as a tooltip. Browser and system names are proper names.
+import type { Translate } from "../wording/catalogueText";
+
 const browsers: ReadonlyArray<[RegExp, string]> = [
   [/Edg(e|A|iOS)?\//, "Edge"],
   [/OPR\/|Opera/, "Opera"],
@@ -16,11 +18,11 @@ const systems: ReadonlyArray<[RegExp, string]> = [
   [/Linux/, "Linux"],
 ];
 
-/** "Chrome on Windows" from a user agent; the raw string stays available as a tooltip. */
-export function describeDevice(userAgent: string | null): string {
-  if (userAgent === null || userAgent.trim() === "") return "Unknown device";
+/** "Chrome on Windows" from a user agent, in the words of `t` (the `profile` namespace). */
+export function describeDevice(userAgent: string | null, t: Translate): string {
+  if (userAgent === null || userAgent.trim() === "") return t("device.unknown");
   const browser = browsers.find(([pattern]) => pattern.test(userAgent))?.[1];
   const system = systems.find(([pattern]) => pattern.test(userAgent))?.[1];
-  if (browser && system) return `${browser} on ${system}`;
-  return browser ?? system ?? "Unknown device";
+  if (browser && system) return t("device.browserOnSystem", { browser, system });
+  return browser ?? system ?? t("device.unknown");
 }

@@ -1,5 +1,6 @@
 // `/`: opens the first company the account is an active member of.
 import { Button, Result } from "antd";
+import { useTranslation } from "react-i18next";
 import { Navigate, useLocation } from "react-router-dom";
 import { isApiError } from "../api/client";
 import { useMe } from "../api/queries";
@@ -10,6 +11,7 @@ import { useSignOut } from "../components/useSignOut";
 import { companyPath } from "../navigation";
 
 export function CompanyRedirectPage() {
+  const { t } = useTranslation("shell");
   const me = useMe();
   const location = useLocation();
   const { signOut, isSigningOut } = useSignOut();
@@ -23,9 +25,9 @@ export function CompanyRedirectPage() {
       <StandaloneMain>
         <Result
           status="error"
-          title={<ResultHeading>The portal could not be loaded</ResultHeading>}
+          title={<ResultHeading>{t("portalNotLoaded")}</ResultHeading>}
           subTitle={isApiError(me.error) ? me.error.message : undefined}
-          extra={<Button onClick={() => me.refetch()}>Retry</Button>}
+          extra={<Button onClick={() => me.refetch()}>{t("common:retry")}</Button>}
         />
       </StandaloneMain>
     );
@@ -37,11 +39,11 @@ export function CompanyRedirectPage() {
     <StandaloneMain>
       <Result
         status="info"
-        title={<ResultHeading>You have no active company</ResultHeading>}
-        subTitle="Ask an admin of your company to invite or reactivate you."
+        title={<ResultHeading>{t("noActiveCompany.title")}</ResultHeading>}
+        subTitle={t("noActiveCompany.detail")}
         extra={
           <Button onClick={signOut} disabled={isSigningOut}>
-            Log out
+            {t("profileMenu.logOut")}
           </Button>
         }
       />

@@ -1,6 +1,7 @@
 // `/forgot-password` (public): asks for a link to reset the password. The server answers alike
 // whether or not the address has an account (SPEC rule 10), and so does this page.
 import { Alert, Button, Form, Input, Typography } from "antd";
+import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { useRequestPasswordReset } from "../api/queries";
 import type { PasswordResetRequest } from "../api/types";
@@ -9,24 +10,23 @@ import { useDocumentTitle } from "../components/PageTitle";
 import { PublicCard } from "../components/PublicCard";
 
 export function ForgotPasswordPage() {
+  const { t } = useTranslation("auth");
   const requestReset = useRequestPasswordReset();
-  useDocumentTitle("Forgot password");
+  useDocumentTitle(t("forgot.title"));
 
   return (
-    <PublicCard title="Forgot password">
+    <PublicCard title={t("forgot.title")}>
       {requestReset.isSuccess ? (
         <Alert
           type="success"
           showIcon
-          message="If an account exists for that address, we sent a link to reset the password."
-          description="The link works only once and for a limited time. Check your spam folder if it does not arrive."
+          message={t("forgot.sent")}
+          description={t("forgot.sentDetail")}
           style={{ marginBottom: 16 }}
         />
       ) : (
         <>
-          <Typography.Paragraph type="secondary">
-            Enter the email you log in with and we will send you a link to set a new password.
-          </Typography.Paragraph>
+          <Typography.Paragraph type="secondary">{t("forgot.intro")}</Typography.Paragraph>
           {requestReset.isError && (
             <Alert
               type="error"
@@ -42,9 +42,9 @@ export function ForgotPasswordPage() {
             onFinish={(values) => requestReset.mutate({ email: values.email.trim() })}
           >
             <Form.Item
-              label="Email"
+              label={t("login.email")}
               name="email"
-              rules={[{ required: true, whitespace: true, message: "Enter your email" }]}
+              rules={[{ required: true, whitespace: true, message: t("login.enterEmail") }]}
             >
               <Input inputMode="email" autoComplete="username" spellCheck={false} autoFocus />
             </Form.Item>
@@ -54,15 +54,15 @@ export function ForgotPasswordPage() {
                 htmlType="submit"
                 block
                 loading={requestReset.isPending}
-                aria-label="Send reset link"
+                aria-label={t("forgot.send")}
               >
-                Send reset link
+                {t("forgot.send")}
               </Button>
             </Form.Item>
           </Form>
         </>
       )}
-      <Link to="/login">Back to log in</Link>
+      <Link to="/login">{t("forgot.backToLogin")}</Link>
     </PublicCard>
   );
 }

@@ -6,7 +6,9 @@ import { Alert, Button, Flex, theme } from "antd";
 // The input components themselves: antd's Input carries TextArea, Search and OTP along.
 import Input from "antd/es/input/Input";
 import Password from "antd/es/input/Password";
+import type { TFunction } from "i18next";
 import { type ChangeEvent, type FormEvent, lazy, type ReactNode, Suspense, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, useLocation, useNavigate } from "react-router-dom";
 import { isApiError } from "../api/client";
 import { useLogin } from "../api/queries";
@@ -20,23 +22,22 @@ const SecondStepForm = lazy(() =>
   import("../components/SecondStepForm").then((module) => ({ default: module.SecondStepForm })),
 );
 
-function loginErrorMessage(error: unknown): { message: string; description?: string } {
-  if (!isApiError(error)) return { message: "Something went wrong. Try again." };
+function loginErrorMessage(error: unknown, t: TFunction<"auth">): { message: string; description?: string } {
+  if (!isApiError(error)) return { message: t("login.somethingWrong") };
   if (error.status === 429) {
     const minutes =
       error.retryAfterSeconds === null ? null : Math.max(1, Math.ceil(error.retryAfterSeconds / 60));
     // Said alike for every email: whether a mail went out depends on an account existing.
-    const unlockHint =
-      "If logins to your account were paused, we emailed you a link that lets this browser log in now.";
+    const unlockHint = t("login.unlockHint");
     return {
-      message: "Too many attempts, try again later",
+      message: t("login.tooManyAttempts"),
       description:
-        minutes === null ? unlockHint : `You can try again in about ${minutes} minute(s). ${unlockHint}`,
+        minutes === null ? unlockHint : t("login.tryAgainInMinutes", { minutes, hint: unlockHint }),
     };
   }
-  if (error.status === 401) return { message: error.message || "Invalid email or password" };
+  if (error.status === 401) return { message: error.message || t("login.invalidCredentials") };
   if (error.code === "sso_required") {
-    return { message: "Your company signs you in through its identity provider", description: error.message };
+    return { message: t("login.ssoRequired"), description: error.message };
   }
   return { message: error.message };
 }
@@ -61,10 +62,10 @@ type Field = keyof LoginRequest;
 type FieldErrors = Partial<Record<Field, string>>;
 
 /** The rules Ant Design's Form applied here: a non-blank email and a password. */
-function validate(values: LoginRequest): FieldErrors {
+function validate(values: LoginRequest, t: TFunction<"auth">): FieldErrors {
   const errors: FieldErrors = {};
-  if (values.email.trim() === "") errors.email = "Enter your email";
-  if (values.password === "") errors.password = "Enter your password";
+  if (values.email.trim() === "") errors.email = t("login.enterEmail");
+  if (values.password === "") errors.password = t("login.enterPassword");
   return errors;
 }
 
@@ -101,6 +102,7 @@ function FormField({
 // A plain form rather than Ant Design's Form: its Form brings a validation library, tooltips and
 // the grid into the login page's code for two required fields.
 export function LoginPage() {
+  const { t } = useTranslation("auth");
   const login = useLogin();
   const { token } = theme.useToken();
   const navigate = useNavigate();
@@ -119,12 +121,12 @@ export function LoginPage() {
     const next = { ...values, [field]: event.target.value };
     setValues(next);
     // Once shown, a field's error follows what is typed.
-    if (errors[field] !== undefined) setErrors((shown) => ({ ...shown, [field]: validate(next)[field] }));
+    if (errors[field] !== undefined) setErrors((shown) => ({ ...shown, [field]: validate(next, t)[field] }));
   };
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const found = validate(values);
+    const found = validate(values, t);
     setErrors(found);
     if (found.email !== undefined || found.password !== undefined) return;
     setRestartReason(null);
@@ -136,20 +138,20 @@ export function LoginPage() {
     });
   };
   // A single sign-on that came back refused says why (server/sso/login.ts's reasons).
-  const ssoRefusal = ssoErrorText(new URLSearchParams(location.search).get("sso_error"));
+  const ssoRefusal = ssoErrorText(new URLSearchParams(location.search).get("sso_error"), t);
   const failure = login.isError
-    ? loginErrorMessage(login.error)
+    ? loginErrorMessage(login.error, t)
     : restartReason !== null
       ? { message: restartReason }
       : ssoRefusal !== null
-        ? { message: "Single sign-on could not sign you in", description: ssoRefusal }
+        ? { message: t("login.ssoFailed"), description: ssoRefusal }
         : null;
 
   if (secondStep !== null) {
     return (
       <PublicCard>
         <h2 style={{ fontSize: 20, marginTop: 0, color: token.colorTextHeading }}>
-          Two-factor authentication
+          {t("login.twoFactorHeading")}
         </h2>
         <Suspense fallback={null}>
           <SecondStepForm
@@ -173,9 +175,7 @@ export function LoginPage() {
 
   return (
     <PublicCard>
-      <p style={{ marginTop: 0, marginBottom: "1em", color: token.colorTextSecondary }}>
-        Log in to manage your company.
-      </p>
+      <p style={{ marginTop: 0, marginBottom: "1em", color: token.colorTextSecondary }}>{t("login.intro")}</p>
       {failure && (
         <Alert
           type="error"
@@ -186,7 +186,7 @@ export function LoginPage() {
         />
       )}
       <form name="login" noValidate onSubmit={onSubmit}>
-        <FormField id="login_email" label="Email" error={errors.email}>
+        <FormField id="login_email" label={t("login.email")} error={errors.email}>
           <Input
             id="login_email"
             value={values.email}
@@ -200,7 +200,7 @@ export function LoginPage() {
             autoFocus
           />
         </FormField>
-        <FormField id="login_password" label="Password" error={errors.password}>
+        <FormField id="login_password" label={t("login.password")} error={errors.password}>
           <Password
             id="login_password"
             value={values.password}
@@ -212,17 +212,23 @@ export function LoginPage() {
           />
         </FormField>
         <Flex justify="flex-end" style={{ marginTop: -8, marginBottom: 16 }}>
-          <Link to="/forgot-password">Forgot password?</Link>
+          <Link to="/forgot-password">{t("login.forgotPassword")}</Link>
         </Flex>
         {/* While loading, antd adds a "loading" icon to the button's content; the explicit
             label keeps its accessible name exactly "Log in". */}
-        <Button type="primary" htmlType="submit" block loading={login.isPending} aria-label="Log in">
-          Log in
+        <Button
+          type="primary"
+          htmlType="submit"
+          block
+          loading={login.isPending}
+          aria-label={t("login.submit")}
+        >
+          {t("login.submit")}
         </Button>
       </form>
       <SsoLoginButton
         email={values.email}
-        onMissingEmail={() => setErrors((shown) => ({ ...shown, email: "Enter your email" }))}
+        onMissingEmail={() => setErrors((shown) => ({ ...shown, email: t("login.enterEmail") }))}
       />
       <PasskeyLoginButton onSignedIn={enterPortal} />
     </PublicCard>

@@ -2,6 +2,7 @@
 // its second factors (`/profile/security`), its password, its sessions, its security events, and
 // deleting the account.
 import { Descriptions, Typography } from "antd";
+import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { AlternateEmailForm } from "../components/AlternateEmailForm";
 import { ChangePasswordForm } from "../components/ChangePasswordForm";
@@ -11,48 +12,53 @@ import { OwnSessionsTable } from "../components/OwnSessionsTable";
 import { PageTitle } from "../components/PageTitle";
 import { usePortalMe } from "../components/PortalLayout";
 import { ProfileSection } from "../components/ProfileSection";
+import { LanguageSwitch } from "../i18n/LanguageSwitch";
 
 export function ProfilePage() {
+  const { t } = useTranslation("profile");
   const { account } = usePortalMe();
 
   return (
     <>
-      <PageTitle>Profile</PageTitle>
-      <ProfileSection title="Account">
+      <PageTitle>{t("title")}</PageTitle>
+      <ProfileSection title={t("account.title")}>
         <Descriptions
           bordered
           column={1}
           style={{ maxWidth: 640 }}
           items={[
-            { key: "name", label: "Name", children: account.name },
-            { key: "email", label: "Email", children: account.email },
+            { key: "name", label: t("account.name"), children: account.name },
+            { key: "email", label: t("account.email"), children: account.email },
             {
               key: "alternateEmail",
-              label: "Alternate email",
-              children: account.alternateEmail ?? "Not set",
+              label: t("alternateEmail.label"),
+              children: account.alternateEmail ?? t("account.notSet"),
             },
           ]}
         />
       </ProfileSection>
-      <ProfileSection title="Alternate email">
+      <ProfileSection title={t("language.title")}>
+        <Typography.Paragraph type="secondary">{t("language.intro")}</Typography.Paragraph>
+        <LanguageSwitch />
+      </ProfileSection>
+      <ProfileSection title={t("alternateEmail.label")}>
         <AlternateEmailForm />
       </ProfileSection>
-      <ProfileSection title="Two-factor authentication">
+      <ProfileSection title={t("twoFactor.title")}>
         <Typography.Paragraph>
-          Authenticator app, passkeys and recovery codes:{" "}
-          <Link to="/profile/security">Manage two-factor authentication</Link>
+          {t("twoFactor.intro")} <Link to="/profile/security">{t("twoFactor.manage")}</Link>
         </Typography.Paragraph>
       </ProfileSection>
-      <ProfileSection title="Password">
+      <ProfileSection title={t("password.title")}>
         <ChangePasswordForm email={account.email} />
       </ProfileSection>
-      <ProfileSection title="Sessions">
+      <ProfileSection title={t("sessions.title")}>
         <OwnSessionsTable />
       </ProfileSection>
-      <ProfileSection title="Security">
+      <ProfileSection title={t("events.title")}>
         <OwnSecurityEvents />
       </ProfileSection>
-      <ProfileSection title="Delete account">
+      <ProfileSection title={t("deleteAccount.title")}>
         <DeleteAccountSection />
       </ProfileSection>
     </>

@@ -2,6 +2,7 @@
 // token rides in the fragment, which no request or Referer carries, and leaves the address bar at once.
 import { Alert, Button, Form, Typography } from "antd";
 import { type ReactNode, useEffectEvent, useLayoutEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { isApiError } from "../api/client";
 import { useConfirmPasswordReset } from "../api/queries";
@@ -17,11 +18,12 @@ interface ResetForm {
 }
 
 function InvalidLink() {
+  const { t } = useTranslation("auth");
   return (
     <>
-      <Alert type="error" showIcon message="This reset link is invalid or has expired." />
+      <Alert type="error" showIcon message={t("reset.invalidLink")} />
       <Typography.Paragraph style={{ marginTop: 16 }}>
-        <Link to="/forgot-password">Request a new reset link</Link>
+        <Link to="/forgot-password">{t("reset.requestNew")}</Link>
       </Typography.Paragraph>
     </>
   );
@@ -30,8 +32,9 @@ function InvalidLink() {
 export function ResetPasswordPage() {
   // Read during the first render; the fragment leaves the address bar right after it.
   const [token, setToken] = useState(readFragmentToken);
+  const { t } = useTranslation("auth");
   const confirmReset = useConfirmPasswordReset();
-  useDocumentTitle("Set a new password");
+  useDocumentTitle(t("reset.title"));
 
   // A link opened again in this tab changes only the fragment: no reload, so it is picked up here
   // and the page starts over with it.
@@ -58,9 +61,9 @@ export function ResetPasswordPage() {
   if (confirmReset.isSuccess) {
     body = (
       <>
-        <Alert type="success" showIcon message="Password updated. Log in with your new password." />
+        <Alert type="success" showIcon message={t("reset.done")} />
         <Typography.Paragraph style={{ marginTop: 16 }}>
-          <Link to="/login">Log in</Link>
+          <Link to="/login">{t("login.submit")}</Link>
         </Typography.Paragraph>
       </>
     );
@@ -85,9 +88,9 @@ export function ResetPasswordPage() {
               htmlType="submit"
               block
               loading={confirmReset.isPending}
-              aria-label="Set new password"
+              aria-label={t("reset.submit")}
             >
-              Set new password
+              {t("reset.submit")}
             </Button>
           </Form.Item>
         </Form>
@@ -95,5 +98,5 @@ export function ResetPasswordPage() {
     );
   }
 
-  return <PublicCard title="Set a new password">{body}</PublicCard>;
+  return <PublicCard title={t("reset.title")}>{body}</PublicCard>;
 }

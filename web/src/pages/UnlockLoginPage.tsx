@@ -2,6 +2,7 @@
 // this browser log in once past the pause; the token rides in the fragment and leaves the address bar at once.
 import { Alert, Button, Typography } from "antd";
 import { type ReactNode, useEffectEvent, useLayoutEffect, useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router-dom";
 import { isApiError } from "../api/client";
 import { useUnlockLogin } from "../api/queries";
@@ -12,12 +13,12 @@ import { useDocumentTitle } from "../components/PageTitle";
 import { PublicCard } from "../components/PublicCard";
 
 function InvalidLink() {
+  const { t } = useTranslation("auth");
   return (
     <>
-      <Alert type="error" showIcon message="This unlock link is invalid, used or expired." />
+      <Alert type="error" showIcon message={t("unlock.invalidLink")} />
       <Typography.Paragraph style={{ marginTop: 16 }}>
-        The pause ends by itself after 30 minutes. To get in sooner,{" "}
-        <Link to="/forgot-password">choose a new password</Link>.
+        <Trans t={t} i18nKey="unlock.pauseEnds" components={{ resetLink: <Link to="/forgot-password" /> }} />
       </Typography.Paragraph>
     </>
   );
@@ -28,7 +29,8 @@ export function UnlockLoginPage() {
   const [token, setToken] = useState(readFragmentToken);
   const unlock = useUnlockLogin();
   const navigate = useNavigate();
-  useDocumentTitle("Unlock login");
+  const { t } = useTranslation("auth");
+  useDocumentTitle(t("unlock.title"));
 
   const takeTokenFromAddressBar = useEffectEvent(() => {
     const fresh = readFragmentToken();
@@ -56,8 +58,11 @@ export function UnlockLoginPage() {
         <Alert
           type="success"
           showIcon
-          message="Login unlocked on this browser"
-          description={`Log in as ${unlock.data.email} from this browser before ${formatTime(unlock.data.validUntil)}.`}
+          message={t("unlock.done")}
+          description={t("unlock.doneDetail", {
+            email: unlock.data.email,
+            time: formatTime(unlock.data.validUntil),
+          })}
         />
         <Button
           type="primary"
@@ -65,7 +70,7 @@ export function UnlockLoginPage() {
           style={{ marginTop: 16 }}
           onClick={() => navigate("/login", { state: { email: unlock.data.email } })}
         >
-          Continue to log in
+          {t("unlock.continue")}
         </Button>
       </>
     );
@@ -77,22 +82,19 @@ export function UnlockLoginPage() {
         {unlock.isError && (
           <Alert type="error" showIcon message={describeError(error)} style={{ marginBottom: 16 }} />
         )}
-        <Typography.Paragraph>
-          Logins to your account were paused after many wrong passwords. Unlock it on this browser to log in
-          from here now; the link works once, and only in the browser that uses it.
-        </Typography.Paragraph>
+        <Typography.Paragraph>{t("unlock.intro")}</Typography.Paragraph>
         <Button
           type="primary"
           block
           loading={unlock.isPending}
           onClick={() => unlock.mutate({ token })}
-          aria-label="Unlock login on this browser"
+          aria-label={t("unlock.submit")}
         >
-          Unlock login on this browser
+          {t("unlock.submit")}
         </Button>
       </>
     );
   }
 
-  return <PublicCard title="Unlock login">{body}</PublicCard>;
+  return <PublicCard title={t("unlock.title")}>{body}</PublicCard>;
 }

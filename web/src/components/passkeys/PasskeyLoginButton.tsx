@@ -1,10 +1,12 @@
 // The login page's "Sign in with a passkey": the browser offers the site's passkeys, and the one
 // chosen signs in without an email or password.
 import { Alert, Button } from "antd";
+import { useTranslation } from "react-i18next";
 import { usePasskeyLogin } from "../../api/passkeyQueries";
 import { describePasskeyError } from "./describePasskeyError";
 
 export function PasskeyLoginButton({ onSignedIn }: { onSignedIn: () => void }) {
+  const { t } = useTranslation("auth");
   const login = usePasskeyLogin();
   return (
     <>
@@ -15,10 +17,10 @@ export function PasskeyLoginButton({ onSignedIn }: { onSignedIn: () => void }) {
         block
         style={{ marginTop: 12 }}
         loading={login.isPending}
-        aria-label="Sign in with a passkey"
+        aria-label={t("passkey.signIn")}
         onClick={() => login.mutate(undefined, { onSuccess: onSignedIn })}
       >
-        Sign in with a passkey
+        {t("passkey.signIn")}
       </Button>
     </>
   );

@@ -1,6 +1,7 @@
 // The step-up window's passkey answer (SPEC §6.2): when the server asks for the account's passkey
 // instead of a mailed code, "Use your passkey" runs the authenticator and verifies its answer.
 import { Alert, Button, Space, Typography } from "antd";
+import { useTranslation } from "react-i18next";
 import { usePasskeyStepUp } from "../../api/passkeyQueries";
 import { describePasskeyError } from "./describePasskeyError";
 
@@ -14,6 +15,7 @@ export function PasskeyStepUp({
   /** A refused answer ends the challenge: a new one is asked for. */
   onRetry: () => void;
 }) {
+  const { t } = useTranslation("security");
   const verify = usePasskeyStepUp();
   const use = () => {
     verify.mutate(
@@ -23,9 +25,7 @@ export function PasskeyStepUp({
   };
   return (
     <Space direction="vertical" style={{ width: "100%" }}>
-      <Typography.Paragraph style={{ marginBottom: 0 }}>
-        Confirm it is you with your passkey.
-      </Typography.Paragraph>
+      <Typography.Paragraph style={{ marginBottom: 0 }}>{t("passkeys.stepUpPrompt")}</Typography.Paragraph>
       {verify.isError && (
         <Alert
           type="error"
@@ -39,7 +39,7 @@ export function PasskeyStepUp({
                 onRetry();
               }}
             >
-              Start again
+              {t("passkeys.startAgain")}
             </Button>
           }
         />
@@ -49,9 +49,9 @@ export function PasskeyStepUp({
         onClick={use}
         loading={verify.isPending}
         disabled={verify.isError}
-        aria-label="Use your passkey"
+        aria-label={t("passkeys.use")}
       >
-        Use your passkey
+        {t("passkeys.use")}
       </Button>
     </Space>
   );

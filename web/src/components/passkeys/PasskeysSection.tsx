@@ -2,6 +2,7 @@
 // (after a fresh verification, SPEC §6.2). The passkeys are listed once, among the second factors
 // above, where they are renamed and removed.
 import { App, Button, Form, Input, Space, Typography } from "antd";
+import { useTranslation } from "react-i18next";
 import { useAddPasskey } from "../../api/passkeyQueries";
 import { describePasskeyError } from "./describePasskeyError";
 
@@ -10,6 +11,7 @@ interface AddForm {
 }
 
 export function PasskeysSection() {
+  const { t } = useTranslation("security");
   const { message } = App.useApp();
   const addPasskey = useAddPasskey();
   const [form] = Form.useForm<AddForm>();
@@ -18,7 +20,7 @@ export function PasskeysSection() {
     addPasskey.mutate(name?.trim() || undefined, {
       onSuccess: (passkey) => {
         form.resetFields();
-        void message.success(`Passkey "${passkey.name}" added`);
+        void message.success(t("passkeys.added", { name: passkey.name }));
       },
     });
   };
@@ -26,15 +28,19 @@ export function PasskeysSection() {
   return (
     <Space direction="vertical" size="middle" style={{ width: "100%", maxWidth: 640 }}>
       <Typography.Paragraph type="secondary" style={{ marginBottom: 0 }}>
-        A passkey signs you in without a password, and verifies you before sensitive actions.
+        {t("passkeys.intro")}
       </Typography.Paragraph>
       <Form<AddForm> form={form} name="add-passkey" layout="inline" requiredMark={false} onFinish={add}>
-        <Form.Item label="Passkey name" name="name" rules={[{ max: 60, message: "At most 60 characters" }]}>
-          <Input placeholder="e.g. Work laptop" maxLength={60} autoComplete="off" />
+        <Form.Item
+          label={t("passkeys.name")}
+          name="name"
+          rules={[{ max: 60, message: t("passkeys.nameTooLong") }]}
+        >
+          <Input placeholder={t("passkeys.namePlaceholder")} maxLength={60} autoComplete="off" />
         </Form.Item>
         <Form.Item>
-          <Button htmlType="submit" loading={addPasskey.isPending} aria-label="Add a passkey">
-            Add a passkey
+          <Button htmlType="submit" loading={addPasskey.isPending} aria-label={t("passkeys.add")}>
+            {t("passkeys.add")}
           </Button>
         </Form.Item>
       </Form>
