@@ -3,6 +3,7 @@
 // with a passkey (`passkeyAction`), shown when the account has one.
 import { Alert, Button, Flex, Form, Input, type InputRef, Typography } from "antd";
 import { type ReactNode, useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { isApiError } from "../api/client";
 import { useCompleteSecondStep } from "../api/queries";
 import type { SecondStepMethod } from "../api/types";
@@ -27,6 +28,7 @@ export function SecondStepForm({
   /** "Use a passkey", when the account has one (added by the passkey login). */
   passkeyAction?: ReactNode;
 }) {
+  const { t } = useTranslation("auth");
   const hasTotp = methods.includes("totp");
   const hasRecoveryCodes = methods.includes("recovery_code");
   const [method, setMethod] = useState<"totp" | "recovery_code">(hasTotp ? "totp" : "recovery_code");
@@ -57,8 +59,8 @@ export function SecondStepForm({
           if (isApiError(error) && error.status === 401) {
             onRestart(
               error.details.reason === "second_step_ended"
-                ? "Too many wrong codes. Log in again."
-                : "Your login took too long. Log in again.",
+                ? t("secondStep.tooManyWrongCodes")
+                : t("secondStep.tooLate"),
             );
             return;
           }
@@ -77,33 +79,37 @@ export function SecondStepForm({
   return (
     <>
       <Typography.Paragraph>
-        {method === "totp"
-          ? "Enter the 6-digit code from your authenticator app."
-          : "Enter one of the recovery codes you saved when you set up two-factor authentication. Each code works once."}
+        {method === "totp" ? t("secondStep.totpIntro") : t("secondStep.recoveryIntro")}
       </Typography.Paragraph>
       {failure !== null && (
         <Alert type="error" showIcon message={failure} style={{ marginBottom: 16 }} role="alert" />
       )}
       <Form<CodeForm> form={form} name="second-step" layout="vertical" requiredMark={false} onFinish={verify}>
         {method === "totp" ? (
-          <OneTimeCodeField label="Authentication code" inputRef={codeInput} />
+          <OneTimeCodeField label={t("secondStep.authenticationCode")} inputRef={codeInput} />
         ) : (
           <Form.Item
-            label="Recovery code"
+            label={t("secondStep.recoveryCode")}
             name="code"
-            rules={[{ required: true, whitespace: true, message: "Enter a recovery code" }]}
+            rules={[{ required: true, whitespace: true, message: t("secondStep.enterRecoveryCode") }]}
           >
             <Input ref={codeInput} autoComplete="off" spellCheck={false} style={{ maxWidth: 240 }} />
           </Form.Item>
         )}
-        <Button type="primary" htmlType="submit" block loading={complete.isPending} aria-label="Verify">
-          Verify
+        <Button
+          type="primary"
+          htmlType="submit"
+          block
+          loading={complete.isPending}
+          aria-label={t("secondStep.verify")}
+        >
+          {t("secondStep.verify")}
         </Button>
       </Form>
       <Flex vertical align="center" gap="small" style={{ marginTop: 16 }}>
         {hasTotp && hasRecoveryCodes && (
           <Button type="link" onClick={switchMethod}>
-            {method === "totp" ? "Use a recovery code" : "Use your authenticator app"}
+            {method === "totp" ? t("secondStep.useRecoveryCode") : t("secondStep.useAuthenticator")}
           </Button>
         )}
         {/* The passkey login adds its button here. */}

@@ -1,6 +1,6 @@
 // "Chrome on Windows" from a user agent, for the profile's sessions and security events; the raw
 // string stays available to the caller as a tooltip. Browser and system names are proper names.
-import type { Translate } from "../wording/catalogueText";
+import type { Translate } from "../wording/catalogueText.js";
 
 const browsers: ReadonlyArray<[RegExp, string]> = [
   [/Edg(e|A|iOS)?\//, "Edge"],

@@ -2,6 +2,7 @@
 // (authenticator app, passkeys); recovery codes appear once, when issued.
 import { Typography } from "antd";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { useOwnFactors } from "../api/mfaQueries";
 import type { RecoveryCodes } from "../api/types";
@@ -14,28 +15,28 @@ import { RecoveryCodesSection } from "../components/security/RecoveryCodesSectio
 import { SecondFactorsTable } from "../components/security/SecondFactorsTable";
 
 export function SecurityPage() {
+  const { t } = useTranslation("security");
   const factors = useOwnFactors();
   const [issuedCodes, setIssuedCodes] = useState<RecoveryCodes | null>(null);
   const hasFactor = (factors.data?.items.length ?? 0) > 0;
 
   return (
     <>
-      <PageTitle>Security</PageTitle>
+      <PageTitle>{t("page.title")}</PageTitle>
       <Typography.Paragraph style={{ maxWidth: 640 }}>
-        Two-factor authentication asks for a second proof after your password when you log in, and before
-        sensitive changes. <Link to="/profile">Back to your profile</Link>
+        {t("page.intro")} <Link to="/profile">{t("page.backToProfile")}</Link>
       </Typography.Paragraph>
-      <ProfileSection title="Two-factor authentication">
+      <ProfileSection title={t("page.twoFactor")}>
         <SecondFactorsTable />
       </ProfileSection>
-      <ProfileSection title="Authenticator app">
+      <ProfileSection title={t("page.authenticatorApp")}>
         {issuedCodes === null && <AuthenticatorAppSetup onRecoveryCodes={setIssuedCodes} />}
       </ProfileSection>
-      <ProfileSection title="Passkeys">
+      <ProfileSection title={t("page.passkeys")}>
         <PasskeysSection />
       </ProfileSection>
       {(hasFactor || issuedCodes !== null) && (
-        <ProfileSection title="Recovery codes">
+        <ProfileSection title={t("recoveryCodes.title")}>
           {issuedCodes !== null ? (
             <RecoveryCodesList codes={issuedCodes} onDone={() => setIssuedCodes(null)} />
           ) : (

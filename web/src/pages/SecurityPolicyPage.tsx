@@ -3,6 +3,7 @@
 // factor. Saving may open the Email Verification window first (the API client does that).
 import { Alert, App, Button, Form, InputNumber, Select, Skeleton, Switch, Table, Typography } from "antd";
 import { useEffect, useId } from "react";
+import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { isApiError } from "../api/client";
 import { useChangeSecurityPolicy, useSecurityPolicy } from "../api/securityPolicyQueries";
@@ -16,11 +17,6 @@ import { ScimTokensSection } from "../components/security/ScimTokensSection";
 import { SsoSection } from "../components/security/SsoSection";
 import { useCan } from "../components/useCan";
 import { memberDetailPath } from "../navigation";
-
-export const REQUIRE_MFA_LABEL = "Require two-factor authentication";
-export const IDLE_TIMEOUT_LABEL = "Session idle timeout (minutes)";
-export const INVITE_DOMAINS_LABEL = "Invitation email domains";
-export const WITHOUT_FACTOR_TITLE = "Members without two-factor authentication";
 
 interface PolicyForm {
   requireMfa: boolean;
@@ -38,6 +34,7 @@ const FIELD_OF_CODE: Record<string, keyof PolicyForm> = {
 };
 
 function PolicyEditor({ companyId, policy }: { companyId: string; policy: SecurityPolicy }) {
+  const { t } = useTranslation("security");
   const { message } = App.useApp();
   const { membership } = useCurrentMembership();
   const [form] = Form.useForm<PolicyForm>();
@@ -65,7 +62,7 @@ function PolicyEditor({ companyId, policy }: { companyId: string; policy: Securi
         inactivityDays: values.inactivityDays,
       },
       {
-        onSuccess: () => void message.success("The security policy was saved successfully"),
+        onSuccess: () => void message.success(t("policy.saved")),
         onError: (error) => {
           const field = isApiError(error) ? FIELD_OF_CODE[error.code] : undefined;
           if (field !== undefined) form.setFields([{ name: field, errors: [describeError(error)] }]);
@@ -79,9 +76,9 @@ function PolicyEditor({ companyId, policy }: { companyId: string; policy: Securi
     <Form<PolicyForm> form={form} layout="vertical" onFinish={save} style={{ maxWidth: 560 }}>
       <Form.Item
         name="requireMfa"
-        label={REQUIRE_MFA_LABEL}
+        label={t("policy.requireMfa")}
         valuePropName="checked"
-        extra="Members without a second factor can then only sign in to set one up on their profile."
+        extra={t("policy.requireMfaHint")}
       >
         <Switch />
       </Form.Item>
@@ -90,14 +87,14 @@ function PolicyEditor({ companyId, policy }: { companyId: string; policy: Securi
           type="warning"
           showIcon
           style={{ marginBottom: 24 }}
-          message="You have no second factor either"
-          description="Once saved, set one up on your profile's Security page to keep using this company."
+          message={t("policy.callerWithoutFactor")}
+          description={t("policy.callerWithoutFactorDetail")}
         />
       )}
       <Form.Item
         name="sessionIdleMinutes"
-        label={IDLE_TIMEOUT_LABEL}
-        extra={`From 5 to ${policy.maxSessionIdleMinutes}. Empty: ${policy.maxSessionIdleMinutes}, the portal's own. A session idle longer ends, in every company.`}
+        label={t("policy.idleTimeout")}
+        extra={t("policy.idleTimeoutHint", { max: policy.maxSessionIdleMinutes })}
       >
         <InputNumber
           min={5}
@@ -109,35 +106,32 @@ function PolicyEditor({ companyId, policy }: { companyId: string; policy: Securi
       </Form.Item>
       <Form.Item
         name="inactivityDays"
-        label="Deactivate inactive members after (days)"
-        extra="From 14 to 90 (PCI DSS 8.2.6). Members who have not used this company for that long are deactivated by the system, after a warning mail 7 days before; never the last Admin."
-        rules={[{ required: true, message: "Enter a number of days from 14 to 90" }]}
+        label={t("policy.inactivityDays")}
+        extra={t("policy.inactivityDaysHint")}
+        rules={[{ required: true, message: t("policy.enterInactivityDays") }]}
       >
         <InputNumber min={14} max={90} precision={0} style={{ width: 160 }} />
       </Form.Item>
-      <Form.Item
-        name="inviteDomains"
-        label={INVITE_DOMAINS_LABEL}
-        extra="Invitations may go only to emails at these domains (for example example.com). Empty: any domain."
-      >
+      <Form.Item name="inviteDomains" label={t("policy.inviteDomains")} extra={t("policy.inviteDomainsHint")}>
         <Select mode="tags" tokenSeparators={[",", " "]} open={false} suffixIcon={null} />
       </Form.Item>
       <Button type="primary" htmlType="submit" loading={change.isPending}>
-        Save
+        {t("policy.save")}
       </Button>
     </Form>
   );
 }
 
 function MembersWithoutFactor({ companyId, policy }: { companyId: string; policy: SecurityPolicy }) {
+  const { t } = useTranslation("security");
   const headingId = useId();
   const canViewMembers = useCan("members.view");
   const members = policy.membersWithoutSecondFactor;
   return (
     <section aria-labelledby={headingId} style={{ marginTop: 40 }}>
-      <SectionTitle id={headingId}>{WITHOUT_FACTOR_TITLE}</SectionTitle>
+      <SectionTitle id={headingId}>{t("policy.withoutFactor")}</SectionTitle>
       {members.length === 0 ? (
-        <Typography.Paragraph>Every active member has a second factor.</Typography.Paragraph>
+        <Typography.Paragraph>{t("policy.everyoneHasFactor")}</Typography.Paragraph>
       ) : (
         <>
           <Table
@@ -148,7 +142,7 @@ function MembersWithoutFactor({ companyId, policy }: { companyId: string; policy
             aria-labelledby={headingId}
             columns={[
               {
-                title: "Name",
+                title: t("policy.name"),
                 dataIndex: "name",
                 render: (name: string, member) =>
                   canViewMembers ? (
@@ -157,12 +151,12 @@ function MembersWithoutFactor({ companyId, policy }: { companyId: string; policy
                     name
                   ),
               },
-              { title: "Email", dataIndex: "email" },
+              { title: t("policy.email"), dataIndex: "email" },
             ]}
           />
           {policy.hasMoreMembersWithoutSecondFactor && (
             <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>
-              {`The first ${members.length} by name are shown; more members have no second factor.`}
+              {t("policy.moreWithoutFactor", { count: members.length })}
             </Typography.Paragraph>
           )}
         </>
@@ -172,11 +166,12 @@ function MembersWithoutFactor({ companyId, policy }: { companyId: string; policy
 }
 
 export function SecurityPolicyPage() {
+  const { t } = useTranslation("security");
   const { membership } = useCurrentMembership();
   const policy = useSecurityPolicy(membership.companyId);
   return (
     <>
-      <PageTitle>Security</PageTitle>
+      <PageTitle>{t("policy.title")}</PageTitle>
       {policy.isPending ? (
         <Skeleton active />
       ) : policy.isError ? (

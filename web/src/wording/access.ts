@@ -1,7 +1,7 @@
 // Whom a refused member asks for access: the company's Admins by name when the member may see the
 // member list, else just "an Admin" (the 403 page never reveals names a member could not look up).
 import english from "../i18n/locales/en/shell.json" with { type: "json" };
-import { type Translate, textsOf } from "./catalogueText";
+import { type Translate, textsOf } from "./catalogueText.js";
 
 const englishShell = textsOf(english);
 

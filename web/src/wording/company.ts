@@ -1,6 +1,6 @@
 // Company and merchant-account fields as a person reads them, not as they are stored.
 import english from "../i18n/locales/en/company.json" with { type: "json" };
-import { type Translate, textsOf } from "./catalogueText";
+import { type Translate, textsOf } from "./catalogueText.js";
 
 const englishCompany = textsOf(english);
 

@@ -3,6 +3,7 @@
 // issued with it are shown once.
 import { Alert, Button, Flex, Form, Input, type InputRef, QRCode, Typography } from "antd";
 import { useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { isApiError } from "../../api/client";
 import { useConfirmTotpEnrolment, useStartTotpEnrolment } from "../../api/mfaQueries";
 import type { RecoveryCodes, TotpEnrolment } from "../../api/types";
@@ -22,6 +23,7 @@ export function AuthenticatorAppSetup({
 }: {
   onRecoveryCodes: (codes: RecoveryCodes) => void;
 }) {
+  const { t } = useTranslation("security");
   const start = useStartTotpEnrolment();
   const confirm = useConfirmTotpEnrolment();
   const [enrolment, setEnrolment] = useState<TotpEnrolment | null>(null);
@@ -54,9 +56,7 @@ export function AuthenticatorAppSetup({
       },
       onError: (error) => {
         setFailure(
-          isApiError(error) && error.code === "invalid_code"
-            ? "That code is not right. Check the app's clock and enter the code it shows now."
-            : describeError(error),
+          isApiError(error) && error.code === "invalid_code" ? t("totp.wrongCode") : describeError(error),
         );
         codeInput.current?.select();
       },
@@ -68,12 +68,17 @@ export function AuthenticatorAppSetup({
       <>
         {failure !== null && <Alert type="error" showIcon message={failure} style={{ marginBottom: 16 }} />}
         <Form<NameForm> name="totp-name" layout="inline" requiredMark={false} onFinish={begin}>
-          <Form.Item name="name" label="Name" rules={[{ max: 60, message: "At most 60 characters." }]}>
-            <Input placeholder="Authenticator app" maxLength={60} autoComplete="off" style={{ width: 240 }} />
+          <Form.Item name="name" label={t("totp.name")} rules={[{ max: 60, message: t("totp.nameTooLong") }]}>
+            <Input
+              placeholder={t("totp.namePlaceholder")}
+              maxLength={60}
+              autoComplete="off"
+              style={{ width: 240 }}
+            />
           </Form.Item>
           <Form.Item>
             <Button htmlType="submit" loading={start.isPending}>
-              Set up authenticator app
+              {t("totp.setUp")}
             </Button>
           </Form.Item>
         </Form>
@@ -82,21 +87,12 @@ export function AuthenticatorAppSetup({
   }
 
   return (
-    <section aria-label="Set up authenticator app" style={{ maxWidth: 640 }}>
-      <Typography.Paragraph>
-        Scan this QR code with your authenticator app (for example Google Authenticator, Microsoft
-        Authenticator or 1Password), or type the secret key into it. Then enter the 6-digit code the app
-        shows.
-      </Typography.Paragraph>
+    <section aria-label={t("totp.setUp")} style={{ maxWidth: 640 }}>
+      <Typography.Paragraph>{t("totp.scan")}</Typography.Paragraph>
       <Flex gap="large" wrap align="flex-start">
-        <QRCode
-          value={enrolment.otpauthUrl}
-          size={180}
-          bordered
-          aria-label="QR code for your authenticator app"
-        />
+        <QRCode value={enrolment.otpauthUrl} size={180} bordered aria-label={t("totp.qrCode")} />
         <div>
-          <Typography.Text type="secondary">Secret key</Typography.Text>
+          <Typography.Text type="secondary">{t("totp.secretKey")}</Typography.Text>
           <Typography.Paragraph
             copyable={{ text: enrolment.secret }}
             style={{ fontFamily: "monospace", fontSize: 16 }}
@@ -110,15 +106,20 @@ export function AuthenticatorAppSetup({
             requiredMark={false}
             onFinish={finish}
           >
-            <OneTimeCodeField label="Authentication code" inputRef={codeInput} />
+            <OneTimeCodeField label={t("totp.authenticationCode")} inputRef={codeInput} />
             {failure !== null && (
               <Alert type="error" showIcon message={failure} style={{ marginBottom: 16 }} />
             )}
             <Flex gap="small">
-              <Button type="primary" htmlType="submit" loading={confirm.isPending} aria-label="Confirm">
-                Confirm
+              <Button
+                type="primary"
+                htmlType="submit"
+                loading={confirm.isPending}
+                aria-label={t("totp.confirm")}
+              >
+                {t("totp.confirm")}
               </Button>
-              <Button onClick={() => setEnrolment(null)}>Cancel</Button>
+              <Button onClick={() => setEnrolment(null)}>{t("common:cancel")}</Button>
             </Flex>
           </Form>
         </div>

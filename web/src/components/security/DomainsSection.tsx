@@ -2,6 +2,7 @@
 // record shown, then verify it through DNS. Every change may ask for an Email Verification first.
 import { App, Button, Form, Input, Popconfirm, Space, Table, Tag, Typography } from "antd";
 import { useId } from "react";
+import { useTranslation } from "react-i18next";
 import { useAddDomain, useDomains, useRemoveDomain, useVerifyDomain } from "../../api/domainQueries";
 import type { CompanyDomain } from "../../api/types";
 import { describeError } from "../errorMessages";
@@ -9,10 +10,8 @@ import { Instant } from "../Instant";
 import { SectionTitle } from "../PageTitle";
 import { QueryErrorResult } from "../QueryErrorResult";
 
-export const DOMAINS_TITLE = "Domains";
-export const DOMAIN_FIELD_LABEL = "Domain";
-
 function AddDomainForm({ companyId }: { companyId: string }) {
+  const { t } = useTranslation("security");
   const { message } = App.useApp();
   const [form] = Form.useForm<{ domain: string }>();
   const add = useAddDomain(companyId);
@@ -20,7 +19,7 @@ function AddDomainForm({ companyId }: { companyId: string }) {
     add.mutate(domain.trim(), {
       onSuccess: (added) => {
         form.resetFields();
-        void message.success(`${added.domain} was added; publish its TXT record, then verify it`);
+        void message.success(t("domains.added", { domain: added.domain }));
       },
       onError: (error) => form.setFields([{ name: "domain", errors: [describeError(error)] }]),
     });
@@ -34,19 +33,20 @@ function AddDomainForm({ companyId }: { companyId: string }) {
     >
       <Form.Item
         name="domain"
-        label={DOMAIN_FIELD_LABEL}
-        rules={[{ required: true, whitespace: true, message: "Enter a domain, for example example.com" }]}
+        label={t("domains.domain")}
+        rules={[{ required: true, whitespace: true, message: t("domains.enterDomain") }]}
       >
         <Input placeholder="example.com" autoComplete="off" style={{ width: 240 }} />
       </Form.Item>
       <Button type="primary" htmlType="submit" loading={add.isPending}>
-        Add domain
+        {t("domains.add")}
       </Button>
     </Form>
   );
 }
 
 function DomainActions({ companyId, domain }: { companyId: string; domain: CompanyDomain }) {
+  const { t } = useTranslation("security");
   const { message } = App.useApp();
   const verify = useVerifyDomain(companyId);
   const remove = useRemoveDomain(companyId);
@@ -55,33 +55,36 @@ function DomainActions({ companyId, domain }: { companyId: string; domain: Compa
       {domain.status === "pending" && (
         <Button
           size="small"
-          aria-label={`Verify ${domain.domain}`}
+          aria-label={t("domains.verifyNamed", { domain: domain.domain })}
           loading={verify.isPending}
           onClick={() =>
             verify.mutate(domain.id, {
-              onSuccess: () => void message.success(`${domain.domain} is verified`),
+              onSuccess: () => void message.success(t("domains.verified", { domain: domain.domain })),
               onError: (error) => void message.error(describeError(error)),
             })
           }
         >
-          Verify
+          {t("domains.verify")}
         </Button>
       )}
       <Popconfirm
-        title={`Remove ${domain.domain}?`}
-        description={
-          domain.status === "verified" ? "It stops counting as this company's domain at once." : undefined
-        }
-        okText="Remove"
+        title={t("domains.removeConfirm", { domain: domain.domain })}
+        description={domain.status === "verified" ? t("domains.removeConfirmDetail") : undefined}
+        okText={t("domains.remove")}
         onConfirm={() =>
           remove.mutate(domain.id, {
-            onSuccess: () => void message.success(`${domain.domain} was removed`),
+            onSuccess: () => void message.success(t("domains.removed", { domain: domain.domain })),
             onError: (error) => void message.error(describeError(error)),
           })
         }
       >
-        <Button size="small" danger aria-label={`Remove ${domain.domain}`} loading={remove.isPending}>
-          Remove
+        <Button
+          size="small"
+          danger
+          aria-label={t("domains.removeNamed", { domain: domain.domain })}
+          loading={remove.isPending}
+        >
+          {t("domains.remove")}
         </Button>
       </Popconfirm>
     </Space>
@@ -89,15 +92,13 @@ function DomainActions({ companyId, domain }: { companyId: string; domain: Compa
 }
 
 export function DomainsSection({ companyId }: { companyId: string }) {
+  const { t } = useTranslation("security");
   const headingId = useId();
   const domains = useDomains(companyId);
   return (
     <section aria-labelledby={headingId} style={{ marginTop: 40 }}>
-      <SectionTitle id={headingId}>{DOMAINS_TITLE}</SectionTitle>
-      <Typography.Paragraph type="secondary">
-        Prove the company owns a domain by publishing a DNS TXT record at it. A verified domain belongs to
-        this company only; single sign-on and SCIM provisioning use it.
-      </Typography.Paragraph>
+      <SectionTitle id={headingId}>{t("domains.title")}</SectionTitle>
+      <Typography.Paragraph type="secondary">{t("domains.intro")}</Typography.Paragraph>
       <AddDomainForm companyId={companyId} />
       {domains.isError ? (
         <QueryErrorResult error={domains.error} onRetry={() => domains.refetch()} />
@@ -110,28 +111,30 @@ export function DomainsSection({ companyId }: { companyId: string }) {
           dataSource={domains.data?.items ?? []}
           aria-labelledby={headingId}
           scroll={{ x: "max-content" }}
-          locale={{ emptyText: "No domain yet" }}
+          locale={{ emptyText: t("domains.none") }}
           columns={[
-            { title: "Domain", dataIndex: "domain" },
+            { title: t("domains.domain"), dataIndex: "domain" },
             {
-              title: "Status",
+              title: t("domains.status"),
               dataIndex: "status",
               render: (_: unknown, domain) =>
                 domain.status === "verified" ? (
                   <Space size={4} wrap>
-                    <Tag color="green">Verified</Tag>
+                    <Tag color="green">{t("domains.statusVerified")}</Tag>
                     {domain.verifiedAt && <Instant iso={domain.verifiedAt} />}
                   </Space>
                 ) : (
-                  <Tag color="blue">Pending</Tag>
+                  <Tag color="blue">{t("domains.statusPending")}</Tag>
                 ),
             },
             {
-              title: "TXT record to publish",
+              title: t("domains.txtRecord"),
               key: "txt",
               render: (_: unknown, domain) => (
                 <Space direction="vertical" size={0}>
-                  <Typography.Text type="secondary">{`Name: ${domain.txtRecord.name}`}</Typography.Text>
+                  <Typography.Text type="secondary">
+                    {t("domains.txtName", { name: domain.txtRecord.name })}
+                  </Typography.Text>
                   <Typography.Text code copyable={{ text: domain.txtRecord.value }}>
                     {domain.txtRecord.value}
                   </Typography.Text>
@@ -139,7 +142,7 @@ export function DomainsSection({ companyId }: { companyId: string }) {
               ),
             },
             {
-              title: "Actions",
+              title: t("domains.actions"),
               key: "actions",
               render: (_: unknown, domain) => <DomainActions companyId={companyId} domain={domain} />,
             },

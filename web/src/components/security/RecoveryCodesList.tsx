@@ -1,16 +1,18 @@
 // Recovery codes as issued, shown this once: the list, Copy and Download. Only their digests stay on
 // the server, so closing this is the last chance to save them.
 import { Alert, App, Button, Flex, Typography } from "antd";
+import { useTranslation } from "react-i18next";
 import type { RecoveryCodes } from "../../api/types";
 
 export function RecoveryCodesList({ codes, onDone }: { codes: RecoveryCodes; onDone: () => void }) {
+  const { t } = useTranslation("security");
   const { message } = App.useApp();
   const text = `${codes.join("\n")}\n`;
 
   const copy = () => {
     navigator.clipboard.writeText(text).then(
-      () => void message.success("Recovery codes copied"),
-      () => void message.error("The browser did not allow copying; use Download instead."),
+      () => void message.success(t("recoveryCodes.copied")),
+      () => void message.error(t("recoveryCodes.copyRefused")),
     );
   };
   const download = () => {
@@ -23,16 +25,16 @@ export function RecoveryCodesList({ codes, onDone }: { codes: RecoveryCodes; onD
   };
 
   return (
-    <section aria-label="Your recovery codes">
+    <section aria-label={t("recoveryCodes.yours")}>
       <Alert
         type="warning"
         showIcon
-        message="Save these recovery codes now"
-        description="Each code logs you in once if you lose your authenticator app. They are shown only this time; earlier codes no longer work."
+        message={t("recoveryCodes.saveNow")}
+        description={t("recoveryCodes.saveNowDetail")}
         style={{ marginBottom: 16, maxWidth: 640 }}
       />
       <ul
-        aria-label="Recovery codes"
+        aria-label={t("recoveryCodes.title")}
         style={{ columns: 2, maxWidth: 360, fontFamily: "monospace", fontSize: 16, paddingInlineStart: 20 }}
       >
         {codes.map((code) => (
@@ -42,10 +44,10 @@ export function RecoveryCodesList({ codes, onDone }: { codes: RecoveryCodes; onD
         ))}
       </ul>
       <Flex gap="small" wrap>
-        <Button onClick={copy}>Copy</Button>
-        <Button onClick={download}>Download</Button>
+        <Button onClick={copy}>{t("recoveryCodes.copy")}</Button>
+        <Button onClick={download}>{t("recoveryCodes.download")}</Button>
         <Button type="primary" onClick={onDone}>
-          I have saved them
+          {t("recoveryCodes.saved")}
         </Button>
       </Flex>
     </section>

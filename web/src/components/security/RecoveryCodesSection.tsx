@@ -2,24 +2,23 @@
 // codes stop working and the new ones are shown once.
 import { Alert, Button, Popconfirm, Typography } from "antd";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { useRegenerateRecoveryCodes } from "../../api/mfaQueries";
 import { describeError } from "../errorMessages";
 
 export function RecoveryCodesSection({ onRecoveryCodes }: { onRecoveryCodes: (codes: string[]) => void }) {
+  const { t } = useTranslation("security");
   const regenerate = useRegenerateRecoveryCodes();
   const [failure, setFailure] = useState<string | null>(null);
 
   return (
     <>
-      <Typography.Paragraph style={{ maxWidth: 640 }}>
-        If you lose your authenticator app, a recovery code logs you in once. You were given 10 when you set
-        up two-factor authentication.
-      </Typography.Paragraph>
+      <Typography.Paragraph style={{ maxWidth: 640 }}>{t("recoveryCodes.intro")}</Typography.Paragraph>
       {failure !== null && <Alert type="error" showIcon message={failure} style={{ marginBottom: 16 }} />}
       <Popconfirm
-        title="Generate new recovery codes?"
-        description="Your current recovery codes will stop working."
-        okText="Generate"
+        title={t("recoveryCodes.generateConfirm")}
+        description={t("recoveryCodes.generateConfirmDetail")}
+        okText={t("recoveryCodes.generate")}
         onConfirm={() =>
           regenerate.mutateAsync().then(
             ({ recoveryCodes }) => {
@@ -30,7 +29,7 @@ export function RecoveryCodesSection({ onRecoveryCodes }: { onRecoveryCodes: (co
           )
         }
       >
-        <Button loading={regenerate.isPending}>Generate new recovery codes</Button>
+        <Button loading={regenerate.isPending}>{t("recoveryCodes.generateNew")}</Button>
       </Popconfirm>
     </>
   );

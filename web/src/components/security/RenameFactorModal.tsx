@@ -2,6 +2,7 @@
 // API client's step-up window asks for when the server does.
 import { Alert, App, Form, Input, type InputRef, Modal } from "antd";
 import { useEffect, useRef } from "react";
+import { useTranslation } from "react-i18next";
 import { useRenameFactor } from "../../api/mfaQueries";
 import type { SecondFactor } from "../../api/types";
 import { describeError } from "../errorMessages";
@@ -11,6 +12,7 @@ interface NameForm {
 }
 
 export function RenameFactorModal({ factor, onClose }: { factor: SecondFactor | null; onClose: () => void }) {
+  const { t } = useTranslation("security");
   const { message } = App.useApp();
   const rename = useRenameFactor();
   const [form] = Form.useForm<NameForm>();
@@ -27,7 +29,7 @@ export function RenameFactorModal({ factor, onClose }: { factor: SecondFactor | 
       { factorId: factor.id, name: name.trim() },
       {
         onSuccess: () => {
-          void message.success("Second factor renamed");
+          void message.success(t("factors.renamed"));
           onClose();
         },
       },
@@ -36,10 +38,10 @@ export function RenameFactorModal({ factor, onClose }: { factor: SecondFactor | 
 
   return (
     <Modal
-      title="Rename second factor"
+      title={t("factors.renameTitle")}
       open={factor !== null}
       onCancel={onClose}
-      okText="Save"
+      okText={t("factors.save")}
       onOk={() => form.submit()}
       okButtonProps={{ loading: rename.isPending }}
       maskClosable={!rename.isPending}
@@ -58,10 +60,10 @@ export function RenameFactorModal({ factor, onClose }: { factor: SecondFactor | 
       >
         <Form.Item
           name="name"
-          label="Name"
+          label={t("factors.name")}
           rules={[
-            { required: true, whitespace: true, message: "Enter a name." },
-            { max: 60, message: "At most 60 characters." },
+            { required: true, whitespace: true, message: t("factors.enterName") },
+            { max: 60, message: t("totp.nameTooLong") },
           ]}
         >
           <Input ref={nameInput} maxLength={60} autoComplete="off" />

@@ -2,6 +2,7 @@
 // identity provider (shown once, to copy), list them without their secrets, revoke one.
 import { Alert, App, Button, Form, Input, Popconfirm, Table, Tag, Typography } from "antd";
 import { useId, useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { useCreateScimToken, useRevokeScimToken, useScimTokens } from "../../api/scimTokenQueries";
 import type { CreatedScimToken, ScimToken } from "../../api/types";
 import { describeError } from "../errorMessages";
@@ -9,28 +10,30 @@ import { Instant } from "../Instant";
 import { SectionTitle } from "../PageTitle";
 import { QueryErrorResult } from "../QueryErrorResult";
 
-export const SCIM_TOKENS_TITLE = "SCIM tokens";
-export const TOKEN_NAME_LABEL = "Token name";
-
 function NewTokenNotice({ created, onDone }: { created: CreatedScimToken; onDone: () => void }) {
+  const { t } = useTranslation("security");
   return (
     <Alert
       type="success"
       showIcon
       style={{ marginBottom: 16 }}
-      message={`Copy the token "${created.name}" now: it is shown this once`}
+      message={t("scim.copyNow", { name: created.name })}
       description={
         <>
           <Typography.Paragraph>
-            Give it to your identity provider as the bearer token of the SCIM base URL{" "}
-            <Typography.Text code copyable>{`${window.location.origin}/scim/v2`}</Typography.Text>.
+            <Trans
+              t={t}
+              i18nKey="scim.giveToIdp"
+              values={{ url: `${window.location.origin}/scim/v2` }}
+              components={{ url: <Typography.Text code copyable /> }}
+            />
           </Typography.Paragraph>
           <Typography.Paragraph>
-            <Typography.Text code copyable={{ text: created.token }} aria-label="New SCIM token">
+            <Typography.Text code copyable={{ text: created.token }} aria-label={t("scim.newToken")}>
               {created.token}
             </Typography.Text>
           </Typography.Paragraph>
-          <Button onClick={onDone}>I have copied it</Button>
+          <Button onClick={onDone}>{t("scim.copied")}</Button>
         </>
       }
     />
@@ -44,6 +47,7 @@ function CreateTokenForm({
   companyId: string;
   onCreated: (token: CreatedScimToken) => void;
 }) {
+  const { t } = useTranslation("security");
   const [form] = Form.useForm<{ name: string }>();
   const create = useCreateScimToken(companyId);
   const submit = ({ name }: { name: string }) =>
@@ -64,51 +68,60 @@ function CreateTokenForm({
     >
       <Form.Item
         name="name"
-        label={TOKEN_NAME_LABEL}
-        rules={[{ required: true, whitespace: true, message: "Name the token, for example Okta" }]}
+        label={t("scim.tokenName")}
+        rules={[{ required: true, whitespace: true, message: t("scim.enterName") }]}
       >
-        <Input placeholder="Okta" maxLength={100} autoComplete="off" style={{ width: 240 }} />
+        <Input
+          placeholder={t("scim.namePlaceholder")}
+          maxLength={100}
+          autoComplete="off"
+          style={{ width: 240 }}
+        />
       </Form.Item>
       <Button type="primary" htmlType="submit" loading={create.isPending}>
-        Create token
+        {t("scim.create")}
       </Button>
     </Form>
   );
 }
 
 function RevokeButton({ companyId, token }: { companyId: string; token: ScimToken }) {
+  const { t } = useTranslation("security");
   const { message } = App.useApp();
   const revoke = useRevokeScimToken(companyId);
   return (
     <Popconfirm
-      title={`Revoke ${token.name}?`}
-      description="The identity provider using it is refused from its next request."
-      okText="Revoke"
+      title={t("scim.revokeConfirm", { name: token.name })}
+      description={t("scim.revokeConfirmDetail")}
+      okText={t("scim.revoke")}
       onConfirm={() =>
         revoke.mutate(token.id, {
-          onSuccess: () => void message.success(`The token ${token.name} was revoked`),
+          onSuccess: () => void message.success(t("scim.revoked", { name: token.name })),
           onError: (error) => void message.error(describeError(error)),
         })
       }
     >
-      <Button size="small" danger aria-label={`Revoke ${token.name}`} loading={revoke.isPending}>
-        Revoke
+      <Button
+        size="small"
+        danger
+        aria-label={t("scim.revokeNamed", { name: token.name })}
+        loading={revoke.isPending}
+      >
+        {t("scim.revoke")}
       </Button>
     </Popconfirm>
   );
 }
 
 export function ScimTokensSection({ companyId }: { companyId: string }) {
+  const { t } = useTranslation("security");
   const headingId = useId();
   const tokens = useScimTokens(companyId);
   const [created, setCreated] = useState<CreatedScimToken | null>(null);
   return (
     <section aria-labelledby={headingId} style={{ marginTop: 40 }}>
-      <SectionTitle id={headingId}>{SCIM_TOKENS_TITLE}</SectionTitle>
-      <Typography.Paragraph type="secondary">
-        Your identity provider (Okta, Microsoft Entra ID) adds, deactivates and assigns roles to members
-        through SCIM with one of these tokens. Members must have an email of a verified domain.
-      </Typography.Paragraph>
+      <SectionTitle id={headingId}>{t("scim.title")}</SectionTitle>
+      <Typography.Paragraph type="secondary">{t("scim.intro")}</Typography.Paragraph>
       {created && <NewTokenNotice created={created} onDone={() => setCreated(null)} />}
       <CreateTokenForm companyId={companyId} onCreated={setCreated} />
       {tokens.isError ? (
@@ -122,24 +135,36 @@ export function ScimTokensSection({ companyId }: { companyId: string }) {
           dataSource={tokens.data?.items ?? []}
           aria-labelledby={headingId}
           scroll={{ x: "max-content" }}
-          locale={{ emptyText: "No SCIM token yet" }}
+          locale={{ emptyText: t("scim.none") }}
           columns={[
-            { title: "Name", dataIndex: "name" },
+            { title: t("scim.name"), dataIndex: "name" },
             {
-              title: "Status",
+              title: t("scim.status"),
               dataIndex: "status",
               render: (status: ScimToken["status"]) =>
-                status === "active" ? <Tag color="green">Active</Tag> : <Tag>Revoked</Tag>,
+                status === "active" ? (
+                  <Tag color="green">{t("scim.statusActive")}</Tag>
+                ) : (
+                  <Tag>{t("scim.statusRevoked")}</Tag>
+                ),
             },
-            { title: "Created", dataIndex: "createdAt", render: (iso: string) => <Instant iso={iso} /> },
-            { title: "Created by", dataIndex: "createdBy", render: (email: string | null) => email ?? "—" },
             {
-              title: "Last used",
+              title: t("scim.created"),
+              dataIndex: "createdAt",
+              render: (iso: string) => <Instant iso={iso} />,
+            },
+            {
+              title: t("scim.createdBy"),
+              dataIndex: "createdBy",
+              render: (email: string | null) => email ?? "—",
+            },
+            {
+              title: t("scim.lastUsed"),
               dataIndex: "lastUsedAt",
-              render: (iso: string | null) => (iso ? <Instant iso={iso} /> : "Never"),
+              render: (iso: string | null) => (iso ? <Instant iso={iso} /> : t("scim.never")),
             },
             {
-              title: "Actions",
+              title: t("scim.actions"),
               key: "actions",
               render: (_: unknown, token) =>
                 token.status === "active" ? <RevokeButton companyId={companyId} token={token} /> : null,

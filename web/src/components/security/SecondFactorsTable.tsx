@@ -2,6 +2,7 @@
 // and Remove, which ask for a fresh verification like every change of factors.
 import { App, Button, Flex, Popconfirm, Table, type TableColumnsType } from "antd";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { useOwnFactors, useRemoveFactor } from "../../api/mfaQueries";
 import type { SecondFactor } from "../../api/types";
 import { describeError } from "../errorMessages";
@@ -9,12 +10,14 @@ import { formatDateTime } from "../formatDateTime";
 import { QueryErrorResult } from "../QueryErrorResult";
 import { RenameFactorModal } from "./RenameFactorModal";
 
-const TYPE_LABELS: Record<SecondFactor["type"], string> = {
-  totp: "Authenticator app",
-  passkey: "Passkey",
+/** Each type's name in the `security` catalogue. */
+const TYPE_KEYS: Record<SecondFactor["type"], string> = {
+  totp: "factors.types.totp",
+  passkey: "factors.types.passkey",
 };
 
 export function SecondFactorsTable() {
+  const { t } = useTranslation("security");
   const { message } = App.useApp();
   const factors = useOwnFactors();
   const remove = useRemoveFactor();
@@ -23,37 +26,42 @@ export function SecondFactorsTable() {
   if (factors.isError) return <QueryErrorResult error={factors.error} onRetry={() => factors.refetch()} />;
 
   const columns: TableColumnsType<SecondFactor> = [
-    { key: "name", title: "Name", dataIndex: "name" },
-    { key: "type", title: "Type", render: (_, factor) => TYPE_LABELS[factor.type] },
-    { key: "createdAt", title: "Added", render: (_, factor) => formatDateTime(factor.createdAt) },
+    { key: "name", title: t("factors.name"), dataIndex: "name" },
+    { key: "type", title: t("factors.type"), render: (_, factor) => t(TYPE_KEYS[factor.type]) },
+    { key: "createdAt", title: t("factors.added"), render: (_, factor) => formatDateTime(factor.createdAt) },
     {
       key: "lastUsedAt",
-      title: "Last used",
-      render: (_, factor) => (factor.lastUsedAt === null ? "Never" : formatDateTime(factor.lastUsedAt)),
+      title: t("factors.lastUsed"),
+      render: (_, factor) =>
+        factor.lastUsedAt === null ? t("factors.never") : formatDateTime(factor.lastUsedAt),
     },
     {
       key: "actions",
-      title: <span className="visually-hidden">Actions</span>,
+      title: <span className="visually-hidden">{t("factors.actions")}</span>,
       align: "right",
       render: (_, factor) => (
         <Flex gap="small" justify="flex-end">
-          <Button size="small" aria-label={`Rename ${factor.name}`} onClick={() => setRenaming(factor)}>
-            Rename
+          <Button
+            size="small"
+            aria-label={t("factors.renameNamed", { name: factor.name })}
+            onClick={() => setRenaming(factor)}
+          >
+            {t("factors.rename")}
           </Button>
           <Popconfirm
-            title={`Remove "${factor.name}"?`}
-            description="You will no longer be able to log in with it."
-            okText="Remove"
+            title={t("factors.removeConfirm", { name: factor.name })}
+            description={t("factors.removeConfirmDetail")}
+            okText={t("factors.remove")}
             okButtonProps={{ danger: true }}
             onConfirm={() =>
               remove.mutateAsync(factor.id).then(
-                () => void message.success("Second factor removed"),
+                () => void message.success(t("factors.removed")),
                 (error: unknown) => void message.error(describeError(error)),
               )
             }
           >
-            <Button size="small" danger aria-label={`Remove ${factor.name}`}>
-              Remove
+            <Button size="small" danger aria-label={t("factors.removeNamed", { name: factor.name })}>
+              {t("factors.remove")}
             </Button>
           </Popconfirm>
         </Flex>
@@ -70,7 +78,7 @@ export function SecondFactorsTable() {
         dataSource={factors.data?.items ?? []}
         loading={factors.isPending}
         pagination={false}
-        locale={{ emptyText: "No second factor yet" }}
+        locale={{ emptyText: t("factors.none") }}
         scroll={{ x: "max-content" }}
         style={{ maxWidth: 900, marginBottom: 16 }}
       />

@@ -16,17 +16,17 @@ import {
   Typography,
 } from "antd";
 import { useEffect, useId } from "react";
+import { useTranslation } from "react-i18next";
 import { isApiError } from "../../api/client";
 import { useMembers } from "../../api/memberQueries";
 import { useRoles } from "../../api/queries";
 import { type SsoSettings, useChangeSsoSettings, useSsoSettings } from "../../api/ssoQueries";
 import type { MemberScope } from "../../api/types";
+import { useCatalogueLabels } from "../../i18n/catalogueLabels";
 import { describeError } from "../errorMessages";
 import { SectionTitle } from "../PageTitle";
 import { QueryErrorResult } from "../QueryErrorResult";
 import { MAPPING_SCOPE_RULES, SsoMappingScope } from "./SsoMappingScope";
-
-export const SSO_SECTION_TITLE = "Single sign-on";
 
 interface SsoForm {
   protocol: "oidc" | "saml";
@@ -48,6 +48,8 @@ interface SsoForm {
 const blankToNull = (value: string | undefined) => (value && value.trim() !== "" ? value.trim() : null);
 
 function SsoEditor({ companyId, settings }: { companyId: string; settings: SsoSettings }) {
+  const { t } = useTranslation("security");
+  const { roleName } = useCatalogueLabels();
   const { message } = App.useApp();
   const [form] = Form.useForm<SsoForm>();
   const change = useChangeSsoSettings(companyId);
@@ -58,7 +60,7 @@ function SsoEditor({ companyId, settings }: { companyId: string; settings: SsoSe
     { cursor: undefined, limit: 100 },
   );
   const protocol = Form.useWatch("protocol", form) ?? settings.protocol ?? "oidc";
-  const roleOptions = (roles.data?.items ?? []).map((role) => ({ value: role.id, label: role.name }));
+  const roleOptions = (roles.data?.items ?? []).map((role) => ({ value: role.id, label: roleName(role) }));
 
   useEffect(() => {
     form.setFieldsValue({
@@ -101,7 +103,7 @@ function SsoEditor({ companyId, settings }: { companyId: string; settings: SsoSe
         version: settings.version,
       },
       {
-        onSuccess: () => void message.success("The single sign-on settings were saved successfully"),
+        onSuccess: () => void message.success(t("sso.saved")),
         onError: (error) => {
           const field = isApiError(error) ? (error.details?.field as keyof SsoForm | undefined) : undefined;
           if (field) form.setFields([{ name: field, errors: [describeError(error)] }]);
@@ -119,36 +121,30 @@ function SsoEditor({ companyId, settings }: { companyId: string; settings: SsoSe
           type="info"
           showIcon
           style={{ marginBottom: 16 }}
-          message="No verified domain yet"
-          description="Single sign-on serves emails of the company's verified domains only: verify a domain first."
+          message={t("sso.noVerifiedDomain")}
+          description={t("sso.noVerifiedDomainDetail")}
         />
       )}
-      <Form.Item name="protocol" label="Protocol">
+      <Form.Item name="protocol" label={t("sso.protocol")}>
         <Radio.Group>
-          <Radio value="oidc">OpenID Connect</Radio>
-          <Radio value="saml">SAML 2.0</Radio>
+          <Radio value="oidc">{t("sso.protocolOidc")}</Radio>
+          <Radio value="saml">{t("sso.protocolSaml")}</Radio>
         </Radio.Group>
       </Form.Item>
-      <Descriptions
-        size="small"
-        column={1}
-        bordered
-        style={{ marginBottom: 24 }}
-        title="Give your identity provider"
-      >
+      <Descriptions size="small" column={1} bordered style={{ marginBottom: 24 }} title={t("sso.giveIdp")}>
         {protocol === "oidc" ? (
-          <Descriptions.Item label="Redirect URI">
+          <Descriptions.Item label={t("sso.redirectUri")}>
             <Typography.Text copyable>{sp.oidcRedirectUri}</Typography.Text>
           </Descriptions.Item>
         ) : (
           <>
-            <Descriptions.Item label="ACS URL">
+            <Descriptions.Item label={t("sso.acsUrl")}>
               <Typography.Text copyable>{sp.samlAcsUrl}</Typography.Text>
             </Descriptions.Item>
-            <Descriptions.Item label="Entity ID">
+            <Descriptions.Item label={t("sso.entityId")}>
               <Typography.Text copyable>{sp.samlEntityId}</Typography.Text>
             </Descriptions.Item>
-            <Descriptions.Item label="Metadata">
+            <Descriptions.Item label={t("sso.metadata")}>
               <Typography.Text copyable>{sp.samlMetadataUrl}</Typography.Text>
             </Descriptions.Item>
           </>
@@ -156,108 +152,94 @@ function SsoEditor({ companyId, settings }: { companyId: string; settings: SsoSe
       </Descriptions>
       {protocol === "oidc" ? (
         <>
-          <Form.Item
-            name="oidcIssuer"
-            label="Issuer URL"
-            extra="Its /.well-known/openid-configuration is read."
-          >
+          <Form.Item name="oidcIssuer" label={t("sso.issuerUrl")} extra={t("sso.issuerUrlHint")}>
             <Input inputMode="url" spellCheck={false} />
           </Form.Item>
-          <Form.Item name="oidcClientId" label="Client ID">
+          <Form.Item name="oidcClientId" label={t("sso.clientId")}>
             <Input spellCheck={false} />
           </Form.Item>
           <Form.Item
             name="oidcClientSecret"
-            label="Client secret"
-            extra={
-              settings.hasClientSecret
-                ? "A secret is stored and never shown. Leave empty to keep it."
-                : "Stored encrypted and never shown again."
-            }
+            label={t("sso.clientSecret")}
+            extra={settings.hasClientSecret ? t("sso.clientSecretStored") : t("sso.clientSecretNew")}
           >
             <Input.Password autoComplete="new-password" />
           </Form.Item>
         </>
       ) : (
         <>
-          <Form.Item name="samlIdpEntityId" label="Identity provider entity ID">
+          <Form.Item name="samlIdpEntityId" label={t("sso.idpEntityId")}>
             <Input spellCheck={false} />
           </Form.Item>
-          <Form.Item name="samlSsoUrl" label="Identity provider sign-in URL">
+          <Form.Item name="samlSsoUrl" label={t("sso.idpSsoUrl")}>
             <Input inputMode="url" spellCheck={false} />
           </Form.Item>
-          <Form.Item name="samlCertificate" label="Identity provider signing certificate (PEM)">
+          <Form.Item name="samlCertificate" label={t("sso.idpCertificate")}>
             <Input.TextArea rows={4} spellCheck={false} />
           </Form.Item>
-          <Form.Item
-            name="samlAllowIdpInitiated"
-            label="Allow sign-in started at the identity provider"
-            valuePropName="checked"
-          >
+          <Form.Item name="samlAllowIdpInitiated" label={t("sso.allowIdpInitiated")} valuePropName="checked">
             <Switch />
           </Form.Item>
         </>
       )}
-      <Form.Item name="groupsAttribute" label="Groups claim or attribute">
+      <Form.Item name="groupsAttribute" label={t("sso.groupsAttribute")}>
         <Input spellCheck={false} />
       </Form.Item>
       <Form.List name="mappings">
         {(fields, { add, remove }) => (
           <fieldset style={{ border: 0, padding: 0, margin: "0 0 24px" }}>
-            <legend style={{ fontSize: 14, marginBottom: 8 }}>Group to role mapping</legend>
+            <legend style={{ fontSize: 14, marginBottom: 8 }}>{t("sso.mappings")}</legend>
             {fields.map((field, index) => (
               <Space key={field.key} align="baseline" wrap>
                 <Form.Item
                   name={[field.name, "group"]}
-                  rules={[{ required: true, message: "Enter a group" }]}
+                  rules={[{ required: true, message: t("sso.enterGroup") }]}
                 >
-                  <Input placeholder="Group" aria-label={`Group ${index + 1}`} />
+                  <Input
+                    placeholder={t("sso.group")}
+                    aria-label={t("sso.groupNumbered", { number: index + 1 })}
+                  />
                 </Form.Item>
                 <Form.Item
                   name={[field.name, "roleId"]}
-                  rules={[{ required: true, message: "Choose a role" }]}
+                  rules={[{ required: true, message: t("sso.chooseRole") }]}
                 >
                   <Select
                     style={{ minWidth: 180 }}
                     options={roleOptions}
-                    aria-label={`Role of group ${index + 1}`}
+                    aria-label={t("sso.roleOfGroup", { number: index + 1 })}
                   />
                 </Form.Item>
                 <Form.Item name={[field.name, "scope"]} rules={MAPPING_SCOPE_RULES}>
                   <SsoMappingScope companyId={companyId} index={index} />
                 </Form.Item>
-                <Button onClick={() => remove(field.name)} aria-label={`Remove mapping ${index + 1}`}>
-                  Remove
+                <Button
+                  onClick={() => remove(field.name)}
+                  aria-label={t("sso.removeMapping", { number: index + 1 })}
+                >
+                  {t("sso.remove")}
                 </Button>
               </Space>
             ))}
-            <Button onClick={() => add({ group: "", roleId: undefined })}>Add mapping</Button>
+            <Button onClick={() => add({ group: "", roleId: undefined })}>{t("sso.addMapping")}</Button>
           </fieldset>
         )}
       </Form.List>
-      <Form.Item
-        name="defaultRoleId"
-        label="Default role"
-        extra="For a new member none of whose groups is mapped. Empty: such a person is refused."
-      >
+      <Form.Item name="defaultRoleId" label={t("sso.defaultRole")} extra={t("sso.defaultRoleHint")}>
         <Select allowClear options={roleOptions} />
       </Form.Item>
-      <Form.Item name="enabled" label="Enable single sign-on" valuePropName="checked">
+      <Form.Item name="enabled" label={t("sso.enable")} valuePropName="checked">
         <Switch />
       </Form.Item>
       <Form.Item
         name="requireSso"
-        label="Require single sign-on"
+        label={t("sso.require")}
         valuePropName="checked"
-        extra="Password login is then refused for emails of the verified domains, except for the break-glass Admins."
+        extra={t("sso.requireHint")}
       >
         <Switch />
       </Form.Item>
-      <Form.Item
-        name="breakGlassMemberIds"
-        label="Break-glass Admins"
-        extra="At most two; they keep password and second factor."
-      >
+      <Form.Item name="breakGlassMemberIds" label={t("sso.breakGlass")} extra={t("sso.breakGlassHint")}>
         <Select
           mode="multiple"
           maxCount={2}
@@ -266,18 +248,19 @@ function SsoEditor({ companyId, settings }: { companyId: string; settings: SsoSe
         />
       </Form.Item>
       <Button type="primary" htmlType="submit" loading={change.isPending}>
-        Update single sign-on
+        {t("sso.update")}
       </Button>
     </Form>
   );
 }
 
 export function SsoSection({ companyId }: { companyId: string }) {
+  const { t } = useTranslation("security");
   const headingId = useId();
   const settings = useSsoSettings(companyId);
   return (
     <section aria-labelledby={headingId} style={{ marginTop: 40 }}>
-      <SectionTitle id={headingId}>{SSO_SECTION_TITLE}</SectionTitle>
+      <SectionTitle id={headingId}>{t("sso.title")}</SectionTitle>
       {settings.isPending ? (
         <Skeleton active />
       ) : settings.isError ? (
