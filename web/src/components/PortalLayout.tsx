@@ -1,5 +1,5 @@
 // The logged-in shell of `/c/:companyId/...` and `/profile`: left menu, top bar (company switcher,
-// profile), and the page, which reads the signed-in account through usePortalMe(). Below 768 px
+// language, profile), and the page, which reads the signed-in account through usePortalMe(). Below 768 px
 // (SPEC §6.7) the menu moves into a drawer opened from the top bar, so the page keeps the width.
 import { App as AntApp, Button, Drawer, Flex, Grid, Layout, Result, theme } from "antd";
 import { type ReactNode, useEffect, useState } from "react";
