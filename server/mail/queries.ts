@@ -35,23 +35,37 @@ export type ClaimedMail = {
   attempts: number;
 };
 
-/** Claims up to `batchSize` due mails until `lockedUntil`; other instances skip them meanwhile. */
+/**
+ * Claims up to `batchSize` due mails until `lockedUntil`; other instances skip them meanwhile. The
+ * due rows are picked once, in a materialized CTE that walks mail_outbox_due_idx in order and stops
+ * at the batch, so no plan can rescan them per row; a claimed mail's next attempt moves to the end
+ * of its lease, which takes it out of the index's due range until then (a crashed dispatcher's
+ * claim comes back by itself, and the next claim does not walk over claimed rows).
+ */
+export function claimDueMailsStatement(now: Date, lockedUntil: Date, batchSize: number) {
+  return sql<ClaimedMail>`
+      WITH due AS MATERIALIZED (
+        SELECT id FROM mail_outbox
+         WHERE status = 'pending' AND next_attempt_at <= ${now}::timestamptz
+           AND (locked_until IS NULL OR locked_until < ${now}::timestamptz)
+         ORDER BY next_attempt_at
+         LIMIT ${batchSize}
+         FOR UPDATE SKIP LOCKED)
+      UPDATE mail_outbox o
+         SET locked_until = ${lockedUntil}::timestamptz, next_attempt_at = ${lockedUntil}::timestamptz,
+             attempts = o.attempts + 1
+        FROM due
+       WHERE o.id = due.id
+      RETURNING o.id, o.to_address, o.subject, o.text_body, o.html_body, o.is_sensitive, o.attempts`;
+}
+
 export async function claimDueMails(
   db: Kysely<DB>,
   now: Date,
   lockedUntil: Date,
   batchSize: number,
 ): Promise<ClaimedMail[]> {
-  const claimed = await sql<ClaimedMail>`
-      UPDATE mail_outbox SET locked_until = ${lockedUntil}, attempts = attempts + 1
-       WHERE id IN (
-         SELECT id FROM mail_outbox
-          WHERE status = 'pending' AND next_attempt_at <= ${now}
-            AND (locked_until IS NULL OR locked_until < ${now})
-          ORDER BY next_attempt_at
-          LIMIT ${batchSize}
-          FOR UPDATE SKIP LOCKED)
-      RETURNING id, to_address, subject, text_body, html_body, is_sensitive, attempts`.execute(db);
+  const claimed = await claimDueMailsStatement(now, lockedUntil, batchSize).execute(db);
   return claimed.rows;
 }
 
