@@ -123,6 +123,7 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
   login_throttle: ["consecutive_failures", "email", "locked_until", "updated_at"],
   login_unlock_links: ["account_id", "created_at", "expires_at", "id", "token_hash", "used_at"],
   member_activity: ["company_id", "last_active_at", "member_id"],
+  members_never_active: ["company_id", "joined_at", "member_id"],
   member_counts: ["active", "company_id", "deactivated"],
   member_role_counts: ["active", "company_id", "deactivated", "role_id"],
   member_roles: ["company_id", "expires_at", "member_id", "role_id"],

@@ -354,6 +354,48 @@ END
 $$;
 
 --
+-- Name: members_never_active_on_activity(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.members_never_active_on_activity() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  DELETE FROM members_never_active WHERE member_id = NEW.member_id;
+  RETURN NULL;
+END
+$$;
+
+--
+-- Name: members_never_active_on_insert(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.members_never_active_on_insert() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  INSERT INTO members_never_active (member_id, company_id, joined_at)
+  SELECT a.id, a.company_id, a.joined_at FROM added a
+   WHERE NOT EXISTS (SELECT 1 FROM member_activity ma WHERE ma.member_id = a.id)
+  ON CONFLICT (member_id) DO NOTHING;
+  RETURN NULL;
+END
+$$;
+
+--
+-- Name: members_never_active_on_joined(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.members_never_active_on_joined() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  UPDATE members_never_active SET joined_at = NEW.joined_at WHERE member_id = NEW.id;
+  RETURN NULL;
+END
+$$;
+
+--
 -- Name: refresh_member_standing(uuid[]); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -844,6 +886,16 @@ CREATE TABLE public.members (
     CONSTRAINT members_status_check CHECK ((status = ANY (ARRAY['active'::text, 'deactivated'::text])))
 )
 WITH (fillfactor='90');
+
+--
+-- Name: members_never_active; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.members_never_active (
+    member_id uuid NOT NULL,
+    company_id uuid NOT NULL,
+    joined_at timestamp with time zone NOT NULL
+);
 
 --
 -- Name: merchant_accounts; Type: TABLE; Schema: public; Owner: -
@@ -1549,6 +1601,13 @@ ALTER TABLE ONLY public.members
     ADD CONSTRAINT members_company_id_id_key UNIQUE (company_id, id);
 
 --
+-- Name: members_never_active members_never_active_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.members_never_active
+    ADD CONSTRAINT members_never_active_pkey PRIMARY KEY (member_id);
+
+--
 -- Name: members members_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -2001,6 +2060,12 @@ CREATE INDEX members_company_name_idx ON public.members USING btree (company_id,
 CREATE INDEX members_company_status_email_idx ON public.members USING btree (company_id, status, email) INCLUDE (id);
 
 --
+-- Name: members_never_active_company_joined_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX members_never_active_company_joined_idx ON public.members_never_active USING btree (company_id, joined_at, member_id);
+
+--
 -- Name: mfa_factors_account_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -2301,6 +2366,24 @@ CREATE TRIGGER members_count_status AFTER UPDATE OF status ON public.members FOR
 CREATE TRIGGER members_drop_roles_first BEFORE DELETE ON public.members FOR EACH ROW EXECUTE FUNCTION public.members_drop_roles_first();
 
 --
+-- Name: member_activity members_never_active_activity; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER members_never_active_activity AFTER INSERT ON public.member_activity FOR EACH ROW EXECUTE FUNCTION public.members_never_active_on_activity();
+
+--
+-- Name: members members_never_active_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER members_never_active_insert AFTER INSERT ON public.members REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION public.members_never_active_on_insert();
+
+--
+-- Name: members members_never_active_joined; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER members_never_active_joined AFTER UPDATE OF joined_at ON public.members FOR EACH ROW WHEN ((old.joined_at IS DISTINCT FROM new.joined_at)) EXECUTE FUNCTION public.members_never_active_on_joined();
+
+--
 -- Name: mfa_factors mfa_factors_sync; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -2593,6 +2676,13 @@ ALTER TABLE ONLY public.members
 
 ALTER TABLE ONLY public.members
     ADD CONSTRAINT members_invited_by_fkey FOREIGN KEY (invited_by) REFERENCES public.accounts(id) ON DELETE SET NULL;
+
+--
+-- Name: members_never_active members_never_active_member_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.members_never_active
+    ADD CONSTRAINT members_never_active_member_id_fkey FOREIGN KEY (member_id) REFERENCES public.members(id) ON DELETE CASCADE;
 
 --
 -- Name: merchant_accounts merchant_accounts_company_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -

@@ -273,6 +273,12 @@ export interface Members {
   version: Generated<number>;
 }
 
+export interface MembersNeverActive {
+  company_id: string;
+  joined_at: Timestamp;
+  member_id: string;
+}
+
 export interface MemberStanding {
   earliest_expiry: Timestamp | null;
   member_id: string;
@@ -566,6 +572,7 @@ export interface DB {
   member_roles: MemberRoles;
   member_standing: MemberStanding;
   members: Members;
+  members_never_active: MembersNeverActive;
   merchant_accounts: MerchantAccounts;
   mfa_factors: MfaFactors;
   mfa_recovery_codes: MfaRecoveryCodes;

@@ -13,6 +13,30 @@ const INACTIVE_SINCE = sql`coalesce((SELECT ma.last_active_at FROM member_activi
 const LIMIT_DAYS = sql`coalesce((SELECT p.inactivity_days FROM company_security_policies p
                                   WHERE p.company_id = m.company_id), ${DEFAULT_INACTIVITY_DAYS})`;
 
+/**
+ * Active members whose inactivity began at or before `cutoffDays(limit_days)` before `now`
+ * (the limit in days being their company's), with since when they have been inactive. Only those
+ * rows are read: per company, a range of member_activity's (company, last activity) index and of
+ * members_never_active's (company, joining) index (migration 037).
+ */
+export function inactiveMembers(now: Date, offsetMs: number) {
+  const cutoff = sql`${now}::timestamptz + ${sql.lit(`${offsetMs / 1000} seconds`)}::interval
+                     - make_interval(days => l.limit_days)`;
+  return sql`
+    SELECT d.company_id, d.id, d.since, l.limit_days
+      FROM (SELECT c.id AS company_id, coalesce(p.inactivity_days, ${DEFAULT_INACTIVITY_DAYS}) AS limit_days
+              FROM companies c LEFT JOIN company_security_policies p ON p.company_id = c.id) l
+     CROSS JOIN LATERAL (
+       SELECT ma.company_id, ma.member_id AS id, ma.last_active_at AS since FROM member_activity ma
+        WHERE ma.company_id = l.company_id AND ma.last_active_at <= ${cutoff}
+       UNION ALL
+       SELECT n.company_id, n.member_id, n.joined_at FROM members_never_active n
+        WHERE n.company_id = l.company_id AND n.joined_at <= ${cutoff}) d
+     WHERE EXISTS (SELECT 1 FROM members m WHERE m.id = d.id AND m.status = 'active')`;
+}
+
+const NO_ROLE = sql`'00000000-0000-0000-0000-000000000000'::uuid`;
+
 export type DueInactivityWarning = {
   member_id: string;
   email: string;
@@ -22,22 +46,25 @@ export type DueInactivityWarning = {
 };
 
 /**
- * Records a warning for each active member within `warnBeforeMs` of their limit (or past it, not
- * yet warned for this stretch of inactivity) and returns those this call recorded.
+ * Records a warning for up to `batchSize` active members within `warnBeforeMs` of their limit (or
+ * past it, not yet warned for this stretch of inactivity) and returns those this call recorded.
  */
 export async function claimInactivityWarnings(
   trx: Transaction<DB>,
   now: Date,
   warnBeforeMs: number,
+  batchSize: number,
 ): Promise<DueInactivityWarning[]> {
   const result = await sql<DueInactivityWarning>`
     WITH due AS (
-      SELECT m.id, ${INACTIVE_SINCE} AS since, ${LIMIT_DAYS} AS limit_days FROM members m WHERE m.status = 'active'),
+      SELECT x.id, x.since, x.limit_days FROM (${inactiveMembers(now, warnBeforeMs)}) x
+       WHERE NOT EXISTS (SELECT 1 FROM governance_notices n
+                          WHERE n.member_id = x.id AND n.kind = 'inactivity_warning'
+                            AND coalesce(n.role_id, ${NO_ROLE}) = ${NO_ROLE} AND n.due_at = x.since)
+       LIMIT ${batchSize}),
     claimed AS (
       INSERT INTO governance_notices (member_id, kind, role_id, due_at, sent_at)
       SELECT due.id, 'inactivity_warning', NULL, due.since, ${now}::timestamptz FROM due
-       WHERE due.since + make_interval(days => due.limit_days) - ${sql.lit(`${warnBeforeMs / 1000} seconds`)}::interval
-             <= ${now}::timestamptz
       ON CONFLICT DO NOTHING
       RETURNING member_id, due_at)
     SELECT claimed.member_id, m.email, a.name, c.name AS company_name,
@@ -58,12 +85,10 @@ export async function listOverdueMembers(
 ): Promise<{ company_id: string; member_id: string }[]> {
   const warnedBy = new Date(now.getTime() - warnedBeforeMs);
   const result = await sql<{ company_id: string; member_id: string }>`
-    SELECT x.company_id, x.id AS member_id FROM (
-      SELECT m.company_id, m.id, ${INACTIVE_SINCE} AS since, ${LIMIT_DAYS} AS limit_days
-        FROM members m WHERE m.status = 'active') x
-     WHERE x.since + make_interval(days => x.limit_days) <= ${now}::timestamptz
-       AND EXISTS (SELECT 1 FROM governance_notices n
-                    WHERE n.member_id = x.id AND n.kind = 'inactivity_warning' AND n.due_at = x.since
+    SELECT x.company_id, x.id AS member_id FROM (${inactiveMembers(now, 0)}) x
+     WHERE EXISTS (SELECT 1 FROM governance_notices n
+                    WHERE n.member_id = x.id AND n.kind = 'inactivity_warning'
+                      AND coalesce(n.role_id, ${NO_ROLE}) = ${NO_ROLE} AND n.due_at = x.since
                       AND n.sent_at <= ${warnedBy}::timestamptz)
      ORDER BY x.company_id, x.since, x.id`.execute(db);
   return result.rows;

@@ -18,27 +18,36 @@ const SYSTEM_META: RequestMeta = { ip: null, userAgent: "system", requestId: nul
 
 export type InactivityRun = { warned: number; deactivated: number; keptLastAdmin: number };
 
+/** Warnings recorded (and their mails queued) per transaction: a backlog goes out in batches. */
+export const INACTIVITY_WARNING_BATCH = 500;
+
 export async function runInactivity(db: Kysely<DB>, now: Date): Promise<InactivityRun> {
-  const warned = await db.transaction().execute(async (trx) => {
-    const due = await claimInactivityWarnings(trx, now, INACTIVITY_WARNING_MS);
-    for (const warning of due) {
-      await enqueueMail(
-        trx,
-        {
-          kind: "inactivity_warning",
-          to: warning.email,
-          mail: inactivityWarningMail({
-            name: warning.name,
-            companyName: warning.company_name,
-            deactivatesAt: new Date(warning.deactivates_at),
-          }),
-          isSensitive: false,
-        },
-        now,
-      );
-    }
-    return due.length;
-  });
+  let warned = 0;
+  for (;;) {
+    const batch = await db.transaction().execute(async (trx) => {
+      const due = await claimInactivityWarnings(trx, now, INACTIVITY_WARNING_MS, INACTIVITY_WARNING_BATCH);
+      for (const warning of due) {
+        await enqueueMail(
+          trx,
+          {
+            kind: "inactivity_warning",
+            to: warning.email,
+            mail: inactivityWarningMail({
+              name: warning.name,
+              companyName: warning.company_name,
+              deactivatesAt: new Date(warning.deactivates_at),
+            }),
+            isSensitive: false,
+          },
+          now,
+        );
+      }
+      return due.length;
+    });
+    warned += batch;
+    // A batch recorded short of its size means none was left (or another instance took them).
+    if (batch < INACTIVITY_WARNING_BATCH) break;
+  }
   let deactivated = 0;
   let keptLastAdmin = 0;
   for (const { company_id, member_id } of await listOverdueMembers(db, now, INACTIVITY_WARNING_MS)) {
