@@ -3,6 +3,7 @@
 // which the database keeps in step with the member's roles: migration 009), and the memberships.
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { DB } from "../db/schema.js";
+import { statementTemplate } from "../db/statement-template.js";
 import type { Permission } from "./permissions.js";
 import { ROLE_REFS_JSON } from "./role-queries.js";
 import { type Scope, scopeFromColumns } from "./scope.js";
@@ -168,6 +169,27 @@ type ContextRow = {
   memberships?: MembershipRow[] | null;
 };
 
+// The guard's statement, compiled once for each of its two shapes (with the memberships or not).
+const requestContextStatement = statementTemplate(
+  (shape: string, now: Date, companyId: string | null, tokenHash: string) => sql<ContextRow>`
+    SELECT s.id AS session_id, s.account_id, a.email, a.name, a.alternate_email, s.created_at, s.last_seen_at,
+           s.expires_at, s.stage, s.step_up_until, se.verified_until AS company_step_up_until,
+           ${shape === "with memberships" ? sql`${membershipsOfAccount(now)} AS memberships,` : sql``}
+           m.id AS member_id, m.status AS member_status, ma.last_active_at AS member_last_active_at,
+           ${roleKeysInForce(now)} AS role_keys, ${permissionsInForce(now)} AS permissions, ${MFA_ENROLMENT_REQUIRED} AS mfa_enrolment_required,
+           ${STRICTEST_COMPANY_IDLE_MINUTES} AS idle_minutes_limit,
+           m.scope_kind, ${SCOPE_ACCOUNT_IDS} AS scope_account_ids
+      FROM sessions s
+      JOIN accounts a ON a.id = s.account_id
+      LEFT JOIN session_elevations se ON se.session_id = s.id AND se.company_id = ${companyId}::uuid
+      LEFT JOIN members m ON m.account_id = s.account_id AND m.company_id = ${companyId}::uuid
+      LEFT JOIN member_standing ms ON ms.member_id = m.id
+      LEFT JOIN member_activity ma ON ma.member_id = m.id
+      LEFT JOIN company_security_policies csp ON csp.company_id = m.company_id
+     WHERE s.token_hash = ${tokenHash}`,
+  3,
+);
+
 /**
  * Resolves a session token to its context in one round trip, with every membership of the account
  * when `withMemberships` (so GET /api/me answers from this query alone). Expired or idle sessions
@@ -181,23 +203,13 @@ export async function loadRequestContext(
   policy: SessionPolicy,
   options: { withMemberships?: boolean } = {},
 ): Promise<RequestContext | null> {
-  const tokenHash = hashSecretToken(token);
-  const result = await sql<ContextRow>`
-    SELECT s.id AS session_id, s.account_id, a.email, a.name, a.alternate_email, s.created_at, s.last_seen_at,
-           s.expires_at, s.stage, s.step_up_until, se.verified_until AS company_step_up_until,
-           ${options.withMemberships ? sql`${membershipsOfAccount(now)} AS memberships,` : sql``}
-           m.id AS member_id, m.status AS member_status, ma.last_active_at AS member_last_active_at,
-           ${roleKeysInForce(now)} AS role_keys, ${permissionsInForce(now)} AS permissions, ${MFA_ENROLMENT_REQUIRED} AS mfa_enrolment_required,
-           ${STRICTEST_COMPANY_IDLE_MINUTES} AS idle_minutes_limit,
-           m.scope_kind, ${SCOPE_ACCOUNT_IDS} AS scope_account_ids
-      FROM sessions s
-      JOIN accounts a ON a.id = s.account_id
-      LEFT JOIN session_elevations se ON se.session_id = s.id AND se.company_id = ${companyId}::uuid
-      LEFT JOIN members m ON m.account_id = s.account_id AND m.company_id = ${companyId}::uuid
-      LEFT JOIN member_standing ms ON ms.member_id = m.id
-      LEFT JOIN member_activity ma ON ma.member_id = m.id
-      LEFT JOIN company_security_policies csp ON csp.company_id = m.company_id
-     WHERE s.token_hash = ${tokenHash}`.execute(db);
+  const result = await requestContextStatement.execute(
+    db,
+    options.withMemberships ? "with memberships" : "alone",
+    now,
+    companyId,
+    hashSecretToken(token),
+  );
   const row = result.rows[0];
   if (!row) return null;
 

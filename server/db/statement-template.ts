@@ -1,0 +1,40 @@
+// A statement built with Kysely's `sql` template is rebuilt and compiled to text on every call:
+// for the guard's query (session, standing, memberships) that is a tree of a few hundred nodes per
+// request. Here a statement whose text depends only on its shape is compiled once per shape, with
+// a placeholder for each argument, and each call only fills in the values.
+import { CompiledQuery, type Kysely, type QueryResult, type RawBuilder, type Transaction } from "kysely";
+import type { DB } from "./schema.js";
+
+/** Stands for the argument at `index` while the statement is compiled once. */
+class Slot {
+  constructor(readonly index: number) {}
+}
+
+type Compiled = { sql: string; parameters: readonly unknown[] };
+
+/**
+ * `build(shape, ...args)` must use each argument only as a parameter value (`${arg}`), never to
+ * choose the statement's text; `shape` (a string) chooses it. The compiled text is kept per shape.
+ */
+export function statementTemplate<A extends unknown[], R>(
+  build: (shape: string, ...args: A) => RawBuilder<R>,
+  arity: number,
+) {
+  const compiled = new Map<string, Compiled>();
+  return {
+    async execute(db: Kysely<DB> | Transaction<DB>, shape: string, ...args: A): Promise<QueryResult<R>> {
+      // A plugin (a test's statement log) sees the statement's tree, which only a fresh build has.
+      if (db.getExecutor().plugins.length > 0) return build(shape, ...args).execute(db);
+      let statement = compiled.get(shape);
+      if (statement === undefined) {
+        const slots = Array.from({ length: arity }, (_unused, index) => new Slot(index)) as unknown as A;
+        statement = build(shape, ...slots).compile(db);
+        compiled.set(shape, statement);
+      }
+      const parameters = statement.parameters.map((value) =>
+        value instanceof Slot ? args[value.index] : value,
+      );
+      return db.executeQuery<R>(CompiledQuery.raw(statement.sql, parameters));
+    },
+  };
+}
