@@ -2,7 +2,7 @@
 // In development the API runs on port 3000 and is reached through the proxy below.
 import { fileURLToPath } from "node:url";
 import react from "@vitejs/plugin-react";
-import { defineConfig, type ProxyOptions } from "vite";
+import { defineConfig, type Plugin, type ProxyOptions } from "vite";
 
 const apiTarget = "http://127.0.0.1:3000";
 // The origin the API accepts for state changes: its PUBLIC_URL (the server's default when unset).
@@ -35,9 +35,29 @@ function chunkOf(moduleId: string): string | undefined {
   return undefined;
 }
 
+// Ant Design's form context, which every input reads, takes FormProvider from rc-field-form's index,
+// whose top level assembles the whole form engine (fields, lists, the async validator): every page
+// with an input, the login page included, loaded all of it. FormProvider comes from its own module.
+const FORM_CONTEXT = /[\\/]node_modules[\\/]antd[\\/]es[\\/]form[\\/]context\.js$/;
+const FORM_PROVIDER_IMPORT = "import { FormProvider as RcFormProvider } from 'rc-field-form';";
+const formContextAlone: Plugin = {
+  name: "antd-form-context-alone",
+  transform(code, id) {
+    if (!FORM_CONTEXT.test(id)) return null;
+    if (!code.includes(FORM_PROVIDER_IMPORT)) {
+      this.warn("antd/es/form/context.js no longer imports rc-field-form's FormProvider as expected");
+      return null;
+    }
+    return code.replace(
+      FORM_PROVIDER_IMPORT,
+      "import { FormProvider as RcFormProvider } from 'rc-field-form/es/FormContext';",
+    );
+  },
+};
+
 export default defineConfig({
   root: fileURLToPath(new URL(".", import.meta.url)),
-  plugins: [react()],
+  plugins: [react(), formContextAlone],
   build: {
     outDir: "dist",
     emptyOutDir: true,
