@@ -2,42 +2,103 @@
 // navigation.ts. Every section route is wrapped in the permission guard of its navigation entry.
 import { QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { ConfigProvider } from "antd";
-import { type ComponentType, lazy, type ReactNode, Suspense, useEffect } from "react";
-import { BrowserRouter, Route, Routes } from "react-router-dom";
+import {
+  type ComponentType,
+  type LazyExoticComponent,
+  lazy,
+  type ReactNode,
+  Suspense,
+  useEffect,
+} from "react";
+import { BrowserRouter, Route, Routes, useLocation } from "react-router-dom";
 import { isApiError } from "./api/client";
-import { queryKeys } from "./api/queries";
+import { prefetchForAddress, queryKeys } from "./api/queries";
 import { FullPageSpinner, SectionSpinner } from "./components/FullPageSpinner";
 import { takeFragmentTokenAtStart } from "./components/fragmentToken";
 import { StandaloneMain } from "./components/SkipLink";
 import { StepUpProvider } from "./components/StepUpProvider";
-import { preloadNamespaces } from "./i18n";
+import { i18nStarted, preloadNamespaces } from "./i18n";
 import { useAntdLocale } from "./i18n/antdLocale";
-import { type NavigationEntry, type NavigationKey, navigationEntries } from "./navigation";
+import {
+  findEntryByPath,
+  type NavigationEntry,
+  type NavigationKey,
+  navigationEntries,
+  pathInCompany,
+} from "./navigation";
 import { portalTheme } from "./theme";
 
 // Each page is its own chunk, loaded when its route is first shown: the login page does not carry
 // the portal's tables, forms and charts. The named export becomes the lazy component's default.
-function page<Name extends string>(load: () => Promise<Record<Name, ComponentType>>, name: Name) {
-  return lazy(() => load().then((module) => ({ default: module[name] })));
+// Once a chunk is here its page renders in the same pass: a lazy component that suspends even on
+// code already loaded costs a spinner, another render, and React's wait of up to 300 ms before it
+// shows what was suspended.
+const codeOf = new Map<object, () => Promise<unknown>>();
+function page<Name extends string, Props extends object = object>(
+  load: () => Promise<Record<Name, ComponentType<Props>>>,
+  name: Name,
+): LazyExoticComponent<ComponentType<Props>> {
+  let loaded: ComponentType<Props> | undefined;
+  let loading: Promise<ComponentType<Props>> | undefined;
+  const fetchCode = () => {
+    // A chunk that failed is fetched again when next asked for.
+    loading ??= load().then(
+      (module) => {
+        loaded = module[name];
+        return loaded;
+      },
+      (error: unknown) => {
+        loading = undefined;
+        throw error;
+      },
+    );
+    return loading;
+  };
+  const Component = lazy(() =>
+    loaded !== undefined ? resolvedNow({ default: loaded }) : fetchCode().then((code) => ({ default: code })),
+  );
+  codeOf.set(Component, fetchCode);
+  return Component;
 }
 
-// The portal's code (the layout, the guard and every section) is fetched all at once, in parallel,
-// as soon as a portal page is open: not one lazy level after another, and not on each click.
-const portalChunks: Array<() => Promise<unknown>> = [];
-function portalPage<Name extends string>(load: () => Promise<Record<Name, ComponentType>>, name: Name) {
-  portalChunks.push(load);
-  return page(load, name);
+/** A thenable that hands over its value at once, so React's lazy reads it without suspending. */
+function resolvedNow<T>(value: T): Promise<T> {
+  const thenable = {
+    // biome-ignore lint/suspicious/noThenProperty: React's lazy takes a thenable; this one calls back at once
+    then(onFulfilled: (value: T) => unknown) {
+      onFulfilled(value);
+      return thenable;
+    },
+  };
+  return thenable as unknown as Promise<T>;
 }
+
+const fetchCodeOf = (component: object) => codeOf.get(component)?.() ?? Promise.resolve();
+
+// The portal's code (the layout, the guard and every section) is fetched once a portal page is
+// open: the frame and the page asked for at once, in parallel, then the other sections when the
+// browser is idle, so they neither queue before the page nor compete with its first render.
+const portalPages: object[] = [];
+function portalPage<Name extends string>(load: () => Promise<Record<Name, ComponentType>>, name: Name) {
+  const Component = page(load, name);
+  portalPages.push(Component);
+  return Component;
+}
+const whenIdle = (task: () => void) => {
+  if (typeof window.requestIdleCallback === "function") window.requestIdleCallback(task, { timeout: 2_000 });
+  else window.setTimeout(task, 200);
+};
+const portalFrame = () => [PortalLayout, CompanyScope, PermissionGate].map(fetchCodeOf);
 let isPortalPreloaded = false;
-function preloadPortal() {
+function preloadPortal(pathname: string) {
+  const Page = pageAt(pathname);
+  if (Page !== undefined) void fetchCodeOf(Page).catch(() => undefined);
   if (isPortalPreloaded) return;
   isPortalPreloaded = true;
-  preloadNamespaces();
-  // The frame first (layout, company scope, guard), then the sections: the page asked for is not
-  // queued behind every other. A chunk that fails here is fetched again when its page renders.
-  const frame = [loadPortalLayout(), loadCompanyScope(), loadPermissionGate()];
-  void Promise.allSettled(frame).then(() => {
-    for (const load of portalChunks) load().catch(() => undefined);
+  void preloadNamespaces();
+  for (const code of portalFrame()) code.catch(() => undefined);
+  whenIdle(() => {
+    for (const component of portalPages) fetchCodeOf(component).catch(() => undefined);
   });
 }
 
@@ -46,8 +107,7 @@ const AccountInfoPage = portalPage(() => import("./pages/AccountInfoPage"), "Acc
 const AuditLogPage = portalPage(() => import("./pages/AuditLogPage"), "AuditLogPage");
 const CompanyInfoPage = portalPage(() => import("./pages/CompanyInfoPage"), "CompanyInfoPage");
 const CompanyRedirectPage = portalPage(() => import("./pages/CompanyRedirectPage"), "CompanyRedirectPage");
-const loadCompanyScope = () => import("./components/CompanyScope");
-const CompanyScope = portalPage(loadCompanyScope, "CompanyScope");
+const CompanyScope = portalPage(() => import("./components/CompanyScope"), "CompanyScope");
 const DeveloperCenterPage = portalPage(() => import("./pages/DeveloperCenterPage"), "DeveloperCenterPage");
 const ForgotPasswordPage = page(() => import("./pages/ForgotPasswordPage"), "ForgotPasswordPage");
 const HomePage = portalPage(() => import("./pages/HomePage"), "HomePage");
@@ -56,8 +116,7 @@ const LoginPage = page(() => import("./pages/LoginPage"), "LoginPage");
 const MemberDetailPage = portalPage(() => import("./pages/MemberDetailPage"), "MemberDetailPage");
 const MemberListPage = portalPage(() => import("./pages/MemberListPage"), "MemberListPage");
 const NotFoundPage = page(() => import("./pages/NotFoundPage"), "NotFoundPage");
-const loadPortalLayout = () => import("./components/PortalLayout");
-const PortalLayout = portalPage(loadPortalLayout, "PortalLayout");
+const PortalLayout = portalPage(() => import("./components/PortalLayout"), "PortalLayout");
 const ProfilePage = portalPage(() => import("./pages/ProfilePage"), "ProfilePage");
 const ResetPasswordPage = page(() => import("./pages/ResetPasswordPage"), "ResetPasswordPage");
 const RolesPage = portalPage(() => import("./pages/RolesPage"), "RolesPage");
@@ -69,11 +128,7 @@ const TransactionsPage = portalPage(() => import("./pages/TransactionsPage"), "T
 const UnlockLoginPage = page(() => import("./pages/UnlockLoginPage"), "UnlockLoginPage");
 
 // The guard shows "access denied" pages of its own; it is needed only inside a company.
-const loadPermissionGate = () => import("./components/PermissionGate");
-portalChunks.push(loadPermissionGate);
-const PermissionGate = lazy(() =>
-  loadPermissionGate().then((module) => ({ default: module.PermissionGate })),
-);
+const PermissionGate = page(() => import("./components/PermissionGate"), "PermissionGate");
 
 // An emailed link's token leaves the address bar now, not once its page's code has arrived.
 takeFragmentTokenAtStart();
@@ -85,11 +140,58 @@ const PUBLIC_PATHS = [
   "/unlock-login",
   "/invitations/accept",
 ];
-if (!PUBLIC_PATHS.includes(window.location.pathname)) preloadPortal();
+const publicPageByPath: Record<string, object> = {
+  "/login": LoginPage,
+  "/forgot-password": ForgotPasswordPage,
+  "/reset-password": ResetPasswordPage,
+  "/unlock-login": UnlockLoginPage,
+  "/invitations/accept": AcceptInvitationPage,
+};
+
+/** The page component the routes below show at `pathname` (undefined: none known). */
+function pageAt(pathname: string): object | undefined {
+  const publicPage = publicPageByPath[pathname];
+  if (publicPage !== undefined) return publicPage;
+  if (pathname === "/") return CompanyRedirectPage;
+  if (pathname === "/profile") return ProfilePage;
+  if (pathname === "/profile/security") return SecurityPage;
+  const segment = /^\/c\/([^/]+)/.exec(pathname)?.[1];
+  if (segment === undefined) return undefined;
+  const path = pathInCompany(pathname, decodeURIComponent(segment));
+  if (/^account\/members\/[^/]+$/.test(path)) return MemberDetailPage;
+  const entry = findEntryByPath(path);
+  return entry?.path === path ? pageByKey[entry.key] : NotFoundPage;
+}
+
+/**
+ * Settles once what the first page at this address needs is here (or has failed): its code, its
+ * words, and for a portal page the frame's code, the signed-in account and the page's first data,
+ * all asked for at once. main.tsx renders then, in one pass, instead of through a spinner per level.
+ */
+export function firstPageReady(): Promise<unknown> {
+  const { pathname, search } = window.location;
+  const Page = pageAt(pathname);
+  if (PUBLIC_PATHS.includes(pathname)) {
+    return Promise.allSettled([i18nStarted, Page === undefined ? undefined : fetchCodeOf(Page)]);
+  }
+  // The account's request first: the browser opens six connections to a server, and the page's
+  // code is some sixty files that would otherwise queue before it.
+  const data = prefetchForAddress(queryClient, { pathname, search });
+  preloadPortal(pathname);
+  return Promise.allSettled([
+    data,
+    i18nStarted,
+    preloadNamespaces(),
+    ...portalFrame(),
+    Page === undefined ? undefined : fetchCodeOf(Page),
+  ]);
+}
 
 /** The portal's routes: once one renders (after a login, say), the rest of the portal is fetched. */
 function Preloading({ children }: { children: ReactNode }) {
-  useEffect(preloadPortal, []);
+  const { pathname } = useLocation();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once, for the page first shown
+  useEffect(() => preloadPortal(pathname), []);
   return children;
 }
 

@@ -5,13 +5,17 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import "antd/dist/reset.css";
 import "./global.css";
-import { App } from "./App";
+import { App, firstPageReady } from "./App";
 
 const container = document.getElementById("root");
 if (container === null) throw new Error("index.html has no #root element");
 
-createRoot(container).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
+// The first render waits for what the page at this address needs (index.html shows a spinner
+// meanwhile), so it draws the page once rather than a spinner per level of code and data.
+void firstPageReady().then(() =>
+  createRoot(container).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  ),
 );

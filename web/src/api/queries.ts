@@ -1,6 +1,14 @@
 // TanStack Query hooks for the API calls of the portal shell, the profile, password reset and
 // email verification. Query keys live here so invalidation after a mutation names the same keys.
-import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import {
+  keepPreviousData,
+  type QueryClient,
+  queryOptions,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from "@tanstack/react-query";
+import { findEntryByPath, isEntryAllowed, pathInCompany } from "../navigation";
 import { api, apiPath, dataOf, noContent, noStepUp, queryString } from "./client";
 import type {
   AlternateEmailConfirmRequest,
@@ -49,6 +57,57 @@ export const meQuery = queryOptions({
 
 export function useMe() {
   return useQuery(meQuery);
+}
+
+/** The size of the member list's first page when the address names none (useMemberListView's default). */
+const MEMBER_LIST_FIRST_PAGE_SIZE = 20;
+
+/**
+ * Asks for what the portal page at this address shows first, before the page's code arrives and
+ * in parallel with it: the signed-in account, then, when the address is the member list's default
+ * view and the account may see it, the list's first page and the company's roles, under the keys
+ * the page reads. Resolves once those answers are in the cache or have failed (the page then asks
+ * again itself); nothing is asked that the page would not ask, so no refusal is provoked.
+ */
+export async function prefetchForAddress(
+  queryClient: QueryClient,
+  address: { pathname: string; search: string },
+): Promise<void> {
+  const segment = /^\/c\/([^/]+)/.exec(address.pathname)?.[1];
+  const companyId = segment === undefined ? undefined : decodeURIComponent(segment);
+  const path = companyId === undefined ? undefined : pathInCompany(address.pathname, companyId);
+  const entry = path === undefined ? undefined : findEntryByPath(path);
+  const isMemberList = entry?.key === "member-list" && entry.path === path && address.search === "";
+  const [me, memberQueries] = await Promise.all([
+    queryClient.fetchQuery(meQuery).catch(() => undefined),
+    isMemberList ? import("./memberQueries") : undefined,
+  ]);
+  if (me === undefined || companyId === undefined || entry === undefined || memberQueries === undefined) {
+    return;
+  }
+  const membership = me.memberships.find((candidate) => candidate.companyId === companyId);
+  if (
+    membership?.status !== "active" ||
+    membership.mfaEnrolmentRequired === true ||
+    !isEntryAllowed(entry, membership.permissions)
+  ) {
+    return;
+  }
+  // The key and the call of useMembers for no filters and the first page.
+  const page: PageRequest = { cursor: undefined, limit: MEMBER_LIST_FIRST_PAGE_SIZE };
+  await Promise.allSettled([
+    queryClient.prefetchQuery({
+      queryKey: [...memberQueries.memberQueryKeys.members(companyId), {}, page],
+      queryFn: ({ signal }) =>
+        dataOf(
+          api.GET("/api/companies/{cid}/members", {
+            params: { path: { cid: companyId }, query: { ...page } },
+            signal,
+          }),
+        ),
+    }),
+    queryClient.prefetchQuery(rolesQuery(companyId)),
+  ]);
 }
 
 export function useCompanyInfo(companyId: string) {
@@ -312,12 +371,16 @@ export function usePermissionCatalogue() {
   });
 }
 
-export function useRoles(companyId: string) {
-  return useQuery({
+function rolesQuery(companyId: string) {
+  return queryOptions({
     queryKey: queryKeys.roles(companyId),
     queryFn: ({ signal }) =>
       dataOf(api.GET("/api/companies/{cid}/roles", { params: { path: { cid: companyId } }, signal })),
   });
+}
+
+export function useRoles(companyId: string) {
+  return useQuery(rolesQuery(companyId));
 }
 
 export function useCreateRole(companyId: string) {

@@ -73,7 +73,8 @@ const catalogues: BackendModule = {
   },
 };
 
-void i18next
+/** Settles once the first namespace of the starting language is here (or could not be loaded). */
+export const i18nStarted: Promise<unknown> = i18next
   .use(catalogues)
   .use(initReactI18next)
   .init({
@@ -85,7 +86,8 @@ void i18next
     ns: ["common"],
     defaultNS: "common",
     interpolation: { escapeValue: false },
-  });
+  })
+  .catch(() => undefined);
 
 document.documentElement.lang = i18next.language;
 i18next.on("languageChanged", (language) => {
@@ -110,9 +112,12 @@ export async function switchLanguage(language: Language): Promise<void> {
   if (currentLanguage() !== language) await i18next.changeLanguage(language);
 }
 
-/** Loads every namespace ahead of its pages (once a portal page is open). */
-export function preloadNamespaces(): void {
-  void i18next.loadNamespaces([...NAMESPACES]);
+/**
+ * Loads every namespace of the current language ahead of its pages (once a portal page is open);
+ * settles when they are here, so the first page can render without suspending for its words.
+ */
+export function preloadNamespaces(): Promise<unknown> {
+  return i18next.loadNamespaces([...NAMESPACES]).catch(() => undefined);
 }
 
 export { i18next };
