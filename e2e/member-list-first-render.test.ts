@@ -1,0 +1,44 @@
+// Browser test of the member list's first render (issue #21, U1): opened by its address, the page
+// asks for its first page of members while its own code is still on the way, under the key the
+// page reads, so the page shows those rows without asking again.
+import { describe, expect, it } from "vitest";
+import { logIn } from "./support/pages.js";
+import { usePortalAndBrowser } from "./support/portal.js";
+
+describe("the member list's first render", () => {
+  const held = usePortalAndBrowser();
+
+  it("asks for the first page before the page's code arrives, and only once", async () => {
+    const context = await held.browser.newContext();
+    const page = await context.newPage();
+    const admin = held.portal.credentials("admin");
+    await logIn(page, held.portal.url, admin.email, admin.password, false);
+    await page.waitForURL(/\/c\/[0-9a-f-]{36}/);
+    const companyId = /\/c\/([0-9a-f-]{36})/.exec(page.url())?.[1];
+    expect(companyId).toBeDefined();
+
+    const memberRequests: string[] = [];
+    let sawMembersRequest: () => void = () => undefined;
+    const membersRequested = new Promise<void>((resolve) => {
+      sawMembersRequest = resolve;
+    });
+    page.on("request", (request) => {
+      const url = new URL(request.url());
+      if (url.pathname === `/api/companies/${companyId}/members`) {
+        memberRequests.push(url.search);
+        sawMembersRequest();
+      }
+    });
+    // The page's chunk is held back until the list was asked for: without the early request the
+    // page would wait for its code forever and never show a row.
+    await page.route(/\/assets\/MemberListPage-[^/]+\.js$/, async (route) => {
+      await membersRequested;
+      await route.continue();
+    });
+
+    await page.goto(`${held.portal.url}/c/${companyId}/account/members`);
+    await page.locator("tr.ant-table-row[data-row-key]").first().waitFor({ timeout: 30_000 });
+    expect(memberRequests).toEqual(["?limit=20"]);
+    await context.close();
+  });
+});
