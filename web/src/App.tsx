@@ -262,10 +262,14 @@ export function App() {
   );
 }
 
+// Two Chinese characters stay one word on a button (取消, not antd's 取 消): the accessible name is
+// the label itself.
+const BUTTONS = { autoInsertSpace: false } as const;
+
 function LocalizedApp() {
   const locale = useAntdLocale();
   return (
-    <ConfigProvider theme={portalTheme} locale={locale}>
+    <ConfigProvider theme={portalTheme} locale={locale} button={BUTTONS}>
       <QueryClientProvider client={queryClient}>
         {/* Navigations are not transitions: the page left goes at once (a spinner stands in while
             the next page's code loads), never staying usable in the meantime. */}

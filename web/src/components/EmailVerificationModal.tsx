@@ -3,7 +3,7 @@
 // reopened; it says where and when the code went, checks the code typed and reports the outcome.
 // An account with an authenticator app is asked for the app's code instead (§6.2): nothing is mailed.
 import { useQuery } from "@tanstack/react-query";
-import { Alert, Button, ConfigProvider, Flex, Form, type InputRef, Modal, Typography } from "antd";
+import { Alert, Button, Flex, Form, type InputRef, Modal, Typography } from "antd";
 import { useEffect, useEffectEvent, useId, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useLocation, useNavigate } from "react-router-dom";
@@ -15,10 +15,6 @@ import { formatTime } from "./formatDateTime";
 import { OneTimeCodeField } from "./OneTimeCodeField";
 import { PasskeyStepUp } from "./passkeys/PasskeyStepUp";
 import { formatCountdown, useSecondsUntil } from "./useSecondsUntil";
-
-// Ant Design spaces out a button of two Chinese characters ("搜 索"), which would change its accessible
-// name from the guide's label (搜索, 停用): the words stay as the catalogue writes them.
-const BUTTONS_AS_WRITTEN = { autoInsertSpace: false };
 
 const PROFILE_PATH = "/profile";
 
@@ -160,7 +156,7 @@ export function EmailVerificationModal({
   }, [challenge]);
 
   return (
-    <ConfigProvider button={BUTTONS_AS_WRITTEN}>
+    <>
       <Modal
         title={t("title")}
         // Above the window whose action it guards, whichever of the two was first put in the page.
@@ -256,6 +252,6 @@ export function EmailVerificationModal({
           </Flex>
         )}
       </Modal>
-    </ConfigProvider>
+    </>
   );
 }

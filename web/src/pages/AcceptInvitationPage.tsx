@@ -1,6 +1,5 @@
 // `/invitations/accept#token=…` (public): the page an invitation email links to. The token rides in
 // the fragment, which no request or Referer carries, and leaves the address bar at once.
-import { ConfigProvider } from "antd";
 import { useEffectEvent, useLayoutEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { readFragmentToken, removeFragmentFromAddressBar } from "../components/fragmentToken";
@@ -8,10 +7,6 @@ import { AcceptInvitationPanel } from "../components/invitations/AcceptInvitatio
 import { InvitationClosedResult } from "../components/invitations/InvitationClosedResult";
 import { useDocumentTitle } from "../components/PageTitle";
 import { PublicCard } from "../components/PublicCard";
-
-// Ant Design spaces out a button of two Chinese characters ("搜 索"), which would change its accessible
-// name from the guide's label (搜索, 停用): the words stay as the catalogue writes them.
-const BUTTONS_AS_WRITTEN = { autoInsertSpace: false };
 
 export function AcceptInvitationPage() {
   // Read during the first render; the fragment leaves the address bar right after it.
@@ -36,7 +31,7 @@ export function AcceptInvitationPage() {
   }, []);
 
   return (
-    <ConfigProvider button={BUTTONS_AS_WRITTEN}>
+    <>
       <PublicCard title={t("accept.cardTitle")}>
         {token === null ? (
           <InvitationClosedResult code="missing_token" />
@@ -48,6 +43,6 @@ export function AcceptInvitationPage() {
           />
         )}
       </PublicCard>
-    </ConfigProvider>
+    </>
   );
 }

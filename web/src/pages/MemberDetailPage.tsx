@@ -1,7 +1,7 @@
 // A member's page (SPEC §6.7), opened from the member list: who they are, their roles and status,
 // when they joined, who invited them, when they were last active, the events done to them (with
 // `audit.view`), and the list's row actions (`Change Role`, `Deactivate` / `Reactivate`).
-import { App, Button, ConfigProvider, Descriptions, Flex, Skeleton, Space, Tag } from "antd";
+import { App, Button, Descriptions, Flex, Skeleton, Space, Tag } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router-dom";
@@ -22,10 +22,6 @@ import { QueryErrorResult } from "../components/QueryErrorResult";
 import { useCan } from "../components/useCan";
 import { useCursorPages } from "../components/useCursorPages";
 import { companyPath } from "../navigation";
-
-// Ant Design spaces out a button of two Chinese characters ("搜 索"), which would change its accessible
-// name from the guide's label (搜索, 停用): the words stay as the catalogue writes them.
-const BUTTONS_AS_WRITTEN = { autoInsertSpace: false };
 
 const EVENTS_PAGE_SIZE = 10;
 
@@ -109,7 +105,7 @@ export function MemberDetailPage() {
   };
 
   return (
-    <ConfigProvider button={BUTTONS_AS_WRITTEN}>
+    <>
       <PageTitle>{member.name || member.email}</PageTitle>
       <Flex justify="space-between" align="flex-start" gap="middle" wrap style={{ marginBottom: 16 }}>
         {backLink}
@@ -194,6 +190,6 @@ export function MemberDetailPage() {
         onConflict={setConflicted}
         onClose={() => setDialog(null)}
       />
-    </ConfigProvider>
+    </>
   );
 }

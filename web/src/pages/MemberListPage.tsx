@@ -2,7 +2,7 @@
 // and per member `Change Role`, `Deactivate` / `Reactivate` (user guide §2-5); invitations of every status below,
 // found by the same email search. The search, order, page size and page live in the URL (useMemberListView).
 import { useQueryClient } from "@tanstack/react-query";
-import { App, Button, ConfigProvider, Flex, Select } from "antd";
+import { App, Button, Flex, Select } from "antd";
 import { memo, useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { apiPath, queryString } from "../api/client";
@@ -55,10 +55,6 @@ const FilterBar = memo(
 );
 
 const NO_ROLES: Role[] = [];
-
-// Ant Design spaces out a button of two Chinese characters ("搜 索"), which would change its accessible
-// name from the guide's label (搜索, 停用): the words stay as the catalogue writes them.
-const BUTTONS_AS_WRITTEN = { autoInsertSpace: false };
 
 export function MemberListPage() {
   const { message } = App.useApp();
@@ -126,7 +122,7 @@ export function MemberListPage() {
   };
 
   return (
-    <ConfigProvider button={BUTTONS_AS_WRITTEN}>
+    <>
       <PageTitle>{t("list.title")}</PageTitle>
       <Flex justify="space-between" align="flex-start" gap="middle" wrap style={{ marginBottom: 16 }}>
         <FilterBar
@@ -227,6 +223,6 @@ export function MemberListPage() {
         onConflict={setPicked}
         onClose={closeDeactivation}
       />
-    </ConfigProvider>
+    </>
   );
 }
