@@ -495,9 +495,13 @@ CREATE TABLE public.accounts (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     password_changed_at timestamp with time zone DEFAULT now() NOT NULL,
     has_second_factor boolean DEFAULT false NOT NULL,
+    language text,
+    time_zone text,
     CONSTRAINT accounts_alternate_email_check CHECK (((alternate_email IS NULL) OR (alternate_email = lower(btrim(alternate_email))))),
     CONSTRAINT accounts_email_check CHECK (((email = lower(btrim(email))) AND (email ~ '^[^@\s]+@[^@\s]+$'::text))),
-    CONSTRAINT accounts_name_check CHECK (((length(name) <= 200) AND (name !~ '[\r\n]'::text)))
+    CONSTRAINT accounts_language_check CHECK ((language = ANY (ARRAY['en'::text, 'zh-CN'::text]))),
+    CONSTRAINT accounts_name_check CHECK (((length(name) <= 200) AND (name !~ '[\r\n]'::text))),
+    CONSTRAINT accounts_time_zone_check CHECK (((time_zone IS NULL) OR ((length(time_zone) >= 1) AND (length(time_zone) <= 64))))
 );
 
 --
@@ -698,10 +702,12 @@ CREATE TABLE public.invitations (
     closed_at timestamp with time zone,
     closed_roles jsonb,
     scope_kind text DEFAULT 'all'::text NOT NULL,
+    language text,
     CONSTRAINT invitations_check CHECK (((expires_at > last_sent_at) AND (last_sent_at >= created_at))),
     CONSTRAINT invitations_check1 CHECK (((status = 'pending'::text) = (closed_at IS NULL))),
     CONSTRAINT invitations_check2 CHECK (((status = 'pending'::text) = (closed_roles IS NULL))),
     CONSTRAINT invitations_email_check CHECK (((email = lower(btrim(email))) AND (email ~ '^[^@\s]+@[^@\s]+$'::text))),
+    CONSTRAINT invitations_language_check CHECK ((language = ANY (ARRAY['en'::text, 'zh-CN'::text]))),
     CONSTRAINT invitations_scope_kind_check CHECK ((scope_kind = ANY (ARRAY['all'::text, 'restricted'::text]))),
     CONSTRAINT invitations_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'accepted'::text, 'revoked'::text, 'expired'::text]))),
     CONSTRAINT invitations_token_hash_check CHECK ((token_hash ~ '^[0-9a-f]{64}$'::text))

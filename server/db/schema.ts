@@ -61,9 +61,11 @@ export interface Accounts {
   email: string;
   has_second_factor: Generated<boolean>;
   id: Generated<string>;
+  language: "en" | "zh-CN" | null;
   name: string;
   password_changed_at: Generated<Timestamp>;
   password_hash: string;
+  time_zone: string | null;
 }
 
 export interface AuditEvents {
@@ -174,6 +176,7 @@ export interface Invitations {
   expires_at: Timestamp;
   id: Generated<string>;
   invited_by: string | null;
+  language: "en" | "zh-CN" | null;
   last_sent_at: Timestamp;
   scope_kind: Generated<"all" | "restricted">;
   status: Generated<InvitationStatus>;
