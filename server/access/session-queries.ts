@@ -4,6 +4,7 @@
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { DB } from "../db/schema.js";
 import { statementTemplate } from "../db/statement-template.js";
+import type { Language } from "../i18n/languages.js";
 import type { Permission } from "./permissions.js";
 import { ROLE_REFS_JSON } from "./role-queries.js";
 import { type Scope, scopeFromColumns } from "./scope.js";
@@ -18,8 +19,11 @@ export type RequestContext = {
   email: string;
   name: string;
   alternateEmail: string | null;
+  /** The account's chosen language and time zone (SPEC §6.6); null when not chosen. */
+  language: Language | null;
+  timeZone: string | null;
   createdAt: Date;
-  /** 'second_step': a password was right but the account's second factor is still due (SPEC §6.2). */
+  /** 'second_step'': a password was right but the account's second factor is still due (SPEC §6.2). */
   stage: "full" | "second_step";
   /** The session's latest step-up in any company: enough for account-level changes (SPEC §6.2). */
   stepUpUntil: Date | null;
@@ -151,6 +155,8 @@ type ContextRow = {
   email: string;
   name: string;
   alternate_email: string | null;
+  language: Language | null;
+  time_zone: string | null;
   created_at: Date;
   last_seen_at: Date;
   expires_at: Date;
@@ -172,7 +178,7 @@ type ContextRow = {
 // The guard's statement, compiled once for each of its two shapes (with the memberships or not).
 const requestContextStatement = statementTemplate(
   (shape: string, now: Date, companyId: string | null, tokenHash: string) => sql<ContextRow>`
-    SELECT s.id AS session_id, s.account_id, a.email, a.name, a.alternate_email, s.created_at, s.last_seen_at,
+    SELECT s.id AS session_id, s.account_id, a.email, a.name, a.alternate_email, a.language, a.time_zone, s.created_at, s.last_seen_at,
            s.expires_at, s.stage, s.step_up_until, se.verified_until AS company_step_up_until,
            ${shape === "with memberships" ? sql`${membershipsOfAccount(now)} AS memberships,` : sql``}
            m.id AS member_id, m.status AS member_status, ma.last_active_at AS member_last_active_at,
@@ -254,6 +260,8 @@ export async function loadRequestContext(
     email: row.email,
     name: row.name,
     alternateEmail: row.alternate_email,
+    language: row.language,
+    timeZone: row.time_zone,
     createdAt: row.created_at,
     stage: row.stage,
     stepUpUntil: row.step_up_until,

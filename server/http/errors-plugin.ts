@@ -1,17 +1,35 @@
 // The one error handler: every failure leaves as {"error":{"code","message"}} with the right
-// status, and nothing internal (stack, SQL, token) ever reaches the client.
-import type { FastifyError, FastifyInstance } from "fastify";
+// status, and nothing internal (stack, SQL, token) ever reaches the client. The message is in the
+// request's language (SPEC §6.6); the code never changes with it.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { AppError, ERROR_CODES, type ErrorCode } from "../errors.js";
+import { type Language, requestLanguage } from "../i18n/languages.js";
+import { errorMessage, t } from "../i18n/translate.js";
 
-function send(reply: import("fastify").FastifyReply, code: ErrorCode, message?: string, details?: unknown) {
+/** The language of a request's answers: the signed-in account's choice, else Accept-Language. */
+export function languageOfRequest(request: FastifyRequest): Language {
+  return requestLanguage(request.auth?.language, request.headers["accept-language"]);
+}
+
+function send(reply: FastifyReply, code: ErrorCode, message?: string, details?: unknown) {
+  const english = message ?? ERROR_CODES[code].message;
   const body: { error: { code: string; message: string; details?: unknown } } = {
-    error: { code, message: message ?? ERROR_CODES[code].message },
+    error: { code, message: errorMessage(languageOfRequest(reply.request), code, english) },
   };
   if (details !== undefined) body.error.details = details;
   // A download that fails after naming its file would otherwise save this refusal as the file.
   reply.removeHeader("content-disposition");
   return reply.status(ERROR_CODES[code].status).type("application/json; charset=utf-8").send(body);
+}
+
+/** send() for a message already in the request's language. */
+function sendTranslated(reply: FastifyReply, code: ErrorCode, message: string, details?: unknown) {
+  reply.removeHeader("content-disposition");
+  return reply
+    .status(ERROR_CODES[code].status)
+    .type("application/json; charset=utf-8")
+    .send({ error: { code, message, ...(details !== undefined ? { details } : {}) } });
 }
 
 // Errors that mean the database is out of reach (down, restarting, connections cut), not that the
@@ -45,8 +63,15 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
       const first = error.validation[0];
       const where = error.validationContext ?? "request";
       const field = first?.instancePath ? `${where}${first.instancePath.replaceAll("/", ".")}` : where;
-      const message = first ? `${field} ${first.message ?? "is invalid"}` : "The request is not valid.";
-      return send(reply, "validation_failed", message, {
+      const language = languageOfRequest(request);
+      // The validator speaks English only: other languages name the field in a sentence of their own.
+      const message =
+        language !== "en" && first
+          ? t(language, "message.field_invalid", { field })
+          : first
+            ? `${field} ${first.message ?? "is invalid"}`
+            : "The request is not valid.";
+      return sendTranslated(reply, "validation_failed", message, {
         field,
         ...(first?.params && "additionalProperty" in first.params
           ? { unknownField: (first.params as { additionalProperty: string }).additionalProperty }
@@ -63,7 +88,7 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
       case "FST_ERR_CTP_BODY_TOO_LARGE":
         return send(reply, "payload_too_large");
       case "FST_ERR_CTP_EMPTY_JSON_BODY":
-        return send(reply, "invalid_json", "The request body is empty; send a JSON object.");
+        return send(reply, "invalid_json", t("en", "message.empty_body"));
       case "FST_ERR_CTP_INVALID_JSON_BODY":
         return send(reply, "invalid_json");
     }
@@ -71,9 +96,12 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
     if (error.statusCode === 429) return send(reply, "rate_limited");
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       // Any other client error Fastify raises (bad URL encoding, bad header): a 4xx, never a 500.
-      return reply
-        .status(error.statusCode)
-        .send({ error: { code: "bad_request", message: "The request could not be understood." } });
+      return reply.status(error.statusCode).send({
+        error: {
+          code: "bad_request",
+          message: errorMessage(languageOfRequest(request), "bad_request", ERROR_CODES.bad_request.message),
+        },
+      });
     }
     if (isDatabaseUnavailable(error)) {
       // An outage, not a bug: the client may retry shortly, and the pool reconnects by itself.

@@ -2,6 +2,8 @@
 // still leave in the error model, with the API's headers and without the path.
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { ERROR_CODES } from "../errors.js";
+import { negotiateLanguage } from "../i18n/languages.js";
+import { errorMessage } from "../i18n/translate.js";
 
 export function answerFrameworkError(
   error: FastifyError,
@@ -9,6 +11,7 @@ export function answerFrameworkError(
   reply: FastifyReply,
 ): void {
   const tooLong = error.code === "FST_ERR_MAX_PARAM_LENGTH";
+  const language = negotiateLanguage(request.headers["accept-language"]);
   reply
     .headers({
       "cache-control": "no-store",
@@ -20,7 +23,7 @@ export function answerFrameworkError(
     .status(tooLong ? 404 : 400)
     .send({
       error: tooLong
-        ? { code: "not_found", message: ERROR_CODES.not_found.message }
-        : { code: "bad_request", message: ERROR_CODES.bad_request.message },
+        ? { code: "not_found", message: errorMessage(language, "not_found", ERROR_CODES.not_found.message) }
+        : { code: "bad_request", message: errorMessage(language, "bad_request", ERROR_CODES.bad_request.message) },
     });
 }

@@ -31,9 +31,11 @@ export async function findAccountWithMemberships(db: Kysely<DB>, accountId: stri
     email: string;
     name: string;
     alternate_email: string | null;
+    language: "en" | "zh-CN" | null;
+    time_zone: string | null;
     memberships: MembershipRow[] | null;
   }>`
-    SELECT a.id, a.email, a.name, a.alternate_email, ${membershipsOfAccount(now)} AS memberships
+    SELECT a.id, a.email, a.name, a.alternate_email, a.language, a.time_zone, ${membershipsOfAccount(now)} AS memberships
       FROM accounts a
      WHERE a.id = ${accountId}`.execute(db);
   const row = result.rows[0];

@@ -8,6 +8,7 @@ import type { Clock } from "../clock.js";
 import type { Database } from "../db/connect.js";
 import { Collection, PageQuery } from "../http/pagination.js";
 import { errorResponses, Uuid } from "../http/schemas.js";
+import { preferencesOf } from "./schemas.js";
 import { endOwnSession } from "./service.js";
 
 const SessionItem = Type.Object({
@@ -34,7 +35,13 @@ const AccountAuditEvent = Type.Object({
 function meBodyOf(auth: RequestContext) {
   if (!auth.memberships) throw new Error("GET /api/me needs config.withMemberships");
   return {
-    account: { id: auth.accountId, email: auth.email, name: auth.name, alternateEmail: auth.alternateEmail },
+    account: {
+      id: auth.accountId,
+      email: auth.email,
+      name: auth.name,
+      alternateEmail: auth.alternateEmail,
+      ...preferencesOf(auth.language, auth.timeZone),
+    },
     memberships: auth.memberships,
   };
 }

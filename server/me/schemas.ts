@@ -2,6 +2,13 @@
 import { Type } from "@sinclair/typebox";
 import { PermissionKeyRef, RoleRef, Uuid } from "../http/schemas.js";
 
+export const LanguageSchema = Type.Union([Type.Literal("en"), Type.Literal("zh-CN")]);
+
+/** The optional preference fields of the account in GET /api/me: present only once chosen. */
+export function preferencesOf(language: "en" | "zh-CN" | null, timeZone: string | null) {
+  return { ...(language ? { language } : {}), ...(timeZone ? { timeZone } : {}) };
+}
+
 export const MeBody = Type.Object(
   {
     account: Type.Object({
@@ -9,6 +16,10 @@ export const MeBody = Type.Object(
       email: Type.String(),
       name: Type.String(),
       alternateEmail: Type.Union([Type.String(), Type.Null()]),
+      /** The account's chosen language (SPEC §6.6); absent until chosen. */
+      language: Type.Optional(LanguageSchema),
+      /** The account's chosen IANA time zone; absent until chosen. */
+      timeZone: Type.Optional(Type.String()),
     }),
     memberships: Type.Array(
       Type.Object({

@@ -6,6 +6,7 @@ import { type RequestMeta, recordAudit } from "../audit/writer.js";
 import type { DB } from "../db/schema.js";
 import { AppError } from "../errors.js";
 import { findAccountWithMemberships } from "./queries.js";
+import { preferencesOf } from "./schemas.js";
 
 export async function buildMeBody(db: Kysely<DB>, accountId: string, now: Date) {
   const account = await findAccountWithMemberships(db, accountId, now);
@@ -16,6 +17,7 @@ export async function buildMeBody(db: Kysely<DB>, accountId: string, now: Date) 
       email: account.email,
       name: account.name,
       alternateEmail: account.alternate_email,
+      ...preferencesOf(account.language, account.time_zone),
     },
     memberships: account.memberships,
   };
