@@ -24,6 +24,9 @@ export function answerFrameworkError(
     .send({
       error: tooLong
         ? { code: "not_found", message: errorMessage(language, "not_found", ERROR_CODES.not_found.message) }
-        : { code: "bad_request", message: errorMessage(language, "bad_request", ERROR_CODES.bad_request.message) },
+        : {
+            code: "bad_request",
+            message: errorMessage(language, "bad_request", ERROR_CODES.bad_request.message),
+          },
     });
 }

@@ -63,11 +63,16 @@ export const OPERATIONS: Record<string, Operation> = {
   "GET /api/me": {
     operationId: "getMe",
     description:
-      "The logged-in account (id, email, name, alternate email) and its memberships, each with its company, status, roles and the union of their permissions.",
+      "The logged-in account (id, email, name, alternate email, and its language and time zone once chosen) and its memberships, each with its company, status, roles and the union of their permissions.",
   },
   "GET /api/me/sessions": {
     operationId: "listOwnSessions",
     description: "The caller's own live sessions with their device, IP address and last activity.",
+  },
+  "PUT /api/me/preferences": {
+    operationId: "setOwnPreferences",
+    description:
+      "Saves the caller's language (`en` or `zh-CN`) and/or IANA time zone (at least one of them) and answers both as saved. The portal's pages, error messages and the mails sent to this account then use them (SPEC §6.6); an unknown language or zone is `400 validation_failed`.",
   },
   "DELETE /api/me/sessions/:sessionId": {
     operationId: "endOwnSession",

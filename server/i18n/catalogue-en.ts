@@ -7,7 +7,8 @@ export const EN_TEXTS = {
   "message.change_names_company_roles": "A change names one or more roles of this company.",
   "message.form_field_twice": "A form field is given twice.",
   "message.scim_token_required": "A valid SCIM bearer token is required.",
-  "message.account_created_meanwhile": "An account for this email was created meanwhile; log in and accept again.",
+  "message.account_created_meanwhile":
+    "An account for this email was created meanwhile; log in and accept again.",
   "message.account_exists": "An account with this email already exists.",
   "message.choose_password": "Choose a password to create your account.",
   "message.choose_event_types": "Choose one or more event types of the catalogue.",
@@ -51,7 +52,8 @@ export const EN_TEXTS = {
   "message.invitation_resent_moments_ago":
     "This invitation was sent moments ago; wait a minute before resending it.",
   "message.idp_unreachable": "Your identity provider cannot be reached; try again later.",
-  "message.last_admin_of_company": "You are the last active Admin of a company; make someone else Admin first.",
+  "message.last_admin_of_company":
+    "You are the last active Admin of a company; make someone else Admin first.",
   "message.permission_needed": "You need the {{permission}} permission for this.",
   "message.expiry_range": "An expiry must lie in the future, at most {{days}} days ahead.",
   "message.txt_not_found":
@@ -62,7 +64,8 @@ export const EN_TEXTS = {
     "The session idle timeout must be from {{min}} to {{max}} minutes, or empty for {{default}}.",
   "message.invite_domains_only": "This company only invites emails at {{domains}}.",
   "message.email_domain_invalid": "The email domain is not a valid domain name.",
-  "message.email_domain_mixed": "The email domain mixes look-alike alphabets (for example Latin and Cyrillic).",
+  "message.email_domain_mixed":
+    "The email domain mixes look-alike alphabets (for example Latin and Cyrillic).",
   "message.email_spaces": "The email contains spaces, line breaks or invisible characters.",
   "message.email_empty": "The email is empty.",
   "message.email_too_long": "The email is too long.",
@@ -82,7 +85,10 @@ export const EN_TEXTS = {
   "message.password_common":
     "This password is on a list of commonly used passwords (digits or symbols around it do not help); choose something less predictable.",
   "message.password_contains_email": "The password must not contain your email address or your name from it.",
-  "message.password_contains_word": 'The password must not contain the word "{{word}}", which is easy to guess here.',
+  "message.password_contains_word":
+    'The password must not contain the word "{{word}}", which is easy to guess here.',
+  "message.time_zone_invalid": "Choose a time zone by its IANA name, such as Asia/Shanghai.",
+  "message.preferences_empty": "Give a language, a time zone or both.",
   "message.empty_body": "The request body is empty; send a JSON object.",
   /** A request field that failed the schema: the field's path, in place of the validator's English. */
   "message.field_invalid": "{{field}} is not valid.",
@@ -96,16 +102,20 @@ export const EN_TEXTS = {
 
   "mail.invitation.subject": "You are invited to join {{company}} on Merchant Portal",
   "mail.invitation.administrators": "The Merchant Portal administrators",
-  "mail.invitation.invited": "{{inviter}} invited you to join {{company}} on Merchant Portal with the role(s): {{roles}}.",
+  "mail.invitation.invited":
+    "{{inviter}} invited you to join {{company}} on Merchant Portal with the role(s): {{roles}}.",
   "mail.invitation.accept_before":
     "Open the link below to accept before {{expiresAt}}. It works once, only for this email address, and stops working if the invitation is resent or revoked.",
   "mail.invitation.link": "Accept the invitation",
-  "mail.invitation.ignore": "If you did not expect this invitation, ignore this message: nothing happens without you.",
+  "mail.invitation.ignore":
+    "If you did not expect this invitation, ignore this message: nothing happens without you.",
 
   "mail.member.not_you": "If you did not expect this, ask an Admin of the company.",
   "mail.roles_changed.subject": "Your roles in {{company}} on Merchant Portal changed",
-  "mail.roles_changed.body": "{{person}} changed your roles in {{company}} on {{at}}. Your roles are now: {{roles}}.",
-  "mail.roles_changed.follow": "What you can see and do in the company's portal follows your new roles from now on.",
+  "mail.roles_changed.body":
+    "{{person}} changed your roles in {{company}} on {{at}}. Your roles are now: {{roles}}.",
+  "mail.roles_changed.follow":
+    "What you can see and do in the company's portal follows your new roles from now on.",
   "mail.deactivated.subject": "Your access to {{company}} on Merchant Portal was deactivated",
   "mail.deactivated.body":
     "Your membership of {{company}} on Merchant Portal was deactivated on {{at}}. You can no longer open the company's pages.",
@@ -114,13 +124,15 @@ export const EN_TEXTS = {
     "Your membership of {{company}} on Merchant Portal was reactivated on {{at}}, with the roles you held: {{roles}}.",
 
   "mail.step_up.subject": "Your Merchant Portal verification code",
-  "mail.step_up.code": "Your verification code is {{code}}. It is valid for {{minutes}} minutes and works once.",
+  "mail.step_up.code":
+    "Your verification code is {{code}}. It is valid for {{minutes}} minutes and works once.",
   "mail.step_up.why":
     "Someone signed in to your account asked for it to confirm a sensitive action. If it was not you, do not share the code and change your password.",
   "mail.alternate_code.subject": "Confirm your Merchant Portal alternate email",
   "mail.alternate_code.code":
     "Your code to confirm this address as your alternate email is {{code}}. It is valid for {{minutes}} minutes and works once.",
-  "mail.alternate_code.ignore": "If you did not ask for this, ignore this message: nothing changes without the code.",
+  "mail.alternate_code.ignore":
+    "If you did not ask for this, ignore this message: nothing changes without the code.",
   "mail.alternate_changed.subject": "Your Merchant Portal alternate email was changed",
   "mail.alternate_changed.body":
     "The alternate email of your Merchant Portal account was set to {{address}} on {{at}}. Verification codes now go to that address.",
@@ -158,7 +170,8 @@ export const EN_TEXTS = {
   "mail.factor.totp_added": 'An authenticator app ("{{name}}") was added as a second factor',
   "mail.factor.factor_renamed": 'A second factor was renamed to "{{name}}"',
   "mail.factor.factor_removed": 'The second factor "{{name}}" was removed',
-  "mail.factor.recovery_codes_generated": "New recovery codes were generated (the previous ones no longer work)",
+  "mail.factor.recovery_codes_generated":
+    "New recovery codes were generated (the previous ones no longer work)",
   "mail.factor.recovery_code_used": "A recovery code was used to sign in ({{remaining}} unused codes left)",
   "mail.factor.reset_by_operator":
     "The portal's operator removed every second factor and recovery code, at your request",
@@ -166,14 +179,16 @@ export const EN_TEXTS = {
   "mail.passkey_added.subject": "A passkey was added to your Merchant Portal account",
   "mail.passkey_added.body":
     'A passkey named "{{name}}" was added to your Merchant Portal account on {{at}}. It can sign in to your account without a password.',
-  "mail.passkey_added.not_you": "If this was not you, log in, remove the passkey and change your password at once:",
+  "mail.passkey_added.not_you":
+    "If this was not you, log in, remove the passkey and change your password at once:",
   "mail.log_in": "Log in",
 
   "mail.password_reset.subject": "Reset your Merchant Portal password",
   "mail.password_reset.body":
     "Someone asked to reset the password of your Merchant Portal account. If it was you, open the link below within {{minutes}} minutes and choose a new password. The link works once.",
   "mail.password_reset.link": "Choose a new password",
-  "mail.password_reset.ignore": "If you did not ask for this, ignore this message: your password stays as it is.",
+  "mail.password_reset.ignore":
+    "If you did not ask for this, ignore this message: your password stays as it is.",
   "mail.password_changed.subject": "Your Merchant Portal password was changed",
   "mail.password_changed.changed": "changed",
   "mail.password_changed.reset": "reset with a link sent to your primary email address",

@@ -99,7 +99,7 @@ export const ZH_CN_TEXTS: Record<TextKey, string> = {
   "message.dns_failed": "DNS 查询失败；请稍后再试。",
   "message.host_not_resolving": "该 URL 的主机名无法解析。",
   "message.if_match_mismatch": "请求正文中的版本与 If-Match 指定的版本不同。",
-  "message.if_match_format": "If-Match 须为该成员的一个强 ETag，例如 \"7\"。",
+  "message.if_match_format": 'If-Match 须为该成员的一个强 ETag，例如 "7"。',
   "message.totp_code_incorrect": "身份验证器应用中的验证码不正确。",
   "message.cursor_invalid": "游标无效。",
   "message.cursor_restart": "游标无效；请从第一页重新开始。",
@@ -149,6 +149,8 @@ export const ZH_CN_TEXTS: Record<TextKey, string> = {
   "message.password_common": "此密码在常用密码列表中（在前后加数字或符号也无济于事）；请选择更难猜的密码。",
   "message.password_contains_email": "密码不能包含您的邮箱地址或其中的姓名。",
   "message.password_contains_word": "密码不能包含“{{word}}”一词，它在这里很容易被猜到。",
+  "message.time_zone_invalid": "请按 IANA 名称选择时区，例如 Asia/Shanghai。",
+  "message.preferences_empty": "请提供语言、时区或两者。",
   "message.empty_body": "请求正文为空；请发送一个 JSON 对象。",
   "message.field_invalid": "{{field}} 无效。",
 
@@ -169,21 +171,27 @@ export const ZH_CN_TEXTS: Record<TextKey, string> = {
 
   "mail.member.not_you": "如果您没有预料到此变更，请联系公司的管理员。",
   "mail.roles_changed.subject": "您在商户门户上 {{company}} 的角色已更改",
-  "mail.roles_changed.body": "{{person}} 于 {{at}} 更改了您在 {{company}} 的角色。您现在的角色为：{{roles}}。",
+  "mail.roles_changed.body":
+    "{{person}} 于 {{at}} 更改了您在 {{company}} 的角色。您现在的角色为：{{roles}}。",
   "mail.roles_changed.follow": "从现在起，您在公司门户中能查看和操作的内容将按新角色确定。",
   "mail.deactivated.subject": "您在商户门户上对 {{company}} 的访问权限已被停用",
-  "mail.deactivated.body": "您在商户门户上 {{company}} 的成员资格已于 {{at}} 被停用。您将无法再打开该公司的页面。",
+  "mail.deactivated.body":
+    "您在商户门户上 {{company}} 的成员资格已于 {{at}} 被停用。您将无法再打开该公司的页面。",
   "mail.reactivated.subject": "您在商户门户上对 {{company}} 的访问权限已恢复",
-  "mail.reactivated.body": "您在商户门户上 {{company}} 的成员资格已于 {{at}} 重新启用，并保留您原有的角色：{{roles}}。",
+  "mail.reactivated.body":
+    "您在商户门户上 {{company}} 的成员资格已于 {{at}} 重新启用，并保留您原有的角色：{{roles}}。",
 
   "mail.step_up.subject": "您的商户门户验证码",
   "mail.step_up.code": "您的验证码是 {{code}}。有效期 {{minutes}} 分钟，只能使用一次。",
-  "mail.step_up.why": "有人登录了您的账户并申请此验证码以确认一项敏感操作。如果不是您本人，请勿泄露验证码，并修改密码。",
+  "mail.step_up.why":
+    "有人登录了您的账户并申请此验证码以确认一项敏感操作。如果不是您本人，请勿泄露验证码，并修改密码。",
   "mail.alternate_code.subject": "确认您的商户门户备用邮箱",
-  "mail.alternate_code.code": "将此地址确认为您的备用邮箱的验证码是 {{code}}。有效期 {{minutes}} 分钟，只能使用一次。",
+  "mail.alternate_code.code":
+    "将此地址确认为您的备用邮箱的验证码是 {{code}}。有效期 {{minutes}} 分钟，只能使用一次。",
   "mail.alternate_code.ignore": "如果您没有申请，请忽略此邮件：没有验证码，什么都不会改变。",
   "mail.alternate_changed.subject": "您的商户门户备用邮箱已更改",
-  "mail.alternate_changed.body": "您商户门户账户的备用邮箱已于 {{at}} 设置为 {{address}}。验证码今后将发送到该地址。",
+  "mail.alternate_changed.body":
+    "您商户门户账户的备用邮箱已于 {{at}} 设置为 {{address}}。验证码今后将发送到该地址。",
   "mail.alternate_changed.not_you": "如果不是您本人操作，请立即修改密码，并重新设置备用邮箱。",
 
   "mail.login_locked.subject": "您的商户门户账户登录已暂停",
@@ -200,15 +208,18 @@ export const ZH_CN_TEXTS: Record<TextKey, string> = {
   "mail.role_expiring.body": "您在商户门户上 {{company}} 的{{role}}角色将于 {{at}} 到期。",
   "mail.role_expiring.extend": "如果您仍需要该角色，请联系公司的管理员延长期限。",
   "mail.last_admin_kept.subject": "{{company}} 中一个已到期的管理员角色被保留",
-  "mail.last_admin_kept.body": "{{email}} 在 {{company}} 的管理员角色已于 {{at}} 到期，但因公司否则将没有管理员而被保留。",
+  "mail.last_admin_kept.body":
+    "{{email}} 在 {{company}} 的管理员角色已于 {{at}} 到期，但因公司否则将没有管理员而被保留。",
   "mail.last_admin_kept.next": "请将管理员角色授予另一位成员，然后移除或延长此角色。",
   "mail.inactivity.subject": "您对 {{company}} 的访问权限将因长期未使用而被停用",
-  "mail.inactivity.body": "您已有一段时间未使用商户门户上的 {{company}}。除非您登录，否则您的成员资格将于 {{at}} 被停用。",
+  "mail.inactivity.body":
+    "您已有一段时间未使用商户门户上的 {{company}}。除非您登录，否则您的成员资格将于 {{at}} 被停用。",
   "mail.inactivity.keep": "登录该公司的门户即可保留您的访问权限。",
 
   "mail.factor.subject": "您的商户门户登录安全设置已更改",
   "mail.factor.body": "{{at}}，您的商户门户账户：{{what}}。",
-  "mail.factor.not_you": "如果不是您本人操作，请登录并立即修改密码，然后在个人资料的“安全”页面检查您的第二重验证方式。",
+  "mail.factor.not_you":
+    "如果不是您本人操作，请登录并立即修改密码，然后在个人资料的“安全”页面检查您的第二重验证方式。",
   "mail.factor.totp_added": "已添加身份验证器应用（“{{name}}”）作为第二重验证方式",
   "mail.factor.factor_renamed": "一种第二重验证方式已重命名为“{{name}}”",
   "mail.factor.factor_removed": "第二重验证方式“{{name}}”已被移除",
@@ -217,7 +228,8 @@ export const ZH_CN_TEXTS: Record<TextKey, string> = {
   "mail.factor.reset_by_operator": "门户运营方应您的请求移除了所有第二重验证方式和恢复码",
 
   "mail.passkey_added.subject": "您的商户门户账户已添加通行密钥",
-  "mail.passkey_added.body": "名为“{{name}}”的通行密钥已于 {{at}} 添加到您的商户门户账户。它无需密码即可登录您的账户。",
+  "mail.passkey_added.body":
+    "名为“{{name}}”的通行密钥已于 {{at}} 添加到您的商户门户账户。它无需密码即可登录您的账户。",
   "mail.passkey_added.not_you": "如果不是您本人操作，请登录，移除该通行密钥并立即修改密码：",
   "mail.log_in": "登录",
 

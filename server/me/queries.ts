@@ -1,5 +1,5 @@
 // Reads of the caller's own account: profile and memberships with their roles and permissions.
-import { type Kysely, sql } from "kysely";
+import { type Kysely, sql, type Transaction } from "kysely";
 import {
   MEMBERSHIP_SOURCE,
   type MembershipRow,
@@ -40,4 +40,20 @@ export async function findAccountWithMemberships(db: Kysely<DB>, accountId: stri
      WHERE a.id = ${accountId}`.execute(db);
   const row = result.rows[0];
   return row ? { ...row, memberships: (row.memberships ?? []).map(membershipView) } : undefined;
+}
+
+export type AccountPreferences = { language: "en" | "zh-CN" | null; time_zone: string | null };
+
+/** Sets the given preferences of one account and answers all of them as saved. */
+export async function updateAccountPreferences(
+  db: Kysely<DB> | Transaction<DB>,
+  accountId: string,
+  changes: Partial<AccountPreferences>,
+): Promise<AccountPreferences | undefined> {
+  return db
+    .updateTable("accounts")
+    .set(changes)
+    .where("id", "=", accountId)
+    .returning(["language", "time_zone"])
+    .executeTakeFirst();
 }

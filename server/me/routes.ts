@@ -1,4 +1,5 @@
-// HTTP routes for the caller's own account: who am I, my sessions, and my account's audit trail.
+// HTTP routes for the caller's own account: who am I, my sessions, my account's audit trail, and my
+// language and time zone.
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { callerOf } from "../access/guard.js";
@@ -8,8 +9,8 @@ import type { Clock } from "../clock.js";
 import type { Database } from "../db/connect.js";
 import { Collection, PageQuery } from "../http/pagination.js";
 import { errorResponses, Uuid } from "../http/schemas.js";
-import { preferencesOf } from "./schemas.js";
-import { endOwnSession } from "./service.js";
+import { LanguageSchema, preferencesOf } from "./schemas.js";
+import { changeOwnPreferences, endOwnSession } from "./service.js";
 
 const SessionItem = Type.Object({
   id: Uuid,
@@ -105,6 +106,33 @@ export const meRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request) => listAccountAuditPage(db, callerOf(request).accountId, request.query),
+  );
+
+  app.put(
+    "/api/me/preferences",
+    {
+      config: { access: { kind: "session" } },
+      schema: {
+        summary: "Set the caller's language and time zone",
+        tags: ["me"],
+        body: Type.Object(
+          {
+            language: Type.Optional(LanguageSchema),
+            /** An IANA time zone name, e.g. "Asia/Shanghai". */
+            timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            language: Type.Union([LanguageSchema, Type.Null()]),
+            timeZone: Type.Union([Type.String(), Type.Null()]),
+          }),
+          ...errorResponses(400, 401),
+        },
+      },
+    },
+    async (request) => changeOwnPreferences(db, callerOf(request), request.body, request.meta, clock.now()),
   );
 
   app.delete(

@@ -220,6 +220,14 @@ export const ROWS: Row[] = [
   { method: "GET", route: "/api/me/sessions", requires: "session", ok: 200 },
   { method: "GET", route: "/api/me/audit-events", requires: "session", ok: 200 },
   {
+    method: "PUT",
+    route: "/api/me/preferences",
+    requires: "session",
+    ok: 200,
+    // English and UTC: every actor keeps the portal's defaults for the cells after this one.
+    request: () => ({ url: "/api/me/preferences", payload: { language: "en", timeZone: "UTC" } }),
+  },
+  {
     method: "POST",
     route: "/api/me/password",
     requires: "session",

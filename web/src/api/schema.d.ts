@@ -1505,7 +1505,7 @@ export interface paths {
         };
         /**
          * The logged-in account and its memberships
-         * @description The logged-in account (id, email, name, alternate email) and its memberships, each with its company, status, roles and the union of their permissions.
+         * @description The logged-in account (id, email, name, alternate email, and its language and time zone once chosen) and its memberships, each with its company, status, roles and the union of their permissions.
          *
          *     Needs a session.
          */
@@ -1772,6 +1772,28 @@ export interface paths {
          *     Needs a session.
          */
         post: operations["changeOwnPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set the caller's language and time zone
+         * @description Saves the caller's language (`en` or `zh-CN`) and/or IANA time zone (at least one of them) and answers both as saved. The portal's pages, error messages and the mails sent to this account then use them (SPEC §6.6); an unknown language or zone is `400 validation_failed`.
+         *
+         *     Needs a session.
+         */
+        put: operations["setOwnPreferences"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2229,7 +2251,9 @@ export interface components {
                 email: string;
                 /** Format: uuid */
                 id: string;
+                language?: "en" | "zh-CN";
                 name: string;
+                timeZone?: string;
             };
             memberships: {
                 /** Format: uuid */
@@ -8716,6 +8740,54 @@ export interface operations {
             };
             /** @description Default Response */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    setOwnPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    language?: "en" | "zh-CN";
+                    timeZone?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        language: ("en" | "zh-CN") | null;
+                        timeZone: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Default Response */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -143,6 +143,7 @@ export const AUDIT_SENTENCES: Record<AuditAction, Sentence> = {
   "alternate_email.code_refused": plain,
   "alternate_email.locked": plain,
   "session.ended": plain,
+  "profile.preferences_changed": plain,
   "access.denied": plain,
   "security.rate_limited": plain,
   "security.csrf_rejected": plain,
