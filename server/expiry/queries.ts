@@ -11,8 +11,12 @@ export type DueExpiryWarning = {
   email: string;
   name: string;
   role_name: string;
+  role_key: string | null;
   company_name: string;
   expires_at: Date;
+  /** The recipient's chosen language and time zone (SPEC §6.6). */
+  language: "en" | "zh-CN" | null;
+  time_zone: string | null;
 };
 
 /**
@@ -33,7 +37,8 @@ export async function claimExpiryWarnings(
        WHERE mr.expires_at > ${now}::timestamptz AND mr.expires_at <= ${until}::timestamptz
       ON CONFLICT DO NOTHING
       RETURNING member_id, role_id, due_at)
-    SELECT claimed.member_id, m.email, a.name, r.name AS role_name, c.name AS company_name,
+    SELECT claimed.member_id, m.email, a.name, a.language, a.time_zone, r.name AS role_name, r.key AS role_key,
+           c.name AS company_name,
            claimed.due_at AS expires_at
       FROM claimed JOIN members m ON m.id = claimed.member_id JOIN accounts a ON a.id = m.account_id
       JOIN roles r ON r.id = claimed.role_id JOIN companies c ON c.id = m.company_id`.execute(trx);
@@ -112,9 +117,14 @@ export async function claimKeptAdminNotices(
 export async function listActiveAdmins(
   trx: Transaction<DB>,
   companyId: string,
-): Promise<{ email: string; name: string }[]> {
-  const result = await sql<{ email: string; name: string }>`
-    SELECT DISTINCT m.email, a.name
+): Promise<{ email: string; name: string; language: "en" | "zh-CN" | null; time_zone: string | null }[]> {
+  const result = await sql<{
+    email: string;
+    name: string;
+    language: "en" | "zh-CN" | null;
+    time_zone: string | null;
+  }>`
+    SELECT DISTINCT m.email, a.name, a.language, a.time_zone
       FROM member_roles mr JOIN roles r ON r.id = mr.role_id AND r.key = ${ADMIN_ROLE_KEY}
       JOIN members m ON m.id = mr.member_id AND m.status = 'active' JOIN accounts a ON a.id = m.account_id
      WHERE mr.company_id = ${companyId}

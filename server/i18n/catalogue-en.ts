@@ -110,6 +110,8 @@ export const EN_TEXTS = {
   "mail.invitation.ignore":
     "If you did not expect this invitation, ignore this message: nothing happens without you.",
 
+  "mail.sso.name": "Single sign-on",
+  "mail.sso.provider": "your company's identity provider",
   "mail.member.not_you": "If you did not expect this, ask an Admin of the company.",
   "mail.roles_changed.subject": "Your roles in {{company}} on Merchant Portal changed",
   "mail.roles_changed.body":

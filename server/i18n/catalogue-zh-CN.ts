@@ -169,6 +169,8 @@ export const ZH_CN_TEXTS: Record<TextKey, string> = {
   "mail.invitation.link": "接受邀请",
   "mail.invitation.ignore": "如果您没有预料到此邀请，请忽略此邮件：未经您的操作，什么都不会发生。",
 
+  "mail.sso.name": "单点登录",
+  "mail.sso.provider": "贵公司的身份提供商",
   "mail.member.not_you": "如果您没有预料到此变更，请联系公司的管理员。",
   "mail.roles_changed.subject": "您在商户门户上 {{company}} 的角色已更改",
   "mail.roles_changed.body":

@@ -43,6 +43,9 @@ export type DueInactivityWarning = {
   name: string;
   company_name: string;
   deactivates_at: Date;
+  /** The recipient's chosen language and time zone (SPEC §6.6). */
+  language: "en" | "zh-CN" | null;
+  time_zone: string | null;
 };
 
 /**
@@ -67,7 +70,7 @@ export async function claimInactivityWarnings(
       SELECT due.id, 'inactivity_warning', NULL, due.since, ${now}::timestamptz FROM due
       ON CONFLICT DO NOTHING
       RETURNING member_id, due_at)
-    SELECT claimed.member_id, m.email, a.name, c.name AS company_name,
+    SELECT claimed.member_id, m.email, a.name, a.language, a.time_zone, c.name AS company_name,
            claimed.due_at + make_interval(days => ${LIMIT_DAYS}) AS deactivates_at
       FROM claimed JOIN members m ON m.id = claimed.member_id JOIN accounts a ON a.id = m.account_id
       JOIN companies c ON c.id = m.company_id`.execute(trx);
@@ -100,6 +103,9 @@ export type OverdueMember = {
   email: string;
   name: string;
   company_name: string;
+  /** The recipient's chosen language and time zone (SPEC §6.6). */
+  language: "en" | "zh-CN" | null;
+  time_zone: string | null;
   inactive_since: Date;
   limit_days: number;
   roles: { id: string; key: string | null; name: string }[];
@@ -118,7 +124,7 @@ export async function lockOverdueMember(
   now: Date,
 ): Promise<OverdueMember | undefined> {
   const result = await sql<OverdueMember>`
-    SELECT m.id, m.account_id, m.email, a.name, c.name AS company_name, ${INACTIVE_SINCE} AS inactive_since,
+    SELECT m.id, m.account_id, m.email, a.name, a.language, a.time_zone, c.name AS company_name, ${INACTIVE_SINCE} AS inactive_since,
            ${LIMIT_DAYS} AS limit_days,
            coalesce((SELECT json_agg(json_build_object('id', r.id, 'key', r.key, 'name', r.name))
                        FROM member_roles mr JOIN roles r ON r.id = mr.role_id WHERE mr.member_id = m.id), '[]'::json)

@@ -7,6 +7,7 @@ import { type RequestMeta, recordAudit } from "../audit/writer.js";
 import type { DB } from "../db/schema.js";
 import { inactivityWarningMail } from "../expiry/mails.js";
 import { enqueueMail } from "../mail/outbox.js";
+import { mailLocaleOf } from "../mail/templates.js";
 import { memberDeactivatedMail } from "../members/mails.js";
 import { countActiveMemberships, lockAccount, updateMember } from "../members/queries.js";
 import { lockCompany } from "../roles/queries.js";
@@ -97,7 +98,12 @@ async function deactivateInactive(db: Kysely<DB>, companyId: string, memberId: s
       {
         kind: "member_deactivated",
         to: member.email,
-        mail: memberDeactivatedMail({ name: member.name, companyName: member.company_name, at: now }),
+        mail: memberDeactivatedMail({
+          locale: mailLocaleOf(member),
+          name: member.name,
+          companyName: member.company_name,
+          at: now,
+        }),
         isSensitive: false,
       },
       now,

@@ -7,6 +7,7 @@ import type { Scope } from "../access/scope.js";
 import { recordRefusal } from "../audit/refusals.js";
 import type { RequestMeta } from "../audit/writer.js";
 import { AppError, ERROR_CODES, type ErrorCode } from "../errors.js";
+import type { Language } from "../i18n/languages.js";
 import { canonicalizeEmail } from "../identity/email.js";
 import { listRoles } from "../roles/queries.js";
 import { invitationDomainRefusal } from "../security-policy/service.js";
@@ -62,6 +63,8 @@ export type BatchInput = {
   scope?: Scope;
   /** The batch's role expiries, for each row's roles that have one (SPEC §6.4). */
   roleExpiries?: { roleId: string; expiresAt: string }[];
+  /** Every row's mail language for an invitee without an account that chose one (SPEC §6.6). */
+  language?: Language;
 };
 
 function result(row: BatchRow, status: BatchRowStatus, code?: ErrorCode, message?: string): BatchRowResult {
@@ -187,6 +190,7 @@ export async function inviteBatch(deps: InvitationDeps, input: BatchInput): Prom
         acceptTerms: true,
         scope: input.scope,
         roleExpiries: input.roleExpiries,
+        language: input.language,
         meta: input.meta,
       });
       results.push(result(row, "invited"));

@@ -87,6 +87,33 @@ export async function findOfferedRoles(db: Executor, invitationId: string): Prom
   return result.rows;
 }
 
+/**
+ * The language and time zone to write an invitation's mail in (SPEC §6.6): the invitee's account's
+ * choice when the email has an account, else the language the inviter gave for the invitation.
+ */
+export async function findInviteeLocale(
+  db: Executor,
+  email: string,
+  invitationLanguage: "en" | "zh-CN" | null,
+): Promise<{ language: "en" | "zh-CN" | null; time_zone: string | null }> {
+  const account = await db
+    .selectFrom("accounts")
+    .select(["language", "time_zone"])
+    .where("email", "=", email)
+    .executeTakeFirst();
+  return { language: account?.language ?? invitationLanguage, time_zone: account?.time_zone ?? null };
+}
+
+/** The language an invitation was asked to be written in, if any. */
+export async function findInvitationLanguage(db: Executor, invitationId: string) {
+  const row = await db
+    .selectFrom("invitations")
+    .select("language")
+    .where("id", "=", invitationId)
+    .executeTakeFirst();
+  return row?.language ?? null;
+}
+
 export async function findAccountByEmail(db: Executor, email: string) {
   return db
     .selectFrom("accounts")
@@ -158,6 +185,8 @@ export async function insertInvitation(
     roleExpiries?: RoleExpiries;
     now: Date;
     expiresAt: Date;
+    /** The language the inviter chose for an invitee without an account (SPEC §6.6). */
+    language?: "en" | "zh-CN" | null;
   },
 ): Promise<string> {
   const row = await trx
@@ -170,6 +199,7 @@ export async function insertInvitation(
       created_at: input.now,
       last_sent_at: input.now,
       expires_at: input.expiresAt,
+      language: input.language ?? null,
     })
     .returning("id")
     .executeTakeFirstOrThrow();

@@ -17,6 +17,7 @@ import {
   RoleRef,
   Uuid,
 } from "../http/schemas.js";
+import { LanguageSchema } from "../me/schemas.js";
 import { buildMeBody } from "../me/service.js";
 import { ScopeBody } from "../merchant-accounts/schemas.js";
 import { acceptInvitation, viewInvitation } from "./acceptance.js";
@@ -94,6 +95,8 @@ const InviteBody = Type.Object(
     acceptTerms: Type.Optional(Type.Boolean()),
     /** Absent: all merchant accounts. */
     scope: Type.Optional(ScopeBody),
+    /** The mail's language when the email has no account that chose one (SPEC §6.6); else English. */
+    language: Type.Optional(LanguageSchema),
   },
   { additionalProperties: false },
 );
@@ -110,6 +113,8 @@ const BatchBody = Type.Object(
     acceptTerms: Type.Optional(Type.Boolean()),
     /** Every row's merchant accounts; absent: all (SPEC §6.4). */
     scope: Type.Optional(ScopeBody),
+    /** The mail's language when the email has no account that chose one (SPEC §6.6); else English. */
+    language: Type.Optional(LanguageSchema),
   },
   { additionalProperties: false },
 );
@@ -129,7 +134,12 @@ const ImportFields = {
   ),
 };
 const ImportBody = Type.Object(
-  { ...ImportFields, acceptTerms: Type.Optional(Type.Boolean()), scope: Type.Optional(ScopeBody) },
+  {
+    ...ImportFields,
+    acceptTerms: Type.Optional(Type.Boolean()),
+    scope: Type.Optional(ScopeBody),
+    language: Type.Optional(LanguageSchema),
+  },
   { additionalProperties: false },
 );
 const ImportPreviewBody = Type.Object(ImportFields, { additionalProperties: false });
@@ -296,6 +306,7 @@ export const invitationRoutes: FastifyPluginAsyncTypebox<{
         roleExpiries: request.body.roleExpiries,
         acceptTerms: request.body.acceptTerms,
         scope: request.body.scope,
+        language: request.body.language,
         meta: request.meta,
       });
       return reply.status(201).send(invitationBody(invitation));
@@ -327,6 +338,7 @@ export const invitationRoutes: FastifyPluginAsyncTypebox<{
         acceptTerms: request.body.acceptTerms,
         scope: request.body.scope,
         roleExpiries: request.body.roleExpiries,
+        language: request.body.language,
         meta: request.meta,
       }),
     }),
@@ -375,6 +387,7 @@ export const invitationRoutes: FastifyPluginAsyncTypebox<{
         rows: importRows(request.body.csv, request.body.roleIds),
         acceptTerms: request.body.acceptTerms,
         scope: request.body.scope,
+        language: request.body.language,
         meta: request.meta,
       }),
     }),

@@ -14,9 +14,11 @@ import type { DB, InvitationStatus } from "../db/schema.js";
 import { AppError, type ErrorCode } from "../errors.js";
 import { parseRoleExpiries } from "../expiry/role-expiries.js";
 import { DEFAULT_LIMIT, decodeCursor, pageOf } from "../http/pagination.js";
+import type { Language } from "../i18n/languages.js";
 import { canonicalizeEmail } from "../identity/email.js";
 import { isUuid } from "../ids.js";
 import { enqueueMail } from "../mail/outbox.js";
+import { mailLocaleOf } from "../mail/templates.js";
 import { writeInvitationScope } from "../merchant-accounts/queries.js";
 import { checkRequestedScope } from "../merchant-accounts/service.js";
 import { listRoles, lockCompany } from "../roles/queries.js";
@@ -31,6 +33,8 @@ import {
   findAccountByEmail,
   findCompanyName,
   findInvitation,
+  findInvitationLanguage,
+  findInviteeLocale,
   findLivePendingInvitationOf,
   findMemberStanding,
   findOfferedRoles,
@@ -172,6 +176,8 @@ export async function inviteMember(
     acceptTerms: boolean | undefined;
     /** Absent: all merchant accounts (SPEC §6.4). */
     scope?: Scope;
+    /** The mail's language for an invitee without an account of their own choice (SPEC §6.6). */
+    language?: Language;
     meta: RequestMeta;
   },
 ): Promise<{ invitation: InvitationRow; acceptUrl: string }> {
@@ -250,18 +256,21 @@ export async function inviteMember(
         roleExpiries: expiries,
         now,
         expiresAt,
+        language: input.language ?? null,
       });
       await writeInvitationScope(trx, input.companyId, invitationId, scope);
       const link = acceptUrl(deps, token);
+      const locale = mailLocaleOf(await findInviteeLocale(trx, email, input.language ?? null));
       await enqueueMail(
         trx,
         {
           kind: "invitation",
           to: email,
           mail: invitationMail({
+            locale,
             companyName: company.name,
             inviter: input.actor ? { name: input.actor.name, email: input.actor.email } : null,
-            roleNames: offered.map((role) => role.name),
+            roles: offered,
             expiresAt,
             acceptUrl: link,
           }),
@@ -458,15 +467,19 @@ export async function resendInvitation(
         now,
         expiresAt,
       });
+      const locale = mailLocaleOf(
+        await findInviteeLocale(trx, row.email, await findInvitationLanguage(trx, row.id)),
+      );
       await enqueueMail(
         trx,
         {
           kind: "invitation",
           to: row.email,
           mail: invitationMail({
+            locale,
             companyName: row.company_name,
             inviter: { name: input.actor.name, email: input.actor.email },
-            roleNames: offered.map((role) => role.name),
+            roles: offered,
             expiresAt,
             acceptUrl: acceptUrl(deps, token),
           }),

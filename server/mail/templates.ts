@@ -1,5 +1,22 @@
-// Every mail the portal sends, as plain text and HTML. Names and other user-supplied text are
-// HTML-escaped in the HTML part and stripped of CR/LF everywhere (rule 17).
+// Every mail the portal sends, as plain text and HTML, in its recipient's language and time zone
+// (SPEC §6.6). Names and other user-supplied text are HTML-escaped in the HTML part and stripped of
+// CR/LF everywhere (rule 17).
+import type { Language } from "../i18n/languages.js";
+import { t } from "../i18n/translate.js";
+
+/** Whom a mail is written for: their language, and their time zone when they chose one. */
+export type MailLocale = { language: Language; timeZone: string | null };
+
+/** A recipient who chose nothing: English, times in UTC. */
+export const ENGLISH_UTC: MailLocale = { language: "en", timeZone: null };
+
+/** The locale of a recipient from their account's columns; `fallback` when they chose no language. */
+export function mailLocaleOf(
+  account: { language?: Language | null; time_zone?: string | null } | null | undefined,
+  fallback: Language = "en",
+): MailLocale {
+  return { language: account?.language ?? fallback, timeZone: account?.time_zone ?? null };
+}
 
 export type RenderedMail = { subject: string; text: string; html: string };
 
@@ -20,18 +37,22 @@ export function oneLine(value: string, max = 200): string {
     .slice(0, max);
 }
 
-function layout(title: string, paragraphs: string[]): string {
+function layout(title: string, paragraphs: string[], language: Language): string {
   return [
     "<!doctype html>",
-    '<html><body style="font-family:Arial,Helvetica,sans-serif;color:#1f1f1f;max-width:560px">',
+    `<html lang="${language}"><body style="font-family:Arial,Helvetica,sans-serif;color:#1f1f1f;max-width:560px">`,
     `<h2>${escapeHtml(title)}</h2>`,
     ...paragraphs.map((p) => `<p>${p}</p>`),
-    '<p style="color:#8c8c8c;font-size:12px">Merchant Portal: this message was sent automatically.</p>',
+    `<p style="color:#8c8c8c;font-size:12px">${escapeHtml(t(language, "mail.footer"))}</p>`,
     "</body></html>",
   ].join("\n");
 }
 
-export function renderMail(subject: string, lines: { text: string; html?: string }[]): RenderedMail {
+export function renderMail(
+  subject: string,
+  lines: { text: string; html?: string }[],
+  language: Language = "en",
+): RenderedMail {
   const cleanSubject = oneLine(subject, 300);
   return {
     subject: cleanSubject,
@@ -39,19 +60,58 @@ export function renderMail(subject: string, lines: { text: string; html?: string
     html: layout(
       cleanSubject,
       lines.map((l) => l.html ?? escapeHtml(l.text)),
+      language,
     ),
   };
 }
 
-const READABLE_TIME = new Intl.DateTimeFormat("en-GB", {
-  dateStyle: "long",
-  timeStyle: "short",
-  timeZone: "UTC",
-});
+// English keeps the British order ("2 March 2026 at 09:00"); Chinese says "2026年3月2日 17:00".
+const INTL_LOCALE: Record<Language, string> = { en: "en-GB", "zh-CN": "zh-CN" };
 
-/** A moment as a reader says it: "2 March 2026 at 09:00 UTC". */
-export function readableTime(at: Date): string {
-  return `${READABLE_TIME.format(at)} UTC`;
+/**
+ * A moment as a reader says it, in their language and time zone: "2 March 2026 at 09:00 UTC",
+ * "2 March 2026 at 17:00 (Asia/Shanghai)", "2026年3月2日 17:00（Asia/Shanghai）". Without a chosen
+ * zone the time is UTC and says so.
+ */
+export function readableTime(at: Date, locale: MailLocale = ENGLISH_UTC): string {
+  const time = new Intl.DateTimeFormat(INTL_LOCALE[locale.language], {
+    dateStyle: "long",
+    timeStyle: "short",
+    timeZone: locale.timeZone ?? "UTC",
+  }).format(at);
+  return locale.timeZone
+    ? t(locale.language, "mail.time_zone", { time, zone: locale.timeZone })
+    : t(locale.language, "mail.time_utc", { time });
+}
+
+/** "Hello Ada," or, without a name, "Hello,": in the reader's language. */
+export function greetingLine(language: Language, name: string): { text: string } {
+  const clean = oneLine(name, 100);
+  return { text: clean ? t(language, "mail.hello_name", { name: clean }) : t(language, "mail.hello") };
+}
+
+const PREDEFINED_ROLE_TEXTS = {
+  admin: "role.admin",
+  finance: "role.finance",
+  operations: "role.operations",
+  developer: "role.developer",
+  data_analytics: "role.data_analytics",
+} as const;
+
+/** A role's name for a reader: a predefined role's in their language, a custom role's as its Admin wrote it. */
+export function roleNameIn(language: Language, role: { key?: string | null; name: string }): string {
+  const key = role.key && Object.hasOwn(PREDEFINED_ROLE_TEXTS, role.key) ? role.key : null;
+  return key
+    ? t(language, PREDEFINED_ROLE_TEXTS[key as keyof typeof PREDEFINED_ROLE_TEXTS])
+    : oneLine(role.name, 60);
+}
+
+/** Role names as one list in the reader's language ("Admin, Finance"; "管理员、财务"). */
+export function roleListIn(
+  language: Language,
+  roles: readonly { key?: string | null; name: string }[],
+): string {
+  return roles.map((role) => roleNameIn(language, role)).join(t(language, "mail.list_separator"));
 }
 
 /** A link in both parts; the URL is built by the caller from PUBLIC_URL, never from a request. */

@@ -68,6 +68,7 @@ function state(input: {
     actorVersion: input.actorVersion === undefined ? 7 : input.actorVersion,
     rolesVersion: 11,
     companyName: "Acme",
+    targetPreferences: { language: null, time_zone: null },
   };
 }
 

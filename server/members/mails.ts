@@ -1,11 +1,18 @@
 // The notices a member gets when an Admin changes their membership: new roles, deactivation,
-// reactivation. Company, role and people's names are user-chosen text: oneLine here, escaped by renderMail.
-import { oneLine, type RenderedMail, readableTime, renderMail } from "../mail/templates.js";
+// reactivation, in the member's language (SPEC §6.6). Company, role and people's names are
+// user-chosen text: oneLine here, escaped by renderMail.
+import { t } from "../i18n/translate.js";
+import {
+  greetingLine,
+  type MailLocale,
+  oneLine,
+  type RenderedMail,
+  readableTime,
+  renderMail,
+  roleListIn,
+} from "../mail/templates.js";
 
-function greeting(name: string): { text: string } {
-  const clean = oneLine(name, 100);
-  return { text: clean ? `Hello ${clean},` : "Hello," };
-}
+type RoleName = { key?: string | null; name: string };
 
 function personLine(person: { name: string; email: string }): string {
   const name = oneLine(person.name, 100);
@@ -15,59 +22,76 @@ function personLine(person: { name: string; email: string }): string {
   return name ? `${name} (${email})` : email;
 }
 
-function roleList(roleNames: readonly string[]): string {
-  return roleNames.map((name) => oneLine(name, 60)).join(", ");
-}
-
-const NOT_YOU = "If you did not expect this, ask an Admin of the company.";
-
 export function rolesChangedMail(input: {
+  locale: MailLocale;
   name: string;
   companyName: string;
-  roleNames: readonly string[];
+  roles: readonly RoleName[];
   changedBy: { name: string; email: string };
   at: Date;
 }): RenderedMail {
+  const { language } = input.locale;
   const company = oneLine(input.companyName, 200);
-  return renderMail(`Your roles in ${company} on Merchant Portal changed`, [
-    greeting(input.name),
-    {
-      text:
-        `${personLine(input.changedBy)} changed your roles in ${company} on ${readableTime(input.at)}. ` +
-        `Your roles are now: ${roleList(input.roleNames)}.`,
-    },
-    { text: "What you can see and do in the company's portal follows your new roles from now on." },
-    { text: NOT_YOU },
-  ]);
+  return renderMail(
+    t(language, "mail.roles_changed.subject", { company }),
+    [
+      greetingLine(language, input.name),
+      {
+        text: t(language, "mail.roles_changed.body", {
+          person: personLine(input.changedBy),
+          company,
+          at: readableTime(input.at, input.locale),
+          roles: roleListIn(language, input.roles),
+        }),
+      },
+      { text: t(language, "mail.roles_changed.follow") },
+      { text: t(language, "mail.member.not_you") },
+    ],
+    language,
+  );
 }
 
-export function memberDeactivatedMail(input: { name: string; companyName: string; at: Date }): RenderedMail {
+export function memberDeactivatedMail(input: {
+  locale: MailLocale;
+  name: string;
+  companyName: string;
+  at: Date;
+}): RenderedMail {
+  const { language } = input.locale;
   const company = oneLine(input.companyName, 200);
-  return renderMail(`Your access to ${company} on Merchant Portal was deactivated`, [
-    greeting(input.name),
-    {
-      text:
-        `Your membership of ${company} on Merchant Portal was deactivated on ${readableTime(input.at)}. ` +
-        "You can no longer open the company's pages.",
-    },
-    { text: NOT_YOU },
-  ]);
+  return renderMail(
+    t(language, "mail.deactivated.subject", { company }),
+    [
+      greetingLine(language, input.name),
+      { text: t(language, "mail.deactivated.body", { company, at: readableTime(input.at, input.locale) }) },
+      { text: t(language, "mail.member.not_you") },
+    ],
+    language,
+  );
 }
 
 export function memberReactivatedMail(input: {
+  locale: MailLocale;
   name: string;
   companyName: string;
-  roleNames: readonly string[];
+  roles: readonly RoleName[];
   at: Date;
 }): RenderedMail {
+  const { language } = input.locale;
   const company = oneLine(input.companyName, 200);
-  return renderMail(`Your access to ${company} on Merchant Portal was restored`, [
-    greeting(input.name),
-    {
-      text:
-        `Your membership of ${company} on Merchant Portal was reactivated on ${readableTime(input.at)}, ` +
-        `with the roles you held: ${roleList(input.roleNames)}.`,
-    },
-    { text: NOT_YOU },
-  ]);
+  return renderMail(
+    t(language, "mail.reactivated.subject", { company }),
+    [
+      greetingLine(language, input.name),
+      {
+        text: t(language, "mail.reactivated.body", {
+          company,
+          at: readableTime(input.at, input.locale),
+          roles: roleListIn(language, input.roles),
+        }),
+      },
+      { text: t(language, "mail.member.not_you") },
+    ],
+    language,
+  );
 }

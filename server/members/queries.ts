@@ -346,8 +346,9 @@ export type ChangeState = {
   /** What a write made without the company lock checks is unchanged (see writeMemberRoles). */
   actorVersion: number | null;
   rolesVersion: number;
-  /** For the notice the member is mailed. */
+  /** For the notice the member is mailed: the company, and the target's language and time zone. */
   companyName: string;
+  targetPreferences: { language: "en" | "zh-CN" | null; time_zone: string | null };
 };
 
 /**
@@ -378,12 +379,15 @@ export async function loadChange(
       actor_version: number | null;
       roles_version: string | number;
       company_name: string | null;
+      target_language: "en" | "zh-CN" | null;
+      target_time_zone: string | null;
     } & Omit<MemberRow, "id">
   >`
     WITH page AS (
       SELECT ${MEMBER_COLUMNS} FROM members m WHERE m.company_id = ${companyId} AND m.id = ${targetMemberId}
       ${lock ? sql`FOR UPDATE` : sql``})
     SELECT p.*, a.name, ${ROLES_OF_MEMBER} AS roles,
+           a.language AS target_language, a.time_zone AS target_time_zone,
            CASE WHEN p.id IS NOT NULL THEN ${standingOf(sql`p`)} END AS standing,
            (SELECT ${standingOf(sql`am`)} FROM members am
              WHERE am.company_id = ${companyId} AND am.id = ${actorMemberId}) AS actor,
@@ -421,6 +425,8 @@ export async function loadChange(
     actor_version,
     roles_version,
     company_name,
+    target_language,
+    target_time_zone,
     ...member
   } = row ?? ({} as never);
   return {
@@ -432,6 +438,7 @@ export async function loadChange(
     actorVersion: actor_version ?? null,
     rolesVersion: Number(roles_version ?? -1),
     companyName: company_name ?? "",
+    targetPreferences: { language: target_language ?? null, time_zone: target_time_zone ?? null },
   };
 }
 

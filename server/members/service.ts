@@ -17,6 +17,7 @@ import { csvRow, csvStream } from "../http/csv.js";
 import { DEFAULT_LIMIT } from "../http/pagination.js";
 import { isUuid } from "../ids.js";
 import { enqueueMail, type OutgoingMail } from "../mail/outbox.js";
+import { mailLocaleOf } from "../mail/templates.js";
 import { writeMemberScope } from "../merchant-accounts/queries.js";
 import { checkRequestedScope } from "../merchant-accounts/service.js";
 import { lockCompany } from "../roles/queries.js";
@@ -384,7 +385,7 @@ async function changeOptimistically(ctx: MemberContext, request: ChangeRequest):
     roleIds,
     rolesChangedEvent(ctx, step.target, step.roles, undefined, expiriesOf(request)),
     step.decidedOn,
-    rolesChangedNotice(ctx, step.target, step.roles, state.companyName),
+    rolesChangedNotice(ctx, step.target, step.roles, state),
     rolesChangedWebhook(ctx, step.target, step.roles),
     expiriesOf(request),
   );
@@ -405,7 +406,7 @@ async function writeRolesLocked(
     requestedRoleIds(request),
     rolesChangedEvent(ctx, step.target, step.roles, step.scope, expiriesOf(request)),
     undefined,
-    rolesChangedNotice(ctx, step.target, step.roles, state.companyName),
+    rolesChangedNotice(ctx, step.target, step.roles, state),
     rolesChangedWebhook(ctx, step.target, step.roles),
     expiriesOf(request),
   );
@@ -450,16 +451,18 @@ function rolesChangedNotice(
   ctx: MemberContext,
   target: MemberRow,
   roles: CompanyRole[],
-  companyName: string,
+  state: ChangeState,
 ): { mail: OutgoingMail; now: Date } {
   return {
     mail: {
       kind: "member_roles_changed",
       to: target.email,
       mail: rolesChangedMail({
+        // The member's language, never the Admin's who made the change (SPEC §6.6).
+        locale: mailLocaleOf(state.targetPreferences),
         name: target.name,
-        companyName,
-        roleNames: roles.map((role) => role.name),
+        companyName: state.companyName,
+        roles,
         changedBy: isSystem(ctx.actor)
           ? { name: ctx.actor.name, email: "" }
           : { name: ctx.actor.name, email: ctx.actor.email },
@@ -524,7 +527,12 @@ async function deactivate(
   // this company whether the person is an active member of another one (rule 3).
   await recordStatusChange(ctx, trx, target, "deactivated", {
     kind: "member_deactivated",
-    mail: memberDeactivatedMail({ name: target.name, companyName: state.companyName, at: ctx.now }),
+    mail: memberDeactivatedMail({
+      locale: mailLocaleOf(state.targetPreferences),
+      name: target.name,
+      companyName: state.companyName,
+      at: ctx.now,
+    }),
   });
   return (await findMember(trx, ctx.companyId, target.id)) as MemberRow;
 }
@@ -539,9 +547,10 @@ async function reactivate(
   await recordStatusChange(ctx, trx, target, "active", {
     kind: "member_reactivated",
     mail: memberReactivatedMail({
+      locale: mailLocaleOf(state.targetPreferences),
       name: target.name,
       companyName: state.companyName,
-      roleNames: target.roles.map((role) => role.name),
+      roles: target.roles,
       at: ctx.now,
     }),
   });

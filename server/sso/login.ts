@@ -15,15 +15,24 @@ import { addMember } from "../companies/queries.js";
 import { isUniqueViolation } from "../db/error-kinds.js";
 import type { DB } from "../db/schema.js";
 import { AppError } from "../errors.js";
+import type { Language } from "../i18n/languages.js";
+import { t } from "../i18n/translate.js";
 import { canonicalizeEmail } from "../identity/email.js";
 import { checkName, PERSON_NAME } from "../identity/names.js";
 import { findMemberStanding } from "../invitations/queries.js";
+import { mailLocaleOf } from "../mail/templates.js";
 import { rolesChangedMail } from "../members/mails.js";
 import { loadChange, shareLockAccount, writeMemberRoles } from "../members/queries.js";
 import { writeMemberScope } from "../merchant-accounts/queries.js";
 import { lockCompany } from "../roles/queries.js";
 import { emitWebhookEvent, memberWebhookEvent, webhookEvent } from "../webhooks/events.js";
 import { findConnectionForShare, findRoleRefs, isVerifiedDomainOf, matchedMappings } from "./queries.js";
+
+/** Who changed the roles, in a roles-changed mail of a single sign-on login, in each language. */
+const SSO_AS_CHANGER: Record<Language, { name: string; email: string }> = {
+  en: { name: t("en", "mail.sso.name"), email: t("en", "mail.sso.provider") },
+  "zh-CN": { name: t("zh-CN", "mail.sso.name"), email: t("zh-CN", "mail.sso.provider") },
+};
 
 export type SsoDeps = { db: Kysely<DB>; clock: Clock; sessionPolicy: SessionPolicy };
 
@@ -318,10 +327,11 @@ async function applyMappedRoles(
         kind: "member_roles_changed",
         to: target.email,
         mail: rolesChangedMail({
+          locale: mailLocaleOf(state.targetPreferences),
           name: target.name,
           companyName: state.companyName,
-          roleNames: after.map((role) => role.name),
-          changedBy: { name: "Single sign-on", email: "your company's identity provider" },
+          roles: after,
+          changedBy: SSO_AS_CHANGER[mailLocaleOf(state.targetPreferences).language],
           at: now,
         }),
         isSensitive: false,

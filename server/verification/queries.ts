@@ -194,7 +194,7 @@ export async function recordWrongTry(
 export async function findAccountAddresses(db: Kysely<DB>, accountId: string) {
   return db
     .selectFrom("accounts")
-    .select(["id", "email", "name", "alternate_email"])
+    .select(["id", "email", "name", "alternate_email", "language", "time_zone"])
     .where("id", "=", accountId)
     .executeTakeFirst();
 }

@@ -6,6 +6,7 @@ import type { RequestMeta } from "../audit/writer.js";
 import { AppError } from "../errors.js";
 import { canonicalizeEmail, maskEmail } from "../identity/email.js";
 import { enqueueMail } from "../mail/outbox.js";
+import { mailLocaleOf } from "../mail/templates.js";
 import { confirmedFactorTypes } from "../mfa/queries.js";
 import { acceptTotpCode } from "../mfa/service.js";
 import type { RelyingParty } from "../passkeys/ceremony.js";
@@ -90,7 +91,7 @@ export async function requestStepUpCode(
     targetEmail: account.alternate_email ?? account.email,
     companyId: input.companyId,
     mayReusePending: !input.resend,
-    render: (code) => stepUpCodeMail({ name: account.name, code }),
+    render: (code) => stepUpCodeMail({ locale: mailLocaleOf(account), name: account.name, code }),
     meta: input.meta,
     now: deps.clock.now(),
   });
@@ -158,7 +159,7 @@ export async function requestAlternateEmailCode(
     targetEmail: canonical.email,
     companyId: null,
     mayReusePending: false,
-    render: (code) => alternateEmailCodeMail({ name: account.name, code }),
+    render: (code) => alternateEmailCodeMail({ locale: mailLocaleOf(account), name: account.name, code }),
     meta: input.meta,
     now: deps.clock.now(),
   });
@@ -183,6 +184,7 @@ export async function verifyAlternateEmailCode(
       if (newAddress === null) throw new AppError("not_found");
       await setAlternateEmail(trx, caller.accountId, newAddress);
       const notice = alternateEmailChangedMail({
+        locale: mailLocaleOf(account),
         name: account.name,
         maskedAddress: maskEmail(newAddress),
         at: now,

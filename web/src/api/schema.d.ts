@@ -4606,6 +4606,7 @@ export interface operations {
                 "application/json": {
                     acceptTerms?: boolean;
                     email: string;
+                    language?: "en" | "zh-CN";
                     roleExpiries?: {
                         /** Format: date-time */
                         expiresAt: string;
@@ -4866,6 +4867,7 @@ export interface operations {
                 "application/json": {
                     acceptTerms?: boolean;
                     emails: string[];
+                    language?: "en" | "zh-CN";
                     roleExpiries?: {
                         /** Format: date-time */
                         expiresAt: string;
@@ -5034,6 +5036,7 @@ export interface operations {
                     acceptTerms?: boolean;
                     /** @description The file's text: a column `email` and optionally `roles` (role names separated by `;`), one person per row, at most 500 rows. Without a header row the first column is the email and the second the roles. */
                     csv: string;
+                    language?: "en" | "zh-CN";
                     /** @description The roles of the rows whose roles cell is empty. */
                     roleIds?: string[];
                     /** @description The merchant accounts the member reaches: {"kind":"all"} (every account, also future ones) or {"kind":"restricted","merchantAccountIds":[…]}. */
