@@ -6,7 +6,7 @@ import type { AuditAction } from "../audit/actions.js";
 import { type RequestMeta, recordAudit } from "../audit/writer.js";
 import type { DB } from "../db/schema.js";
 import { AppError } from "../errors.js";
-import { enqueueMail } from "../mail/outbox.js";
+import { enqueueMail, recipientLocale } from "../mail/outbox.js";
 import {
   clearAllKnownDeviceFailures,
   clearKnownDeviceFailures,
@@ -168,6 +168,7 @@ async function mailUnlockLink(
       kind: "login_locked",
       to: input.email,
       mail: loginLockedMail({
+        locale: await recipientLocale(trx, input.accountId),
         lockMs: LOGIN_LOCK_MS,
         scope: input.scope,
         unlockUrl,

@@ -1,60 +1,90 @@
 // The mails of team governance's jobs (SPEC §6.4): an assignment about to expire, an expired Admin
-// assignment kept (rule 4), and the inactivity warning. Names are user-chosen: oneLine, escaped by renderMail.
-import { oneLine, type RenderedMail, readableTime, renderMail } from "../mail/templates.js";
-
-function greeting(name: string): { text: string } {
-  const clean = oneLine(name, 100);
-  return { text: clean ? `Hello ${clean},` : "Hello," };
-}
+// assignment kept (rule 4), and the inactivity warning, each in its recipient's language (SPEC §6.6).
+// Names are user-chosen: oneLine, escaped by renderMail.
+import { t } from "../i18n/translate.js";
+import {
+  greetingLine,
+  type MailLocale,
+  oneLine,
+  type RenderedMail,
+  readableTime,
+  renderMail,
+  roleNameIn,
+} from "../mail/templates.js";
 
 export function roleExpiringMail(input: {
+  locale: MailLocale;
   name: string;
   companyName: string;
-  roleName: string;
+  role: { key: string | null; name: string };
   expiresAt: Date;
 }): RenderedMail {
+  const { language } = input.locale;
   const company = oneLine(input.companyName, 200);
-  const role = oneLine(input.roleName, 60);
-  return renderMail(`Your ${role} role in ${company} expires soon`, [
-    greeting(input.name),
-    {
-      text: `Your ${role} role in ${company} on Merchant Portal expires on ${readableTime(input.expiresAt)}.`,
-    },
-    { text: "If you still need it, ask an Admin of the company to extend it." },
-  ]);
+  const role = roleNameIn(language, input.role);
+  return renderMail(
+    t(language, "mail.role_expiring.subject", { role, company }),
+    [
+      greetingLine(language, input.name),
+      {
+        text: t(language, "mail.role_expiring.body", {
+          role,
+          company,
+          at: readableTime(input.expiresAt, input.locale),
+        }),
+      },
+      { text: t(language, "mail.role_expiring.extend") },
+    ],
+    language,
+  );
 }
 
 export function lastAdminKeptMail(input: {
+  locale: MailLocale;
   name: string;
   companyName: string;
   memberEmail: string;
   expiredAt: Date;
 }): RenderedMail {
+  const { language } = input.locale;
   const company = oneLine(input.companyName, 200);
-  return renderMail(`An expired Admin role in ${company} was kept`, [
-    greeting(input.name),
-    {
-      text:
-        `The Admin role of ${oneLine(input.memberEmail, 254)} in ${company} expired on ` +
-        `${readableTime(input.expiredAt)}, but it was kept: the company would otherwise have no Admin.`,
-    },
-    { text: "Give another member the Admin role, then remove or extend this one." },
-  ]);
+  return renderMail(
+    t(language, "mail.last_admin_kept.subject", { company }),
+    [
+      greetingLine(language, input.name),
+      {
+        text: t(language, "mail.last_admin_kept.body", {
+          email: oneLine(input.memberEmail, 254),
+          company,
+          at: readableTime(input.expiredAt, input.locale),
+        }),
+      },
+      { text: t(language, "mail.last_admin_kept.next") },
+    ],
+    language,
+  );
 }
 
 export function inactivityWarningMail(input: {
+  locale: MailLocale;
   name: string;
   companyName: string;
   deactivatesAt: Date;
 }): RenderedMail {
+  const { language } = input.locale;
   const company = oneLine(input.companyName, 200);
-  return renderMail(`Your access to ${company} will be deactivated for inactivity`, [
-    greeting(input.name),
-    {
-      text:
-        `You have not used ${company} on Merchant Portal for a while. Unless you sign in to it, your ` +
-        `membership will be deactivated on ${readableTime(input.deactivatesAt)}.`,
-    },
-    { text: "Signing in to the company's portal keeps your access." },
-  ]);
+  return renderMail(
+    t(language, "mail.inactivity.subject", { company }),
+    [
+      greetingLine(language, input.name),
+      {
+        text: t(language, "mail.inactivity.body", {
+          company,
+          at: readableTime(input.deactivatesAt, input.locale),
+        }),
+      },
+      { text: t(language, "mail.inactivity.keep") },
+    ],
+    language,
+  );
 }

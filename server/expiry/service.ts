@@ -5,6 +5,7 @@ import type { Kysely } from "kysely";
 import { type RequestMeta, recordAudit } from "../audit/writer.js";
 import type { DB } from "../db/schema.js";
 import { enqueueMail } from "../mail/outbox.js";
+import { mailLocaleOf } from "../mail/templates.js";
 import { lockCompany } from "../roles/queries.js";
 import { lastAdminKeptMail, roleExpiringMail } from "./mails.js";
 import {
@@ -32,9 +33,10 @@ export async function runRoleExpiry(db: Kysely<DB>, now: Date): Promise<ExpiryRu
           kind: "role_expiring",
           to: warning.email,
           mail: roleExpiringMail({
+            locale: mailLocaleOf(warning),
             name: warning.name,
             companyName: warning.company_name,
-            roleName: warning.role_name,
+            role: { key: warning.role_key, name: warning.role_name },
             expiresAt: new Date(warning.expires_at),
           }),
           isSensitive: false,
@@ -108,6 +110,7 @@ async function expireInCompany(db: Kysely<DB>, companyId: string, now: Date) {
               kind: "last_admin_role_kept",
               to: admin.email,
               mail: lastAdminKeptMail({
+                locale: mailLocaleOf(admin),
                 name: admin.name,
                 companyName: name,
                 memberEmail: assignment.email,

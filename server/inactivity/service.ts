@@ -34,6 +34,7 @@ export async function runInactivity(db: Kysely<DB>, now: Date): Promise<Inactivi
             kind: "inactivity_warning",
             to: warning.email,
             mail: inactivityWarningMail({
+              locale: mailLocaleOf(warning),
               name: warning.name,
               companyName: warning.company_name,
               deactivatesAt: new Date(warning.deactivates_at),

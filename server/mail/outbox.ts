@@ -4,8 +4,8 @@
 import type { Kysely, RawBuilder, Transaction } from "kysely";
 import type { DB } from "../db/schema.js";
 import { canonicalizeEmail } from "../identity/email.js";
-import { insertOutboxRow, insertOutboxRowWhen, type OutboxRow } from "./queries.js";
-import type { RenderedMail } from "./templates.js";
+import { findAccountPreferences, insertOutboxRow, insertOutboxRowWhen, type OutboxRow } from "./queries.js";
+import { type MailLocale, mailLocaleOf, type RenderedMail } from "./templates.js";
 
 export type OutgoingMail = {
   kind: string;
@@ -48,4 +48,12 @@ export function enqueueMailWhen(
   condition: RawBuilder<unknown>,
 ): RawBuilder<unknown> {
   return insertOutboxRowWhen(outboxRow(message, now), condition);
+}
+
+/** The language and time zone to write an account's mail in: its own choice, else English and UTC. */
+export async function recipientLocale(
+  db: Kysely<DB> | Transaction<DB>,
+  accountId: string,
+): Promise<MailLocale> {
+  return mailLocaleOf(await findAccountPreferences(db, accountId));
 }

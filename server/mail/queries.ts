@@ -117,3 +117,15 @@ export function listOutbox(db: Kysely<DB>, limit: number, toAddress?: string) {
   if (toAddress !== undefined) query = query.where("to_address", "=", toAddress);
   return query.execute();
 }
+
+/** The language and time zone an account chose, for writing it a mail (SPEC §6.6). */
+export async function findAccountPreferences(
+  db: Kysely<DB> | Transaction<DB>,
+  accountId: string,
+): Promise<{ language: "en" | "zh-CN" | null; time_zone: string | null } | undefined> {
+  return db
+    .selectFrom("accounts")
+    .select(["language", "time_zone"])
+    .where("id", "=", accountId)
+    .executeTakeFirst();
+}

@@ -210,7 +210,7 @@ export async function countUnusedRecoveryCodes(db: Executor, accountId: string):
 export function findAccountForNotice(db: Executor, accountId: string) {
   return db
     .selectFrom("accounts")
-    .select(["id", "email", "name", "alternate_email"])
+    .select(["id", "email", "name", "alternate_email", "language", "time_zone"])
     .where("id", "=", accountId)
     .executeTakeFirst();
 }

@@ -8,6 +8,7 @@ import type { DB } from "../db/schema.js";
 import { AppError } from "../errors.js";
 import { type NameKind, requireName } from "../identity/names.js";
 import { enqueueMail } from "../mail/outbox.js";
+import { mailLocaleOf } from "../mail/templates.js";
 import { type FactorChange, secondFactorChangedMail } from "./mails.js";
 import {
   acceptTotpStep,
@@ -51,7 +52,12 @@ export async function mailFactorChange(
 ): Promise<void> {
   const account = await findAccountForNotice(trx, accountId);
   if (!account) return;
-  const mail = secondFactorChangedMail({ name: account.name, change, at: now });
+  const mail = secondFactorChangedMail({
+    locale: mailLocaleOf(account),
+    name: account.name,
+    change,
+    at: now,
+  });
   for (const to of new Set([account.email, account.alternate_email ?? account.email])) {
     await enqueueMail(trx, { kind: "second_factor_changed", to, mail, isSensitive: false }, now);
   }

@@ -12,6 +12,7 @@ import type { DB } from "../db/schema.js";
 import { AppError } from "../errors.js";
 import { requireName } from "../identity/names.js";
 import { enqueueMail } from "../mail/outbox.js";
+import { mailLocaleOf } from "../mail/templates.js";
 import { countActiveMemberships, shareLockAccount } from "../members/queries.js";
 import {
   CEREMONY_TIMEOUT_MS,
@@ -157,6 +158,7 @@ export async function registerPasskey(
         at: now,
       });
       const mail = passkeyAddedMail({
+        locale: mailLocaleOf({ language: caller.language, time_zone: caller.timeZone }),
         name: caller.name,
         passkeyName: name,
         at: now,

@@ -1,43 +1,55 @@
-// The texts of the password mails: the reset link and the "password changed" notice (rule 14). Links are built by callers from PUBLIC_URL; names pass through oneLine and are escaped.
-import { linkLine, oneLine, type RenderedMail, readableTime, renderMail } from "../mail/templates.js";
-
-function greeting(name: string): { text: string } {
-  const clean = oneLine(name, 100);
-  return { text: clean ? `Hello ${clean},` : "Hello," };
-}
+// The texts of the password mails: the reset link and the "password changed" notice (rule 14), in
+// the account's language (SPEC §6.6). Links are built by callers from PUBLIC_URL; names pass through
+// oneLine and are escaped.
+import { t } from "../i18n/translate.js";
+import {
+  greetingLine,
+  linkLine,
+  type MailLocale,
+  type RenderedMail,
+  readableTime,
+  renderMail,
+} from "../mail/templates.js";
 
 export function passwordResetMail(input: {
+  locale: MailLocale;
   name: string;
   resetUrl: string;
   validMinutes: number;
 }): RenderedMail {
-  return renderMail("Reset your Merchant Portal password", [
-    greeting(input.name),
-    {
-      text:
-        "Someone asked to reset the password of your Merchant Portal account. If it was you, open the link " +
-        `below within ${input.validMinutes} minutes and choose a new password. The link works once.`,
-    },
-    linkLine("Choose a new password", input.resetUrl),
-    { text: "If you did not ask for this, ignore this message: your password stays as it is." },
-  ]);
+  const { language } = input.locale;
+  return renderMail(
+    t(language, "mail.password_reset.subject"),
+    [
+      greetingLine(language, input.name),
+      { text: t(language, "mail.password_reset.body", { minutes: input.validMinutes }) },
+      linkLine(t(language, "mail.password_reset.link"), input.resetUrl),
+      { text: t(language, "mail.password_reset.ignore") },
+    ],
+    language,
+  );
 }
 
 export function passwordChangedMail(input: {
+  locale: MailLocale;
   name: string;
   how: "changed" | "reset";
   at: Date;
   loginUrl: string;
 }): RenderedMail {
-  const what = input.how === "reset" ? "reset with a link sent to your primary email address" : "changed";
-  return renderMail("Your Merchant Portal password was changed", [
-    greeting(input.name),
-    {
-      text: `The password of your Merchant Portal account was ${what} on ${readableTime(input.at)}. Your other sessions were signed out.`,
-    },
-    {
-      text: 'If this was not you, choose a new password at once with "Forgot password" on the login page:',
-    },
-    linkLine("Log in", input.loginUrl),
-  ]);
+  const { language } = input.locale;
+  const what = t(
+    language,
+    input.how === "reset" ? "mail.password_changed.reset" : "mail.password_changed.changed",
+  );
+  return renderMail(
+    t(language, "mail.password_changed.subject"),
+    [
+      greetingLine(language, input.name),
+      { text: t(language, "mail.password_changed.body", { what, at: readableTime(input.at, input.locale) }) },
+      { text: t(language, "mail.password_changed.not_you") },
+      linkLine(t(language, "mail.log_in"), input.loginUrl),
+    ],
+    language,
+  );
 }

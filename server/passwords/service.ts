@@ -17,7 +17,7 @@ import type { DB } from "../db/schema.js";
 import { AppError } from "../errors.js";
 import { canonicalizeEmail } from "../identity/email.js";
 import { checkPassword } from "../identity/password-policy.js";
-import { enqueueMail } from "../mail/outbox.js";
+import { enqueueMail, recipientLocale } from "../mail/outbox.js";
 import { passwordChangedMail, passwordResetMail } from "./mails.js";
 import {
   countResetTokensSince,
@@ -81,6 +81,7 @@ async function recordNewPassword(
     at: now,
   });
   const mail = passwordChangedMail({
+    locale: await recipientLocale(trx, account.id),
     name: account.name,
     how: input.how,
     at: now,
@@ -145,6 +146,7 @@ export async function requestPasswordReset(
           // The stored canonical address, never the text of the request (SECURITY 8).
           to: mailedAccount.email,
           mail: passwordResetMail({
+            locale: await recipientLocale(trx, mailedAccount.id),
             name: mailedAccount.name,
             resetUrl,
             validMinutes: RESET_TOKEN_LIFETIME_MS / 60_000,

@@ -6,6 +6,7 @@ import { recordAudit } from "../audit/writer.js";
 import type { Clock } from "../clock.js";
 import type { DB } from "../db/schema.js";
 import { enqueueMail } from "../mail/outbox.js";
+import { mailLocaleOf } from "../mail/templates.js";
 import { openSecret } from "../mfa/secret-box.js";
 import { endpointDisabledMail } from "./mails.js";
 import type { WebhookMetrics } from "./metrics.js";
@@ -135,6 +136,7 @@ export class WebhookDispatcher {
             kind: "webhook_endpoint_disabled",
             to: admin.email,
             mail: endpointDisabledMail({
+              locale: mailLocaleOf(admin),
               name: admin.name,
               companyName: company?.name ?? "",
               url: delivery.url,

@@ -1,25 +1,40 @@
 // The mail the Admins of a company get when a webhook endpoint is disabled after 3 days of failed
-// deliveries. The URL and names are user-chosen text: oneLine here, escaped by renderMail.
-import { oneLine, type RenderedMail, readableTime, renderMail } from "../mail/templates.js";
+// deliveries, each in their own language (SPEC §6.6). The URL and names are user-chosen text:
+// oneLine here, escaped by renderMail.
+import { t } from "../i18n/translate.js";
+import {
+  greetingLine,
+  type MailLocale,
+  oneLine,
+  type RenderedMail,
+  readableTime,
+  renderMail,
+} from "../mail/templates.js";
 
 export function endpointDisabledMail(input: {
+  locale: MailLocale;
   name: string;
   companyName: string;
   url: string;
   lastError: string;
   at: Date;
 }): RenderedMail {
+  const { language } = input.locale;
   const company = oneLine(input.companyName, 200);
-  const name = oneLine(input.name, 100);
-  return renderMail(`A webhook endpoint of ${company} was disabled`, [
-    { text: name ? `Hello ${name},` : "Hello," },
-    {
-      text:
-        `Deliveries to the webhook endpoint ${oneLine(input.url, 300)} of ${company} failed for 3 days, ` +
-        `so the portal disabled it on ${readableTime(input.at)}. Last error: ${oneLine(input.lastError, 300)}.`,
-    },
-    {
-      text: "Events are no longer queued for it. Fix the receiver, then enable the endpoint again in the Developer Center; undelivered events are sent then, in order.",
-    },
-  ]);
+  return renderMail(
+    t(language, "mail.webhook_disabled.subject", { company }),
+    [
+      greetingLine(language, input.name),
+      {
+        text: t(language, "mail.webhook_disabled.body", {
+          url: oneLine(input.url, 300),
+          company,
+          at: readableTime(input.at, input.locale),
+          error: oneLine(input.lastError, 300),
+        }),
+      },
+      { text: t(language, "mail.webhook_disabled.next") },
+    ],
+    language,
+  );
 }

@@ -344,7 +344,7 @@ export function listActiveAdminEmails(db: Executor, companyId: string) {
     .innerJoin("member_roles", "member_roles.member_id", "members.id")
     .innerJoin("roles", "roles.id", "member_roles.role_id")
     .innerJoin("accounts", "accounts.id", "members.account_id")
-    .select(["accounts.email", "accounts.name"])
+    .select(["accounts.email", "accounts.name", "accounts.language", "accounts.time_zone"])
     .where("members.company_id", "=", companyId)
     .where("members.status", "=", "active")
     .where("roles.key", "=", ADMIN_ROLE_KEY)
