@@ -67,7 +67,7 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
       // The validator speaks English only: other languages name the field in a sentence of their own.
       const message =
         language !== "en" && first
-          ? t(language, "message.field_invalid", { field })
+          ? t(language, "validation.field_invalid", { field })
           : first
             ? `${field} ${first.message ?? "is invalid"}`
             : "The request is not valid.";

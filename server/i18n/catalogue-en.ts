@@ -89,9 +89,21 @@ export const EN_TEXTS = {
     'The password must not contain the word "{{word}}", which is easy to guess here.',
   "message.time_zone_invalid": "Choose a time zone by its IANA name, such as Asia/Shanghai.",
   "message.preferences_empty": "Give a language, a time zone or both.",
+  "message.import_max_rows": "A file may hold at most {{max}} rows.",
+  "message.invite_domain_invalid_named": '"{{domain}}" is not a valid domain name.',
+  "message.name_one_line":
+    "{{label}} must be one line of visible characters: no control, zero-width or text-direction characters.",
+  "message.name_length": "{{label}} must be 1 to {{max}} characters.",
+  "message.reset_requested":
+    "If an account uses this email, a link to choose a new password is on its way. It works for 30 minutes.",
+  "message.invite_domain_twice": "{{domain}} is listed twice.",
+  "message.policy_requires_factor_one":
+    "{{companies}} requires two-factor authentication: add another factor before removing this one.",
+  "message.policy_requires_factor_many":
+    "{{companies}} require two-factor authentication: add another factor before removing this one.",
   "message.empty_body": "The request body is empty; send a JSON object.",
   /** A request field that failed the schema: the field's path, in place of the validator's English. */
-  "message.field_invalid": "{{field}} is not valid.",
+  "validation.field_invalid": "{{field}} is not valid.",
 
   "mail.footer": "Merchant Portal: this message was sent automatically.",
   "mail.hello": "Hello,",

@@ -151,8 +151,18 @@ export const ZH_CN_TEXTS: Record<TextKey, string> = {
   "message.password_contains_word": "密码不能包含“{{word}}”一词，它在这里很容易被猜到。",
   "message.time_zone_invalid": "请按 IANA 名称选择时区，例如 Asia/Shanghai。",
   "message.preferences_empty": "请提供语言、时区或两者。",
+  "message.import_max_rows": "一个文件最多可包含 {{max}} 行。",
+  "message.invite_domain_invalid_named": "“{{domain}}”不是有效的域名。",
+  "message.name_one_line": "{{label}}必须是一行可见字符：不能包含控制字符、零宽字符或文字方向字符。",
+  "message.name_length": "{{label}}的长度必须为 1 到 {{max}} 个字符。",
+  "message.reset_requested": "如果此邮箱对应某个账户，设置新密码的链接正在发送中。链接在 30 分钟内有效。",
+  "message.invite_domain_twice": "{{domain}} 重复列出。",
+  "message.policy_requires_factor_one":
+    "{{companies}} 要求双重身份验证：请先添加另一种验证方式，再移除此方式。",
+  "message.policy_requires_factor_many":
+    "{{companies}} 要求双重身份验证：请先添加另一种验证方式，再移除此方式。",
   "message.empty_body": "请求正文为空；请发送一个 JSON 对象。",
-  "message.field_invalid": "{{field}} 无效。",
+  "validation.field_invalid": "{{field}} 无效。",
 
   "mail.footer": "商户门户：此邮件为系统自动发送。",
   "mail.hello": "您好：",

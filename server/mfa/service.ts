@@ -243,7 +243,9 @@ export async function removeOwnFactor(
   if (refusal) {
     throw new AppError(
       "mfa_required_by_policy",
-      `${refusal.refusedFor.join(", ")} ${refusal.refusedFor.length === 1 ? "requires" : "require"} two-factor authentication: add another factor before removing this one.`,
+      refusal.refusedFor.length === 1
+        ? `${refusal.refusedFor.join(", ")} requires two-factor authentication: add another factor before removing this one.`
+        : `${refusal.refusedFor.join(", ")} require two-factor authentication: add another factor before removing this one.`,
     );
   }
 }

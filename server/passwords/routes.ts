@@ -5,7 +5,9 @@ import { Type } from "@sinclair/typebox";
 import { callerOf } from "../access/guard.js";
 import { type DeviceCookie, deviceTokensOf } from "../auth/device-cookie.js";
 import { type SessionCookie, setSessionCookie } from "../auth/routes.js";
+import { languageOfRequest } from "../http/errors-plugin.js";
 import { errorResponses } from "../http/schemas.js";
+import { t } from "../i18n/translate.js";
 import { changePassword, confirmPasswordReset, type PasswordDeps, requestPasswordReset } from "./service.js";
 
 // Password fields carry no minLength: the policy answers "too short" with its reason instead.
@@ -23,11 +25,6 @@ const ChangePasswordBody = Type.Object(
   { currentPassword: Type.String({ minLength: 1, maxLength: 1024 }), newPassword: PasswordField },
   { additionalProperties: false },
 );
-
-export const RESET_REQUESTED_BODY = {
-  message:
-    "If an account uses this email, a link to choose a new password is on its way. It works for 30 minutes.",
-};
 
 export const passwordRoutes: FastifyPluginAsyncTypebox<{
   passwords: PasswordDeps;
@@ -49,7 +46,8 @@ export const passwordRoutes: FastifyPluginAsyncTypebox<{
     },
     async (request, reply) => {
       await requestPasswordReset(passwords, { email: request.body.email, meta: request.meta });
-      return reply.status(202).send(RESET_REQUESTED_BODY);
+      // The same answer whether or not an account exists; only the request's language changes it.
+      return reply.status(202).send({ message: t(languageOfRequest(request), "message.reset_requested") });
     },
   );
 
