@@ -9,6 +9,7 @@ import { isApiError } from "../api/client";
 import { useMe } from "../api/queries";
 import type { Me } from "../api/types";
 import { LanguageSwitch } from "../i18n/LanguageSwitch";
+import { useAccountLanguage } from "../i18n/useAccountLanguage";
 import { findEntryByPath, pathInCompany } from "../navigation";
 import { CompanySwitcher } from "./CompanySwitcher";
 import { FullPageSpinner } from "./FullPageSpinner";
@@ -29,6 +30,7 @@ export function PortalLayout() {
   // The `errors` catalogue too: the pages' failures are worded from it.
   const { t } = useTranslation(["shell", "errors"]);
   const me = useMe();
+  useAccountLanguage(me.data);
   const { token } = theme.useToken();
   // Before the first measure `md` is undefined: the desktop layout, which most screens get.
   const isNarrow = Grid.useBreakpoint().md === false;
@@ -133,7 +135,7 @@ export function PortalLayout() {
               <div style={{ minWidth: 0, flex: "1 1 auto" }}>
                 <CompanySwitcher memberships={memberships} companyId={membership ? companyId : undefined} />
               </div>
-              <LanguageSwitch />
+              <LanguageSwitch saveToAccount />
               <ProfileMenu account={account} />
             </Flex>
           </Layout.Header>

@@ -39,7 +39,7 @@ export function ProfilePage() {
       </ProfileSection>
       <ProfileSection title={t("language.title")}>
         <Typography.Paragraph type="secondary">{t("language.intro")}</Typography.Paragraph>
-        <LanguageSwitch />
+        <LanguageSwitch saveToAccount />
       </ProfileSection>
       <ProfileSection title={t("alternateEmail.label")}>
         <AlternateEmailForm />
