@@ -1,11 +1,10 @@
 // Passkeys through the API (SPEC §6.2): registering the caller's own (they are listed among the
 // second factors, GET /api/me/mfa), logging in with
-// one, and answering a step-up with one. The browser's part runs through @simplewebauthn/browser.
-import {
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  startAuthentication,
-  startRegistration,
+// one, and answering a step-up with one. The browser's part runs through @simplewebauthn/browser,
+// fetched when a passkey is first used: the login page does not carry it for everyone.
+import type {
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
 } from "@simplewebauthn/browser";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, dataOf, noStepUp } from "./client";
@@ -26,6 +25,7 @@ export function useAddPasskey() {
   return useMutation({
     mutationFn: async (name: string | undefined) => {
       const options = await dataOf(api.POST("/api/me/passkeys/options"));
+      const { startRegistration } = await import("@simplewebauthn/browser");
       const response = await startRegistration({
         optionsJSON: options as unknown as PublicKeyCredentialCreationOptionsJSON,
       });
@@ -44,6 +44,7 @@ export function usePasskeyLogin() {
   return useMutation({
     mutationFn: async () => {
       const options = await dataOf(api.POST("/api/auth/passkey/options"));
+      const { startAuthentication } = await import("@simplewebauthn/browser");
       const response = await startAuthentication({
         optionsJSON: options as unknown as PublicKeyCredentialRequestOptionsJSON,
       });
@@ -63,6 +64,7 @@ export function usePasskeyLogin() {
 export function usePasskeyStepUp() {
   return useMutation({
     mutationFn: async ({ challengeId, options }: { challengeId: string; options: unknown }) => {
+      const { startAuthentication } = await import("@simplewebauthn/browser");
       const assertion = await startAuthentication({
         optionsJSON: options as PublicKeyCredentialRequestOptionsJSON,
       });
