@@ -9,7 +9,7 @@ type Executor = Kysely<DB> | Transaction<DB>;
 export async function lockAccountByEmail(trx: Transaction<DB>, email: string) {
   return trx
     .selectFrom("accounts")
-    .select(["id", "email", "name"])
+    .select(["id", "email", "name", "language", "time_zone"])
     .where("email", "=", email)
     .forUpdate()
     .executeTakeFirst();

@@ -18,6 +18,7 @@ import { AppError } from "../errors.js";
 import { canonicalizeEmail } from "../identity/email.js";
 import { checkPassword } from "../identity/password-policy.js";
 import { enqueueMail, recipientLocale } from "../mail/outbox.js";
+import { mailLocaleOf } from "../mail/templates.js";
 import { passwordChangedMail, passwordResetMail } from "./mails.js";
 import {
   countResetTokensSince,
@@ -137,7 +138,9 @@ export async function requestPasswordReset(
         now,
         expiresAt: new Date(now.getTime() + RESET_TOKEN_LIFETIME_MS),
       });
-      // The fragment never reaches a server, a log or a Referer; the page reads it and posts it.
+      // The fragment never reaches a server, a log or a Referer; the page reads it and posts it. The
+      // language comes with the locked account row: a statement on this path alone would tell
+      // existing accounts from unknown emails (rule 10).
       const resetUrl = `${deps.publicUrl}${RESET_PAGE_PATH}#token=${token}`;
       await enqueueMail(
         trx,
@@ -146,7 +149,7 @@ export async function requestPasswordReset(
           // The stored canonical address, never the text of the request (SECURITY 8).
           to: mailedAccount.email,
           mail: passwordResetMail({
-            locale: await recipientLocale(trx, mailedAccount.id),
+            locale: mailLocaleOf(mailedAccount),
             name: mailedAccount.name,
             resetUrl,
             validMinutes: RESET_TOKEN_LIFETIME_MS / 60_000,
