@@ -73,7 +73,10 @@ async function expectFirstColumnsInView(page: Page, name: string) {
     }
     // The cell's own box may reach under a pinned neighbour; its first line of text must not.
     const start = firstCell.locator(":scope > *").first().or(firstCell).first();
-    expect(await isTappable(start), `${name}: table ${i + 1}'s first column in view`).toBe(true);
+    // Polled: a pinned column takes its offset from the widths measured after the last render.
+    await expect
+      .poll(() => isTappable(start), { message: `${name}: table ${i + 1}'s first column in view` })
+      .toBe(true);
     await table.evaluate((wrapper) => {
       for (const scroller of wrapper.querySelectorAll<HTMLElement>(".ant-table-content, .ant-table-body")) {
         scroller.scrollLeft = 0;
