@@ -104,6 +104,9 @@ export function PortalLayout() {
             styles={{ body: { padding: 0 } }}
           >
             {navigation}
+            <div style={{ padding: "16px 24px" }}>
+              <LanguageSwitch saveToAccount />
+            </div>
           </Drawer>
         ) : (
           <Layout.Sider
@@ -135,7 +138,8 @@ export function PortalLayout() {
               <div style={{ minWidth: 0, flex: "1 1 auto" }}>
                 <CompanySwitcher memberships={memberships} companyId={membership ? companyId : undefined} />
               </div>
-              <LanguageSwitch saveToAccount />
+              {/* On a phone the switch sits in the menu's drawer: the top bar keeps the company's name. */}
+              {!isNarrow && <LanguageSwitch saveToAccount />}
               <ProfileMenu account={account} />
             </Flex>
           </Layout.Header>
