@@ -19,11 +19,6 @@ export type RecordFilterField<Filters extends RecordFilters> =
     }
   | { kind: "dateRange"; label: string };
 
-/** A select's options from display names by value (`{ failed: "Failed" }`), in that order. */
-export function optionsOf(labels: Record<string, string>): { value: string; label: string }[] {
-  return Object.entries(labels).map(([value, label]) => ({ value, label }));
-}
-
 type RangeChange = NonNullable<GetProps<typeof DatePicker.RangePicker>["onChange"]>;
 
 /** Local midnight of a "YYYY-MM-DD" day, `dayOffset` days later, as ISO 8601. */
