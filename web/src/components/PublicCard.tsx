@@ -7,7 +7,7 @@
 import { theme } from "antd";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { LanguageSwitch } from "../i18n/LanguageSwitch";
+import { LanguageLinks } from "../i18n/LanguageLinks";
 import { MAIN_CONTENT_ID, SkipLink } from "./SkipLink";
 
 export function PublicCard({ title, children }: { title?: string; children: ReactNode }) {
@@ -50,7 +50,7 @@ export function PublicCard({ title, children }: { title?: string; children: Reac
           }}
         >
           <div style={{ display: "flex", justifyContent: "flex-end", marginBottom: token.marginXS }}>
-            <LanguageSwitch />
+            <LanguageLinks />
           </div>
           {title === undefined ? (
             <h1 style={portalName}>{t("portalName")}</h1>
