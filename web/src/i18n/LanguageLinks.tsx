@@ -10,7 +10,10 @@ export function LanguageLinks() {
   const { t } = useTranslation();
   const current = currentLanguage();
   return (
-    <div role="group" aria-label={t("language")} style={{ display: "flex", gap: 4 }}>
+    <fieldset
+      aria-label={t("language")}
+      style={{ display: "flex", gap: 4, border: 0, margin: 0, padding: 0, minWidth: 0 }}
+    >
       {LANGUAGES.map((language) => (
         <Button
           key={language}
@@ -24,6 +27,6 @@ export function LanguageLinks() {
           {LANGUAGE_NAMES[language]}
         </Button>
       ))}
-    </div>
+    </fieldset>
   );
 }
