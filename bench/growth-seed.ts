@@ -8,7 +8,7 @@ import { PREDEFINED_ROLES } from "../server/access/permissions.js";
 import { hashPassword } from "../server/auth/passwords.js";
 import { openDatabase } from "../server/db/connect.js";
 import { migrate } from "../server/db/migrate.js";
-import { BENCH_PASSWORD, databaseUrlFor, EMAIL_SQL } from "./seed.js";
+import { BENCH_PASSWORD, databaseUrlFor, EMAIL_SQL, SETTLED_ACTIVITY_DAYS } from "./seed.js";
 
 export const GROWTH_SIZES = [1_000, 10_000, 1_000_000] as const;
 
@@ -65,7 +65,7 @@ export async function seedSizedCompany(
               CASE WHEN n > 20 AND n % 33 = 0 THEN now() - interval '3 days' END, email, name
          FROM growth_members;
        INSERT INTO member_activity (member_id, company_id, last_active_at)
-       SELECT id, ${c}::uuid, now() - (n % 90) * interval '1 day' FROM growth_members;
+       SELECT id, ${c}::uuid, now() - (n % ${SETTLED_ACTIVITY_DAYS}) * interval '1 day' FROM growth_members;
        INSERT INTO member_roles (company_id, member_id, role_id)
        SELECT ${c}::uuid, m.id, r.id FROM growth_members m
          JOIN roles r ON r.company_id = ${c}::uuid AND r.key = CASE WHEN m.n = 1 THEN 'admin'

@@ -3,7 +3,8 @@
 // autocannon, measures the web app in Chromium and reports one table. --check exits non-zero when
 // a target of bench/targets.ts is missed.
 // `npm run bench -- --ui [--check]` runs only the web app's scenarios (bench/ui.ts).
-// `npm run bench -- --growth [--growth-sizes 1000,10000]` only the growth table (bench/growth.ts).
+// `npm run bench -- --growth [--growth-sizes 1000,10000]` only the growth table (bench/growth.ts), in a
+// data set of its own (BENCH_GROWTH_DATABASE_URL, default portal_bench_growth).
 // `npm run bench -- --soak [--soak-minutes N]` runs only the soak of bench/soak.ts instead.
 // `npm run bench -- --login-timing [--quick]` only times unknown-email against wrong-password logins.
 // `npm run bench -- --ab <commit>` only compares GET /api/me's cost with another commit's (bench/ab.ts).
@@ -43,7 +44,7 @@ import {
   portalSessions,
   searchRequests,
 } from "./scenarios.js";
-import { ensureSeeded } from "./seed.js";
+import { databaseUrlFor, ensureSeeded } from "./seed.js";
 import { runSoak, soakMinutes } from "./soak.js";
 import { evaluateTargets, type Figures } from "./targets.js";
 import { runUiScenario, type UiFigures } from "./ui.js";
@@ -52,6 +53,8 @@ const args = new Set(process.argv.slice(2));
 const isQuick = args.has("--quick");
 const isCheck = args.has("--check");
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/portal_bench";
+const GROWTH_DATABASE_URL =
+  process.env.BENCH_GROWTH_DATABASE_URL ?? databaseUrlFor(DATABASE_URL, "portal_bench_growth");
 // Only this database's backends count as the scenarios' PostgreSQL CPU (bench/cpu.ts).
 const BENCH_DATABASE = new URL(DATABASE_URL).pathname.slice(1);
 const PLAN: LoadPlan = isQuick
@@ -93,7 +96,10 @@ async function main() {
   }
   if (args.has("--growth")) {
     const sizes = growthSizes(process.argv.slice(2));
-    const growth = await runGrowth({ databaseUrl: DATABASE_URL, sizes, plan: PLAN, log });
+    // A copy of the data set of its own: the growth companies make the bench admin an Admin of three
+    // more companies, which would lengthen S1's GET /api/me in the main data set.
+    await ensureSeeded(GROWTH_DATABASE_URL, { reseed: args.has("--reseed"), log });
+    const growth = await runGrowth({ databaseUrl: GROWTH_DATABASE_URL, sizes, plan: PLAN, log });
     if (isCheck && growth.targets.some((t) => !t.pass)) process.exitCode = 1;
     return;
   }
