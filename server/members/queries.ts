@@ -47,8 +47,15 @@ export type MemberFilter = {
  * How to fetch a page. `walk` reads the company's index of the order and stops after one page:
  * best when matches are dense. `collect` gathers every match first (through the trigram
  * or role index) and sorts them: best when they are few, which the caller knows from the totals.
+ * `probe` walks at most PROBE_ROWS members of the order past the position and keeps those matching
+ * the email pattern: a full page from it is the page, as walked; fewer rows prove nothing (the
+ * matches may lie further on: a first name clusters in the email order), and the caller collects.
+ * The last-active order has no probe: it walks.
  */
-export type ListPlan = "walk" | "collect";
+export type ListPlan = "walk" | "collect" | "probe";
+
+/** How many members of the order a probe reads at most. */
+export const PROBE_ROWS = 5_000;
 
 export { likePattern } from "../db/like-pattern.js";
 
@@ -178,6 +185,17 @@ export async function listMembers(
                   SELECT m.id, ${sortKey(order.key)} AS k FROM members m WHERE ${matching(filter)})
                 SELECT h.id, (SELECT count(*) FROM hits)::int AS matches
                   FROM hits h WHERE true ${after} ORDER BY h.k ${direction} NULLS LAST, h.id ${direction} LIMIT ${limit}`;
+    } else if (plan === "probe" && filter.emailPattern !== undefined && order.key !== "lastActiveAt") {
+      const after =
+        position === null ? sql`` : sql`AND ${afterPosition(order, position, sortKey(order.key), sql`m.id`)}`;
+      const ties = order.key === "email" ? sql`` : sql`, m.id ${direction}`;
+      const outerTies = order.key === "email" ? sql`` : sql`, w.id ${direction}`;
+      top = sql`SELECT w.id, NULL::int AS matches FROM (
+                  SELECT m.id, m.email, ${sortKey(order.key)} AS k FROM members m
+                   WHERE ${matching({ ...filter, emailPattern: undefined })} ${after}
+                   ORDER BY ${sortKey(order.key)} ${direction}${ties} LIMIT ${PROBE_ROWS}) w
+                 WHERE w.email LIKE ${filter.emailPattern}
+                 ORDER BY w.k ${direction}${outerTies} LIMIT ${limit}`;
     } else if (order.key === "lastActiveAt") {
       const past = order.descending ? sql`<` : sql`>`;
       const active =

@@ -129,15 +129,12 @@ export async function listMemberPage(db: Kysely<DB>, companyId: string, query: M
     // A search the planner expects to match a few thousand members at most: every match gathered
     // through the trigram index, sorted, and counted in the same query. Walking the email order
     // instead can read tens of thousands of rows before the first match (a first name clusters).
-    const collected = await listMembers(db, filter, order, position, limit + 1, "collect");
-    // A page past the end has no row to carry the count, so it is asked apart.
-    const matches = collected[0]?.matches ?? (await scalar(db, cappedCount(filter, SEARCH_COUNT_CAP)));
-    rows = collected;
-    total = Math.min(matches, SEARCH_COUNT_CAP);
-    totalExact = matches <= SEARCH_COUNT_CAP;
+    ({ rows, total, totalExact } = await collectWithTotal(db, filter, order, position, limit + 1));
   } else {
-    // A search matching much of the company: the order's index finds a page at once, and the count
-    // stops at its cap.
+    // A search matching much of the company: the order's index finds a page at once when the
+    // matches are spread through it, and the count stops at its cap. When they cluster (a first
+    // name in the email order of a million members sat 700,000 rows in), the probe comes back short
+    // and every match is gathered instead: 80 ms for 20,000 matches against 1.3 s of walking.
     const walked = await walkWithTotal(
       db,
       filter,
@@ -145,11 +142,16 @@ export async function listMemberPage(db: Kysely<DB>, companyId: string, query: M
       position,
       limit + 1,
       cappedCount(filter, SEARCH_COUNT_CAP),
+      "probe",
     );
-    const counted = walked.total;
-    rows = walked.rows;
-    total = Math.min(counted, SEARCH_COUNT_CAP);
-    totalExact = counted <= SEARCH_COUNT_CAP;
+    if (walked.rows.length === limit + 1 || order.key === "lastActiveAt") {
+      const counted = walked.total;
+      rows = walked.rows;
+      total = Math.min(counted, SEARCH_COUNT_CAP);
+      totalExact = counted <= SEARCH_COUNT_CAP;
+    } else {
+      ({ rows, total, totalExact } = await collectWithTotal(db, filter, order, position, limit + 1));
+    }
   }
   const hasMore = rows.length > limit;
   const items = hasMore ? rows.slice(0, limit) : rows;
@@ -169,10 +171,25 @@ async function walkWithTotal(
   position: MemberPosition | null,
   limit: number,
   totalQuery: RawBuilder<number>,
+  plan: "walk" | "probe" = "walk",
 ): Promise<{ rows: ListedMember[]; total: number }> {
-  const rows = await listMembers(db, filter, order, position, limit, "walk", totalQuery);
+  const rows = await listMembers(db, filter, order, position, limit, plan, totalQuery);
   const first = rows[0];
   return { rows, total: first ? Number(first.extra ?? 0) : await scalar(db, totalQuery) };
+}
+
+/** Every match gathered, sorted and counted in one query (the count capped at SEARCH_COUNT_CAP). */
+async function collectWithTotal(
+  db: Kysely<DB>,
+  filter: MemberFilter,
+  order: MemberOrder,
+  position: MemberPosition | null,
+  limit: number,
+): Promise<{ rows: ListedMember[]; total: number; totalExact: boolean }> {
+  const rows = await listMembers(db, filter, order, position, limit, "collect");
+  // A page past the end has no row to carry the count, so it is asked apart.
+  const matches = rows[0]?.matches ?? (await scalar(db, cappedCount(filter, SEARCH_COUNT_CAP)));
+  return { rows, total: Math.min(matches, SEARCH_COUNT_CAP), totalExact: matches <= SEARCH_COUNT_CAP };
 }
 
 async function resolveRoleFilter(db: Kysely<DB>, companyId: string, role: string): Promise<string> {
