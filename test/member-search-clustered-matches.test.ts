@@ -10,7 +10,12 @@ import { SEARCH_COLLECT_MAX_ESTIMATE, SEARCH_COUNT_CAP } from "../server/members
 import { testDatabaseKinds } from "./support/databases.js";
 import { createHarness, type Harness } from "./support/harness.js";
 
-type Page = { items: { id: string; email: string }[]; total: number; totalExact: boolean; nextCursor: string | null };
+type Page = {
+  items: { id: string; email: string }[];
+  total: number;
+  totalExact: boolean;
+  nextCursor: string | null;
+};
 
 const EARLY = PROBE_ROWS + 1_000;
 const LATE = SEARCH_COLLECT_MAX_ESTIMATE + 1_000;
