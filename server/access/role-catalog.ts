@@ -5,7 +5,7 @@
 // handle, bounded; every instance of the portal keeps its own.
 import type { Kysely } from "kysely";
 import type { DB } from "../db/schema.js";
-import { findRolesWithVersion } from "./queries.js";
+import { findRolesWithVersion } from "./role-queries.js";
 
 export type RoleRef = { id: string; key: string | null; name: string };
 

@@ -6,7 +6,7 @@ import {
   type MembershipView,
   membershipColumns,
   membershipsOfAccount,
-  membershipView,
+  membershipViews,
 } from "../access/session-queries.js";
 import type { DB } from "../db/schema.js";
 
@@ -21,7 +21,7 @@ export async function listMemberships(
       FROM ${MEMBERSHIP_SOURCE}
      WHERE m.account_id = ${accountId}
      ORDER BY c.name, m.company_id`.execute(db);
-  return result.rows.map(membershipView);
+  return membershipViews(db, result.rows);
 }
 
 /** The profile and every membership in one round trip: the body of GET /api/me. */
@@ -39,7 +39,7 @@ export async function findAccountWithMemberships(db: Kysely<DB>, accountId: stri
       FROM accounts a
      WHERE a.id = ${accountId}`.execute(db);
   const row = result.rows[0];
-  return row ? { ...row, memberships: (row.memberships ?? []).map(membershipView) } : undefined;
+  return row ? { ...row, memberships: await membershipViews(db, row.memberships ?? []) } : undefined;
 }
 
 export type AccountPreferences = { language: "en" | "zh-CN" | null; time_zone: string | null };

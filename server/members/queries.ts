@@ -2,6 +2,7 @@
 // walk an index of their order by keyset, totals come from the trigger-kept counters of migration 006.
 import { type Kysely, type RawBuilder, sql, type Transaction } from "kysely";
 import { ADMIN_ROLE_KEY } from "../access/permissions.js";
+import { nameRoles } from "../access/role-catalog.js";
 import { ROLE_ORDER } from "../access/role-queries.js";
 import type { Scope } from "../access/scope.js";
 import { type AuditEvent, auditInsertWhen } from "../audit/writer.js";
@@ -10,7 +11,6 @@ import type { DB, MemberStatus } from "../db/schema.js";
 import type { RoleExpiries } from "../expiry/role-expiries.js";
 import { enqueueMailWhen, type OutgoingMail } from "../mail/outbox.js";
 import { scopeOfMember } from "../merchant-accounts/queries.js";
-import { nameRoles } from "../roles/catalog.js";
 import { PERMISSIONS_OF_ROLE, ROLE_REFS_JSON } from "../roles/queries.js";
 import { type WebhookEvent, webhookEventWhen } from "../webhooks/events.js";
 import type { MemberOrder, MemberPosition, MemberSortKey } from "./list-order.js";

@@ -127,15 +127,3 @@ export async function deleteCustomRole(
 ): Promise<void> {
   await trx.deleteFrom("roles").where("id", "=", roleId).where("company_id", "=", companyId).execute();
 }
-
-/** A company's roles as {id, key, name} in ROLE_ORDER, read in one statement with its roles_version. */
-export async function findRolesWithVersion(db: Kysely<DB>, companyId: string) {
-  const result = await sql<{
-    version: string | number;
-    refs: { id: string; key: string | null; name: string }[] | null;
-  }>`
-    SELECT c.roles_version AS version,
-           (SELECT ${ROLE_REFS_JSON} FROM roles r WHERE r.company_id = c.id) AS refs
-      FROM companies c WHERE c.id = ${companyId}`.execute(db);
-  return result.rows[0];
-}
