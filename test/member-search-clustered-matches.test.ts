@@ -1,11 +1,17 @@
 // A search matching more members than the planner's estimate lets the page gather (SPEC §3, issue
-// #21's growth): the email order's index is probed for a page, and when the matches cluster past
-// the probe (a first name in a company of a million members sat 700,000 rows into the email order,
-// 1.3 s of walking), every match is gathered and sorted instead. Either way the pages are the
-// order's, with the count capped.
+// #21's growth): the order's index is probed for a page, as far as twice the estimated matches,
+// and when the matches cluster past the probe (a first name in a company of a million members sat
+// 700,000 rows into the email order, 1.3 s of walking), every match is gathered and sorted instead.
+// Either way the pages are the order's, with the count capped.
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { estimateMatchingMembers, likePattern, listMembers, PROBE_ROWS } from "../server/members/queries.js";
+import {
+  estimateMatchingMembers,
+  likePattern,
+  listMembers,
+  PROBE_MIN_ROWS,
+  probeRowsFor,
+} from "../server/members/queries.js";
 import { SEARCH_COLLECT_MAX_ESTIMATE, SEARCH_COUNT_CAP } from "../server/members/service.js";
 import { testDatabaseKinds } from "./support/databases.js";
 import { createHarness, type Harness } from "./support/harness.js";
@@ -17,8 +23,9 @@ type Page = {
   nextCursor: string | null;
 };
 
-const EARLY = PROBE_ROWS + 1_000;
-const LATE = SEARCH_COLLECT_MAX_ESTIMATE + 1_000;
+// Past the estimate's threshold, and sorting after more members than the probe for them reads.
+const LATE = SEARCH_COLLECT_MAX_ESTIMATE + 500;
+const EARLY = probeRowsFor(LATE * 1.1) + 1_000;
 
 describe.each(testDatabaseKinds)("member search with clustered matches on %s", (kind) => {
   let h: Harness;
@@ -74,8 +81,16 @@ describe.each(testDatabaseKinds)("member search with clustered matches on %s", (
 
   it("the probe reads at most its rows: matches past them give a short page, which proves nothing", async () => {
     const filter = { companyId, emailPattern: likePattern("late", "substring") };
-    const probed = await listMembers(h.db, filter, { key: "email", descending: false }, null, 21, "probe");
-    expect(probed).toEqual([]);
+    const email = { key: "email", descending: false } as const;
+    const probe = (rows: number) => listMembers(h.db, filter, email, null, 21, "probe", undefined, rows);
+    // The company's Admin and the EARLY members sort before the first match.
+    const before = emails.findIndex((e) => e.includes("late"));
+    expect(before).toBeGreaterThan(EARLY - 1);
+    expect(await probe(PROBE_MIN_ROWS)).toEqual([]);
+    expect(await probe(before)).toEqual([]);
+    // One row further and the first match is in it; far enough, and the page is full.
+    expect((await probe(before + 1)).map((row) => row.email)).toEqual([emails[before]]);
+    expect(await probe(before + 100)).toHaveLength(21);
     const dense = await listMembers(
       h.db,
       { companyId, emailPattern: likePattern("example", "substring") },
@@ -88,7 +103,9 @@ describe.each(testDatabaseKinds)("member search with clustered matches on %s", (
   });
 
   it("pages a broad search whose matches lie past the probe in email order, from every match", async () => {
-    expect(await estimate("late")).toBeGreaterThan(SEARCH_COLLECT_MAX_ESTIMATE);
+    const expected = await estimate("late");
+    expect(expected).toBeGreaterThan(SEARCH_COLLECT_MAX_ESTIMATE);
+    expect(probeRowsFor(expected)).toBeLessThan(EARLY);
     const late = emails.filter((email) => email.includes("late"));
     const { seen, first } = await pages("email=late", 3);
     expect(seen).toEqual(late.slice(0, 150));

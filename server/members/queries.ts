@@ -47,15 +47,26 @@ export type MemberFilter = {
  * How to fetch a page. `walk` reads the company's index of the order and stops after one page:
  * best when matches are dense. `collect` gathers every match first (through the trigram
  * or role index) and sorts them: best when they are few, which the caller knows from the totals.
- * `probe` walks at most PROBE_ROWS members of the order past the position and keeps those matching
+ * `probe` walks at most `probeRows` members of the order past the position and keeps those matching
  * the email pattern: a full page from it is the page, as walked; fewer rows prove nothing (the
  * matches may lie further on: a first name clusters in the email order), and the caller collects.
  * The last-active order has no probe: it walks.
  */
 export type ListPlan = "walk" | "collect" | "probe";
 
-/** How many members of the order a probe reads at most. */
-export const PROBE_ROWS = 5_000;
+/** The fewest and the most members of the order a probe reads (see probeRowsFor). */
+export const PROBE_MIN_ROWS = 5_000;
+export const PROBE_MAX_ROWS = 200_000;
+
+/**
+ * How far to probe for a search the planner expects to match `estimate` members. A probed row
+ * costs about half of what a gathered match costs (an index entry read against a table row fetched
+ * and rechecked), so probing up to twice the matches before gathering them costs at most about
+ * twice the cheaper of the two ways, whichever it turns out to be.
+ */
+export function probeRowsFor(estimate: number): number {
+  return Math.min(PROBE_MAX_ROWS, Math.max(PROBE_MIN_ROWS, Math.ceil(2 * estimate)));
+}
 
 export { likePattern } from "../db/like-pattern.js";
 
@@ -149,6 +160,7 @@ export async function listMembers(
   plan: ListPlan,
   /** A scalar subquery answered in the same round trip, on every row (e.g. the total). */
   extra: RawBuilder<number> = sql`NULL::int`,
+  probeRows = PROBE_MIN_ROWS,
 ): Promise<(MemberRow & { extra: number | null; matches: number | null; sort_key: string | null })[]> {
   const direction = order.descending ? sql`DESC` : sql`ASC`;
   // Which members make the page (`top`: their ids in order), then their columns for the page alone.
@@ -193,7 +205,7 @@ export async function listMembers(
       top = sql`SELECT w.id, NULL::int AS matches FROM (
                   SELECT m.id, m.email, ${sortKey(order.key)} AS k FROM members m
                    WHERE ${matching({ ...filter, emailPattern: undefined })} ${after}
-                   ORDER BY ${sortKey(order.key)} ${direction}${ties} LIMIT ${PROBE_ROWS}) w
+                   ORDER BY ${sortKey(order.key)} ${direction}${ties} LIMIT ${probeRows}) w
                  WHERE w.email LIKE ${filter.emailPattern}
                  ORDER BY w.k ${direction}${outerTies} LIMIT ${limit}`;
     } else if (order.key === "lastActiveAt") {

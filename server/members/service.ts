@@ -51,6 +51,7 @@ import {
   lockMemberForRemoval,
   type MemberFilter,
   type MemberRow,
+  probeRowsFor,
   type Standing,
   scalar,
   updateMember,
@@ -125,16 +126,18 @@ export async function listMemberPage(db: Kysely<DB>, companyId: string, query: M
       limit + 1,
       total <= SEARCH_COUNT_CAP ? "collect" : "walk",
     );
-  } else if ((await estimateMatchingMembers(db, filter)) <= SEARCH_COLLECT_MAX_ESTIMATE) {
-    // A search the planner expects to match a few thousand members at most: every match gathered
-    // through the trigram index, sorted, and counted in the same query. Walking the email order
-    // instead can read tens of thousands of rows before the first match (a first name clusters).
-    ({ rows, total, totalExact } = await collectWithTotal(db, filter, order, position, limit + 1));
   } else {
+    const estimate = await estimateMatchingMembers(db, filter);
+    if (estimate <= SEARCH_COLLECT_MAX_ESTIMATE) {
+      // A search the planner expects to match a few thousand members at most: every match gathered
+      // through the trigram index, sorted, and counted in the same query. Walking the email order
+      // instead can read tens of thousands of rows before the first match (a first name clusters).
+      return pageAnswer(await collectWithTotal(db, filter, order, position, limit + 1), order, limit);
+    }
     // A search matching much of the company: the order's index finds a page at once when the
     // matches are spread through it, and the count stops at its cap. When they cluster (a first
-    // name in the email order of a million members sat 700,000 rows in), the probe comes back short
-    // and every match is gathered instead: 80 ms for 20,000 matches against 1.3 s of walking.
+    // name in the email order of a million members sat 700,000 rows in: 1.3 s of walking), the
+    // probe comes back short and every match is gathered instead (80 ms for those 20,000).
     const walked = await walkWithTotal(
       db,
       filter,
@@ -143,6 +146,7 @@ export async function listMemberPage(db: Kysely<DB>, companyId: string, query: M
       limit + 1,
       cappedCount(filter, SEARCH_COUNT_CAP),
       "probe",
+      probeRowsFor(estimate),
     );
     if (walked.rows.length === limit + 1 || order.key === "lastActiveAt") {
       const counted = walked.total;
@@ -153,6 +157,15 @@ export async function listMemberPage(db: Kysely<DB>, companyId: string, query: M
       ({ rows, total, totalExact } = await collectWithTotal(db, filter, order, position, limit + 1));
     }
   }
+  return pageAnswer({ rows, total, totalExact }, order, limit);
+}
+
+/** The answer from up to limit + 1 rows: the page, and a cursor when there is a row past it. */
+function pageAnswer(
+  { rows, total, totalExact }: { rows: ListedMember[]; total: number; totalExact: boolean },
+  order: MemberOrder,
+  limit: number,
+) {
   const hasMore = rows.length > limit;
   const items = hasMore ? rows.slice(0, limit) : rows;
   const last = items[items.length - 1];
@@ -172,8 +185,9 @@ async function walkWithTotal(
   limit: number,
   totalQuery: RawBuilder<number>,
   plan: "walk" | "probe" = "walk",
+  probeRows?: number,
 ): Promise<{ rows: ListedMember[]; total: number }> {
-  const rows = await listMembers(db, filter, order, position, limit, plan, totalQuery);
+  const rows = await listMembers(db, filter, order, position, limit, plan, totalQuery, probeRows);
   const first = rows[0];
   return { rows, total: first ? Number(first.extra ?? 0) : await scalar(db, totalQuery) };
 }
