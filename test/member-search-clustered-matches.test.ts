@@ -7,6 +7,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   estimateMatchingMembers,
+  type ListPlan,
   likePattern,
   listMembers,
   PROBE_MIN_ROWS,
@@ -59,6 +60,19 @@ describe.each(testDatabaseKinds)("member search with clustered matches on %s", (
     await h?.close();
   });
 
+  /** listMembers for a substring search, from the start of `key`'s ascending order. */
+  const listed = (term: string, key: "email" | "name", limit: number, plan: ListPlan, probeRows?: number) =>
+    listMembers(
+      h.db,
+      { companyId, emailPattern: likePattern(term, "substring") },
+      { key, descending: false },
+      null,
+      limit,
+      plan,
+      undefined,
+      probeRows,
+    );
+
   const estimate = (term: string) =>
     estimateMatchingMembers(h.db, { companyId, emailPattern: likePattern(term, "substring") });
 
@@ -80,9 +94,7 @@ describe.each(testDatabaseKinds)("member search with clustered matches on %s", (
   }
 
   it("the probe reads at most its rows: matches past them give a short page, which proves nothing", async () => {
-    const filter = { companyId, emailPattern: likePattern("late", "substring") };
-    const email = { key: "email", descending: false } as const;
-    const probe = (rows: number) => listMembers(h.db, filter, email, null, 21, "probe", undefined, rows);
+    const probe = (rows: number) => listed("late", "email", 21, "probe", rows);
     // The company's Admin and the EARLY members sort before the first match.
     const before = emails.findIndex((e) => e.includes("late"));
     expect(before).toBeGreaterThan(EARLY - 1);
@@ -91,14 +103,7 @@ describe.each(testDatabaseKinds)("member search with clustered matches on %s", (
     // One row further and the first match is in it; far enough, and the page is full.
     expect((await probe(before + 1)).map((row) => row.email)).toEqual([emails[before]]);
     expect(await probe(before + 100)).toHaveLength(21);
-    const dense = await listMembers(
-      h.db,
-      { companyId, emailPattern: likePattern("example", "substring") },
-      { key: "email", descending: false },
-      null,
-      21,
-      "probe",
-    );
+    const dense = await listed("example", "email", 21, "probe");
     expect(dense.map((row) => row.email)).toEqual(emails.slice(0, 21));
   });
 
@@ -119,14 +124,7 @@ describe.each(testDatabaseKinds)("member search with clustered matches on %s", (
     expect(first).toMatchObject({ total: SEARCH_COUNT_CAP, totalExact: false });
     // The name order through the probe gives what gathering every match gives.
     const byName = await pages("email=example&sort=name", 3);
-    const collected = await listMembers(
-      h.db,
-      { companyId, emailPattern: likePattern("example", "substring") },
-      { key: "name", descending: false },
-      null,
-      150,
-      "collect",
-    );
+    const collected = await listed("example", "name", 150, "collect");
     expect(byName.seen).toEqual(collected.map((row) => row.email));
   });
 });
