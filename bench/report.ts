@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import type { CpuCost } from "./cpu.js";
+import { type PairedRatio, pairedLines } from "./paired.js";
 import { ROOT } from "./processes.js";
 
 export type Row = {
@@ -32,6 +33,8 @@ export type Report = {
   machine: Record<string, string>;
   seed: { reused: boolean; seconds: number; seededAt: string };
   rows: Row[];
+  /** The ratio targets' pairs from alternating runs (bench/paired.ts); absent in older results. */
+  paired?: PairedRatio[];
   targets: Target[];
   warnings: string[];
 };
@@ -132,7 +135,15 @@ export function updateReadme(report: Report, readme = path.join(ROOT, "README.md
     "",
     table(report),
     "",
-    "Targets (`npm run bench -- --check`):",
+    ...(report.paired && report.paired.length > 0
+      ? [
+          "Ratios from alternating runs (the ratio targets read these): each round one run of the first, then one of the second, and the median of the rounds' ratios:",
+          "",
+          ...pairedLines(report.paired),
+          "",
+        ]
+      : []),
+    "Targets (`npm run bench -- --check`; a ratio target prints the ratio and its factor):",
     "",
     targetLines(report),
     ...(report.warnings.length > 0 ? ["", "Warnings:", "", ...report.warnings.map((w) => `- ${w}`)] : []),

@@ -15,8 +15,9 @@ import path from "node:path";
 import { runAb } from "./ab.js";
 import { runAuditGrowth } from "./audit-growth.js";
 import { growthSizes, runGrowth } from "./growth.js";
-import { type LoadPlan, type Measurement, measure } from "./load.js";
+import { type LoadPlan, type LoadRequest, type Measurement, measure } from "./load.js";
 import { runLoginTiming } from "./login-timing.js";
+import { type PairedRatio, pairedRatio } from "./paired.js";
 import { ensurePeerSeeded, signInToPeer } from "./peer-better-auth.js";
 import { type Child, freePort, ROOT, startPortal, tsxChild } from "./processes.js";
 import {
@@ -61,6 +62,16 @@ const PLAN: LoadPlan = isQuick
   ? { connections: 50, warmupSeconds: 1, runs: 2, runSeconds: 3 }
   : { connections: 50, warmupSeconds: 3, runs: 3, runSeconds: 10 };
 const EXPORT_RUNS = 2;
+/** The ratio targets' pairs, each measured again in alternating runs (bench/paired.ts). */
+const PAIRS = [
+  ["S1", "B1"],
+  ["S3", "B1"],
+  ["S1", "P2"],
+  ["S3", "P1"],
+  ["S2", "S1"],
+] as const;
+const PAIRED_PLAN: LoadPlan = { connections: 50, warmupSeconds: 1, runs: 1, runSeconds: isQuick ? 2 : 5 };
+const PAIRED_ROUNDS = isQuick ? 2 : 5;
 const COLD_STARTS = isQuick ? 2 : 3;
 const log = (line: string) => console.log(line);
 
@@ -122,6 +133,7 @@ async function main() {
   const rows: Row[] = [];
   const warnings: string[] = [];
   const results: Record<string, Measurement> = {};
+  const paired: PairedRatio[] = [];
   const record = (id: string, scenario: string, m: Measurement, note = "") => {
     results[id] = m;
     rows.push({
@@ -187,49 +199,52 @@ async function main() {
     const pages = await memberPages(portalUrl, cid, sessions.admin, 5);
     const admin = { cookie: sessions.admin };
 
+    // The scenarios with ratio targets, by id: which server and which requests.
+    const scenarios: Record<string, { server: Server; requests: LoadRequest[] }> = {
+      B1: { server: b1, requests: [{ method: "GET", path: "/" }] },
+      P1: {
+        server: peer,
+        requests: [
+          {
+            method: "GET",
+            path: `/api/auth/organization/list-members?organizationId=${cid}&limit=20`,
+            headers: { cookie: peerCookie },
+          },
+        ],
+      },
+      P2: {
+        server: peer,
+        requests: [{ method: "GET", path: "/api/auth/get-session", headers: { cookie: peerCookie } }],
+      },
+      S1: { server: portal, requests: [{ method: "GET", path: "/api/me", headers: admin }] },
+      S2: {
+        server: portal,
+        requests: [
+          {
+            method: "GET",
+            path: `/api/companies/${cid}/members`,
+            headers: { cookie: sessions.developer },
+            expectStatus: 403,
+          },
+        ],
+      },
+      S3: { server: portal, requests: pages.map((p) => ({ method: "GET", path: p, headers: admin })) },
+    };
+    const runScenario = (id: string) => {
+      const scenario = scenarios[id] as { server: Server; requests: LoadRequest[] };
+      return run(scenario.server, scenario.requests);
+    };
+
     record("B0", "bare Fastify, constant JSON", await run(b0, [{ method: "GET", path: "/" }]));
-    record("B1", "bare Fastify, SELECT 1 through a pg pool", await run(b1, [{ method: "GET", path: "/" }]));
-    record(
-      "P1",
-      "better-auth: list members of the 100k org (limit 20)",
-      await run(peer, [
-        {
-          method: "GET",
-          path: `/api/auth/organization/list-members?organizationId=${cid}&limit=20`,
-          headers: { cookie: peerCookie },
-        },
-      ]),
-    );
-    record(
-      "P2",
-      "better-auth: get-session",
-      await run(peer, [{ method: "GET", path: "/api/auth/get-session", headers: { cookie: peerCookie } }]),
-    );
-    record(
-      "S1",
-      "GET /api/me (session + permissions)",
-      await run(portal, [{ method: "GET", path: "/api/me", headers: admin }]),
-    );
-    record(
-      "S2",
-      "refused: a Developer asks for the member list (403)",
-      await run(portal, [
-        {
-          method: "GET",
-          path: `/api/companies/${cid}/members`,
-          headers: { cookie: sessions.developer },
-          expectStatus: 403,
-        },
-      ]),
-      "audited",
-    );
+    record("B1", "bare Fastify, SELECT 1 through a pg pool", await runScenario("B1"));
+    record("P1", "better-auth: list members of the 100k org (limit 20)", await runScenario("P1"));
+    record("P2", "better-auth: get-session", await runScenario("P2"));
+    record("S1", "GET /api/me (session + permissions)", await runScenario("S1"));
+    record("S2", "refused: a Developer asks for the member list (403)", await runScenario("S2"), "audited");
     record(
       "S3",
       "member list, page of 20, 100k-member company",
-      await run(
-        portal,
-        pages.map((p) => ({ method: "GET", path: p, headers: admin })),
-      ),
+      await runScenario("S3"),
       "first 5 pages, keyset",
     );
     record(
@@ -254,6 +269,30 @@ async function main() {
       mixed,
       `reads ${Math.round(mixed.kinds.read?.rps ?? 0)}/s p99 ${(mixed.kinds.read?.p99 ?? 0).toFixed(1)} ms; writes ${Math.round(mixed.kinds.write?.rps ?? 0)}/s p50 ${(mixed.kinds.write?.p50 ?? 0).toFixed(1)} ms p99 ${(mixed.kinds.write?.p99 ?? 0).toFixed(1)} ms`,
     );
+
+    // The ratio targets again, from alternating runs of the two sides (bench/paired.ts).
+    for (const [id, base] of PAIRS) {
+      const side = (key: string) => {
+        const scenario = scenarios[key] as { server: Server; requests: LoadRequest[] };
+        return {
+          url: scenario.server.url,
+          requests: scenario.requests,
+          serverGroup: scenario.server.child?.process.pid,
+        };
+      };
+      const pair = await pairedRatio(
+        `${id}/${base}`,
+        side(id),
+        side(base),
+        PAIRED_PLAN,
+        PAIRED_ROUNDS,
+        BENCH_DATABASE,
+      );
+      paired.push(pair);
+      log(
+        `${pair.key.padEnd(6)} alternating runs: ${pair.median.toFixed(2)} (${pair.rounds.map((r) => r.toFixed(2)).join(" / ")})`,
+      );
+    }
 
     // What one admin team produces: a few connections, each p99 against B1's at the same count.
     const FEW: LoadPlan = { ...PLAN, connections: 4 };
@@ -385,6 +424,7 @@ async function main() {
 
     const figures: Figures = {
       rps: Object.fromEntries(["B1", "P1", "P2", "S1", "S2", "S3"].map((id) => [id, results[id]?.rps])),
+      paired: Object.fromEntries(paired.map((p) => [p.key, p.median])),
       p99: {
         "B1@4": results.B1c4?.p99,
         "S1@4": results.S1c4?.p99,
@@ -424,6 +464,7 @@ async function main() {
       machine,
       seed,
       rows,
+      paired,
       targets,
       warnings,
     };

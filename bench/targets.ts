@@ -9,6 +9,13 @@ export type Figures = {
   /** req/s at 50 connections, by scenario id (B1, P1, P2, S1, S2, S3). */
   rps: Partial<Record<string, number>>;
   /**
+   * Ratios of req/s from alternating runs (bench/paired.ts), by "A/B" (S1/B1, S3/B1, S1/P2, S3/P1,
+   * S2/S1): the median over rounds of A's run divided by the B run next to it. When present, a
+   * ratio target reads it instead of the two scenarios' own medians, which were measured minutes
+   * apart while the host's speed moved.
+   */
+  paired?: Partial<Record<string, number>>;
+  /**
    * p99 in ms of the runs with a few connections, by key: B1@4, S1@4, S3@4, S5w@4 (S5's writes)
    * and S4c1 (one at a time).
    */
@@ -36,13 +43,22 @@ type Rule = {
 
 const MB = 2 ** 20;
 
+/** A over B in req/s: from alternating runs when measured, else from each one's own runs. */
+export function ratioOf(f: Figures, id: string, base: string): number | undefined {
+  const paired = f.paired?.[`${id}/${base}`];
+  if (paired !== undefined) return paired;
+  const a = f.rps[id];
+  const b = f.rps[base];
+  return a === undefined || b === undefined || b === 0 ? undefined : a / b;
+}
+
 const ratioAtLeast = (id: string, factor: number, base: string): Rule => ({
   group: base === "B1" ? "limit" : "peer",
   id,
   description: `req/s ≥ ${factor} × ${base} (50 connections)`,
   kind: "min",
-  measured: (f) => f.rps[id],
-  limit: (f) => (f.rps[base] === undefined ? undefined : factor * (f.rps[base] as number)),
+  measured: (f) => ratioOf(f, id, base),
+  limit: () => factor,
 });
 
 const p99AtMost = (id: string, key: string, factor: number, what: string): Rule => ({

@@ -26,7 +26,22 @@ describe("bench targets (issue #21)", () => {
     expect(targets).toHaveLength(RULES.length);
     expect(failed(passingRun())).toEqual([]);
     const s1 = targets.find((t) => t.id === "S1" && t.description.includes("P2"));
-    expect(s1).toMatchObject({ actual: 5_000, limit: 4_800, pass: true });
+    // A ratio target prints the ratio and its factor: 5,000 / 600 against 8.
+    expect(s1).toMatchObject({ actual: 5_000 / 600, limit: 8, pass: true });
+  });
+
+  it("a ratio from alternating runs, when measured, decides its target over the scenarios' own medians", () => {
+    const run = passingRun();
+    // Each one's own medians pass (5,000 ≥ 0.45 × 10,000), the runs side by side do not.
+    run.paired = { "S1/B1": 0.44 };
+    expect(failed(run)).toEqual(["S1 req/s ≥ 0.45 × B1 (50 connections)"]);
+    const close = evaluateTargets(run).find((t) => t.id === "S1" && t.description.includes("B1"));
+    expect(close).toMatchObject({ actual: 0.44, limit: 0.45, pass: false });
+    // And the other way: a slow moment for S1's own runs, a pass side by side.
+    const other = passingRun();
+    other.rps.S3 = 1_000;
+    other.paired = { "S3/B1": 0.21, "S3/P1": 25.5 };
+    expect(failed(other)).toEqual([]);
   });
 
   it("ahead of the peer: S1 ≥ 8 × P2, S3 ≥ 25 × P1, S2 ≥ S1", () => {
