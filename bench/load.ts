@@ -14,6 +14,8 @@ export type RunStats = {
   count: number;
   /** Responses whose status was not the one the scenario expects, plus socket errors and timeouts. */
   unexpected: number;
+  /** The unexpected ones by status ("errors" and "timeouts" for the sockets'). */
+  unexpectedStatuses: Record<string, number>;
   kinds: Record<string, KindStats>;
   /** CPU per request of the server and of PostgreSQL over this run (bench/cpu.ts). */
   cpu: CpuCost | null;
@@ -26,6 +28,8 @@ export type Measurement = {
   p99: number;
   kinds: Record<string, KindStats>;
   unexpected: number;
+  /** The unexpected answers of every run by status. */
+  unexpectedStatuses: Record<string, number>;
   /** (max - min) / median of the runs' req/s. */
   spread: number;
   /** Median over the runs of each side's CPU per request. */
@@ -73,12 +77,16 @@ async function runOnce(
 ): Promise<RunStats> {
   const latencies = new Map<string, number[]>();
   let unexpected = 0;
+  const unexpectedStatuses: Record<string, number> = {};
   const before = sampleCpu(serverGroup, database);
   const instance = autocannon({ url, connections, duration: seconds, requests, timeout: 10 });
   instance.on("response", (client: Client, status: number, _bytes: number, responseTime: number) => {
     const request = client.requestIterator.currentRequest as LoadRequest;
     const kind = request.kind ?? "all";
-    if (status !== (request.expectStatus ?? 200)) unexpected += 1;
+    if (status !== (request.expectStatus ?? 200)) {
+      unexpected += 1;
+      unexpectedStatuses[status] = (unexpectedStatuses[status] ?? 0) + 1;
+    }
     let list = latencies.get(kind);
     if (!list) {
       list = [];
@@ -98,6 +106,11 @@ async function runOnce(
     p99: percentile(sorted, 99),
     count: all.length,
     unexpected: unexpected + result.errors + result.timeouts,
+    unexpectedStatuses: {
+      ...unexpectedStatuses,
+      ...(result.errors > 0 ? { errors: result.errors } : {}),
+      ...(result.timeouts > 0 ? { timeouts: result.timeouts } : {}),
+    },
     kinds,
     cpu: cpuPerRequest(before, after, all.length),
   };
@@ -140,6 +153,11 @@ export async function measure(
     p99: median(runs.map((r) => r.p99)),
     kinds,
     unexpected: runs.reduce((sum, r) => sum + r.unexpected, 0),
+    unexpectedStatuses: runs.reduce<Record<string, number>>((all, r) => {
+      for (const [status, count] of Object.entries(r.unexpectedStatuses))
+        all[status] = (all[status] ?? 0) + count;
+      return all;
+    }, {}),
     spread: mid > 0 ? (Math.max(...rates) - Math.min(...rates)) / mid : 0,
     cpu: runs.every((r) => r.cpu)
       ? {
