@@ -36,7 +36,12 @@ export type Measurement = {
   cpu: CpuCost | null;
 };
 
-export type LoadRequest = Request & { kind?: string; expectStatus?: number };
+export type LoadRequest = Request & {
+  kind?: string;
+  expectStatus?: number;
+  /** Other statuses that are a right answer too (a write's 409 on a version it could not know). */
+  alsoExpect?: number[];
+};
 
 export function percentile(sorted: Float64Array | number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -83,7 +88,7 @@ async function runOnce(
   instance.on("response", (client: Client, status: number, _bytes: number, responseTime: number) => {
     const request = client.requestIterator.currentRequest as LoadRequest;
     const kind = request.kind ?? "all";
-    if (status !== (request.expectStatus ?? 200)) {
+    if (status !== (request.expectStatus ?? 200) && !request.alsoExpect?.includes(status)) {
       unexpected += 1;
       unexpectedStatuses[status] = (unexpectedStatuses[status] ?? 0) + 1;
     }
