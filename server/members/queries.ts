@@ -172,13 +172,15 @@ export async function listMembers(
   // - collect: every match gathered with its sort key (a broad search gathers thousands), sorted,
   //   and counted (`matches`). MATERIALIZED keeps the planner from turning the small, sorted set
   //   back into an ordered walk.
-  const walk = (columns: RawBuilder<unknown>) => {
+  // The walk reads `rows` members of the order past the position that pass `walked` (by default the
+  // filter itself and one page; a probe walks without the email pattern and tests it after).
+  const walk = (columns: RawBuilder<unknown>, walked: MemberFilter = filter, rows: number = limit) => {
     const after =
       position === null ? sql`` : sql`AND ${afterPosition(order, position, sortKey(order.key), sql`m.id`)}`;
     const ties = order.key === "email" ? sql`` : sql`, m.id ${direction}`;
     return sql`SELECT ${columns}, NULL::int AS matches
-                 FROM members m WHERE ${matching(filter)} ${after}
-                ORDER BY ${sortKey(order.key)} ${direction}${ties} LIMIT ${limit}`;
+                 FROM members m WHERE ${matching(walked)} ${after}
+                ORDER BY ${sortKey(order.key)} ${direction}${ties} LIMIT ${rows}`;
   };
   let page: RawBuilder<unknown>;
   if (plan === "walk" && filter.emailPattern === undefined && order.key === "email") {
@@ -198,16 +200,15 @@ export async function listMembers(
                 SELECT h.id, (SELECT count(*) FROM hits)::int AS matches
                   FROM hits h WHERE true ${after} ORDER BY h.k ${direction} NULLS LAST, h.id ${direction} LIMIT ${limit}`;
     } else if (plan === "probe" && filter.emailPattern !== undefined && order.key !== "lastActiveAt") {
-      const after =
-        position === null ? sql`` : sql`AND ${afterPosition(order, position, sortKey(order.key), sql`m.id`)}`;
-      const ties = order.key === "email" ? sql`` : sql`, m.id ${direction}`;
-      const outerTies = order.key === "email" ? sql`` : sql`, w.id ${direction}`;
-      top = sql`SELECT w.id, NULL::int AS matches FROM (
-                  SELECT m.id, m.email, ${sortKey(order.key)} AS k FROM members m
-                   WHERE ${matching({ ...filter, emailPattern: undefined })} ${after}
-                   ORDER BY ${sortKey(order.key)} ${direction}${ties} LIMIT ${probeRows}) w
+      const probed = walk(
+        sql`m.id, m.email, ${sortKey(order.key)} AS k`,
+        { ...filter, emailPattern: undefined },
+        probeRows,
+      );
+      const ties = order.key === "email" ? sql`` : sql`, w.id ${direction}`;
+      top = sql`SELECT w.id, NULL::int AS matches FROM (${probed}) w
                  WHERE w.email LIKE ${filter.emailPattern}
-                 ORDER BY w.k ${direction}${outerTies} LIMIT ${limit}`;
+                 ORDER BY w.k ${direction}${ties} LIMIT ${limit}`;
     } else if (order.key === "lastActiveAt") {
       const past = order.descending ? sql`<` : sql`>`;
       const active =
