@@ -72,6 +72,8 @@ export function median(values: number[]): number {
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
+const total = (counts: Record<string, number>) => Object.values(counts).reduce((sum, n) => sum + n, 0);
+
 async function runOnce(
   url: string,
   requests: LoadRequest[],
@@ -81,7 +83,6 @@ async function runOnce(
   database?: string,
 ): Promise<RunStats> {
   const latencies = new Map<string, number[]>();
-  let unexpected = 0;
   const unexpectedStatuses: Record<string, number> = {};
   const before = sampleCpu(serverGroup, database);
   const instance = autocannon({ url, connections, duration: seconds, requests, timeout: 10 });
@@ -89,7 +90,6 @@ async function runOnce(
     const request = client.requestIterator.currentRequest as LoadRequest;
     const kind = request.kind ?? "all";
     if (status !== (request.expectStatus ?? 200) && !request.alsoExpect?.includes(status)) {
-      unexpected += 1;
       unexpectedStatuses[status] = (unexpectedStatuses[status] ?? 0) + 1;
     }
     let list = latencies.get(kind);
@@ -110,7 +110,7 @@ async function runOnce(
     p50: percentile(sorted, 50),
     p99: percentile(sorted, 99),
     count: all.length,
-    unexpected: unexpected + result.errors + result.timeouts,
+    unexpected: total(unexpectedStatuses) + result.errors + result.timeouts,
     unexpectedStatuses: {
       ...unexpectedStatuses,
       ...(result.errors > 0 ? { errors: result.errors } : {}),

@@ -32,9 +32,12 @@ export async function pairedRatio(
   return { key, median: median(ratios), rounds: ratios };
 }
 
-/** The pairs as the README shows them: "S1/B1 0.31 (0.30 / 0.33 / …)". */
+/** A pair's median and its rounds: "0.31 (rounds 0.30 / 0.33 / …)". */
+export function pairedText(pair: PairedRatio): string {
+  return `${pair.median.toFixed(2)} (rounds ${pair.rounds.map((r) => r.toFixed(2)).join(" / ")})`;
+}
+
+/** The pairs as the README lists them: "- S1/B1: 0.31 (rounds 0.30 / 0.33 / …)". */
 export function pairedLines(pairs: readonly PairedRatio[]): string[] {
-  return pairs.map(
-    (p) => `- ${p.key}: ${p.median.toFixed(2)} (rounds ${p.rounds.map((r) => r.toFixed(2)).join(" / ")})`,
-  );
+  return pairs.map((pair) => `- ${pair.key}: ${pairedText(pair)}`);
 }

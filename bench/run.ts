@@ -17,7 +17,7 @@ import { runAuditGrowth } from "./audit-growth.js";
 import { growthSizes, runGrowth } from "./growth.js";
 import { type LoadPlan, type LoadRequest, type Measurement, measure } from "./load.js";
 import { runLoginTiming } from "./login-timing.js";
-import { type PairedRatio, pairedRatio } from "./paired.js";
+import { type PairedRatio, pairedRatio, pairedText } from "./paired.js";
 import { ensurePeerSeeded, signInToPeer } from "./peer-better-auth.js";
 import { type Child, freePort, ROOT, startPortal, tsxChild } from "./processes.js";
 import {
@@ -206,7 +206,7 @@ async function main() {
     const admin = { cookie: sessions.admin };
 
     // The scenarios with ratio targets, by id: which server and which requests.
-    const scenarios: Record<string, { server: Server; requests: LoadRequest[] }> = {
+    const scenarios: Record<(typeof PAIRS)[number][number], { server: Server; requests: LoadRequest[] }> = {
       B1: { server: b1, requests: [{ method: "GET", path: "/" }] },
       P1: {
         server: peer,
@@ -236,10 +236,12 @@ async function main() {
       },
       S3: { server: portal, requests: pages.map((p) => ({ method: "GET", path: p, headers: admin })) },
     };
-    const runScenario = (id: string) => {
-      const scenario = scenarios[id] as { server: Server; requests: LoadRequest[] };
-      return run(scenario.server, scenario.requests);
-    };
+    const runScenario = (id: keyof typeof scenarios) => run(scenarios[id].server, scenarios[id].requests);
+    const side = (id: keyof typeof scenarios) => ({
+      url: scenarios[id].server.url,
+      requests: scenarios[id].requests,
+      serverGroup: scenarios[id].server.child?.process.pid,
+    });
 
     record("B0", "bare Fastify, constant JSON", await run(b0, [{ method: "GET", path: "/" }]));
     record("B1", "bare Fastify, SELECT 1 through a pg pool", await runScenario("B1"));
@@ -270,14 +272,6 @@ async function main() {
     // The ratio targets again, from alternating runs of the two sides (bench/paired.ts), before S5:
     // its role changes rewrite member rows, and the pages' index-only walks slow down after them.
     for (const [id, base] of PAIRS) {
-      const side = (key: string) => {
-        const scenario = scenarios[key] as { server: Server; requests: LoadRequest[] };
-        return {
-          url: scenario.server.url,
-          requests: scenario.requests,
-          serverGroup: scenario.server.child?.process.pid,
-        };
-      };
       const pair = await pairedRatio(
         `${id}/${base}`,
         side(id),
@@ -287,9 +281,7 @@ async function main() {
         BENCH_DATABASE,
       );
       paired.push(pair);
-      log(
-        `${pair.key.padEnd(6)} alternating runs: ${pair.median.toFixed(2)} (${pair.rounds.map((r) => r.toFixed(2)).join(" / ")})`,
-      );
+      log(`${pair.key.padEnd(6)} alternating runs: ${pairedText(pair)}`);
     }
 
     await elevateSession(DATABASE_URL, sessions.admin, cid);
