@@ -3,6 +3,7 @@
 import { fileURLToPath } from "node:url";
 import react from "@vitejs/plugin-react";
 import { defineConfig, type Plugin, type ProxyOptions } from "vite";
+import { precompressFiles } from "./precompress.js";
 
 const apiTarget = "http://127.0.0.1:3000";
 // The origin the API accepts for state changes: its PUBLIC_URL (the server's default when unset).
@@ -55,9 +56,19 @@ const formContextAlone: Plugin = {
   },
 };
 
+// Every text file of the build also as .br and .gz beside itself, which the server sends to browsers
+// that accept them: the JavaScript is about a third of its size gzipped and less in brotli.
+const precompressed: Plugin = {
+  name: "precompressed",
+  apply: "build",
+  writeBundle(options, bundle) {
+    if (options.dir) precompressFiles(options.dir, Object.keys(bundle));
+  },
+};
+
 export default defineConfig({
   root: fileURLToPath(new URL(".", import.meta.url)),
-  plugins: [react(), formContextAlone],
+  plugins: [react(), formContextAlone, precompressed],
   build: {
     outDir: "dist",
     emptyOutDir: true,
