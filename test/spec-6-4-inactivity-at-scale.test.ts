@@ -1,6 +1,7 @@
 // SPEC §6.4's inactivity job at scale: it runs once a minute on every instance, so it must read the
-// members who are due and not the rest. A company of 3,000 recently active members and a few due
-// ones: the job's statements read the due ones from the (company, time) indexes and nothing else.
+// members who are due and not the rest. A company of 3,000 recently active members, a few due ones,
+// and hundreds deactivated long ago (as the job leaves them, month after month): the job's
+// statements read the due ones from the indexes of active members by time, and nothing else.
 import { CompiledQuery, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -26,6 +27,8 @@ const ACTIVE = 3_000;
 const OLD_ACTIVITY = 4;
 const NEVER_ACTIVE_OLD = 3;
 const NEVER_ACTIVE_NEW = 50;
+const DEACTIVATED_OLD_ACTIVITY = 300;
+const DEACTIVATED_NEVER_ACTIVE = 200;
 
 describe.each(testDatabaseKinds)("SPEC 6.4: the inactivity job reads only due members on %s", (kind) => {
   let database: TestDatabase;
@@ -65,20 +68,50 @@ describe.each(testDatabaseKinds)("SPEC 6.4: the inactivity job reads only due me
         FROM members m JOIN generate_series(1, ${ACTIVE + OLD_ACTIVITY}) n ON m.email = 'p' || n || '@example.com'`.execute(
       database.db,
     );
+    // Deactivated long ago, inactive far past the limit: out of the job's reach, in both lists.
+    const deactivated = DEACTIVATED_OLD_ACTIVITY + DEACTIVATED_NEVER_ACTIVE;
+    await sql`
+      INSERT INTO accounts (email, name, password_hash, created_at, password_changed_at)
+      SELECT 'd' || n || '@example.com', 'Gone ' || n, 'x', ${now}::timestamptz - interval '2 years',
+             ${now}::timestamptz - interval '2 years'
+        FROM generate_series(1, ${deactivated}) n`.execute(database.db);
+    await sql`
+      INSERT INTO members (company_id, account_id, status, joined_at, deactivated_at, email, name)
+      SELECT (SELECT id FROM companies WHERE name = 'Scale Co'), a.id, 'deactivated',
+             ${now}::timestamptz - interval '2 years', ${now}::timestamptz - interval '100 days', a.email, a.name
+        FROM accounts a WHERE a.email LIKE 'd%@example.com'`.execute(database.db);
+    await sql`
+      INSERT INTO member_activity (member_id, company_id, last_active_at)
+      SELECT m.id, m.company_id, ${now}::timestamptz - interval '300 days'
+        FROM members m JOIN generate_series(1, ${DEACTIVATED_OLD_ACTIVITY}) n ON m.email = 'd' || n || '@example.com'`.execute(
+      database.db,
+    );
     await sql`VACUUM ANALYZE`.execute(database.db);
   }, 180_000);
   afterAll(async () => {
     await database?.dispose();
   });
 
-  it("keeps the list of members without activity exact", async () => {
-    const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM members_never_active`.execute(
+  it("keeps the list of members without activity exact, each marked active or not", async () => {
+    const { rows } = await sql<{ n: number; active: number }>`
+      SELECT count(*)::int AS n, count(*) FILTER (WHERE member_active)::int AS active
+        FROM members_never_active`.execute(database.db);
+    expect(rows[0]).toEqual({
+      n: NEVER_ACTIVE_OLD + NEVER_ACTIVE_NEW + DEACTIVATED_NEVER_ACTIVE,
+      active: NEVER_ACTIVE_OLD + NEVER_ACTIVE_NEW,
+    });
+    const activity = await sql<{ inactive: number }>`
+      SELECT count(*) FILTER (WHERE NOT member_active)::int AS inactive FROM member_activity`.execute(
       database.db,
     );
-    expect(rows[0]!.n).toBe(NEVER_ACTIVE_OLD + NEVER_ACTIVE_NEW);
+    expect(activity.rows[0]!.inactive).toBe(DEACTIVATED_OLD_ACTIVITY);
   });
 
-  it("reads the due members from the indexes, not every member", async () => {
+  /** The rows the job's read of due members takes from each table, its plan held to indexes. */
+  async function rowsReadByDueMembers(): Promise<{
+    described: string;
+    readFrom: (relation: string) => number;
+  }> {
     const compiled = sql`SELECT * FROM (${inactiveMembers(now, INACTIVITY_WARNING_MS)}) x`.compile(
       database.db,
     );
@@ -111,8 +144,43 @@ describe.each(testDatabaseKinds)("SPEC 6.4: the inactivity job reads only due me
       plan.some((n) => n["Node Type"] === "Seq Scan" && n["Relation Name"] !== "company_security_policies"),
       described,
     ).toBe(false);
+    return { described, readFrom };
+  }
+
+  it("reads the due members from the indexes, not every member nor those deactivated long ago", async () => {
+    const { described, readFrom } = await rowsReadByDueMembers();
     expect(readFrom("member_activity"), described).toBe(OLD_ACTIVITY);
     expect(readFrom("members_never_active"), described).toBe(NEVER_ACTIVE_OLD);
+    // Each due member's row is looked up by id, once: not every member of the company.
+    expect(readFrom("members"), described).toBe(OLD_ACTIVITY + NEVER_ACTIVE_OLD);
+  }, 120_000);
+
+  it("leaves a member out of its reads once deactivated, and reads them again once reactivated", async () => {
+    const { rows } = await sql<{ id: string }>`
+      SELECT m.id FROM members m JOIN member_activity ma ON ma.member_id = m.id
+       WHERE m.status = 'active' AND ma.last_active_at < ${now}::timestamptz - interval '100 days'
+       UNION ALL
+      (SELECT n.member_id FROM members_never_active n WHERE n.member_active AND n.joined_at < ${now}::timestamptz - interval '1 year'
+        LIMIT 1)
+       ORDER BY 1`.execute(database.db);
+    expect(rows).toHaveLength(OLD_ACTIVITY + 1);
+    const ids = rows.map((row) => row.id);
+    await sql`UPDATE members SET status = 'deactivated', deactivated_at = ${now}::timestamptz
+               WHERE id = ANY(${ids}::uuid[])`.execute(database.db);
+    const gone = await rowsReadByDueMembers();
+    expect(gone.readFrom("member_activity"), gone.described).toBe(0);
+    expect(gone.readFrom("members_never_active"), gone.described).toBe(NEVER_ACTIVE_OLD - 1);
+    const due = await sql<{ id: string }>`SELECT x.id FROM (${inactiveMembers(now, 0)}) x`.execute(
+      database.db,
+    );
+    expect(due.rows.map((d) => d.id)).not.toContain(ids[0]);
+
+    await sql`UPDATE members SET status = 'active', deactivated_at = NULL WHERE id = ANY(${ids}::uuid[])`.execute(
+      database.db,
+    );
+    const back = await rowsReadByDueMembers();
+    expect(back.readFrom("member_activity"), back.described).toBe(OLD_ACTIVITY);
+    expect(back.readFrom("members_never_active"), back.described).toBe(NEVER_ACTIVE_OLD);
   }, 120_000);
 
   it("warns each due member once, in batches, and a first activity takes a member off the list", async () => {
@@ -147,7 +215,7 @@ describe.each(testDatabaseKinds)("SPEC 6.4: the inactivity job reads only due me
     const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM members_never_active`.execute(
       database.db,
     );
-    expect(rows[0]!.n).toBe(NEVER_ACTIVE_OLD + NEVER_ACTIVE_NEW - 1);
+    expect(rows[0]!.n).toBe(NEVER_ACTIVE_OLD + NEVER_ACTIVE_NEW + DEACTIVATED_NEVER_ACTIVE - 1);
     const after = await listOverdueMembers(database.db, later, INACTIVITY_WARNING_MS);
     expect(after.map((o) => o.member_id)).not.toContain(back!.member_id);
     expect(after).toHaveLength(OLD_ACTIVITY + NEVER_ACTIVE_OLD - 1);

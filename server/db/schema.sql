@@ -142,6 +142,20 @@ END
 $$;
 
 --
+-- Name: inactivity_lists_on_status(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.inactivity_lists_on_status() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  UPDATE member_activity SET member_active = (NEW.status = 'active') WHERE member_id = NEW.id;
+  UPDATE members_never_active SET member_active = (NEW.status = 'active') WHERE member_id = NEW.id;
+  RETURN NULL;
+END
+$$;
+
+--
 -- Name: member_activity_copy_company(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -149,7 +163,8 @@ CREATE FUNCTION public.member_activity_copy_company() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 BEGIN
-  SELECT m.company_id INTO NEW.company_id FROM members m WHERE m.id = NEW.member_id;
+  SELECT m.company_id, m.status = 'active' INTO NEW.company_id, NEW.member_active
+    FROM members m WHERE m.id = NEW.member_id;
   RETURN NEW;
 END
 $$;
@@ -374,8 +389,8 @@ CREATE FUNCTION public.members_never_active_on_insert() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 BEGIN
-  INSERT INTO members_never_active (member_id, company_id, joined_at)
-  SELECT a.id, a.company_id, a.joined_at FROM added a
+  INSERT INTO members_never_active (member_id, company_id, joined_at, member_active)
+  SELECT a.id, a.company_id, a.joined_at, a.status = 'active' FROM added a
    WHERE NOT EXISTS (SELECT 1 FROM member_activity ma WHERE ma.member_id = a.id)
   ON CONFLICT (member_id) DO NOTHING;
   RETURN NULL;
@@ -807,7 +822,8 @@ ALTER TABLE public.mail_outbox ALTER COLUMN seq ADD GENERATED ALWAYS AS IDENTITY
 CREATE TABLE public.member_activity (
     member_id uuid NOT NULL,
     last_active_at timestamp with time zone NOT NULL,
-    company_id uuid NOT NULL
+    company_id uuid NOT NULL,
+    member_active boolean DEFAULT true NOT NULL
 )
 WITH (fillfactor='50');
 
@@ -900,7 +916,8 @@ WITH (fillfactor='90');
 CREATE TABLE public.members_never_active (
     member_id uuid NOT NULL,
     company_id uuid NOT NULL,
-    joined_at timestamp with time zone NOT NULL
+    joined_at timestamp with time zone NOT NULL,
+    member_active boolean DEFAULT true NOT NULL
 );
 
 --
@@ -2006,6 +2023,12 @@ CREATE INDEX login_unlock_links_account_idx ON public.login_unlock_links USING b
 CREATE INDEX mail_outbox_due_idx ON public.mail_outbox USING btree (next_attempt_at) WHERE (status = 'pending'::text);
 
 --
+-- Name: member_activity_active_due_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX member_activity_active_due_idx ON public.member_activity USING btree (company_id, last_active_at, member_id) WHERE member_active;
+
+--
 -- Name: member_activity_company_last_active_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -2066,10 +2089,10 @@ CREATE INDEX members_company_name_idx ON public.members USING btree (company_id,
 CREATE INDEX members_company_status_email_idx ON public.members USING btree (company_id, status, email) INCLUDE (id);
 
 --
--- Name: members_never_active_company_joined_idx; Type: INDEX; Schema: public; Owner: -
+-- Name: members_never_active_due_idx; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX members_never_active_company_joined_idx ON public.members_never_active USING btree (company_id, joined_at, member_id);
+CREATE INDEX members_never_active_due_idx ON public.members_never_active USING btree (company_id, joined_at, member_id) WHERE member_active;
 
 --
 -- Name: mfa_factors_account_idx; Type: INDEX; Schema: public; Owner: -
@@ -2256,6 +2279,12 @@ CREATE TRIGGER developer_api_keys_default_merchant_account BEFORE INSERT ON publ
 --
 
 CREATE TRIGGER developer_webhooks_default_merchant_account BEFORE INSERT ON public.developer_webhooks FOR EACH ROW EXECUTE FUNCTION public.rows_default_merchant_account();
+
+--
+-- Name: members inactivity_lists_status; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER inactivity_lists_status AFTER UPDATE OF status ON public.members FOR EACH ROW WHEN ((old.status IS DISTINCT FROM new.status)) EXECUTE FUNCTION public.inactivity_lists_on_status();
 
 --
 -- Name: member_activity member_activity_copy_company; Type: TRIGGER; Schema: public; Owner: -

@@ -232,6 +232,7 @@ export interface MailOutbox {
 export interface MemberActivity {
   company_id: Generated<string>;
   last_active_at: Timestamp;
+  member_active: Generated<boolean>;
   member_id: string;
 }
 
@@ -279,6 +280,7 @@ export interface Members {
 export interface MembersNeverActive {
   company_id: string;
   joined_at: Timestamp;
+  member_active: Generated<boolean>;
   member_id: string;
 }
 

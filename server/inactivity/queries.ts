@@ -16,8 +16,10 @@ const LIMIT_DAYS = sql`coalesce((SELECT p.inactivity_days FROM company_security_
 /**
  * Active members whose inactivity began at or before `cutoffDays(limit_days)` before `now`
  * (the limit in days being their company's), with since when they have been inactive. Only those
- * rows are read: per company, a range of member_activity's (company, last activity) index and of
- * members_never_active's (company, joining) index (migration 037).
+ * rows are read: per company, a range of member_activity's and of members_never_active's indexes of
+ * active members by time (migrations 037 and 038); deactivated members are in neither. Each row's
+ * member is looked up by id to check the status (a correlated subquery, run per row: as an EXISTS
+ * the planner could join every member of the company to the few due ones).
  */
 export function inactiveMembers(now: Date, offsetMs: number) {
   const cutoff = sql`${now}::timestamptz + ${sql.lit(`${offsetMs / 1000} seconds`)}::interval
@@ -28,11 +30,11 @@ export function inactiveMembers(now: Date, offsetMs: number) {
               FROM companies c LEFT JOIN company_security_policies p ON p.company_id = c.id) l
      CROSS JOIN LATERAL (
        SELECT ma.company_id, ma.member_id AS id, ma.last_active_at AS since FROM member_activity ma
-        WHERE ma.company_id = l.company_id AND ma.last_active_at <= ${cutoff}
+        WHERE ma.company_id = l.company_id AND ma.member_active AND ma.last_active_at <= ${cutoff}
        UNION ALL
        SELECT n.company_id, n.member_id, n.joined_at FROM members_never_active n
-        WHERE n.company_id = l.company_id AND n.joined_at <= ${cutoff}) d
-     WHERE EXISTS (SELECT 1 FROM members m WHERE m.id = d.id AND m.status = 'active')`;
+        WHERE n.company_id = l.company_id AND n.member_active AND n.joined_at <= ${cutoff}) d
+     WHERE (SELECT m.status FROM members m WHERE m.id = d.id) = 'active'`;
 }
 
 const NO_ROLE = sql`'00000000-0000-0000-0000-000000000000'::uuid`;
