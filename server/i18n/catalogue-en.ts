@@ -90,6 +90,8 @@ export const EN_TEXTS = {
   "message.time_zone_invalid": "Choose a time zone by its IANA name, such as Asia/Shanghai.",
   "message.preferences_empty": "Give a language, a time zone or both.",
   "message.import_max_rows": "A file may hold at most {{max}} rows.",
+  "message.row_unknown_roles": "No role of this company is named {{names}}.",
+  "message.row_choose_roles": "Choose one or more roles for this row.",
   "message.invite_domain_invalid_named": '"{{domain}}" is not a valid domain name.',
   "message.name_one_line":
     "{{label}} must be one line of visible characters: no control, zero-width or text-direction characters.",

@@ -152,6 +152,8 @@ export const ZH_CN_TEXTS: Record<TextKey, string> = {
   "message.time_zone_invalid": "请按 IANA 名称选择时区，例如 Asia/Shanghai。",
   "message.preferences_empty": "请提供语言、时区或两者。",
   "message.import_max_rows": "一个文件最多可包含 {{max}} 行。",
+  "message.row_unknown_roles": "本公司没有名为 {{names}} 的角色。",
+  "message.row_choose_roles": "请为此行选择一个或多个角色。",
   "message.invite_domain_invalid_named": "“{{domain}}”不是有效的域名。",
   "message.name_one_line": "{{label}}必须是一行可见字符：不能包含控制字符、零宽字符或文字方向字符。",
   "message.name_length": "{{label}}的长度必须为 1 到 {{max}} 个字符。",

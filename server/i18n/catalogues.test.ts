@@ -20,11 +20,15 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** The literal messages of `new AppError("code", "…")` and `reject(…, "…")` calls, `${…}` as one word. */
+/**
+ * The literal messages of `new AppError("code", "…")`, `reject(…, "…")` and a batch row's
+ * `result(row, "status", "code", "…")` calls, and of `message:`, `reason:` and `const message =`,
+ * `${…}` as one word.
+ */
 function writtenMessages(): { file: string; message: string }[] {
   const found: { file: string; message: string }[] = [];
   const call =
-    /(?:new AppError\(\s*"[a-z_]+",|\breject\((?:\s*"[a-z_]+",)?|\bmessage:|\breason:)\s*("(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`|'(?:[^'\\]|\\.)*')/g;
+    /(?:new AppError\(\s*"[a-z_]+",|\breject\((?:\s*"[a-z_]+",)?|\bresult\(row, "[a-z_]+", "[a-z_]+",|\bmessage:|\breason:|\bconst message =)\s*("(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`|'(?:[^'\\]|\\.)*')/g;
   for (const file of sourceFiles(SERVER_DIR)) {
     if (file.includes(`${path.sep}i18n${path.sep}`) || file.includes(`${path.sep}scim${path.sep}`)) continue;
     const source = readFileSync(file, "utf8");

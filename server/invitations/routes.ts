@@ -8,6 +8,7 @@ import { type DeviceCookie, deviceTokensOf, setDeviceCookie } from "../auth/devi
 import { type SessionCookie, setSessionCookie } from "../auth/routes.js";
 import type { InvitationStatus } from "../db/schema.js";
 import { AppError } from "../errors.js";
+import { languageOfRequest } from "../http/errors-plugin.js";
 import { Collection, PageQuery } from "../http/pagination.js";
 import {
   AssignedRoleRef,
@@ -17,11 +18,12 @@ import {
   RoleRef,
   Uuid,
 } from "../http/schemas.js";
+import { errorMessage } from "../i18n/translate.js";
 import { LanguageSchema } from "../me/schemas.js";
 import { buildMeBody } from "../me/service.js";
 import { ScopeBody } from "../merchant-accounts/schemas.js";
 import { acceptInvitation, viewInvitation } from "./acceptance.js";
-import { type BatchRow, inviteBatch, MAX_BATCH_EMAILS, previewBatch } from "./bulk.js";
+import { type BatchRow, type BatchRowResult, inviteBatch, MAX_BATCH_EMAILS, previewBatch } from "./bulk.js";
 import { MAX_IMPORT_ROWS, parseInvitationCsv } from "./csv-import.js";
 import type { InvitationRow } from "./queries.js";
 import {
@@ -164,6 +166,16 @@ const BatchResults = Type.Object(
   },
   { $id: "InvitationBatchResults" },
 );
+
+/** A batch's results with each row's reason in the request's language (SPEC §6.6), as an error body's. */
+function inRequestLanguage(request: FastifyRequest, results: readonly BatchRowResult[]) {
+  const language = languageOfRequest(request);
+  return {
+    results: results.map((row) =>
+      row.code && row.message ? { ...row, message: errorMessage(language, row.code, row.message) } : row,
+    ),
+  };
+}
 
 /** The rows of an imported CSV, refused whole past the row limit (nothing is sent then). */
 function importRows(csv: string, roleIds: readonly string[] | undefined): BatchRow[] {
@@ -330,18 +342,20 @@ export const invitationRoutes: FastifyPluginAsyncTypebox<{
         },
       },
     },
-    async (request) => ({
-      results: await inviteBatch(invitations, {
-        companyId: request.params.cid,
-        actor: invitingMember(request),
-        rows: request.body.emails.map((email) => ({ email, roleIds: request.body.roleIds })),
-        acceptTerms: request.body.acceptTerms,
-        scope: request.body.scope,
-        roleExpiries: request.body.roleExpiries,
-        language: request.body.language,
-        meta: request.meta,
-      }),
-    }),
+    async (request) =>
+      inRequestLanguage(
+        request,
+        await inviteBatch(invitations, {
+          companyId: request.params.cid,
+          actor: invitingMember(request),
+          rows: request.body.emails.map((email) => ({ email, roleIds: request.body.roleIds })),
+          acceptTerms: request.body.acceptTerms,
+          scope: request.body.scope,
+          roleExpiries: request.body.roleExpiries,
+          language: request.body.language,
+          meta: request.meta,
+        }),
+      ),
   );
 
   app.post(
@@ -356,13 +370,15 @@ export const invitationRoutes: FastifyPluginAsyncTypebox<{
         response: { 200: Type.Ref("InvitationBatchResults"), ...errorResponses(400, 401, 403, 404, 415) },
       },
     },
-    async (request) => ({
-      results: await previewBatch(invitations, {
-        companyId: request.params.cid,
-        actor: invitingMember(request),
-        rows: importRows(request.body.csv, request.body.roleIds),
-      }),
-    }),
+    async (request) =>
+      inRequestLanguage(
+        request,
+        await previewBatch(invitations, {
+          companyId: request.params.cid,
+          actor: invitingMember(request),
+          rows: importRows(request.body.csv, request.body.roleIds),
+        }),
+      ),
   );
 
   app.post(
@@ -380,17 +396,19 @@ export const invitationRoutes: FastifyPluginAsyncTypebox<{
         },
       },
     },
-    async (request) => ({
-      results: await inviteBatch(invitations, {
-        companyId: request.params.cid,
-        actor: invitingMember(request),
-        rows: importRows(request.body.csv, request.body.roleIds),
-        acceptTerms: request.body.acceptTerms,
-        scope: request.body.scope,
-        language: request.body.language,
-        meta: request.meta,
-      }),
-    }),
+    async (request) =>
+      inRequestLanguage(
+        request,
+        await inviteBatch(invitations, {
+          companyId: request.params.cid,
+          actor: invitingMember(request),
+          rows: importRows(request.body.csv, request.body.roleIds),
+          acceptTerms: request.body.acceptTerms,
+          scope: request.body.scope,
+          language: request.body.language,
+          meta: request.meta,
+        }),
+      ),
   );
 
   app.get(
