@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runAdmin } from "../server/cli/admin.js";
 import { createCompany } from "../server/companies/service.js";
 import { AppError } from "../server/errors.js";
-import { checkName, confusableKey, ROLE_NAME } from "../server/identity/names.js";
+import { checkName, confusableKey, ROLE_NAME, readsAlike } from "../server/identity/names.js";
 import { inviteMember } from "../server/invitations/service.js";
 import { memoryThrottleStore } from "../server/ratelimit/throttle-store.js";
 import { testDatabaseKinds } from "./support/databases.js";
@@ -46,6 +46,16 @@ describe("Issue 17 item 3: names refuse control and format characters; role name
       expect(confusableKey("R0LE")).toBe(confusableKey("role"));
       expect(confusableKey("Finance")).not.toBe(confusableKey("Financе ops"));
       expect(confusableKey("财务主管")).not.toBe(confusableKey("财务"));
+    });
+
+    it("reads a capital I as the small l it looks like, and a 1 too, but keeps other names apart", () => {
+      expect(readsAlike("Ops Iead", "Ops lead")).toBe(true);
+      expect(readsAlike("Iris", "lris")).toBe(true);
+      expect(readsAlike("1ris", "Iris")).toBe(true);
+      expect(readsAlike(`${CYRILLIC_A}DMIN`, "admin")).toBe(true);
+      expect(readsAlike("Ops lead", "Ops leads")).toBe(false);
+      expect(readsAlike("Iris", "Irish")).toBe(false);
+      expect(readsAlike("财务主管", "财务")).toBe(false);
     });
   });
 
@@ -125,6 +135,11 @@ describe("Issue 17 item 3: names refuse control and format characters; role name
       const team = await createRole("Team");
       expect(team.statusCode).toBe(201);
       expect((await createRole("Tearn")).statusCode).toBe(409);
+      const lead = await createRole("Ops lead");
+      expect(lead.statusCode, lead.body).toBe(201);
+      const capitalI = await createRole("Ops Iead");
+      expect(capitalI.statusCode, capitalI.body).toBe(409);
+      expect(capitalI.json().error.details).toMatchObject({ lookalikeOf: "Ops lead" });
       const renamed = await renameRole(team.json().id, "Payouts\u00a0");
       expect(renamed.statusCode, renamed.body).toBe(409);
       expect(renamed.json().error.code).toBe("role_name_taken");

@@ -42,13 +42,30 @@ export function requireName(value: string, kind: NameKind): string {
   return verdict.name;
 }
 
+/** Unicode TR39's skeleton: NFD, each character to its prototype in confusables.txt, NFD again. */
+const skeleton = (text: string) =>
+  unhomoglyph(text.normalize("NFD").replace(DEFAULT_IGNORABLE, "")).normalize("NFD");
+const spacesMadeOne = (text: string) => text.replace(WHITESPACE_RUN, " ").trim();
+
 /**
- * Equal for two names that read alike: Unicode TR39's skeleton (NFD, each character to its
- * prototype in confusables.txt, NFD again) of the lower-cased name, lower-cased again, with the
- * ignorable characters dropped and runs of spaces made one. "Аdmin" (Cyrillic А) and "ADMIN" both
- * give admin's key. Role names are unique regardless of case, so their keys are too.
+ * Equal for two names that read alike whatever their case: the skeleton of the lower-cased name,
+ * lower-cased again, ignorable characters dropped and runs of spaces made one. "Аdmin" (Cyrillic А)
+ * and "ADMIN" both give admin's key. Role names are unique regardless of case, so their keys are too.
  */
 export function confusableKey(name: string): string {
-  const folded = name.toLowerCase().normalize("NFD").replace(DEFAULT_IGNORABLE, "");
-  return unhomoglyph(folded).normalize("NFD").toLowerCase().replace(WHITESPACE_RUN, " ").trim();
+  return spacesMadeOne(skeleton(name.toLowerCase()).toLowerCase());
+}
+
+/**
+ * The skeleton of the name as written, then of its lower case: a capital I reads as a small l in
+ * the portal's sans-serif type, and TR39 says so only before the case is folded ("Ops Iead", "Ops
+ * lead"; lower-cased first, the I became an i).
+ */
+function writtenCaseKey(name: string): string {
+  return spacesMadeOne(skeleton(skeleton(name).toLowerCase()).toLowerCase());
+}
+
+/** Whether two names would look alike in a picker: the same key either way. */
+export function readsAlike(a: string, b: string): boolean {
+  return confusableKey(a) === confusableKey(b) || writtenCaseKey(a) === writtenCaseKey(b);
 }

@@ -9,7 +9,7 @@ import { type RequestMeta, recordAudit } from "../audit/writer.js";
 import { isUniqueViolation } from "../db/error-kinds.js";
 import type { DB } from "../db/schema.js";
 import { AppError } from "../errors.js";
-import { confusableKey, ROLE_NAME, requireName } from "../identity/names.js";
+import { ROLE_NAME, readsAlike, requireName } from "../identity/names.js";
 import { emitWebhookEvent, webhookEvent } from "../webhooks/events.js";
 import {
   countCustomRoles,
@@ -91,9 +91,8 @@ async function refuseLookalikeName(
   name: string,
   roleId: string | null,
 ) {
-  const key = confusableKey(name);
   const lookalike = (await listRoleNames(trx, companyId)).find(
-    (role) => role.id !== roleId && confusableKey(role.name) === key,
+    (role) => role.id !== roleId && readsAlike(role.name, name),
   );
   if (lookalike) {
     throw new AppError(
