@@ -54,6 +54,11 @@ export type MemberFilter = {
  */
 export type ListPlan = "walk" | "collect" | "probe";
 
+/** Whether a search in this order can be probed: the last-active order has no probe, it walks. */
+export function orderHasProbe(order: MemberOrder): boolean {
+  return order.key !== "lastActiveAt";
+}
+
 /** The fewest and the most members of the order a probe reads (see probeRowsFor). */
 export const PROBE_MIN_ROWS = 5_000;
 export const PROBE_MAX_ROWS = 200_000;
@@ -199,7 +204,7 @@ export async function listMembers(
                   SELECT m.id, ${sortKey(order.key)} AS k FROM members m WHERE ${matching(filter)})
                 SELECT h.id, (SELECT count(*) FROM hits)::int AS matches
                   FROM hits h WHERE true ${after} ORDER BY h.k ${direction} NULLS LAST, h.id ${direction} LIMIT ${limit}`;
-    } else if (plan === "probe" && filter.emailPattern !== undefined && order.key !== "lastActiveAt") {
+    } else if (plan === "probe" && filter.emailPattern !== undefined && orderHasProbe(order)) {
       const probed = walk(
         sql`m.id, m.email, ${sortKey(order.key)} AS k`,
         { ...filter, emailPattern: undefined },

@@ -51,6 +51,7 @@ import {
   lockMemberForRemoval,
   type MemberFilter,
   type MemberRow,
+  orderHasProbe,
   probeRowsFor,
   type Standing,
   scalar,
@@ -148,7 +149,8 @@ export async function listMemberPage(db: Kysely<DB>, companyId: string, query: M
       "probe",
       probeRowsFor(estimate),
     );
-    if (walked.rows.length === limit + 1 || order.key === "lastActiveAt") {
+    // A full page is the page; a short one from a probe proves nothing (a walk's short page is the end).
+    if (walked.rows.length === limit + 1 || !orderHasProbe(order)) {
       const counted = walked.total;
       rows = walked.rows;
       total = Math.min(counted, SEARCH_COUNT_CAP);
