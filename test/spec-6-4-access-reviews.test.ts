@@ -1,6 +1,7 @@
 // SPEC §6.4, access reviews (PCI DSS 7.2.4): security.manage starts a review listing every member
 // with roles, last activity and second factor; decides keep / change / deactivate; completion (with
 // a step-up) applies them through the normal rules and is audited; the CSV attestation escapes formulas.
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testDatabaseKinds } from "./support/databases.js";
 import { createHarness, type Harness } from "./support/harness.js";
@@ -197,6 +198,81 @@ describe.each(testDatabaseKinds)("SPEC 6.4: access reviews on %s", (kind) => {
       expect.objectContaining({ id: review.id, status: "completed", members: 4, decided: 4 }),
     ]);
     expect((await h.inject(admin, { method: "POST", url: base })).statusCode).toBe(201);
+  });
+
+  it("finishes a completion a database failure stopped part-way when completed again, each decision applied once", async () => {
+    const company = await h.company("Interrupted Review Co");
+    const changed = await h.member(company, ["finance"]);
+    const failing = await h.member(company, ["operations"]);
+    const later = await h.member(company, ["developer"]);
+    const admin = await h.login(company.admin.email);
+    const base = `/api/companies/${company.id}/access-reviews`;
+    const review = (await h.inject(admin, { method: "POST", url: base })).json();
+    const decide = (memberId: string, payload: unknown) =>
+      h.inject(admin, { method: "PUT", url: `${base}/${review.id}/decisions/${memberId}`, payload });
+    await decide(changed.memberId, { decision: "change", roleIds: [company.roleIds.operations] });
+    await decide(failing.memberId, { decision: "deactivate" });
+    await decide(later.memberId, { decision: "deactivate" });
+    await decide(company.admin.memberId, { decision: "keep" });
+    await h.elevate(admin, company.id);
+
+    // The database refuses any change to one member's row while the review completes.
+    await sql`CREATE FUNCTION test_refuse_member_change() RETURNS trigger LANGUAGE plpgsql
+                AS $$ BEGIN RAISE EXCEPTION 'the disk is full'; END $$`.execute(h.db);
+    await sql`CREATE TRIGGER test_refuse_member_change BEFORE UPDATE ON members FOR EACH ROW
+                WHEN (OLD.id = ${sql.lit(failing.memberId)}::uuid) EXECUTE FUNCTION test_refuse_member_change()`.execute(
+      h.db,
+    );
+    const complete = () => h.inject(admin, { method: "POST", url: `${base}/${review.id}/complete` });
+    let stopped: Awaited<ReturnType<typeof complete>>;
+    try {
+      stopped = await complete();
+    } finally {
+      await sql`DROP TRIGGER test_refuse_member_change ON members`.execute(h.db);
+      await sql`DROP FUNCTION test_refuse_member_change()`.execute(h.db);
+    }
+    expect(stopped.statusCode).toBeGreaterThanOrEqual(500);
+    const outcomes = async () =>
+      Object.fromEntries(
+        (
+          await h.db
+            .selectFrom("access_review_items")
+            .select(["member_id", "outcome"])
+            .where("review_id", "=", review.id)
+            .execute()
+        ).map((item) => [item.member_id, item.outcome]),
+      );
+    expect((await outcomes())[failing.memberId]).toBeNull();
+    const events = (action: string, target: string) =>
+      h.db
+        .selectFrom("audit_events")
+        .select("id")
+        .where("company_id", "=", company.id)
+        .where("action", "=", action)
+        .where("target_id", "=", target)
+        .execute();
+    expect(await events("security.access_review_completed", review.id)).toHaveLength(0);
+
+    const resumed = await complete();
+    expect(resumed.statusCode, resumed.body).toBe(200);
+    expect(await outcomes()).toEqual({
+      [changed.memberId]: "applied",
+      [failing.memberId]: "applied",
+      [later.memberId]: "applied",
+      [company.admin.memberId]: "kept",
+    });
+    expect(await events("member.roles_changed", changed.memberId)).toHaveLength(1);
+    expect(await events("member.deactivated", failing.memberId)).toHaveLength(1);
+    expect(await events("member.deactivated", later.memberId)).toHaveLength(1);
+    const completedEvents = await h.db
+      .selectFrom("audit_events")
+      .select("details")
+      .where("company_id", "=", company.id)
+      .where("action", "=", "security.access_review_completed")
+      .where("target_id", "=", review.id)
+      .execute();
+    expect(completedEvents.map((event) => event.details)).toEqual([{ outcomes: { applied: 3, kept: 1 } }]);
+    expect((await complete()).json().error.code).toBe("access_review_completed");
   });
 
   it("keeps reviews to their company (404 for another company's review)", async () => {

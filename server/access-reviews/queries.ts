@@ -185,11 +185,37 @@ export async function closeReview(
   return Number(result.numUpdatedRows) > 0;
 }
 
+/** An item's outcome, written once: a completion resumed beside another leaves the first one's. */
 export async function writeOutcome(db: Executor, reviewId: string, memberId: string, outcome: string) {
   await db
     .updateTable("access_review_items")
     .set({ outcome })
     .where("review_id", "=", reviewId)
     .where("member_id", "=", memberId)
+    .where("outcome", "is", null)
     .execute();
+}
+
+/** The review's row, locked: completions that finish together write its audit event in turn. */
+export async function lockReview(trx: Transaction<DB>, reviewId: string): Promise<void> {
+  await trx.selectFrom("access_reviews").select("id").where("id", "=", reviewId).forUpdate().execute();
+}
+
+/** Whether the review's completion event is in the audit log (written at or after `since`, its closing). */
+export async function hasCompletionEvent(
+  db: Executor,
+  companyId: string,
+  reviewId: string,
+  since: Date,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom("audit_events")
+    .select("id")
+    .where("company_id", "=", companyId)
+    .where("occurred_at", ">=", since)
+    .where("action", "=", "security.access_review_completed")
+    .where("target_type", "=", "access_review")
+    .where("target_id", "=", reviewId)
+    .executeTakeFirst();
+  return row !== undefined;
 }

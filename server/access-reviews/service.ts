@@ -22,9 +22,11 @@ import {
   findCompanyRoleIds,
   findReview,
   findRoleNames,
+  hasCompletionEvent,
   insertReview,
   listReviewItems,
   listReviews,
+  lockReview,
   type ReviewItemRow,
   type ReviewRow,
   writeDecision,
@@ -177,32 +179,50 @@ export async function decide(ctx: ReviewContext, reviewId: string, memberId: str
  * Completes a review: every member must have a decision. The review is closed first (one caller
  * wins), then each decision goes through the member services as if the reviewer had made it by
  * hand; a refusal there (last_admin, self_modification, grant_exceeds_own…) is the item's outcome.
+ * Each outcome is written once its decision is applied, and the completion's audit event last: a
+ * completion stopped part-way (a database failure, a restart) is finished by completing again,
+ * from the first item without an outcome (applying a decision twice changes nothing the second time).
  */
 export async function completeReview(ctx: ReviewContext, reviewId: string) {
   const review = await findReview(ctx.db, ctx.companyId, reviewId);
   if (!review) throw new AppError("not_found");
-  if (review.status !== "open") throw new AppError("access_review_completed");
-  const undecided = await countUndecided(ctx.db, reviewId);
-  if (undecided > 0) throw new AppError("access_review_undecided", undefined, { undecided });
-  if (!(await closeReview(ctx.db, reviewId, ctx.actor.accountId, ctx.now))) {
-    throw new AppError("access_review_completed");
+  let closedAt: Date;
+  if (review.status === "open") {
+    const undecided = await countUndecided(ctx.db, reviewId);
+    if (undecided > 0) throw new AppError("access_review_undecided", undefined, { undecided });
+    if (!(await closeReview(ctx.db, reviewId, ctx.actor.accountId, ctx.now))) {
+      throw new AppError("access_review_completed");
+    }
+    closedAt = ctx.now;
+  } else {
+    closedAt = review.completed_at ?? ctx.now;
+    const items = await listReviewItems(ctx.db, reviewId);
+    const finished =
+      items.every((item) => item.outcome !== null) &&
+      (await hasCompletionEvent(ctx.db, ctx.companyId, reviewId, closedAt));
+    if (finished) throw new AppError("access_review_completed");
   }
   const memberContext: MemberContext = { ...ctx };
-  const outcomes: Record<string, number> = {};
   for (const item of await listReviewItems(ctx.db, reviewId)) {
-    const outcome = await apply(memberContext, item);
-    outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
-    await writeOutcome(ctx.db, reviewId, item.member_id, outcome);
+    if (item.outcome !== null) continue;
+    await writeOutcome(ctx.db, reviewId, item.member_id, await apply(memberContext, item));
   }
-  await audit(
-    ctx,
-    ctx.db,
-    "security.access_review_completed",
-    { type: "access_review", id: reviewId },
-    {
-      outcomes,
-    },
-  );
+  await ctx.db.transaction().execute(async (trx) => {
+    await lockReview(trx, reviewId);
+    if (await hasCompletionEvent(trx, ctx.companyId, reviewId, closedAt)) return;
+    const outcomes: Record<string, number> = {};
+    for (const item of await listReviewItems(trx, reviewId)) {
+      const outcome = item.outcome ?? "unchanged";
+      outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+    }
+    await audit(
+      ctx,
+      trx,
+      "security.access_review_completed",
+      { type: "access_review", id: reviewId },
+      { outcomes },
+    );
+  });
   return getReview(ctx.db, ctx.companyId, reviewId);
 }
 

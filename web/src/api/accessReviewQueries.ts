@@ -74,5 +74,10 @@ export function useCompleteAccessReview(companyId: string, reviewId: string) {
       // Members' roles and statuses changed.
       void queryClient.invalidateQueries({ queryKey: ["companies", companyId, "members"] });
     },
+    // A completion that failed part-way has closed the review and applied some decisions: show them.
+    onError: () => {
+      void queryClient.invalidateQueries({ queryKey: accessReviewQueryKeys.all(companyId) });
+      void queryClient.invalidateQueries({ queryKey: ["companies", companyId, "members"] });
+    },
   });
 }

@@ -26,6 +26,28 @@ import { useCatalogueLabels } from "../i18n/catalogueLabels";
 
 const DECISIONS = ["keep", "change", "deactivate"] as const;
 
+const OUTCOMES = new Set([
+  "applied",
+  "kept",
+  "unchanged",
+  "last_admin",
+  "self_modification",
+  "grant_exceeds_own",
+]);
+
+/** What became of a decision: applied, kept, or the rule that refused it. */
+function outcomeText(t: (key: string) => string, outcome: string): string {
+  return t(`outcomes.${OUTCOMES.has(outcome) ? outcome : "other"}`);
+}
+
+/** A completion that stopped before every decision was applied (completing again finishes it). */
+export function isCompletionUnfinished(review: AccessReview): boolean {
+  return (
+    review.status === "completed" &&
+    review.items.some((item) => item.decision !== null && item.outcome === null)
+  );
+}
+
 function DecisionCell({
   companyId,
   review,
@@ -59,7 +81,7 @@ function DecisionCell({
     return (
       <Space direction="vertical" size={0}>
         <span>{item.decision === null ? t("undecided") : t(`decisions.${item.decision}`)}</span>
-        {item.outcome && <Typography.Text type="secondary">{item.outcome}</Typography.Text>}
+        {item.outcome && <Typography.Text type="secondary">{outcomeText(t, item.outcome)}</Typography.Text>}
       </Space>
     );
   }
@@ -104,13 +126,17 @@ function ReviewTable({ companyId, reviewId }: { companyId: string; reviewId: str
   if (review.isError) return <QueryErrorResult error={review.error} onRetry={() => review.refetch()} />;
   if (review.data === undefined) return <Skeleton active />;
   const data = review.data;
+  const unfinished = isCompletionUnfinished(data);
   return (
     <section aria-labelledby="review-title" style={{ marginTop: 24 }}>
       <SectionTitle id="review-title">
         {t("reviewStarted", { time: formatInstant(data.startedAt) })}
       </SectionTitle>
+      {unfinished && (
+        <Alert type="warning" showIcon message={t("unfinishedAlert")} style={{ marginBottom: 16 }} />
+      )}
       <Flex gap="small" wrap style={{ marginBottom: 16 }}>
-        {data.status === "open" ? (
+        {data.status === "open" || unfinished ? (
           <Button
             type="primary"
             loading={complete.isPending}
@@ -121,7 +147,7 @@ function ReviewTable({ companyId, reviewId }: { companyId: string; reviewId: str
               })
             }
           >
-            {t("completeReview")}
+            {unfinished ? t("finishCompleting") : t("completeReview")}
           </Button>
         ) : (
           <Tag color="success">{t("completedTag")}</Tag>
