@@ -234,6 +234,40 @@ describe("Issue 17 item 2: duplicate JSON keys are refused", () => {
       expect(roles.map((r) => r.role_id)).toEqual([company.roleIds.developer]);
     });
 
+    it("a signed-in caller's repeated key is audited as a refused input (rule 11), naming the key", async () => {
+      const member = await h.member(company, ["finance"]);
+      const url = `/api/companies/${company.id}/members/${member.memberId}/roles`;
+      const body = `{"roleIds":["${company.roleIds.finance}"],"roleIds":["${company.roleIds.admin}"]}`;
+      expectRefusal(await send(admin, "PUT", url, body), "body.roleIds", "roleIds");
+      const events = await h.db
+        .selectFrom("audit_events")
+        .select(["actor_account_id", "outcome", "details"])
+        .where("action", "=", "security.input_rejected")
+        .where("actor_account_id", "=", company.admin.id)
+        .execute();
+      const refusal = events.find(
+        (event) => (event.details as { duplicateKey?: string }).duplicateKey === "roleIds",
+      );
+      expect(refusal).toMatchObject({
+        outcome: "denied",
+        details: {
+          route: "PUT /api/companies/:cid/members/:memberId/roles",
+          field: "body.roleIds",
+          duplicateKey: "roleIds",
+          companyParam: company.id,
+        },
+      });
+      // Without a session there is no one to record: a probe is answered, not logged.
+      const before = await h.db.selectFrom("audit_events").select("id").execute();
+      await send(
+        null,
+        "POST",
+        "/api/auth/login",
+        '{"email":"x@example.com","email":"y@example.com","password":"p"}',
+      );
+      expect(await h.db.selectFrom("audit_events").select("id").execute()).toHaveLength(before.length);
+    });
+
     it("a key repeated inside a nested object is named by its path", async () => {
       const response = await send(
         null,

@@ -102,13 +102,15 @@ export const refusalAuditing = fp(
       if (!isCsrf && !isRefusedBody) return;
       try {
         const token = request.cookies[sessionCookieName];
-        // The guard has not run for a CSRF refusal: whoever holds the cookie is the one attacked.
-        const actor =
-          request.auth ?? (isCsrf && token ? await findSessionHolder(db, token, clock.now()) : null);
+        // The guard has not run for a CSRF refusal, nor for a body the parser refused (a repeated
+        // key): whoever holds the cookie is the one attacked, or the one sending it.
+        const actor = request.auth ?? (token ? await findSessionHolder(db, token, clock.now()) : null);
         if (!actor) return;
         const first = validation?.[0];
         const unknownField =
           first?.params && "additionalProperty" in first.params ? first.params.additionalProperty : undefined;
+        const duplicateKey =
+          first?.params && "duplicateKey" in first.params ? first.params.duplicateKey : undefined;
         await refused({
           action: isCsrf ? "security.csrf_rejected" : "security.input_rejected",
           companyId: request.auth?.membership?.companyId ?? null,
@@ -122,7 +124,12 @@ export const refusalAuditing = fp(
                   fetchSite: request.headers["sec-fetch-site"] ?? null,
                   companyParam: companyParamOf(request),
                 }
-              : { field: `body${first?.instancePath.replaceAll("/", ".") ?? ""}`, unknownField }),
+              : {
+                  field: `body${first?.instancePath.replaceAll("/", ".") ?? ""}`,
+                  unknownField,
+                  duplicateKey,
+                  ...(request.auth ? {} : { companyParam: companyParamOf(request) }),
+                }),
           },
           meta: request.meta,
           at: clock.now(),
