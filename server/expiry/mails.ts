@@ -1,14 +1,12 @@
 // The mails of team governance's jobs (SPEC §6.4): an assignment about to expire, an expired Admin
 // assignment kept (rule 4), and the inactivity warning, each in its recipient's language (SPEC §6.6).
 // Names are user-chosen: oneLine, escaped by renderMail.
-import { t } from "../i18n/translate.js";
 import {
-  greetingLine,
   type MailLocale,
+  noticeMail,
   oneLine,
   type RenderedMail,
   readableTime,
-  renderMail,
   roleNameIn,
 } from "../mail/templates.js";
 
@@ -19,23 +17,19 @@ export function roleExpiringMail(input: {
   role: { key: string | null; name: string };
   expiresAt: Date;
 }): RenderedMail {
-  const { language } = input.locale;
-  const company = oneLine(input.companyName, 200);
-  const role = roleNameIn(language, input.role);
-  return renderMail(
-    t(language, "mail.role_expiring.subject", { role, company }),
-    [
-      greetingLine(language, input.name),
-      {
-        text: t(language, "mail.role_expiring.body", {
-          role,
-          company,
-          at: readableTime(input.expiresAt, input.locale),
-        }),
-      },
-      { text: t(language, "mail.role_expiring.extend") },
-    ],
-    language,
+  return noticeMail(
+    input.locale,
+    input.name,
+    {
+      subject: "mail.role_expiring.subject",
+      body: "mail.role_expiring.body",
+      closing: ["mail.role_expiring.extend"],
+    },
+    {
+      role: roleNameIn(input.locale.language, input.role),
+      company: oneLine(input.companyName, 200),
+      at: readableTime(input.expiresAt, input.locale),
+    },
   );
 }
 
@@ -46,22 +40,19 @@ export function lastAdminKeptMail(input: {
   memberEmail: string;
   expiredAt: Date;
 }): RenderedMail {
-  const { language } = input.locale;
-  const company = oneLine(input.companyName, 200);
-  return renderMail(
-    t(language, "mail.last_admin_kept.subject", { company }),
-    [
-      greetingLine(language, input.name),
-      {
-        text: t(language, "mail.last_admin_kept.body", {
-          email: oneLine(input.memberEmail, 254),
-          company,
-          at: readableTime(input.expiredAt, input.locale),
-        }),
-      },
-      { text: t(language, "mail.last_admin_kept.next") },
-    ],
-    language,
+  return noticeMail(
+    input.locale,
+    input.name,
+    {
+      subject: "mail.last_admin_kept.subject",
+      body: "mail.last_admin_kept.body",
+      closing: ["mail.last_admin_kept.next"],
+    },
+    {
+      email: oneLine(input.memberEmail, 254),
+      company: oneLine(input.companyName, 200),
+      at: readableTime(input.expiredAt, input.locale),
+    },
   );
 }
 
@@ -71,20 +62,10 @@ export function inactivityWarningMail(input: {
   companyName: string;
   deactivatesAt: Date;
 }): RenderedMail {
-  const { language } = input.locale;
-  const company = oneLine(input.companyName, 200);
-  return renderMail(
-    t(language, "mail.inactivity.subject", { company }),
-    [
-      greetingLine(language, input.name),
-      {
-        text: t(language, "mail.inactivity.body", {
-          company,
-          at: readableTime(input.deactivatesAt, input.locale),
-        }),
-      },
-      { text: t(language, "mail.inactivity.keep") },
-    ],
-    language,
+  return noticeMail(
+    input.locale,
+    input.name,
+    { subject: "mail.inactivity.subject", body: "mail.inactivity.body", closing: ["mail.inactivity.keep"] },
+    { company: oneLine(input.companyName, 200), at: readableTime(input.deactivatesAt, input.locale) },
   );
 }

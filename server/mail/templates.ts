@@ -1,8 +1,10 @@
 // Every mail the portal sends, as plain text and HTML, in its recipient's language and time zone
 // (SPEC §6.6). Names and other user-supplied text are HTML-escaped in the HTML part and stripped of
 // CR/LF everywhere (rule 17).
+
+import type { TextKey } from "../i18n/catalogue-en.js";
 import type { Language } from "../i18n/languages.js";
-import { t } from "../i18n/translate.js";
+import { type TextValues, t } from "../i18n/translate.js";
 
 /** Whom a mail is written for: their language, and their time zone when they chose one. */
 export type MailLocale = { language: Language; timeZone: string | null };
@@ -63,6 +65,29 @@ export function renderMail(
       language,
     ),
   };
+}
+
+/**
+ * A notice in the layout most mails share: the greeting, one paragraph, then closing lines. The
+ * subject and the paragraph are catalogue texts filled with `values` (each takes the placeholders
+ * it names); the closing lines are catalogue texts as they are.
+ */
+export function noticeMail(
+  locale: MailLocale,
+  name: string,
+  texts: { subject: TextKey; body: TextKey; closing: readonly TextKey[] },
+  values: TextValues = {},
+): RenderedMail {
+  const { language } = locale;
+  return renderMail(
+    t(language, texts.subject, values),
+    [
+      greetingLine(language, name),
+      { text: t(language, texts.body, values) },
+      ...texts.closing.map((key) => ({ text: t(language, key) })),
+    ],
+    language,
+  );
 }
 
 // English keeps the British order ("2 March 2026 at 09:00"); Chinese says "2026年3月2日 17:00".

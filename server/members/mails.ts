@@ -1,14 +1,12 @@
 // The notices a member gets when an Admin changes their membership: new roles, deactivation,
 // reactivation, in the member's language (SPEC §6.6). Company, role and people's names are
 // user-chosen text: oneLine here, escaped by renderMail.
-import { t } from "../i18n/translate.js";
 import {
-  greetingLine,
   type MailLocale,
+  noticeMail,
   oneLine,
   type RenderedMail,
   readableTime,
-  renderMail,
   roleListIn,
 } from "../mail/templates.js";
 
@@ -30,24 +28,20 @@ export function rolesChangedMail(input: {
   changedBy: { name: string; email: string };
   at: Date;
 }): RenderedMail {
-  const { language } = input.locale;
-  const company = oneLine(input.companyName, 200);
-  return renderMail(
-    t(language, "mail.roles_changed.subject", { company }),
-    [
-      greetingLine(language, input.name),
-      {
-        text: t(language, "mail.roles_changed.body", {
-          person: personLine(input.changedBy),
-          company,
-          at: readableTime(input.at, input.locale),
-          roles: roleListIn(language, input.roles),
-        }),
-      },
-      { text: t(language, "mail.roles_changed.follow") },
-      { text: t(language, "mail.member.not_you") },
-    ],
-    language,
+  return noticeMail(
+    input.locale,
+    input.name,
+    {
+      subject: "mail.roles_changed.subject",
+      body: "mail.roles_changed.body",
+      closing: ["mail.roles_changed.follow", "mail.member.not_you"],
+    },
+    {
+      person: personLine(input.changedBy),
+      company: oneLine(input.companyName, 200),
+      at: readableTime(input.at, input.locale),
+      roles: roleListIn(input.locale.language, input.roles),
+    },
   );
 }
 
@@ -57,16 +51,11 @@ export function memberDeactivatedMail(input: {
   companyName: string;
   at: Date;
 }): RenderedMail {
-  const { language } = input.locale;
-  const company = oneLine(input.companyName, 200);
-  return renderMail(
-    t(language, "mail.deactivated.subject", { company }),
-    [
-      greetingLine(language, input.name),
-      { text: t(language, "mail.deactivated.body", { company, at: readableTime(input.at, input.locale) }) },
-      { text: t(language, "mail.member.not_you") },
-    ],
-    language,
+  return noticeMail(
+    input.locale,
+    input.name,
+    { subject: "mail.deactivated.subject", body: "mail.deactivated.body", closing: ["mail.member.not_you"] },
+    { company: oneLine(input.companyName, 200), at: readableTime(input.at, input.locale) },
   );
 }
 
@@ -77,21 +66,14 @@ export function memberReactivatedMail(input: {
   roles: readonly RoleName[];
   at: Date;
 }): RenderedMail {
-  const { language } = input.locale;
-  const company = oneLine(input.companyName, 200);
-  return renderMail(
-    t(language, "mail.reactivated.subject", { company }),
-    [
-      greetingLine(language, input.name),
-      {
-        text: t(language, "mail.reactivated.body", {
-          company,
-          at: readableTime(input.at, input.locale),
-          roles: roleListIn(language, input.roles),
-        }),
-      },
-      { text: t(language, "mail.member.not_you") },
-    ],
-    language,
+  return noticeMail(
+    input.locale,
+    input.name,
+    { subject: "mail.reactivated.subject", body: "mail.reactivated.body", closing: ["mail.member.not_you"] },
+    {
+      company: oneLine(input.companyName, 200),
+      at: readableTime(input.at, input.locale),
+      roles: roleListIn(input.locale.language, input.roles),
+    },
   );
 }

@@ -3,14 +3,7 @@
 // link to a secret appears in them.
 import type { Language } from "../i18n/languages.js";
 import { t } from "../i18n/translate.js";
-import {
-  greetingLine,
-  type MailLocale,
-  oneLine,
-  type RenderedMail,
-  readableTime,
-  renderMail,
-} from "../mail/templates.js";
+import { type MailLocale, noticeMail, oneLine, type RenderedMail, readableTime } from "../mail/templates.js";
 
 export type FactorChange =
   | { kind: "totp_added"; factorName: string }
@@ -40,19 +33,10 @@ export function secondFactorChangedMail(input: {
   change: FactorChange;
   at: Date;
 }): RenderedMail {
-  const { language } = input.locale;
-  return renderMail(
-    t(language, "mail.factor.subject"),
-    [
-      greetingLine(language, input.name),
-      {
-        text: t(language, "mail.factor.body", {
-          what: what(language, input.change),
-          at: readableTime(input.at, input.locale),
-        }),
-      },
-      { text: t(language, "mail.factor.not_you") },
-    ],
-    language,
+  return noticeMail(
+    input.locale,
+    input.name,
+    { subject: "mail.factor.subject", body: "mail.factor.body", closing: ["mail.factor.not_you"] },
+    { what: what(input.locale.language, input.change), at: readableTime(input.at, input.locale) },
   );
 }
