@@ -3,6 +3,7 @@
 import type { Kysely } from "kysely";
 import type { Clock } from "../clock.js";
 import type { DB } from "../db/schema.js";
+import { Polling } from "../polling.js";
 import { claimDueMails, markMailFailed, markMailSent } from "./queries.js";
 import type { MailTransport } from "./transport.js";
 
@@ -24,8 +25,7 @@ export type DispatcherOptions = {
 };
 
 export class MailDispatcher {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
+  private readonly polling = new Polling();
 
   constructor(private readonly options: DispatcherOptions) {}
 
@@ -68,20 +68,11 @@ export class MailDispatcher {
 
   /** Polls in the background until stop(). */
   start(): void {
-    if (this.timer) return;
-    const tick = async () => {
-      this.running = this.runOnce().catch((error) => this.options.onError?.(error));
-      await this.running;
-      this.running = null;
-      if (this.timer) this.timer = setTimeout(tick, this.options.pollMs ?? 1_000);
-    };
-    this.timer = setTimeout(tick, 0);
+    this.polling.start(() => this.runOnce(), this.options.pollMs ?? 1_000, this.options.onError);
   }
 
   /** Stops polling and waits for a batch in flight, so nothing is left half-marked. */
-  async stop(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+  stop(): Promise<void> {
+    return this.polling.stop();
   }
 }

@@ -8,6 +8,7 @@ import type { DB } from "../db/schema.js";
 import { enqueueMail } from "../mail/outbox.js";
 import { mailLocaleOf } from "../mail/templates.js";
 import { openSecret } from "../mfa/secret-box.js";
+import { Polling } from "../polling.js";
 import { endpointDisabledMail } from "./mails.js";
 import type { WebhookMetrics } from "./metrics.js";
 import {
@@ -57,8 +58,7 @@ export type WebhookDispatcherOptions = {
 };
 
 export class WebhookDispatcher {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
+  private readonly polling = new Polling();
 
   constructor(private readonly options: WebhookDispatcherOptions) {}
 
@@ -154,20 +154,11 @@ export class WebhookDispatcher {
 
   /** Polls in the background until stop(). */
   start(): void {
-    if (this.timer) return;
-    const tick = async () => {
-      this.running = this.runOnce().catch((error) => this.options.onError?.(error));
-      await this.running;
-      this.running = null;
-      if (this.timer) this.timer = setTimeout(tick, this.options.pollMs ?? 1_000);
-    };
-    this.timer = setTimeout(tick, 0);
+    this.polling.start(() => this.runOnce(), this.options.pollMs ?? 1_000, this.options.onError);
   }
 
   /** Stops polling and waits for a batch in flight, so nothing is left half-marked. */
-  async stop(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+  stop(): Promise<void> {
+    return this.polling.stop();
   }
 }
