@@ -2,7 +2,8 @@
 // page under a name of their own (the code computed from the secret shown on screen), saves the
 // recovery codes, logs out, logs in with the password and the app's code, then invites someone: after
 // Next the focus stays in the dialog, and the verification window asks for the app's code with the
-// keyboard in its code field. Last, they rename the app on the Security page.
+// keyboard in its code field. Then they rename the app on the Security page, and see on the profile
+// a session where someone else entered the password but not the app's code.
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { authenticatorApp } from "./support/authenticator.js";
@@ -117,6 +118,17 @@ describe("SPEC §6.2: logging in with an authenticator app, in Chromium", () => 
     await rename.waitFor({ state: "hidden" });
     await expect.poll(() => page.getByRole("cell", { name: "Work phone", exact: true }).count()).toBe(1);
     expect(await page.getByRole("cell", { name: "My phone", exact: true }).count()).toBe(0);
+
+    // Someone else enters the password on another device and stops at the app's code: the
+    // profile's sessions show that session as password only.
+    const stranger = await (await held.browser.newContext()).newPage();
+    await logIn(stranger, held.portal.url, admin.email, admin.password, false);
+    await stranger.getByLabel("Authentication code").waitFor();
+    await page.goto(`${held.portal.url}/profile`);
+    const passwordOnly = page.getByText("Password only", { exact: true });
+    await passwordOnly.waitFor();
+    expect(await passwordOnly.count()).toBe(1);
+    await stranger.context().close();
     await page.context().close();
   });
 });

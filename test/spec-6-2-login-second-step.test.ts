@@ -157,6 +157,44 @@ describe.each(testDatabaseKinds)("SPEC §6.2: the login's second step (%s)", (ki
     ).toHaveLength(1);
   });
 
+  it("lists a session waiting for the second step among the person's sessions, flagged: someone knows the password", async () => {
+    const me = await personWithTotp();
+    const pending = await passwordStep(me.email);
+    const other = await passwordStep(me.email);
+    const done = await send(
+      { [h.cookieName]: other.cookie },
+      { url: TOTP, payload: { code: totpCodeSteps(h, me.secret, 0) } },
+    );
+    expect(done.statusCode, done.body).toBe(200);
+    const full = sessionOf(done);
+    const listed = await send({ [h.cookieName]: full }, { method: "GET", url: "/api/me/sessions" });
+    expect(listed.statusCode, listed.body).toBe(200);
+    const items: { id: string; current: boolean; secondStepPending?: true }[] = listed.json().items;
+    const pendingId = (
+      await h.db
+        .selectFrom("sessions")
+        .select("id")
+        .where("token_hash", "=", hashSecretToken(pending.cookie!))
+        .executeTakeFirstOrThrow()
+    ).id;
+    expect(items.find((item) => item.id === pendingId)).toMatchObject({
+      current: false,
+      secondStepPending: true,
+    });
+    const current = items.find((item) => item.current);
+    expect(current).toBeDefined();
+    expect(current).not.toHaveProperty("secondStepPending");
+    // The person ends it like any other session.
+    const ended = await send(
+      { [h.cookieName]: full },
+      { method: "DELETE", url: `/api/me/sessions/${pendingId}` },
+    );
+    expect(ended.statusCode, ended.body).toBe(204);
+    expect(
+      (await send({ [h.cookieName]: pending.cookie }, { url: TOTP, payload: { code: "000000" } })).statusCode,
+    ).toBe(401);
+  });
+
   it("ends the second-step session at the fifth wrong code (401): the person logs in again", async () => {
     const me = await personWithTotp();
     const { cookie } = await passwordStep(me.email);

@@ -338,7 +338,7 @@ export async function deleteAccountSessions(
 export async function listSessions(db: Kysely<DB>, accountId: string, now: Date, policy: SessionPolicy) {
   return db
     .selectFrom("sessions")
-    .select(["id", "created_at", "last_seen_at", "expires_at", "ip", "user_agent"])
+    .select(["id", "created_at", "last_seen_at", "expires_at", "ip", "user_agent", "stage"])
     .where("account_id", "=", accountId)
     .where("expires_at", ">", now)
     .where("last_seen_at", ">", new Date(now.getTime() - policy.idleMs))

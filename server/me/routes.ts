@@ -20,6 +20,12 @@ const SessionItem = Type.Object({
   expiresAt: Type.String({ format: "date-time" }),
   ip: Type.Union([Type.String(), Type.Null()]),
   device: Type.Union([Type.String(), Type.Null()]),
+  secondStepPending: Type.Optional(
+    Type.Literal(true, {
+      description:
+        "Present when the password was right and the second factor has not been given yet (SPEC §6.2): whoever holds this session knows the password",
+    }),
+  ),
 });
 
 const AccountAuditEvent = Type.Object({
@@ -30,6 +36,12 @@ const AccountAuditEvent = Type.Object({
   outcome: Type.Union([Type.Literal("success"), Type.Literal("denied"), Type.Literal("failure")]),
   ip: Type.Union([Type.String(), Type.Null()]),
   device: Type.Union([Type.String(), Type.Null()]),
+  secondStepPending: Type.Optional(
+    Type.Literal(true, {
+      description:
+        "Present when the password was right and the second factor has not been given yet (SPEC §6.2): whoever holds this session knows the password",
+    }),
+  ),
 });
 
 /** The body of GET /api/me from a context the guard loaded with its memberships: no query of its own. */
@@ -88,6 +100,7 @@ export const meRoutes: FastifyPluginAsyncTypebox<{
           expiresAt: row.expires_at.toISOString(),
           ip: row.ip,
           device: row.user_agent,
+          ...(row.stage === "second_step" ? { secondStepPending: true as const } : {}),
         })),
       };
     },

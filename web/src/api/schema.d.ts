@@ -7973,6 +7973,11 @@ export interface operations {
                             /** Format: date-time */
                             occurredAt: string;
                             outcome: "success" | "denied" | "failure";
+                            /**
+                             * @description Present when the password was right and the second factor has not been given yet (SPEC §6.2): whoever holds this session knows the password
+                             * @enum {boolean}
+                             */
+                            secondStepPending?: true;
                         }[];
                         nextCursor: string | null;
                         total: number;
@@ -8828,6 +8833,11 @@ export interface operations {
                             ip: string | null;
                             /** Format: date-time */
                             lastSeenAt: string;
+                            /**
+                             * @description Present when the password was right and the second factor has not been given yet (SPEC §6.2): whoever holds this session knows the password
+                             * @enum {boolean}
+                             */
+                            secondStepPending?: true;
                         }[];
                     };
                 };

@@ -1,5 +1,6 @@
 // Profile > Sessions: where the account is logged in (device, IP, last seen), and `End session`
-// for any but the current one (logging out ends that).
+// for any but the current one (logging out ends that). A session that has passed the password but
+// not the second factor says so: whoever holds it knows the password.
 import { App, Button, Table, type TableColumnsType, Tag, Tooltip } from "antd";
 import { useTranslation } from "react-i18next";
 import { useEndSession, useOwnSessions } from "../api/queries";
@@ -39,6 +40,13 @@ export function OwnSessionsTable() {
             <Tag color="blue" style={{ marginInlineStart: 8 }}>
               {t("sessions.current")}
             </Tag>
+          )}
+          {session.secondStepPending && (
+            <Tooltip title={t("sessions.secondStepPendingHint")}>
+              <Tag color="orange" style={{ marginInlineStart: 8 }} tabIndex={0}>
+                {t("sessions.secondStepPending")}
+              </Tag>
+            </Tooltip>
           )}
         </>
       ),
