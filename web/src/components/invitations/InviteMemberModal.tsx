@@ -3,7 +3,9 @@
 // (the Email Verification window opens by itself when the session needs it). The email is checked as
 // soon as it is typed: a member, a deactivated member (with `Reactivate` for who may) or a pending
 // invitation (with `Resend it`) is said on step 1, not after the terms box; the send still decides.
-// The merchant accounts the person will reach are chosen after the roles, on step 1 (SPEC §6.4).
+// The merchant accounts the person will reach are chosen after the roles, on step 1 (SPEC §6.4), and
+// the invitation mail's language last (the page's own by default), for a person without an account
+// yet: one with an account gets it in the language they chose (SPEC §6.6).
 import {
   Alert,
   App,
@@ -16,6 +18,7 @@ import {
   Input,
   type InputRef,
   Modal,
+  Select,
   Skeleton,
   Steps,
 } from "antd";
@@ -31,6 +34,7 @@ import {
 import { useReactivateMemberById } from "../../api/memberQueries";
 import { usePermissionCatalogue, useRoles } from "../../api/queries";
 import type { InvitationBatchResult, MemberScope } from "../../api/types";
+import { currentLanguage, LANGUAGE_NAMES, LANGUAGES, type Language } from "../../i18n";
 import { useCatalogueLabels } from "../../i18n/catalogueLabels";
 import { describeMemberChangeError } from "../members/describeMemberChangeError";
 import { type RoleExpiryDraft, RoleExpiryFields, roleExpiriesOf } from "../members/RoleExpiryFields";
@@ -78,13 +82,18 @@ interface InvitationDraft {
   moreEmails?: string[];
   roleIds: string[];
   scope?: MemberScope;
+  /** The invitation mail's language for an invitee without an account of their own. */
+  language: Language;
 }
 
 interface ConfirmedDraft {
   emails: string[];
   roleIds: string[];
   scope: MemberScope;
+  language: Language;
 }
+
+const LANGUAGE_OPTIONS = LANGUAGES.map((language) => ({ value: language, label: LANGUAGE_NAMES[language] }));
 
 function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: () => void }) {
   const { message } = App.useApp();
@@ -155,6 +164,7 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
         emails: [values.email.trim(), ...more],
         roleIds: values.roleIds,
         scope: values.scope ?? ALL_ACCOUNTS,
+        language: values.language,
       });
       setFailure(null);
       setStep(1);
@@ -174,6 +184,7 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
           roleExpiries: roleExpiriesOf(draft.roleIds, expiries),
           acceptTerms: true,
           ...(draft.scope.kind === "restricted" ? { scope: draft.scope } : {}),
+          language: draft.language,
         },
         {
           onSuccess: ({ results }) => {
@@ -194,6 +205,7 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
         acceptTerms: true,
         // Without a scope the server gives all accounts, so only a restriction is sent.
         ...(draft.scope.kind === "restricted" ? { scope: draft.scope } : {}),
+        language: draft.language,
       },
       {
         onSuccess: () => {
@@ -311,7 +323,7 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
         name="invite-member"
         layout="vertical"
         requiredMark={false}
-        initialValues={{ email: "", roleIds: [], scope: ALL_ACCOUNTS }}
+        initialValues={{ email: "", roleIds: [], scope: ALL_ACCOUNTS, language: currentLanguage() }}
         onFinish={() => void next()}
         style={{ display: step === 0 ? undefined : "none" }}
       >
@@ -418,6 +430,9 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
           ]}
         >
           <ScopePicker companyId={companyId} />
+        </Form.Item>
+        <Form.Item label={t("invite.mailLanguage")} name="language" extra={t("invite.mailLanguageExtra")}>
+          <Select<Language> options={LANGUAGE_OPTIONS} style={{ maxWidth: 200 }} />
         </Form.Item>
       </Form>
       {step === 1 && draft !== null && (
