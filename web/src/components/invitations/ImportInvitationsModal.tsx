@@ -1,17 +1,20 @@
 // `Import CSV` (SPEC §6.4): a file of up to 500 people (a column `email`, optionally `roles` by name),
-// roles for the rows that name none, a preview with one result per row, then the invitations sent
-// after one Email Verification, with one result per row again.
+// roles for the rows that name none, the mail's language for people without an account, a preview
+// with one result per row, then the invitations sent after one Email Verification, with one result
+// per row again.
 import { Alert, App, Button, Checkbox, Flex, Form, Modal, Skeleton, Typography } from "antd";
 import { type ChangeEvent, useState } from "react";
 import { Trans, useTranslation } from "react-i18next";
 import { useImportInvitations, usePreviewInvitationImport } from "../../api/invitationQueries";
 import { usePermissionCatalogue, useRoles } from "../../api/queries";
 import type { InvitationBatchResult } from "../../api/types";
+import { currentLanguage, type Language } from "../../i18n";
 import { RolePicker } from "../members/RolePicker";
 import { QueryErrorResult } from "../QueryErrorResult";
 import { describeInvitationError } from "./describeInvitationError";
 import { InvitationResultsTable, summarizeResults } from "./InvitationResultsTable";
 import { TERMS_KEY } from "./InviteMemberModal";
+import { MailLanguageSelect } from "./MailLanguageSelect";
 
 /** Larger files are refused before they are read (the server's limit is 500 rows). */
 const MAX_FILE_BYTES = 256 * 1024;
@@ -26,6 +29,7 @@ function ImportSteps({ companyId, onDone }: { companyId: string; onDone: () => v
   const [csv, setCsv] = useState<string | null>(null);
   const [fileName, setFileName] = useState<string | null>(null);
   const [roleIds, setRoleIds] = useState<string[]>([]);
+  const [language, setLanguage] = useState<Language>(currentLanguage());
   const [previewed, setPreviewed] = useState<InvitationBatchResult[] | null>(null);
   const [sent, setSent] = useState<InvitationBatchResult[] | null>(null);
   const [isTermsAccepted, setIsTermsAccepted] = useState(false);
@@ -65,7 +69,7 @@ function ImportSteps({ companyId, onDone }: { companyId: string; onDone: () => v
     if (csv === null || !isTermsAccepted) return;
     setFailure(null);
     importer.mutate(
-      { csv, ...(roleIds.length > 0 ? { roleIds } : {}), acceptTerms: true },
+      { csv, ...(roleIds.length > 0 ? { roleIds } : {}), acceptTerms: true, language },
       {
         onSuccess: ({ results }) => {
           void message.success(t("invite.sentBatch", { summary: summarizeResults(results, t) }));
@@ -109,6 +113,13 @@ function ImportSteps({ companyId, onDone }: { companyId: string; onDone: () => v
               setPreviewed(null);
             }}
           />
+        </Form.Item>
+        <Form.Item
+          label={t("invite.mailLanguage")}
+          htmlFor="invitation-mail-language"
+          extra={t("invite.mailLanguageExtra")}
+        >
+          <MailLanguageSelect id="invitation-mail-language" value={language} onChange={setLanguage} />
         </Form.Item>
       </Form>
       {previewed !== null && (

@@ -18,7 +18,6 @@ import {
   Input,
   type InputRef,
   Modal,
-  Select,
   Skeleton,
   Steps,
 } from "antd";
@@ -34,7 +33,7 @@ import {
 import { useReactivateMemberById } from "../../api/memberQueries";
 import { usePermissionCatalogue, useRoles } from "../../api/queries";
 import type { InvitationBatchResult, MemberScope } from "../../api/types";
-import { currentLanguage, LANGUAGE_NAMES, LANGUAGES, type Language } from "../../i18n";
+import { currentLanguage, type Language } from "../../i18n";
 import { useCatalogueLabels } from "../../i18n/catalogueLabels";
 import { describeMemberChangeError } from "../members/describeMemberChangeError";
 import { type RoleExpiryDraft, RoleExpiryFields, roleExpiriesOf } from "../members/RoleExpiryFields";
@@ -50,6 +49,7 @@ import { QueryErrorResult } from "../QueryErrorResult";
 import { useCan } from "../useCan";
 import { describeInvitationError } from "./describeInvitationError";
 import { InvitationResultsTable, summarizeResults } from "./InvitationResultsTable";
+import { MailLanguageSelect } from "./MailLanguageSelect";
 
 /** The terms box's words, in the `invitations` catalogue. */
 export const TERMS_KEY = "invite.terms";
@@ -92,8 +92,6 @@ interface ConfirmedDraft {
   scope: MemberScope;
   language: Language;
 }
-
-const LANGUAGE_OPTIONS = LANGUAGES.map((language) => ({ value: language, label: LANGUAGE_NAMES[language] }));
 
 function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: () => void }) {
   const { message } = App.useApp();
@@ -432,7 +430,7 @@ function InviteMemberSteps({ companyId, onDone }: { companyId: string; onDone: (
           <ScopePicker companyId={companyId} />
         </Form.Item>
         <Form.Item label={t("invite.mailLanguage")} name="language" extra={t("invite.mailLanguageExtra")}>
-          <Select<Language> options={LANGUAGE_OPTIONS} style={{ maxWidth: 200 }} />
+          <MailLanguageSelect />
         </Form.Item>
       </Form>
       {step === 1 && draft !== null && (

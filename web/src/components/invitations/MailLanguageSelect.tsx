@@ -1,0 +1,14 @@
+// The invitation mail's language, for people who have no account yet (SPEC §6.6): each language
+// named in itself. Inside a Form.Item, which gives it its label, value and onChange.
+import { Select } from "antd";
+import { LANGUAGE_NAMES, LANGUAGES, type Language } from "../../i18n";
+
+const OPTIONS = LANGUAGES.map((language) => ({ value: language, label: LANGUAGE_NAMES[language] }));
+
+export function MailLanguageSelect(props: {
+  id?: string;
+  value?: Language;
+  onChange?: (language: Language) => void;
+}) {
+  return <Select<Language> {...props} options={OPTIONS} style={{ maxWidth: 200 }} />;
+}
