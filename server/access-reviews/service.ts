@@ -175,6 +175,9 @@ export async function decide(ctx: ReviewContext, reviewId: string, memberId: str
   return itemView(item as ReviewItemRow);
 }
 
+/** How far another instance's clock may run behind the one that closed a review. */
+const CLOCK_SKEW_MS = 60 * 60_000;
+
 /**
  * Completes a review: every member must have a decision. The review is closed first (one caller
  * wins), then each decision goes through the member services as if the reviewer had made it by
@@ -186,20 +189,21 @@ export async function decide(ctx: ReviewContext, reviewId: string, memberId: str
 export async function completeReview(ctx: ReviewContext, reviewId: string) {
   const review = await findReview(ctx.db, ctx.companyId, reviewId);
   if (!review) throw new AppError("not_found");
-  let closedAt: Date;
+  // Where in the audit log the completion's event would be: at or after the review was closed.
+  let eventsSince: Date;
   if (review.status === "open") {
     const undecided = await countUndecided(ctx.db, reviewId);
     if (undecided > 0) throw new AppError("access_review_undecided", undefined, { undecided });
     if (!(await closeReview(ctx.db, reviewId, ctx.actor.accountId, ctx.now))) {
       throw new AppError("access_review_completed");
     }
-    closedAt = ctx.now;
+    eventsSince = ctx.now;
   } else {
-    closedAt = review.completed_at ?? ctx.now;
+    eventsSince = new Date((review.completed_at ?? ctx.now).getTime() - CLOCK_SKEW_MS);
     const items = await listReviewItems(ctx.db, reviewId);
     const finished =
       items.every((item) => item.outcome !== null) &&
-      (await hasCompletionEvent(ctx.db, ctx.companyId, reviewId, closedAt));
+      (await hasCompletionEvent(ctx.db, ctx.companyId, reviewId, eventsSince));
     if (finished) throw new AppError("access_review_completed");
   }
   const memberContext: MemberContext = { ...ctx };
@@ -209,7 +213,7 @@ export async function completeReview(ctx: ReviewContext, reviewId: string) {
   }
   await ctx.db.transaction().execute(async (trx) => {
     await lockReview(trx, reviewId);
-    if (await hasCompletionEvent(trx, ctx.companyId, reviewId, closedAt)) return;
+    if (await hasCompletionEvent(trx, ctx.companyId, reviewId, eventsSince)) return;
     const outcomes: Record<string, number> = {};
     for (const item of await listReviewItems(trx, reviewId)) {
       const outcome = item.outcome ?? "unchanged";
