@@ -36,12 +36,6 @@ const AccountAuditEvent = Type.Object({
   outcome: Type.Union([Type.Literal("success"), Type.Literal("denied"), Type.Literal("failure")]),
   ip: Type.Union([Type.String(), Type.Null()]),
   device: Type.Union([Type.String(), Type.Null()]),
-  secondStepPending: Type.Optional(
-    Type.Literal(true, {
-      description:
-        "Present when the password was right and the second factor has not been given yet (SPEC §6.2): whoever holds this session knows the password",
-    }),
-  ),
 });
 
 /** The body of GET /api/me from a context the guard loaded with its memberships: no query of its own. */

@@ -7973,11 +7973,6 @@ export interface operations {
                             /** Format: date-time */
                             occurredAt: string;
                             outcome: "success" | "denied" | "failure";
-                            /**
-                             * @description Present when the password was right and the second factor has not been given yet (SPEC §6.2): whoever holds this session knows the password
-                             * @enum {boolean}
-                             */
-                            secondStepPending?: true;
                         }[];
                         nextCursor: string | null;
                         total: number;
