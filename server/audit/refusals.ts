@@ -102,15 +102,17 @@ export const refusalAuditing = fp(
       if (!isCsrf && !isRefusedBody) return;
       try {
         const token = request.cookies[sessionCookieName];
-        // The guard has not run for a CSRF refusal, nor for a body the parser refused (a repeated
-        // key): whoever holds the cookie is the one attacked, or the one sending it.
-        const actor = request.auth ?? (token ? await findSessionHolder(db, token, clock.now()) : null);
-        if (!actor) return;
         const first = validation?.[0];
         const unknownField =
           first?.params && "additionalProperty" in first.params ? first.params.additionalProperty : undefined;
         const duplicateKey =
           first?.params && "duplicateKey" in first.params ? first.params.duplicateKey : undefined;
+        // The guard has not run for a CSRF refusal, nor for a body the parser refused (a repeated
+        // key): whoever holds the cookie is the one attacked, or the one sending it.
+        const beforeGuard = isCsrf || duplicateKey !== undefined;
+        const actor =
+          request.auth ?? (beforeGuard && token ? await findSessionHolder(db, token, clock.now()) : null);
+        if (!actor) return;
         await refused({
           action: isCsrf ? "security.csrf_rejected" : "security.input_rejected",
           companyId: request.auth?.membership?.companyId ?? null,
