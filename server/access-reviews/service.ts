@@ -191,6 +191,7 @@ export async function completeReview(ctx: ReviewContext, reviewId: string) {
   if (!review) throw new AppError("not_found");
   // Where in the audit log the completion's event would be: at or after the review was closed.
   let eventsSince: Date;
+  let items: ReviewItemRow[];
   if (review.status === "open") {
     const undecided = await countUndecided(ctx.db, reviewId);
     if (undecided > 0) throw new AppError("access_review_undecided", undefined, { undecided });
@@ -198,16 +199,17 @@ export async function completeReview(ctx: ReviewContext, reviewId: string) {
       throw new AppError("access_review_completed");
     }
     eventsSince = ctx.now;
+    items = await listReviewItems(ctx.db, reviewId);
   } else {
     eventsSince = new Date((review.completed_at ?? ctx.now).getTime() - CLOCK_SKEW_MS);
-    const items = await listReviewItems(ctx.db, reviewId);
+    items = await listReviewItems(ctx.db, reviewId);
     const finished =
       items.every((item) => item.outcome !== null) &&
       (await hasCompletionEvent(ctx.db, ctx.companyId, reviewId, eventsSince));
     if (finished) throw new AppError("access_review_completed");
   }
   const memberContext: MemberContext = { ...ctx };
-  for (const item of await listReviewItems(ctx.db, reviewId)) {
+  for (const item of items) {
     if (item.outcome !== null) continue;
     await writeOutcome(ctx.db, reviewId, item.member_id, await apply(memberContext, item));
   }
