@@ -4,9 +4,7 @@
 import { Select } from "antd";
 import { useTranslation } from "react-i18next";
 import { useSavePreferences } from "../api/preferencesQueries";
-import { currentLanguage, LANGUAGE_NAMES, LANGUAGES, type Language, switchLanguage } from "./index";
-
-const OPTIONS = LANGUAGES.map((language) => ({ value: language, label: LANGUAGE_NAMES[language] }));
+import { currentLanguage, LANGUAGE_OPTIONS, type Language, switchLanguage } from "./index";
 
 export function LanguageSwitch({
   onChange,
@@ -22,7 +20,7 @@ export function LanguageSwitch({
     <Select<Language>
       aria-label={t("language")}
       value={currentLanguage()}
-      options={OPTIONS}
+      options={LANGUAGE_OPTIONS}
       popupMatchSelectWidth={false}
       style={{ minWidth: 112 }}
       onChange={(language) => {

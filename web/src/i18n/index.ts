@@ -12,6 +12,12 @@ export type Language = (typeof LANGUAGES)[number];
 /** Each language's own name, as the language switch shows it. */
 export const LANGUAGE_NAMES: Record<Language, string> = { en: "English", "zh-CN": "简体中文" };
 
+/** The languages as a Select's options, each named in itself. */
+export const LANGUAGE_OPTIONS = LANGUAGES.map((language) => ({
+  value: language,
+  label: LANGUAGE_NAMES[language],
+}));
+
 const STORAGE_KEY = "portal.language";
 
 /** The supported language a BCP 47 tag asks for ("zh", "zh-Hans-CN" → zh-CN), or null. */
