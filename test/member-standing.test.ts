@@ -118,6 +118,14 @@ describe.each(testDatabaseKinds)("member standing on %s", (kind) => {
     expect(orphans.rows[0]?.n).toBe(0);
   });
 
+  it("is refreshed from one generic plan, not planned again for each role change (migration 039)", async () => {
+    // A later CREATE OR REPLACE of the function without the setting would drop it silently, and
+    // every role change would plan the refresh twice again: nothing but this shows it.
+    const config = await sql<{ proconfig: string[] | null }>`
+      SELECT proconfig FROM pg_proc WHERE proname = 'refresh_member_standing'`.execute(h.db);
+    expect(config.rows).toEqual([{ proconfig: ["plan_cache_mode=force_generic_plan"] }]);
+  });
+
   it("gives the guard a role's new permissions on the holder's next request", async () => {
     const company = await h.company("Standing Guard Co");
     const role = await customRole(h.db, company.id, "Viewer", []);

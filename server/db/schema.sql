@@ -416,6 +416,7 @@ $$;
 
 CREATE FUNCTION public.refresh_member_standing(ids uuid[]) RETURNS void
     LANGUAGE plpgsql
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 BEGIN
   INSERT INTO member_standing AS s (member_id, role_ids, role_keys, permissions, earliest_expiry)
