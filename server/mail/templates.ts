@@ -93,17 +93,33 @@ export function noticeMail(
 // English keeps the British order ("2 March 2026 at 09:00"); Chinese says "2026年3月2日 17:00".
 const INTL_LOCALE: Record<Language, string> = { en: "en-GB", "zh-CN": "zh-CN" };
 
+// Building a formatter costs far more than formatting with one, so each language and zone has one.
+// Zones are names Intl knows, but their spelling is free ("asia/shanghai"): the set is bounded.
+const FORMATTERS_MAX = 1_000;
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(language: Language, timeZone: string): Intl.DateTimeFormat {
+  const key = `${language} ${timeZone}`;
+  let formatter = formatters.get(key);
+  if (formatter === undefined) {
+    formatter = new Intl.DateTimeFormat(INTL_LOCALE[language], {
+      dateStyle: "long",
+      timeStyle: "short",
+      timeZone,
+    });
+    if (formatters.size >= FORMATTERS_MAX) formatters.clear();
+    formatters.set(key, formatter);
+  }
+  return formatter;
+}
+
 /**
  * A moment as a reader says it, in their language and time zone: "2 March 2026 at 09:00 UTC",
  * "2 March 2026 at 17:00 (Asia/Shanghai)", "2026年3月2日 17:00（Asia/Shanghai）". Without a chosen
  * zone the time is UTC and says so.
  */
 export function readableTime(at: Date, locale: MailLocale = ENGLISH_UTC): string {
-  const time = new Intl.DateTimeFormat(INTL_LOCALE[locale.language], {
-    dateStyle: "long",
-    timeStyle: "short",
-    timeZone: locale.timeZone ?? "UTC",
-  }).format(at);
+  const time = formatterFor(locale.language, locale.timeZone ?? "UTC").format(at);
   return locale.timeZone
     ? t(locale.language, "mail.time_zone", { time, zone: locale.timeZone })
     : t(locale.language, "mail.time_utc", { time });
