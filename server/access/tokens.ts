@@ -1,13 +1,13 @@
 // Opaque secrets (session, invitation, reset and unlock tokens): 256 bits from the CSPRNG,
 // sent to the holder once and stored only as their SHA-256.
-import { createHash, randomBytes } from "node:crypto";
+import { hash, randomBytes } from "node:crypto";
 
 export function newSecretToken(): string {
   return randomBytes(32).toString("base64url");
 }
 
 export function hashSecretToken(token: string): string {
-  return createHash("sha256").update(token, "utf8").digest("hex");
+  return hash("sha256", token, "hex");
 }
 
 /** A token as we issue it: 43 base64url characters. Anything else is rejected before hashing. */
