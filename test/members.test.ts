@@ -215,6 +215,17 @@ describe.each(testDatabaseKinds)("member list on %s", (kind) => {
       expect(me?.lastActiveAt).not.toBeNull();
     });
 
+    it("shows an account's name as it is now, in the plain list and in a search", async () => {
+      // The pages read the name the member row carries (migration 022 keeps it with the account's).
+      const renamed = await memberWithEmail(co, "renamed.person@example.net", ["operations"]);
+      await h.db.updateTable("accounts").set({ name: "Rena Med" }).where("id", "=", renamed.id).execute();
+      for (const query of ["?limit=100", "?email=renamed.person", "?sort=name&limit=100"]) {
+        const item = (await search(query)).items.find((m) => m.email === renamed.email);
+        expect(item?.name, query).toBe("Rena Med");
+      }
+      await h.db.deleteFrom("members").where("id", "=", renamed.memberId).execute();
+    });
+
     it("searches a case-insensitive substring of the email", async () => {
       const body = await search("?email=ALIS");
       expect(body.items.map((m) => m.email)).toEqual(["bob.alison@example.org"]);

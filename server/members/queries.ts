@@ -189,7 +189,7 @@ export async function listMembers(
   };
   let page: RawBuilder<unknown>;
   if (plan === "walk" && filter.emailPattern === undefined && order.key === "email") {
-    page = walk(sql`${MEMBER_COLUMNS}, ${sortKeyText(order.key)} AS sort_key`);
+    page = walk(sql`${MEMBER_COLUMNS}, m.name, ${sortKeyText(order.key)} AS sort_key`);
   } else {
     let top: RawBuilder<unknown>;
     if (plan === "collect") {
@@ -237,7 +237,7 @@ export async function listMembers(
       top = walk(sql`m.id`);
     }
     page = sql`WITH top AS (${top})
-               SELECT ${MEMBER_COLUMNS}, ${sortKeyText(order.key)} AS sort_key, top.matches
+               SELECT ${MEMBER_COLUMNS}, m.name, ${sortKeyText(order.key)} AS sort_key, top.matches
                  FROM top JOIN members m ON m.id = top.id`;
   }
   // Each member's role ids (member_standing), named from the server's copy of the company's roles
@@ -255,10 +255,10 @@ export async function listMembers(
     }
   >`
     WITH page AS (${page})
-    SELECT p.*, a.name, array_to_string(ms.role_ids, ',') AS role_ids, (${extra}) AS extra,
+    SELECT p.*, array_to_string(ms.role_ids, ',') AS role_ids, (${extra}) AS extra,
            CASE WHEN ms.earliest_expiry IS NOT NULL THEN ${ROLE_EXPIRIES_OF_MEMBER} END AS role_expiries,
            (SELECT c.roles_version FROM companies c WHERE c.id = ${filter.companyId}) AS roles_version
-      FROM page p JOIN accounts a ON a.id = p.account_id LEFT JOIN member_standing ms ON ms.member_id = p.id
+      FROM page p LEFT JOIN member_standing ms ON ms.member_id = p.id
      ORDER BY p.sort_key COLLATE "C" ${direction} NULLS LAST, p.id ${direction}`.execute(db);
   const rows = result.rows;
   const first = rows[0];
