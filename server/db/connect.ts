@@ -119,6 +119,9 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     },
     async close() {
       await db.destroy();
+      // Kysely ends the pool only once a query of its own has run: a database that only ran
+      // scripts (migrations) kept an idle session open until the pool's idle timeout.
+      if (!pool.ended) await pool.end();
     },
   };
 }
