@@ -15,6 +15,7 @@ import {
   CompanyParams,
   CsvFile,
   errorResponses,
+  NullableDateTime,
   RoleExpiries,
   Uuid,
 } from "../http/schemas.js";
@@ -43,7 +44,7 @@ const Member = Type.Object(
     roles: Type.Array(AssignedRoleRef),
     status: MemberStatus,
     joinedAt: Type.String({ format: "date-time" }),
-    lastActiveAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
+    lastActiveAt: NullableDateTime,
     /** Who invited the member (null: nobody, or an account since deleted). Only GET of one member carries it. */
     invitedBy: Type.Optional(
       Type.Union([Type.Object({ name: Type.String(), email: Type.String() }), Type.Null()]),

@@ -6,7 +6,7 @@ import type { Clock } from "../clock.js";
 import type { Database } from "../db/connect.js";
 import { AppError } from "../errors.js";
 import { Collection, DEFAULT_LIMIT, decodeTimeIdCursor, PageQuery, pageOf } from "../http/pagination.js";
-import { CompanyParams, CsvFile, errorResponses, Uuid } from "../http/schemas.js";
+import { CompanyParams, CsvFile, errorResponses, NullableUuid, Uuid } from "../http/schemas.js";
 import { callerScope } from "../merchant-accounts/caller-scope.js";
 import { csvExportHandler } from "./csv-export.js";
 import { formatMinor } from "./money.js";
@@ -48,7 +48,7 @@ const Transaction = Type.Object({
   paymentMethod: Type.String(),
   status: Type.String(),
   errorCode: Type.Union([Type.String(), Type.Null()]),
-  settlementBatchId: Type.Union([Uuid, Type.Null()]),
+  settlementBatchId: NullableUuid,
   merchantAccountId: Uuid,
 });
 const TransactionParams = Type.Object({ cid: Uuid, transactionId: Uuid }, { additionalProperties: false });

@@ -5,7 +5,7 @@ import { Type } from "@sinclair/typebox";
 import { callerOf } from "../access/guard.js";
 import type { Clock } from "../clock.js";
 import type { Database } from "../db/connect.js";
-import { CompanyParams, errorResponses, Uuid } from "../http/schemas.js";
+import { CompanyParams, errorResponses, NullableDateTime, Uuid } from "../http/schemas.js";
 import {
   createScimToken,
   listCompanyScimTokens,
@@ -22,8 +22,8 @@ const ScimToken = Type.Object(
     createdBy: Type.Union([Type.String(), Type.Null()], {
       description: "The email of the Admin who made it.",
     }),
-    lastUsedAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
-    revokedAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
+    lastUsedAt: NullableDateTime,
+    revokedAt: NullableDateTime,
   },
   { $id: "ScimToken" },
 );

@@ -7,7 +7,7 @@ import type { FastifyRequest } from "fastify";
 import { callerOf } from "../access/guard.js";
 import type { Clock } from "../clock.js";
 import { DEFAULT_LIMIT, PageQuery } from "../http/pagination.js";
-import { CompanyParams, errorResponses, StringEnum, Uuid } from "../http/schemas.js";
+import { CompanyParams, errorResponses, NullableUuid, StringEnum, Uuid } from "../http/schemas.js";
 import { WEBHOOK_EVENT_TYPES } from "./events.js";
 import {
   createWebhookEndpoint,
@@ -68,7 +68,7 @@ const Delivery = Type.Object(
     lastResponseExcerpt: Type.Union([Type.String(), Type.Null()]),
     lastError: Type.Union([Type.String(), Type.Null()]),
     deliveredAt: NullableDateTime,
-    redeliveryOf: Type.Union([Uuid, Type.Null()]),
+    redeliveryOf: NullableUuid,
   },
   { $id: "WebhookDelivery" },
 );

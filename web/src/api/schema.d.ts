@@ -2188,6 +2188,7 @@ export interface components {
                 name: string;
                 value: string;
             };
+            /** Format: date-time */
             verifiedAt: string | null;
         };
         ErrorBody: {
@@ -2286,6 +2287,7 @@ export interface components {
             } | null;
             /** Format: date-time */
             joinedAt: string;
+            /** Format: date-time */
             lastActiveAt: string | null;
             name: string;
             roles: {
@@ -2329,8 +2331,10 @@ export interface components {
             createdBy: string | null;
             /** Format: uuid */
             id: string;
+            /** Format: date-time */
             lastUsedAt: string | null;
             name: string;
+            /** Format: date-time */
             revokedAt: string | null;
             status: "active" | "revoked";
         };
@@ -2414,6 +2418,7 @@ export interface components {
             lastResponseExcerpt: string | null;
             lastStatusCode: number | null;
             nextAttemptAt: string | null;
+            /** Format: uuid */
             redeliveryOf: string | null;
             status: "pending" | "delivered" | "failed";
         };
@@ -6790,6 +6795,7 @@ export interface operations {
                             /** Format: date-time */
                             occurredAt: string;
                             paymentMethod: string;
+                            /** Format: uuid */
                             settlementBatchId: string | null;
                             status: string;
                         }[];
@@ -6867,6 +6873,7 @@ export interface operations {
                         /** Format: date-time */
                         occurredAt: string;
                         paymentMethod: string;
+                        /** Format: uuid */
                         settlementBatchId: string | null;
                         status: string;
                     };
