@@ -8,7 +8,14 @@ import { callerOf } from "../access/guard.js";
 import type { Clock } from "../clock.js";
 import type { Database } from "../db/connect.js";
 import { AppError } from "../errors.js";
-import { AssignedRoleRef, CompanyParams, CsvFile, errorResponses, Uuid } from "../http/schemas.js";
+import {
+  AssignedRoleRef,
+  CompanyParams,
+  CsvFile,
+  errorResponses,
+  NullableDateTime,
+  Uuid,
+} from "../http/schemas.js";
 import { ScopeBody } from "../merchant-accounts/schemas.js";
 import {
   completeReview,
@@ -34,14 +41,14 @@ const ReviewItem = Type.Object(
     name: Type.String(),
     status: Type.Union([Type.Literal("active"), Type.Literal("deactivated")]),
     roles: Type.Array(AssignedRoleRef),
-    lastActiveAt: Type.Union([DateTime, Type.Null()]),
+    lastActiveAt: NullableDateTime,
     hasSecondFactor: Type.Boolean(),
     /** The merchant accounts the member reached when the review started. */
     scope: ScopeBody,
     decision: Type.Union([DecisionKind, Type.Null()]),
     /** With a `change` decision: the roles it gives. */
     roleIds: Type.Union([Type.Array(Uuid), Type.Null()]),
-    decidedAt: Type.Union([DateTime, Type.Null()]),
+    decidedAt: NullableDateTime,
     decidedBy: Type.Union([Type.String(), Type.Null()]),
     /** After completion: kept, applied, unchanged, or the code that refused the decision. */
     outcome: Type.Union([Type.String(), Type.Null()]),
@@ -54,7 +61,7 @@ const ReviewFields = {
   status: Type.Union([Type.Literal("open"), Type.Literal("completed")]),
   startedAt: DateTime,
   startedBy: Person,
-  completedAt: Type.Union([DateTime, Type.Null()]),
+  completedAt: NullableDateTime,
   completedBy: Person,
 };
 

@@ -1,6 +1,6 @@
 // Schemas shared by many routes: the error body, ids, and the reusable response pieces.
 import type { Readable } from "node:stream";
-import { type SchemaOptions, type TSchema, Type } from "@sinclair/typebox";
+import { Kind, type SchemaOptions, type TSchema, type TString, Type } from "@sinclair/typebox";
 import { PERMISSION_KEYS } from "../access/permissions.js";
 import { ERROR_CODES, type ErrorCode } from "../errors.js";
 
@@ -32,16 +32,19 @@ export const ErrorBody = Type.Object(
 
 export const Uuid = Type.String({ format: "uuid", maxLength: 36 });
 
-// A value or null as a JSON Schema type list, for answers: fast-json-stringify writes it after a
-// type check, where an anyOf of the two ran the format's validator on every value it wrote.
-/** A moment (ISO 8601) or null. */
-export const NullableDateTime = Type.Unsafe<string | null>({ type: ["string", "null"], format: "date-time" });
-/** An id or null. */
-export const NullableUuid = Type.Unsafe<string | null>({
-  type: ["string", "null"],
-  format: "uuid",
-  maxLength: 36,
-});
+/**
+ * A string of `schema`, or null, as a JSON Schema type list, for answers: fast-json-stringify writes
+ * it after a type check, where an anyOf of the two ran the format's validator on every value.
+ */
+export function nullable(schema: TString) {
+  const { [Kind]: _kind, ...keywords } = schema;
+  return Type.Unsafe<string | null>({ ...keywords, type: ["string", "null"] });
+}
+
+/** A moment (ISO 8601) or null, in an answer. */
+export const NullableDateTime = nullable(Type.String({ format: "date-time" }));
+/** An id or null, in an answer. */
+export const NullableUuid = nullable(Uuid);
 
 export const CompanyParams = Type.Object({ cid: Uuid }, { additionalProperties: false });
 

@@ -14,6 +14,7 @@ import {
   AssignedRoleRef,
   CompanyParams,
   errorResponses,
+  NullableDateTime,
   RoleExpiries,
   RoleRef,
   Uuid,
@@ -61,7 +62,7 @@ const Invitation = Type.Object(
     createdAt: DateTime,
     lastSentAt: DateTime,
     /** When it was accepted, revoked or expired; null while pending. */
-    closedAt: Type.Union([DateTime, Type.Null()]),
+    closedAt: NullableDateTime,
     /** The merchant accounts the member will reach (SPEC §6.4). */
     scope: ScopeBody,
   },

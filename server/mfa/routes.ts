@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { callerOf } from "../access/guard.js";
-import { errorResponses, StringEnum, Uuid } from "../http/schemas.js";
+import { errorResponses, NullableDateTime, StringEnum, Uuid } from "../http/schemas.js";
 import {
   confirmTotpEnrolment,
   listFactors,
@@ -32,7 +32,7 @@ const FactorList = Type.Object({
       type: StringEnum(["totp", "passkey"]),
       name: Type.String(),
       createdAt: DateTime,
-      lastUsedAt: Type.Union([DateTime, Type.Null()]),
+      lastUsedAt: NullableDateTime,
     }),
   ),
 });

@@ -5,7 +5,7 @@ import { Type } from "@sinclair/typebox";
 import { callerOf } from "../access/guard.js";
 import { type DeviceCookie, deviceTokensOf, setDeviceCookie } from "../auth/device-cookie.js";
 import { type SessionCookie, setSessionCookie } from "../auth/routes.js";
-import { errorResponses, Uuid } from "../http/schemas.js";
+import { errorResponses, NullableDateTime, Uuid } from "../http/schemas.js";
 import { buildMeBody } from "../me/service.js";
 import {
   AuthenticationResponse,
@@ -30,7 +30,7 @@ const Passkey = Type.Object({
   id: Uuid,
   name: Type.String(),
   createdAt: DateTime,
-  lastUsedAt: Type.Union([DateTime, Type.Null()]),
+  lastUsedAt: NullableDateTime,
 });
 const RegisterBody = Type.Object(
   {

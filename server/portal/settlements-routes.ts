@@ -4,7 +4,7 @@ import { Type } from "@sinclair/typebox";
 import type { Clock } from "../clock.js";
 import type { Database } from "../db/connect.js";
 import { Collection, DEFAULT_LIMIT, decodeTimeIdCursor, PageQuery, pageOf } from "../http/pagination.js";
-import { CompanyParams, CsvFile, errorResponses, Uuid } from "../http/schemas.js";
+import { CompanyParams, CsvFile, errorResponses, nullable, Uuid } from "../http/schemas.js";
 import { callerScope } from "../merchant-accounts/caller-scope.js";
 import { csvExportHandler } from "./csv-export.js";
 import { formatMinor } from "./money.js";
@@ -27,7 +27,7 @@ const Settlement = Type.Object({
   reference: Type.String(),
   periodStart: DateTime,
   periodEnd: DateTime,
-  settledAt: Type.Union([DateTime, Type.Null()]),
+  settledAt: nullable(DateTime),
   currency: Type.String(),
   transactionCount: Type.Integer(),
   grossAmount: Type.String(),

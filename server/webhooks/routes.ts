@@ -7,7 +7,14 @@ import type { FastifyRequest } from "fastify";
 import { callerOf } from "../access/guard.js";
 import type { Clock } from "../clock.js";
 import { DEFAULT_LIMIT, PageQuery } from "../http/pagination.js";
-import { CompanyParams, errorResponses, NullableUuid, StringEnum, Uuid } from "../http/schemas.js";
+import {
+  CompanyParams,
+  errorResponses,
+  NullableDateTime,
+  NullableUuid,
+  StringEnum,
+  Uuid,
+} from "../http/schemas.js";
 import { WEBHOOK_EVENT_TYPES } from "./events.js";
 import {
   createWebhookEndpoint,
@@ -32,7 +39,6 @@ const Url = Type.String({
 });
 const Description = Type.String({ maxLength: 500 });
 const DateTime = Type.String({ format: "date-time" });
-const NullableDateTime = Type.Union([DateTime, Type.Null()]);
 
 const Endpoint = Type.Object(
   {

@@ -2099,6 +2099,7 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         AccessReview: {
+            /** Format: date-time */
             completedAt: string | null;
             completedBy: {
                 /** Format: uuid */
@@ -2120,11 +2121,13 @@ export interface components {
             status: "open" | "completed";
         };
         AccessReviewItem: {
+            /** Format: date-time */
             decidedAt: string | null;
             decidedBy: string | null;
             decision: ("keep" | "change" | "deactivate") | null;
             email: string;
             hasSecondFactor: boolean;
+            /** Format: date-time */
             lastActiveAt: string | null;
             /** Format: uuid */
             memberId: string;
@@ -2202,6 +2205,7 @@ export interface components {
             };
         };
         Invitation: {
+            /** Format: date-time */
             closedAt: string | null;
             /** Format: date-time */
             createdAt: string;
@@ -2404,6 +2408,7 @@ export interface components {
             attempts: number;
             /** Format: date-time */
             createdAt: string;
+            /** Format: date-time */
             deliveredAt: string | null;
             /** Format: uuid */
             endpointId: string;
@@ -2412,11 +2417,13 @@ export interface components {
             eventType: string;
             /** Format: uuid */
             id: string;
+            /** Format: date-time */
             lastAttemptAt: string | null;
             lastDurationMs: number | null;
             lastError: string | null;
             lastResponseExcerpt: string | null;
             lastStatusCode: number | null;
+            /** Format: date-time */
             nextAttemptAt: string | null;
             /** Format: uuid */
             redeliveryOf: string | null;
@@ -2431,6 +2438,7 @@ export interface components {
             events: string[];
             /** Format: uuid */
             id: string;
+            /** Format: date-time */
             previousSecretExpiresAt: string | null;
             /** Format: date-time */
             updatedAt: string;
@@ -3343,6 +3351,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: {
+                            /** Format: date-time */
                             completedAt: string | null;
                             completedBy: {
                                 /** Format: uuid */
@@ -6484,6 +6493,7 @@ export interface operations {
                             periodStart: string;
                             reference: string;
                             refunds: string;
+                            /** Format: date-time */
                             settledAt: string | null;
                             status: string;
                             transactionCount: number;
@@ -7076,6 +7086,7 @@ export interface operations {
                         events: string[];
                         /** Format: uuid */
                         id: string;
+                        /** Format: date-time */
                         previousSecretExpiresAt: string | null;
                         /** @description The signing secret, answered this once. */
                         secret: string;
@@ -8028,6 +8039,7 @@ export interface operations {
                             createdAt: string;
                             /** Format: uuid */
                             id: string;
+                            /** Format: date-time */
                             lastUsedAt: string | null;
                             name: string;
                             /** @enum {string} */
@@ -8159,6 +8171,7 @@ export interface operations {
                             createdAt: string;
                             /** Format: uuid */
                             id: string;
+                            /** Format: date-time */
                             lastUsedAt: string | null;
                             name: string;
                             /** @enum {string} */
@@ -8463,6 +8476,7 @@ export interface operations {
                             createdAt: string;
                             /** Format: uuid */
                             id: string;
+                            /** Format: date-time */
                             lastUsedAt: string | null;
                             name: string;
                         }[];
@@ -8535,6 +8549,7 @@ export interface operations {
                         createdAt: string;
                         /** Format: uuid */
                         id: string;
+                        /** Format: date-time */
                         lastUsedAt: string | null;
                         name: string;
                     };
