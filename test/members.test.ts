@@ -215,14 +215,27 @@ describe.each(testDatabaseKinds)("member list on %s", (kind) => {
       expect(me?.lastActiveAt).not.toBeNull();
     });
 
-    it("shows an account's name as it is now, in the plain list and in a search", async () => {
-      // The pages read the name the member row carries (migration 022 keeps it with the account's).
+    it("shows an account's name as it is now: list, search, export and a role change's answer", async () => {
+      // They read the name the member row carries (migration 022 keeps it with the account's).
       const renamed = await memberWithEmail(co, "renamed.person@example.net", ["operations"]);
       await h.db.updateTable("accounts").set({ name: "Rena Med" }).where("id", "=", renamed.id).execute();
       for (const query of ["?limit=100", "?email=renamed.person", "?sort=name&limit=100"]) {
         const item = (await search(query)).items.find((m) => m.email === renamed.email);
         expect(item?.name, query).toBe("Rena Med");
       }
+      const exported = await h.inject(cookie, {
+        url: `/api/companies/${co.id}/members/export?email=renamed.person`,
+      });
+      expect(exported.statusCode, exported.body).toBe(200);
+      expect(exported.body).toContain("Rena Med");
+      await h.elevate(cookie);
+      const changed = await h.inject(cookie, {
+        method: "PUT",
+        url: `/api/companies/${co.id}/members/${renamed.memberId}/roles`,
+        payload: { roleIds: [co.roleIds.finance] },
+      });
+      expect(changed.statusCode, changed.body).toBe(200);
+      expect(changed.json().name).toBe("Rena Med");
       await h.db.deleteFrom("members").where("id", "=", renamed.memberId).execute();
     });
 

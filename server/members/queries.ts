@@ -534,7 +534,7 @@ export async function writeMemberRoles(
       UPDATE members m SET version = m.version + 1
        WHERE m.company_id = ${companyId} AND m.id = ${memberId} ${unchanged}
       RETURNING m.id, m.account_id, m.email, m.status, ${isoTime(sql`m.joined_at`)} AS joined_at,
-                ${isoTime(LAST_ACTIVE_AT)} AS last_active_at, m.version, ${scopeOfMember(sql`m`)} AS scope),
+                ${isoTime(LAST_ACTIVE_AT)} AS last_active_at, m.version, ${scopeOfMember(sql`m`)} AS scope, m.name),
     removed AS (
       DELETE FROM member_roles
        WHERE member_id IN (SELECT id FROM changed)
@@ -557,7 +557,7 @@ export async function writeMemberRoles(
     recorded AS (${auditInsertWhen(event, sql`EXISTS (SELECT 1 FROM changed)`)}),
     mailed AS (${notice ? enqueueMailWhen(notice.mail, notice.now, sql`EXISTS (SELECT 1 FROM changed)`) : sql`SELECT 1`}),
     hooked AS (${webhook ? webhookEventWhen(webhook, sql`EXISTS (SELECT 1 FROM changed)`) : sql`SELECT 1`})
-    SELECT changed.*, (SELECT a.name FROM accounts a WHERE a.id = changed.account_id) AS name,
+    SELECT changed.*,
            ${
              hasRoles
                ? sql`(SELECT ${ROLE_REFS_JSON} FROM roles r
@@ -653,11 +653,11 @@ export async function exportMembers(
   limit: number,
 ): Promise<ExportedMemberRow[]> {
   const result = await sql<ExportedMemberRow>`
-    SELECT m.id, m.email, a.name, m.status, ${isoTime(sql`m.joined_at`)} AS joined_at,
+    SELECT m.id, m.email, m.name, m.status, ${isoTime(sql`m.joined_at`)} AS joined_at,
            ${isoTime(LAST_ACTIVE_AT)} AS last_active_at,
            coalesce((SELECT string_agg(r.name, '; ' ORDER BY ${ROLE_ORDER})
                        FROM member_roles mr JOIN roles r ON r.id = mr.role_id WHERE mr.member_id = m.id), '') AS roles
-      FROM members m JOIN accounts a ON a.id = m.account_id
+      FROM members m
      WHERE ${matching(filter)} ${afterEmail === null ? sql`` : sql`AND m.email > ${afterEmail}`}
      ORDER BY m.email
      LIMIT ${limit}`.execute(db);
@@ -690,13 +690,13 @@ export async function lockMemberForRemoval(
     permissions: string[];
     roles: RoleRefRow[];
   }>`
-    SELECT m.id, m.account_id, m.email, a.name, m.status,
+    SELECT m.id, m.account_id, m.email, m.name, m.status,
            coalesce((SELECT array_agg(DISTINCT rp.permission) FROM member_roles mr
                        JOIN role_permissions rp ON rp.role_id = mr.role_id WHERE mr.member_id = m.id),
                     '{}')::text[] AS permissions,
            coalesce((SELECT json_agg(json_build_object('id', r.id, 'key', r.key, 'name', r.name) ORDER BY ${ROLE_ORDER})
                        FROM member_roles mr JOIN roles r ON r.id = mr.role_id WHERE mr.member_id = m.id), '[]'::json) AS roles
-      FROM members m JOIN accounts a ON a.id = m.account_id
+      FROM members m
      WHERE m.company_id = ${companyId} AND m.id = ${memberId}
        FOR UPDATE OF m`.execute(trx);
   return result.rows[0];
