@@ -1,8 +1,9 @@
 // A search matching more members than the planner's estimate lets the page gather (SPEC §3, issue
 // #21's growth): the order's index is probed for a page, as far as twice the estimated matches,
-// and when the matches cluster past the probe (a first name in a company of a million members sat
-// 700,000 rows into the email order, 1.3 s of walking), every match is gathered and sorted instead.
-// Either way the pages are the order's, with the count capped.
+// and when the matches cluster past the probe (a term inside the emails that sort last, past
+// hundreds of thousands of others), every match is gathered and sorted instead. Either way the
+// pages are the order's, with the count capped. In email order these are the matches further into
+// the email; those that start with the term are a range (member-search-starts-and-inside.test.ts).
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -47,6 +48,12 @@ describe.each(testDatabaseKinds)("member search with clustered matches on %s", (
                   ELSE 'zz' || i || '.late.' || ${tag} || '@example.net' END,
              'Person ' || i, 'not-a-hash'
         FROM generate_series(1, ${EARLY + LATE}::int) i`.execute(h.db);
+    // And a few whose email starts with "late", between the two: in email order the page merges
+    // them with the matches further in, which a probe of the order misses.
+    await sql`
+      INSERT INTO accounts (email, name, password_hash)
+      SELECT 'late' || i || '.' || ${tag} || '@example.net', 'Starts ' || i, 'not-a-hash'
+        FROM generate_series(1, 5) i`.execute(h.db);
     await sql`
       INSERT INTO members (company_id, account_id)
       SELECT ${companyId}::uuid, id FROM accounts WHERE email LIKE ${`%.${tag}@example.net`}`.execute(h.db);
@@ -73,8 +80,12 @@ describe.each(testDatabaseKinds)("member search with clustered matches on %s", (
       probeRows,
     );
 
+  // What the service estimates in email order: the matches further into the email.
   const estimate = (term: string) =>
-    estimateMatchingMembers(h.db, { companyId, emailPattern: likePattern(term, "substring") });
+    estimateMatchingMembers(h.db, {
+      companyId,
+      emailInside: { pattern: likePattern(term, "substring"), prefix: likePattern(term, "prefix") },
+    });
 
   async function pages(query: string, count: number): Promise<{ seen: string[]; first: Page }> {
     const seen: string[] = [];

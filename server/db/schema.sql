@@ -2066,6 +2066,12 @@ CREATE INDEX members_account_idx ON public.members USING btree (account_id);
 CREATE UNIQUE INDEX members_company_email_idx ON public.members USING btree (company_id, email) INCLUDE (id);
 
 --
+-- Name: members_company_email_inside_trgm_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX members_company_email_inside_trgm_idx ON public.members USING gin (company_id, substr(email, 2) public.gin_trgm_ops) WITH (fastupdate=off);
+
+--
 -- Name: members_company_email_trgm_idx; Type: INDEX; Schema: public; Owner: -
 --
 

@@ -39,6 +39,12 @@ export type MemberFilter = {
   companyId: string;
   /** A LIKE pattern over the canonical email, already escaped (see likePattern). */
   emailPattern?: string;
+  /**
+   * The term further into the email: `pattern` (the substring's) over the email past its first
+   * character, and not `prefix` (the term's at the start). With the members whose email starts with
+   * the term (emailPattern: `prefix`), they are a substring search's matches, each once.
+   */
+  emailInside?: { pattern: string; prefix: string };
   roleId?: string;
   status?: MemberStatus;
 };
@@ -75,10 +81,31 @@ export function probeRowsFor(estimate: number): number {
 
 export { likePattern } from "../db/like-pattern.js";
 
+function searchesEmail(filter: MemberFilter): boolean {
+  return filter.emailPattern !== undefined || filter.emailInside !== undefined;
+}
+
+/**
+ * The filter's email conditions on `email`, each starting with AND (none: empty). The term further
+ * in is asked of the email past its first character where an index is to find the members
+ * (migration 040), and of the whole email where rows walked are only tested: the same members
+ * (somewhere, and not at the start), a third cheaper to test.
+ */
+function emailMatches(
+  filter: MemberFilter,
+  email: RawBuilder<unknown>,
+  use: "index" | "test",
+): RawBuilder<unknown> {
+  const inside = filter.emailInside;
+  const further = use === "index" ? sql`substr(${email}, 2)` : email;
+  return sql`${filter.emailPattern !== undefined ? sql`AND ${email} LIKE ${filter.emailPattern}` : sql``}
+    ${inside ? sql`AND ${further} LIKE ${inside.pattern} AND ${email} NOT LIKE ${inside.prefix}` : sql``}`;
+}
+
 function matching(filter: MemberFilter): RawBuilder<unknown> {
   return sql`m.company_id = ${filter.companyId}
     ${filter.status ? sql`AND m.status = ${filter.status}` : sql``}
-    ${filter.emailPattern !== undefined ? sql`AND m.email LIKE ${filter.emailPattern}` : sql``}
+    ${emailMatches(filter, sql`m.email`, "index")}
     ${
       filter.roleId
         ? sql`AND EXISTS (SELECT 1 FROM member_roles mr WHERE mr.member_id = m.id AND mr.role_id = ${filter.roleId})`
@@ -166,7 +193,19 @@ export async function listMembers(
   /** A scalar subquery answered in the same round trip, on every row (e.g. the total). */
   extra: RawBuilder<number> = sql`NULL::int`,
   probeRows = PROBE_MIN_ROWS,
-): Promise<(MemberRow & { extra: number | null; matches: number | null; sort_key: string | null })[]> {
+  /**
+   * The members whose email starts with the term, beside `filter`'s (its emailInside): walked in
+   * email order and merged into one page with what `plan` finds (collect or probe, email order).
+   */
+  starts?: MemberFilter,
+): Promise<
+  (MemberRow & {
+    extra: number | null;
+    matches: number | null;
+    inside_rows?: number | null;
+    sort_key: string | null;
+  })[]
+> {
   const direction = order.descending ? sql`DESC` : sql`ASC`;
   // Which members make the page (`top`: their ids in order), then their columns for the page alone.
   // - walk: the company's index of the order, one page long, testing the filters on each member it
@@ -188,10 +227,14 @@ export async function listMembers(
                 ORDER BY ${sortKey(order.key)} ${direction}${ties} LIMIT ${rows}`;
   };
   let page: RawBuilder<unknown>;
-  if (plan === "walk" && filter.emailPattern === undefined && order.key === "email") {
+  if (plan === "walk" && !searchesEmail(filter) && order.key === "email") {
     page = walk(sql`${MEMBER_COLUMNS}, m.name, ${sortKeyText(order.key)} AS sort_key`);
   } else {
     let top: RawBuilder<unknown>;
+    // collect and probe find the page's matches as (id, k) in order (`rows`), with `hits` before
+    // them and their count when they have it (`matches`).
+    let found: { hits: RawBuilder<unknown>; matches: RawBuilder<unknown>; rows: RawBuilder<unknown> } | null =
+      null;
     if (plan === "collect") {
       const past = order.descending ? sql`<` : sql`>`;
       const after =
@@ -200,20 +243,41 @@ export async function listMembers(
           : position.key === null
             ? sql`AND h.k IS NULL AND h.id ${past} ${position.id}::uuid`
             : sql`AND (h.k IS NULL OR ${afterPosition(order, position, sql`h.k`, sql`h.id`)})`;
-      top = sql`WITH hits AS MATERIALIZED (
-                  SELECT m.id, ${sortKey(order.key)} AS k FROM members m WHERE ${matching(filter)})
-                SELECT h.id, (SELECT count(*) FROM hits)::int AS matches
-                  FROM hits h WHERE true ${after} ORDER BY h.k ${direction} NULLS LAST, h.id ${direction} LIMIT ${limit}`;
-    } else if (plan === "probe" && filter.emailPattern !== undefined && orderHasProbe(order)) {
+      found = {
+        hits: sql`WITH hits AS MATERIALIZED (
+                    SELECT m.id, ${sortKey(order.key)} AS k FROM members m WHERE ${matching(filter)})`,
+        matches: sql`(SELECT count(*) FROM hits)::int`,
+        rows: sql`SELECT h.id, h.k FROM hits h WHERE true ${after}
+                   ORDER BY h.k ${direction} NULLS LAST, h.id ${direction} LIMIT ${limit}`,
+      };
+    } else if (plan === "probe" && searchesEmail(filter) && orderHasProbe(order)) {
       const probed = walk(
         sql`m.id, m.email, ${sortKey(order.key)} AS k`,
-        { ...filter, emailPattern: undefined },
+        { ...filter, emailPattern: undefined, emailInside: undefined },
         probeRows,
       );
       const ties = order.key === "email" ? sql`` : sql`, w.id ${direction}`;
-      top = sql`SELECT w.id, NULL::int AS matches FROM (${probed}) w
-                 WHERE w.email LIKE ${filter.emailPattern}
-                 ORDER BY w.k ${direction}${ties} LIMIT ${limit}`;
+      found = {
+        hits: sql``,
+        matches: sql`NULL::int`,
+        rows: sql`SELECT w.id, w.k FROM (${probed}) w WHERE true ${emailMatches(filter, sql`w.email`, "test")}
+                   ORDER BY w.k ${direction}${ties} LIMIT ${limit}`,
+      };
+    }
+    if (starts && !(found && order.key === "email")) {
+      throw new Error("listMembers: `starts` is merged only into a collect or a probe in email order");
+    }
+    if (found && starts) {
+      // The page is the first of both in email order; `inside_rows` says how many of `filter`'s
+      // matches came (a probe's short page proves nothing).
+      const ahead = walk(sql`m.id, m.email AS k`, starts);
+      top = sql`${found.hits}
+                SELECT u.id, ${found.matches} AS matches, (count(*) FILTER (WHERE u.inside) OVER ())::int AS inside_rows
+                  FROM ((SELECT f.id, f.k, true AS inside FROM (${found.rows}) f)
+                        UNION ALL (SELECT a.id, a.k, false FROM (${ahead}) a)) u
+                 ORDER BY u.k ${direction} LIMIT ${limit}`;
+    } else if (found) {
+      top = sql`${found.hits} SELECT f.id, ${found.matches} AS matches FROM (${found.rows}) f`;
     } else if (order.key === "lastActiveAt") {
       const past = order.descending ? sql`<` : sql`>`;
       const active =
@@ -238,6 +302,7 @@ export async function listMembers(
     }
     page = sql`WITH top AS (${top})
                SELECT ${MEMBER_COLUMNS}, m.name, ${sortKeyText(order.key)} AS sort_key, top.matches
+                      ${starts ? sql`, top.inside_rows` : sql``}
                  FROM top JOIN members m ON m.id = top.id`;
   }
   // Each member's role ids (member_standing), named from the server's copy of the company's roles

@@ -1,0 +1,276 @@
+// A substring search in email order is two searches merged into each page (SPEC §3, issue #21's
+// growth): the members whose email starts with the term, read as a range of the email index, and
+// those who have it further in, gathered or probed for through the trigram index of the email past
+// its first character (migration 040). Whatever the term, the order, the filters, the page size and
+// where a page starts, the pages are every match exactly once, in order, with the right count.
+import fc from "fast-check";
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { likePattern, listMembers, type MemberFilter } from "../server/members/queries.js";
+import { testDatabaseKinds } from "./support/databases.js";
+import { createHarness, type Harness } from "./support/harness.js";
+
+type Member = { id: string; email: string; status: "active" | "deactivated"; finance: boolean };
+type Page = { items: { email: string }[]; total: number; totalExact: boolean; nextCursor: string | null };
+
+// Pieces that start some emails and sit inside others, overlap one another ("ana" in "anna",
+// "nan", "banana") and repeat ("ana.ana"), with LIKE's wildcards among them.
+const PIECES = ["ana", "anna", "nan", "banana", "liv", "olivia", "a_n", "n%a"];
+const DOMAINS = ["ana.example", "x.example"];
+
+/** The emails of the company: pieces joined, numbered, at a domain; distinct by construction. */
+function companyEmails(tag: string): string[] {
+  const emails: string[] = [];
+  let n = 0;
+  for (const first of PIECES) {
+    for (const second of PIECES) {
+      n += 1;
+      emails.push(`${first}.${second}${n}.${tag}@${DOMAINS[n % DOMAINS.length]}`);
+    }
+  }
+  return emails;
+}
+
+const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+describe.each(testDatabaseKinds)("member search by the start of the email and further in, on %s", (kind) => {
+  let h: Harness;
+  let companyId: string;
+  let cookie: string;
+  let members: Member[];
+  let tag: string;
+
+  beforeAll(async () => {
+    h = await createHarness(kind);
+    const co = await h.company("Starts And Inside Co");
+    companyId = co.id;
+    cookie = await h.login(co.admin.email);
+    tag = co.id.slice(0, 6);
+    const emails = companyEmails(tag);
+    await sql`
+      INSERT INTO accounts (email, name, password_hash)
+      SELECT e, 'Person ' || e, 'not-a-hash' FROM unnest(${emails}::text[]) e`.execute(h.db);
+    await sql`
+      INSERT INTO members (company_id, account_id)
+      SELECT ${companyId}::uuid, id FROM accounts WHERE email = ANY(${emails}::text[])`.execute(h.db);
+    // Every third deactivated, every fourth in Finance: the filters apply to both parts.
+    await sql`
+      UPDATE members SET status = 'deactivated', deactivated_at = now()
+       WHERE company_id = ${companyId} AND email = ANY(${emails.filter((_, i) => i % 3 === 0)}::text[])`.execute(
+      h.db,
+    );
+    await sql`
+      INSERT INTO member_roles (company_id, member_id, role_id)
+      SELECT ${companyId}::uuid, m.id, ${co.roleIds.finance}::uuid FROM members m
+       WHERE m.company_id = ${companyId} AND m.email = ANY(${emails.filter((_, i) => i % 4 === 0)}::text[])`.execute(
+      h.db,
+    );
+    await sql`ANALYZE members`.execute(h.db);
+    members = (
+      await sql<Member>`
+        SELECT m.id, m.email, m.status,
+               EXISTS (SELECT 1 FROM member_roles mr WHERE mr.member_id = m.id AND mr.role_id = ${co.roleIds.finance}) AS finance
+          FROM members m WHERE m.company_id = ${companyId}`.execute(h.db)
+    ).rows.sort((a, b) => byteOrder(a.email, b.email));
+    financeRoleId = co.roleIds.finance;
+  }, 120_000);
+  afterAll(async () => {
+    await h?.close();
+  });
+  let financeRoleId: string;
+
+  // Terms: a piece of some email, from three characters up, often one that starts other emails.
+  const termOf = fc
+    .tuple(fc.nat(), fc.nat(), fc.integer({ min: 3, max: 9 }))
+    .map(([which, start, length]) => {
+      const email = members[which % members.length]?.email ?? "";
+      const from = start % Math.max(1, email.length - 3);
+      return email.slice(from, from + length);
+    })
+    .filter((term) => term.trim() === term && term.length >= 3);
+  const filterOf = fc.record({
+    status: fc.constantFrom(undefined, "active" as const, "deactivated" as const),
+    finance: fc.boolean(),
+  });
+
+  const matchesOf = (term: string, filter: { status?: string; finance: boolean }) =>
+    members.filter(
+      (m) =>
+        m.email.includes(term) &&
+        (filter.status === undefined || m.status === filter.status) &&
+        (!filter.finance || m.finance),
+    );
+
+  it("pages every match once, in ascending and descending email order, with the count", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        termOf,
+        filterOf,
+        fc.boolean(),
+        fc.integer({ min: 1, max: 7 }),
+        async (term, filter, descending, limit) => {
+          const expected = matchesOf(term, filter).map((m) => m.email);
+          if (descending) expected.reverse();
+          const query = [
+            `email=${encodeURIComponent(term)}`,
+            `limit=${limit}`,
+            descending ? "order=desc" : "",
+            filter.status ? `status=${filter.status}` : "",
+            filter.finance ? "role=finance" : "",
+          ]
+            .filter(Boolean)
+            .join("&");
+          const seen: string[] = [];
+          let cursor: string | null = null;
+          let first: Page | undefined;
+          do {
+            const response = await h.inject(cookie, {
+              url: `/api/companies/${companyId}/members?${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+            });
+            expect(response.statusCode, response.body).toBe(200);
+            const body: Page = response.json();
+            first ??= body;
+            seen.push(...body.items.map((m) => m.email));
+            cursor = body.nextCursor;
+          } while (cursor !== null && seen.length <= expected.length);
+          expect(seen).toEqual(expected);
+          expect(first).toMatchObject({ total: expected.length, totalExact: true });
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  /** The two parts of a search for `term`, as the service asks for them. */
+  const partsOf = (term: string, filter: { status?: "active" | "deactivated"; finance: boolean }) => {
+    const base: MemberFilter = {
+      companyId,
+      status: filter.status,
+      roleId: filter.finance ? financeRoleId : undefined,
+    };
+    const prefix = likePattern(term, "prefix");
+    return {
+      starts: { ...base, emailPattern: prefix },
+      inside: { ...base, emailInside: { pattern: likePattern(term, "substring"), prefix } },
+    };
+  };
+
+  it("merges the start of the email with the gathered matches further in, from any position, and counts only those", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        termOf,
+        filterOf,
+        fc.boolean(),
+        fc.integer({ min: 1, max: 7 }),
+        fc.nat(),
+        async (term, filter, descending, limit, at) => {
+          const { starts, inside } = partsOf(term, filter);
+          const all = members.map((m) => m.email);
+          const position = at % 3 === 0 ? null : all[at % all.length];
+          const matches = matchesOf(term, filter).map((m) => m.email);
+          const ordered = descending ? [...matches].reverse() : matches;
+          const after =
+            position === undefined || position === null
+              ? ordered
+              : ordered.filter((email) => (descending ? email < position : email > position));
+          const rows = await listMembers(
+            h.db,
+            inside,
+            { key: "email", descending },
+            position ? { key: position, id: "00000000-0000-0000-0000-000000000000" } : null,
+            limit,
+            "collect",
+            undefined,
+            undefined,
+            starts,
+          );
+          expect(rows.map((row) => row.email)).toEqual(after.slice(0, limit));
+          // The gathered part is the matches further in, wherever the page starts: never the
+          // members whose email starts with the term, which are a range read, not gathered.
+          const furtherIn = matches.filter((email) => !email.startsWith(term)).length;
+          if (rows[0]) expect(rows[0].matches).toBe(furtherIn);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it("merges a probe's matches further in with the start of the email, and says when the probe fell short", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        termOf,
+        filterOf,
+        fc.boolean(),
+        fc.integer({ min: 1, max: 7 }),
+        fc.integer({ min: 1, max: 100 }),
+        async (term, filter, descending, limit, probeRows) => {
+          const { starts, inside } = partsOf(term, filter);
+          const ordered = matchesOf(term, filter).map((m) => m.email);
+          if (descending) ordered.reverse();
+          const probe = (rows: number) =>
+            listMembers(
+              h.db,
+              inside,
+              { key: "email", descending },
+              null,
+              limit,
+              "probe",
+              undefined,
+              rows,
+              starts,
+            );
+          // A probe reading the whole company is always right; a shorter one is right whenever it
+          // says it found a page of matches further in.
+          const whole = await probe(members.length + 1);
+          expect(whole.map((row) => row.email)).toEqual(ordered.slice(0, limit));
+          const short = await probe(probeRows);
+          const furtherIn = short[0]?.inside_rows ?? 0;
+          expect(furtherIn).toBeLessThanOrEqual(limit);
+          if (furtherIn === limit) expect(short.map((row) => row.email)).toEqual(ordered.slice(0, limit));
+          // What it found further in lies within the rows it read of the order.
+          const read = members
+            .filter(
+              (m) =>
+                (filter.status === undefined || m.status === filter.status) && (!filter.finance || m.finance),
+            )
+            .map((m) => m.email);
+          if (descending) read.reverse();
+          const window = new Set(read.slice(0, probeRows));
+          const foundInside = short.filter((row) => !row.email.startsWith(term));
+          for (const row of foundInside) expect(window.has(row.email)).toBe(true);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it("refuses to merge the start of the email into a walk, or into another order", async () => {
+    const { starts, inside } = partsOf("ana", { finance: false });
+    await expect(
+      listMembers(
+        h.db,
+        inside,
+        { key: "email", descending: false },
+        null,
+        5,
+        "walk",
+        undefined,
+        undefined,
+        starts,
+      ),
+    ).rejects.toThrow(/starts/);
+    await expect(
+      listMembers(
+        h.db,
+        inside,
+        { key: "name", descending: false },
+        null,
+        5,
+        "collect",
+        undefined,
+        undefined,
+        starts,
+      ),
+    ).rejects.toThrow(/starts/);
+  });
+});
