@@ -201,8 +201,8 @@ async function walkWithTotal(
  * starts with the term, a range of the email index already in order, and those who have it further
  * in, found as any search is (gathered, or probed for when many), through the trigram index of the
  * email past its first character (migration 040). A first name starts the emails it is in, so its
- * matches sit together in email order (20,000 'olivia.' at a million members, 700,000 rows in):
- * as one search, a page of them gathered every match; as two, it is a range read.
+ * matches sit together in email order, far into it in a large company: as one search, a page of
+ * them gathered every match; as two, it is a range read.
  */
 async function searchInEmailOrder(
   db: Kysely<DB>,
