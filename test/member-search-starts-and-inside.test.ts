@@ -6,7 +6,8 @@
 import fc from "fast-check";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { likePattern, listMembers, type MemberFilter } from "../server/members/queries.js";
+import { cappedCount, likePattern, listMembers, type MemberFilter } from "../server/members/queries.js";
+import { SEARCH_COUNT_CAP } from "../server/members/service.js";
 import { testDatabaseKinds } from "./support/databases.js";
 import { createHarness, type Harness } from "./support/harness.js";
 
@@ -207,6 +208,8 @@ describe.each(testDatabaseKinds)("member search by the start of the email and fu
           const { starts, inside } = partsOf(term, filter);
           const ordered = matchesOf(term, filter).map((m) => m.email);
           if (descending) ordered.reverse();
+          // The count beside a probe: both parts, the further-in one tested on the whole email.
+          const counted = sql<number>`(${cappedCount(starts, SEARCH_COUNT_CAP)}) + (${cappedCount(inside, SEARCH_COUNT_CAP, "test")})`;
           const probe = (rows: number) =>
             listMembers(
               h.db,
@@ -215,7 +218,7 @@ describe.each(testDatabaseKinds)("member search by the start of the email and fu
               null,
               limit,
               "probe",
-              undefined,
+              counted,
               rows,
               starts,
             );
@@ -223,6 +226,7 @@ describe.each(testDatabaseKinds)("member search by the start of the email and fu
           // says it found a page of matches further in.
           const whole = await probe(members.length + 1);
           expect(whole.map((row) => row.email)).toEqual(ordered.slice(0, limit));
+          if (whole[0]) expect(whole[0].extra).toBe(ordered.length);
           const short = await probe(probeRows);
           const furtherIn = short[0]?.inside_rows ?? 0;
           expect(furtherIn).toBeLessThanOrEqual(limit);

@@ -228,6 +228,8 @@ async function searchInEmailOrder(
   });
   const estimate = await estimateMatchingMembers(db, inside);
   if (estimate > SEARCH_COLLECT_MAX_ESTIMATE) {
+    // Matches further in so many that their count walks the email order: tested on the whole email.
+    const walkedCounts = sql<number>`(${startsCount}) + (${cappedCount(inside, SEARCH_COUNT_CAP, "test")})`;
     const rows = await listMembers(
       db,
       inside,
@@ -235,7 +237,7 @@ async function searchInEmailOrder(
       position,
       limit,
       "probe",
-      bothCounts,
+      walkedCounts,
       probeRowsFor(estimate),
       starts,
     );
