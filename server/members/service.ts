@@ -226,36 +226,19 @@ async function searchInEmailOrder(
     total: Math.min(counted, SEARCH_COUNT_CAP),
     totalExact: counted <= SEARCH_COUNT_CAP,
   });
+  // A page of both parts: the further-in matches found by `plan`, the start's range beside them.
+  const page = (plan: "probe" | "collect", extra: RawBuilder<number>, probeRows?: number) =>
+    listMembers(db, inside, order, position, limit, plan, extra, probeRows, starts);
   const estimate = await estimateMatchingMembers(db, inside);
   if (estimate > SEARCH_COLLECT_MAX_ESTIMATE) {
     // Matches further in so many that their count walks the email order: tested on the whole email.
     const walkedCounts = sql<number>`(${startsCount}) + (${cappedCount(inside, SEARCH_COUNT_CAP, "test")})`;
-    const rows = await listMembers(
-      db,
-      inside,
-      order,
-      position,
-      limit,
-      "probe",
-      walkedCounts,
-      probeRowsFor(estimate),
-      starts,
-    );
+    const rows = await page("probe", walkedCounts, probeRowsFor(estimate));
     // Conclusive when the probe found a page of its own part; else its matches may lie further on.
     const first = rows[0];
     if (first && first.inside_rows === limit) return { rows, ...capped(Number(first.extra)) };
   }
-  const rows = await listMembers(
-    db,
-    inside,
-    order,
-    position,
-    limit,
-    "collect",
-    startsCount,
-    undefined,
-    starts,
-  );
+  const rows = await page("collect", startsCount);
   const first = rows[0];
   // The gathered part's count is on every row; a page past the end has no row to carry it.
   const counted = first ? Number(first.extra) + Number(first.matches) : await scalar(db, bothCounts);
