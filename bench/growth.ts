@@ -1,14 +1,15 @@
 // `npm run bench -- --growth [--growth-sizes 1000,10000]`: how cost grows with a company's size.
 // Companies of 1,000, 10,000 and 1,000,000 members (bench/growth-seed.ts) beside the bench data
 // set's 100,000-member company; at each size the S3 member page's p50 (50 connections, the first
-// five keyset pages) and the S4c1 searches' p99 (one at a time). Writes bench/results/growth.json.
+// five keyset pages), the S4c1 searches' p99 (one at a time) and each term's p50. Writes
+// bench/results/growth.json.
 import path from "node:path";
 import pg from "pg";
 import { ensureGrowthCompanies, GROWTH_SIZES } from "./growth-seed.js";
-import { type LoadPlan, type Measurement, measure } from "./load.js";
+import { type LoadPlan, type Measurement, measure, median } from "./load.js";
 import { ROOT, startPortal } from "./processes.js";
 import { type Target, targetLines, writeResults } from "./report.js";
-import { memberPages, portalLogin, searchRequests } from "./scenarios.js";
+import { memberPages, portalLogin, SEARCH_TERMS, searchRequests } from "./scenarios.js";
 import { ADMIN_EMAIL, BENCH_PASSWORD, BIG_COMPANY_NAME } from "./seed.js";
 
 export type GrowthRow = {
@@ -18,7 +19,12 @@ export type GrowthRow = {
   seedSeconds: number | null;
   s3: { rps: number; p50: number; p99: number };
   s4c1: { p50: number; p99: number };
+  /** Each search term's p50 one at a time, ms (older results have none). */
+  s4c1Terms?: Record<string, number>;
 };
+
+/** Rounds of every search term for the per-term p50s (the warm-up is S4c1's own run before them). */
+const TERM_ROUNDS = 21;
 
 /** The sizes of `--growth-sizes a,b,c`, else all of GROWTH_SIZES. */
 export function growthSizes(argv: readonly string[]): number[] {
@@ -69,6 +75,39 @@ export function growthTable(rows: readonly GrowthRow[]): string {
   return lines.join("\n");
 }
 
+/** Each term's p50 per size: which search makes S4c1's p99 at each size. */
+export function growthTermTable(rows: readonly GrowthRow[]): string {
+  const lines = [
+    `| members | ${SEARCH_TERMS.join(" | ")} |`,
+    `|---:|${SEARCH_TERMS.map(() => "---:").join("|")}|`,
+  ];
+  for (const row of rows) {
+    const terms = row.s4c1Terms ?? {};
+    const cells = SEARCH_TERMS.map((term) => (terms[term] === undefined ? "" : terms[term].toFixed(1)));
+    lines.push(`| ${row.members.toLocaleString("en-US")} | ${cells.join(" | ")} |`);
+  }
+  return lines.join("\n");
+}
+
+/**
+ * Each search term's p50 one at a time (ms), from rounds that ask every term once each, so that a
+ * host slowing down meanwhile touches every term alike.
+ */
+async function termLatencies(baseUrl: string, companyId: string, cookie: string, rounds: number) {
+  const requests = searchRequests(companyId, cookie);
+  const times: number[][] = requests.map(() => []);
+  for (let round = 0; round < rounds; round += 1) {
+    for (const [i, request] of requests.entries()) {
+      const started = performance.now();
+      const response = await fetch(`${baseUrl}${request.path}`, { headers: request.headers });
+      await response.arrayBuffer();
+      if (response.status !== 200) throw new Error(`${request.path} answered ${response.status}`);
+      times[i]?.push(performance.now() - started);
+    }
+  }
+  return Object.fromEntries(SEARCH_TERMS.map((term, i) => [term, median(times[i] ?? [])]));
+}
+
 /** The bench data set's 100,000-member company, when this database has it. */
 async function bigCompany(url: string): Promise<string | null> {
   const client = new pg.Client({ connectionString: url });
@@ -112,6 +151,7 @@ export async function runGrowth(options: {
         ...plan,
         connections: 1,
       });
+      const s4c1Terms = await termLatencies(portal.baseUrl, company.companyId, cookie, TERM_ROUNDS);
       const unexpected = s3.unexpected + s4c1.unexpected;
       if (unexpected > 0) throw new Error(`${company.members} members: ${unexpected} unexpected answers`);
       const row: GrowthRow = {
@@ -120,6 +160,7 @@ export async function runGrowth(options: {
         seedSeconds: company.seedSeconds,
         s3: { rps: s3.rps, p50: s3.p50, p99: s3.p99 },
         s4c1: { p50: s4c1.p50, p99: s4c1.p99 },
+        s4c1Terms,
       };
       rows.push(row);
       log(
@@ -132,6 +173,8 @@ export async function runGrowth(options: {
   const targets = growthTargets(rows);
   const file = path.join(ROOT, "bench", "results", "growth.json");
   writeResults({ startedAt: new Date().toISOString(), plan, rows, targets }, file);
-  console.log(`\n${growthTable(rows)}\n\n${targetLines({ targets })}`);
+  console.log(
+    `\n${growthTable(rows)}\n\nS4c1 per term, p50 ms one at a time:\n\n${growthTermTable(rows)}\n\n${targetLines({ targets })}`,
+  );
   return { rows, targets };
 }

@@ -2,6 +2,8 @@
 // since the bench itself is not run in the test suite. A ratio target moves with its base; a figure
 // not measured fails its target.
 import { describe, expect, it } from "vitest";
+import { type GrowthRow, growthTargets, growthTermTable } from "../bench/growth.js";
+import { SEARCH_TERMS } from "../bench/scenarios.js";
 import { evaluateTargets, type Figures, RULES } from "../bench/targets.js";
 
 /** A run that meets every target, with a little room. */
@@ -129,5 +131,41 @@ describe("bench targets (issue #21)", () => {
       ["U2", true],
       ["U3", true],
     ]);
+  });
+});
+
+describe("the growth table's targets and its searches per term (bench/growth.ts)", () => {
+  const row = (
+    members: number,
+    s3p50: number,
+    s4c1p99: number,
+    terms?: Record<string, number>,
+  ): GrowthRow => ({
+    members,
+    companyId: `company-${members}`,
+    seedSeconds: null,
+    s3: { rps: 1_000, p50: s3p50, p99: 2 * s3p50 },
+    s4c1: { p50: s4c1p99 / 3, p99: s4c1p99 },
+    s4c1Terms: terms,
+  });
+
+  it("holds S3 at 1,000,000 to 1.5 × 1,000 and S4c1 at 1,000,000 to 2 × 100,000; a size not measured fails", () => {
+    const rows = [row(1_000, 30, 6), row(100_000, 32, 8), row(1_000_000, 44, 16)];
+    expect(growthTargets(rows).map((t) => [t.id, t.pass])).toEqual([
+      ["S3", true],
+      ["S4c1", true],
+    ]);
+    expect(
+      growthTargets([row(1_000, 30, 6), row(100_000, 32, 8), row(1_000_000, 46, 17)]).map((t) => t.pass),
+    ).toEqual([false, false]);
+    expect(growthTargets([row(1_000, 30, 6)]).map((t) => t.pass)).toEqual([false, false]);
+  });
+
+  it("lists each term's p50 per size, in the bench's order of terms, blank where a run has none", () => {
+    const terms = Object.fromEntries(SEARCH_TERMS.map((term, i) => [term, i + 0.25]));
+    const table = growthTermTable([row(1_000, 30, 6), row(1_000_000, 44, 16, terms)]).split("\n");
+    expect(table[0]).toBe(`| members | ${SEARCH_TERMS.join(" | ")} |`);
+    expect(table[2]).toBe(`| 1,000 | ${SEARCH_TERMS.map(() => "").join(" | ")} |`);
+    expect(table[3]).toBe(`| 1,000,000 | ${SEARCH_TERMS.map((_, i) => (i + 0.25).toFixed(1)).join(" | ")} |`);
   });
 });
