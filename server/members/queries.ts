@@ -360,6 +360,19 @@ export function cappedCount(
 }
 
 /**
+ * A search's matches in two parts (the email's start, and further in), each counted to cap + 1 so
+ * that their sum passes the cap whenever the matches do; `use` as for cappedCount, of the second.
+ */
+export function twoPartCount(
+  starts: MemberFilter,
+  inside: MemberFilter,
+  cap: number,
+  use: "index" | "test" = "index",
+): RawBuilder<number> {
+  return sql<number>`(${cappedCount(starts, cap)}) + (${cappedCount(inside, cap, use)})`;
+}
+
+/**
  * PostgreSQL's estimate of how many members match (the planner's row estimate, no execution): used
  * only to choose how to fetch a page when there are more matches than the count goes to.
  */

@@ -2,7 +2,7 @@
 // 6, 9, 11). Each change reads its state, follows the plan of change-plan.ts (optimistic or under
 // the company lock) and records its audit event; refusals are recorded on their own, outside the
 // transaction that failed.
-import { type Kysely, type RawBuilder, sql, type Transaction } from "kysely";
+import type { Kysely, RawBuilder, Transaction } from "kysely";
 import { ADMIN_ROLE_KEY, PERMISSION_KEYS } from "../access/permissions.js";
 import { permissionsBeyondOwn } from "../access/policy.js";
 import type { Scope } from "../access/scope.js";
@@ -55,6 +55,7 @@ import {
   probeRowsFor,
   type Standing,
   scalar,
+  twoPartCount,
   updateMember,
   writeMemberRoles,
 } from "./queries.js";
@@ -221,7 +222,6 @@ async function searchInEmailOrder(
   };
   // Each part counted to the cap + 1, so their sum passes the cap whenever the matches do.
   const startsCount = cappedCount(starts, SEARCH_COUNT_CAP);
-  const bothCounts = sql<number>`(${startsCount}) + (${cappedCount(inside, SEARCH_COUNT_CAP)})`;
   const capped = (counted: number) => ({
     total: Math.min(counted, SEARCH_COUNT_CAP),
     totalExact: counted <= SEARCH_COUNT_CAP,
@@ -232,8 +232,11 @@ async function searchInEmailOrder(
   const estimate = await estimateMatchingMembers(db, inside);
   if (estimate > SEARCH_COLLECT_MAX_ESTIMATE) {
     // Matches further in so many that their count walks the email order: tested on the whole email.
-    const walkedCounts = sql<number>`(${startsCount}) + (${cappedCount(inside, SEARCH_COUNT_CAP, "test")})`;
-    const rows = await page("probe", walkedCounts, probeRowsFor(estimate));
+    const rows = await page(
+      "probe",
+      twoPartCount(starts, inside, SEARCH_COUNT_CAP, "test"),
+      probeRowsFor(estimate),
+    );
     // Conclusive when the probe found a page of its own part; else its matches may lie further on.
     const first = rows[0];
     if (first && first.inside_rows === limit) return { rows, ...capped(Number(first.extra)) };
@@ -241,7 +244,9 @@ async function searchInEmailOrder(
   const rows = await page("collect", startsCount);
   const first = rows[0];
   // The gathered part's count is on every row; a page past the end has no row to carry it.
-  const counted = first ? Number(first.extra) + Number(first.matches) : await scalar(db, bothCounts);
+  const counted = first
+    ? Number(first.extra) + Number(first.matches)
+    : await scalar(db, twoPartCount(starts, inside, SEARCH_COUNT_CAP));
   return { rows, ...capped(counted) };
 }
 
