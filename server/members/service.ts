@@ -220,7 +220,7 @@ async function searchInEmailOrder(
     emailPattern: undefined,
     emailInside: { pattern: likePattern(term, "substring"), prefix },
   };
-  // Each part counted to the cap + 1, so their sum passes the cap whenever the matches do.
+  // The start's range counted to the cap + 1; a gathering counts its own part exactly beside it.
   const startsCount = cappedCount(starts, SEARCH_COUNT_CAP);
   const capped = (counted: number) => ({
     total: Math.min(counted, SEARCH_COUNT_CAP),
