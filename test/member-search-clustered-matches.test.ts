@@ -13,6 +13,7 @@ import {
   listMembers,
   PROBE_MIN_ROWS,
   probeRowsFor,
+  searchParts,
 } from "../server/members/queries.js";
 import { SEARCH_COLLECT_MAX_ESTIMATE, SEARCH_COUNT_CAP } from "../server/members/service.js";
 import { testDatabaseKinds } from "./support/databases.js";
@@ -81,11 +82,7 @@ describe.each(testDatabaseKinds)("member search with clustered matches on %s", (
     );
 
   // What the service estimates in email order: the matches further into the email.
-  const estimate = (term: string) =>
-    estimateMatchingMembers(h.db, {
-      companyId,
-      emailInside: { pattern: likePattern(term, "substring"), prefix: likePattern(term, "prefix") },
-    });
+  const estimate = (term: string) => estimateMatchingMembers(h.db, searchParts({ companyId }, term).inside);
 
   async function pages(query: string, count: number): Promise<{ seen: string[]; first: Page }> {
     const seen: string[] = [];

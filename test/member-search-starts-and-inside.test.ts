@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { likePattern, listMembers, type MemberFilter, twoPartCount } from "../server/members/queries.js";
+import { listMembers, searchParts, twoPartCount } from "../server/members/queries.js";
 import { SEARCH_COUNT_CAP } from "../server/members/service.js";
 import { testDatabaseKinds } from "./support/databases.js";
 import { createHarness, type Harness } from "./support/harness.js";
@@ -143,18 +143,11 @@ describe.each(testDatabaseKinds)("member search by the start of the email and fu
   });
 
   /** The two parts of a search for `term`, as the service asks for them. */
-  const partsOf = (term: string, filter: { status?: "active" | "deactivated"; finance: boolean }) => {
-    const base: MemberFilter = {
-      companyId,
-      status: filter.status,
-      roleId: filter.finance ? financeRoleId : undefined,
-    };
-    const prefix = likePattern(term, "prefix");
-    return {
-      starts: { ...base, emailPattern: prefix },
-      inside: { ...base, emailInside: { pattern: likePattern(term, "substring"), prefix } },
-    };
-  };
+  const partsOf = (term: string, filter: { status?: "active" | "deactivated"; finance: boolean }) =>
+    searchParts(
+      { companyId, status: filter.status, roleId: filter.finance ? financeRoleId : undefined },
+      term,
+    );
 
   it("merges the start of the email with the gathered matches further in, from any position, and counts only those", async () => {
     await fc.assert(

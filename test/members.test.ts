@@ -5,7 +5,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addMember } from "../server/companies/service.js";
-import { estimateMatchingMembers, likePattern } from "../server/members/queries.js";
+import { estimateMatchingMembers, searchParts } from "../server/members/queries.js";
 import { SEARCH_COLLECT_MAX_ESTIMATE, SEARCH_COUNT_CAP } from "../server/members/service.js";
 import { testDatabaseKinds } from "./support/databases.js";
 import { createHarness, type Harness } from "./support/harness.js";
@@ -535,10 +535,7 @@ describe.each(testDatabaseKinds)("member list on %s", (kind) => {
       return { seen, total: first?.total, totalExact: first?.totalExact };
     };
     const estimate = (term: string) =>
-      estimateMatchingMembers(h.db, {
-        companyId: co.id,
-        emailInside: { pattern: likePattern(term, "substring"), prefix: likePattern(term, "prefix") },
-      });
+      estimateMatchingMembers(h.db, searchParts({ companyId: co.id }, term).inside);
     expect(await estimate("huge")).toBeGreaterThan(SEARCH_COLLECT_MAX_ESTIMATE);
     expect(await pages("huge")).toEqual({
       seen: emails.slice(0, 150),

@@ -7,6 +7,7 @@ import { ROLE_ORDER } from "../access/role-queries.js";
 import type { Scope } from "../access/scope.js";
 import { type AuditEvent, auditInsertWhen } from "../audit/writer.js";
 import { isoTime } from "../db/iso-time.js";
+import { likePattern } from "../db/like-pattern.js";
 import type { DB, MemberStatus } from "../db/schema.js";
 import type { RoleExpiries } from "../expiry/role-expiries.js";
 import { enqueueMailWhen, type OutgoingMail } from "../mail/outbox.js";
@@ -79,7 +80,26 @@ export function probeRowsFor(estimate: number): number {
   return Math.min(PROBE_MAX_ROWS, Math.max(PROBE_MIN_ROWS, Math.ceil(2 * estimate)));
 }
 
-export { likePattern } from "../db/like-pattern.js";
+export { likePattern };
+
+/**
+ * A substring search for `term` as its two parts: the members whose email starts with it, and
+ * those who have it further in (emailInside), each with `filter`'s other conditions.
+ */
+export function searchParts(
+  filter: MemberFilter,
+  term: string,
+): { starts: MemberFilter; inside: MemberFilter } {
+  const prefix = likePattern(term, "prefix");
+  return {
+    starts: { ...filter, emailPattern: prefix },
+    inside: {
+      ...filter,
+      emailPattern: undefined,
+      emailInside: { pattern: likePattern(term, "substring"), prefix },
+    },
+  };
+}
 
 function searchesEmail(filter: MemberFilter): boolean {
   return filter.emailPattern !== undefined || filter.emailInside !== undefined;

@@ -55,6 +55,7 @@ import {
   probeRowsFor,
   type Standing,
   scalar,
+  searchParts,
   twoPartCount,
   updateMember,
   writeMemberRoles,
@@ -213,13 +214,7 @@ async function searchInEmailOrder(
   position: MemberPosition | null,
   limit: number,
 ): Promise<{ rows: ListedMember[]; total: number; totalExact: boolean }> {
-  const prefix = likePattern(term, "prefix");
-  const starts: MemberFilter = { ...filter, emailPattern: prefix };
-  const inside: MemberFilter = {
-    ...filter,
-    emailPattern: undefined,
-    emailInside: { pattern: likePattern(term, "substring"), prefix },
-  };
+  const { starts, inside } = searchParts(filter, term);
   // The start's range counted to the cap + 1; a gathering counts its own part exactly beside it.
   const startsCount = cappedCount(starts, SEARCH_COUNT_CAP);
   const capped = (counted: number) => ({
