@@ -1,7 +1,7 @@
 // A statement built with Kysely's `sql` template is rebuilt and compiled to text on every call:
 // for the guard's query (session, standing, memberships) that is a tree of a few hundred nodes per
 // request. Here a statement whose text depends only on its shape is compiled once per shape, with
-// a placeholder for each argument, and each call only fills in the values.
+// one placeholder for each argument, and each call only fills in the values.
 import { CompiledQuery, type Kysely, type QueryResult, type RawBuilder, type Transaction } from "kysely";
 import type { DB } from "./schema.js";
 
@@ -11,6 +11,32 @@ class Slot {
 }
 
 type Compiled = { sql: string; parameters: readonly unknown[] };
+
+/**
+ * The statement with one placeholder per argument, however often `build` used it: each value is
+ * sent, and parsed by PostgreSQL, once (the guard's statement used its time eight times). The text
+ * is left as compiled when it holds a `$` that is no placeholder of it.
+ */
+function sharePlaceholders(statement: Compiled): Compiled {
+  const references = statement.sql.match(/\$\d*/g) ?? [];
+  const count = statement.parameters.length;
+  const isPlaceholder = (reference: string) =>
+    /^\$\d+$/.test(reference) && Number(reference.slice(1)) <= count;
+  if (!references.every(isPlaceholder)) return statement;
+  const parameters: unknown[] = [];
+  const positionOfSlot = new Map<number, number>();
+  const renumbered = statement.parameters.map((value) => {
+    if (value instanceof Slot) {
+      const known = positionOfSlot.get(value.index);
+      if (known !== undefined) return known;
+      positionOfSlot.set(value.index, parameters.length + 1);
+    }
+    parameters.push(value);
+    return parameters.length;
+  });
+  const sql = statement.sql.replace(/\$(\d+)/g, (_match, n: string) => `$${renumbered[Number(n) - 1]}`);
+  return { sql, parameters };
+}
 
 /**
  * `build(shape, ...args)` must use each argument only as a parameter value (`${arg}`), never to
@@ -28,7 +54,7 @@ export function statementTemplate<A extends unknown[], R>(
       let statement = compiled.get(shape);
       if (statement === undefined) {
         const slots = Array.from({ length: arity }, (_unused, index) => new Slot(index)) as unknown as A;
-        statement = build(shape, ...slots).compile(db);
+        statement = sharePlaceholders(build(shape, ...slots).compile(db));
         compiled.set(shape, statement);
       }
       const parameters = statement.parameters.map((value) =>

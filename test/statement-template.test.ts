@@ -1,0 +1,104 @@
+// A statement compiled once per shape (server/db/statement-template.ts) sends each argument once,
+// however often the statement uses it: the guard's statement, which every request with a session
+// runs, used its time eight times and its company twice. Its answers stay what they were.
+import { type CompiledQuery, type Kysely, sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadRequestContext } from "../server/access/session-queries.js";
+import type { DB } from "../server/db/schema.js";
+import { statementTemplate } from "../server/db/statement-template.js";
+import { testDatabaseKinds } from "./support/databases.js";
+import { createHarness, type Harness } from "./support/harness.js";
+
+/** The database as it is, with every compiled statement handed to executeQuery recorded. */
+function recording(db: Kysely<DB>): { db: Kysely<DB>; sent: CompiledQuery[] } {
+  const sent: CompiledQuery[] = [];
+  const proxy = new Proxy(db, {
+    get(target, property) {
+      if (property === "executeQuery") {
+        return (query: CompiledQuery) => {
+          sent.push(query);
+          return target.executeQuery(query);
+        };
+      }
+      const value = Reflect.get(target, property, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  return { db: proxy, sent };
+}
+
+const twice = statementTemplate(
+  (shape: string, n: number, word: string) => sql<{ sum: number; doubled: string; seven: number }>`
+    SELECT ${n}::int + ${n}::int + ${n}::int AS sum, ${word}::text || ${word}::text AS doubled,
+           ${shape === "with a constant" ? sql`${7}::int` : sql`0`} AS seven`,
+  2,
+);
+
+describe.each(testDatabaseKinds)("statements compiled once per shape on %s", (kind) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness(kind);
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it("sends each argument once however often the statement uses it, and each constant in its place", async () => {
+    const { db, sent } = recording(h.db);
+
+    const first = await twice.execute(db, "with a constant", 4, "ab");
+    const second = await twice.execute(db, "with a constant", 5, "cd");
+    const plain = await twice.execute(db, "plain", 6, "ef");
+
+    expect(first.rows).toEqual([{ sum: 12, doubled: "abab", seven: 7 }]);
+    expect(second.rows).toEqual([{ sum: 15, doubled: "cdcd", seven: 7 }]);
+    expect(plain.rows).toEqual([{ sum: 18, doubled: "efef", seven: 0 }]);
+    expect(sent.map((query) => query.parameters)).toEqual([
+      [4, "ab", 7],
+      [5, "cd", 7],
+      [6, "ef"],
+    ]);
+    // One text per shape, with no placeholder past its parameters.
+    expect(sent[1]?.sql).toBe(sent[0]?.sql);
+    expect(sent[0]?.sql.match(/\$\d+/g)).toEqual(["$1", "$1", "$1", "$2", "$2", "$3"]);
+  });
+
+  it("leaves a statement whose text holds another dollar sign as it was compiled", async () => {
+    const priced = statementTemplate(
+      (_shape: string, n: number) => sql<{ sum: number; price: string }>`
+        SELECT ${n}::int + ${n}::int AS sum, '$' || 'USD' AS price`,
+      1,
+    );
+    const { db, sent } = recording(h.db);
+
+    const result = await priced.execute(db, "only", 3);
+
+    expect(result.rows).toEqual([{ sum: 6, price: "$USD" }]);
+    expect(sent[0]?.parameters).toEqual([3, 3]);
+  });
+
+  it("the guard's statement sends the time, the company and the token once each, and loads the same context", async () => {
+    const co = await h.company("Placeholders Co");
+    const person = await h.member(co, ["finance"]);
+    const token = await h.login(person.email);
+    const { db, sent } = recording(h.db);
+    const policy = {
+      idleMs: h.config.sessionIdleMinutes * 60_000,
+      absoluteMs: h.config.sessionAbsoluteHours * 3_600_000,
+    };
+
+    for (const withMemberships of [false, true]) {
+      sent.length = 0;
+      const context = await loadRequestContext(db, token, co.id, h.clock.now(), policy, { withMemberships });
+
+      expect(context?.accountId).toBe(person.id);
+      expect(context?.membership).toMatchObject({ companyId: co.id, roleKeys: ["finance"] });
+      const guard = sent.find((query) => query.sql.includes("s.token_hash"));
+      expect(guard?.parameters).toHaveLength(3);
+      expect(guard?.parameters).toContain(co.id);
+      if (withMemberships) {
+        expect(context?.memberships?.map((m) => m.companyId)).toEqual([co.id]);
+      }
+    }
+  });
+});
