@@ -1,6 +1,7 @@
 // A statement compiled once per shape (server/db/statement-template.ts) sends each argument once,
 // however often the statement uses it: the guard's statement, which every request with a session
-// runs, used its time eight times and its company twice. Its answers stay what they were.
+// runs, used its time eight times and its company twice. A request naming no company reads none of
+// the company's part of it. Its answers stay what they were.
 import { type CompiledQuery, type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadRequestContext } from "../server/access/session-queries.js";
@@ -86,19 +87,34 @@ describe.each(testDatabaseKinds)("statements compiled once per shape on %s", (ki
       idleMs: h.config.sessionIdleMinutes * 60_000,
       absoluteMs: h.config.sessionAbsoluteHours * 3_600_000,
     };
+    const load = async (companyId: string | null, withMemberships: boolean) => {
+      sent.length = 0;
+      const context = await loadRequestContext(db, token, companyId, h.clock.now(), policy, {
+        withMemberships,
+      });
+      return { context, guard: sent.find((query) => query.sql.includes("s.token_hash")) };
+    };
 
     for (const withMemberships of [false, true]) {
-      sent.length = 0;
-      const context = await loadRequestContext(db, token, co.id, h.clock.now(), policy, { withMemberships });
-
+      const { context, guard } = await load(co.id, withMemberships);
       expect(context?.accountId).toBe(person.id);
       expect(context?.membership).toMatchObject({ companyId: co.id, roleKeys: ["finance"] });
-      const guard = sent.find((query) => query.sql.includes("s.token_hash"));
       expect(guard?.parameters).toHaveLength(3);
       expect(guard?.parameters).toContain(co.id);
-      if (withMemberships) {
-        expect(context?.memberships?.map((m) => m.companyId)).toEqual([co.id]);
-      }
+      if (withMemberships) expect(context?.memberships?.map((m) => m.companyId)).toEqual([co.id]);
     }
+
+    // A request naming no company reads none of a company's part: no company, and no time unless
+    // the memberships' standing needs it.
+    const alone = await load(null, false);
+    expect(alone.context).toMatchObject({ accountId: person.id, membership: null, companyStepUpUntil: null });
+    expect(alone.guard?.parameters).toHaveLength(1);
+    expect(alone.guard?.sql).not.toMatch(/session_elevations|member_activity/);
+    const withMemberships = await load(null, true);
+    expect(withMemberships.context?.membership).toBeNull();
+    expect(withMemberships.context?.memberships).toMatchObject([
+      { companyId: co.id, roles: [{ key: "finance" }], status: "active" },
+    ]);
+    expect(withMemberships.guard?.parameters).toHaveLength(2);
   });
 });

@@ -192,24 +192,41 @@ type ContextRow = {
   memberships?: MembershipRow[] | null;
 };
 
-// The guard's statement, compiled once for each of its two shapes (with the memberships or not).
-const requestContextStatement = statementTemplate(
-  (shape: string, now: Date, companyId: string | null, tokenHash: string) => sql<ContextRow>`
-    SELECT s.id AS session_id, s.account_id, a.email, a.name, a.alternate_email, a.language, a.time_zone, s.created_at, s.last_seen_at,
-           s.expires_at, s.stage, s.step_up_until, se.verified_until AS company_step_up_until,
-           ${shape === "with memberships" ? sql`${membershipsOfAccount(now)} AS memberships,` : sql``}
+// The company's part of the guard's statement: the session's step-up there and the caller's
+// standing as a member. A request naming no company (GET /api/me among them) reads no part of it:
+// its joins cost about a quarter of the statement even when they find nothing.
+const COMPANY_COLUMNS = (now: Date) => sql`se.verified_until AS company_step_up_until,
            m.id AS member_id, m.status AS member_status, ma.last_active_at AS member_last_active_at,
            ${roleKeysInForce(now)} AS role_keys, ${permissionsInForce(now)} AS permissions, ${MFA_ENROLMENT_REQUIRED} AS mfa_enrolment_required,
-           ${STRICTEST_COMPANY_IDLE_MINUTES} AS idle_minutes_limit,
-           m.scope_kind, ${SCOPE_ACCOUNT_IDS} AS scope_account_ids
-      FROM sessions s
-      JOIN accounts a ON a.id = s.account_id
+           m.scope_kind, ${SCOPE_ACCOUNT_IDS} AS scope_account_ids`;
+const NO_COMPANY_COLUMNS = sql`NULL::timestamptz AS company_step_up_until,
+           NULL::uuid AS member_id, NULL::text AS member_status, NULL::timestamptz AS member_last_active_at,
+           NULL::text[] AS role_keys, NULL::text[] AS permissions, NULL::boolean AS mfa_enrolment_required,
+           NULL::text AS scope_kind, NULL::text[] AS scope_account_ids`;
+const COMPANY_JOINS = (companyId: string | null) => sql`
       LEFT JOIN session_elevations se ON se.session_id = s.id AND se.company_id = ${companyId}::uuid
       LEFT JOIN members m ON m.account_id = s.account_id AND m.company_id = ${companyId}::uuid
       LEFT JOIN member_standing ms ON ms.member_id = m.id
       LEFT JOIN member_activity ma ON ma.member_id = m.id
-      LEFT JOIN company_security_policies csp ON csp.company_id = m.company_id
-     WHERE s.token_hash = ${tokenHash}`,
+      LEFT JOIN company_security_policies csp ON csp.company_id = m.company_id`;
+
+/** The guard statement's shape: with every membership or not, and with a company's part or not. */
+type ContextShape = `${"with memberships" | "alone"}${"" | " in a company"}`;
+
+// The guard's statement, compiled once for each of its four shapes.
+const requestContextStatement = statementTemplate(
+  (shape: string, now: Date, companyId: string | null, tokenHash: string) => {
+    const inCompany = shape.endsWith(" in a company");
+    return sql<ContextRow>`
+    SELECT s.id AS session_id, s.account_id, a.email, a.name, a.alternate_email, a.language, a.time_zone, s.created_at, s.last_seen_at,
+           s.expires_at, s.stage, s.step_up_until,
+           ${shape.startsWith("with memberships") ? sql`${membershipsOfAccount(now)} AS memberships,` : sql``}
+           ${inCompany ? COMPANY_COLUMNS(now) : NO_COMPANY_COLUMNS},
+           ${STRICTEST_COMPANY_IDLE_MINUTES} AS idle_minutes_limit
+      FROM sessions s
+      JOIN accounts a ON a.id = s.account_id ${inCompany ? COMPANY_JOINS(companyId) : sql``}
+     WHERE s.token_hash = ${tokenHash}`;
+  },
   3,
 );
 
@@ -226,13 +243,8 @@ export async function loadRequestContext(
   policy: SessionPolicy,
   options: { withMemberships?: boolean } = {},
 ): Promise<RequestContext | null> {
-  const result = await requestContextStatement.execute(
-    db,
-    options.withMemberships ? "with memberships" : "alone",
-    now,
-    companyId,
-    hashSecretToken(token),
-  );
+  const shape: ContextShape = `${options.withMemberships ? "with memberships" : "alone"}${companyId ? " in a company" : ""}`;
+  const result = await requestContextStatement.execute(db, shape, now, companyId, hashSecretToken(token));
   const row = result.rows[0];
   if (!row) return null;
 
