@@ -1,7 +1,7 @@
 // A statement compiled once per shape (server/db/statement-template.ts) sends each argument once,
 // however often the statement uses it: the guard's statement, which every request with a session
-// runs, used its time eight times and its company twice. A request naming no company reads none of
-// the company's part of it. Its answers stay what they were.
+// runs, uses its time in many places and its company in two. A request naming no company reads
+// none of the company's part of it, and loads the same context.
 import { type CompiledQuery, type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadRequestContext } from "../server/access/session-queries.js";

@@ -14,8 +14,8 @@ type Compiled = { sql: string; parameters: readonly unknown[] };
 
 /**
  * The statement with one placeholder per argument, however often `build` used it: each value is
- * sent, and parsed by PostgreSQL, once (the guard's statement used its time eight times). The text
- * is left as compiled when it holds a `$` that is no placeholder of it.
+ * sent, and parsed by PostgreSQL, once. The text is left as compiled when it holds a `$` that is
+ * no placeholder of it.
  */
 function sharePlaceholders(statement: Compiled): Compiled {
   const references = statement.sql.match(/\$\d*/g) ?? [];
