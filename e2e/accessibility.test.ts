@@ -28,18 +28,41 @@ async function seriousViolations(page: Page): Promise<string[]> {
     );
 }
 
-/** A window (modal or drawer) or its mask still moving in: its colours are not final yet. */
+/**
+ * A window (modal or drawer) or its mask still moving in: its colours are not final yet. The motion
+ * names every phase (`-appear`, `-appear-prepare`, `-appear-start`, `-appear-active`) and drops the
+ * name when it ends; a window caught before `-active` is as faded as one during it.
+ */
 const windowOpening = [".ant-modal", ".ant-modal-mask", ".ant-drawer-content-wrapper", ".ant-drawer-mask"]
-  .flatMap((window) => [`${window}[class*='-appear-active']`, `${window}[class*='-enter-active']`])
+  .flatMap((window) => [`${window}[class*='-appear']`, `${window}[class*='-enter']`])
   .join(", ");
 
 /**
- * Waits until the page has stopped showing spinners and skeletons, and no window is still moving
- * in: what it loads is on screen in its final colours.
+ * The page's running animations that end, a fade still under way. A spinner's turn repeats for ever;
+ * the wave a clicked button sends out (`.ant-wave`) is a ring of its own that changes no colour.
+ */
+function finiteAnimations(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      document
+        .getAnimations()
+        .filter((animation) => animation.playState === "running")
+        .filter((animation) => animation.effect?.getComputedTiming().iterations !== Number.POSITIVE_INFINITY)
+        .filter((animation) => {
+          const target = animation.effect instanceof KeyframeEffect ? animation.effect.target : null;
+          return !target?.closest(".ant-wave");
+        }).length,
+  );
+}
+
+/**
+ * Waits until the page has stopped showing spinners and skeletons, no window is still moving in,
+ * and no animation that ends is still running: what it loads is on screen in its final colours.
  */
 async function settled(page: Page) {
   const busy = page.locator(`.ant-spin-spinning, .ant-skeleton, ${windowOpening}`);
   await expect.poll(() => busy.evaluateAll((found) => found.map((element) => element.className))).toEqual([]);
+  await expect.poll(() => finiteAnimations(page)).toBe(0);
 }
 
 /** The page's structure: its h1s, its main landmarks, whether one sits inside another, heading levels. */
