@@ -5,8 +5,11 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 
-/** Nanoseconds of CPU used so far by the server under test and by PostgreSQL. */
-export type CpuSample = { server: number; postgres: number };
+/** Nanoseconds of CPU used so far by each process, by process id. */
+export type ProcessTimes = Map<number, number>;
+
+/** Nanoseconds of CPU used so far by each process of the server under test and of PostgreSQL. */
+export type CpuSample = { server: ProcessTimes; postgres: ProcessTimes };
 
 /** Microseconds of CPU per request, each side apart. */
 export type CpuCost = { serverUs: number; postgresUs: number };
@@ -87,7 +90,7 @@ export function sampleCpu(serverGroup: number | undefined, database?: string): C
   } catch {
     return null;
   }
-  const sample = { server: 0, postgres: 0 };
+  const sample: CpuSample = { server: new Map(), postgres: new Map() };
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
     let stat: ProcessStat | null;
@@ -97,11 +100,20 @@ export function sampleCpu(serverGroup: number | undefined, database?: string): C
       continue; // it exited meanwhile
     }
     if (!stat) continue;
-    if (stat.group === serverGroup) sample.server += processNanos(entry, stat.ticks);
+    if (stat.group === serverGroup) sample.server.set(Number(entry), processNanos(entry, stat.ticks));
     else if (stat.comm === "postgres" && (database === undefined || servesDatabase(entry, database)))
-      sample.postgres += processNanos(entry, stat.ticks);
+      sample.postgres.set(Number(entry), processNanos(entry, stat.ticks));
   }
   return sample;
+}
+
+/** Nanoseconds of CPU the processes alive in `after` used since `before`. */
+export function usedBetween(before: ProcessTimes, after: ProcessTimes): number {
+  let used = 0;
+  // A process that started in between used all it shows. One that ended in between (a pool closing
+  // an idle connection) is left out, rather than taking its whole life off the others' time.
+  for (const [pid, nanos] of after) used += Math.max(0, nanos - (before.get(pid) ?? 0));
+  return used;
 }
 
 /** The CPU per request between two samples; null without both, or without requests. */
@@ -111,9 +123,9 @@ export function cpuPerRequest(
   requests: number,
 ): CpuCost | null {
   if (!before || !after || requests <= 0) return null;
-  const perRequest = (nanos: number) => Math.max(0, nanos) / 1000 / requests;
+  const perRequest = (nanos: number) => nanos / 1000 / requests;
   return {
-    serverUs: perRequest(after.server - before.server),
-    postgresUs: perRequest(after.postgres - before.postgres),
+    serverUs: perRequest(usedBetween(before.server, after.server)),
+    postgresUs: perRequest(usedBetween(before.postgres, after.postgres)),
   };
 }
