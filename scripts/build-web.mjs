@@ -15,9 +15,14 @@ export function newestMtime(entry) {
 }
 
 export function buildWebIfStale() {
-  const sources = ["web/src", "web/index.html", "web/vite.config.ts", "package-lock.json"].map((p) =>
-    path.join(root, p),
-  );
+  const sources = [
+    "web/src",
+    "web/index.html",
+    "web/vite.config.ts",
+    "web/antd-styles.ts",
+    "web/precompress.ts",
+    "package-lock.json",
+  ].map((p) => path.join(root, p));
   const builtAt = newestMtime(path.join(root, "web", "dist", "index.html"));
   if (builtAt !== 0 && Math.max(...sources.map(newestMtime)) <= builtAt) return;
   console.log("Building the web app…");

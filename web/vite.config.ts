@@ -3,7 +3,9 @@
 import { fileURLToPath } from "node:url";
 import react from "@vitejs/plugin-react";
 import { defineConfig, type Plugin, type ProxyOptions } from "vite";
+import { antdStyles } from "./antd-styles.js";
 import { precompressFiles } from "./precompress.js";
+import { portalTheme } from "./src/theme.js";
 
 const apiTarget = "http://127.0.0.1:3000";
 // The origin the API accepts for state changes: its PUBLIC_URL (the server's default when unset).
@@ -68,7 +70,7 @@ const precompressed: Plugin = {
 
 export default defineConfig({
   root: fileURLToPath(new URL(".", import.meta.url)),
-  plugins: [react(), formContextAlone, precompressed],
+  plugins: [react(), formContextAlone, antdStyles(portalTheme), precompressed],
   build: {
     outDir: "dist",
     emptyOutDir: true,

@@ -3,6 +3,8 @@ import "./antdReact19";
 import "./i18n";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
+// Ant Design's styles of the components the portal uses, built with the app (web/antd-styles.ts).
+import "virtual:antd-styles.css";
 import "antd/dist/reset.css";
 import "./global.css";
 import { App, firstPageReady } from "./App";
