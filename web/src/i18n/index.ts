@@ -123,6 +123,12 @@ export async function switchLanguage(language: Language): Promise<void> {
  * settles when they are here, so the first page can render without suspending for its words.
  */
 export function preloadNamespaces(): Promise<unknown> {
+  // Every catalogue's file is asked for now, beside the page's code: i18next alone reads ten at a
+  // time, and asks for the next once one is here. It then finds them in the module cache.
+  const language = supportedLanguage(i18next.language) ?? initialLanguage();
+  for (const namespace of NAMESPACES) {
+    void loaders[`./locales/${language}/${namespace}.json`]?.().catch(() => undefined);
+  }
   return i18next.loadNamespaces([...NAMESPACES]).catch(() => undefined);
 }
 
