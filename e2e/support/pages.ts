@@ -78,19 +78,29 @@ export async function isClosing(page: Page, dialog: Locator): Promise<boolean> {
 
 /**
  * Shows the portal menu: on a screen narrower than 768 px it sits in a drawer, opened by the top
- * bar's Menu button; on a wider one it is always there.
+ * bar's Menu button; on a wider one it is always there. True when it opened the drawer.
  */
-export async function showMenu(page: Page): Promise<void> {
+export async function showMenu(page: Page): Promise<boolean> {
   const menuButton = page.getByRole("button", { name: "Menu", exact: true });
   await page.getByRole("menuitem").or(menuButton).first().waitFor();
-  if (await menuButton.isVisible()) {
-    await menuButton.click();
-    await page.getByRole("menuitem").first().waitFor();
-  }
+  if (!(await menuButton.isVisible())) return false;
+  await menuButton.click();
+  await page.getByRole("menuitem").first().waitFor();
+  return true;
 }
 
-/** Opens a section of the portal through its menu, as a person on this screen would. */
+/**
+ * Opens a section of the portal through its menu, as a person on this screen would. The menu's
+ * drawer, once closed, gives the focus back to the Menu button: this waits for that, so that a test
+ * that focuses something on the page next keeps it.
+ */
 export async function openSection(page: Page, label: string): Promise<void> {
-  await showMenu(page);
+  const inDrawer = await showMenu(page);
   await page.getByRole("menuitem", { name: label }).click();
+  if (inDrawer) {
+    await page
+      .locator(".ant-drawer")
+      .filter({ has: page.getByRole("menu") })
+      .waitFor({ state: "hidden" });
+  }
 }
