@@ -264,6 +264,13 @@ describe.each(SCREENS)("the user guide's member management, in Chromium at $widt
     expect(nameBox?.width ?? Number.POSITIVE_INFINITY).toBeLessThan(viewportWidth / 2);
     await name.focus();
     await expect.poll(() => page.getByRole("tooltip").textContent()).toBe(longName);
+    // Focusing a value half out of view scrolls it in: a scroll leaves the tooltip beside its value.
+    const afterScroll = await page.evaluate(async () => {
+      document.dispatchEvent(new Event("scroll"));
+      await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 100)));
+      return [...document.querySelectorAll('[role="tooltip"]')].map((tooltip) => tooltip.textContent);
+    });
+    expect(afterScroll).toContain(longName);
   });
 
   it("keeps the Deactivate window open until the answer comes, so its notice always shows", async () => {

@@ -14,6 +14,16 @@ function cutTextOf(target: EventTarget | null): HTMLElement | null {
   return target instanceof Element ? (target.closest(CUT_TEXT) as HTMLElement | null) : null;
 }
 
+/** Where the tooltip of `element` goes, or null when there is nothing to show or to point at. */
+function placeOf(element: Element): Shown | null {
+  const text = element.textContent ?? "";
+  if (text === "" || !element.isConnected) return null;
+  const rect = element.getBoundingClientRect();
+  const outOfWindow =
+    rect.bottom < 0 || rect.top > window.innerHeight || rect.right < 0 || rect.left > window.innerWidth;
+  return outOfWindow ? null : { text, left: rect.left, top: rect.top, bottom: rect.bottom, element };
+}
+
 /** Handlers for the container, and the tooltip to render once beside it. */
 export function useCutTextTooltip(): {
   handlers: {
@@ -29,11 +39,8 @@ export function useCutTextTooltip(): {
 
   const show = useCallback((target: EventTarget | null) => {
     const element = cutTextOf(target);
-    if (!element) return;
-    const rect = element.getBoundingClientRect();
-    const text = element.textContent ?? "";
-    if (text === "") return;
-    setShown({ text, left: rect.left, top: rect.top, bottom: rect.bottom, element });
+    const place = element ? placeOf(element) : null;
+    if (place) setShown(place);
   }, []);
   // Leaving for a child of the same value is not leaving it.
   const hide = useCallback((related: EventTarget | null) => {
@@ -42,15 +49,23 @@ export function useCutTextTooltip(): {
     );
   }, []);
 
-  // A scrolled or resized page would leave the tooltip beside nothing.
+  // On a scrolled or resized page the tooltip stays beside its value, and goes when the value has
+  // left the window. Focusing a value half out of view scrolls it in, and that scroll must not close
+  // the tooltip the focus opened.
   useEffect(() => {
     if (!shown) return;
-    const close = () => setShown(null);
-    window.addEventListener("scroll", close, true);
-    window.addEventListener("resize", close);
+    const follow = () =>
+      setShown((current) => {
+        const place = current ? placeOf(current.element) : null;
+        const moved =
+          place?.left !== current?.left || place?.top !== current?.top || place?.text !== current?.text;
+        return moved ? place : current;
+      });
+    window.addEventListener("scroll", follow, true);
+    window.addEventListener("resize", follow);
     return () => {
-      window.removeEventListener("scroll", close, true);
-      window.removeEventListener("resize", close);
+      window.removeEventListener("scroll", follow, true);
+      window.removeEventListener("resize", follow);
     };
   }, [shown]);
 
