@@ -11,7 +11,8 @@ import { usePortalAndBrowser } from "./support/portal.js";
 describe("the member list's first render", () => {
   const held = usePortalAndBrowser();
 
-  it("asks for the first page before the page's code arrives, and only once", async () => {
+  /** A fresh browser context with the Admin logged in, on the portal of their company. */
+  async function adminInPortal() {
     const context = await held.browser.newContext();
     const page = await context.newPage();
     const admin = held.portal.credentials("admin");
@@ -19,6 +20,11 @@ describe("the member list's first render", () => {
     await page.waitForURL(/\/c\/[0-9a-f-]{36}/);
     const companyId = /\/c\/([0-9a-f-]{36})/.exec(page.url())?.[1];
     expect(companyId).toBeDefined();
+    return { context, page, companyId };
+  }
+
+  it("asks for the first page before the page's code arrives, and only once", async () => {
+    const { context, page, companyId } = await adminInPortal();
 
     const memberRequests: string[] = [];
     let sawMembersRequest: () => void = () => undefined;
@@ -58,12 +64,7 @@ describe("the member list's first render", () => {
         .map(([, chunk]) => `/${chunk.file}`),
     );
     expect(catalogues.size).toBeGreaterThan(10);
-    const context = await held.browser.newContext();
-    const page = await context.newPage();
-    const admin = held.portal.credentials("admin");
-    await logIn(page, held.portal.url, admin.email, admin.password, false);
-    await page.waitForURL(/\/c\/[0-9a-f-]{36}/);
-    const companyId = /\/c\/([0-9a-f-]{36})/.exec(page.url())?.[1];
+    const { context, page, companyId } = await adminInPortal();
 
     const asked = new Set<string>();
     let sawEvery: () => void = () => undefined;
