@@ -4,7 +4,7 @@
 // component's styles would be built and inserted as <style data-css-hash> when it first renders.
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { logIn } from "./support/pages.js";
+import { companyIdOf, logIn } from "./support/pages.js";
 import { usePortalAndBrowser } from "./support/portal.js";
 
 /** The component styles Ant Design built in the page (`:where(.css-…)` rules), by their first rule. */
@@ -35,7 +35,7 @@ describe("Ant Design's styles come with the build", () => {
     const admin = held.portal.credentials("admin");
     await logIn(page, held.portal.url, admin.email, admin.password, false);
     await page.waitForURL(/\/c\/[0-9a-f-]{36}/);
-    const companyId = /\/c\/([0-9a-f-]{36})/.exec(page.url())?.[1];
+    const companyId = companyIdOf(page);
     await page.goto(`${held.portal.url}/c/${companyId}/account/members`);
     await page.locator("tr.ant-table-row[data-row-key]").first().waitFor();
     expect(await builtInPage(page), "member list").toEqual([]);

@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { logIn } from "./support/pages.js";
+import { companyIdOf, logIn } from "./support/pages.js";
 import { usePortalAndBrowser } from "./support/portal.js";
 
 describe("the member list's first render", () => {
@@ -18,7 +18,7 @@ describe("the member list's first render", () => {
     const admin = held.portal.credentials("admin");
     await logIn(page, held.portal.url, admin.email, admin.password, false);
     await page.waitForURL(/\/c\/[0-9a-f-]{36}/);
-    const companyId = /\/c\/([0-9a-f-]{36})/.exec(page.url())?.[1];
+    const companyId = companyIdOf(page);
     expect(companyId).toBeDefined();
     return { context, page, companyId };
   }

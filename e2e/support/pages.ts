@@ -76,6 +76,11 @@ export async function isClosing(page: Page, dialog: Locator): Promise<boolean> {
   return dialog.evaluate((element) => /-leave\b/.test(element.className));
 }
 
+/** The id of the company whose portal the page is on (its address, /c/<id>/…), or undefined. */
+export function companyIdOf(page: Page): string | undefined {
+  return /\/c\/([0-9a-f-]{36})/.exec(page.url())?.[1];
+}
+
 /**
  * Shows the portal menu: on a screen narrower than 768 px it sits in a drawer, opened by the top
  * bar's Menu button; on a wider one it is always there. True when it opened the drawer.
