@@ -29,6 +29,7 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
     "scope",
     "status",
   ],
+  account_context_versions: ["account_id", "version"],
   access_reviews: ["company_id", "completed_at", "completed_by", "id", "started_at", "started_by", "status"],
   accounts: [
     "alternate_email",
@@ -66,6 +67,7 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
     "updated_at",
     "updated_by",
   ],
+  context_epoch: ["epoch", "id"],
   companies: [
     "address",
     "contact_email",

@@ -1,6 +1,7 @@
 // Server-side sessions (rule 16) and the caller's context the guard loads: one query loads the
 // session, the account and the caller's standing in the company the request names (member_standing,
-// which the database keeps in step with the member's roles: migration 009), and the memberships.
+// which the database keeps in step with the member's roles: migration 009), and the memberships,
+// which a server holds per session while the versions of migration 041 say they stand.
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { DB } from "../db/schema.js";
 import { statementTemplate } from "../db/statement-template.js";
@@ -32,7 +33,7 @@ export type RequestContext = {
   /** The session's step-up in that company (rule 7); null when the request names none. */
   companyStepUpUntil: Date | null;
   /** Every membership of the account, when the route asked for them (GET /api/me). */
-  memberships?: MembershipView[];
+  memberships?: readonly MembershipView[];
   /** Present when the request names a company and the account has a membership there. */
   membership: {
     memberId: string;
@@ -190,6 +191,11 @@ type ContextRow = {
   scope_kind: string | null;
   scope_account_ids: string[] | null;
   memberships?: MembershipRow[] | null;
+  /** The account's context version and the shared epoch (migration 041), as this row was read. */
+  context_version?: string | number;
+  context_epoch?: string | number;
+  /** The earliest role expiry among the account's memberships (the "with memberships" shape). */
+  earliest_expiry?: Date | null;
 };
 
 // The company's part of the guard's statement: the session's step-up there and the caller's
@@ -210,19 +216,32 @@ const COMPANY_JOINS = (companyId: string | null) => sql`
       LEFT JOIN member_activity ma ON ma.member_id = m.id
       LEFT JOIN company_security_policies csp ON csp.company_id = m.company_id`;
 
-/** The guard statement's shape: with every membership or not, and with a company's part or not. */
-type ContextShape = `${"with memberships" | "alone"}${"" | " in a company"}`;
+/**
+ * The guard statement's shape: with every membership or not, and with a company's part or not; or,
+ * for a session whose memberships this server holds, the session, its account and the versions only.
+ */
+type ContextShape = `${"with memberships" | "alone"}${"" | " in a company"}` | "versions";
 
-// The guard's statement, compiled once for each of its four shapes.
+// Migration 041: the account's context version and the epoch shared by every account.
+const VERSION_COLUMNS = sql`coalesce((SELECT v.version FROM account_context_versions v WHERE v.account_id = s.account_id), 0) AS context_version,
+           (SELECT e.epoch FROM context_epoch e) AS context_epoch`;
+
+// When the first of the account's role assignments ends: the memberships read stand until then.
+const EARLIEST_EXPIRY = sql`(SELECT min(ms.earliest_expiry) FROM members own
+              JOIN member_standing ms ON ms.member_id = own.id WHERE own.account_id = s.account_id)`;
+
+// The guard's statement, compiled once for each of its five shapes.
 const requestContextStatement = statementTemplate(
   (shape: string, now: Date, companyId: string | null, tokenHash: string) => {
     const inCompany = shape.endsWith(" in a company");
+    const withMemberships = shape.startsWith("with memberships");
     return sql<ContextRow>`
     SELECT s.id AS session_id, s.account_id, a.email, a.name, a.alternate_email, a.language, a.time_zone, s.created_at, s.last_seen_at,
            s.expires_at, s.stage, s.step_up_until,
-           ${shape.startsWith("with memberships") ? sql`${membershipsOfAccount(now)} AS memberships,` : sql``}
+           ${withMemberships || shape === "versions" ? sql`${VERSION_COLUMNS},` : sql``}
+           ${withMemberships ? sql`${membershipsOfAccount(now)} AS memberships, ${EARLIEST_EXPIRY} AS earliest_expiry,` : sql``}
            ${inCompany ? COMPANY_COLUMNS(now) : NO_COMPANY_COLUMNS},
-           ${STRICTEST_COMPANY_IDLE_MINUTES} AS idle_minutes_limit
+           ${shape === "versions" ? sql`NULL::int` : STRICTEST_COMPANY_IDLE_MINUTES} AS idle_minutes_limit
       FROM sessions s
       JOIN accounts a ON a.id = s.account_id ${inCompany ? COMPANY_JOINS(companyId) : sql``}
      WHERE s.token_hash = ${tokenHash}`;
@@ -231,9 +250,58 @@ const requestContextStatement = statementTemplate(
 );
 
 /**
+ * What GET /api/me answers beyond the session and its account, as this server read it for a session
+ * (keyed by its token's hash): used while the account's context version and the epoch (migration
+ * 041) are the ones read with it, and no role assignment of the account has ended since.
+ */
+type HeldMemberships = {
+  accountId: string;
+  version: string;
+  epoch: string;
+  readAt: number;
+  /** When the account's first role assignment ends (then they are read again). */
+  validUntil: number;
+  memberships: readonly MembershipView[];
+  idleMinutesLimit: number | null;
+};
+
+const MAX_HELD_SESSIONS = 10_000;
+const heldByDatabase = new WeakMap<Kysely<DB>, Map<string, HeldMemberships>>();
+
+function heldSessions(db: Kysely<DB>): Map<string, HeldMemberships> {
+  let held = heldByDatabase.get(db);
+  if (!held) {
+    held = new Map();
+    heldByDatabase.set(db, held);
+  }
+  return held;
+}
+
+/** Whether the entry was read with the versions `row` carries, for the same account. */
+function isReadWith(entry: HeldMemberships, row: ContextRow): boolean {
+  return (
+    entry.accountId === row.account_id &&
+    entry.version === String(row.context_version) &&
+    entry.epoch === String(row.context_epoch)
+  );
+}
+
+/** The views frozen: every request of the session shares them. */
+function frozen(views: MembershipView[]): readonly MembershipView[] {
+  for (const view of views) {
+    Object.freeze(view.roles);
+    Object.freeze(view.permissions);
+    Object.freeze(view);
+  }
+  return Object.freeze(views);
+}
+
+/**
  * Resolves a session token to its context in one round trip, with every membership of the account
  * when `withMemberships` (so GET /api/me answers from this query alone). Expired or idle sessions
- * are deleted and resolve to null, so a stale cookie is as good as none.
+ * are deleted and resolve to null, so a stale cookie is as good as none. The memberships this server
+ * holds for the session are used while the versions read with the session say they stand; when not,
+ * a second statement reads them (see HeldMemberships).
  */
 export async function loadRequestContext(
   db: Kysely<DB>,
@@ -243,14 +311,29 @@ export async function loadRequestContext(
   policy: SessionPolicy,
   options: { withMemberships?: boolean } = {},
 ): Promise<RequestContext | null> {
-  const shape: ContextShape = `${options.withMemberships ? "with memberships" : "alone"}${companyId ? " in a company" : ""}`;
-  const result = await requestContextStatement.execute(db, shape, now, companyId, hashSecretToken(token));
-  const row = result.rows[0];
+  const tokenHash = hashSecretToken(token);
+  const mayHold = options.withMemberships === true && companyId === null;
+  const heldHere = mayHold ? heldSessions(db) : null;
+  let held: HeldMemberships | undefined;
+  let row: ContextRow | undefined;
+  const candidate = heldHere?.get(tokenHash);
+  if (candidate && candidate.readAt <= now.getTime() && now.getTime() < candidate.validUntil) {
+    row = (await requestContextStatement.execute(db, "versions", now, null, tokenHash)).rows[0];
+    if (row && isReadWith(candidate, row)) held = candidate;
+    else heldHere?.delete(tokenHash);
+    if (!row) return null;
+  }
+  if (!held) {
+    const shape: ContextShape = `${options.withMemberships ? "with memberships" : "alone"}${companyId ? " in a company" : ""}`;
+    row = (await requestContextStatement.execute(db, shape, now, companyId, tokenHash)).rows[0];
+  }
   if (!row) return null;
 
-  const idleMs = Math.min(policy.idleMs, (row.idle_minutes_limit ?? Number.POSITIVE_INFINITY) * 60_000);
+  const idleMinutesLimit = held ? held.idleMinutesLimit : row.idle_minutes_limit;
+  const idleMs = Math.min(policy.idleMs, (idleMinutesLimit ?? Number.POSITIVE_INFINITY) * 60_000);
   const idleDeadline = row.last_seen_at.getTime() + idleMs;
   if (row.expires_at.getTime() <= now.getTime() || idleDeadline <= now.getTime()) {
+    heldHere?.delete(tokenHash);
     await db.deleteFrom("sessions").where("id", "=", row.session_id).execute();
     return null;
   }
@@ -296,7 +379,9 @@ export async function loadRequestContext(
     stepUpUntil: row.step_up_until,
     namedCompanyId: companyId,
     companyStepUpUntil: companyId ? row.company_step_up_until : null,
-    ...(options.withMemberships ? { memberships: await membershipViews(db, row.memberships ?? []) } : {}),
+    ...(options.withMemberships
+      ? { memberships: held?.memberships ?? (await holdMemberships(db, heldHere, tokenHash, row, now)) }
+      : {}),
     membership:
       row.member_id && row.member_status && companyId
         ? {
@@ -310,6 +395,31 @@ export async function loadRequestContext(
           }
         : null,
   };
+}
+
+/** The memberships of a full read, named, and held for the session's next requests when they may be. */
+async function holdMemberships(
+  db: Kysely<DB>,
+  heldHere: Map<string, HeldMemberships> | null,
+  tokenHash: string,
+  row: ContextRow,
+  now: Date,
+): Promise<readonly MembershipView[]> {
+  const views = frozen(await membershipViews(db, row.memberships ?? []));
+  const expiry = row.earliest_expiry?.getTime() ?? Number.POSITIVE_INFINITY;
+  if (heldHere && expiry > now.getTime() && row.context_version != null && row.context_epoch != null) {
+    if (heldHere.size >= MAX_HELD_SESSIONS) heldHere.delete(heldHere.keys().next().value as string);
+    heldHere.set(tokenHash, {
+      accountId: row.account_id,
+      version: String(row.context_version),
+      epoch: String(row.context_epoch),
+      readAt: now.getTime(),
+      validUntil: expiry,
+      memberships: views,
+      idleMinutesLimit: row.idle_minutes_limit,
+    });
+  }
+  return views;
 }
 
 export async function deleteSession(db: Kysely<DB> | Transaction<DB>, sessionId: string): Promise<void> {

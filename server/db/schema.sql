@@ -42,6 +42,19 @@ END
 $$;
 
 --
+-- Name: accounts_move_context(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.accounts_move_context() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  PERFORM move_account_context(ARRAY[NEW.id]);
+  RETURN NULL;
+END
+$$;
+
+--
 -- Name: accounts_name_to_members(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -229,6 +242,20 @@ END
 $$;
 
 --
+-- Name: member_merchant_accounts_move_context(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.member_merchant_accounts_move_context() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  PERFORM move_account_context(ARRAY(
+    SELECT DISTINCT m.account_id FROM changed c JOIN members m ON m.id = c.member_id));
+  RETURN NULL;
+END
+$$;
+
+--
 -- Name: member_role_counts_on_delete(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -301,6 +328,32 @@ CREATE FUNCTION public.member_standing_at(member uuid, at timestamp with time zo
 $$;
 
 --
+-- Name: member_standing_move_context(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.member_standing_move_context() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    PERFORM move_account_context(ARRAY(
+      SELECT DISTINCT m.account_id FROM changed_after n JOIN members m ON m.id = n.member_id));
+  ELSIF TG_OP = 'DELETE' THEN
+    PERFORM move_account_context(ARRAY(
+      SELECT DISTINCT m.account_id FROM changed_before b JOIN members m ON m.id = b.member_id));
+  ELSE
+    PERFORM move_account_context(ARRAY(
+      SELECT DISTINCT m.account_id
+        FROM changed_before b JOIN changed_after n ON n.member_id = b.member_id
+        JOIN members m ON m.id = n.member_id
+       WHERE (b.role_ids, b.role_keys, b.permissions, b.earliest_expiry)
+             IS DISTINCT FROM (n.role_ids, n.role_keys, n.permissions, n.earliest_expiry)));
+  END IF;
+  RETURN NULL;
+END
+$$;
+
+--
 -- Name: member_standing_on_member_roles(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -369,6 +422,30 @@ END
 $$;
 
 --
+-- Name: members_move_context(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.members_move_context() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    PERFORM move_account_context(ARRAY(SELECT DISTINCT account_id FROM changed_after));
+  ELSIF TG_OP = 'DELETE' THEN
+    PERFORM move_account_context(ARRAY(SELECT DISTINCT account_id FROM changed_before));
+  ELSE
+    PERFORM move_account_context(ARRAY(
+      SELECT DISTINCT x.account_id
+        FROM changed_before b JOIN changed_after n ON n.id = b.id,
+             LATERAL (VALUES (b.account_id), (n.account_id)) x (account_id)
+       WHERE (b.status, b.scope_kind, b.account_id, b.company_id)
+             IS DISTINCT FROM (n.status, n.scope_kind, n.account_id, n.company_id)));
+  END IF;
+  RETURN NULL;
+END
+$$;
+
+--
 -- Name: members_never_active_on_activity(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -406,6 +483,31 @@ CREATE FUNCTION public.members_never_active_on_joined() RETURNS trigger
     AS $$
 BEGIN
   UPDATE members_never_active SET joined_at = NEW.joined_at WHERE member_id = NEW.id;
+  RETURN NULL;
+END
+$$;
+
+--
+-- Name: move_account_context(uuid[]); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.move_account_context(ids uuid[]) RETURNS void
+    LANGUAGE sql
+    AS $$
+  INSERT INTO account_context_versions AS v (account_id, version)
+  SELECT a.id, 1 FROM accounts a WHERE a.id = ANY (ids) ORDER BY a.id
+  ON CONFLICT (account_id) DO UPDATE SET version = v.version + 1;
+$$;
+
+--
+-- Name: move_context_epoch(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.move_context_epoch() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  UPDATE context_epoch SET epoch = epoch + 1;
   RETURN NULL;
 END
 $$;
@@ -496,6 +598,15 @@ CREATE TABLE public.access_reviews (
     completed_at timestamp with time zone,
     CONSTRAINT access_reviews_check CHECK (((status = 'completed'::text) = (completed_at IS NOT NULL))),
     CONSTRAINT access_reviews_status_check CHECK ((status = ANY (ARRAY['open'::text, 'completed'::text])))
+);
+
+--
+-- Name: account_context_versions; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.account_context_versions (
+    account_id uuid NOT NULL,
+    version bigint NOT NULL
 );
 
 --
@@ -619,6 +730,16 @@ CREATE TABLE public.company_security_policies (
     CONSTRAINT company_security_policies_inactivity_days_check CHECK (((inactivity_days >= 14) AND (inactivity_days <= 90))),
     CONSTRAINT company_security_policies_invite_domains_check CHECK (((cardinality(invite_domains) <= 50) AND (array_position(invite_domains, NULL::text) IS NULL))),
     CONSTRAINT company_security_policies_session_idle_minutes_check CHECK (((session_idle_minutes >= 5) AND (session_idle_minutes <= 60)))
+);
+
+--
+-- Name: context_epoch; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.context_epoch (
+    id boolean DEFAULT true NOT NULL,
+    epoch bigint NOT NULL,
+    CONSTRAINT context_epoch_id_check CHECK (id)
 );
 
 --
@@ -1394,6 +1515,13 @@ ALTER TABLE ONLY public.access_reviews
     ADD CONSTRAINT access_reviews_pkey PRIMARY KEY (id);
 
 --
+-- Name: account_context_versions account_context_versions_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.account_context_versions
+    ADD CONSTRAINT account_context_versions_pkey PRIMARY KEY (account_id);
+
+--
 -- Name: accounts accounts_email_key; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1455,6 +1583,13 @@ ALTER TABLE ONLY public.company_domains
 
 ALTER TABLE ONLY public.company_security_policies
     ADD CONSTRAINT company_security_policies_pkey PRIMARY KEY (company_id);
+
+--
+-- Name: context_epoch context_epoch_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.context_epoch
+    ADD CONSTRAINT context_epoch_pkey PRIMARY KEY (id);
 
 --
 -- Name: developer_api_keys developer_api_keys_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -2240,6 +2375,12 @@ ALTER INDEX public.audit_events_pkey ATTACH PARTITION public.audit_events_defaul
 ALTER INDEX public.audit_events_account_target_idx ATTACH PARTITION public.audit_events_default_target_id_occurred_at_id_idx;
 
 --
+-- Name: accounts accounts_context_second_factor; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER accounts_context_second_factor AFTER UPDATE OF has_second_factor ON public.accounts FOR EACH ROW WHEN ((old.has_second_factor IS DISTINCT FROM new.has_second_factor)) EXECUTE FUNCTION public.accounts_move_context();
+
+--
 -- Name: accounts accounts_email_to_members; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -2270,10 +2411,22 @@ CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON public.audit_events_d
 CREATE TRIGGER audit_events_no_update_or_delete BEFORE DELETE OR UPDATE ON public.audit_events FOR EACH ROW EXECUTE FUNCTION public.audit_events_are_append_only();
 
 --
+-- Name: companies companies_context_epoch; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER companies_context_epoch AFTER UPDATE OF name, roles_version ON public.companies FOR EACH ROW WHEN (((old.name IS DISTINCT FROM new.name) OR (old.roles_version IS DISTINCT FROM new.roles_version))) EXECUTE FUNCTION public.move_context_epoch();
+
+--
 -- Name: companies companies_default_merchant_account; Type: TRIGGER; Schema: public; Owner: -
 --
 
 CREATE TRIGGER companies_default_merchant_account AFTER INSERT ON public.companies FOR EACH ROW EXECUTE FUNCTION public.companies_default_merchant_account();
+
+--
+-- Name: company_security_policies company_security_policies_context_epoch; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER company_security_policies_context_epoch AFTER INSERT OR DELETE OR UPDATE ON public.company_security_policies FOR EACH STATEMENT EXECUTE FUNCTION public.move_context_epoch();
 
 --
 -- Name: developer_api_keys developer_api_keys_default_merchant_account; Type: TRIGGER; Schema: public; Owner: -
@@ -2300,6 +2453,18 @@ CREATE TRIGGER inactivity_lists_status AFTER UPDATE OF status ON public.members 
 CREATE TRIGGER member_activity_copy_company BEFORE INSERT OR UPDATE OF member_id, company_id ON public.member_activity FOR EACH ROW EXECUTE FUNCTION public.member_activity_copy_company();
 
 --
+-- Name: member_merchant_accounts member_merchant_accounts_context_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER member_merchant_accounts_context_delete AFTER DELETE ON public.member_merchant_accounts REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION public.member_merchant_accounts_move_context();
+
+--
+-- Name: member_merchant_accounts member_merchant_accounts_context_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER member_merchant_accounts_context_insert AFTER INSERT ON public.member_merchant_accounts REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION public.member_merchant_accounts_move_context();
+
+--
 -- Name: member_roles member_roles_count_delete; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -2322,6 +2487,24 @@ CREATE TRIGGER member_roles_count_update_1_removed AFTER UPDATE ON public.member
 --
 
 CREATE TRIGGER member_roles_count_update_2_added AFTER UPDATE ON public.member_roles REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION public.member_role_counts_on_insert();
+
+--
+-- Name: member_standing member_standing_context_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER member_standing_context_delete AFTER DELETE ON public.member_standing REFERENCING OLD TABLE AS changed_before FOR EACH STATEMENT EXECUTE FUNCTION public.member_standing_move_context();
+
+--
+-- Name: member_standing member_standing_context_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER member_standing_context_insert AFTER INSERT ON public.member_standing REFERENCING NEW TABLE AS changed_after FOR EACH STATEMENT EXECUTE FUNCTION public.member_standing_move_context();
+
+--
+-- Name: member_standing member_standing_context_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER member_standing_context_update AFTER UPDATE ON public.member_standing REFERENCING OLD TABLE AS changed_before NEW TABLE AS changed_after FOR EACH STATEMENT EXECUTE FUNCTION public.member_standing_move_context();
 
 --
 -- Name: member_roles member_standing_delete; Type: TRIGGER; Schema: public; Owner: -
@@ -2376,6 +2559,24 @@ CREATE TRIGGER member_standing_update_old AFTER UPDATE ON public.member_roles RE
 --
 
 CREATE TRIGGER member_standing_update_old AFTER UPDATE ON public.role_permissions REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION public.member_standing_on_role_permissions();
+
+--
+-- Name: members members_context_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER members_context_delete AFTER DELETE ON public.members REFERENCING OLD TABLE AS changed_before FOR EACH STATEMENT EXECUTE FUNCTION public.members_move_context();
+
+--
+-- Name: members members_context_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER members_context_insert AFTER INSERT ON public.members REFERENCING NEW TABLE AS changed_after FOR EACH STATEMENT EXECUTE FUNCTION public.members_move_context();
+
+--
+-- Name: members members_context_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER members_context_update AFTER UPDATE ON public.members REFERENCING OLD TABLE AS changed_before NEW TABLE AS changed_after FOR EACH STATEMENT EXECUTE FUNCTION public.members_move_context();
 
 --
 -- Name: members members_copy_account_email; Type: TRIGGER; Schema: public; Owner: -
@@ -2501,6 +2702,13 @@ ALTER TABLE ONLY public.access_reviews
 
 ALTER TABLE ONLY public.access_reviews
     ADD CONSTRAINT access_reviews_started_by_fkey FOREIGN KEY (started_by) REFERENCES public.accounts(id) ON DELETE SET NULL;
+
+--
+-- Name: account_context_versions account_context_versions_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.account_context_versions
+    ADD CONSTRAINT account_context_versions_account_id_fkey FOREIGN KEY (account_id) REFERENCES public.accounts(id) ON DELETE CASCADE;
 
 --
 -- Name: company_domains company_domains_company_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -

@@ -55,6 +55,11 @@ export interface AccessReviews {
   status: Generated<"open" | "completed">;
 }
 
+export interface AccountContextVersions {
+  account_id: string;
+  version: number;
+}
+
 export interface Accounts {
   alternate_email: string | null;
   created_at: Generated<Timestamp>;
@@ -117,6 +122,11 @@ export interface CompanySecurityPolicies {
   session_idle_minutes: number | null;
   updated_at: Timestamp;
   updated_by: string | null;
+}
+
+export interface ContextEpoch {
+  epoch: number;
+  id: Generated<boolean>;
 }
 
 export interface DeveloperApiKeys {
@@ -554,11 +564,13 @@ export interface WebhookEndpoints {
 export interface DB {
   access_review_items: AccessReviewItems;
   access_reviews: AccessReviews;
+  account_context_versions: AccountContextVersions;
   accounts: Accounts;
   audit_events: AuditEvents;
   companies: Companies;
   company_domains: CompanyDomains;
   company_security_policies: CompanySecurityPolicies;
+  context_epoch: ContextEpoch;
   developer_api_keys: DeveloperApiKeys;
   developer_credentials: DeveloperCredentials;
   developer_webhooks: DeveloperWebhooks;
