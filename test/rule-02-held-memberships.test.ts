@@ -30,6 +30,8 @@ type Change =
   | { kind: "policy"; requireMfa: boolean; idleMinutes: number | null }
   | { kind: "second factor"; has: boolean }
   | { kind: "time"; seconds: number }
+  | { kind: "scope"; accounts: (0 | 1)[] | null }
+  | { kind: "step-up"; minutes: number | null }
   | { kind: "nothing" };
 
 const CUSTOM_PERMISSIONS = ["transactions.view", "settlements.view", "insights.view", "members.view"];
@@ -59,6 +61,14 @@ const changeArbitrary: fc.Arbitrary<Change> = fc.oneof(
   }),
   fc.record({ kind: fc.constant("second factor" as const), has: fc.boolean() }),
   fc.record({ kind: fc.constant("time" as const), seconds: fc.integer({ min: 0, max: 120 }) }),
+  fc.record({
+    kind: fc.constant("scope" as const),
+    accounts: fc.option(fc.subarray([0, 1] as (0 | 1)[]), { nil: null }),
+  }),
+  fc.record({
+    kind: fc.constant("step-up" as const),
+    minutes: fc.option(fc.integer({ min: 1, max: 3 }), { nil: null }),
+  }),
   fc.constant({ kind: "nothing" as const }),
 );
 
@@ -128,6 +138,34 @@ describe.each(testDatabaseKinds)("rule 2: the memberships a server holds for GET
     expect(after.json().memberships[0].roles.map((role: { key: string }) => role.key)).toEqual(["developer"]);
   });
 
+  it("decides a request in a company from the held standing until it moves, then from a fresh read", async () => {
+    const company = await h.company("Held Standing Co");
+    const person = await h.member(company, ["finance"]);
+    const token = await h.login(person.email);
+    const transactions = () =>
+      counted.inject({
+        method: "GET",
+        url: `/api/companies/${company.id}/transactions`,
+        cookies: { [h.cookieName]: token },
+      });
+    expect((await transactions()).statusCode).toBe(200);
+    take();
+
+    expect((await transactions()).statusCode).toBe(200);
+    const [guard] = take();
+    expect(guard).toMatch(/account_context_versions/);
+    expect(guard).not.toMatch(/member_standing/);
+
+    // Another instance makes the member a Developer, who may not see transactions: refused at once.
+    await h.db
+      .updateTable("member_roles")
+      .set({ role_id: company.roleIds.developer })
+      .where("member_id", "=", person.memberId)
+      .execute();
+    expect((await transactions()).statusCode).toBe(403);
+    expect(take().some((statement) => /member_standing/.test(statement))).toBe(true);
+  });
+
   it("answers with what a fresh read says after any sequence of changes, however they were written", async () => {
     const first = await h.company("First Held Co");
     const second = await h.company("Second Held Co");
@@ -139,6 +177,23 @@ describe.each(testDatabaseKinds)("rule 2: the memberships a server holds for GET
     const person = await h.member(first, ["finance"]);
     const token = await h.login(person.email);
     const roleIds = { ...first.roleIds, custom: custom.id };
+    const merchantAccounts = await h.db
+      .insertInto("merchant_accounts")
+      .values([
+        { company_id: first.id, name: "Held EU", reference: "HELD-EU" },
+        { company_id: first.id, name: "Held US", reference: "HELD-US" },
+      ])
+      .returning("id")
+      .execute();
+    const sessionId = (
+      await h.db
+        .selectFrom("sessions")
+        .select("id")
+        .where("account_id", "=", person.id)
+        .executeTakeFirstOrThrow()
+    ).id;
+    // One handle holds contexts across the whole run, as a server does; every fresh read gets its own.
+    const holding = freshHandle();
 
     const apply = async (change: Change, companies: [Company, Company]) => {
       const now = h.clock.now();
@@ -218,9 +273,59 @@ describe.each(testDatabaseKinds)("rule 2: the memberships a server holds for GET
         case "time":
           h.clock.advance(change.seconds * 1_000);
           return;
+        case "scope":
+          await h.db.transaction().execute(async (trx) => {
+            await trx
+              .deleteFrom("member_merchant_accounts")
+              .where("member_id", "=", person.memberId)
+              .execute();
+            await trx
+              .updateTable("members")
+              .set({ scope_kind: change.accounts === null ? "all" : "restricted" })
+              .where("id", "=", person.memberId)
+              .execute();
+            if (change.accounts && change.accounts.length > 0) {
+              await trx
+                .insertInto("member_merchant_accounts")
+                .values(
+                  change.accounts.map((i) => ({
+                    company_id: first.id,
+                    member_id: person.memberId,
+                    merchant_account_id: merchantAccounts[i]?.id as string,
+                  })),
+                )
+                .execute();
+            }
+          });
+          return;
+        case "step-up":
+          await h.db.deleteFrom("session_elevations").where("session_id", "=", sessionId).execute();
+          if (change.minutes !== null) {
+            await h.db
+              .insertInto("session_elevations")
+              .values({
+                session_id: sessionId,
+                company_id: first.id,
+                verified_until: new Date(now.getTime() + change.minutes * 60_000),
+              })
+              .execute();
+          }
+          return;
         case "nothing":
           return;
       }
+    };
+    // The context of a request naming each company, and naming none, as held and as read afresh.
+    const contexts = async (db: Kysely<DB>) => {
+      const load = (companyId: string | null, withMemberships: boolean) =>
+        loadRequestContext(db, token, companyId, h.clock.now(), policy(), { withMemberships });
+      return JSON.parse(
+        JSON.stringify({
+          me: await load(null, true),
+          first: await load(first.id, false),
+          second: await load(second.id, false),
+        }),
+      );
     };
 
     await fc.assert(
@@ -228,14 +333,11 @@ describe.each(testDatabaseKinds)("rule 2: the memberships a server holds for GET
         for (const change of changes) {
           await apply(change, [first, second]);
           const answer = await me(h.app, token);
-          const fresh = await loadRequestContext(freshHandle(), token, null, h.clock.now(), policy(), {
-            withMemberships: true,
-          });
-          expect(fresh, JSON.stringify(change)).not.toBeNull();
+          const fresh = await contexts(freshHandle());
+          expect(fresh.me, JSON.stringify(change)).not.toBeNull();
           expect(answer.statusCode).toBe(200);
-          expect(answer.json().memberships, JSON.stringify(change)).toEqual(
-            JSON.parse(JSON.stringify(fresh?.memberships)),
-          );
+          expect(answer.json().memberships, JSON.stringify(change)).toEqual(fresh.me.memberships);
+          expect(await contexts(holding), JSON.stringify(change)).toEqual(fresh);
         }
       }),
       { numRuns: 100 },

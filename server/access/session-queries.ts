@@ -218,57 +218,78 @@ const COMPANY_JOINS = (companyId: string | null) => sql`
 
 /**
  * The guard statement's shape: with every membership or not, and with a company's part or not; or,
- * for a session whose memberships this server holds, the session, its account and the versions only.
+ * for a context this server holds, the session, its account and the versions only ("versions"),
+ * with the session's step-up and the member's last activity in the company the request names.
  */
-type ContextShape = `${"with memberships" | "alone"}${"" | " in a company"}` | "versions";
+type ContextShape = `${"with memberships" | "alone" | "versions"}${"" | " in a company"}`;
 
 // Migration 041: the account's context version and the epoch shared by every account.
 const VERSION_COLUMNS = sql`coalesce((SELECT v.version FROM account_context_versions v WHERE v.account_id = s.account_id), 0) AS context_version,
            (SELECT e.epoch FROM context_epoch e) AS context_epoch`;
 
-// When the first of the account's role assignments ends: the memberships read stand until then.
+// When the first of the account's role assignments ends: what was read stands until then.
 const EARLIEST_EXPIRY = sql`(SELECT min(ms.earliest_expiry) FROM members own
               JOIN member_standing ms ON ms.member_id = own.id WHERE own.account_id = s.account_id)`;
 
-// The guard's statement, compiled once for each of its five shapes.
+// A held context's company part read again: the session's step-up there and the member's activity.
+const HELD_COMPANY_COLUMNS = sql`se.verified_until AS company_step_up_until,
+           NULL::uuid AS member_id, NULL::text AS member_status, ma.last_active_at AS member_last_active_at,
+           NULL::text[] AS role_keys, NULL::text[] AS permissions, NULL::boolean AS mfa_enrolment_required,
+           NULL::text AS scope_kind, NULL::text[] AS scope_account_ids`;
+const HELD_COMPANY_JOINS = (companyId: string | null, memberId: string | null) => sql`
+      LEFT JOIN session_elevations se ON se.session_id = s.id AND se.company_id = ${companyId}::uuid
+      LEFT JOIN member_activity ma ON ma.member_id = ${memberId}::uuid`;
+
+// The guard's statement, compiled once for each of its six shapes.
 const requestContextStatement = statementTemplate(
-  (shape: string, now: Date, companyId: string | null, tokenHash: string) => {
+  (shape: string, now: Date, companyId: string | null, tokenHash: string, memberId: string | null) => {
     const inCompany = shape.endsWith(" in a company");
     const withMemberships = shape.startsWith("with memberships");
+    const versionsOnly = shape.startsWith("versions");
+    const columns = inCompany ? (versionsOnly ? HELD_COMPANY_COLUMNS : COMPANY_COLUMNS(now)) : NO_COMPANY_COLUMNS;
+    const joins = inCompany
+      ? versionsOnly
+        ? HELD_COMPANY_JOINS(companyId, memberId)
+        : COMPANY_JOINS(companyId)
+      : sql``;
     return sql<ContextRow>`
     SELECT s.id AS session_id, s.account_id, a.email, a.name, a.alternate_email, a.language, a.time_zone, s.created_at, s.last_seen_at,
            s.expires_at, s.stage, s.step_up_until,
-           ${withMemberships || shape === "versions" ? sql`${VERSION_COLUMNS},` : sql``}
-           ${withMemberships ? sql`${membershipsOfAccount(now)} AS memberships, ${EARLIEST_EXPIRY} AS earliest_expiry,` : sql``}
-           ${inCompany ? COMPANY_COLUMNS(now) : NO_COMPANY_COLUMNS},
-           ${shape === "versions" ? sql`NULL::int` : STRICTEST_COMPANY_IDLE_MINUTES} AS idle_minutes_limit
+           ${withMemberships || inCompany || versionsOnly ? sql`${VERSION_COLUMNS},` : sql``}
+           ${(withMemberships || inCompany) && !versionsOnly ? sql`${EARLIEST_EXPIRY} AS earliest_expiry,` : sql``}
+           ${withMemberships ? sql`${membershipsOfAccount(now)} AS memberships,` : sql``}
+           ${columns},
+           ${versionsOnly ? sql`NULL::int` : STRICTEST_COMPANY_IDLE_MINUTES} AS idle_minutes_limit
       FROM sessions s
-      JOIN accounts a ON a.id = s.account_id ${inCompany ? COMPANY_JOINS(companyId) : sql``}
+      JOIN accounts a ON a.id = s.account_id ${joins}
      WHERE s.token_hash = ${tokenHash}`;
   },
-  3,
+  4,
 );
 
+type Membership = NonNullable<RequestContext["membership"]>;
+
 /**
- * What GET /api/me answers beyond the session and its account, as this server read it for a session
- * (keyed by its token's hash): used while the account's context version and the epoch (migration
- * 041) are the ones read with it, and no role assignment of the account has ended since.
+ * What this server read of a session's context beyond the session and its account: GET /api/me's
+ * memberships, or the member's standing in one company (null: not a member there), with the idle
+ * limit. Used while the account's context version and the epoch (migration 041) are the ones read
+ * with it, and until the first of the account's role assignments ends.
  */
-type HeldMemberships = {
+type HeldContext = {
   accountId: string;
   version: string;
   epoch: string;
   readAt: number;
-  /** When the account's first role assignment ends (then they are read again). */
   validUntil: number;
-  memberships: readonly MembershipView[];
   idleMinutesLimit: number | null;
+  memberships?: readonly MembershipView[];
+  membership?: Membership | null;
 };
 
-const MAX_HELD_SESSIONS = 10_000;
-const heldByDatabase = new WeakMap<Kysely<DB>, Map<string, HeldMemberships>>();
+const MAX_HELD_CONTEXTS = 20_000;
+const heldByDatabase = new WeakMap<Kysely<DB>, Map<string, HeldContext>>();
 
-function heldSessions(db: Kysely<DB>): Map<string, HeldMemberships> {
+function heldContexts(db: Kysely<DB>): Map<string, HeldContext> {
   let held = heldByDatabase.get(db);
   if (!held) {
     held = new Map();
@@ -277,8 +298,17 @@ function heldSessions(db: Kysely<DB>): Map<string, HeldMemberships> {
   return held;
 }
 
+/**
+ * Under which key a context is held: GET /api/me's per session, a company's per session and
+ * company; none for a request naming no company that wants no memberships (nothing to hold).
+ */
+function holdKey(tokenHash: string, companyId: string | null, withMemberships: boolean): string | null {
+  if (companyId === null) return withMemberships ? tokenHash : null;
+  return withMemberships ? null : `${tokenHash} ${companyId}`;
+}
+
 /** Whether the entry was read with the versions `row` carries, for the same account. */
-function isReadWith(entry: HeldMemberships, row: ContextRow): boolean {
+function isReadWith(entry: HeldContext, row: ContextRow): boolean {
   return (
     entry.accountId === row.account_id &&
     entry.version === String(row.context_version) &&
@@ -287,7 +317,7 @@ function isReadWith(entry: HeldMemberships, row: ContextRow): boolean {
 }
 
 /** The views frozen: every request of the session shares them. */
-function frozen(views: MembershipView[]): readonly MembershipView[] {
+function frozenViews(views: MembershipView[]): readonly MembershipView[] {
   for (const view of views) {
     Object.freeze(view.roles);
     Object.freeze(view.permissions);
@@ -296,12 +326,28 @@ function frozen(views: MembershipView[]): readonly MembershipView[] {
   return Object.freeze(views);
 }
 
+/** The member in the named company as a full read found it, frozen (held contexts share it). */
+function membershipOf(row: ContextRow, companyId: string): Membership | null {
+  if (!row.member_id || !row.member_status) return null;
+  const scope = scopeFromColumns(row.scope_kind, row.scope_account_ids);
+  if (scope.kind === "restricted") Object.freeze(scope.merchantAccountIds);
+  return Object.freeze({
+    memberId: row.member_id,
+    companyId,
+    status: row.member_status,
+    roleKeys: Object.freeze(row.role_keys ?? []) as string[],
+    permissions: Object.freeze(row.member_status === "active" ? (row.permissions ?? []).sort() : []) as string[],
+    mfaEnrolmentRequired: row.mfa_enrolment_required === true,
+    scope: Object.freeze(scope),
+  });
+}
+
 /**
  * Resolves a session token to its context in one round trip, with every membership of the account
  * when `withMemberships` (so GET /api/me answers from this query alone). Expired or idle sessions
- * are deleted and resolve to null, so a stale cookie is as good as none. The memberships this server
- * holds for the session are used while the versions read with the session say they stand; when not,
- * a second statement reads them (see HeldMemberships).
+ * are deleted and resolve to null, so a stale cookie is as good as none. A context this server holds
+ * is used while the versions read with the session say it stands; when not, a second statement
+ * reads it all (see HeldContext).
  */
 export async function loadRequestContext(
   db: Kysely<DB>,
@@ -312,20 +358,24 @@ export async function loadRequestContext(
   options: { withMemberships?: boolean } = {},
 ): Promise<RequestContext | null> {
   const tokenHash = hashSecretToken(token);
-  const mayHold = options.withMemberships === true && companyId === null;
-  const heldHere = mayHold ? heldSessions(db) : null;
-  let held: HeldMemberships | undefined;
+  const withMemberships = options.withMemberships === true;
+  const inCompany = companyId ? " in a company" : "";
+  const key = holdKey(tokenHash, companyId, withMemberships);
+  const heldHere = key === null ? null : heldContexts(db);
+  const candidate = key === null ? undefined : heldHere?.get(key);
+  let held: HeldContext | undefined;
   let row: ContextRow | undefined;
-  const candidate = heldHere?.get(tokenHash);
-  if (candidate && candidate.readAt <= now.getTime() && now.getTime() < candidate.validUntil) {
-    row = (await requestContextStatement.execute(db, "versions", now, null, tokenHash)).rows[0];
+  if (key !== null && candidate && candidate.readAt <= now.getTime() && now.getTime() < candidate.validUntil) {
+    const memberId = candidate.membership?.memberId ?? null;
+    row = (await requestContextStatement.execute(db, `versions${inCompany}`, now, companyId, tokenHash, memberId))
+      .rows[0];
     if (row && isReadWith(candidate, row)) held = candidate;
-    else heldHere?.delete(tokenHash);
+    else heldHere?.delete(key);
     if (!row) return null;
   }
   if (!held) {
-    const shape: ContextShape = `${options.withMemberships ? "with memberships" : "alone"}${companyId ? " in a company" : ""}`;
-    row = (await requestContextStatement.execute(db, shape, now, companyId, tokenHash)).rows[0];
+    const shape: ContextShape = `${withMemberships ? "with memberships" : "alone"}${inCompany}`;
+    row = (await requestContextStatement.execute(db, shape, now, companyId, tokenHash, null)).rows[0];
   }
   if (!row) return null;
 
@@ -333,10 +383,11 @@ export async function loadRequestContext(
   const idleMs = Math.min(policy.idleMs, (idleMinutesLimit ?? Number.POSITIVE_INFINITY) * 60_000);
   const idleDeadline = row.last_seen_at.getTime() + idleMs;
   if (row.expires_at.getTime() <= now.getTime() || idleDeadline <= now.getTime()) {
-    heldHere?.delete(tokenHash);
+    if (key !== null) heldHere?.delete(key);
     await db.deleteFrom("sessions").where("id", "=", row.session_id).execute();
     return null;
   }
+  const membership = companyId ? (held ? (held.membership ?? null) : membershipOf(row, companyId)) : null;
   // The touches are conditional: when many requests of one session arrive together, the first
   // writes and the others, re-checking the row once its lock is free, write nothing.
   const touchBefore = new Date(now.getTime() - TOUCH_INTERVAL_MS);
@@ -349,14 +400,13 @@ export async function loadRequestContext(
       .execute();
   }
   if (
-    row.member_id &&
-    row.member_status === "active" &&
+    membership?.status === "active" &&
     (!row.member_last_active_at || now.getTime() - row.member_last_active_at.getTime() > TOUCH_INTERVAL_MS)
   ) {
     // Its own table (migration 014): the member row, which the list and search read, stays as it is.
     await db
       .insertInto("member_activity")
-      .values({ member_id: row.member_id, last_active_at: now })
+      .values({ member_id: membership.memberId, last_active_at: now })
       .onConflict((oc) =>
         oc
           .column("member_id")
@@ -364,6 +414,24 @@ export async function loadRequestContext(
           .where("member_activity.last_active_at", "<", touchBefore),
       )
       .execute();
+  }
+  const memberships = withMemberships
+    ? (held?.memberships ?? frozenViews(await membershipViews(db, row.memberships ?? [])))
+    : undefined;
+
+  const expiry = row.earliest_expiry?.getTime() ?? Number.POSITIVE_INFINITY;
+  if (!held && key !== null && heldHere && row.context_version != null && expiry > now.getTime()) {
+    if (heldHere.size >= MAX_HELD_CONTEXTS) heldHere.delete(heldHere.keys().next().value as string);
+    heldHere.set(key, {
+      accountId: row.account_id,
+      version: String(row.context_version),
+      epoch: String(row.context_epoch),
+      readAt: now.getTime(),
+      validUntil: expiry,
+      idleMinutesLimit: row.idle_minutes_limit,
+      ...(memberships ? { memberships } : {}),
+      ...(companyId ? { membership } : {}),
+    });
   }
 
   return {
@@ -379,47 +447,9 @@ export async function loadRequestContext(
     stepUpUntil: row.step_up_until,
     namedCompanyId: companyId,
     companyStepUpUntil: companyId ? row.company_step_up_until : null,
-    ...(options.withMemberships
-      ? { memberships: held?.memberships ?? (await holdMemberships(db, heldHere, tokenHash, row, now)) }
-      : {}),
-    membership:
-      row.member_id && row.member_status && companyId
-        ? {
-            memberId: row.member_id,
-            companyId,
-            status: row.member_status,
-            roleKeys: row.role_keys ?? [],
-            permissions: row.member_status === "active" ? (row.permissions ?? []).sort() : [],
-            mfaEnrolmentRequired: row.mfa_enrolment_required === true,
-            scope: scopeFromColumns(row.scope_kind, row.scope_account_ids),
-          }
-        : null,
+    ...(memberships ? { memberships } : {}),
+    membership,
   };
-}
-
-/** The memberships of a full read, named, and held for the session's next requests when they may be. */
-async function holdMemberships(
-  db: Kysely<DB>,
-  heldHere: Map<string, HeldMemberships> | null,
-  tokenHash: string,
-  row: ContextRow,
-  now: Date,
-): Promise<readonly MembershipView[]> {
-  const views = frozen(await membershipViews(db, row.memberships ?? []));
-  const expiry = row.earliest_expiry?.getTime() ?? Number.POSITIVE_INFINITY;
-  if (heldHere && expiry > now.getTime() && row.context_version != null && row.context_epoch != null) {
-    if (heldHere.size >= MAX_HELD_SESSIONS) heldHere.delete(heldHere.keys().next().value as string);
-    heldHere.set(tokenHash, {
-      accountId: row.account_id,
-      version: String(row.context_version),
-      epoch: String(row.context_epoch),
-      readAt: now.getTime(),
-      validUntil: expiry,
-      memberships: views,
-      idleMinutesLimit: row.idle_minutes_limit,
-    });
-  }
-  return views;
 }
 
 export async function deleteSession(db: Kysely<DB> | Transaction<DB>, sessionId: string): Promise<void> {

@@ -1,16 +1,18 @@
 -- 041 versions of what an account's request context holds.
 --
--- GET /api/me answers with every membership of the caller: each company's name, the member's status,
--- roles and permissions, whether the company requires a second factor the account lacks, and the
--- strictest idle timeout of the companies it is active in. Reading them on every request was most
--- of that request's database time. A server now keeps them per session and, on each request, reads
--- only the session, its account and the two numbers below, in the request's own statement: when
--- either has moved since the memberships were read, it reads them again in that request. Rule 2
--- holds as before: a change and the move of its number commit together, so the first request that
--- can see the change sees the move too, on every instance.
+-- The guard reads the caller's context on every request: for GET /api/me every membership (each
+-- company's name, the member's status, roles and permissions, whether the company requires a second
+-- factor the account lacks), for a request naming a company the member's standing there and scope,
+-- and always the strictest idle timeout of the companies the account is active in. Reading them was
+-- most of those requests' database time. A server now holds them per session (and company) and, on
+-- each request, reads the session, its account and the two numbers below in the request's own
+-- statement: when either has moved since they were read, it reads them again in that request.
+-- Rule 2 holds as before: a change and the move of its number commit together, so the first request
+-- that can see the change sees the move too, on every instance.
 --
 -- - account_context_versions: an account's own part (its memberships, their roles and permissions
---   as member_standing holds them, whether it has a second factor), moved by the triggers below.
+--   as member_standing holds them, their merchant accounts, whether it has a second factor), moved
+--   by the triggers below.
 -- - context_epoch: what many accounts share (a company's name, its roles, its security policy),
 --   moved by a change of any of them. Such changes are rare and one number spares a statement
 --   touching every member of a large company.
@@ -40,7 +42,7 @@ BEGIN
 END
 $$;
 
--- A membership added or removed, or its status, account or company changed.
+-- A membership added or removed, or its status, scope, account or company changed.
 CREATE FUNCTION members_move_context() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
@@ -52,7 +54,8 @@ BEGIN
       SELECT DISTINCT x.account_id
         FROM changed_before b JOIN changed_after n ON n.id = b.id,
              LATERAL (VALUES (b.account_id), (n.account_id)) x (account_id)
-       WHERE (b.status, b.account_id, b.company_id) IS DISTINCT FROM (n.status, n.account_id, n.company_id)));
+       WHERE (b.status, b.scope_kind, b.account_id, b.company_id)
+             IS DISTINCT FROM (n.status, n.scope_kind, n.account_id, n.company_id)));
   END IF;
   RETURN NULL;
 END
@@ -92,6 +95,19 @@ CREATE TRIGGER member_standing_context_delete AFTER DELETE ON member_standing
 CREATE TRIGGER member_standing_context_update AFTER UPDATE ON member_standing
   REFERENCING OLD TABLE AS changed_before NEW TABLE AS changed_after
   FOR EACH STATEMENT EXECUTE FUNCTION member_standing_move_context();
+
+-- A member's merchant accounts (031), which a restricted member's context names.
+CREATE FUNCTION member_merchant_accounts_move_context() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM move_account_context(ARRAY(
+    SELECT DISTINCT m.account_id FROM changed c JOIN members m ON m.id = c.member_id));
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER member_merchant_accounts_context_insert AFTER INSERT ON member_merchant_accounts
+  REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION member_merchant_accounts_move_context();
+CREATE TRIGGER member_merchant_accounts_context_delete AFTER DELETE ON member_merchant_accounts
+  REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION member_merchant_accounts_move_context();
 
 -- Whether the account has a second factor, which decides a company's "second factor required".
 CREATE FUNCTION accounts_move_context() RETURNS trigger LANGUAGE plpgsql AS $$
