@@ -492,11 +492,17 @@ $$;
 --
 
 CREATE FUNCTION public.move_account_context(ids uuid[]) RETURNS void
-    LANGUAGE sql
+    LANGUAGE plpgsql
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
+BEGIN
+  IF cardinality(ids) = 0 THEN
+    RETURN;
+  END IF;
   INSERT INTO account_context_versions AS v (account_id, version)
   SELECT a.id, 1 FROM accounts a WHERE a.id = ANY (ids) ORDER BY a.id
   ON CONFLICT (account_id) DO UPDATE SET version = v.version + 1;
+END
 $$;
 
 --

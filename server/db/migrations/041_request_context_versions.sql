@@ -29,10 +29,18 @@ INSERT INTO context_epoch (epoch) VALUES (0);
 
 -- Moves the version of each given account that still exists (an account deleted in this
 -- transaction has none to move), in id order, so that concurrent moves lock rows in one order.
-CREATE FUNCTION move_account_context(ids uuid[]) RETURNS void LANGUAGE sql AS $$
+-- PL/pgSQL keeps the statement's plan for the session (a SQL function plans it at every call), and
+-- one generic plan serves any number of ids (as refresh_member_standing's does: 039).
+CREATE FUNCTION move_account_context(ids uuid[]) RETURNS void LANGUAGE plpgsql
+  SET plan_cache_mode = force_generic_plan AS $$
+BEGIN
+  IF cardinality(ids) = 0 THEN
+    RETURN;
+  END IF;
   INSERT INTO account_context_versions AS v (account_id, version)
   SELECT a.id, 1 FROM accounts a WHERE a.id = ANY (ids) ORDER BY a.id
   ON CONFLICT (account_id) DO UPDATE SET version = v.version + 1;
+END
 $$;
 
 CREATE FUNCTION move_context_epoch() RETURNS trigger LANGUAGE plpgsql AS $$
