@@ -4,7 +4,7 @@
 // (the version comes with the memberships, so a renamed role shows at the next request).
 // Counted rather than timed (a second round trip per request shows here, not only in the bench).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type App, buildApp } from "../server/app.js";
+import type { App } from "../server/app.js";
 import { testDatabaseKinds } from "./support/databases.js";
 import { createHarness, type Harness } from "./support/harness.js";
 import { type StatementLog, statementLog } from "./support/statement-log.js";
@@ -17,18 +17,9 @@ describe.each(testDatabaseKinds)("GET /api/me reads its answer in one statement 
     h = await createHarness(kind);
     statements = statementLog();
     // The same database, clock and settings as the harness's app, each statement recorded.
-    counted = await buildApp({
-      database: { ...h.database, db: h.db.withPlugin(statements.plugin) },
-      config: h.config,
-      clock: h.clock,
-      webDistDir: "/nonexistent",
-    });
-    await counted.ready();
+    counted = await h.anotherInstance(h.db.withPlugin(statements.plugin));
   });
-  afterAll(async () => {
-    await counted.close();
-    await h.close();
-  });
+  afterAll(() => h?.close());
 
   it("a member of two companies, with two roles in one, is answered by one query", async () => {
     const first = await h.company("One Statement Co");

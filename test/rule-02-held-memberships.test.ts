@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadRequestContext } from "../server/access/session-queries.js";
-import { type App, buildApp } from "../server/app.js";
+import type { App } from "../server/app.js";
 import type { DB } from "../server/db/schema.js";
 import { replacePermissions } from "../server/roles/queries.js";
 import { testDatabaseKinds } from "./support/databases.js";
@@ -88,27 +88,17 @@ describe.each(testDatabaseKinds)("rule 2: the memberships a server holds for GET
 
   beforeAll(async () => {
     h = await createHarness(kind);
-    counted = await buildApp({
-      database: {
-        ...h.database,
-        db: h.db.withPlugin({
-          transformQuery: (args) => {
-            sent.push(h.db.getExecutor().compileQuery(args.node, args.queryId).sql);
-            return args.node;
-          },
-          transformResult: async (args) => args.result,
-        }),
-      },
-      config: h.config,
-      clock: h.clock,
-      webDistDir: "/nonexistent",
-    });
-    await counted.ready();
+    counted = await h.anotherInstance(
+      h.db.withPlugin({
+        transformQuery: (args) => {
+          sent.push(h.db.getExecutor().compileQuery(args.node, args.queryId).sql);
+          return args.node;
+        },
+        transformResult: async (args) => args.result,
+      }),
+    );
   });
-  afterAll(async () => {
-    await counted.close();
-    await h.close();
-  });
+  afterAll(() => h?.close());
 
   const me = (app: App, token: string) =>
     app.inject({ method: "GET", url: "/api/me", cookies: { [h.cookieName]: token } });

@@ -4,9 +4,7 @@
 // are deleted and login answers account_deactivated; reactivation restores the same roles.
 // Also rule 2: a role change through the API applies on the member's next request.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp } from "../server/app.js";
 import { countActiveMemberships, lockAccount, updateMember } from "../server/members/queries.js";
-import { memoryThrottleStore } from "../server/ratelimit/throttle-store.js";
 import { testDatabaseKinds } from "./support/databases.js";
 import { createHarness, type Harness, TEST_PASSWORD } from "./support/harness.js";
 import { holdTransaction } from "./support/held-transaction.js";
@@ -115,38 +113,27 @@ describe.each(testDatabaseKinds)("rule 9: deactivation through the API on %s", (
     const cookie = await h.login(member.email);
     await h.elevate(cookie);
     // A second instance of the app on the same database, as behind a load balancer.
-    const other = await buildApp({
-      database: h.database,
-      config: h.config,
-      clock: h.clock,
-      throttle: memoryThrottleStore(),
-      webDistDir: "/nonexistent",
-    });
-    await other.ready();
-    try {
-      const onOther = () =>
-        other.inject({
-          url: `/api/companies/${company.id}`,
-          headers: { cookie: `${h.cookieName}=${cookie}` },
-        });
-      expect((await onOther()).statusCode).toBe(200);
+    const other = await h.anotherInstance();
+    const onOther = () =>
+      other.inject({
+        url: `/api/companies/${company.id}`,
+        headers: { cookie: `${h.cookieName}=${cookie}` },
+      });
+    expect((await onOther()).statusCode).toBe(200);
 
-      expect((await post(admin, company.id, member.memberId, "deactivate")).statusCode).toBe(200);
+    expect((await post(admin, company.id, member.memberId, "deactivate")).statusCode).toBe(200);
 
-      const next = await h.inject(cookie, { url: `/api/companies/${company.id}` });
-      expect(next.statusCode).toBe(404);
-      expect(next.json().error.code).toBe("not_found");
-      expect((await onOther()).statusCode).toBe(404);
-      // Not even the member actions stay open, although the session passed a step-up.
-      const attempt = await post(cookie, company.id, company.admin.memberId, "deactivate");
-      expect(attempt.statusCode).toBe(404);
-      // The session itself lives on for the other company.
-      expect((await h.inject(cookie, { url: `/api/companies/${elsewhere.id}/roles` })).statusCode).toBe(200);
-      const companies = (await h.inject(cookie, { url: "/api/companies" })).json().items;
-      expect(companies.map((c: { id: string }) => c.id)).toEqual([elsewhere.id]);
-    } finally {
-      await other.close();
-    }
+    const next = await h.inject(cookie, { url: `/api/companies/${company.id}` });
+    expect(next.statusCode).toBe(404);
+    expect(next.json().error.code).toBe("not_found");
+    expect((await onOther()).statusCode).toBe(404);
+    // Not even the member actions stay open, although the session passed a step-up.
+    const attempt = await post(cookie, company.id, company.admin.memberId, "deactivate");
+    expect(attempt.statusCode).toBe(404);
+    // The session itself lives on for the other company.
+    expect((await h.inject(cookie, { url: `/api/companies/${elsewhere.id}/roles` })).statusCode).toBe(200);
+    const companies = (await h.inject(cookie, { url: "/api/companies" })).json().items;
+    expect(companies.map((c: { id: string }) => c.id)).toEqual([elsewhere.id]);
   });
 
   it("reactivates a member with the same roles", async () => {

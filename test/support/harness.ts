@@ -44,6 +44,7 @@ export async function createHarness(
   await app.ready();
   const cookieName = sessionCookieName(config);
   let counter = 0;
+  const otherInstances: App[] = [];
 
   const harness = {
     kind,
@@ -55,8 +56,27 @@ export async function createHarness(
     cookieName,
 
     async close() {
+      for (const other of otherInstances) await other.close();
       await app.close();
       await database.dispose();
+    },
+
+    /**
+     * Another instance of the app on the same database, clock and settings, as behind a load
+     * balancer (its own rate-limit counts), reaching the database through `db` when given (a handle
+     * with a plugin that records statements); closed with the harness.
+     */
+    async anotherInstance(db = database.db): Promise<App> {
+      const other = await buildApp({
+        database: { ...database, db },
+        config,
+        clock,
+        throttle: memoryThrottleStore(),
+        webDistDir: "/nonexistent",
+      });
+      await other.ready();
+      otherInstances.push(other);
+      return other;
     },
 
     /** Creates an account (not a member of anything yet). */
