@@ -246,7 +246,11 @@ const requestContextStatement = statementTemplate(
     const inCompany = shape.endsWith(" in a company");
     const withMemberships = shape.startsWith("with memberships");
     const versionsOnly = shape.startsWith("versions");
-    const columns = inCompany ? (versionsOnly ? HELD_COMPANY_COLUMNS : COMPANY_COLUMNS(now)) : NO_COMPANY_COLUMNS;
+    const columns = inCompany
+      ? versionsOnly
+        ? HELD_COMPANY_COLUMNS
+        : COMPANY_COLUMNS(now)
+      : NO_COMPANY_COLUMNS;
     const joins = inCompany
       ? versionsOnly
         ? HELD_COMPANY_JOINS(companyId, memberId)
@@ -336,7 +340,9 @@ function membershipOf(row: ContextRow, companyId: string): Membership | null {
     companyId,
     status: row.member_status,
     roleKeys: Object.freeze(row.role_keys ?? []) as string[],
-    permissions: Object.freeze(row.member_status === "active" ? (row.permissions ?? []).sort() : []) as string[],
+    permissions: Object.freeze(
+      row.member_status === "active" ? (row.permissions ?? []).sort() : [],
+    ) as string[],
     mfaEnrolmentRequired: row.mfa_enrolment_required === true,
     scope: Object.freeze(scope),
   });
@@ -365,10 +371,16 @@ export async function loadRequestContext(
   const candidate = key === null ? undefined : heldHere?.get(key);
   let held: HeldContext | undefined;
   let row: ContextRow | undefined;
-  if (key !== null && candidate && candidate.readAt <= now.getTime() && now.getTime() < candidate.validUntil) {
+  if (
+    key !== null &&
+    candidate &&
+    candidate.readAt <= now.getTime() &&
+    now.getTime() < candidate.validUntil
+  ) {
     const memberId = candidate.membership?.memberId ?? null;
-    row = (await requestContextStatement.execute(db, `versions${inCompany}`, now, companyId, tokenHash, memberId))
-      .rows[0];
+    row = (
+      await requestContextStatement.execute(db, `versions${inCompany}`, now, companyId, tokenHash, memberId)
+    ).rows[0];
     if (row && isReadWith(candidate, row)) held = candidate;
     else heldHere?.delete(key);
     if (!row) return null;
