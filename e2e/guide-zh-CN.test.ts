@@ -8,7 +8,7 @@ import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Locator, Page } from "playwright-core";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { codeIn } from "./support/pages.js";
+import { codeIn, companyIdOf } from "./support/pages.js";
 import { usePortalAndBrowser } from "./support/portal.js";
 
 const SCREENSHOTS = fileURLToPath(new URL("../docs/screenshots/", import.meta.url));
@@ -92,7 +92,7 @@ describe("the user guide's sections 2–5 in Simplified Chinese, in Chromium wit
     expect(status).toBe(200);
     await page.goto(held.portal.url);
     await page.waitForURL(/\/c\/[0-9a-f-]{36}/);
-    const company = /\/c\/[0-9a-f-]{36}/.exec(page.url())?.[0] ?? "";
+    const company = `/c/${companyIdOf(page) ?? ""}`;
     memberListUrl = `${held.portal.url}${company}/account/members`;
   });
 

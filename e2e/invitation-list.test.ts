@@ -4,7 +4,7 @@
 // one status; only pending rows offer Resend and Revoke.
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { codeIn, logIn } from "./support/pages.js";
+import { codeIn, companyIdOf, logIn } from "./support/pages.js";
 import { usePortalAndBrowser } from "./support/portal.js";
 
 const DAY = 24 * 60 * 60_000;
@@ -47,7 +47,7 @@ describe("SPEC §6.7: invitations of every status, searched with the members, in
     page = await (await held.browser.newContext()).newPage();
     const admin = held.portal.credentials("admin");
     await logIn(page, held.portal.url, admin.email, admin.password);
-    const companyId = /\/c\/([0-9a-f-]{36})/.exec(page.url())?.[1] ?? "";
+    const companyId = companyIdOf(page) ?? "";
     membersUrl = `${held.portal.url}/c/${companyId}/account/members`;
 
     // One Email Verification for the invitations sent below, passed through the API as the window would.

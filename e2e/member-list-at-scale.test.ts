@@ -6,7 +6,7 @@ import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { insertMembers } from "../test/support/bulk-members.js";
 import { holdAnswers } from "./support/held-answers.js";
-import { logIn } from "./support/pages.js";
+import { companyIdOf, logIn } from "./support/pages.js";
 import { usePortalAndBrowser } from "./support/portal.js";
 
 const BULK = 2_000;
@@ -56,7 +56,7 @@ describe("SPEC 6.7: the member list at 2,000 members, in Chromium", () => {
     const admin = held.portal.credentials("admin");
     adminEmail = admin.email;
     await logIn(page, held.portal.url, admin.email, admin.password);
-    const companyId = /\/c\/([0-9a-f-]{36})/.exec(page.url())?.[1] ?? "";
+    const companyId = companyIdOf(page) ?? "";
     const { db } = held.portal.database;
     const roles = await db
       .selectFrom("roles")

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestIdp, type TestIdp } from "../test/support/oidc-provider.js";
-import { logIn, openSection, passEmailVerificationIfAsked } from "./support/pages.js";
+import { companyIdOf, logIn, openSection, passEmailVerificationIfAsked } from "./support/pages.js";
 import { launchBrowser, type Portal, startPortal } from "./support/portal.js";
 
 describe("OpenID Connect single sign-on in Chromium", () => {
@@ -29,7 +29,7 @@ describe("OpenID Connect single sign-on in Chromium", () => {
     const page = await (await browser.newContext()).newPage();
     const admin = portal.credentials("admin");
     await logIn(page, portal.url, admin.email, admin.password);
-    const companyId = /\/c\/([0-9a-f-]{36})/.exec(page.url())?.[1] as string;
+    const companyId = companyIdOf(page) as string;
     // The domain is verified straight in the database: proving it by DNS is the Domains section's test.
     const domain = `sso-${randomBytes(4).toString("hex")}.example`;
     await portal.database.db
