@@ -275,6 +275,54 @@ describe.each(testDatabaseKinds)("SPEC 6.4: access reviews on %s", (kind) => {
     expect((await complete()).json().error.code).toBe("access_review_completed");
   });
 
+  it("records a change whose outcome a failure kept from being written as applied, when completed again", async () => {
+    const company = await h.company("Outcome Review Co");
+    const leaving = await h.member(company, ["operations"]);
+    const admin = await h.login(company.admin.email);
+    const base = `/api/companies/${company.id}/access-reviews`;
+    const review = (await h.inject(admin, { method: "POST", url: base })).json();
+    const decide = (memberId: string, payload: unknown) =>
+      h.inject(admin, { method: "PUT", url: `${base}/${review.id}/decisions/${memberId}`, payload });
+    await decide(leaving.memberId, { decision: "deactivate" });
+    await decide(company.admin.memberId, { decision: "keep" });
+    await h.elevate(admin, company.id);
+
+    // The database refuses to write the deactivation's outcome, after the deactivation itself.
+    await sql`CREATE FUNCTION test_refuse_outcome() RETURNS trigger LANGUAGE plpgsql
+                AS $$ BEGIN RAISE EXCEPTION 'the disk is full'; END $$`.execute(h.db);
+    await sql`CREATE TRIGGER test_refuse_outcome BEFORE UPDATE ON access_review_items FOR EACH ROW
+                WHEN (OLD.member_id = ${sql.lit(leaving.memberId)}::uuid AND NEW.outcome IS NOT NULL)
+                EXECUTE FUNCTION test_refuse_outcome()`.execute(h.db);
+    const complete = () => h.inject(admin, { method: "POST", url: `${base}/${review.id}/complete` });
+    let stopped: Awaited<ReturnType<typeof complete>>;
+    try {
+      stopped = await complete();
+    } finally {
+      await sql`DROP TRIGGER test_refuse_outcome ON access_review_items`.execute(h.db);
+      await sql`DROP FUNCTION test_refuse_outcome()`.execute(h.db);
+    }
+    expect(stopped.statusCode).toBeGreaterThanOrEqual(500);
+
+    const resumed = await complete();
+    expect(resumed.statusCode, resumed.body).toBe(200);
+    const item = await h.db
+      .selectFrom("access_review_items")
+      .select("outcome")
+      .where("review_id", "=", review.id)
+      .where("member_id", "=", leaving.memberId)
+      .executeTakeFirstOrThrow();
+    // The review deactivated the member: its record says so, not "unchanged".
+    expect(item.outcome).toBe("applied");
+    const deactivations = await h.db
+      .selectFrom("audit_events")
+      .select("id")
+      .where("company_id", "=", company.id)
+      .where("action", "=", "member.deactivated")
+      .where("target_id", "=", leaving.memberId)
+      .execute();
+    expect(deactivations).toHaveLength(1);
+  });
+
   it("keeps reviews to their company (404 for another company's review)", async () => {
     const mine = await h.company("Mine Co");
     const theirs = await h.company("Theirs Co");

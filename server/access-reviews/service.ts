@@ -182,9 +182,10 @@ const CLOCK_SKEW_MS = 60 * 60_000;
  * Completes a review: every member must have a decision. The review is closed first (one caller
  * wins), then each decision goes through the member services as if the reviewer had made it by
  * hand; a refusal there (last_admin, self_modification, grant_exceeds_own…) is the item's outcome.
- * Each outcome is written once its decision is applied, and the completion's audit event last: a
- * completion stopped part-way (a database failure, a restart) is finished by completing again,
- * from the first item without an outcome (applying a decision twice changes nothing the second time).
+ * A change's outcome is written in the change's transaction, any other once its decision is settled,
+ * and the completion's audit event last: a completion stopped part-way (a database failure, a
+ * restart) is finished by completing again, from the first item without an outcome (applying a
+ * decision twice changes nothing the second time).
  */
 export async function completeReview(ctx: ReviewContext, reviewId: string) {
   const review = await findReview(ctx.db, ctx.companyId, reviewId);
@@ -208,9 +209,14 @@ export async function completeReview(ctx: ReviewContext, reviewId: string) {
       (await hasCompletionEvent(ctx.db, ctx.companyId, reviewId, eventsSince));
     if (finished) throw new AppError("access_review_completed");
   }
-  const memberContext: MemberContext = { ...ctx };
   for (const item of items) {
     if (item.outcome !== null) continue;
+    // A change's outcome commits with the change: a completion stopped between the two, or another
+    // completing beside this one, cannot record as unchanged a change this review made.
+    const memberContext: MemberContext = {
+      ...ctx,
+      withChange: (trx) => writeOutcome(trx, reviewId, item.member_id, "applied"),
+    };
     await writeOutcome(ctx.db, reviewId, item.member_id, await apply(memberContext, item));
   }
   await ctx.db.transaction().execute(async (trx) => {

@@ -318,6 +318,12 @@ export type MemberContext = {
   actor: MemberActor | SystemActor;
   meta: RequestMeta;
   now: Date;
+  /**
+   * What must commit with a change this call writes, or not at all (an access review's outcome):
+   * run in the change's transaction after its writes. A change with it is made under the company
+   * lock, in a transaction, never by the one-statement path.
+   */
+  withChange?: (trx: Transaction<DB>) => Promise<void>;
 };
 
 // Refusals that reach the audit log as denied attempts (rule 11).
@@ -390,7 +396,7 @@ async function runChange(
     const opening = openChange(request);
     if ("refuse" in opening) throw opening.refuse;
     // The optimistic write re-checks the acting member's row; the system has none, so it takes the lock.
-    if (opening.path === "optimistic" && !isSystem(ctx.actor)) {
+    if (opening.path === "optimistic" && !isSystem(ctx.actor) && !ctx.withChange) {
       const changed = await changeOptimistically(ctx, request);
       if (changed) return changed;
     }
@@ -414,11 +420,11 @@ async function runChange(
         case "unchanged":
           return memberView(step.target);
         case "write_roles":
-          return memberView(await writeRolesLocked(ctx, trx, request, step, state));
+          return memberView(await withChange(ctx, trx, writeRolesLocked(ctx, trx, request, step, state)));
         case "deactivate":
-          return memberView(await deactivate(ctx, trx, step.target, state));
+          return memberView(await withChange(ctx, trx, deactivate(ctx, trx, step.target, state)));
         case "reactivate":
-          return memberView(await reactivate(ctx, trx, step.target, state));
+          return memberView(await withChange(ctx, trx, reactivate(ctx, trx, step.target, state)));
       }
     });
   } catch (error) {
@@ -434,6 +440,13 @@ async function runChange(
     }
     throw error;
   }
+}
+
+/** The change's writes, then what the caller commits with them (MemberContext.withChange). */
+async function withChange<T>(ctx: MemberContext, trx: Transaction<DB>, written: Promise<T>): Promise<T> {
+  const result = await written;
+  await ctx.withChange?.(trx);
+  return result;
 }
 
 function expiriesOf(request: ChangeRequest) {
