@@ -25,6 +25,11 @@ describe("Issue 20 item 3: one module per mechanism", () => {
     expect(copiesOutside("server/ids.ts", /\[0-9a-f\]\{8\}-/)).toEqual([]);
   });
 
+  it("bounds a server's in-memory copies in server/bounded-map.ts alone", () => {
+    // Removing a Map's oldest entry by hand, as three copies did before setBounded.
+    expect(copiesOutside("server/bounded-map.ts", /\.keys\(\)\.next\(\)/)).toEqual([]);
+  });
+
   it("names PostgreSQL's unique-violation code in server/db/error-kinds.ts alone", () => {
     expect(copiesOutside("server/db/error-kinds.ts", /["']23505["']|function isUniqueViolation/)).toEqual([]);
   });

@@ -4,6 +4,7 @@
 // differs, in one statement that reads the roles and the version together. One copy per database
 // handle, bounded; every instance of the portal keeps its own.
 import type { Kysely } from "kysely";
+import { setBounded } from "../bounded-map.js";
 import type { DB } from "../db/schema.js";
 import { findRolesWithVersion } from "./role-queries.js";
 
@@ -39,9 +40,7 @@ export async function nameRoles(
   const isUnknown = (ids: readonly string[]) => ids.some((id) => !entry?.byId.has(id));
   if (!entry || entry.version !== version || roleIdLists.some(isUnknown)) {
     entry = await load(db, companyId);
-    if (companies.size >= MAX_COMPANIES) companies.delete(companies.keys().next().value as string);
-    companies.delete(companyId);
-    companies.set(companyId, entry);
+    setBounded(companies, companyId, entry, MAX_COMPANIES);
   }
   const known = entry;
   return roleIdLists.map((ids) => {

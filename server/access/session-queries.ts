@@ -3,6 +3,7 @@
 // which the database keeps in step with the member's roles: migration 009), and the memberships,
 // which a server holds per session while the versions of migration 041 say they stand.
 import { type Kysely, sql, type Transaction } from "kysely";
+import { setBounded } from "../bounded-map.js";
 import type { DB } from "../db/schema.js";
 import { statementTemplate } from "../db/statement-template.js";
 import type { Language } from "../i18n/languages.js";
@@ -433,17 +434,21 @@ export async function loadRequestContext(
 
   const expiry = row.earliest_expiry?.getTime() ?? Number.POSITIVE_INFINITY;
   if (!held && key !== null && heldHere && row.context_version != null && expiry > now.getTime()) {
-    if (heldHere.size >= MAX_HELD_CONTEXTS) heldHere.delete(heldHere.keys().next().value as string);
-    heldHere.set(key, {
-      accountId: row.account_id,
-      version: String(row.context_version),
-      epoch: String(row.context_epoch),
-      readAt: now.getTime(),
-      validUntil: expiry,
-      idleMinutesLimit: row.idle_minutes_limit,
-      ...(memberships ? { memberships } : {}),
-      ...(companyId ? { membership } : {}),
-    });
+    setBounded(
+      heldHere,
+      key,
+      {
+        accountId: row.account_id,
+        version: String(row.context_version),
+        epoch: String(row.context_epoch),
+        readAt: now.getTime(),
+        validUntil: expiry,
+        idleMinutesLimit: row.idle_minutes_limit,
+        ...(memberships ? { memberships } : {}),
+        ...(companyId ? { membership } : {}),
+      },
+      MAX_HELD_CONTEXTS,
+    );
   }
 
   return {

@@ -1,6 +1,7 @@
 // Failure counters with an expiry, shared through Redis when REDIS_URL is set, else in memory.
 // Login throttling per IP keys on these so every instance sees the same count.
 import type { Redis } from "ioredis";
+import { setBounded } from "../bounded-map.js";
 
 export type ThrottleState = { count: number; lastAt: number };
 
@@ -29,8 +30,7 @@ export function memoryThrottleStore(): ThrottleStore {
     async hit(key, now, ttlMs) {
       const entry = live(key, now);
       const next = { count: (entry?.count ?? 0) + 1, lastAt: now, expiresAt: now + ttlMs };
-      entries.set(key, next);
-      if (entries.size > 100_000) entries.delete(entries.keys().next().value as string);
+      setBounded(entries, key, next, 100_000);
       return { count: next.count, lastAt: now };
     },
     async reset(key) {
