@@ -14,6 +14,23 @@ describe.each(testDatabaseKinds)("SPEC 6.4: access reviews on %s", (kind) => {
   });
   afterAll(() => h?.close());
 
+  /**
+   * Runs `work` while the database refuses, with "the disk is full", any update of `table`'s rows
+   * that `when` (a trigger's WHEN condition) picks: a failure in the middle of a completion.
+   */
+  async function whileRefusing<T>(table: string, when: string, work: () => Promise<T>): Promise<T> {
+    await sql`CREATE FUNCTION test_refuse_update() RETURNS trigger LANGUAGE plpgsql
+                AS $$ BEGIN RAISE EXCEPTION 'the disk is full'; END $$`.execute(h.db);
+    await sql`CREATE TRIGGER test_refuse_update BEFORE UPDATE ON ${sql.table(table)} FOR EACH ROW
+                WHEN (${sql.raw(when)}) EXECUTE FUNCTION test_refuse_update()`.execute(h.db);
+    try {
+      return await work();
+    } finally {
+      await sql`DROP TRIGGER test_refuse_update ON ${sql.table(table)}`.execute(h.db);
+      await sql`DROP FUNCTION test_refuse_update()`.execute(h.db);
+    }
+  }
+
   it("runs a review from start to CSV attestation", async () => {
     const company = await h.company("Review Co");
     const finance = await h.member(company, ["finance"]);
@@ -217,20 +234,8 @@ describe.each(testDatabaseKinds)("SPEC 6.4: access reviews on %s", (kind) => {
     await h.elevate(admin, company.id);
 
     // The database refuses any change to one member's row while the review completes.
-    await sql`CREATE FUNCTION test_refuse_member_change() RETURNS trigger LANGUAGE plpgsql
-                AS $$ BEGIN RAISE EXCEPTION 'the disk is full'; END $$`.execute(h.db);
-    await sql`CREATE TRIGGER test_refuse_member_change BEFORE UPDATE ON members FOR EACH ROW
-                WHEN (OLD.id = ${sql.lit(failing.memberId)}::uuid) EXECUTE FUNCTION test_refuse_member_change()`.execute(
-      h.db,
-    );
     const complete = () => h.inject(admin, { method: "POST", url: `${base}/${review.id}/complete` });
-    let stopped: Awaited<ReturnType<typeof complete>>;
-    try {
-      stopped = await complete();
-    } finally {
-      await sql`DROP TRIGGER test_refuse_member_change ON members`.execute(h.db);
-      await sql`DROP FUNCTION test_refuse_member_change()`.execute(h.db);
-    }
+    const stopped = await whileRefusing("members", `OLD.id = '${failing.memberId}'::uuid`, complete);
     expect(stopped.statusCode).toBeGreaterThanOrEqual(500);
     const outcomes = async () =>
       Object.fromEntries(
@@ -288,19 +293,12 @@ describe.each(testDatabaseKinds)("SPEC 6.4: access reviews on %s", (kind) => {
     await h.elevate(admin, company.id);
 
     // The database refuses to write the deactivation's outcome, after the deactivation itself.
-    await sql`CREATE FUNCTION test_refuse_outcome() RETURNS trigger LANGUAGE plpgsql
-                AS $$ BEGIN RAISE EXCEPTION 'the disk is full'; END $$`.execute(h.db);
-    await sql`CREATE TRIGGER test_refuse_outcome BEFORE UPDATE ON access_review_items FOR EACH ROW
-                WHEN (OLD.member_id = ${sql.lit(leaving.memberId)}::uuid AND NEW.outcome IS NOT NULL)
-                EXECUTE FUNCTION test_refuse_outcome()`.execute(h.db);
     const complete = () => h.inject(admin, { method: "POST", url: `${base}/${review.id}/complete` });
-    let stopped: Awaited<ReturnType<typeof complete>>;
-    try {
-      stopped = await complete();
-    } finally {
-      await sql`DROP TRIGGER test_refuse_outcome ON access_review_items`.execute(h.db);
-      await sql`DROP FUNCTION test_refuse_outcome()`.execute(h.db);
-    }
+    const stopped = await whileRefusing(
+      "access_review_items",
+      `OLD.member_id = '${leaving.memberId}'::uuid AND NEW.outcome IS NOT NULL`,
+      complete,
+    );
     expect(stopped.statusCode).toBeGreaterThanOrEqual(500);
 
     const resumed = await complete();
