@@ -31,6 +31,40 @@ describe.each(testDatabaseKinds)("SPEC 6.4: access reviews on %s", (kind) => {
     }
   }
 
+  /** A review the company's Admin started, with the Admin's decide and complete. */
+  async function startedReview(company: Awaited<ReturnType<Harness["company"]>>) {
+    const admin = await h.login(company.admin.email);
+    const base = `/api/companies/${company.id}/access-reviews`;
+    const review = (await h.inject(admin, { method: "POST", url: base })).json();
+    return {
+      admin,
+      review,
+      decide: (memberId: string, payload: unknown) =>
+        h.inject(admin, { method: "PUT", url: `${base}/${review.id}/decisions/${memberId}`, payload }),
+      complete: () => h.inject(admin, { method: "POST", url: `${base}/${review.id}/complete` }),
+    };
+  }
+
+  /** Each item's outcome of a review, by member id. */
+  async function outcomesOf(reviewId: string) {
+    const items = await h.db
+      .selectFrom("access_review_items")
+      .select(["member_id", "outcome"])
+      .where("review_id", "=", reviewId)
+      .execute();
+    return Object.fromEntries(items.map((item) => [item.member_id, item.outcome]));
+  }
+
+  /** The company's audit events of one action on one target. */
+  const eventsOf = (companyId: string, action: string, target: string) =>
+    h.db
+      .selectFrom("audit_events")
+      .select("id")
+      .where("company_id", "=", companyId)
+      .where("action", "=", action)
+      .where("target_id", "=", target)
+      .execute();
+
   it("runs a review from start to CSV attestation", async () => {
     const company = await h.company("Review Co");
     const finance = await h.member(company, ["finance"]);
@@ -222,11 +256,7 @@ describe.each(testDatabaseKinds)("SPEC 6.4: access reviews on %s", (kind) => {
     const changed = await h.member(company, ["finance"]);
     const failing = await h.member(company, ["operations"]);
     const later = await h.member(company, ["developer"]);
-    const admin = await h.login(company.admin.email);
-    const base = `/api/companies/${company.id}/access-reviews`;
-    const review = (await h.inject(admin, { method: "POST", url: base })).json();
-    const decide = (memberId: string, payload: unknown) =>
-      h.inject(admin, { method: "PUT", url: `${base}/${review.id}/decisions/${memberId}`, payload });
+    const { admin, review, decide, complete } = await startedReview(company);
     await decide(changed.memberId, { decision: "change", roleIds: [company.roleIds.operations] });
     await decide(failing.memberId, { decision: "deactivate" });
     await decide(later.memberId, { decision: "deactivate" });
@@ -234,28 +264,11 @@ describe.each(testDatabaseKinds)("SPEC 6.4: access reviews on %s", (kind) => {
     await h.elevate(admin, company.id);
 
     // The database refuses any change to one member's row while the review completes.
-    const complete = () => h.inject(admin, { method: "POST", url: `${base}/${review.id}/complete` });
     const stopped = await whileRefusing("members", `OLD.id = '${failing.memberId}'::uuid`, complete);
     expect(stopped.statusCode).toBeGreaterThanOrEqual(500);
-    const outcomes = async () =>
-      Object.fromEntries(
-        (
-          await h.db
-            .selectFrom("access_review_items")
-            .select(["member_id", "outcome"])
-            .where("review_id", "=", review.id)
-            .execute()
-        ).map((item) => [item.member_id, item.outcome]),
-      );
+    const outcomes = () => outcomesOf(review.id);
     expect((await outcomes())[failing.memberId]).toBeNull();
-    const events = (action: string, target: string) =>
-      h.db
-        .selectFrom("audit_events")
-        .select("id")
-        .where("company_id", "=", company.id)
-        .where("action", "=", action)
-        .where("target_id", "=", target)
-        .execute();
+    const events = (action: string, target: string) => eventsOf(company.id, action, target);
     expect(await events("security.access_review_completed", review.id)).toHaveLength(0);
 
     const resumed = await complete();
@@ -283,17 +296,12 @@ describe.each(testDatabaseKinds)("SPEC 6.4: access reviews on %s", (kind) => {
   it("records a change whose outcome a failure kept from being written as applied, when completed again", async () => {
     const company = await h.company("Outcome Review Co");
     const leaving = await h.member(company, ["operations"]);
-    const admin = await h.login(company.admin.email);
-    const base = `/api/companies/${company.id}/access-reviews`;
-    const review = (await h.inject(admin, { method: "POST", url: base })).json();
-    const decide = (memberId: string, payload: unknown) =>
-      h.inject(admin, { method: "PUT", url: `${base}/${review.id}/decisions/${memberId}`, payload });
+    const { admin, review, decide, complete } = await startedReview(company);
     await decide(leaving.memberId, { decision: "deactivate" });
     await decide(company.admin.memberId, { decision: "keep" });
     await h.elevate(admin, company.id);
 
     // The database refuses to write the deactivation's outcome, after the deactivation itself.
-    const complete = () => h.inject(admin, { method: "POST", url: `${base}/${review.id}/complete` });
     const stopped = await whileRefusing(
       "access_review_items",
       `OLD.member_id = '${leaving.memberId}'::uuid AND NEW.outcome IS NOT NULL`,
@@ -303,22 +311,9 @@ describe.each(testDatabaseKinds)("SPEC 6.4: access reviews on %s", (kind) => {
 
     const resumed = await complete();
     expect(resumed.statusCode, resumed.body).toBe(200);
-    const item = await h.db
-      .selectFrom("access_review_items")
-      .select("outcome")
-      .where("review_id", "=", review.id)
-      .where("member_id", "=", leaving.memberId)
-      .executeTakeFirstOrThrow();
     // The review deactivated the member: its record says so, not "unchanged".
-    expect(item.outcome).toBe("applied");
-    const deactivations = await h.db
-      .selectFrom("audit_events")
-      .select("id")
-      .where("company_id", "=", company.id)
-      .where("action", "=", "member.deactivated")
-      .where("target_id", "=", leaving.memberId)
-      .execute();
-    expect(deactivations).toHaveLength(1);
+    expect((await outcomesOf(review.id))[leaving.memberId]).toBe("applied");
+    expect(await eventsOf(company.id, "member.deactivated", leaving.memberId)).toHaveLength(1);
   });
 
   it("keeps reviews to their company (404 for another company's review)", async () => {
