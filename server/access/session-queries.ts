@@ -372,18 +372,13 @@ export async function loadRequestContext(
   const candidate = key === null ? undefined : heldHere?.get(key);
   let held: HeldContext | undefined;
   let row: ContextRow | undefined;
-  if (
-    key !== null &&
-    candidate &&
-    candidate.readAt <= now.getTime() &&
-    now.getTime() < candidate.validUntil
-  ) {
+  if (candidate && candidate.readAt <= now.getTime() && now.getTime() < candidate.validUntil) {
     const memberId = candidate.membership?.memberId ?? null;
     row = (
       await requestContextStatement.execute(db, `versions${inCompany}`, now, companyId, tokenHash, memberId)
     ).rows[0];
     if (row && isReadWith(candidate, row)) held = candidate;
-    else heldHere?.delete(key);
+    else if (key !== null) heldHere?.delete(key);
     if (!row) return null;
   }
   if (!held) {
