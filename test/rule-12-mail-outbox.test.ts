@@ -1,11 +1,13 @@
 // Rule 12: mail goes through a transactional outbox. The mail is committed with the change that
 // causes it (or not at all), a dispatcher delivers it with retries, and a mail server that is
 // down loses nothing. Delivery here is to a real SMTP server on loopback.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import net from "node:net";
+import { SMTPServer } from "smtp-server";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { backoffMs, MAX_ATTEMPTS, MailDispatcher } from "../server/mail/dispatcher.js";
 import { enqueueMail } from "../server/mail/outbox.js";
 import { escapeHtml, renderMail } from "../server/mail/templates.js";
-import { smtpTransport } from "../server/mail/transport.js";
+import { pooledSmtpUrl, smtpTransport } from "../server/mail/transport.js";
 import { testDatabaseKinds } from "./support/databases.js";
 import { createHarness, type Harness } from "./support/harness.js";
 import { startSmtpSink } from "./support/smtp-sink.js";
@@ -26,6 +28,43 @@ describe("rule 12: mail templates", () => {
     expect(backoffMs(2)).toBe(10_000);
     expect(backoffMs(4)).toBe(40_000);
     expect(backoffMs(50)).toBe(30 * 60_000);
+  });
+});
+
+describe("rule 12: the SMTP transport's own connections", () => {
+  // smtp-server's built-in self-signed certificate: the URL tells nodemailer to accept it.
+  it.each([
+    ["STARTTLS", "smtp", false],
+    ["smtps://", "smtps", true],
+  ] as const)("delivers over %s through the connection it opens itself", async (_name, scheme, secure) => {
+    const sessions: boolean[] = [];
+    const server = new SMTPServer({
+      secure,
+      authOptional: true,
+      logger: false,
+      closeTimeout: 1,
+      onData(stream, session, callback) {
+        stream.on("data", () => {});
+        stream.on("end", () => {
+          sessions.push(session.secure);
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+    const { port } = (server as unknown as { server: net.Server }).server.address() as net.AddressInfo;
+    const transport = smtpTransport(
+      `${scheme}://127.0.0.1:${port}?tls.rejectUnauthorized=false`,
+      "Portal <no-reply@portal.test>",
+    );
+    try {
+      for (const to of ["one@example.com", "two@example.com"])
+        await transport.send({ to, subject: "Over TLS", text: "Hi", html: "<p>Hi</p>" });
+    } finally {
+      transport.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    expect(sessions).toEqual([true, true]);
   });
 });
 
@@ -163,6 +202,44 @@ describe.each(testDatabaseKinds)("rule 12: transactional outbox on %s", (kind) =
     const burst = [...deliveries.entries()].filter(([to]) => to.startsWith("burst"));
     expect(burst).toHaveLength(count);
     expect(burst.every(([, n]) => n === 1)).toBe(true);
+  });
+
+  it("sends over a connection with Nagle's algorithm off (no wait for a delayed acknowledgement)", async () => {
+    const sinkPort = Number(new URL(sink.url).port);
+    const delayOff: net.Socket[] = [];
+    const setNoDelay = net.Socket.prototype.setNoDelay;
+    const spy = vi.spyOn(net.Socket.prototype, "setNoDelay").mockImplementation(function (
+      this: net.Socket,
+      noDelay?: boolean,
+    ) {
+      if (noDelay !== false) delayOff.push(this);
+      return setNoDelay.call(this, noDelay);
+    });
+    const transport = smtpTransport(sink.url, "Portal <no-reply@portal.test>");
+    try {
+      await transport.send({
+        to: "no.delay@example.com",
+        subject: "No delay",
+        text: "Hi",
+        html: "<p>Hi</p>",
+      });
+      // The portal's end of the (pooled, still open) connection: its remote port is the mail server's.
+      expect(delayOff.map((socket) => socket.remotePort)).toContain(sinkPort);
+    } finally {
+      spy.mockRestore();
+      transport.close();
+    }
+    expect(sink.received.some((mail) => mail.to.includes("no.delay@example.com"))).toBe(true);
+  });
+
+  it("keeps the URL's own pool setting, and pools when it has none", () => {
+    expect(pooledSmtpUrl("smtp://mail.example.com:2525")).toBe("smtp://mail.example.com:2525?pool=true");
+    expect(pooledSmtpUrl("smtps://user:p%40ss@mail.example.com/?pool=false")).toBe(
+      "smtps://user:p%40ss@mail.example.com/?pool=false",
+    );
+    expect(pooledSmtpUrl("smtp://user:p%40ss@mail.example.com?maxConnections=2")).toBe(
+      "smtp://user:p%40ss@mail.example.com?maxConnections=2&pool=true",
+    );
   });
 
   it("refuses a header-injecting subject at the database itself", async () => {

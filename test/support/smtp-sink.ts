@@ -1,5 +1,5 @@
-// A real SMTP server on loopback for mail tests: records what it receives, can be stopped and
-// started again on the same port to play a mail server outage.
+// A real SMTP server on loopback for mail tests: records what it receives and how many connections
+// brought it, can be stopped and started again on the same port to play a mail server outage.
 import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
 
@@ -7,6 +7,7 @@ export type ReceivedMail = { to: string[]; raw: string };
 
 export async function startSmtpSink(port = 0) {
   const received: ReceivedMail[] = [];
+  let connections = 0;
   let server: SMTPServer | null = null;
   let boundPort = port;
 
@@ -14,6 +15,12 @@ export async function startSmtpSink(port = 0) {
     server = new SMTPServer({
       disabledCommands: ["STARTTLS", "AUTH"],
       logger: false,
+      // A stop ends open (pooled) connections at once, as a mail server going down would.
+      closeTimeout: 1,
+      onConnect(_session, callback) {
+        connections += 1;
+        callback();
+      },
       onData(stream, session, callback) {
         const chunks: Buffer[] = [];
         stream.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -36,6 +43,10 @@ export async function startSmtpSink(port = 0) {
   await listen();
   return {
     received,
+    /** Connections opened to this sink since it first started. */
+    get connections() {
+      return connections;
+    },
     get url() {
       return `smtp://127.0.0.1:${boundPort}`;
     },
