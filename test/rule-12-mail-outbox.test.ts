@@ -204,6 +204,37 @@ describe.each(testDatabaseKinds)("rule 12: transactional outbox on %s", (kind) =
     expect(burst.every(([, n]) => n === 1)).toBe(true);
   });
 
+  it("delivers a backlog without waiting for the next poll, over one pooled connection", async () => {
+    const count = 45;
+    for (let i = 0; i < count; i += 1)
+      await enqueueMail(h.db, message(`backlog${i}@example.com`, `Backlog ${i}`), h.clock.now());
+    const transport = smtpTransport(sink.url, "Portal <no-reply@portal.test>");
+    const connectionsBefore = sink.connections;
+    // An hour between polls: the 45 leave in time only if a batch that went out is followed at once.
+    const dispatcher = new MailDispatcher({ db: h.db, transport, clock: h.clock, pollMs: 60 * 60_000 });
+    dispatcher.start();
+    try {
+      await vi.waitFor(
+        async () => {
+          const rows = await h.db
+            .selectFrom("mail_outbox")
+            .select("status")
+            .where("to_address", "like", "backlog%")
+            .execute();
+          expect(rows.filter((row) => row.status === "sent")).toHaveLength(count);
+        },
+        { timeout: 20_000, interval: 50 },
+      );
+    } finally {
+      await dispatcher.stop();
+      transport.close();
+    }
+    const backlog = sink.received.filter((mail) => mail.to.some((to) => to.startsWith("backlog")));
+    expect(backlog).toHaveLength(count);
+    // One connection carried them all, not one connection (greeting, login) per message.
+    expect(sink.connections - connectionsBefore).toBe(1);
+  });
+
   it("sends over a connection with Nagle's algorithm off (no wait for a delayed acknowledgement)", async () => {
     const sinkPort = Number(new URL(sink.url).port);
     const delayOff: net.Socket[] = [];

@@ -3,7 +3,7 @@
 // transaction; a real receiver on loopback gets each one signed, in order, retried with backoff,
 // with both signatures for 24 h after a rotation; 3 days of failures disable the endpoint and mail
 // the Admins; the delivery log and redelivery.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { hostResolver } from "../server/webhooks/address-guard.js";
 import { WebhookDispatcher } from "../server/webhooks/dispatcher.js";
 import { WEBHOOK_EVENT_TYPES } from "../server/webhooks/events.js";
@@ -275,6 +275,39 @@ describe.each(testDatabaseKinds)("SPEC 6.5: webhook delivery on %s", (kind) => {
     await h.inject(admin, { method: "DELETE", url: `/api/companies/${company.id}/roles/${role.json().id}` });
     await drain();
     expect(target.received.map((r) => r.payload.type)).toEqual(["role.deleted"]);
+  });
+
+  it("a backlog for one endpoint leaves one event after another, without waiting for the next poll", async () => {
+    const target = await receiver();
+    await addEndpoint(target.url, ["role.created"]);
+    const names = ["Backlog one", "Backlog two", "Backlog three", "Backlog four"];
+    for (const name of names) {
+      const created = await h.inject(admin, {
+        method: "POST",
+        url: `/api/companies/${company.id}/roles`,
+        payload: { name, permissions: ["transactions.view"] },
+      });
+      expect(created.statusCode, created.body).toBe(201);
+    }
+    // A batch takes one event per endpoint; with an hour between polls, the four arrive in time
+    // only if a batch that went out is followed at once.
+    const polling = new WebhookDispatcher({
+      db: h.db,
+      clock: h.clock,
+      secretKey: h.config.mfaSecretKey,
+      send: webhookSender({ resolve: hostResolver([]), guard: false }),
+      pollMs: 60 * MINUTE,
+    });
+    polling.start();
+    try {
+      await vi.waitFor(() => expect(target.received).toHaveLength(names.length), {
+        timeout: 20_000,
+        interval: 20,
+      });
+    } finally {
+      await polling.stop();
+    }
+    expect(target.received.map((hook) => hook.payload.data.name)).toEqual(names);
   });
 
   it("a receiver answering 500 twice gets the event on the third try, later events waiting behind it", async () => {

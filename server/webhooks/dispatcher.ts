@@ -152,9 +152,16 @@ export class WebhookDispatcher {
     return false;
   }
 
-  /** Polls in the background until stop(). */
+  /**
+   * Polls in the background until stop(). A batch that delivered anything is followed at once, until
+   * one finds nothing due: a backlog leaves as fast as the receiver takes it, not one batch a second.
+   */
   start(): void {
-    this.polling.start(() => this.runOnce(), this.options.pollMs ?? 1_000, this.options.onError);
+    this.polling.start(
+      async () => (await this.runOnce()).delivered > 0,
+      this.options.pollMs ?? 1_000,
+      this.options.onError,
+    );
   }
 
   /** Stops polling and waits for a batch in flight, so nothing is left half-marked. */
