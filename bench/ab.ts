@@ -97,7 +97,8 @@ async function startSide(
   const baseUrl = `http://127.0.0.1:${port}`;
   const child = await startChild(side.label, side.node, [bundle], {
     cwd: side.dir,
-    env: portalEnv({ port, closedPort, baseUrl, databaseUrl }),
+    // Mail to a closed port: the paths compared send none.
+    env: portalEnv({ port, smtpUrl: `smtp://127.0.0.1:${closedPort}`, baseUrl, databaseUrl }),
     isReady: () => answers200(`${baseUrl}/readyz`),
     timeoutMs: 120_000,
   });

@@ -143,11 +143,11 @@ export function tsxChild(name: string, script: string, args: string[], env: Node
 
 /**
  * The environment of a portal the bench measures: production mode, warnings only, no demo data,
- * mail pointed at a closed local port (the outbox keeps what it cannot send).
+ * and its mail server (`smtpUrl`).
  */
 export function portalEnv(options: {
   port: number;
-  closedPort: number;
+  smtpUrl: string;
   baseUrl: string;
   databaseUrl: string;
 }): NodeJS.ProcessEnv {
@@ -161,25 +161,57 @@ export function portalEnv(options: {
     PUBLIC_URL: options.baseUrl,
     // Production requires a key that seals TOTP secrets; the bench's data has none to open.
     MFA_SECRET_KEY: BENCH_MFA_SECRET_KEY,
-    SMTP_URL: `smtp://127.0.0.1:${options.closedPort}`,
+    SMTP_URL: options.smtpUrl,
     LOG_LEVEL: "warn",
     SEED_DEMO: "false",
   };
 }
 
 /**
+ * A mail server that takes every message and keeps none (bench/mail-sink.ts), in a process of its
+ * own so that its CPU is neither the portal's nor the load generator's.
+ */
+export async function startMailSink(): Promise<Child & { url: string }> {
+  const port = await freePort();
+  const child = await startChild(
+    "mail sink",
+    process.execPath,
+    ["--import", "tsx", "bench/mail-sink.ts", String(port)],
+    {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production" },
+      isReady: (output) => output.includes("ready"),
+      timeoutMs: 60_000,
+    },
+  );
+  return Object.assign(child, { url: `smtp://127.0.0.1:${port}` });
+}
+
+/**
  * The portal on PostgreSQL as the bench measures it: production mode, warnings only, no demo data,
- * and mail pointed at a closed local port (the outbox keeps what it cannot send).
+ * and a mail server that accepts its mail (startMailSink), stopped with it.
  */
 export async function startPortal(databaseUrl: string): Promise<Child & { baseUrl: string }> {
-  const [port, closedPort] = await Promise.all([freePort(), freePort()]);
+  const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   // What `npm start` runs in production: the server bundle (built here if its sources changed).
   buildServerIfStale();
-  const child = await startChild("portal", process.execPath, [serverBundle], {
-    env: portalEnv({ port, closedPort, baseUrl, databaseUrl }),
-    isReady: () => answers200(`${baseUrl}/readyz`),
-    timeoutMs: 120_000,
-  });
-  return Object.assign(child, { baseUrl });
+  const sink = await startMailSink();
+  try {
+    const child = await startChild("portal", process.execPath, [serverBundle], {
+      env: portalEnv({ port, smtpUrl: sink.url, baseUrl, databaseUrl }),
+      isReady: () => answers200(`${baseUrl}/readyz`),
+      timeoutMs: 120_000,
+    });
+    const stopPortal = child.stop;
+    return Object.assign(child, {
+      baseUrl,
+      stop: async () => {
+        await stopPortal();
+        await sink.stop();
+      },
+    });
+  } catch (error) {
+    await sink.stop();
+    throw error;
+  }
 }

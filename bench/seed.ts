@@ -210,9 +210,9 @@ async function vacuumReused(url: string, log: (line: string) => void): Promise<v
   await client.connect();
   try {
     await client.query("VACUUM (ANALYZE) members, member_roles, member_standing, member_role_counts");
-    // The portal under test sends mail to a closed port, so the outbox keeps every notice the
-    // previous runs queued (S5's role changes, the inactivity job's warnings): nothing reads them,
-    // and a dispatcher retrying tens of thousands of them would run beside the measured requests.
+    // Mail an earlier run left undelivered (a run stopped before its outbox drained, or one from
+    // before the bench gave the portal a mail server, whose outbox kept every notice): a dispatcher
+    // working through tens of thousands of them would run beside the measured requests.
     await settleActivity(client, log);
     const drained = await client.query("DELETE FROM mail_outbox WHERE status <> 'sent'");
     await client.query("VACUUM (ANALYZE) mail_outbox");
