@@ -132,11 +132,20 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** A TypeScript entry point run by Node through tsx, in production mode, ready once `url` answers 200. */
-export function tsxChild(name: string, script: string, args: string[], env: NodeJS.ProcessEnv, url: string) {
+/**
+ * A TypeScript entry point run by Node through tsx, in production mode, ready once `ready` says so:
+ * a URL that answers 200, or a test of what it printed.
+ */
+export function tsxChild(
+  name: string,
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: string | ((output: string) => boolean),
+) {
   return startChild(name, process.execPath, ["--import", "tsx", script, ...args], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", ...env },
-    isReady: () => answers200(url),
+    isReady: typeof ready === "string" ? () => answers200(ready) : ready,
     timeoutMs: 120_000,
   });
 }
@@ -173,15 +182,8 @@ export function portalEnv(options: {
  */
 export async function startMailSink(): Promise<Child & { url: string }> {
   const port = await freePort();
-  const child = await startChild(
-    "mail sink",
-    process.execPath,
-    ["--import", "tsx", "bench/mail-sink.ts", String(port)],
-    {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production" },
-      isReady: (output) => output.includes("ready"),
-      timeoutMs: 60_000,
-    },
+  const child = await tsxChild("mail sink", "bench/mail-sink.ts", [String(port)], {}, (output) =>
+    output.includes("ready"),
   );
   return Object.assign(child, { url: `smtp://127.0.0.1:${port}` });
 }
