@@ -2,7 +2,12 @@
 // + step-up; an active one is 409 member_active), and a person deletes their own account (password
 // + step-up), refused while they are the last active Admin of any company. Audit events stay, the
 // person's email and name replaced by a pseudonym, so the trail still reads.
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pseudonymAddressOf } from "../server/audit/pseudonyms.js";
+import { MailDispatcher } from "../server/mail/dispatcher.js";
+import { RECIPIENT_DELETED_BODY_REMOVED } from "../server/mail/queries.js";
+import type { MailEnvelope } from "../server/mail/transport.js";
 import { testDatabaseKinds } from "./support/databases.js";
 import { createHarness, type Harness, TEST_PASSWORD } from "./support/harness.js";
 
@@ -225,6 +230,139 @@ describe.each(testDatabaseKinds)("SPEC 6.4: deletion on %s", (kind) => {
     expect(log.statusCode).toBe(200);
     expect(log.body.toLowerCase()).not.toContain("bo.lee@example.com");
     expect(log.body).toContain(pseudonym);
+  });
+
+  it("forgets the person's address in the outbox and in the invitations that are over; a pending invitation and others' mail stay", async () => {
+    const company = await h.company("Forget Co");
+    const other = await h.company("Other Co");
+    const dee = await h.account("dee.fox@example.com", "Dee Fox");
+    const admin = await h.login(company.admin.email);
+    await h.elevate(admin, company.id);
+    const otherAdmin = await h.login(other.admin.email);
+    await h.elevate(otherAdmin, other.id);
+    const invite = (cookie: string, companyId: string, email: string, roleId: string) =>
+      h.inject(cookie, {
+        method: "POST",
+        url: `/api/companies/${companyId}/invitations`,
+        payload: { email, roleIds: [roleId], acceptTerms: true },
+      });
+    const sent: string[] = [];
+    const dispatcher = new MailDispatcher({
+      db: h.db,
+      transport: {
+        isExternal: true,
+        send: async (mail: MailEnvelope) => void sent.push(mail.to),
+        close() {},
+      },
+      clock: h.clock,
+    });
+    const deliverAll = async () => {
+      while ((await dispatcher.runOnce()).sent > 0) {}
+    };
+
+    // Dee joins Forget Co through an invitation, whose mail was delivered.
+    expect((await invite(admin, company.id, "dee.fox@example.com", company.roleIds.finance)).statusCode).toBe(
+      201,
+    );
+    const invitationMail = await h.db
+      .selectFrom("mail_outbox")
+      .select("text_body")
+      .where("to_address", "=", "dee.fox@example.com")
+      .executeTakeFirstOrThrow();
+    const token = /#token=([A-Za-z0-9_-]+)/.exec(invitationMail.text_body)?.[1];
+    const accepted = await h.inject(null, {
+      method: "POST",
+      url: `/api/invitations/${token}/accept`,
+      payload: { password: TEST_PASSWORD },
+    });
+    expect(accepted.statusCode, accepted.body).toBe(200);
+    await deliverAll();
+    expect(sent).toContain("dee.fox@example.com");
+    // Then, not yet delivered: a notice of new roles, and Other Co's invitation; and a mail to Eve.
+    const deeMember = await h.db
+      .selectFrom("members")
+      .select("id")
+      .where("account_id", "=", dee.id)
+      .executeTakeFirstOrThrow();
+    const changed = await h.inject(admin, {
+      method: "PUT",
+      url: `/api/companies/${company.id}/members/${deeMember.id}/roles`,
+      payload: { roleIds: [company.roleIds.operations] },
+    });
+    expect(changed.statusCode, changed.body).toBe(200);
+    expect(
+      (await invite(otherAdmin, other.id, "dee.fox@example.com", other.roleIds.developer)).statusCode,
+    ).toBe(201);
+    expect(
+      (await invite(admin, company.id, "eve.lin@example.com", company.roleIds.developer)).statusCode,
+    ).toBe(201);
+    const deesMails = await h.db
+      .selectFrom("mail_outbox")
+      .select(["id", "status"])
+      .where("to_address", "=", "dee.fox@example.com")
+      .execute();
+    expect(deesMails.map((m) => m.status).sort()).toEqual(["pending", "pending", "sent"]);
+
+    const deeCookie = await h.login("dee.fox@example.com");
+    await h.elevate(deeCookie);
+    const deleted = await h.inject(deeCookie, {
+      method: "DELETE",
+      url: "/api/me",
+      payload: { password: TEST_PASSWORD },
+    });
+    expect(deleted.statusCode, deleted.body).toBe(204);
+
+    // Dee's mails keep their kind, status and times, to an address nobody reaches, without a body;
+    // those that were waiting never leave.
+    const forgotten = await h.db
+      .selectFrom("mail_outbox")
+      .select(["id", "to_address", "status", "text_body", "html_body", "last_error"])
+      .where(
+        "id",
+        "in",
+        deesMails.map((m) => m.id),
+      )
+      .execute();
+    expect(forgotten).toHaveLength(3);
+    for (const mail of forgotten) {
+      expect(mail.to_address).toBe(pseudonymAddressOf(dee.id));
+      expect(mail.text_body).toBe(RECIPIENT_DELETED_BODY_REMOVED);
+      expect(mail.html_body).toBe(RECIPIENT_DELETED_BODY_REMOVED);
+    }
+    expect(forgotten.map((m) => m.status).sort()).toEqual(["failed", "failed", "sent"]);
+    expect(forgotten.filter((m) => m.status === "failed").map((m) => m.last_error)).toEqual([
+      "the recipient deleted their account",
+      "the recipient deleted their account",
+    ]);
+    sent.length = 0;
+    await deliverAll();
+    expect(sent).toEqual(["eve.lin@example.com"]);
+
+    // The invitation Dee accepted names the pseudonym's address; Other Co's offer to the address stands.
+    const invitations = await h.db
+      .selectFrom("invitations")
+      .select(["company_id", "email", "status"])
+      .where("company_id", "in", [company.id, other.id])
+      .where("email", "in", ["dee.fox@example.com", pseudonymAddressOf(dee.id)])
+      .orderBy("status")
+      .execute();
+    expect(invitations).toEqual([
+      { company_id: company.id, email: pseudonymAddressOf(dee.id), status: "accepted" },
+      { company_id: other.id, email: "dee.fox@example.com", status: "pending" },
+    ]);
+
+    // No other row of any table holds Dee's address or name.
+    const tables = await sql<{ name: string }>`
+      SELECT table_name AS name FROM information_schema.tables
+       WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`.execute(h.db);
+    const holding: Record<string, number> = {};
+    for (const { name } of tables.rows) {
+      const found = await sql<{ rows: number }>`
+        SELECT count(*)::int AS rows FROM ${sql.table(name)} t
+         WHERE lower(t::text) LIKE '%dee.fox@example.com%' OR lower(t::text) LIKE '%dee fox%'`.execute(h.db);
+      if (found.rows[0]!.rows > 0) holding[name] = found.rows[0]!.rows;
+    }
+    expect(holding).toEqual({ invitations: 1 });
   });
 
   it("keeps the audit log append-only outside a deletion", async () => {

@@ -1,14 +1,17 @@
 // Deleting one's own account (SPEC §6.4): password + step-up, refused while the person is the last
 // active Admin of any company; the account, its sessions and memberships go, its audit events stay
-// with the person's email and name replaced by a pseudonym (audit/pseudonyms.ts), all in one transaction.
+// with the person's email and name replaced by a pseudonym (audit/pseudonyms.ts), and the mails to
+// them and the invitations to them that are over keep no address of theirs, all in one transaction.
 
-import { pseudonymizeAuditTrail, pseudonymOf } from "../audit/pseudonyms.js";
+import { pseudonymAddressOf, pseudonymizeAuditTrail, pseudonymOf } from "../audit/pseudonyms.js";
 import { recordRefusal } from "../audit/refusals.js";
 import { type RequestMeta, recordAudit } from "../audit/writer.js";
 import { openLoginGate, recordLoginFailure } from "../auth/lockout.js";
 import { verifyPassword } from "../auth/passwords.js";
 import { type AuthDeps, rateLimited } from "../auth/service.js";
 import { AppError } from "../errors.js";
+import { forgetClosedInvitationsTo } from "../invitations/queries.js";
+import { forgetMailsTo } from "../mail/queries.js";
 import { lockCompany } from "../roles/queries.js";
 import {
   companiesOfAccount,
@@ -87,12 +90,17 @@ export async function deleteOwnAccount(
         );
       }
       const pseudonym = pseudonymOf(actor.accountId);
+      const addresses = [account.email, ...(account.alternate_email ? [account.alternate_email] : [])];
       await pseudonymizeAuditTrail(trx, {
         accountId: account.id,
-        emails: [account.email, ...(account.alternate_email ? [account.alternate_email] : [])],
+        emails: addresses,
         name: account.name,
         memberIds: memberships.map((m) => m.member_id),
       });
+      // The outbox and the invitations held the person's address too: mails to them lose their
+      // words and never leave, invitations that are over name the pseudonym's address.
+      await forgetMailsTo(trx, addresses, pseudonymAddressOf(actor.accountId));
+      await forgetClosedInvitationsTo(trx, addresses, pseudonymAddressOf(actor.accountId));
       // Each company's log says the member left by deleting their account; the event names only the pseudonym.
       const events = memberships.length > 0 ? memberships : [null];
       for (const membership of events) {

@@ -10,7 +10,19 @@ import { findPersonalAuditRows, type PersonalAuditRow, rewritePersonalAuditRows 
  * every event of one person reads as one person, and nobody can be looked up by it.
  */
 export function pseudonymOf(accountId: string): string {
-  return `Deleted user ${accountId.replaceAll("-", "").slice(0, 8).toLowerCase()}`;
+  return `Deleted user ${pseudonymKey(accountId)}`;
+}
+
+/**
+ * The same stand-in where a column holds an email address (a mail's recipient, an invitation's
+ * address): an address of the reserved `.invalid` domain (RFC 2606), which no mail can reach.
+ */
+export function pseudonymAddressOf(accountId: string): string {
+  return `deleted-user-${pseudonymKey(accountId)}@deleted.invalid`;
+}
+
+function pseudonymKey(accountId: string): string {
+  return accountId.replaceAll("-", "").slice(0, 8).toLowerCase();
 }
 
 export type DeletedPerson = {

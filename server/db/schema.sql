@@ -2135,6 +2135,12 @@ CREATE INDEX invitations_company_email_trgm_idx ON public.invitations USING gin 
 CREATE INDEX invitations_company_status_created_idx ON public.invitations USING btree (company_id, status, created_at DESC, id DESC);
 
 --
+-- Name: invitations_email_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX invitations_email_idx ON public.invitations USING btree (email);
+
+--
 -- Name: invitations_one_pending_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -2163,6 +2169,12 @@ CREATE INDEX login_unlock_links_account_idx ON public.login_unlock_links USING b
 --
 
 CREATE INDEX mail_outbox_due_idx ON public.mail_outbox USING btree (next_attempt_at) WHERE (status = 'pending'::text);
+
+--
+-- Name: mail_outbox_to_address_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX mail_outbox_to_address_idx ON public.mail_outbox USING btree (to_address);
 
 --
 -- Name: member_activity_active_due_idx; Type: INDEX; Schema: public; Owner: -

@@ -347,6 +347,25 @@ export async function isRoleOfferedByPendingInvitation(
   return row !== undefined;
 }
 
+/**
+ * A person who deleted their account (SPEC §6.4) is named by their pseudonym address in the
+ * invitations to them that are over (accepted, revoked, expired), in the deleting transaction.
+ * Pending ones stay as they are: a company's standing offer to an address, which may make a new
+ * account. Returns how many were rewritten.
+ */
+export async function forgetClosedInvitationsTo(
+  trx: Transaction<DB>,
+  addresses: readonly string[],
+  pseudonymAddress: string,
+): Promise<number> {
+  if (addresses.length === 0) return 0;
+  const result = await sql`
+    UPDATE invitations SET email = ${pseudonymAddress}
+     WHERE email IN (${sql.join(addresses)}) AND status <> 'pending'
+    RETURNING id`.execute(trx);
+  return result.rows.length;
+}
+
 export function findCompanyName(trx: Transaction<DB>, companyId: string) {
   return trx.selectFrom("companies").select("name").where("id", "=", companyId).executeTakeFirst();
 }

@@ -69,6 +69,12 @@ export async function claimDueMails(
   return claimed.rows;
 }
 
+/** What a mail's body reads once it is removed after delivery. */
+export const DELIVERED_BODY_REMOVED = "[delivered; body removed]";
+
+/** What a mail's body reads once its recipient deleted their account. */
+export const RECIPIENT_DELETED_BODY_REMOVED = "[removed: the recipient deleted their account]";
+
 /** Marks a mail delivered; `wipeBody` replaces a sensitive body once it left for the outside. */
 export async function markMailSent(
   db: Kysely<DB>,
@@ -83,7 +89,7 @@ export async function markMailSent(
       sent_at: sentAt,
       locked_until: null,
       last_error: null,
-      ...(wipeBody ? { text_body: "[delivered; body removed]", html_body: "[delivered; body removed]" } : {}),
+      ...(wipeBody ? { text_body: DELIVERED_BODY_REMOVED, html_body: DELIVERED_BODY_REMOVED } : {}),
     })
     .where("id", "=", id)
     .execute();
@@ -105,6 +111,29 @@ export async function markMailFailed(
     })
     .where("id", "=", id)
     .execute();
+}
+
+/**
+ * Forgets the mails to a person who deleted their account (SPEC §6.4), in the deleting transaction:
+ * each keeps its kind, subject, status and times, addressed to the person's pseudonym address and
+ * without its body; one still waiting is never sent (failed, with the reason). A mail claimed and
+ * being sent at this moment still leaves, and is then marked sent. Returns how many were forgotten.
+ */
+export async function forgetMailsTo(
+  trx: Transaction<DB>,
+  addresses: readonly string[],
+  pseudonymAddress: string,
+): Promise<number> {
+  if (addresses.length === 0) return 0;
+  const result = await sql`
+    UPDATE mail_outbox
+       SET to_address = ${pseudonymAddress},
+           text_body = ${RECIPIENT_DELETED_BODY_REMOVED}, html_body = ${RECIPIENT_DELETED_BODY_REMOVED},
+           last_error = CASE WHEN status = 'pending' THEN 'the recipient deleted their account' ELSE last_error END,
+           status = CASE WHEN status = 'pending' THEN 'failed' ELSE status END
+     WHERE to_address IN (${sql.join(addresses)})
+    RETURNING id`.execute(trx);
+  return result.rows.length;
 }
 
 /** The newest mails of the outbox, of one (canonical) address when given. */
