@@ -238,6 +238,18 @@ describe.each(testDatabaseKinds)("SPEC 6.4: deletion on %s", (kind) => {
     const dee = await h.account("dee.fox@example.com", "Dee Fox");
     const admin = await h.login(company.admin.email);
     await h.elevate(admin, company.id);
+    // Forget Co's systems hear of its members through a webhook endpoint.
+    const developer = await h.login((await h.member(company, ["developer"])).email);
+    await h.elevate(developer, company.id);
+    const endpoint = await h.inject(developer, {
+      method: "POST",
+      url: `/api/companies/${company.id}/webhooks`,
+      payload: {
+        url: "http://127.0.0.1:9/hooks",
+        events: ["member.invited", "member.joined", "member.roles_changed"],
+      },
+    });
+    expect(endpoint.statusCode, endpoint.body).toBe(201);
     const otherAdmin = await h.login(other.admin.email);
     await h.elevate(otherAdmin, other.id);
     const invite = (cookie: string, companyId: string, email: string, roleId: string) =>
@@ -350,6 +362,24 @@ describe.each(testDatabaseKinds)("SPEC 6.4: deletion on %s", (kind) => {
       { company_id: company.id, email: pseudonymAddressOf(dee.id), status: "accepted" },
       { company_id: other.id, email: "dee.fox@example.com", status: "pending" },
     ]);
+
+    // The webhook bodies about Dee (invited, joined, new roles) name the pseudonym's address.
+    const deliveries = await h.db
+      .selectFrom("webhook_deliveries")
+      .select(["event_type", "body"])
+      .where("company_id", "=", company.id)
+      .orderBy("seq")
+      .execute();
+    expect(deliveries.map((d) => d.event_type)).toEqual([
+      "member.invited",
+      "member.joined",
+      "member.roles_changed",
+      "member.invited",
+    ]);
+    for (const delivery of deliveries.slice(0, 3)) {
+      expect(JSON.parse(delivery.body).data.email).toBe(pseudonymAddressOf(dee.id));
+    }
+    expect(JSON.parse(deliveries[3]!.body).data.email).toBe("eve.lin@example.com");
 
     // No other row of any table holds Dee's address or name.
     const tables = await sql<{ name: string }>`

@@ -1,7 +1,8 @@
 // Deleting one's own account (SPEC §6.4): password + step-up, refused while the person is the last
 // active Admin of any company; the account, its sessions and memberships go, its audit events stay
 // with the person's email and name replaced by a pseudonym (audit/pseudonyms.ts), and the mails to
-// them and the invitations to them that are over keep no address of theirs, all in one transaction.
+// them, the invitations to them that are over and the webhook bodies keep no address of theirs, all
+// in one transaction.
 
 import { pseudonymAddressOf, pseudonymizeAuditTrail, pseudonymOf } from "../audit/pseudonyms.js";
 import { recordRefusal } from "../audit/refusals.js";
@@ -13,6 +14,7 @@ import { AppError } from "../errors.js";
 import { forgetClosedInvitationsTo } from "../invitations/queries.js";
 import { forgetMailsTo } from "../mail/queries.js";
 import { lockCompany } from "../roles/queries.js";
+import { forgetAddressesInDeliveries } from "../webhooks/queries.js";
 import {
   companiesOfAccount,
   deleteAccountRow,
@@ -97,10 +99,13 @@ export async function deleteOwnAccount(
         name: account.name,
         memberIds: memberships.map((m) => m.member_id),
       });
-      // The outbox and the invitations held the person's address too: mails to them lose their
-      // words and never leave, invitations that are over name the pseudonym's address.
-      await forgetMailsTo(trx, addresses, pseudonymAddressOf(actor.accountId));
-      await forgetClosedInvitationsTo(trx, addresses, pseudonymAddressOf(actor.accountId));
+      // The outbox, the invitations and the webhook bodies held the person's address too: mails to
+      // them lose their words and never leave; invitations that are over and webhook bodies name
+      // the pseudonym's address.
+      const pseudonymAddress = pseudonymAddressOf(actor.accountId);
+      await forgetMailsTo(trx, addresses, pseudonymAddress);
+      await forgetClosedInvitationsTo(trx, addresses, pseudonymAddress);
+      await forgetAddressesInDeliveries(trx, addresses, pseudonymAddress);
       // Each company's log says the member left by deleting their account; the event names only the pseudonym.
       const events = memberships.length > 0 ? memberships : [null];
       for (const membership of events) {

@@ -221,6 +221,30 @@ export function findDelivery(db: Executor, deliveryId: string): Promise<Delivery
   >;
 }
 
+/**
+ * Names a person who deleted their account (SPEC §6.4) by the pseudonym's address in every webhook
+ * body that holds one of their addresses, in the deleting transaction: the log's, what a redelivery
+ * would send, and what is still to be sent. A body is JSON, where an address is a JSON string: that
+ * exact string is replaced. Every body is read (deliveries carry no account to look them up by); a
+ * deletion is rare. Returns how many deliveries were rewritten.
+ */
+export async function forgetAddressesInDeliveries(
+  trx: Transaction<DB>,
+  addresses: readonly string[],
+  pseudonymAddress: string,
+): Promise<number> {
+  const rewritten = new Set<string>();
+  for (const address of addresses) {
+    const result = await sql<{ id: string }>`
+      UPDATE webhook_deliveries
+         SET body = replace(body, ${JSON.stringify(address)}, ${JSON.stringify(pseudonymAddress)})
+       WHERE strpos(body, ${JSON.stringify(address)}) > 0
+      RETURNING id`.execute(trx);
+    for (const row of result.rows) rewritten.add(row.id);
+  }
+  return rewritten.size;
+}
+
 /** Queues the delivery's event again for its endpoint, at the end of the endpoint's queue. */
 export async function insertRedelivery(
   trx: Transaction<DB>,
