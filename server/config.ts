@@ -35,6 +35,8 @@ export type Config = {
   invitationTtlHours: number;
   /** Audit events are kept this many months at least, then dropped a whole month at a time. */
   auditRetentionMonths: number;
+  mailRetentionDays: number;
+  webhookLogRetentionDays: number;
   /** GET /metrics (Prometheus) exists only when this is true. */
   metricsEnabled: boolean;
   /** When set, /metrics answers only to `Authorization: Bearer <token>`. */
@@ -125,6 +127,9 @@ export const EnvironmentSchema = Type.Object({
     expects: "must be a whole number of months from 12 (the least rule 11 allows: PCI DSS 10.5.1) to 1200",
     echo: true,
   }),
+  // How long a mail that left the outbox, and a webhook delivery that is over, are kept.
+  MAIL_RETENTION_DAYS: wholeNumber(30, 1, 3650),
+  WEBHOOK_LOG_RETENTION_DAYS: wholeNumber(30, 1, 3650),
   METRICS_ENABLED: oneOf(["true", "false"], { expects: "must be true or false", echo: true }, "false"),
   METRICS_TOKEN: Type.Optional(
     Type.String({
@@ -269,6 +274,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionAbsoluteHours: values.SESSION_ABSOLUTE_HOURS,
     invitationTtlHours: values.INVITATION_TTL_HOURS,
     auditRetentionMonths: values.AUDIT_RETENTION_MONTHS,
+    mailRetentionDays: values.MAIL_RETENTION_DAYS,
+    webhookLogRetentionDays: values.WEBHOOK_LOG_RETENTION_DAYS,
     metricsEnabled: values.METRICS_ENABLED === "true",
     metricsToken: values.METRICS_TOKEN,
     mfaSecretKey: values.MFA_SECRET_KEY ? decodeKey(values.MFA_SECRET_KEY) : DEVELOPMENT_MFA_SECRET_KEY,

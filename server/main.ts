@@ -14,6 +14,7 @@ import { expireOverdueInvitations } from "./invitations/service.js";
 import { MailDispatcher } from "./mail/dispatcher.js";
 import { embeddedTransport, smtpTransport } from "./mail/transport.js";
 import { REDIS_CLIENT_OPTIONS } from "./ratelimit/redis-fallback.js";
+import { RetentionJob } from "./retention/job.js";
 import { hostResolver } from "./webhooks/address-guard.js";
 import { WebhookDispatcher } from "./webhooks/dispatcher.js";
 import { WebhookMetrics } from "./webhooks/metrics.js";
@@ -103,6 +104,15 @@ async function main() {
     }
   }
 
+  // Mails that left and webhook deliveries that are over are kept for their retention, then deleted.
+  const retention = new RetentionJob({
+    db: database.db,
+    clock: systemClock,
+    settings: { mailDays: config.mailRetentionDays, webhookLogDays: config.webhookLogRetentionDays },
+    onError: (error) =>
+      app.log.warn({ err: { message: (error as Error)?.message } }, "mail and webhook log retention failed"),
+  });
+
   let stopping = false;
   let sweep: NodeJS.Timeout | undefined;
   let governance: NodeJS.Timeout | undefined;
@@ -118,6 +128,7 @@ async function main() {
     await app.close();
     await dispatcher.stop();
     await webhooks.stop();
+    await retention.stop();
     transport.close();
     await database.close();
     redis?.disconnect();
@@ -130,6 +141,7 @@ async function main() {
   const address = await app.listen({ port: config.port, host: config.host });
   dispatcher.start();
   webhooks.start();
+  retention.start();
   // Overdue invitations are expired when seen; this sweep also expires (and audits) the unseen.
   sweep = setInterval(() => {
     expireOverdueInvitations(database.db, systemClock.now()).catch((error) =>

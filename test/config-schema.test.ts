@@ -50,11 +50,15 @@ describe("Issue 20 item 7: the configuration is a TypeBox schema of the environm
     expect(config.demoTransactions).toBe(defaults.DEMO_TRANSACTIONS);
     expect(config.invitationTtlHours).toBe(defaults.INVITATION_TTL_HOURS);
     expect(config.mailFrom).toBe(defaults.MAIL_FROM);
+    expect(config.mailRetentionDays).toBe(30);
+    expect(config.webhookLogRetentionDays).toBe(30);
     for (const [name, value] of [
       ["DEMO_TRANSACTIONS", "5000001"],
       ["MAIL_FROM", "a\r\nBcc: x@example.com"],
       ["SMTP_URL", "http://mail.internal"],
       ["SEED_DEMO", "maybe"],
+      ["MAIL_RETENTION_DAYS", "0"],
+      ["WEBHOOK_LOG_RETENTION_DAYS", "thirty"],
     ] as const) {
       expect(problemsOf({ [name]: value }), name).toEqual([expect.stringContaining(name)]);
     }

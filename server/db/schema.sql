@@ -2171,6 +2171,12 @@ CREATE INDEX login_unlock_links_account_idx ON public.login_unlock_links USING b
 CREATE INDEX mail_outbox_due_idx ON public.mail_outbox USING btree (next_attempt_at) WHERE (status = 'pending'::text);
 
 --
+-- Name: mail_outbox_left_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX mail_outbox_left_idx ON public.mail_outbox USING btree (created_at) WHERE (status <> 'pending'::text);
+
+--
 -- Name: mail_outbox_to_address_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -2355,6 +2361,12 @@ CREATE INDEX webhook_deliveries_due_idx ON public.webhook_deliveries USING btree
 --
 
 CREATE INDEX webhook_deliveries_log_idx ON public.webhook_deliveries USING btree (endpoint_id, seq DESC);
+
+--
+-- Name: webhook_deliveries_over_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX webhook_deliveries_over_idx ON public.webhook_deliveries USING btree (created_at) WHERE (status <> 'pending'::text);
 
 --
 -- Name: webhook_deliveries_pending_idx; Type: INDEX; Schema: public; Owner: -
