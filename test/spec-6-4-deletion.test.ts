@@ -6,7 +6,8 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pseudonymAddressOf } from "../server/audit/pseudonyms.js";
 import { MailDispatcher } from "../server/mail/dispatcher.js";
-import { RECIPIENT_DELETED_BODY_REMOVED } from "../server/mail/queries.js";
+import { enqueueMail } from "../server/mail/outbox.js";
+import { claimDueMails, markMailFailed, RECIPIENT_DELETED_BODY_REMOVED } from "../server/mail/queries.js";
 import type { MailEnvelope } from "../server/mail/transport.js";
 import { testDatabaseKinds } from "./support/databases.js";
 import { createHarness, type Harness, TEST_PASSWORD } from "./support/harness.js";
@@ -393,6 +394,43 @@ describe.each(testDatabaseKinds)("SPEC 6.4: deletion on %s", (kind) => {
       if (found.rows[0]!.rows > 0) holding[name] = found.rows[0]!.rows;
     }
     expect(holding).toEqual({ invitations: 1 });
+  });
+
+  it("does not try again a mail that was being sent when its recipient deleted their account", async () => {
+    const gil = await h.member(await h.company("Relay Co"), ["finance"]);
+    const id = await enqueueMail(
+      h.db,
+      {
+        kind: "password_changed",
+        to: gil.email,
+        mail: { subject: "Your password changed", text: "Hello Gil Ray", html: "<p>Hello Gil Ray</p>" },
+        isSensitive: false,
+      },
+      h.clock.now(),
+    );
+    const now = h.clock.now();
+    const claimed = await claimDueMails(h.db, now, new Date(now.getTime() + 60_000), 100);
+    expect(claimed.map((mail) => mail.id)).toContain(id);
+    // While the relay is being asked, Gil deletes the account; then the relay answers "try later".
+    const cookie = await h.login(gil.email);
+    await h.elevate(cookie);
+    const deleted = await h.inject(cookie, {
+      method: "DELETE",
+      url: "/api/me",
+      payload: { password: TEST_PASSWORD },
+    });
+    expect(deleted.statusCode, deleted.body).toBe(204);
+    await markMailFailed(h.db, id, { gaveUp: false, error: "421 try later", nextAttemptAt: now });
+    const row = await h.db
+      .selectFrom("mail_outbox")
+      .select(["status", "to_address", "last_error"])
+      .where("id", "=", id)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({
+      status: "failed",
+      to_address: pseudonymAddressOf(gil.id),
+      last_error: "the recipient deleted their account",
+    });
   });
 
   it("keeps the audit log append-only outside a deletion", async () => {

@@ -95,7 +95,10 @@ export async function markMailSent(
     .execute();
 }
 
-/** Records a failed delivery: tried again at `nextAttemptAt`, or failed for good when `gaveUp`. */
+/**
+ * Records a failed delivery: tried again at `nextAttemptAt`, or failed for good when `gaveUp`. Only
+ * a mail still pending: one its recipient's deletion stopped while it was being sent stays stopped.
+ */
 export async function markMailFailed(
   db: Kysely<DB>,
   id: string,
@@ -110,6 +113,7 @@ export async function markMailFailed(
       next_attempt_at: failure.nextAttemptAt,
     })
     .where("id", "=", id)
+    .where("status", "=", "pending")
     .execute();
 }
 

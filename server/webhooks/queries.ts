@@ -225,8 +225,9 @@ export function findDelivery(db: Executor, deliveryId: string): Promise<Delivery
  * Names a person who deleted their account (SPEC §6.4) by the pseudonym's address in every webhook
  * body that holds one of their addresses, in the deleting transaction: the log's, what a redelivery
  * would send, and what is still to be sent. A body is JSON, where an address is a JSON string: that
- * exact string is replaced. Every body is read (deliveries carry no account to look them up by); a
- * deletion is rare. Returns how many deliveries were rewritten.
+ * exact string is replaced. Every body is read (deliveries carry no account to look them up by):
+ * the log holds WEBHOOK_LOG_RETENTION_DAYS of them (retention/job.ts), and a deletion is rare.
+ * Returns how many deliveries were rewritten.
  */
 export async function forgetAddressesInDeliveries(
   trx: Transaction<DB>,
