@@ -1,21 +1,49 @@
-// The portal's PostgreSQL sessions run without JIT compilation: its statements are short and
-// bounded, and compiling one costs more than running it. A DATABASE_URL that sets `options` keeps its own.
+// The portal's sessions run without JIT compilation (its statements are short and bounded, and
+// compiling one costs more than running it) and price a random page read at 1.1 sequential ones
+// (what they read is in memory or on SSD; at the default of 4 a common surname's search walked a
+// large company's whole email index), on PostgreSQL and on PGlite (PLANNER_SETTINGS). A
+// DATABASE_URL that sets `options` keeps its own.
 // Closing the database ends every session it opened.
-import { sql } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { describe, expect, it } from "vitest";
-import { openDatabase } from "../server/db/connect.js";
+import { openDatabase, PLANNER_SETTINGS } from "../server/db/connect.js";
+import type { DB } from "../server/db/schema.js";
 import { openTestDatabase, testDatabaseKinds } from "./support/databases.js";
 
 const onPostgres = testDatabaseKinds.includes("postgres");
 
+/** Each setting of PLANNER_SETTINGS as one session shows it. */
+async function plannerSettings(db: Kysely<DB>): Promise<Record<string, string>> {
+  const shown: Record<string, string> = {};
+  for (const name of Object.keys(PLANNER_SETTINGS)) {
+    const result = await sql<Record<string, string>>`SHOW ${sql.raw(name)}`.execute(db);
+    shown[name] = result.rows[0]?.[name] ?? "";
+  }
+  return shown;
+}
+
+describe("PGlite's session of the portal", () => {
+  it("plans without JIT compilation and with random_page_cost 1.1", async () => {
+    const database = await openTestDatabase("pglite");
+    try {
+      expect(await plannerSettings(database.db)).toEqual({ jit: "off", random_page_cost: "1.1" });
+    } finally {
+      await database.dispose();
+    }
+  });
+});
+
 describe.runIf(onPostgres)("PostgreSQL sessions of the portal", () => {
-  it("run without JIT compilation, on every pooled connection", async () => {
+  it("plan without JIT compilation and with random_page_cost 1.1, on every pooled connection", async () => {
     const database = await openTestDatabase("postgres");
     try {
+      // Four at once: each on a connection of its own.
       const settings = await Promise.all(
-        Array.from({ length: 4 }, () => sql<{ jit: string }>`SHOW jit`.execute(database.db)),
+        Array.from({ length: 4 }, () =>
+          database.db.connection().execute((connection) => plannerSettings(connection)),
+        ),
       );
-      expect(settings.map((result) => result.rows[0]?.jit)).toEqual(["off", "off", "off", "off"]);
+      expect(settings).toEqual(Array(4).fill({ jit: "off", random_page_cost: "1.1" }));
     } finally {
       await database.dispose();
     }
