@@ -140,21 +140,6 @@ export async function forgetMailsTo(
   return result.rows.length;
 }
 
-/**
- * Deletes up to `limit` of the oldest mails that left the outbox (sent, or failed for good) before
- * `before`, skipping rows another instance holds; a pending mail is never deleted. Returns how many.
- */
-export async function deleteMailsLeftBefore(db: Kysely<DB>, before: Date, limit: number): Promise<number> {
-  const result = await sql<{ id: string }>`
-    DELETE FROM mail_outbox WHERE id IN (
-      SELECT id FROM mail_outbox
-       WHERE status <> 'pending' AND created_at < ${before}::timestamptz
-       ORDER BY created_at LIMIT ${limit}
-       FOR UPDATE SKIP LOCKED)
-    RETURNING id`.execute(db);
-  return result.rows.length;
-}
-
 /** The newest mails of the outbox, of one (canonical) address when given. */
 export function listOutbox(db: Kysely<DB>, limit: number, toAddress?: string) {
   let query = db

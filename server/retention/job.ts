@@ -6,9 +6,8 @@
 import type { Kysely } from "kysely";
 import type { Clock } from "../clock.js";
 import type { DB } from "../db/schema.js";
-import { deleteMailsLeftBefore } from "../mail/queries.js";
 import { Polling } from "../polling.js";
-import { deleteDeliveriesOverBefore } from "../webhooks/queries.js";
+import { deleteFinishedBefore } from "./queries.js";
 
 export const RETENTION_BATCH = 1_000;
 const DAY_MS = 24 * 60 * 60_000;
@@ -26,8 +25,13 @@ export async function pruneOnce(
   batch = RETENTION_BATCH,
 ): Promise<boolean> {
   const before = (days: number) => new Date(now.getTime() - days * DAY_MS);
-  const mails = await deleteMailsLeftBefore(db, before(settings.mailDays), batch);
-  const deliveries = await deleteDeliveriesOverBefore(db, before(settings.webhookLogDays), batch);
+  const mails = await deleteFinishedBefore(db, "mail_outbox", before(settings.mailDays), batch);
+  const deliveries = await deleteFinishedBefore(
+    db,
+    "webhook_deliveries",
+    before(settings.webhookLogDays),
+    batch,
+  );
   return mails === batch || deliveries === batch;
 }
 

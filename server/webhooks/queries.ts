@@ -246,26 +246,6 @@ export async function forgetAddressesInDeliveries(
   return rewritten.size;
 }
 
-/**
- * Deletes up to `limit` of the oldest deliveries that are over (delivered, or failed for good) made
- * before `before`, skipping rows another instance holds; a pending one is never deleted (an
- * endpoint's events leave in order). A redelivery of a deleted one keeps its row. Returns how many.
- */
-export async function deleteDeliveriesOverBefore(
-  db: Kysely<DB>,
-  before: Date,
-  limit: number,
-): Promise<number> {
-  const result = await sql<{ id: string }>`
-    DELETE FROM webhook_deliveries WHERE id IN (
-      SELECT id FROM webhook_deliveries
-       WHERE status <> 'pending' AND created_at < ${before}::timestamptz
-       ORDER BY created_at LIMIT ${limit}
-       FOR UPDATE SKIP LOCKED)
-    RETURNING id`.execute(db);
-  return result.rows.length;
-}
-
 /** Queues the delivery's event again for its endpoint, at the end of the endpoint's queue. */
 export async function insertRedelivery(
   trx: Transaction<DB>,

@@ -1,0 +1,28 @@
+// SQL of the queues' retention: the oldest rows whose work is over, deleted a batch at a time.
+import { type Kysely, sql } from "kysely";
+import type { DB } from "../db/schema.js";
+
+/** The queues whose history is kept for a retention; in both, only 'pending' rows still have work. */
+export type QueueTable = "mail_outbox" | "webhook_deliveries";
+
+/**
+ * Deletes up to `limit` of the oldest rows of `table` made before `before` whose work is over (a
+ * mail sent or failed for good, a delivery delivered or failed for good), skipping rows another
+ * instance holds; a pending row is never deleted. Each table's partial index over these rows
+ * (migration 043) gives the batch in order. Returns how many were deleted.
+ */
+export async function deleteFinishedBefore(
+  db: Kysely<DB>,
+  table: QueueTable,
+  before: Date,
+  limit: number,
+): Promise<number> {
+  const result = await sql<{ id: string }>`
+    DELETE FROM ${sql.table(table)} WHERE id IN (
+      SELECT id FROM ${sql.table(table)}
+       WHERE status <> 'pending' AND created_at < ${before}::timestamptz
+       ORDER BY created_at LIMIT ${limit}
+       FOR UPDATE SKIP LOCKED)
+    RETURNING id`.execute(db);
+  return result.rows.length;
+}
