@@ -234,16 +234,21 @@ export async function forgetAddressesInDeliveries(
   addresses: readonly string[],
   pseudonymAddress: string,
 ): Promise<number> {
-  const rewritten = new Set<string>();
-  for (const address of addresses) {
-    const result = await sql<{ id: string }>`
-      UPDATE webhook_deliveries
-         SET body = replace(body, ${JSON.stringify(address)}, ${JSON.stringify(pseudonymAddress)})
-       WHERE strpos(body, ${JSON.stringify(address)}) > 0
-      RETURNING id`.execute(trx);
-    for (const row of result.rows) rewritten.add(row.id);
-  }
-  return rewritten.size;
+  if (addresses.length === 0) return 0;
+  const quoted = addresses.map((address) => JSON.stringify(address));
+  // One pass over the bodies: each address replaced in turn, in every body holding any of them.
+  const body = quoted.reduce<RawBuilder<string>>(
+    (text, address) => sql<string>`replace(${text}, ${address}, ${JSON.stringify(pseudonymAddress)})`,
+    sql<string>`body`,
+  );
+  const result = await sql<{ id: string }>`
+    UPDATE webhook_deliveries SET body = ${body}
+     WHERE ${sql.join(
+       quoted.map((address) => sql`strpos(body, ${address}) > 0`),
+       sql` OR `,
+     )}
+    RETURNING id`.execute(trx);
+  return result.rows.length;
 }
 
 /** Queues the delivery's event again for its endpoint, at the end of the endpoint's queue. */
