@@ -19,6 +19,17 @@ describe.each(testDatabaseKinds)("SPEC 6.4: deletion on %s", (kind) => {
   });
   afterAll(() => h?.close());
 
+  /** The holder of `cookie` deletes their own account with the test password: answered 204. */
+  async function deleteOwnAccount(cookie: string) {
+    const deleted = await h.inject(cookie, {
+      method: "DELETE",
+      url: "/api/me",
+      payload: { password: TEST_PASSWORD },
+    });
+    expect(deleted.statusCode, deleted.body).toBe(204);
+    return deleted;
+  }
+
   it("removes only a deactivated member, for good; a later invitation makes a new member", async () => {
     const company = await h.company("Removal Co");
     const target = await h.member(company, ["finance"]);
@@ -182,12 +193,7 @@ describe.each(testDatabaseKinds)("SPEC 6.4: deletion on %s", (kind) => {
     });
     expect(demoted.statusCode).toBe(201);
 
-    const deleted = await h.inject(bob, {
-      method: "DELETE",
-      url: "/api/me",
-      payload: { password: TEST_PASSWORD },
-    });
-    expect(deleted.statusCode, deleted.body).toBe(204);
+    const deleted = await deleteOwnAccount(bob);
     expect(deleted.cookies.find((c) => c.name === h.cookieName)?.value).toBe("");
     // The account and every session of it are gone.
     expect((await h.inject(bob, { url: "/api/me" })).statusCode).toBe(401);
@@ -318,12 +324,7 @@ describe.each(testDatabaseKinds)("SPEC 6.4: deletion on %s", (kind) => {
 
     const deeCookie = await h.login("dee.fox@example.com");
     await h.elevate(deeCookie);
-    const deleted = await h.inject(deeCookie, {
-      method: "DELETE",
-      url: "/api/me",
-      payload: { password: TEST_PASSWORD },
-    });
-    expect(deleted.statusCode, deleted.body).toBe(204);
+    await deleteOwnAccount(deeCookie);
 
     // Dee's mails keep their kind, status and times, to an address nobody reaches, without a body;
     // those that were waiting never leave.
@@ -414,12 +415,7 @@ describe.each(testDatabaseKinds)("SPEC 6.4: deletion on %s", (kind) => {
     // While the relay is being asked, Gil deletes the account; then the relay answers "try later".
     const cookie = await h.login(gil.email);
     await h.elevate(cookie);
-    const deleted = await h.inject(cookie, {
-      method: "DELETE",
-      url: "/api/me",
-      payload: { password: TEST_PASSWORD },
-    });
-    expect(deleted.statusCode, deleted.body).toBe(204);
+    await deleteOwnAccount(cookie);
     await markMailFailed(h.db, id, { gaveUp: false, error: "421 try later", nextAttemptAt: now });
     const row = await h.db
       .selectFrom("mail_outbox")
