@@ -3,6 +3,7 @@
 import fs from "node:fs";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import type pg from "pg";
+import type { FieldDef } from "pg";
 import { PgliteDialect } from "./pglite-dialect.js";
 import type { DB } from "./schema.js";
 
@@ -65,8 +66,87 @@ type CorkableStream = { cork(): void; uncork(): void };
 
 type Pg = typeof pg;
 
-/** pg's Client with named prepared statements and corked writes (pg is loaded only when used). */
+/** A prepared statement's result columns: their names and parsers, read once from its row description. */
+type RowShape = { fields: FieldDef[]; names: string[]; parsers: ((text: string) => unknown)[] };
+
+/** The part of pg's query and result this module reaches into (pg 8's lib/query.js and lib/result.js). */
+type PgResult = {
+  command: string | null;
+  fields: FieldDef[];
+  _types: { getTypeParser(oid: number, format: string): (text: string) => unknown };
+  parseRow: (values: (string | null)[]) => Record<string, unknown>;
+};
+type PgQuery = { _result: PgResult; _accumulateRows: boolean; callback: unknown; name: string };
+
+function sameFields(a: FieldDef[], b: FieldDef[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i += 1) {
+    const x = a[i] as FieldDef;
+    const y = b[i] as FieldDef;
+    if (x.name !== y.name || x.dataTypeID !== y.dataTypeID || x.format !== y.format) return false;
+  }
+  return true;
+}
+
+/**
+ * pg's Client with named prepared statements and corked writes (pg is loaded only when used).
+ * A named statement's query skips two things pg does on every call: copying the query's config
+ * object (through its property descriptors), and making the columns' parsers and an empty row
+ * from every answer's row description; its columns are read once per statement instead.
+ */
 function preparingClient(pg: Pg) {
+  const shapes = new Map<string, RowShape>();
+  const Query = pg.Query as unknown as new (
+    text: string,
+    values: unknown[],
+    callback: (error: Error | undefined, result: unknown) => void,
+  ) => PgQuery & { handleRowDescription(message: { fields: FieldDef[] }): void };
+
+  class NamedQuery extends Query {
+    constructor(
+      name: string,
+      text: string,
+      values: unknown[],
+      callback: (error: Error | undefined, result: unknown) => void,
+    ) {
+      // A text, not a config object: pg then copies nothing.
+      super(text, values, callback);
+      this.name = name;
+    }
+
+    override handleRowDescription(message: { fields: FieldDef[] }) {
+      const result = this._result;
+      const fields = message.fields;
+      // Binary columns, or a second result (never from one prepared statement): pg's own way.
+      if (result.command !== null || fields.some((field) => field.format !== "text")) {
+        super.handleRowDescription(message);
+        return;
+      }
+      let shape = shapes.get(this.name);
+      if (shape === undefined || !sameFields(shape.fields, fields)) {
+        shape = {
+          fields,
+          names: fields.map((field) => field.name),
+          parsers: fields.map((field) => result._types.getTypeParser(field.dataTypeID, "text")),
+        };
+        shapes.set(this.name, shape);
+      }
+      const { names, parsers } = shape;
+      result.fields = fields;
+      // As pg's parseRow: a later column of the same name replaces an earlier one.
+      result.parseRow = (values) => {
+        const row: Record<string, unknown> = {};
+        for (let i = 0; i < values.length; i += 1) {
+          const value = values[i];
+          row[names[i] as string] =
+            value === null || value === undefined ? null : (parsers[i] as (t: string) => unknown)(value);
+        }
+        return row;
+      };
+      this._accumulateRows = true;
+    }
+  }
+
   return class PreparingClient extends pg.Client {
     // biome-ignore lint/suspicious/noExplicitAny: pg's query() has a dozen overloads; this only forwards them.
     override query(config: any, values?: any, callback?: any): any {
@@ -76,12 +156,35 @@ function preparingClient(pg: Pg) {
       try {
         if (typeof config === "string" && Array.isArray(values) && values.length <= PREPARED_MAX_PARAMETERS) {
           const name = statementName(config);
-          if (name) return super.query({ name, text: config, values }, callback);
+          if (name) return this.#named(name, config, values, callback);
         }
         return super.query(config, values, callback);
       } finally {
         stream?.uncork();
       }
+    }
+
+    #named(
+      name: string,
+      text: string,
+      values: unknown[],
+      callback?: (error: Error | undefined, result: unknown) => void,
+    ) {
+      if (typeof callback === "function") {
+        super.query(new NamedQuery(name, text, values, callback) as unknown as pg.Submittable);
+        return undefined;
+      }
+      return new Promise((resolve, reject) => {
+        super.query(
+          new NamedQuery(name, text, values, (error, result) =>
+            error ? reject(error) : resolve(result),
+          ) as unknown as pg.Submittable,
+        );
+      }).catch((error: Error) => {
+        // As pg does: a stack that leads back to the caller, not to the socket's read.
+        Error.captureStackTrace(error);
+        throw error;
+      });
     }
   };
 }
