@@ -9,6 +9,7 @@ import { type AuditEvent, auditInsertWhen } from "../audit/writer.js";
 import { isoTime } from "../db/iso-time.js";
 import { likePattern } from "../db/like-pattern.js";
 import type { DB, MemberStatus } from "../db/schema.js";
+import { statementTemplate } from "../db/statement-template.js";
 import type { RoleExpiries } from "../expiry/role-expiries.js";
 import { enqueueMailWhen, type OutgoingMail } from "../mail/outbox.js";
 import { scopeOfMember } from "../merchant-accounts/queries.js";
@@ -199,6 +200,25 @@ function afterPosition(
     : sql`(${key}, ${id}) ${past} (${value}, ${position.id}::uuid)`;
 }
 
+/** A page's row as the statement answers it, before its roles are named. */
+type PageRow = Omit<MemberRow, "roles"> & {
+  extra: number | null;
+  matches: number | null;
+  inside_rows?: number | null;
+  sort_key: string | null;
+  /** Comma-separated: cheaper to split than a PostgreSQL array to parse. */
+  role_ids: string | null;
+  role_expiries: Record<string, string> | null;
+  roles_version: string;
+};
+
+export type ListedRow = MemberRow & {
+  extra: number | null;
+  matches: number | null;
+  inside_rows?: number | null;
+  sort_key: string | null;
+};
+
 /**
  * One page of members in `order` (ties by id, so the order is total; members who never signed in
  * come last in last-active order, in id order).
@@ -218,14 +238,66 @@ export async function listMembers(
    * email order and merged into one page with what `plan` finds (collect or probe, email order).
    */
   starts?: MemberFilter,
-): Promise<
-  (MemberRow & {
-    extra: number | null;
-    matches: number | null;
-    inside_rows?: number | null;
-    sort_key: string | null;
-  })[]
-> {
+): Promise<ListedRow[]> {
+  const statement = memberPageStatement(filter, order, position, limit, plan, extra, probeRows, starts);
+  return withRoleNames(db, filter.companyId, (await statement.execute(db)).rows);
+}
+
+/**
+ * The plain list's page (no search and no role, perhaps a status; a walk in `order` with the
+ * counters' total on every row), compiled once per shape: the member list's every first visit and
+ * next page.
+ */
+const plainPageStatement = statementTemplate(
+  (shape: string, companyId: string, positionKey: string | null, positionId: string, limit: number) => {
+    const [key, direction, at, status] = shape.split(":") as [MemberSortKey, string, string, string];
+    const filter: MemberFilter = { companyId, status: status === "" ? undefined : (status as MemberStatus) };
+    const position = at === "first" ? null : { key: at === "null" ? null : positionKey, id: positionId };
+    return memberPageStatement(
+      filter,
+      { key, descending: direction === "desc" },
+      position,
+      limit,
+      "walk",
+      counterTotal(companyId, undefined, filter.status),
+    );
+  },
+  4,
+);
+
+/** listMembers(db, { companyId, status }, order, position, limit, "walk", counterTotal(...)), compiled once per shape. */
+export async function listPlainPage(
+  db: Kysely<DB>,
+  companyId: string,
+  status: MemberStatus | undefined,
+  order: MemberOrder,
+  position: MemberPosition | null,
+  limit: number,
+): Promise<ListedRow[]> {
+  const at = position === null ? "first" : position.key === null ? "null" : "key";
+  const shape = `${order.key}:${order.descending ? "desc" : "asc"}:${at}:${status ?? ""}`;
+  const result = await plainPageStatement.execute(
+    db,
+    shape,
+    companyId,
+    position?.key ?? null,
+    position?.id ?? "",
+    limit,
+  );
+  return withRoleNames(db, companyId, result.rows);
+}
+
+/** The statement of listMembers: its text depends on the arguments' shape, never on their values. */
+function memberPageStatement(
+  filter: MemberFilter,
+  order: MemberOrder,
+  position: MemberPosition | null,
+  limit: number,
+  plan: ListPlan,
+  extra: RawBuilder<number>,
+  probeRows = PROBE_MIN_ROWS,
+  starts?: MemberFilter,
+): RawBuilder<PageRow> {
   const direction = order.descending ? sql`DESC` : sql`ASC`;
   // Which members make the page (`top`: their ids in order), then their columns for the page alone.
   // - walk: the company's index of the order, one page long, testing the filters on each member it
@@ -328,29 +400,25 @@ export async function listMembers(
   // Each member's role ids (member_standing), named from the server's copy of the company's roles
   // as they stood at the page's roles_version: cheaper than building the names row by row.
   // The page is put in order again by its keys as text: code-point order, as the indexes order them.
-  const result = await sql<
-    Omit<MemberRow, "roles"> & {
-      extra: number | null;
-      matches: number | null;
-      sort_key: string | null;
-      /** Comma-separated: cheaper to split than a PostgreSQL array to parse. */
-      role_ids: string | null;
-      role_expiries: Record<string, string> | null;
-      roles_version: string;
-    }
-  >`
+  // Each member's role ids (member_standing), named from the server's copy of the company's roles
+  // as they stood at the page's roles_version: cheaper than building the names row by row.
+  // The page is put in order again by its keys as text: code-point order, as the indexes order them.
+  return sql<PageRow>`
     WITH page AS (${page})
     SELECT p.*, array_to_string(ms.role_ids, ',') AS role_ids, (${extra}) AS extra,
            CASE WHEN ms.earliest_expiry IS NOT NULL THEN ${ROLE_EXPIRIES_OF_MEMBER} END AS role_expiries,
            (SELECT c.roles_version FROM companies c WHERE c.id = ${filter.companyId}) AS roles_version
       FROM page p LEFT JOIN member_standing ms ON ms.member_id = p.id
-     ORDER BY p.sort_key COLLATE "C" ${direction} NULLS LAST, p.id ${direction}`.execute(db);
-  const rows = result.rows;
+     ORDER BY p.sort_key COLLATE "C" ${direction} NULLS LAST, p.id ${direction}`;
+}
+
+/** A page's rows with their roles named (from the server's copy of the company's roles). */
+async function withRoleNames(db: Executor, companyId: string, rows: PageRow[]): Promise<ListedRow[]> {
   const first = rows[0];
   if (!first) return [];
   const roles = await nameRoles(
     db,
-    filter.companyId,
+    companyId,
     Number(first.roles_version),
     rows.map((row) => (row.role_ids ? row.role_ids.split(",") : [])),
   );

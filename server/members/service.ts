@@ -46,6 +46,7 @@ import {
   findRoleByIdOrKey,
   likePattern,
   listMembers,
+  listPlainPage,
   loadChange,
   lockAccount,
   lockMemberForRemoval,
@@ -109,14 +110,12 @@ export async function listMemberPage(db: Kysely<DB>, companyId: string, query: M
   ) {
     // The plain list: one walk in its order, its total read from the counters. A status has an
     // index of its own in email order only.
-    ({ rows, total } = await walkWithTotal(
-      db,
-      filter,
-      order,
-      position,
-      limit + 1,
-      counterTotal(companyId, undefined, filter.status),
-    ));
+    const page = await listPlainPage(db, companyId, filter.status, order, position, limit + 1);
+    rows = page;
+    // A page past the end has no row to carry the total, so it is asked apart.
+    total = page[0]
+      ? Number(page[0].extra ?? 0)
+      : await scalar(db, counterTotal(companyId, undefined, filter.status));
   } else if (filter.emailPattern === undefined) {
     // A role or status: the total from the counters; few holders are cheaper gathered and sorted
     // than walked.
