@@ -97,9 +97,9 @@ export async function membershipViews(
 ): Promise<MembershipView[]> {
   return Promise.all(
     rows.map(async (row) => {
-      const ids = row.role_ids ? row.role_ids.split(",") : [];
-      const [roles = []] =
-        ids.length === 0 ? [[]] : await nameRoles(db, row.company_id, Number(row.roles_version), [ids]);
+      const [roles = []] = row.role_ids
+        ? await nameRoles(db, row.company_id, Number(row.roles_version), [row.role_ids])
+        : [[]];
       return {
         companyId: row.company_id,
         companyName: row.company_name,

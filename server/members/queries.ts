@@ -420,7 +420,7 @@ async function withRoleNames(db: Executor, companyId: string, rows: PageRow[]): 
     db,
     companyId,
     Number(first.roles_version),
-    rows.map((row) => (row.role_ids ? row.role_ids.split(",") : [])),
+    rows.map((row) => row.role_ids),
   );
   // Named on the rows as they came (a copy of each row cost more than naming it).
   return rows.map((row, i) => {
