@@ -66,9 +66,6 @@ type CorkableStream = { cork(): void; uncork(): void };
 
 type Pg = typeof pg;
 
-/** A prepared statement's result columns: their names and parsers, read once from its row description. */
-type RowShape = { fields: FieldDef[]; names: string[]; parsers: ((text: string) => unknown)[] };
-
 /** The part of pg's query and result this module reaches into (pg 8's lib/query.js and lib/result.js). */
 type PgResult = {
   command: string | null;
@@ -77,6 +74,24 @@ type PgResult = {
   parseRow: (values: (string | null)[]) => Record<string, unknown>;
 };
 type PgQuery = { _result: PgResult; _accumulateRows: boolean; callback: unknown; name: string };
+
+/** A prepared statement's result columns, read once from its row description, and its rows' maker. */
+type RowShape = { fields: FieldDef[]; parseRow: (values: (string | null)[]) => Record<string, unknown> };
+
+/** As pg's Result.parseRow for text columns: a later column of the same name replaces an earlier one. */
+function rowMaker(fields: FieldDef[], types: PgResult["_types"]): RowShape["parseRow"] {
+  const names = fields.map((field) => field.name);
+  const parsers = fields.map((field) => types.getTypeParser(field.dataTypeID, "text"));
+  return (values) => {
+    const row: Record<string, unknown> = {};
+    for (let i = 0; i < values.length; i += 1) {
+      const value = values[i];
+      row[names[i] as string] =
+        value === null || value === undefined ? null : (parsers[i] as (text: string) => unknown)(value);
+    }
+    return row;
+  };
+}
 
 function sameFields(a: FieldDef[], b: FieldDef[]): boolean {
   if (a.length !== b.length) return false;
@@ -124,25 +139,11 @@ function preparingClient(pg: Pg) {
       }
       let shape = shapes.get(this.name);
       if (shape === undefined || !sameFields(shape.fields, fields)) {
-        shape = {
-          fields,
-          names: fields.map((field) => field.name),
-          parsers: fields.map((field) => result._types.getTypeParser(field.dataTypeID, "text")),
-        };
+        shape = { fields, parseRow: rowMaker(fields, result._types) };
         shapes.set(this.name, shape);
       }
-      const { names, parsers } = shape;
       result.fields = fields;
-      // As pg's parseRow: a later column of the same name replaces an earlier one.
-      result.parseRow = (values) => {
-        const row: Record<string, unknown> = {};
-        for (let i = 0; i < values.length; i += 1) {
-          const value = values[i];
-          row[names[i] as string] =
-            value === null || value === undefined ? null : (parsers[i] as (t: string) => unknown)(value);
-        }
-        return row;
-      };
+      result.parseRow = shape.parseRow;
       this._accumulateRows = true;
     }
   }

@@ -400,9 +400,6 @@ function memberPageStatement(
   // Each member's role ids (member_standing), named from the server's copy of the company's roles
   // as they stood at the page's roles_version: cheaper than building the names row by row.
   // The page is put in order again by its keys as text: code-point order, as the indexes order them.
-  // Each member's role ids (member_standing), named from the server's copy of the company's roles
-  // as they stood at the page's roles_version: cheaper than building the names row by row.
-  // The page is put in order again by its keys as text: code-point order, as the indexes order them.
   return sql<PageRow>`
     WITH page AS (${page})
     SELECT p.*, array_to_string(ms.role_ids, ',') AS role_ids, (${extra}) AS extra,
