@@ -171,10 +171,14 @@ describe("the user guide's sections 2–5 in Simplified Chinese, in Chromium wit
     const finance = dialog.getByRole("checkbox", { name: "财务" });
     await expect.poll(() => operations.isChecked()).toBe(true);
     // Step 2: select a new role and click 下一步; with no role, 下一步 asks for one.
-    await operations.uncheck();
+    // A click, then the state awaited: uncheck() reads the box at once after its click, before a
+    // render delayed by a busy machine has drawn it (it failed so in a CI run).
+    await operations.click();
+    await expect.poll(() => operations.isChecked()).toBe(false);
     await dialog.getByRole("button", { name: "下一步" }).click();
     await expect.poll(() => dialog.getByRole("alert").textContent()).toBe("请至少选择一个角色。");
-    await finance.check();
+    await finance.click();
+    await expect.poll(() => finance.isChecked()).toBe(true);
     await dialog.getByRole("button", { name: "下一步" }).click();
     // Step 3: confirm the member's information with 确认 (after 邮箱验证 if asked).
     await expect.poll(() => dialog.getByText("operations@demo-merchant.example").count()).toBeGreaterThan(0);
