@@ -73,7 +73,7 @@ type PgResult = {
   _types: { getTypeParser(oid: number, format: string): (text: string) => unknown };
   parseRow: (values: (string | null)[]) => Record<string, unknown>;
 };
-type PgQuery = { _result: PgResult; _accumulateRows: boolean; callback: unknown; name: string };
+type PgQuery = { _result: PgResult; _accumulateRows: boolean; name: string };
 
 /** A prepared statement's result columns, read once from its row description, and its rows' maker. */
 type RowShape = { fields: FieldDef[]; parseRow: (values: (string | null)[]) => Record<string, unknown> };

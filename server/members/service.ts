@@ -110,12 +110,12 @@ export async function listMemberPage(db: Kysely<DB>, companyId: string, query: M
   ) {
     // The plain list: one walk in its order, its total read from the counters. A status has an
     // index of its own in email order only.
-    const page = await listPlainPage(db, companyId, filter.status, order, position, limit + 1);
-    rows = page;
-    // A page past the end has no row to carry the total, so it is asked apart.
-    total = page[0]
-      ? Number(page[0].extra ?? 0)
-      : await scalar(db, counterTotal(companyId, undefined, filter.status));
+    const totalQuery = counterTotal(companyId, undefined, filter.status);
+    ({ rows, total } = await withTotal(
+      db,
+      await listPlainPage(db, companyId, filter.status, order, position, limit + 1),
+      totalQuery,
+    ));
   } else if (filter.emailPattern === undefined) {
     // A role or status: the total from the counters; few holders are cheaper gathered and sorted
     // than walked.
@@ -142,15 +142,11 @@ export async function listMemberPage(db: Kysely<DB>, companyId: string, query: M
     // matches are spread through it, and the count stops at its cap. When they cluster (a first
     // name in the email order of a million members sat 700,000 rows in: 1.3 s of walking), the
     // probe comes back short and every match is gathered instead (80 ms for those 20,000).
-    const walked = await walkWithTotal(
+    const countQuery = cappedCount(filter, SEARCH_COUNT_CAP);
+    const walked = await withTotal(
       db,
-      filter,
-      order,
-      position,
-      limit + 1,
-      cappedCount(filter, SEARCH_COUNT_CAP),
-      "probe",
-      probeRowsFor(estimate),
+      await listMembers(db, filter, order, position, limit + 1, "probe", countQuery, probeRowsFor(estimate)),
+      countQuery,
     );
     // A full page is the page; a short one from a probe proves nothing (a walk's short page is the end).
     if (walked.rows.length === limit + 1 || !orderHasProbe(order)) {
@@ -179,20 +175,14 @@ function pageAnswer(
 }
 
 /**
- * One walk in its order with a total answered in the same round trip, on its rows; a page past
- * the end has no row to carry it, so it is asked apart.
+ * A page's rows with the total its statement answered on every row (`totalQuery`, asked in the same
+ * round trip); a page past the end has no row to carry it, so it is asked apart.
  */
-async function walkWithTotal(
+async function withTotal<Row extends { extra: number | null }>(
   db: Kysely<DB>,
-  filter: MemberFilter,
-  order: MemberOrder,
-  position: MemberPosition | null,
-  limit: number,
+  rows: Row[],
   totalQuery: RawBuilder<number>,
-  plan: "walk" | "probe" = "walk",
-  probeRows?: number,
-): Promise<{ rows: ListedMember[]; total: number }> {
-  const rows = await listMembers(db, filter, order, position, limit, plan, totalQuery, probeRows);
+): Promise<{ rows: Row[]; total: number }> {
   const first = rows[0];
   return { rows, total: first ? Number(first.extra ?? 0) : await scalar(db, totalQuery) };
 }
