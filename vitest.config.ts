@@ -30,6 +30,7 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 240_000,
           globalSetup: ["./e2e/support/global-setup.ts"],
+          setupFiles: ["./e2e/support/on-failure.ts"],
           fileParallelism: false,
           sequence: { groupOrder: 0 },
         },

@@ -7,6 +7,7 @@ import { buildApp } from "../../server/app.js";
 import { loadConfig } from "../../server/config.js";
 import { type DemoCredentials, seedDemoIfEmpty } from "../../server/demo/seed.js";
 import { openTestDatabase, type TestDatabaseKind } from "../../test/support/databases.js";
+import { watchBrowser } from "./diagnostics.js";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 
@@ -69,8 +70,9 @@ export async function startPortal(
   };
 }
 
+/** A headless Chromium whose pages a failed test describes (support/diagnostics.ts). */
 export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
     args: [
@@ -84,6 +86,7 @@ export async function launchBrowser(): Promise<Browser> {
       "--disable-dev-shm-usage",
     ],
   });
+  return watchBrowser(browser);
 }
 
 export type Portal = Awaited<ReturnType<typeof startPortal>>;
