@@ -21,7 +21,8 @@ describe("Ant Design's styles come with the build", () => {
   const held = usePortalAndBrowser();
 
   it("the login page, the member list, the menu and the invitation dialog build no component style", async () => {
-    const context = await held.browser.newContext();
+    // In motion, as most people see it: the windows' motion styles come from the sheet too.
+    const context = await held.browser.newContext({ reducedMotion: "no-preference" });
     const page = await context.newPage();
     await page.goto(`${held.portal.url}/login`);
     const logInButton = page.getByRole("button", { name: "Log in", exact: true });

@@ -96,19 +96,25 @@ async function watchContext(context: BrowserContext) {
   await context.addInitScript(recordPresses);
 }
 
-/** Watches every page `browser` opens from now on, for `describeOpenPages`. */
+/**
+ * Watches every page `browser` opens from now on, for `describeOpenPages`. Its pages ask for reduced
+ * motion unless a test says otherwise, so the portal's windows, drawers and lists open without moving
+ * (web/src/components/ReducedMotion.tsx). In motion, a window stays still for a frame or two before
+ * it zooms in; Playwright found it stable there and pressed its button, which then moved away from
+ * under the pointer before the release, and the click was lost (seen in CI and under load here).
+ */
 export function watchBrowser(browser: Browser): Browser {
   browsers.add(browser);
   browser.on("disconnected", () => browsers.delete(browser));
   const newContext = browser.newContext.bind(browser);
   browser.newContext = async (options = {}) => {
-    const context = await newContext(options);
+    const context = await newContext({ reducedMotion: "reduce", ...options });
     await watchContext(context);
     return context;
   };
   const newPage = browser.newPage.bind(browser);
   browser.newPage = async (options = {}) => {
-    const page = await newPage(options);
+    const page = await newPage({ reducedMotion: "reduce", ...options });
     await watchContext(page.context());
     return page;
   };

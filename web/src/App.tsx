@@ -15,6 +15,7 @@ import { isApiError } from "./api/client";
 import { prefetchForAddress, queryKeys } from "./api/queries";
 import { FullPageSpinner, SectionSpinner } from "./components/FullPageSpinner";
 import { takeFragmentTokenAtStart } from "./components/fragmentToken";
+import { ReducedMotion } from "./components/ReducedMotion";
 import { StandaloneMain } from "./components/SkipLink";
 import { StepUpProvider } from "./components/StepUpProvider";
 import { i18nStarted, preloadNamespaces } from "./i18n";
@@ -270,91 +271,93 @@ function LocalizedApp() {
   const locale = useAntdLocale();
   return (
     <ConfigProvider theme={portalTheme} locale={locale} button={BUTTONS}>
-      <QueryClientProvider client={queryClient}>
-        {/* Navigations are not transitions: the page left goes at once (a spinner stands in while
+      <ReducedMotion>
+        <QueryClientProvider client={queryClient}>
+          {/* Navigations are not transitions: the page left goes at once (a spinner stands in while
             the next page's code loads), never staying usable in the meantime. */}
-        <BrowserRouter useTransitions={false}>
-          {/* Inside the router: the Email Verification window links to the profile. */}
-          <StepUpProvider>
-            <Suspense fallback={<FullPageSpinner />}>
-              <Routes>
-                <Route path="/login" element={<LoginPage />} />
-                <Route path="/forgot-password" element={<ForgotPasswordPage />} />
-                <Route path="/reset-password" element={<ResetPasswordPage />} />
-                <Route path="/unlock-login" element={<UnlockLoginPage />} />
-                <Route path="/invitations/accept" element={<AcceptInvitationPage />} />
-                <Route
-                  path="/"
-                  element={
-                    <Preloading>
-                      <CompanyRedirectPage />
-                    </Preloading>
-                  }
-                />
-                <Route
-                  element={
-                    <Preloading>
-                      <PortalLayout />
-                    </Preloading>
-                  }
-                >
+          <BrowserRouter useTransitions={false}>
+            {/* Inside the router: the Email Verification window links to the profile. */}
+            <StepUpProvider>
+              <Suspense fallback={<FullPageSpinner />}>
+                <Routes>
+                  <Route path="/login" element={<LoginPage />} />
+                  <Route path="/forgot-password" element={<ForgotPasswordPage />} />
+                  <Route path="/reset-password" element={<ResetPasswordPage />} />
+                  <Route path="/unlock-login" element={<UnlockLoginPage />} />
+                  <Route path="/invitations/accept" element={<AcceptInvitationPage />} />
                   <Route
-                    path="/profile"
+                    path="/"
                     element={
-                      <Suspense fallback={<SectionSpinner />}>
-                        <ProfilePage />
-                      </Suspense>
+                      <Preloading>
+                        <CompanyRedirectPage />
+                      </Preloading>
                     }
                   />
                   <Route
-                    path="/profile/security"
                     element={
-                      <Suspense fallback={<SectionSpinner />}>
-                        <SecurityPage />
-                      </Suspense>
+                      <Preloading>
+                        <PortalLayout />
+                      </Preloading>
                     }
-                  />
-                  <Route path="/c/:companyId" element={<CompanyScope />}>
-                    {navigationEntries.map((entry) =>
-                      entry.path === "" ? (
-                        <Route key={entry.key} index element={<GuardedPage entry={entry} />} />
-                      ) : (
-                        <Route key={entry.key} path={entry.path} element={<GuardedPage entry={entry} />} />
-                      ),
-                    )}
+                  >
                     <Route
-                      path="account/members/:memberId"
+                      path="/profile"
                       element={
                         <Suspense fallback={<SectionSpinner />}>
-                          <PermissionGate entry={memberListEntry}>
-                            <MemberDetailPage />
-                          </PermissionGate>
+                          <ProfilePage />
                         </Suspense>
                       }
                     />
                     <Route
-                      path="*"
+                      path="/profile/security"
                       element={
                         <Suspense fallback={<SectionSpinner />}>
-                          <NotFoundPage />
+                          <SecurityPage />
                         </Suspense>
                       }
                     />
+                    <Route path="/c/:companyId" element={<CompanyScope />}>
+                      {navigationEntries.map((entry) =>
+                        entry.path === "" ? (
+                          <Route key={entry.key} index element={<GuardedPage entry={entry} />} />
+                        ) : (
+                          <Route key={entry.key} path={entry.path} element={<GuardedPage entry={entry} />} />
+                        ),
+                      )}
+                      <Route
+                        path="account/members/:memberId"
+                        element={
+                          <Suspense fallback={<SectionSpinner />}>
+                            <PermissionGate entry={memberListEntry}>
+                              <MemberDetailPage />
+                            </PermissionGate>
+                          </Suspense>
+                        }
+                      />
+                      <Route
+                        path="*"
+                        element={
+                          <Suspense fallback={<SectionSpinner />}>
+                            <NotFoundPage />
+                          </Suspense>
+                        }
+                      />
+                    </Route>
                   </Route>
-                </Route>
-                <Route
-                  path="*"
-                  element={
-                    <StandaloneMain>
-                      <NotFoundPage />
-                    </StandaloneMain>
-                  }
-                />
-              </Routes>
-            </Suspense>
-          </StepUpProvider>
-        </BrowserRouter>
-      </QueryClientProvider>
+                  <Route
+                    path="*"
+                    element={
+                      <StandaloneMain>
+                        <NotFoundPage />
+                      </StandaloneMain>
+                    }
+                  />
+                </Routes>
+              </Suspense>
+            </StepUpProvider>
+          </BrowserRouter>
+        </QueryClientProvider>
+      </ReducedMotion>
     </ConfigProvider>
   );
 }
