@@ -12,6 +12,7 @@ import {
   menuLabels,
   passEmailVerification,
   passEmailVerificationIfAsked,
+  setChecked,
   showMenu,
 } from "./support/pages.js";
 import { usePortalAndBrowser } from "./support/portal.js";
@@ -248,13 +249,13 @@ describe("Issue 19 accessibility: no serious or critical axe-core violation, one
     await page.getByRole("button", { name: "Invite new member" }).click();
     const invite = page.getByRole("dialog", { name: "Invite new member" });
     await invite.getByLabel("Email address").fill("accessible.colleague@example.com");
-    await invite.getByRole("checkbox", { name: "Finance" }).check();
+    await setChecked(invite.getByRole("checkbox", { name: "Finance" }));
     await expect.poll(() => invite.getByText("Download transactions").count()).toBeGreaterThan(0);
     await expectAccessibleDialog(page, "Invite new member, step 1");
     await invite.getByRole("button", { name: "Next" }).click();
     await invite.getByRole("button", { name: "Send Invitation" }).waitFor();
     await expectAccessibleDialog(page, "Invite new member, step 2");
-    await invite.getByRole("checkbox", { name: /I confirm/ }).check();
+    await setChecked(invite.getByRole("checkbox", { name: /I confirm/ }));
     await invite.getByRole("button", { name: "Send Invitation" }).click();
     const verification = page.getByRole("dialog", { name: "Email Verification" });
     await verification.getByText(/Enter the verification code sent to/).waitFor();
@@ -285,7 +286,7 @@ describe("Issue 19 accessibility: no serious or critical axe-core violation, one
     const changeRole = page.getByRole("dialog", { name: "Change Role" });
     await expect.poll(() => changeRole.getByRole("checkbox", { name: "Operations" }).isChecked()).toBe(true);
     await expectAccessibleDialog(page, "Change Role, step 1");
-    await changeRole.getByRole("checkbox", { name: "Finance" }).click();
+    await setChecked(changeRole.getByRole("checkbox", { name: "Finance" }));
     await changeRole.getByRole("button", { name: "Next" }).click();
     await changeRole.getByRole("button", { name: "Confirm" }).waitFor();
     await expectAccessibleDialog(page, "Change Role, step 2");
@@ -305,7 +306,7 @@ describe("Issue 19 accessibility: no serious or critical axe-core violation, one
     await editor.getByLabel("Role name").waitFor();
     await expectAccessibleDialog(page, "role editor");
     await editor.getByLabel("Role name").fill("Accessible auditors");
-    await editor.getByRole("checkbox").first().check();
+    await setChecked(editor.getByRole("checkbox").first());
     await editor.getByRole("button", { name: "Create" }).click();
     await passEmailVerificationIfAsked(
       page,

@@ -2,7 +2,7 @@
 // dialog (Add another email), passes one Email Verification, and sees one result per email; each
 // of the three gets an invitation mail and shows in the invitation list as pending.
 import { describe, expect, it, vi } from "vitest";
-import { logIn, openSection, passEmailVerificationIfAsked } from "./support/pages.js";
+import { logIn, openSection, passEmailVerificationIfAsked, setChecked } from "./support/pages.js";
 import { usePortalAndBrowser } from "./support/portal.js";
 
 describe("bulk invite in Chromium", () => {
@@ -23,11 +23,10 @@ describe("bulk invite in Chromium", () => {
     await invite.getByRole("button", { name: "Add another email" }).click();
     await invite.getByLabel("Email address 3", { exact: true }).fill(emails[2] as string);
     const operations = invite.getByRole("checkbox", { name: "Operations" });
-    await operations.click();
-    await expect.poll(() => operations.isChecked()).toBe(true);
+    await setChecked(operations, true);
     await invite.getByRole("button", { name: "Next" }).click();
     await expect.poll(() => invite.getByText(emails.join(", ")).count()).toBe(1);
-    await invite.getByRole("checkbox", { name: /I confirm/ }).check();
+    await setChecked(invite.getByRole("checkbox", { name: /I confirm/ }));
     await invite.getByRole("button", { name: "Send Invitation" }).click();
     const results = invite.getByRole("table");
     await passEmailVerificationIfAsked(

@@ -8,7 +8,7 @@ import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Locator, Page } from "playwright-core";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { codeIn, companyIdOf } from "./support/pages.js";
+import { chooseOption, codeIn, companyIdOf, setChecked } from "./support/pages.js";
 import { usePortalAndBrowser } from "./support/portal.js";
 
 const SCREENSHOTS = fileURLToPath(new URL("../docs/screenshots/", import.meta.url));
@@ -119,7 +119,7 @@ describe("the user guide's sections 2–5 in Simplified Chinese, in Chromium wit
     // Step 2: an email address and a role; the role's permissions show on the right, in Chinese.
     await invite.getByLabel("邮箱地址").fill("xin.tongshi@example.com");
     const finance = invite.getByRole("checkbox", { name: "财务" });
-    await finance.check();
+    await setChecked(finance);
     const permissions = invite.getByRole("region", { name: "所选角色的权限" });
     await expect.poll(() => permissions.getByText("下载交易").count()).toBeGreaterThan(0);
     await invite.getByRole("button", { name: "下一步" }).click();
@@ -127,7 +127,7 @@ describe("the user guide's sections 2–5 in Simplified Chinese, in Chromium wit
     await expect.poll(() => invite.getByText("xin.tongshi@example.com").count()).toBeGreaterThan(0);
     const send = invite.getByRole("button", { name: "发送邀请" });
     expect(await send.isDisabled()).toBe(true);
-    await invite.getByRole("checkbox", { name: /我确认此人可根据商户条款访问公司数据/ }).check();
+    await setChecked(invite.getByRole("checkbox", { name: /我确认此人可根据商户条款访问公司数据/ }));
     await send.click();
     // Step 4: 邮箱验证 asks for the code sent to the inbox, then the notice.
     await passEmailVerificationIfAsked(() => hasNotice(page, "邀请已发送成功"));
@@ -149,13 +149,11 @@ describe("the user guide's sections 2–5 in Simplified Chinese, in Chromium wit
     await expect.poll(() => page.getByText("合计：1 名成员", { exact: true }).count()).toBe(1);
 
     await page.getByLabel("成员邮箱").fill("");
-    await page.getByLabel("成员角色").click();
-    await page.getByTitle("开发者").click();
+    await chooseOption(page, page.getByLabel("成员角色"), "开发者");
     await page.getByRole("button", { name: "搜索" }).click();
     await expect.poll(() => memberRows(page)).toEqual(["developer@demo-merchant.example"]);
 
-    await page.getByLabel("成员角色").click();
-    await page.getByTitle("全部角色").click();
+    await chooseOption(page, page.getByLabel("成员角色"), "全部角色");
     await page.getByRole("button", { name: "搜索" }).click();
     await expect.poll(async () => (await memberRows(page)).length).toBeGreaterThan(2);
   });
@@ -171,14 +169,10 @@ describe("the user guide's sections 2–5 in Simplified Chinese, in Chromium wit
     const finance = dialog.getByRole("checkbox", { name: "财务" });
     await expect.poll(() => operations.isChecked()).toBe(true);
     // Step 2: select a new role and click 下一步; with no role, 下一步 asks for one.
-    // A click, then the state awaited: uncheck() reads the box at once after its click, before a
-    // render delayed by a busy machine has drawn it (it failed so in a CI run).
-    await operations.click();
-    await expect.poll(() => operations.isChecked()).toBe(false);
+    await setChecked(operations, false);
     await dialog.getByRole("button", { name: "下一步" }).click();
     await expect.poll(() => dialog.getByRole("alert").textContent()).toBe("请至少选择一个角色。");
-    await finance.click();
-    await expect.poll(() => finance.isChecked()).toBe(true);
+    await setChecked(finance);
     await dialog.getByRole("button", { name: "下一步" }).click();
     // Step 3: confirm the member's information with 确认 (after 邮箱验证 if asked).
     await expect.poll(() => dialog.getByText("operations@demo-merchant.example").count()).toBeGreaterThan(0);

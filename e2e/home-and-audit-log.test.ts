@@ -4,7 +4,7 @@
 // and a Finance member's roles open.
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { logIn, openSection, passEmailVerificationIfAsked } from "./support/pages.js";
+import { logIn, openSection, passEmailVerificationIfAsked, setChecked } from "./support/pages.js";
 import { usePortalAndBrowser } from "./support/portal.js";
 
 const rows = (page: Page) => page.locator("main .ant-table-tbody tr.ant-table-row");
@@ -29,8 +29,8 @@ describe("SPEC §6.7: Home per role and the audit log in sentences, in Chromium"
     const dialog = page.getByRole("dialog", { name: "Change Role" });
     const developer = dialog.getByRole("checkbox", { name: "Developer" });
     await expect.poll(() => developer.isChecked()).toBe(true);
-    await developer.click();
-    await dialog.getByRole("checkbox", { name: "Finance" }).click();
+    await setChecked(developer, false);
+    await setChecked(dialog.getByRole("checkbox", { name: "Finance" }));
     await dialog.getByRole("button", { name: "Next" }).click();
     await dialog.getByRole("button", { name: "Confirm" }).click();
     await passEmailVerificationIfAsked(

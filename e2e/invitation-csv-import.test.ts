@@ -3,7 +3,7 @@
 // invitation mails, sends after one Email Verification, and the two people invited get their
 // invitations in Chinese; the refused row says why.
 import { describe, expect, it, vi } from "vitest";
-import { logIn, openSection, passEmailVerificationIfAsked } from "./support/pages.js";
+import { logIn, openSection, passEmailVerificationIfAsked, setChecked } from "./support/pages.js";
 import { usePortalAndBrowser } from "./support/portal.js";
 
 const CHINESE = /[\u4e00-\u9fff]/;
@@ -31,7 +31,7 @@ describe("importing invitations from a CSV file in Chromium", () => {
       mimeType: "text/csv",
       buffer: Buffer.from(csv.join("\n")),
     });
-    await dialog.getByRole("checkbox", { name: "Operations" }).check();
+    await setChecked(dialog.getByRole("checkbox", { name: "Operations" }));
     const language = dialog.getByRole("combobox", { name: "Invitation email language" });
     await language.click();
     await page.locator('.ant-select-item-option[title="简体中文"]').click();
@@ -40,7 +40,7 @@ describe("importing invitations from a CSV file in Chromium", () => {
     await expect.poll(() => preview.getByText("Ready to invite", { exact: true }).count()).toBe(2);
     expect(await preview.getByText('No role of this company is named "Payroll".').count()).toBe(1);
 
-    await dialog.getByRole("checkbox", { name: /I confirm/ }).check();
+    await setChecked(dialog.getByRole("checkbox", { name: /I confirm/ }));
     await dialog.getByRole("button", { name: "Send invitations" }).click();
     await passEmailVerificationIfAsked(
       page,

@@ -2,7 +2,7 @@
 // default; an Admin reading the portal in English invites a colleague in Chinese, and the person
 // without an account gets the invitation in Chinese. Left as it is, the mail is in the page's language.
 import { describe, expect, it } from "vitest";
-import { logIn, openSection, passEmailVerificationIfAsked } from "./support/pages.js";
+import { logIn, openSection, passEmailVerificationIfAsked, setChecked } from "./support/pages.js";
 import { usePortalAndBrowser } from "./support/portal.js";
 
 const CHINESE = /[\u4e00-\u9fff]/;
@@ -21,7 +21,7 @@ describe("the invitation mail's language in Chromium", () => {
       await page.getByRole("button", { name: "Invite new member" }).click();
       const invite = page.getByRole("dialog", { name: "Invite new member" });
       await invite.getByLabel("Email address", { exact: true }).fill(email);
-      await invite.getByRole("checkbox", { name: "Finance" }).check();
+      await setChecked(invite.getByRole("checkbox", { name: "Finance" }));
       const choice = invite.getByRole("combobox", { name: "Invitation email language" });
       expect(await invite.getByText("English", { exact: true }).count()).toBe(1);
       if (language) {
@@ -29,7 +29,7 @@ describe("the invitation mail's language in Chromium", () => {
         await page.locator(`.ant-select-item-option[title="${language}"]`).click();
       }
       await invite.getByRole("button", { name: "Next" }).click();
-      await invite.getByRole("checkbox", { name: /I confirm/ }).check();
+      await setChecked(invite.getByRole("checkbox", { name: /I confirm/ }));
       await invite.getByRole("button", { name: "Send Invitation" }).click();
       await passEmailVerificationIfAsked(
         page,

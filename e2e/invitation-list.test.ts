@@ -4,7 +4,7 @@
 // one status; only pending rows offer Resend and Revoke.
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { codeIn, companyIdOf, logIn } from "./support/pages.js";
+import { chooseOption, codeIn, companyIdOf, logIn } from "./support/pages.js";
 import { usePortalAndBrowser } from "./support/portal.js";
 
 const DAY = 24 * 60 * 60_000;
@@ -33,8 +33,7 @@ describe("SPEC §6.7: invitations of every status, searched with the members, in
   const invitationEmails = () => section().locator("tr.ant-table-row td:first-child").allTextContents();
 
   async function chooseStatus(label: string) {
-    await section().getByLabel("Invitation Status").click();
-    await page.locator(".ant-select-dropdown:visible").getByText(label, { exact: true }).click();
+    await chooseOption(page, section().getByLabel("Invitation Status"), label);
   }
 
   async function searchMembers(text: string) {

@@ -5,7 +5,7 @@
 // dialog says is in use, with the reason on focus.
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { logIn, passEmailVerification, passEmailVerificationIfAsked } from "./support/pages.js";
+import { logIn, passEmailVerification, passEmailVerificationIfAsked, setChecked } from "./support/pages.js";
 import { usePortalAndBrowser } from "./support/portal.js";
 
 async function hasNotice(page: Page, text: string): Promise<boolean> {
@@ -52,9 +52,9 @@ describe("Issue 19: the small faults, in Chromium", () => {
   it("Issue 19: a resend within a minute counts down instead of a red error, and Resend comes back when it ends", async () => {
     const invite = await openInviteDialog();
     await invite.getByLabel("Email address").fill("countdown@example.com");
-    await invite.getByRole("checkbox", { name: "Finance" }).check();
+    await setChecked(invite.getByRole("checkbox", { name: "Finance" }));
     await invite.getByRole("button", { name: "Next" }).click();
-    await invite.getByRole("checkbox", { name: /I confirm/ }).check();
+    await setChecked(invite.getByRole("checkbox", { name: /I confirm/ }));
     await invite.getByRole("button", { name: "Send Invitation" }).click();
     await passEmailVerification(page, latestMail, adminEmail());
     await expect.poll(() => hasNotice(page, "The invitation was sent successfully")).toBe(true);
@@ -127,7 +127,7 @@ describe("Issue 19: the small faults, in Chromium", () => {
     await page.getByRole("button", { name: "Create role" }).click();
     const editor = page.locator(".ant-drawer-content").filter({ hasText: "Create role" });
     await editor.getByLabel("Role name").fill("Busy auditors");
-    await editor.getByRole("checkbox").first().check();
+    await setChecked(editor.getByRole("checkbox").first());
     await editor.getByRole("button", { name: "Create" }).click();
     await verifyIfAsked(async () => !(await editor.isVisible()));
 
@@ -138,7 +138,7 @@ describe("Issue 19: the small faults, in Chromium", () => {
     const busy = changeRole.getByRole("checkbox", { name: "Busy auditors" });
     // The window starts from the member's current roles; wait for them before changing anything.
     await expect.poll(() => changeRole.getByRole("checkbox", { name: "Operations" }).isChecked()).toBe(true);
-    await busy.click();
+    await setChecked(busy);
     await changeRole.getByRole("button", { name: "Next" }).click();
     await changeRole.getByRole("button", { name: "Confirm" }).click();
     await verifyIfAsked(() => hasNotice(page, "Your edit is saved successfully"));

@@ -7,7 +7,7 @@
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { authenticatorApp } from "./support/authenticator.js";
-import { logIn, passEmailVerification } from "./support/pages.js";
+import { logIn, passEmailVerification, setChecked } from "./support/pages.js";
 import { usePortalAndBrowser } from "./support/portal.js";
 
 /** The dialog (by its accessible name) the keyboard focus is in, or null when it is outside every one. */
@@ -78,7 +78,7 @@ describe("SPEC §6.2: logging in with an authenticator app, in Chromium", () => 
     await page.getByRole("button", { name: "Invite new member" }).click();
     const invite = page.getByRole("dialog", { name: "Invite new member" });
     await invite.getByLabel("Email address").fill("totp.invitee@example.com");
-    await invite.getByRole("checkbox", { name: "Finance" }).check();
+    await setChecked(invite.getByRole("checkbox", { name: "Finance" }));
     await invite.getByRole("button", { name: "Next" }).click();
     const terms = invite.getByRole("checkbox", { name: /I confirm/ });
     await terms.waitFor();

@@ -4,7 +4,7 @@
 // page and its recent events following.
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { logIn, passEmailVerificationIfAsked } from "./support/pages.js";
+import { logIn, passEmailVerificationIfAsked, setChecked } from "./support/pages.js";
 import { usePortalAndBrowser } from "./support/portal.js";
 
 /** The value cell of the page's `label` row. */
@@ -43,8 +43,8 @@ describe("Issue 19: the member detail page, in Chromium", () => {
     const dialog = page.getByRole("dialog", { name: "Change Role" });
     const operations = dialog.getByRole("checkbox", { name: "Operations" });
     await expect.poll(() => operations.isChecked()).toBe(true);
-    await operations.click();
-    await dialog.getByRole("checkbox", { name: "Finance" }).click();
+    await setChecked(operations, false);
+    await setChecked(dialog.getByRole("checkbox", { name: "Finance" }));
     await dialog.getByRole("button", { name: "Next" }).click();
     await dialog.getByRole("button", { name: "Confirm" }).click();
     await passEmailVerificationIfAsked(

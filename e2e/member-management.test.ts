@@ -17,11 +17,13 @@ import type { BrowserContextOptions, Locator, Page, Request } from "playwright-c
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { holdAnswers } from "./support/held-answers.js";
 import {
+  chooseOption,
   isClosing,
   logIn,
   openSection,
   passEmailVerification,
   passEmailVerificationIfAsked,
+  setChecked,
   showMenu,
 } from "./support/pages.js";
 import { usePortalAndBrowser } from "./support/portal.js";
@@ -108,15 +110,14 @@ describe.each(SCREENS)("the user guide's member management, in Chromium at $widt
     // Step 2: enter an email address, assign a role (its permissions show on the right side).
     await invite.getByLabel("Email address").fill("new.colleague@example.com");
     const finance = invite.getByRole("checkbox", { name: "Finance" });
-    await press(finance);
-    await expect.poll(() => finance.isChecked()).toBe(true);
+    await setChecked(finance, true, press);
     await expect.poll(() => invite.getByText("Download transactions").count()).toBeGreaterThan(0);
     await press(invite.getByRole("button", { name: "Next" }));
     // Step 3: confirm email, role and permissions, check the terms box, click Send Invitation.
     await expect.poll(() => invite.getByText("new.colleague@example.com").count()).toBeGreaterThan(0);
     const send = invite.getByRole("button", { name: "Send Invitation" });
     expect(await send.isDisabled()).toBe(true);
-    await invite.getByRole("checkbox", { name: /I confirm/ }).check();
+    await setChecked(invite.getByRole("checkbox", { name: /I confirm/ }));
     await send.click();
     // Step 4: the Email Verification window asks for the code sent to the inbox.
     await passEmailVerification(page, latestMail, adminEmail());
@@ -152,13 +153,11 @@ describe.each(SCREENS)("the user guide's member management, in Chromium at $widt
     await expect.poll(() => memberRows(page)).toEqual(["operations@demo-merchant.example"]);
 
     await page.getByLabel("Member Email").fill("");
-    await page.getByLabel("Member Role").click();
-    await page.getByTitle("Developer").click();
+    await chooseOption(page, page.getByLabel("Member Role"), "Developer");
     await page.getByRole("button", { name: "Search" }).click();
     await expect.poll(() => memberRows(page)).toEqual(["developer@demo-merchant.example"]);
 
-    await page.getByLabel("Member Role").click();
-    await page.getByTitle("All roles").click();
+    await chooseOption(page, page.getByLabel("Member Role"), "All roles");
     await page.getByRole("button", { name: "Search" }).click();
     await expect.poll(async () => (await memberRows(page)).length).toBe(6);
   });
@@ -176,12 +175,10 @@ describe.each(SCREENS)("the user guide's member management, in Chromium at $widt
     await expect.poll(() => operations.isChecked(), { timeout: 10_000 }).toBe(true);
     // Step 2: select a new role and click Next. Unticking the only role is allowed, but Next
     // then asks for at least one.
-    await press(operations);
-    await expect.poll(() => operations.isChecked()).toBe(false);
+    await setChecked(operations, false, press);
     await press(dialog.getByRole("button", { name: "Next" }));
     await expect.poll(() => dialog.getByRole("alert").textContent()).toBe("Select at least one role.");
-    await press(finance);
-    await expect.poll(() => finance.isChecked()).toBe(true);
+    await setChecked(finance, true, press);
     await press(dialog.getByRole("button", { name: "Next" }));
     // Step 3: confirm the member's information by clicking Confirm (after Email Verification).
     await expect.poll(() => dialog.getByText("operations@demo-merchant.example").count()).toBeGreaterThan(0);
@@ -305,7 +302,7 @@ describe.each(SCREENS)("the user guide's member management, in Chromium at $widt
     const dialog = page.getByRole("dialog", { name: "Change Role" });
     const finance = dialog.getByRole("checkbox", { name: "Finance" });
     await expect.poll(() => finance.isChecked(), { timeout: 10_000 }).toBe(true);
-    await dialog.getByRole("checkbox", { name: "Data Analytics" }).click();
+    await setChecked(dialog.getByRole("checkbox", { name: "Data Analytics" }));
     await dialog.getByRole("button", { name: "Next" }).click();
     await dialog.getByRole("button", { name: "Confirm" }).click();
     await verifyIfAsked(async () => answers.heldUrls().length > 0);
@@ -366,8 +363,7 @@ describe.each(SCREENS)("the user guide's member management, in Chromium at $widt
     await openMemberList();
     const email = "finance@demo-merchant.example";
     // A search the member will drop out of: the window cannot take their new version from the list.
-    await page.getByLabel("Member Role").click();
-    await page.getByTitle("Finance", { exact: true }).click();
+    await chooseOption(page, page.getByLabel("Member Role"), "Finance");
     await page.getByRole("button", { name: "Search" }).click();
     await memberRow(page, email).getByRole("button", { name: "Change Role" }).click();
     const dialog = page.getByRole("dialog", { name: "Change Role" });
@@ -381,8 +377,8 @@ describe.each(SCREENS)("the user guide's member management, in Chromium at $widt
     const otherDialog = other.getByRole("dialog", { name: "Change Role" });
     const otherFinance = otherDialog.getByRole("checkbox", { name: "Finance" });
     await expect.poll(() => otherFinance.isChecked()).toBe(true);
-    await otherFinance.click();
-    await otherDialog.getByRole("checkbox", { name: "Developer" }).click();
+    await setChecked(otherFinance, false);
+    await setChecked(otherDialog.getByRole("checkbox", { name: "Developer" }));
     await otherDialog.getByRole("button", { name: "Next" }).click();
     await otherDialog.getByRole("button", { name: "Confirm" }).click();
     await passEmailVerificationIfAsked(other, latestMail, adminEmail(), () =>
@@ -391,7 +387,7 @@ describe.each(SCREENS)("the user guide's member management, in Chromium at $widt
     await other.close();
 
     // This tab adds Operations to the roles it saw: refused, as the member changed since.
-    await dialog.getByRole("checkbox", { name: "Operations" }).click();
+    await setChecked(dialog.getByRole("checkbox", { name: "Operations" }));
     await dialog.getByRole("button", { name: "Next" }).click();
     await dialog.getByRole("button", { name: "Confirm" }).click();
     const failure = dialog.getByRole("alert");

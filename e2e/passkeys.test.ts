@@ -3,7 +3,7 @@
 // profile, logs out, signs in with the passkey alone, then invites a member and steps up with it.
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { logIn, openSection, passEmailVerification } from "./support/pages.js";
+import { logIn, openSection, passEmailVerification, setChecked } from "./support/pages.js";
 import { launchBrowser, type Portal, startPortal } from "./support/portal.js";
 
 /** Gives the page's browser tab a virtual authenticator, as a laptop with a fingerprint reader. */
@@ -76,9 +76,9 @@ describe("passkeys in Chromium", () => {
     await page.getByRole("button", { name: "Invite new member" }).click();
     const invite = page.getByRole("dialog", { name: "Invite new member" });
     await invite.getByLabel("Email address").fill("passkey.invitee@example.com");
-    await invite.getByRole("checkbox", { name: "Finance" }).click();
+    await setChecked(invite.getByRole("checkbox", { name: "Finance" }));
     await invite.getByRole("button", { name: "Next" }).click();
-    await invite.getByRole("checkbox", { name: /I confirm/ }).check();
+    await setChecked(invite.getByRole("checkbox", { name: /I confirm/ }));
     await invite.getByRole("button", { name: "Send Invitation" }).click();
 
     const verification = page.getByRole("dialog", { name: "Email Verification" });

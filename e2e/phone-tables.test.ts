@@ -5,7 +5,7 @@
 import { mkdirSync } from "node:fs";
 import type { BrowserContextOptions, Locator, Page } from "playwright-core";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { logIn, openSection, passEmailVerificationIfAsked } from "./support/pages.js";
+import { logIn, openSection, passEmailVerificationIfAsked, setChecked } from "./support/pages.js";
 import { usePortalAndBrowser } from "./support/portal.js";
 
 const WIDTH = 390;
@@ -161,9 +161,9 @@ describe("SPEC §6.7: every table at 390 × 844, in Chromium on a touch screen",
     const invite = page.getByRole("dialog", { name: "Invite new member" });
     await expectWindowFits(invite, "Invite new member");
     await invite.getByLabel("Email address").fill("phone.colleague@example.com");
-    await invite.getByRole("checkbox", { name: "Finance" }).tap();
+    await setChecked(invite.getByRole("checkbox", { name: "Finance" }), true, (target) => target.tap());
     await invite.getByRole("button", { name: "Next" }).tap();
-    await invite.getByRole("checkbox", { name: /I confirm/ }).check();
+    await setChecked(invite.getByRole("checkbox", { name: /I confirm/ }));
     await expectWindowFits(invite, "Invite new member, confirmation");
     await invite.getByRole("button", { name: "Send Invitation" }).tap();
     const invitationRow = page

@@ -3,7 +3,7 @@
 // account (the scope step after the roles), one of them accepts, and their Transactions show only
 // that account.
 import { describe, expect, it } from "vitest";
-import { logIn, openSection, passEmailVerificationIfAsked, showMenu } from "./support/pages.js";
+import { logIn, openSection, passEmailVerificationIfAsked, setChecked, showMenu } from "./support/pages.js";
 import { usePortalAndBrowser } from "./support/portal.js";
 
 const EUROPE = "Demo Merchant Europe";
@@ -32,10 +32,10 @@ describe("merchant account scope in Chromium", () => {
     await invite.getByLabel("Email address 2", { exact: true }).fill(emails[1] as string);
     await invite.getByRole("button", { name: "Add another email" }).click();
     await invite.getByLabel("Email address 3", { exact: true }).fill(emails[2] as string);
-    await invite.getByRole("checkbox", { name: "Operations" }).check();
+    await setChecked(invite.getByRole("checkbox", { name: "Operations" }));
     // The scope step, after the roles: All merchant accounts by default, here Restricted to Europe.
     expect(await invite.getByRole("radio", { name: "All merchant accounts" }).isChecked()).toBe(true);
-    await invite.getByRole("radio", { name: "Restricted" }).check();
+    await setChecked(invite.getByRole("radio", { name: "Restricted" }));
     const chosen = invite.getByRole("combobox", { name: "Chosen merchant accounts" });
     await chosen.click();
     await page.locator(`.ant-select-item-option[title^="${EUROPE}"]`).click();
@@ -43,7 +43,7 @@ describe("merchant account scope in Chromium", () => {
     await invite.getByRole("button", { name: "Next" }).click();
     await expect.poll(() => invite.getByText(`Restricted: ${EUROPE} · Europe`).count()).toBe(1);
     await expect.poll(() => invite.getByText(emails.join(", ")).count()).toBe(1);
-    await invite.getByRole("checkbox", { name: /I confirm/ }).check();
+    await setChecked(invite.getByRole("checkbox", { name: /I confirm/ }));
     await invite.getByRole("button", { name: "Send Invitation" }).click();
     await passEmailVerificationIfAsked(
       page,

@@ -10,7 +10,7 @@ import { WebhookDispatcher } from "../server/webhooks/dispatcher.js";
 import { emitWebhookEvent } from "../server/webhooks/events.js";
 import { webhookSender } from "../server/webhooks/sender.js";
 import { startReceiver, verifyPortalSignature } from "../test/support/webhook-receiver.js";
-import { logIn, openSection, passEmailVerificationIfAsked } from "./support/pages.js";
+import { logIn, openSection, passEmailVerificationIfAsked, setChecked } from "./support/pages.js";
 import { usePortalAndBrowser } from "./support/portal.js";
 
 describe("webhook endpoints in the Developer Center in Chromium", () => {
@@ -30,7 +30,7 @@ describe("webhook endpoints in the Developer Center in Chromium", () => {
       .waitFor();
 
     await page.getByLabel("Endpoint URL").fill(receiver.url);
-    await page.getByRole("checkbox", { name: "role.created" }).check();
+    await setChecked(page.getByRole("checkbox", { name: "role.created" }));
     await page.getByRole("button", { name: "Add endpoint" }).click();
     const shownOnce = page.getByText(/Signing secret of .*shown only once/);
     await passEmailVerificationIfAsked(

@@ -21,6 +21,73 @@ export async function logIn(
   if (expectPortal) await page.waitForURL(/\/c\/[0-9a-f-]{36}/);
 }
 
+/**
+ * Whether `isDone` comes true within `timeout` ms, asked every 100 ms; unlike expect.poll, a no is
+ * an answer rather than a failure.
+ */
+async function comesTrue(isDone: () => Promise<boolean>, timeout: number): Promise<boolean> {
+  const until = Date.now() + timeout;
+  for (;;) {
+    if (await isDone()) return true;
+    if (Date.now() >= until) return false;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * Does `act` (a click) until `isDone` shows it took, three tries at most, each given 3 s to show.
+ * A click is lost when the page draws the element under the pointer again between the press and
+ * the release (the click then goes to what both share): on a machine loaded by the whole suite a
+ * list or window can still be settling then. A person would click again; so does this. Only for
+ * acts whose effect `isDone` can tell, so that a slow effect is never doubled.
+ */
+export async function clickUntil(act: () => Promise<void>, isDone: () => Promise<boolean>, what: string) {
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    if (await isDone()) return;
+    await act();
+    if (await comesTrue(isDone, 3_000)) return;
+  }
+  throw new Error(`three clicks to ${what} did not take`);
+}
+
+/**
+ * Ticks (or unticks) a checkbox or radio with a click (or `press`, a tap on a phone), as a person
+ * does, and waits until it shows so.
+ */
+export async function setChecked(
+  box: Locator,
+  wanted = true,
+  press: (target: Locator) => Promise<void> = (target) => target.click(),
+): Promise<void> {
+  await clickUntil(
+    () => press(box),
+    async () => (await box.isChecked()) === wanted,
+    `${wanted ? "tick" : "untick"} ${box}`,
+  );
+}
+
+/**
+ * Picks `option` in the Ant Design select whose box is `field` (found by its label), and waits until
+ * the select shows it chosen.
+ */
+export async function chooseOption(page: Page, field: Locator, option: string): Promise<void> {
+  const select = field.locator("xpath=ancestor::div[contains(concat(' ', @class, ' '), ' ant-select ')][1]");
+  const list = page.locator(".ant-select-dropdown:visible");
+  await clickUntil(
+    async () => {
+      if (!(await list.isVisible())) await field.click();
+      await list.getByTitle(option, { exact: true }).click();
+    },
+    async () =>
+      (
+        await select
+          .locator(".ant-select-selection-item")
+          .evaluateAll((items) => items.map((item) => item.getAttribute("title")))
+      ).includes(option),
+    `choose ${option}`,
+  );
+}
+
 export async function menuLabels(page: Page): Promise<string[]> {
   const items = page.getByRole("menuitem");
   await items.first().waitFor();
