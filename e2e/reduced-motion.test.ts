@@ -7,19 +7,31 @@ import { describe, expect, it } from "vitest";
 import { logIn, openSection } from "./support/pages.js";
 import { usePortalAndBrowser } from "./support/portal.js";
 
-/** From now on, keeps in the page every class name given to a window or a select's list. */
+/**
+ * From now on, keeps in the page every class name given to a window or a select's list: each
+ * change's old value as well as the new, since a callback runs after several changes at once on a
+ * busy machine.
+ */
 async function recordClasses(page: Page) {
   await page.evaluate(() => {
     const seen: string[] = [];
     (window as unknown as { __classesSeen: string[] }).__classesSeen = seen;
+    const WATCHED = ".ant-modal, .ant-select-dropdown";
     const keep = (node: Node) => {
       if (!(node instanceof Element)) return;
-      for (const element of [node, ...node.querySelectorAll(".ant-modal, .ant-select-dropdown")]) {
-        if (element.matches(".ant-modal, .ant-select-dropdown")) seen.push(element.className);
+      for (const element of [node, ...node.querySelectorAll(WATCHED)]) {
+        if (element.matches(WATCHED)) seen.push(element.className);
       }
     };
     new MutationObserver((records) => {
       for (const record of records) {
+        if (
+          record.type === "attributes" &&
+          record.target instanceof Element &&
+          record.target.matches(WATCHED)
+        ) {
+          seen.push(record.oldValue ?? "");
+        }
         if (record.type === "attributes") keep(record.target);
         for (const node of record.addedNodes) keep(node);
       }
@@ -27,6 +39,7 @@ async function recordClasses(page: Page) {
       subtree: true,
       childList: true,
       attributes: true,
+      attributeOldValue: true,
       attributeFilter: ["class"],
     });
   });
