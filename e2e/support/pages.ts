@@ -44,6 +44,8 @@ async function comesTrue(isDone: () => Promise<boolean>, timeout: number): Promi
 export async function clickUntil(act: () => Promise<void>, isDone: () => Promise<boolean>, what: string) {
   for (let attempt = 1; attempt <= 3; attempt++) {
     if (await isDone()) return;
+    // Said in the test's output, so that a page that starts losing clicks shows before it fails.
+    if (attempt > 1) console.warn(`click ${attempt - 1} to ${what} did not take; clicking again`);
     await act();
     if (await comesTrue(isDone, 3_000)) return;
   }
