@@ -256,10 +256,12 @@ function GuardedPage({ entry }: { entry: NavigationEntry }) {
 
 export function App() {
   return (
-    // The first words of the page's language arrive before anything is drawn in it.
-    <Suspense fallback={<FullPageSpinner />}>
-      <LocalizedApp />
-    </Suspense>
+    <ReducedMotion>
+      {/* The first words of the page's language arrive before anything is drawn in it. */}
+      <Suspense fallback={<FullPageSpinner />}>
+        <LocalizedApp />
+      </Suspense>
+    </ReducedMotion>
   );
 }
 
@@ -271,93 +273,91 @@ function LocalizedApp() {
   const locale = useAntdLocale();
   return (
     <ConfigProvider theme={portalTheme} locale={locale} button={BUTTONS}>
-      <ReducedMotion>
-        <QueryClientProvider client={queryClient}>
-          {/* Navigations are not transitions: the page left goes at once (a spinner stands in while
+      <QueryClientProvider client={queryClient}>
+        {/* Navigations are not transitions: the page left goes at once (a spinner stands in while
             the next page's code loads), never staying usable in the meantime. */}
-          <BrowserRouter useTransitions={false}>
-            {/* Inside the router: the Email Verification window links to the profile. */}
-            <StepUpProvider>
-              <Suspense fallback={<FullPageSpinner />}>
-                <Routes>
-                  <Route path="/login" element={<LoginPage />} />
-                  <Route path="/forgot-password" element={<ForgotPasswordPage />} />
-                  <Route path="/reset-password" element={<ResetPasswordPage />} />
-                  <Route path="/unlock-login" element={<UnlockLoginPage />} />
-                  <Route path="/invitations/accept" element={<AcceptInvitationPage />} />
+        <BrowserRouter useTransitions={false}>
+          {/* Inside the router: the Email Verification window links to the profile. */}
+          <StepUpProvider>
+            <Suspense fallback={<FullPageSpinner />}>
+              <Routes>
+                <Route path="/login" element={<LoginPage />} />
+                <Route path="/forgot-password" element={<ForgotPasswordPage />} />
+                <Route path="/reset-password" element={<ResetPasswordPage />} />
+                <Route path="/unlock-login" element={<UnlockLoginPage />} />
+                <Route path="/invitations/accept" element={<AcceptInvitationPage />} />
+                <Route
+                  path="/"
+                  element={
+                    <Preloading>
+                      <CompanyRedirectPage />
+                    </Preloading>
+                  }
+                />
+                <Route
+                  element={
+                    <Preloading>
+                      <PortalLayout />
+                    </Preloading>
+                  }
+                >
                   <Route
-                    path="/"
+                    path="/profile"
                     element={
-                      <Preloading>
-                        <CompanyRedirectPage />
-                      </Preloading>
+                      <Suspense fallback={<SectionSpinner />}>
+                        <ProfilePage />
+                      </Suspense>
                     }
                   />
                   <Route
+                    path="/profile/security"
                     element={
-                      <Preloading>
-                        <PortalLayout />
-                      </Preloading>
+                      <Suspense fallback={<SectionSpinner />}>
+                        <SecurityPage />
+                      </Suspense>
                     }
-                  >
+                  />
+                  <Route path="/c/:companyId" element={<CompanyScope />}>
+                    {navigationEntries.map((entry) =>
+                      entry.path === "" ? (
+                        <Route key={entry.key} index element={<GuardedPage entry={entry} />} />
+                      ) : (
+                        <Route key={entry.key} path={entry.path} element={<GuardedPage entry={entry} />} />
+                      ),
+                    )}
                     <Route
-                      path="/profile"
+                      path="account/members/:memberId"
                       element={
                         <Suspense fallback={<SectionSpinner />}>
-                          <ProfilePage />
+                          <PermissionGate entry={memberListEntry}>
+                            <MemberDetailPage />
+                          </PermissionGate>
                         </Suspense>
                       }
                     />
                     <Route
-                      path="/profile/security"
+                      path="*"
                       element={
                         <Suspense fallback={<SectionSpinner />}>
-                          <SecurityPage />
+                          <NotFoundPage />
                         </Suspense>
                       }
                     />
-                    <Route path="/c/:companyId" element={<CompanyScope />}>
-                      {navigationEntries.map((entry) =>
-                        entry.path === "" ? (
-                          <Route key={entry.key} index element={<GuardedPage entry={entry} />} />
-                        ) : (
-                          <Route key={entry.key} path={entry.path} element={<GuardedPage entry={entry} />} />
-                        ),
-                      )}
-                      <Route
-                        path="account/members/:memberId"
-                        element={
-                          <Suspense fallback={<SectionSpinner />}>
-                            <PermissionGate entry={memberListEntry}>
-                              <MemberDetailPage />
-                            </PermissionGate>
-                          </Suspense>
-                        }
-                      />
-                      <Route
-                        path="*"
-                        element={
-                          <Suspense fallback={<SectionSpinner />}>
-                            <NotFoundPage />
-                          </Suspense>
-                        }
-                      />
-                    </Route>
                   </Route>
-                  <Route
-                    path="*"
-                    element={
-                      <StandaloneMain>
-                        <NotFoundPage />
-                      </StandaloneMain>
-                    }
-                  />
-                </Routes>
-              </Suspense>
-            </StepUpProvider>
-          </BrowserRouter>
-        </QueryClientProvider>
-      </ReducedMotion>
+                </Route>
+                <Route
+                  path="*"
+                  element={
+                    <StandaloneMain>
+                      <NotFoundPage />
+                    </StandaloneMain>
+                  }
+                />
+              </Routes>
+            </Suspense>
+          </StepUpProvider>
+        </BrowserRouter>
+      </QueryClientProvider>
     </ConfigProvider>
   );
 }
