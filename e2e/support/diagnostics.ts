@@ -29,26 +29,26 @@ function watchPage(page: Page) {
   const log: PageLog = { answers: [], errors: [], pending: new Map() };
   logs.set(page, log);
   const sentAt = new WeakMap<object, number>();
-  const isApi = (address: string) => new URL(address).pathname.startsWith("/api/");
   page.on("request", (request) => {
-    if (!isApi(request.url())) return;
+    const { pathname } = new URL(request.url());
+    if (!pathname.startsWith("/api/")) return;
     sentAt.set(request, Date.now());
-    log.pending.set(request, `${clock()} ${request.method()} ${new URL(request.url()).pathname}`);
+    log.pending.set(request, `${clock()} ${request.method()} ${pathname}`);
   });
   page.on("response", (response) => {
     const request = response.request();
-    if (!isApi(request.url())) return;
+    // Only requests to the API were given a sending time.
+    const started = sentAt.get(request);
+    if (started === undefined) return;
     log.pending.delete(request);
     const url = new URL(response.url());
-    const started = sentAt.get(request);
-    const took = started === undefined ? "" : ` ${Date.now() - started} ms`;
     keep(
       log.answers,
-      `${clock()} ${request.method()} ${url.pathname}${url.search} → ${response.status()}${took}`,
+      `${clock()} ${request.method()} ${url.pathname}${url.search} → ${response.status()} ${Date.now() - started} ms`,
     );
   });
   page.on("requestfailed", (request) => {
-    if (!isApi(request.url())) return;
+    if (!sentAt.has(request)) return;
     log.pending.delete(request);
     const url = new URL(request.url());
     keep(
