@@ -2,31 +2,13 @@
 // however often the statement uses it: the guard's statement, which every request with a session
 // runs, uses its time in many places and its company in two. A request naming no company reads
 // none of the company's part of it, and loads the same context.
-import { type CompiledQuery, type Kysely, sql } from "kysely";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadRequestContext } from "../server/access/session-queries.js";
-import type { DB } from "../server/db/schema.js";
 import { statementTemplate } from "../server/db/statement-template.js";
 import { testDatabaseKinds } from "./support/databases.js";
 import { createHarness, type Harness } from "./support/harness.js";
-
-/** The database as it is, with every compiled statement handed to executeQuery recorded. */
-function recording(db: Kysely<DB>): { db: Kysely<DB>; sent: CompiledQuery[] } {
-  const sent: CompiledQuery[] = [];
-  const proxy = new Proxy(db, {
-    get(target, property) {
-      if (property === "executeQuery") {
-        return (query: CompiledQuery) => {
-          sent.push(query);
-          return target.executeQuery(query);
-        };
-      }
-      const value = Reflect.get(target, property, target);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-  return { db: proxy, sent };
-}
+import { recording } from "./support/recording.js";
 
 const twice = statementTemplate(
   (shape: string, n: number, word: string) => sql<{ sum: number; doubled: string; seven: number }>`

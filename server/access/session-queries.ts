@@ -5,6 +5,7 @@
 import { type Kysely, sql, type Transaction } from "kysely";
 import { setBounded } from "../bounded-map.js";
 import type { DB } from "../db/schema.js";
+import { statementBatch } from "../db/statement-batch.js";
 import { statementTemplate } from "../db/statement-template.js";
 import type { Language } from "../i18n/languages.js";
 import type { Permission } from "./permissions.js";
@@ -272,6 +273,14 @@ const requestContextStatement = statementTemplate(
   4,
 );
 
+// Under load, the guard's statements of the requests that arrived together go as one.
+const requestContextStatements = statementBatch(requestContextStatement, [
+  "timestamptz",
+  "uuid",
+  "text",
+  "uuid",
+]);
+
 type Membership = NonNullable<RequestContext["membership"]>;
 
 /**
@@ -375,7 +384,7 @@ export async function loadRequestContext(
   if (candidate && candidate.readAt <= now.getTime() && now.getTime() < candidate.validUntil) {
     const memberId = candidate.membership?.memberId ?? null;
     row = (
-      await requestContextStatement.execute(db, `versions${inCompany}`, now, companyId, tokenHash, memberId)
+      await requestContextStatements.execute(db, `versions${inCompany}`, now, companyId, tokenHash, memberId)
     ).rows[0];
     if (row && isReadWith(candidate, row)) held = candidate;
     else if (key !== null) heldHere?.delete(key);
@@ -383,7 +392,7 @@ export async function loadRequestContext(
   }
   if (!held) {
     const shape: ContextShape = `${withMemberships ? "with memberships" : "alone"}${inCompany}`;
-    row = (await requestContextStatement.execute(db, shape, now, companyId, tokenHash, null)).rows[0];
+    row = (await requestContextStatements.execute(db, shape, now, companyId, tokenHash, null)).rows[0];
   }
   if (!row) return null;
 

@@ -12,6 +12,15 @@ class Slot {
 
 type Compiled = { sql: string; parameters: readonly unknown[] };
 
+/** A shape's compiled statement: each placeholder's argument index (`slots`), or null for a constant of the text. */
+export type CompiledShape = Compiled & { slots: readonly (number | null)[] };
+
+export type StatementTemplate<A extends unknown[], R> = {
+  execute(db: Kysely<DB> | Transaction<DB>, shape: string, ...args: A): Promise<QueryResult<R>>;
+  /** The shape's statement as compiled once (null when compiled statements are not used: see execute). */
+  compiled(db: Kysely<DB> | Transaction<DB>, shape: string): CompiledShape | null;
+};
+
 /**
  * The statement with one placeholder per argument, however often `build` used it: each value is
  * sent, and parsed by PostgreSQL, once. The text is left as compiled when it holds a `$` that is
@@ -45,18 +54,28 @@ function sharePlaceholders(statement: Compiled): Compiled {
 export function statementTemplate<A extends unknown[], R>(
   build: (shape: string, ...args: A) => RawBuilder<R>,
   arity: number,
-) {
-  const compiled = new Map<string, Compiled>();
+): StatementTemplate<A, R> {
+  const compiledShapes = new Map<string, CompiledShape>();
+  const compiled = (db: Kysely<DB> | Transaction<DB>, shape: string): CompiledShape | null => {
+    // A plugin (a test's statement log) sees the statement's tree, which only a fresh build has.
+    if (db.getExecutor().plugins.length > 0) return null;
+    let statement = compiledShapes.get(shape);
+    if (statement === undefined) {
+      const slots = Array.from({ length: arity }, (_unused, index) => new Slot(index)) as unknown as A;
+      const shared = sharePlaceholders(build(shape, ...slots).compile(db));
+      statement = {
+        ...shared,
+        slots: shared.parameters.map((value) => (value instanceof Slot ? value.index : null)),
+      };
+      compiledShapes.set(shape, statement);
+    }
+    return statement;
+  };
   return {
-    async execute(db: Kysely<DB> | Transaction<DB>, shape: string, ...args: A): Promise<QueryResult<R>> {
-      // A plugin (a test's statement log) sees the statement's tree, which only a fresh build has.
-      if (db.getExecutor().plugins.length > 0) return build(shape, ...args).execute(db);
-      let statement = compiled.get(shape);
-      if (statement === undefined) {
-        const slots = Array.from({ length: arity }, (_unused, index) => new Slot(index)) as unknown as A;
-        statement = sharePlaceholders(build(shape, ...slots).compile(db));
-        compiled.set(shape, statement);
-      }
+    compiled,
+    async execute(db, shape, ...args) {
+      const statement = compiled(db, shape);
+      if (statement === null) return build(shape, ...args).execute(db);
       const parameters = statement.parameters.map((value) =>
         value instanceof Slot ? args[value.index] : value,
       );
