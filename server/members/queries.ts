@@ -9,6 +9,7 @@ import { type AuditEvent, auditInsertWhen } from "../audit/writer.js";
 import { isoTime } from "../db/iso-time.js";
 import { likePattern } from "../db/like-pattern.js";
 import type { DB, MemberStatus } from "../db/schema.js";
+import { statementBatch } from "../db/statement-batch.js";
 import { statementTemplate } from "../db/statement-template.js";
 import type { RoleExpiries } from "../expiry/role-expiries.js";
 import { enqueueMailWhen, type OutgoingMail } from "../mail/outbox.js";
@@ -265,7 +266,13 @@ const plainPageStatement = statementTemplate(
   4,
 );
 
-/** listMembers(db, { companyId, status }, order, position, limit, "walk", counterTotal(...)), compiled once per shape. */
+// The pages asked together (many admins, or one paging quickly) go as one statement.
+const plainPageStatements = statementBatch(plainPageStatement, ["uuid", "text", "uuid", "int"]);
+
+/**
+ * listMembers(db, { companyId, status }, order, position, limit, "walk", counterTotal(...)), compiled
+ * once per shape, and batched with the pages asked at the same time.
+ */
 export async function listPlainPage(
   db: Kysely<DB>,
   companyId: string,
@@ -276,7 +283,7 @@ export async function listPlainPage(
 ): Promise<ListedRow[]> {
   const at = position === null ? "first" : position.key === null ? "null" : "key";
   const shape = `${order.key}:${order.descending ? "desc" : "asc"}:${at}:${status ?? ""}`;
-  const result = await plainPageStatement.execute(
+  const result = await plainPageStatements.execute(
     db,
     shape,
     companyId,
