@@ -1,5 +1,7 @@
-// `npm run bench -- --ab <commit> [--ab-dir DIR] [--ab-node NODE] [--ab-path PATH] [--rounds N]
-// [--requests N]`: GET /api/me (S1), or GET PATH ({cid} stands for the big company), on this
+// `npm run bench -- --ab <commit> [--ab-dir DIR] [--ab-node NODE] [--ab-path PATH] [--ab-as developer]
+// [--rounds N] [--requests N]`: GET /api/me (S1), or GET PATH ({cid} stands for the big company),
+// as the bench's admin or, with --ab-as developer, as its Developer (whose member list is S2's
+// audited refusal, 403), on this
 // checkout against another commit. Both servers run on this Node binary (the other one on NODE when
 // given) over a small seeded database (`portal_ab`, migrated by this checkout: the other commit
 // must be older) and a copy of it, so that each side's PostgreSQL backends are told apart. Both
@@ -20,7 +22,7 @@ import { type CpuCost, cpuPerRequest, sampleCpu } from "./cpu.js";
 import { median } from "./load.js";
 import { answers200, type Child, freePort, portalEnv, ROOT, startChild } from "./processes.js";
 import { loadFixtures, portalLogin } from "./scenarios.js";
-import { ADMIN_EMAIL, BENCH_PASSWORD, ensureSeeded, SMALL_SIZES } from "./seed.js";
+import { ADMIN_EMAIL, BENCH_PASSWORD, DEVELOPER_EMAIL, ensureSeeded, SMALL_SIZES } from "./seed.js";
 
 /** A commit's checkout and the Node binary that runs its server. */
 type Side = { label: string; commit: string; dir: string; node: string };
@@ -187,13 +189,13 @@ async function countingProxy(databaseUrl: string) {
   };
 }
 
-/** What each request asks: one path, as the bench's admin session. */
-type Target = { path: string; cookie: string };
+/** What each request asks: one path, as one of the bench's sessions, and the status it answers. */
+type Target = { path: string; cookie: string; status: number };
 
 async function getOnce(baseUrl: string, target: Target): Promise<string> {
   const response = await fetch(`${baseUrl}${target.path}`, { headers: { cookie: target.cookie } });
   const body = await response.text();
-  if (response.status !== 200)
+  if (response.status !== target.status)
     throw new Error(`GET ${target.path} answered ${response.status}: ${body.slice(0, 300)}`);
   return body;
 }
@@ -241,7 +243,7 @@ async function load(baseUrl: string, target: Target, amount: number, group?: num
     requests: [{ method: "GET", path: target.path, headers: { cookie: target.cookie } }],
   });
   instance.on("response", (_client: unknown, status: number) => {
-    if (status !== 200) unexpected += 1;
+    if (status !== target.status) unexpected += 1;
   });
   const result = await instance;
   const after = sampleCpu(group, database);
@@ -335,6 +337,7 @@ export async function runAb(argv: string[], log: (line: string) => void): Promis
   assertOlderSchema(base);
   // --ab-path: another GET than /api/me; {cid} stands for the bench's big company.
   const pathTemplate = option(argv, "--ab-path") ?? "/api/me";
+  const asDeveloper = option(argv, "--ab-as") === "developer";
   log(
     `A/B of GET ${pathTemplate}: ${base.label} against ${current.label}${otherNode ? "" : `, Node ${process.version} for both`}`,
   );
@@ -355,12 +358,17 @@ export async function runAb(argv: string[], log: (line: string) => void): Promis
   const first = await startSide(current, bundles[1] as string, databaseUrl);
   let cookie: string;
   try {
-    cookie = (await portalLogin(first.baseUrl, ADMIN_EMAIL, BENCH_PASSWORD)).cookie;
+    cookie = (await portalLogin(first.baseUrl, asDeveloper ? DEVELOPER_EMAIL : ADMIN_EMAIL, BENCH_PASSWORD))
+      .cookie;
   } finally {
     await first.stop();
   }
   const companyId = pathTemplate.includes("{cid}") ? (await loadFixtures(databaseUrl, 0)).companyId : "";
-  const target: Target = { path: pathTemplate.replaceAll("{cid}", companyId), cookie };
+  const target: Target = {
+    path: pathTemplate.replaceAll("{cid}", companyId),
+    cookie,
+    status: asDeveloper && pathTemplate.includes("/members") ? 403 : 200,
+  };
 
   const results: SideResult[] = [];
   for (const [i, side] of sides.entries()) {

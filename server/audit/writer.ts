@@ -4,7 +4,7 @@ import type { Kysely, RawBuilder, Transaction } from "kysely";
 import type { DB } from "../db/schema.js";
 import type { RequestMeta } from "../http/request-meta.js";
 import type { AuditAction } from "./actions.js";
-import { type AuditRow, insertAuditRows, insertAuditRowWhen } from "./queries.js";
+import { type FullAuditRow, insertAuditRows, insertAuditRowWhen } from "./queries.js";
 
 export type AuditOutcome = "success" | "denied" | "failure";
 
@@ -44,7 +44,7 @@ export function scrubDetails(value: unknown, depth = 0): unknown {
   return value;
 }
 
-function auditRow(event: AuditEvent): AuditRow {
+function auditRow(event: AuditEvent): FullAuditRow {
   return {
     occurred_at: event.at,
     company_id: event.companyId ?? null,
