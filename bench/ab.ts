@@ -1,5 +1,5 @@
 // `npm run bench -- --ab <commit> [--ab-dir DIR] [--ab-node NODE] [--ab-path PATH] [--ab-as developer]
-// [--rounds N] [--requests N]`: GET /api/me (S1), or GET PATH ({cid} stands for the big company),
+// [--ab-connections N (50)] [--rounds N] [--requests N]`: GET /api/me (S1), or GET PATH ({cid} stands for the big company),
 // as the bench's admin or, with --ab-as developer, as its Developer (whose member list is S2's
 // audited refusal, 403), on this
 // checkout against another commit. Both servers run on this Node binary (the other one on NODE when
@@ -189,8 +189,11 @@ async function countingProxy(databaseUrl: string) {
   };
 }
 
-/** What each request asks: one path, as one of the bench's sessions, and the status it answers. */
-type Target = { path: string; cookie: string; status: number };
+/**
+ * What each request asks: one path, as one of the bench's sessions, and the status it answers; and
+ * how many connections send them at once.
+ */
+type Target = { path: string; cookie: string; status: number; connections: number };
 
 async function getOnce(baseUrl: string, target: Target): Promise<string> {
   const response = await fetch(`${baseUrl}${target.path}`, { headers: { cookie: target.cookie } });
@@ -237,7 +240,7 @@ async function load(baseUrl: string, target: Target, amount: number, group?: num
   const before = sampleCpu(group, database);
   const instance = autocannon({
     url: baseUrl,
-    connections: CONNECTIONS,
+    connections: target.connections,
     amount,
     timeout: 10,
     requests: [{ method: "GET", path: target.path, headers: { cookie: target.cookie } }],
@@ -338,11 +341,12 @@ export async function runAb(argv: string[], log: (line: string) => void): Promis
   // --ab-path: another GET than /api/me; {cid} stands for the bench's big company.
   const pathTemplate = option(argv, "--ab-path") ?? "/api/me";
   const asDeveloper = option(argv, "--ab-as") === "developer";
+  const connections = Number(option(argv, "--ab-connections") ?? CONNECTIONS);
   log(
     `A/B of GET ${pathTemplate}: ${base.label} against ${current.label}${otherNode ? "" : `, Node ${process.version} for both`}`,
   );
   log(
-    `${reps} rounds of ${requests} requests to each side (${CONNECTIONS} connections, after ${WARMUP_REQUESTS} to warm up)`,
+    `${reps} rounds of ${requests} requests to each side (${connections} connections, after ${WARMUP_REQUESTS} to warm up)`,
   );
 
   const seed = await ensureSeeded(databaseUrl, {
@@ -368,6 +372,7 @@ export async function runAb(argv: string[], log: (line: string) => void): Promis
     path: pathTemplate.replaceAll("{cid}", companyId),
     cookie,
     status: asDeveloper && pathTemplate.includes("/members") ? 403 : 200,
+    connections,
   };
 
   const results: SideResult[] = [];

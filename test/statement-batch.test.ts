@@ -5,6 +5,7 @@ import fc from "fast-check";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadRequestContext, type RequestContext } from "../server/access/session-queries.js";
+import { openDatabase } from "../server/db/connect.js";
 import { batchText, statementBatch } from "../server/db/statement-batch.js";
 import { statementTemplate } from "../server/db/statement-template.js";
 import { MEMBER_SORT_KEYS, type MemberOrder, type MemberPosition } from "../server/members/list-order.js";
@@ -31,12 +32,13 @@ describe("a statement's batch text", () => {
       "int",
       "text",
     ]);
-    expect(text).toEqual({
-      sql: expect.stringContaining("unnest($2::int[], $3::text[]) WITH ORDINALITY AS v(a0, a1, batch_call)"),
-      constants: [1],
-      arrays: [0, 1],
-    });
-    expect(text?.sql).toContain("(SELECT v.a0::int + $1 + v.a1 AS x WHERE v.a0 > 0) x");
+    expect(text?.constants).toEqual([1]);
+    expect(text?.arrays).toEqual([0, 1]);
+    expect(text?.sql.replace(/\s+/g, " ")).toBe(
+      "SELECT x.*, batch_values.batch_call FROM (SELECT * FROM unnest($2::int[], $3::text[]) WITH ORDINALITY" +
+        " AS u(a0, a1, batch_call) LIMIT $4::int) batch_values CROSS JOIN LATERAL" +
+        " (SELECT batch_values.a0::int + $1 + batch_values.a1 AS x WHERE batch_values.a0 > 0) x",
+    );
   });
 
   it("is none for a statement with a dollar sign that is no placeholder, or with no argument", () => {
@@ -251,5 +253,55 @@ describe.each(testDatabaseKinds)("statements batched across calls on %s", (kind)
     );
     expect(shapes.size).toBeLessThan(asks.length);
     expect(pageStatements).toHaveLength(shapes.size);
+  });
+});
+
+describe.runIf(testDatabaseKinds.includes("postgres"))("batched guard statements on PostgreSQL", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness("postgres");
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it("plans a batch once: its generic plan kept, however few requests it carries", async () => {
+    const co = await h.company("Planned Batch Co");
+    const tokens = [
+      await h.login((await h.member(co, ["finance"])).email),
+      await h.login((await h.member(co, ["developer"])).email),
+    ];
+    const policy = {
+      idleMs: h.config.sessionIdleMinutes * 60_000,
+      absoluteMs: h.config.sessionAbsoluteHours * 3_600_000,
+    };
+    // One connection, whose prepared statements are the ones counted.
+    const single = await openDatabase({ url: h.database.url, poolSize: 1 });
+    try {
+      for (let round = 0; round < 8; round += 1) {
+        const contexts = await Promise.all(
+          tokens.map((token) => loadRequestContext(single.db, token, co.id, h.clock.now(), policy)),
+        );
+        expect(contexts.map((context) => context?.membership?.roleKeys)).toEqual([
+          ["finance"],
+          ["developer"],
+        ]);
+      }
+      const plans = await sql<{ statement: string; generic_plans: string; custom_plans: string }>`
+        SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements
+         WHERE statement LIKE '%batch_values%'`.execute(single.db);
+      // The full read, then the held context's versions: PostgreSQL plans a statement's first five
+      // runs for their values, then keeps its generic plan (planned for ten rows of values, a batch
+      // of two was planned on every run).
+      expect(plans.rows.length).toBeGreaterThan(0);
+      const held = plans.rows.find((row) => Number(row.generic_plans) + Number(row.custom_plans) >= 7);
+      expect(
+        held,
+        JSON.stringify(plans.rows.map((row) => [row.custom_plans, row.generic_plans])),
+      ).toBeDefined();
+      for (const row of plans.rows) expect(Number(row.custom_plans)).toBeLessThanOrEqual(5);
+    } finally {
+      await single.close();
+    }
   });
 });
