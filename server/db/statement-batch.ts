@@ -55,6 +55,8 @@ export function batchText(
   // it cannot see as ten. A prepared statement keeps its generic plan only while that is no dearer
   // than the plans made for each run's values; planned for one row it never is, so the batch is not
   // planned again after its fifth run, however few calls it carries.
+  // Each call's rows keep the statement's own order: the statement reads the call's values, so the
+  // join can only be a nested loop that runs it whole for one call after another.
   const count = `$${constants.length + arrays.length + 1}::int`;
   return {
     sql: `SELECT x.*, ${VALUES}.${CALL_COLUMN}
