@@ -7,7 +7,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyReply } from "fastify";
 import type { Redis } from "ioredis";
 import { guardPlugin } from "./access/guard.js";
-import type { SessionPolicy } from "./access/session-queries.js";
+import { sessionPolicyOf } from "./access/session-queries.js";
 import { accessReviewRoutes } from "./access-reviews/routes.js";
 import { accountRoutes } from "./accounts/routes.js";
 import { refusalAuditing } from "./audit/refusals.js";
@@ -90,10 +90,7 @@ export function deviceCookieName(config: Config): string {
 export async function buildApp(deps: AppDeps) {
   const { database, config } = deps;
   const clock = deps.clock ?? systemClock;
-  const sessionPolicy: SessionPolicy = {
-    idleMs: config.sessionIdleMinutes * 60_000,
-    absoluteMs: config.sessionAbsoluteHours * 3_600_000,
-  };
+  const sessionPolicy = sessionPolicyOf(config);
   const cookieSettings = { name: sessionCookieName(config), secure: config.isProduction };
   const deviceCookie = { name: deviceCookieName(config), secure: config.isProduction };
   let shuttingDown = false;

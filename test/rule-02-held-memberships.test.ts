@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadRequestContext } from "../server/access/session-queries.js";
+import { loadRequestContext, sessionPolicyOf } from "../server/access/session-queries.js";
 import type { App } from "../server/app.js";
 import type { DB } from "../server/db/schema.js";
 import { replacePermissions } from "../server/roles/queries.js";
@@ -81,10 +81,7 @@ describe.each(testDatabaseKinds)("rule 2: the memberships a server holds for GET
   // A new handle for each fresh read: a server holds memberships per database handle.
   const freshHandle = (): Kysely<DB> =>
     h.db.withPlugin({ transformQuery: (args) => args.node, transformResult: async (args) => args.result });
-  const policy = () => ({
-    idleMs: h.config.sessionIdleMinutes * 60_000,
-    absoluteMs: h.config.sessionAbsoluteHours * 3_600_000,
-  });
+  const policy = () => sessionPolicyOf(h.config);
 
   beforeAll(async () => {
     h = await createHarness(kind);

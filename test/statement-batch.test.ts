@@ -4,7 +4,11 @@
 import fc from "fast-check";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadRequestContext, type RequestContext } from "../server/access/session-queries.js";
+import {
+  loadRequestContext,
+  type RequestContext,
+  sessionPolicyOf,
+} from "../server/access/session-queries.js";
 import { openDatabase } from "../server/db/connect.js";
 import { batchText, statementBatch } from "../server/db/statement-batch.js";
 import { statementTemplate } from "../server/db/statement-template.js";
@@ -152,10 +156,7 @@ describe.each(testDatabaseKinds)("statements batched across calls on %s", (kind)
       await h.member(other, ["operations"]),
     ];
     const tokens = await Promise.all(people.map((person) => h.login(person.email)));
-    const policy = {
-      idleMs: h.config.sessionIdleMinutes * 60_000,
-      absoluteMs: h.config.sessionAbsoluteHours * 3_600_000,
-    };
+    const policy = sessionPolicyOf(h.config);
     const summary = (context: RequestContext | null) => ({
       accountId: context?.accountId,
       roleKeys: context?.membership?.roleKeys ?? null,
@@ -271,10 +272,7 @@ describe.runIf(testDatabaseKinds.includes("postgres"))("batched guard statements
       await h.login((await h.member(co, ["finance"])).email),
       await h.login((await h.member(co, ["developer"])).email),
     ];
-    const policy = {
-      idleMs: h.config.sessionIdleMinutes * 60_000,
-      absoluteMs: h.config.sessionAbsoluteHours * 3_600_000,
-    };
+    const policy = sessionPolicyOf(h.config);
     // One connection, whose prepared statements are the ones counted.
     const single = await openDatabase({ url: h.database.url, poolSize: 1 });
     try {

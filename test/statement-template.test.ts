@@ -4,7 +4,7 @@
 // none of the company's part of it, and loads the same context.
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadRequestContext } from "../server/access/session-queries.js";
+import { loadRequestContext, sessionPolicyOf } from "../server/access/session-queries.js";
 import { statementTemplate } from "../server/db/statement-template.js";
 import { testDatabaseKinds } from "./support/databases.js";
 import { createHarness, type Harness } from "./support/harness.js";
@@ -65,10 +65,7 @@ describe.each(testDatabaseKinds)("statements compiled once per shape on %s", (ki
     const person = await h.member(co, ["finance"]);
     const token = await h.login(person.email);
     const { db, sent } = recording(h.db);
-    const policy = {
-      idleMs: h.config.sessionIdleMinutes * 60_000,
-      absoluteMs: h.config.sessionAbsoluteHours * 3_600_000,
-    };
+    const policy = sessionPolicyOf(h.config);
     const load = async (companyId: string | null, withMemberships: boolean) => {
       sent.length = 0;
       const context = await loadRequestContext(db, token, companyId, h.clock.now(), policy, {

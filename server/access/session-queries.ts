@@ -16,6 +16,14 @@ import { hashSecretToken, newSecretToken } from "./tokens.js";
 
 export type SessionPolicy = { idleMs: number; absoluteMs: number };
 
+/** The session limits the configuration sets (SESSION_IDLE_MINUTES, SESSION_ABSOLUTE_HOURS). */
+export function sessionPolicyOf(config: {
+  sessionIdleMinutes: number;
+  sessionAbsoluteHours: number;
+}): SessionPolicy {
+  return { idleMs: config.sessionIdleMinutes * 60_000, absoluteMs: config.sessionAbsoluteHours * 3_600_000 };
+}
+
 export type RequestContext = {
   sessionId: string;
   accountId: string;

@@ -2,6 +2,7 @@
 // and `npm run admin -- reset-mfa --email …`. It opens the same database the server uses (PGlite
 // under DATA_DIR, or DATABASE_URL) and migrates it.
 import { parseArgs } from "node:util";
+import { sessionPolicyOf } from "../access/session-queries.js";
 import { createAccount } from "../auth/accounts.js";
 import { findCredentialsByEmail, isEmailTaken } from "../auth/queries.js";
 import { systemClock } from "../clock.js";
@@ -179,10 +180,7 @@ export async function runAdmin(
             db: database.db,
             clock: systemClock,
             throttle: memoryThrottleStore(),
-            sessionPolicy: {
-              idleMs: config.sessionIdleMinutes * 60_000,
-              absoluteMs: config.sessionAbsoluteHours * 3_600_000,
-            },
+            sessionPolicy: sessionPolicyOf(config),
           },
           publicUrl: config.publicUrl,
           ttlHours: config.invitationTtlHours,

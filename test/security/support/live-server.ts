@@ -4,7 +4,7 @@
 import { Writable } from "node:stream";
 import { sql } from "kysely";
 import type { PredefinedRoleKey } from "../../../server/access/permissions.js";
-import { createSession } from "../../../server/access/session-queries.js";
+import { createSession, sessionPolicyOf } from "../../../server/access/session-queries.js";
 import { type App, buildApp, sessionCookieName } from "../../../server/app.js";
 import { createAccount } from "../../../server/auth/accounts.js";
 import type { Clock } from "../../../server/clock.js";
@@ -198,10 +198,7 @@ export async function startLiveServer(kind: TestDatabaseKind, options: ServerOpt
         ip: "127.0.0.1",
         userAgent: "security suite",
         now: clock.now(),
-        policy: {
-          idleMs: config.sessionIdleMinutes * 60_000,
-          absoluteMs: config.sessionAbsoluteHours * 3_600_000,
-        },
+        policy: sessionPolicyOf(config),
       });
       const client = server.client();
       client.cookie = session.token;
