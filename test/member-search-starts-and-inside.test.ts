@@ -1,12 +1,20 @@
-// A substring search in email order is two searches merged into each page (SPEC §3, issue #21's
-// growth): the members whose email starts with the term, read as a range of the email index, and
-// those who have it further in, gathered or probed for through the trigram index of the email past
-// its first character (migration 040). Whatever the term, the order, the filters, the page size and
-// where a page starts, the pages are every match exactly once, in order, with the right count.
+// A substring search in email order is two or three searches merged into each page (SPEC §3, issue
+// #21's growth): the members whose email starts with the term, read as a range of the email index,
+// and those who have it further in, gathered or probed for through the trigram index of the email
+// past its first character (migration 040); or, where the company has few domains, further in the
+// part before the @ (migration 044), with the members of the domains containing the term read as
+// ranges of the domain index. Whatever the term, the order, the filters, the page size and where a
+// page starts, the pages are every match exactly once, in order, with the right count.
 import fc from "fast-check";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { listMembers, searchParts, twoPartCount } from "../server/members/queries.js";
+import {
+  companyEmailDomains,
+  listMembers,
+  SEARCH_DOMAINS_MAX,
+  searchCount,
+  searchParts,
+} from "../server/members/queries.js";
 import { SEARCH_COUNT_CAP } from "../server/members/service.js";
 import { testDatabaseKinds } from "./support/databases.js";
 import { createHarness, type Harness } from "./support/harness.js";
@@ -17,7 +25,7 @@ type Page = { items: { email: string }[]; total: number; totalExact: boolean; ne
 // Pieces that start some emails and sit inside others, overlap one another ("ana" in "anna",
 // "nan", "banana") and repeat ("ana.ana"), with LIKE's wildcards among them.
 const PIECES = ["ana", "anna", "nan", "banana", "liv", "olivia", "a_n", "n%a"];
-const DOMAINS = ["ana.example", "x.example"];
+const DOMAINS = ["ana.example", "x.example", "banana.example"];
 
 /** The emails of the company: pieces joined, numbered, at a domain; distinct by construction. */
 function companyEmails(tag: string): string[] {
@@ -142,12 +150,27 @@ describe.each(testDatabaseKinds)("member search by the start of the email and fu
     );
   });
 
-  /** The two parts of a search for `term`, as the service asks for them. */
-  const partsOf = (term: string, filter: { status?: "active" | "deactivated"; finance: boolean }) =>
-    searchParts(
+  /**
+   * The parts of a search for `term`, as the service asks for them: with the domains apart (for a
+   * term without an @) or two parts, as for a company with more domains than SEARCH_DOMAINS_MAX.
+   */
+  const partsOf = async (
+    term: string,
+    filter: { status?: "active" | "deactivated"; finance: boolean },
+    apart: boolean,
+  ) => {
+    const domains = apart && !term.includes("@") ? await companyEmailDomains(h.db, companyId) : null;
+    if (apart && !term.includes("@")) expect(domains).not.toBeNull();
+    return searchParts(
       { companyId, status: filter.status, roleId: filter.finance ? financeRoleId : undefined },
       term,
+      domains?.filter((domain) => domain.includes(term)),
     );
+  };
+  /** Whether `email` is in the part further in, not at its start (nor, apart, in the domain). */
+  const isFurtherIn = (email: string, term: string, apart: boolean) =>
+    !email.startsWith(term) &&
+    (apart && !term.includes("@") ? (email.split("@")[0] ?? "").includes(term) : email.includes(term));
 
   it("merges the start of the email with the gathered matches further in, from any position, and counts only those", async () => {
     await fc.assert(
@@ -157,8 +180,9 @@ describe.each(testDatabaseKinds)("member search by the start of the email and fu
         fc.boolean(),
         fc.integer({ min: 1, max: 7 }),
         fc.nat(),
-        async (term, filter, descending, limit, at) => {
-          const { starts, inside } = partsOf(term, filter);
+        fc.boolean(),
+        async (term, filter, descending, limit, at, apart) => {
+          const { starts, inside, domain } = await partsOf(term, filter, apart);
           const all = members.map((m) => m.email);
           const position = at % 3 === 0 ? null : all[at % all.length];
           const matches = matchesOf(term, filter).map((m) => m.email);
@@ -177,12 +201,14 @@ describe.each(testDatabaseKinds)("member search by the start of the email and fu
             undefined,
             undefined,
             starts,
+            domain,
           );
           expect(rows.map((row) => row.email)).toEqual(after.slice(0, limit));
           // The gathered part is the matches further in, wherever the page starts: never the
-          // members whose email starts with the term, which are a range read, not gathered.
-          const furtherIn = matches.filter((email) => !email.startsWith(term)).length;
-          if (rows[0]) expect(rows[0].matches).toBe(furtherIn);
+          // members whose email starts with the term or (apart) whose domain has it, which are
+          // range reads, not gathered.
+          const gathered = matches.filter((email) => isFurtherIn(email, term, apart)).length;
+          if (rows[0]) expect(rows[0].matches).toBe(gathered);
         },
       ),
       { numRuns: 60 },
@@ -197,12 +223,14 @@ describe.each(testDatabaseKinds)("member search by the start of the email and fu
         fc.boolean(),
         fc.integer({ min: 1, max: 7 }),
         fc.integer({ min: 1, max: 100 }),
-        async (term, filter, descending, limit, probeRows) => {
-          const { starts, inside } = partsOf(term, filter);
+        fc.boolean(),
+        async (term, filter, descending, limit, probeRows, apart) => {
+          const parts = await partsOf(term, filter, apart);
+          const { starts, inside, domain } = parts;
           const ordered = matchesOf(term, filter).map((m) => m.email);
           if (descending) ordered.reverse();
-          // The count beside a probe: both parts, the further-in one tested on the whole email.
-          const counted = twoPartCount(starts, inside, SEARCH_COUNT_CAP, "test");
+          // The count beside a probe: every part, the further-in one tested on the email itself.
+          const counted = searchCount(parts, SEARCH_COUNT_CAP, "test");
           const probe = (rows: number) =>
             listMembers(
               h.db,
@@ -214,6 +242,7 @@ describe.each(testDatabaseKinds)("member search by the start of the email and fu
               counted,
               rows,
               starts,
+              domain,
             );
           // A probe reading the whole company is always right; a shorter one is right whenever it
           // says it found a page of matches further in.
@@ -233,7 +262,7 @@ describe.each(testDatabaseKinds)("member search by the start of the email and fu
             .map((m) => m.email);
           if (descending) read.reverse();
           const window = new Set(read.slice(0, probeRows));
-          const foundInside = short.filter((row) => !row.email.startsWith(term));
+          const foundInside = short.filter((row) => isFurtherIn(row.email, term, apart));
           for (const row of foundInside) expect(window.has(row.email)).toBe(true);
         },
       ),
@@ -242,7 +271,8 @@ describe.each(testDatabaseKinds)("member search by the start of the email and fu
   });
 
   it("refuses to merge the start of the email into a walk, or into another order", async () => {
-    const { starts, inside } = partsOf("ana", { finance: false });
+    const { starts, inside, domain } = await partsOf("ana", { finance: false }, true);
+    expect(domain).toBeDefined();
     await expect(
       listMembers(
         h.db,
@@ -269,5 +299,69 @@ describe.each(testDatabaseKinds)("member search by the start of the email and fu
         starts,
       ),
     ).rejects.toThrow(/starts/);
+    // The domains' part is merged only beside the start's.
+    await expect(
+      listMembers(
+        h.db,
+        inside,
+        { key: "email", descending: false },
+        null,
+        5,
+        "collect",
+        undefined,
+        undefined,
+        undefined,
+        domain,
+      ),
+    ).rejects.toThrow(/starts/);
+  });
+
+  it("lists the company's email domains, and none when it has more than the most", async () => {
+    // The company's domains: the three of its emails and its admin's.
+    const domains = [...new Set(members.map((m) => m.email.split("@")[1] ?? ""))].sort(byteOrder);
+    expect(domains).toHaveLength(DOMAINS.length + 1);
+    expect(await companyEmailDomains(h.db, companyId)).toEqual(domains);
+    expect(await companyEmailDomains(h.db, companyId, domains.length)).toEqual(domains);
+    expect(await companyEmailDomains(h.db, companyId, domains.length - 1)).toBeNull();
+  });
+
+  it("pages a search in a company with more domains than the most as two parts, every match once", async () => {
+    const co = await h.company("Many Domains Co");
+    const many = await h.login(co.admin.email);
+    const emails = Array.from(
+      { length: SEARCH_DOMAINS_MAX + 1 },
+      (_, n) => `p${n}.ana.${tag}@d${n}.ana-${n % 3}.example`,
+    );
+    await sql`
+      INSERT INTO accounts (email, name, password_hash)
+      SELECT e, 'Person ' || e, 'not-a-hash' FROM unnest(${emails}::text[]) e`.execute(h.db);
+    await sql`
+      INSERT INTO members (company_id, account_id)
+      SELECT ${co.id}::uuid, id FROM accounts WHERE email = ANY(${emails}::text[])`.execute(h.db);
+    expect(await companyEmailDomains(h.db, co.id)).toBeNull();
+    const all = (
+      await sql<{ email: string }>`SELECT email FROM members WHERE company_id = ${co.id}`.execute(h.db)
+    ).rows
+      .map((row) => row.email)
+      .sort(byteOrder);
+    // Terms of three characters and more are substrings (shorter ones match the start).
+    for (const term of ["ana", "ana-1", "p12", "d6.", "example", `${tag}@d1`]) {
+      const expected = all.filter((email) => email.includes(term));
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      let first: Page | undefined;
+      do {
+        const response = await h.inject(many, {
+          url: `/api/companies/${co.id}/members?email=${encodeURIComponent(term)}&limit=7${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+        });
+        expect(response.statusCode, response.body).toBe(200);
+        const body: Page = response.json();
+        first ??= body;
+        seen.push(...body.items.map((m) => m.email));
+        cursor = body.nextCursor;
+      } while (cursor !== null && seen.length <= expected.length);
+      expect(seen, term).toEqual(expected);
+      expect(first, term).toMatchObject({ total: expected.length, totalExact: true });
+    }
   });
 });

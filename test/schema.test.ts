@@ -378,15 +378,17 @@ describe.each(testDatabaseKinds)("database schema on %s", (kind) => {
     expect(rows.map((r) => r.key)).toEqual([...PERMISSION_KEYS].sort());
   });
 
-  it("keeps the member search indexes without a pending list, and room on member pages (migrations 013, 040)", async () => {
+  it("keeps the member search indexes without a pending list, and room on member pages (migrations 013, 040, 044)", async () => {
     const rows = await sql<{ relname: string; reloptions: string[] | null }>`
       SELECT relname, reloptions FROM pg_class
-       WHERE relname IN ('members', 'members_company_email_trgm_idx', 'members_company_email_inside_trgm_idx')
+       WHERE relname IN ('members', 'members_company_email_trgm_idx', 'members_company_email_inside_trgm_idx',
+                         'members_company_local_inside_trgm_idx')
        ORDER BY relname`.execute(h.db);
     expect(rows.rows).toEqual([
       { relname: "members", reloptions: ["fillfactor=90"] },
       { relname: "members_company_email_inside_trgm_idx", reloptions: ["fastupdate=off"] },
       { relname: "members_company_email_trgm_idx", reloptions: ["fastupdate=off"] },
+      { relname: "members_company_local_inside_trgm_idx", reloptions: ["fastupdate=off"] },
     ]);
   });
 

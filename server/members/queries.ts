@@ -47,7 +47,22 @@ export type MemberFilter = {
    * character, and not `prefix` (the term's at the start). With the members whose email starts with
    * the term (emailPattern: `prefix`), they are a substring search's matches, each once.
    */
-  emailInside?: { pattern: string; prefix: string };
+  emailInside?: {
+    pattern: string;
+    prefix: string;
+    /**
+     * The term sought in the part before the @ only (its past the first character: migration 044),
+     * the members whose domain has it being another part (emailDomain).
+     */
+    local?: boolean;
+  };
+  /**
+   * The members whose domain is one of `domains` (each containing the term) and whose part before
+   * the @ does not have the term (`pattern`, the substring's): read as a range of each domain in
+   * email order (migration 044). With the other two parts (a local emailInside), the matches of a
+   * term without an @, each once.
+   */
+  emailDomain?: { domains: string[]; pattern: string };
   roleId?: string;
   status?: MemberStatus;
 };
@@ -91,20 +106,62 @@ export { likePattern };
 export function searchParts(
   filter: MemberFilter,
   term: string,
-): { starts: MemberFilter; inside: MemberFilter } {
+  /**
+   * The company's domains that contain the term (of companyEmailDomains), for a term without an
+   * @: then the part further in is the part before the @ only, and a third part, the members of
+   * those domains (none when the list is empty).
+   */
+  domains?: readonly string[],
+): SearchParts {
   const prefix = likePattern(term, "prefix");
+  const pattern = likePattern(term, "substring");
+  const local = domains !== undefined;
   return {
     starts: { ...filter, emailPattern: prefix },
     inside: {
       ...filter,
       emailPattern: undefined,
-      emailInside: { pattern: likePattern(term, "substring"), prefix },
+      emailInside: local ? { pattern, prefix, local } : { pattern, prefix },
     },
+    domain:
+      domains && domains.length > 0
+        ? { ...filter, emailPattern: undefined, emailDomain: { domains: [...domains], pattern } }
+        : undefined,
   };
 }
 
+/** A substring search's parts (searchParts): their matches are the search's, each once. */
+export type SearchParts = { starts: MemberFilter; inside: MemberFilter; domain?: MemberFilter };
+
 function searchesEmail(filter: MemberFilter): boolean {
-  return filter.emailPattern !== undefined || filter.emailInside !== undefined;
+  return (
+    filter.emailPattern !== undefined || filter.emailInside !== undefined || filter.emailDomain !== undefined
+  );
+}
+
+/** The most domains a company may have for its searches to read the domains apart (migration 044). */
+export const SEARCH_DOMAINS_MAX = 64;
+
+/**
+ * The company's email domains in order, or null when it has more than `max`: a skip over the domain
+ * index (migration 044), one probe per domain. Without a LIKE, so its plan is kept (connect.ts); a
+ * search keeps those containing its term.
+ */
+export async function companyEmailDomains(
+  db: Executor,
+  companyId: string,
+  max: number = SEARCH_DOMAINS_MAX,
+): Promise<string[] | null> {
+  const domain = sql`split_part(m.email, '@', 2)`;
+  const result = await sql<{ domain: string }>`
+    WITH RECURSIVE d(domain, n) AS (
+      (SELECT ${domain}, 1 FROM members m WHERE m.company_id = ${companyId} ORDER BY ${domain} LIMIT 1)
+      UNION ALL
+      SELECT (SELECT ${domain} FROM members m WHERE m.company_id = ${companyId} AND ${domain} > d.domain
+               ORDER BY ${domain} LIMIT 1), d.n + 1
+        FROM d WHERE d.domain IS NOT NULL AND d.n <= ${max})
+    SELECT d.domain FROM d WHERE d.domain IS NOT NULL`.execute(db);
+  return result.rows.length > max ? null : result.rows.map((row) => row.domain);
 }
 
 /**
@@ -119,9 +176,17 @@ function emailMatches(
   use: "index" | "test",
 ): RawBuilder<unknown> {
   const inside = filter.emailInside;
-  const further = use === "index" ? sql`substr(${email}, 2)` : email;
+  const domain = filter.emailDomain;
+  const searched = inside?.local ? sql`split_part(${email}, '@', 1)` : email;
+  const further = use === "index" ? sql`substr(${searched}, 2)` : searched;
   return sql`${filter.emailPattern !== undefined ? sql`AND ${email} LIKE ${filter.emailPattern}` : sql``}
-    ${inside ? sql`AND ${further} LIKE ${inside.pattern} AND ${email} NOT LIKE ${inside.prefix}` : sql``}`;
+    ${inside ? sql`AND ${further} LIKE ${inside.pattern} AND ${email} NOT LIKE ${inside.prefix}` : sql``}
+    ${
+      domain
+        ? sql`AND split_part(${email}, '@', 2) = ANY(${domain.domains}::text[])
+              AND split_part(${email}, '@', 1) NOT LIKE ${domain.pattern}`
+        : sql``
+    }`;
 }
 
 function matching(filter: MemberFilter, use: "index" | "test" = "index"): RawBuilder<unknown> {
@@ -239,8 +304,20 @@ export async function listMembers(
    * email order and merged into one page with what `plan` finds (collect or probe, email order).
    */
   starts?: MemberFilter,
+  /** The members of the domains containing the term (searchParts' `domain`), merged as `starts` is. */
+  domain?: MemberFilter,
 ): Promise<ListedRow[]> {
-  const statement = memberPageStatement(filter, order, position, limit, plan, extra, probeRows, starts);
+  const statement = memberPageStatement(
+    filter,
+    order,
+    position,
+    limit,
+    plan,
+    extra,
+    probeRows,
+    starts,
+    domain,
+  );
   return withRoleNames(db, filter.companyId, (await statement.execute(db)).rows);
 }
 
@@ -304,6 +381,7 @@ function memberPageStatement(
   extra: RawBuilder<number>,
   probeRows = PROBE_MIN_ROWS,
   starts?: MemberFilter,
+  domain?: MemberFilter,
 ): RawBuilder<PageRow> {
   const direction = order.descending ? sql`DESC` : sql`ASC`;
   // Which members make the page (`top`: their ids in order), then their columns for the page alone.
@@ -363,17 +441,31 @@ function memberPageStatement(
                    ORDER BY w.k ${direction}${ties} LIMIT ${limit}`,
       };
     }
-    if (starts && !(found && order.key === "email")) {
+    if ((starts || domain) && !(found && order.key === "email" && starts)) {
       throw new Error("listMembers: `starts` is merged only into a collect or a probe in email order");
     }
     if (found && starts) {
-      // The page is the first of both in email order; `inside_rows` says how many of `filter`'s
-      // matches came (a probe's short page proves nothing).
+      // The page is the first of all parts in email order; `inside_rows` says how many of
+      // `filter`'s matches came (a probe's short page proves nothing).
       const ahead = walk(sql`m.id, m.email AS k`, starts);
+      // Each domain's range of the domain index (migration 044), one page long, in email order.
+      const ranges = (part: MemberFilter, within: NonNullable<MemberFilter["emailDomain"]>) => {
+        const after =
+          position === null ? sql`` : sql`AND ${afterPosition(order, position, sql`m.email`, sql`m.id`)}`;
+        return sql`SELECT r.id, r.k FROM unnest(${within.domains}::text[]) dd(domain) CROSS JOIN LATERAL (
+                     SELECT m.id, m.email AS k FROM members m
+                      WHERE ${matching({ ...part, emailDomain: undefined })}
+                        AND split_part(m.email, '@', 2) = dd.domain
+                        AND split_part(m.email, '@', 1) NOT LIKE ${within.pattern} ${after}
+                      ORDER BY split_part(m.email, '@', 2) ${direction}, m.email ${direction} LIMIT ${limit}) r`;
+      };
+      const domains = domain?.emailDomain
+        ? sql`UNION ALL (SELECT d.id, d.k, false FROM (${ranges(domain, domain.emailDomain)}) d)`
+        : sql``;
       top = sql`${found.hits}
                 SELECT u.id, ${found.matches} AS matches, (count(*) FILTER (WHERE u.inside) OVER ())::int AS inside_rows
                   FROM ((SELECT f.id, f.k, true AS inside FROM (${found.rows}) f)
-                        UNION ALL (SELECT a.id, a.k, false FROM (${ahead}) a)) u
+                        UNION ALL (SELECT a.id, a.k, false FROM (${ahead}) a) ${domains}) u
                  ORDER BY u.k ${direction} LIMIT ${limit}`;
     } else if (found) {
       top = sql`${found.hits} SELECT f.id, ${found.matches} AS matches FROM (${found.rows}) f`;
@@ -452,16 +544,22 @@ export function cappedCount(
 }
 
 /**
- * A search's matches in two parts (the email's start, and further in), each counted to cap + 1 so
- * that their sum passes the cap whenever the matches do; `use` as for cappedCount, of the second.
+ * A search's matches in its parts (the email's start, further in, and the domains' when apart), each
+ * counted to cap + 1 so that their sum passes the cap whenever the matches do; `use` as for
+ * cappedCount, of the part further in.
  */
-export function twoPartCount(
-  starts: MemberFilter,
-  inside: MemberFilter,
+export function searchCount(
+  parts: SearchParts,
   cap: number,
   use: "index" | "test" = "index",
 ): RawBuilder<number> {
-  return sql<number>`(${cappedCount(starts, cap)}) + (${cappedCount(inside, cap, use)})`;
+  return sql<number>`(${rangesCount(parts, cap)}) + (${cappedCount(parts.inside, cap, use)})`;
+}
+
+/** The parts a page reads as ranges (the email's start, the domains'), counted as searchCount does. */
+export function rangesCount(parts: SearchParts, cap: number): RawBuilder<number> {
+  const domains = parts.domain ? sql` + (${cappedCount(parts.domain, cap)})` : sql``;
+  return sql<number>`(${cappedCount(parts.starts, cap)})${domains}`;
 }
 
 /**

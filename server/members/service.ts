@@ -36,6 +36,7 @@ import {
   type ChangeState,
   type CompanyRole,
   cappedCount,
+  companyEmailDomains,
   countActiveMemberships,
   counterTotal,
   deleteMember,
@@ -54,10 +55,11 @@ import {
   type MemberRow,
   orderHasProbe,
   probeRowsFor,
+  rangesCount,
   type Standing,
   scalar,
+  searchCount,
   searchParts,
-  twoPartCount,
   updateMember,
   writeMemberRoles,
 } from "./queries.js";
@@ -203,34 +205,38 @@ async function searchInEmailOrder(
   position: MemberPosition | null,
   limit: number,
 ): Promise<{ rows: ListedMember[]; total: number; totalExact: boolean }> {
-  const { starts, inside } = searchParts(filter, term);
-  // The start's range counted to the cap + 1; a gathering counts its own part exactly beside it.
-  const startsCount = cappedCount(starts, SEARCH_COUNT_CAP);
+  // A term without an @ is in the part before it or in the domain: where the company has few
+  // domains, those containing the term are read apart (migration 044).
+  const domains = term.includes("@") ? null : await companyEmailDomains(db, filter.companyId);
+  const parts = searchParts(
+    filter,
+    term,
+    domains?.filter((domain) => domain.includes(term)),
+  );
+  const { starts, inside, domain } = parts;
+  // The start's and the domains' ranges counted to the cap + 1; a gathering counts its own part
+  // exactly beside them.
   const capped = (counted: number) => ({
     total: Math.min(counted, SEARCH_COUNT_CAP),
     totalExact: counted <= SEARCH_COUNT_CAP,
   });
-  // A page of both parts: the further-in matches found by `plan`, the start's range beside them.
+  // A page of all parts: the further-in matches found by `plan`, the ranges beside them.
   const page = (plan: "probe" | "collect", extra: RawBuilder<number>, probeRows?: number) =>
-    listMembers(db, inside, order, position, limit, plan, extra, probeRows, starts);
+    listMembers(db, inside, order, position, limit, plan, extra, probeRows, starts, domain);
   const estimate = await estimateMatchingMembers(db, inside);
   if (estimate > SEARCH_COLLECT_MAX_ESTIMATE) {
     // Matches further in so many that their count walks the email order: tested on the whole email.
-    const rows = await page(
-      "probe",
-      twoPartCount(starts, inside, SEARCH_COUNT_CAP, "test"),
-      probeRowsFor(estimate),
-    );
+    const rows = await page("probe", searchCount(parts, SEARCH_COUNT_CAP, "test"), probeRowsFor(estimate));
     // Conclusive when the probe found a page of its own part; else its matches may lie further on.
     const first = rows[0];
     if (first && first.inside_rows === limit) return { rows, ...capped(Number(first.extra)) };
   }
-  const rows = await page("collect", startsCount);
+  const rows = await page("collect", rangesCount(parts, SEARCH_COUNT_CAP));
   const first = rows[0];
   // The gathered part's count is on every row; a page past the end has no row to carry it.
   const counted = first
     ? Number(first.extra) + Number(first.matches)
-    : await scalar(db, twoPartCount(starts, inside, SEARCH_COUNT_CAP));
+    : await scalar(db, searchCount(parts, SEARCH_COUNT_CAP));
   return { rows, ...capped(counted) };
 }
 
