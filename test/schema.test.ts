@@ -392,6 +392,20 @@ describe.each(testDatabaseKinds)("database schema on %s", (kind) => {
     ]);
   });
 
+  it("estimates member searches from a finer sample of the searched emails (migration 045)", async () => {
+    const rows = await sql<{ relname: string; attstattarget: number }>`
+      SELECT c.relname, a.attstattarget FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+       WHERE (c.relname = 'members' AND a.attname = 'email')
+          OR (c.relname IN ('members_company_email_inside_trgm_idx', 'members_company_local_inside_trgm_idx')
+              AND a.attnum = 2)
+       ORDER BY c.relname`.execute(h.db);
+    expect(rows.rows.map((row) => ({ ...row, attstattarget: Number(row.attstattarget) }))).toEqual([
+      { relname: "members", attstattarget: 1000 },
+      { relname: "members_company_email_inside_trgm_idx", attstattarget: 1000 },
+      { relname: "members_company_local_inside_trgm_idx", attstattarget: 1000 },
+    ]);
+  });
+
   it("rule 11: refuses to update, delete or truncate audit events", async () => {
     await recordAudit(h.db, {
       action: "test.event" as AuditAction,

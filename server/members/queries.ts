@@ -99,6 +99,19 @@ export function probeRowsFor(estimate: number): number {
 
 export { likePattern };
 
+/** What a gathered match of the trigram index costs in walked rows of the email order (countingUse). */
+const GATHERED_MATCH_COST = 1.5;
+
+/**
+ * How to count to `cap` a part of a search that the planner expects to match `estimate` of the
+ * company's `members` (for countedCount's `use`): a walk of the email order reads about
+ * cap × members / estimate rows before it has its count, the trigram index every match. The index
+ * when it reads less, counting each match as GATHERED_MATCH_COST rows.
+ */
+export function countingUse(estimate: number, members: number, cap: number): "index" | "test" {
+  return GATHERED_MATCH_COST * estimate * estimate < cap * members ? "index" : "test";
+}
+
 /**
  * A substring search for `term` as its two parts: the members whose email starts with it, and
  * those who have it further in (emailInside), each with `filter`'s other conditions.

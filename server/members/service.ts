@@ -39,6 +39,7 @@ import {
   companyEmailDomains,
   countActiveMemberships,
   counterTotal,
+  countingUse,
   deleteMember,
   estimateMatchingMembers,
   exportMembers,
@@ -225,8 +226,11 @@ async function searchInEmailOrder(
     listMembers(db, inside, order, position, limit, plan, extra, probeRows, starts, domain);
   const estimate = await estimateMatchingMembers(db, inside);
   if (estimate > SEARCH_COLLECT_MAX_ESTIMATE) {
-    // Matches further in so many that their count walks the email order: tested on the whole email.
-    const rows = await page("probe", searchCount(parts, SEARCH_COUNT_CAP, "test"), probeRowsFor(estimate));
+    // Matches further in so many that a page of them is probed for, and their count, where it
+    // would read less than the trigram index, walks the email order, testing the email itself.
+    const members = await scalar(db, counterTotal(filter.companyId, undefined, undefined));
+    const counted = searchCount(parts, SEARCH_COUNT_CAP, countingUse(estimate, members, SEARCH_COUNT_CAP));
+    const rows = await page("probe", counted, probeRowsFor(estimate));
     // Conclusive when the probe found a page of its own part; else its matches may lie further on.
     const first = rows[0];
     if (first && first.inside_rows === limit) return { rows, ...capped(Number(first.extra)) };
