@@ -276,47 +276,27 @@ describe.each(testDatabaseKinds)("member search by the start of the email and fu
   it("refuses to merge the start of the email into a walk, or into another order", async () => {
     const { starts, inside, domain } = await partsOf("ana", { finance: false }, true);
     expect(domain).toBeDefined();
-    await expect(
+    const merged = (
+      key: "email" | "name",
+      plan: "walk" | "collect",
+      beside: { starts?: typeof starts; domain?: typeof domain },
+    ) =>
       listMembers(
         h.db,
         inside,
-        { key: "email", descending: false },
+        { key, descending: false },
         null,
         5,
-        "walk",
+        plan,
         undefined,
         undefined,
-        starts,
-      ),
-    ).rejects.toThrow(/starts/);
-    await expect(
-      listMembers(
-        h.db,
-        inside,
-        { key: "name", descending: false },
-        null,
-        5,
-        "collect",
-        undefined,
-        undefined,
-        starts,
-      ),
-    ).rejects.toThrow(/starts/);
+        beside.starts,
+        beside.domain,
+      );
+    await expect(merged("email", "walk", { starts })).rejects.toThrow(/starts/);
+    await expect(merged("name", "collect", { starts })).rejects.toThrow(/starts/);
     // The domains' part is merged only beside the start's.
-    await expect(
-      listMembers(
-        h.db,
-        inside,
-        { key: "email", descending: false },
-        null,
-        5,
-        "collect",
-        undefined,
-        undefined,
-        undefined,
-        domain,
-      ),
-    ).rejects.toThrow(/starts/);
+    await expect(merged("email", "collect", { domain })).rejects.toThrow(/starts/);
   });
 
   it("counts many matches by walking the email order only where the trigram index would read more", () => {
