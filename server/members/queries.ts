@@ -51,7 +51,7 @@ export type MemberFilter = {
     pattern: string;
     prefix: string;
     /**
-     * The term sought in the part before the @ only (its past the first character: migration 044),
+     * The term sought in the part before the @ only (past its first character: migration 044),
      * the members whose domain has it being another part (emailDomain).
      */
     local?: boolean;
@@ -104,7 +104,7 @@ const GATHERED_MATCH_COST = 1.5;
 
 /**
  * How to count to `cap` a part of a search that the planner expects to match `estimate` of the
- * company's `members` (for countedCount's `use`): a walk of the email order reads about
+ * company's `members` (for cappedCount's `use`): a walk of the email order reads about
  * cap × members / estimate rows before it has its count, the trigram index every match. The index
  * when it reads less, counting each match as GATHERED_MATCH_COST rows.
  */
@@ -113,8 +113,9 @@ export function countingUse(estimate: number, members: number, cap: number): "in
 }
 
 /**
- * A substring search for `term` as its two parts: the members whose email starts with it, and
- * those who have it further in (emailInside), each with `filter`'s other conditions.
+ * A substring search for `term` as its parts: the members whose email starts with it, those who
+ * have it further in (emailInside), and, with `domains`, those of the domains that have it
+ * (emailDomain), each with `filter`'s other conditions.
  */
 export function searchParts(
   filter: MemberFilter,

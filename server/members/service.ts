@@ -196,7 +196,9 @@ async function withTotal<Row extends { extra: number | null }>(
  * in, found as any search is (gathered, or probed for when many), through the trigram index of the
  * email past its first character (migration 040). A first name starts the emails it is in, so its
  * matches sit together in email order, far into it in a large company: as one search, a page of
- * them gathered every match; as two, it is a range read.
+ * them gathered every match; as two, it is a range read. Where the company has few email domains,
+ * a third part: the members of the domains containing the term, each domain a range (migration 044),
+ * the part further in being then the part before the @ alone.
  */
 async function searchInEmailOrder(
   db: Kysely<DB>,
@@ -215,8 +217,6 @@ async function searchInEmailOrder(
     domains?.filter((domain) => domain.includes(term)),
   );
   const { starts, inside, domain } = parts;
-  // The start's and the domains' ranges counted to the cap + 1; a gathering counts its own part
-  // exactly beside them.
   const capped = (counted: number) => ({
     total: Math.min(counted, SEARCH_COUNT_CAP),
     totalExact: counted <= SEARCH_COUNT_CAP,
@@ -235,6 +235,8 @@ async function searchInEmailOrder(
     const first = rows[0];
     if (first && first.inside_rows === limit) return { rows, ...capped(Number(first.extra)) };
   }
+  // The start's and the domains' ranges counted to the cap + 1; a gathering counts its own part
+  // exactly beside them.
   const rows = await page("collect", rangesCount(parts, SEARCH_COUNT_CAP));
   const first = rows[0];
   // The gathered part's count is on every row; a page past the end has no row to carry it.
