@@ -1036,6 +1036,7 @@ CREATE TABLE public.members (
     CONSTRAINT members_status_check CHECK ((status = ANY (ARRAY['active'::text, 'deactivated'::text])))
 )
 WITH (fillfactor='90');
+ALTER TABLE ONLY public.members ALTER COLUMN email SET STATISTICS 1000;
 
 --
 -- Name: members_never_active; Type: TABLE; Schema: public; Owner: -
@@ -2219,6 +2220,12 @@ CREATE INDEX member_roles_role_idx ON public.member_roles USING btree (role_id);
 CREATE INDEX members_account_idx ON public.members USING btree (account_id);
 
 --
+-- Name: members_company_domain_email_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX members_company_domain_email_idx ON public.members USING btree (company_id, split_part(email, '@'::text, 2), email) INCLUDE (id);
+
+--
 -- Name: members_company_email_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -2229,6 +2236,7 @@ CREATE UNIQUE INDEX members_company_email_idx ON public.members USING btree (com
 --
 
 CREATE INDEX members_company_email_inside_trgm_idx ON public.members USING gin (company_id, substr(email, 2) public.gin_trgm_ops) WITH (fastupdate=off);
+ALTER INDEX public.members_company_email_inside_trgm_idx ALTER COLUMN 2 SET STATISTICS 1000;
 
 --
 -- Name: members_company_email_trgm_idx; Type: INDEX; Schema: public; Owner: -
@@ -2241,6 +2249,13 @@ CREATE INDEX members_company_email_trgm_idx ON public.members USING gin (company
 --
 
 CREATE INDEX members_company_joined_idx ON public.members USING btree (company_id, joined_at, id);
+
+--
+-- Name: members_company_local_inside_trgm_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX members_company_local_inside_trgm_idx ON public.members USING gin (company_id, substr(split_part(email, '@'::text, 1), 2) public.gin_trgm_ops) WITH (fastupdate=off);
+ALTER INDEX public.members_company_local_inside_trgm_idx ALTER COLUMN 2 SET STATISTICS 1000;
 
 --
 -- Name: members_company_name_idx; Type: INDEX; Schema: public; Owner: -
