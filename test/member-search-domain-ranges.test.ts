@@ -7,20 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listMemberPage } from "../server/members/service.js";
 import { type BulkMember, insertMembers } from "./support/bulk-members.js";
 import { testDatabaseKinds } from "./support/databases.js";
+import { describePlan, explainAnalyze } from "./support/explain.js";
 import { createHarness, type Harness } from "./support/harness.js";
-
-type PlanNode = {
-  "Node Type": string;
-  "Index Name"?: string;
-  "Relation Name"?: string;
-  "Actual Rows": number;
-  "Actual Loops": number;
-  Plans?: PlanNode[];
-};
-
-function nodes(plan: PlanNode): PlanNode[] {
-  return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
-}
 
 const OTHERS = 3_000;
 const DEEP = 400;
@@ -70,22 +58,8 @@ describe.each(testDatabaseKinds)("member search for a domain on %s", (kind) => {
 
     const statement = sent.find((query) => query.sql.includes("WITH page AS"));
     expect(statement).toBeDefined();
-    const result = await h.db.executeQuery<{ "QUERY PLAN": unknown }>(
-      Compiled.raw(`EXPLAIN (ANALYZE, FORMAT JSON) ${statement!.sql}`, [...statement!.parameters]),
-    );
-    const cell = result.rows[0]!["QUERY PLAN"];
-    const plan = nodes(
-      ((typeof cell === "string" ? JSON.parse(cell) : cell) as [{ Plan: PlanNode }])[0].Plan,
-    );
-    const described = JSON.stringify(
-      plan.map((n) => [
-        n["Node Type"],
-        n["Relation Name"],
-        n["Index Name"],
-        n["Actual Rows"],
-        n["Actual Loops"],
-      ]),
-    );
+    const plan = await explainAnalyze(h.db, statement!);
+    const described = describePlan(plan);
     // The page's part of the domain: one page of the range (the count beside it reads its own).
     const ranges = plan.filter(
       (n) => n["Index Name"] === "members_company_domain_email_idx" && n["Actual Rows"] <= PAGE + 1,

@@ -89,6 +89,27 @@ describe.each(testDatabaseKinds)("member search by the start of the email and fu
   });
   let financeRoleId: string;
 
+  /**
+   * The emails of every page of the member list asked with `query`, following its cursors (stopping
+   * once past `expected` rows), and the first page.
+   */
+  async function pageThrough(session: string, company: string, query: string, expected: number) {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let first: Page | undefined;
+    do {
+      const response = await h.inject(session, {
+        url: `/api/companies/${company}/members?${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+      });
+      expect(response.statusCode, response.body).toBe(200);
+      const body: Page = response.json();
+      first ??= body;
+      seen.push(...body.items.map((m) => m.email));
+      cursor = body.nextCursor;
+    } while (cursor !== null && seen.length <= expected);
+    return { seen, first };
+  }
+
   // Terms: a piece of some email, from three characters up, often one that starts other emails.
   const termOf = fc
     .tuple(fc.nat(), fc.nat(), fc.integer({ min: 3, max: 9 }))
@@ -130,19 +151,7 @@ describe.each(testDatabaseKinds)("member search by the start of the email and fu
           ]
             .filter(Boolean)
             .join("&");
-          const seen: string[] = [];
-          let cursor: string | null = null;
-          let first: Page | undefined;
-          do {
-            const response = await h.inject(cookie, {
-              url: `/api/companies/${companyId}/members?${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
-            });
-            expect(response.statusCode, response.body).toBe(200);
-            const body: Page = response.json();
-            first ??= body;
-            seen.push(...body.items.map((m) => m.email));
-            cursor = body.nextCursor;
-          } while (cursor !== null && seen.length <= expected.length);
+          const { seen, first } = await pageThrough(cookie, companyId, query, expected.length);
           expect(seen).toEqual(expected);
           expect(first).toMatchObject({ total: expected.length, totalExact: true });
         },
@@ -337,19 +346,8 @@ describe.each(testDatabaseKinds)("member search by the start of the email and fu
     // Terms of three characters and more are substrings (shorter ones match the start).
     for (const term of ["ana", "ana-1", "p12", "d6.", "example", `${tag}@d1`]) {
       const expected = all.filter((email) => email.includes(term));
-      const seen: string[] = [];
-      let cursor: string | null = null;
-      let first: Page | undefined;
-      do {
-        const response = await h.inject(many, {
-          url: `/api/companies/${co.id}/members?email=${encodeURIComponent(term)}&limit=7${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
-        });
-        expect(response.statusCode, response.body).toBe(200);
-        const body: Page = response.json();
-        first ??= body;
-        seen.push(...body.items.map((m) => m.email));
-        cursor = body.nextCursor;
-      } while (cursor !== null && seen.length <= expected.length);
+      const query = `email=${encodeURIComponent(term)}&limit=7`;
+      const { seen, first } = await pageThrough(many, co.id, query, expected.length);
       expect(seen, term).toEqual(expected);
       expect(first, term).toMatchObject({ total: expected.length, totalExact: true });
     }

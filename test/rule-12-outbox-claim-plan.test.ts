@@ -1,24 +1,11 @@
 // Rule 12 at scale: the dispatcher's claim walks only the due mails of its batch. A claimed mail
 // leaves the due index's range for its lease, and the due rows are picked once (a materialized
 // CTE), so a large outbox with many claimed rows never makes a claim scan past them.
-import { CompiledQuery, sql } from "kysely";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { claimDueMails, claimDueMailsStatement } from "../server/mail/queries.js";
 import { openTestDatabase, type TestDatabase, testDatabaseKinds } from "./support/databases.js";
-
-type PlanNode = {
-  "Node Type": string;
-  "Index Name"?: string;
-  "Relation Name"?: string;
-  "Actual Rows": number;
-  "Actual Loops": number;
-  "Rows Removed by Filter"?: number;
-  Plans?: PlanNode[];
-};
-
-function nodes(plan: PlanNode): PlanNode[] {
-  return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
-}
+import { explainAnalyze, type PlanNode } from "./support/explain.js";
 
 const MAILS = 5_000;
 const BATCH = 20;
@@ -41,13 +28,7 @@ describe.each(testDatabaseKinds)("rule 12: the outbox claim at scale on %s", (ki
   });
 
   async function explainClaim(): Promise<PlanNode[]> {
-    const compiled = claimDueMailsStatement(now, lease, BATCH).compile(database.db);
-    const result = await database.db.executeQuery<{ "QUERY PLAN": [{ Plan: PlanNode }] | string }>(
-      CompiledQuery.raw(`EXPLAIN (ANALYZE, FORMAT JSON) ${compiled.sql}`, [...compiled.parameters]),
-    );
-    const cell = result.rows[0]!["QUERY PLAN"];
-    const plan = (typeof cell === "string" ? JSON.parse(cell) : cell)[0].Plan as PlanNode;
-    return nodes(plan);
+    return explainAnalyze(database.db, claimDueMailsStatement(now, lease, BATCH).compile(database.db));
   }
 
   it("reads the batch from the due index once, and no claimed row again", async () => {

@@ -2,7 +2,7 @@
 // members who are due and not the rest. A company of 3,000 recently active members, a few due ones,
 // and hundreds deactivated long ago (as the job leaves them, month after month): the job's
 // statements read the due ones from the indexes of active members by time, and nothing else.
-import { CompiledQuery, sql } from "kysely";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   claimInactivityWarnings,
@@ -11,17 +11,7 @@ import {
 } from "../server/inactivity/queries.js";
 import { INACTIVITY_WARNING_MS } from "../server/inactivity/service.js";
 import { openTestDatabase, type TestDatabase, testDatabaseKinds } from "./support/databases.js";
-
-type PlanNode = {
-  "Node Type": string;
-  "Relation Name"?: string;
-  "Index Name"?: string;
-  "Actual Rows": number;
-  "Actual Loops": number;
-  Plans?: PlanNode[];
-};
-
-const nodes = (plan: PlanNode): PlanNode[] => [plan, ...(plan.Plans ?? []).flatMap(nodes)];
+import { describePlan, explainAnalyze } from "./support/explain.js";
 
 const ACTIVE = 3_000;
 const OLD_ACTIVITY = 4;
@@ -117,25 +107,11 @@ describe.each(testDatabaseKinds)("SPEC 6.4: the inactivity job reads only due me
     );
     // At this size reading whole tables costs the planner as little as the index walks, which it
     // picks at the bench's size (10,000 companies, 1,000,000 members): here it is held to them.
-    const result = await database.db.transaction().execute(async (trx) => {
+    const plan = await database.db.transaction().execute(async (trx) => {
       await sql`SET LOCAL enable_seqscan = off`.execute(trx);
-      return trx.executeQuery<{ "QUERY PLAN": unknown }>(
-        CompiledQuery.raw(`EXPLAIN (ANALYZE, FORMAT JSON) ${compiled.sql}`, [...compiled.parameters]),
-      );
+      return explainAnalyze(trx, compiled);
     });
-    const cell = result.rows[0]!["QUERY PLAN"];
-    const plan = nodes(
-      ((typeof cell === "string" ? JSON.parse(cell) : cell) as [{ Plan: PlanNode }])[0].Plan,
-    );
-    const described = JSON.stringify(
-      plan.map((n) => [
-        n["Node Type"],
-        n["Relation Name"],
-        n["Index Name"],
-        n["Actual Rows"],
-        n["Actual Loops"],
-      ]),
-    );
+    const described = describePlan(plan);
     const readFrom = (relation: string) =>
       plan
         .filter((n) => n["Relation Name"] === relation)
