@@ -62,7 +62,7 @@ export type MemberFilter = {
    * email order (migration 044). With the other two parts (a local emailInside), the matches of a
    * term without an @, each once.
    */
-  emailDomain?: { domains: string[]; pattern: string };
+  emailDomain?: { domains: readonly string[]; pattern: string };
   roleId?: string;
   status?: MemberStatus;
 };
@@ -135,11 +135,11 @@ export function searchParts(
     inside: {
       ...filter,
       emailPattern: undefined,
-      emailInside: local ? { pattern, prefix, local } : { pattern, prefix },
+      emailInside: { pattern, prefix, local },
     },
     domain:
       domains && domains.length > 0
-        ? { ...filter, emailPattern: undefined, emailDomain: { domains: [...domains], pattern } }
+        ? { ...filter, emailPattern: undefined, emailDomain: { domains, pattern } }
         : undefined,
   };
 }
@@ -166,7 +166,7 @@ export async function companyEmailDomains(
   companyId: string,
   max: number = SEARCH_DOMAINS_MAX,
 ): Promise<string[] | null> {
-  const domain = sql`split_part(m.email, '@', 2)`;
+  const domain = domainOf(sql`m.email`);
   const result = await sql<{ domain: string }>`
     WITH RECURSIVE d(domain, n) AS (
       (SELECT ${domain}, 1 FROM members m WHERE m.company_id = ${companyId} ORDER BY ${domain} LIMIT 1)
@@ -177,6 +177,12 @@ export async function companyEmailDomains(
     SELECT d.domain FROM d WHERE d.domain IS NOT NULL`.execute(db);
   return result.rows.length > max ? null : result.rows.map((row) => row.domain);
 }
+
+/** The part of `email` before the @, as migration 044's trigram index has it. */
+const localPartOf = (email: RawBuilder<unknown>) => sql`split_part(${email}, '@', 1)`;
+
+/** The domain of `email`, as migration 044's domain index has it. */
+const domainOf = (email: RawBuilder<unknown>) => sql`split_part(${email}, '@', 2)`;
 
 /**
  * The filter's email conditions on `email`, each starting with AND (none: empty). The term further
@@ -191,14 +197,14 @@ function emailMatches(
 ): RawBuilder<unknown> {
   const inside = filter.emailInside;
   const domain = filter.emailDomain;
-  const searched = inside?.local ? sql`split_part(${email}, '@', 1)` : email;
+  const searched = inside?.local ? localPartOf(email) : email;
   const further = use === "index" ? sql`substr(${searched}, 2)` : searched;
   return sql`${filter.emailPattern !== undefined ? sql`AND ${email} LIKE ${filter.emailPattern}` : sql``}
     ${inside ? sql`AND ${further} LIKE ${inside.pattern} AND ${email} NOT LIKE ${inside.prefix}` : sql``}
     ${
       domain
-        ? sql`AND split_part(${email}, '@', 2) = ANY(${domain.domains}::text[])
-              AND split_part(${email}, '@', 1) NOT LIKE ${domain.pattern}`
+        ? sql`AND ${domainOf(email)} = ANY(${domain.domains}::text[])
+              AND ${localPartOf(email)} NOT LIKE ${domain.pattern}`
         : sql``
     }`;
 }
@@ -463,18 +469,17 @@ function memberPageStatement(
       // `filter`'s matches came (a probe's short page proves nothing).
       const ahead = walk(sql`m.id, m.email AS k`, starts);
       // Each domain's range of the domain index (migration 044), one page long, in email order.
-      const ranges = (part: MemberFilter, within: NonNullable<MemberFilter["emailDomain"]>) => {
+      const ranges = (part: MemberFilter, domains: readonly string[]) => {
         const after =
           position === null ? sql`` : sql`AND ${afterPosition(order, position, sql`m.email`, sql`m.id`)}`;
-        return sql`SELECT r.id, r.k FROM unnest(${within.domains}::text[]) dd(domain) CROSS JOIN LATERAL (
+        const partDomain = domainOf(sql`m.email`);
+        return sql`SELECT r.id, r.k FROM unnest(${domains}::text[]) dd(domain) CROSS JOIN LATERAL (
                      SELECT m.id, m.email AS k FROM members m
-                      WHERE ${matching({ ...part, emailDomain: undefined })}
-                        AND split_part(m.email, '@', 2) = dd.domain
-                        AND split_part(m.email, '@', 1) NOT LIKE ${within.pattern} ${after}
-                      ORDER BY split_part(m.email, '@', 2) ${direction}, m.email ${direction} LIMIT ${limit}) r`;
+                      WHERE ${matching(part)} AND ${partDomain} = dd.domain ${after}
+                      ORDER BY ${partDomain} ${direction}, m.email ${direction} LIMIT ${limit}) r`;
       };
       const domains = domain?.emailDomain
-        ? sql`UNION ALL (SELECT d.id, d.k, false FROM (${ranges(domain, domain.emailDomain)}) d)`
+        ? sql`UNION ALL (SELECT d.id, d.k, false FROM (${ranges(domain, domain.emailDomain.domains)}) d)`
         : sql``;
       top = sql`${found.hits}
                 SELECT u.id, ${found.matches} AS matches, (count(*) FILTER (WHERE u.inside) OVER ())::int AS inside_rows
