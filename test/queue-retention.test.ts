@@ -4,7 +4,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { enqueueMail } from "../server/mail/outbox.js";
-import { markMailFailed, markMailSent } from "../server/mail/queries.js";
+import { markMailFailed, markMailsSent } from "../server/mail/queries.js";
 import { pruneOnce, RetentionJob } from "../server/retention/job.js";
 import { testDatabaseKinds } from "./support/databases.js";
 import { createHarness, type Harness } from "./support/harness.js";
@@ -45,7 +45,7 @@ describe.each(testDatabaseKinds)("the outbox's and the webhook log's retention o
       },
       ago(days),
     );
-    if (outcome === "sent") await markMailSent(h.db, id, ago(days), false);
+    if (outcome === "sent") await markMailsSent(h.db, [{ id, sentAt: ago(days), wipeBody: false }]);
     if (outcome === "failed")
       await markMailFailed(h.db, id, { gaveUp: true, error: "550 no such user", nextAttemptAt: ago(days) });
     return id;

@@ -2,6 +2,7 @@
 // causes it (or not at all), a dispatcher delivers it with retries, and a mail server that is
 // down loses nothing. Delivery here is to a real SMTP server on loopback.
 import net from "node:net";
+import type { KyselyPlugin } from "kysely";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { backoffMs, MAX_ATTEMPTS, MailDispatcher } from "../server/mail/dispatcher.js";
@@ -11,6 +12,7 @@ import { pooledSmtpUrl, smtpTransport } from "../server/mail/transport.js";
 import { testDatabaseKinds } from "./support/databases.js";
 import { createHarness, type Harness } from "./support/harness.js";
 import { startSmtpSink } from "./support/smtp-sink.js";
+import { statementLog } from "./support/statement-log.js";
 
 describe("rule 12: mail templates", () => {
   it("escapes user-supplied names in HTML and keeps CR/LF out of the subject", () => {
@@ -202,6 +204,77 @@ describe.each(testDatabaseKinds)("rule 12: transactional outbox on %s", (kind) =
     const burst = [...deliveries.entries()].filter(([to]) => to.startsWith("burst"));
     expect(burst).toHaveLength(count);
     expect(burst.every(([, n]) => n === 1)).toBe(true);
+  });
+
+  it("marks a batch's deliveries in one statement, each with its time, and a refused one apart", async () => {
+    const recipients = [
+      "batch.a@example.com",
+      "batch.b@example.com",
+      "batch.c@example.com",
+      "batch.d@example.com",
+    ];
+    for (const [i, to] of recipients.entries())
+      await enqueueMail(h.db, message(to, `Batch ${i}`, i === 0), h.clock.now());
+    const sentAt = new Map<string, Date>();
+    const transport = {
+      isExternal: true,
+      close() {},
+      async send(mail: { to: string }) {
+        if (mail.to === "batch.c@example.com") throw new Error("452 mailbox full");
+        h.clock.advance(1_000);
+        sentAt.set(mail.to, h.clock.now());
+      },
+    };
+    const log = statementLog();
+    const dispatcher = new MailDispatcher({ db: h.db.withPlugin(log.plugin), transport, clock: h.clock });
+    const result = await dispatcher.runOnce();
+    expect(result.failed).toBe(1);
+    expect(result.sent).toBeGreaterThanOrEqual(3);
+    // The claim, the refused mail's own mark, and one statement for every mail the server took.
+    const statements = log.take();
+    expect(statements.filter((text) => text.includes("mail_outbox"))).toHaveLength(3);
+    expect(statements.filter((text) => text.includes("SET status = 'sent'"))).toHaveLength(1);
+
+    for (const to of recipients) {
+      const [row] = await rowsFor(to);
+      if (to === "batch.c@example.com") {
+        expect(row).toMatchObject({ status: "pending", sent_at: null, last_error: "452 mailbox full" });
+        continue;
+      }
+      expect(row?.status).toBe("sent");
+      expect(row?.sent_at?.getTime()).toBe(sentAt.get(to)?.getTime());
+      expect(row?.locked_until).toBeNull();
+      // Only the sensitive one (the first) loses its body.
+      expect(row?.text_body.includes("123456")).toBe(to !== "batch.a@example.com");
+      expect(row?.html_body.includes("123456")).toBe(to !== "batch.a@example.com");
+    }
+  });
+
+  it("marks what was sent even when a later mail's own mark fails", async () => {
+    await enqueueMail(h.db, message("before.fault@example.com", "Before the fault"), h.clock.now());
+    h.clock.advance(1);
+    await enqueueMail(h.db, message("at.fault@example.com", "At the fault"), h.clock.now());
+    const transport = {
+      isExternal: false,
+      close() {},
+      async send(mail: { to: string }) {
+        if (mail.to === "at.fault@example.com") throw new Error("421 closing");
+      },
+    };
+    // The refused mail's mark fails (a database that went away between two statements, here a
+    // plugin): the batch fails, but the mail the server took is still marked, not sent twice.
+    const failingMark = {
+      transformQuery: (args: { node: Parameters<KyselyPlugin["transformQuery"]>[0]["node"] }) => {
+        if (args.node.kind === "UpdateQueryNode") throw new Error("connection terminated");
+        return args.node;
+      },
+      transformResult: async (args: Parameters<KyselyPlugin["transformResult"]>[0]) => args.result,
+    } satisfies KyselyPlugin;
+    const dispatcher = new MailDispatcher({ db: h.db.withPlugin(failingMark), transport, clock: h.clock });
+    await expect(dispatcher.runOnce()).rejects.toThrow("connection terminated");
+    expect((await rowsFor("before.fault@example.com"))[0]?.status).toBe("sent");
+    // Still claimed: it comes back when the claim runs out, as a crashed dispatcher's would.
+    expect((await rowsFor("at.fault@example.com"))[0]).toMatchObject({ status: "pending", attempts: 1 });
   });
 
   it("delivers a backlog without waiting for the next poll, over one pooled connection", async () => {

@@ -4,7 +4,7 @@ import type { Kysely } from "kysely";
 import type { Clock } from "../clock.js";
 import type { DB } from "../db/schema.js";
 import { Polling } from "../polling.js";
-import { claimDueMails, markMailFailed, markMailSent } from "./queries.js";
+import { claimDueMails, type DeliveredMail, markMailFailed, markMailsSent } from "./queries.js";
 import type { MailTransport } from "./transport.js";
 
 export const MAX_ATTEMPTS = 10;
@@ -40,29 +40,39 @@ export class MailDispatcher {
       this.options.batchSize ?? 20,
     );
 
-    let sent = 0;
+    // What the server took is marked in one statement after the batch (and before a fault in it
+    // leaves): a mail sent but not marked is sent again once its claim runs out.
+    const delivered: DeliveredMail[] = [];
     let failed = 0;
-    for (const message of claimed) {
-      try {
-        await transport.send({
-          to: message.to_address,
-          subject: message.subject,
-          text: message.text_body,
-          html: message.html_body,
-        });
-        await markMailSent(db, message.id, clock.now(), transport.isExternal && message.is_sensitive);
-        sent += 1;
-      } catch (error) {
-        failed += 1;
-        const gaveUp = message.attempts >= MAX_ATTEMPTS;
-        await markMailFailed(db, message.id, {
-          gaveUp,
-          error: String((error as Error)?.message ?? error).slice(0, 500),
-          nextAttemptAt: new Date(clock.now().getTime() + backoffMs(message.attempts)),
-        });
-        this.options.onError?.(error);
+    try {
+      for (const message of claimed) {
+        try {
+          await transport.send({
+            to: message.to_address,
+            subject: message.subject,
+            text: message.text_body,
+            html: message.html_body,
+          });
+          delivered.push({
+            id: message.id,
+            sentAt: clock.now(),
+            wipeBody: transport.isExternal && message.is_sensitive,
+          });
+        } catch (error) {
+          failed += 1;
+          const gaveUp = message.attempts >= MAX_ATTEMPTS;
+          await markMailFailed(db, message.id, {
+            gaveUp,
+            error: String((error as Error)?.message ?? error).slice(0, 500),
+            nextAttemptAt: new Date(clock.now().getTime() + backoffMs(message.attempts)),
+          });
+          this.options.onError?.(error);
+        }
       }
+    } finally {
+      await markMailsSent(db, delivered);
     }
+    const sent = delivered.length;
     return { sent, failed };
   }
 
