@@ -110,7 +110,7 @@ async function main() {
     clock: systemClock,
     settings: { mailDays: config.mailRetentionDays, webhookLogDays: config.webhookLogRetentionDays },
     onError: (error) =>
-      app.log.warn({ err: { message: (error as Error)?.message } }, "mail and webhook log retention failed"),
+      app.log.warn({ err: { message: (error as Error)?.message } }, "retention failed"),
   });
 
   let stopping = false;

@@ -2160,10 +2160,28 @@ CREATE INDEX invitations_pending_expiry_idx ON public.invitations USING btree (e
 CREATE INDEX known_devices_account_idx ON public.known_devices USING btree (account_id, expires_at);
 
 --
+-- Name: known_devices_expires_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX known_devices_expires_idx ON public.known_devices USING btree (expires_at);
+
+--
+-- Name: login_throttle_updated_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX login_throttle_updated_idx ON public.login_throttle USING btree (updated_at);
+
+--
 -- Name: login_unlock_links_account_idx; Type: INDEX; Schema: public; Owner: -
 --
 
 CREATE INDEX login_unlock_links_account_idx ON public.login_unlock_links USING btree (account_id, expires_at);
+
+--
+-- Name: login_unlock_links_expires_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX login_unlock_links_expires_idx ON public.login_unlock_links USING btree (expires_at);
 
 --
 -- Name: mail_outbox_due_idx; Type: INDEX; Schema: public; Owner: -
@@ -2316,6 +2334,12 @@ CREATE INDEX scim_tokens_company ON public.scim_tokens USING btree (company_id, 
 --
 
 CREATE INDEX sessions_account_idx ON public.sessions USING btree (account_id);
+
+--
+-- Name: sessions_expires_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX sessions_expires_idx ON public.sessions USING btree (expires_at);
 
 --
 -- Name: settlement_batches_account_period_idx; Type: INDEX; Schema: public; Owner: -
