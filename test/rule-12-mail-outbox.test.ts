@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { backoffMs, MAX_ATTEMPTS, MailDispatcher } from "../server/mail/dispatcher.js";
 import { enqueueMail } from "../server/mail/outbox.js";
 import { escapeHtml, renderMail } from "../server/mail/templates.js";
-import { pooledSmtpUrl, smtpTransport } from "../server/mail/transport.js";
+import { coalesceWrites, pooledSmtpUrl, smtpTransport } from "../server/mail/transport.js";
 import { testDatabaseKinds } from "./support/databases.js";
 import { createHarness, type Harness } from "./support/harness.js";
 import { startSmtpSink } from "./support/smtp-sink.js";
@@ -334,6 +334,79 @@ describe.each(testDatabaseKinds)("rule 12: transactional outbox on %s", (kind) =
       transport.close();
     }
     expect(sink.received.some((mail) => mail.to.includes("no.delay@example.com"))).toBe(true);
+  });
+
+  it("sends what it writes in one turn of the event loop as one write", async () => {
+    const server = net.createServer((socket) => socket.resume());
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    const sockets = [net.connect({ port, host: "127.0.0.1" }), net.connect({ port, host: "127.0.0.1" })];
+    await Promise.all(sockets.map((socket) => new Promise((resolve) => socket.once("connect", resolve))));
+    const coalesced = sockets[0] as net.Socket;
+    coalesceWrites(coalesced);
+    type Writes = {
+      _write: (...args: unknown[]) => void;
+      _writev: (chunks: unknown[], done: unknown) => void;
+    };
+    const writes = (socket: net.Socket) => {
+      const counted = socket as unknown as Writes;
+      return { write: vi.spyOn(counted, "_write"), writev: vi.spyOn(counted, "_writev") };
+    };
+    const counts = sockets.map(writes);
+    try {
+      for (const socket of sockets) for (let i = 0; i < 12; i += 1) socket.write(`line ${i}\r\n`);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(counts[0]?.write).not.toHaveBeenCalled();
+      expect(counts[0]?.writev).toHaveBeenCalledTimes(1);
+      expect(counts[0]?.writev.mock.calls[0]?.[0]).toHaveLength(12);
+      // Without it, each piece is a write of its own.
+      expect(counts[1]?.write.mock.calls.length).toBeGreaterThan(1);
+      // A later turn's writes leave too.
+      coalesced.write("later\r\n");
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(coalesced.writableLength).toBe(0);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it("hands the mail server a message in a few writes, not one per piece", async () => {
+    const sinkPort = Number(new URL(sink.url).port);
+    const transport = smtpTransport(sink.url, "Portal <no-reply@portal.test>");
+    const mail = renderMail("Pieces", [{ text: "A paragraph of the notice." }, { text: "Another one." }]);
+    const send = (to: string) =>
+      transport.send({ to, subject: mail.subject, text: mail.text, html: mail.html });
+    const prototype = net.Socket.prototype as unknown as Record<
+      "_write" | "_writev",
+      (...args: unknown[]) => unknown
+    >;
+    try {
+      await send("first.piece@example.com"); // the connection, its greeting and EHLO
+      let writes = 0;
+      const count = <K extends "_write" | "_writev">(method: K) => {
+        const original = prototype[method] as (...args: unknown[]) => unknown;
+        return vi.spyOn(prototype, method).mockImplementation(function (
+          this: net.Socket,
+          ...args: unknown[]
+        ) {
+          if (this.remotePort === sinkPort) writes += 1;
+          return original.apply(this, args);
+        } as never);
+      };
+      const spies = [count("_write"), count("_writev")];
+      try {
+        await send("second.piece@example.com");
+      } finally {
+        for (const spy of spies) spy.mockRestore();
+      }
+      // MAIL FROM, RCPT TO and DATA wait for an answer each; the message itself is a few turns.
+      expect(writes).toBeGreaterThanOrEqual(4);
+      expect(writes).toBeLessThanOrEqual(9);
+    } finally {
+      transport.close();
+    }
+    expect(sink.received.some((m) => m.to.includes("second.piece@example.com"))).toBe(true);
   });
 
   it("keeps the URL's own pool setting, and pools when it has none", () => {

@@ -50,6 +50,7 @@ export function connectWithoutDelay(
   socket.once("error", fail);
   socket.once("timeout", timedOut);
   socket.once("connect", () => {
+    coalesceWrites(socket);
     socket.off("error", fail);
     socket.off("timeout", timedOut);
     socket.setTimeout(0);
@@ -57,6 +58,28 @@ export function connectWithoutDelay(
     socket.on("error", () => {});
     callback(null, { connection: socket });
   });
+}
+
+/**
+ * Makes the writes of one turn of the event loop leave the socket as one. nodemailer writes each
+ * command, and pipes each message in a few dozen small pieces (headers, boundaries, encoded lines):
+ * with Nagle's algorithm off, every piece was a system call and a packet of its own. The first write
+ * of a turn corks the socket, and the turn's end (setImmediate) sends all its pieces in one.
+ */
+export function coalesceWrites(socket: net.Socket): void {
+  const write = socket.write;
+  let corked = false;
+  socket.write = function (this: net.Socket, ...args: Parameters<net.Socket["write"]>) {
+    if (!corked) {
+      corked = true;
+      this.cork();
+      setImmediate(() => {
+        corked = false;
+        this.uncork();
+      });
+    }
+    return write.apply(this, args);
+  } as net.Socket["write"];
 }
 
 export function smtpTransport(url: string, from: string): MailTransport {
