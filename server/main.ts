@@ -109,8 +109,7 @@ async function main() {
     db: database.db,
     clock: systemClock,
     settings: { mailDays: config.mailRetentionDays, webhookLogDays: config.webhookLogRetentionDays },
-    onError: (error) =>
-      app.log.warn({ err: { message: (error as Error)?.message } }, "retention failed"),
+    onError: (error) => app.log.warn({ err: { message: (error as Error)?.message } }, "retention failed"),
   });
 
   let stopping = false;
