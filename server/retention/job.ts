@@ -20,8 +20,8 @@ import {
 export const RETENTION_BATCH = 1_000;
 const DAY_MS = 24 * 60 * 60_000;
 /**
- * Days without a failure after which an email's count of consecutive login failures is forgotten: a
- * guesser gets another nine tries a month at most, on top of the per-IP throttle.
+ * Days without a failure after which an email's count of consecutive login failures is forgotten.
+ * It gives a guesser nothing the lock does not: each 30-minute lock restarts the count anyway.
  */
 export const LOGIN_THROTTLE_IDLE_DAYS = 30;
 const EXPIRING: readonly ExpiringTable[] = ["sessions", "known_devices", "login_unlock_links"];
