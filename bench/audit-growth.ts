@@ -3,8 +3,9 @@
 // one company whose events, N in all, are spread evenly over the last 24 months by one set-based
 // INSERT … SELECT generate_series into the monthly partitions; then the page query the route runs
 // (listAuditEvents, 50 rows) is timed: the first page, and a deep page whose cursor sits halfway
-// down the log (the same SQL as server/audit/queries.ts). Reported: each page's p50 and p95 per size, the ratio to the smallest size, and
-// EXPLAIN (ANALYZE) of both pages at the largest size.
+// down the log (the whole log's pages go through audit_company_page, migration 047). Reported: each
+// page's p50 and p95 per size, the ratio to the smallest size, and EXPLAIN (ANALYZE) of the
+// statement that function runs for both pages at the largest size.
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import pg from "pg";

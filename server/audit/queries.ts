@@ -69,6 +69,26 @@ function keysetAfter(after: [Date, string]): RawBuilder<unknown> {
   return sql`AND occurred_at <= ${after[0]} AND (occurred_at, id) < (${after[0]}, ${after[1]}::uuid)`;
 }
 
+/** Whether the filter is the company's whole log, whose pages audit_company_page reads (migration 047). */
+function isWholeLog(filter: AuditFilter): boolean {
+  return !filter.action && !filter.actor && !filter.from && !filter.to && !filter.outcome && !filter.target;
+}
+
+/**
+ * The page's events (every column, newest first): the whole log's through audit_company_page, from
+ * a plan kept per connection; a filtered log's planned for its filter.
+ */
+function pageOfEvents(filter: AuditFilter, after: [Date, string] | null, limit: number): RawBuilder<unknown> {
+  if (isWholeLog(filter)) {
+    return sql`SELECT * FROM audit_company_page(${filter.companyId}::uuid, ${after?.[0] ?? null}::timestamptz,
+                                               ${after?.[1] ?? null}::uuid, ${limit}::int)`;
+  }
+  return sql`SELECT * FROM audit_events
+              WHERE ${matching(filter)} ${after ? keysetAfter(after) : sql``}
+              ORDER BY occurred_at DESC, id DESC
+              LIMIT ${limit}`;
+}
+
 /** Events after the cursor (occurred_at, id), newest first. */
 export async function listAuditEvents(
   db: Kysely<DB>,
@@ -79,11 +99,8 @@ export async function listAuditEvents(
   const result = await sql<AuditEventRow>`
     SELECT id, occurred_at, action, outcome, actor_account_id, actor_email, target_type, target_id,
            details, ip, user_agent, request_id
-      FROM audit_events
-     WHERE ${matching(filter)}
-       ${after ? keysetAfter(after) : sql``}
-     ORDER BY occurred_at DESC, id DESC
-     LIMIT ${limit}`.execute(db);
+      FROM (${pageOfEvents(filter, after, limit)}) page
+     ORDER BY occurred_at DESC, id DESC`.execute(db);
   return result.rows;
 }
 
@@ -121,24 +138,18 @@ export async function listNamedAuditEvents(
              WHEN 'member' THEN ${memberName(sql`m.id = ${targetUuid}`, "email")}
              WHEN 'account' THEN ${memberName(sql`m.account_id = ${targetUuid}`, "email")}
            END AS target_email
-      FROM (
-        SELECT id, occurred_at, company_id, action, outcome, actor_account_id, actor_email, target_type,
-               target_id, details, ip, user_agent, request_id
-          FROM audit_events
-         WHERE ${matching(filter)}
-           ${after ? sql`AND (occurred_at, id) < (${after[0]}, ${after[1]}::uuid)` : sql``}
-         ORDER BY occurred_at DESC, id DESC
-         LIMIT ${limit}) page
+      FROM (${pageOfEvents(filter, after, limit)}) page
      ORDER BY page.occurred_at DESC, page.id DESC`.execute(db);
   return result.rows;
 }
 
 /** Counts matching events up to cap + 1; beyond the cap the total is not exact. */
 export async function countAuditEvents(db: Kysely<DB>, filter: AuditFilter, cap: number): Promise<number> {
-  const result = await sql<{ n: number }>`
-    SELECT count(*)::int AS n FROM (SELECT 1 FROM audit_events WHERE ${matching(filter)} LIMIT ${cap + 1}) capped`.execute(
-    db,
-  );
+  const result = await sql<{ n: number }>`${
+    isWholeLog(filter)
+      ? sql`SELECT audit_company_count(${filter.companyId}::uuid, ${cap + 1}::int) AS n`
+      : sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM audit_events WHERE ${matching(filter)} LIMIT ${cap + 1}) capped`
+  }`.execute(db);
   return result.rows[0]?.n ?? 0;
 }
 

@@ -86,6 +86,67 @@ BEGIN
 END $$;
 
 --
+-- Name: audit_company_count(uuid, integer); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.audit_company_count(company uuid, cap integer) RETURNS integer
+    LANGUAGE plpgsql STABLE
+    SET plan_cache_mode TO 'force_generic_plan'
+    AS $$
+DECLARE
+  counted int;
+BEGIN
+  SELECT count(*)::int INTO counted FROM (SELECT 1 FROM audit_events WHERE company_id = company LIMIT cap) capped;
+  RETURN counted;
+END
+$$;
+
+--
+-- Name: audit_events; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.audit_events (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    occurred_at timestamp(3) with time zone NOT NULL,
+    company_id uuid,
+    actor_account_id uuid,
+    actor_email text,
+    action text NOT NULL,
+    outcome text NOT NULL,
+    target_type text,
+    target_id text,
+    details jsonb DEFAULT '{}'::jsonb NOT NULL,
+    ip text,
+    user_agent text,
+    request_id text,
+    CONSTRAINT audit_events_action_check1 CHECK ((action ~ '^[a-z_]+\.[a-z_]+$'::text)),
+    CONSTRAINT audit_events_outcome_check1 CHECK ((outcome = ANY (ARRAY['success'::text, 'denied'::text, 'failure'::text])))
+)
+PARTITION BY RANGE (occurred_at);
+
+--
+-- Name: audit_company_page(uuid, timestamp with time zone, uuid, integer); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.audit_company_page(company uuid, after_at timestamp with time zone, after_id uuid, page_rows integer) RETURNS SETOF public.audit_events
+    LANGUAGE plpgsql STABLE
+    SET plan_cache_mode TO 'force_generic_plan'
+    AS $$
+BEGIN
+  IF after_at IS NULL THEN
+    RETURN QUERY
+      SELECT * FROM audit_events WHERE company_id = company
+       ORDER BY occurred_at DESC, id DESC LIMIT page_rows;
+  ELSE
+    RETURN QUERY
+      SELECT * FROM audit_events
+       WHERE company_id = company AND occurred_at <= after_at AND (occurred_at, id) < (after_at, after_id)
+       ORDER BY occurred_at DESC, id DESC LIMIT page_rows;
+  END IF;
+END
+$$;
+
+--
 -- Name: audit_events_are_append_only(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -636,29 +697,6 @@ CREATE TABLE public.accounts (
     CONSTRAINT accounts_name_check CHECK (((length(name) <= 200) AND (name !~ '[\r\n]'::text))),
     CONSTRAINT accounts_time_zone_check CHECK (((time_zone IS NULL) OR ((length(time_zone) >= 1) AND (length(time_zone) <= 64))))
 );
-
---
--- Name: audit_events; Type: TABLE; Schema: public; Owner: -
---
-
-CREATE TABLE public.audit_events (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    occurred_at timestamp(3) with time zone NOT NULL,
-    company_id uuid,
-    actor_account_id uuid,
-    actor_email text,
-    action text NOT NULL,
-    outcome text NOT NULL,
-    target_type text,
-    target_id text,
-    details jsonb DEFAULT '{}'::jsonb NOT NULL,
-    ip text,
-    user_agent text,
-    request_id text,
-    CONSTRAINT audit_events_action_check1 CHECK ((action ~ '^[a-z_]+\.[a-z_]+$'::text)),
-    CONSTRAINT audit_events_outcome_check1 CHECK ((outcome = ANY (ARRAY['success'::text, 'denied'::text, 'failure'::text])))
-)
-PARTITION BY RANGE (occurred_at);
 
 --
 -- Name: audit_events_default; Type: TABLE; Schema: public; Owner: -
