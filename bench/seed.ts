@@ -346,7 +346,9 @@ END
 $$`;
 
 // Secondary indexes are dropped before the bulk load and rebuilt after it: much faster than
-// maintaining them row by row. Constraint indexes (primary keys, UNIQUE) stay.
+// maintaining them row by row. Constraint indexes (primary keys, UNIQUE) stay. An index column's
+// statistics target (migration 045's, on the searched expressions) is not part of its definition:
+// it is set again on the rebuilt index, before the ANALYZE.
 const BULK_TABLES = ["accounts", "members", "member_roles", "transactions", "audit_events", "invitations"];
 
 async function fill(client: pg.Client, passwordHash: string, log: (line: string) => void, sizes: SeedSizes) {
@@ -357,8 +359,15 @@ async function fill(client: pg.Client, passwordHash: string, log: (line: string)
   };
   await client.query(`SET maintenance_work_mem = '1GB'; SET work_mem = '256MB'; SET synchronous_commit = off;
     SET max_parallel_maintenance_workers = 2`);
-  const indexes = await client.query<{ indexname: string; indexdef: string }>(
-    `SELECT i.indexname, i.indexdef FROM pg_indexes i
+  const indexes = await client.query<{ indexname: string; indexdef: string; statistics: string[] }>(
+    `SELECT i.indexname, i.indexdef,
+            ARRAY(SELECT format('ALTER INDEX %I ALTER COLUMN %s SET STATISTICS %s', i.indexname, a.attnum,
+                                a.attstattarget)
+                    FROM pg_attribute a
+                   WHERE a.attrelid = format('%I.%I', i.schemaname, i.indexname)::regclass
+                     AND a.attnum > 0 AND a.attstattarget >= 0
+                   ORDER BY a.attnum) AS statistics
+       FROM pg_indexes i
       WHERE i.schemaname = 'public' AND i.tablename = ANY($1)
         AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`,
     [BULK_TABLES],
@@ -534,6 +543,7 @@ async function fill(client: pg.Client, passwordHash: string, log: (line: string)
   // A partitioned table's index reads back as `ON ONLY`, which would index none of its partitions.
   for (const index of indexes.rows) {
     await step(`index ${index.indexname}`, index.indexdef.replace(" ON ONLY ", " ON "));
+    for (const statistics of index.statistics) await client.query(statistics);
   }
   await step("vacuum analyze", "VACUUM (ANALYZE)");
 }
