@@ -145,11 +145,11 @@ export async function listNamedAuditEvents(
 
 /** Counts matching events up to cap + 1; beyond the cap the total is not exact. */
 export async function countAuditEvents(db: Kysely<DB>, filter: AuditFilter, cap: number): Promise<number> {
-  const result = await sql<{ n: number }>`${
-    isWholeLog(filter)
-      ? sql`SELECT audit_company_count(${filter.companyId}::uuid, ${cap + 1}::int) AS n`
-      : sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM audit_events WHERE ${matching(filter)} LIMIT ${cap + 1}) capped`
-  }`.execute(db);
+  const statement = isWholeLog(filter)
+    ? sql<{ n: number }>`SELECT audit_company_count(${filter.companyId}::uuid, ${cap + 1}::int) AS n`
+    : sql<{ n: number }>`
+        SELECT count(*)::int AS n FROM (SELECT 1 FROM audit_events WHERE ${matching(filter)} LIMIT ${cap + 1}) capped`;
+  const result = await statement.execute(db);
   return result.rows[0]?.n ?? 0;
 }
 
