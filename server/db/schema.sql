@@ -86,6 +86,19 @@ BEGIN
 END $$;
 
 --
+-- Name: accounts_second_factor_to_members(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.accounts_second_factor_to_members() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  UPDATE members SET has_second_factor = NEW.has_second_factor WHERE account_id = NEW.id;
+  RETURN NULL;
+END
+$$;
+
+--
 -- Name: audit_company_count(uuid, integer); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -464,7 +477,8 @@ CREATE FUNCTION public.members_copy_account_email() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 BEGIN
-  SELECT a.email, a.name INTO NEW.email, NEW.name FROM accounts a WHERE a.id = NEW.account_id;
+  SELECT a.email, a.name, a.has_second_factor INTO NEW.email, NEW.name, NEW.has_second_factor
+    FROM accounts a WHERE a.id = NEW.account_id;
   RETURN NEW;
 END
 $$;
@@ -1068,6 +1082,7 @@ CREATE TABLE public.members (
     name text NOT NULL COLLATE pg_catalog."C",
     scim_external_id text,
     scope_kind text DEFAULT 'all'::text NOT NULL,
+    has_second_factor boolean DEFAULT false NOT NULL,
     CONSTRAINT members_check CHECK (((status = 'deactivated'::text) = (deactivated_at IS NOT NULL))),
     CONSTRAINT members_scim_external_id_check CHECK ((length(scim_external_id) <= 300)),
     CONSTRAINT members_scope_kind_check CHECK ((scope_kind = ANY (ARRAY['all'::text, 'restricted'::text]))),
@@ -2326,6 +2341,12 @@ CREATE INDEX members_company_name_idx ON public.members USING btree (company_id,
 CREATE INDEX members_company_status_email_idx ON public.members USING btree (company_id, status, email) INCLUDE (id);
 
 --
+-- Name: members_company_without_factor_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX members_company_without_factor_idx ON public.members USING btree (company_id, lower((name COLLATE "default")), email COLLATE "default") WHERE ((status = 'active'::text) AND (NOT has_second_factor));
+
+--
 -- Name: members_never_active_due_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -2498,6 +2519,12 @@ CREATE TRIGGER accounts_email_to_members AFTER UPDATE OF email ON public.account
 --
 
 CREATE TRIGGER accounts_name_to_members AFTER UPDATE OF name ON public.accounts FOR EACH ROW WHEN ((old.name IS DISTINCT FROM new.name)) EXECUTE FUNCTION public.accounts_name_to_members();
+
+--
+-- Name: accounts accounts_second_factor_to_members; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER accounts_second_factor_to_members AFTER UPDATE OF has_second_factor ON public.accounts FOR EACH ROW WHEN ((old.has_second_factor IS DISTINCT FROM new.has_second_factor)) EXECUTE FUNCTION public.accounts_second_factor_to_members();
 
 --
 -- Name: audit_events audit_events_no_truncate; Type: TRIGGER; Schema: public; Owner: -
@@ -2689,7 +2716,7 @@ CREATE TRIGGER members_context_update AFTER UPDATE ON public.members REFERENCING
 -- Name: members members_copy_account_email; Type: TRIGGER; Schema: public; Owner: -
 --
 
-CREATE TRIGGER members_copy_account_email BEFORE INSERT OR UPDATE OF account_id, email, name ON public.members FOR EACH ROW EXECUTE FUNCTION public.members_copy_account_email();
+CREATE TRIGGER members_copy_account_email BEFORE INSERT OR UPDATE OF account_id, email, name, has_second_factor ON public.members FOR EACH ROW EXECUTE FUNCTION public.members_copy_account_email();
 
 --
 -- Name: members members_count_delete; Type: TRIGGER; Schema: public; Owner: -

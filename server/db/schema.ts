@@ -277,6 +277,7 @@ export interface Members {
   company_id: string;
   deactivated_at: Timestamp | null;
   email: Generated<string>;
+  has_second_factor: Generated<boolean>;
   id: Generated<string>;
   invited_by: string | null;
   joined_at: Generated<Timestamp>;

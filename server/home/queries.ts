@@ -1,38 +1,8 @@
 // SQL for a company's Home page: the counts an Admin's cards show, each counted up to a cap so a
-// large company costs a bounded read.
+// large company costs a bounded read. Who has no second factor is the security policy's question
+// (security-policy/queries.ts).
 import { type Kysely, sql } from "kysely";
 import type { DB } from "../db/schema.js";
-
-/** Counts the company's active members without a confirmed second factor, up to cap + 1. */
-export async function countMembersWithoutSecondFactor(
-  db: Kysely<DB>,
-  companyId: string,
-  cap: number,
-): Promise<number> {
-  const result = await sql<{ n: number }>`
-    SELECT count(*)::int AS n FROM (
-      SELECT 1 FROM members m JOIN accounts a ON a.id = m.account_id
-       WHERE m.company_id = ${companyId} AND m.status = 'active' AND NOT a.has_second_factor
-       LIMIT ${cap + 1}) capped`.execute(db);
-  return result.rows[0]?.n ?? 0;
-}
-
-export type MemberWithoutSecondFactor = { member_id: string; name: string; email: string };
-
-/** A few of them, by email, for the card to name. */
-export async function listMembersWithoutSecondFactor(
-  db: Kysely<DB>,
-  companyId: string,
-  limit: number,
-): Promise<MemberWithoutSecondFactor[]> {
-  const result = await sql<MemberWithoutSecondFactor>`
-    SELECT m.id AS member_id, a.name, m.email
-      FROM members m JOIN accounts a ON a.id = m.account_id
-     WHERE m.company_id = ${companyId} AND m.status = 'active' AND NOT a.has_second_factor
-     ORDER BY m.email
-     LIMIT ${limit}`.execute(db);
-  return result.rows;
-}
 
 /** Counts the company's invitations still open (pending and not past their expiry), up to cap + 1. */
 export async function countOpenInvitations(

@@ -4,14 +4,13 @@ import type { Kysely } from "kysely";
 import type { DB } from "../db/schema.js";
 import {
   countMembersWithoutSecondFactor,
-  countOpenInvitations,
-  listExpiringAssignments,
   listMembersWithoutSecondFactor,
-} from "./queries.js";
+} from "../security-policy/queries.js";
+import { countOpenInvitations, listExpiringAssignments } from "./queries.js";
 
 /** Counts stop here and say `totalExact: false` beyond. */
 export const HOME_COUNT_CAP = 1_000;
-/** How many of the members without a second factor the card names. */
+/** How many of the members without a second factor the card names (the first by name, as the policy page lists them). */
 export const HOME_SAMPLE_SIZE = 5;
 
 export type CappedCount = { total: number; totalExact: boolean };

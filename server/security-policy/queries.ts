@@ -75,6 +75,11 @@ export async function writeSecurityPolicy(
 
 export type MemberWithoutFactorRow = { member_id: string; name: string; email: string };
 
+// The company's active members whose account has no confirmed factor: the member row's copy of the
+// account's flag, read through migration 048's partial index in its order.
+const WITHOUT_FACTOR = (companyId: string) =>
+  sql`m.company_id = ${companyId} AND m.status = 'active' AND NOT m.has_second_factor`;
+
 /** Active members of the company whose account has no confirmed factor, by name, at most `limit`. */
 export async function listMembersWithoutSecondFactor(
   db: Kysely<DB>,
@@ -82,10 +87,22 @@ export async function listMembersWithoutSecondFactor(
   limit: number,
 ): Promise<MemberWithoutFactorRow[]> {
   const result = await sql<MemberWithoutFactorRow>`
-    SELECT m.id AS member_id, a.name, a.email
-      FROM members m JOIN accounts a ON a.id = m.account_id
-     WHERE m.company_id = ${companyId} AND m.status = 'active' AND NOT a.has_second_factor
-     ORDER BY lower(a.name), a.email
+    SELECT m.id AS member_id, m.name, m.email FROM members m
+     WHERE ${WITHOUT_FACTOR(companyId)}
+     ORDER BY lower(m.name COLLATE "default"), m.email COLLATE "default"
      LIMIT ${limit}`.execute(db);
   return result.rows;
+}
+
+/** Counts them, up to cap + 1. */
+export async function countMembersWithoutSecondFactor(
+  db: Kysely<DB>,
+  companyId: string,
+  cap: number,
+): Promise<number> {
+  const result = await sql<{ n: number }>`
+    SELECT count(*)::int AS n FROM (SELECT 1 FROM members m WHERE ${WITHOUT_FACTOR(companyId)} LIMIT ${cap + 1}) capped`.execute(
+    db,
+  );
+  return result.rows[0]?.n ?? 0;
 }
