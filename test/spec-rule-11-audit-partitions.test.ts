@@ -245,7 +245,10 @@ describe.each(testDatabaseKinds)("rule 11: migration 021 partitions an existing 
       expect(indexes.rows).toEqual([
         { name: "audit_events_account_target_idx", kind: "I" },
         { name: "audit_events_actor_time_idx", kind: "I" },
+        { name: "audit_events_company_action_idx", kind: "I" },
         { name: "audit_events_company_time_idx", kind: "I" },
+        { name: "audit_events_company_unsuccessful_idx", kind: "I" },
+        { name: "audit_events_member_target_idx", kind: "I" },
         { name: "audit_events_pkey", kind: "I" },
       ]);
       const key = await sql<{ definition: string }>`

@@ -2117,10 +2117,22 @@ CREATE INDEX audit_events_account_target_idx ON ONLY public.audit_events USING b
 CREATE INDEX audit_events_actor_time_idx ON ONLY public.audit_events USING btree (actor_account_id, occurred_at DESC);
 
 --
+-- Name: audit_events_company_action_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_events_company_action_idx ON ONLY public.audit_events USING btree (company_id, action COLLATE "C", occurred_at DESC, id DESC);
+
+--
 -- Name: audit_events_company_time_idx; Type: INDEX; Schema: public; Owner: -
 --
 
 CREATE INDEX audit_events_company_time_idx ON ONLY public.audit_events USING btree (company_id, occurred_at DESC, id DESC);
+
+--
+-- Name: audit_events_company_unsuccessful_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_events_company_unsuccessful_idx ON ONLY public.audit_events USING btree (company_id, occurred_at DESC, id DESC) WHERE (outcome <> 'success'::text);
 
 --
 -- Name: audit_events_default_actor_account_id_occurred_at_idx; Type: INDEX; Schema: public; Owner: -
@@ -2129,16 +2141,40 @@ CREATE INDEX audit_events_company_time_idx ON ONLY public.audit_events USING btr
 CREATE INDEX audit_events_default_actor_account_id_occurred_at_idx ON public.audit_events_default USING btree (actor_account_id, occurred_at DESC);
 
 --
+-- Name: audit_events_default_company_id_action_occurred_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_events_default_company_id_action_occurred_at_id_idx ON public.audit_events_default USING btree (company_id, action COLLATE "C", occurred_at DESC, id DESC);
+
+--
 -- Name: audit_events_default_company_id_occurred_at_id_idx; Type: INDEX; Schema: public; Owner: -
 --
 
 CREATE INDEX audit_events_default_company_id_occurred_at_id_idx ON public.audit_events_default USING btree (company_id, occurred_at DESC, id DESC);
 
 --
+-- Name: audit_events_default_company_id_occurred_at_id_idx1; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_events_default_company_id_occurred_at_id_idx1 ON public.audit_events_default USING btree (company_id, occurred_at DESC, id DESC) WHERE (outcome <> 'success'::text);
+
+--
 -- Name: audit_events_default_target_id_occurred_at_id_idx; Type: INDEX; Schema: public; Owner: -
 --
 
 CREATE INDEX audit_events_default_target_id_occurred_at_id_idx ON public.audit_events_default USING btree (target_id, occurred_at DESC, id DESC) WHERE (target_type = 'account'::text);
+
+--
+-- Name: audit_events_member_target_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_events_member_target_idx ON ONLY public.audit_events USING btree (target_id, occurred_at DESC, id DESC) WHERE (target_type = 'member'::text);
+
+--
+-- Name: audit_events_default_target_id_occurred_at_id_idx1; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_events_default_target_id_occurred_at_id_idx1 ON public.audit_events_default USING btree (target_id, occurred_at DESC, id DESC) WHERE (target_type = 'member'::text);
 
 --
 -- Name: company_domains_verified_by_one_company; Type: INDEX; Schema: public; Owner: -
@@ -2485,10 +2521,22 @@ CREATE INDEX webhook_endpoints_company_idx ON public.webhook_endpoints USING btr
 ALTER INDEX public.audit_events_actor_time_idx ATTACH PARTITION public.audit_events_default_actor_account_id_occurred_at_idx;
 
 --
+-- Name: audit_events_default_company_id_action_occurred_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_events_company_action_idx ATTACH PARTITION public.audit_events_default_company_id_action_occurred_at_id_idx;
+
+--
 -- Name: audit_events_default_company_id_occurred_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
 --
 
 ALTER INDEX public.audit_events_company_time_idx ATTACH PARTITION public.audit_events_default_company_id_occurred_at_id_idx;
+
+--
+-- Name: audit_events_default_company_id_occurred_at_id_idx1; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_events_company_unsuccessful_idx ATTACH PARTITION public.audit_events_default_company_id_occurred_at_id_idx1;
 
 --
 -- Name: audit_events_default_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
@@ -2501,6 +2549,12 @@ ALTER INDEX public.audit_events_pkey ATTACH PARTITION public.audit_events_defaul
 --
 
 ALTER INDEX public.audit_events_account_target_idx ATTACH PARTITION public.audit_events_default_target_id_occurred_at_id_idx;
+
+--
+-- Name: audit_events_default_target_id_occurred_at_id_idx1; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_events_member_target_idx ATTACH PARTITION public.audit_events_default_target_id_occurred_at_id_idx1;
 
 --
 -- Name: accounts accounts_context_second_factor; Type: TRIGGER; Schema: public; Owner: -
