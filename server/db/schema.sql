@@ -2371,6 +2371,12 @@ ALTER INDEX public.members_company_local_inside_trgm_idx ALTER COLUMN 2 SET STAT
 CREATE INDEX members_company_name_idx ON public.members USING btree (company_id, lower(name), id);
 
 --
+-- Name: members_company_scim_external_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX members_company_scim_external_id_idx ON public.members USING btree (company_id, scim_external_id) WHERE (scim_external_id IS NOT NULL);
+
+--
 -- Name: members_company_status_email_idx; Type: INDEX; Schema: public; Owner: -
 --
 

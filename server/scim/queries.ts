@@ -4,6 +4,7 @@ import { type Kysely, sql, type Transaction } from "kysely";
 import { ROLE_REFS_JSON } from "../access/role-queries.js";
 import { isoTime } from "../db/iso-time.js";
 import type { DB, MemberStatus } from "../db/schema.js";
+import { counterTotal, scalar } from "../members/queries.js";
 import type { Page } from "./protocol.js";
 
 type Executor = Kysely<DB> | Transaction<DB>;
@@ -23,7 +24,8 @@ export type ScimUserRow = {
 
 export type UserFilter = { userName?: string; externalId?: string; id?: string };
 
-const USER_COLUMNS = sql`m.id, m.account_id, m.email, a.name, m.status, ${isoTime(sql`m.joined_at`)} AS joined_at,
+// The member row's copies of the account's email and name (migrations 006, 022): no join to accounts.
+const USER_COLUMNS = sql`m.id, m.account_id, m.email, m.name, m.status, ${isoTime(sql`m.joined_at`)} AS joined_at,
   ${isoTime(sql`m.deactivated_at`)} AS deactivated_at, m.version, m.scim_external_id,
   coalesce((SELECT ${ROLE_REFS_JSON} FROM member_roles mr JOIN roles r ON r.id = mr.role_id
              WHERE mr.member_id = m.id), '[]'::json) AS roles`;
@@ -35,25 +37,38 @@ function userConditions(companyId: string, filter: UserFilter) {
     ${filter.id !== undefined ? sql`AND m.id = ${filter.id}` : sql``}`;
 }
 
-/** One page of the company's members in joining order, and how many match in all. */
+/**
+ * One page of the company's members in joining order, and how many match in all. The page's ids are
+ * found first, by an index walk past the offset, and only they get their columns and roles: an
+ * identity provider importing every user asks pages deep into the list. A company's whole list is
+ * counted by its counters (member_counts), a filter (one user, by index) by counting it.
+ */
 export async function listScimUsers(
   db: Executor,
   companyId: string,
   filter: UserFilter,
   page: Page,
 ): Promise<{ rows: ScimUserRow[]; total: number }> {
+  const filtered =
+    filter.userName !== undefined || filter.externalId !== undefined || filter.id !== undefined;
   const [rows, total] = await Promise.all([
     page.count === 0
       ? Promise.resolve({ rows: [] as ScimUserRow[] })
       : sql<ScimUserRow>`
-          SELECT ${USER_COLUMNS} FROM members m JOIN accounts a ON a.id = m.account_id
-           WHERE ${userConditions(companyId, filter)}
-           ORDER BY m.joined_at, m.id
-           LIMIT ${page.count} OFFSET ${page.startIndex - 1}`.execute(db),
-    sql<{ n: number }>`SELECT count(*)::int AS n FROM members m
-                        WHERE ${userConditions(companyId, filter)}`.execute(db),
+          WITH page AS (
+            SELECT m.id FROM members m WHERE ${userConditions(companyId, filter)}
+             ORDER BY m.joined_at, m.id
+             LIMIT ${page.count} OFFSET ${page.startIndex - 1})
+          SELECT ${USER_COLUMNS} FROM page JOIN members m ON m.id = page.id
+           ORDER BY m.joined_at, m.id`.execute(db),
+    scalar(
+      db,
+      filtered
+        ? sql<number>`SELECT count(*)::int FROM members m WHERE ${userConditions(companyId, filter)}`
+        : counterTotal(companyId, undefined, undefined),
+    ),
   ]);
-  return { rows: rows.rows, total: Number(total.rows[0]?.n ?? 0) };
+  return { rows: rows.rows, total };
 }
 
 export async function findScimUser(
@@ -62,8 +77,9 @@ export async function findScimUser(
   memberId: string,
 ): Promise<ScimUserRow | undefined> {
   const result = await sql<ScimUserRow>`
-    SELECT ${USER_COLUMNS} FROM members m JOIN accounts a ON a.id = m.account_id
-     WHERE m.company_id = ${companyId} AND m.id = ${memberId}`.execute(db);
+    SELECT ${USER_COLUMNS} FROM members m WHERE m.company_id = ${companyId} AND m.id = ${memberId}`.execute(
+    db,
+  );
   return result.rows[0];
 }
 
