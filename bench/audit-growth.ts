@@ -5,17 +5,34 @@
 // (listAuditEvents, 50 rows) is timed: the first page, and a deep page whose cursor sits halfway
 // down the log (the whole log's pages go through audit_company_page, migration 047). Reported: each
 // page's p50 and p95 per size, the ratio to the smallest size, and EXPLAIN (ANALYZE) of the
-// statement that function runs for both pages at the largest size.
+// statement that function runs for both pages at the largest size. Then the filtered views of
+// migration 049 (a rare category, the refusals, one member's events, a common category), page and
+// count as the route asks them, per size: a rare kind has the same 20 events at every size.
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import pg from "pg";
-import { listAuditEvents } from "../server/audit/queries.js";
+import {
+  type AuditFilter,
+  countAuditEvents,
+  listAuditEvents,
+  listNamedAuditEvents,
+} from "../server/audit/queries.js";
 import { openDatabase } from "../server/db/connect.js";
 import { migrate } from "../server/db/migrate.js";
 import { median } from "./load.js";
 import { AUDIT_PARTITIONS_SQL } from "./seed.js";
 
 const PAGE = 50;
+/** Events of the rare kinds at every size: a category, the refusals, one member's. */
+const RARE = 20;
+
+/** The filtered views timed at each size (page and count, as the route asks them). */
+const FILTERS: [string, Omit<AuditFilter, "companyId">][] = [
+  ["a rare category", { action: { category: "security" } }],
+  ["refusals", { outcome: "denied" }],
+  ["one member's events", { target: { type: "member", id: "7" } }],
+  ["a common category", { action: { category: "member" } }],
+];
 
 function option(argv: string[], name: string): string | undefined {
   const at = argv.indexOf(name);
@@ -45,7 +62,13 @@ export async function runAuditGrowth(argv: string[], log: (line: string) => void
   const name = "portal_bench_audit";
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const results: { size: number; first: number[]; deep: number[]; seedSeconds: number }[] = [];
+  const results: {
+    size: number;
+    first: number[];
+    deep: number[];
+    seedSeconds: number;
+    filtered: number[][];
+  }[] = [];
   const plans: string[] = [];
   for (const [index, size] of sizes.entries()) {
     await recreate(adminUrl, name);
@@ -61,8 +84,10 @@ export async function runAuditGrowth(argv: string[], log: (line: string) => void
                 SELECT now() - (g.i * (interval '730 days' / ${size}::int)),
                        CASE WHEN g.i % 10 = 0 THEN gen_random_uuid() ELSE ${companyId}::uuid END,
                        ${companyId}::uuid, 'admin@bench.test',
-                       (ARRAY['member.roles_changed','invitation.created','auth.login_succeeded','member.deactivated','role.updated'])[(g.i % 5) + 1],
-                       'success', 'member', g.i::text, '{"bench":true}'::jsonb, '127.0.0.1', 'bench-audit-growth', NULL
+                       CASE WHEN g.i % ${size / RARE} = 7 THEN 'security.policy_changed'
+                            ELSE (ARRAY['member.roles_changed','invitation.created','auth.login_succeeded','member.deactivated','role.updated'])[(g.i % 5) + 1] END,
+                       CASE WHEN g.i % ${size / RARE} = 7 THEN 'denied' ELSE 'success' END,
+                       'member', (g.i % ${size / RARE})::text, '{"bench":true}'::jsonb, '127.0.0.1', 'bench-audit-growth', NULL
                   FROM generate_series(1, ${size}::int) AS g(i)`.execute(database.db);
       await sql`VACUUM (ANALYZE) audit_events`.execute(database.db);
       const seedSeconds = (Date.now() - started) / 1000;
@@ -88,7 +113,23 @@ export async function runAuditGrowth(argv: string[], log: (line: string) => void
         first.push(await time(false));
         deep.push(await time(true));
       }
-      results.push({ size, first, deep, seedSeconds });
+      const filtered: number[][] = [];
+      for (const [, partial] of FILTERS) {
+        const view = { companyId, ...partial };
+        const timeView = async () => {
+          const t = process.hrtime.bigint();
+          await Promise.all([
+            listNamedAuditEvents(database.db, view, null, PAGE + 1),
+            countAuditEvents(database.db, view, 1_000),
+          ]);
+          return Number(process.hrtime.bigint() - t) / 1e6;
+        };
+        for (let i = 0; i < 10; i += 1) await timeView();
+        const times: number[] = [];
+        for (let i = 0; i < rounds / 2; i += 1) times.push(await timeView());
+        filtered.push(times);
+      }
+      results.push({ size, first, deep, seedSeconds, filtered });
       log(
         `audit growth ${size.toLocaleString("en")} events (seeded in ${seedSeconds.toFixed(1)} s): first page p50 ${median(first).toFixed(2)} ms, deep page p50 ${median(deep).toFixed(2)} ms`,
       );
@@ -124,6 +165,20 @@ export async function runAuditGrowth(argv: string[], log: (line: string) => void
     log(
       `| ${r.size.toLocaleString("en")} | ${median(r.first).toFixed(2)} | ${percentile(r.first, 95).toFixed(2)} | ${median(r.deep).toFixed(2)} | ${percentile(r.deep, 95).toFixed(2)} | ${ratio(r.first, base?.first)} | ${ratio(r.deep, base?.deep)} |`,
     );
+  }
+  log("");
+  log(
+    `Filtered views, page and count together (the route's two statements), p50 ms (×smallest); ${RARE} events of each rare kind at every size:`,
+  );
+  log("");
+  log(`| events | ${FILTERS.map(([label]) => label).join(" | ")} |`);
+  log(`|---:|${FILTERS.map(() => "---:").join("|")}|`);
+  for (const r of results) {
+    const cells = r.filtered.map((times, i) => {
+      const then = base?.filtered[i];
+      return `${median(times).toFixed(2)} (${(then ? median(times) / median(then) : 1).toFixed(2)})`;
+    });
+    log(`| ${r.size.toLocaleString("en")} | ${cells.join(" | ")} |`);
   }
   log("");
   for (const line of plans) log(line);
