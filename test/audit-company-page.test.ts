@@ -13,6 +13,7 @@ import {
   listAuditEvents,
   listNamedAuditEvents,
 } from "../server/audit/queries.js";
+import { auditPages } from "./support/audit-pages.js";
 import { testDatabaseKinds } from "./support/databases.js";
 import { createHarness, type Harness } from "./support/harness.js";
 
@@ -45,18 +46,8 @@ describe.each(testDatabaseKinds)("rule 11: a company's whole log, page by page, 
   });
   afterAll(() => h?.close());
 
-  /** Every page after every cursor, as ids. */
-  async function pages(filter: AuditFilter, list: typeof listAuditEvents | typeof listNamedAuditEvents) {
-    const seen: string[][] = [];
-    let after: [Date, string] | null = null;
-    for (;;) {
-      const rows: { id: string; occurred_at: Date }[] = await list(h.db, filter, after, PAGE);
-      seen.push(rows.map((row) => row.id));
-      if (rows.length < PAGE) return seen;
-      const last = rows[rows.length - 1] as { id: string; occurred_at: Date };
-      after = [new Date(last.occurred_at), last.id];
-    }
-  }
+  const pages = (filter: AuditFilter, list: typeof listAuditEvents | typeof listNamedAuditEvents) =>
+    auditPages(h.db, filter, list, PAGE);
 
   it("reads the same pages as the filtered statement, newest first, only the company's", async () => {
     const whole: AuditFilter = { companyId };

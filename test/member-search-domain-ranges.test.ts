@@ -2,12 +2,12 @@
 // domain index (migration 044), wherever its members sit in the email order. Here they sit after
 // every other member, as a domain that goes with the names sorting last: without the domain part,
 // the page gathered all of them through the trigram index, or walked the email order up to them.
-import { CompiledQuery as Compiled, type CompiledQuery, type KyselyPlugin, sql } from "kysely";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listMemberPage } from "../server/members/service.js";
 import { type BulkMember, insertMembers } from "./support/bulk-members.js";
 import { testDatabaseKinds } from "./support/databases.js";
-import { describePlan, explainAnalyze } from "./support/explain.js";
+import { describePlan, explainAnalyze, recordingStatements } from "./support/explain.js";
 import { createHarness, type Harness } from "./support/harness.js";
 
 const OTHERS = 3_000;
@@ -43,15 +43,8 @@ describe.each(testDatabaseKinds)("member search for a domain on %s", (kind) => {
   });
 
   it("reads the domain's members as a range of the domain index, not the email order up to them", async () => {
-    const sent: CompiledQuery[] = [];
-    const recorder: KyselyPlugin = {
-      transformQuery(args) {
-        sent.push(h.db.getExecutor().compileQuery(args.node, args.queryId));
-        return args.node;
-      },
-      transformResult: async (args) => args.result,
-    };
-    const page = await listMemberPage(h.db.withPlugin(recorder), companyId, { email: "deep", limit: PAGE });
+    const { db: recorded, sent } = recordingStatements(h.db);
+    const page = await listMemberPage(recorded, companyId, { email: "deep", limit: PAGE });
     const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
     expect(page.items.map((item) => item.email)).toEqual([...deep].sort(byteOrder).slice(0, PAGE));
     expect(page).toMatchObject({ total: DEEP, totalExact: true });

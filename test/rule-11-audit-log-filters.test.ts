@@ -4,7 +4,7 @@
 // reads: the same events in the same order after every cursor, never another company's, and the same
 // capped count; and a filter with few events among many must not walk the company's whole log.
 import { randomUUID } from "node:crypto";
-import { CompiledQuery as Compiled, type CompiledQuery, type KyselyPlugin, sql } from "kysely";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureAuditPartitions } from "../server/audit/partitions.js";
 import {
@@ -13,8 +13,9 @@ import {
   listAuditEvents,
   listNamedAuditEvents,
 } from "../server/audit/queries.js";
+import { auditPages } from "./support/audit-pages.js";
 import { testDatabaseKinds } from "./support/databases.js";
-import { describePlan, explainAnalyze } from "./support/explain.js";
+import { describePlan, explainAnalyze, recordingStatements, rowsRead } from "./support/explain.js";
 import { createHarness, type Harness } from "./support/harness.js";
 
 const PAGE = 6;
@@ -73,18 +74,8 @@ describe.each(testDatabaseKinds)("rule 11: the audit log's filters on %s", (kind
                       ${actorId}::uuid)`.execute(h.db);
   }
 
-  /** Every page after every cursor, as ids. */
-  async function pages(filter: AuditFilter, list: typeof listAuditEvents | typeof listNamedAuditEvents) {
-    const seen: string[][] = [];
-    let after: [Date, string] | null = null;
-    for (;;) {
-      const rows: { id: string; occurred_at: Date }[] = await list(h.db, filter, after, PAGE);
-      seen.push(rows.map((row) => row.id));
-      if (rows.length < PAGE) return seen;
-      const last = rows[rows.length - 1] as { id: string; occurred_at: Date };
-      after = [new Date(last.occurred_at), last.id];
-    }
-  }
+  const pages = (filter: AuditFilter, list: typeof listAuditEvents | typeof listNamedAuditEvents) =>
+    auditPages(h.db, filter, list, PAGE);
 
   /** The filter's events as a plain test of every event of the company finds them, newest first. */
   async function expected(filter: AuditFilter): Promise<string[]> {
@@ -144,15 +135,7 @@ describe.each(testDatabaseKinds)("rule 11: the audit log's filters on %s", (kind
     }
     await sql`ANALYZE audit_events`.execute(h.db);
 
-    const sent: CompiledQuery[] = [];
-    const recorder: KyselyPlugin = {
-      transformQuery(args) {
-        sent.push(h.db.getExecutor().compileQuery(args.node, args.queryId));
-        return args.node;
-      },
-      transformResult: async (args) => args.result,
-    };
-    const recorded = h.db.withPlugin(recorder);
+    const { db: recorded, sent } = recordingStatements(h.db);
     const rare: Omit<AuditFilter, "companyId">[] = [
       { action: { category: "security" } },
       { action: { exact: "security.policy_changed" } },
@@ -167,14 +150,8 @@ describe.each(testDatabaseKinds)("rule 11: the audit log's filters on %s", (kind
       expect(await countAuditEvents(recorded, filter, 1_000)).toBe(3);
       expect(sent).toHaveLength(2);
       for (const statement of sent) {
-        const plan = await explainAnalyze(h.db, Compiled.raw(statement.sql, [...statement.parameters]));
-        const read = plan
-          .filter((node) => node["Relation Name"]?.startsWith("audit_events"))
-          .reduce(
-            (sum, node) =>
-              sum + (node["Actual Rows"] + (node["Rows Removed by Filter"] ?? 0)) * node["Actual Loops"],
-            0,
-          );
+        const plan = await explainAnalyze(h.db, statement);
+        const read = rowsRead(plan, (name) => name.startsWith("audit_events"));
         expect(read, `${JSON.stringify(partial)}: ${describePlan(plan)}`).toBeLessThanOrEqual(READ_AT_MOST);
       }
     }

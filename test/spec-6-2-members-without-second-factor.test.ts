@@ -3,7 +3,7 @@
 // kept by triggers, and both pages read the company's active members without a factor from a partial
 // index of those rows, instead of joining every member of the company to its account: in a company
 // where nearly everyone has a factor, that join walked the whole company to find the few.
-import { CompiledQuery as Compiled, type CompiledQuery, type KyselyPlugin, sql } from "kysely";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadHomeSummary } from "../server/home/service.js";
 import {
@@ -13,7 +13,7 @@ import {
 import { readSecurityPolicy } from "../server/security-policy/service.js";
 import { type BulkMember, insertMembers } from "./support/bulk-members.js";
 import { testDatabaseKinds } from "./support/databases.js";
-import { describePlan, explainAnalyze } from "./support/explain.js";
+import { describePlan, explainAnalyze, recordingStatements } from "./support/explain.js";
 import { createHarness, type Harness } from "./support/harness.js";
 import { givePasskey } from "./support/second-factor.js";
 
@@ -161,15 +161,7 @@ describe.each(testDatabaseKinds)("SPEC 6.2 and 6.7: who has no second factor, on
     );
     await sql`VACUUM ANALYZE members`.execute(h.db);
 
-    const sent: CompiledQuery[] = [];
-    const recorder: KyselyPlugin = {
-      transformQuery(args) {
-        sent.push(h.db.getExecutor().compileQuery(args.node, args.queryId));
-        return args.node;
-      },
-      transformResult: async (args) => args.result,
-    };
-    const recorded = h.db.withPlugin(recorder);
+    const { db: recorded, sent } = recordingStatements(h.db);
     const home = await loadHomeSummary(
       recorded,
       company.id,
@@ -186,7 +178,7 @@ describe.each(testDatabaseKinds)("SPEC 6.2 and 6.7: who has no second factor, on
     // Home's count and names, the policy page's list.
     expect(statements).toHaveLength(3);
     for (const statement of statements) {
-      const plan = await explainAnalyze(h.db, Compiled.raw(statement.sql, [...statement.parameters]));
+      const plan = await explainAnalyze(h.db, statement);
       const described = describePlan(plan);
       expect(
         plan.some((node) => node["Relation Name"] === "accounts"),

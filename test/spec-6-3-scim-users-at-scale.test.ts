@@ -3,12 +3,18 @@
 // externalId before changing it. Each page gets the columns and roles of its own users only, however
 // deep its offset; the whole list is counted from the company's counters; a lookup by externalId
 // reads its index (migration 050). Counted in the plans, not timed.
-import { CompiledQuery as Compiled, type CompiledQuery, type KyselyPlugin, sql } from "kysely";
+import { type CompiledQuery, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../server/app.js";
 import { insertMembers } from "./support/bulk-members.js";
 import { testDatabaseKinds } from "./support/databases.js";
-import { describePlan, explainAnalyze, type PlanNode } from "./support/explain.js";
+import {
+  describePlan,
+  explainAnalyze,
+  type PlanNode,
+  recordingStatements,
+  rowsRead,
+} from "./support/explain.js";
 import { createHarness, type Harness } from "./support/harness.js";
 import { SCIM_JSON, scimToken } from "./support/scim.js";
 
@@ -20,18 +26,13 @@ describe.each(testDatabaseKinds)("SPEC 6.3: SCIM users of a large company on %s"
   let recorded: App;
   let companyId: string;
   let token: string;
-  const sent: CompiledQuery[] = [];
+  let sent: CompiledQuery[] = [];
 
   beforeAll(async () => {
     h = await createHarness(kind);
-    const recorder: KyselyPlugin = {
-      transformQuery(args) {
-        sent.push(h.db.getExecutor().compileQuery(args.node, args.queryId));
-        return args.node;
-      },
-      transformResult: async (args) => args.result,
-    };
-    recorded = await h.anotherInstance(h.db.withPlugin(recorder));
+    const recording = recordingStatements(h.db);
+    sent = recording.sent;
+    recorded = await h.anotherInstance(recording.db);
     const company = await h.company("SCIM Scale Co");
     companyId = company.id;
     const tag = company.id.slice(0, 6);
@@ -65,20 +66,13 @@ describe.each(testDatabaseKinds)("SPEC 6.3: SCIM users of a large company on %s"
     return response.json() as { totalResults: number; Resources: { id: string; groups?: unknown[] }[] };
   }
 
-  const readOf = (plan: PlanNode[], relation: string) =>
-    plan
-      .filter((node) => node["Relation Name"] === relation)
-      .reduce(
-        (sum, node) =>
-          sum + (node["Actual Rows"] + (node["Rows Removed by Filter"] ?? 0)) * node["Actual Loops"],
-        0,
-      );
+  const readOf = (plan: PlanNode[], relation: string) => rowsRead(plan, (name) => name === relation);
 
   async function plansOf(statements: CompiledQuery[]) {
     return Promise.all(
       statements.map(async (statement) => ({
         sql: statement.sql,
-        plan: await explainAnalyze(h.db, Compiled.raw(statement.sql, [...statement.parameters])),
+        plan: await explainAnalyze(h.db, statement),
       })),
     );
   }

@@ -1,6 +1,6 @@
 // A statement's plan as PostgreSQL ran it (EXPLAIN ANALYZE), its nodes in a list: for tests that hold
 // a statement to what it reads rather than to how long it takes.
-import { CompiledQuery, type Kysely } from "kysely";
+import { CompiledQuery, type Kysely, type KyselyPlugin } from "kysely";
 import type { DB } from "../../server/db/schema.js";
 
 export type PlanNode = {
@@ -39,4 +39,31 @@ export function describePlan(nodes: readonly PlanNode[]): string {
       n["Actual Loops"],
     ]),
   );
+}
+
+/**
+ * A Kysely over `db` that keeps every statement it sends, compiled (text and values), for
+ * explainAnalyze; `sent` is emptied by the caller between the pieces of work it compares.
+ */
+export function recordingStatements(db: Kysely<DB>): { db: Kysely<DB>; sent: CompiledQuery[] } {
+  const sent: CompiledQuery[] = [];
+  const plugin: KyselyPlugin = {
+    transformQuery(args) {
+      sent.push(db.getExecutor().compileQuery(args.node, args.queryId));
+      return args.node;
+    },
+    transformResult: async (args) => args.result,
+  };
+  return { db: db.withPlugin(plugin), sent };
+}
+
+/** The rows the plan's nodes on the relations `relation` accepts returned or filtered out, over all loops. */
+export function rowsRead(plan: readonly PlanNode[], relation: (name: string) => boolean): number {
+  return plan
+    .filter((node) => node["Relation Name"] !== undefined && relation(node["Relation Name"]))
+    .reduce(
+      (sum, node) =>
+        sum + (node["Actual Rows"] + (node["Rows Removed by Filter"] ?? 0)) * node["Actual Loops"],
+      0,
+    );
 }
