@@ -138,6 +138,7 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
     "company_id",
     "deactivated_at",
     "email",
+    "has_second_factor",
     "id",
     "invited_by",
     "joined_at",
