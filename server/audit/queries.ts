@@ -33,13 +33,18 @@ export type AuditEventRow = {
 };
 
 /**
- * A condition on `action` as migration 049's index orders it (bytewise, COLLATE "C"): an exact
- * action, or a category as the range of its actions (an action is `category.verb`, one dot).
+ * A category's actions as a range of migration 049's index, bytewise (COLLATE "C"): an action is
+ * `category.verb`, one dot, so they are those from `category.` up to, not including, `category/`.
  */
+function categoryRange(category: string): { from: string; before: string } {
+  return { from: `${category}.`, before: `${category}/` };
+}
+
+/** A condition on `action` as 049's index orders it: an exact action, or a category's range. */
 function actionIn(action: NonNullable<AuditFilter["action"]>): RawBuilder<unknown> {
-  return "exact" in action
-    ? sql`action COLLATE "C" = ${action.exact}`
-    : sql`action COLLATE "C" >= ${`${action.category}.`} AND action COLLATE "C" < ${`${action.category}/`}`;
+  if ("exact" in action) return sql`action COLLATE "C" = ${action.exact}`;
+  const range = categoryRange(action.category);
+  return sql`action COLLATE "C" >= ${range.from} AND action COLLATE "C" < ${range.before}`;
 }
 
 /**
@@ -102,11 +107,11 @@ function pageOfEvents(filter: AuditFilter, after: [Date, string] | null, limit: 
     // The category's actions in the company, one probe each (a skip over 049's index), each a range
     // of the index in the log's order, one page long; the page is the first of their merge. One plan
     // serves every category: walking the log found a common one sooner and a rare one never.
-    const { category } = action;
-    const within = sql`company_id = ${filter.companyId} AND action COLLATE "C" < ${`${category}/`}`;
+    const range = categoryRange(action.category);
+    const within = sql`company_id = ${filter.companyId} AND action COLLATE "C" < ${range.before}`;
     const rest = matching({ ...filter, action: undefined });
     return sql`WITH RECURSIVE actions (action) AS (
-                 (SELECT action FROM audit_events WHERE ${within} AND action COLLATE "C" >= ${`${category}.`}
+                 (SELECT action FROM audit_events WHERE ${within} AND action COLLATE "C" >= ${range.from}
                    ORDER BY action COLLATE "C" LIMIT 1)
                  UNION ALL
                  SELECT (SELECT e.action FROM audit_events e
