@@ -6,6 +6,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadHomeSummary } from "../server/home/service.js";
+import { findMembershipOfAccount } from "../server/scim/queries.js";
 import {
   countMembersWithoutSecondFactor,
   listMembersWithoutSecondFactor,
@@ -66,19 +67,9 @@ describe.each(testDatabaseKinds)("SPEC 6.2 and 6.7: who has no second factor, on
     expect((await copies(person.id)).map((row) => row.has_second_factor)).toEqual([false, false, false]);
     const listed = await listMembersWithoutSecondFactor(h.db, first.id, 10);
     expect(listed.map((row) => row.member_id).sort()).toEqual(
-      [first.admin.memberId, (await memberOf(first.id, person.id)) as string].sort(),
+      [first.admin.memberId, (await findMembershipOfAccount(h.db, first.id, person.id)) as string].sort(),
     );
   });
-
-  async function memberOf(companyId: string, accountId: string) {
-    const row = await h.db
-      .selectFrom("members")
-      .select("id")
-      .where("company_id", "=", companyId)
-      .where("account_id", "=", accountId)
-      .executeTakeFirst();
-    return row?.id;
-  }
 
   it("lists them in the order the account's name and email gave, and counts them up to the cap", async () => {
     const company = await h.company("Factor Order Co");
