@@ -3,11 +3,15 @@
 // every open session and on every instance; with no active membership left the account's sessions
 // are deleted and login answers account_deactivated; reactivation restores the same roles.
 // Also rule 2: a role change through the API applies on the member's next request.
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { countActiveMemberships, lockAccount, updateMember } from "../server/members/queries.js";
+import { runInactivity } from "../server/inactivity/service.js";
+import { countActiveMemberships, lockAccountOfMember, updateMember } from "../server/members/queries.js";
 import { testDatabaseKinds } from "./support/databases.js";
 import { createHarness, type Harness, TEST_PASSWORD } from "./support/harness.js";
 import { holdTransaction } from "./support/held-transaction.js";
+
+const DAY = 86_400_000;
 
 /** The ids of the account's sessions still in the database. */
 const sessionsOf = (h: Harness, accountId: string) =>
@@ -242,8 +246,8 @@ describe.runIf(testDatabaseKinds.includes("postgres"))(
 
       // Company B's deactivation, as the service runs it, held open after it counted A as active.
       const deactivationInB = holdTransaction(h.db, async (trx) => {
+        await lockAccountOfMember(trx, b.id, inB.id);
         await updateMember(trx, inB.id, { status: "deactivated", deactivatedAt: h.clock.now() });
-        await lockAccount(trx, member.id);
         return countActiveMemberships(trx, member.id);
       });
       expect(await deactivationInB.reached).toBe(1);
@@ -261,6 +265,92 @@ describe.runIf(testDatabaseKinds.includes("postgres"))(
 
       expect(await sessionsOf(h, member.id)).toEqual([]);
       expect((await h.inject(session, { url: "/api/me" })).statusCode).toBe(401);
+    });
+  },
+);
+
+describe.runIf(testDatabaseKinds.includes("postgres"))(
+  "rule 9 on postgres: a deactivation beside a change to the person's account",
+  () => {
+    let h: Harness;
+    beforeAll(async () => {
+      h = await createHarness("postgres");
+    });
+    afterAll(() => h?.close());
+
+    // A change to the account is copied onto every membership (022, 048): it locks the account, then
+    // the member rows. A deactivation takes the account's lock for rule 9's count; taken after the
+    // member's row, the two would wait for each other and PostgreSQL would cancel one of them.
+    const accountChanges = [
+      { what: "a second factor confirmed", set: { has_second_factor: true }, copied: "has_second_factor" },
+      { what: "a new name", set: { name: "Renamed Beside Deactivation" }, copied: "name" },
+    ] as const;
+
+    /**
+     * The account change held between its lock of the account and its write, while `deactivation`
+     * runs; then written. Answers the deactivation's outcome once both are done.
+     */
+    async function besideAccountChange<T>(
+      accountId: string,
+      change: (typeof accountChanges)[number],
+      deactivation: () => Promise<T>,
+    ): Promise<T> {
+      const held = holdTransaction(h.db, async (trx) => {
+        // This side never gives up first: if the two wait for each other, the deactivation is cancelled.
+        await sql`SET LOCAL deadlock_timeout = '20s'`.execute(trx);
+        await sql`SELECT 1 FROM accounts WHERE id = ${accountId} FOR NO KEY UPDATE`.execute(trx);
+        return trx;
+      });
+      const trx = await held.reached;
+      const running = deactivation();
+      await held.blocks(running, "the deactivation");
+      await trx.updateTable("accounts").set(change.set).where("id", "=", accountId).execute();
+      held.release();
+      await held.done;
+      return running;
+    }
+
+    async function copiedOnto(memberId: string) {
+      return h.db
+        .selectFrom("members")
+        .select(["status", "name", "has_second_factor"])
+        .where("id", "=", memberId)
+        .executeTakeFirstOrThrow();
+    }
+
+    it.each(accountChanges)(
+      "completes beside $what: the account is locked before the member",
+      async (change) => {
+        const company = await h.company(`Beside ${change.copied}`);
+        const member = await h.member(company, ["finance"]);
+        const admin = await h.login(company.admin.email);
+        await h.elevate(admin);
+        const response = await besideAccountChange(member.id, change, () =>
+          h.inject(admin, {
+            method: "POST",
+            url: `/api/companies/${company.id}/members/${member.memberId}/deactivate`,
+            payload: {},
+          }),
+        );
+        expect(response.statusCode, response.body).toBe(200);
+        const row = await copiedOnto(member.memberId);
+        expect(row.status).toBe("deactivated");
+        expect(row[change.copied]).toBe(change.set[change.copied as keyof typeof change.set]);
+      },
+    );
+
+    // Last in this block: the clock moves past every member's inactivity limit.
+    it.each(accountChanges)("the inactivity job completes beside $what", async (change) => {
+      const company = await h.company(`Idle beside ${change.copied}`);
+      const member = await h.member(company, ["finance"]);
+      h.clock.advance(83 * DAY + 60_000);
+      await runInactivity(h.db, h.clock.now());
+      h.clock.advance(7 * DAY);
+      const run = await besideAccountChange(member.id, change, () => runInactivity(h.db, h.clock.now()));
+      expect(run.deactivated).toBeGreaterThanOrEqual(1);
+      const row = await copiedOnto(member.memberId);
+      expect(row.status).toBe("deactivated");
+      expect(row[change.copied]).toBe(change.set[change.copied as keyof typeof change.set]);
     });
   },
 );

@@ -1,7 +1,7 @@
 // Rule 9 (login part): an account with no active membership left cannot log in at all:
 // 403 account_deactivated, and only after a correct password, so it reveals nothing to guessers.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { lockAccount } from "../server/members/queries.js";
+import { lockAccountOfMember } from "../server/members/queries.js";
 import { testDatabaseKinds } from "./support/databases.js";
 import { createHarness, type Harness, TEST_PASSWORD } from "./support/harness.js";
 import { holdTransaction } from "./support/held-transaction.js";
@@ -72,7 +72,7 @@ describe.runIf(testDatabaseKinds.includes("postgres"))(
       // A deactivation of the member's only membership, as the service makes it (account lock,
       // status, sessions ended), held open while the login runs.
       const deactivation = holdTransaction(h.db, async (trx) => {
-        await lockAccount(trx, member.id);
+        await lockAccountOfMember(trx, company.id, member.memberId);
         await trx
           .updateTable("members")
           .set({ status: "deactivated", deactivated_at: h.clock.now() })

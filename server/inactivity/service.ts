@@ -9,7 +9,7 @@ import { inactivityWarningMail } from "../expiry/mails.js";
 import { enqueueMail } from "../mail/outbox.js";
 import { mailLocaleOf } from "../mail/templates.js";
 import { memberDeactivatedMail } from "../members/mails.js";
-import { countActiveMemberships, lockAccount, updateMember } from "../members/queries.js";
+import { countActiveMemberships, lockAccountOfMember, updateMember } from "../members/queries.js";
 import { lockCompany } from "../roles/queries.js";
 import { claimInactivityWarnings, listOverdueMembers, lockOverdueMember } from "./queries.js";
 
@@ -67,12 +67,13 @@ export async function runInactivity(db: Kysely<DB>, now: Date): Promise<Inactivi
 async function deactivateInactive(db: Kysely<DB>, companyId: string, memberId: string, now: Date) {
   return db.transaction().execute(async (trx) => {
     await lockCompany(trx, companyId);
+    // The account before the member's row, as every deactivation takes them (lockAccountOfMember).
+    await lockAccountOfMember(trx, companyId, memberId);
     const member = await lockOverdueMember(trx, companyId, memberId, now);
     if (!member) return "gone" as const;
     if (member.is_admin && member.other_active_admins === 0) return "last_admin" as const;
     await updateMember(trx, member.id, { status: "deactivated", deactivatedAt: now });
     // Rule 9, as a deactivation by an Admin: with no active membership left, the sessions end.
-    await lockAccount(trx, member.account_id);
     if ((await countActiveMemberships(trx, member.account_id)) === 0) {
       await deleteAccountSessions(trx, member.account_id, null);
     }

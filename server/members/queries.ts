@@ -899,17 +899,27 @@ export async function updateMember(
 }
 
 /**
- * Serialises the deactivations of one account's memberships, whichever companies they are in:
+ * The account of a company's member, locked for a deactivation before the member's row is.
+ * It serialises the deactivations of one account's memberships, whichever companies they are in:
  * the second waits here for the first to commit, and its count (a later statement) then sees the
- * first's deactivation. NO KEY UPDATE leaves the key-share locks of logins (sessions' foreign
- * key) free.
+ * first's deactivation. NO KEY UPDATE leaves the key-share locks of logins (sessions' foreign key)
+ * free. Before the member's row: a change to the account (its name, email or second factor) locks
+ * the account, then every membership it is copied onto (022, 048), and a deactivation holding the
+ * member's row while it waited for the account would deadlock with it.
  */
-export async function lockAccount(trx: Transaction<DB>, accountId: string): Promise<void> {
-  await sql`SELECT 1 FROM accounts WHERE id = ${accountId} FOR NO KEY UPDATE`.execute(trx);
+export async function lockAccountOfMember(
+  trx: Transaction<DB>,
+  companyId: string,
+  memberId: string,
+): Promise<void> {
+  await sql`
+    SELECT 1 FROM accounts
+     WHERE id = (SELECT account_id FROM members WHERE company_id = ${companyId} AND id = ${memberId})
+       FOR NO KEY UPDATE`.execute(trx);
 }
 
 /**
- * A share lock of the account, which conflicts with lockAccount's: a login counting the account's
+ * A share lock of the account, which conflicts with lockAccountOfMember's: a login counting the account's
  * active memberships (rule 9) and a deactivation ending its sessions take turns.
  */
 export async function shareLockAccount(trx: Transaction<DB>, accountId: string): Promise<void> {

@@ -50,7 +50,7 @@ import {
   listMembers,
   listPlainPage,
   loadChange,
-  lockAccount,
+  lockAccountOfMember,
   lockMemberForRemoval,
   type MemberFilter,
   type MemberRow,
@@ -403,7 +403,11 @@ async function runChange(
     }
     return await ctx.db.transaction().execute(async (trx) => {
       await lockCompany(trx, ctx.companyId);
-      // A statement of its own after the lock: it sees every change committed before the lock was ours.
+      // Company, account, member: a deactivation counts the account's memberships under its lock (rule 9).
+      if (request.change.kind === "deactivate") {
+        await lockAccountOfMember(trx, ctx.companyId, request.targetMemberId);
+      }
+      // A statement of its own after the locks: it sees every change committed before they were ours.
       const loaded = await loadChange(
         trx,
         ctx.companyId,
@@ -615,9 +619,9 @@ async function deactivate(
   await updateMember(trx, target.id, { status: "deactivated", deactivatedAt: ctx.now });
   // Rule 9: the company is gone from the member's sessions at once (the guard reads the status
   // per request); with no active membership left anywhere, the sessions go too. Under the
-  // account's lock: two companies deactivating the same account at once would otherwise each
-  // count the other's membership as active, and neither would end the sessions.
-  await lockAccount(trx, target.account_id);
+  // account's lock (runChange took it before the member's row): two companies deactivating the
+  // same account at once would otherwise each count the other's membership as active, and neither
+  // would end the sessions.
   if ((await countActiveMemberships(trx, target.account_id)) === 0) {
     await deleteAccountSessions(trx, target.account_id, null);
   }
