@@ -16,7 +16,9 @@ import { type BulkMember, insertMembers } from "./support/bulk-members.js";
 import { testDatabaseKinds } from "./support/databases.js";
 import { describePlan, explainAnalyze, recordingStatements } from "./support/explain.js";
 import { createHarness, type Harness } from "./support/harness.js";
+import { holdTransaction } from "./support/held-transaction.js";
 import { givePasskey } from "./support/second-factor.js";
+import { totpCodeAt } from "./support/second-factors.js";
 
 const MEMBERS = 3_000;
 const WITHOUT = 10;
@@ -181,3 +183,57 @@ describe.each(testDatabaseKinds)("SPEC 6.2 and 6.7: who has no second factor, on
     }
   }, 120_000);
 });
+
+describe.runIf(testDatabaseKinds.includes("postgres"))(
+  "SPEC 6.2: a second factor confirmed beside a change of the member, on postgres",
+  () => {
+    let h: Harness;
+    beforeAll(async () => {
+      h = await createHarness("postgres");
+    });
+    afterAll(() => h?.close());
+
+    // A role change locks the member's row, then (member_standing's trigger) its account's context
+    // version (041). Confirming a factor writes the account, its members' copies (048) and that
+    // version: the copies must come first, or the two wait for each other.
+    it("completes: the member copies are written before the account's context version", async () => {
+      const company = await h.company("Factor Beside Roles");
+      const member = await h.member(company, ["finance"]);
+      const cookie = await h.login(member.email);
+      await h.elevate(cookie);
+      const started = await h.inject(cookie, { method: "POST", url: "/api/me/mfa/totp", payload: {} });
+      expect(started.statusCode, started.body).toBe(201);
+      const { secret } = started.json() as { secret: string };
+
+      const roleChange = holdTransaction(h.db, async (trx) => {
+        // This side never gives up first: if the two wait for each other, the confirmation is cancelled.
+        await sql`SET LOCAL deadlock_timeout = '20s'`.execute(trx);
+        await trx
+          .updateTable("members")
+          .set((eb) => ({ version: eb("version", "+", 1) }))
+          .where("id", "=", member.memberId)
+          .execute();
+        return trx;
+      });
+      const trx = await roleChange.reached;
+      const confirmed = h.inject(cookie, {
+        method: "POST",
+        url: "/api/me/mfa/totp/confirm",
+        payload: { code: totpCodeAt(secret, h.clock.now()) },
+      });
+      await roleChange.blocks(confirmed, "the factor's confirmation");
+      await sql`SELECT move_account_context(ARRAY[${member.id}]::uuid[])`.execute(trx);
+      roleChange.release();
+      await roleChange.done;
+
+      const response = await confirmed;
+      expect(response.statusCode, response.body).toBe(200);
+      const row = await h.db
+        .selectFrom("members")
+        .select("has_second_factor")
+        .where("id", "=", member.memberId)
+        .executeTakeFirstOrThrow();
+      expect(row.has_second_factor).toBe(true);
+    });
+  },
+);

@@ -42,19 +42,6 @@ END
 $$;
 
 --
--- Name: accounts_move_context(); Type: FUNCTION; Schema: public; Owner: -
---
-
-CREATE FUNCTION public.accounts_move_context() RETURNS trigger
-    LANGUAGE plpgsql
-    AS $$
-BEGIN
-  PERFORM move_account_context(ARRAY[NEW.id]);
-  RETURN NULL;
-END
-$$;
-
---
 -- Name: accounts_name_to_members(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -94,6 +81,8 @@ CREATE FUNCTION public.accounts_second_factor_to_members() RETURNS trigger
     AS $$
 BEGIN
   UPDATE members SET has_second_factor = NEW.has_second_factor WHERE account_id = NEW.id;
+  -- Whether the account has a second factor decides a company's "second factor required" (041).
+  PERFORM move_account_context(ARRAY[NEW.id]);
   RETURN NULL;
 END
 $$;
@@ -2561,12 +2550,6 @@ ALTER INDEX public.audit_events_account_target_idx ATTACH PARTITION public.audit
 --
 
 ALTER INDEX public.audit_events_member_target_idx ATTACH PARTITION public.audit_events_default_target_id_occurred_at_id_idx1;
-
---
--- Name: accounts accounts_context_second_factor; Type: TRIGGER; Schema: public; Owner: -
---
-
-CREATE TRIGGER accounts_context_second_factor AFTER UPDATE OF has_second_factor ON public.accounts FOR EACH ROW WHEN ((old.has_second_factor IS DISTINCT FROM new.has_second_factor)) EXECUTE FUNCTION public.accounts_move_context();
 
 --
 -- Name: accounts accounts_email_to_members; Type: TRIGGER; Schema: public; Owner: -
