@@ -12,6 +12,7 @@ import {
   AssignedRoleRef,
   CompanyParams,
   CsvFile,
+  DateTime,
   errorResponses,
   NullableDateTime,
   Uuid,
@@ -27,7 +28,6 @@ import {
   startReview,
 } from "./service.js";
 
-const DateTime = Type.String({ format: "date-time" });
 const Person = Type.Union([
   Type.Object({ accountId: Uuid, name: Type.String(), email: Type.String() }),
   Type.Null(),

@@ -6,7 +6,7 @@ import type { FastifyReply } from "fastify";
 import { callerOf } from "../access/guard.js";
 import type { Database } from "../db/connect.js";
 import { AppError } from "../errors.js";
-import { errorResponses, StringEnum } from "../http/schemas.js";
+import { DateTime, errorResponses, StringEnum } from "../http/schemas.js";
 import { buildMeBody } from "../me/service.js";
 import { type DeviceCookie, deviceTokensOf, setDeviceCookie } from "./device-cookie.js";
 import { unlockLoginOnDevice } from "./lockout.js";
@@ -161,7 +161,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{
         tags: ["auth"],
         body: UnlockBody,
         response: {
-          200: Type.Object({ email: Type.String(), validUntil: Type.String({ format: "date-time" }) }),
+          200: Type.Object({ email: Type.String(), validUntil: DateTime }),
           ...errorResponses(400, 415, 429),
         },
       },

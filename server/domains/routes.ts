@@ -5,7 +5,7 @@ import { Type } from "@sinclair/typebox";
 import { callerOf } from "../access/guard.js";
 import type { Clock } from "../clock.js";
 import type { Database } from "../db/connect.js";
-import { CompanyParams, errorResponses, NullableDateTime, Uuid } from "../http/schemas.js";
+import { CompanyParams, DateTime, errorResponses, NullableDateTime, Uuid } from "../http/schemas.js";
 import type { TxtLookup } from "./dns.js";
 import { addDomain, type DomainContext, listCompanyDomains, removeDomain, verifyDomain } from "./service.js";
 
@@ -19,7 +19,7 @@ const Domain = Type.Object(
       { description: "The TXT record to publish at the domain to prove it is the company's." },
     ),
     verifiedAt: NullableDateTime,
-    createdAt: Type.String({ format: "date-time" }),
+    createdAt: DateTime,
   },
   { $id: "Domain" },
 );

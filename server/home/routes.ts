@@ -4,7 +4,7 @@ import { Type } from "@sinclair/typebox";
 import { callerOf } from "../access/guard.js";
 import type { Clock } from "../clock.js";
 import type { Database } from "../db/connect.js";
-import { CompanyParams, errorResponses, Uuid } from "../http/schemas.js";
+import { CompanyParams, DateTime, errorResponses, Uuid } from "../http/schemas.js";
 import { loadHomeSummary } from "./service.js";
 
 const CappedCount = {
@@ -28,7 +28,7 @@ const HomeSummary = Type.Object({
       name: Type.String(),
       email: Type.String(),
       roleName: Type.String(),
-      expiresAt: Type.String({ format: "date-time" }),
+      expiresAt: DateTime,
     }),
     { description: "Role assignments of active members expiring within 14 days, soonest first (at most 20)" },
   ),

@@ -42,7 +42,10 @@ export function nullable(schema: TString) {
 }
 
 /** A moment (ISO 8601) or null, in an answer. */
-export const NullableDateTime = nullable(Type.String({ format: "date-time" }));
+/** An instant as the API writes it: ISO 8601, e.g. 2026-12-07T16:38:00.000Z. */
+export const DateTime = Type.String({ format: "date-time" });
+
+export const NullableDateTime = nullable(DateTime);
 /** An id or null, in an answer. */
 export const NullableUuid = nullable(Uuid);
 
@@ -66,7 +69,7 @@ export const AssignedRoleRef = Type.Object({
   id: Uuid,
   key: Type.Union([Type.String(), Type.Null()]),
   name: Type.String(),
-  expiresAt: Type.Optional(Type.String({ format: "date-time" })),
+  expiresAt: Type.Optional(DateTime),
 });
 
 /**
@@ -74,10 +77,7 @@ export const AssignedRoleRef = Type.Object({
  * the field at all, a role change leaves the expiries of the roles it keeps as they were.
  */
 export const RoleExpiries = Type.Array(
-  Type.Object(
-    { roleId: Uuid, expiresAt: Type.String({ format: "date-time" }) },
-    { additionalProperties: false },
-  ),
+  Type.Object({ roleId: Uuid, expiresAt: DateTime }, { additionalProperties: false }),
   { maxItems: 10 },
 );
 

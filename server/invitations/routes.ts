@@ -13,6 +13,7 @@ import { Collection, PageQuery } from "../http/pagination.js";
 import {
   AssignedRoleRef,
   CompanyParams,
+  DateTime,
   errorResponses,
   NullableDateTime,
   RoleExpiries,
@@ -40,7 +41,6 @@ import {
 /** Per client IP and route: the link endpoints are public, so floods are refused cheaply. */
 export const INVITATION_LINK_REQUESTS_PER_IP_PER_MINUTE = 30;
 
-const DateTime = Type.String({ format: "date-time" });
 const Status = Type.Union([
   Type.Literal("pending"),
   Type.Literal("accepted"),

@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import type { Database } from "../db/connect.js";
 import { AppError } from "../errors.js";
-import { errorResponses } from "../http/schemas.js";
+import { DateTime, errorResponses } from "../http/schemas.js";
 import { canonicalizeEmail } from "../identity/email.js";
 import { listOutbox } from "./queries.js";
 
@@ -16,7 +16,7 @@ const OutboxItem = Type.Object({
   text: Type.String(),
   html: Type.String(),
   status: Type.String(),
-  createdAt: Type.String({ format: "date-time" }),
+  createdAt: DateTime,
 });
 
 // 127.0.0.0/8 and ::1; BlockList also matches the IPv4-mapped form (::ffff:127.0.0.1).

@@ -8,16 +8,16 @@ import { listAccountAuditPage } from "../audit/service.js";
 import type { Clock } from "../clock.js";
 import type { Database } from "../db/connect.js";
 import { Collection, PageQuery } from "../http/pagination.js";
-import { errorResponses, Uuid } from "../http/schemas.js";
+import { DateTime, errorResponses, Uuid } from "../http/schemas.js";
 import { LanguageSchema, preferencesOf } from "./schemas.js";
 import { changeOwnPreferences, endOwnSession } from "./service.js";
 
 const SessionItem = Type.Object({
   id: Uuid,
   current: Type.Boolean(),
-  createdAt: Type.String({ format: "date-time" }),
-  lastSeenAt: Type.String({ format: "date-time" }),
-  expiresAt: Type.String({ format: "date-time" }),
+  createdAt: DateTime,
+  lastSeenAt: DateTime,
+  expiresAt: DateTime,
   ip: Type.Union([Type.String(), Type.Null()]),
   device: Type.Union([Type.String(), Type.Null()]),
   secondStepPending: Type.Optional(
@@ -30,7 +30,7 @@ const SessionItem = Type.Object({
 
 const AccountAuditEvent = Type.Object({
   id: Uuid,
-  occurredAt: Type.String({ format: "date-time" }),
+  occurredAt: DateTime,
   /** A name of the audit action catalogue (server/audit/actions.ts). */
   action: Type.String(),
   outcome: Type.Union([Type.Literal("success"), Type.Literal("denied"), Type.Literal("failure")]),

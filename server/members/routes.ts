@@ -14,6 +14,7 @@ import {
   AssignedRoleRef,
   CompanyParams,
   CsvFile,
+  DateTime,
   errorResponses,
   NullableDateTime,
   RoleExpiries,
@@ -43,7 +44,7 @@ const Member = Type.Object(
     name: Type.String(),
     roles: Type.Array(AssignedRoleRef),
     status: MemberStatus,
-    joinedAt: Type.String({ format: "date-time" }),
+    joinedAt: DateTime,
     lastActiveAt: NullableDateTime,
     /** Who invited the member (null: nobody, or an account since deleted). Only GET of one member carries it. */
     invitedBy: Type.Optional(

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import type { Database } from "../db/connect.js";
-import { CompanyParams, errorResponses, Uuid } from "../http/schemas.js";
+import { CompanyParams, DateTime, errorResponses, Uuid } from "../http/schemas.js";
 import { callerScope } from "./caller-scope.js";
 import { listAccountsInScope } from "./service.js";
 
@@ -11,7 +11,7 @@ const MerchantAccount = Type.Object({
   name: Type.String(),
   reference: Type.String(),
   region: Type.String(),
-  createdAt: Type.String({ format: "date-time" }),
+  createdAt: DateTime,
 });
 
 export const merchantAccountRoutes: FastifyPluginAsyncTypebox<{ database: Database }> = async (

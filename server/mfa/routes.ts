@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { callerOf } from "../access/guard.js";
-import { errorResponses, NullableDateTime, StringEnum, Uuid } from "../http/schemas.js";
+import { DateTime, errorResponses, NullableDateTime, StringEnum, Uuid } from "../http/schemas.js";
 import {
   confirmTotpEnrolment,
   listFactors,
@@ -17,7 +17,6 @@ import {
 // Per client IP and route: enough for a person, a cheap refusal of a flood of guesses.
 export const MFA_REQUESTS_PER_IP_PER_MINUTE = 30;
 
-const DateTime = Type.String({ format: "date-time" });
 const FactorName = Type.String({ minLength: 1, maxLength: 60 });
 const FactorParams = Type.Object({ factorId: Uuid }, { additionalProperties: false });
 const RecoveryCodes = Type.Object({

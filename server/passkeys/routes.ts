@@ -5,7 +5,7 @@ import { Type } from "@sinclair/typebox";
 import { callerOf } from "../access/guard.js";
 import { type DeviceCookie, deviceTokensOf, setDeviceCookie } from "../auth/device-cookie.js";
 import { type SessionCookie, setSessionCookie } from "../auth/routes.js";
-import { errorResponses, NullableDateTime, Uuid } from "../http/schemas.js";
+import { DateTime, errorResponses, NullableDateTime, Uuid } from "../http/schemas.js";
 import { buildMeBody } from "../me/service.js";
 import {
   AuthenticationResponse,
@@ -25,7 +25,6 @@ import {
 /** Per client IP and route: each ceremony is a couple of requests, so this is generous for people. */
 export const PASSKEY_REQUESTS_PER_IP_PER_MINUTE = 30;
 
-const DateTime = Type.String({ format: "date-time" });
 const Passkey = Type.Object({
   id: Uuid,
   name: Type.String(),

@@ -8,7 +8,14 @@ import { PERMISSION_KEYS, PERMISSIONS } from "../access/permissions.js";
 import type { Clock } from "../clock.js";
 import type { Database } from "../db/connect.js";
 import { AppError } from "../errors.js";
-import { CompanyParams, errorResponses, PermissionKey, PermissionKeyRef, Uuid } from "../http/schemas.js";
+import {
+  CompanyParams,
+  DateTime,
+  errorResponses,
+  PermissionKey,
+  PermissionKeyRef,
+  Uuid,
+} from "../http/schemas.js";
 import type { RoleRow } from "./queries.js";
 import { listRoles } from "./queries.js";
 import { createRole, deleteRole, type RoleUsageCheck, updateRole } from "./service.js";
@@ -38,7 +45,7 @@ const Role = Type.Object(
     isPredefined: Type.Boolean(),
     permissions: Type.Array(PermissionKeyRef),
     memberCount: Type.Integer(),
-    updatedAt: Type.String({ format: "date-time" }),
+    updatedAt: DateTime,
   },
   { $id: "Role" },
 );

@@ -5,7 +5,7 @@ import { Type } from "@sinclair/typebox";
 import { callerOf } from "../access/guard.js";
 import type { Clock } from "../clock.js";
 import type { Database } from "../db/connect.js";
-import { CompanyParams, errorResponses, NullableDateTime, Uuid } from "../http/schemas.js";
+import { CompanyParams, DateTime, errorResponses, NullableDateTime, Uuid } from "../http/schemas.js";
 import {
   createScimToken,
   listCompanyScimTokens,
@@ -18,7 +18,7 @@ const ScimToken = Type.Object(
     id: Uuid,
     name: Type.String(),
     status: Type.Union([Type.Literal("active"), Type.Literal("revoked")]),
-    createdAt: Type.String({ format: "date-time" }),
+    createdAt: DateTime,
     createdBy: Type.Union([Type.String(), Type.Null()], {
       description: "The email of the Admin who made it.",
     }),
@@ -32,7 +32,7 @@ const CreatedScimToken = Type.Object({
   id: Uuid,
   name: Type.String(),
   token: Type.String({ description: "The bearer token for /scim/v2/: shown in this answer only." }),
-  createdAt: Type.String({ format: "date-time" }),
+  createdAt: DateTime,
 });
 
 export const scimTokenRoutes: FastifyPluginAsyncTypebox<{ database: Database; clock: Clock }> = async (

@@ -7,7 +7,7 @@ import { type SessionCookie, setSessionCookie } from "../auth/routes.js";
 import type { Clock } from "../clock.js";
 import type { Database } from "../db/connect.js";
 import { AppError } from "../errors.js";
-import { errorResponses, StringEnum, Uuid } from "../http/schemas.js";
+import { DateTime, errorResponses, StringEnum, Uuid } from "../http/schemas.js";
 import type { RelyingParty } from "../passkeys/ceremony.js";
 import { AuthenticationResponse, RequestOptions } from "../passkeys/schemas.js";
 import { type PasskeyChallenge, verifyPasskeyStepUp } from "./passkey-step-up.js";
@@ -28,7 +28,6 @@ const Code = Type.String({
   pattern: "^[0-9]{6}$",
   description: "The 6-digit code from the mail, or from the authenticator app for a `totp` challenge",
 });
-const DateTime = Type.String({ format: "date-time" });
 
 const StepUpBody = Type.Object(
   {

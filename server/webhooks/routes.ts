@@ -9,6 +9,7 @@ import type { Clock } from "../clock.js";
 import { DEFAULT_LIMIT, PageQuery } from "../http/pagination.js";
 import {
   CompanyParams,
+  DateTime,
   errorResponses,
   NullableDateTime,
   NullableUuid,
@@ -38,7 +39,6 @@ const Url = Type.String({
   description: "https (http too outside production).",
 });
 const Description = Type.String({ maxLength: 500 });
-const DateTime = Type.String({ format: "date-time" });
 
 const Endpoint = Type.Object(
   {
