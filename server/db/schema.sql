@@ -2456,6 +2456,18 @@ CREATE INDEX sso_group_mapping_merchant_accounts_account_idx ON public.sso_group
 CREATE INDEX transactions_account_time_idx ON public.transactions USING btree (company_id, merchant_account_id, occurred_at DESC, id DESC);
 
 --
+-- Name: transactions_method_time_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transactions_method_time_idx ON public.transactions USING btree (company_id, payment_method, occurred_at DESC, id DESC);
+
+--
+-- Name: transactions_status_method_time_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX transactions_status_method_time_idx ON public.transactions USING btree (company_id, status, payment_method, occurred_at DESC, id DESC);
+
+--
 -- Name: transactions_time_idx; Type: INDEX; Schema: public; Owner: -
 --
 
