@@ -41,10 +41,10 @@ export function nullable(schema: TString) {
   return Type.Unsafe<string | null>({ ...keywords, type: ["string", "null"] });
 }
 
-/** A moment (ISO 8601) or null, in an answer. */
 /** An instant as the API writes it: ISO 8601, e.g. 2026-12-07T16:38:00.000Z. */
 export const DateTime = Type.String({ format: "date-time" });
 
+/** A moment (ISO 8601) or null, in an answer. */
 export const NullableDateTime = nullable(DateTime);
 /** An id or null, in an answer. */
 export const NullableUuid = nullable(Uuid);
