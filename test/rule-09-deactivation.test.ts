@@ -9,7 +9,7 @@ import { runInactivity } from "../server/inactivity/service.js";
 import { countActiveMemberships, lockAccountOfMember, updateMember } from "../server/members/queries.js";
 import { testDatabaseKinds } from "./support/databases.js";
 import { createHarness, type Harness, TEST_PASSWORD } from "./support/harness.js";
-import { holdTransaction } from "./support/held-transaction.js";
+import { holdTransaction, outlastDeadlocks } from "./support/held-transaction.js";
 
 const DAY = 86_400_000;
 
@@ -296,8 +296,7 @@ describe.runIf(testDatabaseKinds.includes("postgres"))(
       deactivation: () => Promise<T>,
     ): Promise<T> {
       const held = holdTransaction(h.db, async (trx) => {
-        // This side never gives up first: if the two wait for each other, the deactivation is cancelled.
-        await sql`SET LOCAL deadlock_timeout = '20s'`.execute(trx);
+        await outlastDeadlocks(trx);
         await sql`SELECT 1 FROM accounts WHERE id = ${accountId} FOR NO KEY UPDATE`.execute(trx);
         return trx;
       });

@@ -16,7 +16,7 @@ import { type BulkMember, insertMembers } from "./support/bulk-members.js";
 import { testDatabaseKinds } from "./support/databases.js";
 import { describePlan, explainAnalyze, recordingStatements } from "./support/explain.js";
 import { createHarness, type Harness } from "./support/harness.js";
-import { holdTransaction } from "./support/held-transaction.js";
+import { holdTransaction, outlastDeadlocks } from "./support/held-transaction.js";
 import { givePasskey } from "./support/second-factor.js";
 import { totpCodeAt } from "./support/second-factors.js";
 
@@ -206,8 +206,7 @@ describe.runIf(testDatabaseKinds.includes("postgres"))(
       const { secret } = started.json() as { secret: string };
 
       const roleChange = holdTransaction(h.db, async (trx) => {
-        // This side never gives up first: if the two wait for each other, the confirmation is cancelled.
-        await sql`SET LOCAL deadlock_timeout = '20s'`.execute(trx);
+        await outlastDeadlocks(trx);
         await trx
           .updateTable("members")
           .set((eb) => ({ version: eb("version", "+", 1) }))

@@ -19,6 +19,15 @@ export type HeldTransaction<T> = {
 const POLL_MS = 10;
 const GIVE_UP_MS = 30_000;
 
+/**
+ * Makes the held transaction the side PostgreSQL never cancels when it and the operation under test
+ * wait for each other: the other's deadlock check (after the server's 1 s) always comes first, so a
+ * deadlock fails the operation, not the test's own transaction. Needs a superuser, as CI's is.
+ */
+export async function outlastDeadlocks(trx: Transaction<DB>): Promise<void> {
+  await sql`SET LOCAL deadlock_timeout = '20s'`.execute(trx);
+}
+
 /** Runs `work` in a transaction of its own connection and keeps the transaction open until released. */
 export function holdTransaction<T>(
   db: Kysely<DB>,
