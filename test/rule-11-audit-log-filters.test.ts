@@ -1,6 +1,6 @@
 // Rule 11's log, filtered: by action or category, by outcome, by the member an event was done to
-// (the member's page). Migration 049's indexes read each filter's own events in the log's order, and
-// a category is merged from one range per action. They must read what a plain test of every event
+// (the member's page), by an actor's email. Migrations 049's and 053's indexes read each filter's own
+// events in the log's order, and a category is merged from one range per action. They must read what a plain test of every event
 // reads: the same events in the same order after every cursor, never another company's, and the same
 // capped count; and a filter with few events among many must not walk the company's whole log.
 import { randomUUID } from "node:crypto";
@@ -41,6 +41,7 @@ describe.each(testDatabaseKinds)("rule 11: the audit log's filters on %s", (kind
   const member = randomUUID();
   const otherMember = randomUUID();
   const actor = randomUUID();
+  const actorEmail = "ada@example.com";
 
   beforeAll(async () => {
     h = await createHarness(kind);
@@ -53,11 +54,13 @@ describe.each(testDatabaseKinds)("rule 11: the audit log's filters on %s", (kind
       const kindOf = KINDS[(i * 5) % KINDS.length] as (typeof KINDS)[number];
       const target = i % 4 === 0 ? member : i % 4 === 1 ? otherMember : null;
       for (const company of i % 6 === 0 ? [companyId, otherId] : [companyId]) {
-        await insertEvent(company, at, kindOf.action, kindOf.outcome, target, i % 5 === 0 ? actor : null);
+        const by = i % 5 === 0 ? actor : null;
+        const email = i % 7 === 0 ? actorEmail : i % 7 === 1 ? "grace@example.com" : null;
+        await insertEvent(company, at, kindOf.action, kindOf.outcome, target, by, email);
       }
     }
     const farBack = new Date(now - 3 * 365 * DAY);
-    await insertEvent(companyId, farBack, "member.roles_changed", "denied", member, actor);
+    await insertEvent(companyId, farBack, "member.roles_changed", "denied", member, actor, actorEmail);
   }, 60_000);
   afterAll(() => h?.close());
 
@@ -68,10 +71,12 @@ describe.each(testDatabaseKinds)("rule 11: the audit log's filters on %s", (kind
     outcome: string,
     target: string | null,
     actorId: string | null,
+    actorEmailOf: string | null = null,
   ) {
-    await sql`INSERT INTO audit_events (occurred_at, company_id, action, outcome, target_type, target_id, actor_account_id)
+    await sql`INSERT INTO audit_events (occurred_at, company_id, action, outcome, target_type, target_id, actor_account_id,
+                                        actor_email)
               VALUES (${at}, ${company}::uuid, ${action}, ${outcome}, ${target ? "member" : null}, ${target},
-                      ${actorId}::uuid)`.execute(h.db);
+                      ${actorId}::uuid, ${actorEmailOf})`.execute(h.db);
   }
 
   const pages = (filter: AuditFilter, list: typeof listAuditEvents | typeof listNamedAuditEvents) =>
@@ -90,6 +95,8 @@ describe.each(testDatabaseKinds)("rule 11: the audit log's filters on %s", (kind
          AND (${filter.target?.id ?? null}::text IS NULL OR (target_type = 'member' AND target_id = ${filter.target?.id ?? null}))
          AND (${filter.actor && "accountId" in filter.actor ? filter.actor.accountId : null}::uuid IS NULL
               OR actor_account_id = ${filter.actor && "accountId" in filter.actor ? filter.actor.accountId : null})
+         AND (${filter.actor && "email" in filter.actor ? filter.actor.email : null}::text IS NULL
+              OR actor_email = ${filter.actor && "email" in filter.actor ? filter.actor.email : null})
        ORDER BY occurred_at DESC, id DESC`.execute(h.db);
     return rows.rows.map((row) => row.id);
   }
@@ -106,6 +113,10 @@ describe.each(testDatabaseKinds)("rule 11: the audit log's filters on %s", (kind
     ["a member's events", { target: { type: "member", id: member } }],
     ["a category and an outcome", { action: { category: "member" }, outcome: "denied" }],
     ["a category and an actor", { action: { category: "member" }, actor: { accountId: actor } }],
+    ["an actor's email", { actor: { email: actorEmail } }],
+    ["an email no actor had", { actor: { email: "nobody@example.com" } }],
+    ["an actor's email and an outcome", { actor: { email: actorEmail }, outcome: "denied" }],
+    ["a category and an actor's email", { action: { category: "member" }, actor: { email: actorEmail } }],
     ["a category and a member", { action: { category: "member" }, target: { type: "member", id: member } }],
   ];
 
@@ -124,14 +135,17 @@ describe.each(testDatabaseKinds)("rule 11: the audit log's filters on %s", (kind
     const crowded = randomUUID();
     const target = randomUUID();
     const now = h.clock.now().getTime();
-    // 3,000 logins over three weeks of one month's partition, and a handful of rare events among them.
-    await sql`INSERT INTO audit_events (occurred_at, company_id, action, outcome)
-              SELECT ${new Date(now)}::timestamptz + n * interval '10 minutes', ${crowded}::uuid, 'auth.login', 'success'
+    // 3,000 logins by one actor over three weeks of one month's partition, and a handful of rare
+    // events among them, each kind by an actor of its own.
+    await sql`INSERT INTO audit_events (occurred_at, company_id, action, outcome, actor_account_id, actor_email)
+              SELECT ${new Date(now)}::timestamptz + n * interval '10 minutes', ${crowded}::uuid, 'auth.login',
+                     'success', ${randomUUID()}::uuid, 'busy@example.com'
                 FROM generate_series(1, 3000) n`.execute(h.db);
     for (const n of [10, 1_500, 2_900]) {
       const at = new Date(now + n * 10 * 60_000 + 1_000);
       await insertEvent(crowded, at, "security.policy_changed", "denied", null, null);
       await insertEvent(crowded, at, "member.deactivated", "success", target, null);
+      await insertEvent(crowded, at, "auth.login", "success", null, randomUUID(), "rare@example.com");
     }
     await sql`ANALYZE audit_events`.execute(h.db);
 
@@ -142,6 +156,7 @@ describe.each(testDatabaseKinds)("rule 11: the audit log's filters on %s", (kind
       { outcome: "denied" },
       { target: { type: "member", id: target } },
       { action: { category: "member" } },
+      { actor: { email: "rare@example.com" } },
     ];
     for (const partial of rare) {
       sent.length = 0;

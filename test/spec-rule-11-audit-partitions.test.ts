@@ -246,6 +246,7 @@ describe.each(testDatabaseKinds)("rule 11: migration 021 partitions an existing 
         { name: "audit_events_account_target_idx", kind: "I" },
         { name: "audit_events_actor_time_idx", kind: "I" },
         { name: "audit_events_company_action_idx", kind: "I" },
+        { name: "audit_events_company_actor_email_idx", kind: "I" },
         { name: "audit_events_company_time_idx", kind: "I" },
         { name: "audit_events_company_unsuccessful_idx", kind: "I" },
         { name: "audit_events_member_target_idx", kind: "I" },

@@ -2112,6 +2112,12 @@ CREATE INDEX audit_events_actor_time_idx ON ONLY public.audit_events USING btree
 CREATE INDEX audit_events_company_action_idx ON ONLY public.audit_events USING btree (company_id, action COLLATE "C", occurred_at DESC, id DESC);
 
 --
+-- Name: audit_events_company_actor_email_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_events_company_actor_email_idx ON ONLY public.audit_events USING btree (company_id, actor_email, occurred_at DESC, id DESC) WHERE (actor_email IS NOT NULL);
+
+--
 -- Name: audit_events_company_time_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -2134,6 +2140,12 @@ CREATE INDEX audit_events_default_actor_account_id_occurred_at_idx ON public.aud
 --
 
 CREATE INDEX audit_events_default_company_id_action_occurred_at_id_idx ON public.audit_events_default USING btree (company_id, action COLLATE "C", occurred_at DESC, id DESC);
+
+--
+-- Name: audit_events_default_company_id_actor_email_occurred_at_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_events_default_company_id_actor_email_occurred_at_id_idx ON public.audit_events_default USING btree (company_id, actor_email, occurred_at DESC, id DESC) WHERE (actor_email IS NOT NULL);
 
 --
 -- Name: audit_events_default_company_id_occurred_at_id_idx; Type: INDEX; Schema: public; Owner: -
@@ -2532,6 +2544,12 @@ ALTER INDEX public.audit_events_actor_time_idx ATTACH PARTITION public.audit_eve
 --
 
 ALTER INDEX public.audit_events_company_action_idx ATTACH PARTITION public.audit_events_default_company_id_action_occurred_at_id_idx;
+
+--
+-- Name: audit_events_default_company_id_actor_email_occurred_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.audit_events_company_actor_email_idx ATTACH PARTITION public.audit_events_default_company_id_actor_email_occurred_at_id_idx;
 
 --
 -- Name: audit_events_default_company_id_occurred_at_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
