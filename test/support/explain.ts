@@ -28,6 +28,50 @@ export async function explainAnalyze(
   return planNodes(((typeof cell === "string" ? JSON.parse(cell) : cell) as [{ Plan: PlanNode }])[0].Plan);
 }
 
+/**
+ * explainAnalyze of the plan PostgreSQL makes for the statement once for any values (a prepared
+ * statement's generic plan, which the server's named statements get after their first few runs),
+ * run with the statement's values: PREPARE, then EXPLAIN EXECUTE under plan_cache_mode
+ * force_generic_plan, on one connection.
+ */
+export async function explainAnalyzeGeneric(
+  db: Kysely<DB>,
+  statement: { sql: string; parameters: readonly unknown[] },
+): Promise<PlanNode[]> {
+  // A name of its own each time: a prepared statement outlives a transaction that failed after it.
+  explainedGeneric += 1;
+  const name = `explained_generic_${explainedGeneric}`;
+  return db.transaction().execute(async (trx) => {
+    await trx.executeQuery(CompiledQuery.raw("SET LOCAL plan_cache_mode = force_generic_plan"));
+    await trx.executeQuery(CompiledQuery.raw(`PREPARE ${name} AS ${statement.sql}`));
+    // EXECUTE under EXPLAIN takes no bound values: they are written into it, as literals.
+    const values = statement.parameters.map(literal).join(", ");
+    const plan = await explainAnalyze(trx, {
+      sql: `EXECUTE ${name}${values ? `(${values})` : ""}`,
+      parameters: [],
+    });
+    await trx.executeQuery(CompiledQuery.raw(`DEALLOCATE ${name}`));
+    return plan;
+  });
+}
+
+let explainedGeneric = 0;
+
+/** A statement's value as an SQL literal, for EXECUTE's arguments. */
+function literal(value: unknown): string {
+  const quoted = (text: string) => `'${text.replaceAll("'", "''")}'`;
+  if (value === null || value === undefined) return "NULL";
+  if (typeof value === "number" || typeof value === "bigint") return String(value);
+  if (typeof value === "boolean") return value ? "TRUE" : "FALSE";
+  if (value instanceof Date) return quoted(value.toISOString());
+  if (Array.isArray(value)) {
+    return quoted(
+      `{${value.map((item) => `"${String(item).replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`).join(",")}}`,
+    );
+  }
+  return quoted(typeof value === "string" ? value : JSON.stringify(value));
+}
+
 /** Each node's type, relation, index, rows and loops: the message of a failed expectation. */
 export function describePlan(nodes: readonly PlanNode[]): string {
   return JSON.stringify(
