@@ -165,12 +165,9 @@ async function main() {
     measure(server.url, requests, plan, server.child?.process.pid, BENCH_DATABASE);
 
   try {
-    const [b0Port, b1Port, peerPort, coldPort] = (await Promise.all([1, 2, 3, 4].map(() => freePort()))) as [
-      number,
-      number,
-      number,
-      number,
-    ];
+    const [b0Port, b1Port, b2Port, peerPort, coldPort] = (await Promise.all(
+      [1, 2, 3, 4, 5].map(() => freePort()),
+    )) as [number, number, number, number, number];
     const b0Url = `http://127.0.0.1:${b0Port}`;
     const b1Url = `http://127.0.0.1:${b1Port}`;
     const peerUrl = `http://127.0.0.1:${peerPort}`;
@@ -183,6 +180,13 @@ async function main() {
       url: b1Url,
       child: await tsxChild("B1", "bench/baselines.ts", ["b1", String(b1Port), DATABASE_URL], {}, b1Url),
     };
+    const b2Url = `http://127.0.0.1:${b2Port}`;
+    const b2 = {
+      url: b2Url,
+      child: await tsxChild("B2", "bench/baselines.ts", ["b2", String(b2Port), DATABASE_URL], {}, (output) =>
+        output.includes("ready"),
+      ),
+    };
     const peer = {
       url: peerUrl,
       child: await tsxChild(
@@ -193,7 +197,7 @@ async function main() {
         `${peerUrl}/api/auth/ok`,
       ),
     };
-    children.push(b0.child, b1.child, peer.child);
+    children.push(b0.child, b1.child, b2.child, peer.child);
     const portalChild = await startPortal(DATABASE_URL);
     children.push(portalChild);
     const portalUrl = portalChild.baseUrl;
@@ -296,6 +300,13 @@ async function main() {
     // What one admin team produces: a few connections, each p99 against B1's at the same count.
     const FEW: LoadPlan = { ...PLAN, connections: 4 };
     record("B1c4", "B1 at 4 connections", await run(b1, [{ method: "GET", path: "/" }], FEW));
+    // No target: the least a committed write costs on this host, beside S5c4's writes.
+    record(
+      "B2c4",
+      "bare Fastify, one committed write (a row and a log line), 4 connections",
+      await run(b2, [{ method: "GET", path: "/" }], FEW),
+      "the floor under S5c4's writes",
+    );
     record(
       "S1c4",
       "S1 at 4 connections",
