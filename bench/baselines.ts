@@ -28,8 +28,8 @@ async function main() {
     app.addHook("onClose", async () => pool.end());
   } else {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
-    // Tables of its own in the bench database, emptied at each start: ROWS rows, and a log with an
-    // index beside its key, as an audit log has.
+    // Tables of its own in the bench database, emptied at each start: B2_ROWS rows, and a log with
+    // an index beside its key, as an audit log has.
     await pool.query(`CREATE TABLE IF NOT EXISTS bench_b2_rows (id int PRIMARY KEY, version int NOT NULL);
                       CREATE TABLE IF NOT EXISTS bench_b2_log (id bigserial PRIMARY KEY, row_id int NOT NULL,
                         version int NOT NULL, at timestamptz NOT NULL, details jsonb NOT NULL);

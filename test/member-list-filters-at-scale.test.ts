@@ -85,7 +85,7 @@ describe.each(testDatabaseKinds)(
     }, 180_000);
     afterAll(() => h?.close());
 
-    /** The company's members, their roles and last activity, as a plain read of every one finds them. */
+    /** The first page's member ids, as a plain read of every member of the company finds them. */
     async function expectedIds(roleId: string | undefined, query: MemberListQuery): Promise<string[]> {
       const rows = await sql<{ id: string }>`
       SELECT m.id FROM members m LEFT JOIN member_activity ma ON ma.member_id = m.id

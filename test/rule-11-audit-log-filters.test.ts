@@ -1,8 +1,9 @@
 // Rule 11's log, filtered: by action or category, by outcome, by the member an event was done to
 // (the member's page), by an actor's email. Migrations 049's and 053's indexes read each filter's own
-// events in the log's order, and a category is merged from one range per action. They must read what a plain test of every event
-// reads: the same events in the same order after every cursor, never another company's, and the same
-// capped count; and a filter with few events among many must not walk the company's whole log.
+// events in the log's order, and a category is merged from one range per action. They must read
+// what a plain test of every event reads: the same events in the same order after every cursor,
+// never another company's, and the same capped count; and a filter with few events among many must
+// not walk the company's whole log.
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
