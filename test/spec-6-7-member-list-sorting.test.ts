@@ -222,8 +222,8 @@ describe.each(testDatabaseKinds)("SPEC 6.7 member list sorting on %s", (kind) =>
   it("walks and collects a filtered list in the same order, page after page", async () => {
     const filter = { companyId, roleId: financeRoleId };
     for (const order of ORDERS) {
-      const byPlan: Record<ListPlan, string[]> = { walk: [], collect: [], probe: [] };
-      for (const plan of ["walk", "collect", "probe"] as const) {
+      const byPlan: Record<ListPlan, string[]> = { walk: [], collect: [], probe: [], holders: [] };
+      for (const plan of ["walk", "collect", "probe", "holders"] as const) {
         let position: { key: string | null; id: string } | null = null;
         for (let pages = 0; pages < 50; pages++) {
           const rows = await listMembers(h.db, filter, order, position, 4, plan);
@@ -239,6 +239,7 @@ describe.each(testDatabaseKinds)("SPEC 6.7 member list sorting on %s", (kind) =>
       ).map((m) => m.id);
       expect(byPlan.walk, label(order)).toEqual(expected);
       expect(byPlan.collect, label(order)).toEqual(expected);
+      expect(byPlan.holders, label(order)).toEqual(expected);
       // Without an email pattern there is nothing to probe for: the probe walks.
       expect(byPlan.probe, label(order)).toEqual(expected);
     }

@@ -71,12 +71,15 @@ export type MemberFilter = {
  * How to fetch a page. `walk` reads the company's index of the order and stops after one page:
  * best when matches are dense. `collect` gathers every match first (through the trigram
  * or role index) and sorts them: best when they are few, which the caller knows from the totals.
+ * `holders` collects a role's matches (no email search) from the role's side: its holders from the
+ * role's index, each member by primary key; best when the role has fewer holders than the company
+ * has members of the status asked for (with none asked, always).
  * `probe` walks at most `probeRows` members of the order past the position and keeps those matching
  * the email pattern: a full page from it is the page, as walked; fewer rows prove nothing (the
  * matches may lie further on: a first name clusters in the email order), and the caller collects.
  * The last-active order has no probe: it walks.
  */
-export type ListPlan = "walk" | "collect" | "probe";
+export type ListPlan = "walk" | "collect" | "probe" | "holders";
 
 /** Whether a search in this order can be probed: the last-active order has no probe, it walks. */
 export function orderHasProbe(order: MemberOrder): boolean {
@@ -452,7 +455,7 @@ function memberPageStatement(
     // them and their count when they have it (`matches`).
     let found: { hits: RawBuilder<unknown>; matches: RawBuilder<unknown>; rows: RawBuilder<unknown> } | null =
       null;
-    if (plan === "collect") {
+    if (plan === "collect" || plan === "holders") {
       const past = order.descending ? sql`<` : sql`>`;
       const after =
         position === null
@@ -460,16 +463,18 @@ function memberPageStatement(
           : position.key === null
             ? sql`AND h.k IS NULL AND h.id ${past} ${position.id}::uuid`
             : sql`AND (h.k IS NULL OR ${afterPosition(order, position, sql`h.k`, sql`h.id`)})`;
-      // A role's few holders (no search, and no status, whose members may be fewer than the role's)
-      // from the role's index, each member by its primary key; the company is the assignment's,
-      // which member_roles' key into members holds to the member's. Joined, the planner hashed the
-      // whole company to find them: 34 ms (107 ms planned for any company) of the bench's 100,000
-      // members for a role of 1,000. The subquery is kept apart (OFFSET 0) and names no company, so
-      // that no index of the company's members can serve it by a scan.
+      // holders: the role's holders from the role's index, each member by its primary key; the
+      // company is the assignment's, which member_roles' key into members holds to the member's.
+      // Joined, the planner hashed the whole company to find them: 34 ms (107 ms planned for any
+      // company) of the bench's 100,000 members for a role of 1,000. The subquery is kept apart
+      // (OFFSET 0) and names no company, so that no index of the company's members can serve it
+      // by a scan.
       const gathered =
-        filter.roleId && !filter.status && !searchesEmail(filter)
+        plan === "holders" && filter.roleId && !searchesEmail(filter)
           ? sql`SELECT h.id, h.k FROM member_roles mr CROSS JOIN LATERAL (
-                  SELECT m.id, ${sortKey(order.key)} AS k FROM members m WHERE m.id = mr.member_id OFFSET 0) h
+                  SELECT m.id, ${sortKey(order.key)} AS k FROM members m
+                   WHERE m.id = mr.member_id ${filter.status ? sql`AND m.status = ${filter.status}` : sql``}
+                  OFFSET 0) h
                  WHERE mr.company_id = ${filter.companyId} AND mr.role_id = ${filter.roleId}`
           : sql`SELECT m.id, ${sortKey(order.key)} AS k FROM members m WHERE ${matching(filter)}`;
       found = {
@@ -644,6 +649,24 @@ export function counterTotal(
   return roleId
     ? sql<number>`SELECT ${columns} FROM member_role_counts WHERE company_id = ${companyId} AND role_id = ${roleId}`
     : sql<number>`SELECT ${columns} FROM member_counts WHERE company_id = ${companyId}`;
+}
+
+/**
+ * Whether the role has no more holders than the company has members of the status (true without a
+ * status): whether a page of the role's is gathered from the role's side (ListPlan `holders`).
+ */
+export async function roleHasFewerHolders(
+  db: Executor,
+  companyId: string,
+  roleId: string,
+  status: MemberStatus | undefined,
+): Promise<boolean> {
+  if (status === undefined) return true;
+  const holders = counterTotal(companyId, roleId, undefined);
+  const ofStatus = counterTotal(companyId, undefined, status);
+  return (
+    (await scalar(db, sql<number>`SELECT CASE WHEN (${holders}) <= (${ofStatus}) THEN 1 ELSE 0 END`)) === 1
+  );
 }
 
 /** The value of a scalar subquery (a total: counterTotal, cappedCount), asked on its own. */

@@ -57,6 +57,7 @@ import {
   orderHasProbe,
   probeRowsFor,
   rangesCount,
+  roleHasFewerHolders,
   type Standing,
   scalar,
   searchCount,
@@ -121,7 +122,7 @@ export async function listMemberPage(db: Kysely<DB>, companyId: string, query: M
     ));
   } else if (filter.emailPattern === undefined) {
     // A role or status: the total from the counters; few holders are cheaper gathered and sorted
-    // than walked.
+    // than walked, and a role's from the role's side unless a status asked for has fewer members.
     total = await scalar(db, counterTotal(companyId, filter.roleId, filter.status));
     rows = await listMembers(
       db,
@@ -129,7 +130,11 @@ export async function listMemberPage(db: Kysely<DB>, companyId: string, query: M
       order,
       position,
       limit + 1,
-      total <= SEARCH_COUNT_CAP ? "collect" : "walk",
+      total > SEARCH_COUNT_CAP
+        ? "walk"
+        : filter.roleId && (await roleHasFewerHolders(db, companyId, filter.roleId, filter.status))
+          ? "holders"
+          : "collect",
     );
   } else if (order.key === "email" && term.length >= SUBSTRING_MIN_LENGTH) {
     return pageAnswer(await searchInEmailOrder(db, filter, term, order, position, limit + 1), order, limit);
