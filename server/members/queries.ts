@@ -473,7 +473,7 @@ function memberPageStatement(
         plan === "holders" && filter.roleId && !searchesEmail(filter)
           ? sql`SELECT h.id, h.k FROM member_roles mr CROSS JOIN LATERAL (
                   SELECT m.id, ${sortKey(order.key)} AS k FROM members m
-                   WHERE m.id = mr.member_id ${filter.status ? sql`AND m.status = ${filter.status}` : sql``}
+                   WHERE m.id = mr.member_id ${memberTests({ ...filter, roleId: undefined }, "index", "join")}
                   OFFSET 0) h
                  WHERE mr.company_id = ${filter.companyId} AND mr.role_id = ${filter.roleId}`
           : sql`SELECT m.id, ${sortKey(order.key)} AS k FROM members m WHERE ${matching(filter)}`;
