@@ -32,6 +32,9 @@ export async function openDatabase(options: {
   return openPglite(options.dataDir ?? "memory://");
 }
 
+/** An embedded database that can be written out whole, and opened again from what it wrote. */
+export type PgliteDatabase = Database & { dumpDataDir(): Promise<Blob> };
+
 /**
  * What every session of the portal plans with, on both databases:
  * - no JIT compilation: every statement is short and bounded, and compiling one costs more than
@@ -239,7 +242,11 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   };
 }
 
-async function openPglite(dataDir: string): Promise<Database> {
+/**
+ * PGlite at `dataDir`; in memory from `loadDataDir` when given, a data directory `dumpDataDir`
+ * wrote (which skips initdb, most of an empty database's opening).
+ */
+export async function openPglite(dataDir: string, loadDataDir?: Blob): Promise<PgliteDatabase> {
   if (!dataDir.startsWith("memory://")) fs.mkdirSync(dataDir, { recursive: true });
   // Loaded here, not at start-up: a server on PostgreSQL never needs it (about 40 ms and 7 MB).
   const [{ PGlite }, { btree_gin }, { pg_trgm }] = await Promise.all([
@@ -248,6 +255,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     import("@electric-sql/pglite/contrib/pg_trgm"),
   ]);
   const client = await PGlite.create(dataDir, {
+    ...(loadDataDir ? { loadDataDir } : {}),
     // pg_trgm and btree_gin back the member search index (migration 006).
     extensions: { pg_trgm, btree_gin },
     parsers: { 20: (value: string) => Number.parseInt(value, 10) },
@@ -271,6 +279,9 @@ async function openPglite(dataDir: string): Promise<Database> {
     },
     async close() {
       await db.destroy();
+    },
+    async dumpDataDir() {
+      return db.connection().execute(() => client.dumpDataDir("gzip"));
     },
   };
 }
