@@ -2,10 +2,15 @@
 // suite in test/security included), `e2e` (Chromium through Playwright against a real server) and
 // `faults` (real server processes: several instances, SMTP and PostgreSQL outages, SIGKILL, SIGTERM),
 // which runs alone after the others. scripts/test.mjs picks which run.
+import { availableParallelism } from "node:os";
 import { configDefaults, defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
+    // Vitest's default is one worker less than the CPUs: on CI's two, one file at a time, while the
+    // load average stayed under 2. A test spends much of its time waiting on PostgreSQL, Chromium
+    // or a server it started, so two files run at once even there.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     reporters: ["default", "./test/support/summary-reporter.ts"],
     projects: [
       {
