@@ -30,13 +30,13 @@ export default defineConfig({
           name: "e2e",
           include: ["e2e/**/*.test.ts"],
           environment: "node",
+          // Each file starts its own portal on a free port and its own Chromium, so two run at once.
           // Pages arrive as chunks loaded on first use: a poll waits for what a person would wait for.
           expect: { poll: { timeout: 10_000 } },
           testTimeout: 120_000,
           hookTimeout: 240_000,
           globalSetup: ["./e2e/support/global-setup.ts"],
           setupFiles: ["./e2e/support/on-failure.ts"],
-          fileParallelism: false,
           sequence: { groupOrder: 0 },
         },
       },
