@@ -46,17 +46,21 @@ const templateKey = () => {
 /** The migrated PGlite data directory, dumped; written by the first test file that needs it. */
 async function pgliteTemplate(): Promise<Blob> {
   const file = path.join(os.tmpdir(), `portal-test-pglite-${templateKey()}.tar.gz`);
-  if (!fs.existsSync(file)) {
-    const database = await openPglite("memory://");
-    await migrate(database);
-    const dump = Buffer.from(await (await database.dumpDataDir()).arrayBuffer());
-    await database.close();
-    // Written aside, then renamed: a file running beside this one reads a whole dump or none.
-    const partial = `${file}.${process.pid}.${randomBytes(4).toString("hex")}`;
-    fs.writeFileSync(partial, dump);
+  if (fs.existsSync(file)) return new Blob([fs.readFileSync(file)]);
+  const database = await openPglite("memory://");
+  await migrate(database);
+  const dump = await database.dumpDataDir();
+  await database.close();
+  // Written aside, then renamed: a file running beside this one reads a whole dump or none. A
+  // folder that cannot take it costs the next file its own migration, not a failure.
+  const partial = `${file}.${process.pid}.${randomBytes(4).toString("hex")}`;
+  try {
+    fs.writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
     fs.renameSync(partial, file);
+  } catch {
+    fs.rmSync(partial, { force: true });
   }
-  return new Blob([fs.readFileSync(file)]);
+  return dump;
 }
 
 /** The migrated template database on PostgreSQL, made under a lock by the first file that needs it. */
