@@ -44,7 +44,13 @@ const templateKey = () => {
 };
 
 /** The migrated PGlite data directory, dumped; written by the first test file that needs it. */
-async function pgliteTemplate(): Promise<Blob> {
+let pgliteDump: Promise<Blob> | undefined;
+const pgliteTemplate = () => {
+  pgliteDump ??= readOrMakePgliteDump();
+  return pgliteDump;
+};
+
+async function readOrMakePgliteDump(): Promise<Blob> {
   const file = path.join(os.tmpdir(), `portal-test-pglite-${templateKey()}.tar.gz`);
   if (fs.existsSync(file)) return new Blob([fs.readFileSync(file)]);
   const database = await openPglite("memory://");
